@@ -1,0 +1,3 @@
+module rolecall
+
+go 1.26.0

@@ -1,0 +1,389 @@
+package model
+
+import (
+	"strings"
+)
+
+// Resolver answers access questions about one account. It is built once per
+// account state (NewResolver) and never changes; every question after that
+// is answered from its indexes. Build a new one after an edit.
+//
+// The account given to NewResolver should be free of validation errors; names
+// that do not resolve are skipped rather than reported.
+type Resolver struct {
+	acct    *Account
+	roles   []rrole
+	roleIdx map[string]int32 // lower-case name -> index in roles
+	users   []ruser
+	userIdx map[string]int32
+	envs    []renv
+	envIdx  map[string]int32
+	words   int // length of each environment's role bitset
+}
+
+type rrole struct {
+	name    string
+	builtin bool
+	parent  int32   // -1: none
+	ticks   PrivSet // what the role itself grants (a built-in: all of its privileges)
+	set     PrivSet // ticks of the role and all its ancestors (R5, R6), before R4
+	depth   int32
+}
+
+type ruser struct {
+	email string
+	roles []int32
+	raw   PrivSet // union of held roles' sets (R11), before R4
+	eff   PrivSet // raw with R4 applied
+}
+
+type renv struct {
+	name   string
+	listed []uint64 // bitset over role indexes; all zero when open
+	ids    []int32  // the listed roles
+}
+
+// NewResolver indexes a.
+func NewResolver(a *Account) *Resolver {
+	r := &Resolver{acct: a}
+	n := numBuiltins + len(a.Roles)
+	r.roles = make([]rrole, 0, n)
+	r.roleIdx = make(map[string]int32, n)
+	for _, b := range builtins {
+		if b.NeedsAUS && !a.AdvancedUserSecurity {
+			continue
+		}
+		r.roleIdx[strings.ToLower(b.Name)] = int32(len(r.roles))
+		r.roles = append(r.roles, rrole{name: b.Name, builtin: true, parent: -1, ticks: b.Privileges, set: b.Privileges})
+	}
+	for _, cr := range a.Roles {
+		k := strings.ToLower(cr.Name)
+		if _, dup := r.roleIdx[k]; dup {
+			continue
+		}
+		r.roleIdx[k] = int32(len(r.roles))
+		r.roles = append(r.roles, rrole{name: cr.Name, parent: -1, ticks: SetOf(cr.Privileges...)})
+	}
+	for _, cr := range a.Roles {
+		id := r.roleIdx[strings.ToLower(cr.Name)]
+		if cr.Inherits != "" {
+			if p, ok := r.roleIdx[strings.ToLower(cr.Inherits)]; ok && p != id {
+				r.roles[id].parent = p
+			}
+		}
+	}
+	// Resolve each role's set along its chain; a cycle stops at the first repeat.
+	state := make([]uint8, len(r.roles)) // 0 new, 1 on stack, 2 done
+	var resolve func(i int32) PrivSet
+	resolve = func(i int32) PrivSet {
+		switch state[i] {
+		case 2:
+			return r.roles[i].set
+		case 1:
+			return r.roles[i].ticks // cycle: validation reports it
+		}
+		state[i] = 1
+		s := r.roles[i].ticks
+		if p := r.roles[i].parent; p >= 0 {
+			s |= resolve(p)
+			r.roles[i].depth = r.roles[p].depth + 1
+		}
+		r.roles[i].set = s
+		state[i] = 2
+		return s
+	}
+	for i := range r.roles {
+		resolve(int32(i))
+	}
+
+	r.users = make([]ruser, len(a.Users))
+	r.userIdx = make(map[string]int32, len(a.Users))
+	for i, u := range a.Users {
+		ru := ruser{email: u.Email, roles: make([]int32, 0, len(u.Roles))}
+		for _, rn := range u.Roles {
+			if id, ok := r.roleIdx[strings.ToLower(rn)]; ok {
+				ru.roles = append(ru.roles, id)
+				ru.raw |= r.roles[id].set
+			}
+		}
+		ru.eff = ru.raw.Closure()
+		r.users[i] = ru
+		r.userIdx[strings.ToLower(u.Email)] = int32(i)
+	}
+
+	r.words = (len(r.roles) + 63) / 64
+	r.envs = make([]renv, len(a.Environments))
+	r.envIdx = make(map[string]int32, len(a.Environments))
+	for i, e := range a.Environments {
+		re := renv{name: e.Name, listed: make([]uint64, r.words)}
+		for _, rn := range e.RolesWithAccess {
+			if id, ok := r.roleIdx[strings.ToLower(rn)]; ok {
+				re.listed[id/64] |= 1 << (id % 64)
+				re.ids = append(re.ids, id)
+			}
+		}
+		r.envs[i] = re
+		r.envIdx[strings.ToLower(e.Name)] = int32(i)
+	}
+	return r
+}
+
+// Account returns the account the resolver was built from.
+func (r *Resolver) Account() *Account { return r.acct }
+
+// User returns the index of the user with that email (ignoring case), or -1.
+func (r *Resolver) User(email string) int {
+	if i, ok := r.userIdx[strings.ToLower(strings.TrimSpace(email))]; ok {
+		return int(i)
+	}
+	return -1
+}
+
+// Environment returns the index of the environment called name (ignoring case), or -1.
+func (r *Resolver) Environment(name string) int {
+	if i, ok := r.envIdx[strings.ToLower(strings.TrimSpace(name))]; ok {
+		return int(i)
+	}
+	return -1
+}
+
+// NumUsers and NumEnvironments give the ranges of user and environment indexes.
+func (r *Resolver) NumUsers() int        { return len(r.users) }
+func (r *Resolver) NumEnvironments() int { return len(r.envs) }
+
+func (r *Resolver) roleID(name string) int32 {
+	if id, ok := r.roleIdx[strings.ToLower(name)]; ok {
+		return id
+	}
+	return -1
+}
+
+// RolePrivileges returns the privileges a role grants, inheritance included,
+// before R4 (R5, R6); ok is false when there is no such role.
+func (r *Resolver) RolePrivileges(name string) (PrivSet, bool) {
+	id := r.roleID(name)
+	if id < 0 {
+		return 0, false
+	}
+	return r.roles[id].set, true
+}
+
+// RoleChain returns the role followed by its ancestors, nearest first.
+func (r *Resolver) RoleChain(name string) []string {
+	id := r.roleID(name)
+	var out []string
+	for steps := 0; id >= 0 && steps <= len(r.roles); steps++ {
+		out = append(out, r.roles[id].name)
+		id = r.roles[id].parent
+	}
+	return out
+}
+
+// Privileges returns user u's account-wide privileges with R4 applied (R11).
+func (r *Resolver) Privileges(u int) PrivSet { return r.users[u].eff }
+
+func (r *Resolver) listed(e int, role int32) bool {
+	return r.envs[e].listed[role/64]&(1<<(role%64)) != 0
+}
+
+// envEval is the allocation-free core of every per-environment answer.
+type envEval struct {
+	reach      bool // R14
+	hasEM      bool
+	restricted bool
+	listedHeld bool // holds a listed role by identity (R13)
+	visible    bool
+	privs      PrivSet // privileges that count here (R15, R16), R4 applied
+	envRead    bool    // Environment Management Read Access applies here (R17)
+	envFull    bool    // Environment Management Full Access applies here (R17)
+	access     Access
+	deploy     bool
+	schedule   bool
+}
+
+// Access is the configuration access to an environment (R17).
+type Access string
+
+const (
+	AccessNone  Access = "none"
+	AccessRead  Access = "read"
+	AccessWrite Access = "write"
+)
+
+func (r *Resolver) eval(u, e int) envEval {
+	us := &r.users[u]
+	env := &r.envs[e]
+	var ev envEval
+	ev.reach = us.eff.Has(RuntimeManagementRead) // R4 closure: Runtime Management covers it
+	ev.hasEM = us.raw.Has(EnvironmentManagement)
+	ev.restricted = len(env.ids) > 0
+	var listedSet PrivSet
+	for _, id := range us.roles {
+		if ev.restricted && r.listed(e, id) {
+			ev.listedHeld = true
+			listedSet |= r.roles[id].set
+		}
+	}
+	if !ev.reach || (ev.restricted && !ev.listedHeld && !ev.hasEM) {
+		ev.access = AccessNone
+		return ev
+	}
+	ev.visible = true
+	// R15: which roles count here.
+	var counting PrivSet
+	switch {
+	case ev.hasEM, !ev.restricted:
+		counting = us.raw
+	default:
+		counting = listedSet
+	}
+	counting &^= perEnvSet
+	// R15/R16: per-environment privileges only through a listed role, only with AEA on.
+	if r.acct.AdvancedEnvironmentAccess && !ev.hasEM {
+		ev.envRead = listedSet.Has(EnvironmentRead)
+		ev.envFull = listedSet.Has(EnvironmentFull)
+		counting |= listedSet & perEnvSet
+	}
+	ev.privs = counting.Closure()
+	// R17
+	switch {
+	case ev.hasEM:
+		ev.access = AccessWrite
+	case ev.envFull && !ev.envRead:
+		ev.access = AccessWrite
+	default:
+		ev.access = AccessRead
+	}
+	// R18
+	write := ev.access == AccessWrite
+	ev.deploy = write || (ev.privs.Has(PackagedComponentDeployment) && !ev.envRead)
+	ev.schedule = write || (ev.privs.Has(Scheduling) && ev.privs.Has(RuntimeManagement) && !ev.envRead)
+	return ev
+}
+
+// Check reports whether user u holds privilege p, account-wide when e < 0,
+// or as it counts inside environment e (R13-R16). It does not allocate.
+func (r *Resolver) Check(u int, p Privilege, e int) bool {
+	if e < 0 {
+		return r.users[u].eff.Has(p)
+	}
+	ev := r.eval(u, e)
+	return ev.visible && ev.privs.Has(p)
+}
+
+// EnvPrivileges returns the privileges that count for user u inside
+// environment e (empty when it is not visible).
+func (r *Resolver) EnvPrivileges(u, e int) PrivSet {
+	ev := r.eval(u, e)
+	if !ev.visible {
+		return 0
+	}
+	return ev.privs
+}
+
+// CanSee reports whether user u sees environment e (R12-R14).
+func (r *Resolver) CanSee(u, e int) bool { return r.eval(u, e).visible }
+
+// Source is one way a user gets a privilege (R11): the role they hold, and
+// the chain of parents from that role down to the role that ticks it (empty
+// when the held role ticks it itself).
+type Source struct {
+	Role string   `json:"role"`
+	Via  []string `json:"via"`
+}
+
+func (s Source) String() string {
+	if len(s.Via) == 0 {
+		return s.Role
+	}
+	return s.Role + " (via " + strings.Join(s.Via, " -> ") + ")"
+}
+
+// sources lists every source of p among the given held roles.
+func (r *Resolver) sources(roles []int32, p Privilege) []Source {
+	var out []Source
+	for _, h := range roles {
+		var via []string
+		id := h
+		for steps := 0; id >= 0 && steps <= len(r.roles); steps++ {
+			if id != h {
+				via = append(via, r.roles[id].name)
+			}
+			if r.roles[id].ticks.Has(p) {
+				out = append(out, Source{Role: r.roles[h].name, Via: append([]string{}, via...)})
+			}
+			id = r.roles[id].parent
+		}
+	}
+	return out
+}
+
+// Grant is one effective privilege with everything that grants it.
+type Grant struct {
+	Privilege Privilege
+	Sources   []Source
+	// ImpliedBy is the privilege that covers this one under R4 when the user
+	// holds it only that way (0 otherwise). Sources are then those of ImpliedBy.
+	ImpliedBy Privilege
+}
+
+// grants lists the effective privileges among the given roles, with sources.
+func (r *Resolver) grants(roles []int32, set PrivSet) []Grant {
+	var out []Grant
+	raw := PrivSet(0)
+	for _, id := range roles {
+		raw |= r.roles[id].set
+	}
+	for _, p := range set.List() {
+		g := Grant{Privilege: p}
+		if raw.Has(p) {
+			g.Sources = r.sources(roles, p)
+		} else if sup := raw.CoveredBy(p); sup != 0 {
+			g.ImpliedBy = sup
+			g.Sources = r.sources(roles, sup)
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// Grants returns user u's account-wide privileges with all their sources (R11, R4).
+func (r *Resolver) Grants(u int) []Grant {
+	return r.grants(r.users[u].roles, r.users[u].eff)
+}
+
+// HeldRoles returns the names of the roles user u holds, as the account spells them.
+func (r *Resolver) HeldRoles(u int) []string {
+	out := make([]string, len(r.users[u].roles))
+	for i, id := range r.users[u].roles {
+		out[i] = r.roles[id].name
+	}
+	return out
+}
+
+// countingRoles returns the held roles that count inside environment e (R15).
+func (r *Resolver) countingRoles(u, e int, ev envEval) []int32 {
+	if !ev.visible {
+		return nil
+	}
+	if ev.hasEM || !ev.restricted {
+		return r.users[u].roles
+	}
+	var out []int32
+	for _, id := range r.users[u].roles {
+		if r.listed(e, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// EnvGrants returns the privileges that count for user u inside environment e,
+// with the sources that count there.
+func (r *Resolver) EnvGrants(u, e int) []Grant {
+	ev := r.eval(u, e)
+	if !ev.visible {
+		return nil
+	}
+	return r.grants(r.countingRoles(u, e, ev), ev.privs)
+}

@@ -1,0 +1,88 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// unsafeRune reports whether r must never reach a terminal as it is: C0 and C1
+// controls, DEL, and the bidirectional embedding, override and isolate marks
+// that can make text read differently from what it is.
+func unsafeRune(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return true
+	case r == utf8.RuneError:
+		return true
+	}
+	return false
+}
+
+// HasControl reports whether s holds a character that SafeText would rewrite,
+// or is not valid UTF-8.
+func HasControl(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		if unsafeRune(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// SafeText returns s with every control character, escape sequence
+// introducer, bidirectional control and invalid byte written as a visible
+// escape (\x1b, \u202e), so that text from a file can be printed to a
+// terminal without acting on it. Ordinary text is returned unchanged.
+func SafeText(s string) string {
+	if !HasControl(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x80 && unsafeRune(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// checkName applies R7's shape rules (and the same ones to user and
+// environment names): length in runes, no control characters, no space at
+// either end. It returns "" when the name is fine.
+func checkName(what, name string, max int) string {
+	switch n := utf8.RuneCountInString(name); {
+	case strings.TrimSpace(name) == "":
+		return what + " name is empty"
+	case n > max:
+		return fmt.Sprintf("%s name %q is %d characters long; at most %d are allowed", what, shorten(name), n, max)
+	case HasControl(name):
+		return fmt.Sprintf("%s name %s holds a control character; remove it", what, SafeText(fmt.Sprintf("%q", shorten(name))))
+	case strings.TrimFunc(name, unicode.IsSpace) != name:
+		return fmt.Sprintf("%s name %q starts or ends with a space", what, name)
+	}
+	return ""
+}
+
+func shorten(s string) string {
+	if utf8.RuneCountInString(s) <= 40 {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:37]) + "..."
+}

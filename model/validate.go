@@ -1,0 +1,256 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Name limits.
+const (
+	MaxRoleName        = 100 // R7
+	MaxEnvironmentName = 80
+	MaxEmail           = 254
+	MaxUserName        = 200
+	MaxDescription     = 1000
+)
+
+// Validate returns every problem of a: errors (which block saving) and
+// warnings (lint). The account is not changed.
+func Validate(a *Account) Problems {
+	v := validator{a: a}
+	v.roles()
+	v.users()
+	v.environments()
+	v.lint()
+	return v.ps
+}
+
+type validator struct {
+	a  *Account
+	ps Problems
+}
+
+func (v *validator) add(sev Severity, rule string, loc Loc, subject, format string, args ...any) {
+	v.ps = append(v.ps, Problem{Severity: sev, Rule: rule, Loc: loc, Subject: subject, Message: fmt.Sprintf(format, args...)})
+}
+
+func at(s Section, i int, key string) Loc { return Loc{Section: s, Index: i, Key: key, Item: -1} }
+func atItem(s Section, i int, key string, item int) Loc {
+	return Loc{Section: s, Index: i, Key: key, Item: item}
+}
+
+func (v *validator) roles() {
+	a := v.a
+	seen := map[string]int{}
+	for i, r := range a.Roles {
+		if msg := checkName("role", r.Name, MaxRoleName); msg != "" {
+			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "%s", msg)
+		}
+		key := strings.ToLower(r.Name)
+		if b, ok := LookupBuiltin(r.Name); ok {
+			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q has the name of the built-in role %q; choose another name", SafeText(r.Name), b.Name)
+		} else if j, dup := seen[key]; dup {
+			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q is defined twice (also role #%d, %q); role names are unique ignoring case", SafeText(r.Name), j+1, SafeText(a.Roles[j].Name))
+		} else {
+			seen[key] = i
+		}
+		if HasControl(r.Description) && strings.ContainsAny(r.Description, "\x1b\x07") {
+			v.add(Warning, "R7", at(SectionRoles, i, "description"), r.Name, "role %q has a description with terminal escape sequences; they are shown neutralised", SafeText(r.Name))
+		}
+		if r.Inherits != "" {
+			switch {
+			case strings.EqualFold(r.Inherits, r.Name):
+				v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits itself; pick another role or none", SafeText(r.Name))
+			case !a.RoleExists(r.Inherits):
+				if b, ok := LookupBuiltin(r.Inherits); ok && b.NeedsAUS {
+					v.add(Error, "R3", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which exists only with Advanced User Security on", SafeText(r.Name), b.Name)
+				} else {
+					v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which does not exist", SafeText(r.Name), SafeText(r.Inherits))
+				}
+			}
+		}
+		seenTick := map[Privilege]bool{}
+		for j, p := range r.Privileges {
+			if !p.Valid() {
+				v.add(Error, "R5", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks an unknown privilege", SafeText(r.Name))
+				continue
+			}
+			if seenTick[p] {
+				v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q twice; saving keeps one", SafeText(r.Name), p)
+			}
+			seenTick[p] = true
+		}
+	}
+	// Cycles (R6): follow each chain; a chain that returns to a role already on it is a cycle.
+	reported := map[string]bool{}
+	for i, r := range a.Roles {
+		chain := []string{r.Name}
+		onChain := map[string]bool{strings.ToLower(r.Name): true}
+		cur := r
+		for cur.Inherits != "" {
+			j := a.FindRole(cur.Inherits)
+			if j < 0 {
+				break
+			}
+			next := a.Roles[j]
+			k := strings.ToLower(next.Name)
+			chain = append(chain, next.Name)
+			if onChain[k] {
+				if k == strings.ToLower(r.Name) && !reported[strings.ToLower(r.Name)] && len(chain) > 2 {
+					for _, c := range chain {
+						reported[strings.ToLower(c)] = true
+					}
+					v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "inheritance cycle: %s; break it by changing one role's Inherits Role", SafeText(strings.Join(chain, " -> ")))
+				}
+				break
+			}
+			onChain[k] = true
+			cur = next
+		}
+	}
+	if !a.AdvancedUserSecurity && len(a.Roles) > 0 {
+		v.add(Warning, "R3", at(SectionAccount, -1, "advanced_user_security"), "", "the account has %d custom role(s) but Advanced User Security is off: they cannot be edited or assigned until it is on", len(a.Roles))
+	}
+}
+
+func (v *validator) users() {
+	a := v.a
+	seen := map[string]int{}
+	for i, u := range a.Users {
+		if msg := checkEmail(u.Email); msg != "" {
+			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "%s", msg)
+		}
+		k := strings.ToLower(u.Email)
+		if j, dup := seen[k]; dup {
+			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "user %q is listed twice (also user #%d); emails are unique ignoring case", SafeText(u.Email), j+1)
+		} else {
+			seen[k] = i
+		}
+		if len(u.Name) > MaxUserName*4 || HasControl(u.Name) {
+			v.add(Error, "R10", at(SectionUsers, i, "name"), u.Email, "user %q has a display name that is too long or holds control characters", SafeText(u.Email))
+		}
+		if len(u.Roles) == 0 {
+			v.add(Error, "R10", at(SectionUsers, i, "roles"), u.Email, "user %q has no role; give them at least one", SafeText(u.Email))
+		}
+		held := map[string]bool{}
+		for j, rn := range u.Roles {
+			if held[strings.ToLower(rn)] {
+				v.add(Error, "R10", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q twice", SafeText(u.Email), SafeText(rn))
+				continue
+			}
+			held[strings.ToLower(rn)] = true
+			b, builtin := LookupBuiltin(rn)
+			switch {
+			case builtin && b.NeedsAUS && !a.AdvancedUserSecurity:
+				v.add(Error, "R3", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds %q, which exists only with Advanced User Security on", SafeText(u.Email), b.Name)
+			case builtin:
+			case a.FindRole(rn) < 0:
+				v.add(Error, "R10", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which does not exist", SafeText(u.Email), SafeText(rn))
+			case !a.AdvancedUserSecurity:
+				v.add(Error, "R3", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds custom role %q, but with Advanced User Security off only Administrator and Standard User can be assigned", SafeText(u.Email), SafeText(rn))
+			}
+		}
+	}
+	if len(a.Users) > MaxUsers {
+		v.add(Warning, "R10", at(SectionUsers, -1, ""), "", "the account has %d users; Boomi allows at most %d in one account", len(a.Users), MaxUsers)
+	}
+}
+
+func checkEmail(e string) string {
+	switch {
+	case strings.TrimSpace(e) == "":
+		return "a user has an empty email"
+	case len(e) > MaxEmail:
+		return fmt.Sprintf("email %q is longer than %d characters", shorten(e), MaxEmail)
+	case HasControl(e):
+		return fmt.Sprintf("email %s holds a control character", SafeText(fmt.Sprintf("%q", shorten(e))))
+	case strings.ContainsAny(e, " \t"):
+		return fmt.Sprintf("email %q holds a space", e)
+	case strings.Count(e, "@") != 1 || strings.HasPrefix(e, "@") || strings.HasSuffix(e, "@"):
+		return fmt.Sprintf("%q is not an email address (name@domain)", e)
+	}
+	return ""
+}
+
+func (v *validator) environments() {
+	a := v.a
+	seen := map[string]int{}
+	for i, e := range a.Environments {
+		if msg := checkName("environment", e.Name, MaxEnvironmentName); msg != "" {
+			v.add(Error, "R12", at(SectionEnvironments, i, "name"), e.Name, "%s", msg)
+		}
+		k := strings.ToLower(e.Name)
+		if j, dup := seen[k]; dup {
+			v.add(Error, "R12", at(SectionEnvironments, i, "name"), e.Name, "environment %q is defined twice (also environment #%d); names are unique ignoring case", SafeText(e.Name), j+1)
+		} else {
+			seen[k] = i
+		}
+		if e.Classification != Production && e.Classification != Test {
+			v.add(Error, "R12", at(SectionEnvironments, i, "classification"), e.Name, "environment %q has classification %q; use \"production\" or \"test\"", SafeText(e.Name), SafeText(string(e.Classification)))
+		}
+		listed := map[string]bool{}
+		for j, rn := range e.RolesWithAccess {
+			if listed[strings.ToLower(rn)] {
+				v.add(Error, "R13", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q twice", SafeText(e.Name), SafeText(rn))
+				continue
+			}
+			listed[strings.ToLower(rn)] = true
+			if !a.RoleExists(rn) {
+				v.add(Error, "R13", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which does not exist", SafeText(e.Name), SafeText(rn))
+			}
+		}
+	}
+}
+
+// lint adds the warnings that need resolution: R9, R14, R16, R19.
+func (v *validator) lint() {
+	if v.ps.HasErrors() {
+		return // resolution needs a sound account
+	}
+	a := v.a
+	res := NewResolver(a)
+	heldBy := map[string]int{}
+	for _, u := range a.Users {
+		for _, rn := range u.Roles {
+			heldBy[strings.ToLower(rn)]++
+		}
+	}
+	listedOn := map[string][]string{}
+	for _, e := range a.Environments {
+		for _, rn := range e.RolesWithAccess {
+			listedOn[strings.ToLower(rn)] = append(listedOn[strings.ToLower(rn)], e.Name)
+		}
+	}
+	for i, r := range a.Roles {
+		id := res.roleID(r.Name)
+		parentSet := PrivSet(0)
+		if r.Inherits != "" {
+			parentSet = res.roles[res.roleID(r.Inherits)].set.Closure()
+		}
+		for j, p := range r.Privileges {
+			if parentSet.Has(p) {
+				v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q, which %s already grants through inheritance; saving drops the tick", SafeText(r.Name), p, SafeText(r.Inherits))
+			}
+		}
+		set := res.roles[id].set
+		if set&perEnvSet == 0 {
+			continue
+		}
+		if !set.Closure().Has(RuntimeManagementRead) {
+			v.add(Warning, "R14", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges without Runtime Management or Runtime Management Read Access: unless its holders get one of those from another role they see no environment, and these privileges have no effect", SafeText(r.Name))
+		}
+		if !a.AdvancedEnvironmentAccess {
+			v.add(Warning, "R16", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges, but Advanced Environment Access is off: they do nothing", SafeText(r.Name))
+		}
+		if heldBy[strings.ToLower(r.Name)] > 0 && len(listedOn[strings.ToLower(r.Name)]) == 0 {
+			v.add(Warning, "R19", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges and is held by %d user(s) but listed on no environment: environment-by-environment access does not work as intended", SafeText(r.Name), heldBy[strings.ToLower(r.Name)])
+		}
+	}
+	for i, e := range a.Environments {
+		for j, rn := range e.RolesWithAccess {
+			if heldBy[strings.ToLower(rn)] == 0 {
+				v.add(Warning, "R19", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which no user holds: environment-by-environment access does not work as intended", SafeText(e.Name), SafeText(a.CanonicalRoleName(rn)))
+			}
+		}
+	}
+}

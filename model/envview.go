@@ -116,9 +116,9 @@ func (r *Resolver) noWriteReason(u, e int, ev envEval) string {
 	}
 	if r.users[u].raw.Has(EnvironmentFull) {
 		if !ev.restricted {
-			return "Environment Management Full Access counts only through a role the environment lists, and this one is open (R15)"
+			return "Environment Management Full Access counts only through a role the environment lists, and this one is open; R15"
 		}
-		return "Environment Management Full Access is held only through roles this environment does not list (R15)"
+		return "Environment Management Full Access is held only through roles this environment does not list; R15"
 	}
 	return "needs Environment Management, or Environment Management Full Access through a listed role"
 }
@@ -129,7 +129,11 @@ func (r *Resolver) actionReason(u, e int, ev envEval, what string, ok bool, need
 		for i, p := range need {
 			names[i] = p.String()
 		}
-		return fmt.Sprintf("allowed: %s counts here (R18)", strings.Join(names, " and "))
+		verb := " counts"
+		if len(names) > 1 {
+			verb = " count"
+		}
+		return "allowed: " + strings.Join(names, " and ") + verb + " here (R18)"
 	}
 	if ev.envRead {
 		return "refused: Environment Management Read Access through a listed role makes this environment read-only (R17, R18)"

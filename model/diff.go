@@ -1,0 +1,314 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// EnvState is the part of an EnvView that a diff compares.
+type EnvState struct {
+	Visible  bool   `json:"visible"`
+	Access   Access `json:"access"`
+	Deploy   bool   `json:"deploy"`
+	Schedule bool   `json:"schedule"`
+}
+
+func (s EnvState) String() string {
+	if !s.Visible {
+		return "hidden"
+	}
+	out := string(s.Access)
+	if s.Deploy {
+		out += "+deploy"
+	}
+	if s.Schedule {
+		out += "+schedule"
+	}
+	return out
+}
+
+// EnvChange is a change of what one user gets in one environment.
+type EnvChange struct {
+	Environment string   `json:"environment"`
+	Before      EnvState `json:"before"`
+	After       EnvState `json:"after"`
+}
+
+// UserDiff is what changes for one user.
+type UserDiff struct {
+	User    string      `json:"user"`
+	Added   bool        `json:"added,omitempty"`
+	Removed bool        `json:"removed,omitempty"`
+	Gained  []string    `json:"gained"`
+	Lost    []string    `json:"lost"`
+	Envs    []EnvChange `json:"environments"`
+}
+
+// EnvDiff is a change to an environment itself.
+type EnvDiff struct {
+	Environment      string   `json:"environment"`
+	Added            bool     `json:"added,omitempty"`
+	Removed          bool     `json:"removed,omitempty"`
+	BecameOpen       bool     `json:"became_open,omitempty"`
+	BecameRestricted bool     `json:"became_restricted,omitempty"`
+	Allowed          []string `json:"allowed"`
+	Disallowed       []string `json:"disallowed"`
+}
+
+// Diff is what changes for whom between two states of an account.
+type Diff struct {
+	Account      []string   `json:"account"`
+	Users        []UserDiff `json:"users"`
+	Environments []EnvDiff  `json:"environments"`
+}
+
+// Empty reports whether nothing changes for anyone.
+func (d *Diff) Empty() bool {
+	return len(d.Account) == 0 && len(d.Users) == 0 && len(d.Environments) == 0
+}
+
+func envState(ev envEval) EnvState {
+	return EnvState{Visible: ev.visible, Access: ev.access, Deploy: ev.deploy, Schedule: ev.schedule}
+}
+
+func lowerSet(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strings.ToLower(n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Compare returns what changes from old to new. Only the users and
+// environments an edit can touch are re-evaluated: a user whose roles and
+// role privileges are unchanged is compared only in environments whose Roles
+// with Access changed, unless an account switch changed.
+func Compare(old, new *Resolver) Diff {
+	var d Diff
+	oa, na := old.acct, new.acct
+	switches := false
+	if oa.AdvancedUserSecurity != na.AdvancedUserSecurity {
+		d.Account = append(d.Account, fmt.Sprintf("Advanced User Security turns %s", onOff(na.AdvancedUserSecurity)))
+		switches = true
+	}
+	if oa.AdvancedEnvironmentAccess != na.AdvancedEnvironmentAccess {
+		d.Account = append(d.Account, fmt.Sprintf("Advanced Environment Access turns %s", onOff(na.AdvancedEnvironmentAccess)))
+		switches = true
+	}
+	if oa.Name != na.Name {
+		d.Account = append(d.Account, fmt.Sprintf("account renamed from %q to %q", oa.Name, na.Name))
+	}
+
+	// Roles whose privileges changed, appeared or went (by name).
+	changedRole := map[string]bool{}
+	for k, id := range old.roleIdx {
+		nid, ok := new.roleIdx[k]
+		if !ok || new.roles[nid].set != old.roles[id].set {
+			changedRole[k] = true
+		}
+	}
+	for k := range new.roleIdx {
+		if _, ok := old.roleIdx[k]; !ok {
+			changedRole[k] = true
+		}
+	}
+
+	// Environments: list changes, and which to re-evaluate for every user.
+	type envPair struct{ o, n int }
+	var pairs []envPair
+	var changedEnvs []envPair
+	for i, e := range na.Environments {
+		oi := old.Environment(e.Name)
+		if oi < 0 {
+			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Added: true, Allowed: slices.Clone(e.RolesWithAccess)})
+			continue
+		}
+		oe := oa.Environments[oi]
+		p := envPair{oi, i}
+		pairs = append(pairs, p)
+		ol, nl := lowerSet(oe.RolesWithAccess), lowerSet(e.RolesWithAccess)
+		if slices.Equal(ol, nl) {
+			continue
+		}
+		changedEnvs = append(changedEnvs, p)
+		ed := EnvDiff{Environment: e.Name, BecameOpen: len(nl) == 0, BecameRestricted: len(ol) == 0}
+		for _, rn := range e.RolesWithAccess {
+			if !slices.Contains(ol, strings.ToLower(rn)) {
+				ed.Allowed = append(ed.Allowed, rn)
+			}
+		}
+		for _, rn := range oe.RolesWithAccess {
+			if !slices.Contains(nl, strings.ToLower(rn)) {
+				ed.Disallowed = append(ed.Disallowed, rn)
+			}
+		}
+		d.Environments = append(d.Environments, ed)
+	}
+	for _, e := range oa.Environments {
+		if new.Environment(e.Name) < 0 {
+			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Removed: true})
+		}
+	}
+
+	for nu := range new.users {
+		email := new.users[nu].email
+		ou := old.User(email)
+		if ou < 0 {
+			ud := UserDiff{User: email, Added: true, Gained: privNames(new.users[nu].eff.List())}
+			for _, p := range pairs {
+				if ev := new.eval(nu, p.n); ev.visible {
+					ud.Envs = append(ud.Envs, EnvChange{Environment: new.envs[p.n].name, Before: EnvState{Access: AccessNone}, After: envState(ev)})
+				}
+			}
+			d.Users = append(d.Users, ud)
+			continue
+		}
+		dirty := switches || old.users[ou].raw != new.users[nu].raw ||
+			!slices.Equal(lowerSet(old.HeldRoles(ou)), lowerSet(new.HeldRoles(nu)))
+		if !dirty {
+			for _, id := range new.users[nu].roles {
+				if changedRole[strings.ToLower(new.roles[id].name)] {
+					dirty = true
+					break
+				}
+			}
+		}
+		ud := UserDiff{User: email}
+		if dirty {
+			oe, ne := old.users[ou].eff, new.users[nu].eff
+			ud.Gained = privNames((ne &^ oe).List())
+			ud.Lost = privNames((oe &^ ne).List())
+		}
+		envs := changedEnvs
+		if dirty {
+			envs = pairs
+		}
+		for _, p := range envs {
+			b, a := envState(old.eval(ou, p.o)), envState(new.eval(nu, p.n))
+			if b != a {
+				ud.Envs = append(ud.Envs, EnvChange{Environment: new.envs[p.n].name, Before: b, After: a})
+			}
+		}
+		if len(ud.Gained)+len(ud.Lost)+len(ud.Envs) > 0 {
+			d.Users = append(d.Users, ud)
+		}
+	}
+	for ou := range old.users {
+		if new.User(old.users[ou].email) < 0 {
+			d.Users = append(d.Users, UserDiff{User: old.users[ou].email, Removed: true, Lost: privNames(old.users[ou].eff.List())})
+		}
+	}
+	return d
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// Summary says in a few lines what changes for whom, largest effects first
+// within each kind: "3 users lose Build Read and Write Access",
+// "Production becomes open to every role".
+func (d *Diff) Summary() []string {
+	out := slices.Clone(d.Account)
+	for _, e := range d.Environments {
+		switch {
+		case e.Added:
+			out = append(out, fmt.Sprintf("environment %s is added", e.Environment))
+		case e.Removed:
+			out = append(out, fmt.Sprintf("environment %s is removed", e.Environment))
+		case e.BecameOpen:
+			out = append(out, fmt.Sprintf("%s becomes open to every role (R12)", e.Environment))
+		case e.BecameRestricted:
+			out = append(out, fmt.Sprintf("%s becomes restricted to %s (R13)", e.Environment, joinNames(e.Allowed)))
+		default:
+			if len(e.Allowed) > 0 {
+				out = append(out, fmt.Sprintf("%s now lists %s", e.Environment, joinNames(e.Allowed)))
+			}
+			if len(e.Disallowed) > 0 {
+				out = append(out, fmt.Sprintf("%s no longer lists %s", e.Environment, joinNames(e.Disallowed)))
+			}
+		}
+	}
+	type key struct{ verb, what string }
+	who := map[key][]string{}
+	var order []key
+	note := func(k key, user string) {
+		if _, ok := who[k]; !ok {
+			order = append(order, k)
+		}
+		who[k] = append(who[k], user)
+	}
+	for _, u := range d.Users {
+		switch {
+		case u.Added:
+			note(key{"is added", ""}, u.User)
+			continue
+		case u.Removed:
+			note(key{"is removed", ""}, u.User)
+			continue
+		}
+		for _, p := range u.Lost {
+			note(key{"lose", p}, u.User)
+		}
+		for _, p := range u.Gained {
+			note(key{"gain", p}, u.User)
+		}
+		for _, c := range u.Envs {
+			switch {
+			case c.Before.Visible && !c.After.Visible:
+				note(key{"no longer see", c.Environment}, u.User)
+			case !c.Before.Visible && c.After.Visible:
+				note(key{"now see", c.Environment}, u.User)
+			default:
+				if c.Before.Access != c.After.Access {
+					note(key{"get " + string(c.After.Access) + " access instead of " + string(c.Before.Access) + " in", c.Environment}, u.User)
+				}
+				if c.Before.Deploy != c.After.Deploy {
+					note(key{canCannot(c.After.Deploy) + " deploy to", c.Environment}, u.User)
+				}
+				if c.Before.Schedule != c.After.Schedule {
+					note(key{canCannot(c.After.Schedule) + " schedule in", c.Environment}, u.User)
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(order, func(a, b key) int { return len(who[b]) - len(who[a]) })
+	for _, k := range order {
+		users := who[k]
+		subject := fmt.Sprintf("%d users", len(users))
+		verb := k.verb
+		if len(users) <= 2 {
+			subject = strings.Join(users, " and ")
+		}
+		if len(users) == 1 {
+			verb = singular(verb)
+		}
+		line := subject + " " + verb
+		if k.what != "" {
+			line += " " + k.what
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func canCannot(b bool) string {
+	if b {
+		return "can now"
+	}
+	return "can no longer"
+}
+
+func singular(verb string) string {
+	for _, p := range [][2]string{{"lose", "loses"}, {"gain", "gains"}, {"no longer see", "no longer sees"}, {"now see", "now sees"}, {"get ", "gets "}} {
+		if strings.HasPrefix(verb, p[0]) {
+			return p[1] + strings.TrimPrefix(verb, p[0])
+		}
+	}
+	return verb
+}

@@ -1,0 +1,529 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Op is one edit of an account. Apply runs it on a copy: it applies whole or
+// not at all.
+type Op interface {
+	// Describe says what the edit does, in a few words ("add role X").
+	Describe() string
+	apply(a *Account) (notes []string, err error)
+}
+
+// Refused is the error of an edit that was not applied: the rule involved and
+// what is wrong. Problems holds the validation errors when the edit would
+// have left the account invalid.
+type Refused struct {
+	Op       string
+	Rule     string
+	Message  string
+	Problems Problems
+}
+
+func (e *Refused) Error() string {
+	return fmt.Sprintf("%s refused: %s (%s)", e.Op, e.Message, e.Rule)
+}
+
+func refuse(op Op, rule, format string, args ...any) error {
+	return &Refused{Op: op.Describe(), Rule: rule, Message: fmt.Sprintf(format, args...)}
+}
+
+// Outcome is what an applied edit reports beside the new account.
+type Outcome struct {
+	// Notes are consequences a user must hear about before the edit is kept,
+	// such as an environment becoming open to every role (R8, R12).
+	Notes []string
+	// Warnings are lint problems the edit introduced.
+	Warnings Problems
+}
+
+// Apply runs op on a copy of a and validates the result. On success it
+// returns the new account (normalised) and what the edit brings with it; on
+// refusal a *Refused error and a nil account, a unchanged.
+func Apply(a *Account, op Op) (*Account, Outcome, error) {
+	c := a.Clone()
+	notes, err := op.apply(c)
+	if err != nil {
+		return nil, Outcome{}, err
+	}
+	c.Normalize()
+	before := Validate(a)
+	after := Validate(c)
+	if errs := after.Errors(); len(errs) > 0 {
+		return nil, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Message: errs[0].Message, Problems: errs}
+	}
+	old := map[string]bool{}
+	for _, p := range before.Warnings() {
+		old[p.Rule+p.Message] = true
+	}
+	var warns Problems
+	for _, p := range after.Warnings() {
+		if !old[p.Rule+p.Message] {
+			warns = append(warns, p)
+		}
+	}
+	return c, Outcome{Notes: notes, Warnings: warns}, nil
+}
+
+// ApplyAll runs ops in order as one edit: all apply or none.
+func ApplyAll(a *Account, ops ...Op) (*Account, Outcome, error) {
+	var all Outcome
+	cur := a
+	for _, op := range ops {
+		next, out, err := Apply(cur, op)
+		if err != nil {
+			return nil, Outcome{}, err
+		}
+		all.Notes = append(all.Notes, out.Notes...)
+		all.Warnings = append(all.Warnings, out.Warnings...)
+		cur = next
+	}
+	return cur, all, nil
+}
+
+func checkCustomEditable(a *Account, op Op, name string) (int, error) {
+	if b, ok := LookupBuiltin(name); ok {
+		return -1, refuse(op, "R2", "%s is a built-in role; built-in roles cannot be edited, renamed or removed", b.Name)
+	}
+	if !a.AdvancedUserSecurity {
+		return -1, refuse(op, "R3", "custom roles can only be created or edited with Advanced User Security on")
+	}
+	i := a.FindRole(name)
+	if i < 0 {
+		return -1, refuse(op, "R5", "there is no role %q", SafeText(name))
+	}
+	return i, nil
+}
+
+func checkPrivileges(op Op, ps []Privilege) error {
+	for _, p := range ps {
+		if !p.Valid() {
+			return refuse(op, "R5", "unknown privilege")
+		}
+	}
+	return nil
+}
+
+// AddRole creates a custom role (R3, R5-R7).
+type AddRole struct {
+	Name, Description, Inherits string
+	Privileges                  []Privilege
+}
+
+func (o AddRole) Describe() string { return "add role " + SafeText(o.Name) }
+func (o AddRole) apply(a *Account) ([]string, error) {
+	if !a.AdvancedUserSecurity {
+		return nil, refuse(o, "R3", "custom roles can only be created with Advanced User Security on")
+	}
+	if b, ok := LookupBuiltin(o.Name); ok {
+		return nil, refuse(o, "R7", "%s is the name of a built-in role", b.Name)
+	}
+	if a.FindRole(o.Name) >= 0 {
+		return nil, refuse(o, "R7", "a role called %q exists already (names are unique ignoring case)", SafeText(a.Roles[a.FindRole(o.Name)].Name))
+	}
+	if err := checkPrivileges(o, o.Privileges); err != nil {
+		return nil, err
+	}
+	a.Roles = append(a.Roles, Role{Name: o.Name, Description: o.Description, Inherits: a.CanonicalRoleName(o.Inherits), Privileges: slices.Clone(o.Privileges)})
+	return nil, nil
+}
+
+// EditRole changes a custom role. Nil fields are left as they are. Rename
+// follows the role everywhere it is named (users, parents, environments).
+type EditRole struct {
+	Name        string
+	Rename      *string
+	Description *string
+	Inherits    *string // "" : does not inherit a role
+	Add         []Privilege
+	Remove      []Privilege
+	// Set replaces the ticked privileges before Add and Remove apply.
+	Set *[]Privilege
+}
+
+func (o EditRole) Describe() string { return "edit role " + SafeText(o.Name) }
+func (o EditRole) apply(a *Account) ([]string, error) {
+	i, err := checkCustomEditable(a, o, o.Name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPrivileges(o, append(slices.Clone(o.Add), o.Remove...)); err != nil {
+		return nil, err
+	}
+	r := &a.Roles[i]
+	old := r.Name
+	if o.Description != nil {
+		r.Description = *o.Description
+	}
+	if o.Inherits != nil {
+		r.Inherits = a.CanonicalRoleName(*o.Inherits)
+	}
+	if o.Set != nil {
+		r.Privileges = slices.Clone(*o.Set)
+	}
+	for _, p := range o.Add {
+		if !slices.Contains(r.Privileges, p) {
+			r.Privileges = append(r.Privileges, p)
+		}
+	}
+	for _, p := range o.Remove {
+		if !slices.Contains(r.Privileges, p) {
+			if r.Inherits != "" {
+				if set, ok := NewResolver(a).RolePrivileges(r.Inherits); ok && set.Has(p) {
+					return nil, refuse(o, "R5", "%s is inherited from %s and cannot be unticked; change Inherits Role instead", p, SafeText(r.Inherits))
+				}
+			}
+			return nil, refuse(o, "R5", "role %q does not tick %s", SafeText(old), p)
+		}
+		r.Privileges = slices.DeleteFunc(r.Privileges, func(q Privilege) bool { return q == p })
+	}
+	if o.Rename != nil && *o.Rename != old {
+		nn := *o.Rename
+		if b, ok := LookupBuiltin(nn); ok {
+			return nil, refuse(o, "R7", "%s is the name of a built-in role", b.Name)
+		}
+		if j := a.FindRole(nn); j >= 0 && j != i {
+			return nil, refuse(o, "R7", "a role called %q exists already (names are unique ignoring case)", SafeText(a.Roles[j].Name))
+		}
+		r.Name = nn
+		renameRef(a, old, nn)
+	}
+	return nil, nil
+}
+
+func renameRef(a *Account, old, nn string) {
+	for k := range a.Roles {
+		if strings.EqualFold(a.Roles[k].Inherits, old) {
+			a.Roles[k].Inherits = nn
+		}
+	}
+	for k := range a.Users {
+		for j, rn := range a.Users[k].Roles {
+			if strings.EqualFold(rn, old) {
+				a.Users[k].Roles[j] = nn
+			}
+		}
+	}
+	for k := range a.Environments {
+		for j, rn := range a.Environments[k].RolesWithAccess {
+			if strings.EqualFold(rn, old) {
+				a.Environments[k].RolesWithAccess[j] = nn
+			}
+		}
+	}
+}
+
+// RemoveRole removes a custom role that nobody holds and no role inherits
+// (R8). It takes the role off every environment's Roles with Access and notes
+// each environment this opens to every role.
+type RemoveRole struct{ Name string }
+
+func (o RemoveRole) Describe() string { return "remove role " + SafeText(o.Name) }
+func (o RemoveRole) apply(a *Account) ([]string, error) {
+	i, err := checkCustomEditable(a, o, o.Name)
+	if err != nil {
+		return nil, err
+	}
+	name := a.Roles[i].Name
+	var holders, heirs []string
+	for _, u := range a.Users {
+		if slices.ContainsFunc(u.Roles, func(rn string) bool { return strings.EqualFold(rn, name) }) {
+			holders = append(holders, u.Email)
+		}
+	}
+	for _, r := range a.Roles {
+		if strings.EqualFold(r.Inherits, name) {
+			heirs = append(heirs, r.Name)
+		}
+	}
+	if len(holders)+len(heirs) > 0 {
+		var why []string
+		if len(holders) > 0 {
+			why = append(why, fmt.Sprintf("held by %s", listSome(holders, 5)))
+		}
+		if len(heirs) > 0 {
+			why = append(why, fmt.Sprintf("inherited by %s", listSome(heirs, 5)))
+		}
+		return nil, refuse(o, "R8", "role %q is %s; unassign it and change those roles' Inherits Role first", SafeText(name), strings.Join(why, " and "))
+	}
+	a.Roles = slices.Delete(a.Roles, i, i+1)
+	return disallowEverywhere(a, name), nil
+}
+
+// Widenings lists the environments that removing role name would open to
+// every role (R8, R12), so that a front end can warn before it happens.
+func Widenings(a *Account, name string) []string {
+	var out []string
+	for _, e := range a.Environments {
+		if len(e.RolesWithAccess) > 0 && !slices.ContainsFunc(e.RolesWithAccess, func(rn string) bool { return !strings.EqualFold(rn, name) }) {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}
+
+func disallowEverywhere(a *Account, name string) []string {
+	var notes []string
+	for k := range a.Environments {
+		e := &a.Environments[k]
+		before := len(e.RolesWithAccess)
+		e.RolesWithAccess = slices.DeleteFunc(e.RolesWithAccess, func(rn string) bool { return strings.EqualFold(rn, name) })
+		if before > 0 && len(e.RolesWithAccess) == 0 {
+			notes = append(notes, fmt.Sprintf("%s becomes open to every role: %s was the only role listed on it (R8, R12)", e.Name, name))
+		}
+	}
+	return notes
+}
+
+func listSome(names []string, max int) string {
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:max], ", "), len(names)-max)
+}
+
+// AddUser adds a user with at least one role (R10).
+type AddUser struct {
+	Email, Name string
+	Roles       []string
+}
+
+func (o AddUser) Describe() string { return "add user " + SafeText(o.Email) }
+func (o AddUser) apply(a *Account) ([]string, error) {
+	if a.FindUser(o.Email) >= 0 {
+		return nil, refuse(o, "R10", "a user with email %q exists already", SafeText(o.Email))
+	}
+	if len(o.Roles) == 0 {
+		return nil, refuse(o, "R10", "a user needs at least one role")
+	}
+	u := User{Email: o.Email, Name: o.Name}
+	for _, rn := range o.Roles {
+		if !a.RoleExists(rn) {
+			return nil, refuse(o, "R10", "there is no role %q", SafeText(rn))
+		}
+		u.Roles = append(u.Roles, a.CanonicalRoleName(rn))
+	}
+	a.Users = append(a.Users, u)
+	return nil, nil
+}
+
+func findUser(a *Account, op Op, email string) (*User, error) {
+	i := a.FindUser(email)
+	if i < 0 {
+		return nil, refuse(op, "R10", "there is no user %q", SafeText(email))
+	}
+	return &a.Users[i], nil
+}
+
+// EditUser changes a user's display name or roles. Nil fields are kept.
+type EditUser struct {
+	Email string
+	Name  *string
+	Roles *[]string
+}
+
+func (o EditUser) Describe() string { return "edit user " + SafeText(o.Email) }
+func (o EditUser) apply(a *Account) ([]string, error) {
+	u, err := findUser(a, o, o.Email)
+	if err != nil {
+		return nil, err
+	}
+	if o.Name != nil {
+		u.Name = *o.Name
+	}
+	if o.Roles != nil {
+		if len(*o.Roles) == 0 {
+			return nil, refuse(o, "R10", "%s would have no role; a user needs at least one", SafeText(u.Email))
+		}
+		u.Roles = u.Roles[:0]
+		for _, rn := range *o.Roles {
+			if !a.RoleExists(rn) {
+				return nil, refuse(o, "R10", "there is no role %q", SafeText(rn))
+			}
+			u.Roles = append(u.Roles, a.CanonicalRoleName(rn))
+		}
+	}
+	return nil, nil
+}
+
+// RemoveUser removes a user.
+type RemoveUser struct{ Email string }
+
+func (o RemoveUser) Describe() string { return "remove user " + SafeText(o.Email) }
+func (o RemoveUser) apply(a *Account) ([]string, error) {
+	i := a.FindUser(o.Email)
+	if i < 0 {
+		return nil, refuse(o, "R10", "there is no user %q", SafeText(o.Email))
+	}
+	a.Users = slices.Delete(a.Users, i, i+1)
+	return nil, nil
+}
+
+// Assign gives a user one more role (R10, R3).
+type Assign struct{ Email, Role string }
+
+func (o Assign) Describe() string { return "assign " + SafeText(o.Role) + " to " + SafeText(o.Email) }
+func (o Assign) apply(a *Account) ([]string, error) {
+	u, err := findUser(a, o, o.Email)
+	if err != nil {
+		return nil, err
+	}
+	if !a.RoleExists(o.Role) {
+		if b, ok := LookupBuiltin(o.Role); ok && b.NeedsAUS {
+			return nil, refuse(o, "R3", "%s exists only with Advanced User Security on", b.Name)
+		}
+		return nil, refuse(o, "R10", "there is no role %q", SafeText(o.Role))
+	}
+	if slices.ContainsFunc(u.Roles, func(rn string) bool { return strings.EqualFold(rn, o.Role) }) {
+		return nil, refuse(o, "R10", "%s holds %s already", SafeText(u.Email), SafeText(a.CanonicalRoleName(o.Role)))
+	}
+	u.Roles = append(u.Roles, a.CanonicalRoleName(o.Role))
+	return nil, nil
+}
+
+// Unassign takes a role from a user; the last role cannot be taken (R10).
+type Unassign struct{ Email, Role string }
+
+func (o Unassign) Describe() string {
+	return "unassign " + SafeText(o.Role) + " from " + SafeText(o.Email)
+}
+func (o Unassign) apply(a *Account) ([]string, error) {
+	u, err := findUser(a, o, o.Email)
+	if err != nil {
+		return nil, err
+	}
+	j := slices.IndexFunc(u.Roles, func(rn string) bool { return strings.EqualFold(rn, o.Role) })
+	if j < 0 {
+		return nil, refuse(o, "R10", "%s does not hold %s", SafeText(u.Email), SafeText(o.Role))
+	}
+	if len(u.Roles) == 1 {
+		return nil, refuse(o, "R10", "%s is the only role of %s; a user needs at least one (remove the user instead)", SafeText(u.Roles[0]), SafeText(u.Email))
+	}
+	u.Roles = slices.Delete(u.Roles, j, j+1)
+	return nil, nil
+}
+
+// AddEnvironment creates an environment, open to every role.
+type AddEnvironment struct {
+	Name           string
+	Classification Classification
+	Roles          []string
+}
+
+func (o AddEnvironment) Describe() string { return "add environment " + SafeText(o.Name) }
+func (o AddEnvironment) apply(a *Account) ([]string, error) {
+	if j := a.FindEnvironment(o.Name); j >= 0 {
+		return nil, refuse(o, "R12", "an environment called %q exists already", SafeText(a.Environments[j].Name))
+	}
+	c := o.Classification
+	if c == "" {
+		c = Test
+	}
+	e := Environment{Name: o.Name, Classification: c}
+	for _, rn := range o.Roles {
+		e.RolesWithAccess = append(e.RolesWithAccess, a.CanonicalRoleName(rn))
+	}
+	a.Environments = append(a.Environments, e)
+	return nil, nil
+}
+
+// RemoveEnvironment removes an environment.
+type RemoveEnvironment struct{ Name string }
+
+func (o RemoveEnvironment) Describe() string { return "remove environment " + SafeText(o.Name) }
+func (o RemoveEnvironment) apply(a *Account) ([]string, error) {
+	i := a.FindEnvironment(o.Name)
+	if i < 0 {
+		return nil, refuse(o, "R12", "there is no environment %q", SafeText(o.Name))
+	}
+	a.Environments = slices.Delete(a.Environments, i, i+1)
+	return nil, nil
+}
+
+func findEnv(a *Account, op Op, name string) (*Environment, error) {
+	i := a.FindEnvironment(name)
+	if i < 0 {
+		return nil, refuse(op, "R12", "there is no environment %q", SafeText(name))
+	}
+	return &a.Environments[i], nil
+}
+
+// Allow adds a role to an environment's Roles with Access (R13). Allowing
+// the first role restricts an open environment.
+type Allow struct{ Environment, Role string }
+
+func (o Allow) Describe() string {
+	return "allow " + SafeText(o.Role) + " on " + SafeText(o.Environment)
+}
+func (o Allow) apply(a *Account) ([]string, error) {
+	e, err := findEnv(a, o, o.Environment)
+	if err != nil {
+		return nil, err
+	}
+	if !a.RoleExists(o.Role) {
+		return nil, refuse(o, "R13", "there is no role %q", SafeText(o.Role))
+	}
+	if slices.ContainsFunc(e.RolesWithAccess, func(rn string) bool { return strings.EqualFold(rn, o.Role) }) {
+		return nil, refuse(o, "R13", "%s lists %s already", SafeText(e.Name), SafeText(a.CanonicalRoleName(o.Role)))
+	}
+	var notes []string
+	if len(e.RolesWithAccess) == 0 {
+		notes = append(notes, fmt.Sprintf("%s stops being open: only holders of %s (or of Environment Management) will see it (R13)", e.Name, a.CanonicalRoleName(o.Role)))
+	}
+	e.RolesWithAccess = append(e.RolesWithAccess, a.CanonicalRoleName(o.Role))
+	return notes, nil
+}
+
+// Disallow takes a role off an environment's Roles with Access; taking the
+// last one opens the environment to every role (R12), which it notes.
+type Disallow struct{ Environment, Role string }
+
+func (o Disallow) Describe() string {
+	return "disallow " + SafeText(o.Role) + " on " + SafeText(o.Environment)
+}
+func (o Disallow) apply(a *Account) ([]string, error) {
+	e, err := findEnv(a, o, o.Environment)
+	if err != nil {
+		return nil, err
+	}
+	j := slices.IndexFunc(e.RolesWithAccess, func(rn string) bool { return strings.EqualFold(rn, o.Role) })
+	if j < 0 {
+		return nil, refuse(o, "R13", "%s does not list %s", SafeText(e.Name), SafeText(o.Role))
+	}
+	e.RolesWithAccess = slices.Delete(e.RolesWithAccess, j, j+1)
+	if len(e.RolesWithAccess) == 0 {
+		return []string{fmt.Sprintf("%s becomes open to every role (R12)", e.Name)}, nil
+	}
+	return nil, nil
+}
+
+// SetAccount changes the account's name or switches. Nil fields are kept.
+type SetAccount struct {
+	Name                      *string
+	AdvancedUserSecurity      *bool
+	AdvancedEnvironmentAccess *bool
+}
+
+func (o SetAccount) Describe() string { return "change account settings" }
+func (o SetAccount) apply(a *Account) ([]string, error) {
+	var notes []string
+	if o.Name != nil {
+		a.Name = *o.Name
+	}
+	if o.AdvancedUserSecurity != nil {
+		a.AdvancedUserSecurity = *o.AdvancedUserSecurity
+	}
+	if o.AdvancedEnvironmentAccess != nil && *o.AdvancedEnvironmentAccess != a.AdvancedEnvironmentAccess {
+		a.AdvancedEnvironmentAccess = *o.AdvancedEnvironmentAccess
+		if a.AdvancedEnvironmentAccess {
+			notes = append(notes, "Environment Management Read and Full Access now apply per environment (R16)")
+		} else {
+			notes = append(notes, "Environment Management Read and Full Access stop doing anything (R16)")
+		}
+	}
+	return notes, nil
+}

@@ -1,0 +1,125 @@
+package model
+
+// Holder is one user who holds a privilege, with every source of it.
+type Holder struct {
+	User    string   `json:"user"`
+	Sources []Source `json:"sources"`
+	// ImpliedBy is set when the user holds the privilege only through the
+	// privilege that covers it (R4).
+	ImpliedBy string `json:"implied_by,omitempty"`
+}
+
+// WhoCan lists the users who hold p, account-wide when e < 0 or as it counts
+// inside environment e (R13-R16), in account order, with their sources.
+func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
+	var out []Holder
+	for u := range r.users {
+		if !r.Check(u, p, e) {
+			continue
+		}
+		out = append(out, r.holder(u, p, e))
+	}
+	return out
+}
+
+// CountWhoCan counts the users who hold p (as WhoCan) without building sources.
+func (r *Resolver) CountWhoCan(p Privilege, e int) int {
+	n := 0
+	for u := range r.users {
+		if r.Check(u, p, e) {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *Resolver) holder(u int, p Privilege, e int) Holder {
+	roles := r.users[u].roles
+	raw := r.users[u].raw
+	if e >= 0 {
+		ev := r.eval(u, e)
+		roles = r.countingRoles(u, e, ev)
+		raw = 0
+		for _, id := range roles {
+			raw |= r.roles[id].set
+		}
+		if !r.acct.AdvancedEnvironmentAccess || ev.hasEM || !ev.restricted {
+			raw &^= perEnvSet
+		}
+	}
+	h := Holder{User: r.users[u].email}
+	if raw.Has(p) {
+		h.Sources = r.sources(roles, p)
+	} else if sup := raw.CoveredBy(p); sup != 0 {
+		h.ImpliedBy = sup.String()
+		h.Sources = r.sources(roles, sup)
+	}
+	return h
+}
+
+// Verdict answers "may this user use this privilege (here)?" with the reason.
+type Verdict struct {
+	User        string   `json:"user"`
+	Privilege   string   `json:"privilege"`
+	Environment *string  `json:"environment"`
+	Allowed     bool     `json:"allowed"`
+	Reason      string   `json:"reason"`
+	Sources     []Source `json:"sources"`
+	ImpliedBy   string   `json:"implied_by,omitempty"`
+}
+
+// Explain answers Check with its reason and sources.
+func (r *Resolver) Explain(u int, p Privilege, e int) Verdict {
+	v := Verdict{User: r.users[u].email, Privilege: p.String(), Allowed: r.Check(u, p, e)}
+	held := r.HeldRoles(u)
+	if e >= 0 {
+		name := r.envs[e].name
+		v.Environment = &name
+	}
+	if v.Allowed {
+		h := r.holder(u, p, e)
+		v.Sources, v.ImpliedBy = h.Sources, h.ImpliedBy
+		v.Reason = "allowed: " + r.grantPhraseFrom(p, h)
+		if e >= 0 {
+			v.Reason += "; " + r.EnvView(u, e).Reason
+		}
+		return v
+	}
+	switch {
+	case e < 0:
+		v.Reason = "denied: needs " + p.String() + " (" + r.heldByNone(u) + ")"
+		if p.Info().PerEnvironment {
+			v.Reason += "; it is a per-environment privilege (R15)"
+		}
+	default:
+		ev := r.eval(u, e)
+		view := r.EnvView(u, e)
+		switch {
+		case !ev.visible:
+			v.Reason = "denied: " + view.Reason
+		case p.Info().PerEnvironment && !r.acct.AdvancedEnvironmentAccess && r.users[u].raw.Has(p):
+			v.Reason = "denied: " + p.String() + " does nothing while Advanced Environment Access is off (R16)"
+		case p.Info().PerEnvironment && r.users[u].raw.Has(p):
+			v.Reason = "denied: " + p.String() + " counts only through a role " + r.envs[e].name + " lists, and none of " + joinNames(held) + " that ticks it is listed (R15)"
+		case r.users[u].eff.Has(p):
+			v.Reason = "denied: " + p.String() + " is held, but only through roles that do not count in " + r.envs[e].name + "; " + view.Reason + " (R15, decision)"
+		default:
+			v.Reason = "denied: needs " + p.String() + " (" + r.heldByNone(u) + ")"
+		}
+	}
+	return v
+}
+
+func (r *Resolver) grantPhraseFrom(p Privilege, h Holder) string {
+	s := p.String() + " from "
+	for i, src := range h.Sources {
+		if i > 0 {
+			s += ", "
+		}
+		s += src.String()
+	}
+	if h.ImpliedBy != "" {
+		s += " (covered by " + h.ImpliedBy + ", R4)"
+	}
+	return s
+}

@@ -127,7 +127,7 @@ func (v *validator) users() {
 			seen[k] = i
 		}
 		if len(u.Name) > MaxUserName*4 || HasControl(u.Name) {
-			v.add(Error, "R10", at(SectionUsers, i, "name"), u.Email, "user %q has a display name that is too long or holds control characters", SafeText(u.Email))
+			v.add(Error, "R7", at(SectionUsers, i, "name"), u.Email, "user %q has a display name that is too long or holds control characters", SafeText(u.Email))
 		}
 		if len(u.Roles) == 0 {
 			v.add(Error, "R10", at(SectionUsers, i, "roles"), u.Email, "user %q has no role; give them at least one", SafeText(u.Email))
@@ -177,11 +177,11 @@ func (v *validator) environments() {
 	seen := map[string]int{}
 	for i, e := range a.Environments {
 		if msg := checkName("environment", e.Name, MaxEnvironmentName); msg != "" {
-			v.add(Error, "R12", at(SectionEnvironments, i, "name"), e.Name, "%s", msg)
+			v.add(Error, "R7", at(SectionEnvironments, i, "name"), e.Name, "%s", msg)
 		}
 		k := strings.ToLower(e.Name)
 		if j, dup := seen[k]; dup {
-			v.add(Error, "R12", at(SectionEnvironments, i, "name"), e.Name, "environment %q is defined twice (also environment #%d); names are unique ignoring case", SafeText(e.Name), j+1)
+			v.add(Error, "R7", at(SectionEnvironments, i, "name"), e.Name, "environment %q is defined twice (also environment #%d); names are unique ignoring case", SafeText(e.Name), j+1)
 		} else {
 			seen[k] = i
 		}

@@ -1,0 +1,291 @@
+// Package cli is rolecall's headless command line: it parses arguments, asks
+// the model, and prints. No access rule lives here (interfaces.md §2).
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"rolecall/model"
+)
+
+// Exit codes (interfaces.md §2).
+const (
+	ExitOK      = 0 // success, or allowed
+	ExitDenied  = 1 // denied, a refused edit, validate with problems
+	ExitUsage   = 2 // usage error, unreadable file, unknown name, file with errors
+	defaultFile = "rolecall.toml"
+)
+
+// TUIOptions is what the root command hands to the terminal UI.
+type TUIOptions struct {
+	File     string
+	ReadOnly bool
+	ASCII    bool
+	NoMouse  bool
+}
+
+// RunTUI opens the terminal UI and returns the exit code. main sets it when
+// the TUI is built in; while it is nil, `rolecall` alone prints the usage.
+var RunTUI func(opts TUIOptions) int
+
+// exitError ends a command with a code. Its lines go to stderr, each
+// prefixed with "rolecall: ".
+type exitError struct {
+	code  int
+	lines []string
+}
+
+func (e *exitError) Error() string { return strings.Join(e.lines, "; ") }
+
+func fail(code int, format string, args ...any) error {
+	return &exitError{code: code, lines: []string{fmt.Sprintf(format, args...)}}
+}
+
+func usageErr(format string, args ...any) error { return fail(ExitUsage, format, args...) }
+
+// silent ends a command with a code after it has printed all it had to say.
+func silent(code int) error { return &exitError{code: code} }
+
+// app is the state of one run: the writers, the environment and the flags
+// every command shares.
+type app struct {
+	stdout, stderr io.Writer
+	env            func(string) string
+	file           string // -f
+	actor          string // the command line, for the audit log
+	tui            TUIOptions
+}
+
+// Execute runs the command line args (args[0] is the program name, as in
+// os.Args) and returns the exit code. Output goes to stdout and stderr with
+// every control character neutralised; env reads the environment (os.Getenv
+// when nil).
+func Execute(args []string, stdout, stderr io.Writer, env func(string) string) int {
+	if env == nil {
+		env = os.Getenv
+	}
+	var out, errb bytes.Buffer
+	a := &app{stdout: &out, stderr: &errb, env: env, actor: actorOf(args)}
+	code := a.run(args)
+	writeSafe(stdout, out.Bytes())
+	writeSafe(stderr, errb.Bytes())
+	return code
+}
+
+func actorOf(args []string) string {
+	parts := []string{"cli:"}
+	for i, s := range args {
+		if i == 0 {
+			s = "rolecall"
+		}
+		if strings.ContainsAny(s, " \t\"'") || s == "" {
+			s = fmt.Sprintf("%q", s)
+		}
+		parts = append(parts, model.SafeText(s))
+	}
+	return strings.Join(parts, " ")
+}
+
+func (a *app) run(args []string) int {
+	root := a.rootCommand()
+	if len(args) > 0 {
+		args = args[1:]
+	}
+	root.SetArgs(args)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var xe *exitError
+	if errors.As(err, &xe) {
+		for _, l := range xe.lines {
+			fmt.Fprintln(a.stderr, "rolecall: "+model.SafeText(l))
+		}
+		return xe.code
+	}
+	// Cobra's own errors: unknown command, unknown flag, bad flag value.
+	for _, l := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			fmt.Fprintln(a.stderr, "rolecall: "+model.SafeText(l))
+		}
+	}
+	fmt.Fprintln(a.stderr, "rolecall: run 'rolecall --help' for usage")
+	return ExitUsage
+}
+
+// writeSafe writes b with every control character other than newline and
+// tab, every escape introducer and bidirectional mark, made visible: names
+// are passed through model.SafeText where they are formatted, and this is
+// the last line of defence.
+func writeSafe(w io.Writer, b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	if !model.HasControl(strings.NewReplacer("\n", "", "\t", "").Replace(string(b))) {
+		w.Write(b)
+		return
+	}
+	lines := strings.Split(string(b), "\n")
+	for i, l := range lines {
+		cells := strings.Split(l, "\t")
+		for j, c := range cells {
+			cells[j] = model.SafeText(c)
+		}
+		lines[i] = strings.Join(cells, "\t")
+	}
+	io.WriteString(w, strings.Join(lines, "\n"))
+}
+
+const rootLong = `rolecall manages Boomi-style custom roles and previews what a user can see and do.
+
+With no command it opens the terminal UI on the account file.
+The file is -f FILE, else $ROLECALL_FILE, else rolecall.toml in this directory.
+
+Exit codes: 0 success or allowed; 1 denied, a refused edit, or validate found
+problems; 2 a usage error, an unreadable file, an unknown name, or a file with errors.`
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "rolecall [-f FILE]",
+		Short:         "Boomi-style custom roles: manage them and preview what a user can see and do",
+		Long:          rootLong,
+		Args:          noArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.tui.File = a.path()
+			if RunTUI != nil {
+				if code := RunTUI(a.tui); code != 0 {
+					return silent(code)
+				}
+				return nil
+			}
+			fmt.Fprintln(a.stdout, "rolecall: the terminal UI is not built into this binary; use a command:")
+			fmt.Fprintln(a.stdout)
+			fmt.Fprint(a.stdout, commandList(cmd))
+			fmt.Fprintln(a.stdout)
+			fmt.Fprintln(a.stdout, "Run 'rolecall COMMAND --help' for a command's flags.")
+			return nil
+		},
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageErr("%s: %v (run '%s --help')", c.CommandPath(), err, c.CommandPath())
+	})
+	pf := root.PersistentFlags()
+	pf.StringVarP(&a.file, "file", "f", "", "account file (default $ROLECALL_FILE, else rolecall.toml)")
+	f := root.Flags()
+	f.BoolVar(&a.tui.ReadOnly, "read-only", false, "open the TUI without saving (audits, demos)")
+	f.BoolVar(&a.tui.ASCII, "ascii", false, "draw the TUI without box-drawing characters")
+	f.BoolVar(&a.tui.NoMouse, "no-mouse", false, "do not capture the mouse in the TUI")
+
+	root.AddCommand(
+		a.initCommand(),
+		a.validateCommand(),
+		a.checkCommand(),
+		a.explainCommand(),
+		a.previewCommand(),
+		a.whoCanCommand(),
+		a.diffCommand(),
+		a.roleCommand(),
+		a.userCommand(),
+		a.envCommand(),
+		a.accountCommand(),
+		a.logCommand(),
+	)
+	return root
+}
+
+// commandList is the one-line-per-command summary the bare root prints.
+func commandList(root *cobra.Command) string {
+	var b strings.Builder
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, s := range c.Commands() {
+			if s.Hidden || s.Name() == "help" {
+				continue
+			}
+			if s.Runnable() && !s.HasSubCommands() {
+				fmt.Fprintf(&b, "  %-52s %s\n", "rolecall "+strings.TrimPrefix(s.CommandPath(), root.Name()+" ")+useArgs(s), s.Short)
+			}
+			walk(s)
+		}
+	}
+	walk(root)
+	return b.String()
+}
+
+func useArgs(c *cobra.Command) string {
+	if i := strings.IndexByte(c.Use, ' '); i >= 0 {
+		return c.Use[i:]
+	}
+	return ""
+}
+
+// path is the account file: -f, else $ROLECALL_FILE, else rolecall.toml.
+func (a *app) path() string {
+	if a.file != "" {
+		return a.file
+	}
+	if p := a.env("ROLECALL_FILE"); p != "" {
+		return p
+	}
+	return defaultFile
+}
+
+// Argument validators that say what is missing in words.
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		if cmd.HasSubCommands() {
+			return usageErr("unknown command %q (run '%s --help' for the list)", args[0], cmd.CommandPath())
+		}
+		return usageErr("%s takes no arguments, got %q (run '%s --help')", cmd.CommandPath(), args[0], cmd.CommandPath())
+	}
+	return nil
+}
+
+func exactArgs(names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == len(names) {
+			return nil
+		}
+		if len(args) < len(names) {
+			return usageErr("%s needs %s (run '%s --help')", cmd.CommandPath(), strings.Join(names[len(args):], " and "), cmd.CommandPath())
+		}
+		return usageErr("%s takes %d argument(s) (%s); unexpected %q (run '%s --help')", cmd.CommandPath(), len(names), strings.Join(names, " "), args[len(names)], cmd.CommandPath())
+	}
+}
+
+// group makes a command that only holds subcommands.
+func group(use, short string, subs ...*cobra.Command) *cobra.Command {
+	c := &cobra.Command{
+		Use:   use + " COMMAND",
+		Short: short,
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usageErr("%s needs a subcommand: %s (run '%s --help')", cmd.CommandPath(), subNames(cmd), cmd.CommandPath())
+		},
+	}
+	c.AddCommand(subs...)
+	return c
+}
+
+func subNames(c *cobra.Command) string {
+	var out []string
+	for _, s := range c.Commands() {
+		if s.Name() != "help" {
+			out = append(out, s.Name())
+		}
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,493 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"rolecall/model"
+)
+
+// Scripted edits. Each builds one model operation from the account as read
+// under the file's lock, and storage applies it, validates, writes
+// atomically and records it in the audit log. The CLI checks only what the
+// command line names (exit 2 for an unknown name) and asks before a
+// widening; every rule is the model's.
+
+// buildFunc makes the operation from the freshly read account.
+type buildFunc func(acct *model.Account) (model.Op, error)
+
+// edit runs one scripted edit and prints what it changes for whom.
+func (a *app) edit(build buildFunc) error {
+	var (
+		op        model.Op
+		out       model.Outcome
+		old, next *model.Account
+	)
+	err := a.update(func(acct *model.Account) (*model.Account, error) {
+		o, err := build(acct)
+		if err != nil {
+			return nil, err
+		}
+		n, oc, err := model.Apply(acct, o)
+		if err != nil {
+			return nil, err
+		}
+		op, out, old, next = o, oc, acct, n
+		return n, nil
+	})
+	if err != nil {
+		return a.editError(err)
+	}
+	a.printEdit(op, out, model.Compare(model.NewResolver(old), model.NewResolver(next)))
+	return nil
+}
+
+func (a *app) printEdit(op model.Op, out model.Outcome, d model.Diff) {
+	fmt.Fprintf(a.stdout, "%s: done, saved to %s\n", model.SafeText(op.Describe()), model.SafeText(a.path()))
+	for _, n := range out.Notes {
+		fmt.Fprintf(a.stdout, "  note: %s\n", model.SafeText(n))
+	}
+	sum := d.Summary()
+	if len(sum) == 0 {
+		fmt.Fprintln(a.stdout, "  nothing changes for anyone's access")
+	}
+	for _, l := range sum {
+		fmt.Fprintf(a.stdout, "  %s\n", model.SafeText(l))
+	}
+	for _, w := range out.Warnings {
+		fmt.Fprintf(a.stdout, "  warning: %s (%s)\n", model.SafeText(w.Message), w.Rule)
+	}
+}
+
+// editError turns a refusal into exit 1 with its rule, and passes the CLI's
+// own errors (unknown names, exit 2) through.
+func (a *app) editError(err error) error {
+	var xe *exitError
+	if errors.As(err, &xe) {
+		return xe
+	}
+	var ref *model.Refused
+	if errors.As(err, &ref) {
+		lines := []string{ref.Error() + "; nothing was changed"}
+		for i, p := range ref.Problems {
+			if i == 0 {
+				continue // the first is the message above
+			}
+			lines = append(lines, fmt.Sprintf("  also: %s (%s)", p.Message, p.Rule))
+		}
+		return &exitError{code: ExitDenied, lines: lines}
+	}
+	return a.storageError(err)
+}
+
+// widening refuses an edit that would open environments to every role
+// unless --allow-widening was given (R8, R12).
+func widening(what string, envs []string, allow bool) error {
+	if len(envs) == 0 || allow {
+		return nil
+	}
+	return &exitError{code: ExitDenied, lines: []string{
+		fmt.Sprintf("%s would make %s open to every role (R8, R12); nothing was changed", what, safeJoinAnd(envs)),
+		"re-run with --allow-widening to do it anyway, or allow another role on it first (rolecall env allow ENV ROLE)",
+	}}
+}
+
+func safeJoinAnd(names []string) string {
+	s := safeJoin(names)
+	if i := strings.LastIndex(s, ", "); i >= 0 {
+		s = s[:i] + " and " + s[i+2:]
+	}
+	return s
+}
+
+// ---- role ----
+
+func (a *app) roleCommand() *cobra.Command {
+	return group("role", "add, edit or remove a custom role",
+		a.roleAddCommand(), a.roleEditCommand(), a.roleRmCommand())
+}
+
+func (a *app) roleAddCommand() *cobra.Command {
+	var inherits, desc string
+	var privs []string
+	c := &cobra.Command{
+		Use:   "add NAME",
+		Short: "create a custom role",
+		Long: `role add creates a custom role (R5) with the privileges given by --privilege
+(repeat it, or give a comma-separated list; old names are accepted, R0) and,
+with --inherits, a parent role whose privileges it gets as well (R6).
+Custom roles need Advanced User Security on (R3).`,
+		Example: `  rolecall role add "Release Managers" --inherits Support --privilege "Runtime Management" --privilege "Environment Management Full Access"`,
+		Args:    exactArgs("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ps, err := parsePrivileges(privs)
+			if err != nil {
+				return err
+			}
+			return a.edit(func(acct *model.Account) (model.Op, error) {
+				op := model.AddRole{Name: args[0], Description: desc, Privileges: ps}
+				if inherits != "" {
+					if op.Inherits, err = a.needRole(acct, inherits); err != nil {
+						return nil, err
+					}
+				}
+				return op, nil
+			})
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&inherits, "inherits", "", "inherit `ROLE`'s privileges (R5, R6)")
+	f.StringArrayVarP(&privs, "privilege", "p", nil, "tick privilege `P` (repeatable)")
+	f.StringVar(&desc, "description", "", "what the role is for")
+	return c
+}
+
+func (a *app) roleEditCommand() *cobra.Command {
+	var rename, inherits, desc string
+	var noInherit bool
+	var add, remove []string
+	c := &cobra.Command{
+		Use:   "edit NAME",
+		Short: "rename a custom role, change its parent, tick or untick privileges",
+		Long: `role edit changes a custom role. A rename follows the role everywhere it is
+named: users, other roles' parents, environments' Roles with Access. Inherited
+privileges cannot be unticked (R5): change --inherits instead.`,
+		Example: `  rolecall role edit "Cannot View Data" --add Dashboard --remove Execute
+  rolecall role edit "Read Only Runtime Management" --no-inherit`,
+		Args: exactArgs("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fl := cmd.Flags()
+			if noInherit && fl.Changed("inherits") {
+				return usageErr("give --inherits ROLE or --no-inherit, not both")
+			}
+			if !fl.Changed("rename") && !fl.Changed("inherits") && !noInherit && !fl.Changed("description") && len(add)+len(remove) == 0 {
+				return usageErr("role edit needs something to change: --rename, --inherits, --no-inherit, --description, --add or --remove")
+			}
+			addP, err := parsePrivileges(add)
+			if err != nil {
+				return err
+			}
+			remP, err := parsePrivileges(remove)
+			if err != nil {
+				return err
+			}
+			return a.edit(func(acct *model.Account) (model.Op, error) {
+				name, err := a.needRole(acct, args[0])
+				if err != nil {
+					return nil, err
+				}
+				op := model.EditRole{Name: name, Add: addP, Remove: remP}
+				if fl.Changed("rename") {
+					op.Rename = &rename
+				}
+				if fl.Changed("description") {
+					op.Description = &desc
+				}
+				if noInherit {
+					op.Inherits = new(string)
+				} else if fl.Changed("inherits") {
+					parent, err := a.needRole(acct, inherits)
+					if err != nil {
+						return nil, err
+					}
+					op.Inherits = &parent
+				}
+				return op, nil
+			})
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&rename, "rename", "", "new name `NEW` (followed everywhere the role is named)")
+	f.StringVar(&inherits, "inherits", "", "inherit `ROLE` instead")
+	f.BoolVar(&noInherit, "no-inherit", false, "stop inheriting a role")
+	f.StringVar(&desc, "description", "", "new description")
+	f.StringArrayVar(&add, "add", nil, "tick privilege `P` (repeatable)")
+	f.StringArrayVar(&remove, "remove", nil, "untick privilege `P` (repeatable)")
+	return c
+}
+
+func (a *app) roleRmCommand() *cobra.Command {
+	var allow bool
+	c := &cobra.Command{
+		Use:     "rm NAME",
+		Aliases: []string{"remove"},
+		Short:   "remove a custom role nobody holds or inherits",
+		Long: `role rm removes a custom role. It is refused while a user holds the role or
+another role inherits it (R8); the refusal names them. The role is taken off
+every environment's Roles with Access; if that leaves an environment with no
+role it becomes open to every role (R12), so that needs --allow-widening.`,
+		Args: exactArgs("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.edit(func(acct *model.Account) (model.Op, error) {
+				name, err := a.needRole(acct, args[0])
+				if err != nil {
+					return nil, err
+				}
+				op := model.RemoveRole{Name: name}
+				// A refusal under R8 or R2 comes first: a widening warning
+				// for a removal that cannot happen would mislead.
+				if _, _, err := model.Apply(acct, op); err != nil {
+					return nil, err
+				}
+				if err := widening("removing role "+quote(name), model.Widenings(acct, name), allow); err != nil {
+					return nil, err
+				}
+				return op, nil
+			})
+		},
+	}
+	c.Flags().BoolVar(&allow, "allow-widening", false, "remove it even if an environment becomes open to every role")
+	return c
+}
+
+// ---- user ----
+
+func (a *app) userCommand() *cobra.Command {
+	return group("user", "add or remove a user, assign or unassign a role",
+		a.userAddCommand(), a.userAssignCommand(), a.userUnassignCommand(), a.userRmCommand())
+}
+
+func (a *app) userAddCommand() *cobra.Command {
+	var roles []string
+	var name string
+	c := &cobra.Command{
+		Use:     "add EMAIL --role ROLE...",
+		Short:   "add a user with one or more roles",
+		Example: `  rolecall user add lee@example.com --role "Cannot View Data" --name "Lee Park"`,
+		Args:    exactArgs("EMAIL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(roles) == 0 {
+				return usageErr("user add needs at least one --role ROLE (a user with no role is an error, R10)")
+			}
+			return a.edit(func(acct *model.Account) (model.Op, error) {
+				op := model.AddUser{Email: args[0], Name: name}
+				for _, r := range roles {
+					for _, part := range strings.Split(r, ",") {
+						if part = strings.TrimSpace(part); part == "" {
+							continue
+						}
+						rn, err := a.needRole(acct, part)
+						if err != nil {
+							return nil, err
+						}
+						op.Roles = append(op.Roles, rn)
+					}
+				}
+				return op, nil
+			})
+		},
+	}
+	c.Flags().StringArrayVarP(&roles, "role", "r", nil, "give the user `ROLE` (repeatable)")
+	c.Flags().StringVar(&name, "name", "", "display name")
+	return c
+}
+
+func (a *app) userAssignCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "assign EMAIL ROLE",
+		Short: "give a user one more role",
+		Args:  exactArgs("EMAIL", "ROLE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.edit(func(acct *model.Account) (model.Op, error) {
+				email, err := a.needUser(acct, args[0])
+				if err != nil {
+					return nil, err
+				}
+				role, err := a.needRole(acct, args[1])
+				if err != nil {
+					return nil, err
+				}
+				return model.Assign{Email: email, Role: role}, nil
+			})
+		},
+	}
+}
+
+func (a *app) userUnassignCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "unassign EMAIL ROLE",
+		Short: "take a role from a user (not their last one, R10)",
+		Args:  exactArgs("EMAIL", "ROLE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.edit(func(acct *model.Account) (model.Op, error) {
+				email, err := a.needUser(acct, args[0])
+				if err != nil {
+					return nil, err
+				}
+				role, err := a.needRole(acct, args[1])
+				if err != nil {
+					return nil, err
+				}
+				return model.Unassign{Email: email, Role: role}, nil
+			})
+		},
+	}
+}
+
+func (a *app) userRmCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:     "rm EMAIL",
+		Aliases: []string{"remove"},
+		Short:   "remove a user",
+		Args:    exactArgs("EMAIL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.edit(func(acct *model.Account) (model.Op, error) {
+				email, err := a.needUser(acct, args[0])
+				if err != nil {
+					return nil, err
+				}
+				return model.RemoveUser{Email: email}, nil
+			})
+		},
+	}
+}
+
+// ---- env ----
+
+func (a *app) envCommand() *cobra.Command {
+	return group("env", "add or remove an environment, allow or disallow a role on it",
+		a.envAddCommand(), a.envAllowCommand(), a.envDisallowCommand(), a.envRmCommand())
+}
+
+func (a *app) envAddCommand() *cobra.Command {
+	var class string
+	c := &cobra.Command{
+		Use:   "add NAME",
+		Short: "add an environment, open to every role until a role is allowed on it",
+		Args:  exactArgs("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cl := model.Classification(strings.ToLower(strings.TrimSpace(class)))
+			if cl != model.Production && cl != model.Test {
+				return usageErr("--classification is production or test, not %s", quote(class))
+			}
+			return a.edit(func(acct *model.Account) (model.Op, error) {
+				return model.AddEnvironment{Name: args[0], Classification: cl}, nil
+			})
+		},
+	}
+	c.Flags().StringVar(&class, "classification", "test", "production or test (fixed once created)")
+	return c
+}
+
+func (a *app) envAllowCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "allow ENV ROLE",
+		Short: "add ROLE to ENV's Roles with Access (the first one restricts it, R13)",
+		Args:  exactArgs("ENV", "ROLE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.edit(func(acct *model.Account) (model.Op, error) {
+				env, err := a.needEnv(acct, args[0])
+				if err != nil {
+					return nil, err
+				}
+				role, err := a.needRole(acct, args[1])
+				if err != nil {
+					return nil, err
+				}
+				return model.Allow{Environment: env, Role: role}, nil
+			})
+		},
+	}
+}
+
+func (a *app) envDisallowCommand() *cobra.Command {
+	var allow bool
+	c := &cobra.Command{
+		Use:   "disallow ENV ROLE",
+		Short: "take ROLE off ENV's Roles with Access (the last one opens it, R12)",
+		Args:  exactArgs("ENV", "ROLE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.edit(func(acct *model.Account) (model.Op, error) {
+				env, err := a.needEnv(acct, args[0])
+				if err != nil {
+					return nil, err
+				}
+				role, err := a.needRole(acct, args[1])
+				if err != nil {
+					return nil, err
+				}
+				op := model.Disallow{Environment: env, Role: role}
+				e := acct.Environments[acct.FindEnvironment(env)]
+				if len(e.RolesWithAccess) == 1 && strings.EqualFold(e.RolesWithAccess[0], role) {
+					if err := widening("disallowing "+quote(role)+" on "+quote(env)+", its last role,", []string{env}, allow); err != nil {
+						return nil, err
+					}
+				}
+				return op, nil
+			})
+		},
+	}
+	c.Flags().BoolVar(&allow, "allow-widening", false, "disallow it even if the environment becomes open to every role")
+	return c
+}
+
+func (a *app) envRmCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:     "rm ENV",
+		Aliases: []string{"remove"},
+		Short:   "remove an environment",
+		Args:    exactArgs("ENV"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.edit(func(acct *model.Account) (model.Op, error) {
+				env, err := a.needEnv(acct, args[0])
+				if err != nil {
+					return nil, err
+				}
+				return model.RemoveEnvironment{Name: env}, nil
+			})
+		},
+	}
+}
+
+// ---- account ----
+
+func (a *app) accountCommand() *cobra.Command {
+	set := a.accountSetCommand()
+	return group("account", "change the account's name or feature switches", set)
+}
+
+func (a *app) accountSetCommand() *cobra.Command {
+	var aus, aea, name string
+	c := &cobra.Command{
+		Use:   "set",
+		Short: "switch Advanced User Security (R3) or Advanced Environment Access (R16), or rename",
+		Example: `  rolecall account set --advanced-environment-access=false
+  rolecall account set --name "Acme Integration"`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fl := cmd.Flags()
+			var op model.SetAccount
+			for _, s := range []struct {
+				flag, val string
+				dst       **bool
+			}{{"advanced-user-security", aus, &op.AdvancedUserSecurity}, {"advanced-environment-access", aea, &op.AdvancedEnvironmentAccess}} {
+				if !fl.Changed(s.flag) {
+					continue
+				}
+				b, err := strconv.ParseBool(s.val)
+				if err != nil {
+					return usageErr("--%s takes true or false, not %s", s.flag, quote(s.val))
+				}
+				*s.dst = &b
+			}
+			if fl.Changed("name") {
+				op.Name = &name
+			}
+			if op.AdvancedUserSecurity == nil && op.AdvancedEnvironmentAccess == nil && op.Name == nil {
+				return usageErr("account set needs --advanced-user-security=BOOL, --advanced-environment-access=BOOL or --name TEXT")
+			}
+			return a.edit(func(*model.Account) (model.Op, error) { return op, nil })
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&aus, "advanced-user-security", "", "`true` or false: Support/Production Support roles and custom roles (R3)")
+	f.StringVar(&aea, "advanced-environment-access", "", "`true` or false: enforce per-environment Read/Full Access (R16)")
+	f.StringVar(&name, "name", "", "the account's name")
+	f.Lookup("advanced-user-security").NoOptDefVal = "true"
+	f.Lookup("advanced-environment-access").NoOptDefVal = "true"
+	return c
+}

@@ -1,0 +1,514 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"rolecall/model"
+)
+
+// The read commands: validate, check, explain, preview, who-can, diff.
+
+func (a *app) validateCommand() *cobra.Command {
+	var strict bool
+	c := &cobra.Command{
+		Use:   "validate",
+		Short: "list the file's errors (and, with --strict, warnings) as FILE:LINE: text",
+		Long: `validate reads the account file and lists its problems, one a line:
+
+  FILE:LINE: error: text (R7)
+
+Exit 0 when there is nothing to report, 1 when the file has errors (or, with
+--strict, warnings), 2 when the file cannot be read at all.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := a.load(a.path())
+			if err != nil {
+				return err
+			}
+			return a.validate(d, strict)
+		},
+	}
+	c.Flags().BoolVar(&strict, "strict", false, "also report warnings (lint) and fail on them")
+	return c
+}
+
+func (a *app) validate(d *doc, strict bool) error {
+	var errs, warns int
+	for _, p := range d.problems {
+		if p.Severity == model.Warning {
+			warns++
+			if !strict {
+				continue
+			}
+		} else {
+			errs++
+		}
+		fmt.Fprintln(a.stdout, p.String())
+	}
+	switch {
+	case errs > 0 || (strict && warns > 0):
+		fmt.Fprintf(a.stderr, "rolecall: %s: %s\n", model.SafeText(d.path), countProblems(errs, warns, strict))
+		return silent(ExitDenied)
+	case warns > 0:
+		fmt.Fprintf(a.stdout, "%s: no errors; %s (run with --strict to list them)\n", model.SafeText(d.path), plural(warns, "warning"))
+	case d.acct == nil:
+		fmt.Fprintf(a.stderr, "rolecall: %s: cannot be read as an account\n", model.SafeText(d.path))
+		return silent(ExitDenied)
+	default:
+		n := d.acct
+		fmt.Fprintf(a.stdout, "%s: ok (%s, %s, %s)\n", model.SafeText(d.path),
+			plural(len(n.Roles), "custom role"), plural(len(n.Users), "user"), plural(len(n.Environments), "environment"))
+	}
+	return nil
+}
+
+func countProblems(errs, warns int, strict bool) string {
+	s := plural(errs, "error")
+	if strict {
+		s += ", " + plural(warns, "warning")
+	} else if warns > 0 {
+		s += fmt.Sprintf(" (and %s: see --strict)", plural(warns, "warning"))
+	}
+	return s
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func (a *app) checkCommand() *cobra.Command {
+	var envName string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "check USER PRIVILEGE",
+		Short: "is USER allowed PRIVILEGE (account-wide, or in --env ENV), and why",
+		Long: `check answers whether USER (an email) holds PRIVILEGE, account-wide or, with
+--env, as it counts inside that environment (R13-R16), with the reason and every
+role it comes from. Privileges are matched ignoring case, old names too
+("Atom Management" is Runtime Management, R0).
+
+Exit 0 allowed, 1 denied, 2 unknown user, privilege or environment.
+
+Privileges:
+` + privilegeHelp(),
+		Args: exactArgs("USER", "PRIVILEGE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			acct, err := a.open()
+			if err != nil {
+				return err
+			}
+			res := model.NewResolver(acct)
+			u, err := a.userIndex(res, acct, args[0])
+			if err != nil {
+				return err
+			}
+			p, err := parsePrivilege(args[1])
+			if err != nil {
+				return err
+			}
+			e := -1
+			if cmd.Flags().Changed("env") {
+				if e, err = a.envIndex(res, acct, envName); err != nil {
+					return err
+				}
+			}
+			v := res.Explain(u, p, e)
+			if asJSON {
+				if err := a.writeJSON(v); err != nil {
+					return err
+				}
+			} else {
+				a.printVerdict(v)
+			}
+			if !v.Allowed {
+				return silent(ExitDenied)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&envName, "env", "", "answer inside environment `ENV`")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the verdict as JSON")
+	return c
+}
+
+// privilegeHelp lists the catalog, one privilege a line, old names beside.
+func privilegeHelp() string {
+	var b strings.Builder
+	for _, p := range model.AllPrivileges() {
+		info := p.Info()
+		fmt.Fprintf(&b, "  %-36s %s", info.Name, info.Short)
+		if len(info.OldNames) > 0 && len(info.OldNames[0]) < 40 {
+			fmt.Fprintf(&b, " (was %s)", strings.Join(info.OldNames, ", "))
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (a *app) printVerdict(v model.Verdict) {
+	where := "account-wide"
+	if v.Environment != nil {
+		where = "in " + model.SafeText(*v.Environment)
+	}
+	verdict := "DENIED"
+	if v.Allowed {
+		verdict = "ALLOWED"
+	}
+	fmt.Fprintf(a.stdout, "%s: %s %s %s\n", verdict, model.SafeText(v.User), model.SafeText(v.Privilege), where)
+	fmt.Fprintf(a.stdout, "  why: %s\n", model.SafeText(trimVerdict(v.Reason)))
+	for _, s := range v.Sources {
+		fmt.Fprintf(a.stdout, "  from: %s\n", sourceText(s))
+	}
+	if v.ImpliedBy != "" {
+		fmt.Fprintf(a.stdout, "  covered by: %s (R4)\n", model.SafeText(v.ImpliedBy))
+	}
+}
+
+func sourceText(s model.Source) string {
+	if len(s.Via) == 0 {
+		return model.SafeText(s.Role) + " (ticks it)"
+	}
+	return model.SafeText(s.Role) + " inherits it via " + model.SafeText(strings.Join(s.Via, " -> "))
+}
+
+func sourcesText(ss []model.Source) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = model.SafeText(s.String())
+	}
+	return strings.Join(out, ", ")
+}
+
+// userIndex and envIndex find names in a resolver, with exit 2 and a
+// suggestion when there is no such user or environment.
+func (a *app) userIndex(res *model.Resolver, acct *model.Account, email string) (int, error) {
+	if u := res.User(email); u >= 0 {
+		return u, nil
+	}
+	return -1, a.unknown("user", email, "R10", userEmails(acct))
+}
+
+func (a *app) envIndex(res *model.Resolver, acct *model.Account, name string) (int, error) {
+	if e := res.Environment(name); e >= 0 {
+		return e, nil
+	}
+	return -1, a.unknown("environment", name, "R12", envNames(acct))
+}
+
+// explainJSON is the documented shape of `explain --json`.
+type explainJSON struct {
+	User         string          `json:"user"`
+	Name         string          `json:"name,omitempty"`
+	Roles        []string        `json:"roles"`
+	Privileges   []grantJSON     `json:"privileges"`
+	Environments []model.EnvView `json:"environments"`
+}
+
+type grantJSON struct {
+	Privilege string         `json:"privilege"`
+	Sources   []model.Source `json:"sources"`
+	ImpliedBy string         `json:"implied_by,omitempty"`
+}
+
+func grantsJSON(gs []model.Grant) []grantJSON {
+	out := make([]grantJSON, len(gs))
+	for i, g := range gs {
+		out[i] = grantJSON{Privilege: g.Privilege.String(), Sources: g.Sources}
+		if g.ImpliedBy != 0 {
+			out[i].ImpliedBy = g.ImpliedBy.String()
+		}
+	}
+	return out
+}
+
+func (a *app) explainCommand() *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "explain USER",
+		Short: "USER's effective privileges with every source, and each environment",
+		Long: `explain lists every privilege USER holds account-wide (R11) with each role it
+comes from and the inheritance chain through which it does, then every
+environment: visible or not, access, deploy, schedule and edit, with reasons.`,
+		Args: exactArgs("USER"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			acct, err := a.open()
+			if err != nil {
+				return err
+			}
+			res := model.NewResolver(acct)
+			u, err := a.userIndex(res, acct, args[0])
+			if err != nil {
+				return err
+			}
+			x := explainJSON{User: acct.Users[u].Email, Name: acct.Users[u].Name, Roles: res.HeldRoles(u),
+				Privileges: grantsJSON(res.Grants(u)), Environments: res.EnvViews(u)}
+			if asJSON {
+				return a.writeJSON(x)
+			}
+			a.printExplain(x)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return c
+}
+
+func (a *app) userHeader(email, name string, roles []string) {
+	head := model.SafeText(email)
+	if name != "" {
+		head += " (" + model.SafeText(name) + ")"
+	}
+	fmt.Fprintln(a.stdout, head)
+	fmt.Fprintf(a.stdout, "roles: %s\n", safeJoin(roles))
+}
+
+func safeJoin(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = model.SafeText(n)
+	}
+	return strings.Join(out, ", ")
+}
+
+func (a *app) printExplain(x explainJSON) {
+	a.userHeader(x.User, x.Name, x.Roles)
+	fmt.Fprintf(a.stdout, "\nprivileges (%d):\n", len(x.Privileges))
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	for _, g := range x.Privileges {
+		from := sourcesText(g.Sources)
+		if g.ImpliedBy != "" {
+			from = "covered by " + g.ImpliedBy + " (R4) from " + from
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(g.Privilege), from)
+	}
+	tw.Flush()
+	a.printEnvironments(x.Environments)
+}
+
+func (a *app) printEnvironments(envs []model.EnvView) {
+	fmt.Fprintf(a.stdout, "\nenvironments (%d):\n", len(envs))
+	if len(envs) == 0 {
+		fmt.Fprintln(a.stdout, "  none in this account")
+		return
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  ENVIRONMENT\tVISIBLE\tACCESS\tDEPLOY\tSCHEDULE\tEDIT EXTENSIONS")
+	for _, e := range envs {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", model.SafeText(e.Environment), yesNo(e.Visible), e.Access,
+			yesNo(e.Deploy), yesNo(e.Schedule), yesNo(e.EditExtensions))
+	}
+	tw.Flush()
+	for _, e := range envs {
+		fmt.Fprintf(a.stdout, "\n  %s\n", model.SafeText(e.Environment))
+		fmt.Fprintf(a.stdout, "    %s\n", model.SafeText(e.Reason))
+		if e.Visible {
+			fmt.Fprintf(a.stdout, "    deploy: %s\n", model.SafeText(e.DeployReason))
+			fmt.Fprintf(a.stdout, "    schedule: %s\n", model.SafeText(e.ScheduleReason))
+			fmt.Fprintf(a.stdout, "    edit extensions: %s\n", model.SafeText(e.EditReason))
+		}
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func (a *app) previewCommand() *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "preview USER",
+		Short: "pages, actions and environments as USER sees them",
+		Long: `preview shows every page as hidden, read-only or full, each action on it as
+[allowed] or [refused] with the reason, and each environment with visible,
+access, deploy, schedule and edit extensions (access-model.md section 5).
+Hidden pages are listed without their actions; --json has everything.`,
+		Args: exactArgs("USER"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			acct, err := a.open()
+			if err != nil {
+				return err
+			}
+			res := model.NewResolver(acct)
+			u, err := a.userIndex(res, acct, args[0])
+			if err != nil {
+				return err
+			}
+			pv := res.Preview(u)
+			if asJSON {
+				return a.writeJSON(pv)
+			}
+			a.printPreview(pv, acct.Users[u].Name)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return c
+}
+
+func (a *app) printPreview(pv model.Preview, name string) {
+	a.userHeader(pv.User, name, pv.Roles)
+	fmt.Fprintln(a.stdout, "\npages:")
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	for _, p := range pv.Pages {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", model.SafeText(p.Page), p.Access, model.SafeText(trimVerdict(p.Reason)))
+	}
+	tw.Flush()
+	for _, p := range pv.Pages {
+		if p.Access == model.PageHidden || (len(p.Actions) == 0 && p.Banner == "") {
+			continue
+		}
+		fmt.Fprintf(a.stdout, "\n  %s (%s)\n", model.SafeText(p.Page), p.Access)
+		if p.Banner != "" {
+			fmt.Fprintf(a.stdout, "    banner: %s\n", model.SafeText(p.Banner))
+		}
+		writeActions(a.stdout, p.Actions)
+	}
+	a.printEnvironments(pv.Environments)
+}
+
+func writeActions(w io.Writer, acts []model.ActionView) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, act := range acts {
+		tag := "[refused]"
+		if act.Allowed {
+			tag = "[allowed]"
+		}
+		fmt.Fprintf(tw, "    %s\t%s\t%s\n", tag, model.SafeText(act.Action), model.SafeText(trimVerdict(act.Reason)))
+	}
+	tw.Flush()
+}
+
+// trimVerdict drops a leading "allowed: " or "refused: " that the tag beside
+// the reason already says, and the page access word repeated.
+func trimVerdict(reason string) string {
+	for _, p := range []string{"allowed: ", "refused: ", "denied: ", "full: ", "read-only: ", "hidden: "} {
+		if strings.HasPrefix(reason, p) {
+			return strings.TrimPrefix(reason, p)
+		}
+	}
+	return reason
+}
+
+// whoCanJSON is the documented shape of `who-can --json`.
+type whoCanJSON struct {
+	Privilege   string         `json:"privilege"`
+	Environment *string        `json:"environment"`
+	Users       []model.Holder `json:"users"`
+}
+
+func (a *app) whoCanCommand() *cobra.Command {
+	var envName string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "who-can PRIVILEGE",
+		Short: "every user who holds PRIVILEGE (account-wide, or in --env ENV), with sources",
+		Args:  exactArgs("PRIVILEGE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			acct, err := a.open()
+			if err != nil {
+				return err
+			}
+			res := model.NewResolver(acct)
+			p, err := parsePrivilege(args[0])
+			if err != nil {
+				return err
+			}
+			w := whoCanJSON{Privilege: p.String()}
+			e := -1
+			if cmd.Flags().Changed("env") {
+				if e, err = a.envIndex(res, acct, envName); err != nil {
+					return err
+				}
+				name := acct.Environments[e].Name
+				w.Environment = &name
+			}
+			w.Users = res.WhoCan(p, e)
+			if asJSON {
+				return a.writeJSON(w)
+			}
+			a.printWhoCan(w)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&envName, "env", "", "as the privilege counts inside environment `ENV`")
+	c.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return c
+}
+
+func (a *app) printWhoCan(w whoCanJSON) {
+	where := "account-wide"
+	if w.Environment != nil {
+		where = "in " + model.SafeText(*w.Environment)
+	}
+	fmt.Fprintf(a.stdout, "%s %s: %s\n", model.SafeText(w.Privilege), where, plural(len(w.Users), "user"))
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	for _, h := range w.Users {
+		from := sourcesText(h.Sources)
+		if h.ImpliedBy != "" {
+			from = "covered by " + model.SafeText(h.ImpliedBy) + " (R4) from " + from
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(h.User), from)
+	}
+	tw.Flush()
+}
+
+// diffJSON is model.Diff plus its summary lines.
+type diffJSON struct {
+	model.Diff
+	Summary []string `json:"summary"`
+}
+
+func (a *app) diffCommand() *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "what changes for whom between two account files",
+		Long: `diff compares two account files (two git revisions, a file and its .bak) and
+says what changes for whom: privileges gained and lost, environments seen or no
+longer seen, access, deploy and schedule. -f is not used.`,
+		Args: exactArgs("OLD", "NEW"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			old, err := a.openFile(args[0])
+			if err != nil {
+				return err
+			}
+			nw, err := a.openFile(args[1])
+			if err != nil {
+				return err
+			}
+			d := model.Compare(model.NewResolver(old), model.NewResolver(nw))
+			out := diffJSON{Diff: d, Summary: d.Summary()}
+			if asJSON {
+				return a.writeJSON(out)
+			}
+			a.printSummary(out.Summary, "no change for anyone")
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print as JSON (the diff and its summary)")
+	return c
+}
+
+func (a *app) printSummary(lines []string, empty string) {
+	if len(lines) == 0 {
+		fmt.Fprintln(a.stdout, empty)
+		return
+	}
+	for _, l := range lines {
+		fmt.Fprintln(a.stdout, model.SafeText(l))
+	}
+}

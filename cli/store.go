@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+
+	"rolecall/model"
+	"rolecall/storage"
+)
+
+// doc is an account file as read: the account (nil when the file cannot be
+// understood at all) and every problem with its line.
+type doc struct {
+	path     string
+	acct     *model.Account
+	problems []storage.FileProblem
+}
+
+// load reads path. A file that cannot be read at all (missing, a directory,
+// unreadable, too large) is a usage error, exit 2.
+func (a *app) load(path string) (*doc, error) {
+	d, err := storage.Load(path)
+	if err != nil {
+		return nil, fail(ExitUsage, "%v", err)
+	}
+	return &doc{path: path, acct: d.Account, problems: d.Problems}, nil
+}
+
+// open reads the -f file for a command that needs a sound account: a file
+// with errors is exit 2, its errors printed as FILE:LINE: lines on stderr.
+func (a *app) open() (*model.Account, error) { return a.openFile(a.path()) }
+
+func (a *app) openFile(path string) (*model.Account, error) {
+	d, err := a.load(path)
+	if err != nil {
+		return nil, err
+	}
+	errs := storage.Errors(d.problems)
+	if len(errs) == 0 && d.acct != nil {
+		return d.acct, nil
+	}
+	for _, p := range errs {
+		fmt.Fprintln(a.stderr, p.String())
+	}
+	return nil, fail(ExitUsage, "%s has %s; fix them first (rolecall validate -f %s lists them with their lines)",
+		model.SafeText(path), plural(max(len(errs), 1), "error"), model.SafeText(path))
+}
+
+// update runs edit on the -f file under its lock (storage.Update): re-read,
+// apply, validate, write atomically, and record the change in the audit
+// trail with the command line as the actor.
+func (a *app) update(edit func(*model.Account) (*model.Account, error)) error {
+	_, err := storage.Update(a.path(), storage.SaveOptions{
+		Actor: a.actor,
+		ChangeFunc: func(old, nw *model.Account) any {
+			if old == nil {
+				old = &model.Account{}
+			}
+			d := model.Compare(model.NewResolver(old), model.NewResolver(nw))
+			c := diffJSON{Diff: d, Summary: d.Summary()}
+			fillNil(reflect.ValueOf(&c))
+			return c
+		},
+	}, edit)
+	return err
+}
+
+// storageError maps storage's errors to exit codes and one-line messages:
+// a file that cannot be read or has errors is exit 2 (its errors listed as
+// FILE:LINE: lines); a lock held too long, a file changed underneath, or an
+// account storage refuses is a refused edit, exit 1.
+func (a *app) storageError(err error) error {
+	var (
+		re *storage.ReadError
+		pe *storage.ProblemsError
+		ie *storage.InvalidError
+		le *storage.LockedError
+		ce *storage.ChangedError
+	)
+	switch {
+	case errors.As(err, &re):
+		return fail(ExitUsage, "%v", err)
+	case errors.As(err, &pe):
+		for _, p := range pe.Problems {
+			fmt.Fprintln(a.stderr, p.String())
+		}
+		return fail(ExitUsage, "%s has %s; nothing was changed (rolecall validate -f %s lists them with their lines)",
+			model.SafeText(a.path()), plural(max(len(pe.Problems), 1), "error"), model.SafeText(a.path()))
+	case errors.As(err, &ie):
+		lines := []string{fmt.Sprintf("edit refused: %s; nothing was changed", ie.Problems.Error())}
+		for _, p := range ie.Problems[1:] {
+			lines = append(lines, fmt.Sprintf("  also: %s (%s)", p.Message, p.Rule))
+		}
+		return &exitError{code: ExitDenied, lines: lines}
+	case errors.As(err, &le), errors.As(err, &ce):
+		return fail(ExitDenied, "%v", err)
+	}
+	return fail(ExitDenied, "%v", err)
+}

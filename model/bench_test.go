@@ -1,0 +1,350 @@
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// Benchmarks at Boomi's largest account (10,000 users, 1,000 custom roles,
+// 200 environments: "/10k") and at ten times that (100,000 users, 3,000
+// roles, 500 environments: "/100k", skipped under -short). Budgets on a
+// 2-core machine (docs/performance.md):
+//
+//	Check             <= 100 ns, 0 allocs
+//	Preview           <= 1 ms
+//	WhoCan            <= 1 ms
+//	EditDiff          <= 5 ms (Apply + resolver + Compare)
+//	Index             part of the load budget (storage/bench_test.go)
+//	Memory            reported, no budget
+
+type benchSize struct {
+	name               string
+	users, roles, envs int
+	large              bool
+}
+
+var benchSizes = []benchSize{
+	{name: "1k", users: 1000, roles: 300, envs: 50},
+	{name: "10k", users: 10000, roles: 1000, envs: 200},
+	{name: "100k", users: 100000, roles: 3000, envs: 500, large: true},
+}
+
+type benchFixture struct {
+	acct *Account
+	res  *Resolver
+}
+
+var (
+	benchMu       sync.Mutex
+	benchFixtures = map[string]*benchFixture{}
+)
+
+// fixture returns the generated account of a size and its resolver, built
+// once per test binary.
+func benchFixtureFor(b *testing.B, sz benchSize) *benchFixture {
+	b.Helper()
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if f, ok := benchFixtures[sz.name]; ok {
+		return f
+	}
+	a := Synthetic(sz.users, sz.roles, sz.envs, 1)
+	f := &benchFixture{acct: a, res: NewResolver(a)}
+	benchFixtures[sz.name] = f
+	return f
+}
+
+// benchEachSize runs fn as a sub-benchmark per size; the 100k size is skipped
+// under -short, and sizes in skip are left out.
+func benchEachSize(b *testing.B, fn func(b *testing.B, sz benchSize, f *benchFixture), skip ...string) {
+	for _, sz := range benchSizes {
+		b.Run(sz.name, func(b *testing.B) {
+			for _, s := range skip {
+				if s == sz.name {
+					b.Skip("not measured at this size")
+				}
+			}
+			if sz.large && testing.Short() {
+				b.Skip("100k size skipped under -short")
+			}
+			fn(b, sz, benchFixtureFor(b, sz))
+		})
+	}
+}
+
+type benchQuestion struct {
+	u int
+	p Privilege
+	e int
+}
+
+func benchQuestions(r *Resolver, n int) []benchQuestion {
+	rng := rand.New(rand.NewPCG(42, 42))
+	qs := make([]benchQuestion, n)
+	for i := range qs {
+		qs[i] = benchQuestion{u: rng.IntN(r.NumUsers()), p: Privilege(1 + rng.IntN(numPrivileges)), e: rng.IntN(r.NumEnvironments())}
+	}
+	return qs
+}
+
+var benchSinkBool bool
+
+// BenchmarkCheck: one (user, privilege, environment) benchQuestion.
+func BenchmarkCheck(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
+		qs := benchQuestions(f.res, 4096)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			q := qs[i&4095]
+			benchSinkBool = f.res.Check(q.u, q.p, q.e)
+		}
+	})
+}
+
+// BenchmarkCheckAccountWide: one (user, privilege) benchQuestion, no environment.
+func BenchmarkCheckAccountWide(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
+		qs := benchQuestions(f.res, 4096)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			q := qs[i&4095]
+			benchSinkBool = f.res.Check(q.u, q.p, -1)
+		}
+	})
+}
+
+func TestCheckDoesNotAllocate(t *testing.T) {
+	a := Synthetic(2000, 200, 40, 3)
+	r := NewResolver(a)
+	qs := benchQuestions(r, 512)
+	allocs := testing.AllocsPerRun(20, func() {
+		for _, q := range qs {
+			benchSinkBool = r.Check(q.u, q.p, q.e)
+			benchSinkBool = r.Check(q.u, q.p, -1)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("Check allocates %.1f times per 1024 calls; want 0", allocs)
+	}
+}
+
+var benchSinkPreview Preview
+
+// BenchmarkPreview: everything one user sees, with provenance: pages and
+// actions with the roles and chains that grant them, and every environment
+// with its visibility, access, deploy, schedule and reasons.
+func BenchmarkPreview(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
+		users := benchQuestions(f.res, 1024)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			benchSinkPreview = f.res.Preview(users[i&1023].u)
+		}
+	})
+}
+
+var benchSinkGrants []Grant
+
+// BenchmarkGrants: a user's account-wide privileges with every source (R11).
+func BenchmarkGrants(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
+		users := benchQuestions(f.res, 1024)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			benchSinkGrants = f.res.Grants(users[i&1023].u)
+		}
+	})
+}
+
+var benchSinkHolders []Holder
+
+// BenchmarkWhoCan: every user who holds one privilege in one environment,
+// with sources.
+func BenchmarkWhoCan(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
+		qs := benchQuestions(f.res, 1024)
+		// Ask about privileges people hold: the expensive case.
+		common := []Privilege{ViewResults, Execute, RuntimeManagement, PackagedComponentDeployment, BuildReadWrite, ViewData}
+		for i := range qs {
+			qs[i].p = common[i%len(common)]
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		n := 0
+		for i := 0; i < b.N; i++ {
+			q := qs[i&1023]
+			benchSinkHolders = f.res.WhoCan(q.p, q.e)
+			n += len(benchSinkHolders)
+		}
+		b.ReportMetric(float64(n)/float64(b.N), "holders/op")
+	})
+}
+
+// benchEditOps returns a mix of realistic single edits of a: assign a role,
+// unassign one, tick a privilege on a role many users hold, allow a role on
+// an environment, disallow one, add a user.
+func benchEditOps(a *Account, res *Resolver, n int) []Op {
+	rng := rand.New(rand.NewPCG(7, 7))
+	held := map[string]int{}
+	for _, u := range a.Users {
+		for _, rn := range u.Roles {
+			held[rn]++
+		}
+	}
+	var ops []Op
+	for len(ops) < n {
+		switch len(ops) % 6 {
+		case 0:
+			u := a.Users[rng.IntN(len(a.Users))]
+			r := a.Roles[rng.IntN(len(a.Roles))]
+			if !benchContainsFold(u.Roles, r.Name) {
+				ops = append(ops, Assign{Email: u.Email, Role: r.Name})
+			}
+		case 1:
+			u := a.Users[rng.IntN(len(a.Users))]
+			if len(u.Roles) > 1 {
+				ops = append(ops, Unassign{Email: u.Email, Role: u.Roles[0]})
+			}
+		case 2:
+			ro := a.Roles[rng.IntN(len(a.Roles))]
+			if held[ro.Name] == 0 {
+				continue
+			}
+			p := synthPrivileges[rng.IntN(len(synthPrivileges))]
+			if set, _ := res.RolePrivileges(ro.Name); set.Closure().Has(p) {
+				continue
+			}
+			ops = append(ops, EditRole{Name: ro.Name, Add: []Privilege{p}})
+		case 3:
+			e := a.Environments[rng.IntN(len(a.Environments))]
+			r := a.Roles[rng.IntN(len(a.Roles))]
+			if e.Restricted() && held[r.Name] > 0 && !benchContainsFold(e.RolesWithAccess, r.Name) {
+				ops = append(ops, Allow{Environment: e.Name, Role: r.Name})
+			}
+		case 4:
+			e := a.Environments[rng.IntN(len(a.Environments))]
+			if len(e.RolesWithAccess) > 1 {
+				ops = append(ops, Disallow{Environment: e.Name, Role: e.RolesWithAccess[0]})
+			}
+		case 5:
+			r := a.Roles[rng.IntN(len(a.Roles))]
+			ops = append(ops, AddUser{Email: fmt.Sprintf("new.user.%d@example.com", len(ops)), Name: "New User", Roles: []string{r.Name}})
+		}
+	}
+	return ops
+}
+
+func benchContainsFold(names []string, name string) bool {
+	for _, n := range names {
+		if benchEqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func benchEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+var benchSinkDiff Diff
+
+// BenchmarkEditDiff: one edit applied to the working copy (Apply: copy,
+// edit, normalise, validate) plus the diff of who gains or loses what
+// (a resolver for the new state and Compare with the old one). Each
+// iteration edits the same base account, as an editor does with each
+// candidate edit.
+func BenchmarkEditDiff(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
+		ops := benchEditOps(f.acct, f.res, 60)
+		b.ReportAllocs()
+		b.ResetTimer()
+		changed := 0
+		for i := 0; i < b.N; i++ {
+			op := ops[i%len(ops)]
+			next, _, err := Apply(f.acct, op)
+			if err != nil {
+				b.Fatalf("%s: %v", op.Describe(), err)
+			}
+			benchSinkDiff = Compare(f.res, NewResolver(next))
+			changed += len(benchSinkDiff.Users)
+		}
+		b.ReportMetric(float64(changed)/float64(b.N), "users-changed/op")
+	})
+}
+
+// BenchmarkIndex: validate and index an account already in memory (the
+// part of loading a file that is not decoding).
+func BenchmarkIndex(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if ps := Validate(f.acct); ps.HasErrors() {
+				b.Fatal(ps.Error())
+			}
+			_ = NewResolver(f.acct)
+		}
+	})
+}
+
+// BenchmarkSynthetic: generating the account (rolecall init --synthetic).
+func BenchmarkSynthetic(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_ = Synthetic(sz.users, sz.roles, sz.envs, int64(i))
+		}
+	})
+}
+
+var benchSinkRes *Resolver
+
+// BenchmarkMemory reports the live heap held by the account and by its
+// resolver (after a GC), as heap-MB metrics; its ns/op is the time to
+// generate and index, not a budget.
+func BenchmarkMemory(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, _ *benchFixture) {
+		var acctMB, resMB float64
+		for i := 0; i < b.N; i++ {
+			var m0, m1, m2 runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&m0)
+			a := Synthetic(sz.users, sz.roles, sz.envs, 1)
+			runtime.GC()
+			runtime.ReadMemStats(&m1)
+			r := NewResolver(a)
+			runtime.GC()
+			runtime.ReadMemStats(&m2)
+			benchSinkRes = r
+			acctMB = float64(int64(m1.HeapAlloc)-int64(m0.HeapAlloc)) / (1 << 20)
+			resMB = float64(int64(m2.HeapAlloc)-int64(m1.HeapAlloc)) / (1 << 20)
+			runtime.KeepAlive(a)
+		}
+		benchSinkRes = nil
+		b.ReportMetric(acctMB, "account-MB")
+		b.ReportMetric(resMB, "resolver-MB")
+		b.ReportMetric(acctMB+resMB, "heap-MB")
+	})
+}

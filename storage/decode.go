@@ -1,0 +1,479 @@
+package storage
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+
+	"rolecall/model"
+)
+
+// Format is the version of the file layout this package reads and writes.
+const Format = 1
+
+// MaxFileSize is the largest account file read (64 MiB).
+const MaxFileSize = 64 << 20
+
+// Limits that keep the work on a hostile file bounded. An account beyond
+// them is refused with an error; none comes near them in practice.
+const (
+	MaxRoles        = 1000   // custom roles in one file
+	MaxUsersInFile  = 100000 // ten times Boomi's limit (model.MaxUsers)
+	MaxEnvironments = 1000
+	MaxListItems    = 1000 // items in one privileges, roles or roles_with_access list
+	MaxProblems     = 1000 // problems listed; one more says how many were left out
+)
+
+// FileProblem is a problem found in an account file, with the line it is
+// about. Problems from the TOML layer (syntax, unknown keys, wrong types,
+// unknown privileges, format) have Severity model.Error and, except for
+// unknown privileges (R0), no Rule.
+type FileProblem struct {
+	Path string
+	Line int
+	model.Problem
+}
+
+// String returns "FILE:LINE: error: message (R7)"; the rule is left out
+// when there is none.
+func (p FileProblem) String() string {
+	s := fmt.Sprintf("%s:%d: %s: %s", model.SafeText(p.Path), p.Line, p.Severity, p.Message)
+	if p.Rule != "" {
+		s += " (" + p.Rule + ")"
+	}
+	return s
+}
+
+// Error makes a FileProblem usable as an error.
+func (p FileProblem) Error() string { return p.String() }
+
+// HasErrors reports whether any of ps blocks saving.
+func HasErrors(ps []FileProblem) bool {
+	return slices.ContainsFunc(ps, func(p FileProblem) bool { return p.Severity == model.Error })
+}
+
+// Errors returns the blocking problems of ps.
+func Errors(ps []FileProblem) []FileProblem {
+	var out []FileProblem
+	for _, p := range ps {
+		if p.Severity == model.Error {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+type decoder struct {
+	path  string
+	pos   *positions
+	probs []FileProblem
+	// file indexes of what ended up in the account, for mapping the
+	// model's Loc back to the file: roles/users/environments element
+	// indexes, and each role's privilege item indexes.
+	roleIdx, userIdx, envIdx []int
+	privIdx                  [][]int
+}
+
+func (d *decoder) add(line int, loc model.Loc, rule, subject, format string, args ...any) {
+	d.probs = append(d.probs, FileProblem{Path: d.path, Line: max(line, 1), Problem: model.Problem{
+		Severity: model.Error, Rule: rule, Loc: loc, Subject: subject, Message: fmt.Sprintf(format, args...)}})
+}
+
+// Decode reads an account file's bytes. path is used in the problems only.
+// It returns the account, or nil when the file cannot be understood at all
+// (not text, a TOML syntax error, a newer format), and every problem found:
+// the file's own (syntax, unknown keys, wrong types, unknown privileges,
+// format) and then everything model.Validate reports, errors and warnings,
+// each with its line. The account is nil or usable for display; it may be
+// saved only when no problem is an error. Decode does no I/O.
+func Decode(path string, data []byte) (*model.Account, []FileProblem) {
+	d := &decoder{path: path}
+	acct := d.decode(data)
+	sort.SliceStable(d.probs, func(i, j int) bool { return d.probs[i].Line < d.probs[j].Line })
+	if n := len(d.probs); n > MaxProblems {
+		last, left := d.probs[n-1], d.probs[MaxProblems:]
+		d.probs = d.probs[:MaxProblems]
+		d.add(last.Line, accountLoc, "", "", "%d more problems not listed", len(left))
+		if !HasErrors(left) {
+			d.probs[MaxProblems].Severity = model.Warning
+		}
+	}
+	return acct, d.probs
+}
+
+func lineAt(data []byte, off int) int { return bytes.Count(data[:off], []byte{'\n'}) + 1 }
+
+var accountLoc = model.Loc{Section: model.SectionAccount, Index: -1, Item: -1}
+
+func (d *decoder) decode(data []byte) *model.Account {
+	if len(data) > MaxFileSize {
+		d.add(1, accountLoc, "", "", "the file is %d bytes; rolecall reads files of at most %d MiB", len(data), MaxFileSize>>20)
+		return nil
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		d.add(lineAt(data, i), accountLoc, "", "", "the file holds a NUL byte: it is not a text file, or it is damaged; restore it from FILE.bak or git")
+		return nil
+	}
+	if !utf8.Valid(data) {
+		off := 0
+		for off < len(data) {
+			r, n := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		d.add(lineAt(data, off), accountLoc, "", "", "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", data[off])
+		return nil
+	}
+	pos, deep := scan(data)
+	d.pos = pos
+	if deep > 0 {
+		d.add(deep, accountLoc, "", "", "arrays or tables nested more than %d deep; an account file needs only lists of names", maxNesting)
+		return nil
+	}
+	var doc map[string]any
+	if _, err := toml.Decode(string(data), &doc); err != nil {
+		var pe toml.ParseError
+		line, msg := 1, err.Error()
+		if errors.As(err, &pe) {
+			line, msg = pe.Position.Line, pe.Message
+		}
+		d.add(line, accountLoc, "", "", "TOML syntax: %s; fix this line", oneLine(msg))
+		return nil
+	}
+
+	// format first: a newer file is not read further.
+	switch f, ok := doc["format"]; {
+	case !ok:
+		d.add(1, model.Loc{Section: model.SectionAccount, Index: -1, Key: "format", Item: -1}, "", "",
+			"missing format: add `format = %d` as the first line", Format)
+	default:
+		n, isInt := f.(int64)
+		line := d.pos.keyLine("format")
+		switch {
+		case !isInt:
+			d.add(line, accountLoc, "", "", "format must be an integer, not %s: write `format = %d`", typeName(f), Format)
+		case n > Format:
+			d.add(line, accountLoc, "", "", "format = %d is newer than this rolecall reads (%d): use a newer rolecall", n, Format)
+			return nil
+		case n < Format:
+			d.add(line, accountLoc, "", "", "format = %d is not a known format: write `format = %d`", n, Format)
+		}
+	}
+
+	a := &model.Account{}
+	for _, k := range sortedKeys(doc) {
+		v := doc[k]
+		switch k {
+		case "format":
+		case "account":
+			d.account(a, v)
+		case "roles":
+			d.elements(k, v, func(i int, m map[string]any) { d.role(a, i, m) })
+		case "users":
+			d.elements(k, v, func(i int, m map[string]any) { d.user(a, i, m) })
+		case "environments":
+			d.elements(k, v, func(i int, m map[string]any) { d.environment(a, i, m) })
+		default:
+			d.add(d.pos.keyLine(k), accountLoc, "", "", "unknown key %s; the top-level keys are format, account, roles, users and environments",
+				quote(k))
+		}
+	}
+
+	if d.limits(a) {
+		for _, p := range model.Validate(a) {
+			d.probs = append(d.probs, FileProblem{Path: d.path, Line: d.lineOf(p.Loc), Problem: d.fileLoc(p)})
+		}
+	}
+	return a
+}
+
+// limits reports too large an account as errors; it returns false when the
+// account is too large to validate.
+func (d *decoder) limits(a *model.Account) bool {
+	ok := true
+	check := func(n, limit int, sec model.Section, what string) {
+		if n > limit {
+			d.add(d.pos.line(string(sec), -1, "", -1), model.Loc{Section: sec, Index: -1, Item: -1}, "", "",
+				"the file has %d %s; rolecall reads at most %d", n, what, limit)
+			ok = false
+		}
+	}
+	check(len(a.Roles), MaxRoles, model.SectionRoles, "custom roles")
+	check(len(a.Users), MaxUsersInFile, model.SectionUsers, "users")
+	check(len(a.Environments), MaxEnvironments, model.SectionEnvironments, "environments")
+	return ok
+}
+
+// fileLoc returns p with its Loc turned from account indexes into file
+// element and item indexes.
+func (d *decoder) fileLoc(p model.Problem) model.Problem {
+	l := &p.Loc
+	var idx []int
+	switch l.Section {
+	case model.SectionRoles:
+		idx = d.roleIdx
+		if l.Key == "privileges" && l.Item >= 0 && l.Index >= 0 && l.Index < len(d.privIdx) && l.Item < len(d.privIdx[l.Index]) {
+			l.Item = d.privIdx[l.Index][l.Item]
+		}
+	case model.SectionUsers:
+		idx = d.userIdx
+	case model.SectionEnvironments:
+		idx = d.envIdx
+	}
+	if l.Index >= 0 && l.Index < len(idx) {
+		l.Index = idx[l.Index]
+	}
+	return p
+}
+
+// lineOf maps a Loc in file indexes to a line.
+func (d *decoder) lineOf(l model.Loc) int {
+	l = d.fileLoc(model.Problem{Loc: l}).Loc
+	if l.Section == model.SectionAccount || l.Section == "" {
+		if l.Key != "" {
+			if n := d.pos.keyLine("account." + l.Key); n > 0 {
+				return n
+			}
+		}
+		return max(d.pos.keyLine("account"), 1)
+	}
+	return d.pos.line(string(l.Section), l.Index, l.Key, l.Item)
+}
+
+func (d *decoder) account(a *model.Account, v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		d.add(d.pos.keyLine("account"), accountLoc, "", "", "account must be a table ([account]), not %s", typeName(v))
+		return
+	}
+	for _, k := range sortedKeys(m) {
+		line := d.pos.keyLine("account." + k)
+		loc := model.Loc{Section: model.SectionAccount, Index: -1, Key: k, Item: -1}
+		switch k {
+		case "name":
+			d.str(&a.Name, m[k], line, loc, "account.name")
+		case "advanced_user_security":
+			d.boolean(&a.AdvancedUserSecurity, m[k], line, loc, "account.advanced_user_security")
+		case "advanced_environment_access":
+			d.boolean(&a.AdvancedEnvironmentAccess, m[k], line, loc, "account.advanced_environment_access")
+		default:
+			d.add(line, loc, "", "", "unknown key %s in [account]; the keys are name, advanced_user_security and advanced_environment_access", quote(k))
+		}
+	}
+}
+
+// elements calls f for each table of the array of tables name.
+func (d *decoder) elements(name string, v any, f func(i int, m map[string]any)) {
+	sec := model.Section(name)
+	var list []any
+	switch v := v.(type) {
+	case []map[string]any:
+		for _, m := range v {
+			list = append(list, m)
+		}
+	case []any:
+		list = v
+	default:
+		d.add(d.pos.keyLine(name), model.Loc{Section: sec, Index: -1, Item: -1}, "", "",
+			"%s must be a list of tables ([[%s]]), not %s", name, name, typeName(v))
+		return
+	}
+	for i, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			d.add(d.pos.line(name, i, "", -1), model.Loc{Section: sec, Index: i, Item: -1}, "", "",
+				"%s #%d must be a table ([[%s]]), not %s", name, i+1, name, typeName(e))
+			continue
+		}
+		f(i, m)
+	}
+}
+
+// unknownKeys reports the keys of element i of section sec that are not
+// among known.
+func (d *decoder) unknownKeys(sec model.Section, i int, m map[string]any, what string, known ...string) {
+	for _, k := range sortedKeys(m) {
+		if !slices.Contains(known, k) {
+			d.add(d.pos.line(string(sec), i, k, -1), model.Loc{Section: sec, Index: i, Key: k, Item: -1}, "", "",
+				"unknown key %s in [[%s]] #%d%s; the keys are %s", quote(k), sec, i+1, what, strings.Join(known, ", "))
+		}
+	}
+}
+
+func subject(m map[string]any, key string) string {
+	if s, ok := m[key].(string); ok && s != "" {
+		return " (" + quote(s) + ")"
+	}
+	return ""
+}
+
+func (d *decoder) role(a *model.Account, i int, m map[string]any) {
+	const sec = model.SectionRoles
+	d.unknownKeys(sec, i, m, subject(m, "name"), "name", "description", "inherits", "privileges")
+	var r model.Role
+	loc := func(k string) (int, model.Loc) {
+		return d.pos.line(string(sec), i, k, -1), model.Loc{Section: sec, Index: i, Key: k, Item: -1}
+	}
+	where := fmt.Sprintf("roles #%d", i+1)
+	l, lc := loc("name")
+	d.str(&r.Name, m["name"], l, lc, where+" name")
+	l, lc = loc("description")
+	d.str(&r.Description, m["description"], l, lc, where+" description")
+	l, lc = loc("inherits")
+	d.str(&r.Inherits, m["inherits"], l, lc, where+" inherits")
+	names, items := d.strings(sec, i, "privileges", m["privileges"], where)
+	var idx []int
+	for j, n := range names {
+		p, ok := model.LookupPrivilege(n)
+		if !ok {
+			d.add(d.pos.line(string(sec), i, "privileges", items[j]), model.Loc{Section: sec, Index: i, Key: "privileges", Item: items[j]}, "R0", r.Name,
+				"role %s ticks unknown privilege %s; use a privilege's current or old name", quote(r.Name), quote(n))
+			continue
+		}
+		r.Privileges = append(r.Privileges, p)
+		idx = append(idx, items[j])
+	}
+	a.Roles = append(a.Roles, r)
+	d.roleIdx = append(d.roleIdx, i)
+	d.privIdx = append(d.privIdx, idx)
+}
+
+func (d *decoder) user(a *model.Account, i int, m map[string]any) {
+	const sec = model.SectionUsers
+	d.unknownKeys(sec, i, m, subject(m, "email"), "email", "name", "roles")
+	var u model.User
+	where := fmt.Sprintf("users #%d", i+1)
+	d.str(&u.Email, m["email"], d.pos.line(string(sec), i, "email", -1), model.Loc{Section: sec, Index: i, Key: "email", Item: -1}, where+" email")
+	d.str(&u.Name, m["name"], d.pos.line(string(sec), i, "name", -1), model.Loc{Section: sec, Index: i, Key: "name", Item: -1}, where+" name")
+	u.Roles, _ = d.strings(sec, i, "roles", m["roles"], where)
+	a.Users = append(a.Users, u)
+	d.userIdx = append(d.userIdx, i)
+}
+
+func (d *decoder) environment(a *model.Account, i int, m map[string]any) {
+	const sec = model.SectionEnvironments
+	d.unknownKeys(sec, i, m, subject(m, "name"), "name", "classification", "roles_with_access")
+	var e model.Environment
+	where := fmt.Sprintf("environments #%d", i+1)
+	d.str(&e.Name, m["name"], d.pos.line(string(sec), i, "name", -1), model.Loc{Section: sec, Index: i, Key: "name", Item: -1}, where+" name")
+	var c string
+	d.str(&c, m["classification"], d.pos.line(string(sec), i, "classification", -1), model.Loc{Section: sec, Index: i, Key: "classification", Item: -1}, where+" classification")
+	e.Classification = model.Classification(c)
+	e.RolesWithAccess, _ = d.strings(sec, i, "roles_with_access", m["roles_with_access"], where)
+	a.Environments = append(a.Environments, e)
+	d.envIdx = append(d.envIdx, i)
+}
+
+// str sets *dst from v when v is a string; nil (absent) leaves it empty.
+func (d *decoder) str(dst *string, v any, line int, loc model.Loc, what string) {
+	switch v := v.(type) {
+	case nil:
+	case string:
+		*dst = v
+	default:
+		d.add(line, loc, "", "", "%s must be a string, not %s: put it in double quotes", what, typeName(v))
+	}
+}
+
+func (d *decoder) boolean(dst *bool, v any, line int, loc model.Loc, what string) {
+	switch v := v.(type) {
+	case nil:
+	case bool:
+		*dst = v
+	default:
+		d.add(line, loc, "", "", "%s must be true or false, not %s", what, typeName(v))
+	}
+}
+
+// strings reads a list of strings, returning them and each one's item index
+// in the file. Items that are not strings are reported and skipped.
+func (d *decoder) strings(sec model.Section, i int, key string, v any, where string) ([]string, []int) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		d.add(d.pos.line(string(sec), i, key, -1), model.Loc{Section: sec, Index: i, Key: key, Item: -1}, "", "",
+			"%s %s must be a list of names in double quotes, like [\"A\", \"B\"], not %s", where, key, typeName(v))
+		return nil, nil
+	}
+	if len(list) > MaxListItems {
+		d.add(d.pos.line(string(sec), i, key, -1), model.Loc{Section: sec, Index: i, Key: key, Item: -1}, "", "",
+			"%s %s has %d items; rolecall reads at most %d", where, key, len(list), MaxListItems)
+		list = list[:MaxListItems]
+	}
+	var out []string
+	var idx []int
+	for j, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			d.add(d.pos.line(string(sec), i, key, j), model.Loc{Section: sec, Index: i, Key: key, Item: j}, "", "",
+				"%s %s item %d must be a name in double quotes, not %s", where, key, j+1, typeName(e))
+			continue
+		}
+		out = append(out, s)
+		idx = append(idx, j)
+	}
+	return out, idx
+}
+
+func sortedKeys(m map[string]any) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// typeName names the TOML type of a decoded value.
+func typeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a float"
+	case bool:
+		return "a boolean"
+	case time.Time:
+		return "a date or time"
+	case []any:
+		return "a list"
+	case []map[string]any:
+		return "a list of tables"
+	case map[string]any:
+		return "a table"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// quote returns s quoted for a one-line message, shortened when long,
+// with control characters made visible.
+func quote(s string) string {
+	if utf8.RuneCountInString(s) > 60 {
+		r := []rune(s)
+		s = string(r[:57]) + "..."
+	}
+	return model.SafeText(strconv.Quote(s))
+}
+
+// oneLine makes a decoder message safe to print on one line.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > 200 {
+		s = string([]rune(s)[:197]) + "..."
+	}
+	return model.SafeText(s)
+}

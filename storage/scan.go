@@ -1,0 +1,403 @@
+package storage
+
+import (
+	"strconv"
+	"strings"
+)
+
+// The TOML decoder does not report where each key is, so a small scanner of
+// the file text records the line of every key, table header and array item
+// that a problem may have to point at. It runs before the decoder, on any
+// input, and must therefore stop on anything (every loop advances) and bound
+// its own recursion (maxNesting), which also protects the decoder from
+// hostile nesting.
+
+// maxNesting is the deepest nesting of arrays and inline tables read. An
+// account file needs 1 (an array of names).
+const maxNesting = 32
+
+// maxItemLines bounds how many item lines are remembered per key.
+const maxItemLines = 1 << 16
+
+// positions holds the lines found by scan.
+type positions struct {
+	// keys maps each dotted key path outside arrays of tables, and each
+	// prefix of it, to the line where it first appears: "format",
+	// "account" (the [account] header), "account.name".
+	keys map[string]int
+	// elems maps the name of an array of tables ("roles") to its elements,
+	// in file order.
+	elems map[string][]*elemPos
+}
+
+// elemPos is one [[roles]], [[users]] or [[environments]] element.
+type elemPos struct {
+	header int
+	keys   map[string]*keyPos // first component of the key -> where
+}
+
+// keyPos is one key inside an element, with the line of each item of its
+// array value when it has one.
+type keyPos struct {
+	line  int
+	items []int
+}
+
+// keyLine returns the line of a top-level key path, or 0.
+func (p *positions) keyLine(path string) int { return p.keys[path] }
+
+// elem returns element i of the array of tables name, or nil.
+func (p *positions) elem(name string, i int) *elemPos {
+	es := p.elems[name]
+	if i < 0 || i >= len(es) {
+		return nil
+	}
+	return es[i]
+}
+
+// line returns the best line for a key of element i of the array of tables
+// name: the item's line, else the key's, else the element header's, else
+// the line of a top-level `name = [...]`, else 1. Negative values mean
+// "none" for i and item; key "" means the element itself.
+func (p *positions) line(name string, i int, key string, item int) int {
+	if i < 0 {
+		if e := p.elem(name, 0); e != nil {
+			return e.header
+		}
+		return max(p.keys[name], 1)
+	}
+	e := p.elem(name, i)
+	if e == nil {
+		return max(p.keys[name], 1)
+	}
+	kp := e.keys[key]
+	if key == "" || kp == nil {
+		return e.header
+	}
+	if item >= 0 && item < len(kp.items) {
+		return kp.items[item]
+	}
+	return kp.line
+}
+
+type scanner struct {
+	data  []byte
+	i     int
+	line  int
+	pos   *positions
+	table []string // current [table] path when not in an array of tables
+	elem  *elemPos // current array-of-tables element, or nil
+	sub   []string // path below the element ([roles.x] after [[roles]])
+	deep  int      // line where nesting went past maxNesting, or 0
+}
+
+// scan records the positions of keys in data. deep is the line where arrays
+// or inline tables nest more than maxNesting deep (scanning stops there), or 0.
+func scan(data []byte) (pos *positions, deep int) {
+	s := &scanner{data: data, line: 1, pos: &positions{keys: map[string]int{}, elems: map[string][]*elemPos{}}}
+	for s.i < len(s.data) && s.deep == 0 {
+		switch c := s.data[s.i]; c {
+		case '\n':
+			s.line++
+			s.i++
+		case ' ', '\t', '\r':
+			s.i++
+		case '#':
+			s.toEOL()
+		case '[':
+			s.header()
+		default:
+			s.keyValue()
+		}
+	}
+	return s.pos, s.deep
+}
+
+func (s *scanner) peek() byte {
+	if s.i < len(s.data) {
+		return s.data[s.i]
+	}
+	return 0
+}
+
+// toEOL advances to the next newline, leaving it unread.
+func (s *scanner) toEOL() {
+	for s.i < len(s.data) && s.data[s.i] != '\n' {
+		s.i++
+	}
+}
+
+func (s *scanner) spaces() {
+	for s.i < len(s.data) && (s.data[s.i] == ' ' || s.data[s.i] == '\t') {
+		s.i++
+	}
+}
+
+// blank skips spaces, newlines and comments.
+func (s *scanner) blank() {
+	for s.i < len(s.data) {
+		switch s.data[s.i] {
+		case '\n':
+			s.line++
+			s.i++
+		case ' ', '\t', '\r':
+			s.i++
+		case '#':
+			s.toEOL()
+		default:
+			return
+		}
+	}
+}
+
+// key reads a dotted key up to stop, '=' or the end of the line.
+func (s *scanner) key(stop byte) []string {
+	var parts []string
+	for s.i < len(s.data) {
+		s.spaces()
+		start := s.i
+		switch s.peek() {
+		case '"':
+			s.str('"', true)
+			raw := string(s.data[start:s.i])
+			if u, err := strconv.Unquote(raw); err == nil {
+				parts = append(parts, u)
+			} else {
+				parts = append(parts, strings.Trim(raw, `"`))
+			}
+		case '\'':
+			s.str('\'', false)
+			parts = append(parts, strings.Trim(string(s.data[start:s.i]), "'"))
+		default:
+			for s.i < len(s.data) {
+				c := s.data[s.i]
+				if c == ' ' || c == '\t' || c == '.' || c == '=' || c == '\n' || c == '\r' || c == '#' || c == stop {
+					break
+				}
+				s.i++
+			}
+			if s.i > start {
+				parts = append(parts, string(s.data[start:s.i]))
+			}
+		}
+		s.spaces()
+		if s.peek() != '.' {
+			return parts
+		}
+		s.i++
+	}
+	return parts
+}
+
+func (s *scanner) header() {
+	line := s.line
+	s.i++
+	array := s.peek() == '['
+	if array {
+		s.i++
+	}
+	parts := s.key(']')
+	s.toEOL()
+	if len(parts) == 0 {
+		return
+	}
+	name := strings.Join(parts, ".")
+	if array {
+		e := &elemPos{header: line, keys: map[string]*keyPos{}}
+		s.pos.elems[name] = append(s.pos.elems[name], e)
+		s.elem, s.sub, s.table = e, nil, nil
+		return
+	}
+	if es := s.pos.elems[parts[0]]; len(es) > 0 && len(parts) > 1 {
+		s.elem, s.sub, s.table = es[len(es)-1], parts[1:], nil
+		if s.elem.keys[parts[1]] == nil {
+			s.elem.keys[parts[1]] = &keyPos{line: line}
+		}
+		return
+	}
+	s.elem, s.sub, s.table = nil, nil, parts
+	s.record(parts, line)
+}
+
+// record notes line for path and each of its prefixes not seen yet.
+func (s *scanner) record(path []string, line int) {
+	for n := 1; n <= len(path); n++ {
+		k := strings.Join(path[:n], ".")
+		if _, ok := s.pos.keys[k]; !ok {
+			s.pos.keys[k] = line
+		}
+	}
+}
+
+func (s *scanner) keyValue() {
+	line := s.line
+	start := s.i
+	parts := s.key(0)
+	if s.peek() != '=' || len(parts) == 0 {
+		s.toEOL()
+		if s.i == start {
+			s.i++ // never stall
+		}
+		return
+	}
+	s.i++
+	var kp *keyPos
+	if s.elem != nil {
+		rel := append(append([]string(nil), s.sub...), parts...)
+		if s.elem.keys[rel[0]] == nil {
+			s.elem.keys[rel[0]] = &keyPos{line: line}
+			if len(rel) == 1 {
+				kp = s.elem.keys[rel[0]]
+			}
+		}
+	} else {
+		s.record(append(append([]string(nil), s.table...), parts...), line)
+	}
+	s.value(0, kp)
+	s.toEOL()
+}
+
+// value skips one value at nesting depth, recording the lines of the items
+// of a first-level array into kp when kp is not nil.
+func (s *scanner) value(depth int, kp *keyPos) {
+	s.spaces()
+	switch s.peek() {
+	case '"':
+		if s.hasPrefix(`"""`) {
+			s.multi('"', true)
+		} else {
+			s.str('"', true)
+		}
+	case '\'':
+		if s.hasPrefix(`'''`) {
+			s.multi('\'', false)
+		} else {
+			s.str('\'', false)
+		}
+	case '[':
+		s.array(depth+1, kp)
+	case '{':
+		s.inline(depth + 1)
+	default:
+		for s.i < len(s.data) {
+			switch s.data[s.i] {
+			case ',', ']', '}', '\n', '#', '[', '{':
+				return
+			}
+			s.i++
+		}
+	}
+}
+
+func (s *scanner) hasPrefix(p string) bool {
+	return strings.HasPrefix(string(s.data[s.i:min(len(s.data), s.i+len(p))]), p)
+}
+
+// str skips a one-line string opened by q.
+func (s *scanner) str(q byte, escapes bool) {
+	s.i++
+	for s.i < len(s.data) {
+		switch c := s.data[s.i]; {
+		case c == '\n':
+			return // unterminated: the decoder reports it
+		case c == '\\' && escapes && s.i+1 < len(s.data) && s.data[s.i+1] != '\n':
+			s.i += 2
+		case c == q:
+			s.i++
+			return
+		default:
+			s.i++
+		}
+	}
+}
+
+// multi skips a multi-line string opened by three q.
+func (s *scanner) multi(q byte, escapes bool) {
+	s.i += 3
+	for s.i < len(s.data) {
+		c := s.data[s.i]
+		switch {
+		case c == '\n':
+			s.line++
+			s.i++
+		case c == '\\' && escapes:
+			s.i++
+			if s.peek() == '\n' {
+				s.line++
+			}
+			if s.i < len(s.data) {
+				s.i++
+			}
+		case c == q && s.hasPrefix(string([]byte{q, q, q})):
+			s.i += 3
+			for n := 0; n < 2 && s.peek() == q; n++ {
+				s.i++
+			}
+			return
+		default:
+			s.i++
+		}
+	}
+}
+
+func (s *scanner) array(depth int, kp *keyPos) {
+	if depth > maxNesting {
+		s.deep = s.line
+		return
+	}
+	s.i++ // '['
+	for s.i < len(s.data) && s.deep == 0 {
+		s.blank()
+		switch s.peek() {
+		case 0:
+			return
+		case ']':
+			s.i++
+			return
+		case ',':
+			s.i++
+			continue
+		case '=', '}':
+			s.i++ // garbage; the decoder reports it
+			continue
+		}
+		if kp != nil && depth == 1 && len(kp.items) < maxItemLines {
+			kp.items = append(kp.items, s.line)
+		}
+		start := s.i
+		s.value(depth, nil)
+		if s.i == start {
+			s.i++
+		}
+	}
+}
+
+func (s *scanner) inline(depth int) {
+	if depth > maxNesting {
+		s.deep = s.line
+		return
+	}
+	s.i++ // '{'
+	for s.i < len(s.data) && s.deep == 0 {
+		s.blank()
+		switch s.peek() {
+		case 0:
+			return
+		case '}':
+			s.i++
+			return
+		case ',':
+			s.i++
+			continue
+		}
+		start := s.i
+		s.key('}')
+		if s.peek() == '=' {
+			s.i++
+			s.value(depth, nil)
+		}
+		if s.i == start {
+			s.i++
+		}
+	}
+}

@@ -17,7 +17,7 @@ const (
 // Validate returns every problem of a: errors (which block saving) and
 // warnings (lint). The account is not changed.
 func Validate(a *Account) Problems {
-	v := validator{a: a}
+	v := validator{a: a, find: newRoleFinder(a)}
 	v.roles()
 	v.users()
 	v.environments()
@@ -26,8 +26,9 @@ func Validate(a *Account) Problems {
 }
 
 type validator struct {
-	a  *Account
-	ps Problems
+	a    *Account
+	find *roleFinder // a's roles by name, as FindRole and RoleExists answer
+	ps   Problems
 }
 
 func (v *validator) add(sev Severity, rule string, loc Loc, subject, format string, args ...any) {
@@ -61,7 +62,7 @@ func (v *validator) roles() {
 			switch {
 			case strings.EqualFold(r.Inherits, r.Name):
 				v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits itself; pick another role or none", SafeText(r.Name))
-			case !a.RoleExists(r.Inherits):
+			case !v.find.exists(r.Inherits):
 				if b, ok := LookupBuiltin(r.Inherits); ok && b.NeedsAUS {
 					v.add(Error, "R3", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which exists only with Advanced User Security on", SafeText(r.Name), b.Name)
 				} else {
@@ -88,7 +89,7 @@ func (v *validator) roles() {
 		onChain := map[string]bool{strings.ToLower(r.Name): true}
 		cur := r
 		for cur.Inherits != "" {
-			j := a.FindRole(cur.Inherits)
+			j := v.find.find(cur.Inherits)
 			if j < 0 {
 				break
 			}
@@ -132,19 +133,17 @@ func (v *validator) users() {
 		if len(u.Roles) == 0 {
 			v.add(Error, "R10", at(SectionUsers, i, "roles"), u.Email, "user %q has no role; give them at least one", SafeText(u.Email))
 		}
-		held := map[string]bool{}
 		for j, rn := range u.Roles {
-			if held[strings.ToLower(rn)] {
+			if heldBefore(u.Roles, j) {
 				v.add(Error, "R10", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q twice", SafeText(u.Email), SafeText(rn))
 				continue
 			}
-			held[strings.ToLower(rn)] = true
 			b, builtin := LookupBuiltin(rn)
 			switch {
 			case builtin && b.NeedsAUS && !a.AdvancedUserSecurity:
 				v.add(Error, "R3", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds %q, which exists only with Advanced User Security on", SafeText(u.Email), b.Name)
 			case builtin:
-			case a.FindRole(rn) < 0:
+			case v.find.find(rn) < 0:
 				v.add(Error, "R10", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which does not exist", SafeText(u.Email), SafeText(rn))
 			case !a.AdvancedUserSecurity:
 				v.add(Error, "R3", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds custom role %q, but with Advanced User Security off only Administrator and Standard User can be assigned", SafeText(u.Email), SafeText(rn))
@@ -154,6 +153,16 @@ func (v *validator) users() {
 	if len(a.Users) > MaxUsers {
 		v.add(Warning, "R10", at(SectionUsers, -1, ""), "", "the account has %d users; Boomi allows at most %d in one account", len(a.Users), MaxUsers)
 	}
+}
+
+// heldBefore reports whether roles[j] repeats an earlier name, ignoring case.
+func heldBefore(roles []string, j int) bool {
+	for k := 0; k < j; k++ {
+		if sameLower(roles[k], roles[j]) {
+			return true
+		}
+	}
+	return false
 }
 
 func checkEmail(e string) string {
@@ -195,7 +204,7 @@ func (v *validator) environments() {
 				continue
 			}
 			listed[strings.ToLower(rn)] = true
-			if !a.RoleExists(rn) {
+			if !v.find.exists(rn) {
 				v.add(Error, "R13", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which does not exist", SafeText(e.Name), SafeText(rn))
 			}
 		}

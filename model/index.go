@@ -1,0 +1,110 @@
+package model
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// roleFinder answers Account.FindRole and Account.RoleExists in constant
+// time. Ignoring case is byte-wise for ASCII, so when every role name and
+// the name asked about are ASCII a map gives exactly FindRole's answer (the
+// first role equal ignoring case); otherwise it falls back to FindRole.
+type roleFinder struct {
+	a     *Account
+	ascii bool
+	exact map[string]int32 // name as a role spells it -> FindRole of it
+	fold  map[string]int32 // ASCII lower-case name -> first role with it
+}
+
+func newRoleFinder(a *Account) *roleFinder {
+	f := &roleFinder{a: a, ascii: true}
+	for _, r := range a.Roles {
+		if !isASCII(r.Name) {
+			f.ascii = false
+			return f
+		}
+	}
+	f.exact = make(map[string]int32, len(a.Roles))
+	f.fold = make(map[string]int32, len(a.Roles))
+	for i, r := range a.Roles {
+		k := lowerASCII(r.Name)
+		first, ok := f.fold[k]
+		if !ok {
+			first = int32(i)
+			f.fold[k] = first
+		}
+		if _, ok := f.exact[r.Name]; !ok {
+			f.exact[r.Name] = first
+		}
+	}
+	return f
+}
+
+// find returns a.FindRole(name).
+func (f *roleFinder) find(name string) int {
+	if !f.ascii {
+		return f.a.FindRole(name)
+	}
+	if i, ok := f.exact[name]; ok {
+		return int(i)
+	}
+	if !isASCII(name) {
+		return f.a.FindRole(name)
+	}
+	if i, ok := f.fold[lowerASCII(name)]; ok {
+		return int(i)
+	}
+	return -1
+}
+
+// exists returns a.RoleExists(name).
+func (f *roleFinder) exists(name string) bool {
+	if b, ok := LookupBuiltin(name); ok {
+		return !b.NeedsAUS || f.a.AdvancedUserSecurity
+	}
+	return f.find(name) >= 0
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII lower-cases an ASCII string, without allocating when it is
+// lower-case already.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// sameLower reports whether strings.ToLower(x) == strings.ToLower(y),
+// without allocating when both are ASCII.
+func sameLower(x, y string) bool {
+	if !isASCII(x) || !isASCII(y) {
+		return strings.ToLower(x) == strings.ToLower(y)
+	}
+	if len(x) != len(y) {
+		return false
+	}
+	for i := 0; i < len(x); i++ {
+		a, b := x[i], y[i]
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,877 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"rolecall/model"
+)
+
+const (
+	tabRoles = iota
+	tabUsers
+	tabEnvs
+	tabPreview
+	numTabs
+)
+
+var tabNames = [numTabs]string{"Custom Roles", "Users", "Environments", "Preview"}
+
+// Messages between the components and the app.
+type (
+	switchTabMsg int
+	// editMsg asks the app to apply ops to the working copy (as one edit),
+	// asking first when question is set or the edit has consequences.
+	editMsg struct {
+		from     string
+		question string
+		extra    []string
+		ops      []model.Op
+	}
+	statusMsg struct {
+		text  string
+		isErr bool
+	}
+	// quitRequestMsg is an interrupt from outside (SIGINT): quit as ctrl+c does.
+	quitRequestMsg struct{}
+)
+
+func edit(from, question string, extra []string, ops ...model.Op) tea.Cmd {
+	return func() tea.Msg { return editMsg{from: from, question: question, extra: extra, ops: ops} }
+}
+
+func status(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return statusMsg{text: text, isErr: isErr} }
+}
+
+type modalKind int
+
+const (
+	modalInfo modalKind = iota
+	modalConfirmEdit
+	modalSave
+	modalChanged
+	modalDraft
+	modalQuit
+	modalHelp
+)
+
+type modal struct {
+	kind  modalKind
+	title string
+	lines []string
+	keys  []key.Binding
+	off   int
+	// for modalConfirmEdit
+	next *model.Account
+	edit editMsg
+	out  model.Outcome
+	diff model.Diff
+}
+
+// tabModel is what each tab offers the app.
+type tabModel interface {
+	update(msg tea.Msg) tea.Cmd
+	view(w, h int) string
+	refresh() tea.Cmd
+	editDone(ok bool, refusal string) bool
+	capturing() bool
+	help() helpKeys
+	click(y int) bool
+}
+
+// App is the root model of the terminal UI.
+type App struct {
+	c       *common
+	tab     int
+	roles   *rolesTab
+	users   *usersTab
+	envs    *envsTab
+	preview *previewModel
+	help    help.Model
+	modal   *modal
+	status  string
+	isErr   bool
+	mouse   bool
+	tabX    [numTabs][2]int
+	// fileErrors: the file has errors and opened read-only.
+	fileErrors bool
+	draft      *model.Account
+	draftTime  time.Time
+	permWarn   string
+}
+
+// newApp loads opts.Path through store and builds the UI.
+func newApp(opts Options, store Store) (*App, error) {
+	sess := &session{path: opts.Path, store: store, shared: opts.shared}
+	ld, err := store.Load(opts.Path)
+	if err != nil {
+		return nil, err
+	}
+	readOnly := opts.ReadOnly
+	a := &App{mouse: !opts.NoMouse}
+	switch {
+	case ld.Missing:
+		sess.missing = true
+		sess.stamp = ld.Stamp
+		sess.setLoaded(model.Demo())
+	case ld.Account == nil || hasErrors(ld.Problems):
+		readOnly = true
+		a.fileErrors = true
+		acct := ld.Account
+		if acct == nil {
+			acct = &model.Account{}
+		}
+		sess.stamp = ld.Stamp
+		sess.setLoaded(acct)
+	default:
+		sess.stamp = ld.Stamp
+		sess.setLoaded(ld.Account)
+	}
+	sess.problems = ld.Problems
+	c := newCommon(readOnly, opts.ASCII, sess)
+	c.width, c.height = 80, 24
+	a.c = c
+	a.preview = newPreview(c)
+	a.roles = newRolesTab(c)
+	a.users = newUsersTab(c, a.preview)
+	a.envs = newEnvsTab(c)
+	a.help = help.New()
+	a.tab = tabRoles
+	a.styleHelp()
+	if !sess.missing {
+		a.permWarn = opts.permWarn
+	}
+	switch {
+	case a.fileErrors:
+		a.showProblems()
+	case !readOnly:
+		if d, when, ok, err := store.ReadDraft(opts.Path); err != nil {
+			a.setStatus("the recovery draft cannot be read: "+safe(err.Error()), true)
+		} else if ok {
+			a.draft, a.draftTime = d, when
+			a.modal = &modal{kind: modalDraft, title: "Recovery draft found",
+				lines: []string{
+					fmt.Sprintf("Unsaved edits of %s were kept as a recovery draft on %s, when the last session ended without saving.", safe(opts.Path), when.Format("2006-01-02 15:04")),
+					"Restore them as unsaved edits, or discard the draft?",
+				},
+				keys: []key.Binding{c.keys.Restore, c.keys.Discard}}
+		}
+	}
+	if a.modal == nil && a.permWarn != "" {
+		a.setStatus("Warning: "+a.permWarn, true)
+	}
+	return a, nil
+}
+
+func hasErrors(ps []FileProblem) bool {
+	for _, p := range ps {
+		if p.Problem.Severity == model.Error {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *App) showProblems() {
+	var lines []string
+	errs := 0
+	for _, p := range a.c.sess.problems {
+		if p.Problem.Severity == model.Error {
+			errs++
+		}
+		loc := safe(a.c.sess.path)
+		if p.Line > 0 {
+			loc += ":" + itoa(p.Line)
+		}
+		rule := ""
+		if p.Problem.Rule != "" {
+			rule = " (" + p.Problem.Rule + ")"
+		}
+		lines = append(lines, loc+": "+p.Problem.Severity.String()+": "+safe(p.Problem.Message)+rule)
+	}
+	a.modal = &modal{kind: modalInfo, title: fmt.Sprintf("The file has %d %s: it opens read-only and will not be saved over", errs, plural(errs, "error", "errors")),
+		lines: append(lines, "Fix the file by hand (rolecall validate lists the same problems), then open it again.")}
+}
+
+func (a *App) styleHelp() {
+	a.help.Styles = a.c.styles.Help
+	a.help.ShortSeparator = a.c.styles.G.Sep
+	a.help.Ellipsis = a.c.styles.G.Ellipsis
+}
+
+func (a *App) tabModel(i int) tabModel {
+	switch i {
+	case tabRoles:
+		return a.roles
+	case tabUsers:
+		return a.users
+	case tabEnvs:
+		return a.envs
+	}
+	return nil
+}
+
+// Init asks for the background colour; styles start dark until it answers.
+func (a *App) Init() tea.Cmd { return tea.RequestBackgroundColor }
+
+func (a *App) setStatus(s string, isErr bool) { a.status, a.isErr = s, isErr }
+
+func (a *App) tooSmall() bool { return a.c.width < minWidth || a.c.height < minHeight }
+
+func (a *App) capturing() bool {
+	if t := a.tabModel(a.tab); t != nil {
+		return t.capturing()
+	}
+	return false
+}
+
+// Update routes messages: sizes and colours to the context, modal dialogs
+// first, then global keys (unless a field has the keyboard), then the tab.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	c := a.c
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		c.width, c.height = msg.Width, msg.Height
+		a.help.SetWidth(msg.Width)
+		return a, nil
+	case tea.BackgroundColorMsg:
+		c.setDark(msg.IsDark())
+		a.styleHelp()
+		return a, nil
+	case filterResultMsg:
+		switch msg.list {
+		case "roles":
+			a.roles.list.applyResult(msg)
+		case "users":
+			a.users.list.applyResult(msg)
+		case "environments":
+			a.envs.list.applyResult(msg)
+		}
+		return a, nil
+	case statusMsg:
+		a.setStatus(msg.text, msg.isErr)
+		return a, nil
+	case switchTabMsg:
+		a.tab = int(msg)
+		return a, nil
+	case editMsg:
+		return a, a.handleEdit(msg)
+	case quitRequestMsg:
+		return a, a.askQuit()
+	case tea.MouseClickMsg:
+		return a, a.handleClick(msg.Mouse())
+	case tea.MouseWheelMsg:
+		m := msg.Mouse()
+		if a.modal != nil || !a.mouse {
+			return a, nil
+		}
+		code := tea.KeyDown
+		if m.Button == tea.MouseWheelUp {
+			code = tea.KeyUp
+		}
+		return a, a.routeKey(tea.KeyPressMsg{Code: code})
+	case tea.KeyPressMsg:
+		return a, a.handleKey(msg)
+	case tea.PasteMsg:
+		if t := a.tabModel(a.tab); t != nil && a.modal == nil {
+			return a, t.update(msg)
+		}
+		return a, nil
+	}
+	// Anything else (cursor blinks, ...) goes to the current tab.
+	if t := a.tabModel(a.tab); t != nil {
+		return a, t.update(msg)
+	}
+	return a, nil
+}
+
+func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := a.c.keys
+	if key.Matches(msg, k.ForceQuit) {
+		if a.modal != nil && a.modal.kind == modalQuit {
+			return tea.Quit
+		}
+		return a.askQuit()
+	}
+	if a.modal != nil {
+		return a.modalKey(msg)
+	}
+	if a.tooSmall() {
+		if key.Matches(msg, k.Quit) {
+			return a.askQuit()
+		}
+		return nil
+	}
+	if a.capturing() {
+		return a.routeKey(msg)
+	}
+	if a.tab == tabPreview && a.preview.explain != nil {
+		return a.routeKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return a.askQuit()
+	case key.Matches(msg, k.Help):
+		a.openHelp()
+		return nil
+	case key.Matches(msg, k.NextTab):
+		a.tab = (a.tab + 1) % numTabs
+		return nil
+	case key.Matches(msg, k.PrevTab):
+		a.tab = (a.tab + numTabs - 1) % numTabs
+		return nil
+	case key.Matches(msg, k.Tab1):
+		a.tab = tabRoles
+		return nil
+	case key.Matches(msg, k.Tab2):
+		a.tab = tabUsers
+		return nil
+	case key.Matches(msg, k.Tab3):
+		a.tab = tabEnvs
+		return nil
+	case key.Matches(msg, k.Tab4):
+		a.tab = tabPreview
+		return nil
+	case key.Matches(msg, k.Save):
+		return a.startSave()
+	case key.Matches(msg, k.Mouse):
+		a.mouse = !a.mouse
+		if a.mouse {
+			a.setStatus("Mouse on: click tabs and rows (m turns it off to select text).", false)
+		} else {
+			a.setStatus("Mouse off: the terminal selects text again (m turns it on).", false)
+		}
+		return nil
+	case a.readOnlyKey(msg):
+		if a.fileErrors {
+			a.showProblems()
+			return nil
+		}
+		a.setStatus("Read-only: opened with --read-only; nothing can be edited.", true)
+		return nil
+	}
+	return a.routeKey(msg)
+}
+
+// readOnlyKey reports whether msg is an edit key that read-only mode turned off.
+func (a *App) readOnlyKey(msg tea.KeyPressMsg) bool {
+	if !a.c.readOnly {
+		return false
+	}
+	ro := newKeyMap(false, a.c.ascii)
+	for _, b := range []key.Binding{ro.New, ro.Duplicate, ro.Remove, ro.Save, ro.ToggleAEA, ro.ToggleAUS} {
+		if key.Matches(msg, b) {
+			return true
+		}
+	}
+	// e edits; enter still opens the preview explanations.
+	return msg.String() == "e" || (msg.String() == "enter" && a.tab != tabPreview && !(a.tab == tabUsers && a.users.paneFocus))
+}
+
+// routeKey gives a key to the current tab (or to the preview tab).
+func (a *App) routeKey(msg tea.KeyPressMsg) tea.Cmd {
+	if a.tab == tabPreview {
+		if key.Matches(msg, a.c.keys.Back) && a.preview.explain == nil {
+			a.tab = tabUsers
+			return nil
+		}
+		a.preview.setUsers(a.users.previewUsers()...)
+		a.preview.update(msg)
+		return nil
+	}
+	return a.tabModel(a.tab).update(msg)
+}
+
+func (a *App) askQuit() tea.Cmd {
+	if !a.c.sess.dirty() {
+		return tea.Quit
+	}
+	n := len(a.c.sess.ops)
+	a.modal = &modal{kind: modalQuit, title: "Quit without saving?",
+		lines: []string{fmt.Sprintf("You have unsaved edits (%d %s). Quitting now loses them.", n, plural(n, "edit", "edits")), "Press ctrl+s after n to review and save them."},
+		keys:  []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "quit, lose edits")), a.c.keys.No}}
+	return nil
+}
+
+func (a *App) openHelp() {
+	var groups [][]key.Binding
+	if a.tab == tabPreview {
+		groups = a.preview.help().full
+	} else {
+		groups = a.tabModel(a.tab).help().full
+	}
+	k := a.c.keys
+	groups = append(groups, []key.Binding{k.NextTab, k.PrevTab, k.Tab1, k.Tab2, k.Tab3, k.Tab4}, []key.Binding{k.Save, k.Mouse, k.Help, k.Back, k.Quit, k.ForceQuit})
+	h := a.help
+	h.ShowAll = true
+	lines := strings.Split(h.FullHelpView(groups), "\n")
+	lines = append(lines, "", "esc backs out of any field, filter or dialog and never quits. q quits (it asks first when there are unsaved edits).",
+		"Typing in a field or filter never triggers a shortcut. Edits stay unsaved until ctrl+s, which first shows what changes for whom.")
+	a.modal = &modal{kind: modalHelp, title: "Keys", lines: lines}
+}
+
+// handleEdit applies an edit to a copy of the working copy: a refusal is
+// shown with its rule; consequences are confirmed before the edit is kept.
+func (a *App) handleEdit(m editMsg) tea.Cmd {
+	s := a.c.sess
+	if a.c.readOnly {
+		a.setStatus("Read-only: nothing can be edited.", true)
+		return nil
+	}
+	next, out, err := model.ApplyAll(s.work, m.ops...)
+	if err != nil {
+		text := refusalText(err)
+		if t := a.tabModel(tabIndex(m.from)); t != nil && t.editDone(false, text) {
+			return nil
+		}
+		a.modal = &modal{kind: modalInfo, title: "Refused", lines: strings.Split(text, "\n")}
+		return nil
+	}
+	if m.question != "" || len(out.Notes) > 0 {
+		title := m.question
+		if title == "" {
+			title = "This edit has consequences: keep it?"
+		}
+		var lines []string
+		lines = append(lines, m.extra...)
+		if len(m.extra) == 0 {
+			for _, n := range out.Notes {
+				lines = append(lines, safe(n))
+			}
+		}
+		for _, w := range out.Warnings {
+			lines = append(lines, "Warning ("+w.Rule+"): "+safe(w.Message))
+		}
+		a.modal = &modal{kind: modalConfirmEdit, title: title, lines: lines, next: next, edit: m, out: out,
+			keys: []key.Binding{a.c.keys.Yes, a.c.keys.No}}
+		return nil
+	}
+	return a.commit(next, m, out)
+}
+
+func refusalText(err error) string {
+	var r *model.Refused
+	if errors.As(err, &r) {
+		text := "Refused (" + r.Rule + "): " + safe(r.Message)
+		for i, p := range r.Problems {
+			if i == 0 {
+				continue
+			}
+			text += "\n" + p.Rule + ": " + safe(p.Message)
+		}
+		return text
+	}
+	return "Refused: " + safe(err.Error())
+}
+
+func tabIndex(from string) int {
+	switch from {
+	case "roles":
+		return tabRoles
+	case "users":
+		return tabUsers
+	case "envs":
+		return tabEnvs
+	}
+	return -1
+}
+
+func (a *App) commit(next *model.Account, m editMsg, out model.Outcome) tea.Cmd {
+	s := a.c.sess
+	for _, op := range m.ops {
+		s.ops = append(s.ops, op)
+	}
+	s.setWork(next, nil)
+	var descr []string
+	for _, op := range m.ops {
+		descr = append(descr, op.Describe())
+	}
+	text := "Done (unsaved): " + strings.Join(descr, ", ")
+	if len(out.Warnings) > 0 {
+		text += fmt.Sprintf("; warning (%s): %s", out.Warnings[0].Rule, safe(out.Warnings[0].Message))
+	}
+	a.setStatus(text, false)
+	if t := a.tabModel(tabIndex(m.from)); t != nil {
+		t.editDone(true, "")
+	}
+	return a.refreshAll()
+}
+
+func (a *App) refreshAll() tea.Cmd {
+	return tea.Batch(a.roles.refresh(), a.users.refresh(), a.envs.refresh())
+}
+
+// startSave validates the working copy and shows what the edits change for
+// whom; errors block the save.
+func (a *App) startSave() tea.Cmd {
+	s := a.c.sess
+	if a.c.readOnly {
+		a.setStatus("Read-only: nothing is saved.", true)
+		return nil
+	}
+	if !s.dirty() && !s.missing {
+		a.setStatus("Nothing to save: no unsaved edits.", false)
+		return nil
+	}
+	probs := model.Validate(s.work)
+	if errs := probs.Errors(); len(errs) > 0 {
+		var lines []string
+		for _, p := range errs {
+			lines = append(lines, p.Rule+": "+safe(p.Message))
+		}
+		a.modal = &modal{kind: modalInfo, title: fmt.Sprintf("Cannot save: %d %s", len(errs), plural(len(errs), "error", "errors")), lines: lines}
+		return nil
+	}
+	diff := model.Compare(s.loadedRes, s.workRes)
+	var lines []string
+	if s.missing {
+		lines = append(lines, safe(s.path)+" does not exist yet: saving writes this account to it.")
+	}
+	sum := diff.Summary()
+	if len(sum) == 0 && !s.missing {
+		lines = append(lines, "These edits change nobody's access.")
+	}
+	if len(sum) > 0 {
+		lines = append(lines, "What changes, for whom:")
+	}
+	for _, l := range sum {
+		lines = append(lines, "  "+safe(l))
+	}
+	if ws := probs.Warnings(); len(ws) > 0 {
+		lines = append(lines, fmt.Sprintf("%d %s (not blocking):", len(ws), plural(len(ws), "warning", "warnings")))
+		for _, w := range ws {
+			lines = append(lines, "  "+w.Rule+": "+safe(w.Message))
+		}
+	}
+	a.modal = &modal{kind: modalSave, title: "Save " + safe(s.path) + "?", lines: lines, diff: diff,
+		keys: []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save")), a.c.keys.No}}
+	return nil
+}
+
+func (a *App) doSave(diff model.Diff) {
+	s := a.c.sess
+	stamp, err := s.store.Save(s.path, s.work, s.stamp, diff)
+	var changed *ChangedOnDisk
+	switch {
+	case errors.As(err, &changed):
+		n := len(s.ops)
+		a.modal = &modal{kind: modalChanged, title: "Not saved: the file changed on disk",
+			lines: []string{safe(changed.Message), fmt.Sprintf("Your %d unsaved %s are kept.", n, plural(n, "edit is", "edits are")),
+				"r reloads the file and re-applies your edits on top of it (then review and save again); esc keeps editing."},
+			keys: []key.Binding{a.c.keys.Reload, a.c.keys.Back}}
+	case err != nil:
+		a.modal = &modal{kind: modalInfo, title: "Not saved", lines: []string{safe(err.Error()), "Your edits are kept."}}
+	default:
+		s.stamp = stamp
+		s.missing = false
+		s.setLoaded(s.work)
+		if err := s.store.RemoveDraft(s.path); err != nil {
+			a.setStatus("Saved "+safe(s.path)+"; the old recovery draft could not be removed: "+safe(err.Error()), true)
+			return
+		}
+		a.setStatus("Saved "+safe(s.path)+".", false)
+	}
+}
+
+// reloadAndReapply reads the file again and replays the edits on it.
+func (a *App) reloadAndReapply() tea.Cmd {
+	s := a.c.sess
+	ld, err := s.store.Load(s.path)
+	if err != nil {
+		a.modal = &modal{kind: modalInfo, title: "Cannot reload", lines: []string{safe(err.Error()), "Your edits are kept."}}
+		return nil
+	}
+	if ld.Account == nil || hasErrors(ld.Problems) {
+		a.modal = &modal{kind: modalInfo, title: "Cannot reload: the file on disk has errors", lines: []string{"Your edits are kept; fix the file first."}}
+		return nil
+	}
+	base := ld.Account
+	if ld.Missing {
+		base = model.Demo()
+	}
+	ops := append([]model.Op(nil), s.ops...)
+	next, _, err := model.ApplyAll(base, ops...)
+	if err != nil {
+		a.modal = &modal{kind: modalInfo, title: "Your edits do not apply to the new file", lines: append(strings.Split(refusalText(err), "\n"), "Nothing changed: your edits are kept on the old copy.")}
+		return nil
+	}
+	s.stamp, s.missing = ld.Stamp, ld.Missing
+	s.setLoaded(base)
+	s.ops = ops
+	if len(ops) > 0 {
+		s.setWork(next, nil)
+	}
+	a.modal = nil
+	cmd := a.refreshAll()
+	return tea.Batch(cmd, a.startSave())
+}
+
+func (a *App) modalKey(msg tea.KeyPressMsg) tea.Cmd {
+	m := a.modal
+	k := a.c.keys
+	s := a.c.sess
+	str := msg.String()
+	switch {
+	case key.Matches(msg, k.Up):
+		m.off = max(m.off-1, 0)
+		return nil
+	case key.Matches(msg, k.Down):
+		m.off++
+		return nil
+	}
+	switch m.kind {
+	case modalInfo, modalHelp:
+		if str == "esc" || str == "enter" || str == "q" || str == "?" || str == "space" {
+			a.modal = nil
+		}
+	case modalConfirmEdit:
+		switch str {
+		case "y":
+			a.modal = nil
+			return a.commit(m.next, m.edit, m.out)
+		case "n", "esc":
+			a.modal = nil
+			a.setStatus("Not done: nothing changed.", false)
+		}
+	case modalSave:
+		switch str {
+		case "y":
+			a.modal = nil
+			a.doSave(m.diff)
+		case "n", "esc":
+			a.modal = nil
+			a.setStatus("Not saved: your edits are kept.", false)
+		}
+	case modalChanged:
+		switch str {
+		case "r":
+			return a.reloadAndReapply()
+		case "esc":
+			a.modal = nil
+			a.setStatus("Not saved: your edits are kept (the file changed on disk).", true)
+		}
+	case modalQuit:
+		switch str {
+		case "y":
+			return tea.Quit
+		case "n", "esc":
+			a.modal = nil
+		}
+	case modalDraft:
+		switch str {
+		case "r":
+			a.modal = nil
+			s.setWork(a.draft, nil)
+			a.draft = nil
+			if err := s.store.RemoveDraft(s.path); err != nil {
+				a.setStatus("Draft restored, but it could not be removed: "+safe(err.Error()), true)
+			} else {
+				a.setStatus("Recovery draft restored as unsaved edits: ctrl+s reviews and saves them.", false)
+			}
+			return a.refreshAll()
+		case "d":
+			a.modal = nil
+			a.draft = nil
+			if err := s.store.RemoveDraft(s.path); err != nil {
+				a.setStatus("The draft could not be removed: "+safe(err.Error()), true)
+			} else {
+				a.setStatus("Recovery draft discarded.", false)
+			}
+		}
+	}
+	return nil
+}
+
+func (a *App) handleClick(m tea.Mouse) tea.Cmd {
+	if !a.mouse || a.modal != nil || a.tooSmall() || m.Button != tea.MouseLeft {
+		return nil
+	}
+	if m.Y == 0 {
+		for i, r := range a.tabX {
+			if m.X >= r[0] && m.X < r[1] && !a.capturing() {
+				a.tab = i
+			}
+		}
+		return nil
+	}
+	if t := a.tabModel(a.tab); t != nil && m.Y >= 2 {
+		if a.tab == tabUsers && a.users.wide() && m.X > a.c.width*9/20 {
+			a.users.paneFocus = true
+			return nil
+		}
+		if a.tab == tabUsers {
+			a.users.paneFocus = false
+		}
+		t.click(m.Y - 2)
+	}
+	return nil
+}
+
+// View draws the title, the tab, the status line and the help line.
+func (a *App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.WindowTitle = "rolecall"
+	if a.mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	return v
+}
+
+func (a *App) render() string {
+	c := a.c
+	w, h := c.width, c.height
+	if a.tooSmall() {
+		return c.trunc(fmt.Sprintf("rolecall needs at least %dx%d; this terminal is %dx%d. Enlarge it, or press q to quit.", minWidth, minHeight, w, h), w)
+	}
+	s := c.styles
+	bodyH := h - 4
+	lines := []string{a.titleLine(w), a.infoLine(w)}
+	var body string
+	switch {
+	case a.modal != nil:
+		body = a.modalView(w, bodyH)
+	case a.tab == tabPreview:
+		a.preview.setUsers(a.users.previewUsers()...)
+		body = a.preview.view(w, bodyH, true)
+	default:
+		body = a.tabModel(a.tab).view(w, bodyH)
+	}
+	lines = append(lines, strings.Split(c.fit(strings.Split(body, "\n"), w, bodyH), "\n")...)
+	st := a.status
+	switch {
+	case st != "" && a.isErr:
+		st = s.StatusError.Render("! " + st)
+	case st != "":
+		st = s.Status.Render(st)
+	case c.sess.dirty():
+		st = s.Warn.Render(fmt.Sprintf("%d unsaved %s: ctrl+s reviews what changes for whom, then saves.", len(c.sess.ops), plural(len(c.sess.ops), "edit", "edits")))
+	}
+	lines = append(lines, c.trunc(st, w))
+	lines = append(lines, c.trunc(a.helpLine(w), w))
+	for i, l := range lines {
+		lines[i] = c.trunc(l, w)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (a *App) titleLine(w int) string {
+	c := a.c
+	s := c.styles
+	out := s.Title.Render("rolecall") + " "
+	x := ansi.StringWidth(out)
+	for i, n := range tabNames {
+		label := fmt.Sprintf(" %d %s ", i+1, n)
+		if w < 100 && i == tabRoles {
+			label = fmt.Sprintf(" %d Roles ", i+1)
+		}
+		if i == a.tab {
+			label = s.TabActive.Render("[" + strings.TrimSpace(label) + "]")
+		} else {
+			label = s.TabInactive.Render(label)
+		}
+		lw := ansi.StringWidth(label)
+		a.tabX[i] = [2]int{x, x + lw}
+		out += label
+		x += lw
+	}
+	var marks []string
+	if c.sess.dirty() {
+		marks = append(marks, s.Marker.Render(s.G.Unsaved))
+	}
+	if c.readOnly {
+		marks = append(marks, s.Marker.Render("READ-ONLY"))
+	}
+	right := strings.Join(marks, " ")
+	gap := w - ansi.StringWidth(out) - ansi.StringWidth(right)
+	if gap < 1 {
+		return c.trunc(out, w-ansi.StringWidth(right)-1) + " " + right
+	}
+	return out + strings.Repeat(" ", gap) + right
+}
+
+func (a *App) infoLine(w int) string {
+	c := a.c
+	s := c.styles
+	sess := c.sess
+	file := safe(sess.path)
+	if sess.missing {
+		file += " (new: demo account, written on first save)"
+	}
+	info := "file " + file + s.G.Sep + "account " + safe(sess.work.Name)
+	if a.fileErrors {
+		info += s.G.Sep + "file has errors"
+	}
+	if !a.mouse {
+		info += s.G.Sep + "mouse off"
+	}
+	return s.Muted.Render(c.trunc(info, w))
+}
+
+func (a *App) helpLine(w int) string {
+	k := a.c.keys
+	var hk helpKeys
+	switch {
+	case a.modal != nil:
+		hk.short = append(a.modal.keys, k.Back)
+		if a.modal.kind == modalInfo || a.modal.kind == modalHelp {
+			hk.short = []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/enter", "close")), k.Up, k.Down}
+		}
+	case a.tab == tabPreview:
+		hk = a.preview.help()
+		if a.preview.explain == nil {
+			hk.short = append(append([]key.Binding{}, hk.short...), k.Help, k.Quit, k.NextTab)
+		}
+	default:
+		hk = a.tabModel(a.tab).help()
+		if !a.capturing() {
+			hk.short = append(append([]key.Binding{}, hk.short...), k.Help, k.Quit, k.Save, k.NextTab)
+		}
+	}
+	h := a.help
+	h.SetWidth(w)
+	return h.ShortHelpView(hk.short)
+}
+
+func (a *App) modalView(w, h int) string {
+	c := a.c
+	s := c.styles
+	m := a.modal
+	bw := min(w-2, 100)
+	inner := bw - 4
+	var body []string
+	for _, l := range m.lines {
+		if m.kind == modalHelp {
+			body = append(body, c.trunc(l, inner))
+			continue
+		}
+		body = append(body, wrap(l, inner)...)
+	}
+	room := h - 5
+	m.off = min(m.off, max(len(body)-room, 0))
+	body = body[m.off:]
+	if len(body) > room {
+		body = append(body[:room-1], s.Muted.Render(fmt.Sprintf("... %d more lines (down scrolls)", len(body)-room+1)))
+	}
+	var keys []string
+	for _, b := range m.keys {
+		keys = append(keys, s.Key.Render(b.Help().Key)+" "+b.Help().Desc)
+	}
+	content := []string{s.ModalTitle.Render(c.trunc(m.title, inner)), ""}
+	for _, l := range body {
+		content = append(content, c.pad(l, inner))
+	}
+	if len(keys) > 0 {
+		content = append(content, "", c.trunc(strings.Join(keys, "   "), inner))
+	}
+	box := s.Modal.Width(bw).Render(strings.Join(content, "\n"))
+	return box
+}

@@ -1,0 +1,282 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"rolecall/model"
+)
+
+type envsTab struct {
+	c       *common
+	list    listModel
+	form    *form
+	editing string // environment whose Roles with Access the form edits; "" adds one
+	// seeing counts, per environment, the users who see it; computed once
+	// per working copy.
+	seeing    []int
+	seeingVer int
+}
+
+func newEnvsTab(c *common) *envsTab {
+	t := &envsTab{c: c, list: newList(c, "environments"), seeingVer: -1}
+	t.refresh()
+	return t
+}
+
+func (t *envsTab) refresh() tea.Cmd {
+	a := t.c.sess.work
+	return t.list.setSource(len(a.Environments), func(i int) string {
+		e := &a.Environments[i]
+		return e.Name + " " + string(e.Classification) + " " + strings.Join(e.RolesWithAccess, " ")
+	})
+}
+
+func (t *envsTab) capturing() bool { return t.form != nil || t.list.filtering }
+
+func (t *envsTab) counts() []int {
+	s := t.c.sess
+	if t.seeingVer == s.version {
+		return t.seeing
+	}
+	res := s.workRes
+	t.seeing = make([]int, res.NumEnvironments())
+	for e := range t.seeing {
+		for u := 0; u < res.NumUsers(); u++ {
+			if res.CanSee(u, e) {
+				t.seeing[e]++
+			}
+		}
+	}
+	t.seeingVer = s.version
+	return t.seeing
+}
+
+func (t *envsTab) update(msg tea.Msg) tea.Cmd {
+	if t.form != nil {
+		res, cmd := t.form.update(msg)
+		switch res {
+		case formCancel:
+			t.form = nil
+		case formApply:
+			return t.applyForm()
+		}
+		return cmd
+	}
+	a := t.c.sess.work
+	switch msg := msg.(type) {
+	case filterResultMsg:
+		t.list.applyResult(msg)
+	case tea.KeyPressMsg:
+		if t.list.filtering {
+			return t.list.updateFilter(msg)
+		}
+		k := t.c.keys
+		if t.list.updateNav(msg) {
+			return nil
+		}
+		sel := t.list.selected()
+		switch {
+		case key.Matches(msg, k.Filter):
+			return t.list.startFilter()
+		case key.Matches(msg, k.Back) && t.list.query != "":
+			t.list.clearFilter()
+		case key.Matches(msg, k.ToggleAEA):
+			on := !a.AdvancedEnvironmentAccess
+			return edit("envs", "Turn Advanced Environment Access "+onOff(on)+"?", []string{aeaText(on)}, model.SetAccount{AdvancedEnvironmentAccess: &on})
+		case key.Matches(msg, k.ToggleAUS):
+			on := !a.AdvancedUserSecurity
+			return edit("envs", "Turn Advanced User Security "+onOff(on)+"?", []string{ausText(on)}, model.SetAccount{AdvancedUserSecurity: &on})
+		case key.Matches(msg, k.New):
+			return t.openNew()
+		case sel < 0:
+		case key.Matches(msg, k.Edit):
+			return t.openRoles(a.Environments[sel])
+		case key.Matches(msg, k.Remove):
+			e := a.Environments[sel]
+			return edit("envs", "Remove the environment "+safe(e.Name)+"?", nil, model.RemoveEnvironment{Name: e.Name})
+		}
+	}
+	return nil
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// aeaText and ausText say what each account switch changes.
+func aeaText(on bool) string {
+	if on {
+		return "On: Environment Management Read Access and Full Access apply per environment, through the roles each environment lists (R15, R16)."
+	}
+	return "Off: Environment Management Read Access and Full Access do nothing; only Environment Management gives write access to environments (R16)."
+}
+
+func ausText(on bool) string {
+	if on {
+		return "On: the Production Support and Support roles exist, and custom roles can be created, edited and assigned (R3)."
+	}
+	return "Off: only Administrator and Standard User can be assigned; custom roles cannot be created or edited (R3)."
+}
+
+func (t *envsTab) openNew() tea.Cmd {
+	c := t.c
+	t.editing = ""
+	name := newTextField(c, "Name", "", model.MaxEnvironmentName)
+	class := &field{kind: pickField, label: "Classification", opts: []option{
+		{value: string(model.Test), label: "test", on: true},
+		{value: string(model.Production), label: "production"},
+	}}
+	class.summary = func() string { return class.picked() + "  (fixed once created)" }
+	t.form = &form{c: c, title: "New environment (open to every role until you list roles)", fields: []*field{name, class}}
+	return t.form.focusCmd()
+}
+
+func (t *envsTab) openRoles(e model.Environment) tea.Cmd {
+	c := t.c
+	t.editing = e.Name
+	roles := &field{kind: checkField, label: "Roles with Access"}
+	a := c.sess.work
+	add := func(name, group string) {
+		roles.opts = append(roles.opts, option{value: name, label: safe(name), group: group,
+			on: slices.ContainsFunc(e.RolesWithAccess, func(r string) bool { return strings.EqualFold(r, name) })})
+	}
+	for _, b := range model.Builtins() {
+		if a.RoleExists(b.Name) {
+			add(b.Name, "Built-in roles")
+		}
+	}
+	for _, r := range a.Roles {
+		add(r.Name, "Custom roles")
+	}
+	roles.summary = func() string {
+		if len(roles.ticked()) == 0 {
+			return "none ticked: open to every role (R12)"
+		}
+		return fmt.Sprintf("%d ticked: only holders of these roles (by identity) see it (R13)", len(roles.ticked()))
+	}
+	t.form = &form{c: c, title: "Roles with Access on " + safe(e.Name), fields: []*field{roles}}
+	return t.form.focusCmd()
+}
+
+func (t *envsTab) applyForm() tea.Cmd {
+	f := t.form
+	if t.editing == "" {
+		return edit("envs", "", nil, model.AddEnvironment{Name: f.fields[0].input.Value(), Classification: model.Classification(f.fields[1].picked())})
+	}
+	a := t.c.sess.work
+	i := a.FindEnvironment(t.editing)
+	if i < 0 {
+		t.form = nil
+		return nil
+	}
+	cur := a.Environments[i].RolesWithAccess
+	want := f.fields[0].ticked()
+	var ops []model.Op
+	for _, r := range want {
+		if !slices.ContainsFunc(cur, func(c string) bool { return strings.EqualFold(c, r) }) {
+			ops = append(ops, model.Allow{Environment: t.editing, Role: r})
+		}
+	}
+	for _, r := range cur {
+		if !slices.ContainsFunc(want, func(c string) bool { return strings.EqualFold(c, r) }) {
+			ops = append(ops, model.Disallow{Environment: t.editing, Role: r})
+		}
+	}
+	if len(ops) == 0 {
+		t.form = nil
+		return nil
+	}
+	return edit("envs", "", nil, ops...)
+}
+
+func (t *envsTab) editDone(ok bool, refusal string) bool {
+	if t.form == nil {
+		return false
+	}
+	if ok {
+		t.form = nil
+		return true
+	}
+	t.form.err = refusal
+	return true
+}
+
+func (t *envsTab) view(w, h int) string {
+	if t.form != nil {
+		return t.form.view(w, h)
+	}
+	c := t.c
+	s := c.styles
+	a := c.sess.work
+	// The account switches and the selected environment's list, below.
+	var foot []string
+	foot = append(foot, c.rule(w))
+	sel := t.list.selected()
+	if sel >= 0 {
+		e := a.Environments[sel]
+		if e.Restricted() {
+			foot = append(foot, wrap("Roles with Access on "+safe(e.Name)+": "+safe(strings.Join(e.RolesWithAccess, ", "))+". Holders of these roles (by identity, R13) or of Environment Management see it.", w)...)
+		} else {
+			foot = append(foot, wrap(safe(e.Name)+" lists no role: open to every user who reaches Runtime Management (R12, R14).", w)...)
+		}
+	}
+	sw := func(name string, on bool, k key.Binding, text string) []string {
+		state := "[ ] off"
+		if on {
+			state = "[x] on "
+		}
+		head := s.Key.Render(name+" "+state) + s.Muted.Render("  ("+k.Help().Key+" toggles)")
+		if c.readOnly {
+			head = s.Key.Render(name + " " + state)
+		}
+		return append([]string{c.trunc(head, w)}, wrap(text, w-2)...)
+	}
+	foot = append(foot, sw("Advanced Environment Access", a.AdvancedEnvironmentAccess, c.keys.ToggleAEA, aeaText(a.AdvancedEnvironmentAccess))...)
+	foot = append(foot, sw("Advanced User Security", a.AdvancedUserSecurity, c.keys.ToggleAUS, ausText(a.AdvancedUserSecurity))...)
+	if len(foot) > h/2 {
+		foot = foot[:h/2]
+	}
+	t.list.setHeight(h - 2 - len(foot))
+	lines := []string{t.list.filterLine("environments", w)}
+	nameW := min(max(w/4, 16), 40)
+	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Environment", nameW)+" "+c.pad("Class", 11)+" "+c.pad("Access", 26)+" Users who see it", w)))
+	counts := t.counts()
+	lines = append(lines, t.list.view(w, func(i int, selRow bool) string {
+		e := &a.Environments[i]
+		acc := "open to every role"
+		if e.Restricted() {
+			acc = fmt.Sprintf("restricted: %d %s", len(e.RolesWithAccess), plural(len(e.RolesWithAccess), "role", "roles"))
+		}
+		n := 0
+		if i < len(counts) {
+			n = counts[i]
+		}
+		txt := c.pad(safe(e.Name), nameW) + " " + c.pad(string(e.Classification), 11) + " " + c.pad(acc, 26) + " " + fmt.Sprintf("%d of %d", n, len(a.Users))
+		return c.row(txt, selRow, w)
+	})...)
+	return c.fit(lines, w, h-len(foot)) + "\n" + c.fit(foot, w, len(foot))
+}
+
+func (t *envsTab) click(y int) bool { return t.form == nil && t.list.click(y-2) }
+
+func (t *envsTab) help() helpKeys {
+	if t.form != nil {
+		return t.form.help()
+	}
+	k := t.c.keys
+	if t.list.filtering {
+		return filterHelp(k)
+	}
+	edit := k.Edit
+	edit.SetHelp("e/enter", "roles with access")
+	short := []key.Binding{edit, k.New, k.Remove, k.ToggleAEA, k.ToggleAUS, k.Filter}
+	return helpKeys{short: short, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {edit, k.New, k.Remove, k.Filter}, {k.ToggleAEA, k.ToggleAUS}}}
+}

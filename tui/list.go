@@ -1,0 +1,309 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+)
+
+// filterResultMsg carries the rows matching a filter back to the list that
+// asked for them. Filtering runs in a tea.Cmd, off the input path.
+type filterResultMsg struct {
+	list  string
+	seq   int
+	query string
+	rows  []int
+}
+
+// listModel is a cursor over n items, optionally narrowed by a filter. It
+// renders only the rows that fit, so its cost does not grow with n.
+type listModel struct {
+	c      *common
+	id     string
+	n      int
+	rows   []int // items shown, in order; nil when not filtered
+	cursor int   // position in the shown rows
+	offset int
+	height int
+
+	input     textinput.Model
+	filtering bool // the filter field has the keyboard
+	query     string
+	seq       int
+	// text returns the searchable text of item i of the current source.
+	text func(i int) string
+}
+
+func newList(c *common, id string) listModel {
+	ti := textinput.New()
+	ti.Prompt = "/"
+	ti.Placeholder = "type to filter"
+	st := textinput.DefaultStyles(c.isDark)
+	st.Cursor.Blink = false
+	ti.SetStyles(st)
+	return listModel{c: c, id: id, input: ti, height: 10}
+}
+
+// count is how many rows are shown.
+func (l *listModel) count() int {
+	if l.rows != nil {
+		return len(l.rows)
+	}
+	return l.n
+}
+
+// selected returns the item under the cursor, or -1.
+func (l *listModel) selected() int {
+	if l.count() == 0 {
+		return -1
+	}
+	if l.rows != nil {
+		return l.rows[l.cursor]
+	}
+	return l.cursor
+}
+
+// setSource changes the items (after an edit); it re-runs the filter.
+func (l *listModel) setSource(n int, text func(int) string) tea.Cmd {
+	l.n, l.text = n, text
+	if l.rows != nil {
+		kept := l.rows[:0:0]
+		for _, r := range l.rows {
+			if r < n {
+				kept = append(kept, r)
+			}
+		}
+		l.rows = kept
+	}
+	l.clamp()
+	if l.query != "" {
+		return l.runFilter(l.query)
+	}
+	return nil
+}
+
+// selectItem puts the cursor on item i when it is shown.
+func (l *listModel) selectItem(i int) {
+	if l.rows == nil {
+		if i >= 0 && i < l.n {
+			l.cursor = i
+		}
+	} else {
+		for k, r := range l.rows {
+			if r == i {
+				l.cursor = k
+				break
+			}
+		}
+	}
+	l.clamp()
+}
+
+func (l *listModel) clamp() {
+	n := l.count()
+	if l.cursor >= n {
+		l.cursor = n - 1
+	}
+	if l.cursor < 0 {
+		l.cursor = 0
+	}
+	h := max(l.height, 1)
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.cursor >= l.offset+h {
+		l.offset = l.cursor - h + 1
+	}
+	if l.offset > max(n-h, 0) {
+		l.offset = max(n-h, 0)
+	}
+	if l.offset < 0 {
+		l.offset = 0
+	}
+}
+
+func (l *listModel) setHeight(h int) {
+	l.height = max(h, 1)
+	l.clamp()
+}
+
+func (l *listModel) move(d int) {
+	l.cursor += d
+	l.clamp()
+}
+
+// runFilter returns the command that computes the rows matching q.
+func (l *listModel) runFilter(q string) tea.Cmd {
+	l.seq++
+	seq, id, n, text := l.seq, l.id, l.n, l.text
+	return func() tea.Msg {
+		return filterResultMsg{list: id, seq: seq, query: q, rows: matchRows(q, n, text)}
+	}
+}
+
+// matchRows keeps the items whose text holds every word of q, ignoring case.
+func matchRows(q string, n int, text func(int) string) []int {
+	words := strings.Fields(strings.ToLower(q))
+	if len(words) == 0 {
+		return nil
+	}
+	out := []int{}
+	for i := 0; i < n; i++ {
+		t := strings.ToLower(text(i))
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(t, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// applyResult takes a filter result if it is the latest one for this list.
+func (l *listModel) applyResult(m filterResultMsg) bool {
+	if m.list != l.id || m.seq != l.seq {
+		return false
+	}
+	cur := l.selected()
+	l.query = m.query
+	l.rows = m.rows
+	l.cursor = 0
+	l.offset = 0
+	if cur >= 0 {
+		l.selectItem(cur)
+	}
+	l.clamp()
+	return true
+}
+
+func (l *listModel) clearFilter() {
+	cur := l.selected()
+	l.seq++ // drop results under way
+	l.query = ""
+	l.rows = nil
+	l.input.SetValue("")
+	l.input.Blur()
+	l.filtering = false
+	if cur >= 0 {
+		l.cursor = cur
+	}
+	l.clamp()
+}
+
+// startFilter gives the keyboard to the filter field.
+func (l *listModel) startFilter() tea.Cmd {
+	l.filtering = true
+	l.input.SetValue(l.query)
+	l.input.CursorEnd()
+	return l.input.Focus()
+}
+
+// updateFilter handles a key while the filter field has the keyboard. Every
+// key is the filter's: only esc, enter and the arrows mean something else.
+func (l *listModel) updateFilter(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		l.clearFilter()
+		return nil
+	case "enter":
+		l.filtering = false
+		l.input.Blur()
+		return nil
+	case "up":
+		l.move(-1)
+		return nil
+	case "down":
+		l.move(1)
+		return nil
+	}
+	before := l.input.Value()
+	var cmd tea.Cmd
+	l.input, cmd = l.input.Update(msg)
+	if v := l.input.Value(); v != before {
+		if strings.TrimSpace(v) == "" {
+			l.seq++
+			l.query, l.rows = "", nil
+			l.clamp()
+		} else {
+			cmd = tea.Batch(cmd, l.runFilter(v))
+		}
+	}
+	return cmd
+}
+
+// updateNav handles navigation keys; it reports whether it used the key.
+func (l *listModel) updateNav(msg tea.KeyPressMsg) bool {
+	k := l.c.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		l.move(-1)
+	case key.Matches(msg, k.Down):
+		l.move(1)
+	case key.Matches(msg, k.PageUp):
+		l.move(-l.height)
+	case key.Matches(msg, k.PageDown):
+		l.move(l.height)
+	case key.Matches(msg, k.Home):
+		l.cursor = 0
+		l.clamp()
+	case key.Matches(msg, k.End):
+		l.cursor = l.count() - 1
+		l.clamp()
+	default:
+		return false
+	}
+	return true
+}
+
+// filterLine is the line above a list: the filter field, or the applied
+// filter, or the count.
+func (l *listModel) filterLine(what string, w int) string {
+	s := l.c.styles
+	switch {
+	case l.filtering:
+		l.input.SetWidth(max(w-30, 10))
+		return l.c.trunc(l.input.View()+s.Muted.Render("  enter keeps"+s.G.Sep+"esc clears"), w)
+	case l.query != "":
+		return l.c.trunc(s.Header.Render("filter: ")+safe(l.query)+s.Muted.Render(" ("+itoa(l.count())+" of "+itoa(l.n)+" "+what+"; / change, esc clear)"), w)
+	}
+	return l.c.trunc(s.Muted.Render(itoa(l.n)+" "+what+s.G.Sep+"/ filters"), w)
+}
+
+// view renders the visible rows with render(item, selected).
+func (l *listModel) view(w int, render func(i int, selected bool) string) []string {
+	l.clamp()
+	var out []string
+	for k := l.offset; k < l.count() && k < l.offset+l.height; k++ {
+		i := k
+		if l.rows != nil {
+			i = l.rows[k]
+		}
+		out = append(out, render(i, k == l.cursor))
+	}
+	if l.count() == 0 {
+		if l.query != "" {
+			out = append(out, l.c.styles.Muted.Render("  nothing matches the filter"))
+		} else {
+			out = append(out, l.c.styles.Muted.Render("  (none)"))
+		}
+	}
+	return out
+}
+
+// click puts the cursor on the row at y (0: first visible row).
+func (l *listModel) click(y int) bool {
+	k := l.offset + y
+	if y < 0 || k >= l.count() || y >= l.height {
+		return false
+	}
+	l.cursor = k
+	l.clamp()
+	return true
+}

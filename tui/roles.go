@@ -1,0 +1,462 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"rolecall/model"
+)
+
+// roleItem is one row of the roles list: a built-in or a custom role.
+type roleItem struct {
+	name    string
+	builtin bool
+	avail   bool // a built-in that exists under the account's switches (R3)
+	custom  int  // index in the account's roles, -1 for built-ins
+}
+
+type rolesTab struct {
+	c       *common
+	list    listModel
+	items   []roleItem
+	holders map[string]int // lower-case role name -> users holding it
+	form    *form
+	editing string // the role the form edits ("" when adding)
+	own     map[model.Privilege]bool
+	privF   *field
+	parentF *field
+}
+
+func newRolesTab(c *common) *rolesTab {
+	t := &rolesTab{c: c, list: newList(c, "roles")}
+	t.refresh()
+	return t
+}
+
+func (t *rolesTab) refresh() tea.Cmd {
+	a := t.c.sess.work
+	t.items = t.items[:0]
+	for _, b := range model.Builtins() {
+		t.items = append(t.items, roleItem{name: b.Name, builtin: true, avail: a.RoleExists(b.Name), custom: -1})
+	}
+	for i, r := range a.Roles {
+		t.items = append(t.items, roleItem{name: r.Name, custom: i})
+	}
+	t.holders = map[string]int{}
+	for _, u := range a.Users {
+		for _, r := range u.Roles {
+			t.holders[strings.ToLower(r)]++
+		}
+	}
+	items := t.items
+	return t.list.setSource(len(items), func(i int) string {
+		it := items[i]
+		if it.custom >= 0 {
+			r := a.Roles[it.custom]
+			return r.Name + " " + r.Description + " " + r.Inherits
+		}
+		return it.name + " built-in"
+	})
+}
+
+func (t *rolesTab) capturing() bool { return t.form != nil || t.list.filtering }
+
+func (t *rolesTab) selectName(name string) {
+	for i, it := range t.items {
+		if strings.EqualFold(it.name, name) {
+			t.list.selectItem(i)
+		}
+	}
+}
+
+func (t *rolesTab) update(msg tea.Msg) tea.Cmd {
+	if t.form != nil {
+		res, cmd := t.form.update(msg)
+		switch res {
+		case formCancel:
+			t.form = nil
+		case formApply:
+			return t.applyForm()
+		}
+		return cmd
+	}
+	switch msg := msg.(type) {
+	case filterResultMsg:
+		t.list.applyResult(msg)
+	case tea.KeyPressMsg:
+		if t.list.filtering {
+			return t.list.updateFilter(msg)
+		}
+		k := t.c.keys
+		if t.list.updateNav(msg) {
+			return nil
+		}
+		sel := t.list.selected()
+		switch {
+		case key.Matches(msg, k.Filter):
+			return t.list.startFilter()
+		case key.Matches(msg, k.Back) && t.list.query != "":
+			t.list.clearFilter()
+		case key.Matches(msg, k.New):
+			return t.openForm(nil, "")
+		case sel < 0:
+		case key.Matches(msg, k.Edit):
+			it := t.items[sel]
+			if it.builtin {
+				return status(fmt.Sprintf("%s is a built-in role: it cannot be edited, renamed or removed (R2). Press c to make a custom copy.", it.name), true)
+			}
+			r := t.c.sess.work.Roles[it.custom]
+			return t.openForm(&r, r.Name)
+		case key.Matches(msg, k.Duplicate):
+			it := t.items[sel]
+			var r model.Role
+			if it.builtin {
+				b, _ := model.LookupBuiltin(it.name)
+				r = model.Role{Name: it.name, Privileges: b.Privileges.List(), Description: "Copy of the built-in role " + it.name}
+			} else {
+				r = t.c.sess.work.Roles[it.custom]
+				r.Privileges = slices.Clone(r.Privileges)
+			}
+			r.Name = "Copy of " + r.Name
+			return t.openForm(&r, "")
+		case key.Matches(msg, k.Remove):
+			it := t.items[sel]
+			if it.builtin {
+				return status(it.name+" is a built-in role and cannot be removed (R2)", true)
+			}
+			var extra []string
+			for _, e := range model.Widenings(t.c.sess.work, it.name) {
+				extra = append(extra, fmt.Sprintf("Warning: %s becomes open to every role: %s is the only role it lists (R8, R12).", safe(e), safe(it.name)))
+			}
+			return edit("roles", "Remove the role "+safe(it.name)+"?", extra, model.RemoveRole{Name: it.name})
+		}
+	}
+	return nil
+}
+
+// openForm opens the role editor on r (nil: a new, empty role); editing is
+// the name of the role being edited, "" when the form adds a role.
+func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
+	c := t.c
+	if r == nil {
+		r = &model.Role{}
+	}
+	t.editing = editing
+	title := "New custom role"
+	if editing != "" {
+		title = "Edit role " + safe(editing)
+	} else if r.Name != "" {
+		title = "Duplicate: new custom role"
+	}
+	name := newTextField(c, "Name", r.Name, model.MaxRoleName)
+	desc := newTextField(c, "Description", r.Description, model.MaxDescription)
+
+	// Inherits Role: none first; roles that would make a cycle are not offered.
+	parent := &field{kind: pickField, label: "Inherits Role"}
+	parent.opts = append(parent.opts, option{value: "", label: "Does not inherit a role", on: r.Inherits == ""})
+	for _, cand := range inheritCandidates(c.sess.workRes, c.sess.work, editing) {
+		parent.opts = append(parent.opts, option{value: cand, label: safe(cand), on: strings.EqualFold(cand, r.Inherits)})
+	}
+	for i, o := range parent.opts {
+		if o.on {
+			parent.cursor = i
+		}
+	}
+	parent.summary = func() string {
+		if v := parent.picked(); v != "" {
+			return safe(v)
+		}
+		return "Does not inherit a role"
+	}
+
+	privs := &field{kind: checkField, label: "Privileges"}
+	t.own = map[model.Privilege]bool{}
+	for _, p := range r.Privileges {
+		t.own[p] = true
+	}
+	for _, grp := range privilegeGroups() {
+		for _, p := range grp.privs {
+			info := p.Info()
+			privs.opts = append(privs.opts, option{value: info.Name, label: info.Name + " - " + info.Short, group: grp.name})
+		}
+	}
+	privs.summary = func() string {
+		own, inh := 0, 0
+		for _, o := range privs.opts {
+			switch {
+			case o.locked:
+				inh++
+			case o.on:
+				own++
+			}
+		}
+		return fmt.Sprintf("%d ticked, %d inherited (locked)  - tab here, space ticks", own, inh)
+	}
+	t.privF, t.parentF = privs, parent
+	t.form = &form{c: c, title: title, fields: []*field{name, desc, parent, privs}}
+	t.form.onChange = t.syncLocks
+	t.syncLocks()
+	return t.form.focusCmd()
+}
+
+// syncLocks ticks and locks the privileges the chosen parent grants (R5),
+// labelled with the role they come from.
+func (t *rolesTab) syncLocks() {
+	res := t.c.sess.workRes
+	for _, o := range t.privF.opts {
+		if !o.locked {
+			p, _ := model.LookupPrivilege(o.value)
+			t.own[p] = o.on
+		}
+	}
+	parent := t.parentF.picked()
+	var inherited model.PrivSet
+	var chain []string
+	if parent != "" {
+		inherited, _ = res.RolePrivileges(parent)
+		inherited = inherited.Closure()
+		chain = res.RoleChain(parent)
+	}
+	for i := range t.privF.opts {
+		o := &t.privF.opts[i]
+		p, _ := model.LookupPrivilege(o.value)
+		if inherited.Has(p) {
+			o.on, o.locked = true, true
+			o.note = "from " + safe(origin(res, chain, p))
+		} else {
+			o.on, o.locked, o.note = t.own[p], false, ""
+		}
+	}
+}
+
+// origin names the role of chain (nearest first) the privilege comes from:
+// the farthest ancestor that grants it.
+func origin(res *model.Resolver, chain []string, p model.Privilege) string {
+	from := ""
+	for _, r := range chain {
+		set, _ := res.RolePrivileges(r)
+		if set.Closure().Has(p) {
+			from = r
+		}
+	}
+	return from
+}
+
+// inheritCandidates lists the roles that editing may inherit: built-ins that
+// exist, then custom roles, without editing itself and without any role
+// whose chain already passes through editing (that would be a cycle, R6).
+func inheritCandidates(res *model.Resolver, a *model.Account, editing string) []string {
+	var out []string
+	for _, b := range model.Builtins() {
+		if a.RoleExists(b.Name) {
+			out = append(out, b.Name)
+		}
+	}
+	for _, r := range a.Roles {
+		if editing != "" && slices.ContainsFunc(res.RoleChain(r.Name), func(n string) bool { return strings.EqualFold(n, editing) }) {
+			continue
+		}
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+type privGroup struct {
+	name  string
+	privs []model.Privilege
+}
+
+// privilegeGroups groups the catalog by the page each privilege governs, in
+// preview order, with the others last.
+func privilegeGroups() []privGroup {
+	byPage := map[string][]model.Privilege{}
+	for _, p := range model.AllPrivileges() {
+		byPage[p.Info().Page] = append(byPage[p.Info().Page], p)
+	}
+	var out []privGroup
+	for _, pg := range model.Pages() {
+		if ps := byPage[pg]; len(ps) > 0 {
+			out = append(out, privGroup{name: pg, privs: ps})
+		}
+	}
+	if ps := byPage[""]; len(ps) > 0 {
+		out = append(out, privGroup{name: "Other (no page of its own)", privs: ps})
+	}
+	return out
+}
+
+func (t *rolesTab) applyForm() tea.Cmd {
+	f := t.form
+	name := f.fields[0].input.Value()
+	desc := f.fields[1].input.Value()
+	parent := t.parentF.picked()
+	var ticks []model.Privilege
+	for _, v := range t.privF.ticked() {
+		p, _ := model.LookupPrivilege(v)
+		ticks = append(ticks, p)
+	}
+	if t.editing == "" {
+		return edit("roles", "", nil, model.AddRole{Name: name, Description: desc, Inherits: parent, Privileges: ticks})
+	}
+	op := model.EditRole{Name: t.editing, Description: &desc, Inherits: &parent, Set: &ticks}
+	if name != t.editing {
+		op.Rename = &name
+	}
+	return edit("roles", "", nil, op)
+}
+
+func (t *rolesTab) editDone(ok bool, refusal string) bool {
+	if t.form == nil {
+		return false
+	}
+	if ok {
+		name := t.form.fields[0].input.Value()
+		t.form = nil
+		t.selectName(name)
+		return true
+	}
+	t.form.err = refusal
+	return true
+}
+
+func (t *rolesTab) view(w, h int) string {
+	if t.form != nil {
+		return t.form.view(w, h)
+	}
+	c := t.c
+	s := c.styles
+	detailW, listW := 0, w
+	if w >= wideWidth {
+		detailW = w * 2 / 5
+		listW = w - detailW - 1
+	}
+	detailH := 0
+	if detailW == 0 {
+		detailH = 5
+	}
+	t.list.setHeight(h - 2 - detailH - boolInt(detailH > 0))
+	lines := []string{t.list.filterLine("roles", listW)}
+	nameW := min(max(listW-46, 20), 40)
+	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Role", nameW)+" "+c.pad("Inherits", 18)+" Ticked In all Users", listW)))
+	res := c.sess.workRes
+	a := c.sess.work
+	lines = append(lines, t.list.view(listW, func(i int, sel bool) string {
+		it := t.items[i]
+		var inh, ticked, all string
+		name := safe(it.name)
+		if it.builtin {
+			b, _ := model.LookupBuiltin(it.name)
+			name = "[built-in] " + name
+			inh = "locked (R2)"
+			ticked, all = "-", itoa(b.Privileges.Len())
+			if !it.avail {
+				inh = "off: needs AUS (R3)"
+			}
+		} else {
+			r := a.Roles[it.custom]
+			inh = "-"
+			if r.Inherits != "" {
+				inh = safe(r.Inherits)
+			}
+			set, _ := res.RolePrivileges(r.Name)
+			ticked, all = itoa(len(r.Privileges)), itoa(set.Closure().Len())
+		}
+		hold := t.holders[strings.ToLower(it.name)]
+		txt := c.pad(name, nameW) + " " + c.pad(inh, 18) + " " + c.pad(ticked, 6) + " " + c.pad(all, 6) + " " + itoa(hold)
+		row := c.row(txt, sel, listW)
+		if it.builtin && !sel {
+			row = s.Locked.Render(row)
+		}
+		return row
+	})...)
+	body := c.fit(lines, listW, h-detailH-boolInt(detailH > 0))
+	detail := t.detailLines(max(detailW, w))
+	if detailW > 0 {
+		return joinH(body, c.fit(detail, detailW, h), 1)
+	}
+	return body + "\n" + c.rule(w) + "\n" + c.fit(detail, w, detailH)
+}
+
+// detailLines describes the selected role.
+func (t *rolesTab) detailLines(w int) []string {
+	c := t.c
+	s := c.styles
+	sel := t.list.selected()
+	if sel < 0 {
+		return nil
+	}
+	it := t.items[sel]
+	res := c.sess.workRes
+	var out []string
+	set, _ := res.RolePrivileges(it.name)
+	head := s.Header.Render(safe(it.name))
+	if it.builtin {
+		head += s.Muted.Render("  built-in, cannot be edited (R2)")
+	} else if d := c.sess.work.Roles[it.custom].Description; d != "" {
+		head += "  " + safe(d)
+	}
+	out = append(out, c.trunc(head, w))
+	if ch := res.RoleChain(it.name); len(ch) > 1 {
+		out = append(out, c.trunc("Chain: "+safe(strings.Join(ch, " "+s.G.Arrow+" ")), w))
+	}
+	var envs []string
+	for _, e := range c.sess.work.Environments {
+		if slices.ContainsFunc(e.RolesWithAccess, func(n string) bool { return strings.EqualFold(n, it.name) }) {
+			envs = append(envs, safe(e.Name))
+		}
+	}
+	if len(envs) > 0 {
+		out = append(out, c.trunc("Listed on: "+strings.Join(envs, ", "), w))
+	}
+	names := make([]string, 0, set.Len())
+	for _, p := range set.List() {
+		names = append(names, p.String())
+	}
+	if len(names) == 0 {
+		names = []string{"none"}
+	}
+	out = append(out, wrap("Grants: "+strings.Join(names, ", "), w)...)
+	return out
+}
+
+func (t *rolesTab) click(y int) bool { return t.form == nil && t.list.click(y-2) }
+
+func (t *rolesTab) help() helpKeys {
+	if t.form != nil {
+		return t.form.help()
+	}
+	k := t.c.keys
+	if t.list.filtering {
+		return filterHelp(k)
+	}
+	short := []key.Binding{k.Edit, k.New, k.Duplicate, k.Remove, k.Filter}
+	return helpKeys{short: short, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.New, k.Edit, k.Duplicate, k.Remove, k.Filter}}}
+}
+
+func filterHelp(k KeyMap) helpKeys {
+	b := []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+	}
+	return helpKeys{short: b, full: [][]key.Binding{b}}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }

@@ -1,0 +1,103 @@
+package tui
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+)
+
+// Options are what the command line hands to the terminal UI.
+type Options struct {
+	Path     string // the account file
+	ReadOnly bool   // --read-only: no way to edit
+	ASCII    bool   // --ascii: draw with ASCII only
+	NoMouse  bool   // --no-mouse: start with the mouse off
+
+	// Store replaces the storage package (tests); nil uses it.
+	Store Store
+	// Input and Output replace the terminal (tests); nil uses it.
+	Input  io.Reader
+	Output io.Writer
+
+	shared   *sharedState
+	permWarn string
+}
+
+// Run opens the terminal UI on opts.Path and returns the exit code: 0 when
+// the user quits, 1 when the file cannot be opened or the terminal fails,
+// 128+signal when SIGHUP or SIGTERM ended it (unsaved edits are then kept as
+// a recovery draft).
+func Run(opts Options) int {
+	if opts.Store == nil {
+		opts.Store = fileStore{}
+		opts.permWarn = permissionWarning(opts.Path)
+	}
+	opts.shared = &sharedState{}
+	app, err := newApp(opts, opts.Store)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "rolecall:", safe(err.Error()))
+		return 1
+	}
+	popts := []tea.ProgramOption{tea.WithoutSignalHandler()}
+	if os.Getenv("NO_COLOR") != "" {
+		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	if opts.Input != nil {
+		popts = append(popts, tea.WithInput(opts.Input))
+	}
+	if opts.Output != nil {
+		popts = append(popts, tea.WithOutput(opts.Output))
+	}
+	p := tea.NewProgram(app, popts...)
+
+	// Bubble Tea does not handle SIGHUP; we handle it, SIGTERM and SIGINT
+	// ourselves. On a hang-up or terminate the latest working copy is kept
+	// as a recovery draft, written from here (the terminal may be gone).
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	code := make(chan int, 1)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case sig := <-sigs:
+				if sig == syscall.SIGINT {
+					p.Send(quitRequestMsg{})
+					continue
+				}
+				if acct, dirty := opts.shared.get(); dirty && acct != nil {
+					if err := opts.Store.WriteDraft(opts.Path, acct); err != nil {
+						fmt.Fprintln(os.Stderr, "rolecall: the recovery draft could not be written:", safe(err.Error()))
+					}
+				}
+				code <- 128 + int(sig.(syscall.Signal))
+				if sig == syscall.SIGHUP {
+					p.Kill()
+				} else {
+					p.Quit()
+				}
+				return
+			}
+		}
+	}()
+	_, err = p.Run()
+	select {
+	case c := <-code:
+		return c
+	default:
+	}
+	if err != nil && err != tea.ErrProgramKilled {
+		fmt.Fprintln(os.Stderr, "rolecall:", err)
+		return 1
+	}
+	return 0
+}

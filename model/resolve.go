@@ -14,11 +14,14 @@ type Resolver struct {
 	acct    *Account
 	roles   []rrole
 	roleIdx map[string]int32 // lower-case name -> index in roles
-	users   []ruser
-	userIdx map[string]int32
-	envs    []renv
-	envIdx  map[string]int32
-	words   int // length of each environment's role bitset
+	// roleExact maps each role's name as spelled to roleIdx's answer for it,
+	// so that looking up a canonical spelling needs no lower-casing.
+	roleExact map[string]int32
+	users     []ruser
+	userIdx   map[string]int32
+	envs      []renv
+	envIdx    map[string]int32
+	words     int // length of each environment's role bitset
 }
 
 type rrole struct {
@@ -49,11 +52,13 @@ func NewResolver(a *Account) *Resolver {
 	n := numBuiltins + len(a.Roles)
 	r.roles = make([]rrole, 0, n)
 	r.roleIdx = make(map[string]int32, n)
+	r.roleExact = make(map[string]int32, n)
 	for _, b := range builtins {
 		if b.NeedsAUS && !a.AdvancedUserSecurity {
 			continue
 		}
 		r.roleIdx[strings.ToLower(b.Name)] = int32(len(r.roles))
+		r.roleExact[b.Name] = int32(len(r.roles))
 		r.roles = append(r.roles, rrole{name: b.Name, builtin: true, parent: -1, ticks: b.Privileges, set: b.Privileges})
 	}
 	for _, cr := range a.Roles {
@@ -62,12 +67,13 @@ func NewResolver(a *Account) *Resolver {
 			continue
 		}
 		r.roleIdx[k] = int32(len(r.roles))
+		r.roleExact[cr.Name] = int32(len(r.roles))
 		r.roles = append(r.roles, rrole{name: cr.Name, parent: -1, ticks: SetOf(cr.Privileges...)})
 	}
 	for _, cr := range a.Roles {
-		id := r.roleIdx[strings.ToLower(cr.Name)]
+		id, _ := r.lookupRole(cr.Name)
 		if cr.Inherits != "" {
-			if p, ok := r.roleIdx[strings.ToLower(cr.Inherits)]; ok && p != id {
+			if p, ok := r.lookupRole(cr.Inherits); ok && p != id {
 				r.roles[id].parent = p
 			}
 		}
@@ -101,7 +107,7 @@ func NewResolver(a *Account) *Resolver {
 	for i, u := range a.Users {
 		ru := ruser{email: u.Email, roles: make([]int32, 0, len(u.Roles))}
 		for _, rn := range u.Roles {
-			if id, ok := r.roleIdx[strings.ToLower(rn)]; ok {
+			if id, ok := r.lookupRole(rn); ok {
 				ru.roles = append(ru.roles, id)
 				ru.raw |= r.roles[id].set
 			}
@@ -117,7 +123,7 @@ func NewResolver(a *Account) *Resolver {
 	for i, e := range a.Environments {
 		re := renv{name: e.Name, listed: make([]uint64, r.words)}
 		for _, rn := range e.RolesWithAccess {
-			if id, ok := r.roleIdx[strings.ToLower(rn)]; ok {
+			if id, ok := r.lookupRole(rn); ok {
 				re.listed[id/64] |= 1 << (id % 64)
 				re.ids = append(re.ids, id)
 			}
@@ -152,10 +158,20 @@ func (r *Resolver) NumUsers() int        { return len(r.users) }
 func (r *Resolver) NumEnvironments() int { return len(r.envs) }
 
 func (r *Resolver) roleID(name string) int32 {
-	if id, ok := r.roleIdx[strings.ToLower(name)]; ok {
+	if id, ok := r.lookupRole(name); ok {
 		return id
 	}
 	return -1
+}
+
+// lookupRole returns roleIdx[strings.ToLower(name)], without lower-casing
+// when name is spelled as the role is.
+func (r *Resolver) lookupRole(name string) (int32, bool) {
+	if id, ok := r.roleExact[name]; ok {
+		return id, true
+	}
+	id, ok := r.roleIdx[strings.ToLower(name)]
+	return id, ok
 }
 
 // RolePrivileges returns the privileges a role grants, inheritance included,

@@ -218,16 +218,18 @@ func (v *validator) lint() {
 	}
 	a := v.a
 	res := NewResolver(a)
-	heldBy := map[string]int{}
-	for _, u := range a.Users {
-		for _, rn := range u.Roles {
-			heldBy[strings.ToLower(rn)]++
+	// Counted by role index: without errors every name resolves, and the
+	// resolver's index is by lower-case name, as these counts were.
+	heldBy := make([]int, len(res.roles))
+	for _, u := range res.users {
+		for _, id := range u.roles {
+			heldBy[id]++
 		}
 	}
-	listedOn := map[string][]string{}
-	for _, e := range a.Environments {
-		for _, rn := range e.RolesWithAccess {
-			listedOn[strings.ToLower(rn)] = append(listedOn[strings.ToLower(rn)], e.Name)
+	listedOn := make([]int, len(res.roles))
+	for _, e := range res.envs {
+		for _, id := range e.ids {
+			listedOn[id]++
 		}
 	}
 	for i, r := range a.Roles {
@@ -251,13 +253,13 @@ func (v *validator) lint() {
 		if !a.AdvancedEnvironmentAccess {
 			v.add(Warning, "R16", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges, but Advanced Environment Access is off: they do nothing", SafeText(r.Name))
 		}
-		if heldBy[strings.ToLower(r.Name)] > 0 && len(listedOn[strings.ToLower(r.Name)]) == 0 {
-			v.add(Warning, "R19", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges and is held by %d user(s) but listed on no environment: environment-by-environment access does not work as intended", SafeText(r.Name), heldBy[strings.ToLower(r.Name)])
+		if heldBy[id] > 0 && listedOn[id] == 0 {
+			v.add(Warning, "R19", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges and is held by %d user(s) but listed on no environment: environment-by-environment access does not work as intended", SafeText(r.Name), heldBy[id])
 		}
 	}
 	for i, e := range a.Environments {
 		for j, rn := range e.RolesWithAccess {
-			if heldBy[strings.ToLower(rn)] == 0 {
+			if id := res.roleID(rn); id >= 0 && heldBy[id] == 0 {
 				v.add(Warning, "R19", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which no user holds: environment-by-environment access does not work as intended", SafeText(e.Name), SafeText(a.CanonicalRoleName(rn)))
 			}
 		}

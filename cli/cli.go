@@ -179,7 +179,7 @@ func (a *app) rootCommand() *cobra.Command {
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageErr("%s: %v (run '%s --help')", c.CommandPath(), err, c.CommandPath())
+		return usageErr("%s: %v (run '%s --help')", cmdName(c), err, c.CommandPath())
 	})
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.file, "file", "f", "", "account file (default $ROLECALL_FILE, else rolecall.toml)")
@@ -249,7 +249,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		if cmd.HasSubCommands() {
 			return usageErr("unknown command %q (run '%s --help' for the list)", args[0], cmd.CommandPath())
 		}
-		return usageErr("%s takes no arguments, got %q (run '%s --help')", cmd.CommandPath(), args[0], cmd.CommandPath())
+		return usageErr("%s takes no arguments, got %q (run '%s --help')", cmdName(cmd), args[0], cmd.CommandPath())
 	}
 	return nil
 }
@@ -260,9 +260,9 @@ func exactArgs(names ...string) cobra.PositionalArgs {
 			return nil
 		}
 		if len(args) < len(names) {
-			return usageErr("%s needs %s (run '%s --help')", cmd.CommandPath(), strings.Join(names[len(args):], " and "), cmd.CommandPath())
+			return usageErr("%s needs %s (run '%s --help')", cmdName(cmd), strings.Join(names[len(args):], " and "), cmd.CommandPath())
 		}
-		return usageErr("%s takes %d argument(s) (%s); unexpected %q (run '%s --help')", cmd.CommandPath(), len(names), strings.Join(names, " "), args[len(names)], cmd.CommandPath())
+		return usageErr("%s takes %d argument(s) (%s); unexpected %q (run '%s --help')", cmdName(cmd), len(names), strings.Join(names, " "), args[len(names)], cmd.CommandPath())
 	}
 }
 
@@ -273,11 +273,20 @@ func group(use, short string, subs ...*cobra.Command) *cobra.Command {
 		Short: short,
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageErr("%s needs a subcommand: %s (run '%s --help')", cmd.CommandPath(), subNames(cmd), cmd.CommandPath())
+			return usageErr("%s needs a subcommand: %s (run '%s --help')", cmdName(cmd), subNames(cmd), cmd.CommandPath())
 		},
 	}
 	c.AddCommand(subs...)
 	return c
+}
+
+// cmdName is the command's path without the program name, for messages
+// that already start with "rolecall: ".
+func cmdName(c *cobra.Command) string {
+	if !c.HasParent() {
+		return c.Name()
+	}
+	return strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ")
 }
 
 func subNames(c *cobra.Command) string {

@@ -84,6 +84,8 @@ func TestExitCodes(t *testing.T) {
 		{"user assign unknown user", []string{"user", "assign", "x@example.com", "Support"}, 2, []string{"(R10)"}},
 		{"user assign held", []string{"user", "assign", "dana@example.com", "Cannot View Data"}, 1, []string{"holds", "already"}},
 		{"user unassign last", []string{"user", "unassign", "dana@example.com", "Cannot View Data"}, 1, []string{"only role", "(R10)"}},
+		{"edit file with errors", []string{"user", "rm", "-f", errs, "lee@example.com"}, 2, []string{"errors.toml:10: error:", "nothing was changed"}},
+		{"edit missing file", []string{"user", "rm", "-f", missing, "lee@example.com"}, 2, []string{"no such file", "rolecall init"}},
 		{"user rm unknown", []string{"user", "rm", "x@example.com"}, 2, []string{"no user"}},
 
 		{"env add exists", []string{"env", "add", "production"}, 1, []string{"exists already"}},

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"reflect"
 
 	"rolecall/model"
@@ -22,9 +23,18 @@ type doc struct {
 func (a *app) load(path string) (*doc, error) {
 	d, err := storage.Load(path)
 	if err != nil {
-		return nil, fail(ExitUsage, "%v", err)
+		return nil, readError(err)
 	}
 	return &doc{path: path, acct: d.Account, problems: d.Problems}, nil
+}
+
+// readError is exit 2 for a file that cannot be read, with a hint when it
+// is missing.
+func readError(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fail(ExitUsage, "%v (create one with 'rolecall init', or name one with -f FILE or $ROLECALL_FILE)", err)
+	}
+	return fail(ExitUsage, "%v", err)
 }
 
 // open reads the -f file for a command that needs a sound account: a file
@@ -80,7 +90,7 @@ func (a *app) storageError(err error) error {
 	)
 	switch {
 	case errors.As(err, &re):
-		return fail(ExitUsage, "%v", err)
+		return readError(err)
 	case errors.As(err, &pe):
 		for _, p := range pe.Problems {
 			fmt.Fprintln(a.stderr, p.String())

@@ -12,8 +12,9 @@ import (
 // needs to see.
 func TestExitCodes(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope.toml")
-	errs := filepath.Join(testdir, "errors.toml")
-	syntax := filepath.Join(testdir, "syntax.toml")
+	// Copies: an edit takes a lock file beside the file it is given.
+	_, errs := copyFile(t, "errors.toml")
+	_, syntax := copyFile(t, "syntax.toml")
 	tests := []struct {
 		name string
 		args []string
@@ -30,8 +31,8 @@ func TestExitCodes(t *testing.T) {
 
 		{"validate ok", []string{"validate"}, 0, []string{"ok"}},
 		{"validate strict ok", []string{"validate", "--strict"}, 0, []string{"ok"}},
-		{"validate errors", []string{"validate", "-f", errs}, 1, []string{"errors.toml:10: error:", "(R6)", "errors.toml:15: error:", "(R10)"}},
-		{"validate syntax", []string{"validate", "-f", syntax}, 1, []string{"syntax.toml:4: error:"}},
+		{"validate errors", []string{"validate", "-f", errs}, 1, []string{"rolecall.toml:10: error:", "(R6)", "rolecall.toml:15: error:", "(R10)"}},
+		{"validate syntax", []string{"validate", "-f", syntax}, 1, []string{"rolecall.toml:4: error:"}},
 		{"validate missing", []string{"validate", "-f", missing}, 2, []string{"cannot read", "no such file"}},
 		{"validate directory", []string{"validate", "-f", testdir}, 2, []string{"directory"}},
 
@@ -43,9 +44,9 @@ func TestExitCodes(t *testing.T) {
 		{"check unknown user", []string{"check", "dan@example.com", "Execute"}, 2, []string{`no user "dan@example.com" in rolecall.toml (R10)`, `did you mean "dana@example.com"`}},
 		{"check unknown privilege", []string{"check", "dana@example.com", "Exeute"}, 2, []string{`no privilege "Exeute"`, `did you mean "Execute"`}},
 		{"check unknown env", []string{"check", "dana@example.com", "Execute", "--env", "Prod"}, 2, []string{`no environment "Prod"`, `did you mean "Production"`}},
-		{"check file with errors", []string{"check", "-f", errs, "lee@example.com", "Execute"}, 2, []string{"errors.toml:10: error:", "has 2 errors"}},
+		{"check file with errors", []string{"check", "-f", errs, "lee@example.com", "Execute"}, 2, []string{"rolecall.toml:10: error:", "has 2 errors"}},
 		{"check missing file", []string{"-f", missing, "check", "a@b", "Execute"}, 2, []string{"no such file"}},
-		{"check syntax file", []string{"-f", syntax, "check", "a@b", "Execute"}, 2, []string{"syntax.toml:4:"}},
+		{"check syntax file", []string{"-f", syntax, "check", "a@b", "Execute"}, 2, []string{"rolecall.toml:4:"}},
 
 		{"explain", []string{"explain", "kai@example.com"}, 0, []string{"Standard User", "via Support", "Environment Management Read Access"}},
 		{"explain unknown", []string{"explain", "nobody@example.com"}, 2, []string{"(R10)"}},
@@ -57,7 +58,7 @@ func TestExitCodes(t *testing.T) {
 
 		{"diff same", []string{"diff", "rolecall.toml", "rolecall.toml"}, 0, []string{"no change for anyone"}},
 		{"diff missing", []string{"diff", "rolecall.toml", missing}, 2, []string{"no such file"}},
-		{"diff errors", []string{"diff", errs, "rolecall.toml"}, 2, []string{"errors.toml:10:"}},
+		{"diff errors", []string{"diff", errs, "rolecall.toml"}, 2, []string{"rolecall.toml:10:"}},
 		{"diff one arg", []string{"diff", "rolecall.toml"}, 2, []string{"needs NEW"}},
 
 		{"init existing", []string{"init"}, 1, []string{"exists already", "never overwrites"}},
@@ -84,7 +85,7 @@ func TestExitCodes(t *testing.T) {
 		{"user assign unknown user", []string{"user", "assign", "x@example.com", "Support"}, 2, []string{"(R10)"}},
 		{"user assign held", []string{"user", "assign", "dana@example.com", "Cannot View Data"}, 1, []string{"holds", "already"}},
 		{"user unassign last", []string{"user", "unassign", "dana@example.com", "Cannot View Data"}, 1, []string{"only role", "(R10)"}},
-		{"edit file with errors", []string{"user", "rm", "-f", errs, "lee@example.com"}, 2, []string{"errors.toml:10: error:", "nothing was changed"}},
+		{"edit file with errors", []string{"user", "rm", "-f", errs, "lee@example.com"}, 2, []string{"rolecall.toml:10: error:", "nothing was changed"}},
 		{"edit missing file", []string{"user", "rm", "-f", missing, "lee@example.com"}, 2, []string{"no such file", "rolecall init"}},
 		{"user rm unknown", []string{"user", "rm", "x@example.com"}, 2, []string{"no user"}},
 

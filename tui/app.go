@@ -236,6 +236,16 @@ func (a *App) capturing() bool {
 // Update routes messages: sizes and colours to the context, modal dialogs
 // first, then global keys (unless a field has the keyboard), then the tab.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := a.update(msg)
+	// The preview follows the Users cursor (rebuilt only when it moved or
+	// the working copy changed).
+	if a.tab == tabPreview || (a.tab == tabUsers && a.users.wide()) {
+		a.preview.setUsers(a.users.previewUsers()...)
+	}
+	return m, cmd
+}
+
+func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	c := a.c
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -564,7 +574,7 @@ func (a *App) doSave(diff model.Diff) {
 	case errors.As(err, &changed):
 		n := len(s.ops)
 		a.modal = &modal{kind: modalChanged, title: "Not saved: the file changed on disk",
-			lines: []string{safe(changed.Message), fmt.Sprintf("Your %d unsaved %s are kept.", n, plural(n, "edit is", "edits are")),
+			lines: []string{safe(changed.Message), fmt.Sprintf("Your %d unsaved %s kept.", n, plural(n, "edit is", "edits are")),
 				"r reloads the file and re-applies your edits on top of it (then review and save again); esc keeps editing."},
 			keys: []key.Binding{a.c.keys.Reload, a.c.keys.Back}}
 	case err != nil:

@@ -373,7 +373,7 @@ func (p *previewModel) view(w, h int, focused bool) string {
 		default:
 			label = r.label
 		}
-		text := c.pad(label, labelW)
+		text := c.pad(label, labelW-1) + " "
 		for i, cell := range r.cells {
 			t := cell.mark + " " + cell.short
 			if r.kind == pvPage {

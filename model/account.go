@@ -113,24 +113,73 @@ func (a *Account) CanonicalRoleName(name string) string {
 // and environments sorted by name (ignoring case), each role's privileges in
 // catalog order without repeats, each user's and environment's role names
 // sorted. It does not drop redundant ticks (see DropRedundantTicks).
+//
+// Slices already in order are left as they are (checking is linear and
+// does not allocate), so normalising a normalised account is cheap.
 func (a *Account) Normalize() {
-	byFold := func(x, y string) int {
+	byFold := compareFold
+	roleCmp := func(x, y Role) int { return byFold(x.Name, y.Name) }
+	userCmp := func(x, y User) int { return byFold(x.Email, y.Email) }
+	envCmp := func(x, y Environment) int { return byFold(x.Name, y.Name) }
+	if !slices.IsSortedFunc(a.Roles, roleCmp) {
+		slices.SortStableFunc(a.Roles, roleCmp)
+	}
+	if !slices.IsSortedFunc(a.Users, userCmp) {
+		slices.SortStableFunc(a.Users, userCmp)
+	}
+	if !slices.IsSortedFunc(a.Environments, envCmp) {
+		slices.SortStableFunc(a.Environments, envCmp)
+	}
+	for i := range a.Roles {
+		if !slices.IsSorted(a.Roles[i].Privileges) {
+			slices.Sort(a.Roles[i].Privileges)
+		}
+		a.Roles[i].Privileges = slices.Compact(a.Roles[i].Privileges)
+	}
+	// Equal elements of these lists are identical strings, so skipping an
+	// unstable sort of a sorted list changes nothing.
+	for i := range a.Users {
+		if !slices.IsSortedFunc(a.Users[i].Roles, byFold) {
+			slices.SortFunc(a.Users[i].Roles, byFold)
+		}
+	}
+	for i := range a.Environments {
+		if !slices.IsSortedFunc(a.Environments[i].RolesWithAccess, byFold) {
+			slices.SortFunc(a.Environments[i].RolesWithAccess, byFold)
+		}
+	}
+}
+
+// compareFold orders names ignoring case (by their lower-case forms), then
+// by their exact spelling. It does not allocate for ASCII names.
+func compareFold(x, y string) int {
+	if !isASCII(x) || !isASCII(y) {
 		if c := strings.Compare(strings.ToLower(x), strings.ToLower(y)); c != 0 {
 			return c
 		}
 		return strings.Compare(x, y)
 	}
-	slices.SortStableFunc(a.Roles, func(x, y Role) int { return byFold(x.Name, y.Name) })
-	slices.SortStableFunc(a.Users, func(x, y User) int { return byFold(x.Email, y.Email) })
-	slices.SortStableFunc(a.Environments, func(x, y Environment) int { return byFold(x.Name, y.Name) })
-	for i := range a.Roles {
-		slices.Sort(a.Roles[i].Privileges)
-		a.Roles[i].Privileges = slices.Compact(a.Roles[i].Privileges)
+	n := min(len(x), len(y))
+	for i := 0; i < n; i++ {
+		a, b := x[i], y[i]
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			if a < b {
+				return -1
+			}
+			return 1
+		}
 	}
-	for i := range a.Users {
-		slices.SortFunc(a.Users[i].Roles, byFold)
+	switch {
+	case len(x) < len(y):
+		return -1
+	case len(x) > len(y):
+		return 1
 	}
-	for i := range a.Environments {
-		slices.SortFunc(a.Environments[i].RolesWithAccess, byFold)
-	}
+	return strings.Compare(x, y)
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -89,6 +90,28 @@ func TestSyntheticShape(t *testing.T) {
 	for _, p := range Validate(a).Warnings() {
 		if p.Rule == "R9" || p.Rule == "R14" || p.Rule == "R16" {
 			t.Errorf("unexpected warning: %v", p)
+		}
+	}
+}
+
+// TestCompareFold checks the allocation-free ordering of Normalize against
+// its definition: lower-case forms first, then the exact spelling.
+func TestCompareFold(t *testing.T) {
+	names := []string{"", "a", "A", "b", "B", "ab", "aB", "Ab", "a b", "a-b", "a_b", "Z", "z", "[", "`", "é", "É", "ſ", "K", "k", "Ka", "kA", "Production Support", "production support"}
+	def := func(x, y string) int {
+		if c := strings.Compare(strings.ToLower(x), strings.ToLower(y)); c != 0 {
+			return c
+		}
+		return strings.Compare(x, y)
+	}
+	for _, x := range names {
+		for _, y := range names {
+			if got, want := compareFold(x, y), def(x, y); got != want {
+				t.Errorf("compareFold(%q, %q) = %d, want %d", x, y, got, want)
+			}
+			if got, want := sameLower(x, y), strings.ToLower(x) == strings.ToLower(y); got != want {
+				t.Errorf("sameLower(%q, %q) = %v, want %v", x, y, got, want)
+			}
 		}
 	}
 }

@@ -152,9 +152,26 @@ func Compare(old, new *Resolver) Diff {
 		}
 	}
 
+	// changedID[id]: new role id's name is in changedRole.
+	changedID := make([]bool, len(new.roles))
+	for id := range new.roles {
+		changedID[id] = changedRole[strings.ToLower(new.roles[id].name)]
+	}
+	// Users usually keep their positions (or shift by the users added or
+	// removed before them): try the position first, then the index.
+	uniqueOld := len(old.userIdx) == len(old.users)
+	off := 0
 	for nu := range new.users {
 		email := new.users[nu].email
-		ou := old.User(email)
+		ou := -1
+		if c := nu + off; uniqueOld && c >= 0 && c < len(old.users) && old.users[c].email == email && strings.TrimSpace(email) == email {
+			ou = c
+		} else {
+			ou = old.User(email)
+			if ou >= 0 {
+				off = ou - nu
+			}
+		}
 		if ou < 0 {
 			ud := UserDiff{User: email, Added: true, Gained: privNames(new.users[nu].eff.List())}
 			for _, p := range pairs {
@@ -166,10 +183,10 @@ func Compare(old, new *Resolver) Diff {
 			continue
 		}
 		dirty := switches || old.users[ou].raw != new.users[nu].raw ||
-			!slices.Equal(lowerSet(old.HeldRoles(ou)), lowerSet(new.HeldRoles(nu)))
+			!sameHeldRoles(old, ou, new, nu)
 		if !dirty {
 			for _, id := range new.users[nu].roles {
-				if changedRole[strings.ToLower(new.roles[id].name)] {
+				if changedID[id] {
 					dirty = true
 					break
 				}
@@ -201,6 +218,26 @@ func Compare(old, new *Resolver) Diff {
 		}
 	}
 	return d
+}
+
+// sameHeldRoles reports whether old user ou and new user nu hold the same
+// role names ignoring case and order (lowerSet of each, compared).
+func sameHeldRoles(old *Resolver, ou int, new *Resolver, nu int) bool {
+	or, nr := old.users[ou].roles, new.users[nu].roles
+	if len(or) != len(nr) {
+		return false
+	}
+	same := true
+	for i := range or {
+		if old.roles[or[i]].name != new.roles[nr[i]].name {
+			same = false
+			break
+		}
+	}
+	if same {
+		return true
+	}
+	return slices.Equal(lowerSet(old.HeldRoles(ou)), lowerSet(new.HeldRoles(nu)))
 }
 
 func onOff(b bool) string {

@@ -563,7 +563,7 @@ func TestNaiveBuiltinsMatchCatalog(t *testing.T) {
 // accounts: every (user, privilege, environment), every (user,
 // environment), every user's grants with their sources, and WhoCan.
 func TestDifferential(t *testing.T) {
-	accounts := 4000
+	accounts := 3000
 	if testing.Short() {
 		accounts = 500
 	}

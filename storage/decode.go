@@ -134,10 +134,13 @@ func (d *decoder) decode(data []byte) *model.Account {
 		d.add(lineAt(data, off), accountLoc, "", "", "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", data[off])
 		return nil
 	}
-	pos, deep := scan(data)
-	d.pos = pos
-	if deep > 0 {
-		d.add(deep, accountLoc, "", "", "arrays or tables nested more than %d deep; an account file needs only lists of names", maxNesting)
+	s := scan(data)
+	d.pos = s.pos
+	if s.deep > 0 {
+		d.add(s.deep, accountLoc, "", "", "arrays or tables nested more than %d deep; an account file needs only lists of names", maxNesting)
+		return nil
+	}
+	if !d.sizes(s) {
 		return nil
 	}
 	var doc map[string]any
@@ -195,6 +198,32 @@ func (d *decoder) decode(data []byte) *model.Account {
 		}
 	}
 	return a
+}
+
+// sizes refuses, before decoding, a file that holds more than any account
+// file may: too many elements of a section, too long a list, too many
+// values in all. It returns false when it refused.
+func (d *decoder) sizes(s *scanner) bool {
+	for _, l := range []struct {
+		sec   model.Section
+		limit int
+		what  string
+	}{{model.SectionRoles, MaxRoles, "custom roles"}, {model.SectionUsers, MaxUsersInFile, "users"}, {model.SectionEnvironments, MaxEnvironments, "environments"}} {
+		if es := s.pos.elems[string(l.sec)]; len(es) > l.limit {
+			d.add(es[l.limit].header, model.Loc{Section: l.sec, Index: l.limit, Item: -1}, "", "",
+				"the file has %d %s; rolecall reads at most %d", len(es), l.what, l.limit)
+			return false
+		}
+	}
+	if s.longest > MaxListItems {
+		d.add(s.longestLine, accountLoc, "", "", "a list has %d items; rolecall reads at most %d", s.longest, MaxListItems)
+		return false
+	}
+	if limit := MaxUsersInFile*4 + (MaxRoles+MaxEnvironments)*(4+MaxListItems); s.values > limit || s.headers > MaxUsersInFile+MaxRoles+MaxEnvironments+10 {
+		d.add(1, accountLoc, "", "", "the file has %d values in %d tables; no account file holds that many", s.values, s.headers)
+		return false
+	}
+	return true
 }
 
 // limits reports too large an account as errors; it returns false when the

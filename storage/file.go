@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -375,6 +376,7 @@ func commit(target, path string, cur []byte, fi fs.FileInfo, old, a *model.Accou
 	if fi != nil && bytes.Equal(cur, data) {
 		return stampOf(cur, fi), nil
 	}
+	removeStale(target)
 	mode := fs.FileMode(0o600)
 	if fi != nil {
 		mode = fi.Mode().Perm()
@@ -420,6 +422,33 @@ func writeAtomic(name string, data []byte, mode fs.FileMode, like fs.FileInfo) e
 	}
 	return syncDir(dir)
 }
+
+// removeStale removes temporary files that a save killed half-way left
+// next to target (".NAME123", ".NAME.bak123"). Only old ones are removed:
+// ours are made under the lock and live for milliseconds.
+func removeStale(target string) {
+	dir, base := filepath.Dir(target), "."+filepath.Base(target)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), base)
+		if !ok {
+			continue
+		}
+		rest = strings.TrimPrefix(rest, ".bak")
+		if rest == "" || strings.Trim(rest, "0123456789") != "" || !e.Type().IsRegular() {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleAge {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// staleAge is the age after which a temporary file is known to be left over.
+var staleAge = 10 * time.Minute
 
 func syncDir(dir string) error {
 	d, err := os.Open(dir)

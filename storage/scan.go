@@ -89,12 +89,18 @@ type scanner struct {
 	elem  *elemPos // current array-of-tables element, or nil
 	sub   []string // path below the element ([roles.x] after [[roles]])
 	deep  int      // line where nesting went past maxNesting, or 0
+
+	values      int // keys and array items seen
+	longest     int // items of the longest array
+	longestLine int // where it starts
+	headers     int // table headers seen
 }
 
-// scan records the positions of keys in data. deep is the line where arrays
-// or inline tables nest more than maxNesting deep (scanning stops there), or 0.
-func scan(data []byte) (pos *positions, deep int) {
-	s := &scanner{data: data, line: 1, pos: &positions{keys: map[string]int{}, elems: map[string][]*elemPos{}}}
+// scan records the positions of keys in data in s.pos, and counts what the
+// decoder will have to build. s.deep is the line where arrays or inline
+// tables nest more than maxNesting deep (scanning stops there), or 0.
+func scan(data []byte) (s *scanner) {
+	s = &scanner{data: data, line: 1, pos: &positions{keys: map[string]int{}, elems: map[string][]*elemPos{}}}
 	for s.i < len(s.data) && s.deep == 0 {
 		switch c := s.data[s.i]; c {
 		case '\n':
@@ -110,7 +116,7 @@ func scan(data []byte) (pos *positions, deep int) {
 			s.keyValue()
 		}
 	}
-	return s.pos, s.deep
+	return s
 }
 
 func (s *scanner) peek() byte {
@@ -198,6 +204,7 @@ func (s *scanner) header() {
 	}
 	parts := s.key(']')
 	s.toEOL()
+	s.headers++
 	if len(parts) == 0 {
 		return
 	}
@@ -241,6 +248,7 @@ func (s *scanner) keyValue() {
 		return
 	}
 	s.i++
+	s.values++
 	var kp *keyPos
 	if s.elem != nil {
 		rel := append(append([]string(nil), s.sub...), parts...)
@@ -346,6 +354,12 @@ func (s *scanner) array(depth int, kp *keyPos) {
 		return
 	}
 	s.i++ // '['
+	line, n := s.line, 0
+	defer func() {
+		if n > s.longest {
+			s.longest, s.longestLine = n, line
+		}
+	}()
 	for s.i < len(s.data) && s.deep == 0 {
 		s.blank()
 		switch s.peek() {
@@ -361,6 +375,8 @@ func (s *scanner) array(depth int, kp *keyPos) {
 			s.i++ // garbage; the decoder reports it
 			continue
 		}
+		n++
+		s.values++
 		if kp != nil && depth == 1 && len(kp.items) < maxItemLines {
 			kp.items = append(kp.items, s.line)
 		}
@@ -394,6 +410,7 @@ func (s *scanner) inline(depth int) {
 		s.key('}')
 		if s.peek() == '=' {
 			s.i++
+			s.values++
 			s.value(depth, nil)
 		}
 		if s.i == start {

@@ -1,0 +1,182 @@
+package storage
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"rolecall/model"
+)
+
+// helperEnv selects what the re-executed test binary does.
+const helperEnv = "ROLECALL_STORAGE_HELPER"
+
+// TestHelperProcess is not a test: it is the child process of the
+// process-level tests, run when helperEnv is set.
+func TestHelperProcess(t *testing.T) {
+	mode := os.Getenv(helperEnv)
+	if mode == "" {
+		t.Skip("helper process only")
+	}
+	file := os.Getenv("HELPER_FILE")
+	switch mode {
+	case "update":
+		who := os.Getenv("HELPER_WHO")
+		n, _ := strconv.Atoi(os.Getenv("HELPER_N"))
+		for i := range n {
+			email := fmt.Sprintf("%s%d@example.com", who, i)
+			_, err := Update(file, SaveOptions{Wait: 30 * time.Second, Actor: "cli: user add " + email},
+				func(a *model.Account) (*model.Account, error) {
+					a.Users = append(a.Users, model.User{Email: email, Roles: []string{model.StandardUser}})
+					return a, nil
+				})
+			if err != nil {
+				fmt.Printf("fail %s %v\n", email, err)
+				continue
+			}
+			fmt.Printf("ok %s\n", email)
+		}
+	case "saveloop":
+		for i := 0; ; i++ {
+			doc, err := Load(file)
+			if err != nil || doc.HasErrors() {
+				fmt.Fprintln(os.Stderr, "load:", err, doc.Problems)
+				os.Exit(3)
+			}
+			a := doc.Account
+			a.Name = fmt.Sprintf("save %d of pid %d %s", i, os.Getpid(), strings.Repeat("x", i%5000))
+			if i%2 == 0 {
+				a.Users = append(a.Users, model.User{Email: fmt.Sprintf("u%d-%d@example.com", os.Getpid(), i), Roles: []string{model.StandardUser}})
+			} else if len(a.Users) > 10 {
+				a.Users = a.Users[:len(a.Users)-1]
+			}
+			if _, err := Save(file, a, doc.Stamp, SaveOptions{Actor: "tui"}); err != nil {
+				fmt.Fprintln(os.Stderr, "save:", err)
+				os.Exit(3)
+			}
+		}
+	}
+	os.Exit(0)
+}
+
+func helper(t *testing.T, mode, file string, env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.v=false")
+	cmd.Env = append(os.Environ(), append([]string{helperEnv + "=" + mode, "HELPER_FILE=" + file}, env...)...)
+	return cmd
+}
+
+// Two processes each make 50 scripted edits of one file at the same time:
+// every edit reported as done is in the file, and the file is valid.
+func TestConcurrentUpdates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process-level test")
+	}
+	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+	const n = 50
+	var outs [2]bytes.Buffer
+	var cmds [2]*exec.Cmd
+	for i, who := range []string{"a", "b"} {
+		cmds[i] = helper(t, "update", p, "HELPER_WHO="+who, "HELPER_N="+strconv.Itoa(n))
+		cmds[i].Stdout = &outs[i]
+		cmds[i].Stderr = os.Stderr
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc, err := Load(p)
+	if err != nil || doc.HasErrors() {
+		t.Fatalf("final file: %v %v", err, doc.Problems)
+	}
+	done := 0
+	for i := range outs {
+		sc := bufio.NewScanner(&outs[i])
+		for sc.Scan() {
+			f := strings.Fields(sc.Text())
+			if len(f) < 2 {
+				continue
+			}
+			if f[0] != "ok" {
+				t.Errorf("edit failed: %s", sc.Text())
+				continue
+			}
+			done++
+			if doc.Account.FindUser(f[1]) < 0 {
+				t.Errorf("%s was reported saved but is not in the file", f[1])
+			}
+		}
+	}
+	if done != 2*n {
+		t.Errorf("%d edits reported done, want %d", done, 2*n)
+	}
+	if got := len(doc.Account.Users); got != len(goodAccount().Users)+done {
+		t.Errorf("%d users in the file, want %d", got, len(goodAccount().Users)+done)
+	}
+	es, err := ReadAudit(p)
+	if err != nil || len(es) != done {
+		t.Errorf("audit: %v, %d entries for %d edits", err, len(es), done)
+	}
+}
+
+// A process saving in a loop is killed at random moments: each time, the
+// file and its backup decode whole and valid.
+func TestCrashDuringSave(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process-level test")
+	}
+	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+	const kills = 40
+	var sawBak bool
+	for k := range kills {
+		cmd := helper(t, "saveloop", p)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(20+rand.IntN(80)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		err := cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+			t.Fatalf("kill %d: child ended by itself (%v): %s", k, err, stderr.String())
+		}
+		for _, f := range []string{p, p + ".bak"} {
+			data, err := os.ReadFile(f)
+			if f == p+".bak" && os.IsNotExist(err) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f == p+".bak" {
+				sawBak = true
+			}
+			a, ps := Decode(f, data)
+			if a == nil || HasErrors(ps) {
+				t.Fatalf("kill %d: %s is not whole: %v", k, filepath.Base(f), ps)
+			}
+		}
+	}
+	es, _ := ReadAudit(p)
+	t.Logf("%d saves in %d runs killed at random", len(es), kills)
+	if !sawBak || len(es) < kills {
+		t.Errorf("too few saves got through (%d): the kills did not hit saves", len(es))
+	}
+	// The lock is free again: the kernel released it with the process.
+	if _, err := Update(p, SaveOptions{Wait: time.Second}, func(a *model.Account) (*model.Account, error) { return a, nil }); err != nil {
+		t.Fatal(err)
+	}
+}

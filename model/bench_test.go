@@ -348,3 +348,26 @@ func BenchmarkMemory(b *testing.B) {
 		b.ReportMetric(acctMB+resMB, "heap-MB")
 	})
 }
+
+// BenchmarkWorkingEdit: the same edits as BenchmarkEditDiff through a
+// Working (validated and indexed once): the edit applied to the working
+// copy, validated, indexed, and diffed against the old state.
+func BenchmarkWorkingEdit(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
+		ops := benchEditOps(f.acct, f.res, 60)
+		w := NewWorking(f.acct)
+		b.ReportAllocs()
+		b.ResetTimer()
+		changed := 0
+		for i := 0; i < b.N; i++ {
+			op := ops[i%len(ops)]
+			_, _, d, err := w.Apply(op)
+			if err != nil {
+				b.Fatalf("%s: %v", op.Describe(), err)
+			}
+			benchSinkDiff = d
+			changed += len(d.Users)
+		}
+		b.ReportMetric(float64(changed)/float64(b.N), "users-changed/op")
+	})
+}

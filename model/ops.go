@@ -45,28 +45,40 @@ type Outcome struct {
 // returns the new account (normalised) and what the edit brings with it; on
 // refusal a *Refused error and a nil account, a unchanged.
 func Apply(a *Account, op Op) (*Account, Outcome, error) {
+	c, _, _, out, err := applyIndexed(a, op, func() Problems { return Validate(a) })
+	return c, out, err
+}
+
+// applyIndexed is Apply. before returns a's problems; it is called only
+// when the new state has warnings (they are reported only when new). It
+// also returns the resolver of the new state, which validation built, and
+// the new state's problems.
+func applyIndexed(a *Account, op Op, before func() Problems) (*Account, *Resolver, Problems, Outcome, error) {
 	c := a.Clone()
 	notes, err := op.apply(c)
 	if err != nil {
-		return nil, Outcome{}, err
+		return nil, nil, nil, Outcome{}, err
 	}
 	c.Normalize()
-	before := Validate(a)
-	after := Validate(c)
+	after, res := validateIndexed(c)
 	if errs := after.Errors(); len(errs) > 0 {
-		return nil, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Message: errs[0].Message, Problems: errs}
+		return nil, nil, nil, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Message: errs[0].Message, Problems: errs}
+	}
+	afterWarns := after.Warnings()
+	if len(afterWarns) == 0 {
+		return c, res, after, Outcome{Notes: notes}, nil
 	}
 	old := map[string]bool{}
-	for _, p := range before.Warnings() {
+	for _, p := range before().Warnings() {
 		old[p.Rule+p.Message] = true
 	}
 	var warns Problems
-	for _, p := range after.Warnings() {
+	for _, p := range afterWarns {
 		if !old[p.Rule+p.Message] {
 			warns = append(warns, p)
 		}
 	}
-	return c, Outcome{Notes: notes, Warnings: warns}, nil
+	return c, res, after, Outcome{Notes: notes, Warnings: warns}, nil
 }
 
 // ApplyAll runs ops in order as one edit: all apply or none.

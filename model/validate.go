@@ -17,18 +17,26 @@ const (
 // Validate returns every problem of a: errors (which block saving) and
 // warnings (lint). The account is not changed.
 func Validate(a *Account) Problems {
+	ps, _ := validateIndexed(a)
+	return ps
+}
+
+// validateIndexed is Validate that also returns the resolver its lint
+// built (nil when a has errors), for callers that need one next.
+func validateIndexed(a *Account) (Problems, *Resolver) {
 	v := validator{a: a, find: newRoleFinder(a)}
 	v.roles()
 	v.users()
 	v.environments()
 	v.lint()
-	return v.ps
+	return v.ps, v.res
 }
 
 type validator struct {
 	a    *Account
 	find *roleFinder // a's roles by name, as FindRole and RoleExists answer
 	ps   Problems
+	res  *Resolver // built by lint
 }
 
 func (v *validator) add(sev Severity, rule string, loc Loc, subject, format string, args ...any) {
@@ -218,6 +226,7 @@ func (v *validator) lint() {
 	}
 	a := v.a
 	res := NewResolver(a)
+	v.res = res
 	// Counted by role index: without errors every name resolves, and the
 	// resolver's index is by lower-case name, as these counts were.
 	heldBy := make([]int, len(res.roles))

@@ -1,0 +1,63 @@
+package model
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestWorkingMatchesApply: Working.Apply gives what Apply, NewResolver,
+// Validate and Compare give, for accepted and refused edits, with and
+// without warnings in the old state.
+func TestWorkingMatchesApply(t *testing.T) {
+	a := Synthetic(1500, 150, 30, 5)
+	// Some lint in the old state: a role held by nobody, listed on an
+	// environment (R19), and a role ticking a privilege it inherits (R9).
+	a.Roles = append(a.Roles, Role{Name: "Nobody Holds This", Inherits: StandardUser, Privileges: []Privilege{Dashboard, Execute}})
+	a.Environments[0].RolesWithAccess = append(a.Environments[0].RolesWithAccess, "Nobody Holds This")
+	a.Normalize()
+	if Validate(a).HasErrors() {
+		t.Fatal(Validate(a).Error())
+	}
+	if len(Validate(a).Warnings()) == 0 {
+		t.Fatal("want warnings in the old state")
+	}
+	w := NewWorking(a)
+	if !reflect.DeepEqual(w.Problems(), Validate(a)) {
+		t.Fatal("NewWorking problems differ from Validate")
+	}
+	oldRes := NewResolver(a)
+	ops := benchEditOps(a, oldRes, 60)
+	ops = append(ops,
+		Assign{Email: a.Users[0].Email, Role: "no such role"},
+		EditRole{Name: a.Roles[3].Name, Add: []Privilege{EnvironmentFull}},
+		RemoveRole{Name: "Nobody Holds This"},
+		Disallow{Environment: a.Environments[0].Name, Role: "Nobody Holds This"},
+		AddRole{Name: "Fresh", Inherits: Support, Privileges: []Privilege{ViewData}},
+		SetAccount{AdvancedEnvironmentAccess: new(false)},
+	)
+	for _, op := range ops {
+		want, wantOut, wantErr := Apply(a, op)
+		next, out, diff, err := w.Apply(op)
+		if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
+			t.Fatalf("%s: error %v, Apply: %v", op.Describe(), err, wantErr)
+		}
+		if err != nil {
+			continue
+		}
+		if !reflect.DeepEqual(next.Account(), want) {
+			t.Fatalf("%s: account differs from Apply's", op.Describe())
+		}
+		if !reflect.DeepEqual(out, wantOut) {
+			t.Fatalf("%s: outcome %+v, Apply: %+v", op.Describe(), out, wantOut)
+		}
+		if !reflect.DeepEqual(next.Problems(), Validate(want)) {
+			t.Fatalf("%s: problems differ from Validate", op.Describe())
+		}
+		if wantDiff := Compare(oldRes, NewResolver(want)); !reflect.DeepEqual(diff, wantDiff) {
+			t.Fatalf("%s: diff %+v, Compare: %+v", op.Describe(), diff, wantDiff)
+		}
+		if !reflect.DeepEqual(next.Resolver().Preview(0), NewResolver(want).Preview(0)) {
+			t.Fatalf("%s: resolver differs", op.Describe())
+		}
+	}
+}

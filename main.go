@@ -6,8 +6,12 @@ import (
 	"os"
 
 	"rolecall/cli"
+	"rolecall/tui"
 )
 
 func main() {
+	cli.RunTUI = func(o cli.TUIOptions) int {
+		return tui.Run(tui.Options{Path: o.File, ReadOnly: o.ReadOnly, ASCII: o.ASCII, NoMouse: o.NoMouse})
+	}
 	os.Exit(cli.Execute(os.Args, os.Stdout, os.Stderr, os.Getenv))
 }

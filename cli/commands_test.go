@@ -21,7 +21,7 @@ func TestExitCodes(t *testing.T) {
 		code int
 		in   []string // in stdout+stderr
 	}{
-		{"root without TUI prints usage", nil, 0, []string{"rolecall check USER PRIVILEGE"}},
+		{"root with an argument", []string{"dana@example.com"}, 2, []string{"unknown command"}},
 		{"help", []string{"--help"}, 0, []string{"Exit codes"}},
 		{"unknown command", []string{"frobnicate"}, 2, []string{"unknown command"}},
 		{"unknown flag", []string{"check", "--bogus"}, 2, []string{"unknown flag"}},

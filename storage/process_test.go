@@ -68,6 +68,12 @@ func TestHelperProcess(t *testing.T) {
 	os.Exit(0)
 }
 
+// auditLines counts the entries in the audit trail of p.
+func auditLines(p string) int {
+	b, _ := os.ReadFile(p + ".audit.jsonl")
+	return bytes.Count(b, []byte{'\n'})
+}
+
 func helper(t *testing.T, mode, file string, env ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.v=false")
 	cmd.Env = append(os.Environ(), append([]string{helperEnv + "=" + mode, "HELPER_FILE=" + file}, env...)...)
@@ -141,13 +147,18 @@ func TestCrashDuringSave(t *testing.T) {
 	const kills = 40
 	var sawBak bool
 	for k := range kills {
+		before := auditLines(p)
 		cmd := helper(t, "saveloop", p)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(20+rand.IntN(80)) * time.Millisecond)
+		// Once the child has saved, kill it at a random moment.
+		for deadline := time.Now().Add(20 * time.Second); auditLines(p) <= before && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(time.Duration(rand.IntN(20000)) * time.Microsecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		err := cmd.Wait()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {

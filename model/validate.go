@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -124,16 +125,34 @@ func (v *validator) roles() {
 
 func (v *validator) users() {
 	a := v.a
-	seen := map[string]int{}
+	// Users sorted as Normalize sorts them have equal lower-case emails next
+	// to each other: then a repeat is found by looking at the previous one
+	// (run is the first of the current run), without a map.
+	sorted := slices.IsSortedFunc(a.Users, func(x, y User) int { return compareFold(x.Email, y.Email) })
+	var seen map[string]int
+	if !sorted {
+		seen = map[string]int{}
+	}
+	run := 0
 	for i, u := range a.Users {
 		if msg := checkEmail(u.Email); msg != "" {
 			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "%s", msg)
 		}
-		k := strings.ToLower(u.Email)
-		if j, dup := seen[k]; dup {
-			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "user %q is listed twice (also user #%d); emails are unique ignoring case", SafeText(u.Email), j+1)
+		first, dup := run, false
+		if sorted {
+			if i > 0 && sameLower(a.Users[i-1].Email, u.Email) {
+				dup = true
+			} else {
+				run = i
+			}
 		} else {
-			seen[k] = i
+			k := strings.ToLower(u.Email)
+			if first, dup = seen[k]; !dup {
+				seen[k] = i
+			}
+		}
+		if dup {
+			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "user %q is listed twice (also user #%d); emails are unique ignoring case", SafeText(u.Email), first+1)
 		}
 		if len(u.Name) > MaxUserName*4 || HasControl(u.Name) {
 			v.add(Error, "R7", at(SectionUsers, i, "name"), u.Email, "user %q has a display name that is too long or holds control characters", SafeText(u.Email))

@@ -829,26 +829,34 @@ func (a *App) infoLine(w int) string {
 func (a *App) helpLine(w int) string {
 	k := a.c.keys
 	var hk helpKeys
+	var global []key.Binding
 	switch {
 	case a.modal != nil:
-		hk.short = append(a.modal.keys, k.Back)
+		hk.short = a.modal.keys
 		if a.modal.kind == modalInfo || a.modal.kind == modalHelp {
 			hk.short = []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/enter", "close")), k.Up, k.Down}
 		}
 	case a.tab == tabPreview:
 		hk = a.preview.help()
 		if a.preview.explain == nil {
-			hk.short = append(append([]key.Binding{}, hk.short...), k.Help, k.Quit, k.NextTab)
+			hk.short = append(append([]key.Binding{}, hk.short...), k.NextTab)
+			global = []key.Binding{k.Help, k.Quit}
 		}
 	default:
 		hk = a.tabModel(a.tab).help()
 		if !a.capturing() {
-			hk.short = append(append([]key.Binding{}, hk.short...), k.Help, k.Quit, k.Save, k.NextTab)
+			hk.short = append(append([]key.Binding{}, hk.short...), k.Save, k.NextTab)
+			global = []key.Binding{k.Help, k.Quit}
 		}
 	}
+	// The global keys stay visible at the right; the others give way.
 	h := a.help
-	h.SetWidth(w)
-	return h.ShortHelpView(hk.short)
+	tail := ""
+	if len(global) > 0 {
+		tail = a.c.styles.G.Sep + h.ShortHelpView(global)
+	}
+	h.SetWidth(0)
+	return a.c.trunc(h.ShortHelpView(hk.short), w-ansi.StringWidth(tail)) + tail
 }
 
 func (a *App) modalView(w, h int) string {

@@ -52,8 +52,8 @@ func newKeyMap(readOnly, ascii bool) KeyMap {
 		Preview:   b("p", "preview", "p"),
 		Compare:   b("x", "compare", "x"),
 		Drill:     b("enter", "explain", "enter"),
-		ToggleAEA: b("a", "adv. env. access", "a"),
-		ToggleAUS: b("u", "adv. user security", "u"),
+		ToggleAEA: b("a", "env access", "a"),
+		ToggleAUS: b("u", "user security", "u"),
 
 		NextField: b("tab", "next field", "tab"),
 		PrevField: b("shift+tab", "previous field", "shift+tab"),

@@ -1,0 +1,112 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"rolecall/model"
+)
+
+var sizes = [][2]int{{80, 24}, {81, 25}, {100, 30}, {119, 40}, {120, 40}, {160, 50}, {200, 60}, {250, 80}}
+
+// states puts the app in each screen worth checking.
+var states = map[string][]string{
+	"roles":        {"1"},
+	"users":        {"2"},
+	"users-pane":   {"2", "p"},
+	"environments": {"3"},
+	"preview":      {"4"},
+	"explain":      {"4", "enter"},
+	"role-form":    {"1", "n", "tab", "tab", "tab"},
+	"picker":       {"1", "n", "tab", "tab"},
+	"user-form":    {"2", "e", "tab"},
+	"env-form":     {"3", "enter"},
+	"help":         {"?"},
+	"refusal":      {"1", "d"},
+	"filter":       {"2", "/", "a"},
+	"save":         {"3", "a", "y", "ctrl+s"},
+}
+
+func checkScreen(t *testing.T, name string, h *harness, w, hh int) {
+	t.Helper()
+	raw := h.app.View().Content
+	plain := ansi.Strip(raw)
+	lines := strings.Split(plain, "\n")
+	if len(lines) > hh {
+		t.Fatalf("%s at %dx%d: %d lines", name, w, hh, len(lines))
+	}
+	for i, l := range strings.Split(raw, "\n") {
+		if n := ansi.StringWidth(l); n > w {
+			t.Fatalf("%s at %dx%d: line %d is %d wide: %q", name, w, hh, i, n, ansi.Strip(l))
+		}
+	}
+	last := strings.TrimSpace(lines[len(lines)-1])
+	if last == "" || !strings.Contains(last, "esc") && !strings.Contains(last, "help") {
+		t.Fatalf("%s at %dx%d: no help line at the bottom: %q\n%s", name, w, hh, last, plain)
+	}
+}
+
+func TestLayoutEveryTabEverySize(t *testing.T) {
+	for name, keys := range states {
+		for _, sz := range sizes {
+			for _, ascii := range []bool{false, true} {
+				h := newHarness(t, Options{ASCII: ascii}, &memStore{acct: model.Demo()})
+				h.size(sz[0], sz[1])
+				h.keys(keys...)
+				checkScreen(t, name, h, sz[0], sz[1])
+				if ascii {
+					for i, b := range []byte(h.app.View().Content) {
+						if b > 0x7e && b != 0x1b || b < 0x20 && b != '\n' && b != 0x1b {
+							t.Fatalf("%s at %v with --ascii: byte %#x at %d in %q", name, sz, b, i, ansi.Strip(h.app.View().Content))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestBelowMinimumShowsOneLineNotice(t *testing.T) {
+	for _, sz := range [][2]int{{60, 20}, {79, 24}, {80, 23}, {20, 5}} {
+		h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+		h.size(sz[0], sz[1])
+		s := h.screen()
+		if strings.Contains(s, "\n") {
+			t.Fatalf("%v: more than one line: %q", sz, s)
+		}
+		if ansi.StringWidth(s) > sz[0] {
+			t.Fatalf("%v: notice wider than the terminal", sz)
+		}
+		if sz[0] >= 60 && !strings.Contains(s, "needs at least 80x24") {
+			t.Fatalf("%v: notice %q", sz, s)
+		}
+		h.keys("q")
+		if !h.quit {
+			t.Fatalf("%v: q does not quit below the minimum", sz)
+		}
+	}
+	// Growing back restores the layout.
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(60, 20)
+	h.size(80, 24)
+	h.expect("[1 Roles]", "Administrator")
+}
+
+func TestStateIsNotColourAlone(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("2")
+	h.selectUser("dana@example.com")
+	h.keys("4")
+	s := h.screen()
+	for _, w := range []string{"> Pages and actions", "[ ] needs View Data", "[x] allowed: Execute", "hidden:", "full"} {
+		if !strings.Contains(s, w) {
+			t.Fatalf("missing %q in\n%s", w, s)
+		}
+	}
+	h.keys("1")
+	h.expect("[built-in] Administrator", "> [built-in] Administrator")
+	_ = fmt.Sprint()
+}

@@ -52,40 +52,73 @@ type Environment struct {
 // Restricted reports whether the environment lists any role (R12, R13).
 func (e *Environment) Restricted() bool { return len(e.RolesWithAccess) > 0 }
 
-// Clone returns a deep copy of a.
+// Clone returns a deep copy of a. The copies of the inner lists (a role's
+// privileges, a user's roles, an environment's roles) share one backing
+// array per kind, each capped at its length, so that appending to one
+// reallocates it instead of touching its neighbour; nil lists stay nil.
 func (a *Account) Clone() *Account {
 	c := *a
 	c.Roles = make([]Role, len(a.Roles))
+	n := 0
+	for _, r := range a.Roles {
+		n += len(r.Privileges)
+	}
+	privs := make([]Privilege, 0, n)
 	for i, r := range a.Roles {
-		r.Privileges = slices.Clone(r.Privileges)
+		r.Privileges, privs = cloneInto(r.Privileges, privs)
 		c.Roles[i] = r
 	}
 	c.Users = make([]User, len(a.Users))
+	n = 0
+	for _, u := range a.Users {
+		n += len(u.Roles)
+	}
+	names := make([]string, 0, n)
 	for i, u := range a.Users {
-		u.Roles = slices.Clone(u.Roles)
+		u.Roles, names = cloneInto(u.Roles, names)
 		c.Users[i] = u
 	}
 	c.Environments = make([]Environment, len(a.Environments))
+	n = 0
+	for _, e := range a.Environments {
+		n += len(e.RolesWithAccess)
+	}
+	names = make([]string, 0, n)
 	for i, e := range a.Environments {
-		e.RolesWithAccess = slices.Clone(e.RolesWithAccess)
+		e.RolesWithAccess, names = cloneInto(e.RolesWithAccess, names)
 		c.Environments[i] = e
 	}
 	return &c
 }
 
+// cloneInto copies s to the end of buf (which has room for it) and returns
+// the copy, capped at its length, and buf extended; as slices.Clone, a nil
+// s gives nil and an empty one an empty one.
+func cloneInto[T any](s, buf []T) ([]T, []T) {
+	if s == nil {
+		return nil, buf
+	}
+	if len(s) == 0 {
+		return s[:0:0], buf
+	}
+	start := len(buf)
+	buf = append(buf, s...)
+	return buf[start:len(buf):len(buf)], buf
+}
+
 // FindRole returns the index of the custom role called name (ignoring case), or -1.
 func (a *Account) FindRole(name string) int {
-	return slices.IndexFunc(a.Roles, func(r Role) bool { return strings.EqualFold(r.Name, name) })
+	return slices.IndexFunc(a.Roles, func(r Role) bool { return SameName(r.Name, name) })
 }
 
 // FindUser returns the index of the user with that email (ignoring case), or -1.
 func (a *Account) FindUser(email string) int {
-	return slices.IndexFunc(a.Users, func(u User) bool { return strings.EqualFold(u.Email, email) })
+	return slices.IndexFunc(a.Users, func(u User) bool { return SameName(u.Email, email) })
 }
 
 // FindEnvironment returns the index of the environment called name (ignoring case), or -1.
 func (a *Account) FindEnvironment(name string) int {
-	return slices.IndexFunc(a.Environments, func(e Environment) bool { return strings.EqualFold(e.Name, name) })
+	return slices.IndexFunc(a.Environments, func(e Environment) bool { return SameName(e.Name, name) })
 }
 
 // RoleExists reports whether name is a role of this account: a custom role, or

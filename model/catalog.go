@@ -245,10 +245,15 @@ var builtins = func() [numBuiltins]BuiltinRole {
 // has Advanced User Security.
 func Builtins() []BuiltinRole { return builtins[:] }
 
-// LookupBuiltin finds a built-in role by name, ignoring case.
+// LookupBuiltin finds a built-in role by name, ignoring case (SameName).
 func LookupBuiltin(name string) (BuiltinRole, bool) {
+	for i := range builtins {
+		if builtins[i].Name == name {
+			return builtins[i], true
+		}
+	}
 	for _, b := range builtins {
-		if strings.EqualFold(b.Name, strings.TrimSpace(name)) {
+		if SameName(b.Name, name) {
 			return b, true
 		}
 	}

@@ -85,6 +85,13 @@ func lowerASCII(s string) string {
 	return s
 }
 
+// SameName is the one comparison of names in rolecall: role, user and
+// environment names are equal when their lower-case forms are equal
+// (strings.ToLower), with no trimming and no further folding, so that
+// validation, the resolver's indexes and every edit agree on what a name
+// refers to (R7, R10). It does not allocate when both names are ASCII.
+func SameName(x, y string) bool { return sameLower(x, y) }
+
 // sameLower reports whether strings.ToLower(x) == strings.ToLower(y),
 // without allocating when both are ASCII.
 func sameLower(x, y string) bool {

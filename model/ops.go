@@ -209,20 +209,20 @@ func (o EditRole) apply(a *Account) ([]string, error) {
 
 func renameRef(a *Account, old, nn string) {
 	for k := range a.Roles {
-		if strings.EqualFold(a.Roles[k].Inherits, old) {
+		if SameName(a.Roles[k].Inherits, old) {
 			a.Roles[k].Inherits = nn
 		}
 	}
 	for k := range a.Users {
 		for j, rn := range a.Users[k].Roles {
-			if strings.EqualFold(rn, old) {
+			if SameName(rn, old) {
 				a.Users[k].Roles[j] = nn
 			}
 		}
 	}
 	for k := range a.Environments {
 		for j, rn := range a.Environments[k].RolesWithAccess {
-			if strings.EqualFold(rn, old) {
+			if SameName(rn, old) {
 				a.Environments[k].RolesWithAccess[j] = nn
 			}
 		}
@@ -243,12 +243,12 @@ func (o RemoveRole) apply(a *Account) ([]string, error) {
 	name := a.Roles[i].Name
 	var holders, heirs []string
 	for _, u := range a.Users {
-		if slices.ContainsFunc(u.Roles, func(rn string) bool { return strings.EqualFold(rn, name) }) {
+		if slices.ContainsFunc(u.Roles, func(rn string) bool { return SameName(rn, name) }) {
 			holders = append(holders, u.Email)
 		}
 	}
 	for _, r := range a.Roles {
-		if strings.EqualFold(r.Inherits, name) {
+		if SameName(r.Inherits, name) {
 			heirs = append(heirs, r.Name)
 		}
 	}
@@ -271,7 +271,7 @@ func (o RemoveRole) apply(a *Account) ([]string, error) {
 func Widenings(a *Account, name string) []string {
 	var out []string
 	for _, e := range a.Environments {
-		if len(e.RolesWithAccess) > 0 && !slices.ContainsFunc(e.RolesWithAccess, func(rn string) bool { return !strings.EqualFold(rn, name) }) {
+		if len(e.RolesWithAccess) > 0 && !slices.ContainsFunc(e.RolesWithAccess, func(rn string) bool { return !SameName(rn, name) }) {
 			out = append(out, e.Name)
 		}
 	}
@@ -283,7 +283,7 @@ func disallowEverywhere(a *Account, name string) []string {
 	for k := range a.Environments {
 		e := &a.Environments[k]
 		before := len(e.RolesWithAccess)
-		e.RolesWithAccess = slices.DeleteFunc(e.RolesWithAccess, func(rn string) bool { return strings.EqualFold(rn, name) })
+		e.RolesWithAccess = slices.DeleteFunc(e.RolesWithAccess, func(rn string) bool { return SameName(rn, name) })
 		if before > 0 && len(e.RolesWithAccess) == 0 {
 			notes = append(notes, fmt.Sprintf("%s becomes open to every role: %s was the only role listed on it (R8, R12)", e.Name, name))
 		}
@@ -390,7 +390,7 @@ func (o Assign) apply(a *Account) ([]string, error) {
 		}
 		return nil, refuse(o, "R10", "there is no role %q", SafeText(o.Role))
 	}
-	if slices.ContainsFunc(u.Roles, func(rn string) bool { return strings.EqualFold(rn, o.Role) }) {
+	if slices.ContainsFunc(u.Roles, func(rn string) bool { return SameName(rn, o.Role) }) {
 		return nil, refuse(o, "R10", "%s holds %s already", SafeText(u.Email), SafeText(a.CanonicalRoleName(o.Role)))
 	}
 	u.Roles = append(u.Roles, a.CanonicalRoleName(o.Role))
@@ -408,7 +408,7 @@ func (o Unassign) apply(a *Account) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	j := slices.IndexFunc(u.Roles, func(rn string) bool { return strings.EqualFold(rn, o.Role) })
+	j := slices.IndexFunc(u.Roles, func(rn string) bool { return SameName(rn, o.Role) })
 	if j < 0 {
 		return nil, refuse(o, "R10", "%s does not hold %s", SafeText(u.Email), SafeText(o.Role))
 	}
@@ -479,7 +479,7 @@ func (o Allow) apply(a *Account) ([]string, error) {
 	if !a.RoleExists(o.Role) {
 		return nil, refuse(o, "R13", "there is no role %q", SafeText(o.Role))
 	}
-	if slices.ContainsFunc(e.RolesWithAccess, func(rn string) bool { return strings.EqualFold(rn, o.Role) }) {
+	if slices.ContainsFunc(e.RolesWithAccess, func(rn string) bool { return SameName(rn, o.Role) }) {
 		return nil, refuse(o, "R13", "%s lists %s already", SafeText(e.Name), SafeText(a.CanonicalRoleName(o.Role)))
 	}
 	var notes []string
@@ -502,7 +502,7 @@ func (o Disallow) apply(a *Account) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	j := slices.IndexFunc(e.RolesWithAccess, func(rn string) bool { return strings.EqualFold(rn, o.Role) })
+	j := slices.IndexFunc(e.RolesWithAccess, func(rn string) bool { return SameName(rn, o.Role) })
 	if j < 0 {
 		return nil, refuse(o, "R13", "%s does not list %s", SafeText(e.Name), SafeText(o.Role))
 	}

@@ -139,7 +139,7 @@ func (r *Resolver) Account() *Account { return r.acct }
 
 // User returns the index of the user with that email (ignoring case), or -1.
 func (r *Resolver) User(email string) int {
-	if i, ok := r.userIdx[strings.ToLower(strings.TrimSpace(email))]; ok {
+	if i, ok := r.userIdx[strings.ToLower(email)]; ok {
 		return int(i)
 	}
 	return -1
@@ -147,7 +147,7 @@ func (r *Resolver) User(email string) int {
 
 // Environment returns the index of the environment called name (ignoring case), or -1.
 func (r *Resolver) Environment(name string) int {
-	if i, ok := r.envIdx[strings.ToLower(strings.TrimSpace(name))]; ok {
+	if i, ok := r.envIdx[strings.ToLower(name)]; ok {
 		return int(i)
 	}
 	return -1
@@ -344,12 +344,10 @@ type Grant struct {
 }
 
 // grants lists the effective privileges among the given roles, with sources.
-func (r *Resolver) grants(roles []int32, set PrivSet) []Grant {
+// raw is what those roles grant before R4, less what does not count where
+// the question is asked.
+func (r *Resolver) grants(roles []int32, raw, set PrivSet) []Grant {
 	var out []Grant
-	raw := PrivSet(0)
-	for _, id := range roles {
-		raw |= r.roles[id].set
-	}
 	for _, p := range set.List() {
 		g := Grant{Privilege: p}
 		if raw.Has(p) {
@@ -365,7 +363,7 @@ func (r *Resolver) grants(roles []int32, set PrivSet) []Grant {
 
 // Grants returns user u's account-wide privileges with all their sources (R11, R4).
 func (r *Resolver) Grants(u int) []Grant {
-	return r.grants(r.users[u].roles, r.users[u].eff)
+	return r.grants(r.users[u].roles, r.users[u].raw, r.users[u].eff)
 }
 
 // HeldRoles returns the names of the roles user u holds, as the account spells them.
@@ -401,5 +399,28 @@ func (r *Resolver) EnvGrants(u, e int) []Grant {
 	if !ev.visible {
 		return nil
 	}
-	return r.grants(r.countingRoles(u, e, ev), ev.privs)
+	roles, raw := r.counting(u, e)
+	return r.grants(roles, raw, ev.privs)
+}
+
+// counting returns the held roles that count for user u where the question
+// is asked (account-wide when e < 0, else inside environment e, R15), and
+// what they grant before R4. Per-environment ticks are left out where they
+// do nothing: with Advanced Environment Access off (R16), in an open
+// environment, and for holders of Environment Management, whose access they
+// cannot change (R4, R15, R17).
+func (r *Resolver) counting(u, e int) ([]int32, PrivSet) {
+	if e < 0 {
+		return r.users[u].roles, r.users[u].raw
+	}
+	ev := r.eval(u, e)
+	roles := r.countingRoles(u, e, ev)
+	var raw PrivSet
+	for _, id := range roles {
+		raw |= r.roles[id].set
+	}
+	if !r.acct.AdvancedEnvironmentAccess || ev.hasEM || !ev.restricted {
+		raw &^= perEnvSet
+	}
+	return roles, raw
 }

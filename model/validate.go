@@ -69,7 +69,7 @@ func (v *validator) roles() {
 		}
 		if r.Inherits != "" {
 			switch {
-			case strings.EqualFold(r.Inherits, r.Name):
+			case SameName(r.Inherits, r.Name):
 				v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits itself; pick another role or none", SafeText(r.Name))
 			case !v.find.exists(r.Inherits):
 				if b, ok := LookupBuiltin(r.Inherits); ok && b.NeedsAUS {

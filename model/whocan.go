@@ -34,19 +34,7 @@ func (r *Resolver) CountWhoCan(p Privilege, e int) int {
 }
 
 func (r *Resolver) holder(u int, p Privilege, e int) Holder {
-	roles := r.users[u].roles
-	raw := r.users[u].raw
-	if e >= 0 {
-		ev := r.eval(u, e)
-		roles = r.countingRoles(u, e, ev)
-		raw = 0
-		for _, id := range roles {
-			raw |= r.roles[id].set
-		}
-		if !r.acct.AdvancedEnvironmentAccess || ev.hasEM || !ev.restricted {
-			raw &^= perEnvSet
-		}
-	}
+	roles, raw := r.counting(u, e)
 	h := Holder{User: r.users[u].email}
 	if raw.Has(p) {
 		h.Sources = r.sources(roles, p)

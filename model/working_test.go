@@ -61,3 +61,39 @@ func TestWorkingMatchesApply(t *testing.T) {
 		}
 	}
 }
+
+// TestCloneIndependent: a clone's lists share no storage with the
+// original's or with each other's, nil stays nil and empty stays empty.
+func TestCloneIndependent(t *testing.T) {
+	a := Synthetic(50, 10, 5, 2)
+	a.Users = append(a.Users, User{Email: "empty@example.com", Roles: []string{}})
+	a.Roles = append(a.Roles, Role{Name: "No Ticks"})
+	c := a.Clone()
+	if !reflect.DeepEqual(a, c) {
+		t.Fatal("clone differs")
+	}
+	if c.Roles[len(c.Roles)-1].Privileges != nil || c.Users[len(c.Users)-1].Roles == nil {
+		t.Fatal("nil or empty lists not kept")
+	}
+	before := a.Clone()
+	for i := range c.Users {
+		c.Users[i].Roles = append(c.Users[i].Roles, "X")
+		if len(c.Users[i].Roles) > 1 {
+			c.Users[i].Roles[0] = "Y"
+		}
+	}
+	for i := range c.Environments {
+		c.Environments[i].RolesWithAccess = append(c.Environments[i].RolesWithAccess, "X")
+	}
+	for i := range c.Roles {
+		c.Roles[i].Privileges = append(c.Roles[i].Privileges, Dashboard)
+	}
+	if !reflect.DeepEqual(a, before) {
+		t.Fatal("editing the clone changed the original")
+	}
+	for i := 0; i+1 < len(c.Users); i++ {
+		if got := c.Users[i+1].Roles[len(c.Users[i+1].Roles)-1]; got != "X" {
+			t.Fatalf("appending to user %d overwrote user %d: %q", i, i+1, got)
+		}
+	}
+}

@@ -39,6 +39,30 @@ type Outcome struct {
 	Notes []string
 	// Warnings are lint problems the edit introduced.
 	Warnings Problems
+	// Widened names the environments the edit opens to every role: they
+	// listed roles before and list none after (R8, R12). Front ends ask
+	// before keeping such an edit.
+	Widened []string
+}
+
+// widened lists the environments restricted in a and open in c.
+func widened(a, c *Account) []string {
+	var restricted map[string]bool
+	for _, e := range a.Environments {
+		if len(e.RolesWithAccess) > 0 {
+			if restricted == nil {
+				restricted = map[string]bool{}
+			}
+			restricted[strings.ToLower(e.Name)] = true
+		}
+	}
+	var out []string
+	for _, e := range c.Environments {
+		if len(e.RolesWithAccess) == 0 && restricted[strings.ToLower(e.Name)] {
+			out = append(out, e.Name)
+		}
+	}
+	return out
 }
 
 // Apply runs op on a copy of a and validates the result. On success it
@@ -64,9 +88,10 @@ func applyIndexed(a *Account, op Op, before func() Problems) (*Account, *Resolve
 	if errs := after.Errors(); len(errs) > 0 {
 		return nil, nil, nil, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Message: errs[0].Message, Problems: errs}
 	}
+	wide := widened(a, c)
 	afterWarns := after.Warnings()
 	if len(afterWarns) == 0 {
-		return c, res, after, Outcome{Notes: notes}, nil
+		return c, res, after, Outcome{Notes: notes, Widened: wide}, nil
 	}
 	old := map[string]bool{}
 	for _, p := range before().Warnings() {
@@ -78,7 +103,7 @@ func applyIndexed(a *Account, op Op, before func() Problems) (*Account, *Resolve
 			warns = append(warns, p)
 		}
 	}
-	return c, res, after, Outcome{Notes: notes, Warnings: warns}, nil
+	return c, res, after, Outcome{Notes: notes, Warnings: warns, Widened: wide}, nil
 }
 
 // ApplyAll runs ops in order as one edit: all apply or none.
@@ -94,6 +119,7 @@ func ApplyAll(a *Account, ops ...Op) (*Account, Outcome, error) {
 		all.Warnings = append(all.Warnings, out.Warnings...)
 		cur = next
 	}
+	all.Widened = widened(a, cur)
 	return cur, all, nil
 }
 
@@ -106,7 +132,7 @@ func checkCustomEditable(a *Account, op Op, name string) (int, error) {
 	}
 	i := a.FindRole(name)
 	if i < 0 {
-		return -1, refuse(op, "R5", "there is no role %q", SafeText(name))
+		return -1, refuse(op, "R5", "there is no role %q", name)
 	}
 	return i, nil
 }
@@ -135,7 +161,7 @@ func (o AddRole) apply(a *Account) ([]string, error) {
 		return nil, refuse(o, "R7", "%s is the name of a built-in role", b.Name)
 	}
 	if a.FindRole(o.Name) >= 0 {
-		return nil, refuse(o, "R7", "a role called %q exists already (names are unique ignoring case)", SafeText(a.Roles[a.FindRole(o.Name)].Name))
+		return nil, refuse(o, "R7", "a role called %q exists already (names are unique ignoring case)", a.Roles[a.FindRole(o.Name)].Name)
 	}
 	if err := checkPrivileges(o, o.Privileges); err != nil {
 		return nil, err
@@ -189,7 +215,7 @@ func (o EditRole) apply(a *Account) ([]string, error) {
 					return nil, refuse(o, "R5", "%s is inherited from %s and cannot be unticked; change Inherits Role instead", p, SafeText(r.Inherits))
 				}
 			}
-			return nil, refuse(o, "R5", "role %q does not tick %s", SafeText(old), p)
+			return nil, refuse(o, "R5", "role %q does not tick %s", old, p)
 		}
 		r.Privileges = slices.DeleteFunc(r.Privileges, func(q Privilege) bool { return q == p })
 	}
@@ -199,7 +225,7 @@ func (o EditRole) apply(a *Account) ([]string, error) {
 			return nil, refuse(o, "R7", "%s is the name of a built-in role", b.Name)
 		}
 		if j := a.FindRole(nn); j >= 0 && j != i {
-			return nil, refuse(o, "R7", "a role called %q exists already (names are unique ignoring case)", SafeText(a.Roles[j].Name))
+			return nil, refuse(o, "R7", "a role called %q exists already (names are unique ignoring case)", a.Roles[j].Name)
 		}
 		r.Name = nn
 		renameRef(a, old, nn)
@@ -260,7 +286,7 @@ func (o RemoveRole) apply(a *Account) ([]string, error) {
 		if len(heirs) > 0 {
 			why = append(why, fmt.Sprintf("inherited by %s", listSome(heirs, 5)))
 		}
-		return nil, refuse(o, "R8", "role %q is %s; unassign it and change those roles' Inherits Role first", SafeText(name), strings.Join(why, " and "))
+		return nil, refuse(o, "R8", "role %q is %s; unassign it and change those roles' Inherits Role first", name, strings.Join(why, " and "))
 	}
 	a.Roles = slices.Delete(a.Roles, i, i+1)
 	return disallowEverywhere(a, name), nil
@@ -307,7 +333,7 @@ type AddUser struct {
 func (o AddUser) Describe() string { return "add user " + SafeText(o.Email) }
 func (o AddUser) apply(a *Account) ([]string, error) {
 	if a.FindUser(o.Email) >= 0 {
-		return nil, refuse(o, "R10", "a user with email %q exists already", SafeText(o.Email))
+		return nil, refuse(o, "R10", "a user with email %q exists already", o.Email)
 	}
 	if len(o.Roles) == 0 {
 		return nil, refuse(o, "R10", "a user needs at least one role")
@@ -315,7 +341,7 @@ func (o AddUser) apply(a *Account) ([]string, error) {
 	u := User{Email: o.Email, Name: o.Name}
 	for _, rn := range o.Roles {
 		if !a.RoleExists(rn) {
-			return nil, refuse(o, "R10", "there is no role %q", SafeText(rn))
+			return nil, refuse(o, "R10", "there is no role %q", rn)
 		}
 		u.Roles = append(u.Roles, a.CanonicalRoleName(rn))
 	}
@@ -326,7 +352,7 @@ func (o AddUser) apply(a *Account) ([]string, error) {
 func findUser(a *Account, op Op, email string) (*User, error) {
 	i := a.FindUser(email)
 	if i < 0 {
-		return nil, refuse(op, "R10", "there is no user %q", SafeText(email))
+		return nil, refuse(op, "R10", "there is no user %q", email)
 	}
 	return &a.Users[i], nil
 }
@@ -354,7 +380,7 @@ func (o EditUser) apply(a *Account) ([]string, error) {
 		u.Roles = u.Roles[:0]
 		for _, rn := range *o.Roles {
 			if !a.RoleExists(rn) {
-				return nil, refuse(o, "R10", "there is no role %q", SafeText(rn))
+				return nil, refuse(o, "R10", "there is no role %q", rn)
 			}
 			u.Roles = append(u.Roles, a.CanonicalRoleName(rn))
 		}
@@ -369,7 +395,7 @@ func (o RemoveUser) Describe() string { return "remove user " + SafeText(o.Email
 func (o RemoveUser) apply(a *Account) ([]string, error) {
 	i := a.FindUser(o.Email)
 	if i < 0 {
-		return nil, refuse(o, "R10", "there is no user %q", SafeText(o.Email))
+		return nil, refuse(o, "R10", "there is no user %q", o.Email)
 	}
 	a.Users = slices.Delete(a.Users, i, i+1)
 	return nil, nil
@@ -388,7 +414,7 @@ func (o Assign) apply(a *Account) ([]string, error) {
 		if b, ok := LookupBuiltin(o.Role); ok && b.NeedsAUS {
 			return nil, refuse(o, "R3", "%s exists only with Advanced User Security on", b.Name)
 		}
-		return nil, refuse(o, "R10", "there is no role %q", SafeText(o.Role))
+		return nil, refuse(o, "R10", "there is no role %q", o.Role)
 	}
 	if slices.ContainsFunc(u.Roles, func(rn string) bool { return SameName(rn, o.Role) }) {
 		return nil, refuse(o, "R10", "%s holds %s already", SafeText(u.Email), SafeText(a.CanonicalRoleName(o.Role)))
@@ -429,7 +455,7 @@ type AddEnvironment struct {
 func (o AddEnvironment) Describe() string { return "add environment " + SafeText(o.Name) }
 func (o AddEnvironment) apply(a *Account) ([]string, error) {
 	if j := a.FindEnvironment(o.Name); j >= 0 {
-		return nil, refuse(o, "R12", "an environment called %q exists already", SafeText(a.Environments[j].Name))
+		return nil, refuse(o, "R12", "an environment called %q exists already", a.Environments[j].Name)
 	}
 	c := o.Classification
 	if c == "" {
@@ -450,7 +476,7 @@ func (o RemoveEnvironment) Describe() string { return "remove environment " + Sa
 func (o RemoveEnvironment) apply(a *Account) ([]string, error) {
 	i := a.FindEnvironment(o.Name)
 	if i < 0 {
-		return nil, refuse(o, "R12", "there is no environment %q", SafeText(o.Name))
+		return nil, refuse(o, "R12", "there is no environment %q", o.Name)
 	}
 	a.Environments = slices.Delete(a.Environments, i, i+1)
 	return nil, nil
@@ -459,7 +485,7 @@ func (o RemoveEnvironment) apply(a *Account) ([]string, error) {
 func findEnv(a *Account, op Op, name string) (*Environment, error) {
 	i := a.FindEnvironment(name)
 	if i < 0 {
-		return nil, refuse(op, "R12", "there is no environment %q", SafeText(name))
+		return nil, refuse(op, "R12", "there is no environment %q", name)
 	}
 	return &a.Environments[i], nil
 }
@@ -477,7 +503,7 @@ func (o Allow) apply(a *Account) ([]string, error) {
 		return nil, err
 	}
 	if !a.RoleExists(o.Role) {
-		return nil, refuse(o, "R13", "there is no role %q", SafeText(o.Role))
+		return nil, refuse(o, "R13", "there is no role %q", o.Role)
 	}
 	if slices.ContainsFunc(e.RolesWithAccess, func(rn string) bool { return SameName(rn, o.Role) }) {
 		return nil, refuse(o, "R13", "%s lists %s already", SafeText(e.Name), SafeText(a.CanonicalRoleName(o.Role)))

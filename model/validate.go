@@ -58,35 +58,35 @@ func (v *validator) roles() {
 		}
 		key := strings.ToLower(r.Name)
 		if b, ok := LookupBuiltin(r.Name); ok {
-			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q has the name of the built-in role %q; choose another name", SafeText(r.Name), b.Name)
+			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q has the name of the built-in role %q; choose another name", r.Name, b.Name)
 		} else if j, dup := seen[key]; dup {
-			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q is defined twice (also role #%d, %q); role names are unique ignoring case", SafeText(r.Name), j+1, SafeText(a.Roles[j].Name))
+			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q is defined twice (also role #%d, %q); role names are unique ignoring case", r.Name, j+1, a.Roles[j].Name)
 		} else {
 			seen[key] = i
 		}
 		if HasControl(r.Description) && strings.ContainsAny(r.Description, "\x1b\x07") {
-			v.add(Warning, "R7", at(SectionRoles, i, "description"), r.Name, "role %q has a description with terminal escape sequences; they are shown neutralised", SafeText(r.Name))
+			v.add(Warning, "R7", at(SectionRoles, i, "description"), r.Name, "role %q has a description with terminal escape sequences; they are shown neutralised", r.Name)
 		}
 		if r.Inherits != "" {
 			switch {
 			case SameName(r.Inherits, r.Name):
-				v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits itself; pick another role or none", SafeText(r.Name))
+				v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits itself; pick another role or none", r.Name)
 			case !v.find.exists(r.Inherits):
 				if b, ok := LookupBuiltin(r.Inherits); ok && b.NeedsAUS {
-					v.add(Error, "R3", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which exists only with Advanced User Security on", SafeText(r.Name), b.Name)
+					v.add(Error, "R3", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which exists only with Advanced User Security on", r.Name, b.Name)
 				} else {
-					v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which does not exist", SafeText(r.Name), SafeText(r.Inherits))
+					v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which does not exist", r.Name, r.Inherits)
 				}
 			}
 		}
 		seenTick := map[Privilege]bool{}
 		for j, p := range r.Privileges {
 			if !p.Valid() {
-				v.add(Error, "R5", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks an unknown privilege", SafeText(r.Name))
+				v.add(Error, "R5", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks an unknown privilege", r.Name)
 				continue
 			}
 			if seenTick[p] {
-				v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q twice; saving keeps one", SafeText(r.Name), p)
+				v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q twice; saving keeps one", r.Name, p)
 			}
 			seenTick[p] = true
 		}
@@ -152,28 +152,28 @@ func (v *validator) users() {
 			}
 		}
 		if dup {
-			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "user %q is listed twice (also user #%d); emails are unique ignoring case", SafeText(u.Email), first+1)
+			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "user %q is listed twice (also user #%d); emails are unique ignoring case", u.Email, first+1)
 		}
 		if len(u.Name) > MaxUserName*4 || HasControl(u.Name) {
-			v.add(Error, "R7", at(SectionUsers, i, "name"), u.Email, "user %q has a display name that is too long or holds control characters", SafeText(u.Email))
+			v.add(Error, "R7", at(SectionUsers, i, "name"), u.Email, "user %q has a display name that is too long or holds control characters", u.Email)
 		}
 		if len(u.Roles) == 0 {
-			v.add(Error, "R10", at(SectionUsers, i, "roles"), u.Email, "user %q has no role; give them at least one", SafeText(u.Email))
+			v.add(Error, "R10", at(SectionUsers, i, "roles"), u.Email, "user %q has no role; give them at least one", u.Email)
 		}
 		for j, rn := range u.Roles {
 			if heldBefore(u.Roles, j) {
-				v.add(Error, "R10", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q twice", SafeText(u.Email), SafeText(rn))
+				v.add(Error, "R10", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q twice", u.Email, rn)
 				continue
 			}
 			b, builtin := LookupBuiltin(rn)
 			switch {
 			case builtin && b.NeedsAUS && !a.AdvancedUserSecurity:
-				v.add(Error, "R3", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds %q, which exists only with Advanced User Security on", SafeText(u.Email), b.Name)
+				v.add(Error, "R3", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds %q, which exists only with Advanced User Security on", u.Email, b.Name)
 			case builtin:
 			case v.find.find(rn) < 0:
-				v.add(Error, "R10", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which does not exist", SafeText(u.Email), SafeText(rn))
+				v.add(Error, "R10", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which does not exist", u.Email, rn)
 			case !a.AdvancedUserSecurity:
-				v.add(Error, "R3", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds custom role %q, but with Advanced User Security off only Administrator and Standard User can be assigned", SafeText(u.Email), SafeText(rn))
+				v.add(Error, "R3", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds custom role %q, but with Advanced User Security off only Administrator and Standard User can be assigned", u.Email, rn)
 			}
 		}
 	}
@@ -217,22 +217,22 @@ func (v *validator) environments() {
 		}
 		k := strings.ToLower(e.Name)
 		if j, dup := seen[k]; dup {
-			v.add(Error, "R7", at(SectionEnvironments, i, "name"), e.Name, "environment %q is defined twice (also environment #%d); names are unique ignoring case", SafeText(e.Name), j+1)
+			v.add(Error, "R7", at(SectionEnvironments, i, "name"), e.Name, "environment %q is defined twice (also environment #%d); names are unique ignoring case", e.Name, j+1)
 		} else {
 			seen[k] = i
 		}
 		if e.Classification != Production && e.Classification != Test {
-			v.add(Error, "R12", at(SectionEnvironments, i, "classification"), e.Name, "environment %q has classification %q; use \"production\" or \"test\"", SafeText(e.Name), SafeText(string(e.Classification)))
+			v.add(Error, "R12", at(SectionEnvironments, i, "classification"), e.Name, "environment %q has classification %q; use \"production\" or \"test\"", e.Name, string(e.Classification))
 		}
 		listed := map[string]bool{}
 		for j, rn := range e.RolesWithAccess {
 			if listed[strings.ToLower(rn)] {
-				v.add(Error, "R13", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q twice", SafeText(e.Name), SafeText(rn))
+				v.add(Error, "R13", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q twice", e.Name, rn)
 				continue
 			}
 			listed[strings.ToLower(rn)] = true
 			if !v.find.exists(rn) {
-				v.add(Error, "R13", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which does not exist", SafeText(e.Name), SafeText(rn))
+				v.add(Error, "R13", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which does not exist", e.Name, rn)
 			}
 		}
 	}
@@ -268,7 +268,7 @@ func (v *validator) lint() {
 		}
 		for j, p := range r.Privileges {
 			if parentSet.Has(p) {
-				v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q, which %s already grants through inheritance; saving drops the tick", SafeText(r.Name), p, SafeText(r.Inherits))
+				v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q, which %s already grants through inheritance; saving drops the tick", r.Name, p, SafeText(r.Inherits))
 			}
 		}
 		set := res.roles[id].set
@@ -276,19 +276,19 @@ func (v *validator) lint() {
 			continue
 		}
 		if !set.Closure().Has(RuntimeManagementRead) {
-			v.add(Warning, "R14", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges without Runtime Management or Runtime Management Read Access: unless its holders get one of those from another role they see no environment, and these privileges have no effect", SafeText(r.Name))
+			v.add(Warning, "R14", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges without Runtime Management or Runtime Management Read Access: unless its holders get one of those from another role they see no environment, and these privileges have no effect", r.Name)
 		}
 		if !a.AdvancedEnvironmentAccess {
-			v.add(Warning, "R16", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges, but Advanced Environment Access is off: they do nothing", SafeText(r.Name))
+			v.add(Warning, "R16", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges, but Advanced Environment Access is off: they do nothing", r.Name)
 		}
 		if heldBy[id] > 0 && listedOn[id] == 0 {
-			v.add(Warning, "R19", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges and is held by %d user(s) but listed on no environment: environment-by-environment access does not work as intended", SafeText(r.Name), heldBy[id])
+			v.add(Warning, "R19", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges and is held by %d user(s) but listed on no environment: environment-by-environment access does not work as intended", r.Name, heldBy[id])
 		}
 	}
 	for i, e := range a.Environments {
 		for j, rn := range e.RolesWithAccess {
 			if id := res.roleID(rn); id >= 0 && heldBy[id] == 0 {
-				v.add(Warning, "R19", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which no user holds: environment-by-environment access does not work as intended", SafeText(e.Name), SafeText(a.CanonicalRoleName(rn)))
+				v.add(Warning, "R19", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which no user holds: environment-by-environment access does not work as intended", e.Name, a.CanonicalRoleName(rn))
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package model
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Classification of an environment; fixed once the environment exists.
@@ -186,15 +187,18 @@ func (a *Account) Normalize() {
 // compareFold orders names ignoring case (by their lower-case forms), then
 // by their exact spelling. It does not allocate for ASCII names.
 func compareFold(x, y string) int {
-	if !isASCII(x) || !isASCII(y) {
-		if c := strings.Compare(strings.ToLower(x), strings.ToLower(y)); c != 0 {
-			return c
-		}
-		return strings.Compare(x, y)
-	}
+	// strings.ToLower maps rune by rune, so an ASCII prefix lower-cases
+	// byte by byte: compare that way until the first non-ASCII byte, and
+	// from there (a rune boundary in both) compare the lower-cased rests.
 	n := min(len(x), len(y))
 	for i := 0; i < n; i++ {
 		a, b := x[i], y[i]
+		if a >= utf8.RuneSelf || b >= utf8.RuneSelf {
+			if c := strings.Compare(strings.ToLower(x[i:]), strings.ToLower(y[i:])); c != 0 {
+				return c
+			}
+			return strings.Compare(x, y)
+		}
 		if 'A' <= a && a <= 'Z' {
 			a += 'a' - 'A'
 		}

@@ -252,6 +252,12 @@ func LookupBuiltin(name string) (BuiltinRole, bool) {
 			return builtins[i], true
 		}
 	}
+	// Lower-casing keeps an ASCII name's length: it can match only a
+	// built-in name as long (all four are ASCII).
+	if isASCII(name) && len(name) != len(Administrator) && len(name) != len(StandardUser) &&
+		len(name) != len(ProductionSupport) && len(name) != len(Support) {
+		return BuiltinRole{}, false
+	}
 	for _, b := range builtins {
 		if SameName(b.Name, name) {
 			return b, true

@@ -95,14 +95,14 @@ func SameName(x, y string) bool { return sameLower(x, y) }
 // sameLower reports whether strings.ToLower(x) == strings.ToLower(y),
 // without allocating when both are ASCII.
 func sameLower(x, y string) bool {
-	if !isASCII(x) || !isASCII(y) {
-		return strings.ToLower(x) == strings.ToLower(y)
-	}
-	if len(x) != len(y) {
-		return false
-	}
-	for i := 0; i < len(x); i++ {
+	// As compareFold: byte by byte while both are ASCII, then the
+	// lower-cased rests.
+	n := min(len(x), len(y))
+	for i := 0; i < n; i++ {
 		a, b := x[i], y[i]
+		if a >= utf8.RuneSelf || b >= utf8.RuneSelf {
+			return strings.ToLower(x[i:]) == strings.ToLower(y[i:])
+		}
 		if 'A' <= a && a <= 'Z' {
 			a += 'a' - 'A'
 		}
@@ -113,5 +113,5 @@ func sameLower(x, y string) bool {
 			return false
 		}
 	}
-	return true
+	return len(x) == len(y)
 }

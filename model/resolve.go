@@ -104,8 +104,14 @@ func NewResolver(a *Account) *Resolver {
 
 	r.users = make([]ruser, len(a.Users))
 	r.userIdx = make(map[string]int32, len(a.Users))
+	held := 0
+	for _, u := range a.Users {
+		held += len(u.Roles)
+	}
+	ids := make([]int32, held) // every user's role ids, one backing array
 	for i, u := range a.Users {
-		ru := ruser{email: u.Email, roles: make([]int32, 0, len(u.Roles))}
+		ru := ruser{email: u.Email, roles: ids[:0:len(u.Roles)]}
+		ids = ids[len(u.Roles):]
 		for _, rn := range u.Roles {
 			if id, ok := r.lookupRole(rn); ok {
 				ru.roles = append(ru.roles, id)

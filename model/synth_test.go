@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSyntheticDeterministic(t *testing.T) {
@@ -97,7 +98,8 @@ func TestSyntheticShape(t *testing.T) {
 // TestCompareFold checks the allocation-free ordering of Normalize against
 // its definition: lower-case forms first, then the exact spelling.
 func TestCompareFold(t *testing.T) {
-	names := []string{"", "a", "A", "b", "B", "ab", "aB", "Ab", "a b", "a-b", "a_b", "Z", "z", "[", "`", "é", "É", "ſ", "K", "k", "Ka", "kA", "Production Support", "production support"}
+	names := []string{"", "a", "A", "b", "B", "ab", "aB", "Ab", "a b", "a-b", "a_b", "Z", "z", "[", "`", "é", "É", "ſ", "K", "k", "Ka", "kA",
+		"Production Support", "production support", "aé", "aÉ", "Aé", "ÉA", "éa", "a\xff", "a\xfe", "\xffa", "İ", "i̇", "ab\x00", "ab\x7f", "Ǆ", "ǅ", "ǆ"}
 	def := func(x, y string) int {
 		if c := strings.Compare(strings.ToLower(x), strings.ToLower(y)); c != 0 {
 			return c
@@ -112,6 +114,25 @@ func TestCompareFold(t *testing.T) {
 			if got, want := sameLower(x, y), strings.ToLower(x) == strings.ToLower(y); got != want {
 				t.Errorf("sameLower(%q, %q) = %v, want %v", x, y, got, want)
 			}
+		}
+	}
+}
+
+func TestHasControlFastPath(t *testing.T) {
+	slow := func(s string) bool {
+		if !utf8.ValidString(s) {
+			return true
+		}
+		for _, r := range s {
+			if unsafeRune(r) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range []string{"", "plain", "tab\there", "esc\x1b[0m", "del\x7f", "é", "aé\x1b", "a\u202eb", "a\xff", "\xff", "ok é ok", "\u0085", "a\u200fb"} {
+		if got, want := HasControl(s), slow(s); got != want {
+			t.Errorf("HasControl(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

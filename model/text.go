@@ -25,6 +25,17 @@ func unsafeRune(r rune) bool {
 // HasControl reports whether s holds a character that SafeText would rewrite,
 // or is not valid UTF-8.
 func HasControl(s string) bool {
+	// Fast path for ASCII: only C0 controls and DEL are unsafe there.
+	i := 0
+	for ; i < len(s) && s[i] < utf8.RuneSelf; i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	if i == len(s) {
+		return false
+	}
+	s = s[i:] // a rune boundary: everything before it was ASCII and safe
 	if !utf8.ValidString(s) {
 		return true
 	}

@@ -135,7 +135,7 @@ func wrap(s string, w int) []string {
 	if w < 10 {
 		w = 10
 	}
-	return strings.Split(ansi.Wrap(s, w, " ,"), "\n")
+	return strings.Split(ansi.Hardwrap(ansi.Wordwrap(s, w, ""), w, true), "\n")
 }
 
 // fit makes a block exactly w wide and h high.

@@ -478,3 +478,18 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+func TestEditRoleShowsItsTicks(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.selectRole("Read-Only Environment Management")
+	h.keys("e", "tab", "tab", "tab")
+	h.expect("2 ticked, 6 inherited (locked)")
+	h.selectRoleOptionView("Environment Management Read Access")
+	h.expect("[x] Environment Management Read Access - per environment, read only")
+	// Applying unchanged keeps the ticks.
+	h.keys("enter")
+	r := h.app.c.sess.work.Roles[h.app.c.sess.work.FindRole("Read-Only Environment Management")]
+	if len(r.Privileges) != 2 {
+		t.Fatalf("ticks after an unchanged edit: %v", r.Privileges)
+	}
+}

@@ -263,3 +263,18 @@ func (h *harness) previewTo(label string) {
 	}
 	h.t.Fatalf("no preview row %q", label)
 }
+
+// selectRoleOptionView moves the open form's list cursor to value (no tick).
+func (h *harness) selectRoleOptionView(v string) {
+	h.t.Helper()
+	fl := h.app.roles.form.cur()
+	for i, o := range fl.opts {
+		if o.value == v {
+			for fl.cursor < i {
+				h.keys("down")
+			}
+			return
+		}
+	}
+	h.t.Fatalf("no option %q", v)
+}

@@ -181,7 +181,7 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 	for _, grp := range privilegeGroups() {
 		for _, p := range grp.privs {
 			info := p.Info()
-			privs.opts = append(privs.opts, option{value: info.Name, label: info.Name + " - " + info.Short, group: grp.name})
+			privs.opts = append(privs.opts, option{value: info.Name, label: info.Name + " - " + info.Short, group: grp.name, on: t.own[p]})
 		}
 	}
 	privs.summary = func() string {

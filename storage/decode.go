@@ -27,8 +27,8 @@ const MaxFileSize = 64 << 20
 const (
 	MaxRoles        = 1000   // custom roles in one file
 	MaxUsersInFile  = 100000 // ten times Boomi's limit (model.MaxUsers)
-	MaxEnvironments = 1000
-	MaxListItems    = 1000 // items in one privileges, roles or roles_with_access list
+	MaxEnvironments = 500
+	MaxListItems    = 250  // items in one privileges, roles or roles_with_access list
 	MaxProblems     = 1000 // problems listed; one more says how many were left out
 )
 
@@ -202,7 +202,7 @@ func (d *decoder) decode(data []byte) *model.Account {
 
 // sizes refuses, before decoding, a file that holds more than any account
 // file may: too many elements of a section, too long a list, too many
-// values in all. It returns false when it refused.
+// values or tables in all. It returns false when it refused.
 func (d *decoder) sizes(s *scanner) bool {
 	for _, l := range []struct {
 		sec   model.Section
@@ -211,19 +211,19 @@ func (d *decoder) sizes(s *scanner) bool {
 	}{{model.SectionRoles, MaxRoles, "custom roles"}, {model.SectionUsers, MaxUsersInFile, "users"}, {model.SectionEnvironments, MaxEnvironments, "environments"}} {
 		if es := s.pos.elems[string(l.sec)]; len(es) > l.limit {
 			d.add(es[l.limit].header, model.Loc{Section: l.sec, Index: l.limit, Item: -1}, "", "",
-				"the file has %d %s; rolecall reads at most %d", len(es), l.what, l.limit)
+				"too many %s: rolecall reads at most %d", l.what, l.limit)
 			return false
 		}
 	}
-	if s.longest > MaxListItems {
-		d.add(s.longestLine, accountLoc, "", "", "a list has %d items; rolecall reads at most %d", s.longest, MaxListItems)
-		return false
+	switch {
+	case s.longest > MaxListItems:
+		d.add(s.longestLine, accountLoc, "", "", "a list of more than %d items: rolecall reads at most %d", MaxListItems, MaxListItems)
+	case s.over:
+		d.add(s.line, accountLoc, "", "", "the file holds more tables or values than an account file can (%d tables, %d values so far); it stops being read here", s.headers, s.values)
+	default:
+		return true
 	}
-	if limit := MaxUsersInFile*4 + (MaxRoles+MaxEnvironments)*(4+MaxListItems); s.values > limit || s.headers > MaxUsersInFile+MaxRoles+MaxEnvironments+10 {
-		d.add(1, accountLoc, "", "", "the file has %d values in %d tables; no account file holds that many", s.values, s.headers)
-		return false
-	}
-	return true
+	return false
 }
 
 // limits reports too large an account as errors; it returns false when the

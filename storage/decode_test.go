@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,6 +123,15 @@ func TestDecodeHostile(t *testing.T) {
 		huge.WriteString(`"Administrator"`)
 	}
 	huge.WriteString("]\n")
+	var envs, values strings.Builder
+	envs.WriteString("format = 1\n")
+	for i := range MaxEnvironments + 1 {
+		fmt.Fprintf(&envs, "[[environments]]\nname = \"E%d\"\nclassification = \"test\"\n", i)
+	}
+	values.WriteString("format = 1\n")
+	for i := range 2000000 {
+		fmt.Fprintf(&values, "k%d = 1\n", i)
+	}
 	tests := []struct {
 		name string
 		data string
@@ -129,6 +139,8 @@ func TestDecodeHostile(t *testing.T) {
 		line int
 	}{
 		{"empty", "", "missing format", 1},
+		{"too many environments", envs.String(), "too many environments: rolecall reads at most 500", 2 + 3*MaxEnvironments},
+		{"too many values", values.String(), "more tables or values than an account file can", maxValues + 1},
 		{"only comments", "# nothing\n\n", "missing format", 1},
 		{"NUL byte", head + "\n[[roles]]\nname = \"O\x00ps\"\n", "NUL byte", 8},
 		{"invalid UTF-8", head + "\n[[roles]]\nname = \"O\xffps\"\n", "invalid UTF-8 (byte 0xff)", 8},
@@ -136,7 +148,7 @@ func TestDecodeHostile(t *testing.T) {
 		{"deep array", "format = 1\na = " + strings.Repeat("[", 100000), "nested more than", 2},
 		{"deep inline table", "format = 1\na = " + strings.Repeat("{b=", 100000), "nested more than", 2},
 		{"bare brackets", strings.Repeat("[", 100000), "TOML syntax", 1},
-		{"huge array", huge.String(), "has 100000 items; rolecall reads at most 1000", 9},
+		{"huge array", huge.String(), "a list of more than 250 items: rolecall reads at most 250", 9},
 		{"control characters", head + "\n[[roles]]\nname = \"A\\u001b[31mB\"\n", `holds a control character`, 8},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 )
@@ -90,18 +91,28 @@ type scanner struct {
 	sub   []string // path below the element ([roles.x] after [[roles]])
 	deep  int      // line where nesting went past maxNesting, or 0
 
-	values      int // keys and array items seen
-	longest     int // items of the longest array
-	longestLine int // where it starts
-	headers     int // table headers seen
+	values      int  // keys and array items seen
+	longest     int  // items of the longest array, up to MaxListItems+1
+	longestLine int  // where it starts
+	headers     int  // table headers seen
+	over        bool // a limit was passed: scanning stopped
 }
+
+// Scanning stops when the file holds more than an account file may, so that
+// neither the scanner nor the decoder works on the rest.
+const (
+	maxHeaders = MaxUsersInFile + MaxRoles + MaxEnvironments + 10
+	maxValues  = MaxUsersInFile*(3+8) + MaxRoles*(4+MaxListItems) + MaxEnvironments*(3+MaxListItems)
+)
+
+func (s *scanner) stopped() bool { return s.deep > 0 || s.over }
 
 // scan records the positions of keys in data in s.pos, and counts what the
 // decoder will have to build. s.deep is the line where arrays or inline
 // tables nest more than maxNesting deep (scanning stops there), or 0.
 func scan(data []byte) (s *scanner) {
 	s = &scanner{data: data, line: 1, pos: &positions{keys: map[string]int{}, elems: map[string][]*elemPos{}}}
-	for s.i < len(s.data) && s.deep == 0 {
+	for s.i < len(s.data) && !s.stopped() {
 		switch c := s.data[s.i]; c {
 		case '\n':
 			s.line++
@@ -204,7 +215,9 @@ func (s *scanner) header() {
 	}
 	parts := s.key(']')
 	s.toEOL()
-	s.headers++
+	if s.headers++; s.headers > maxHeaders {
+		s.over = true
+	}
 	if len(parts) == 0 {
 		return
 	}
@@ -248,7 +261,9 @@ func (s *scanner) keyValue() {
 		return
 	}
 	s.i++
-	s.values++
+	if s.values++; s.values > maxValues {
+		s.over = true
+	}
 	var kp *keyPos
 	if s.elem != nil {
 		rel := append(append([]string(nil), s.sub...), parts...)
@@ -298,7 +313,7 @@ func (s *scanner) value(depth int, kp *keyPos) {
 }
 
 func (s *scanner) hasPrefix(p string) bool {
-	return strings.HasPrefix(string(s.data[s.i:min(len(s.data), s.i+len(p))]), p)
+	return bytes.HasPrefix(s.data[s.i:], []byte(p))
 }
 
 // str skips a one-line string opened by q.
@@ -360,7 +375,7 @@ func (s *scanner) array(depth int, kp *keyPos) {
 			s.longest, s.longestLine = n, line
 		}
 	}()
-	for s.i < len(s.data) && s.deep == 0 {
+	for s.i < len(s.data) && !s.stopped() {
 		s.blank()
 		switch s.peek() {
 		case 0:
@@ -375,8 +390,12 @@ func (s *scanner) array(depth int, kp *keyPos) {
 			s.i++ // garbage; the decoder reports it
 			continue
 		}
-		n++
-		s.values++
+		if n++; n > MaxListItems {
+			s.over = true
+		}
+		if s.values++; s.values > maxValues {
+			s.over = true
+		}
 		if kp != nil && depth == 1 && len(kp.items) < maxItemLines {
 			kp.items = append(kp.items, s.line)
 		}
@@ -394,7 +413,7 @@ func (s *scanner) inline(depth int) {
 		return
 	}
 	s.i++ // '{'
-	for s.i < len(s.data) && s.deep == 0 {
+	for s.i < len(s.data) && !s.stopped() {
 		s.blank()
 		switch s.peek() {
 		case 0:
@@ -410,7 +429,9 @@ func (s *scanner) inline(depth int) {
 		s.key('}')
 		if s.peek() == '=' {
 			s.i++
-			s.values++
+			if s.values++; s.values > maxValues {
+				s.over = true
+			}
 			s.value(depth, nil)
 		}
 		if s.i == start {

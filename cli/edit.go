@@ -20,8 +20,14 @@ import (
 // buildFunc makes the operation from the freshly read account.
 type buildFunc func(acct *model.Account) (model.Op, error)
 
-// edit runs one scripted edit and prints what it changes for whom.
-func (a *app) edit(build buildFunc) error {
+// edit runs one scripted edit and prints what it changes for whom. An edit
+// that would open an environment to every role is refused, whatever the
+// edit.
+func (a *app) edit(build buildFunc) error { return a.editAllowing(build, false) }
+
+// editAllowing is edit; with allowWidening it keeps an edit that opens
+// environments to every role (model.Outcome.Widened, R8, R12).
+func (a *app) editAllowing(build buildFunc, allowWidening bool) error {
 	var (
 		op        model.Op
 		out       model.Outcome
@@ -34,6 +40,9 @@ func (a *app) edit(build buildFunc) error {
 		}
 		n, oc, err := model.Apply(acct, o)
 		if err != nil {
+			return nil, err
+		}
+		if err := widening(o.Describe(), oc.Widened, allowWidening); err != nil {
 			return nil, err
 		}
 		op, out, old, next = o, oc, acct, n
@@ -222,22 +231,13 @@ every environment's Roles with Access; if that leaves an environment with no
 role it becomes open to every role (R12), so that needs --allow-widening.`,
 		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.edit(func(acct *model.Account) (model.Op, error) {
+			return a.editAllowing(func(acct *model.Account) (model.Op, error) {
 				name, err := a.needRole(acct, args[0])
 				if err != nil {
 					return nil, err
 				}
-				op := model.RemoveRole{Name: name}
-				// A refusal under R8 or R2 comes first: a widening warning
-				// for a removal that cannot happen would mislead.
-				if _, _, err := model.Apply(acct, op); err != nil {
-					return nil, err
-				}
-				if err := widening("removing role "+quote(name), model.Widenings(acct, name), allow); err != nil {
-					return nil, err
-				}
-				return op, nil
-			})
+				return model.RemoveRole{Name: name}, nil
+			}, allow)
 		},
 	}
 	c.Flags().BoolVar(&allow, "allow-widening", false, "remove it even if an environment becomes open to every role")
@@ -401,7 +401,7 @@ func (a *app) envDisallowCommand() *cobra.Command {
 		Short: "take ROLE off ENV's Roles with Access (the last one opens it, R12)",
 		Args:  exactArgs("ENV", "ROLE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.edit(func(acct *model.Account) (model.Op, error) {
+			return a.editAllowing(func(acct *model.Account) (model.Op, error) {
 				env, err := a.needEnv(acct, args[0])
 				if err != nil {
 					return nil, err
@@ -410,15 +410,8 @@ func (a *app) envDisallowCommand() *cobra.Command {
 				if err != nil {
 					return nil, err
 				}
-				op := model.Disallow{Environment: env, Role: role}
-				e := acct.Environments[acct.FindEnvironment(env)]
-				if len(e.RolesWithAccess) == 1 && strings.EqualFold(e.RolesWithAccess[0], role) {
-					if err := widening("disallowing "+quote(role)+" on "+quote(env)+", its last role,", []string{env}, allow); err != nil {
-						return nil, err
-					}
-				}
-				return op, nil
-			})
+				return model.Disallow{Environment: env, Role: role}, nil
+			}, allow)
 		},
 	}
 	c.Flags().BoolVar(&allow, "allow-widening", false, "disallow it even if the environment becomes open to every role")

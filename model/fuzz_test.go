@@ -10,6 +10,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -514,4 +515,43 @@ func FuzzApply(f *testing.F) {
 			a = b
 		}
 	})
+}
+
+// TestCompareRandomEdits is the deterministic companion of FuzzResolver's
+// Compare check: random valid accounts, random edits plus a flip of each
+// account switch, and Compare against the brute-force diff each time.
+func TestCompareRandomEdits(t *testing.T) {
+	accounts := 1500
+	if testing.Short() {
+		accounts = 200
+	}
+	rng := rand.New(rand.NewPCG(99, 1))
+	c := randChooser{rng}
+	applied := 0
+	for range accounts {
+		a := genAccount(c, genOptions{})
+		r := NewResolver(a)
+		ops := []Op{genOp(c, a), genOp(c, a), genOp(c, a),
+			SetAccount{AdvancedEnvironmentAccess: ptr(!a.AdvancedEnvironmentAccess)},
+			SetAccount{AdvancedUserSecurity: ptr(!a.AdvancedUserSecurity)}}
+		if len(a.Environments) > 0 {
+			e := a.Environments[c.intn(len(a.Environments))]
+			ops = append(ops, Allow{Environment: e.Name, Role: []string{Administrator, StandardUser, ProductionSupport}[c.intn(3)]})
+			if len(e.RolesWithAccess) > 0 {
+				ops = append(ops, Disallow{Environment: e.Name, Role: e.RolesWithAccess[c.intn(len(e.RolesWithAccess))]})
+			}
+		}
+		for _, op := range ops {
+			b, _, err := Apply(a, op)
+			if err != nil {
+				continue
+			}
+			applied++
+			checkCompare(t, r, NewResolver(b), op.Describe()+"\n"+describeAccount(a))
+		}
+		if t.Failed() {
+			return
+		}
+	}
+	t.Logf("%d accounts, %d applied edits compared", accounts, applied)
 }

@@ -15,7 +15,8 @@ import (
 )
 
 // AuditEntry is one line of the audit trail FILE.audit.jsonl: one saved
-// change.
+// change. The trail is made with mode 0600 (plus the account file's own read
+// and write bits when it is shared with a group).
 type AuditEntry struct {
 	Time     time.Time       `json:"time"`                // RFC 3339, to the second
 	User     string          `json:"user"`                // the OS user who saved
@@ -66,7 +67,7 @@ func appendAudit(target, actor string, change any) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(target+".audit.jsonl", os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(target+".audit.jsonl", os.O_RDWR|os.O_APPEND|os.O_CREATE, sideMode(target))
 	if err != nil {
 		return err
 	}

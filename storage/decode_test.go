@@ -155,7 +155,7 @@ func TestDecodeHostile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
 			_, ps := Decode("hostile.toml", []byte(tt.data))
-			if d := time.Since(start); d > 5*time.Second {
+			if d := time.Since(start); d > 30*time.Second { // generous: CI hosts may be loaded
 				t.Errorf("Decode took %s", d)
 			}
 			checkProblem(t, ps, "hostile.toml", tt.want, tt.line)

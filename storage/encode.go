@@ -97,8 +97,11 @@ func canonicalRefs(a *model.Account) {
 }
 
 // dropRedundant removes from each role the ticks its parent role already
-// grants, inheritance included, before R4 (R9). Roles whose chain of parents
-// loops are left alone: what their parent grants is not defined.
+// grants (R9): the parent's privileges with inheritance, and what they cover
+// under R4, as model.Validate's R9 warning counts them ("saving drops the
+// tick"). Dropping a covered tick changes no access: R4 grants it anyway.
+// Roles whose chain of parents loops are left alone: what their parent
+// grants is not defined.
 func dropRedundant(a *model.Account) {
 	byName := make(map[string]int, len(a.Roles))
 	for i, r := range a.Roles {
@@ -130,7 +133,7 @@ func dropRedundant(a *model.Account) {
 		if !ok {
 			continue
 		}
-		r.Privileges = slices.DeleteFunc(r.Privileges, parent.Has)
+		r.Privileges = slices.DeleteFunc(r.Privileges, parent.Closure().Has)
 	}
 }
 

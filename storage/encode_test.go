@@ -225,9 +225,19 @@ func TestEncodeRedundantTicks(t *testing.T) {
 	a := goodAccount()
 	// Release Managers inherits Write and Read Environment (which ticks
 	// Runtime Management and inherits Support's Execute): both ticks are
-	// redundant; Build Read Access is not.
-	a.Roles[3].Privileges = append(a.Roles[3].Privileges, model.RuntimeManagement, model.Execute, model.BuildRead)
+	// redundant, and so is Runtime Management Read Access, which Runtime
+	// Management covers (R4); Build Read Access is not.
+	a.Roles[3].Privileges = append(a.Roles[3].Privileges, model.RuntimeManagement, model.Execute, model.BuildRead, model.RuntimeManagementRead)
 	mustValid(t, a)
+	warned := 0
+	for _, p := range model.Validate(a) {
+		if p.Rule == "R9" {
+			warned++
+		}
+	}
+	if warned != 3 {
+		t.Errorf("model warns about %d redundant ticks, storage drops 3", warned)
+	}
 	c := Canonical(a)
 	want := []model.Privilege{model.BuildRead, model.PackagedComponentDeployment, model.Scheduling}
 	if got := c.Roles[2].Privileges; c.Roles[2].Name != "Release Managers" || !reflect.DeepEqual(got, want) {

@@ -239,6 +239,17 @@ func resolve(path string) (string, error) {
 	return "", fmt.Errorf("%s: too many levels of symbolic links", model.SafeText(path))
 }
 
+// sideMode is the mode of the files made next to target (FILE.lock,
+// FILE.audit.jsonl): 0600, widened to target's read and write bits so that
+// the admins who share a group-writable account file can also lock it and
+// append to its trail.
+func sideMode(target string) fs.FileMode {
+	if fi, err := os.Stat(target); err == nil {
+		return fi.Mode().Perm()&0o666 | 0o600
+	}
+	return 0o600
+}
+
 // lock takes the advisory lock FILE.lock next to target, waiting at most
 // wait (see SaveOptions.Wait).
 func lock(target string, wait time.Duration) (*flock.Flock, error) {
@@ -246,7 +257,7 @@ func lock(target string, wait time.Duration) (*flock.Flock, error) {
 		wait = DefaultLockWait
 	}
 	path := target + ".lock"
-	fl := flock.New(path, flock.SetPermissions(0o600))
+	fl := flock.New(path, flock.SetPermissions(sideMode(target)))
 	start := time.Now()
 	for {
 		ok, err := fl.TryLock()

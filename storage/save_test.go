@@ -83,6 +83,11 @@ func TestSaveKeepsModeAndBackup(t *testing.T) {
 	if m := mode(t, p+".bak"); m != 0o640 {
 		t.Errorf("backup mode %04o, want 0640", m)
 	}
+	for _, side := range []string{".lock", ".audit.jsonl"} {
+		if m := mode(t, p+side); m != 0o640 {
+			t.Errorf("%s mode %04o, want the account file's 0640", side, m)
+		}
+	}
 	if got := readString(t, p+".bak"); got != string(first) {
 		t.Errorf("backup holds\n%s", got)
 	}

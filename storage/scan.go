@@ -230,7 +230,7 @@ func (s *scanner) header() {
 	}
 	if es := s.pos.elems[parts[0]]; len(es) > 0 && len(parts) > 1 {
 		s.elem, s.sub, s.table = es[len(es)-1], parts[1:], nil
-		if s.elem.keys[parts[1]] == nil {
+		if s.elem.keys[parts[1]] == nil && len(s.elem.keys) < maxKeyLines {
 			s.elem.keys[parts[1]] = &keyPos{line: line}
 		}
 		return
@@ -239,8 +239,22 @@ func (s *scanner) header() {
 	s.record(parts, line)
 }
 
+// maxKeyLines bounds how many keys' lines are remembered, at the top level
+// and in each element; an account file has a handful. Problems about keys
+// beyond them point at the table's header, or line 1.
+const maxKeyLines = 4096
+
 // record notes line for path and each of its prefixes not seen yet.
 func (s *scanner) record(path []string, line int) {
+	if len(s.pos.keys) >= maxKeyLines {
+		return
+	}
+	if len(path) == 1 {
+		if _, ok := s.pos.keys[path[0]]; !ok {
+			s.pos.keys[path[0]] = line
+		}
+		return
+	}
 	for n := 1; n <= len(path); n++ {
 		k := strings.Join(path[:n], ".")
 		if _, ok := s.pos.keys[k]; !ok {
@@ -266,8 +280,11 @@ func (s *scanner) keyValue() {
 	}
 	var kp *keyPos
 	if s.elem != nil {
-		rel := append(append([]string(nil), s.sub...), parts...)
-		if s.elem.keys[rel[0]] == nil {
+		rel := parts
+		if len(s.sub) > 0 {
+			rel = append(append([]string(nil), s.sub...), parts...)
+		}
+		if s.elem.keys[rel[0]] == nil && len(s.elem.keys) < maxKeyLines {
 			s.elem.keys[rel[0]] = &keyPos{line: line}
 			if len(rel) == 1 {
 				kp = s.elem.keys[rel[0]]

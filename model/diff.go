@@ -249,7 +249,8 @@ func onOff(b bool) string {
 
 // Summary says in a few lines what changes for whom, largest effects first
 // within each kind: "3 users lose Build Read and Write Access",
-// "Production becomes open to every role".
+// "Production becomes open to every role". Lines are safe to print:
+// control characters in names are escaped (SafeText).
 func (d *Diff) Summary() []string {
 	out := slices.Clone(d.Account)
 	for _, e := range d.Environments {
@@ -330,6 +331,9 @@ func (d *Diff) Summary() []string {
 			line += " " + k.what
 		}
 		out = append(out, line)
+	}
+	for i := range out {
+		out[i] = SafeText(out[i]) // names from the file, ready to print
 	}
 	return out
 }

@@ -35,7 +35,8 @@ func refuse(op Op, rule, format string, args ...any) error {
 // Outcome is what an applied edit reports beside the new account.
 type Outcome struct {
 	// Notes are consequences a user must hear about before the edit is kept,
-	// such as an environment becoming open to every role (R8, R12).
+	// such as an environment becoming open to every role (R8, R12). They
+	// are safe to print (SafeText).
 	Notes []string
 	// Warnings are lint problems the edit introduced.
 	Warnings Problems
@@ -82,6 +83,9 @@ func applyIndexed(a *Account, op Op, before func() Problems) (*Account, *Resolve
 	notes, err := op.apply(c)
 	if err != nil {
 		return nil, nil, nil, Outcome{}, err
+	}
+	for i := range notes {
+		notes[i] = SafeText(notes[i])
 	}
 	c.Normalize()
 	after, res := validateIndexed(c)

@@ -52,3 +52,87 @@ func TestRefusalQuotesNamesOnce(t *testing.T) {
 		t.Errorf("refusal %q does not quote the name once as \"Ops\\x1b[31m\"", msg)
 	}
 }
+
+// R6: the Inherits Role picker never offers a role that would close a cycle.
+func TestInheritCandidates(t *testing.T) {
+	a := &Account{AdvancedUserSecurity: true, Roles: []Role{
+		{Name: "Base"},
+		{Name: "Mid", Inherits: "Base"},
+		{Name: "Leaf", Inherits: "mid"},
+		{Name: "Other", Inherits: Support},
+	}}
+	tests := []struct {
+		role string
+		want []string
+	}{
+		{"", []string{Administrator, StandardUser, ProductionSupport, Support, "Base", "Mid", "Leaf", "Other"}},
+		{"Base", []string{Administrator, StandardUser, ProductionSupport, Support, "Other"}},
+		{"Mid", []string{Administrator, StandardUser, ProductionSupport, Support, "Base", "Other"}},
+		{"Leaf", []string{Administrator, StandardUser, ProductionSupport, Support, "Base", "Mid", "Other"}},
+	}
+	for _, tt := range tests {
+		if got := InheritCandidates(a, tt.role); !slices.Equal(got, tt.want) {
+			t.Errorf("InheritCandidates(%q) = %q, want %q", tt.role, got, tt.want)
+		}
+	}
+	a.AdvancedUserSecurity = false
+	if got := InheritCandidates(a, "Base"); slices.Contains(got, Support) {
+		t.Errorf("R3: Support offered with Advanced User Security off: %q", got)
+	}
+}
+
+// R5: locked ticks are labelled with the farthest ancestor that grants them,
+// with R4's coverage included.
+func TestInheritedFrom(t *testing.T) {
+	a := Demo()
+	a.Roles = append(a.Roles, Role{Name: "Deep", Inherits: "Read Only Runtime Management", Privileges: []Privilege{RuntimeManagement}})
+	a.Normalize()
+	r := NewResolver(a)
+	from := r.InheritedFrom("Deep")
+	for p, want := range map[Privilege]string{
+		RuntimeManagement:     "Deep",
+		RuntimeManagementRead: "Read Only Runtime Management",
+		Execute:               Support,
+		ViewData:              Support,
+	} {
+		if from[p] != want {
+			t.Errorf("InheritedFrom(Deep)[%s] = %q, want %q", p, from[p], want)
+		}
+	}
+	if _, ok := from[BuildRead]; ok {
+		t.Errorf("InheritedFrom(Deep) claims Build Read Access")
+	}
+	if r.InheritedFrom("") != nil || r.InheritedFrom("nope") != nil {
+		t.Errorf("InheritedFrom of no parent is not empty")
+	}
+}
+
+// R12-R14: CountCanSee agrees with CanSee over every user.
+func TestCountCanSee(t *testing.T) {
+	r := NewResolver(Demo())
+	want := map[string]int{"Development": 7, "Production": 3, "Test": 4}
+	for name, n := range want {
+		if got := r.CountCanSee(r.Environment(name)); got != n {
+			t.Errorf("CountCanSee(%s) = %d, want %d", name, got, n)
+		}
+	}
+}
+
+// Summary lines carry names: they come out escaped even when a diff was
+// built from an account that never went through validation.
+func TestSummaryIsSafe(t *testing.T) {
+	bad := "Prod\x1b]52;c;aGk=\x07"
+	d := Diff{
+		Environments: []EnvDiff{{Environment: bad, BecameOpen: true}},
+		Users:        []UserDiff{{User: "eve\x1b[2J@example.com", Lost: []string{"Execute"}}},
+	}
+	lines := d.Summary()
+	if len(lines) != 2 {
+		t.Fatalf("Summary() = %q, want 2 lines", lines)
+	}
+	for _, l := range lines {
+		if HasControl(l) {
+			t.Errorf("line holds a control character: %q", l)
+		}
+	}
+}

@@ -46,11 +46,7 @@ func (t *envsTab) counts() []int {
 	res := s.workRes
 	t.seeing = make([]int, res.NumEnvironments())
 	for e := range t.seeing {
-		for u := 0; u < res.NumUsers(); u++ {
-			if res.CanSee(u, e) {
-				t.seeing[e]++
-			}
-		}
+		t.seeing[e] = res.CountCanSee(e)
 	}
 	t.seeingVer = s.version
 	return t.seeing

@@ -158,7 +158,7 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 	// Inherits Role: none first; roles that would make a cycle are not offered.
 	parent := &field{kind: pickField, label: "Inherits Role"}
 	parent.opts = append(parent.opts, option{value: "", label: "Does not inherit a role", on: r.Inherits == ""})
-	for _, cand := range inheritCandidates(c.sess.workRes, c.sess.work, editing) {
+	for _, cand := range model.InheritCandidates(c.sess.work, editing) {
 		parent.opts = append(parent.opts, option{value: cand, label: safe(cand), on: strings.EqualFold(cand, r.Inherits)})
 	}
 	for i, o := range parent.opts {
@@ -213,56 +213,17 @@ func (t *rolesTab) syncLocks() {
 			t.own[p] = o.on
 		}
 	}
-	parent := t.parentF.picked()
-	var inherited model.PrivSet
-	var chain []string
-	if parent != "" {
-		inherited, _ = res.RolePrivileges(parent)
-		inherited = inherited.Closure()
-		chain = res.RoleChain(parent)
-	}
+	from := res.InheritedFrom(t.parentF.picked())
 	for i := range t.privF.opts {
 		o := &t.privF.opts[i]
 		p, _ := model.LookupPrivilege(o.value)
-		if inherited.Has(p) {
+		if role, ok := from[p]; ok {
 			o.on, o.locked = true, true
-			o.note = "from " + safe(origin(res, chain, p))
+			o.note = "from " + safe(role)
 		} else {
 			o.on, o.locked, o.note = t.own[p], false, ""
 		}
 	}
-}
-
-// origin names the role of chain (nearest first) the privilege comes from:
-// the farthest ancestor that grants it.
-func origin(res *model.Resolver, chain []string, p model.Privilege) string {
-	from := ""
-	for _, r := range chain {
-		set, _ := res.RolePrivileges(r)
-		if set.Closure().Has(p) {
-			from = r
-		}
-	}
-	return from
-}
-
-// inheritCandidates lists the roles that editing may inherit: built-ins that
-// exist, then custom roles, without editing itself and without any role
-// whose chain already passes through editing (that would be a cycle, R6).
-func inheritCandidates(res *model.Resolver, a *model.Account, editing string) []string {
-	var out []string
-	for _, b := range model.Builtins() {
-		if a.RoleExists(b.Name) {
-			out = append(out, b.Name)
-		}
-	}
-	for _, r := range a.Roles {
-		if editing != "" && slices.ContainsFunc(res.RoleChain(r.Name), func(n string) bool { return strings.EqualFold(n, editing) }) {
-			continue
-		}
-		out = append(out, r.Name)
-	}
-	return out
 }
 
 type privGroup struct {

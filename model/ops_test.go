@@ -136,3 +136,19 @@ func TestSummaryIsSafe(t *testing.T) {
 		}
 	}
 }
+
+// R18: a denied privilege whose action write access allows anyway says so.
+func TestExplainPointsAtWriteAccess(t *testing.T) {
+	r := NewResolver(Demo())
+	u, e := r.User("wren@example.com"), r.Environment("Production")
+	v := r.Explain(u, PackagedComponentDeployment, e)
+	if v.Allowed {
+		t.Fatal("wren holds Packaged Component Deployment in Production")
+	}
+	if !strings.Contains(v.Reason, "deploying to Production is allowed all the same") {
+		t.Errorf("reason %q does not say deploying is allowed through write access", v.Reason)
+	}
+	if v := r.Explain(r.User("oren@example.com"), PackagedComponentDeployment, r.Environment("Test")); strings.Contains(v.Reason, "all the same") {
+		t.Errorf("oren has read access in Test, yet: %q", v.Reason)
+	}
+}

@@ -94,6 +94,16 @@ func (r *Resolver) Explain(u int, p Privilege, e int) Verdict {
 		default:
 			v.Reason = "denied: needs " + p.String() + " (" + r.heldByNone(u) + ")"
 		}
+		// The privilege is missing, but the action it usually gates may be
+		// allowed all the same (R18): say so rather than mislead.
+		if ev := r.eval(u, e); ev.visible && ev.access == AccessWrite {
+			switch p {
+			case PackagedComponentDeployment:
+				v.Reason += "; deploying to " + r.envs[e].name + " is allowed all the same: write access there (R17, R18)"
+			case Scheduling:
+				v.Reason += "; scheduling in " + r.envs[e].name + " is allowed all the same: write access there (R17, R18)"
+			}
+		}
 	}
 	return v
 }

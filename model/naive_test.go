@@ -563,7 +563,7 @@ func TestNaiveBuiltinsMatchCatalog(t *testing.T) {
 // accounts: every (user, privilege, environment), every (user,
 // environment), every user's grants with their sources, and WhoCan.
 func TestDifferential(t *testing.T) {
-	accounts := 3000
+	accounts := 2000
 	if testing.Short() {
 		accounts = 500
 	}
@@ -574,7 +574,7 @@ func TestDifferential(t *testing.T) {
 		if errs := Validate(a).Errors(); len(errs) > 0 {
 			t.Fatalf("account %d: the generator made an invalid account: %v\n%s", i, errs, describeAccount(a))
 		}
-		compareWithNaive(d, a, false)
+		compareWithNaive(d, a, true)
 		if d.disagree > 50 {
 			t.Fatalf("stopping after %d disagreements", d.disagree)
 		}
@@ -620,10 +620,11 @@ func chance(c chooser, num, den int) bool { return c.intn(den) < num }
 
 // genOptions tunes the generator.
 type genOptions struct {
-	// exoticCase spells references with case-folding variants that
+	// exoticCase spells some references with case-folding variants that
 	// strings.EqualFold accepts but strings.ToLower does not map together
-	// (ſ for s), and with space around built-in names. Off in the committed
-	// tests: see the bug report.
+	// (ſ for s), and with space around built-in names. Validation refuses
+	// those (see TestR6R10R13ReferenceSpelling), so the accounts it makes
+	// are not always valid; the committed tests leave it off.
 	exoticCase bool
 }
 

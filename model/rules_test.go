@@ -678,6 +678,58 @@ func TestR10Users(t *testing.T) {
 	}
 }
 
+// TestR6R10R13ReferenceSpelling: a reference to a role matches it ignoring
+// case, but only exactly that: a spelling the resolver would not find
+// (surrounding space, a case-folding variant such as ſ for s) is refused by
+// validation, never accepted and then ignored (which made an environment
+// listing only " Administrator" open to every role, and Validate panic on
+// such a parent).
+func TestR6R10R13ReferenceSpelling(t *testing.T) {
+	tests := []struct {
+		name string
+		a    *Account
+		rule string // "" valid
+	}{
+		{"R10 user holds a role in another case", acctOn([]Role{role("Ops", "", Execute)}, []User{user("a@x.com", "OPS")}), ""},
+		{"R10 refused: user holds a built-in with a leading space", acctOn(nil, []User{user("a@x.com", " Administrator")}), "R10"},
+		{"R10 refused: user holds a fold variant (ſ)", acctOn([]Role{role("Ops", "", Execute)}, []User{user("a@x.com", "Opſ")}), "R10"},
+		{"R13 environment lists a built-in in another case", acctOn(nil, []User{user("a@x.com", Administrator)}, env("Prod", "administrator")), ""},
+		{"R13 refused: environment lists a built-in with a leading space", acctOn(nil, []User{user("a@x.com", Administrator)}, env("Prod", " Administrator")), "R13"},
+		{"R6 refused: parent with a leading space", acctOn([]Role{role("C", " Administrator")}, nil), "R6"},
+		{"R6 refused: parent as a fold variant (ſ)", acctOn([]Role{role("Ops", ""), role("C", "Opſ")}, nil), "R6"},
+		{"R6 refused: built-in parent as a fold variant (ſ)", acctOn([]Role{role("C", "Standard Uſer")}, nil), "R6"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ps Problems
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Fatalf("Validate panics: %v", p)
+					}
+				}()
+				ps = Validate(tt.a)
+			}()
+			if tt.rule == "" {
+				if ps.HasErrors() {
+					t.Fatalf("errors: %v", ps)
+				}
+				// Valid: the resolver finds the role.
+				r := NewResolver(tt.a)
+				for u := range tt.a.Users {
+					if r.Privileges(u) == 0 {
+						t.Errorf("user %s gets nothing from %q", tt.a.Users[u].Email, tt.a.Users[u].Roles)
+					}
+				}
+				return
+			}
+			if !findProblem(ps, Error, tt.rule, "does not exist") {
+				t.Errorf("want %s error, got %v", tt.rule, ps)
+			}
+		})
+	}
+}
+
 // ---------------------------------------------------------------------------
 // R11: sources.
 

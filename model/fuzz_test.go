@@ -171,7 +171,8 @@ func heldIndex(r *Resolver, u int) []string { return r.HeldRoles(u) }
 
 // FuzzResolver checks invariants of the rules on random valid accounts.
 //
-// Invariants that hold, and why:
+// The naive resolver (naive_test.go) must agree on every question. Then
+// invariants that hold, and why:
 //   - Adding a role to a user never removes an account-wide privilege (R1:
 //     privileges only add; R11: a union), never hides an environment
 //     (R12-R14: reach, Environment Management and "holds a listed role" are
@@ -212,6 +213,24 @@ func FuzzResolver(f *testing.F) {
 		}
 		r := NewResolver(a)
 		n := naiveModel{a}
+
+		// The naive resolver of naive_test.go agrees on every question.
+		compareWithNaive(&diffCounter{t: t}, a, true)
+		// Explain answers as Check does, and says so first.
+		for u := range a.Users {
+			for e := -1; e < len(a.Environments); e++ {
+				for _, p := range AllPrivileges() {
+					v := r.Explain(u, p, e)
+					word := "denied"
+					if v.Allowed {
+						word = "allowed"
+					}
+					if v.Allowed != r.Check(u, p, e) || !strings.HasPrefix(v.Reason, word) {
+						t.Errorf("Explain(%s, %s, %d) = %v %q; Check %v", a.Users[u].Email, p, e, v.Allowed, v.Reason, r.Check(u, p, e))
+					}
+				}
+			}
+		}
 
 		for u := range a.Users {
 			held := heldIndex(r, u)
@@ -410,6 +429,38 @@ func optBool(c chooser) *bool {
 	return &b
 }
 
+// checkWorking: Working.Apply gives what Apply gives (same refusal, same
+// account, same outcome), its diff is Compare of the two states, and the
+// resolver it keeps answers as a fresh one does.
+func checkWorking(t *testing.T, w *Working, a *Account, op Op, b *Account, out Outcome, err error) {
+	t.Helper()
+	if got, want := fmt.Sprint(w.Problems()), fmt.Sprint(Validate(a)); got != want {
+		t.Fatalf("Working.Problems() = %s\nValidate = %s", got, want)
+	}
+	wb, wout, wdiff, werr := w.Apply(op)
+	if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() {
+		t.Fatalf("%s: Apply err %v, Working.Apply err %v", op.Describe(), err, werr)
+	}
+	if err != nil {
+		return
+	}
+	if accountKey(wb.Account()) != accountKey(b) {
+		t.Fatalf("%s: Working.Apply and Apply give different accounts", op.Describe())
+	}
+	if got, want := fmt.Sprintf("%q %q %v", wout.Notes, wout.Widened, wout.Warnings), fmt.Sprintf("%q %q %v", out.Notes, out.Widened, out.Warnings); got != want {
+		t.Errorf("%s: Working.Apply outcome %s, Apply %s", op.Describe(), got, want)
+	}
+	if got, want := fmt.Sprintf("%+v", wdiff), fmt.Sprintf("%+v", Compare(NewResolver(a), NewResolver(b))); got != want {
+		t.Errorf("%s: Working.Apply diff\n%s\nCompare\n%s", op.Describe(), got, want)
+	}
+	wr, fr := wb.Resolver(), NewResolver(b)
+	for u := range b.Users {
+		if wr.Privileges(u) != fr.Privileges(u) || !reflect.DeepEqual(envStates(wr, u), envStates(fr, u)) {
+			t.Errorf("%s: Working's resolver disagrees with a fresh one for %s", op.Describe(), b.Users[u].Email)
+		}
+	}
+}
+
 // accountKey prints every field of a, so that two accounts are equal when
 // their keys are (nil and empty slices print alike; Clone makes the latter).
 func accountKey(a *Account) string {
@@ -482,12 +533,17 @@ func FuzzApply(f *testing.F) {
 		if errs := Validate(a).Errors(); len(errs) > 0 {
 			t.Fatalf("generator made an invalid account: %v", errs)
 		}
+		w := NewWorking(a)
 		for step := 0; step < 3; step++ {
 			op := genOp(c, a)
 			before := accountKey(a.Clone())
 			b, out, err := Apply(a, op)
 			if accountKey(a) != before {
 				t.Fatalf("%s changed its input account (err=%v)", op.Describe(), err)
+			}
+			checkWorking(t, w, a, op, b, out, err)
+			if err == nil {
+				w, _, _, _ = w.Apply(op)
 			}
 			if err != nil {
 				var ref *Refused

@@ -205,7 +205,7 @@ func (e *ChangedError) Error() string {
 type LockedError struct {
 	Lock   string        // the lock file
 	Holder string        // who holds it, as it wrote itself in the lock file ("" if unknown)
-	Waited time.Duration //
+	Waited time.Duration // how long it waited
 }
 
 func (e *LockedError) Error() string {

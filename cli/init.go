@@ -14,25 +14,50 @@ import (
 
 func (a *app) initCommand() *cobra.Command {
 	var empty bool
+	var synthetic, roles, envs int
+	var seed int64
 	c := &cobra.Command{
 		Use:   "init",
 		Short: "write a starter account file (the demo, or --empty); never overwrites",
 		Long: `init writes a new account file: by default the demo account, which holds
 Boomi's documented custom-role scenarios with a few users and environments
 (interfaces.md section 4); with --empty, an account with no custom role, user
-or environment, and both feature switches on. It never overwrites a file.`,
+or environment, and both feature switches on; with --synthetic N, a generated
+account of N users for demos and load tests (the same N, --roles, --envs and
+--seed always give the same file). It never overwrites a file.`,
+		Example: `  rolecall init
+  rolecall init --empty -f acme.toml
+  rolecall init --synthetic 10000 -f big.toml     # 1,000 roles, 200 environments`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			acct := model.Demo()
 			what := "the demo account"
-			if empty {
+			switch {
+			case empty && synthetic > 0:
+				return fail(ExitUsage, "init takes --empty or --synthetic, not both")
+			case empty:
 				acct = &model.Account{Name: "My account", AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true}
 				what = "an empty account"
+			case synthetic > 0:
+				if roles <= 0 {
+					roles = min(max(synthetic/10, 10), 3000)
+				}
+				if envs <= 0 {
+					envs = min(max(synthetic/50, 3), 500)
+				}
+				acct = model.Synthetic(synthetic, roles, envs, seed)
+				what = fmt.Sprintf("a synthetic account (seed %d)", seed)
+			case cmd.Flags().Changed("synthetic"):
+				return fail(ExitUsage, "--synthetic takes a number of users above 0")
 			}
 			return a.create(acct, what)
 		},
 	}
 	c.Flags().BoolVar(&empty, "empty", false, "write an empty account instead of the demo")
+	c.Flags().IntVar(&synthetic, "synthetic", 0, "write a generated account with `N` users instead of the demo")
+	c.Flags().IntVar(&roles, "roles", 0, "custom roles of a --synthetic account (default N/10, at most 3000)")
+	c.Flags().IntVar(&envs, "envs", 0, "environments of a --synthetic account (default N/50, at most 500)")
+	c.Flags().Int64Var(&seed, "seed", 1, "seed of a --synthetic account")
 	return c
 }
 
@@ -61,7 +86,11 @@ func (a *app) create(acct *model.Account, what string) error {
 	fmt.Fprintf(a.stdout, "wrote %s to %s (%s, %s, %s)\n", what, model.SafeText(path),
 		plural(len(acct.Roles), "custom role"), plural(len(acct.Users), "user"), plural(len(acct.Environments), "environment"))
 	if !empty(acct) {
-		fmt.Fprintf(a.stdout, "try: rolecall -f %s preview dana@example.com\n", model.SafeText(path))
+		who := "dana@example.com"
+		if acct.FindUser(who) < 0 {
+			who = acct.Users[0].Email
+		}
+		fmt.Fprintf(a.stdout, "try: rolecall -f %s preview %s\n", model.SafeText(path), model.SafeText(who))
 	}
 	return nil
 }

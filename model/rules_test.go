@@ -562,6 +562,16 @@ func TestR8RemoveRole(t *testing.T) {
 	if len(out.Notes) != 1 || !strings.Contains(out.Notes[0], "Solo becomes open to every role") {
 		t.Errorf("R8 widening note missing: %q", out.Notes)
 	}
+	if !slices.Equal(out.Widened, []string{"Solo"}) {
+		t.Errorf("R8 Outcome.Widened = %q, want [Solo]", out.Widened)
+	}
+	// Taking the last role off by hand widens too (R12); taking one of two does not.
+	if _, out, err := Apply(a, Disallow{Environment: "solo", Role: "LONELY"}); err != nil || !slices.Equal(out.Widened, []string{"Solo"}) {
+		t.Errorf("R12 Disallow of the last role: widened %q, err %v", out.Widened, err)
+	}
+	if _, out, err := Apply(a, Disallow{Environment: "Shared", Role: "Free"}); err != nil || len(out.Widened) != 0 {
+		t.Errorf("R12 Disallow of one of two roles: widened %q, err %v", out.Widened, err)
+	}
 	r2 := NewResolver(b)
 	if !r2.CanSee(uIdx(t, r2, "sam@x.com"), eIdx(t, r2, "Solo")) {
 		t.Errorf("R12: Solo is open after the removal but Standard User does not see it")
@@ -855,6 +865,39 @@ func TestR12R13R14Visibility(t *testing.T) {
 	}
 	if findProblem(ps, Warning, "R14", "Env Admins") {
 		t.Errorf("R14 warning for Env Admins, which has Runtime Management Read Access: %v", ps)
+	}
+}
+
+// TestR12EnvironmentShape: an environment has a unique name (1 to 80
+// characters) and a classification, production or test (§4).
+func TestR12EnvironmentShape(t *testing.T) {
+	tests := []struct {
+		name string
+		envs []Environment
+		err  string // substring of the R12 error, "" when valid
+	}{
+		{"R12 80 characters", []Environment{env(strings.Repeat("e", 80))}, ""},
+		{"R12 81 characters refused", []Environment{env(strings.Repeat("e", 81))}, "at most 80"},
+		{"R12 empty name refused", []Environment{env("")}, "empty"},
+		{"R12 duplicate ignoring case refused", []Environment{env("Prod"), env("PROD")}, "defined twice"},
+		{"R12 unknown classification refused", []Environment{{Name: "Prod", Classification: "staging"}}, "classification"},
+		{"R12 production", []Environment{{Name: "Prod", Classification: Production}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := Validate(acctOn(nil, nil, tt.envs...))
+			if tt.err == "" {
+				if ps.HasErrors() {
+					t.Fatalf("errors: %v", ps)
+				}
+				return
+			}
+			// §4 gives these no rule id of their own: R12 or the name
+			// rules of R7 are both fair citations.
+			if !findProblem(ps, Error, "R12", tt.err) && !findProblem(ps, Error, "R7", tt.err) {
+				t.Errorf("want R12 (or R7) error %q, got %v", tt.err, ps)
+			}
+		})
 	}
 }
 

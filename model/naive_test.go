@@ -402,6 +402,138 @@ func (n naiveModel) envGrants(u User, e Environment) []Grant {
 	return n.grantsOf(ev.counting, raw, ev.privs)
 }
 
+// naivePages is §5's table as requirements: the privileges that open a page
+// fully, those that open it read-only, and what each action needs.
+type naiveAction struct {
+	name string
+	all  []Privilege // all of these
+	any  []Privilege // and one of these, when set
+	aus  bool        // Advanced User Security on (R3)
+	// noEnvRead: not Environment Management Read Access under R16 (seed
+	// rule); Environment Management, which covers it (R4), is not meant.
+	noEnvRead bool
+	perEnv    bool // deploy: R18 per environment
+}
+
+var naivePages = []struct {
+	name           string
+	full, readOnly []Privilege
+	actions        []naiveAction
+}{
+	{"Build", []Privilege{BuildReadWrite}, []Privilege{BuildRead}, []naiveAction{
+		{name: "Create Component", all: []Privilege{BuildReadWrite}},
+		{name: "Save", all: []Privilege{BuildReadWrite}},
+		{name: "Manage Folders", all: []Privilege{BuildReadWrite}},
+		{name: "Move to Another Folder", all: []Privilege{BuildReadWrite}},
+		{name: "Import", all: []Privilege{BuildReadWrite}},
+		{name: "Run Test Mode", all: []Privilege{BuildReadWrite}},
+		{name: "Generate Certificates", all: []Privilege{BuildReadWrite}},
+		{name: "Copy Component", any: []Privilege{BuildRead, BuildReadWrite}},
+		{name: "Edit Test Extensions", all: []Privilege{BuildReadWrite}, noEnvRead: true},
+		{name: "Install Runtime", all: []Privilege{BuildReadWrite, RuntimeManagement}},
+		{name: "Upload Custom Library", all: []Privilege{BuildReadWrite, Developer}},
+	}},
+	{"Branch Management", []Privilege{BuildRead, BuildReadWrite}, nil, []naiveAction{
+		{name: "Create Branch", all: []Privilege{BranchCreateModify}},
+		{name: "Delete Branch", all: []Privilege{BranchDelete}},
+	}},
+	{"Packaged Components", []Privilege{PackagedComponentManagement}, nil, []naiveAction{{name: "Create Packaged Component", all: []Privilege{PackagedComponentManagement}}}},
+	{"Deployments", []Privilege{PackagedComponentDeployment}, nil, []naiveAction{{name: "Deploy", perEnv: true}}},
+	{"Process Reporting", []Privilege{ViewResults}, nil, []naiveAction{
+		{name: "View Document", all: []Privilege{ViewData}},
+		{name: "View Document Errors", all: []Privilege{ViewData}},
+		{name: "Run Document in Test Mode", all: []Privilege{ViewData}},
+		{name: "Re-run Document", all: []Privilege{Execute}},
+		{name: "Execute Process", all: []Privilege{Execute}},
+		{name: "Download Process Logs", all: []Privilege{ViewResults}},
+	}},
+	{"Runtime Management", []Privilege{RuntimeManagement}, []Privilege{RuntimeManagementRead}, []naiveAction{
+		{name: "Save Settings", all: []Privilege{RuntimeManagement}},
+		{name: "Delete", all: []Privilege{RuntimeManagement}},
+		{name: "Restart", all: []Privilege{RuntimeManagement}},
+		{name: "Download Runtime Logs", all: []Privilege{RuntimeManagement}},
+		{name: "Search and View", any: []Privilege{RuntimeManagement, RuntimeManagementRead}},
+		{name: "Schedule Processes", all: []Privilege{RuntimeManagement, Scheduling}},
+		{name: "Create Environment", all: []Privilege{RuntimeManagement, EnvironmentManagement}},
+		{name: "Edit Roles with Access", all: []Privilege{RuntimeManagement, EnvironmentManagement}},
+	}},
+	{"Cloud Management", []Privilege{CloudManagement}, nil, nil},
+	{"Dashboard", []Privilege{Dashboard}, nil, nil},
+	{"Audit Logs", []Privilege{ViewAuditLogs}, nil, nil},
+	{"User Management", []Privilege{UserManagement}, nil, []naiveAction{{name: "Edit Custom Roles", all: []Privilege{UserManagement}, aus: true}}},
+	{"Account Features", []Privilege{AccountAdministration}, nil, nil},
+	{"Account Groups", []Privilege{AccountGroupManagement}, nil, nil},
+	{"Licensing", []Privilege{Licensing}, nil, nil},
+	{"Process Library", []Privilege{ProcessLibrary}, nil, nil},
+	{"Integration Packs", []Privilege{IntegrationPack}, nil, nil},
+	{"Trading Partners", []Privilege{TradingPartnerManagement}, nil, nil},
+	{"API Management", []Privilege{APIMAccess}, []Privilege{APIMDashboard}, nil},
+}
+
+// preview gives, per page, "access: action=allowed ..." for user u (§5).
+// An action on a hidden page is refused.
+func (n naiveModel) preview(u User) []string {
+	all := n.accountWide(u)
+	raw := n.rawOf(n.held(u))
+	anyOf := func(ps []Privilege) bool {
+		for _, p := range ps {
+			if all[p] {
+				return true
+			}
+		}
+		return false
+	}
+	deployable := false
+	for _, e := range n.a.Environments {
+		if n.env(u, e).deploy {
+			deployable = true
+		}
+	}
+	var out []string
+	for _, pg := range naivePages {
+		access := PageHidden
+		if anyOf(pg.full) {
+			access = PageFull
+		} else if anyOf(pg.readOnly) {
+			access = PageReadOnly
+		}
+		line := pg.name + " " + string(access) + ":"
+		for _, ac := range pg.actions {
+			ok := access != PageHidden
+			for _, p := range ac.all {
+				ok = ok && all[p]
+			}
+			if len(ac.any) > 0 {
+				ok = ok && anyOf(ac.any)
+			}
+			if ac.aus {
+				ok = ok && n.a.AdvancedUserSecurity
+			}
+			if ac.noEnvRead && n.a.AdvancedEnvironmentAccess && raw[EnvironmentRead] && !all[EnvironmentManagement] {
+				ok = false
+			}
+			if ac.perEnv {
+				ok = ok && deployable
+			}
+			line += fmt.Sprintf(" %s=%v", ac.name, ok)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func previewKey(pv Preview) []string {
+	var out []string
+	for _, pg := range pv.Pages {
+		line := pg.Page + " " + string(pg.Access) + ":"
+		for _, ac := range pg.Actions {
+			line += fmt.Sprintf(" %s=%v", ac.Action, ac.Allowed)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
 func grantKey(g Grant) string {
 	srcs := make([]string, len(g.Sources))
 	for i, s := range g.Sources {
@@ -460,7 +592,8 @@ func (d *diffCounter) check(same bool, a *Account, format string, args ...any) {
 }
 
 // compareWithNaive asks both resolvers every (user, privilege, environment)
-// and (user, environment) question about a, and the sources of every grant.
+// and (user, environment) question about a, the sources of every grant, and
+// every page and action of every user's preview.
 // withEnvGrants also compares EnvGrants.
 func compareWithNaive(d *diffCounter, a *Account, withEnvGrants bool) {
 	d.t.Helper()
@@ -484,6 +617,8 @@ func compareWithNaive(d *diffCounter, a *Account, withEnvGrants bool) {
 		d.check(privSetKey(r.Privileges(ui)) == setKey(all), a, "Privileges(%s) = [%s], naive [%s]", u.Email, privSetKey(r.Privileges(ui)), setKey(all))
 		got, want := grantKeys(r.Grants(ui)), grantKeys(n.grants(u))
 		d.check(slices.Equal(got, want), a, "Grants(%s):\n got  %q\n want %q", u.Email, got, want)
+		gotPv, wantPv := previewKey(r.Preview(ui)), n.preview(u)
+		d.check(slices.Equal(gotPv, wantPv), a, "Preview(%s):\n got  %q\n want %q", u.Email, gotPv, wantPv)
 		for ei, e := range a.Environments {
 			ne := envs[ui][ei]
 			for _, p := range AllPrivileges() {

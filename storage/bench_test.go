@@ -24,7 +24,7 @@ type benchFileSize struct {
 var benchFileSizes = []benchFileSize{
 	{name: "1k", users: 1000, roles: 300, envs: 50},
 	{name: "10k", users: 10000, roles: 1000, envs: 200},
-	{name: "100k", users: 100000, roles: MaxRoles, envs: MaxEnvironments, large: true},
+	{name: "100k", users: 100000, roles: 3000, envs: 500, large: true},
 }
 
 var (

@@ -25,11 +25,13 @@ const MaxFileSize = 64 << 20
 // Limits that keep the work on a hostile file bounded. An account beyond
 // them is refused with an error; none comes near them in practice.
 const (
-	MaxRoles        = 1000   // custom roles in one file
+	MaxRoles        = 5000   // custom roles in one file
 	MaxUsersInFile  = 100000 // ten times Boomi's limit (model.MaxUsers)
-	MaxEnvironments = 500
-	MaxListItems    = 250  // items in one privileges, roles or roles_with_access list
-	MaxProblems     = 1000 // problems listed; one more says how many were left out
+	MaxEnvironments = 1000
+	// MaxListItems bounds one privileges, roles or roles_with_access list:
+	// an environment may list every role there is.
+	MaxListItems = MaxRoles + 4
+	MaxProblems  = 1000 // problems listed; one more says how many were left out
 )
 
 // FileProblem is a problem found in an account file, with the line it is

@@ -102,7 +102,11 @@ type scanner struct {
 // neither the scanner nor the decoder works on the rest.
 const (
 	maxHeaders = MaxUsersInFile + MaxRoles + MaxEnvironments + 10
-	maxValues  = MaxUsersInFile*(3+8) + MaxRoles*(4+MaxListItems) + MaxEnvironments*(3+MaxListItems)
+	// maxValues bounds the values of the whole file. A real account at the
+	// limits has far fewer: 100,000 users with a few roles each (about 11
+	// values a user), roles with at most every privilege, environments
+	// listing a few dozen roles each.
+	maxValues = MaxUsersInFile*11 + MaxRoles*40 + MaxEnvironments*200
 )
 
 func (s *scanner) stopped() bool { return s.deep > 0 || s.over }

@@ -91,31 +91,38 @@ func (v *validator) roles() {
 			seenTick[p] = true
 		}
 	}
-	// Cycles (R6): follow each chain; a chain that returns to a role already on it is a cycle.
-	reported := map[string]bool{}
-	for i, r := range a.Roles {
-		chain := []string{r.Name}
-		onChain := map[string]bool{strings.ToLower(r.Name): true}
-		cur := r
-		for cur.Inherits != "" {
-			j := v.find.find(cur.Inherits)
-			if j < 0 {
+	// Cycles (R6). Each role has at most one parent, so following parents
+	// from every role not yet seen, once, finds each cycle in linear time:
+	// a walk that reaches a role on its own path has closed a cycle. Each
+	// cycle is reported once, at its member that comes first in the file,
+	// reading from it; a role inheriting itself is reported above.
+	state := make([]uint8, len(a.Roles)) // 0 unseen, 1 on the current path, 2 done
+	pos := make([]int, len(a.Roles))
+	for i := range a.Roles {
+		var path []int
+		j := i
+		for j >= 0 && state[j] == 0 {
+			state[j], pos[j] = 1, len(path)
+			path = append(path, j)
+			if a.Roles[j].Inherits == "" {
+				j = -1
 				break
 			}
-			next := a.Roles[j]
-			k := strings.ToLower(next.Name)
-			chain = append(chain, next.Name)
-			if onChain[k] {
-				if k == strings.ToLower(r.Name) && !reported[strings.ToLower(r.Name)] && len(chain) > 2 {
-					for _, c := range chain {
-						reported[strings.ToLower(c)] = true
-					}
-					v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "inheritance cycle: %s; break it by changing one role's Inherits Role", SafeText(strings.Join(chain, " -> ")))
-				}
-				break
+			j = v.find.find(a.Roles[j].Inherits)
+		}
+		if j >= 0 && state[j] == 1 && len(path)-pos[j] > 1 {
+			cyc := path[pos[j]:]
+			start := slices.Index(cyc, slices.Min(cyc))
+			names := make([]string, 0, len(cyc)+1)
+			for k := range cyc {
+				names = append(names, a.Roles[cyc[(start+k)%len(cyc)]].Name)
 			}
-			onChain[k] = true
-			cur = next
+			first := cyc[start]
+			names = append(names, a.Roles[first].Name)
+			v.add(Error, "R6", at(SectionRoles, first, "inherits"), a.Roles[first].Name, "inheritance cycle: %s; break it by changing one role's Inherits Role", SafeText(strings.Join(names, " -> ")))
+		}
+		for _, k := range path {
+			state[k] = 2
 		}
 	}
 	if !a.AdvancedUserSecurity && len(a.Roles) > 0 {

@@ -3,8 +3,8 @@ package tui
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"rolecall/model"
@@ -110,12 +110,64 @@ func (s *session) dirty() bool { return s.work != s.loaded }
 // safe neutralises text from the file before it reaches the screen.
 func safe(s string) string { return model.SafeText(s) }
 
+// width is the number of cells s (which may hold styles) takes. Most of
+// what the UI draws is ASCII with SGR sequences: that is counted here
+// byte by byte; anything else goes to ansi.StringWidth, which segments
+// grapheme clusters and costs some twenty times more.
+func width(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case b >= 0x20 && b < 0x7f:
+			n++
+		case b == 0x1b && i+1 < len(s) && s[i+1] == '[':
+			// CSI: parameters and intermediates, then a final byte.
+			j := i + 2
+			for j < len(s) && s[j] >= 0x20 && s[j] < 0x40 {
+				j++
+			}
+			if j >= len(s) || s[j] < 0x40 || s[j] > 0x7e {
+				return ansi.StringWidth(s)
+			}
+			i = j
+		case b >= 0x80:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !oneCell(r) {
+				return ansi.StringWidth(s)
+			}
+			n++
+			i += size - 1
+		default:
+			return ansi.StringWidth(s)
+		}
+	}
+	return n
+}
+
+// oneCell reports whether r is one of the symbols the UI draws that take
+// one cell and never join a grapheme cluster with what precedes them:
+// punctuation such as … and •, arrows, box drawing, geometric shapes.
+// A rune after them that could join them (a variation selector, say) is
+// not in these ranges and sends the whole string to ansi.StringWidth.
+func oneCell(r rune) bool {
+	switch {
+	case r >= 0x2010 && r <= 0x2027: // dashes, quotes, bullet, ellipsis
+		return true
+	case r >= 0x2190 && r <= 0x21ff: // arrows
+		return true
+	case r >= 0x2500 && r <= 0x25ff: // box drawing, blocks, shapes
+		return r != 0x25fd && r != 0x25fe // these two are emoji, two cells
+	}
+	return false
+}
+
 // trunc cuts s (which may hold styles) to w cells.
 func (c *common) trunc(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) <= w {
+	if width(s) <= w {
 		return s
 	}
 	return ansi.Truncate(s, w, c.styles.G.Ellipsis)
@@ -123,8 +175,15 @@ func (c *common) trunc(s string, w int) string {
 
 // pad cuts or pads s to exactly w cells.
 func (c *common) pad(s string, w int) string {
-	s = c.trunc(s, w)
-	if n := ansi.StringWidth(s); n < w {
+	if w <= 0 {
+		return ""
+	}
+	n := width(s)
+	if n > w {
+		s = ansi.Truncate(s, w, c.styles.G.Ellipsis)
+		n = width(s)
+	}
+	if n < w {
 		s += strings.Repeat(" ", w-n)
 	}
 	return s
@@ -136,6 +195,21 @@ func wrap(s string, w int) []string {
 		w = 10
 	}
 	return strings.Split(ansi.Hardwrap(ansi.Wordwrap(s, w, ""), w, true), "\n")
+}
+
+// wrapIndent word-wraps s to w cells; continuation lines keep the indent
+// s starts with, so an indented list item stays one item.
+func wrapIndent(s string, w int) []string {
+	body := strings.TrimLeft(s, " ")
+	ind := len(s) - len(body)
+	if ind == 0 || ind > w/2 {
+		return wrap(s, w)
+	}
+	lines := wrap(body, w-ind)
+	for i := range lines {
+		lines[i] = strings.Repeat(" ", ind) + lines[i]
+	}
+	return lines
 }
 
 // fit makes a block exactly w wide and h high.
@@ -165,6 +239,30 @@ func (c *common) row(text string, selected bool, w int) string {
 	return c.pad(g.NoCursor+text, w)
 }
 
+// joinH puts block b gap cells to the right of block a. Both come from fit,
+// so every line of a is already as wide as the block: the lines are joined
+// as they are, without measuring them again.
 func joinH(a, b string, gap int) string {
-	return lipgloss.JoinHorizontal(lipgloss.Top, a, strings.Repeat(" ", gap), b)
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	aw := 0
+	if len(al) > 0 {
+		aw = width(al[0])
+	}
+	sp := strings.Repeat(" ", gap)
+	var sb strings.Builder
+	for i := range max(len(al), len(bl)) {
+		if i > 0 {
+			sb.WriteByte('\n')
+		}
+		if i < len(al) {
+			sb.WriteString(al[i])
+		} else {
+			sb.WriteString(strings.Repeat(" ", aw))
+		}
+		if i < len(bl) {
+			sb.WriteString(sp)
+			sb.WriteString(bl[i])
+		}
+	}
+	return sb.String()
 }

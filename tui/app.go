@@ -6,10 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"rolecall/model"
 )
@@ -69,6 +67,11 @@ type modal struct {
 	lines []string
 	keys  []key.Binding
 	off   int
+	// groups are the keys of the full help (modalHelp), laid out to the
+	// width when drawn.
+	groups [][]key.Binding
+	// room is how many body lines the last drawing showed (paging).
+	room int
 	// for modalConfirmEdit
 	next *model.Account
 	edit editMsg
@@ -95,7 +98,6 @@ type App struct {
 	users   *usersTab
 	envs    *envsTab
 	preview *previewModel
-	help    help.Model
 	modal   *modal
 	status  string
 	isErr   bool
@@ -143,9 +145,7 @@ func newApp(opts Options, store Store) (*App, error) {
 	a.roles = newRolesTab(c)
 	a.users = newUsersTab(c, a.preview)
 	a.envs = newEnvsTab(c)
-	a.help = help.New()
 	a.tab = tabRoles
-	a.styleHelp()
 	if !sess.missing {
 		a.permWarn = opts.permWarn
 	}
@@ -201,12 +201,6 @@ func (a *App) showProblems() {
 		lines: append(lines, "Fix the file by hand (rolecall validate lists the same problems), then open it again.")}
 }
 
-func (a *App) styleHelp() {
-	a.help.Styles = a.c.styles.Help
-	a.help.ShortSeparator = a.c.styles.G.Sep
-	a.help.Ellipsis = a.c.styles.G.Ellipsis
-}
-
 func (a *App) tabModel(i int) tabModel {
 	switch i {
 	case tabRoles:
@@ -250,11 +244,9 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		c.width, c.height = msg.Width, msg.Height
-		a.help.SetWidth(msg.Width)
 		return a, nil
 	case tea.BackgroundColorMsg:
 		c.setDark(msg.IsDark())
-		a.styleHelp()
 		return a, nil
 	case filterResultMsg:
 		switch msg.list {
@@ -420,12 +412,7 @@ func (a *App) openHelp() {
 	}
 	k := a.c.keys
 	groups = append(groups, []key.Binding{k.NextTab, k.PrevTab, k.Tab1, k.Tab2, k.Tab3, k.Tab4}, []key.Binding{k.Save, k.Mouse, k.Help, k.Back, k.Quit, k.ForceQuit})
-	h := a.help
-	h.ShowAll = true
-	lines := strings.Split(h.FullHelpView(groups), "\n")
-	lines = append(lines, "", "esc backs out of any field, filter or dialog and never quits. q quits (it asks first when there are unsaved edits).",
-		"Typing in a field or filter never triggers a shortcut. Edits stay unsaved until ctrl+s, which first shows what changes for whom.")
-	a.modal = &modal{kind: modalHelp, title: "Keys", lines: lines}
+	a.modal = &modal{kind: modalHelp, title: "Keys", groups: groups}
 }
 
 // handleEdit applies an edit to a copy of the working copy: a refusal is
@@ -636,6 +623,18 @@ func (a *App) modalKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Down):
 		m.off++
 		return nil
+	case key.Matches(msg, k.PageUp):
+		m.off = max(m.off-max(m.room-1, 1), 0)
+		return nil
+	case key.Matches(msg, k.PageDown):
+		m.off += max(m.room-1, 1)
+		return nil
+	case key.Matches(msg, k.Home) && m.kind != modalDraft:
+		m.off = 0
+		return nil
+	case key.Matches(msg, k.End) && m.kind != modalDraft:
+		m.off = 1 << 30
+		return nil
 	}
 	switch m.kind {
 	case modalInfo, modalHelp:
@@ -777,7 +776,7 @@ func (a *App) titleLine(w int) string {
 	c := a.c
 	s := c.styles
 	out := s.Title.Render("rolecall") + " "
-	x := ansi.StringWidth(out)
+	x := width(out)
 	for i, n := range tabNames {
 		label := fmt.Sprintf(" %d %s ", i+1, n)
 		if w < 100 && i == tabRoles {
@@ -788,7 +787,7 @@ func (a *App) titleLine(w int) string {
 		} else {
 			label = s.TabInactive.Render(label)
 		}
-		lw := ansi.StringWidth(label)
+		lw := width(label)
 		a.tabX[i] = [2]int{x, x + lw}
 		out += label
 		x += lw
@@ -801,9 +800,9 @@ func (a *App) titleLine(w int) string {
 		marks = append(marks, s.Marker.Render("READ-ONLY"))
 	}
 	right := strings.Join(marks, " ")
-	gap := w - ansi.StringWidth(out) - ansi.StringWidth(right)
+	gap := w - width(out) - width(right)
 	if gap < 1 {
-		return c.trunc(out, w-ansi.StringWidth(right)-1) + " " + right
+		return c.trunc(out, w-width(right)-1) + " " + right
 	}
 	return out + strings.Repeat(" ", gap) + right
 }
@@ -829,34 +828,42 @@ func (a *App) infoLine(w int) string {
 func (a *App) helpLine(w int) string {
 	k := a.c.keys
 	var hk helpKeys
-	var global []key.Binding
+	tail := false // the global keys (save, next tab, help, quit) follow
 	switch {
 	case a.modal != nil:
 		hk.short = a.modal.keys
 		if a.modal.kind == modalInfo || a.modal.kind == modalHelp {
-			hk.short = []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/enter", "close")), k.Up, k.Down}
+			hk.short = []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/enter", "close"))}
+			hk.minor = []key.Binding{k.Up, k.Down, k.PageDown}
 		}
 	case a.tab == tabPreview:
 		hk = a.preview.help()
-		if a.preview.explain == nil {
-			hk.short = append(append([]key.Binding{}, hk.short...), k.NextTab)
-			global = []key.Binding{k.Help, k.Quit}
-		}
+		tail = a.preview.explain == nil
 	default:
 		hk = a.tabModel(a.tab).help()
-		if !a.capturing() {
-			hk.short = append(append([]key.Binding{}, hk.short...), k.Save, k.NextTab)
-			global = []key.Binding{k.Help, k.Quit}
+		tail = !a.capturing()
+	}
+	var items []helpItem
+	for _, b := range hk.short {
+		items = append(items, helpItem{b: b})
+	}
+	dirty := a.c.sess.dirty()
+	if tail {
+		// ctrl+s is essential while there is something to save; otherwise
+		// it is the first to give way.
+		prio := 0
+		if !dirty {
+			prio = 100
 		}
+		items = append(items, helpItem{b: k.Save, prio: prio})
 	}
-	// The global keys stay visible at the right; the others give way.
-	h := a.help
-	tail := ""
-	if len(global) > 0 {
-		tail = a.c.styles.G.Sep + h.ShortHelpView(global)
+	for i, b := range hk.minor {
+		items = append(items, helpItem{b: b, prio: 1 + i})
 	}
-	h.SetWidth(0)
-	return a.c.trunc(h.ShortHelpView(hk.short), w-ansi.StringWidth(tail)) + tail
+	if tail {
+		items = append(items, helpItem{b: k.NextTab, prio: 50}, helpItem{b: k.Help}, helpItem{b: k.Quit})
+	}
+	return a.c.shortHelp(items, w)
 }
 
 func (a *App) modalView(w, h int) string {
@@ -866,24 +873,46 @@ func (a *App) modalView(w, h int) string {
 	bw := min(w-2, 100)
 	inner := bw - 4
 	var body []string
+	if m.kind == modalHelp {
+		body = c.fullHelpLines(m.groups, inner)
+	}
 	for _, l := range m.lines {
-		if m.kind == modalHelp {
-			body = append(body, c.trunc(l, inner))
-			continue
+		body = append(body, wrapIndent(l, inner)...)
+	}
+	title := wrap(m.title, inner)
+	// Border, title, a blank line, and the keys with a blank line above.
+	room := h - 3 - len(title)
+	if len(m.keys) > 0 {
+		room -= 2
+	}
+	room = max(room, 2)
+	if n := len(body); n > room {
+		// Taller than the screen: one line says where we are and how to
+		// scroll.
+		room--
+		m.off = min(m.off, n-room)
+		body = body[m.off : m.off+room]
+		k := c.keys
+		more := k.Down.Help().Key + " or pgdn: more below"
+		if m.off+room >= n {
+			more = "the end; " + k.Up.Help().Key + " or pgup: back up"
+		} else if m.off > 0 {
+			more = k.Up.Help().Key + " " + k.Down.Help().Key + " pgup pgdn scroll"
 		}
-		body = append(body, wrap(l, inner)...)
+		body = append(body, s.Muted.Render(c.trunc(fmt.Sprintf("-- lines %d-%d of %d; %s --", m.off+1, m.off+room, n, more), inner)))
+	} else {
+		m.off = 0
 	}
-	room := h - 5
-	m.off = min(m.off, max(len(body)-room, 0))
-	body = body[m.off:]
-	if len(body) > room {
-		body = append(body[:room-1], s.Muted.Render(fmt.Sprintf("... %d more lines (down scrolls)", len(body)-room+1)))
-	}
+	m.room = room
 	var keys []string
 	for _, b := range m.keys {
 		keys = append(keys, s.Key.Render(b.Help().Key)+" "+b.Help().Desc)
 	}
-	content := []string{s.ModalTitle.Render(c.trunc(m.title, inner)), ""}
+	var content []string
+	for _, l := range title {
+		content = append(content, s.ModalTitle.Render(l))
+	}
+	content = append(content, "")
 	for _, l := range body {
 		content = append(content, c.pad(l, inner))
 	}

@@ -273,6 +273,7 @@ func (t *envsTab) help() helpKeys {
 	}
 	edit := k.Edit
 	edit.SetHelp("e/enter", "roles with access")
-	short := []key.Binding{edit, k.New, k.Remove, k.ToggleAEA, k.ToggleAUS, k.Filter}
-	return helpKeys{short: short, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {edit, k.New, k.Remove, k.Filter}, {k.ToggleAEA, k.ToggleAUS}}}
+	// a and u are also written beside each switch below the list.
+	short := []key.Binding{edit, k.New, k.Remove}
+	return helpKeys{short: short, minor: []key.Binding{k.ToggleAEA, k.ToggleAUS, k.Filter}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {edit, k.New, k.Remove, k.Filter}, {k.ToggleAEA, k.ToggleAUS}}}
 }

@@ -78,9 +78,12 @@ func newKeyMap(readOnly, ascii bool) KeyMap {
 	return k
 }
 
-// helpKeys adapts a set of bindings to help.KeyMap.
+// helpKeys are the keys of one screen: short are the essential ones of
+// the short help line, always shown; minor follow them when the line has
+// room, the first ones first; full is every key, in groups, for ? help.
 type helpKeys struct {
 	short []key.Binding
+	minor []key.Binding
 	full  [][]key.Binding
 }
 

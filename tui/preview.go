@@ -427,6 +427,6 @@ func (p *previewModel) help() helpKeys {
 	if p.explain != nil {
 		return helpKeys{short: []key.Binding{k.Up, k.Down, k.Back}, full: [][]key.Binding{{k.Up, k.Down, k.Back}}}
 	}
-	short := []key.Binding{k.Up, k.Down, k.Drill, k.Back}
-	return helpKeys{short: short, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Drill, k.Back}}}
+	short := []key.Binding{k.Drill, k.Back}
+	return helpKeys{short: short, minor: []key.Binding{k.Up, k.Down}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Drill, k.Back}}}
 }

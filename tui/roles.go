@@ -394,8 +394,8 @@ func (t *rolesTab) help() helpKeys {
 	if t.list.filtering {
 		return filterHelp(k)
 	}
-	short := []key.Binding{k.Edit, k.New, k.Duplicate, k.Remove, k.Filter}
-	return helpKeys{short: short, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.New, k.Edit, k.Duplicate, k.Remove, k.Filter}}}
+	short := []key.Binding{k.Edit, k.New, k.Duplicate, k.Remove}
+	return helpKeys{short: short, minor: []key.Binding{k.Filter}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.New, k.Edit, k.Duplicate, k.Remove, k.Filter}}}
 }
 
 func filterHelp(k KeyMap) helpKeys {

@@ -244,6 +244,6 @@ func (t *usersTab) help() helpKeys {
 	if t.paneFocus {
 		return t.preview.help()
 	}
-	short := []key.Binding{k.Edit, k.New, k.Remove, k.Preview, k.Compare, k.Filter}
-	return helpKeys{short: short, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.New, k.Edit, k.Remove, k.Filter}, {k.Preview, k.Compare}}}
+	short := []key.Binding{k.Edit, k.New, k.Remove, k.Preview}
+	return helpKeys{short: short, minor: []key.Binding{k.Compare, k.Filter}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.New, k.Edit, k.Remove, k.Filter}, {k.Preview, k.Compare}}}
 }

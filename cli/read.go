@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"rolecall/model"
+	"rolecall/storage"
 )
 
 // The read commands: validate, check, explain, preview, who-can, diff.
@@ -39,6 +40,12 @@ Exit 0 when there is nothing to report, 1 when the file has errors (or, with
 
 func (a *app) validate(d *doc, strict bool) error {
 	var errs, warns int
+	// Who may edit is the file system's call: say so when anyone can, with
+	// or without --strict (it counts as a warning there).
+	if perm := storage.Permissions(d.path); perm != "" {
+		warns++
+		fmt.Fprintf(a.stdout, "%s: warning: %s\n", model.SafeText(d.path), model.SafeText(perm))
+	}
 	for _, p := range d.problems {
 		if p.Severity == model.Warning {
 			warns++

@@ -30,3 +30,14 @@ func TestInitSynthetic(t *testing.T) {
 	want(t, rc(t, dir, nil, "init", "--synthetic", "0", "-f", "e.toml"), 2, "above 0")
 	want(t, rc(t, dir, nil, "init", "--synthetic", "10", "-f", "a.toml"), 1, "exists already")
 }
+
+// A file anyone may write is reported by validate: with --strict it fails.
+func TestValidateWarnsWorldWritable(t *testing.T) {
+	dir, p := demo(t)
+	want(t, rc(t, dir, nil, "validate"), 0, "ok")
+	if err := os.Chmod(p, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "validate"), 0, "warning:", "writable by others")
+	want(t, rc(t, dir, nil, "validate", "--strict"), 1, "writable by others")
+}

@@ -188,6 +188,15 @@ func (a *Account) Normalize() {
 // compareFold orders names ignoring case (by their lower-case forms), then
 // by their exact spelling. It does not allocate for ASCII names.
 func compareFold(x, y string) int {
+	if c := compareLower(x, y); c != 0 {
+		return c
+	}
+	return strings.Compare(x, y)
+}
+
+// compareLower is strings.Compare(strings.ToLower(x), strings.ToLower(y)),
+// without allocating for ASCII names.
+func compareLower(x, y string) int {
 	// strings.ToLower maps rune by rune, so an ASCII prefix lower-cases
 	// byte by byte: compare that way until the first non-ASCII byte, and
 	// from there (a rune boundary in both) compare the lower-cased rests.
@@ -195,10 +204,7 @@ func compareFold(x, y string) int {
 	for i := 0; i < n; i++ {
 		a, b := x[i], y[i]
 		if a >= utf8.RuneSelf || b >= utf8.RuneSelf {
-			if c := strings.Compare(strings.ToLower(x[i:]), strings.ToLower(y[i:])); c != 0 {
-				return c
-			}
-			return strings.Compare(x, y)
+			return strings.Compare(strings.ToLower(x[i:]), strings.ToLower(y[i:]))
 		}
 		if 'A' <= a && a <= 'Z' {
 			a += 'a' - 'A'
@@ -219,5 +225,5 @@ func compareFold(x, y string) int {
 	case len(x) > len(y):
 		return 1
 	}
-	return strings.Compare(x, y)
+	return 0
 }

@@ -159,7 +159,7 @@ func Compare(old, new *Resolver) Diff {
 	}
 	// Users usually keep their positions (or shift by the users added or
 	// removed before them): try the position first, then the index.
-	uniqueOld := len(old.userIdx) == len(old.users)
+	uniqueOld := old.usersUnique
 	off := 0
 	for nu := range new.users {
 		email := new.users[nu].email

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"slices"
+	"sort"
 	"strings"
 )
 
@@ -18,10 +20,15 @@ type Resolver struct {
 	// so that looking up a canonical spelling needs no lower-casing.
 	roleExact map[string]int32
 	users     []ruser
-	userIdx   map[string]int32
-	envs      []renv
-	envIdx    map[string]int32
-	words     int // length of each environment's role bitset
+	// userIdx maps lower-case emails to users (the last of equal ones). When
+	// the users are in Normalize order it is not built: User searches the
+	// sorted list, with the same answers.
+	userIdx     map[string]int32
+	usersSorted bool
+	usersUnique bool // no two emails are equal ignoring case
+	envs        []renv
+	envIdx      map[string]int32
+	words       int // length of each environment's role bitset
 }
 
 type rrole struct {
@@ -103,7 +110,11 @@ func NewResolver(a *Account) *Resolver {
 	}
 
 	r.users = make([]ruser, len(a.Users))
-	r.userIdx = make(map[string]int32, len(a.Users))
+	r.usersSorted = slices.IsSortedFunc(a.Users, func(x, y User) int { return compareFold(x.Email, y.Email) })
+	r.usersUnique = true
+	if !r.usersSorted {
+		r.userIdx = make(map[string]int32, len(a.Users))
+	}
 	held := 0
 	for _, u := range a.Users {
 		held += len(u.Roles)
@@ -120,7 +131,17 @@ func NewResolver(a *Account) *Resolver {
 		}
 		ru.eff = ru.raw.Closure()
 		r.users[i] = ru
-		r.userIdx[strings.ToLower(u.Email)] = int32(i)
+		if r.usersSorted {
+			if i > 0 && sameLower(a.Users[i-1].Email, u.Email) {
+				r.usersUnique = false
+			}
+		} else {
+			r.userIdx[strings.ToLower(u.Email)] = int32(i)
+		}
+	}
+
+	if !r.usersSorted {
+		r.usersUnique = len(r.userIdx) == len(r.users)
 	}
 
 	r.words = (len(r.roles) + 63) / 64
@@ -145,6 +166,14 @@ func (r *Resolver) Account() *Account { return r.acct }
 
 // User returns the index of the user with that email (ignoring case), or -1.
 func (r *Resolver) User(email string) int {
+	if r.usersSorted {
+		// The last user whose email is not above email ignoring case.
+		i := sort.Search(len(r.users), func(i int) bool { return compareLower(r.users[i].email, email) > 0 }) - 1
+		if i >= 0 && sameLower(r.users[i].email, email) {
+			return i
+		}
+		return -1
+	}
 	if i, ok := r.userIdx[strings.ToLower(email)]; ok {
 		return int(i)
 	}

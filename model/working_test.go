@@ -2,6 +2,8 @@ package model
 
 import (
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -95,5 +97,44 @@ func TestCloneIndependent(t *testing.T) {
 		if got := c.Users[i+1].Roles[len(c.Users[i+1].Roles)-1]; got != "X" {
 			t.Fatalf("appending to user %d overwrote user %d: %q", i, i+1, got)
 		}
+	}
+}
+
+// TestUserLookup: Resolver.User answers as a map of lower-case emails to
+// the last user with each would, whether the users are sorted or not.
+func TestUserLookup(t *testing.T) {
+	emails := []string{"a@x.com", "A@x.com", "b@x.com", "B@X.COM", "b@x.com ", "c@x.com", "é@x.com", "É@x.com", "z@x.com", "Ǆ@x.com", "ǆ@x.com"}
+	queries := append(slices.Clone(emails), "", "a", "c@X.com", "d@x.com", "zz@x.com", "ǅ@X.COM", " a@x.com", "\xff")
+	for _, sorted := range []bool{true, false} {
+		a := &Account{AdvancedUserSecurity: true}
+		for _, e := range emails {
+			a.Users = append(a.Users, User{Email: e, Roles: []string{Support}})
+		}
+		if sorted {
+			a.Normalize()
+		} else {
+			slices.Reverse(a.Users)
+		}
+		r := NewResolver(a)
+		want := map[string]int{}
+		for i, u := range a.Users {
+			want[strings.ToLower(u.Email)] = i
+		}
+		for _, q := range queries {
+			w, ok := want[strings.ToLower(q)]
+			if !ok {
+				w = -1
+			}
+			if got := r.User(q); got != w {
+				t.Errorf("sorted=%v: User(%q) = %d, want %d", sorted, q, got, w)
+			}
+		}
+		if r.usersUnique {
+			t.Errorf("sorted=%v: duplicate emails not noticed", sorted)
+		}
+	}
+	r := NewResolver(Synthetic(100, 10, 3, 1))
+	if !r.usersSorted || !r.usersUnique {
+		t.Error("a normalised account with unique emails should be searched, not mapped")
 	}
 }

@@ -160,6 +160,12 @@ func Compare(old, new *Resolver) Diff {
 	// Users usually keep their positions (or shift by the users added or
 	// removed before them): try the position first, then the index.
 	uniqueOld := old.usersUnique
+	// With unique emails on both sides, an old user is gone exactly when no
+	// new user was matched to it.
+	var matched []bool
+	if old.usersUnique && new.usersUnique {
+		matched = make([]bool, len(old.users))
+	}
 	off := 0
 	for nu := range new.users {
 		email := new.users[nu].email
@@ -181,6 +187,9 @@ func Compare(old, new *Resolver) Diff {
 			}
 			d.Users = append(d.Users, ud)
 			continue
+		}
+		if matched != nil {
+			matched[ou] = true
 		}
 		dirty := switches || old.users[ou].raw != new.users[nu].raw ||
 			!sameHeldRoles(old, ou, new, nu)
@@ -213,7 +222,7 @@ func Compare(old, new *Resolver) Diff {
 		}
 	}
 	for ou := range old.users {
-		if new.User(old.users[ou].email) < 0 {
+		if gone := (matched != nil && !matched[ou]) || (matched == nil && new.User(old.users[ou].email) < 0); gone {
 			d.Users = append(d.Users, UserDiff{User: old.users[ou].email, Removed: true, Lost: privNames(old.users[ou].eff.List())})
 		}
 	}

@@ -470,6 +470,11 @@ func TestEnvironmentsTabRolesWithAccess(t *testing.T) {
 }
 
 func TestMain(m *testing.M) {
+	// As a child of the process-level tests (signal_test.go), be the
+	// terminal UI on the named file.
+	if path := os.Getenv("ROLECALL_TUI_CHILD"); path != "" {
+		os.Exit(Run(Options{Path: path}))
+	}
 	// Keep the real storage's drafts and audit out of the user's home.
 	dir, _ := os.MkdirTemp("", "rolecall-tui-test")
 	os.Setenv("XDG_STATE_HOME", dir)

@@ -1,0 +1,174 @@
+package tui
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"rolecall/storage"
+)
+
+// The process-level tests below start the test binary as the terminal UI
+// (TestMain in flows_test.go does that when ROLECALL_TUI_CHILD names a
+// file), drive it through a real pseudo-terminal and send it signals.
+
+// An SSH drop (SIGHUP) or SIGTERM with unsaved edits keeps them as a
+// recovery draft, mode 0600, and the process ends with 128+signal; without
+// unsaved edits no draft is written.
+func TestSignalKeepsDraft(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process-level test")
+	}
+	tests := []struct {
+		name   string
+		sig    syscall.Signal
+		keys   []step // typed before the signal, each waiting for its effect
+		draft  bool
+		status int
+	}{
+		{"SIGHUP with an unsaved removal", syscall.SIGHUP, removeAda, true, 129},
+		{"SIGTERM with an unsaved removal", syscall.SIGTERM, removeAda, true, 143},
+		{"SIGHUP with nothing unsaved", syscall.SIGHUP, removeAda[:1], false, 129},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			state := filepath.Join(dir, "state")
+			path := filepath.Join(dir, "rolecall.toml") // missing: the demo account opens
+			t.Setenv("XDG_STATE_HOME", state)
+
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "ROLECALL_TUI_CHILD="+path, "XDG_STATE_HOME="+state, "NO_COLOR=1", "TERM=xterm-256color")
+			tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 80, Rows: 24})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tty.Close()
+			var mu sync.Mutex
+			var screen bytes.Buffer
+			go func() {
+				buf := make([]byte, 4096)
+				for {
+					n, err := tty.Read(buf)
+					mu.Lock()
+					screen.Write(buf[:n])
+					mu.Unlock()
+					if err != nil {
+						return
+					}
+				}
+			}()
+			seen := func(what string) bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return strings.Contains(screen.String(), what)
+			}
+			// press types key until the screen shows want: a key typed
+			// before the program has put the terminal in raw mode waits in
+			// the line discipline, so the first one may need typing again.
+			press := func(st step) {
+				t.Helper()
+				deadline := time.Now().Add(20 * time.Second)
+				for time.Now().Before(deadline) {
+					if _, err := io.WriteString(tty, st.key); err != nil {
+						t.Fatal(err)
+					}
+					for again := time.Now().Add(time.Second); time.Now().Before(again); time.Sleep(20 * time.Millisecond) {
+						if seen(st.want) {
+							return
+						}
+					}
+					if !st.retry {
+						break
+					}
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				t.Fatalf("after %q the screen never showed %q; it showed:\n%q", st.key, st.want, tail(screen.String(), 1500))
+			}
+			waitFor := func(what string) {
+				t.Helper()
+				deadline := time.Now().Add(15 * time.Second)
+				for time.Now().Before(deadline) {
+					mu.Lock()
+					ok := strings.Contains(screen.String(), what)
+					mu.Unlock()
+					if ok {
+						return
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				t.Fatalf("the screen never showed %q; it showed:\n%q", what, tail(screen.String(), 1500))
+			}
+			waitFor("Roles")
+			for _, st := range tt.keys {
+				press(st)
+			}
+			if err := cmd.Process.Signal(tt.sig); err != nil {
+				t.Fatal(err)
+			}
+			err = cmd.Wait()
+			ee, ok := err.(*exec.ExitError)
+			if !ok || ee.ExitCode() != tt.status {
+				t.Fatalf("exit = %v, want status %d", err, tt.status)
+			}
+			draftPath, err := storage.DraftPath(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fi, err := os.Stat(draftPath)
+			if !tt.draft {
+				if err == nil {
+					t.Fatalf("a draft was written with nothing unsaved: %s", draftPath)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("no recovery draft: %v", err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("draft mode %v, want 0600", fi.Mode().Perm())
+			}
+			acct, _, ok, err := storage.ReadDraft(path)
+			if err != nil || !ok {
+				t.Fatalf("ReadDraft: %v, %v", ok, err)
+			}
+			if acct.FindUser("ada@example.com") >= 0 || len(acct.Users) != 8 {
+				t.Errorf("the draft does not hold the unsaved removal of ada@example.com: %d users", len(acct.Users))
+			}
+			if _, err := os.Stat(path); err == nil {
+				t.Errorf("the account file was written; only the draft should be")
+			}
+		})
+	}
+}
+
+type step struct {
+	key, want string
+	retry     bool // the key may be typed again until want shows
+}
+
+// removeAda goes to the Users tab and removes the first user, unsaved.
+var removeAda = []step{
+	{key: "2", want: "[2 Users]", retry: true},
+	{key: "d", want: "Remove the user ada@example.com?"},
+	{key: "y", want: "UNSAVED"},
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}

@@ -97,7 +97,7 @@ func BenchmarkCheck(b *testing.B) {
 	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
 		qs := benchQuestions(f.res, 4096)
 		b.ReportAllocs()
-		b.ResetTimer()
+		defer benchCPU(b)()
 		for i := 0; i < b.N; i++ {
 			q := qs[i&4095]
 			benchSinkBool = f.res.Check(q.u, q.p, q.e)
@@ -110,7 +110,7 @@ func BenchmarkCheckAccountWide(b *testing.B) {
 	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
 		qs := benchQuestions(f.res, 4096)
 		b.ReportAllocs()
-		b.ResetTimer()
+		defer benchCPU(b)()
 		for i := 0; i < b.N; i++ {
 			q := qs[i&4095]
 			benchSinkBool = f.res.Check(q.u, q.p, -1)
@@ -142,7 +142,7 @@ func BenchmarkPreview(b *testing.B) {
 	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
 		users := benchQuestions(f.res, 1024)
 		b.ReportAllocs()
-		b.ResetTimer()
+		defer benchCPU(b)()
 		for i := 0; i < b.N; i++ {
 			benchSinkPreview = f.res.Preview(users[i&1023].u)
 		}
@@ -156,7 +156,7 @@ func BenchmarkGrants(b *testing.B) {
 	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
 		users := benchQuestions(f.res, 1024)
 		b.ReportAllocs()
-		b.ResetTimer()
+		defer benchCPU(b)()
 		for i := 0; i < b.N; i++ {
 			benchSinkGrants = f.res.Grants(users[i&1023].u)
 		}
@@ -176,7 +176,7 @@ func BenchmarkWhoCan(b *testing.B) {
 			qs[i].p = common[i%len(common)]
 		}
 		b.ReportAllocs()
-		b.ResetTimer()
+		defer benchCPU(b)()
 		n := 0
 		for i := 0; i < b.N; i++ {
 			q := qs[i&1023]
@@ -280,7 +280,7 @@ func BenchmarkEditDiff(b *testing.B) {
 	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
 		ops := benchEditOps(f.acct, f.res, 60)
 		b.ReportAllocs()
-		b.ResetTimer()
+		defer benchCPU(b)()
 		changed := 0
 		for i := 0; i < b.N; i++ {
 			op := ops[i%len(ops)]
@@ -300,6 +300,7 @@ func BenchmarkEditDiff(b *testing.B) {
 func BenchmarkIndex(b *testing.B) {
 	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
 		b.ReportAllocs()
+		defer benchCPU(b)()
 		for i := 0; i < b.N; i++ {
 			if ps := Validate(f.acct); ps.HasErrors() {
 				b.Fatal(ps.Error())
@@ -357,7 +358,7 @@ func BenchmarkWorkingEdit(b *testing.B) {
 		ops := benchEditOps(f.acct, f.res, 60)
 		w := NewWorking(f.acct)
 		b.ReportAllocs()
-		b.ResetTimer()
+		defer benchCPU(b)()
 		changed := 0
 		for i := 0; i < b.N; i++ {
 			op := ops[i%len(ops)]

@@ -26,6 +26,7 @@ type Resolver struct {
 	userIdx     map[string]int32
 	usersSorted bool
 	usersUnique bool // no two emails are equal ignoring case
+	cyclic      bool // some inheritance chain loops (an invalid account)
 	envs        []renv
 	envIdx      map[string]int32
 	words       int // length of each environment's role bitset
@@ -93,6 +94,7 @@ func NewResolver(a *Account) *Resolver {
 		case 2:
 			return r.roles[i].set
 		case 1:
+			r.cyclic = true
 			return r.roles[i].ticks // cycle: validation reports it
 		}
 		state[i] = 1
@@ -354,6 +356,9 @@ func (s Source) String() string {
 func (r *Resolver) sources(roles []int32, p Privilege) []Source {
 	var out []Source
 	for _, h := range roles {
+		if !r.cyclic && !r.roles[h].set.Has(p) {
+			continue // nothing on h's chain ticks p (set is exact without cycles)
+		}
 		var via []string
 		id := h
 		for steps := 0; id >= 0 && steps <= len(r.roles); steps++ {

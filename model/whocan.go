@@ -12,12 +12,21 @@ type Holder struct {
 // WhoCan lists the users who hold p, account-wide when e < 0 or as it counts
 // inside environment e (R13-R16), in account order, with their sources.
 func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
-	var out []Holder
+	// Find the holders first (4 bytes each), then build each Holder once
+	// in a slice of the right size: growing a slice of Holders while
+	// scanning 10,000 users costs more than the scan.
+	var who []int32
 	for u := range r.users {
-		if !r.Check(u, p, e) {
-			continue
+		if r.Check(u, p, e) {
+			who = append(who, int32(u))
 		}
-		out = append(out, r.holder(u, p, e))
+	}
+	if len(who) == 0 {
+		return nil
+	}
+	out := make([]Holder, len(who))
+	for i, u := range who {
+		out[i] = r.holder(int(u), p, e)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"math/rand/v2"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -12,9 +13,13 @@ import (
 )
 
 // The compared account: Boomi's largest (10,000 users, 1,000 custom roles,
-// 200 environments); under -short a smaller one so that CI stays quick.
-func size() (users, roles, envs int, name string) {
-	if testing.Short() {
+// 200 environments) for benchmarks; under -short, and for tests unless
+// ROLECALL_CASBIN_10K=1, a smaller one (1,000 users, 300 roles, 50
+// environments): Casbin takes about a minute to load the 10k policy and
+// tens of milliseconds per check, minutes for the agreement test.
+func size(tb testing.TB) (users, roles, envs int, name string) {
+	_, isBench := tb.(*testing.B)
+	if testing.Short() || (!isBench && os.Getenv("ROLECALL_CASBIN_10K") != "1") {
 		return 1000, 300, 50, "1k"
 	}
 	return 10000, 1000, 200, "10k"
@@ -35,7 +40,7 @@ var (
 
 func getFixture(tb testing.TB) *fixture {
 	tb.Helper()
-	users, roles, envs, name := size()
+	users, roles, envs, name := size(tb)
 	fixMu.Lock()
 	defer fixMu.Unlock()
 	if f, ok := fixes[name]; ok {

@@ -212,6 +212,31 @@ func wrapIndent(s string, w int) []string {
 	return lines
 }
 
+// colWidths remembers the widest value of a few columns over a whole list,
+// computed once per version of the working copy, so that columns fit what
+// they show and do not move while scrolling.
+type colWidths struct {
+	ver int
+	w   []int
+}
+
+// get returns the widths for version ver, measuring n items with f (which
+// returns one width per column) when the version changed.
+func (cw *colWidths) get(ver, n, cols int, f func(i int, out []int)) []int {
+	if cw.w != nil && cw.ver == ver {
+		return cw.w
+	}
+	cw.ver, cw.w = ver, make([]int, cols)
+	row := make([]int, cols)
+	for i := range n {
+		f(i, row)
+		for k, v := range row {
+			cw.w[k] = max(cw.w[k], v)
+		}
+	}
+	return cw.w
+}
+
 // fit makes a block exactly w wide and h high.
 func (c *common) fit(lines []string, w, h int) string {
 	out := make([]string, h)

@@ -20,6 +20,7 @@ type envsTab struct {
 	// per working copy.
 	seeing    []int
 	seeingVer int
+	cols      colWidths
 }
 
 func newEnvsTab(c *common) *envsTab {
@@ -233,6 +234,11 @@ func (t *envsTab) view(w, h int) string {
 		if c.readOnly {
 			head = s.Key.Render(name + " " + state)
 		}
+		if h < 30 {
+			// Short screens: the switch and its key only; the dialog
+			// that toggles it says what it changes.
+			return []string{c.trunc(head, w)}
+		}
 		return append([]string{c.trunc(head, w)}, wrap(text, w-2)...)
 	}
 	foot = append(foot, sw("Advanced Environment Access", a.AdvancedEnvironmentAccess, c.keys.ToggleAEA, aeaText(a.AdvancedEnvironmentAccess))...)
@@ -242,8 +248,13 @@ func (t *envsTab) view(w, h int) string {
 	}
 	t.list.setHeight(h - 2 - len(foot))
 	lines := []string{t.list.filterLine("environments", w)}
-	nameW := min(max(w/4, 16), 40)
-	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Environment", nameW)+" "+c.pad("Class", 11)+" "+c.pad("Access", 26)+" Users who see it", w)))
+	// The name column is as wide as the longest name on screen, up to what
+	// the other columns leave.
+	cw := t.cols.get(c.sess.version, len(a.Environments), 1, func(i int, out []int) {
+		out[0] = width(safe(a.Environments[i].Name)) + 1
+	})
+	nameW := min(max(cw[0], 16), max(w-50, 16), 50)
+	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Environment", nameW)+" "+c.pad("Class", 11)+" "+c.pad("Access", 21)+" Users who see it", w)))
 	counts := t.counts()
 	lines = append(lines, t.list.view(w, func(i int, selRow bool) string {
 		e := &a.Environments[i]
@@ -255,7 +266,7 @@ func (t *envsTab) view(w, h int) string {
 		if i < len(counts) {
 			n = counts[i]
 		}
-		txt := c.pad(safe(e.Name), nameW) + " " + c.pad(string(e.Classification), 11) + " " + c.pad(acc, 26) + " " + fmt.Sprintf("%d of %d", n, len(a.Users))
+		txt := c.pad(safe(e.Name), nameW) + " " + c.pad(string(e.Classification), 11) + " " + c.pad(acc, 21) + " " + fmt.Sprintf("%d of %d", n, len(a.Users))
 		return c.row(txt, selRow, w)
 	})...)
 	return c.fit(lines, w, h-len(foot)) + "\n" + c.fit(foot, w, len(foot))

@@ -268,8 +268,12 @@ func (l *listModel) filterLine(what string, w int) string {
 	s := l.c.styles
 	switch {
 	case l.filtering:
-		l.input.SetWidth(max(w-30, 10))
-		return l.c.trunc(l.input.View()+s.Muted.Render("  enter keeps"+s.G.Sep+"esc clears"), w)
+		tail := "enter keeps" + s.G.Sep + "esc clears"
+		if l.query != "" {
+			tail = itoa(l.count()) + " of " + itoa(l.n) + " " + what + s.G.Sep + tail
+		}
+		l.input.SetWidth(max(w-width(tail)-4, 10))
+		return l.c.trunc(l.input.View()+s.Muted.Render("  "+tail), w)
 	case l.query != "":
 		return l.c.trunc(s.Header.Render("filter: ")+safe(l.query)+s.Muted.Render(" ("+itoa(l.count())+" of "+itoa(l.n)+" "+what+"; / change, esc clear)"), w)
 	}

@@ -29,6 +29,7 @@ type rolesTab struct {
 	own     map[model.Privilege]bool
 	privF   *field
 	parentF *field
+	cols    colWidths
 }
 
 func newRolesTab(c *common) *rolesTab {
@@ -301,10 +302,22 @@ func (t *rolesTab) view(w, h int) string {
 	}
 	t.list.setHeight(h - 2 - detailH - boolInt(detailH > 0))
 	lines := []string{t.list.filterLine("roles", listW)}
-	nameW := min(max(listW-46, 20), 40)
-	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Role", nameW)+" "+c.pad("Inherits", 18)+" Ticked In all Users", listW)))
 	res := c.sess.workRes
 	a := c.sess.work
+	// Name and Inherits share what the three number columns leave; each
+	// is as wide as the longest it shows.
+	rest := listW - 2 - 1 - 1 - 21
+	cw := t.cols.get(c.sess.version, len(t.items), 2, func(i int, out []int) {
+		it := t.items[i]
+		if it.builtin {
+			out[0], out[1] = width("[built-in] "+it.name)+1, 20
+			return
+		}
+		out[0], out[1] = width(safe(it.name))+1, width(safe(a.Roles[it.custom].Inherits))+1
+	})
+	nameW := min(max(cw[0], 20), max(rest-18, 20), 50)
+	inhW := min(max(cw[1], 12), max(rest-nameW, 12), 50)
+	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Role", nameW)+" "+c.pad("Inherits", inhW)+" Ticked In all Users", listW)))
 	lines = append(lines, t.list.view(listW, func(i int, sel bool) string {
 		it := t.items[i]
 		var inh, ticked, all string
@@ -327,7 +340,7 @@ func (t *rolesTab) view(w, h int) string {
 			ticked, all = itoa(len(r.Privileges)), itoa(set.Closure().Len())
 		}
 		hold := t.holders[strings.ToLower(it.name)]
-		txt := c.pad(name, nameW) + " " + c.pad(inh, 18) + " " + c.pad(ticked, 6) + " " + c.pad(all, 6) + " " + itoa(hold)
+		txt := c.pad(name, nameW) + " " + c.pad(inh, inhW) + " " + c.pad(ticked, 6) + " " + c.pad(all, 6) + " " + itoa(hold)
 		row := c.row(txt, sel, listW)
 		if it.builtin && !sel {
 			row = s.Locked.Render(row)
@@ -335,9 +348,18 @@ func (t *rolesTab) view(w, h int) string {
 		return row
 	})...)
 	body := c.fit(lines, listW, h-detailH-boolInt(detailH > 0))
-	detail := t.detailLines(max(detailW, w))
+	detailAt := w
+	if detailW > 0 {
+		detailAt = detailW
+	}
+	detail := t.detailLines(detailAt)
 	if detailW > 0 {
 		return joinH(body, c.fit(detail, detailW, h), 1)
+	}
+	if len(detail) > detailH {
+		// Say what does not fit rather than cut it silently.
+		more := len(detail) - detailH + 1
+		detail = append(detail[:detailH-1], s.Muted.Render(c.trunc(fmt.Sprintf("... %d more %s (all shown at %d+ columns)", more, plural(more, "line", "lines"), wideWidth), w)))
 	}
 	return body + "\n" + c.rule(w) + "\n" + c.fit(detail, w, detailH)
 }

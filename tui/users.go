@@ -21,6 +21,7 @@ type usersTab struct {
 	form      *form
 	editing   string // email of the user the form edits ("" when adding)
 	lastW     int
+	cols      colWidths
 }
 
 func newUsersTab(c *common, pv *previewModel) *usersTab {
@@ -208,10 +209,16 @@ func (t *usersTab) view(w, h int) string {
 	}
 	t.list.setHeight(h - 2)
 	lines := []string{t.list.filterLine("users", listW)}
-	emailW := min(max(listW*3/10, 20), 34)
-	nameW := min(max(listW/5, 12), 22)
-	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Email", emailW)+" "+c.pad("Name", nameW)+" Roles", listW)))
 	a := c.sess.work
+	// Email and name are as wide as the longest in the account, the roles
+	// take the rest. An email is who the user is: it gives way last (the
+	// roles keep 8 cells; the preview header has them all).
+	cw := t.cols.get(c.sess.version, len(a.Users), 2, func(i int, out []int) {
+		out[0], out[1] = width(safe(a.Users[i].Email))+1, width(safe(a.Users[i].Name))+1
+	})
+	nameW := min(max(cw[1], 5), max(listW/5, 12), 24)
+	emailW := min(max(cw[0], 12), max(listW-2-nameW-1-8, 20))
+	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Email", emailW)+" "+c.pad("Name", nameW)+" Roles", listW)))
 	focusList := !t.paneFocus
 	lines = append(lines, t.list.view(listW, func(i int, sel bool) string {
 		u := &a.Users[i]

@@ -80,3 +80,12 @@ func TestFilterShowsCountWhileTyping(t *testing.T) {
 	}
 	h.expect("0 of 10000 users", "nothing matches the filter")
 }
+
+// Beside the description (120 columns) role names keep their room before
+// Inherits does.
+func TestRoleNamesBeforeInherits(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(120, 40)
+	h.keys("1")
+	h.expect("[built-in] Production Support ", "Read-Only Environment Management ")
+}

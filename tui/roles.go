@@ -315,7 +315,7 @@ func (t *rolesTab) view(w, h int) string {
 		}
 		out[0], out[1] = width(safe(it.name))+1, width(safe(a.Roles[it.custom].Inherits))+1
 	})
-	nameW := min(max(cw[0], 20), max(rest-18, 20), 50)
+	nameW := min(max(cw[0], 20), max(rest-12, 20), 50)
 	inhW := min(max(cw[1], 12), max(rest-nameW, 12), 50)
 	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Role", nameW)+" "+c.pad("Inherits", inhW)+" Ticked In all Users", listW)))
 	lines = append(lines, t.list.view(listW, func(i int, sel bool) string {

@@ -496,6 +496,11 @@ func (n naiveModel) preview(u User) []string {
 			access = PageFull
 		} else if anyOf(pg.readOnly) {
 			access = PageReadOnly
+		} else if pg.name == "Deployments" && deployable {
+			// Decision (preview.go): whoever R18 lets deploy somewhere
+			// reaches the Deployments page, with or without Packaged
+			// Component Deployment.
+			access = PageFull
 		}
 		line := pg.name + " " + string(access) + ":"
 		for _, ac := range pg.actions {

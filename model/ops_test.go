@@ -152,3 +152,25 @@ func TestExplainPointsAtWriteAccess(t *testing.T) {
 		t.Errorf("oren has read access in Test, yet: %q", v.Reason)
 	}
 }
+
+// R18 (decision): the preview gives one answer to "can this user deploy
+// here?". Wren deploys to Production and Test through write access without
+// Packaged Component Deployment, so the Deployments page opens and its
+// Deploy action names exactly those environments.
+func TestPreviewDeployOneAnswer(t *testing.T) {
+	r := NewResolver(Demo())
+	for _, email := range []string{"wren@example.com", "oren@example.com", "sam@example.com", "dana@example.com"} {
+		pv := r.Preview(r.User(email))
+		to := deployable(pv.Environments)
+		av := previewAction(pv, PageDeployments, "Deploy")
+		if (len(to) > 0) != av.Allowed {
+			t.Errorf("%s: environments allow deploying to %q, the Deploy action says allowed=%v (%s)", email, to, av.Allowed, av.Reason)
+		}
+	}
+	pv := r.Preview(r.User("wren@example.com"))
+	for _, pg := range pv.Pages {
+		if pg.Page == PageDeployments && (pg.Access != PageFull || !strings.Contains(pg.Reason, "decision")) {
+			t.Errorf("wren's Deployments page = %s (%s), want full, flagged as a decision", pg.Access, pg.Reason)
+		}
+	}
+}

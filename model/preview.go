@@ -214,6 +214,14 @@ func (r *Resolver) pageView(u int, ps pageSpec, envs []EnvView) PageView {
 		pv.Access = PageReadOnly
 		pv.Reason = "read-only: " + r.grantPhrase(u, p) + " only"
 		pv.Banner = ps.Banner
+	} else if to := deployable(envs); ps.Name == PageDeployments && len(to) > 0 {
+		// Decision: R18 lets write access deploy without Packaged Component
+		// Deployment (Boomi's "Write and Read Environment" scenario deploys
+		// with Environment Management Full Access alone), so the page opens
+		// for whoever can deploy somewhere; else the preview would call an
+		// environment deployable and its only way in hidden.
+		pv.Access = PageFull
+		pv.Reason = "full: can deploy to " + joinNames(to) + " through write access (R17, R18, decision)"
 	} else {
 		needs := privNames(append(append([]Privilege{}, ps.Full...), ps.ReadOnly...))
 		pv.Reason = fmt.Sprintf("hidden: needs %s (%s)", strings.Join(needs, " or "), r.heldByNone(u))
@@ -222,6 +230,17 @@ func (r *Resolver) pageView(u int, ps pageSpec, envs []EnvView) PageView {
 		pv.Actions = append(pv.Actions, r.actionView(u, pv, a, envs))
 	}
 	return pv
+}
+
+// deployable names the environments whose view allows deploying (R18).
+func deployable(envs []EnvView) []string {
+	var out []string
+	for _, e := range envs {
+		if e.Deploy {
+			out = append(out, e.Environment)
+		}
+	}
+	return out
 }
 
 // grantPhrase says where a privilege comes from, briefly: "View Results from Support (via ...)".
@@ -245,12 +264,7 @@ func (r *Resolver) actionView(u int, pv PageView, a actionSpec, envs []EnvView) 
 	av := ActionView{Action: a.Name}
 	eff := r.users[u].eff
 	if a.need.PerEnv {
-		var ok []string
-		for _, e := range envs {
-			if e.Deploy {
-				ok = append(ok, e.Environment)
-			}
-		}
+		ok := deployable(envs)
 		switch {
 		case pv.Access == PageHidden:
 			av.Reason = "refused: the " + pv.Page + " page is " + pv.Reason

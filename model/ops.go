@@ -88,7 +88,7 @@ func applyIndexed(a *Account, op Op, before func() Problems) (*Account, *Resolve
 		notes[i] = SafeText(notes[i])
 	}
 	c.Normalize()
-	after, res := validateIndexed(c)
+	after, res := validateIndexed(c, true)
 	if errs := after.Errors(); len(errs) > 0 {
 		return nil, nil, nil, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Message: errs[0].Message, Problems: errs}
 	}

@@ -55,7 +55,11 @@ type renv struct {
 }
 
 // NewResolver indexes a.
-func NewResolver(a *Account) *Resolver {
+func NewResolver(a *Account) *Resolver { return newResolver(a, false) }
+
+// newResolver is NewResolver; usersSorted says the caller knows a.Users is
+// in Normalize order, which saves checking.
+func newResolver(a *Account, usersSorted bool) *Resolver {
 	r := &Resolver{acct: a}
 	n := numBuiltins + len(a.Roles)
 	r.roles = make([]rrole, 0, n)
@@ -112,7 +116,7 @@ func NewResolver(a *Account) *Resolver {
 	}
 
 	r.users = make([]ruser, len(a.Users))
-	r.usersSorted = slices.IsSortedFunc(a.Users, func(x, y User) int { return compareFold(x.Email, y.Email) })
+	r.usersSorted = usersSorted || slices.IsSortedFunc(a.Users, func(x, y User) int { return compareFold(x.Email, y.Email) })
 	r.usersUnique = true
 	if !r.usersSorted {
 		r.userIdx = make(map[string]int32, len(a.Users))

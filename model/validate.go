@@ -18,14 +18,16 @@ const (
 // Validate returns every problem of a: errors (which block saving) and
 // warnings (lint). The account is not changed.
 func Validate(a *Account) Problems {
-	ps, _ := validateIndexed(a)
+	ps, _ := validateIndexed(a, false)
 	return ps
 }
 
 // validateIndexed is Validate that also returns the resolver its lint
 // built (nil when a has errors), for callers that need one next.
-func validateIndexed(a *Account) (Problems, *Resolver) {
-	v := validator{a: a, find: newRoleFinder(a)}
+// normalized says a was just normalised (its users are in order), which
+// saves checking.
+func validateIndexed(a *Account, normalized bool) (Problems, *Resolver) {
+	v := validator{a: a, find: newRoleFinder(a), usersSorted: normalized}
 	v.roles()
 	v.users()
 	v.environments()
@@ -38,6 +40,8 @@ type validator struct {
 	find *roleFinder // a's roles by name, as FindRole and RoleExists answer
 	ps   Problems
 	res  *Resolver // built by lint
+	// usersSorted: a.Users is in Normalize order (known, or found by users()).
+	usersSorted bool
 }
 
 func (v *validator) add(sev Severity, rule string, loc Loc, subject, format string, args ...any) {
@@ -135,7 +139,8 @@ func (v *validator) users() {
 	// Users sorted as Normalize sorts them have equal lower-case emails next
 	// to each other: then a repeat is found by looking at the previous one
 	// (run is the first of the current run), without a map.
-	sorted := slices.IsSortedFunc(a.Users, func(x, y User) int { return compareFold(x.Email, y.Email) })
+	sorted := v.usersSorted || slices.IsSortedFunc(a.Users, func(x, y User) int { return compareFold(x.Email, y.Email) })
+	v.usersSorted = sorted
 	var seen map[string]int
 	if !sorted {
 		seen = map[string]int{}
@@ -251,7 +256,7 @@ func (v *validator) lint() {
 		return // resolution needs a sound account
 	}
 	a := v.a
-	res := NewResolver(a)
+	res := newResolver(a, v.usersSorted)
 	v.res = res
 	// Counted by role index: without errors every name resolves, and the
 	// resolver's index is by lower-case name, as these counts were.

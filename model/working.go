@@ -18,7 +18,7 @@ type Working struct {
 
 // NewWorking validates and indexes a.
 func NewWorking(a *Account) *Working {
-	ps, res := validateIndexed(a)
+	ps, res := validateIndexed(a, false)
 	if res == nil {
 		res = NewResolver(a)
 	}

@@ -28,9 +28,19 @@ func Validate(a *Account) Problems {
 // saves checking.
 func validateIndexed(a *Account, normalized bool) (Problems, *Resolver) {
 	v := validator{a: a, find: newRoleFinder(a), usersSorted: normalized}
+	// In a large account, index on another core while validating: lint
+	// needs the resolver when there are no errors. Both only read a.
+	var pre chan *Resolver
+	if len(a.Users) >= parallelIndexUsers {
+		pre = make(chan *Resolver, 1)
+		go func() { pre <- newResolver(a, normalized) }()
+	}
 	v.roles()
 	v.users()
 	v.environments()
+	if pre != nil {
+		v.pre = <-pre
+	}
 	v.lint()
 	return v.ps, v.res
 }
@@ -42,7 +52,12 @@ type validator struct {
 	res  *Resolver // built by lint
 	// usersSorted: a.Users is in Normalize order (known, or found by users()).
 	usersSorted bool
+	pre         *Resolver // built while validating, for lint (nil: lint builds it)
 }
+
+// parallelIndexUsers is the account size from which validation indexes on
+// another goroutine (below it the goroutine costs more than it saves).
+const parallelIndexUsers = 2000
 
 func (v *validator) add(sev Severity, rule string, loc Loc, subject, format string, args ...any) {
 	v.ps = append(v.ps, Problem{Severity: sev, Rule: rule, Loc: loc, Subject: subject, Message: fmt.Sprintf(format, args...)})
@@ -256,7 +271,10 @@ func (v *validator) lint() {
 		return // resolution needs a sound account
 	}
 	a := v.a
-	res := newResolver(a, v.usersSorted)
+	res := v.pre
+	if res == nil {
+		res = newResolver(a, v.usersSorted)
+	}
 	v.res = res
 	// Counted by role index: without errors every name resolves, and the
 	// resolver's index is by lower-case name, as these counts were.

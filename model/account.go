@@ -57,37 +57,58 @@ func (e *Environment) Restricted() bool { return len(e.RolesWithAccess) > 0 }
 // privileges, a user's roles, an environment's roles) share one backing
 // array per kind, each capped at its length, so that appending to one
 // reallocates it instead of touching its neighbour; nil lists stay nil.
-func (a *Account) Clone() *Account {
+func (a *Account) Clone() *Account { return a.cloneSections(secAll) }
+
+// section names parts of an account, for copying and re-checking only what
+// an edit changes.
+type section uint8
+
+const (
+	secRoles section = 1 << iota
+	secUsers
+	secEnvs
+	secAll = secRoles | secUsers | secEnvs
+)
+
+// cloneSections copies a, deeply for the sections in s; the others share
+// a's slices, so the copy must not change them.
+func (a *Account) cloneSections(s section) *Account {
 	c := *a
-	c.Roles = make([]Role, len(a.Roles))
-	n := 0
-	for _, r := range a.Roles {
-		n += len(r.Privileges)
+	if s&secRoles != 0 {
+		c.Roles = make([]Role, len(a.Roles))
+		n := 0
+		for _, r := range a.Roles {
+			n += len(r.Privileges)
+		}
+		privs := make([]Privilege, 0, n)
+		for i, r := range a.Roles {
+			r.Privileges, privs = cloneInto(r.Privileges, privs)
+			c.Roles[i] = r
+		}
 	}
-	privs := make([]Privilege, 0, n)
-	for i, r := range a.Roles {
-		r.Privileges, privs = cloneInto(r.Privileges, privs)
-		c.Roles[i] = r
+	if s&secUsers != 0 {
+		c.Users = make([]User, len(a.Users))
+		n := 0
+		for _, u := range a.Users {
+			n += len(u.Roles)
+		}
+		names := make([]string, 0, n)
+		for i, u := range a.Users {
+			u.Roles, names = cloneInto(u.Roles, names)
+			c.Users[i] = u
+		}
 	}
-	c.Users = make([]User, len(a.Users))
-	n = 0
-	for _, u := range a.Users {
-		n += len(u.Roles)
-	}
-	names := make([]string, 0, n)
-	for i, u := range a.Users {
-		u.Roles, names = cloneInto(u.Roles, names)
-		c.Users[i] = u
-	}
-	c.Environments = make([]Environment, len(a.Environments))
-	n = 0
-	for _, e := range a.Environments {
-		n += len(e.RolesWithAccess)
-	}
-	names = make([]string, 0, n)
-	for i, e := range a.Environments {
-		e.RolesWithAccess, names = cloneInto(e.RolesWithAccess, names)
-		c.Environments[i] = e
+	if s&secEnvs != 0 {
+		c.Environments = make([]Environment, len(a.Environments))
+		n := 0
+		for _, e := range a.Environments {
+			n += len(e.RolesWithAccess)
+		}
+		names := make([]string, 0, n)
+		for i, e := range a.Environments {
+			e.RolesWithAccess, names = cloneInto(e.RolesWithAccess, names)
+			c.Environments[i] = e
+		}
 	}
 	return &c
 }
@@ -143,6 +164,10 @@ func (a *Account) CanonicalRoleName(name string) string {
 	return name
 }
 
+// Normalize writes nothing to a list already in that order, so that an
+// account whose sections are shared with another (Working) can be
+// normalised when the shared sections are.
+//
 // Normalize puts the account in the order it is shown and saved: roles, users
 // and environments sorted by name (ignoring case), each role's privileges in
 // catalog order without repeats, each user's and environment's role names
@@ -169,7 +194,9 @@ func (a *Account) Normalize() {
 		if !slices.IsSorted(a.Roles[i].Privileges) {
 			slices.Sort(a.Roles[i].Privileges)
 		}
-		a.Roles[i].Privileges = slices.Compact(a.Roles[i].Privileges)
+		if c := slices.Compact(a.Roles[i].Privileges); len(c) != len(a.Roles[i].Privileges) {
+			a.Roles[i].Privileges = c
+		}
 	}
 	// Equal elements of these lists are identical strings, so skipping an
 	// unstable sort of a sorted list changes nothing.

@@ -128,6 +128,9 @@ func Compare(old, new *Resolver) Diff {
 		oe := oa.Environments[oi]
 		p := envPair{oi, i}
 		pairs = append(pairs, p)
+		if slices.Equal(oe.RolesWithAccess, e.RolesWithAccess) {
+			continue // the same spelling in the same order: unchanged
+		}
 		ol, nl := lowerSet(oe.RolesWithAccess), lowerSet(e.RolesWithAccess)
 		if slices.Equal(ol, nl) {
 			continue

@@ -437,7 +437,11 @@ func checkWorking(t *testing.T, w *Working, a *Account, op Op, b *Account, out O
 	if got, want := fmt.Sprint(w.Problems()), fmt.Sprint(Validate(a)); got != want {
 		t.Fatalf("Working.Problems() = %s\nValidate = %s", got, want)
 	}
+	kept := accountKey(w.Account())
 	wb, wout, wdiff, werr := w.Apply(op)
+	if accountKey(w.Account()) != kept {
+		t.Fatalf("%s: Working.Apply changed the working account it was applied to (it shares the sections the edit does not touch)", op.Describe())
+	}
 	if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() {
 		t.Fatalf("%s: Apply err %v, Working.Apply err %v", op.Describe(), err, werr)
 	}

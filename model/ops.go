@@ -14,6 +14,37 @@ type Op interface {
 	apply(a *Account) (notes []string, err error)
 }
 
+// touches says which sections of the account an edit may change, so that
+// Working.Apply copies and re-checks only those; an Op without it may change
+// anything.
+type toucher interface{ touches() section }
+
+func touchesOf(op Op) section {
+	if t, ok := op.(toucher); ok {
+		return t.touches()
+	}
+	return secAll
+}
+
+func (AddRole) touches() section { return secRoles }
+func (o EditRole) touches() section {
+	if o.Rename != nil {
+		return secAll // the new name follows the role everywhere
+	}
+	return secRoles
+}
+func (RemoveRole) touches() section        { return secRoles | secEnvs }
+func (AddUser) touches() section           { return secUsers }
+func (EditUser) touches() section          { return secUsers }
+func (RemoveUser) touches() section        { return secUsers }
+func (Assign) touches() section            { return secUsers }
+func (Unassign) touches() section          { return secUsers }
+func (AddEnvironment) touches() section    { return secEnvs }
+func (RemoveEnvironment) touches() section { return secEnvs }
+func (Allow) touches() section             { return secEnvs }
+func (Disallow) touches() section          { return secEnvs }
+func (SetAccount) touches() section        { return 0 }
+
 // Refused is the error of an edit that was not applied: the rule involved and
 // what is wrong. Problems holds the validation errors when the edit would
 // have left the account invalid.
@@ -70,35 +101,45 @@ func widened(a, c *Account) []string {
 // returns the new account (normalised) and what the edit brings with it; on
 // refusal a *Refused error and a nil account, a unchanged.
 func Apply(a *Account, op Op) (*Account, Outcome, error) {
-	c, _, _, out, err := applyIndexed(a, op, func() Problems { return Validate(a) })
+	c, _, out, err := applyIndexed(a, op, nil)
 	return c, out, err
 }
 
-// applyIndexed is Apply. before returns a's problems; it is called only
-// when the new state has warnings (they are reported only when new). It
-// also returns the resolver of the new state, which validation built, and
-// the new state's problems.
-func applyIndexed(a *Account, op Op, before func() Problems) (*Account, *Resolver, Problems, Outcome, error) {
-	c := a.Clone()
+// applyIndexed is Apply. With prev (the Working that a is the account of)
+// it copies only the sections op touches, and validation and indexing reuse
+// prev's work for the others; prev's problems also stand for a's. It
+// returns the validation of the new state, with its resolver.
+func applyIndexed(a *Account, op Op, prev *Working) (*Account, checked, Outcome, error) {
+	touched := secAll
+	var prevChk *checked
+	if prev != nil && prev.normalized {
+		touched = touchesOf(op)
+		prevChk = &prev.chk
+	}
+	c := a.cloneSections(touched)
 	notes, err := op.apply(c)
 	if err != nil {
-		return nil, nil, nil, Outcome{}, err
+		return nil, checked{}, Outcome{}, err
 	}
 	for i := range notes {
 		notes[i] = SafeText(notes[i])
 	}
-	c.Normalize()
-	after, res := validateIndexed(c, true)
-	if errs := after.Errors(); len(errs) > 0 {
-		return nil, nil, nil, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Message: errs[0].Message, Problems: errs}
+	c.Normalize() // writes nothing to the shared sections: they are in order
+	chk := validateFrom(c, true, prevChk, secAll&^touched)
+	if errs := chk.ps.Errors(); len(errs) > 0 {
+		return nil, checked{}, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Message: errs[0].Message, Problems: errs}
 	}
 	wide := widened(a, c)
-	afterWarns := after.Warnings()
+	afterWarns := chk.ps.Warnings()
 	if len(afterWarns) == 0 {
-		return c, res, after, Outcome{Notes: notes, Widened: wide}, nil
+		return c, chk, Outcome{Notes: notes, Widened: wide}, nil
+	}
+	before := Validate
+	if prev != nil {
+		before = func(*Account) Problems { return prev.chk.ps }
 	}
 	old := map[string]bool{}
-	for _, p := range before().Warnings() {
+	for _, p := range before(a).Warnings() {
 		old[p.Rule+p.Message] = true
 	}
 	var warns Problems
@@ -107,7 +148,7 @@ func applyIndexed(a *Account, op Op, before func() Problems) (*Account, *Resolve
 			warns = append(warns, p)
 		}
 	}
-	return c, res, after, Outcome{Notes: notes, Warnings: warns, Widened: wide}, nil
+	return c, chk, Outcome{Notes: notes, Warnings: warns, Widened: wide}, nil
 }
 
 // ApplyAll runs ops in order as one edit: all apply or none.

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -171,6 +172,76 @@ func TestPreviewDeployOneAnswer(t *testing.T) {
 	for _, pg := range pv.Pages {
 		if pg.Page == PageDeployments && (pg.Access != PageFull || !strings.Contains(pg.Reason, "decision")) {
 			t.Errorf("wren's Deployments page = %s (%s), want full, flagged as a decision", pg.Access, pg.Reason)
+		}
+	}
+}
+
+// Working.Apply copies only what an edit touches and shares the rest with
+// the working account it was applied to: that account never changes, two
+// edits of one base never see each other, and each gives what Apply gives.
+func TestWorkingSharesOnlyWhatEditsLeave(t *testing.T) {
+	base := Demo()
+	w := NewWorking(base)
+	before := fmt.Sprintf("%+v", *base.Clone())
+	no := false
+	ops := []Op{
+		AddRole{Name: "Fresh", Inherits: Support, Privileges: []Privilege{Scheduling}},
+		EditRole{Name: "Cannot View Data", Add: []Privilege{ViewData}},
+		EditRole{Name: "Cannot View Data", Rename: ptr("Can View Data")},
+		Assign{Email: "dana@example.com", Role: Support},
+		Assign{Email: "dana@example.com", Role: StandardUser},
+		Unassign{Email: "kai@example.com", Role: StandardUser},
+		EditUser{Email: "bo@example.com", Roles: &[]string{Administrator}},
+		AddUser{Email: "zed@example.com", Roles: []string{Support}},
+		RemoveUser{Email: "ada@example.com"},
+		Allow{Environment: "Development", Role: Support},
+		Disallow{Environment: "Test", Role: "Write and Read Environment"},
+		AddEnvironment{Name: "Staging", Classification: Test},
+		RemoveEnvironment{Name: "Production"},
+		SetAccount{AdvancedEnvironmentAccess: &no},
+	}
+	var results []string
+	var nexts []*Working
+	for _, op := range ops {
+		next, out, d, err := w.Apply(op)
+		if err != nil {
+			t.Fatalf("%s: %v", op.Describe(), err)
+		}
+		want, wantOut, err := Apply(base, op)
+		if err != nil {
+			t.Fatalf("Apply(%s): %v", op.Describe(), err)
+		}
+		got := fmt.Sprintf("%+v", *next.Account())
+		if got != fmt.Sprintf("%+v", *want) {
+			t.Errorf("%s: Working.Apply gives\n%s\nApply gives\n%s", op.Describe(), got, fmt.Sprintf("%+v", *want))
+		}
+		if fmt.Sprint(out) != fmt.Sprint(wantOut) {
+			t.Errorf("%s: outcome %v, Apply's %v", op.Describe(), out, wantOut)
+		}
+		if fmt.Sprintf("%+v", d) != fmt.Sprintf("%+v", Compare(NewResolver(base), NewResolver(want))) {
+			t.Errorf("%s: diff differs from Compare", op.Describe())
+		}
+		if fmt.Sprint(next.Problems()) != fmt.Sprint(Validate(want)) {
+			t.Errorf("%s: problems %v, Validate's %v", op.Describe(), next.Problems(), Validate(want))
+		}
+		results = append(results, got)
+		nexts = append(nexts, next)
+		if now := fmt.Sprintf("%+v", *base); now != before {
+			t.Fatalf("%s changed the working account:\n%s\nwas\n%s", op.Describe(), now, before)
+		}
+	}
+	// Every result is as it was when made: no later edit of the same base
+	// wrote into it through a shared list.
+	for i, next := range nexts {
+		if got := fmt.Sprintf("%+v", *next.Account()); got != results[i] {
+			t.Errorf("%s: its result changed after later edits of the same base", ops[i].Describe())
+		}
+	}
+	w2 := NewWorking(base)
+	for i, op := range ops {
+		next, _, _, _ := w2.Apply(op)
+		if got := fmt.Sprintf("%+v", *next.Account()); got != results[i] {
+			t.Errorf("%s: applying it again to the same base gives another account", op.Describe())
 		}
 	}
 }

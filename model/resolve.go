@@ -61,6 +61,64 @@ func NewResolver(a *Account) *Resolver { return newResolver(a, false) }
 // in Normalize order, which saves checking.
 func newResolver(a *Account, usersSorted bool) *Resolver {
 	r := &Resolver{acct: a}
+	r.buildRoles()
+	r.buildUsers(usersSorted)
+	r.buildEnvs()
+	return r
+}
+
+// newResolverFrom is newResolver for an account edited from old's, sharing
+// the sections in shared with it (the same slices, unchanged): the indexes
+// of a shared section are old's, and only the others are built. Resolvers
+// never change, so sharing their indexes is safe.
+func newResolverFrom(a *Account, usersSorted bool, old *Resolver, shared section) *Resolver {
+	if old == nil || old.acct.AdvancedUserSecurity != a.AdvancedUserSecurity {
+		return newResolver(a, usersSorted)
+	}
+	r := &Resolver{acct: a}
+	sameRoles := shared&secRoles != 0
+	if sameRoles {
+		r.roles, r.roleIdx, r.roleExact, r.cyclic = old.roles, old.roleIdx, old.roleExact, old.cyclic
+	} else {
+		r.buildRoles()
+		// The same role names in the same places give the same role ids.
+		sameRoles = len(r.roles) == len(old.roles)
+		for i := 0; sameRoles && i < len(r.roles); i++ {
+			sameRoles = r.roles[i].name == old.roles[i].name
+		}
+		if sameRoles && shared&secUsers != 0 {
+			// Users hold the same role ids; only what the roles grant moved.
+			r.users = make([]ruser, len(old.users))
+			for i, ou := range old.users {
+				ru := ruser{email: ou.email, roles: ou.roles}
+				for _, id := range ou.roles {
+					ru.raw |= r.roles[id].set
+				}
+				ru.eff = ru.raw.Closure()
+				r.users[i] = ru
+			}
+			r.userIdx, r.usersSorted, r.usersUnique = old.userIdx, old.usersSorted, old.usersUnique
+		}
+	}
+	if r.users == nil {
+		if sameRoles && shared&secUsers != 0 {
+			r.users, r.userIdx, r.usersSorted, r.usersUnique = old.users, old.userIdx, old.usersSorted, old.usersUnique
+		} else {
+			r.buildUsers(usersSorted)
+		}
+	}
+	if sameRoles && shared&secEnvs != 0 {
+		r.words, r.envs, r.envIdx = old.words, old.envs, old.envIdx
+	} else {
+		r.buildEnvs()
+	}
+	return r
+}
+
+// buildRoles indexes the built-in and custom roles and resolves each one's
+// privileges along its chain (R5, R6).
+func (r *Resolver) buildRoles() {
+	a := r.acct
 	n := numBuiltins + len(a.Roles)
 	r.roles = make([]rrole, 0, n)
 	r.roleIdx = make(map[string]int32, n)
@@ -114,7 +172,12 @@ func newResolver(a *Account, usersSorted bool) *Resolver {
 	for i := range r.roles {
 		resolve(int32(i))
 	}
+}
 
+// buildUsers indexes the users and their held roles (R11); the roles must be
+// built. usersSorted says the caller knows a.Users is in Normalize order.
+func (r *Resolver) buildUsers(usersSorted bool) {
+	a := r.acct
 	r.users = make([]ruser, len(a.Users))
 	r.usersSorted = usersSorted || slices.IsSortedFunc(a.Users, func(x, y User) int { return compareFold(x.Email, y.Email) })
 	r.usersUnique = true
@@ -145,11 +208,15 @@ func newResolver(a *Account, usersSorted bool) *Resolver {
 			r.userIdx[strings.ToLower(u.Email)] = int32(i)
 		}
 	}
-
 	if !r.usersSorted {
 		r.usersUnique = len(r.userIdx) == len(r.users)
 	}
+}
 
+// buildEnvs indexes the environments' Roles with Access; the roles must be
+// built.
+func (r *Resolver) buildEnvs() {
+	a := r.acct
 	r.words = (len(r.roles) + 63) / 64
 	r.envs = make([]renv, len(a.Environments))
 	r.envIdx = make(map[string]int32, len(a.Environments))
@@ -164,7 +231,6 @@ func newResolver(a *Account, usersSorted bool) *Resolver {
 		r.envs[i] = re
 		r.envIdx[strings.ToLower(e.Name)] = int32(i)
 	}
-	return r
 }
 
 // Account returns the account the resolver was built from.

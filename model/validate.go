@@ -27,22 +27,67 @@ func Validate(a *Account) Problems {
 // normalized says a was just normalised (its users are in order), which
 // saves checking.
 func validateIndexed(a *Account, normalized bool) (Problems, *Resolver) {
-	v := validator{a: a, find: newRoleFinder(a), usersSorted: normalized}
+	chk := validateFrom(a, normalized, nil, 0)
+	return chk.ps, chk.res
+}
+
+// checked is the outcome of validating an account, kept so that validating
+// an edit of it can reuse what the edit cannot have changed.
+type checked struct {
+	acct     *Account
+	ps       Problems
+	res      *Resolver // nil when the account has errors
+	find     *roleFinder
+	rolesEnd int // ps[:rolesEnd] came from the roles section's checks
+	usersEnd int // ps[rolesEnd:usersEnd] from the users section's
+}
+
+// validateFrom validates a, an edit of prev's account that shares the
+// sections in shared with it (the same, unchanged slices). The checks of
+// the roles section depend only on it and Advanced User Security, and those
+// of the users section also on which roles exist: when those are shared
+// their problems are prev's. Lint (which depends on everything) always
+// runs, and the resolver is built from prev's indexes.
+func validateFrom(a *Account, normalized bool, prev *checked, shared section) checked {
+	sameRoles := prev != nil && shared&secRoles != 0 && prev.acct.AdvancedUserSecurity == a.AdvancedUserSecurity
+	sameUsers := sameRoles && shared&secUsers != 0
+	v := validator{a: a, usersSorted: normalized}
+	if sameRoles && prev.find != nil {
+		v.find = prev.find
+	} else {
+		v.find = newRoleFinder(a)
+	}
+	var prevRes *Resolver
+	if prev != nil {
+		prevRes = prev.res
+	}
 	// In a large account, index on another core while validating: lint
 	// needs the resolver when there are no errors. Both only read a.
 	var pre chan *Resolver
 	if len(a.Users) >= parallelIndexUsers {
 		pre = make(chan *Resolver, 1)
-		go func() { pre <- newResolver(a, normalized) }()
+		go func() { pre <- newResolverFrom(a, normalized, prevRes, shared) }()
 	}
-	v.roles()
-	v.users()
+	if sameRoles {
+		v.ps = append(v.ps, prev.ps[:prev.rolesEnd]...)
+	} else {
+		v.roles()
+	}
+	rolesEnd := len(v.ps)
+	if sameUsers {
+		v.ps = append(v.ps, prev.ps[prev.rolesEnd:prev.usersEnd]...)
+	} else {
+		v.users()
+	}
+	usersEnd := len(v.ps)
 	v.environments()
 	if pre != nil {
 		v.pre = <-pre
+	} else if prevRes != nil {
+		v.pre = newResolverFrom(a, normalized, prevRes, shared)
 	}
 	v.lint()
-	return v.ps, v.res
+	return checked{acct: a, ps: v.ps, res: v.res, find: v.find, rolesEnd: rolesEnd, usersEnd: usersEnd}
 }
 
 type validator struct {
@@ -220,6 +265,22 @@ func heldBefore(roles []string, j int) bool {
 }
 
 func checkEmail(e string) string {
+	// Fast path, same answers: printable ASCII with no space, one @, not at
+	// either end, short enough, is an email; anything else is looked at
+	// closely below.
+	if n := len(e); n > 0 && n <= MaxEmail && e[0] != '@' && e[n-1] != '@' {
+		ats, plain := 0, true
+		for i := 0; i < n && plain; i++ {
+			c := e[i]
+			plain = c > ' ' && c < 0x7f
+			if c == '@' {
+				ats++
+			}
+		}
+		if plain && ats == 1 {
+			return ""
+		}
+	}
 	switch {
 	case strings.TrimSpace(e) == "":
 		return "a user has an empty email"
@@ -251,13 +312,27 @@ func (v *validator) environments() {
 		if e.Classification != Production && e.Classification != Test {
 			v.add(Error, "R12", at(SectionEnvironments, i, "classification"), e.Name, "environment %q has classification %q; use \"production\" or \"test\"", e.Name, string(e.Classification))
 		}
-		listed := map[string]bool{}
-		for j, rn := range e.RolesWithAccess {
-			if listed[strings.ToLower(rn)] {
+		// A list sorted as Normalize sorts it has its repeats (ignoring
+		// case) side by side; any other list is checked with a map.
+		list := e.RolesWithAccess
+		sorted := slices.IsSortedFunc(list, compareFold)
+		var listed map[string]bool
+		if !sorted {
+			listed = make(map[string]bool, len(list))
+		}
+		for j, rn := range list {
+			var dup bool
+			if sorted {
+				dup = j > 0 && SameName(list[j-1], rn)
+			} else {
+				k := strings.ToLower(rn)
+				dup = listed[k]
+				listed[k] = true
+			}
+			if dup {
 				v.add(Error, "R13", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q twice", e.Name, rn)
 				continue
 			}
-			listed[strings.ToLower(rn)] = true
 			if !v.find.exists(rn) {
 				v.add(Error, "R13", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which does not exist", e.Name, rn)
 			}

@@ -25,6 +25,10 @@ type Stamp struct {
 	Size    int64
 	Sum     [sha256.Size]byte
 	ModTime time.Time
+	// Clean says these bytes are known to hold an account without errors
+	// (Load found none, or Save wrote them), so that Save need not decode
+	// them again to refuse saving over a file with errors. Same ignores it.
+	Clean bool
 }
 
 // Same reports whether s and t stand for the same bytes (or both for no
@@ -133,7 +137,9 @@ func Load(path string) (*Doc, error) {
 		return nil, err
 	}
 	a, ps := Decode(path, data)
-	return &Doc{Path: path, Account: a, Problems: ps, Stamp: stampOf(data, fi)}, nil
+	st := stampOf(data, fi)
+	st.Clean = a != nil && !HasErrors(ps)
+	return &Doc{Path: path, Account: a, Problems: ps, Stamp: st}, nil
 }
 
 // DefaultLockWait is how long Save and Update wait for the lock when
@@ -325,7 +331,9 @@ func Save(path string, a *model.Account, loaded Stamp, opts SaveOptions) (Stamp,
 		return Stamp{}, ce
 	}
 	var old *model.Account
-	if fi != nil {
+	// The bytes on disk are the ones loaded; decode them only when they are
+	// not known to be clean, or when the audit wants the old account.
+	if fi != nil && (!loaded.Clean || (opts.Change == nil && opts.ChangeFunc != nil)) {
 		var ps []FileProblem
 		old, ps = Decode(path, cur)
 		if errs := Errors(ps); len(errs) > 0 || old == nil {
@@ -385,7 +393,9 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 func commit(target, path string, cur []byte, fi fs.FileInfo, old, a *model.Account, opts SaveOptions) (Stamp, error) {
 	data := Encode(a)
 	if fi != nil && bytes.Equal(cur, data) {
-		return stampOf(cur, fi), nil
+		st := stampOf(cur, fi)
+		st.Clean = true // a was validated, and these are its bytes
+		return st, nil
 	}
 	removeStale(target)
 	mode := fs.FileMode(0o600)
@@ -406,10 +416,12 @@ func commit(target, path string, cur []byte, fi fs.FileInfo, old, a *model.Accou
 	if change == nil && opts.ChangeFunc != nil {
 		change = opts.ChangeFunc(old, Canonical(a))
 	}
+	st := stampOf(data, nfi)
+	st.Clean = true // a was validated before it was written
 	if err := appendAudit(target, opts.Actor, change); err != nil {
-		return stampOf(data, nfi), fmt.Errorf("saved %s, but the audit trail was not written: %w", model.SafeText(path), err)
+		return st, fmt.Errorf("saved %s, but the audit trail was not written: %w", model.SafeText(path), err)
 	}
-	return stampOf(data, nfi), nil
+	return st, nil
 }
 
 // writeAtomic replaces name with data: a temporary file in the same

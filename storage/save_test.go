@@ -345,3 +345,29 @@ func TestPermissions(t *testing.T) {
 		t.Errorf("world-writable directory: %q", w)
 	}
 }
+
+// A stamp says whether its bytes are known to be clean: Load of a good file
+// and every Save say yes, Load of a file with errors says no, so that Save
+// decodes again only what it must (and still refuses a file with errors).
+func TestStampClean(t *testing.T) {
+	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+	d, err := Load(p)
+	if err != nil || !d.Stamp.Clean {
+		t.Fatalf("Load of a good file: clean=%v, err %v", d.Stamp.Clean, err)
+	}
+	a := d.Account.Clone()
+	a.Name = "renamed"
+	st, err := Save(p, a, d.Stamp, SaveOptions{Actor: "test"})
+	if err != nil || !st.Clean {
+		t.Fatalf("Save: clean=%v, err %v", st.Clean, err)
+	}
+	bad := writeFile(t, "bad.toml", []byte("format = 1\n[[users]]\nemail = \"x@example.com\"\nroles = []\n"), 0o600)
+	bd, err := Load(bad)
+	if err != nil || bd.Stamp.Clean {
+		t.Fatalf("Load of a file with errors: clean=%v, err %v", bd.Stamp.Clean, err)
+	}
+	var pe *ProblemsError
+	if _, err := Save(bad, goodAccount(), bd.Stamp, SaveOptions{}); !errors.As(err, &pe) {
+		t.Errorf("Save over a file with errors: %v, want *ProblemsError", err)
+	}
+}

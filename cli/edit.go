@@ -287,34 +287,25 @@ func (a *app) userAddCommand() *cobra.Command {
 }
 
 func (a *app) userAssignCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "assign EMAIL ROLE",
-		Short: "give a user one more role",
-		Args:  exactArgs("EMAIL", "ROLE"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.edit(func(acct *model.Account) (model.Op, error) {
-				email, err := a.needUser(acct, args[0])
-				if err != nil {
-					return nil, err
-				}
-				role, err := a.needRole(acct, args[1])
-				if err != nil {
-					return nil, err
-				}
-				return model.Assign{Email: email, Role: role}, nil
-			})
-		},
-	}
+	return a.withRoleCommand("assign EMAIL ROLE", "give a user one more role", "EMAIL", a.needUser,
+		func(email, role string) model.Op { return model.Assign{Email: email, Role: role} })
 }
 
 func (a *app) userUnassignCommand() *cobra.Command {
+	return a.withRoleCommand("unassign EMAIL ROLE", "take a role from a user (not their last one, R10)", "EMAIL", a.needUser,
+		func(email, role string) model.Op { return model.Unassign{Email: email, Role: role} })
+}
+
+// withRoleCommand makes a command that names a user or an environment
+// (checked by need) and a role, and applies the one edit op builds of them.
+func (a *app) withRoleCommand(use, short, what string, need func(*model.Account, string) (string, error), op func(name, role string) model.Op) *cobra.Command {
 	return &cobra.Command{
-		Use:   "unassign EMAIL ROLE",
-		Short: "take a role from a user (not their last one, R10)",
-		Args:  exactArgs("EMAIL", "ROLE"),
+		Use:   use,
+		Short: short,
+		Args:  exactArgs(what, "ROLE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.edit(func(acct *model.Account) (model.Op, error) {
-				email, err := a.needUser(acct, args[0])
+				name, err := need(acct, args[0])
 				if err != nil {
 					return nil, err
 				}
@@ -322,7 +313,7 @@ func (a *app) userUnassignCommand() *cobra.Command {
 				if err != nil {
 					return nil, err
 				}
-				return model.Unassign{Email: email, Role: role}, nil
+				return op(name, role), nil
 			})
 		},
 	}
@@ -374,24 +365,8 @@ func (a *app) envAddCommand() *cobra.Command {
 }
 
 func (a *app) envAllowCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "allow ENV ROLE",
-		Short: "add ROLE to ENV's Roles with Access (the first one restricts it, R13)",
-		Args:  exactArgs("ENV", "ROLE"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.edit(func(acct *model.Account) (model.Op, error) {
-				env, err := a.needEnv(acct, args[0])
-				if err != nil {
-					return nil, err
-				}
-				role, err := a.needRole(acct, args[1])
-				if err != nil {
-					return nil, err
-				}
-				return model.Allow{Environment: env, Role: role}, nil
-			})
-		},
-	}
+	return a.withRoleCommand("allow ENV ROLE", "add ROLE to ENV's Roles with Access (the first one restricts it, R13)", "ENV", a.needEnv,
+		func(env, role string) model.Op { return model.Allow{Environment: env, Role: role} })
 }
 
 func (a *app) envDisallowCommand() *cobra.Command {

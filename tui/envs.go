@@ -69,19 +69,12 @@ func (t *envsTab) update(msg tea.Msg) tea.Cmd {
 	case filterResultMsg:
 		t.list.applyResult(msg)
 	case tea.KeyPressMsg:
-		if t.list.filtering {
-			return t.list.updateFilter(msg)
-		}
 		k := t.c.keys
-		if t.list.updateNav(msg) {
-			return nil
+		if cmd, done := t.list.routeKey(msg, k); done {
+			return cmd
 		}
 		sel := t.list.selected()
 		switch {
-		case key.Matches(msg, k.Filter):
-			return t.list.startFilter()
-		case key.Matches(msg, k.Back) && t.list.query != "":
-			t.list.clearFilter()
 		case key.Matches(msg, k.ToggleAEA):
 			on := !a.AdvancedEnvironmentAccess
 			return edit("envs", "Turn Advanced Environment Access "+onOff(on)+"?", []string{aeaText(on)}, model.SetAccount{AdvancedEnvironmentAccess: &on})

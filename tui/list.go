@@ -134,6 +134,24 @@ func (l *listModel) move(d int) {
 	l.clamp()
 }
 
+// routeKey handles the keys every list handles alike: typing into its
+// filter, moving, / to start filtering, and esc to clear a kept filter.
+// done reports whether msg was one of them.
+func (l *listModel) routeKey(msg tea.KeyPressMsg, k KeyMap) (cmd tea.Cmd, done bool) {
+	switch {
+	case l.filtering:
+		return l.updateFilter(msg), true
+	case l.updateNav(msg):
+		return nil, true
+	case key.Matches(msg, k.Filter):
+		return l.startFilter(), true
+	case key.Matches(msg, k.Back) && l.query != "":
+		l.clearFilter()
+		return nil, true
+	}
+	return nil, false
+}
+
 // runFilter returns the command that computes the rows matching q.
 func (l *listModel) runFilter(q string) tea.Cmd {
 	l.seq++

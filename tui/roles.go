@@ -89,19 +89,12 @@ func (t *rolesTab) update(msg tea.Msg) tea.Cmd {
 	case filterResultMsg:
 		t.list.applyResult(msg)
 	case tea.KeyPressMsg:
-		if t.list.filtering {
-			return t.list.updateFilter(msg)
-		}
 		k := t.c.keys
-		if t.list.updateNav(msg) {
-			return nil
+		if cmd, done := t.list.routeKey(msg, k); done {
+			return cmd
 		}
 		sel := t.list.selected()
 		switch {
-		case key.Matches(msg, k.Filter):
-			return t.list.startFilter()
-		case key.Matches(msg, k.Back) && t.list.query != "":
-			t.list.clearFilter()
 		case key.Matches(msg, k.New):
 			return t.openForm(nil, "")
 		case sel < 0:

@@ -78,15 +78,11 @@ func (t *usersTab) update(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 		}
-		if t.list.updateNav(msg) {
-			return nil
+		if cmd, done := t.list.routeKey(msg, k); done {
+			return cmd
 		}
 		email := t.selectedEmail()
 		switch {
-		case key.Matches(msg, k.Filter):
-			return t.list.startFilter()
-		case key.Matches(msg, k.Back) && t.list.query != "":
-			t.list.clearFilter()
 		case key.Matches(msg, k.Back) && t.compare != "":
 			t.compare = ""
 		case key.Matches(msg, k.New):

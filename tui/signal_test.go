@@ -14,6 +14,7 @@ import (
 
 	"github.com/creack/pty"
 
+	"rolecall/model"
 	"rolecall/storage"
 )
 
@@ -171,4 +172,13 @@ func tail(s string, n int) string {
 		return s
 	}
 	return s[len(s)-n:]
+}
+
+// A file others may write is pointed out on the status line at start
+// (Run fills permWarn from storage.Permissions).
+func TestPermissionWarningShown(t *testing.T) {
+	h := newHarness(t, Options{permWarn: "acct.toml is writable by others (mode 0666)"}, &memStore{acct: model.Demo()})
+	h.expect("Warning: acct.toml is writable by others (mode 0666)")
+	h = newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.expectNot("writable by others")
 }

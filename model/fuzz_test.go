@@ -75,8 +75,17 @@ func checkSources(t *testing.T, a *Account, r *Resolver, u int, gs []Grant, coun
 				}
 				cur = v
 			}
-			if !n.ticks(cur)[target] {
-				t.Errorf("%s: source %s of %s: the last role %s does not grant %s", where, s, g.Privilege, cur, target)
+			want := target
+			if s.ImpliedBy != "" {
+				sup, ok := LookupPrivilege(s.ImpliedBy)
+				if !ok || !slices.Contains(Covers[sup], g.Privilege) {
+					t.Errorf("%s: source %s of %s is marked with %q, which does not cover it (R4)", where, s, g.Privilege, s.ImpliedBy)
+					continue
+				}
+				want = sup
+			}
+			if !n.ticks(cur)[want] {
+				t.Errorf("%s: source %s of %s: the last role %s does not grant %s", where, s, g.Privilege, cur, want)
 			}
 		}
 	}

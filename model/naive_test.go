@@ -353,7 +353,7 @@ func (n naiveModel) sources(held []string, p Privilege) []Source {
 }
 
 // grantsOf lists the privileges in eff with their sources among roles:
-// the privilege's own sources when raw holds it, else those of the
+// the privilege's own sources when raw holds it, and those of the
 // privilege covering it (R4).
 func (n naiveModel) grantsOf(roles []string, raw, eff map[Privilege]bool) []Grant {
 	var out []Grant
@@ -364,11 +364,27 @@ func (n naiveModel) grantsOf(roles []string, raw, eff map[Privilege]bool) []Gran
 		g := Grant{Privilege: p}
 		if raw[p] {
 			g.Sources = n.sources(roles, p)
-		} else {
-			for sup, covered := range naiveCovers {
-				if raw[sup] && slices.Contains(covered, p) {
+		}
+		// R11 with R4: a role that grants a privilege covering p grants p
+		// too, and is one of its sources, marked with that privilege.
+		for sup, covered := range naiveCovers {
+			if raw[sup] && slices.Contains(covered, p) {
+				if !raw[p] {
 					g.ImpliedBy = sup
-					g.Sources = n.sources(roles, sup)
+				}
+				direct := n.sources(roles, p)
+				if !raw[p] {
+					direct = nil
+				}
+				for _, src := range n.sources(roles, sup) {
+					same := false
+					for _, d := range direct {
+						same = same || d.Role == src.Role && slices.Equal(d.Via, src.Via)
+					}
+					if !same {
+						src.ImpliedBy = sup.String()
+						g.Sources = append(g.Sources, src)
+					}
 				}
 			}
 		}

@@ -409,18 +409,64 @@ func (r *Resolver) CanSee(u, e int) bool { return r.eval(u, e).visible }
 
 // Source is one way a user gets a privilege (R11): the role they hold, and
 // the chain of parents from that role down to the role that ticks it (empty
-// when the held role ticks it itself).
+// when the held role ticks it itself). ImpliedBy names the privilege that
+// role grants when it grants this one only by covering it (R4: "Build Read
+// and Write Access" for Build Read Access); it is empty when the privilege
+// itself is ticked.
 type Source struct {
-	Role string   `json:"role"`
-	Via  []string `json:"via"`
+	Role      string   `json:"role"`
+	Via       []string `json:"via"`
+	ImpliedBy string   `json:"implied_by,omitempty"`
 }
 
 func (s Source) String() string {
-	if len(s.Via) == 0 {
-		return s.Role
+	out := s.Role
+	if len(s.Via) > 0 {
+		out += " (via " + strings.Join(s.Via, " -> ") + ")"
 	}
-	return s.Role + " (via " + strings.Join(s.Via, " -> ") + ")"
+	if s.ImpliedBy != "" {
+		out += " through " + s.ImpliedBy + " (R4)"
+	}
+	return out
 }
+
+// coveredSources lists every source of p among roles: those that grant p
+// itself (when raw has it), then those that grant a privilege covering it
+// (R4), marked with it, unless the same role and chain grant p itself. implied is the covering privilege when raw does not
+// have p itself (0 otherwise).
+func (r *Resolver) coveredSources(roles []int32, raw PrivSet, p Privilege) (srcs []Source, implied Privilege) {
+	if raw.Has(p) {
+		srcs = r.sources(roles, p)
+	}
+	for _, sup := range coverers[p] {
+		if !raw.Has(sup) {
+			continue
+		}
+		if !raw.Has(p) && implied == 0 {
+			implied = sup
+		}
+		direct := len(srcs)
+		for _, s := range r.sources(roles, sup) {
+			if slices.ContainsFunc(srcs[:direct], func(d Source) bool { return d.Role == s.Role && slices.Equal(d.Via, s.Via) }) {
+				continue // that role and chain grant p itself already
+			}
+			s.ImpliedBy = sup.String()
+			srcs = append(srcs, s)
+		}
+	}
+	return srcs, implied
+}
+
+// coverers is Covers turned around: the privileges that cover each one.
+var coverers = func() map[Privilege][]Privilege {
+	m := map[Privilege][]Privilege{}
+	for sup, covered := range Covers {
+		for _, p := range covered {
+			m[p] = append(m[p], sup)
+		}
+	}
+	return m
+}()
 
 // sources lists every source of p among the given held roles.
 func (r *Resolver) sources(roles []int32, p Privilege) []Source {
@@ -449,7 +495,9 @@ type Grant struct {
 	Privilege Privilege
 	Sources   []Source
 	// ImpliedBy is the privilege that covers this one under R4 when the user
-	// holds it only that way (0 otherwise). Sources are then those of ImpliedBy.
+	// holds it only that way (0 otherwise). Sources lists the roles that
+	// grant the privilege itself, then those that grant a privilege covering
+	// it, each marked with that privilege (Source.ImpliedBy).
 	ImpliedBy Privilege
 }
 
@@ -460,12 +508,7 @@ func (r *Resolver) grants(roles []int32, raw, set PrivSet) []Grant {
 	var out []Grant
 	for _, p := range set.List() {
 		g := Grant{Privilege: p}
-		if raw.Has(p) {
-			g.Sources = r.sources(roles, p)
-		} else if sup := raw.CoveredBy(p); sup != 0 {
-			g.ImpliedBy = sup
-			g.Sources = r.sources(roles, sup)
-		}
+		g.Sources, g.ImpliedBy = r.coveredSources(roles, raw, p)
 		out = append(out, g)
 	}
 	return out

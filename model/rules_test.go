@@ -749,11 +749,15 @@ func TestR11Sources(t *testing.T) {
 		role("Child", "Parent", Execute), // direct and inherited
 		role("Mid", Support),
 		role("Leaf", "Mid"),
+		role("Reader", "", BuildRead),
+		role("Writer", "", BuildReadWrite),
 	}, []User{
 		user("both@x.com", "Child"),
 		user("three@x.com", "Parent", "Child"),
 		user("chain@x.com", "Leaf"),
 		user("builtin@x.com", StandardUser, "Leaf"),
+		user("cover@x.com", "Reader", "Writer"),
+		user("writer@x.com", "Writer"),
 	})
 	r := mustValid(t, a)
 	tests := []struct {
@@ -766,7 +770,9 @@ func TestR11Sources(t *testing.T) {
 		{"R11 each held role that grants it", "three@x.com", Execute, []string{"Child", "Child (via Parent)", "Parent"}},
 		{"R11 only inherited chains: the whole chain", "chain@x.com", ViewData, []string{"Leaf (via Mid -> Support)"}},
 		{"R11 a built-in and a chain", "builtin@x.com", ViewResults, []string{"Leaf (via Mid -> Support)", "Standard User"}},
-		{"R11 covered privilege: the covering privilege's sources", "builtin@x.com", RuntimeManagementRead, []string{"Standard User"}},
+		{"R11 covered privilege ticked by the same role: listed once", "builtin@x.com", RuntimeManagementRead, []string{"Standard User"}},
+		{"R11 R4 a role granting only the covering privilege is a source too", "cover@x.com", BuildRead, []string{"Reader", "Writer through Build Read and Write Access (R4)"}},
+		{"R11 R4 held only through the covering privilege", "writer@x.com", BuildRead, []string{"Writer through Build Read and Write Access (R4)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

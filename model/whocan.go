@@ -45,11 +45,10 @@ func (r *Resolver) CountWhoCan(p Privilege, e int) int {
 func (r *Resolver) holder(u int, p Privilege, e int) Holder {
 	roles, raw := r.counting(u, e)
 	h := Holder{User: r.users[u].email}
-	if raw.Has(p) {
-		h.Sources = r.sources(roles, p)
-	} else if sup := raw.CoveredBy(p); sup != 0 {
-		h.ImpliedBy = sup.String()
-		h.Sources = r.sources(roles, sup)
+	var implied Privilege
+	h.Sources, implied = r.coveredSources(roles, raw, p)
+	if implied != 0 {
+		h.ImpliedBy = implied.String()
 	}
 	return h
 }

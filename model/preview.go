@@ -245,19 +245,12 @@ func deployable(envs []EnvView) []string {
 
 // grantPhrase says where a privilege comes from, briefly: "View Results from Support (via ...)".
 func (r *Resolver) grantPhrase(u int, p Privilege) string {
-	srcs := r.sources(r.users[u].roles, p)
-	implied := ""
-	if len(srcs) == 0 {
-		if sup := r.users[u].raw.CoveredBy(p); sup != 0 {
-			srcs = r.sources(r.users[u].roles, sup)
-			implied = fmt.Sprintf(" (covered by %s, R4)", sup)
-		}
-	}
+	srcs, _ := r.coveredSources(r.users[u].roles, r.users[u].raw, p)
 	from := make([]string, len(srcs))
 	for i, s := range srcs {
 		from[i] = s.String()
 	}
-	return fmt.Sprintf("%s from %s%s", p, strings.Join(from, ", "), implied)
+	return fmt.Sprintf("%s from %s", p, strings.Join(from, ", "))
 }
 
 func (r *Resolver) actionView(u int, pv PageView, a actionSpec, envs []EnvView) ActionView {

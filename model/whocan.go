@@ -122,10 +122,7 @@ func (r *Resolver) grantPhraseFrom(p Privilege, h Holder) string {
 		if i > 0 {
 			s += ", "
 		}
-		s += src.String()
-	}
-	if h.ImpliedBy != "" {
-		s += " (covered by " + h.ImpliedBy + ", R4)"
+		s += src.String() // a source through a covering privilege says so (R4)
 	}
 	return s
 }

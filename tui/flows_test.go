@@ -498,3 +498,26 @@ func TestEditRoleShowsItsTicks(t *testing.T) {
 		t.Fatalf("ticks after an unchanged edit: %v", r.Privileges)
 	}
 }
+
+// R4 in the explanation: a role that grants a privilege only through one
+// covering it is named with that privilege, not as ticking it.
+func TestPreviewExplainsCoveringSource(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(120, 40)
+	h.keys("2")
+	h.selectUser("kai@example.com")
+	h.keys("4")
+	p := h.app.preview
+	for i := range p.rows {
+		if p.rows[i].kind == pvPriv && p.rows[i].priv == model.RuntimeManagementRead {
+			for p.cursor < i {
+				h.keys("down")
+			}
+		}
+	}
+	h.keys("enter")
+	h.expect("Explain: Runtime Management Read Access",
+		"Standard User  (the last one ticks it)",
+		"Read-Only Environment Management  (the last one ticks Runtime Management, which covers it, R4)")
+	h.expectNot("covered by Runtime Management")
+}

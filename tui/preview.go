@@ -271,7 +271,11 @@ func (p *previewModel) explainRow() []string {
 			out = append(out, safe(v.Reason))
 			for _, s := range v.Sources {
 				chain := append([]string{s.Role}, s.Via...)
-				out = append(out, "  "+safe(strings.Join(chain, " "+p.c.styles.G.Arrow+" "))+"  (the last one ticks it)")
+				ticks := "(the last one ticks it)"
+				if s.ImpliedBy != "" {
+					ticks = "(the last one ticks " + s.ImpliedBy + ", which covers it, R4)"
+				}
+				out = append(out, "  "+safe(strings.Join(chain, " "+p.c.styles.G.Arrow+" "))+"  "+safe(ticks))
 			}
 			for e := 0; e < res.NumEnvironments(); e++ {
 				ev := res.Explain(u, row.priv, e)

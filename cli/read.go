@@ -108,12 +108,7 @@ Privileges:
 ` + privilegeHelp(),
 		Args: exactArgs("USER", "PRIVILEGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			acct, err := a.open()
-			if err != nil {
-				return err
-			}
-			res := model.NewResolver(acct)
-			u, err := a.userIndex(res, acct, args[0])
+			acct, res, u, err := a.openUser(args[0])
 			if err != nil {
 				return err
 			}
@@ -196,6 +191,18 @@ func sourcesText(ss []model.Source) string {
 
 // userIndex and envIndex find names in a resolver, with exit 2 and a
 // suggestion when there is no such user or environment.
+// openUser opens the account file, indexes it and finds the user named on
+// the command line (exit 2 for a file with errors or an unknown user).
+func (a *app) openUser(email string) (*model.Account, *model.Resolver, int, error) {
+	acct, err := a.open()
+	if err != nil {
+		return nil, nil, -1, err
+	}
+	res := model.NewResolver(acct)
+	u, err := a.userIndex(res, acct, email)
+	return acct, res, u, err
+}
+
 func (a *app) userIndex(res *model.Resolver, acct *model.Account, email string) (int, error) {
 	if u := res.User(email); u >= 0 {
 		return u, nil
@@ -246,12 +253,7 @@ comes from and the inheritance chain through which it does, then every
 environment: visible or not, access, deploy, schedule and edit, with reasons.`,
 		Args: exactArgs("USER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			acct, err := a.open()
-			if err != nil {
-				return err
-			}
-			res := model.NewResolver(acct)
-			u, err := a.userIndex(res, acct, args[0])
+			acct, res, u, err := a.openUser(args[0])
 			if err != nil {
 				return err
 			}
@@ -345,12 +347,7 @@ access, deploy, schedule and edit extensions (access-model.md section 5).
 Hidden pages are listed without their actions; --json has everything.`,
 		Args: exactArgs("USER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			acct, err := a.open()
-			if err != nil {
-				return err
-			}
-			res := model.NewResolver(acct)
-			u, err := a.userIndex(res, acct, args[0])
+			acct, res, u, err := a.openUser(args[0])
 			if err != nil {
 				return err
 			}

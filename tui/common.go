@@ -122,12 +122,13 @@ func width(s string) int {
 		case b >= 0x20 && b < 0x7f:
 			n++
 		case b == 0x1b && i+1 < len(s) && s[i+1] == '[':
-			// CSI: parameters and intermediates, then a final byte.
+			// SGR, the only sequence the UI writes: parameter bytes, then
+			// 'm'. Anything else is measured by ansi.StringWidth.
 			j := i + 2
-			for j < len(s) && s[j] >= 0x20 && s[j] < 0x40 {
+			for j < len(s) && s[j] >= 0x30 && s[j] < 0x40 {
 				j++
 			}
-			if j >= len(s) || s[j] < 0x40 || s[j] > 0x7e {
+			if j >= len(s) || s[j] != 'm' {
 				return ansi.StringWidth(s)
 			}
 			i = j

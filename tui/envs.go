@@ -132,20 +132,7 @@ func (t *envsTab) openNew() tea.Cmd {
 func (t *envsTab) openRoles(e model.Environment) tea.Cmd {
 	c := t.c
 	t.editing = e.Name
-	roles := &field{kind: checkField, label: "Roles with Access"}
-	a := c.sess.work
-	add := func(name, group string) {
-		roles.opts = append(roles.opts, option{value: name, label: safe(name), group: group,
-			on: slices.ContainsFunc(e.RolesWithAccess, func(r string) bool { return strings.EqualFold(r, name) })})
-	}
-	for _, b := range model.Builtins() {
-		if a.RoleExists(b.Name) {
-			add(b.Name, "Built-in roles")
-		}
-	}
-	for _, r := range a.Roles {
-		add(r.Name, "Custom roles")
-	}
+	roles := roleChecklist(c.sess.work, "Roles with Access", e.RolesWithAccess)
 	roles.summary = func() string {
 		if len(roles.ticked()) == 0 {
 			return "none ticked: open to every role (R12)"
@@ -171,12 +158,12 @@ func (t *envsTab) applyForm() tea.Cmd {
 	want := f.fields[0].ticked()
 	var ops []model.Op
 	for _, r := range want {
-		if !slices.ContainsFunc(cur, func(c string) bool { return strings.EqualFold(c, r) }) {
+		if !slices.ContainsFunc(cur, func(c string) bool { return model.SameName(c, r) }) {
 			ops = append(ops, model.Allow{Environment: t.editing, Role: r})
 		}
 	}
 	for _, r := range cur {
-		if !slices.ContainsFunc(want, func(c string) bool { return strings.EqualFold(c, r) }) {
+		if !slices.ContainsFunc(want, func(c string) bool { return model.SameName(c, r) }) {
 			ops = append(ops, model.Disallow{Environment: t.editing, Role: r})
 		}
 	}

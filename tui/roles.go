@@ -68,7 +68,7 @@ func (t *rolesTab) capturing() bool { return t.form != nil || t.list.filtering }
 
 func (t *rolesTab) selectName(name string) {
 	for i, it := range t.items {
-		if strings.EqualFold(it.name, name) {
+		if model.SameName(it.name, name) {
 			t.list.selectItem(i)
 		}
 	}
@@ -153,7 +153,7 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 	parent := &field{kind: pickField, label: "Inherits Role"}
 	parent.opts = append(parent.opts, option{value: "", label: "Does not inherit a role", on: r.Inherits == ""})
 	for _, cand := range model.InheritCandidates(c.sess.work, editing) {
-		parent.opts = append(parent.opts, option{value: cand, label: safe(cand), on: strings.EqualFold(cand, r.Inherits)})
+		parent.opts = append(parent.opts, option{value: cand, label: safe(cand), on: model.SameName(cand, r.Inherits)})
 	}
 	for i, o := range parent.opts {
 		if o.on {
@@ -218,6 +218,25 @@ func (t *rolesTab) syncLocks() {
 			o.on, o.locked, o.note = t.own[p], false, ""
 		}
 	}
+}
+
+// roleChecklist is a checklist of a's roles (the built-ins that exist under
+// its switches, then the custom ones), with those named in ticked ticked.
+func roleChecklist(a *model.Account, label string, ticked []string) *field {
+	f := &field{kind: checkField, label: label}
+	add := func(name, group string) {
+		f.opts = append(f.opts, option{value: name, label: safe(name), group: group,
+			on: slices.ContainsFunc(ticked, func(r string) bool { return model.SameName(r, name) })})
+	}
+	for _, b := range model.Builtins() {
+		if a.RoleExists(b.Name) {
+			add(b.Name, "Built-in roles")
+		}
+	}
+	for _, r := range a.Roles {
+		add(r.Name, "Custom roles")
+	}
+	return f
 }
 
 type privGroup struct {
@@ -381,7 +400,7 @@ func (t *rolesTab) detailLines(w int) []string {
 	}
 	var envs []string
 	for _, e := range c.sess.work.Environments {
-		if slices.ContainsFunc(e.RolesWithAccess, func(n string) bool { return strings.EqualFold(n, it.name) }) {
+		if slices.ContainsFunc(e.RolesWithAccess, func(n string) bool { return model.SameName(n, it.name) }) {
 			envs = append(envs, safe(e.Name))
 		}
 	}

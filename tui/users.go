@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -100,7 +99,7 @@ func (t *usersTab) update(msg tea.Msg) tea.Cmd {
 			}
 			return func() tea.Msg { return switchTabMsg(tabPreview) }
 		case key.Matches(msg, k.Compare):
-			if t.compare == "" || !strings.EqualFold(t.compare, email) {
+			if t.compare == "" || !model.SameName(t.compare, email) {
 				t.compare = email
 				return status("Comparing with "+safe(email)+": move to another user; the preview shows both (esc stops).", false)
 			}
@@ -114,7 +113,7 @@ func (t *usersTab) update(msg tea.Msg) tea.Cmd {
 // one when comparing.
 func (t *usersTab) previewUsers() []string {
 	sel := t.selectedEmail()
-	if t.compare != "" && !strings.EqualFold(t.compare, sel) && t.c.sess.workRes.User(t.compare) >= 0 {
+	if t.compare != "" && !model.SameName(t.compare, sel) && t.c.sess.workRes.User(t.compare) >= 0 {
 		return []string{sel, t.compare}
 	}
 	return []string{sel}
@@ -135,20 +134,7 @@ func (t *usersTab) openForm(u *model.User) tea.Cmd {
 		fields = append(fields, newTextField(c, "Email", "", model.MaxEmail))
 	}
 	fields = append(fields, newTextField(c, "Name", u.Name, model.MaxUserName))
-	roles := &field{kind: checkField, label: "Roles"}
-	a := c.sess.work
-	add := func(name, group string) {
-		roles.opts = append(roles.opts, option{value: name, label: safe(name), group: group,
-			on: slices.ContainsFunc(u.Roles, func(r string) bool { return strings.EqualFold(r, name) })})
-	}
-	for _, b := range model.Builtins() {
-		if a.RoleExists(b.Name) {
-			add(b.Name, "Built-in roles")
-		}
-	}
-	for _, r := range a.Roles {
-		add(r.Name, "Custom roles")
-	}
+	roles := roleChecklist(c.sess.work, "Roles", u.Roles)
 	roles.summary = func() string {
 		n := len(roles.ticked())
 		return fmt.Sprintf("%d ticked  - tab here, space ticks", n)
@@ -219,7 +205,7 @@ func (t *usersTab) view(w, h int) string {
 	lines = append(lines, t.list.view(listW, func(i int, sel bool) string {
 		u := &a.Users[i]
 		mark := ""
-		if t.compare != "" && strings.EqualFold(u.Email, t.compare) {
+		if t.compare != "" && model.SameName(u.Email, t.compare) {
 			mark = "(compare) "
 		}
 		txt := c.pad(safe(u.Email), emailW) + " " + c.pad(safe(u.Name), nameW) + " " + mark + safe(strings.Join(u.Roles, ", "))

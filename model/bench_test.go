@@ -221,7 +221,7 @@ func benchEditOps(a *Account, res *Resolver, n int) []Op {
 			if set, _ := res.RolePrivileges(ro.Name); set.Closure().Has(p) {
 				continue
 			}
-			ops = append(ops, EditRole{Name: ro.Name, Add: []Privilege{p}})
+			ops = append(ops, Tick{Role: ro.Name, Privilege: p})
 		case 3:
 			e := a.Environments[rng.IntN(len(a.Environments))]
 			r := a.Roles[rng.IntN(len(a.Roles))]
@@ -362,10 +362,11 @@ func BenchmarkWorkingEdit(b *testing.B) {
 		changed := 0
 		for i := 0; i < b.N; i++ {
 			op := ops[i%len(ops)]
-			_, _, d, err := w.Apply(op)
+			next, _, err := w.Apply(op)
 			if err != nil {
 				b.Fatalf("%s: %v", op.Describe(), err)
 			}
+			d := next.Diff()
 			benchSinkDiff = d
 			changed += len(d.Users)
 		}

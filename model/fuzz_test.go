@@ -447,7 +447,7 @@ func checkWorking(t *testing.T, w *Working, a *Account, op Op, b *Account, out O
 		t.Fatalf("Working.Problems() = %s\nValidate = %s", got, want)
 	}
 	kept := accountKey(w.Account())
-	wb, wout, wdiff, werr := w.Apply(op)
+	wb, wout, werr := w.Apply(op)
 	if accountKey(w.Account()) != kept {
 		t.Fatalf("%s: Working.Apply changed the working account it was applied to (it shares the sections the edit does not touch)", op.Describe())
 	}
@@ -463,7 +463,7 @@ func checkWorking(t *testing.T, w *Working, a *Account, op Op, b *Account, out O
 	if got, want := fmt.Sprintf("%q %q %v", wout.Notes, wout.Widened, wout.Warnings), fmt.Sprintf("%q %q %v", out.Notes, out.Widened, out.Warnings); got != want {
 		t.Errorf("%s: Working.Apply outcome %s, Apply %s", op.Describe(), got, want)
 	}
-	if got, want := fmt.Sprintf("%+v", wdiff), fmt.Sprintf("%+v", Compare(NewResolver(a), NewResolver(b))); got != want {
+	if got, want := fmt.Sprintf("%+v", wb.Diff()), fmt.Sprintf("%+v", Compare(NewResolver(a), NewResolver(b))); got != want {
 		t.Errorf("%s: Working.Apply diff\n%s\nCompare\n%s", op.Describe(), got, want)
 	}
 	wr, fr := wb.Resolver(), NewResolver(b)
@@ -493,27 +493,17 @@ func accountKey(a *Account) string {
 
 // genOp builds a random edit with random arguments.
 func genOp(c chooser, a *Account) Op {
-	switch c.intn(13) {
+	switch c.intn(17) {
 	case 0:
 		return AddRole{Name: opNames(c, a), Description: opNames(c, a), Inherits: opNames(c, a), Privileges: opPrivs(c)}
 	case 1:
-		o := EditRole{Name: opNames(c, a), Rename: optStr(c, a), Description: optStr(c, a), Inherits: optStr(c, a), Add: opPrivs(c), Remove: opPrivs(c)}
-		if chance(c, 1, 3) {
-			s := opPrivs(c)
-			o.Set = &s
-		}
-		return o
+		return RenameRole{Role: opNames(c, a), To: opNames(c, a)}
 	case 2:
 		return RemoveRole{Name: opNames(c, a)}
 	case 3:
 		return AddUser{Email: opNames(c, a), Name: opNames(c, a), Roles: opNameList(c, a)}
 	case 4:
-		o := EditUser{Email: opNames(c, a), Name: optStr(c, a)}
-		if chance(c, 1, 2) {
-			l := opNameList(c, a)
-			o.Roles = &l
-		}
-		return o
+		return SetUserName{Email: opNames(c, a), From: opNames(c, a), To: opNames(c, a)}
 	case 5:
 		return RemoveUser{Email: opNames(c, a)}
 	case 6:
@@ -529,8 +519,19 @@ func genOp(c chooser, a *Account) Op {
 		return Allow{Environment: opNames(c, a), Role: opNames(c, a)}
 	case 11:
 		return Disallow{Environment: opNames(c, a), Role: opNames(c, a)}
+	case 12:
+		return SetDescription{Role: opNames(c, a), From: opNames(c, a), To: opNames(c, a)}
+	case 13:
+		return SetParent{Role: opNames(c, a), From: opNames(c, a), To: opNames(c, a)}
+	case 14:
+		return Tick{Role: opNames(c, a), Privilege: Privilege(c.intn(40))}
+	case 15:
+		return Untick{Role: opNames(c, a), Privilege: Privilege(c.intn(40))}
 	default:
-		return SetAccount{Name: optStr(c, a), AdvancedUserSecurity: optBool(c), AdvancedEnvironmentAccess: optBool(c)}
+		if chance(c, 1, 3) {
+			return RenameAccount{From: opNames(c, a), To: opNames(c, a)}
+		}
+		return SetSwitch{Switch: []string{SwitchAdvancedUserSecurity, SwitchAdvancedEnvironmentAccess, "other"}[c.intn(3)], To: chance(c, 1, 2)}
 	}
 }
 
@@ -556,7 +557,7 @@ func FuzzApply(f *testing.F) {
 			}
 			checkWorking(t, w, a, op, b, out, err)
 			if err == nil {
-				w, _, _, _ = w.Apply(op)
+				w, _, _ = w.Apply(op)
 			}
 			if err != nil {
 				var ref *Refused
@@ -601,8 +602,8 @@ func TestCompareRandomEdits(t *testing.T) {
 		a := genAccount(c, genOptions{})
 		r := NewResolver(a)
 		ops := []Op{genOp(c, a), genOp(c, a), genOp(c, a),
-			SetAccount{AdvancedEnvironmentAccess: ptr(!a.AdvancedEnvironmentAccess)},
-			SetAccount{AdvancedUserSecurity: ptr(!a.AdvancedUserSecurity)}}
+			SetSwitch{Switch: SwitchAdvancedEnvironmentAccess, To: !a.AdvancedEnvironmentAccess},
+			SetSwitch{Switch: SwitchAdvancedUserSecurity, To: !a.AdvancedUserSecurity}}
 		if len(a.Environments) > 0 {
 			e := a.Environments[c.intn(len(a.Environments))]
 			ops = append(ops, Allow{Environment: e.Name, Role: []string{Administrator, StandardUser, ProductionSupport}[c.intn(3)]})

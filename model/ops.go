@@ -6,13 +6,34 @@ import (
 	"strings"
 )
 
-// Op is one edit of an account. Apply runs it on a copy: it applies whole or
-// not at all.
+// Op is one edit of an account: a delta that changes exactly one field or
+// one membership (set a description, tick one privilege, assign one role)
+// or adds or removes one whole entity. Apply runs it on a copy: it applies
+// whole or not at all. Each Op also knows what it expected to find, so that
+// it can be replayed onto a newer file (Rebase): it applies where that still
+// holds, and is a Conflict where another change stands in its way.
 type Op interface {
 	// Describe says what the edit does, in a few words ("add role X").
 	Describe() string
 	apply(a *Account) (notes []string, err error)
+	// expect compares what the edit expected to find with a.
+	expect(a *Account) (fit, clash)
+	// kind names the edit in its JSON form (MarshalOps).
+	kind() string
 }
+
+// fit is how an edit meets an account it is replayed onto.
+type fit int
+
+const (
+	fits      fit = iota // what the edit expected is there: apply it
+	holds                // the account already is as the edit makes it
+	conflicts            // another change stands in the way: a Conflict
+)
+
+// clash says what stands in an edit's way: what, what the edit expected,
+// what is there, what the edit would make it.
+type clash struct{ What, Expected, Found, Wanted string }
 
 // touches says which sections of the account an edit may change, so that
 // Working.Apply copies and re-checks only those; an Op without it may change
@@ -26,16 +47,15 @@ func touchesOf(op Op) section {
 	return secAll
 }
 
-func (AddRole) touches() section { return secRoles }
-func (o EditRole) touches() section {
-	if o.Rename != nil {
-		return secAll // the new name follows the role everywhere
-	}
-	return secRoles
-}
+func (AddRole) touches() section           { return secRoles }
+func (RenameRole) touches() section        { return secAll } // the new name follows the role everywhere
+func (SetDescription) touches() section    { return secRoles }
+func (SetParent) touches() section         { return secRoles }
+func (Tick) touches() section              { return secRoles }
+func (Untick) touches() section            { return secRoles }
 func (RemoveRole) touches() section        { return secRoles | secEnvs }
 func (AddUser) touches() section           { return secUsers }
-func (EditUser) touches() section          { return secUsers }
+func (SetUserName) touches() section       { return secUsers }
 func (RemoveUser) touches() section        { return secUsers }
 func (Assign) touches() section            { return secUsers }
 func (Unassign) touches() section          { return secUsers }
@@ -43,7 +63,8 @@ func (AddEnvironment) touches() section    { return secEnvs }
 func (RemoveEnvironment) touches() section { return secEnvs }
 func (Allow) touches() section             { return secEnvs }
 func (Disallow) touches() section          { return secEnvs }
-func (SetAccount) touches() section        { return 0 }
+func (SetSwitch) touches() section         { return 0 }
+func (RenameAccount) touches() section     { return 0 }
 
 // Refused is the error of an edit that was not applied: the rule involved and
 // what is wrong. Problems holds the validation errors when the edit would
@@ -194,7 +215,7 @@ func checkPrivileges(op Op, ps []Privilege) error {
 // AddRole creates a custom role (R3, R5-R7).
 type AddRole struct {
 	Name, Description, Inherits string
-	Privileges                  []Privilege
+	Privileges                  []Privilege `json:",omitempty"`
 }
 
 func (o AddRole) Describe() string { return "add role " + SafeText(o.Name) }
@@ -212,69 +233,6 @@ func (o AddRole) apply(a *Account) ([]string, error) {
 		return nil, err
 	}
 	a.Roles = append(a.Roles, Role{Name: o.Name, Description: o.Description, Inherits: a.CanonicalRoleName(o.Inherits), Privileges: slices.Clone(o.Privileges)})
-	return nil, nil
-}
-
-// EditRole changes a custom role. Nil fields are left as they are. Rename
-// follows the role everywhere it is named (users, parents, environments).
-type EditRole struct {
-	Name        string
-	Rename      *string
-	Description *string
-	Inherits    *string // "" : does not inherit a role
-	Add         []Privilege
-	Remove      []Privilege
-	// Set replaces the ticked privileges before Add and Remove apply.
-	Set *[]Privilege
-}
-
-func (o EditRole) Describe() string { return "edit role " + SafeText(o.Name) }
-func (o EditRole) apply(a *Account) ([]string, error) {
-	i, err := checkCustomEditable(a, o, o.Name)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkPrivileges(o, append(slices.Clone(o.Add), o.Remove...)); err != nil {
-		return nil, err
-	}
-	r := &a.Roles[i]
-	old := r.Name
-	if o.Description != nil {
-		r.Description = *o.Description
-	}
-	if o.Inherits != nil {
-		r.Inherits = a.CanonicalRoleName(*o.Inherits)
-	}
-	if o.Set != nil {
-		r.Privileges = slices.Clone(*o.Set)
-	}
-	for _, p := range o.Add {
-		if !slices.Contains(r.Privileges, p) {
-			r.Privileges = append(r.Privileges, p)
-		}
-	}
-	for _, p := range o.Remove {
-		if !slices.Contains(r.Privileges, p) {
-			if r.Inherits != "" {
-				if set, ok := NewResolver(a).RolePrivileges(r.Inherits); ok && set.Has(p) {
-					return nil, refuse(o, "R5", "%s is inherited from %s and cannot be unticked; change Inherits Role instead", p, SafeText(r.Inherits))
-				}
-			}
-			return nil, refuse(o, "R5", "role %q does not tick %s", old, p)
-		}
-		r.Privileges = slices.DeleteFunc(r.Privileges, func(q Privilege) bool { return q == p })
-	}
-	if o.Rename != nil && *o.Rename != old {
-		nn := *o.Rename
-		if b, ok := LookupBuiltin(nn); ok {
-			return nil, refuse(o, "R7", "%s is the name of a built-in role", b.Name)
-		}
-		if j := a.FindRole(nn); j >= 0 && j != i {
-			return nil, refuse(o, "R7", "a role called %q exists already (names are unique ignoring case)", a.Roles[j].Name)
-		}
-		r.Name = nn
-		renameRef(a, old, nn)
-	}
 	return nil, nil
 }
 
@@ -303,7 +261,13 @@ func renameRef(a *Account, old, nn string) {
 // RemoveRole removes a custom role that nobody holds and no role inherits
 // (R8). It takes the role off every environment's Roles with Access and notes
 // each environment this opens to every role.
-type RemoveRole struct{ Name string }
+type RemoveRole struct {
+	Name string
+	// Was is the role as the admin saw it when removing it; replayed onto
+	// a file where the role is no longer so, the removal is a Conflict.
+	// Nil: any state of the role.
+	Was *Role `json:",omitempty"`
+}
 
 func (o RemoveRole) Describe() string { return "remove role " + SafeText(o.Name) }
 func (o RemoveRole) apply(a *Account) ([]string, error) {
@@ -372,7 +336,7 @@ func listSome(names []string, max int) string {
 // AddUser adds a user with at least one role (R10).
 type AddUser struct {
 	Email, Name string
-	Roles       []string
+	Roles       []string `json:",omitempty"`
 }
 
 func (o AddUser) Describe() string { return "add user " + SafeText(o.Email) }
@@ -402,39 +366,11 @@ func findUser(a *Account, op Op, email string) (*User, error) {
 	return &a.Users[i], nil
 }
 
-// EditUser changes a user's display name or roles. Nil fields are kept.
-type EditUser struct {
-	Email string
-	Name  *string
-	Roles *[]string
-}
-
-func (o EditUser) Describe() string { return "edit user " + SafeText(o.Email) }
-func (o EditUser) apply(a *Account) ([]string, error) {
-	u, err := findUser(a, o, o.Email)
-	if err != nil {
-		return nil, err
-	}
-	if o.Name != nil {
-		u.Name = *o.Name
-	}
-	if o.Roles != nil {
-		if len(*o.Roles) == 0 {
-			return nil, refuse(o, "R10", "%s would have no role; a user needs at least one", SafeText(u.Email))
-		}
-		u.Roles = u.Roles[:0]
-		for _, rn := range *o.Roles {
-			if !a.RoleExists(rn) {
-				return nil, refuse(o, "R10", "there is no role %q", rn)
-			}
-			u.Roles = append(u.Roles, a.CanonicalRoleName(rn))
-		}
-	}
-	return nil, nil
-}
-
 // RemoveUser removes a user.
-type RemoveUser struct{ Email string }
+type RemoveUser struct {
+	Email string
+	Was   *User `json:",omitempty"` // as RemoveRole.Was
+}
 
 func (o RemoveUser) Describe() string { return "remove user " + SafeText(o.Email) }
 func (o RemoveUser) apply(a *Account) ([]string, error) {
@@ -494,7 +430,7 @@ func (o Unassign) apply(a *Account) ([]string, error) {
 type AddEnvironment struct {
 	Name           string
 	Classification Classification
-	Roles          []string
+	Roles          []string `json:",omitempty"`
 }
 
 func (o AddEnvironment) Describe() string { return "add environment " + SafeText(o.Name) }
@@ -515,7 +451,10 @@ func (o AddEnvironment) apply(a *Account) ([]string, error) {
 }
 
 // RemoveEnvironment removes an environment.
-type RemoveEnvironment struct{ Name string }
+type RemoveEnvironment struct {
+	Name string
+	Was  *Environment `json:",omitempty"` // as RemoveRole.Was
+}
 
 func (o RemoveEnvironment) Describe() string { return "remove environment " + SafeText(o.Name) }
 func (o RemoveEnvironment) apply(a *Account) ([]string, error) {
@@ -582,31 +521,4 @@ func (o Disallow) apply(a *Account) ([]string, error) {
 		return []string{fmt.Sprintf("%s becomes open to every role (R12)", e.Name)}, nil
 	}
 	return nil, nil
-}
-
-// SetAccount changes the account's name or switches. Nil fields are kept.
-type SetAccount struct {
-	Name                      *string
-	AdvancedUserSecurity      *bool
-	AdvancedEnvironmentAccess *bool
-}
-
-func (o SetAccount) Describe() string { return "change account settings" }
-func (o SetAccount) apply(a *Account) ([]string, error) {
-	var notes []string
-	if o.Name != nil {
-		a.Name = *o.Name
-	}
-	if o.AdvancedUserSecurity != nil {
-		a.AdvancedUserSecurity = *o.AdvancedUserSecurity
-	}
-	if o.AdvancedEnvironmentAccess != nil && *o.AdvancedEnvironmentAccess != a.AdvancedEnvironmentAccess {
-		a.AdvancedEnvironmentAccess = *o.AdvancedEnvironmentAccess
-		if a.AdvancedEnvironmentAccess {
-			notes = append(notes, "Environment Management Read and Full Access now apply per environment (R16)")
-		} else {
-			notes = append(notes, "Environment Management Read and Full Access stop doing anything (R16)")
-		}
-	}
-	return notes, nil
 }

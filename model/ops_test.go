@@ -186,27 +186,28 @@ func TestWorkingSharesOnlyWhatEditsLeave(t *testing.T) {
 	no := false
 	ops := []Op{
 		AddRole{Name: "Fresh", Inherits: Support, Privileges: []Privilege{Scheduling}},
-		EditRole{Name: "Cannot View Data", Add: []Privilege{ViewData}},
-		EditRole{Name: "Cannot View Data", Rename: ptr("Can View Data")},
+		Tick{Role: "Cannot View Data", Privilege: ViewData},
+		RenameRole{Role: "Cannot View Data", To: "Can View Data"},
 		Assign{Email: "dana@example.com", Role: Support},
 		Assign{Email: "dana@example.com", Role: StandardUser},
 		Unassign{Email: "kai@example.com", Role: StandardUser},
-		EditUser{Email: "bo@example.com", Roles: &[]string{Administrator}},
+		SetUserName{Email: "bo@example.com", To: "Bo"},
 		AddUser{Email: "zed@example.com", Roles: []string{Support}},
 		RemoveUser{Email: "ada@example.com"},
 		Allow{Environment: "Development", Role: Support},
 		Disallow{Environment: "Test", Role: "Write and Read Environment"},
 		AddEnvironment{Name: "Staging", Classification: Test},
 		RemoveEnvironment{Name: "Production"},
-		SetAccount{AdvancedEnvironmentAccess: &no},
+		SetSwitch{Switch: SwitchAdvancedEnvironmentAccess, To: no},
 	}
 	var results []string
 	var nexts []*Working
 	for _, op := range ops {
-		next, out, d, err := w.Apply(op)
+		next, out, err := w.Apply(op)
 		if err != nil {
 			t.Fatalf("%s: %v", op.Describe(), err)
 		}
+		d := next.Diff()
 		want, wantOut, err := Apply(base, op)
 		if err != nil {
 			t.Fatalf("Apply(%s): %v", op.Describe(), err)
@@ -239,7 +240,7 @@ func TestWorkingSharesOnlyWhatEditsLeave(t *testing.T) {
 	}
 	w2 := NewWorking(base)
 	for i, op := range ops {
-		next, _, _, _ := w2.Apply(op)
+		next, _, _ := w2.Apply(op)
 		if got := fmt.Sprintf("%+v", *next.Account()); got != results[i] {
 			t.Errorf("%s: applying it again to the same base gives another account", op.Describe())
 		}

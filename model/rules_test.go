@@ -182,12 +182,12 @@ func TestR2BuiltinRoles(t *testing.T) {
 		op      Op
 		refused string // rule, or "" when it applies
 	}{
-		{"R2 edit Administrator refused", EditRole{Name: Administrator, Add: []Privilege{Execute}}, "R2"},
-		{"R2 edit standard user (any case) refused", EditRole{Name: "standard user", Description: new(string)}, "R2"},
-		{"R2 rename Support refused", EditRole{Name: Support, Rename: ptr("Helpdesk")}, "R2"},
+		{"R2 edit Administrator refused", Tick{Role: Administrator, Privilege: Execute}, "R2"},
+		{"R2 edit standard user (any case) refused", SetDescription{Role: "standard user"}, "R2"},
+		{"R2 rename Support refused", RenameRole{Role: Support, To: "Helpdesk"}, "R2"},
 		{"R2 remove Production Support refused", RemoveRole{Name: ProductionSupport}, "R2"},
 		{"R2 add a role named like a built-in refused", AddRole{Name: "Support"}, "R7"},
-		{"R2 editing a custom role applies", EditRole{Name: "Ops", Add: []Privilege{Licensing}}, ""},
+		{"R2 editing a custom role applies", Tick{Role: "Ops", Privilege: Licensing}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,10 +273,10 @@ func TestR3AdvancedUserSecurity(t *testing.T) {
 		refused string
 	}{
 		{"R3 off: create a custom role refused", false, AddRole{Name: "New"}, "R3"},
-		{"R3 off: edit a custom role refused", false, EditRole{Name: "Ops", Add: []Privilege{Licensing}}, "R3"},
+		{"R3 off: edit a custom role refused", false, Tick{Role: "Ops", Privilege: Licensing}, "R3"},
 		{"R3 off: assign Support refused", false, Assign{Email: "a@x.com", Role: Support}, "R3"},
 		{"R3 on: create a custom role", true, AddRole{Name: "New"}, ""},
-		{"R3 on: edit a custom role", true, EditRole{Name: "Ops", Add: []Privilege{Licensing}}, ""},
+		{"R3 on: edit a custom role", true, Tick{Role: "Ops", Privilege: Licensing}, ""},
 		{"R3 on: assign Support", true, Assign{Email: "a@x.com", Role: Support}, ""},
 	}
 	for _, tt := range ops {
@@ -372,12 +372,12 @@ func TestR5CustomRole(t *testing.T) {
 		refused string
 		subs    []string
 	}{
-		{"R5 unticking an inherited privilege refused", EditRole{Name: "Child", Remove: []Privilege{Execute}}, "R5", []string{"inherited from Parent"}},
-		{"R5 unticking its own tick applies", EditRole{Name: "Child", Remove: []Privilege{Licensing}}, "", nil},
-		{"R5 unticking what it does not tick refused", EditRole{Name: "Child", Remove: []Privilege{Dashboard}}, "R5", nil},
+		{"R5 unticking an inherited privilege refused", Untick{Role: "Child", Privilege: Execute}, "R5", []string{"inherited from Parent"}},
+		{"R5 unticking its own tick applies", Untick{Role: "Child", Privilege: Licensing}, "", nil},
+		{"R5 unticking what it does not tick refused", Untick{Role: "Child", Privilege: Dashboard}, "R5", nil},
 		{"R5 unknown privilege refused", AddRole{Name: "Bad", Privileges: []Privilege{0}}, "R5", nil},
 		{"R5 does not inherit a role", AddRole{Name: "Alone", Description: "no parent", Privileges: []Privilege{Execute}}, "", nil},
-		{"R5 change Inherits Role to none", EditRole{Name: "Child", Inherits: ptr("")}, "", nil},
+		{"R5 change Inherits Role to none", SetParent{Role: "Child", From: "Parent", To: ""}, "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -432,7 +432,7 @@ func TestR6Inheritance(t *testing.T) {
 		t.Errorf("R6 chain %s", got)
 	}
 	// An edit that makes a cycle is refused.
-	_, _, err := Apply(acctOn([]Role{role("A", "B"), role("B", "")}, nil), EditRole{Name: "B", Inherits: ptr("a")})
+	_, _, err := Apply(acctOn([]Role{role("A", "B"), role("B", "")}, nil), SetParent{Role: "B", To: "a"})
 	checkRefusal(t, err, "R6", "cycle")
 }
 
@@ -485,10 +485,10 @@ func TestR7RoleNames(t *testing.T) {
 		refused string
 	}{
 		{"R7 add a duplicate in another case refused", AddRole{Name: "ops"}, "R7"},
-		{"R7 rename onto another role in another case refused", EditRole{Name: "Deploy", Rename: ptr("OPS")}, "R7"},
-		{"R7 rename to a built-in refused", EditRole{Name: "Deploy", Rename: ptr("SUPPORT")}, "R7"},
-		{"R7 rename with a trailing space refused", EditRole{Name: "Deploy", Rename: ptr("Deploy ")}, "R7"},
-		{"R7 rename changing only case applies", EditRole{Name: "Deploy", Rename: ptr("DEPLOY")}, ""},
+		{"R7 rename onto another role in another case refused", RenameRole{Role: "Deploy", To: "OPS"}, "R7"},
+		{"R7 rename to a built-in refused", RenameRole{Role: "Deploy", To: "SUPPORT"}, "R7"},
+		{"R7 rename with a trailing space refused", RenameRole{Role: "Deploy", To: "Deploy "}, "R7"},
+		{"R7 rename changing only case applies", RenameRole{Role: "Deploy", To: "DEPLOY"}, ""},
 	}
 	for _, tt := range ops {
 		t.Run(tt.name, func(t *testing.T) {
@@ -677,7 +677,7 @@ func TestR10Users(t *testing.T) {
 		{"R10 add a user with no role refused", AddUser{Email: "b@x.com"}, "R10"},
 		{"R10 add a user whose email exists in another case refused", AddUser{Email: "A@x.com", Roles: []string{Support}}, "R10"},
 		{"R10 take a user's last role refused", Unassign{Email: "a@x.com", Role: StandardUser}, "R10"},
-		{"R10 set a user's roles to none refused", EditUser{Email: "a@x.com", Roles: &[]string{}}, "R10"},
+		{"R10 unassign a role the user does not hold refused", Unassign{Email: "a@x.com", Role: "Ops"}, "R10"},
 		{"R10 add a user with a role", AddUser{Email: "b@x.com", Roles: []string{"support"}}, ""},
 	}
 	for _, tt := range ops {

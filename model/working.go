@@ -1,17 +1,24 @@
 package model
 
-import "slices"
+import (
+	"encoding/json"
+	"slices"
+	"sync"
+)
 
-// Working is an account being edited, kept with its resolver and its
-// validation problems so that each edit validates and indexes only the new
-// state: Apply on a Working does not validate the old state again, reuses
-// the resolver that validating the new state builds, and diffs the two.
+// Working is the edit pipeline: an account as loaded (the base), the edits
+// made on it since, in order, and the account they give, kept with its
+// resolver and its validation problems. Every edit, from the TUI or the
+// command line, goes through Apply; the diff of who gains or loses what
+// (Diff) and the audit record (Record) are computed from it once.
 //
-//	w := model.NewWorking(acct)          // validate and index once
-//	next, out, diff, err := w.Apply(op)  // one edit: new state + who gains or loses what
+//	w := model.NewWorking(acct)       // validate and index once
+//	next, out, err := w.Apply(op)     // one edit; next.Diff(): base -> now
 //
-// A Working never changes: Apply returns a new one. Do not change the
-// account given to NewWorking afterwards.
+// Apply validates and indexes only the new state: it does not validate the
+// old state again and reuses the resolver that validating the new state
+// builds. A Working never changes: Apply returns a new one. Do not change
+// the account given to NewWorking afterwards.
 type Working struct {
 	acct *Account
 	res  *Resolver
@@ -19,16 +26,28 @@ type Working struct {
 	// normalized: acct is in Normalize order, so an edit may share the
 	// sections it does not touch (Normalize then writes nothing to them).
 	normalized bool
+
+	base    *Account
+	baseRes *Resolver
+	ops     []Op
+	diff    *lazyDiff
 }
 
-// NewWorking validates and indexes a.
+// lazyDiff is Compare(base, now), computed on first use and shared by
+// everyone who asks.
+type lazyDiff struct {
+	once sync.Once
+	d    Diff
+}
+
+// NewWorking validates and indexes a, as the base of a list of edits.
 func NewWorking(a *Account) *Working {
 	chk := validateFrom(a, false, nil, 0)
 	res := chk.res
 	if res == nil {
 		res = NewResolver(a)
 	}
-	return &Working{acct: a, res: res, chk: chk, normalized: isNormalized(a)}
+	return &Working{acct: a, res: res, chk: chk, normalized: isNormalized(a), base: a, baseRes: res, diff: &lazyDiff{}}
 }
 
 // isNormalized reports whether Normalize would leave a as it is.
@@ -65,15 +84,88 @@ func (w *Working) Resolver() *Resolver { return w.res }
 // Problems returns Validate of the working account.
 func (w *Working) Problems() Problems { return w.chk.ps }
 
-// Apply runs op as Apply(w.Account(), op) does, with the same result and
-// outcome, and also returns the working copy of the new state and the diff
-// from w to it (Compare). On refusal it returns a *Refused error and a nil
-// Working.
-func (w *Working) Apply(op Op) (*Working, Outcome, Diff, error) {
-	c, chk, out, err := applyIndexed(w.acct, op, w)
-	if err != nil {
-		return nil, Outcome{}, Diff{}, err
+// Base returns the account the edits were made on, and BaseResolver its
+// resolver.
+func (w *Working) Base() *Account          { return w.base }
+func (w *Working) BaseResolver() *Resolver { return w.baseRes }
+
+// Ops returns the edits made since the base, in order.
+func (w *Working) Ops() []Op { return slices.Clip(w.ops) }
+
+// Dirty reports whether any edit was made since the base.
+func (w *Working) Dirty() bool { return len(w.ops) > 0 }
+
+// Apply runs ops in order on the working account as one edit: all apply
+// or none (a *Refused error and a nil Working). It returns the new Working
+// and what the edit brings with it (notes, new warnings, environments it
+// opens, all from the state before the edit).
+func (w *Working) Apply(ops ...Op) (*Working, Outcome, error) {
+	cur := w
+	var notes []string
+	for _, op := range ops {
+		c, chk, out, err := applyIndexed(cur.acct, op, cur)
+		if err != nil {
+			return nil, Outcome{}, err
+		}
+		notes = append(notes, out.Notes...)
+		cur = &Working{acct: c, res: chk.res, chk: chk, normalized: true,
+			base: w.base, baseRes: w.baseRes, ops: append(slices.Clip(cur.ops), op), diff: &lazyDiff{}}
 	}
-	next := &Working{acct: c, res: chk.res, chk: chk, normalized: true}
-	return next, out, Compare(w.res, chk.res), nil
+	if cur == w {
+		return w, Outcome{}, nil
+	}
+	return cur, Outcome{Notes: notes, Warnings: newProblems(w.chk.ps.Warnings(), cur.chk.ps.Warnings()), Widened: widened(w.acct, cur.acct)}, nil
+}
+
+// newProblems lists the problems of after that are not in before.
+func newProblems(before, after Problems) Problems {
+	if len(after) == 0 {
+		return nil
+	}
+	old := make(map[string]bool, len(before))
+	for _, p := range before {
+		old[p.Rule+p.Message] = true
+	}
+	var out Problems
+	for _, p := range after {
+		if !old[p.Rule+p.Message] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Diff is what the edits change for whom: Compare from the base to the
+// working account. It is computed once.
+func (w *Working) Diff() Diff {
+	w.diff.once.Do(func() { w.diff.d = Compare(w.baseRes, w.res) })
+	return w.diff.d
+}
+
+// Rebase replays the edits onto base, a newer state of the account (see
+// Rebase).
+func (w *Working) Rebase(base *Account) Rebased { return Rebase(base, w.ops) }
+
+// Record is what the audit trail keeps of a save: every edit in words and
+// as JSON, and what it changes for whom. Lists are never nil.
+type Record struct {
+	Edits  []string          `json:"edits"`
+	Access []string          `json:"access"`
+	Ops    []json.RawMessage `json:"ops"`
+}
+
+// Record returns the audit record of the edits.
+func (w *Working) Record() (Record, error) {
+	r := Record{Edits: make([]string, 0, len(w.ops)), Access: []string{}}
+	for _, op := range w.ops {
+		r.Edits = append(r.Edits, op.Describe())
+	}
+	ops, err := MarshalOps(w.ops)
+	if err != nil {
+		return Record{}, err
+	}
+	r.Ops = ops
+	d := w.Diff()
+	r.Access = append(r.Access, d.Summary()...)
+	return r, nil
 }

@@ -31,21 +31,22 @@ func TestWorkingMatchesApply(t *testing.T) {
 	ops := benchEditOps(a, oldRes, 60)
 	ops = append(ops,
 		Assign{Email: a.Users[0].Email, Role: "no such role"},
-		EditRole{Name: a.Roles[3].Name, Add: []Privilege{EnvironmentFull}},
+		Tick{Role: a.Roles[3].Name, Privilege: EnvironmentFull},
 		RemoveRole{Name: "Nobody Holds This"},
 		Disallow{Environment: a.Environments[0].Name, Role: "Nobody Holds This"},
 		AddRole{Name: "Fresh", Inherits: Support, Privileges: []Privilege{ViewData}},
-		SetAccount{AdvancedEnvironmentAccess: new(false)},
+		SetSwitch{Switch: SwitchAdvancedEnvironmentAccess, To: false},
 	)
 	for _, op := range ops {
 		want, wantOut, wantErr := Apply(a, op)
-		next, out, diff, err := w.Apply(op)
+		next, out, err := w.Apply(op)
 		if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
 			t.Fatalf("%s: error %v, Apply: %v", op.Describe(), err, wantErr)
 		}
 		if err != nil {
 			continue
 		}
+		diff := next.Diff()
 		if !reflect.DeepEqual(next.Account(), want) {
 			t.Fatalf("%s: account differs from Apply's", op.Describe())
 		}

@@ -1,0 +1,252 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// Conflict is an edit that could not be replayed onto a newer account:
+// another change stands in its way (What was Expected, is now Found, the
+// edit would make it Wanted), or the rules refuse it there (Refused).
+// Nothing is decided for the admin: Resolve takes their choice.
+type Conflict struct {
+	Index    int // the edit's place in the list given to Rebase
+	Op       Op
+	What     string
+	Expected string // what the edit expected to find
+	Found    string // what another change left there
+	Wanted   string // what the edit makes it
+	Refused  *Refused
+}
+
+// String says the conflict in one line, escaped.
+func (c Conflict) String() string {
+	if c.Refused != nil {
+		return fmt.Sprintf("%s no longer applies: %s (%s)", c.Op.Describe(), SafeText(c.Refused.Message), c.Refused.Rule)
+	}
+	return fmt.Sprintf("%s: %s was %s when you edited it, and is now %s", c.Op.Describe(), c.What, orNothing(c.Expected), orNothing(c.Found))
+}
+
+func orNothing(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return SafeText(s)
+}
+
+// CanKeepMine reports whether Resolve can keep the admin's value over the
+// other change's (see Mine).
+func (c Conflict) CanKeepMine() bool { return c.Refused == nil && len(c.mine()) > 0 }
+
+// mine is the conflict's edit re-aimed at what is there now, so that it
+// applies over the other change: nil where there is no such edit (the
+// thing it edits is gone, or the rules refuse it).
+func (c Conflict) mine() []Op {
+	switch o := c.Op.(type) {
+	case SetDescription:
+		o.From = c.Found
+		return []Op{o}
+	case SetParent:
+		o.From = c.Found
+		return []Op{o}
+	case SetUserName:
+		o.From = c.Found
+		return []Op{o}
+	case RenameAccount:
+		o.From = c.Found
+		return []Op{o}
+	case RemoveRole:
+		if c.Found != "removed" {
+			o.Was = nil
+			return []Op{o}
+		}
+	case RemoveUser:
+		if c.Found != "removed" {
+			o.Was = nil
+			return []Op{o}
+		}
+	case RemoveEnvironment:
+		if c.Found != "removed" {
+			o.Was = nil
+			return []Op{o}
+		}
+	}
+	return nil
+}
+
+// Rebased is the result of replaying edits onto a newer account.
+type Rebased struct {
+	// Ops are the edits replayed: those given, compacted (see Compact).
+	// Already and Conflicts index them.
+	Ops []Op
+	// Working is the newer account with every edit that applied; its Ops
+	// are those edits.
+	Working *Working
+	// Already lists the edits the newer account already has (someone made
+	// the same change), by their place in the list given to Rebase.
+	Already []int
+	// Conflicts lists the edits that were not applied, in order.
+	Conflicts []Conflict
+}
+
+// Rebase replays ops, in order, onto base (a newer state of the account
+// they were made on). An edit whose expectation still holds applies; one
+// whose result is there already is skipped (Already); one that another
+// change stands in the way of, or that the rules refuse on base, is a
+// Conflict and is not applied. Later edits are replayed as if the
+// conflicting ones had not been made.
+//
+// The edits are compacted first, so that only their net effect meets the
+// newer account: a description set twice counts as set once, from the
+// first value to the last; a tick taken back counts as nothing.
+func Rebase(base *Account, ops []Op) Rebased {
+	ops = Compact(ops)
+	w := NewWorking(base)
+	r := Rebased{Ops: ops}
+	for i, op := range ops {
+		f, c := op.expect(w.acct)
+		switch f {
+		case holds:
+			r.Already = append(r.Already, i)
+			continue
+		case conflicts:
+			r.Conflicts = append(r.Conflicts, Conflict{Index: i, Op: op, What: c.What, Expected: c.Expected, Found: c.Found, Wanted: c.Wanted})
+			continue
+		}
+		next, _, err := w.Apply(op)
+		var ref *Refused
+		if errors.As(err, &ref) {
+			r.Conflicts = append(r.Conflicts, Conflict{Index: i, Op: op, Refused: ref})
+			continue
+		}
+		w = next
+	}
+	r.Working = w
+	return r
+}
+
+// Resolve returns the rebased edits with the admin's choice for each
+// conflict: where keepMine[k] is true (and Conflicts[k].CanKeepMine), the
+// edit re-aimed over the other change; otherwise the edit is dropped and
+// the other change stands. Rebase the result onto the same base to apply
+// it.
+func (r Rebased) Resolve(keepMine []bool) []Op {
+	ops := r.Ops
+	repl := make(map[int][]Op, len(r.Conflicts))
+	for k, c := range r.Conflicts {
+		var mine []Op
+		if k < len(keepMine) && keepMine[k] {
+			mine = c.mine()
+		}
+		repl[c.Index] = mine
+	}
+	out := make([]Op, 0, len(ops))
+	for i, op := range ops {
+		if r, ok := repl[i]; ok {
+			out = append(out, r...)
+			continue
+		}
+		out = append(out, op)
+	}
+	return out
+}
+
+// fieldKey names the one field or membership an edit sets, for Compact;
+// "" for an edit that adds, removes or renames a whole entity.
+func fieldKey(op Op) string {
+	switch o := op.(type) {
+	case SetDescription:
+		return "description\x00" + foldKey(o.Role)
+	case SetParent:
+		return "parent\x00" + foldKey(o.Role)
+	case SetUserName:
+		return "user name\x00" + foldKey(o.Email)
+	case RenameAccount:
+		return "account name"
+	case SetSwitch:
+		return "switch\x00" + o.Switch
+	case Tick:
+		return fmt.Sprintf("tick\x00%s\x00%d", foldKey(o.Role), o.Privilege)
+	case Untick:
+		return fmt.Sprintf("tick\x00%s\x00%d", foldKey(o.Role), o.Privilege)
+	case Assign:
+		return "assign\x00" + foldKey(o.Email) + "\x00" + foldKey(o.Role)
+	case Unassign:
+		return "assign\x00" + foldKey(o.Email) + "\x00" + foldKey(o.Role)
+	case Allow:
+		return "allow\x00" + foldKey(o.Environment) + "\x00" + foldKey(o.Role)
+	case Disallow:
+		return "allow\x00" + foldKey(o.Environment) + "\x00" + foldKey(o.Role)
+	}
+	return ""
+}
+
+// merge is the net effect of edit x followed by edit y of the same field:
+// one edit from x's starting value to y's result, or nil when y takes
+// back what x did.
+func merge(x, y Op) Op {
+	switch a := x.(type) {
+	case SetDescription:
+		b := y.(SetDescription)
+		a.To = b.To
+		return unlessSame(a, a.From == a.To)
+	case SetParent:
+		b := y.(SetParent)
+		a.To = b.To
+		return unlessSame(a, SameName(a.From, a.To))
+	case SetUserName:
+		b := y.(SetUserName)
+		a.To = b.To
+		return unlessSame(a, a.From == a.To)
+	case RenameAccount:
+		b := y.(RenameAccount)
+		a.To = b.To
+		return unlessSame(a, a.From == a.To)
+	case SetSwitch:
+		b := y.(SetSwitch)
+		a.To = b.To
+		return unlessSame(a, a.From == a.To)
+	}
+	if x.kind() == y.kind() {
+		return y // the same toggle twice: the second was refused or changed nothing
+	}
+	return nil // a toggle and its opposite
+}
+
+func unlessSame(op Op, same bool) Op {
+	if same {
+		return nil
+	}
+	return op
+}
+
+// Compact returns the net effect of ops: edits of one field merged into
+// the first's place (a description set twice: once, from the first value
+// to the last), a toggle and its opposite (tick, untick) dropped. An edit
+// that adds, removes or renames an entity is a barrier: nothing merges
+// across it.
+func Compact(ops []Op) []Op {
+	out := make([]Op, 0, len(ops))
+	at := map[string]int{}
+	for _, op := range ops {
+		k := fieldKey(op)
+		if k == "" {
+			clear(at)
+			out = append(out, op)
+			continue
+		}
+		j, ok := at[k]
+		if !ok {
+			at[k] = len(out)
+			out = append(out, op)
+			continue
+		}
+		m := merge(out[j], op)
+		out[j] = m
+		if m == nil {
+			delete(at, k)
+		}
+	}
+	return slices.DeleteFunc(out, func(op Op) bool { return op == nil })
+}

@@ -1,0 +1,245 @@
+package model
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// rebaseBase is the demo account with one more role whose fields the
+// cases below edit.
+func rebaseBase(t *testing.T) *Account {
+	t.Helper()
+	a, _, err := Apply(Demo(), AddRole{Name: "Support Plus", Description: "first line", Inherits: Support, Privileges: []Privilege{Licensing}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func mustApply(t *testing.T, a *Account, ops ...Op) *Account {
+	t.Helper()
+	w, _, err := NewWorking(a).Apply(ops...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w.Account()
+}
+
+// TestRebase: my edits replayed over another admin's. Where we touch
+// different things both stand (the file is what applying both gives);
+// where we made the same change it counts once; where we changed the same
+// thing differently it is a conflict with both values, and nothing of
+// theirs is undone.
+func TestRebase(t *testing.T) {
+	desc := func(to string) Op { return SetDescription{Role: "Support Plus", From: "first line", To: to} }
+	cases := []struct {
+		name      string
+		theirs    []Op
+		mine      []Op
+		already   int
+		conflicts []string // each conflict's What
+	}{
+		{"description over a concurrent tick keeps the tick",
+			[]Op{Tick{Role: "Support Plus", Privilege: Dashboard}}, []Op{desc("second line")}, 0, nil},
+		{"display name over a concurrent assign keeps the role",
+			[]Op{Assign{Email: "dana@example.com", Role: Support}}, []Op{SetUserName{Email: "dana@example.com", From: "Dana Ortiz", To: "Dana O."}}, 0, nil},
+		{"the same tick made twice counts once",
+			[]Op{Tick{Role: "Support Plus", Privilege: Dashboard}}, []Op{Tick{Role: "Support Plus", Privilege: Dashboard}}, 1, nil},
+		{"two descriptions conflict",
+			[]Op{desc("theirs")}, []Op{desc("mine")}, 0, []string{`the description of role "Support Plus"`}},
+		{"the same description set twice counts once",
+			[]Op{desc("same")}, []Op{desc("same")}, 1, nil},
+		{"a tick on a role removed meanwhile conflicts",
+			[]Op{RemoveRole{Name: "Support Plus"}}, []Op{Tick{Role: "Support Plus", Privilege: Dashboard}}, 0, []string{`role "Support Plus"`}},
+		{"an untick on a role removed meanwhile holds",
+			[]Op{RemoveRole{Name: "Support Plus"}}, []Op{Untick{Role: "Support Plus", Privilege: Licensing}}, 1, nil},
+		{"removing a role another admin changed conflicts",
+			[]Op{Tick{Role: "Support Plus", Privilege: Dashboard}}, []Op{RemoveRole{Name: "Support Plus", Was: &Role{Name: "Support Plus", Description: "first line", Inherits: Support, Privileges: []Privilege{Licensing}}}}, 0, []string{`role "Support Plus"`}},
+		{"adding a role another admin added differently conflicts",
+			[]Op{AddRole{Name: "Night Shift", Inherits: Support}}, []Op{AddRole{Name: "night shift", Inherits: StandardUser}}, 0, []string{`role "night shift"`}},
+		{"adding the role another admin added the same way holds",
+			[]Op{AddRole{Name: "Night Shift", Inherits: Support}}, []Op{AddRole{Name: "Night Shift", Inherits: Support}}, 1, nil},
+		{"assign to a user removed meanwhile conflicts",
+			[]Op{RemoveUser{Email: "dana@example.com"}}, []Op{Assign{Email: "dana@example.com", Role: Support}}, 0, []string{"user dana@example.com"}},
+		{"parent changed on both sides conflicts",
+			[]Op{SetParent{Role: "Support Plus", From: Support, To: StandardUser}}, []Op{SetParent{Role: "Support Plus", From: Support, To: ""}}, 0, []string{`the Inherits Role of role "Support Plus"`}},
+		{"an unassign that would leave a user no role is refused, not forced",
+			[]Op{Unassign{Email: "kai@example.com", Role: "Read-Only Environment Management"}}, []Op{Unassign{Email: "kai@example.com", Role: StandardUser}}, 0, []string{""}},
+		{"renaming a role someone ticked keeps the tick",
+			[]Op{Tick{Role: "Support Plus", Privilege: Dashboard}}, []Op{RenameRole{Role: "Support Plus", To: "Support Max"}}, 0, nil},
+		{"allowing a role on an environment removed meanwhile conflicts",
+			[]Op{RemoveEnvironment{Name: "Test"}}, []Op{Allow{Environment: "Test", Role: "Support Plus"}}, 0, []string{`environment "Test"`}},
+		{"switches: the same switch turned twice counts once",
+			[]Op{SetSwitch{Switch: SwitchAdvancedEnvironmentAccess, To: false}}, []Op{SetSwitch{Switch: SwitchAdvancedEnvironmentAccess, To: false}}, 1, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			base := rebaseBase(t)
+			theirs := mustApply(t, base, tc.theirs...)
+			// Mine must apply to the base they were made on.
+			mustApply(t, base, tc.mine...)
+			r := Rebase(theirs, tc.mine)
+			if len(r.Already) != tc.already {
+				t.Errorf("already = %v, want %d", r.Already, tc.already)
+			}
+			var whats []string
+			for _, c := range r.Conflicts {
+				whats = append(whats, c.What)
+				if c.String() == "" || strings.ContainsRune(c.String(), 0x1b) {
+					t.Errorf("conflict text %q", c.String())
+				}
+			}
+			if !slices.Equal(whats, tc.conflicts) {
+				t.Fatalf("conflicts %q, want %q", whats, tc.conflicts)
+			}
+			if len(tc.conflicts) == 0 && tc.already == 0 {
+				// Different things: the same as applying theirs then mine.
+				want := mustApply(t, theirs, tc.mine...)
+				if !reflect.DeepEqual(r.Working.Account(), want) {
+					t.Errorf("rebased account differs from applying both")
+				}
+			}
+			// Nothing of theirs is undone (a rename of mine moves their
+			// edits to the new name).
+			_, renames := tc.mine[0].(RenameRole)
+			for _, op := range tc.theirs {
+				if renames {
+					break
+				}
+				if f, _ := op.expect(r.Working.Account()); f != holds && len(tc.conflicts) == 0 {
+					t.Errorf("their edit %s no longer holds", op.Describe())
+				}
+			}
+		})
+	}
+}
+
+// TestResolve: keeping mine re-aims the edit over theirs; taking theirs
+// drops it; both then rebase with no conflict.
+func TestResolve(t *testing.T) {
+	base := rebaseBase(t)
+	theirs := mustApply(t, base, SetDescription{Role: "Support Plus", From: "first line", To: "theirs"},
+		Tick{Role: "Support Plus", Privilege: Dashboard})
+	mine := []Op{SetDescription{Role: "Support Plus", From: "first line", To: "mine"}, Tick{Role: "Support Plus", Privilege: Execute}}
+	r := Rebase(theirs, mine)
+	if len(r.Conflicts) != 1 || !r.Conflicts[0].CanKeepMine() {
+		t.Fatalf("conflicts %+v", r.Conflicts)
+	}
+	c := r.Conflicts[0]
+	if c.Expected != "first line" || c.Found != "theirs" || c.Wanted != "mine" {
+		t.Errorf("conflict values %q %q %q", c.Expected, c.Found, c.Wanted)
+	}
+	for _, keep := range []bool{true, false} {
+		ops := r.Resolve([]bool{keep})
+		r2 := Rebase(theirs, ops)
+		if len(r2.Conflicts) != 0 {
+			t.Fatalf("keep=%v: conflicts after resolving: %v", keep, r2.Conflicts)
+		}
+		role := r2.Working.Account().Roles[r2.Working.Account().FindRole("Support Plus")]
+		want := map[bool]string{true: "mine", false: "theirs"}[keep]
+		if role.Description != want {
+			t.Errorf("keep=%v: description %q, want %q", keep, role.Description, want)
+		}
+		if !slices.Contains(role.Privileges, Dashboard) || !slices.Contains(role.Privileges, Execute) {
+			t.Errorf("keep=%v: privileges %v, want their Dashboard and my Execute", keep, role.Privileges)
+		}
+	}
+}
+
+// TestOpsJSON: every kind of edit survives the round trip, privileges by
+// name, and an unknown edit is an error.
+func TestOpsJSON(t *testing.T) {
+	was := Role{Name: "X", Privileges: []Privilege{ViewData}}
+	ops := []Op{
+		AddRole{Name: "A", Description: "d", Inherits: Support, Privileges: []Privilege{Dashboard, Execute}},
+		RemoveRole{Name: "A", Was: &was}, RenameRole{Role: "A", To: "B"},
+		SetDescription{Role: "A", From: "x", To: "y\x1b"}, SetParent{Role: "A", From: "", To: Support},
+		Tick{Role: "A", Privilege: EnvironmentFull}, Untick{Role: "A", Privilege: Licensing},
+		AddUser{Email: "a@x", Name: "A", Roles: []string{Support}}, RemoveUser{Email: "a@x"},
+		SetUserName{Email: "a@x", From: "A", To: "B"}, Assign{Email: "a@x", Role: "A"}, Unassign{Email: "a@x", Role: "A"},
+		AddEnvironment{Name: "E", Classification: Production, Roles: []string{"A"}}, RemoveEnvironment{Name: "E"},
+		Allow{Environment: "E", Role: "A"}, Disallow{Environment: "E", Role: "A"},
+		SetSwitch{Switch: SwitchAdvancedUserSecurity, To: true}, RenameAccount{From: "a", To: "b"},
+	}
+	raw, err := MarshalOps(ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(raw)
+	if !strings.Contains(string(b), `"Privilege":"Environment Management Full Access"`) {
+		t.Errorf("privileges are not written by name: %s", b)
+	}
+	var back []json.RawMessage
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	got, err := UnmarshalOps(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, ops) {
+		t.Errorf("round trip:\n%#v\nwant\n%#v", got, ops)
+	}
+	if _, err := UnmarshalOps([]json.RawMessage{json.RawMessage(`{"op":"grant-everything"}`)}); err == nil {
+		t.Error("an unknown edit was read")
+	}
+	if _, err := UnmarshalOps([]json.RawMessage{json.RawMessage(`{"op":"tick","Role":"A","Privilege":"Root"}`)}); err == nil {
+		t.Error("an unknown privilege was read")
+	}
+}
+
+// TestFormEdits: a form's wanted state becomes one edit per field.
+func TestFormEdits(t *testing.T) {
+	a := rebaseBase(t)
+	got := RoleEdits(a, "support plus", Role{Name: "Support Max", Description: "first line", Inherits: Support, Privileges: []Privilege{Dashboard}})
+	want := []Op{Tick{Role: "Support Plus", Privilege: Dashboard}, Untick{Role: "Support Plus", Privilege: Licensing}, RenameRole{Role: "Support Plus", To: "Support Max"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("RoleEdits = %v, want %v", got, want)
+	}
+	if ops := RoleEdits(a, "Support Plus", a.Roles[a.FindRole("Support Plus")]); len(ops) != 0 {
+		t.Errorf("an unchanged form gives edits %v", ops)
+	}
+	u := a.Users[a.FindUser("dana@example.com")]
+	ops := UserEdits(a, u.Email, User{Email: u.Email, Name: u.Name, Roles: []string{Support}})
+	if len(ops) != 2 || ops[0] != (Assign{Email: u.Email, Role: Support}) {
+		t.Errorf("UserEdits = %v: want the assign before the unassign", ops)
+	}
+	if _, _, err := NewWorking(a).Apply(ops...); err != nil {
+		t.Errorf("UserEdits do not apply: %v", err)
+	}
+	e := a.Environments[a.FindEnvironment("Production")]
+	ops = AccessEdits(a, e.Name, []string{Support})
+	if len(ops) == 0 || ops[0] != (Allow{Environment: e.Name, Role: Support}) {
+		t.Errorf("AccessEdits = %v: want the allow first", ops)
+	}
+	if _, out, err := NewWorking(a).Apply(ops...); err != nil || len(out.Widened) != 0 {
+		t.Errorf("AccessEdits: err %v, widened %v (a replaced list must never pass through empty)", err, out.Widened)
+	}
+}
+
+// TestWorkingRecord: the audit record lists every edit, including ones
+// that change nobody's access (a new role nobody holds, a description).
+func TestWorkingRecord(t *testing.T) {
+	w, _, err := NewWorking(Demo()).Apply(AddRole{Name: "Unheld", Inherits: Support},
+		SetDescription{Role: "Cannot View Data", From: Demo().Roles[Demo().FindRole("Cannot View Data")].Description, To: "new words"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := w.Record()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Edits) != 2 || !strings.Contains(rec.Edits[0], "Unheld") || !strings.Contains(rec.Edits[1], "new words") {
+		t.Errorf("edits %q", rec.Edits)
+	}
+	if rec.Access == nil || len(rec.Ops) != 2 {
+		t.Errorf("access %v ops %d", rec.Access, len(rec.Ops))
+	}
+	b, _ := json.Marshal(rec)
+	if strings.Contains(string(b), "null") {
+		t.Errorf("record holds null: %s", b)
+	}
+}

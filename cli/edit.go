@@ -20,6 +20,10 @@ import (
 // buildFunc makes the operation from the freshly read account.
 type buildFunc func(acct *model.Account) (model.Op, error)
 
+// buildOps makes the edits of one command from the freshly read account:
+// each changes one field or one membership (model.Op).
+type buildOps func(acct *model.Account) ([]model.Op, error)
+
 // edit runs one scripted edit and prints what it changes for whom. An edit
 // that would open an environment to every role is refused, whatever the
 // edit.
@@ -28,35 +32,60 @@ func (a *app) edit(build buildFunc) error { return a.editAllowing(build, false) 
 // editAllowing is edit; with allowWidening it keeps an edit that opens
 // environments to every role (model.Outcome.Widened, R8, R12).
 func (a *app) editAllowing(build buildFunc, allowWidening bool) error {
+	return a.editOps(func(acct *model.Account) ([]model.Op, error) {
+		op, err := build(acct)
+		if err != nil {
+			return nil, err
+		}
+		return []model.Op{op}, nil
+	}, allowWidening)
+}
+
+// editOps runs the edits of one command through the edit pipeline
+// (model.Working) under the file's lock: all apply or none. The pipeline's
+// diff is what it prints, and its record is what the audit trail keeps.
+func (a *app) editOps(build buildOps, allowWidening bool) error {
 	var (
-		op        model.Op
-		out       model.Outcome
-		old, next *model.Account
+		next *model.Working
+		out  model.Outcome
 	)
-	err := a.update(func(acct *model.Account) (*model.Account, error) {
-		o, err := build(acct)
+	err := a.update(func(acct *model.Account) (*model.Working, error) {
+		ops, err := build(acct)
 		if err != nil {
 			return nil, err
 		}
-		n, oc, err := model.Apply(acct, o)
+		w, oc, err := model.NewWorking(acct).Apply(ops...)
 		if err != nil {
 			return nil, err
 		}
-		if err := widening(o.Describe(), oc.Widened, allowWidening); err != nil {
+		if err := widening(describeAll(ops), oc.Widened, allowWidening); err != nil {
 			return nil, err
 		}
-		op, out, old, next = o, oc, acct, n
-		return n, nil
+		next, out = w, oc
+		return w, nil
 	})
 	if err != nil {
 		return a.editError(err)
 	}
-	a.printEdit(op, out, model.Compare(model.NewResolver(old), model.NewResolver(next)))
+	a.printEdit(next, out)
 	return nil
 }
 
-func (a *app) printEdit(op model.Op, out model.Outcome, d model.Diff) {
-	fmt.Fprintf(a.stdout, "%s: done, saved to %s\n", model.SafeText(op.Describe()), model.SafeText(a.path()))
+func describeAll(ops []model.Op) string {
+	var ds []string
+	for _, op := range ops {
+		ds = append(ds, op.Describe())
+	}
+	return strings.Join(ds, "; ")
+}
+
+func (a *app) printEdit(w *model.Working, out model.Outcome) {
+	if !w.Dirty() {
+		fmt.Fprintf(a.stdout, "nothing to change: %s is so already\n", model.SafeText(a.path()))
+		return
+	}
+	d := w.Diff()
+	fmt.Fprintf(a.stdout, "%s: done, saved to %s\n", model.SafeText(describeAll(w.Ops())), model.SafeText(a.path()))
 	for _, n := range out.Notes {
 		fmt.Fprintf(a.stdout, "  note: %s\n", model.SafeText(n))
 	}
@@ -184,29 +213,39 @@ privileges cannot be unticked (R5): change --inherits instead.`,
 			if err != nil {
 				return err
 			}
-			return a.edit(func(acct *model.Account) (model.Op, error) {
+			return a.editOps(func(acct *model.Account) ([]model.Op, error) {
 				name, err := a.needRole(acct, args[0])
 				if err != nil {
 					return nil, err
 				}
-				op := model.EditRole{Name: name, Add: addP, Remove: remP}
-				if fl.Changed("rename") {
-					op.Rename = &rename
+				var r model.Role // a built-in: the model refuses the edits (R2)
+				if i := acct.FindRole(name); i >= 0 {
+					r = acct.Roles[i]
 				}
+				var ops []model.Op
 				if fl.Changed("description") {
-					op.Description = &desc
+					ops = append(ops, model.SetDescription{Role: name, From: r.Description, To: desc})
 				}
 				if noInherit {
-					op.Inherits = new(string)
+					ops = append(ops, model.SetParent{Role: name, From: r.Inherits, To: ""})
 				} else if fl.Changed("inherits") {
 					parent, err := a.needRole(acct, inherits)
 					if err != nil {
 						return nil, err
 					}
-					op.Inherits = &parent
+					ops = append(ops, model.SetParent{Role: name, From: r.Inherits, To: parent})
 				}
-				return op, nil
-			})
+				for _, p := range addP {
+					ops = append(ops, model.Tick{Role: name, Privilege: p})
+				}
+				for _, p := range remP {
+					ops = append(ops, model.Untick{Role: name, Privilege: p})
+				}
+				if fl.Changed("rename") {
+					ops = append(ops, model.RenameRole{Role: name, To: rename})
+				}
+				return ops, nil
+			}, false)
 		},
 	}
 	f := c.Flags()
@@ -428,27 +467,40 @@ func (a *app) accountSetCommand() *cobra.Command {
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fl := cmd.Flags()
-			var op model.SetAccount
-			for _, s := range []struct {
-				flag, val string
-				dst       **bool
-			}{{"advanced-user-security", aus, &op.AdvancedUserSecurity}, {"advanced-environment-access", aea, &op.AdvancedEnvironmentAccess}} {
-				if !fl.Changed(s.flag) {
+			type change struct {
+				flag, val, sw string
+			}
+			var switches []model.SetSwitch
+			for _, c := range []change{{"advanced-user-security", aus, model.SwitchAdvancedUserSecurity}, {"advanced-environment-access", aea, model.SwitchAdvancedEnvironmentAccess}} {
+				if !fl.Changed(c.flag) {
 					continue
 				}
-				b, err := strconv.ParseBool(s.val)
+				b, err := strconv.ParseBool(c.val)
 				if err != nil {
-					return usageErr("--%s takes true or false, not %s", s.flag, quote(s.val))
+					return usageErr("--%s takes true or false, not %s", c.flag, quote(c.val))
 				}
-				*s.dst = &b
+				switches = append(switches, model.SetSwitch{Switch: c.sw, To: b})
 			}
-			if fl.Changed("name") {
-				op.Name = &name
-			}
-			if op.AdvancedUserSecurity == nil && op.AdvancedEnvironmentAccess == nil && op.Name == nil {
+			if len(switches) == 0 && !fl.Changed("name") {
 				return usageErr("account set needs --advanced-user-security=BOOL, --advanced-environment-access=BOOL or --name TEXT")
 			}
-			return a.edit(func(*model.Account) (model.Op, error) { return op, nil })
+			return a.editOps(func(acct *model.Account) ([]model.Op, error) {
+				var ops []model.Op
+				if fl.Changed("name") && name != acct.Name {
+					ops = append(ops, model.RenameAccount{From: acct.Name, To: name})
+				}
+				for _, sw := range switches {
+					cur := acct.AdvancedUserSecurity
+					if sw.Switch == model.SwitchAdvancedEnvironmentAccess {
+						cur = acct.AdvancedEnvironmentAccess
+					}
+					if cur != sw.To {
+						sw.From = cur
+						ops = append(ops, sw)
+					}
+				}
+				return ops, nil
+			}, false)
 		},
 	}
 	f := c.Flags()

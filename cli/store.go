@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"reflect"
 
 	"rolecall/model"
 	"rolecall/storage"
@@ -58,21 +57,28 @@ func (a *app) openFile(path string) (*model.Account, error) {
 }
 
 // update runs edit on the -f file under its lock (storage.Update): re-read,
-// apply, validate, write atomically, and record the change in the audit
+// apply through the edit pipeline, validate, write atomically, and record
+// the pipeline's record (every edit, what it changes for whom) in the audit
 // trail with the command line as the actor.
-func (a *app) update(edit func(*model.Account) (*model.Account, error)) error {
+func (a *app) update(edit func(*model.Account) (*model.Working, error)) error {
+	var w *model.Working
 	_, err := storage.Update(a.path(), storage.SaveOptions{
 		Actor: a.actor,
-		ChangeFunc: func(old, nw *model.Account) any {
-			if old == nil {
-				old = &model.Account{}
+		ChangeFunc: func(_, _ *model.Account) any {
+			rec, err := w.Record()
+			if err != nil {
+				return map[string]string{"error": err.Error()}
 			}
-			d := model.Compare(model.NewResolver(old), model.NewResolver(nw))
-			c := diffJSON{Diff: d, Summary: d.Summary()}
-			fillNil(reflect.ValueOf(&c))
-			return c
+			return rec
 		},
-	}, edit)
+	}, func(acct *model.Account) (*model.Account, error) {
+		next, err := edit(acct)
+		if err != nil {
+			return nil, err
+		}
+		w = next
+		return next.Account(), nil
+	})
 	return err
 }
 

@@ -1,32 +1,78 @@
 package storage
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"rolecall/model"
 )
 
-// DraftPath returns where the recovery draft of the account file is kept:
-// $XDG_STATE_HOME/rolecall/ (default ~/.local/state/rolecall/), under a name
-// made of a hash of the file's absolute path and its base name.
-func DraftPath(file string) (string, error) {
+// Recovery drafts keep a TUI session's unsaved edits: not a copy of the
+// account, but the edits themselves (model.MarshalOps) and the hash of the
+// file they were made on, so that restoring replays them onto the file as
+// it is now (model.Rebase) and says what changed since.
+//
+// Each session has a draft of its own, FILE-HASH-NAME.ID.draft under
+// $XDG_STATE_HOME/rolecall/, and holds a lock on ID.draft.lock beside it
+// while it runs, so that two sessions on one file never share a draft and
+// a draft is offered back only once its session has ended (a kill -9
+// releases the lock too).
+
+// Draft is one session's unsaved edits of an account file.
+type Draft struct {
+	ID         string            `json:"id"`
+	File       string            `json:"file"`        // the account file, absolute
+	BaseSHA256 string            `json:"base_sha256"` // the file the edits were made on; "" when it did not exist
+	Written    time.Time         `json:"written"`
+	User       string            `json:"user"`
+	Host       string            `json:"host"`
+	PID        int               `json:"pid"`
+	Ops        []json.RawMessage `json:"ops"`
+}
+
+// Edits returns the draft's edits.
+func (d *Draft) Edits() ([]model.Op, error) { return model.UnmarshalOps(d.Ops) }
+
+// BaseOf is the BaseSHA256 of a draft made on the file whose stamp is st.
+func BaseOf(st Stamp) string {
+	if !st.Exists {
+		return ""
+	}
+	return hex.EncodeToString(st.Sum[:])
+}
+
+// NewDraftID returns an id for a new session's draft: the process id and
+// random digits, so that no two sessions share one.
+func NewDraftID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%d-%s", os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// draftDir returns $XDG_STATE_HOME/rolecall (default ~/.local/state/rolecall)
+// and the prefix of the drafts of file in it.
+func draftDir(file string) (dir, prefix string, err error) {
 	abs, err := filepath.Abs(file)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	base := os.Getenv("XDG_STATE_HOME")
 	if !filepath.IsAbs(base) { // unset, or relative: the spec says ignore it
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return "", fmt.Errorf("no place for a recovery draft: %w", err)
+			return "", "", fmt.Errorf("no place for a recovery draft: %w", err)
 		}
 		base = filepath.Join(home, ".local", "state")
 	}
@@ -40,56 +86,200 @@ func DraftPath(file string) (string, error) {
 	if len(name) > 64 {
 		name = name[:64]
 	}
-	return filepath.Join(base, "rolecall", hex.EncodeToString(sum[:8])+"-"+name+".draft"), nil
+	return filepath.Join(base, "rolecall"), hex.EncodeToString(sum[:8]) + "-" + name + ".", nil
 }
 
-// WriteDraft keeps a as the recovery draft of file (Encode's text, mode
-// 0600, directories 0700, written atomically). The account may have
-// validation errors: a draft holds edits in progress.
-func WriteDraft(file string, a *model.Account) error {
-	p, err := DraftPath(file)
+// DraftPath returns where the draft id of the account file is kept.
+func DraftPath(file, id string) (string, error) {
+	if !validDraftID(id) {
+		return "", fmt.Errorf("bad draft id %q", model.SafeText(id))
+	}
+	dir, prefix, err := draftDir(file)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, prefix+id+".draft"), nil
+}
+
+func validDraftID(id string) bool {
+	return id != "" && len(id) <= 64 && strings.Trim(id, "0123456789abcdef-") == ""
+}
+
+// heldDrafts are the draft locks this process holds, by draft path.
+var heldDrafts = struct {
+	sync.Mutex
+	m map[string]*os.File
+}{m: map[string]*os.File{}}
+
+// claim takes the lock of the draft at p without waiting, unless this
+// process holds it already. It reports false when another process holds it.
+func claim(p string) (bool, error) {
+	heldDrafts.Lock()
+	defer heldDrafts.Unlock()
+	if _, ok := heldDrafts.m[p]; ok {
+		return true, nil
+	}
+	f, err := openSide(p+".lock", 0o600)
+	if err != nil {
+		return false, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return false, nil
+		}
+		return false, err
+	}
+	heldDrafts.m[p] = f
+	return true, nil
+}
+
+// release gives up the lock of the draft at p, removing the lock file first
+// when remove is set.
+func release(p string, remove bool) {
+	heldDrafts.Lock()
+	defer heldDrafts.Unlock()
+	if f, ok := heldDrafts.m[p]; ok {
+		if remove {
+			os.Remove(p + ".lock")
+		}
+		f.Close()
+		delete(heldDrafts.m, p)
+	}
+}
+
+// openSide opens (creating with mode) a file of ours beside a draft,
+// refusing a link, a FIFO or anything but a regular file.
+func openSide(name string, mode fs.FileMode) (*os.File, error) {
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, mode)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s is not a regular file; remove it", model.SafeText(name))
+	}
+	return f, nil
+}
+
+// WriteDraft keeps d as the recovery draft d.ID of file: written atomically,
+// mode 0600, its directory 0700. The session's lock on it is taken on the
+// first write and held until RemoveDraft or ReleaseDraft (or the process
+// ends).
+func WriteDraft(file string, d Draft) error {
+	p, err := DraftPath(file, d.ID)
 	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return err
 	}
-	return writeAtomic(p, Encode(a), 0o600, nil)
-}
-
-// ReadDraft returns the recovery draft of file and when it was written; ok
-// is false when there is none.
-func ReadDraft(file string) (a *model.Account, written time.Time, ok bool, err error) {
-	p, err := DraftPath(file)
-	if err != nil {
-		return nil, time.Time{}, false, err
-	}
-	data, fi, err := readFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, time.Time{}, false, nil
-	}
-	if err != nil {
-		return nil, time.Time{}, false, err
-	}
-	a, ps := Decode(p, data)
-	if a == nil {
-		msg := "it is empty"
-		if len(ps) > 0 {
-			msg = ps[0].String()
+	if ok, err := claim(p); err != nil || !ok {
+		if err == nil {
+			err = errors.New("another session holds it")
 		}
-		return nil, time.Time{}, false, fmt.Errorf("the recovery draft %s is unreadable: %s", model.SafeText(p), msg)
+		return fmt.Errorf("cannot lock the recovery draft %s: %w", model.SafeText(p), err)
 	}
-	return a, fi.ModTime(), true, nil
-}
-
-// RemoveDraft removes the recovery draft of file, if there is one.
-func RemoveDraft(file string) error {
-	p, err := DraftPath(file)
+	abs, _ := filepath.Abs(file)
+	host, _ := os.Hostname()
+	d.File, d.Written, d.User, d.Host, d.PID = abs, time.Now().UTC().Truncate(time.Second), currentUser(), host, os.Getpid()
+	if d.Ops == nil {
+		d.Ops = []json.RawMessage{}
+	}
+	data, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	return writeAtomic(p, append(data, '\n'), 0o600, nil)
+}
+
+// FindDrafts returns the recovery drafts of file left by sessions that have
+// ended, oldest first, and claims each (its lock is held by this process),
+// so that no other session offers it at the same time. A draft that cannot
+// be read is reported in the error and left where it is.
+func FindDrafts(file string) ([]Draft, error) {
+	dir, prefix, err := draftDir(file)
+	if err != nil {
+		return nil, err
+	}
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Draft
+	var bad []string
+	for _, e := range ents {
+		id, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok {
+			continue
+		}
+		if id, ok = strings.CutSuffix(id, ".draft"); !ok || !validDraftID(id) || !e.Type().IsRegular() {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		heldDrafts.Lock()
+		_, ours := heldDrafts.m[p]
+		heldDrafts.Unlock()
+		if ours {
+			continue // a session of this process: it is not over
+		}
+		if ok, err := claim(p); err != nil || !ok {
+			continue // its session still runs (or its lock is not ours to take)
+		}
+		d, err := readDraft(p)
+		if err != nil {
+			release(p, false)
+			bad = append(bad, err.Error())
+			continue
+		}
+		d.ID = id
+		out = append(out, d)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Written.Before(out[j].Written) })
+	if len(bad) > 0 {
+		return out, errors.New(strings.Join(bad, "; "))
+	}
+	return out, nil
+}
+
+func readDraft(p string) (Draft, error) {
+	data, _, err := readFile(p)
+	if err != nil {
+		return Draft{}, err
+	}
+	var d Draft
+	if err := json.Unmarshal(data, &d); err != nil {
+		return Draft{}, fmt.Errorf("the recovery draft %s is unreadable: %s", model.SafeText(p), model.SafeText(err.Error()))
+	}
+	if _, err := d.Edits(); err != nil {
+		return Draft{}, fmt.Errorf("the recovery draft %s is unreadable: %s", model.SafeText(p), model.SafeText(err.Error()))
+	}
+	return d, nil
+}
+
+// RemoveDraft removes the recovery draft id of file, if there is one, and
+// gives up its lock.
+func RemoveDraft(file, id string) error {
+	p, err := DraftPath(file, id)
+	if err != nil {
+		return err
+	}
+	err = os.Remove(p)
+	release(p, true)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil
+}
+
+// ReleaseDraft gives up this process's lock on the draft id of file and
+// keeps the draft, so that the next session offers it.
+func ReleaseDraft(file, id string) {
+	if p, err := DraftPath(file, id); err == nil {
+		release(p, false)
+	}
 }

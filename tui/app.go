@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -57,6 +56,7 @@ const (
 	modalSave
 	modalChanged
 	modalDraft
+	modalConflict
 	modalQuit
 	modalHelp
 )
@@ -73,7 +73,7 @@ type modal struct {
 	// room is how many body lines the last drawing showed (paging).
 	room int
 	// for modalConfirmEdit
-	next *model.Account
+	next *model.Working
 	edit editMsg
 	out  model.Outcome
 	diff model.Diff
@@ -105,18 +105,21 @@ type App struct {
 	tabX    [numTabs][2]int
 	// fileErrors: the file has errors and opened read-only.
 	fileErrors bool
-	draft      *model.Account
-	draftTime  time.Time
-	permWarn   string
+	// drafts are the recovery drafts offered at start; rebase is the
+	// replay of edits onto a newer file while its conflicts are decided.
+	drafts   []Draft
+	rebase   *rebaseState
+	permWarn string
 }
 
 // newApp loads opts.Path through store and builds the UI.
 func newApp(opts Options, store Store) (*App, error) {
-	sess := &session{path: opts.Path, store: store, shared: opts.shared}
+	sess := &session{path: opts.Path, store: store, shared: opts.shared, draftID: store.NewDraftID()}
 	ld, err := store.Load(opts.Path)
 	if err != nil {
 		return nil, err
 	}
+	sess.baseID = store.BaseID(ld.Stamp)
 	readOnly := opts.ReadOnly
 	a := &App{mouse: !opts.NoMouse}
 	switch {
@@ -153,17 +156,7 @@ func newApp(opts Options, store Store) (*App, error) {
 	case a.fileErrors:
 		a.showProblems()
 	case !readOnly:
-		if d, when, ok, err := store.ReadDraft(opts.Path); err != nil {
-			a.setStatus("the recovery draft cannot be read: "+safe(err.Error()), true)
-		} else if ok {
-			a.draft, a.draftTime = d, when
-			a.modal = &modal{kind: modalDraft, title: "Recovery draft found",
-				lines: []string{
-					fmt.Sprintf("Unsaved edits of %s were kept as a recovery draft on %s, when the last session ended without saving.", safe(opts.Path), when.Format("2006-01-02 15:04")),
-					"Restore them as unsaved edits, or discard the draft?",
-				},
-				keys: []key.Binding{c.keys.Restore, c.keys.Discard}}
-		}
+		a.offerDrafts()
 	}
 	if a.modal == nil && a.permWarn != "" {
 		a.setStatus("Warning: "+a.permWarn, true)
@@ -266,6 +259,9 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case editMsg:
 		return a, a.handleEdit(msg)
+	case draftTickMsg:
+		a.autosave()
+		return a, nil
 	case quitRequestMsg:
 		return a, a.askQuit()
 	case tea.MouseClickMsg:
@@ -299,7 +295,7 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.c.keys
 	if key.Matches(msg, k.ForceQuit) {
 		if a.modal != nil && a.modal.kind == modalQuit {
-			return tea.Quit
+			return a.quitKeepingDraft()
 		}
 		return a.askQuit()
 	}
@@ -396,10 +392,11 @@ func (a *App) askQuit() tea.Cmd {
 	if !a.c.sess.dirty() {
 		return tea.Quit
 	}
-	n := len(a.c.sess.ops)
+	n := len(a.c.sess.ops())
 	a.modal = &modal{kind: modalQuit, title: "Quit without saving?",
-		lines: []string{fmt.Sprintf("You have unsaved edits (%d %s). Quitting now loses them.", n, plural(n, "edit", "edits")), "Press ctrl+s after n to review and save them."},
-		keys:  []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "quit, lose edits")), a.c.keys.No}}
+		lines: []string{fmt.Sprintf("You have %d unsaved %s. They are kept as a recovery draft, which the next start on %s offers back.", n, plural(n, "edit", "edits"), safe(a.c.sess.path)),
+			"Press n, then ctrl+s to review and save them now."},
+		keys: []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "quit, keep a draft")), a.c.keys.No}}
 	return nil
 }
 
@@ -423,7 +420,14 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 		a.setStatus("Read-only: nothing can be edited.", true)
 		return nil
 	}
-	next, out, err := model.ApplyAll(s.work, m.ops...)
+	if len(m.ops) == 0 {
+		if t := a.tabModel(tabIndex(m.from)); t != nil {
+			t.editDone(true, "")
+		}
+		a.setStatus("Nothing changed.", false)
+		return a.refreshAll()
+	}
+	next, out, err := s.w.Apply(m.ops...)
 	if err != nil {
 		text := refusalText(err)
 		if t := a.tabModel(tabIndex(m.from)); t != nil && t.editDone(false, text) {
@@ -481,12 +485,9 @@ func tabIndex(from string) int {
 	return -1
 }
 
-func (a *App) commit(next *model.Account, m editMsg, out model.Outcome) tea.Cmd {
+func (a *App) commit(next *model.Working, m editMsg, out model.Outcome) tea.Cmd {
 	s := a.c.sess
-	for _, op := range m.ops {
-		s.ops = append(s.ops, op)
-	}
-	s.setWork(next, nil)
+	s.setWorking(next)
 	var descr []string
 	for _, op := range m.ops {
 		descr = append(descr, op.Describe())
@@ -506,115 +507,9 @@ func (a *App) refreshAll() tea.Cmd {
 	return tea.Batch(a.roles.refresh(), a.users.refresh(), a.envs.refresh())
 }
 
-// startSave validates the working copy and shows what the edits change for
-// whom; errors block the save.
-func (a *App) startSave() tea.Cmd {
-	s := a.c.sess
-	if a.c.readOnly {
-		a.setStatus("Read-only: nothing is saved.", true)
-		return nil
-	}
-	if !s.dirty() && !s.missing {
-		a.setStatus("Nothing to save: no unsaved edits.", false)
-		return nil
-	}
-	probs := model.Validate(s.work)
-	if errs := probs.Errors(); len(errs) > 0 {
-		var lines []string
-		for _, p := range errs {
-			lines = append(lines, p.Rule+": "+safe(p.Message))
-		}
-		a.modal = &modal{kind: modalInfo, title: fmt.Sprintf("Cannot save: %d %s", len(errs), plural(len(errs), "error", "errors")), lines: lines}
-		return nil
-	}
-	diff := model.Compare(s.loadedRes, s.workRes)
-	var lines []string
-	if s.missing {
-		lines = append(lines, safe(s.path)+" does not exist yet: saving writes this account to it.")
-	}
-	sum := diff.Summary()
-	if len(sum) == 0 && !s.missing {
-		lines = append(lines, "These edits change nobody's access.")
-	}
-	if len(sum) > 0 {
-		lines = append(lines, "What changes, for whom:")
-	}
-	for _, l := range sum {
-		lines = append(lines, "  "+safe(l))
-	}
-	if ws := probs.Warnings(); len(ws) > 0 {
-		lines = append(lines, fmt.Sprintf("%d %s (not blocking):", len(ws), plural(len(ws), "warning", "warnings")))
-		for _, w := range ws {
-			lines = append(lines, "  "+w.Rule+": "+safe(w.Message))
-		}
-	}
-	a.modal = &modal{kind: modalSave, title: "Save " + safe(s.path) + "?", lines: lines, diff: diff,
-		keys: []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save")), a.c.keys.No}}
-	return nil
-}
-
-func (a *App) doSave(diff model.Diff) {
-	s := a.c.sess
-	stamp, err := s.store.Save(s.path, s.work, s.stamp, diff)
-	var changed *ChangedOnDisk
-	switch {
-	case errors.As(err, &changed):
-		n := len(s.ops)
-		a.modal = &modal{kind: modalChanged, title: "Not saved: the file changed on disk",
-			lines: []string{safe(changed.Message), fmt.Sprintf("Your %d unsaved %s kept.", n, plural(n, "edit is", "edits are")),
-				"r reloads the file and re-applies your edits on top of it (then review and save again); esc keeps editing."},
-			keys: []key.Binding{a.c.keys.Reload, a.c.keys.Back}}
-	case err != nil:
-		a.modal = &modal{kind: modalInfo, title: "Not saved", lines: []string{safe(err.Error()), "Your edits are kept."}}
-	default:
-		s.stamp = stamp
-		s.missing = false
-		s.setLoaded(s.work)
-		if err := s.store.RemoveDraft(s.path); err != nil {
-			a.setStatus("Saved "+safe(s.path)+"; the old recovery draft could not be removed: "+safe(err.Error()), true)
-			return
-		}
-		a.setStatus("Saved "+safe(s.path)+".", false)
-	}
-}
-
-// reloadAndReapply reads the file again and replays the edits on it.
-func (a *App) reloadAndReapply() tea.Cmd {
-	s := a.c.sess
-	ld, err := s.store.Load(s.path)
-	if err != nil {
-		a.modal = &modal{kind: modalInfo, title: "Cannot reload", lines: []string{safe(err.Error()), "Your edits are kept."}}
-		return nil
-	}
-	if ld.Account == nil || hasErrors(ld.Problems) {
-		a.modal = &modal{kind: modalInfo, title: "Cannot reload: the file on disk has errors", lines: []string{"Your edits are kept; fix the file first."}}
-		return nil
-	}
-	base := ld.Account
-	if ld.Missing {
-		base = model.Demo()
-	}
-	ops := append([]model.Op(nil), s.ops...)
-	next, _, err := model.ApplyAll(base, ops...)
-	if err != nil {
-		a.modal = &modal{kind: modalInfo, title: "Your edits do not apply to the new file", lines: append(strings.Split(refusalText(err), "\n"), "Nothing changed: your edits are kept on the old copy.")}
-		return nil
-	}
-	s.stamp, s.missing = ld.Stamp, ld.Missing
-	s.setLoaded(base)
-	s.ops = ops
-	if len(ops) > 0 {
-		s.setWork(next, nil)
-	}
-	a.modal = nil
-	cmd := a.refreshAll()
-	return tea.Batch(cmd, a.startSave())
-}
-
 func (a *App) modalKey(msg tea.KeyPressMsg) tea.Cmd {
 	m := a.modal
 	k := a.c.keys
-	s := a.c.sess
 	str := msg.String()
 	switch {
 	case key.Matches(msg, k.Up):
@@ -654,7 +549,7 @@ func (a *App) modalKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch str {
 		case "y":
 			a.modal = nil
-			a.doSave(m.diff)
+			a.doSave()
 		case "n", "esc":
 			a.modal = nil
 			a.setStatus("Not saved: your edits are kept.", false)
@@ -662,7 +557,7 @@ func (a *App) modalKey(msg tea.KeyPressMsg) tea.Cmd {
 	case modalChanged:
 		switch str {
 		case "r":
-			return a.reloadAndReapply()
+			return a.reloadAndRebase()
 		case "esc":
 			a.modal = nil
 			a.setStatus("Not saved: your edits are kept (the file changed on disk).", true)
@@ -670,30 +565,27 @@ func (a *App) modalKey(msg tea.KeyPressMsg) tea.Cmd {
 	case modalQuit:
 		switch str {
 		case "y":
-			return tea.Quit
+			return a.quitKeepingDraft()
 		case "n", "esc":
 			a.modal = nil
 		}
 	case modalDraft:
 		switch str {
 		case "r":
-			a.modal = nil
-			s.setWork(a.draft, nil)
-			a.draft = nil
-			if err := s.store.RemoveDraft(s.path); err != nil {
-				a.setStatus("Draft restored, but it could not be removed: "+safe(err.Error()), true)
-			} else {
-				a.setStatus("Recovery draft restored as unsaved edits: ctrl+s reviews and saves them.", false)
-			}
-			return a.refreshAll()
+			return a.restoreDrafts()
 		case "d":
-			a.modal = nil
-			a.draft = nil
-			if err := s.store.RemoveDraft(s.path); err != nil {
-				a.setStatus("The draft could not be removed: "+safe(err.Error()), true)
-			} else {
-				a.setStatus("Recovery draft discarded.", false)
+			a.discardDrafts()
+		case "esc":
+			a.laterDrafts()
+		}
+	case modalConflict:
+		switch str {
+		case "m":
+			if a.rebase.current().CanKeepMine() {
+				return a.decideConflict(true)
 			}
+		case "t":
+			return a.decideConflict(false)
 		}
 	}
 	return nil
@@ -762,7 +654,8 @@ func (a *App) render() string {
 	case st != "":
 		st = s.Status.Render(st)
 	case c.sess.dirty():
-		st = s.Warn.Render(fmt.Sprintf("%d unsaved %s: ctrl+s reviews what changes for whom, then saves.", len(c.sess.ops), plural(len(c.sess.ops), "edit", "edits")))
+		n := len(c.sess.ops())
+		st = s.Warn.Render(fmt.Sprintf("%d unsaved %s: ctrl+s reviews what changes for whom, then saves.", n, plural(n, "edit", "edits")))
 	}
 	lines = append(lines, c.trunc(st, w))
 	lines = append(lines, c.trunc(a.helpLine(w), w))

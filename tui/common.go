@@ -42,70 +42,77 @@ func (c *common) setDark(dark bool) {
 	c.styles = newStyles(dark, c.ascii)
 }
 
-// session is the account being edited: what was loaded, the working copy,
-// and a resolver for each, rebuilt only when the working copy changes.
+// session is the account being edited: the edit pipeline (model.Working:
+// what was loaded, the edits since, the working copy), and for the tabs
+// the two accounts and their resolvers, which change only with it.
 type session struct {
 	path    string
 	store   Store
 	stamp   any
-	missing bool // the file does not exist yet: save writes it
+	baseID  string // Loaded.BaseID of the file the edits were made on
+	missing bool   // the file does not exist yet: save writes it
 
+	w         *model.Working
 	loaded    *model.Account
 	loadedRes *model.Resolver
 	work      *model.Account
 	workRes   *model.Resolver
-	version   int // bumps on every change of the working copy
-	ops       []model.Op
+	version   int           // bumps on every change of the working copy
 	problems  []FileProblem // problems found when loading
+
+	// draftID is this session's recovery draft; draftVersion the version
+	// of the working copy it last wrote there.
+	draftID      string
+	draftVersion int
 
 	// shared is read by the signal goroutine (recovery draft).
 	shared *sharedState
 }
 
-// sharedState is the latest working copy for the signal handler.
+// sharedState is this session's draft as the signal handler writes it.
 type sharedState struct {
 	mu    sync.Mutex
-	acct  *model.Account
+	draft Draft
 	dirty bool
 }
 
-func (s *sharedState) set(a *model.Account, dirty bool) {
+func (s *sharedState) set(d Draft, dirty bool) {
 	if s == nil {
 		return
 	}
 	s.mu.Lock()
-	s.acct, s.dirty = a, dirty
+	s.draft, s.dirty = d, dirty
 	s.mu.Unlock()
 }
 
-func (s *sharedState) get() (*model.Account, bool) {
+func (s *sharedState) get() (Draft, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.acct, s.dirty
+	return s.draft, s.dirty
 }
 
-func (s *session) setLoaded(a *model.Account) {
-	s.loaded = a
-	s.loadedRes = model.NewResolver(a)
-	s.work = a
-	s.workRes = s.loadedRes
-	s.ops = nil
+// setLoaded starts over from a as loaded: no edits.
+func (s *session) setLoaded(a *model.Account) { s.setWorking(model.NewWorking(a)) }
+
+// setWorking makes w the session's pipeline.
+func (s *session) setWorking(w *model.Working) {
+	s.w = w
+	s.loaded, s.loadedRes = w.Base(), w.BaseResolver()
+	s.work, s.workRes = w.Account(), w.Resolver()
 	s.version++
-	s.shared.set(a, false)
+	s.shared.set(s.draft(), s.dirty())
 }
 
-func (s *session) setWork(a *model.Account, op model.Op) {
-	s.work = a
-	s.workRes = model.NewResolver(a)
-	if op != nil {
-		s.ops = append(s.ops, op)
-	}
-	s.version++
-	s.shared.set(a, s.dirty())
+// draft is the session's unsaved edits as a recovery draft.
+func (s *session) draft() Draft {
+	return Draft{ID: s.draftID, BaseID: s.baseID, Ops: s.w.Ops()}
 }
 
-// dirty reports whether the working copy differs from what was loaded.
-func (s *session) dirty() bool { return s.work != s.loaded }
+// ops are the edits since the file was loaded.
+func (s *session) ops() []model.Op { return s.w.Ops() }
+
+// dirty reports whether there are unsaved edits.
+func (s *session) dirty() bool { return s.w.Dirty() }
 
 // safe neutralises text from the file before it reaches the screen.
 func safe(s string) string { return model.SafeText(s) }

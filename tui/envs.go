@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -77,10 +76,10 @@ func (t *envsTab) update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.ToggleAEA):
 			on := !a.AdvancedEnvironmentAccess
-			return edit("envs", "Turn Advanced Environment Access "+onOff(on)+"?", []string{aeaText(on)}, model.SetAccount{AdvancedEnvironmentAccess: &on})
+			return edit("envs", "Turn Advanced Environment Access "+onOff(on)+"?", []string{aeaText(on)}, model.SetSwitch{Switch: model.SwitchAdvancedEnvironmentAccess, From: !on, To: on})
 		case key.Matches(msg, k.ToggleAUS):
 			on := !a.AdvancedUserSecurity
-			return edit("envs", "Turn Advanced User Security "+onOff(on)+"?", []string{ausText(on)}, model.SetAccount{AdvancedUserSecurity: &on})
+			return edit("envs", "Turn Advanced User Security "+onOff(on)+"?", []string{ausText(on)}, model.SetSwitch{Switch: model.SwitchAdvancedUserSecurity, From: !on, To: on})
 		case key.Matches(msg, k.New):
 			return t.openNew()
 		case sel < 0:
@@ -88,7 +87,7 @@ func (t *envsTab) update(msg tea.Msg) tea.Cmd {
 			return t.openRoles(a.Environments[sel])
 		case key.Matches(msg, k.Remove):
 			e := a.Environments[sel]
-			return edit("envs", "Remove the environment "+safe(e.Name)+"?", nil, model.RemoveEnvironment{Name: e.Name})
+			return edit("envs", "Remove the environment "+safe(e.Name)+"?", nil, model.RemoveEnvironment{Name: e.Name, Was: &e})
 		}
 	}
 	return nil
@@ -148,30 +147,7 @@ func (t *envsTab) applyForm() tea.Cmd {
 	if t.editing == "" {
 		return edit("envs", "", nil, model.AddEnvironment{Name: f.fields[0].input.Value(), Classification: model.Classification(f.fields[1].picked())})
 	}
-	a := t.c.sess.work
-	i := a.FindEnvironment(t.editing)
-	if i < 0 {
-		t.form = nil
-		return nil
-	}
-	cur := a.Environments[i].RolesWithAccess
-	want := f.fields[0].ticked()
-	var ops []model.Op
-	for _, r := range want {
-		if !slices.ContainsFunc(cur, func(c string) bool { return model.SameName(c, r) }) {
-			ops = append(ops, model.Allow{Environment: t.editing, Role: r})
-		}
-	}
-	for _, r := range cur {
-		if !slices.ContainsFunc(want, func(c string) bool { return model.SameName(c, r) }) {
-			ops = append(ops, model.Disallow{Environment: t.editing, Role: r})
-		}
-	}
-	if len(ops) == 0 {
-		t.form = nil
-		return nil
-	}
-	return edit("envs", "", nil, ops...)
+	return edit("envs", "", nil, model.AccessEdits(t.c.sess.work, t.editing, f.fields[0].ticked())...)
 }
 
 func (t *envsTab) editDone(ok bool, refusal string) bool {

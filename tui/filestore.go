@@ -3,7 +3,6 @@ package tui
 import (
 	"errors"
 	"io/fs"
-	"time"
 
 	"rolecall/model"
 	"rolecall/storage"
@@ -27,9 +26,13 @@ func (fileStore) Load(path string) (*Loaded, error) {
 	return ld, nil
 }
 
-func (fileStore) Save(path string, a *model.Account, stamp any, change model.Diff) (any, error) {
+func (fileStore) Save(path string, w *model.Working, stamp any) (any, error) {
 	st, _ := stamp.(storage.Stamp)
-	ns, err := storage.Save(path, a, st, storage.SaveOptions{Actor: "tui", Change: change})
+	rec, err := w.Record()
+	if err != nil {
+		return nil, err
+	}
+	ns, err := storage.Save(path, w.Account(), st, storage.SaveOptions{Actor: "tui", Change: rec})
 	var ce *storage.ChangedError
 	if errors.As(err, &ce) {
 		return nil, &ChangedOnDisk{Message: ce.Error()}
@@ -40,13 +43,34 @@ func (fileStore) Save(path string, a *model.Account, stamp any, change model.Dif
 	return ns, nil
 }
 
-func (fileStore) WriteDraft(path string, a *model.Account) error { return storage.WriteDraft(path, a) }
-
-func (fileStore) ReadDraft(path string) (*model.Account, time.Time, bool, error) {
-	return storage.ReadDraft(path)
+func (fileStore) BaseID(stamp any) string {
+	st, _ := stamp.(storage.Stamp)
+	return storage.BaseOf(st)
 }
 
-func (fileStore) RemoveDraft(path string) error { return storage.RemoveDraft(path) }
+func (fileStore) NewDraftID() string { return storage.NewDraftID() }
+
+func (fileStore) WriteDraft(path string, d Draft) error {
+	raw, err := model.MarshalOps(d.Ops)
+	if err != nil {
+		return err
+	}
+	return storage.WriteDraft(path, storage.Draft{ID: d.ID, BaseSHA256: d.BaseID, Ops: raw})
+}
+
+func (fileStore) FindDrafts(path string) ([]Draft, error) {
+	ds, err := storage.FindDrafts(path)
+	out := make([]Draft, 0, len(ds))
+	for _, d := range ds {
+		ops, _ := d.Edits() // FindDrafts read them once already
+		out = append(out, Draft{ID: d.ID, BaseID: d.BaseSHA256, Ops: ops, Written: d.Written})
+	}
+	return out, err
+}
+
+func (fileStore) RemoveDraft(path, id string) error { return storage.RemoveDraft(path, id) }
+
+func (fileStore) ReleaseDraft(path, id string) { storage.ReleaseDraft(path, id) }
 
 // permissionWarning says when the file is readable or writable by others.
 func permissionWarning(path string) string { return storage.Permissions(path) }

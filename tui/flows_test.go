@@ -187,13 +187,23 @@ func TestQuitWithUnsavedEditsAsks(t *testing.T) {
 		if h.quit {
 			t.Fatalf("%s quit with unsaved edits without asking", k)
 		}
-		h.expect("Quit without saving?", "unsaved edits (1 edit)")
+		h.expect("Quit without saving?", "You have 1 unsaved edit. They are kept as a recovery draft")
 		h.keys("n")
 		h.expectNot("Quit without saving?")
+	}
+	st := h.app.c.sess.store.(*memStore)
+	if len(st.drafts) != 0 {
+		t.Fatal("a draft was written before any quit or draft interval")
 	}
 	h.keys("q", "y")
 	if !h.quit {
 		t.Fatal("y should quit")
+	}
+	// Quitting keeps the unsaved edit as this session's draft, released so
+	// that the next start offers it.
+	ds, _ := st.FindDrafts("test.toml")
+	if len(ds) != 1 || len(ds[0].Ops) != 1 || ds[0].Ops[0] != (model.SetSwitch{Switch: model.SwitchAdvancedEnvironmentAccess, From: true, To: false}) {
+		t.Fatalf("drafts after quitting: %+v", ds)
 	}
 }
 
@@ -316,29 +326,13 @@ func TestSaveRefusedWhenFileChangedKeepsEdits(t *testing.T) {
 	}
 }
 
-func TestValidationErrorsBlockSave(t *testing.T) {
-	bad := model.Demo()
-	bad.Users[0].Roles = nil // R10: a user with no role
-	st := &memStore{acct: model.Demo(), draft: bad}
-	h := newHarness(t, Options{}, st)
-	h.expect("Recovery draft found")
-	h.keys("r")
-	h.expect("Recovery draft restored", "UNSAVED")
-	h.keys("ctrl+s")
-	h.expect("Cannot save: 1 error", "R10:")
-	h.keys("y")
-	if st.saves != 0 {
-		t.Fatal("saved an account with errors")
-	}
-}
-
 func TestDraftDiscard(t *testing.T) {
-	d := model.Demo()
-	d.Name = "From the draft"
-	st := &memStore{acct: model.Demo(), draft: d}
+	st := &memStore{acct: model.Demo()}
+	st.leaveDraft("v0", model.RenameAccount{From: model.Demo().Name, To: "From the draft"})
 	h := newHarness(t, Options{}, st)
+	h.expect("Recovery draft found: 1 unsaved edit", `rename the account to "From the draft"`)
 	h.keys("d")
-	if st.draft != nil || h.app.c.sess.dirty() {
+	if len(st.drafts) != 0 || h.app.c.sess.dirty() {
 		t.Fatal("discard kept the draft or restored it")
 	}
 	h.expect("Recovery draft discarded")

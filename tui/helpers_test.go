@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,15 +14,20 @@ import (
 )
 
 // memStore is an in-memory Store. Its stamp is a version number that
-// bumps on every write; touch simulates another admin saving.
+// bumps on every write; touch simulates another admin saving. Drafts are
+// kept by id; held marks those a running session holds.
 type memStore struct {
-	acct      *model.Account
-	problems  []FileProblem
-	version   int
-	saves     int
-	draft     *model.Account
-	draftTime time.Time
-	removed   int
+	acct     *model.Account
+	problems []FileProblem
+	version  int
+	saves    int
+	records  []model.Record
+	drafts   map[string]Draft
+	held     map[string]bool
+	ids      int
+	removed  int
+	// failAfter makes the next save write the file and then fail.
+	failAfter string
 }
 
 func (s *memStore) Load(string) (*Loaded, error) {
@@ -30,13 +37,23 @@ func (s *memStore) Load(string) (*Loaded, error) {
 	return &Loaded{Account: s.acct.Clone(), Problems: s.problems, Stamp: s.version}, nil
 }
 
-func (s *memStore) Save(path string, a *model.Account, stamp any, _ model.Diff) (any, error) {
+func (s *memStore) Save(path string, w *model.Working, stamp any) (any, error) {
 	if stamp != s.version {
 		return nil, &ChangedOnDisk{Message: path + " changed on disk since it was loaded; nothing was written"}
 	}
-	s.acct = a.Clone()
+	rec, err := w.Record()
+	if err != nil {
+		return nil, err
+	}
+	s.acct = w.Account().Clone()
 	s.version++
 	s.saves++
+	s.records = append(s.records, rec)
+	if s.failAfter != "" {
+		msg := s.failAfter
+		s.failAfter = ""
+		return nil, &SavedButError{Stamp: s.version, Message: "saved " + path + "; " + msg}
+	}
 	return s.version, nil
 }
 
@@ -48,22 +65,60 @@ func (s *memStore) touch(edit func(a *model.Account)) {
 	s.version++
 }
 
-func (s *memStore) WriteDraft(_ string, a *model.Account) error {
-	s.draft, s.draftTime = a.Clone(), time.Now()
-	return nil
-}
-
-func (s *memStore) ReadDraft(string) (*model.Account, time.Time, bool, error) {
-	if s.draft == nil {
-		return nil, time.Time{}, false, nil
+func (s *memStore) BaseID(stamp any) string {
+	if v, ok := stamp.(int); ok && (v > 0 || s.acct != nil) {
+		return "v" + strconv.Itoa(v)
 	}
-	return s.draft.Clone(), s.draftTime, true, nil
+	return ""
 }
 
-func (s *memStore) RemoveDraft(string) error {
-	s.draft = nil
-	s.removed++
+func (s *memStore) NewDraftID() string {
+	s.ids++
+	return "session-" + strconv.Itoa(s.ids)
+}
+
+func (s *memStore) WriteDraft(_ string, d Draft) error {
+	if s.drafts == nil {
+		s.drafts, s.held = map[string]Draft{}, map[string]bool{}
+	}
+	d.Written = time.Now()
+	d.Ops = slices.Clone(d.Ops)
+	s.drafts[d.ID] = d
+	s.held[d.ID] = true
 	return nil
+}
+
+func (s *memStore) FindDrafts(string) ([]Draft, error) {
+	var out []Draft
+	for id, d := range s.drafts {
+		if !s.held[id] {
+			out = append(out, d)
+			s.held[id] = true
+		}
+	}
+	slices.SortFunc(out, func(x, y Draft) int { return x.Written.Compare(y.Written) })
+	return out, nil
+}
+
+func (s *memStore) RemoveDraft(_, id string) error {
+	if _, ok := s.drafts[id]; ok {
+		s.removed++
+	}
+	delete(s.drafts, id)
+	delete(s.held, id)
+	return nil
+}
+
+func (s *memStore) ReleaseDraft(_, id string) { delete(s.held, id) }
+
+// leaveDraft puts a draft of an ended session in the store.
+func (s *memStore) leaveDraft(base string, ops ...model.Op) {
+	if s.drafts == nil {
+		s.drafts, s.held = map[string]Draft{}, map[string]bool{}
+	}
+	s.ids++
+	id := "ended-" + strconv.Itoa(s.ids)
+	s.drafts[id] = Draft{ID: id, BaseID: base, Ops: ops, Written: time.Now()}
 }
 
 // harness drives an App through Update, running the commands it returns

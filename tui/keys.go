@@ -16,7 +16,7 @@ type KeyMap struct {
 	ToggleAEA, ToggleAUS key.Binding
 
 	// Forms and dialogs.
-	NextField, PrevField, Toggle, Apply, Cancel, Yes, No, Reload, Restore, Discard key.Binding
+	NextField, PrevField, Toggle, Apply, Cancel, Yes, No, Reload, Restore, Discard, Later, KeepMine, TakeTheirs key.Binding
 }
 
 func newKeyMap(readOnly, ascii bool) KeyMap {
@@ -55,16 +55,19 @@ func newKeyMap(readOnly, ascii bool) KeyMap {
 		ToggleAEA: b("a", "env access", "a"),
 		ToggleAUS: b("u", "user security", "u"),
 
-		NextField: b("tab", "next field", "tab"),
-		PrevField: b("shift+tab", "previous field", "shift+tab"),
-		Toggle:    b("space", "tick", "space"),
-		Apply:     b("enter", "apply", "enter"),
-		Cancel:    b("esc", "cancel", "esc"),
-		Yes:       b("y", "yes", "y"),
-		No:        b("n/esc", "no", "n", "esc"),
-		Reload:    b("r", "reload and re-apply", "r"),
-		Restore:   b("r", "restore draft", "r"),
-		Discard:   b("d", "discard draft", "d"),
+		NextField:  b("tab", "next field", "tab"),
+		PrevField:  b("shift+tab", "previous field", "shift+tab"),
+		Toggle:     b("space", "tick", "space"),
+		Apply:      b("enter", "apply", "enter"),
+		Cancel:     b("esc", "cancel", "esc"),
+		Yes:        b("y", "yes", "y"),
+		No:         b("n/esc", "no", "n", "esc"),
+		Reload:     b("r", "reload and re-apply", "r"),
+		Restore:    b("r", "restore", "r"),
+		Discard:    b("d", "discard", "d"),
+		Later:      b("esc", "decide later", "esc"),
+		KeepMine:   b("m", "keep mine", "m"),
+		TakeTheirs: b("t", "take theirs", "t"),
 	}
 	if ascii {
 		k.Up.SetHelp("up/k", "up")

@@ -126,7 +126,8 @@ func (t *rolesTab) update(msg tea.Msg) tea.Cmd {
 			for _, e := range model.Widenings(t.c.sess.work, it.name) {
 				extra = append(extra, fmt.Sprintf("Warning: %s becomes open to every role: %s is the only role it lists (R8, R12).", safe(e), safe(it.name)))
 			}
-			return edit("roles", "Remove the role "+safe(it.name)+"?", extra, model.RemoveRole{Name: it.name})
+			was := t.c.sess.work.Roles[it.custom]
+			return edit("roles", "Remove the role "+safe(it.name)+"?", extra, model.RemoveRole{Name: it.name, Was: &was})
 		}
 	}
 	return nil
@@ -276,11 +277,8 @@ func (t *rolesTab) applyForm() tea.Cmd {
 	if t.editing == "" {
 		return edit("roles", "", nil, model.AddRole{Name: name, Description: desc, Inherits: parent, Privileges: ticks})
 	}
-	op := model.EditRole{Name: t.editing, Description: &desc, Inherits: &parent, Set: &ticks}
-	if name != t.editing {
-		op.Rename = &name
-	}
-	return edit("roles", "", nil, op)
+	ops := model.RoleEdits(t.c.sess.work, t.editing, model.Role{Name: name, Description: desc, Inherits: parent, Privileges: ticks})
+	return edit("roles", "", nil, ops...)
 }
 
 func (t *rolesTab) editDone(ok bool, refusal string) bool {

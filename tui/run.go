@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -27,6 +28,10 @@ type Options struct {
 	shared   *sharedState
 	permWarn string
 }
+
+// DraftInterval is how often unsaved edits are written to the recovery
+// draft while they change.
+var DraftInterval = 2 * time.Second
 
 // Run opens the terminal UI on opts.Path and returns the exit code: 0 when
 // the user quits, 1 when the file cannot be opened or the terminal fails,
@@ -64,18 +69,24 @@ func Run(opts Options) int {
 	code := make(chan int, 1)
 	done := make(chan struct{})
 	defer close(done)
+	// Every few seconds the unsaved edits go to the recovery draft, so that
+	// even a kill -9 loses seconds of work at most.
+	tick := time.NewTicker(DraftInterval)
+	defer tick.Stop()
 	go func() {
 		for {
 			select {
 			case <-done:
 				return
+			case <-tick.C:
+				p.Send(draftTickMsg{})
 			case sig := <-sigs:
 				if sig == syscall.SIGINT {
 					p.Send(quitRequestMsg{})
 					continue
 				}
-				if acct, dirty := opts.shared.get(); dirty && acct != nil {
-					if err := opts.Store.WriteDraft(opts.Path, acct); err != nil {
+				if d, dirty := opts.shared.get(); dirty {
+					if err := opts.Store.WriteDraft(opts.Path, d); err != nil {
 						fmt.Fprintln(os.Stderr, "rolecall: the recovery draft could not be written:", safe(err.Error()))
 					}
 				}

@@ -35,10 +35,14 @@ func TestSignalKeepsDraft(t *testing.T) {
 		keys   []step // typed before the signal, each waiting for its effect
 		draft  bool
 		status int
+		wait   time.Duration // before the signal
 	}{
-		{"SIGHUP with an unsaved removal", syscall.SIGHUP, removeAda, true, 129},
-		{"SIGTERM with an unsaved removal", syscall.SIGTERM, removeAda, true, 143},
-		{"SIGHUP with nothing unsaved", syscall.SIGHUP, removeAda[:1], false, 129},
+		{"SIGHUP with an unsaved removal", syscall.SIGHUP, removeAda, true, 129, 0},
+		{"SIGTERM with an unsaved removal", syscall.SIGTERM, removeAda, true, 143, 0},
+		{"SIGHUP with nothing unsaved", syscall.SIGHUP, removeAda[:1], false, 129, 0},
+		// kill -9 cannot be caught: the draft written every DraftInterval
+		// while edits are unsaved is what is left.
+		{"SIGKILL a draft interval after an unsaved removal", syscall.SIGKILL, removeAda, true, -1, DraftInterval + time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,6 +120,7 @@ func TestSignalKeepsDraft(t *testing.T) {
 			for _, st := range tt.keys {
 				press(st)
 			}
+			time.Sleep(tt.wait)
 			if err := cmd.Process.Signal(tt.sig); err != nil {
 				t.Fatal(err)
 			}
@@ -124,29 +129,29 @@ func TestSignalKeepsDraft(t *testing.T) {
 			if !ok || ee.ExitCode() != tt.status {
 				t.Fatalf("exit = %v, want status %d", err, tt.status)
 			}
-			draftPath, err := storage.DraftPath(path)
+			ds, err := storage.FindDrafts(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			fi, err := os.Stat(draftPath)
 			if !tt.draft {
-				if err == nil {
-					t.Fatalf("a draft was written with nothing unsaved: %s", draftPath)
+				if len(ds) != 0 {
+					t.Fatalf("a draft was written with nothing unsaved: %+v", ds)
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("no recovery draft: %v", err)
+			if len(ds) != 1 {
+				t.Fatalf("%d recovery drafts, want 1", len(ds))
 			}
-			if fi.Mode().Perm() != 0o600 {
-				t.Errorf("draft mode %v, want 0600", fi.Mode().Perm())
+			draftPath, _ := storage.DraftPath(path, ds[0].ID)
+			if fi, err := os.Stat(draftPath); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Errorf("draft %v, want mode 0600", err)
 			}
-			acct, _, ok, err := storage.ReadDraft(path)
-			if err != nil || !ok {
-				t.Fatalf("ReadDraft: %v, %v", ok, err)
+			ops, err := ds[0].Edits()
+			if err != nil || len(ops) != 1 {
+				t.Fatalf("draft edits %v, %v", ops, err)
 			}
-			if acct.FindUser("ada@example.com") >= 0 || len(acct.Users) != 8 {
-				t.Errorf("the draft does not hold the unsaved removal of ada@example.com: %d users", len(acct.Users))
+			if rm, ok := ops[0].(model.RemoveUser); !ok || rm.Email != "ada@example.com" || rm.Was == nil {
+				t.Errorf("the draft does not hold the unsaved removal of ada@example.com: %v", ops[0].Describe())
 			}
 			if _, err := os.Stat(path); err == nil {
 				t.Errorf("the account file was written; only the draft should be")

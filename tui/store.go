@@ -19,6 +19,16 @@ type Loaded struct {
 	Missing bool
 }
 
+// Draft is one session's unsaved edits, kept so that an ended session's
+// work is offered back: the edits themselves and the file they were made
+// on (BaseID), never a copy of the account.
+type Draft struct {
+	ID      string
+	BaseID  string
+	Ops     []model.Op
+	Written time.Time
+}
+
 // FileProblem is one problem with the line it was found on (0: unknown).
 type FileProblem struct {
 	Line    int
@@ -35,10 +45,31 @@ func (e *ChangedOnDisk) Error() string { return e.Message }
 // package; tests use an in-memory one.
 type Store interface {
 	Load(path string) (*Loaded, error)
-	// Save writes a over path if the file is still as it was at stamp, and
-	// returns the new stamp. It returns *ChangedOnDisk when it is not.
-	Save(path string, a *model.Account, stamp any, change model.Diff) (any, error)
-	WriteDraft(path string, a *model.Account) error
-	ReadDraft(path string) (*model.Account, time.Time, bool, error)
-	RemoveDraft(path string) error
+	// Save writes w's account over path if the file is still as it was at
+	// stamp, with w's record in the audit trail, and returns the new stamp.
+	// It returns *ChangedOnDisk when the file changed, and *SavedButError
+	// when the file was written but a later step failed.
+	Save(path string, w *model.Working, stamp any) (any, error)
+	// BaseID names the file's bytes at stamp (a hash), as recovery drafts
+	// record them; "" for a file that does not exist.
+	BaseID(stamp any) string
+	// NewDraftID names this session's draft; no two sessions share one.
+	NewDraftID() string
+	// WriteDraft keeps d as the draft d.ID of path; the session holds it
+	// until RemoveDraft or ReleaseDraft.
+	WriteDraft(path string, d Draft) error
+	// FindDrafts returns the drafts of path left by sessions that ended,
+	// oldest first, claimed by this session.
+	FindDrafts(path string) ([]Draft, error)
+	RemoveDraft(path, id string) error
+	ReleaseDraft(path, id string)
 }
+
+// SavedButError is a save that wrote the file but failed after: the file
+// is saved (Stamp is its new stamp), and Message says what did not happen.
+type SavedButError struct {
+	Stamp   any
+	Message string
+}
+
+func (e *SavedButError) Error() string { return e.Message }

@@ -91,7 +91,8 @@ func (t *usersTab) update(msg tea.Msg) tea.Cmd {
 			u := t.c.sess.work.Users[t.list.selected()]
 			return t.openForm(&u)
 		case key.Matches(msg, k.Remove):
-			return edit("users", "Remove the user "+safe(email)+"?", []string{"They lose every privilege and every environment."}, model.RemoveUser{Email: email})
+			u := t.c.sess.work.Users[t.list.selected()]
+			return edit("users", "Remove the user "+safe(email)+"?", []string{"They lose every privilege and every environment."}, model.RemoveUser{Email: email, Was: &u})
 		case key.Matches(msg, k.Preview):
 			if t.wide() {
 				t.paneFocus = true
@@ -152,10 +153,7 @@ func (t *usersTab) applyForm() tea.Cmd {
 		email := f.fields[0].input.Value()
 		return edit("users", "", nil, model.AddUser{Email: email, Name: name, Roles: roles})
 	}
-	if roles == nil {
-		roles = []string{}
-	}
-	return edit("users", "", nil, model.EditUser{Email: t.editing, Name: &name, Roles: &roles})
+	return edit("users", "", nil, model.UserEdits(t.c.sess.work, t.editing, model.User{Email: t.editing, Name: name, Roles: roles})...)
 }
 
 func (t *usersTab) editDone(ok bool, refusal string) bool {

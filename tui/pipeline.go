@@ -1,0 +1,373 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"rolecall/model"
+)
+
+// Saving, replaying edits onto a newer file, and recovery drafts. Every
+// edit of the session is in its model.Working; the review before saving,
+// the audit record and the draft all come from it.
+
+// draftTickMsg comes every few seconds (Run sends it): time to keep the
+// unsaved edits in this session's recovery draft.
+type draftTickMsg struct{}
+
+// startSave shows what the edits are and what they change for whom.
+func (a *App) startSave() tea.Cmd {
+	s := a.c.sess
+	if a.c.readOnly {
+		a.setStatus("Read-only: nothing is saved.", true)
+		return nil
+	}
+	if !s.dirty() && !s.missing {
+		a.setStatus("Nothing to save: no unsaved edits.", false)
+		return nil
+	}
+	// Every edit was validated as it was made (model.Working): the working
+	// copy has no errors, only warnings.
+	probs := s.w.Problems()
+	var lines []string
+	if s.missing {
+		lines = append(lines, safe(s.path)+" does not exist yet: saving writes this account to it.")
+	}
+	if ops := s.ops(); len(ops) > 0 {
+		lines = append(lines, fmt.Sprintf("Your %d %s:", len(ops), plural(len(ops), "edit", "edits")))
+		for _, op := range ops {
+			lines = append(lines, "  "+op.Describe())
+		}
+	}
+	diff := s.w.Diff()
+	sum := diff.Summary()
+	switch {
+	case len(sum) > 0:
+		lines = append(lines, "What changes, for whom:")
+		for _, l := range sum {
+			lines = append(lines, "  "+safe(l))
+		}
+	case s.dirty():
+		lines = append(lines, "No one's access changes.")
+	}
+	if ws := probs.Warnings(); len(ws) > 0 {
+		lines = append(lines, fmt.Sprintf("%d %s (not blocking):", len(ws), plural(len(ws), "warning", "warnings")))
+		for _, w := range ws {
+			lines = append(lines, "  "+w.Rule+": "+safe(w.Message))
+		}
+	}
+	a.modal = &modal{kind: modalSave, title: "Save " + safe(s.path) + "?", lines: lines,
+		keys: []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save")), a.c.keys.No}}
+	return nil
+}
+
+// doSave writes the working copy with its audit record.
+func (a *App) doSave() {
+	s := a.c.sess
+	stamp, err := s.store.Save(s.path, s.w, s.stamp)
+	var (
+		changed *ChangedOnDisk
+		partial *SavedButError
+	)
+	switch {
+	case errors.As(err, &changed):
+		n := len(s.ops())
+		a.modal = &modal{kind: modalChanged, title: "Not saved: the file changed on disk",
+			lines: []string{safe(changed.Message), fmt.Sprintf("Your %d unsaved %s kept.", n, plural(n, "edit is", "edits are")),
+				"r reloads the file and replays your edits onto it, each where it applies; an edit that meets another change of the same thing is shown to you with both values, and you choose. Then you review and save again.",
+				"esc keeps editing."},
+			keys: []key.Binding{a.c.keys.Reload, a.c.keys.Back}}
+	case errors.As(err, &partial):
+		// The file is written: never mistake that write for someone else's.
+		a.saved(partial.Stamp)
+		a.modal = &modal{kind: modalInfo, title: "Saved, with a problem", lines: []string{safe(partial.Message)}}
+	case err != nil:
+		a.modal = &modal{kind: modalInfo, title: "Not saved", lines: []string{safe(err.Error()), "Your edits are kept."}}
+	default:
+		if msg := a.saved(stamp); msg != "" {
+			a.setStatus("Saved "+safe(s.path)+"; "+msg, true)
+			return
+		}
+		a.setStatus("Saved "+safe(s.path)+".", false)
+	}
+}
+
+// saved starts over from what was written at stamp; the save included
+// every unsaved edit, so this session's draft goes. It returns what went
+// wrong removing it, if anything.
+func (a *App) saved(stamp any) string {
+	s := a.c.sess
+	s.stamp, s.baseID, s.missing = stamp, s.store.BaseID(stamp), false
+	s.setLoaded(s.work)
+	s.draftVersion = s.version
+	if err := s.store.RemoveDraft(s.path, s.draftID); err != nil {
+		return "the old recovery draft could not be removed: " + safe(err.Error())
+	}
+	return ""
+}
+
+// rebaseState is a replay of edits onto a newer file while the admin
+// decides its conflicts, one at a time.
+type rebaseState struct {
+	ld      *Loaded // the newer file
+	base    *model.Account
+	r       model.Rebased
+	keep    []bool // the choice for each conflict of r so far
+	kept    int    // conflicts decided for the admin's edit, over all rounds
+	dropped int
+	already int
+	// restoring: the drafts being restored (else: a reload before saving)
+	restoring []Draft
+}
+
+func (rs *rebaseState) current() model.Conflict { return rs.r.Conflicts[len(rs.keep)] }
+
+// reloadAndRebase reads the file again and replays the edits onto it.
+func (a *App) reloadAndRebase() tea.Cmd {
+	s := a.c.sess
+	ld, err := s.store.Load(s.path)
+	if err != nil {
+		a.modal = &modal{kind: modalInfo, title: "Cannot reload", lines: []string{safe(err.Error()), "Your edits are kept."}}
+		return nil
+	}
+	if !ld.Missing && (ld.Account == nil || hasErrors(ld.Problems)) {
+		a.modal = &modal{kind: modalInfo, title: "Cannot reload: the file on disk has errors", lines: []string{"Your edits are kept; fix the file first (rolecall validate lists its problems)."}}
+		return nil
+	}
+	base := ld.Account
+	if ld.Missing {
+		base = model.Demo()
+	}
+	rs := &rebaseState{ld: ld, base: base}
+	rs.r = model.Rebase(base, s.ops())
+	rs.already = len(rs.r.Already)
+	return a.stepRebase(rs)
+}
+
+// stepRebase shows the next conflict, or, when all are decided, applies
+// the choices and finishes.
+func (a *App) stepRebase(rs *rebaseState) tea.Cmd {
+	a.rebase = rs
+	if len(rs.keep) < len(rs.r.Conflicts) {
+		a.showConflict()
+		return nil
+	}
+	if len(rs.r.Conflicts) > 0 {
+		// Replay again with the choices made: an edit kept over another
+		// change now expects what is there.
+		next := rs.base
+		ops := rs.r.Resolve(rs.keep)
+		rs.r = model.Rebase(next, ops)
+		rs.keep = nil
+		return a.stepRebase(rs)
+	}
+	return a.finishRebase()
+}
+
+func (a *App) showConflict() {
+	rs := a.rebase
+	c := rs.current()
+	n := len(rs.r.Conflicts)
+	title := fmt.Sprintf("Conflict %d of %d: %s", len(rs.keep)+1, n, c.What)
+	lines := []string{"Your edit: " + c.Op.Describe()}
+	keys := []key.Binding{a.c.keys.TakeTheirs}
+	if c.Refused != nil {
+		title = fmt.Sprintf("Conflict %d of %d: your edit no longer applies", len(rs.keep)+1, n)
+		lines = append(lines, fmt.Sprintf("The file as it is now refuses it (%s): %s", c.Refused.Rule, safe(c.Refused.Message)),
+			"t drops your edit; the file stays as the other change left it.")
+	} else {
+		lines = append(lines,
+			"When you made it, this was: "+orNone(c.Expected),
+			"Another change made it:      "+orNone(c.Found),
+			"Your edit makes it:          "+orNone(c.Wanted))
+		if c.CanKeepMine() {
+			lines = append(lines, "m keeps your edit over the other change; t takes theirs and drops your edit.")
+			keys = []key.Binding{a.c.keys.KeepMine, a.c.keys.TakeTheirs}
+		} else {
+			lines = append(lines, "Your edit cannot be kept over this change: t drops it (you may redo it by hand afterwards).")
+		}
+	}
+	a.modal = &modal{kind: modalConflict, title: title, lines: lines, keys: keys}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(empty)"
+	}
+	return safe(s)
+}
+
+func (a *App) decideConflict(mine bool) tea.Cmd {
+	rs := a.rebase
+	rs.keep = append(rs.keep, mine)
+	if mine {
+		rs.kept++
+	} else {
+		rs.dropped++
+	}
+	return a.stepRebase(rs)
+}
+
+// finishRebase makes the replayed edits the session's: onto the newer
+// file, as unsaved edits.
+func (a *App) finishRebase() tea.Cmd {
+	s := a.c.sess
+	rs := a.rebase
+	a.rebase = nil
+	a.modal = nil
+	s.stamp, s.baseID, s.missing = rs.ld.Stamp, s.store.BaseID(rs.ld.Stamp), rs.ld.Missing
+	s.problems = rs.ld.Problems
+	s.setWorking(rs.r.Working)
+	applied := len(rs.r.Working.Ops())
+	var parts []string
+	parts = append(parts, fmt.Sprintf("%d %s applied", applied, plural(applied, "edit", "edits")))
+	if rs.already > 0 {
+		parts = append(parts, fmt.Sprintf("%d already in the file", rs.already))
+	}
+	if rs.kept > 0 {
+		parts = append(parts, fmt.Sprintf("%d kept over another change", rs.kept))
+	}
+	if rs.dropped > 0 {
+		parts = append(parts, fmt.Sprintf("%d dropped for another change", rs.dropped))
+	}
+	cmd := a.refreshAll()
+	if rs.restoring == nil {
+		if !s.dirty() {
+			a.setStatus("Reloaded: "+strings.Join(parts, ", ")+"; nothing is left to save.", false)
+			return cmd
+		}
+		a.setStatus("Reloaded: "+strings.Join(parts, ", ")+".", false)
+		return tea.Batch(cmd, a.startSave())
+	}
+	// Restored drafts: their edits are this session's now, kept in its
+	// own draft; once that is written the old drafts go.
+	msg := plural(len(rs.restoring), "Draft", "Drafts") + " restored: " + strings.Join(parts, ", ")
+	for _, d := range rs.restoring {
+		if d.BaseID != s.baseID {
+			msg += "; the file changed since the draft"
+			break
+		}
+	}
+	msg += "."
+	if err := a.writeDraft(); err != nil {
+		a.setStatus(msg+" The restored edits could not be kept in this session's draft ("+safe(err.Error())+"); the old drafts stay until you save.", true)
+		return cmd
+	}
+	for _, d := range rs.restoring {
+		if err := s.store.RemoveDraft(s.path, d.ID); err != nil {
+			a.setStatus(msg+" An old draft could not be removed: "+safe(err.Error()), true)
+			return cmd
+		}
+	}
+	a.setStatus(msg+" ctrl+s reviews and saves them.", false)
+	return cmd
+}
+
+// offerDrafts asks about the recovery drafts that ended sessions left.
+func (a *App) offerDrafts() {
+	s := a.c.sess
+	ds, err := s.store.FindDrafts(s.path)
+	if err != nil {
+		a.setStatus("A recovery draft cannot be read: "+safe(err.Error()), true)
+	}
+	if len(ds) == 0 {
+		return
+	}
+	a.drafts = ds
+	n := 0
+	var lines []string
+	intro := fmt.Sprintf("Unsaved edits of %s were kept when %s ended without saving:", safe(s.path), plural(len(ds), "a session", "sessions"))
+	lines = append(lines, intro)
+	for _, d := range ds {
+		n += len(d.Ops)
+		line := fmt.Sprintf("  %s: %d %s", d.Written.Local().Format("2006-01-02 15:04"), len(d.Ops), plural(len(d.Ops), "edit", "edits"))
+		if d.BaseID != s.baseID {
+			line += " (the file changed since)"
+		}
+		lines = append(lines, line)
+		for _, op := range d.Ops {
+			lines = append(lines, "    "+op.Describe())
+		}
+	}
+	lines = append(lines, "r restores them as unsaved edits, replayed onto the file as it is now (an edit that meets another change of the same thing is shown to you); d discards them; esc decides later (they are offered again next time).")
+	a.modal = &modal{kind: modalDraft, title: fmt.Sprintf("Recovery %s found: %d unsaved %s", plural(len(ds), "draft", "drafts"), n, plural(n, "edit", "edits")),
+		lines: lines, keys: []key.Binding{a.c.keys.Restore, a.c.keys.Discard, a.c.keys.Later}}
+}
+
+func (a *App) restoreDrafts() tea.Cmd {
+	s := a.c.sess
+	var ops []model.Op
+	for _, d := range a.drafts {
+		ops = append(ops, d.Ops...)
+	}
+	rs := &rebaseState{ld: &Loaded{Account: s.loaded, Stamp: s.stamp, Missing: s.missing, Problems: s.problems}, base: s.loaded, restoring: a.drafts}
+	a.drafts = nil
+	rs.r = model.Rebase(rs.base, ops)
+	rs.already = len(rs.r.Already)
+	return a.stepRebase(rs)
+}
+
+func (a *App) discardDrafts() {
+	s := a.c.sess
+	a.modal = nil
+	for _, d := range a.drafts {
+		if err := s.store.RemoveDraft(s.path, d.ID); err != nil {
+			a.setStatus("A draft could not be removed: "+safe(err.Error()), true)
+			a.drafts = nil
+			return
+		}
+	}
+	a.setStatus(fmt.Sprintf("Recovery %s discarded.", plural(len(a.drafts), "draft", "drafts")), false)
+	a.drafts = nil
+}
+
+func (a *App) laterDrafts() {
+	s := a.c.sess
+	a.modal = nil
+	for _, d := range a.drafts {
+		s.store.ReleaseDraft(s.path, d.ID)
+	}
+	a.setStatus("The recovery drafts are kept; the next start offers them again.", false)
+	a.drafts = nil
+}
+
+// writeDraft keeps the unsaved edits in this session's draft now.
+func (a *App) writeDraft() error {
+	s := a.c.sess
+	if err := s.store.WriteDraft(s.path, s.draft()); err != nil {
+		return err
+	}
+	s.draftVersion = s.version
+	return nil
+}
+
+// autosave keeps the unsaved edits in the draft when they changed since
+// it was last written, so that even a kill loses seconds at most.
+func (a *App) autosave() {
+	s := a.c.sess
+	if a.c.readOnly || !s.dirty() || s.draftVersion == s.version {
+		return
+	}
+	if err := a.writeDraft(); err != nil {
+		a.setStatus("Your unsaved edits could not be kept in the recovery draft: "+safe(err.Error()), true)
+	}
+}
+
+// quitKeepingDraft writes the unsaved edits to the draft and quits; if the
+// draft cannot be written, it says so and stays.
+func (a *App) quitKeepingDraft() tea.Cmd {
+	s := a.c.sess
+	if s.dirty() {
+		if err := a.writeDraft(); err != nil {
+			a.modal = &modal{kind: modalInfo, title: "Not quitting: your edits could not be kept",
+				lines: []string{"The recovery draft could not be written: " + safe(err.Error()), "Save them (ctrl+s), or fix the problem and quit again."}}
+			return nil
+		}
+		s.store.ReleaseDraft(s.path, s.draftID)
+	}
+	return tea.Quit
+}

@@ -1,0 +1,230 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"rolecall/model"
+)
+
+// cvdDescription is the demo role "Cannot View Data"'s description.
+func cvdDescription() string {
+	a := model.Demo()
+	return a.Roles[a.FindRole("Cannot View Data")].Description
+}
+
+// editDescription opens role "Cannot View Data" and replaces its
+// description with text, through the form.
+func editDescription(h *harness, text string) {
+	h.t.Helper()
+	h.keys("1")
+	h.selectRole("Cannot View Data")
+	h.keys("e", "tab", "ctrl+u")
+	h.typeText(text)
+	h.keys("enter")
+	h.expect("Done (unsaved): set the description of role \"Cannot View Data\"", "UNSAVED")
+}
+
+func roleOf(t *testing.T, a *model.Account, name string) model.Role {
+	t.Helper()
+	i := a.FindRole(name)
+	if i < 0 {
+		t.Fatalf("no role %q", name)
+	}
+	return a.Roles[i]
+}
+
+// Issue 8, point 1: after "changed on disk", r replays the edits as
+// deltas: editing a description keeps another admin's tick on that role,
+// and a display name keeps another admin's assignment. The review lists
+// the edits themselves.
+func TestReloadKeepsOtherAdminsEdits(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	editDescription(h, "Runs processes, sees no data")
+	h.keys("2")
+	h.selectUser("dana@example.com")
+	h.keys("e", "ctrl+u")
+	h.typeText("Dana O.")
+	h.keys("enter")
+	h.expect("Done (unsaved): set the name of dana@example.com")
+
+	// Meanwhile, from the command line: role edit --add Dashboard, user assign.
+	st.touch(func(a *model.Account) {
+		i := a.FindRole("Cannot View Data")
+		a.Roles[i].Privileges = append(a.Roles[i].Privileges, model.Dashboard)
+		u := a.FindUser("dana@example.com")
+		a.Users[u].Roles = append(a.Users[u].Roles, model.Support)
+	})
+	h.keys("ctrl+s", "y")
+	h.expect("Not saved: the file changed on disk")
+	h.keys("r")
+	h.expect("Reloaded: 2 edits applied", "Your 2 edits:", `set the description of role "Cannot View Data" to "Runs processes, sees`, `set the name of dana@example.com to "Dana O."`)
+	h.expectNot("change nobody's access")
+	h.keys("y")
+	h.expect("Saved ")
+	r := roleOf(t, st.acct, "Cannot View Data")
+	if r.Description != "Runs processes, sees no data" || !slices.Contains(r.Privileges, model.Dashboard) {
+		t.Errorf("role after save: %+v (want my description and their Dashboard)", r)
+	}
+	u := st.acct.Users[st.acct.FindUser("dana@example.com")]
+	if u.Name != "Dana O." || !slices.Contains(u.Roles, model.Support) {
+		t.Errorf("user after save: %+v (want my name and their Support)", u)
+	}
+	// The audit record names every edit.
+	rec := st.records[len(st.records)-1]
+	if len(rec.Edits) != 2 {
+		t.Errorf("audit record edits %q", rec.Edits)
+	}
+}
+
+// Two admins change the same field: the conflict shows both values and
+// the admin chooses; nothing else of theirs is touched.
+func TestReloadConflictIsShownAndChosen(t *testing.T) {
+	for _, tc := range []struct {
+		key, want string
+	}{{"m", "mine"}, {"t", "theirs"}} {
+		t.Run(tc.want, func(t *testing.T) {
+			st := &memStore{acct: model.Demo()}
+			h := newHarness(t, Options{}, st)
+			editDescription(h, "mine")
+			st.touch(func(a *model.Account) {
+				i := a.FindRole("Cannot View Data")
+				a.Roles[i].Description = "theirs"
+				a.Roles[i].Privileges = append(a.Roles[i].Privileges, model.Dashboard)
+			})
+			h.keys("ctrl+s", "y", "r")
+			h.expect(`Conflict 1 of 1: the description of role "Cannot View Data"`,
+				"When you made it, this was: "+cvdDescription()[:20], "Another change made it:      theirs", "Your edit makes it:          mine",
+				"m keep mine", "t take theirs")
+			h.keys(tc.key)
+			if tc.want == "mine" {
+				h.expect("Reloaded: 1 edit applied, 1 kept over another change", "Your 1 edit:")
+				h.keys("y")
+				h.expect("Saved ")
+			} else {
+				h.expect("Reloaded: 0 edits applied, 1 dropped for another change")
+				h.expectNot("UNSAVED")
+			}
+			r := roleOf(t, st.acct, "Cannot View Data")
+			if r.Description != tc.want || !slices.Contains(r.Privileges, model.Dashboard) {
+				t.Errorf("role %+v: want description %q and their Dashboard", r, tc.want)
+			}
+		})
+	}
+}
+
+// Issue 8, point 2: restoring a draft replays its edits onto the file as
+// it is now: the saves made after the draft stay, and the dialog says the
+// file changed since.
+func TestRestoreDraftKeepsNewerSaves(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	st.leaveDraft(st.BaseID(0), model.Tick{Role: "Cannot View Data", Privilege: model.Dashboard})
+	// Four edits from the command line after the draft.
+	st.touch(func(a *model.Account) {
+		a.Roles = append(a.Roles, model.Role{Name: "Night Shift", Inherits: model.Support})
+		a.Users = append(a.Users, model.User{Email: "zed@example.com", Roles: []string{model.Support}})
+		p := a.FindEnvironment("Production")
+		a.Environments[p].RolesWithAccess = append(a.Environments[p].RolesWithAccess, "Night Shift")
+		u := a.FindUser("ada@example.com")
+		a.Users[u].Roles = append(a.Users[u].Roles, "Night Shift")
+		a.Normalize()
+	})
+	h := newHarness(t, Options{}, st)
+	h.expect("Recovery draft found: 1 unsaved edit", "(the file changed since)", `tick Dashboard on role "Cannot View Data"`)
+	h.keys("r")
+	h.expect("Draft restored: 1 edit applied; the file changed since the draft.", "UNSAVED")
+	h.keys("ctrl+s")
+	h.expect("Your 1 edit:", `tick Dashboard on role "Cannot View Data"`)
+	h.keys("y")
+	h.expect("Saved ")
+	a := st.acct
+	if !slices.Contains(roleOf(t, a, "Cannot View Data").Privileges, model.Dashboard) {
+		t.Error("the draft's edit is not saved")
+	}
+	if a.FindRole("Night Shift") < 0 || a.FindUser("zed@example.com") < 0 ||
+		!slices.Contains(a.Environments[a.FindEnvironment("Production")].RolesWithAccess, "Night Shift") ||
+		!slices.Contains(a.Users[a.FindUser("ada@example.com")].Roles, "Night Shift") {
+		t.Errorf("a save made after the draft was reverted: %+v", a)
+	}
+	if len(st.drafts) != 0 {
+		t.Errorf("drafts left after the save that included them: %v", st.drafts)
+	}
+}
+
+// Issue 8, point 3: two sessions on one file keep two drafts; after both
+// drop, the next start offers both; after restoring, a reload keeps the
+// restored edits and the quit dialog counts them.
+func TestTwoSessionsTwoDrafts(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h1 := newHarness(t, Options{}, st)
+	editDescription(h1, "first session")
+	h1.msg(draftTickMsg{})
+	h2 := newHarness(t, Options{}, st)
+	h2.keys("3", "a", "y")
+	h2.expect("UNSAVED")
+	h2.msg(draftTickMsg{})
+	if len(st.drafts) != 2 {
+		t.Fatalf("two sessions keep %d drafts", len(st.drafts))
+	}
+	// Both SSH connections drop: their processes end, their locks go.
+	for id := range st.drafts {
+		st.ReleaseDraft("", id)
+	}
+	h3 := newHarness(t, Options{}, st)
+	h3.expect("Recovery drafts found: 2 unsaved edits", `set the description of role "Cannot View Data" to "first session"`, "turn Advanced Environment Access off")
+	h3.keys("r")
+	h3.expect("Drafts restored: 2 edits applied.")
+	st.touch(func(a *model.Account) { a.Name = "Renamed elsewhere" })
+	h3.keys("ctrl+s", "y")
+	h3.expect("Not saved: the file changed on disk", "Your 2 unsaved edits are kept")
+	h3.keys("r")
+	h3.expect("Reloaded: 2 edits applied")
+	h3.keys("n", "q")
+	h3.expect("You have 2 unsaved edits.")
+}
+
+// Unsaved edits reach the draft at the next draft interval, and only when
+// they changed.
+func TestAutosaveDraft(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	h.msg(draftTickMsg{})
+	if len(st.drafts) != 0 {
+		t.Fatal("a draft was written with nothing unsaved")
+	}
+	editDescription(h, "kept")
+	h.msg(draftTickMsg{})
+	if len(st.drafts) != 1 {
+		t.Fatalf("%d drafts after an edit and a tick", len(st.drafts))
+	}
+	for _, d := range st.drafts {
+		if len(d.Ops) != 1 || d.BaseID != st.BaseID(0) {
+			t.Errorf("draft %+v", d)
+		}
+	}
+	h.keys("ctrl+s", "y")
+	if len(st.drafts) != 0 {
+		t.Error("the save did not remove the draft it included")
+	}
+}
+
+// A save that wrote the file and failed after says so, and the next save
+// does not take the session's own write for someone else's.
+func TestSavedButFailedAfter(t *testing.T) {
+	st := &memStore{acct: model.Demo(), failAfter: "the audit entry was not written: disk full"}
+	h := newHarness(t, Options{}, st)
+	editDescription(h, "one")
+	h.keys("ctrl+s", "y")
+	h.expect("Saved, with a problem", "the audit entry was not written: disk full")
+	h.expectNot("Not saved")
+	h.keys("esc")
+	h.expectNot("UNSAVED")
+	editDescription(h, "two")
+	h.keys("ctrl+s", "y")
+	h.expect("Saved ")
+	if !strings.Contains(roleOf(t, st.acct, "Cannot View Data").Description, "two") || st.saves != 2 {
+		t.Errorf("second save: %d saves", st.saves)
+	}
+}

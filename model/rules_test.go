@@ -1463,6 +1463,25 @@ func TestPreviewPerEnvironmentActions(t *testing.T) {
 	}
 }
 
+// TestR18ExplainDeployDecision: explaining a missing Packaged Component
+// Deployment where write access deploys all the same names the decision
+// the deploy rests on (the spec's intro); scheduling rests on none.
+func TestR18ExplainDeployDecision(t *testing.T) {
+	r := NewResolver(Demo())
+	u, e := uIdx(t, r, "wren@example.com"), eIdx(t, r, "Production")
+	for _, tt := range []struct {
+		p    Privilege
+		want string
+	}{
+		{PackagedComponentDeployment, "deploying to Production is allowed all the same: write access there (R17, R18, decision)"},
+		{Scheduling, "scheduling in Production is allowed all the same: write access there (R17, R18)"},
+	} {
+		if v := r.Explain(u, tt.p, e); v.Allowed || !strings.Contains(v.Reason, tt.want) {
+			t.Errorf("Explain(wren, %s, Production) = %v %q, want denied with %q", tt.p, v.Allowed, v.Reason, tt.want)
+		}
+	}
+}
+
 // TestPreviewHiddenEnvironment: a restricted environment the user cannot
 // see appears in the preview, hidden, with the near miss (§5, R13).
 func TestPreviewHiddenEnvironment(t *testing.T) {

@@ -19,7 +19,9 @@ type EnvView struct {
 	ScheduleReason string `json:"schedule_reason"`
 	EditReason     string `json:"edit_extensions_reason"`
 	// Decision is true when the answer relies on one of our product's
-	// decisions where Boomi's documentation is silent (R15).
+	// decisions where Boomi's documentation is silent: only the listed
+	// roles count (R15), or a deploy allowed by write access alone (R18,
+	// the Deployments row of §5).
 	Decision bool `json:"decision"`
 }
 
@@ -42,8 +44,17 @@ func (r *Resolver) names(ids []int32) []string {
 }
 
 // EnvView explains environment e for user u.
-func (r *Resolver) EnvView(u, e int) EnvView {
-	ev := r.eval(u, e)
+func (r *Resolver) EnvView(u, e int) EnvView { return r.envView(u, e, r.eval(u, e)) }
+
+// deployByWriteAlone: R18 allows deploying through write access while
+// Packaged Component Deployment does not count there, which is our
+// decision (§5's Deployments row, after Boomi's "Write and Read
+// Environment" scenario).
+func deployByWriteAlone(ev envEval) bool {
+	return ev.deploy && !ev.privs.Has(PackagedComponentDeployment)
+}
+
+func (r *Resolver) envView(u, e int, ev envEval) EnvView {
 	env := &r.envs[e]
 	held := r.HeldRoles(u)
 	v := EnvView{Environment: env.name, Visible: ev.visible, Access: ev.access, Deploy: ev.deploy, Schedule: ev.schedule, EditExtensions: ev.access == AccessWrite}
@@ -87,6 +98,10 @@ func (r *Resolver) EnvView(u, e int) EnvView {
 	switch {
 	case write:
 		v.DeployReason = "allowed: write access (R18)"
+		if deployByWriteAlone(ev) {
+			v.DeployReason = "allowed: write access, without Packaged Component Deployment (R18, decision)"
+			v.Decision = true
+		}
 		v.ScheduleReason = "allowed: write access (R18)"
 	default:
 		v.DeployReason = r.actionReason(u, e, ev, "deploy", ev.deploy, PackagedComponentDeployment)
@@ -177,9 +192,17 @@ func (r *Resolver) nearMiss(u, e int) string {
 
 // EnvViews explains every environment for user u, in account order.
 func (r *Resolver) EnvViews(u int) []EnvView {
-	out := make([]EnvView, len(r.envs))
-	for e := range r.envs {
-		out[e] = r.EnvView(u, e)
-	}
+	out, _ := r.envViews(u)
 	return out
+}
+
+// envViews is EnvViews with the evaluations behind the views.
+func (r *Resolver) envViews(u int) ([]EnvView, []envEval) {
+	views := make([]EnvView, len(r.envs))
+	evals := make([]envEval, len(r.envs))
+	for e := range r.envs {
+		evals[e] = r.eval(u, e)
+		views[e] = r.envView(u, e, evals[e])
+	}
+	return views, evals
 }

@@ -428,7 +428,9 @@ type naiveAction struct {
 	// noEnvRead: not Environment Management Read Access under R16 (seed
 	// rule); Environment Management, which covers it (R4), is not meant.
 	noEnvRead bool
-	perEnv    bool // deploy: R18 per environment
+	// perEnv: "deploy" or "schedule", allowed when R18 allows it in at
+	// least one environment (the same answer as the environments list).
+	perEnv string
 }
 
 var naivePages = []struct {
@@ -446,7 +448,8 @@ var naivePages = []struct {
 		{name: "Generate Certificates", all: []Privilege{BuildReadWrite}},
 		{name: "Copy Component", any: []Privilege{BuildRead, BuildReadWrite}},
 		{name: "Edit Test Extensions", all: []Privilege{BuildReadWrite}, noEnvRead: true},
-		{name: "Install Runtime", all: []Privilege{BuildReadWrite, RuntimeManagement}},
+		// "Runtime Management + either Build privilege"
+		{name: "Install Runtime", all: []Privilege{RuntimeManagement}, any: []Privilege{BuildRead, BuildReadWrite}},
 		{name: "Upload Custom Library", all: []Privilege{BuildReadWrite, Developer}},
 	}},
 	{"Branch Management", []Privilege{BuildRead, BuildReadWrite}, nil, []naiveAction{
@@ -454,7 +457,7 @@ var naivePages = []struct {
 		{name: "Delete Branch", all: []Privilege{BranchDelete}},
 	}},
 	{"Packaged Components", []Privilege{PackagedComponentManagement}, nil, []naiveAction{{name: "Create Packaged Component", all: []Privilege{PackagedComponentManagement}}}},
-	{"Deployments", []Privilege{PackagedComponentDeployment}, nil, []naiveAction{{name: "Deploy", perEnv: true}}},
+	{"Deployments", []Privilege{PackagedComponentDeployment}, nil, []naiveAction{{name: "Deploy", perEnv: "deploy"}}},
 	{"Process Reporting", []Privilege{ViewResults}, nil, []naiveAction{
 		{name: "View Document", all: []Privilege{ViewData}},
 		{name: "View Document Errors", all: []Privilege{ViewData}},
@@ -469,7 +472,7 @@ var naivePages = []struct {
 		{name: "Restart", all: []Privilege{RuntimeManagement}},
 		{name: "Download Runtime Logs", all: []Privilege{RuntimeManagement}},
 		{name: "Search and View", any: []Privilege{RuntimeManagement, RuntimeManagementRead}},
-		{name: "Schedule Processes", all: []Privilege{RuntimeManagement, Scheduling}},
+		{name: "Schedule Processes", perEnv: "schedule"},
 		{name: "Create Environment", all: []Privilege{RuntimeManagement, EnvironmentManagement}},
 		{name: "Edit Roles with Access", all: []Privilege{RuntimeManagement, EnvironmentManagement}},
 	}},
@@ -499,12 +502,8 @@ func (n naiveModel) preview(u User) []string {
 		}
 		return false
 	}
-	deployable := false
-	for _, e := range n.a.Environments {
-		if n.env(u, e).deploy {
-			deployable = true
-		}
-	}
+	where := n.perEnvWhere(u)
+	deployable := len(where["deploy"]) > 0
 	var out []string
 	for _, pg := range naivePages {
 		access := PageHidden
@@ -513,9 +512,8 @@ func (n naiveModel) preview(u User) []string {
 		} else if anyOf(pg.readOnly) {
 			access = PageReadOnly
 		} else if pg.name == "Deployments" && deployable {
-			// Decision (preview.go): whoever R18 lets deploy somewhere
-			// reaches the Deployments page, with or without Packaged
-			// Component Deployment.
+			// §5: "Packaged Component Deployment, or R18 lets the user
+			// deploy to at least one environment (decision)".
 			access = PageFull
 		}
 		line := pg.name + " " + string(access) + ":"
@@ -533,14 +531,64 @@ func (n naiveModel) preview(u User) []string {
 			if ac.noEnvRead && n.a.AdvancedEnvironmentAccess && raw[EnvironmentRead] && !all[EnvironmentManagement] {
 				ok = false
 			}
-			if ac.perEnv {
-				ok = ok && deployable
+			if ac.perEnv != "" {
+				ok = ok && len(where[ac.perEnv]) > 0
 			}
 			line += fmt.Sprintf(" %s=%v", ac.name, ok)
 		}
 		out = append(out, line)
 	}
 	return out
+}
+
+// perEnvWhere names, for "deploy" and "schedule", the environments where
+// R18 allows it, and under "deploy alone" those where write access alone
+// allows deploying: Packaged Component Deployment does not count there, so
+// the answer rests on the Deployments row's decision.
+func (n naiveModel) perEnvWhere(u User) map[string][]string {
+	out := map[string][]string{}
+	for _, e := range n.a.Environments {
+		ev := n.env(u, e)
+		if ev.deploy {
+			out["deploy"] = append(out["deploy"], e.Name)
+			if !ev.privs[PackagedComponentDeployment] {
+				out["deploy alone"] = append(out["deploy alone"], e.Name)
+			}
+		}
+		if ev.schedule {
+			out["schedule"] = append(out["schedule"], e.Name)
+		}
+	}
+	return out
+}
+
+// checkPerEnvReasons: an allowed Deploy or Schedule Processes names exactly
+// the environments where R18 allows it, and a deploy through write access
+// alone says "decision" (the spec's intro); a refusal gives a reason.
+func checkPerEnvReasons(d *diffCounter, a *Account, n naiveModel, u User, pv Preview) {
+	d.t.Helper()
+	where := n.perEnvWhere(u)
+	for _, pg := range pv.Pages {
+		for _, ac := range pg.Actions {
+			what := map[string]string{"Deploy": "deploy", "Schedule Processes": "schedule"}[ac.Action]
+			if what == "" {
+				continue
+			}
+			if !ac.Allowed {
+				d.check(strings.HasPrefix(ac.Reason, "refused: ") && len(ac.Reason) > len("refused: "), a, "%s %s refused without a reason: %q", u.Email, ac.Action, ac.Reason)
+				continue
+			}
+			for _, e := range a.Environments {
+				named := strings.Contains(ac.Reason, e.Name)
+				allowed := slices.Contains(where[what], e.Name)
+				d.check(named == allowed, a, "%s %s: reason %q names %s = %v, R18 allows it there = %v", u.Email, ac.Action, ac.Reason, e.Name, named, allowed)
+			}
+			if what == "deploy" {
+				decision := strings.Contains(ac.Reason, "decision")
+				d.check(decision == (len(where["deploy alone"]) > 0), a, "%s Deploy: reason %q says decision = %v; deploys by write access alone to %q", u.Email, ac.Reason, decision, where["deploy alone"])
+			}
+		}
+	}
 }
 
 func previewKey(pv Preview) []string {
@@ -638,8 +686,10 @@ func compareWithNaive(d *diffCounter, a *Account, withEnvGrants bool) {
 		d.check(privSetKey(r.Privileges(ui)) == setKey(all), a, "Privileges(%s) = [%s], naive [%s]", u.Email, privSetKey(r.Privileges(ui)), setKey(all))
 		got, want := grantKeys(r.Grants(ui)), grantKeys(n.grants(u))
 		d.check(slices.Equal(got, want), a, "Grants(%s):\n got  %q\n want %q", u.Email, got, want)
-		gotPv, wantPv := previewKey(r.Preview(ui)), n.preview(u)
+		pv := r.Preview(ui)
+		gotPv, wantPv := previewKey(pv), n.preview(u)
 		d.check(slices.Equal(gotPv, wantPv), a, "Preview(%s):\n got  %q\n want %q", u.Email, gotPv, wantPv)
+		checkPerEnvReasons(d, a, n, u, pv)
 		for ei, e := range a.Environments {
 			ne := envs[ui][ei]
 			for _, p := range AllPrivileges() {

@@ -44,9 +44,19 @@ type need struct {
 	// NoEnvRead refuses the action while the user holds Environment
 	// Management Read Access with Advanced Environment Access on (seed rule).
 	NoEnvRead bool
-	// PerEnv: decided per environment by R18 (deploy).
-	PerEnv bool
+	// PerEnv: allowed when R18 allows it in at least one environment, the
+	// same answer as the environments list gives (§5).
+	PerEnv perEnvAction
 }
+
+// perEnvAction is an action of §5 that R18 decides per environment.
+type perEnvAction int
+
+const (
+	notPerEnv perEnvAction = iota
+	perEnvDeploy
+	perEnvSchedule
+)
 
 type actionSpec struct {
 	Name string
@@ -79,7 +89,9 @@ var pages = []pageSpec{
 			{"Generate Certificates", all(BuildReadWrite)},
 			{"Copy Component", anyOf(BuildRead, BuildReadWrite)},
 			{"Edit Test Extensions", need{All: []Privilege{BuildReadWrite}, NoEnvRead: true}},
-			{"Install Runtime", all(BuildReadWrite, RuntimeManagement)},
+			// Boomi lets Build Read Access install a runtime when Runtime
+			// Management is held too.
+			{"Install Runtime", need{All: []Privilege{RuntimeManagement}, Any: []Privilege{BuildReadWrite, BuildRead}}},
 			{"Upload Custom Library", all(BuildReadWrite, Developer)},
 		}},
 	{Name: PageBranches, Full: []Privilege{BuildRead, BuildReadWrite},
@@ -90,7 +102,7 @@ var pages = []pageSpec{
 	{Name: PagePackaged, Full: []Privilege{PackagedComponentManagement},
 		Actions: []actionSpec{{"Create Packaged Component", all(PackagedComponentManagement)}}},
 	{Name: PageDeployments, Full: []Privilege{PackagedComponentDeployment},
-		Actions: []actionSpec{{"Deploy", need{PerEnv: true}}}},
+		Actions: []actionSpec{{"Deploy", need{PerEnv: perEnvDeploy}}}},
 	{Name: PageReporting, Full: []Privilege{ViewResults},
 		Actions: []actionSpec{
 			{"View Document", all(ViewData)},
@@ -108,7 +120,7 @@ var pages = []pageSpec{
 			{"Restart", all(RuntimeManagement)},
 			{"Download Runtime Logs", all(RuntimeManagement)},
 			{"Search and View", anyOf(RuntimeManagement, RuntimeManagementRead)},
-			{"Schedule Processes", all(RuntimeManagement, Scheduling)},
+			{"Schedule Processes", need{PerEnv: perEnvSchedule}},
 			{"Create Environment", all(RuntimeManagement, EnvironmentManagement)},
 			{"Edit Roles with Access", all(RuntimeManagement, EnvironmentManagement)},
 		}},
@@ -188,10 +200,10 @@ func (r *Resolver) heldByNone(u int) string {
 
 // Preview computes what user u sees (access-model.md §5).
 func (r *Resolver) Preview(u int) Preview {
-	envs := r.EnvViews(u)
+	envs, evals := r.envViews(u)
 	pv := Preview{User: r.users[u].email, Roles: r.HeldRoles(u), Environments: envs, Pages: make([]PageView, 0, len(pages))}
 	for _, ps := range pages {
-		pv.Pages = append(pv.Pages, r.pageView(u, ps, envs))
+		pv.Pages = append(pv.Pages, r.pageView(u, ps, envs, evals))
 	}
 	return pv
 }
@@ -205,7 +217,7 @@ func (r *Resolver) hasAny(u int, ps []Privilege) (Privilege, bool) {
 	return 0, false
 }
 
-func (r *Resolver) pageView(u int, ps pageSpec, envs []EnvView) PageView {
+func (r *Resolver) pageView(u int, ps pageSpec, envs []EnvView, evals []envEval) PageView {
 	pv := PageView{Page: ps.Name, Access: PageHidden, Actions: make([]ActionView, 0, len(ps.Actions))}
 	if p, ok := r.hasAny(u, ps.Full); ok {
 		pv.Access = PageFull
@@ -215,19 +227,23 @@ func (r *Resolver) pageView(u int, ps pageSpec, envs []EnvView) PageView {
 		pv.Reason = "read-only: " + r.grantPhrase(u, p) + " only"
 		pv.Banner = ps.Banner
 	} else if to := deployable(envs); ps.Name == PageDeployments && len(to) > 0 {
-		// Decision: R18 lets write access deploy without Packaged Component
-		// Deployment (Boomi's "Write and Read Environment" scenario deploys
-		// with Environment Management Full Access alone), so the page opens
-		// for whoever can deploy somewhere; else the preview would call an
-		// environment deployable and its only way in hidden.
+		// Decision (§5's Deployments row): R18 lets write access deploy
+		// without Packaged Component Deployment (Boomi's "Write and Read
+		// Environment" scenario deploys with Environment Management Full
+		// Access alone), so the page opens for whoever can deploy
+		// somewhere; else the preview would call an environment deployable
+		// and its only way in hidden.
 		pv.Access = PageFull
 		pv.Reason = "full: can deploy to " + joinNames(to) + " through write access (R17, R18, decision)"
 	} else {
 		needs := privNames(append(append([]Privilege{}, ps.Full...), ps.ReadOnly...))
 		pv.Reason = fmt.Sprintf("hidden: needs %s (%s)", strings.Join(needs, " or "), r.heldByNone(u))
+		if ps.Name == PageDeployments {
+			pv.Reason += ", or an environment R18 lets the user deploy to"
+		}
 	}
 	for _, a := range ps.Actions {
-		pv.Actions = append(pv.Actions, r.actionView(u, pv, a, envs))
+		pv.Actions = append(pv.Actions, r.actionView(u, pv, a, envs, evals))
 	}
 	return pv
 }
@@ -253,24 +269,15 @@ func (r *Resolver) grantPhrase(u int, p Privilege) string {
 	return fmt.Sprintf("%s from %s", p, strings.Join(from, ", "))
 }
 
-func (r *Resolver) actionView(u int, pv PageView, a actionSpec, envs []EnvView) ActionView {
+func (r *Resolver) actionView(u int, pv PageView, a actionSpec, envs []EnvView, evals []envEval) ActionView {
 	av := ActionView{Action: a.Name}
 	eff := r.users[u].eff
-	if a.need.PerEnv {
-		ok := deployable(envs)
-		switch {
-		case pv.Access == PageHidden:
-			av.Reason = "refused: the " + pv.Page + " page is " + pv.Reason
-		case len(ok) == 0:
-			av.Reason = "refused: no environment allows deploying (R18); see environments"
-		default:
-			av.Allowed = true
-			av.Reason = "allowed to " + joinNames(ok) + " (R18)"
-		}
-		return av
-	}
 	if pv.Access == PageHidden {
 		av.Reason = "refused: the " + pv.Page + " page is " + pv.Reason
+		return av
+	}
+	if a.need.PerEnv != notPerEnv {
+		av.Allowed, av.Reason = r.perEnvAnswer(u, a.need.PerEnv, envs, evals)
 		return av
 	}
 	var missing []string
@@ -306,4 +313,86 @@ func (r *Resolver) actionView(u int, pv PageView, a actionSpec, envs []EnvView) 
 		av.Reason = "allowed: " + strings.Join(names, " + ")
 	}
 	return av
+}
+
+// perEnvAnswer answers a §5 action that R18 decides per environment: it is
+// allowed when R18 allows it in at least one environment, and the reason
+// names those environments, or says why there are none. It reads the same
+// evaluations as the environments list, so the two never disagree.
+func (r *Resolver) perEnvAnswer(u int, what perEnvAction, envs []EnvView, evals []envEval) (bool, string) {
+	prep, gerund, need := "to", "deploying", []Privilege{PackagedComponentDeployment}
+	if what == perEnvSchedule {
+		prep, gerund, need = "in", "scheduling", []Privilege{Scheduling, RuntimeManagement}
+	}
+	var where, alone []string
+	for e, ev := range evals {
+		ok := ev.deploy
+		if what == perEnvSchedule {
+			ok = ev.schedule
+		}
+		if !ok {
+			continue
+		}
+		where = append(where, envs[e].Environment)
+		if what == perEnvDeploy && deployByWriteAlone(ev) {
+			alone = append(alone, envs[e].Environment)
+		}
+	}
+	switch {
+	case len(where) > 0 && len(alone) == 0:
+		return true, "allowed " + prep + " " + joinNames(where) + " (R18)"
+	case len(where) > 0 && len(alone) == len(where):
+		return true, "allowed " + prep + " " + joinNames(where) + " through write access (R18, decision)"
+	case len(where) > 0:
+		return true, "allowed " + prep + " " + joinNames(where) + "; to " + joinNames(alone) + " through write access alone (R18, decision)"
+	}
+	// Nowhere. Without write access anywhere, R18 needs the privileges;
+	// say first which ones the user lacks altogether.
+	var missing []string
+	for _, p := range need {
+		if !r.users[u].eff.Has(p) {
+			missing = append(missing, p.String())
+		}
+	}
+	if len(missing) > 0 {
+		return false, fmt.Sprintf("refused: needs %s (%s), or write access to an environment (R18)", strings.Join(missing, " and "), r.heldByNone(u))
+	}
+	if len(envs) == 0 {
+		return false, "refused: the account has no environment (R18)"
+	}
+	var why []string
+	for e, v := range envs {
+		if !v.Visible {
+			continue
+		}
+		if len(why) == maxNamedEnvs {
+			why = append(why, fmt.Sprintf("and %d more (see environments)", countVisible(envs[e:])))
+			break
+		}
+		reason := v.DeployReason
+		if what == perEnvSchedule {
+			reason = v.ScheduleReason
+		}
+		why = append(why, v.Environment+": "+strings.TrimPrefix(reason, "refused: "))
+	}
+	if len(why) == 0 {
+		if !evals[0].reach {
+			return false, "refused: no environment is visible without Runtime Management or Runtime Management Read Access (R14, R18)"
+		}
+		return false, "refused: no environment is visible: each lists only roles this user does not hold (R13, R18)"
+	}
+	return false, "refused: no environment allows " + gerund + " (R18). " + strings.Join(why, ". ")
+}
+
+// maxNamedEnvs bounds how many environments a refusal names.
+const maxNamedEnvs = 3
+
+func countVisible(envs []EnvView) int {
+	n := 0
+	for _, v := range envs {
+		if v.Visible {
+			n++
+		}
+	}
+	return n
 }

@@ -1143,12 +1143,12 @@ func TestR19Lint(t *testing.T) {
 
 // specPreviewTable is §5's table as the spec prints it.
 const specPreviewTable = `
-| Build | Build Read and Write Access | Build Read Access only: every component opens with a read-only banner | Create Component, Save, Manage Folders, Move to Another Folder, Import, Run Test Mode, Generate Certificates (all: Build Read and Write Access); Copy Component (either Build privilege); Edit Test Extensions (Build Read and Write Access, and not Environment Management Read Access under R16: seed rule); Install Runtime (Build Read and Write Access + Runtime Management); Upload Custom Library (Build Read and Write Access + Developer) |
+| Build | Build Read and Write Access | Build Read Access only: every component opens with a read-only banner | Create Component, Save, Manage Folders, Move to Another Folder, Import, Run Test Mode, Generate Certificates (all: Build Read and Write Access); Copy Component (either Build privilege); Edit Test Extensions (Build Read and Write Access, and not Environment Management Read Access under R16: seed rule); Install Runtime (Runtime Management + either Build privilege: Boomi lets Build Read Access install a runtime when Runtime Management is held too); Upload Custom Library (Build Read and Write Access + Developer) |
 | Branch Management | either Build privilege | | Create Branch (Branch Create & Modify Access), Delete Branch (Branch Delete Access) |
 | Packaged Components | Packaged Component Management | | Create Packaged Component |
-| Deployments | Packaged Component Deployment | | Deploy (per environment, R18) |
+| Deployments | Packaged Component Deployment, or R18 lets the user deploy to at least one environment (decision: Boomi's "Write and Read Environment" deploys with write access alone) | | Deploy (allowed when R18 allows it in at least one environment; the reason names where) |
 | Process Reporting | View Results | | View Document, View Document Errors, Run Document in Test Mode (View Data); Re-run Document, Execute Process (Execute); Download Process Logs (View Results) |
-| Runtime Management | Runtime Management | Runtime Management Read Access only: no Save, Delete, Restart | Save Settings, Delete, Restart, Download Runtime Logs (Runtime Management); Search and View (either); Schedule Processes (Runtime Management + Scheduling); Create Environment, Edit Roles with Access (Runtime Management + Environment Management) |
+| Runtime Management | Runtime Management | Runtime Management Read Access only: no Save, Delete, Restart | Save Settings, Delete, Restart, Download Runtime Logs (Runtime Management); Search and View (either); Schedule Processes (allowed when R18 lets the user schedule in at least one environment, the same answer as the environments list gives; the reason names where); Create Environment, Edit Roles with Access (Runtime Management + Environment Management) |
 | Cloud Management | Cloud Management | | |
 | Dashboard | Dashboard | | |
 | Audit Logs | View Audit Logs | | |
@@ -1316,6 +1316,7 @@ func TestPreviewActions(t *testing.T) {
 		{"Build Edit Test Extensions refused with Read Access (R16 on)", true, true, nil, []Privilege{BuildReadWrite, EnvironmentRead}, PageBuild, "Edit Test Extensions", false, "Environment Management Read Access"},
 		{"Build Edit Test Extensions with Read Access but R16 off", true, false, nil, []Privilege{BuildReadWrite, EnvironmentRead}, PageBuild, "Edit Test Extensions", true, ""},
 		{"Build Install Runtime", true, true, nil, []Privilege{BuildReadWrite, RuntimeManagement}, PageBuild, "Install Runtime", true, ""},
+		{"Build Install Runtime with Build Read Access and Runtime Management", true, true, nil, []Privilege{BuildRead, RuntimeManagement}, PageBuild, "Install Runtime", true, "Runtime Management + Build Read Access"},
 		{"Build Install Runtime refused with Runtime Read only", true, true, nil, []Privilege{BuildReadWrite, RuntimeManagementRead}, PageBuild, "Install Runtime", false, "Runtime Management"},
 		{"Build Upload Custom Library", true, true, nil, []Privilege{BuildReadWrite, Developer}, PageBuild, "Upload Custom Library", true, ""},
 		{"Build Upload Custom Library refused without Developer", true, true, nil, []Privilege{BuildReadWrite}, PageBuild, "Upload Custom Library", false, "Developer"},
@@ -1356,6 +1357,128 @@ func TestPreviewActions(t *testing.T) {
 				t.Errorf("reason %q does not contain %q", av.Reason, tt.reason)
 			}
 		})
+	}
+}
+
+// TestPreviewPerEnvironmentActions: Deploy and Schedule Processes are
+// allowed when R18 allows them in at least one environment, the same answer
+// as the environments list gives, and the reason names where, or says why
+// nowhere (§5). A deploy by write access alone says it rests on a decision.
+func TestPreviewPerEnvironmentActions(t *testing.T) {
+	demo := NewResolver(Demo())
+	a := acctOn([]Role{
+		role("Ops", "", RuntimeManagement),
+		role("Sched", "", Scheduling),
+		role("SchedRead", "", Scheduling, RuntimeManagement, EnvironmentRead),
+		role("Deployer", "", PackagedComponentDeployment, RuntimeManagementRead),
+		role("DeployRead", "", PackagedComponentDeployment, RuntimeManagementRead, EnvironmentRead),
+		role("Writer", "", EnvironmentFull, RuntimeManagement),
+	}, []User{
+		user("unlisted@x.com", "Ops", "Sched"), user("sr@x.com", "SchedRead"), user("dr@x.com", "DeployRead"),
+		user("mixed@x.com", "Deployer", "Writer"), user("nowhere@x.com", "Sched", "Deployer"),
+	}, env("Prod", "Ops", "SchedRead", "DeployRead", "Writer"), env("Stage", "SchedRead", "DeployRead", "Deployer"), env("Vault", "Writer"))
+	// Every environment is restricted to roles the user does not hold.
+	b := acctOn([]Role{role("Ops", "", RuntimeManagement, Scheduling), role("Others", "", RuntimeManagement)},
+		[]User{user("o@x.com", "Ops"), user("p@x.com", "Others")}, env("Prod", "Others"))
+	// Five environments, none of which allows scheduling: the reason names
+	// three and counts the rest.
+	many := acctOn([]Role{role("SchedRead", "", Scheduling, RuntimeManagement, EnvironmentRead)}, []User{user("sr@x.com", "SchedRead")},
+		env("E1", "SchedRead"), env("E2", "SchedRead"), env("E3", "SchedRead"), env("E4", "SchedRead"), env("E5", "SchedRead"))
+	// No environment at all.
+	c := acctOn(nil, []User{user("s@x.com", StandardUser)})
+	tests := []struct {
+		name         string
+		r            *Resolver
+		email        string
+		page, action string
+		want         bool
+		reason       []string // substrings of the reason
+		not          []string // substrings the reason must not hold
+	}{
+		{"Write and Read Environment schedules where it writes", demo, "wren@example.com", PageRuntime, "Schedule Processes", true,
+			[]string{"Production and Test", "(R18)"}, []string{"Development", "needs Scheduling"}},
+		{"Write and Read Environment deploys where it writes, a decision", demo, "wren@example.com", PageDeployments, "Deploy", true,
+			[]string{"Production and Test", "write access", "(R18, decision)"}, []string{"Development"}},
+		{"Packaged Component Deployment counting: no decision", demo, "pat@example.com", PageDeployments, "Deploy", true,
+			[]string{"Development and Production (R18)"}, []string{"decision", "Test"}},
+		{"Deploy through the privilege in one environment and write access alone in another", mustValid(t, a), "mixed@x.com", PageDeployments, "Deploy", true,
+			[]string{"allowed to Prod, Stage and Vault", "to Prod and Vault through write access alone (R18, decision)"}, nil},
+		{"Schedule refused: Scheduling held only through a role Prod does not list", mustValid(t, a), "unlisted@x.com", PageRuntime, "Schedule Processes", false,
+			[]string{"no environment allows scheduling (R18)", "Prod: needs write access or Scheduling here", "held only through roles this environment does not list (R15, decision)"}, nil},
+		{"Schedule refused: Read Access makes every listing environment read", mustValid(t, a), "sr@x.com", PageRuntime, "Schedule Processes", false,
+			[]string{"Prod: Environment Management Read Access", "Stage: Environment Management Read Access"}, []string{"Vault"}},
+		{"Schedule refused: Scheduling without Runtime Management", mustValid(t, a), "nowhere@x.com", PageRuntime, "Schedule Processes", false,
+			[]string{"needs Runtime Management (held by none of: Sched, Deployer), or write access to an environment (R18)"}, nil},
+		{"Deploy refused: Read Access makes every listing environment read", mustValid(t, a), "dr@x.com", PageDeployments, "Deploy", false,
+			[]string{"no environment allows deploying (R18)", "Prod: Environment Management Read Access", "Stage: Environment Management Read Access"}, []string{"Vault"}},
+		{"Schedule refused: no environment visible", mustValid(t, b), "o@x.com", PageRuntime, "Schedule Processes", false,
+			[]string{"no environment is visible", "(R13, R18)"}, nil},
+		{"Schedule refused in five environments: three named, the rest counted", mustValid(t, many), "sr@x.com", PageRuntime, "Schedule Processes", false,
+			[]string{"E1: ", "E3: ", "and 2 more (see environments)"}, []string{"E4", "E5"}},
+		{"Schedule refused: the account has no environment", mustValid(t, c), "s@x.com", PageRuntime, "Schedule Processes", false,
+			[]string{"no environment (R18)"}, nil},
+		{"Deployments hidden: the reason names both ways in", mustValid(t, a), "unlisted@x.com", PageDeployments, "Deploy", false,
+			[]string{"needs Packaged Component Deployment", "or an environment R18 lets the user deploy to"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pv := tt.r.Preview(uIdx(t, tt.r, tt.email))
+			av := previewAction(pv, tt.page, tt.action)
+			if av.Allowed != tt.want {
+				t.Errorf("allowed = %v, want %v (%s)", av.Allowed, tt.want, av.Reason)
+			}
+			for _, sub := range tt.reason {
+				if !strings.Contains(av.Reason, sub) {
+					t.Errorf("reason %q does not contain %q", av.Reason, sub)
+				}
+			}
+			for _, sub := range tt.not {
+				if strings.Contains(av.Reason, sub) {
+					t.Errorf("reason %q contains %q", av.Reason, sub)
+				}
+			}
+			// The same answer as the environments list (§5).
+			var where []string
+			for _, v := range pv.Environments {
+				if tt.action == "Deploy" && v.Deploy || tt.action == "Schedule Processes" && v.Schedule {
+					where = append(where, v.Environment)
+				}
+			}
+			if (len(where) > 0) != av.Allowed {
+				t.Errorf("the environments allow it in %q, the action says allowed=%v", where, av.Allowed)
+			}
+		})
+	}
+	// The environments list: a deploy by write access alone says so in its
+	// text and its JSON (the spec's intro), one through the privilege does not.
+	for _, tt := range []struct {
+		r          *Resolver
+		email, env string
+		decision   bool
+	}{{demo, "wren@example.com", "Production", true}, {mustValid(t, a), "mixed@x.com", "Stage", false}, {mustValid(t, a), "mixed@x.com", "Vault", true}} {
+		v := tt.r.EnvView(uIdx(t, tt.r, tt.email), eIdx(t, tt.r, tt.env))
+		if !v.Deploy || strings.Contains(v.DeployReason, "decision") != tt.decision || tt.decision && !v.Decision {
+			t.Errorf("%s in %s: deploy=%v decision=%v %q; want a deploy, decision %v", tt.email, tt.env, v.Deploy, v.Decision, v.DeployReason, tt.decision)
+		}
+	}
+}
+
+// TestR18ExplainDeployDecision: explaining a missing Packaged Component
+// Deployment where write access deploys all the same names the decision
+// the deploy rests on (the spec's intro); scheduling rests on none.
+func TestR18ExplainDeployDecision(t *testing.T) {
+	r := NewResolver(Demo())
+	u, e := uIdx(t, r, "wren@example.com"), eIdx(t, r, "Production")
+	for _, tt := range []struct {
+		p    Privilege
+		want string
+	}{
+		{PackagedComponentDeployment, "deploying to Production is allowed all the same: write access there (R17, R18, decision)"},
+		{Scheduling, "scheduling in Production is allowed all the same: write access there (R17, R18)"},
+	} {
+		if v := r.Explain(u, tt.p, e); v.Allowed || !strings.Contains(v.Reason, tt.want) {
+			t.Errorf("Explain(wren, %s, Production) = %v %q, want denied with %q", tt.p, v.Allowed, v.Reason, tt.want)
+		}
 	}
 }
 

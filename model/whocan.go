@@ -107,7 +107,9 @@ func (r *Resolver) Explain(u int, p Privilege, e int) Verdict {
 		if ev := r.eval(u, e); ev.visible && ev.access == AccessWrite {
 			switch p {
 			case PackagedComponentDeployment:
-				v.Reason += "; deploying to " + r.envs[e].name + " is allowed all the same: write access there (R17, R18)"
+				// Packaged Component Deployment does not count here, so
+				// this is a deploy by write access alone: a decision (§5).
+				v.Reason += "; deploying to " + r.envs[e].name + " is allowed all the same: write access there (R17, R18, decision)"
 			case Scheduling:
 				v.Reason += "; scheduling in " + r.envs[e].name + " is allowed all the same: write access there (R17, R18)"
 			}

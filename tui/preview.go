@@ -160,7 +160,7 @@ func (p *previewModel) build() {
 			}
 			detail := safe(v.Reason) + "\nDeploy: " + safe(v.DeployReason) + "\nSchedule: " + safe(v.ScheduleReason) + "\nEdit extensions: " + safe(v.EditReason)
 			if v.Decision {
-				detail += "\n(relies on a product decision: R15)"
+				detail += "\n(relies on a product decision: see the reasons marked \"decision\")"
 			}
 			return pvCell{mark: box(v.Visible), ok: v.Visible, short: safe(short), detail: detail}
 		})})

@@ -164,8 +164,6 @@ func fieldKey(op Op) string {
 		return "user name\x00" + foldKey(o.Email)
 	case RenameAccount:
 		return "account name"
-	case SetSwitch:
-		return "switch\x00" + o.Switch
 	case Tick:
 		return fmt.Sprintf("tick\x00%s\x00%d", foldKey(o.Role), o.Privilege)
 	case Untick:
@@ -224,12 +222,31 @@ func unlessSame(op Op, same bool) Op {
 // Compact returns the net effect of ops: edits of one field merged into
 // the first's place (a description set twice: once, from the first value
 // to the last), a toggle and its opposite (tick, untick) dropped. An edit
-// that adds, removes or renames an entity is a barrier: nothing merges
-// across it.
+// that adds, removes or renames an entity, or turns a switch, is a
+// barrier: nothing merges across it (switch edits one after another
+// merge).
 func Compact(ops []Op) []Op {
 	out := make([]Op, 0, len(ops))
 	at := map[string]int{}
 	for _, op := range ops {
+		if sw, ok := op.(SetSwitch); ok {
+			// A switch changes what every other edit may do (R3): it
+			// merges only with the switch edit right before it, and
+			// nothing merges across it.
+			clear(at)
+			if n := len(out); n > 0 {
+				if prev, ok := out[n-1].(SetSwitch); ok && prev.Switch == sw.Switch {
+					if m := merge(prev, sw); m != nil {
+						out[n-1] = m
+					} else {
+						out = out[:n-1]
+					}
+					continue
+				}
+			}
+			out = append(out, op)
+			continue
+		}
 		k := fieldKey(op)
 		if k == "" {
 			clear(at)

@@ -168,8 +168,11 @@ func checkRebase(t *testing.T, c chooser) {
 	// compacted edits give what the edits give.
 	if mw, _, err := NewWorking(a).Apply(mine...); err == nil {
 		cw, _, err := NewWorking(a).Apply(r.Ops...)
-		if err != nil || normKey(cw.Account()) != normKey(mw.Account()) {
-			t.Fatalf("compacted edits %v differ from %v on their base (err %v)\n%s\n%s", describeAll(r.Ops), describeAll(mine), err, accountKey(cw.Account()), accountKey(mw.Account()))
+		if err != nil {
+			t.Fatalf("compacted edits %v are refused on their base, where %v apply: %v", describeAll(r.Ops), describeAll(mine), err)
+		}
+		if normKey(cw.Account()) != normKey(mw.Account()) {
+			t.Fatalf("compacted edits %v differ from %v on their base\n%s\n%s", describeAll(r.Ops), describeAll(mine), accountKey(cw.Account()), accountKey(mw.Account()))
 		}
 	}
 	conflicted := map[int]bool{}

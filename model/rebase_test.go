@@ -243,3 +243,29 @@ func TestWorkingRecord(t *testing.T) {
 		t.Errorf("record holds null: %s", b)
 	}
 }
+
+// TestCompact: only the net effect of a session's edits is replayed.
+func TestCompact(t *testing.T) {
+	d := func(from, to string) Op { return SetDescription{Role: "R", From: from, To: to} }
+	on := SetSwitch{Switch: SwitchAdvancedUserSecurity, From: false, To: true}
+	off := SetSwitch{Switch: SwitchAdvancedUserSecurity, From: true, To: false}
+	tick, untick := Tick{Role: "R", Privilege: Dashboard}, Untick{Role: "R", Privilege: Dashboard}
+	cases := []struct {
+		name     string
+		in, want []Op
+	}{
+		{"a field set twice is set once", []Op{d("a", "b"), tick, d("b", "c")}, []Op{d("a", "c"), tick}},
+		{"a field set back is not set", []Op{d("a", "b"), d("b", "a")}, []Op{}},
+		{"a tick taken back is nothing", []Op{tick, untick}, []Op{}},
+		{"a switch turned on and off at once is nothing", []Op{on, off}, []Op{}},
+		{"an edit made while a switch was on stays inside it", []Op{on, tick, off}, []Op{on, tick, off}},
+		{"nothing merges across a rename", []Op{d("a", "b"), RenameRole{Role: "R", To: "S"}, d("b", "c")}, []Op{d("a", "b"), RenameRole{Role: "R", To: "S"}, d("b", "c")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Compact(tc.in); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Compact = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -141,6 +141,7 @@ func newApp(opts Options, store Store) (*App, error) {
 		sess.setLoaded(ld.Account)
 	}
 	sess.problems = ld.Problems
+	sess.relaid = ld.Relaid
 	c := newCommon(readOnly, opts.ASCII, sess)
 	c.width, c.height = 80, 24
 	a.c = c

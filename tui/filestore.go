@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"crypto/sha256"
 	"errors"
 	"io/fs"
 
@@ -20,6 +21,9 @@ func (fileStore) Load(path string) (*Loaded, error) {
 		return nil, err
 	}
 	ld := &Loaded{Account: doc.Account, Stamp: doc.Stamp}
+	if doc.Account != nil {
+		ld.Relaid = sha256.Sum256(storage.Encode(doc.Account)) != doc.Stamp.Sum
+	}
 	for _, p := range doc.Problems {
 		ld.Problems = append(ld.Problems, FileProblem{Line: p.Line, Problem: p.Problem})
 	}

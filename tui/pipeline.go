@@ -37,6 +37,9 @@ func (a *App) startSave() tea.Cmd {
 	if s.missing {
 		lines = append(lines, safe(s.path)+" does not exist yet: saving writes this account to it.")
 	}
+	if s.relaid && !s.missing {
+		lines = append(lines, "Saving also rewrites the file in rolecall's own layout: entries sorted, old privilege names renamed (R0), redundant ticks dropped (R9), comments and blank lines not kept. git diff will show more than your edits.")
+	}
 	if ops := s.ops(); len(ops) > 0 {
 		lines = append(lines, fmt.Sprintf("Your %d %s:", len(ops), plural(len(ops), "edit", "edits")))
 		for _, op := range ops {
@@ -101,7 +104,7 @@ func (a *App) doSave() {
 // wrong removing it, if anything.
 func (a *App) saved(stamp any) string {
 	s := a.c.sess
-	s.stamp, s.baseID, s.missing = stamp, s.store.BaseID(stamp), false
+	s.stamp, s.baseID, s.missing, s.relaid = stamp, s.store.BaseID(stamp), false, false
 	s.setLoaded(s.work)
 	s.draftVersion = s.version
 	if err := s.store.RemoveDraft(s.path, s.draftID); err != nil {
@@ -219,7 +222,7 @@ func (a *App) finishRebase() tea.Cmd {
 	rs := a.rebase
 	a.rebase = nil
 	a.modal = nil
-	s.stamp, s.baseID, s.missing = rs.ld.Stamp, s.store.BaseID(rs.ld.Stamp), rs.ld.Missing
+	s.stamp, s.baseID, s.missing, s.relaid = rs.ld.Stamp, s.store.BaseID(rs.ld.Stamp), rs.ld.Missing, rs.ld.Relaid
 	s.problems = rs.ld.Problems
 	s.setWorking(rs.r.Working)
 	applied := len(rs.r.Working.Ops())
@@ -304,7 +307,7 @@ func (a *App) restoreDrafts() tea.Cmd {
 	for _, d := range a.drafts {
 		ops = append(ops, d.Ops...)
 	}
-	rs := &rebaseState{ld: &Loaded{Account: s.loaded, Stamp: s.stamp, Missing: s.missing, Problems: s.problems}, base: s.loaded, restoring: a.drafts}
+	rs := &rebaseState{ld: &Loaded{Account: s.loaded, Stamp: s.stamp, Missing: s.missing, Problems: s.problems, Relaid: s.relaid}, base: s.loaded, restoring: a.drafts}
 	a.drafts = nil
 	rs.r = model.Rebase(rs.base, ops)
 	rs.already = len(rs.r.Already)

@@ -1,11 +1,14 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"rolecall/model"
+	"rolecall/storage"
 )
 
 // cvdDescription is the demo role "Cannot View Data"'s description.
@@ -227,4 +230,28 @@ func TestSavedButFailedAfter(t *testing.T) {
 	if !strings.Contains(roleOf(t, st.acct, "Cannot View Data").Description, "two") || st.saves != 2 {
 		t.Errorf("second save: %d saves", st.saves)
 	}
+}
+
+// A hand-edited file (here: a comment) is rewritten in rolecall's layout
+// by any save: the review says so before saving; a file rolecall wrote
+// does not get the note.
+func TestSaveSaysItRelaysAHandEditedFile(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	path := filepath.Join(t.TempDir(), "acct.toml")
+	if _, err := storage.Save(path, model.Demo(), storage.Stamp{}, storage.SaveOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{Path: path}, fileStore{})
+	editDescription(h, "tidy")
+	h.keys("ctrl+s")
+	h.expect("Your 1 edit:")
+	h.expectNot("rewrites the file")
+	h.keys("n")
+
+	data, _ := os.ReadFile(path)
+	os.WriteFile(path, append([]byte("# kept by hand\n"), data...), 0o600)
+	h = newHarness(t, Options{Path: path}, fileStore{})
+	editDescription(h, "tidy")
+	h.keys("ctrl+s")
+	h.expect("Saving also rewrites the file in rolecall's own layout", "not kept. git diff will show more than your edits")
 }

@@ -17,6 +17,10 @@ type Loaded struct {
 	Stamp any
 	// Missing is true when the file does not exist yet.
 	Missing bool
+	// Relaid is true when saving, even with no edit, would change the
+	// file's bytes: it is not in rolecall's own layout (hand-edited, with
+	// comments, old privilege names, another order).
+	Relaid bool
 }
 
 // Draft is one session's unsaved edits, kept so that an ended session's

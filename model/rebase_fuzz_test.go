@@ -91,8 +91,7 @@ func genDelta(c chooser, a *Account) Op {
 // genEdits makes up to n edits of a, one after another, each on the state
 // the previous ones left, keeping only those the rules accept: what one
 // admin's session would hold.
-func genEdits(c chooser, a *Account, n int) (*Working, []Op) {
-	w := NewWorking(a)
+func genEdits(c chooser, w *Working, n int) (*Working, []Op) {
 	for range n {
 		op := genDelta(c, w.Account())
 		if f, _ := op.expect(w.Account()); f == holds {
@@ -142,19 +141,21 @@ func checkRebase(t *testing.T, c chooser) {
 	if Validate(a).HasErrors() {
 		return
 	}
-	tw, theirs := genEdits(c, a, 1+c.intn(6))
-	_, mine := genEdits(c, a, 1+c.intn(6))
-	// Sometimes the same field, to different values, on both sides.
+	tw, theirs := genEdits(c, NewWorking(a), 1+c.intn(6))
+	// Sometimes the same field, to different values, on both sides: my
+	// first edit, and theirs last.
+	mw := NewWorking(a)
 	injected := false
 	if len(a.Roles) > 0 && chance(c, 1, 4) {
 		r := a.Roles[c.intn(len(a.Roles))]
 		tw2, _, err1 := tw.Apply(SetDescription{Role: r.Name, From: r.Description, To: r.Description + " theirs"})
-		if err1 == nil && tw.Account().FindRole(r.Name) >= 0 && tw.Account().Roles[tw.Account().FindRole(r.Name)].Description == r.Description {
-			tw, theirs = tw2, tw2.Ops()
-			mine = append([]Op{SetDescription{Role: r.Name, From: r.Description, To: r.Description + " mine"}}, mine...)
+		mw2, _, err2 := mw.Apply(SetDescription{Role: r.Name, From: r.Description, To: r.Description + " mine"})
+		if err1 == nil && err2 == nil && tw.Account().FindRole(r.Name) >= 0 && tw.Account().Roles[tw.Account().FindRole(r.Name)].Description == r.Description {
+			tw, theirs, mw = tw2, tw2.Ops(), mw2
 			injected = true
 		}
 	}
+	_, mine := genEdits(c, mw, 1+c.intn(6))
 	T := tw.Account()
 	r := Rebase(T, mine)
 	got := r.Working.Account()

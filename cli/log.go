@@ -56,8 +56,8 @@ func (a *app) printLog(path string, entries []storage.AuditEntry) {
 			fmt.Fprintln(a.stdout)
 		}
 		who := e.User
-		if e.SudoUser != "" {
-			who = e.SudoUser + " (as " + e.User + ")"
+		if e.SudoUserClaimed != "" {
+			who = e.SudoUserClaimed + " (as " + e.User + ")"
 		}
 		if e.Host != "" {
 			who += "@" + e.Host

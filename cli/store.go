@@ -58,8 +58,10 @@ func (a *app) openFile(path string) (*model.Account, error) {
 }
 
 // update runs edit on the -f file under its lock (storage.Update): re-read,
-// apply, validate, write atomically, and record the change in the audit
-// trail with the command line as the actor.
+// apply, validate, record the change in the audit trail with the command
+// line as the actor, and write atomically. A failure after the file was
+// written (*storage.SavedError) is printed as a warning, and the edit is
+// done: the file holds it.
 func (a *app) update(edit func(*model.Account) (*model.Account, error)) error {
 	_, err := storage.Update(a.path(), storage.SaveOptions{
 		Actor: a.actor,
@@ -73,6 +75,11 @@ func (a *app) update(edit func(*model.Account) (*model.Account, error)) error {
 			return c
 		},
 	}, edit)
+	var se *storage.SavedError
+	if errors.As(err, &se) {
+		fmt.Fprintln(a.stderr, "rolecall: warning: "+model.SafeText(se.Error()))
+		return nil
+	}
 	return err
 }
 

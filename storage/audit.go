@@ -147,13 +147,6 @@ type auditAppend struct {
 	size int64 // the trail's size before the entry
 }
 
-// writeAuditLine writes b to the trail f. Tests replace it to fail half-way,
-// as a full disk does.
-var writeAuditLine = func(f *os.File, b []byte) error {
-	_, err := f.Write(b)
-	return err
-}
-
 // appendAudit appends line to the trail of target and syncs it. like is the
 // account file (nil: none yet), whose owner a new trail takes. A line torn
 // by an earlier crash is ended first, so that it stays on its own. On
@@ -175,7 +168,7 @@ func appendAudit(target string, like fs.FileInfo, line []byte) (*auditAppend, er
 			line = append([]byte{'\n'}, line...)
 		}
 	}
-	err = writeAuditLine(f, append(line, '\n'))
+	_, err = f.Write(append(line, '\n'))
 	if err == nil {
 		err = f.Sync()
 	}

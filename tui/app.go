@@ -557,6 +557,10 @@ func (a *App) doSave(diff model.Diff) {
 	s := a.c.sess
 	stamp, err := s.store.Save(s.path, s.work, s.stamp, diff)
 	var changed *ChangedOnDisk
+	var warned *SavedWithWarning
+	if errors.As(err, &warned) {
+		err = nil // saved: the warning is shown below, with the new stamp kept
+	}
 	switch {
 	case errors.As(err, &changed):
 		n := len(s.ops)
@@ -570,6 +574,9 @@ func (a *App) doSave(diff model.Diff) {
 		s.stamp = stamp
 		s.missing = false
 		s.setLoaded(s.work)
+		if warned != nil {
+			a.modal = &modal{kind: modalInfo, title: "Saved, with a warning", lines: []string{safe(warned.Message)}}
+		}
 		if err := s.store.RemoveDraft(s.path); err != nil {
 			a.setStatus("Saved "+safe(s.path)+"; the old recovery draft could not be removed: "+safe(err.Error()), true)
 			return

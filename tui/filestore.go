@@ -27,12 +27,23 @@ func (fileStore) Load(path string) (*Loaded, error) {
 	return ld, nil
 }
 
+// SavedWithWarning is the error of a save that went through (the file holds
+// the edits; the stamp returned with it is the new file's) but something
+// after the write failed: Message says what.
+type SavedWithWarning struct{ Message string }
+
+func (e *SavedWithWarning) Error() string { return e.Message }
+
 func (fileStore) Save(path string, a *model.Account, stamp any, change model.Diff) (any, error) {
 	st, _ := stamp.(storage.Stamp)
 	ns, err := storage.Save(path, a, st, storage.SaveOptions{Actor: "tui", Change: change})
 	var ce *storage.ChangedError
 	if errors.As(err, &ce) {
 		return nil, &ChangedOnDisk{Message: ce.Error()}
+	}
+	var se *storage.SavedError
+	if errors.As(err, &se) {
+		return se.Stamp, &SavedWithWarning{Message: se.Error()}
 	}
 	if err != nil {
 		return nil, err

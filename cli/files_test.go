@@ -90,3 +90,57 @@ func TestSideFilesRefusedByCLI(t *testing.T) {
 		}
 	}
 }
+
+// A save that fails after the file is written (its directory cannot be
+// synced: another admin who may write but not list it) is done: exit 0,
+// the edit printed, and a warning that says the file is saved.
+func TestSavedWithWarningByCLI(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to act as another user")
+	}
+	const uid = 12345
+	base, err := os.MkdirTemp("", "rolecall-cli-owner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(base)
+	os.Chmod(base, 0o755)
+	bin := filepath.Join(base, "rolecall")
+	if err := os.WriteFile(bin, readBytes(t, binary), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(base, "share")
+	_, demoFile := demo(t)
+	file := filepath.Join(dir, "rolecall.toml")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, readBytes(t, demoFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Chown(file, uid, uid)
+	// Root saves once (the mode does not stop root): the trail exists.
+	want(t, rc(t, dir, nil, "role", "add", "Ops", "-p", "Dashboard"), 0)
+	os.Chown(dir, uid, uid)
+	os.Chmod(dir, 0o300) // write and enter, not list
+	cmd := exec.Command(bin, "role", "add", "Ops Two", "-p", "Dashboard")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "ROLECALL_FILE=")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err = cmd.Run()
+	r := result{out.String(), errb.String(), 0}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	}
+	want(t, r, 0, "done, saved to rolecall.toml", "rolecall: warning: saved rolecall.toml; but the change may not survive a crash of the machine")
+	if !bytes.Contains(readBytes(t, file), []byte(`"Ops Two"`)) {
+		t.Error("the edit is not in the file")
+	}
+	os.Chmod(dir, 0o700)
+	r = rc(t, dir, nil, "log", "--json")
+	if r.code != 0 || bytes.Contains([]byte(r.stdout), []byte(`"landed": false`)) || !bytes.Contains([]byte(r.stdout), []byte(`Ops Two`)) {
+		t.Errorf("log after the warned save:\n%s", r)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"os/user"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -148,7 +149,8 @@ type auditAppend struct {
 }
 
 // appendAudit appends line to the trail of target and syncs it. like is the
-// account file (nil: none yet), whose owner a new trail takes. A line torn
+// account file (nil: none yet), whose owner a new trail takes; the
+// directory of a new trail is synced too. A line torn
 // by an earlier crash is ended first, so that it stays on its own. On
 // failure the trail is cut back to its size before: no torn line is left.
 func appendAudit(target string, like fs.FileInfo, line []byte) (*auditAppend, error) {
@@ -171,6 +173,9 @@ func appendAudit(target string, like fs.FileInfo, line []byte) (*auditAppend, er
 	_, err = f.Write(append(line, '\n'))
 	if err == nil {
 		err = f.Sync()
+	}
+	if err == nil && a.size == 0 {
+		err = syncDir(filepath.Dir(target)) // a new trail: its name must last too
 	}
 	if err != nil {
 		a.undo()

@@ -516,7 +516,8 @@ func commit(target, path string, cur []byte, fi fs.FileInfo, old, a *model.Accou
 	mode := fs.FileMode(0o600)
 	if fi != nil {
 		mode = fi.Mode().Perm()
-		if err := writeAtomic(target+".bak", cur, mode, fi); err != nil {
+		// The directory is synced once, after the new file's rename.
+		if err := replace(target+".bak", cur, mode, fi); err != nil {
 			return Stamp{}, fmt.Errorf("not saved: cannot keep the previous version: %w", err)
 		}
 	}
@@ -575,19 +576,25 @@ func pending(name string, data []byte, mode fs.FileMode, like fs.FileInfo) (*ren
 	return pf, nil
 }
 
-// writeAtomic replaces name with data: a temporary file in the same
-// directory (see pending) renamed over it, so that a symbolic link at name
-// is replaced, never followed; then the directory is synced.
+// writeAtomic replaces name with data (see replace), then syncs the
+// directory.
 func writeAtomic(name string, data []byte, mode fs.FileMode, like fs.FileInfo) error {
+	if err := replace(name, data, mode, like); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(name))
+}
+
+// replace replaces name with data: a temporary file in the same directory
+// (see pending) renamed over it, so that a symbolic link at name is
+// replaced, never followed.
+func replace(name string, data []byte, mode fs.FileMode, like fs.FileInfo) error {
 	pf, err := pending(name, data, mode, like)
 	if err != nil {
 		return err
 	}
 	defer pf.Cleanup()
-	if err := pf.CloseAtomicallyReplace(); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(name))
+	return pf.CloseAtomicallyReplace()
 }
 
 // removeStale removes temporary files that a save killed half-way left

@@ -19,7 +19,8 @@ import (
 
 // openSide opens the side file name with flag (os.O_RDWR, os.O_RDONLY,
 // optionally os.O_APPEND and os.O_CREATE) without following a symbolic link
-// and without blocking, and refuses it unless it is a regular file. A file
+// and without blocking, and refuses it unless it is a regular file with one
+// name. A file
 // it creates gets mode perm exactly (the umask aside) and, where the process
 // may give it, the owner and group of like (the account file), so that root
 // editing a user's file leaves that user files they can open.
@@ -63,7 +64,8 @@ func openSide(name string, flag int, perm fs.FileMode, like fs.FileInfo) (*os.Fi
 	return f, nil
 }
 
-// checkRegular refuses the open file fd unless it is a regular file.
+// checkRegular refuses the open file fd unless it is a regular file with
+// no other name.
 func checkRegular(fd int, name string) error {
 	var st syscall.Stat_t
 	if err := syscall.Fstat(fd, &st); err != nil {
@@ -71,6 +73,11 @@ func checkRegular(fd int, name string) error {
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return sideRefused(name, "it is not a regular file")
+	}
+	if st.Nlink != 1 {
+		// A hard link would aim the holder line or the entry at the file
+		// it shares with, as a symbolic link would.
+		return sideRefused(name, "it has other names (hard links)")
 	}
 	return nil
 }

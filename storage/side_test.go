@@ -95,3 +95,29 @@ func TestSideFileFIFORefused(t *testing.T) {
 		})
 	}
 }
+
+// A hard link at FILE.lock or FILE.audit.jsonl is refused too: the holder
+// line and the entry would be written into the file it shares.
+func TestSideFileHardLinksRefused(t *testing.T) {
+	for _, side := range []string{".lock", ".audit.jsonl"} {
+		t.Run(side, func(t *testing.T) {
+			p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+			victim := filepath.Join(filepath.Dir(p), "victim")
+			if err := os.WriteFile(victim, []byte("precious, and longer than a holder line, which is cut to its length\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Link(victim, p+side); err != nil {
+				t.Fatal(err)
+			}
+			doc, _ := Load(p)
+			doc.Account.Name = "Renamed"
+			_, err := Save(p, doc.Account, doc.Stamp, SaveOptions{Actor: "tui"})
+			if got := readString(t, victim); got != "precious, and longer than a holder line, which is cut to its length\n" {
+				t.Fatalf("the save wrote into the file linked at %s: %q", side, got)
+			}
+			if err == nil || !strings.Contains(err.Error(), "hard links") {
+				t.Errorf("save with a hard link at %s: %v", side, err)
+			}
+		})
+	}
+}

@@ -83,3 +83,45 @@ func TestKillDuringSaveKeepsAudit(t *testing.T) {
 		t.Errorf("too few saves got through (%d): the kills did not hit saves", len(es))
 	}
 }
+
+// A process killed after its audit entry and before its rename leaves the
+// file as it was and an entry that ReadAudit marks as never landed; the
+// next save goes through and lands.
+func TestKilledBeforeRename(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process-level test")
+	}
+	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+	before := readString(t, p)
+	cmd := helper(t, "save1", p, "HELPER_NAME=Never landed", "HELPER_STOP_BEFORE_RENAME=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line := make([]byte, 64)
+	n, _ := out.Read(line)
+	if !bytes.HasPrefix(line[:n], []byte("entry written")) {
+		t.Fatalf("child said %q", line[:n])
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if readString(t, p) != before {
+		t.Fatal("the file changed")
+	}
+	es, err := ReadAudit(p)
+	if err != nil || len(es) != 1 || es[0].Landed {
+		t.Fatalf("after the kill: %v, %+v", err, es)
+	}
+	doc, _ := Load(p)
+	doc.Account.Name = "Landed"
+	if _, err := Save(p, doc.Account, doc.Stamp, SaveOptions{Actor: "tui"}); err != nil {
+		t.Fatal(err)
+	}
+	es, _ = ReadAudit(p)
+	if len(es) != 2 || !es[0].Landed || es[1].Landed {
+		t.Errorf("after the next save: landed %v, %v", es[0].Landed, es[1].Landed)
+	}
+}

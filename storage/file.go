@@ -496,6 +496,10 @@ func (e *SavedError) Error() string {
 
 func (e *SavedError) Unwrap() error { return e.Err }
 
+// beforeRename, when set, runs between the audit entry and the rename:
+// tests stop a process there to kill it.
+var beforeRename func()
+
 // afterRename runs once the new file is in place: it syncs the directory.
 // Tests replace it to fail there.
 var afterRename = syncDir
@@ -541,6 +545,9 @@ func commit(target, path string, cur []byte, fi fs.FileInfo, old, a *model.Accou
 	entry, err := appendAudit(target, fi, line)
 	if err != nil {
 		return Stamp{}, fmt.Errorf("not saved: the audit entry could not be written: %w", err)
+	}
+	if beforeRename != nil {
+		beforeRename()
 	}
 	if err := pf.CloseAtomicallyReplace(); err != nil {
 		entry.undo()

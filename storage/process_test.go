@@ -83,6 +83,12 @@ func saveOnce(file string) {
 			return
 		}
 	}
+	if os.Getenv("HELPER_STOP_BEFORE_RENAME") != "" {
+		beforeRename = func() {
+			fmt.Println("entry written")
+			select {} // until killed
+		}
+	}
 	doc, err := Load(file)
 	if err != nil || doc.HasErrors() {
 		fmt.Println("load:", err)

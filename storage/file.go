@@ -326,7 +326,7 @@ func lock(target string, like fs.FileInfo, wait time.Duration) (*fileLock, error
 			return l, nil
 		}
 		if time.Since(start) >= wait {
-			f.Close()
+			defer f.Close()
 			return nil, &LockedError{Lock: path, Holder: holder(f), Waited: time.Since(start)}
 		}
 		time.Sleep(min(25*time.Millisecond, max(wait-time.Since(start), time.Millisecond)))

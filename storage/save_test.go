@@ -277,13 +277,16 @@ func TestUpdateWaitsForLock(t *testing.T) {
 		t.Fatal("cannot take the lock", err)
 	}
 	defer other.Unlock()
+	if err := os.WriteFile(p+".lock", []byte("ada@jump pid 42 since 2026-01-01T10:00:00Z\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
 	_, err := Update(p, SaveOptions{Wait: 300 * time.Millisecond}, func(a *model.Account) (*model.Account, error) {
 		t.Error("edit ran without the lock")
 		return a, nil
 	})
 	var le *LockedError
-	if !errors.As(err, &le) || !strings.Contains(err.Error(), p+".lock") || !strings.Contains(err.Error(), "another rolecall") {
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), p+".lock") || !strings.Contains(err.Error(), "another rolecall (ada@jump pid 42 since 2026-01-01T10:00:00Z)") {
 		t.Fatalf("want *LockedError naming the lock, got %v", err)
 	}
 	// It waits the whole wait before giving up (the upper bound only

@@ -8,7 +8,8 @@ import (
 
 // writeJSON prints v as indented JSON with every nil list written as [],
 // never null: scripts can always iterate. encoding/json escapes every
-// control character (ESC is \u001b), and U+2028/U+2029 as well.
+// control character (ESC is \u001b), and U+2028/U+2029 as well; DEL, which
+// it leaves raw, is written \u007f (it can only stand inside a string).
 func (a *app) writeJSON(v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer {
@@ -23,7 +24,7 @@ func (a *app) writeJSON(v any) error {
 	if err := enc.Encode(rv.Interface()); err != nil {
 		return fail(ExitUsage, "cannot write JSON: %v", err)
 	}
-	_, err := a.stdout.Write(buf.Bytes())
+	_, err := a.stdout.Write(bytes.ReplaceAll(buf.Bytes(), []byte{0x7f}, []byte(`\u007f`)))
 	return err
 }
 

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,8 +21,9 @@ func (a *app) logCommand() *cobra.Command {
 		Use:   "log",
 		Short: "the audit trail of the file's saved changes, newest first",
 		Long: `log prints the audit trail FILE.audit.jsonl that every save appends to: when,
-who (OS user, sudo user, host), through which front end and command, and what
-changed for whom. Newest first.`,
+who (OS user and uid, the sudo user it claims, host), through which front end
+and command, and what changed for whom. Newest first. An entry is written
+before its file: one whose file never landed (the save was cut off) is marked.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			path := a.path()
@@ -35,7 +38,7 @@ changed for whom. Newest first.`,
 				entries = entries[:limit]
 			}
 			if asJSON {
-				return a.writeJSON(entries)
+				return a.writeJSON(logJSON(entries))
 			}
 			a.printLog(path, entries)
 			return nil
@@ -44,6 +47,29 @@ changed for whom. Newest first.`,
 	c.Flags().BoolVar(&asJSON, "json", false, "print the entries as JSON")
 	c.Flags().IntVarP(&limit, "number", "n", 0, "show only the newest `N` entries")
 	return c
+}
+
+// logEntry is an audit entry as log --json prints it.
+type logEntry struct {
+	Time            time.Time       `json:"time"`
+	User            string          `json:"user"`
+	UID             *int            `json:"uid"` // null in entries of rolecalls that did not record it
+	SudoUserClaimed string          `json:"sudo_user_claimed,omitempty"`
+	Host            string          `json:"host"`
+	Frontend        string          `json:"frontend"`
+	Sha256          string          `json:"sha256"`
+	BeforeSha256    string          `json:"before_sha256"`
+	Landed          bool            `json:"landed"`
+	Change          json.RawMessage `json:"change,omitempty"`
+}
+
+func logJSON(entries []storage.AuditEntry) []logEntry {
+	out := make([]logEntry, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, logEntry{Time: e.Time, User: e.User, UID: e.UID, SudoUserClaimed: e.SudoUserClaimed,
+			Host: e.Host, Frontend: e.Frontend, Sha256: e.Sha256, BeforeSha256: e.BeforeSha256, Landed: e.Landed, Change: e.Change})
+	}
+	return out
 }
 
 func (a *app) printLog(path string, entries []storage.AuditEntry) {
@@ -55,46 +81,90 @@ func (a *app) printLog(path string, entries []storage.AuditEntry) {
 		if i > 0 {
 			fmt.Fprintln(a.stdout)
 		}
-		who := e.User
-		if e.SudoUser != "" {
-			who = e.SudoUser + " (as " + e.User + ")"
+		fmt.Fprintf(a.stdout, "%s  %s  %s\n", e.Time.Local().Format("2006-01-02 15:04:05"), whoSaved(e), model.SafeText(e.Frontend))
+		if !e.Landed {
+			fmt.Fprintln(a.stdout, "  never landed: the save was cut off before its file was written")
 		}
-		if e.Host != "" {
-			who += "@" + e.Host
-		}
-		fmt.Fprintf(a.stdout, "%s  %s  %s\n", e.Time.Local().Format("2006-01-02 15:04:05"), model.SafeText(who), model.SafeText(e.Frontend))
 		for _, l := range changeLines(e.Change) {
-			fmt.Fprintf(a.stdout, "    %s\n", model.SafeText(l))
+			fmt.Fprintln(a.stdout, l)
 		}
 	}
 }
 
-// changeLines turns an entry's change into lines: the summary when it has
-// one (the CLI's and the TUI's diffs do), else its JSON.
+// whoSaved is the entry's user, uid, host and claimed sudo user, escaped.
+func whoSaved(e storage.AuditEntry) string {
+	who := model.SafeText(e.Who())
+	if e.UID != nil {
+		who += fmt.Sprintf(" (uid %d)", *e.UID)
+	}
+	if e.SudoUserClaimed != "" {
+		who += ", claims sudo user " + model.SafeText(e.SudoUserClaimed)
+	}
+	return who
+}
+
+// changeLines turns an entry's change into indented, escaped lines, whole:
+// the edits and then, further in, what they do to access; for the older
+// records, the summary; for anything else, each field and its value.
 func changeLines(raw json.RawMessage) []string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	var withSummary struct {
+	var rec struct {
+		Edits   []string  `json:"edits"`
+		Access  []string  `json:"access"`
 		Summary *[]string `json:"summary"`
 	}
-	if json.Unmarshal(raw, &withSummary) == nil && withSummary.Summary != nil {
-		if len(*withSummary.Summary) == 0 {
-			return []string{"nothing changes for anyone's access"}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return []string{"    " + model.SafeText(string(raw))}
+	}
+	_, hasEdits := fields["edits"]
+	if json.Unmarshal(raw, &rec) == nil && hasEdits {
+		return editLines(rec.Edits, rec.Access)
+	}
+	if rec.Summary != nil {
+		if len(*rec.Summary) == 0 {
+			return []string{"    nothing changes for anyone's access"}
 		}
-		return *withSummary.Summary
+		return indent("    ", *rec.Summary)
 	}
-	var m map[string]string
-	if json.Unmarshal(raw, &m) == nil {
-		var out []string
-		for k, v := range m {
-			out = append(out, k+": "+v)
+	return fieldLines(fields)
+}
+
+// editLines prints the edits, then what they do to access.
+func editLines(edits, access []string) []string {
+	out := indent("    ", edits)
+	if len(edits) == 0 {
+		out = []string{"    (no edits recorded)"}
+	}
+	return append(out, indent("      ", access)...)
+}
+
+func indent(in string, lines []string) []string {
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, in+model.SafeText(l))
+	}
+	return out
+}
+
+// fieldLines prints a change of an unknown shape: each field with its
+// value, in full.
+func fieldLines(fields map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out []string
+	for _, k := range keys {
+		v := string(fields[k])
+		var s string
+		if json.Unmarshal(fields[k], &s) == nil {
+			v = s
 		}
-		return out
+		out = append(out, "    "+model.SafeText(k)+": "+model.SafeText(strings.TrimSpace(v)))
 	}
-	s := string(raw)
-	if len(s) > 300 {
-		s = s[:297] + "..."
-	}
-	return []string{strings.TrimSpace(s)}
+	return out
 }

@@ -57,9 +57,11 @@ func (a *app) openFile(path string) (*model.Account, error) {
 }
 
 // update runs edit on the -f file under its lock (storage.Update): re-read,
-// apply through the edit pipeline, validate, write atomically, and record
-// the pipeline's record (every edit, what it changes for whom) in the audit
-// trail with the command line as the actor.
+// apply through the edit pipeline, validate, record the pipeline's record
+// (every edit, what it changes for whom) in the audit trail with the command
+// line as the actor, and write atomically. A failure after the file was
+// written (*storage.SavedError) is printed as a warning, and the edit is
+// done: the file holds it.
 func (a *app) update(edit func(*model.Account) (*model.Working, error)) error {
 	var w *model.Working
 	_, err := storage.Update(a.path(), storage.SaveOptions{
@@ -79,6 +81,11 @@ func (a *app) update(edit func(*model.Account) (*model.Working, error)) error {
 		w = next
 		return next.Account(), nil
 	})
+	var se *storage.SavedError
+	if errors.As(err, &se) {
+		fmt.Fprintln(a.stderr, "rolecall: warning: "+model.SafeText(se.Error()))
+		return nil
+	}
 	return err
 }
 

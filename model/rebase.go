@@ -227,13 +227,18 @@ func unlessSame(op Op, same bool) Op {
 // merge).
 func Compact(ops []Op) []Op {
 	out := make([]Op, 0, len(ops))
-	at := map[string]int{}
+	at := map[string]int{}    // a field's edit in out, by fieldKey
+	added := map[string]int{} // an entity added in out, by entityKey
+	barrier := func() {
+		clear(at)
+		clear(added)
+	}
 	for _, op := range ops {
 		if sw, ok := op.(SetSwitch); ok {
 			// A switch changes what every other edit may do (R3): it
 			// merges only with the switch edit right before it, and
 			// nothing merges across it.
-			clear(at)
+			barrier()
 			if n := len(out); n > 0 {
 				if prev, ok := out[n-1].(SetSwitch); ok && prev.Switch == sw.Switch {
 					if m := merge(prev, sw); m != nil {
@@ -247,9 +252,34 @@ func Compact(ops []Op) []Op {
 			out = append(out, op)
 			continue
 		}
+		// An edit of an entity added since the last barrier becomes part
+		// of the addition: what is replayed is the entity as the admin
+		// left it, which meets another admin's addition of the same name
+		// as a whole.
+		if j, ok := added[entityKey(op)]; ok && entityKey(op) != "" {
+			out[j] = fold(out[j], op)
+			continue
+		}
+		switch o := op.(type) {
+		case AddRole:
+			barrier() // an edit after it may need it: only it absorbs edits
+			added["role\x00"+foldKey(o.Name)] = len(out)
+			out = append(out, op)
+			continue
+		case AddUser:
+			barrier() // an edit after it may need it: only it absorbs edits
+			added["user\x00"+foldKey(o.Email)] = len(out)
+			out = append(out, op)
+			continue
+		case AddEnvironment:
+			barrier() // an edit after it may need it: only it absorbs edits
+			added["environment\x00"+foldKey(o.Name)] = len(out)
+			out = append(out, op)
+			continue
+		}
 		k := fieldKey(op)
 		if k == "" {
-			clear(at)
+			barrier()
 			out = append(out, op)
 			continue
 		}
@@ -266,4 +296,78 @@ func Compact(ops []Op) []Op {
 		}
 	}
 	return slices.DeleteFunc(out, func(op Op) bool { return op == nil })
+}
+
+// entityKey names the role, user or environment a field edit changes
+// (the key its addition is kept under in Compact); "" for other edits.
+func entityKey(op Op) string {
+	switch o := op.(type) {
+	case SetDescription:
+		return "role\x00" + foldKey(o.Role)
+	case SetParent:
+		return "role\x00" + foldKey(o.Role)
+	case Tick:
+		return "role\x00" + foldKey(o.Role)
+	case Untick:
+		return "role\x00" + foldKey(o.Role)
+	case SetUserName:
+		return "user\x00" + foldKey(o.Email)
+	case Assign:
+		return "user\x00" + foldKey(o.Email)
+	case Unassign:
+		return "user\x00" + foldKey(o.Email)
+	case Allow:
+		return "environment\x00" + foldKey(o.Environment)
+	case Disallow:
+		return "environment\x00" + foldKey(o.Environment)
+	}
+	return ""
+}
+
+// fold applies the field edit op to the addition add (of the same entity).
+func fold(add, op Op) Op {
+	without := func(names []string, n string) []string {
+		return slices.DeleteFunc(slices.Clone(names), func(x string) bool { return SameName(x, n) })
+	}
+	with := func(names []string, n string) []string {
+		if slices.ContainsFunc(names, func(x string) bool { return SameName(x, n) }) {
+			return names
+		}
+		return append(slices.Clip(names), n)
+	}
+	switch a := add.(type) {
+	case AddRole:
+		switch o := op.(type) {
+		case SetDescription:
+			a.Description = o.To
+		case SetParent:
+			a.Inherits = o.To
+		case Tick:
+			if !slices.Contains(a.Privileges, o.Privilege) {
+				a.Privileges = append(slices.Clip(a.Privileges), o.Privilege)
+			}
+		case Untick:
+			a.Privileges = slices.DeleteFunc(slices.Clone(a.Privileges), func(p Privilege) bool { return p == o.Privilege })
+		}
+		return a
+	case AddUser:
+		switch o := op.(type) {
+		case SetUserName:
+			a.Name = o.To
+		case Assign:
+			a.Roles = with(a.Roles, o.Role)
+		case Unassign:
+			a.Roles = without(a.Roles, o.Role)
+		}
+		return a
+	case AddEnvironment:
+		switch o := op.(type) {
+		case Allow:
+			a.Roles = with(a.Roles, o.Role)
+		case Disallow:
+			a.Roles = without(a.Roles, o.Role)
+		}
+		return a
+	}
+	return add
 }

@@ -269,3 +269,26 @@ func TestCompact(t *testing.T) {
 		})
 	}
 }
+
+// TestCompactFoldsIntoAdditions: edits of an entity the session added
+// become part of the addition, so that it meets another admin's addition
+// of the same name whole.
+func TestCompactFoldsIntoAdditions(t *testing.T) {
+	got := Compact([]Op{AddRole{Name: "N", Privileges: []Privilege{Dashboard}}, Untick{Role: "N", Privilege: Dashboard},
+		Tick{Role: "n", Privilege: Execute}, SetDescription{Role: "N", To: "d"}})
+	want := []Op{AddRole{Name: "N", Description: "d", Privileges: []Privilege{Execute}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Compact = %v, want %v", got, want)
+	}
+	// Another admin added N ticking Dashboard: mine (Execute) conflicts.
+	base := mustApply(t, Demo(), AddRole{Name: "N", Privileges: []Privilege{Dashboard}})
+	r := Rebase(base, []Op{AddRole{Name: "N", Privileges: []Privilege{Dashboard}}, Untick{Role: "N", Privilege: Dashboard}, Tick{Role: "N", Privilege: Execute}})
+	if len(r.Conflicts) != 1 || !strings.Contains(r.Conflicts[0].Found, "Dashboard") || !strings.Contains(r.Conflicts[0].Wanted, "Execute") {
+		t.Errorf("conflicts %+v", r.Conflicts)
+	}
+	// An edit after another addition is not moved before it.
+	ops := []Op{AddEnvironment{Name: "E"}, AddRole{Name: "R"}, Allow{Environment: "E", Role: "R"}}
+	if got := Compact(ops); !reflect.DeepEqual(got, ops) {
+		t.Errorf("Compact moved an edit before the addition it needs: %v", got)
+	}
+}

@@ -3,6 +3,8 @@ package storage
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,20 +12,50 @@ import (
 	"io/fs"
 	"os"
 	"os/user"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"time"
+
+	"rolecall/model"
 )
 
-// AuditEntry is one line of the audit trail FILE.audit.jsonl: one saved
-// change. The trail is made with mode 0600 (plus the account file's own read
-// and write bits when it is shared with a group).
+// AuditEntry is one line of the audit trail FILE.audit.jsonl: one save. The
+// trail is made with mode 0600 (0660 when the account file is writable by
+// its group), owned like the account file. An entry is written ahead: it is
+// appended and synced before the new file is put in place, so a crash in
+// between leaves an entry whose file never landed (Landed tells).
 type AuditEntry struct {
-	Time     time.Time       `json:"time"`                // RFC 3339, to the second
-	User     string          `json:"user"`                // the OS user who saved
-	SudoUser string          `json:"sudo_user,omitempty"` // $SUDO_USER, when set
-	Host     string          `json:"host"`
-	Frontend string          `json:"frontend"`         // SaveOptions.Actor: "tui", "cli: role add Ops"
-	Change   json.RawMessage `json:"change,omitempty"` // SaveOptions.Change as JSON
+	Time time.Time `json:"time"` // RFC 3339, to the second
+	// User is the user of the process's real uid, UID that uid (entries
+	// written before rolecall recorded it have none).
+	User string `json:"user"`
+	UID  *int   `json:"uid,omitempty"`
+	// SudoUserClaimed is $SUDO_USER as the process found it, escaped
+	// (model.SafeText): a claim, which any process can make.
+	SudoUserClaimed string `json:"sudo_user_claimed,omitempty"`
+	Host            string `json:"host"`
+	Frontend        string `json:"frontend"` // SaveOptions.Actor: "tui", "cli: role add Ops"
+	// Sha256 is the hex SHA-256 of the file this save wrote, BeforeSha256
+	// that of the file it replaced ("" for a new file). Entries written
+	// before rolecall recorded them have neither.
+	Sha256       string `json:"sha256,omitempty"`
+	BeforeSha256 string `json:"before_sha256"`
+	// Change is SaveOptions.Change as JSON, every null in it made [] (in a
+	// change, null only ever stands for an empty list).
+	Change json.RawMessage `json:"change,omitempty"`
+	// Landed is set by ReadAudit: false when the save never put its file
+	// in place (it was killed between the entry and the rename). Entries
+	// without a hash were written after their rename and count as landed.
+	Landed bool `json:"-"`
+}
+
+// Who is the entry's user and host, as "user@host".
+func (e AuditEntry) Who() string {
+	if e.Host == "" {
+		return e.User
+	}
+	return e.User + "@" + e.Host
 }
 
 // AuditPath returns the audit trail's file for the account file path.
@@ -35,64 +67,170 @@ func AuditPath(path string) (string, error) {
 	return target + ".audit.jsonl", nil
 }
 
-func currentUser() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
+// actingUser names the user of the process's real uid: looked up from the
+// uid itself, never from $USER, and "uid N" when the uid has no name.
+func actingUser() string {
+	uid := os.Getuid()
+	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil && u.Username != "" {
+		return model.SafeText(u.Username)
 	}
-	if s := os.Getenv("USER"); s != "" {
-		return s
-	}
-	return fmt.Sprintf("uid %d", os.Getuid())
+	return fmt.Sprintf("uid %d", uid)
 }
 
-// appendAudit appends one entry for a save of target and syncs it. A line
-// torn by an earlier crash is ended first, so that it stays on its own.
-func appendAudit(target, actor string, change any) error {
+// auditLine makes the audit entry of a save that replaces before (existed
+// false: no file) with after, as one JSON line without its newline.
+func auditLine(actor string, change any, before []byte, existed bool, after []byte) ([]byte, error) {
 	host, _ := os.Hostname()
+	uid := os.Getuid()
 	e := AuditEntry{
-		Time:     time.Now().Truncate(time.Second),
-		User:     currentUser(),
-		SudoUser: os.Getenv("SUDO_USER"),
-		Host:     host,
-		Frontend: actor,
+		Time:            time.Now().Truncate(time.Second),
+		User:            actingUser(),
+		UID:             &uid,
+		SudoUserClaimed: model.SafeText(os.Getenv("SUDO_USER")),
+		Host:            host,
+		Frontend:        actor,
+		Sha256:          hashHex(after),
+	}
+	if existed {
+		e.BeforeSha256 = hashHex(before)
 	}
 	if change != nil {
 		c, err := json.Marshal(change)
+		if err == nil {
+			c, err = emptyLists(c)
+		}
 		if err != nil {
-			return fmt.Errorf("cannot record the change: %w", err)
+			return nil, fmt.Errorf("cannot record the change: %w", err)
 		}
 		e.Change = c
 	}
-	line, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	f, err := os.OpenFile(target+".audit.jsonl", os.O_RDWR|os.O_APPEND|os.O_CREATE, sideMode(target))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
-		last := make([]byte, 1)
-		if _, err := f.ReadAt(last, fi.Size()-1); err == nil && last[0] != '\n' {
-			line = append([]byte{'\n'}, line...)
-		}
-	}
-	if _, err := f.Write(append(line, '\n')); err != nil {
-		return err
-	}
-	return f.Sync()
+	return json.Marshal(e)
 }
 
-// ReadAudit returns the audit trail of the account file path, newest entry
-// first. A missing trail gives no entries and no error; lines that are not
-// entries (one torn by a crash) are skipped.
-func ReadAudit(path string) ([]AuditEntry, error) {
-	name, err := AuditPath(path)
+func hashHex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// emptyLists rewrites the JSON value raw with every null made []: the
+// changes recorded hold lists, and a script reading the trail can iterate
+// them without a nil check.
+func emptyLists(raw json.RawMessage) (json.RawMessage, error) {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	return json.Marshal(nullToEmpty(v))
+}
+
+func nullToEmpty(v any) any {
+	switch v := v.(type) {
+	case nil:
+		return []any{}
+	case map[string]any:
+		for k, x := range v {
+			v[k] = nullToEmpty(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = nullToEmpty(x)
+		}
+	}
+	return v
+}
+
+// auditAppend is an entry appended to the trail and synced, before the
+// rename it stands for: undo takes it back if the rename does not happen.
+type auditAppend struct {
+	f    *os.File
+	size int64 // the trail's size before the entry
+}
+
+// appendAudit appends line to the trail of target and syncs it. like is the
+// account file (nil: none yet), whose owner a new trail takes; the
+// directory of a new trail is synced too. A line torn
+// by an earlier crash is ended first, so that it stays on its own. On
+// failure the trail is cut back to its size before: no torn line is left.
+func appendAudit(target string, like fs.FileInfo, line []byte) (*auditAppend, error) {
+	f, err := openSide(target+".audit.jsonl", os.O_RDWR|os.O_APPEND|os.O_CREATE, sideMode(like), like)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(name)
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	a := &auditAppend{f: f, size: fi.Size()}
+	if a.size > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, a.size-1); err == nil && last[0] != '\n' {
+			line = append([]byte{'\n'}, line...)
+		}
+	}
+	_, err = f.Write(append(line, '\n'))
+	if err == nil {
+		err = f.Sync()
+	}
+	if err == nil && a.size == 0 {
+		err = syncDir(filepath.Dir(target)) // a new trail: its name must last too
+	}
+	if err != nil {
+		a.undo()
+		return nil, err
+	}
+	return a, nil
+}
+
+// undo cuts the trail back to its size before the entry.
+func (a *auditAppend) undo() {
+	_ = a.f.Truncate(a.size)
+	_ = a.f.Sync()
+	a.f.Close()
+}
+
+func (a *auditAppend) close() { a.f.Close() }
+
+// ReadAudit returns the audit trail of the account file path, newest entry
+// first, each marked Landed or not against the file now on disk. A missing
+// trail gives no entries and no error; lines that are not entries (one torn
+// by a crash) are skipped. A trail that is a symbolic link or not a regular
+// file is refused.
+func ReadAudit(path string) ([]AuditEntry, error) {
+	target, err := resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	es, err := readAuditFile(target + ".audit.jsonl")
+	if err != nil {
+		return nil, err
+	}
+	cur := ""
+	if data, _, err := readFile(target); err == nil {
+		cur = hashHex(data)
+	}
+	markLanded(es, cur)
+	return es, nil
+}
+
+// markLanded marks the entries (newest first) whose file landed: the file
+// now on disk has its hash (cur), or a later save replaced a file with it.
+func markLanded(es []AuditEntry, cur string) {
+	replaced := map[string]bool{}
+	for i := range es {
+		e := &es[i]
+		e.Landed = e.Sha256 == "" || e.Sha256 == cur || replaced[e.Sha256]
+		if e.Sha256 != "" && e.BeforeSha256 != "" {
+			replaced[e.BeforeSha256] = true
+		}
+	}
+}
+
+// readAuditFile reads the trail name, newest entry first.
+func readAuditFile(name string) ([]AuditEntry, error) {
+	f, err := openSide(name, os.O_RDONLY, 0, nil)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -104,11 +242,8 @@ func ReadAudit(path string) ([]AuditEntry, error) {
 	r := bufio.NewReader(f)
 	for {
 		line, err := r.ReadBytes('\n')
-		if line = bytes.TrimSpace(line); len(line) > 0 {
-			var e AuditEntry
-			if json.Unmarshal(line, &e) == nil && !e.Time.IsZero() {
-				out = append(out, e)
-			}
+		if e, ok := parseEntry(bytes.TrimSpace(line)); ok {
+			out = append(out, e)
 		}
 		if err == io.EOF {
 			break
@@ -119,4 +254,27 @@ func ReadAudit(path string) ([]AuditEntry, error) {
 	}
 	slices.Reverse(out)
 	return out, nil
+}
+
+// parseEntry decodes one line of the trail; ok is false for a line that is
+// not an entry. Entries of earlier rolecalls recorded $SUDO_USER as
+// "sudo_user", unescaped: it is read as the claim it is.
+func parseEntry(line []byte) (AuditEntry, bool) {
+	var e struct {
+		AuditEntry
+		SudoUser string `json:"sudo_user"`
+	}
+	if len(line) == 0 || json.Unmarshal(line, &e) != nil || e.Time.IsZero() {
+		return AuditEntry{}, false
+	}
+	if e.SudoUserClaimed == "" {
+		e.SudoUserClaimed = e.SudoUser
+	}
+	e.SudoUserClaimed = model.SafeText(e.SudoUserClaimed)
+	if len(e.Change) > 0 {
+		if c, err := emptyLists(e.Change); err == nil {
+			e.Change = c
+		}
+	}
+	return e.AuditEntry, true
 }

@@ -49,7 +49,7 @@ func TestAudit(t *testing.T) {
 	if err := json.Unmarshal(newest.Change, &ch); err != nil || ch["old"] != "second" || ch["new"] != "third" {
 		t.Errorf("change %s", newest.Change)
 	}
-	if newest.SudoUser != "alice" || newest.User == "" || newest.Host == "" || time.Since(newest.Time) > time.Minute {
+	if newest.SudoUserClaimed != "alice" || newest.User == "" || newest.Host == "" || time.Since(newest.Time) > time.Minute {
 		t.Errorf("entry %+v", newest)
 	}
 	// The time is RFC 3339.

@@ -164,8 +164,13 @@ func TestConcurrentAdminsLoseNothing(t *testing.T) {
 			}
 		}()
 	}
-	// Midway, the session tries to save: refused, nothing lost.
-	time.Sleep(200 * time.Millisecond)
+	// Once a script has saved, the session tries to save: refused, nothing
+	// lost.
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if d, err := Load(path); err == nil && !d.Stamp.Same(doc.Stamp) {
+			break
+		}
+	}
 	var ce *ChangedError
 	if _, err := Save(path, sess.Account(), doc.Stamp, SaveOptions{Actor: "tui"}); !errors.As(err, &ce) {
 		t.Errorf("a save over a changed file: %v", err)

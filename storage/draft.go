@@ -119,7 +119,7 @@ func claim(p string) (bool, error) {
 	if _, ok := heldDrafts.m[p]; ok {
 		return true, nil
 	}
-	f, err := openSide(p+".lock", 0o600)
+	f, err := openSide(p+".lock", os.O_RDWR|os.O_CREATE, 0o600, nil)
 	if err != nil {
 		return false, err
 	}
@@ -148,21 +148,6 @@ func release(p string, remove bool) {
 	}
 }
 
-// openSide opens (creating with mode) a file of ours beside a draft,
-// refusing a link, a FIFO or anything but a regular file.
-func openSide(name string, mode fs.FileMode) (*os.File, error) {
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, mode)
-	if err != nil {
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s is not a regular file; remove it", model.SafeText(name))
-	}
-	return f, nil
-}
-
 // WriteDraft keeps d as the recovery draft d.ID of file: written atomically,
 // mode 0600, its directory 0700. The session's lock on it is taken on the
 // first write and held until RemoveDraft or ReleaseDraft (or the process
@@ -183,7 +168,7 @@ func WriteDraft(file string, d Draft) error {
 	}
 	abs, _ := filepath.Abs(file)
 	host, _ := os.Hostname()
-	d.File, d.Written, d.User, d.Host, d.PID = abs, time.Now().UTC().Truncate(time.Second), currentUser(), host, os.Getpid()
+	d.File, d.Written, d.User, d.Host, d.PID = abs, time.Now().UTC().Truncate(time.Second), actingUser(), host, os.Getpid()
 	if d.Ops == nil {
 		d.Ops = []json.RawMessage{}
 	}

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -10,9 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
-	"github.com/gofrs/flock"
 	"github.com/google/renameio/v2"
 
 	"rolecall/model"
@@ -187,24 +188,59 @@ func (e *ProblemsError) Error() string {
 }
 
 // ChangedError refuses to save because the file changed on disk since it was
-// loaded: another admin saved in between. Nothing was written.
+// loaded: another admin saved in between. Nothing was written. Who changed
+// it comes from the audit trail (the entry that wrote these bytes) or else
+// from the lock file (the last rolecall that held it); never from the
+// file's owner, which a save by root or by another user need not change.
 type ChangedError struct {
 	Path    string
 	Exists  bool      // false when the file was removed
 	ModTime time.Time // when it last changed
-	Owner   string    // the file's owner: with atomic saves, whoever wrote it last
+	// By and At are the user (user@host) and time of the audit entry that
+	// wrote the bytes now on disk; "" when no entry did.
+	By string
+	At time.Time
+	// Holder is the last rolecall that held the lock, as it wrote itself
+	// there; used when no audit entry names the bytes.
+	Holder string
 }
 
 func (e *ChangedError) Error() string {
 	if !e.Exists {
 		return fmt.Sprintf("%s was removed since it was loaded; nothing was written: save again to write it anew", model.SafeText(e.Path))
 	}
-	who := ""
-	if e.Owner != "" {
-		who = " by " + model.SafeText(e.Owner)
+	var how string
+	switch {
+	case e.By != "":
+		how = fmt.Sprintf("saved by %s at %s", model.SafeText(e.By), e.At.Local().Format("2006-01-02 15:04:05 MST"))
+	case e.Holder != "":
+		how = fmt.Sprintf("at %s; no audit entry records these bytes; the last rolecall to lock it was %s",
+			e.ModTime.Format("2006-01-02 15:04:05 MST"), model.SafeText(e.Holder))
+	default:
+		how = fmt.Sprintf("at %s; no audit entry records these bytes", e.ModTime.Format("2006-01-02 15:04:05 MST"))
 	}
-	return fmt.Sprintf("%s changed on disk since it was loaded (saved%s at %s); nothing was written: reload it and redo your edits",
-		model.SafeText(e.Path), who, e.ModTime.Format("2006-01-02 15:04:05 MST"))
+	return fmt.Sprintf("%s changed on disk since it was loaded (%s); nothing was written: reload it and redo your edits",
+		model.SafeText(e.Path), how)
+}
+
+// changedError says who changed target, now at st: the newest audit entry
+// that wrote these bytes, else the previous lock holder.
+func changedError(path, target string, st Stamp, fi fs.FileInfo, holder string) *ChangedError {
+	ce := &ChangedError{Path: path, Exists: st.Exists}
+	if fi == nil {
+		return ce
+	}
+	ce.ModTime = fi.ModTime()
+	es, _ := readAuditFile(target + ".audit.jsonl")
+	sum := hex.EncodeToString(st.Sum[:])
+	for _, e := range es {
+		if e.Sha256 == sum {
+			ce.By, ce.At = e.Who(), e.Time
+			return ce
+		}
+	}
+	ce.Holder = holder
+	return ce
 }
 
 // LockedError is a lock that another rolecall held for longer than the wait.
@@ -223,8 +259,10 @@ func (e *LockedError) Error() string {
 }
 
 // resolve follows symlinks in path, even to a target that does not exist
-// yet, so that the target is written and the link stays a link.
+// yet, so that the target is written and the link stays a link. Links that
+// go round in a loop are a *ReadError.
 func resolve(path string) (string, error) {
+	orig := path
 	for range 40 {
 		fi, err := os.Lstat(path)
 		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
@@ -242,47 +280,76 @@ func resolve(path string) (string, error) {
 		}
 		path = dst
 	}
-	return "", fmt.Errorf("%s: too many levels of symbolic links", model.SafeText(path))
+	return "", &ReadError{Path: orig, Reason: "no such file: its symbolic links go round in a loop", Err: syscall.ELOOP}
 }
 
-// sideMode is the mode of the files made next to target (FILE.lock,
-// FILE.audit.jsonl): 0600, widened to target's read and write bits so that
-// the admins who share a group-writable account file can also lock it and
-// append to its trail.
-func sideMode(target string) fs.FileMode {
-	if fi, err := os.Stat(target); err == nil {
-		return fi.Mode().Perm()&0o666 | 0o600
-	}
-	return 0o600
+// fileLock is FILE.lock held: flock(2) on a descriptor that openSide
+// opened. gofrs/flock opens the lock by name, following a symbolic link and
+// blocking on a FIFO, and takes no descriptor of ours; so the lock is taken
+// here with flock(2) itself, which interlocks with gofrs/flock and with
+// earlier rolecalls.
+type fileLock struct {
+	f *os.File
+	// prev is the holder line found in the lock file: the last rolecall
+	// that held it ("" if none wrote one).
+	prev string
 }
+
+// Unlock releases the lock (closing the descriptor releases the flock).
+func (l *fileLock) Unlock() { l.f.Close() }
 
 // lock takes the advisory lock FILE.lock next to target, waiting at most
-// wait (see SaveOptions.Wait).
-func lock(target string, wait time.Duration) (*flock.Flock, error) {
+// wait (see SaveOptions.Wait). like is the account file (nil when there is
+// none): a new lock file takes its owner and group.
+func lock(target string, like fs.FileInfo, wait time.Duration) (*fileLock, error) {
 	if wait == 0 {
 		wait = DefaultLockWait
 	}
 	path := target + ".lock"
-	fl := flock.New(path, flock.SetPermissions(sideMode(target)))
+	f, err := openSide(path, os.O_RDWR|os.O_CREATE, sideMode(like), like)
+	if errors.Is(err, fs.ErrPermission) {
+		f, err = openSide(path, os.O_RDONLY, 0, nil) // flock needs no write access
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot lock %s: %w", model.SafeText(path), err)
+	}
 	start := time.Now()
 	for {
-		ok, err := fl.TryLock()
+		ok, err := tryFlock(f)
 		if err != nil {
+			f.Close()
 			return nil, fmt.Errorf("cannot lock %s: %w", model.SafeText(path), err)
 		}
 		if ok {
-			host, _ := os.Hostname()
-			_ = os.WriteFile(path, fmt.Appendf(nil, "%s@%s pid %d since %s\n", currentUser(), host, os.Getpid(), time.Now().Format(time.RFC3339)), 0o600)
-			return fl, nil
+			l := &fileLock{f: f, prev: holder(f)}
+			writeHolder(f)
+			return l, nil
 		}
 		if time.Since(start) >= wait {
-			holder, _ := os.ReadFile(path)
-			if len(holder) > 200 {
-				holder = holder[:200]
-			}
-			return nil, &LockedError{Lock: path, Holder: string(bytes.TrimSpace(holder)), Waited: time.Since(start)}
+			defer f.Close()
+			return nil, &LockedError{Lock: path, Holder: holder(f), Waited: time.Since(start)}
 		}
 		time.Sleep(min(25*time.Millisecond, max(wait-time.Since(start), time.Millisecond)))
+	}
+}
+
+// holder reads the holder line from the open lock file f.
+func holder(f *os.File) string {
+	b := make([]byte, 200)
+	n, _ := f.ReadAt(b, 0)
+	line, _, _ := bytes.Cut(b[:n], []byte{'\n'})
+	return string(bytes.TrimSpace(line))
+}
+
+// writeHolder writes who holds the lock into f, which is the lock file
+// itself (a regular file that openSide opened without following a link), so
+// that cutting it to the line's length truncates nothing else. A lock file
+// opened read-only keeps its old line.
+func writeHolder(f *os.File) {
+	host, _ := os.Hostname()
+	line := fmt.Appendf(nil, "%s@%s pid %d since %s\n", actingUser(), model.SafeText(host), os.Getpid(), time.Now().Format(time.RFC3339))
+	if _, err := f.WriteAt(line, 0); err == nil {
+		_ = f.Truncate(int64(len(line)))
 	}
 }
 
@@ -300,11 +367,13 @@ func current(target string) (data []byte, fi fs.FileInfo, err error) {
 // (*InvalidError), takes the lock FILE.lock (*LockedError after
 // opts.Wait), re-reads the file and refuses if its bytes are not the ones
 // loaded (*ChangedError) or if it has errors of its own (*ProblemsError).
-// Then it keeps the previous version as FILE.bak, writes the new one
-// atomically with the file's mode (0600 for a new file) and appends an entry
-// to the audit trail FILE.audit.jsonl. A symlinked path stays a link: its
-// target is written. Saving what is already on disk writes nothing. It
-// returns the stamp of the file as now on disk.
+// Then it keeps the previous version as FILE.bak, appends the audit entry to
+// FILE.audit.jsonl and syncs it, and only then puts the new file in place
+// atomically with the file's mode and owner (0600 for a new file). A
+// symlinked path stays a link: its target is written. Saving what is
+// already on disk writes nothing. It returns the stamp of the file as now
+// on disk. An error that comes after the new file is in place is a
+// *SavedError carrying that same stamp: the file is saved.
 func Save(path string, a *model.Account, loaded Stamp, opts SaveOptions) (Stamp, error) {
 	target, err := resolve(path)
 	if err != nil {
@@ -313,7 +382,7 @@ func Save(path string, a *model.Account, loaded Stamp, opts SaveOptions) (Stamp,
 	if errs := model.Validate(a).Errors(); len(errs) > 0 {
 		return Stamp{}, &InvalidError{Path: path, Problems: errs}
 	}
-	fl, err := lock(target, opts.Wait)
+	fl, err := lock(target, lstat(target), opts.Wait)
 	if err != nil {
 		return Stamp{}, err
 	}
@@ -324,11 +393,7 @@ func Save(path string, a *model.Account, loaded Stamp, opts SaveOptions) (Stamp,
 		return Stamp{}, err
 	}
 	if st := stampOf(cur, fi); !st.Same(loaded) {
-		ce := &ChangedError{Path: path, Exists: st.Exists}
-		if fi != nil {
-			ce.ModTime, ce.Owner = fi.ModTime(), owner(fi)
-		}
-		return Stamp{}, ce
+		return Stamp{}, changedError(path, target, st, fi, fl.prev)
 	}
 	var old *model.Account
 	// The bytes on disk are the ones loaded; decode them only when they are
@@ -343,19 +408,33 @@ func Save(path string, a *model.Account, loaded Stamp, opts SaveOptions) (Stamp,
 	return commit(target, path, cur, fi, old, a, opts)
 }
 
+// lstat returns the file information of name, or nil.
+func lstat(name string) fs.FileInfo {
+	fi, err := os.Lstat(name)
+	if err != nil {
+		return nil
+	}
+	return fi
+}
+
 // Update applies a scripted edit under the lock: it takes FILE.lock
 // (waiting at most opts.Wait), reads the file (a missing file is a
 // *ReadError; a file with errors a *ProblemsError), calls edit with a copy
 // of the account, validates the result (*InvalidError) and writes it as Save
 // does. An error from edit is returned as it is. Nothing is written when
 // any step fails, or when the edit changes nothing. It returns the account as
-// written (see Canonical).
+// written (see Canonical), also along with a *SavedError (the edit is saved,
+// but something after failed).
 func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Account, error)) (*model.Account, error) {
 	target, err := resolve(path)
 	if err != nil {
 		return nil, err
 	}
-	fl, err := lock(target, opts.Wait)
+	fi := lstat(target)
+	if fi == nil {
+		return nil, missing(path, target)
+	}
+	fl, err := lock(target, fi, opts.Wait)
 	if err != nil {
 		return nil, err
 	}
@@ -383,13 +462,53 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 		return nil, &InvalidError{Path: path, Problems: errs}
 	}
 	if _, err := commit(target, path, cur, fi, old, a, opts); err != nil {
+		var se *SavedError
+		if errors.As(err, &se) {
+			return Canonical(a), err
+		}
 		return nil, err
 	}
 	return Canonical(a), nil
 }
 
+// missing is the *ReadError of an account file that does not exist: path,
+// or the target of the symbolic link path.
+func missing(path, target string) error {
+	reason := "no such file"
+	if target != path {
+		reason += fmt.Sprintf(" (it is a symbolic link to %s, which does not exist)", model.SafeText(target))
+	}
+	return &ReadError{Path: path, Reason: reason, Err: fs.ErrNotExist}
+}
+
+// SavedError is a failure after the new file was put in place: the file is
+// saved (Stamp is its stamp, to be kept as the loaded one), but what follows
+// the rename did not all go through.
+type SavedError struct {
+	Path  string
+	Stamp Stamp
+	Err   error
+}
+
+func (e *SavedError) Error() string {
+	return fmt.Sprintf("saved %s; but %v", model.SafeText(e.Path), e.Err)
+}
+
+func (e *SavedError) Unwrap() error { return e.Err }
+
+// beforeRename, when set, runs between the audit entry and the rename:
+// tests stop a process there to kill it.
+var beforeRename func()
+
+// afterRename runs once the new file is in place: it syncs the directory.
+// Tests replace it to fail there.
+var afterRename = syncDir
+
 // commit writes a over target, whose current bytes are cur (fi nil: no
-// file), with the backup and the audit entry. The lock is held.
+// file), with the backup and the audit entry. The lock is held. The entry
+// is written ahead: appended and synced before the rename, naming the new
+// bytes' hash, so that a crash can leave an entry whose file never landed
+// (ReadAudit tells those) but never a landed change without its entry.
 func commit(target, path string, cur []byte, fi fs.FileInfo, old, a *model.Account, opts SaveOptions) (Stamp, error) {
 	data := Encode(a)
 	if fi != nil && bytes.Equal(cur, data) {
@@ -401,49 +520,88 @@ func commit(target, path string, cur []byte, fi fs.FileInfo, old, a *model.Accou
 	mode := fs.FileMode(0o600)
 	if fi != nil {
 		mode = fi.Mode().Perm()
-		if err := writeAtomic(target+".bak", cur, mode, fi); err != nil {
+		// The directory is synced once, after the new file's rename.
+		if err := replace(target+".bak", cur, mode, fi); err != nil {
 			return Stamp{}, fmt.Errorf("not saved: cannot keep the previous version: %w", err)
 		}
-	}
-	if err := writeAtomic(target, data, mode, fi); err != nil {
-		return Stamp{}, fmt.Errorf("not saved: %w", err)
-	}
-	nfi, err := os.Stat(target)
-	if err != nil {
-		return Stamp{}, err
 	}
 	change := opts.Change
 	if change == nil && opts.ChangeFunc != nil {
 		change = opts.ChangeFunc(old, Canonical(a))
 	}
+	line, err := auditLine(opts.Actor, change, cur, fi != nil, data)
+	if err != nil {
+		return Stamp{}, fmt.Errorf("not saved: the audit entry could not be written: %w", err)
+	}
+	pf, err := pending(target, data, mode, fi)
+	if err != nil {
+		return Stamp{}, fmt.Errorf("not saved: %w", err)
+	}
+	defer pf.Cleanup()
+	nfi, err := pf.Stat() // the rename keeps the modification time
+	if err != nil {
+		return Stamp{}, fmt.Errorf("not saved: %w", err)
+	}
+	entry, err := appendAudit(target, fi, line)
+	if err != nil {
+		return Stamp{}, fmt.Errorf("not saved: the audit entry could not be written: %w", err)
+	}
+	if beforeRename != nil {
+		beforeRename()
+	}
+	if err := pf.CloseAtomicallyReplace(); err != nil {
+		entry.undo()
+		return Stamp{}, fmt.Errorf("not saved: %w", err)
+	}
+	entry.close()
 	st := stampOf(data, nfi)
 	st.Clean = true // a was validated before it was written
-	if err := appendAudit(target, opts.Actor, change); err != nil {
-		return st, fmt.Errorf("saved %s, but the audit trail was not written: %w", model.SafeText(path), err)
+	if err := afterRename(filepath.Dir(target)); err != nil {
+		return st, &SavedError{Path: path, Stamp: st, Err: fmt.Errorf("the change may not survive a crash of the machine: %w", err)}
 	}
 	return st, nil
 }
 
-// writeAtomic replaces name with data: a temporary file in the same
-// directory, written, given mode (and like's owner, where allowed), synced
-// and renamed; then the directory is synced.
+// pending makes the temporary file that will replace name: in the same
+// directory, holding data, with mode (and like's owner, where allowed),
+// synced, not yet renamed.
+func pending(name string, data []byte, mode fs.FileMode, like fs.FileInfo) (*renameio.PendingFile, error) {
+	pf, err := renameio.NewPendingFile(name, renameio.WithTempDir(filepath.Dir(name)), renameio.WithStaticPermissions(mode))
+	if err != nil {
+		return nil, err
+	}
+	if like != nil {
+		keepOwner(pf.File, like)
+	}
+	if _, err := pf.Write(data); err == nil {
+		err = pf.Sync()
+	}
+	if err != nil {
+		pf.Cleanup()
+		return nil, err
+	}
+	return pf, nil
+}
+
+// writeAtomic replaces name with data (see replace), then syncs the
+// directory.
 func writeAtomic(name string, data []byte, mode fs.FileMode, like fs.FileInfo) error {
-	dir := filepath.Dir(name)
-	pf, err := renameio.NewPendingFile(name, renameio.WithTempDir(dir), renameio.WithStaticPermissions(mode))
+	if err := replace(name, data, mode, like); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(name))
+}
+
+// replace replaces name with data: a temporary file in the same directory
+// (see pending) renamed over it, so that a symbolic link at name is
+// replaced, never followed.
+func replace(name string, data []byte, mode fs.FileMode, like fs.FileInfo) error {
+	pf, err := pending(name, data, mode, like)
 	if err != nil {
 		return err
 	}
 	defer pf.Cleanup()
-	if like != nil {
-		keepOwner(pf.File, like)
-	}
-	if _, err := pf.Write(data); err != nil {
-		return err
-	}
-	if err := pf.CloseAtomicallyReplace(); err != nil {
-		return err
-	}
-	return syncDir(dir)
+	return pf.CloseAtomicallyReplace()
 }
 
 // removeStale removes temporary files that a save killed half-way left
@@ -476,7 +634,7 @@ var staleAge = 10 * time.Minute
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot sync its directory: %w", err)
 	}
 	defer d.Close()
 	_ = d.Sync() // some file systems cannot sync a directory; the rename is done

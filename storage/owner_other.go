@@ -7,6 +7,5 @@ import (
 	"os"
 )
 
-func owner(fs.FileInfo) string        { return "" }
 func group(fs.FileInfo) string        { return "" }
 func keepOwner(*os.File, fs.FileInfo) {}

@@ -10,19 +10,6 @@ import (
 	"syscall"
 )
 
-// owner names the owner of a file: a user name, else the uid.
-func owner(fi fs.FileInfo) string {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return ""
-	}
-	id := strconv.FormatUint(uint64(st.Uid), 10)
-	if u, err := user.LookupId(id); err == nil {
-		return u.Username
-	}
-	return "uid " + id
-}
-
 // group names the group of a file, or "".
 func group(fi fs.FileInfo) string {
 	st, ok := fi.Sys().(*syscall.Stat_t)

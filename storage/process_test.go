@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -45,6 +46,8 @@ func TestHelperProcess(t *testing.T) {
 			}
 			fmt.Printf("ok %s\n", email)
 		}
+	case "save1":
+		saveOnce(file)
 	case "saveloop":
 		for i := 0; ; i++ {
 			doc, err := Load(file)
@@ -66,6 +69,37 @@ func TestHelperProcess(t *testing.T) {
 		}
 	}
 	os.Exit(0)
+}
+
+// saveOnce loads file, renames its account to $HELPER_NAME and saves it,
+// printing "ok" or the error. With $HELPER_FSIZE set, the process may not
+// write past that many bytes in any file: a full disk for the writes that
+// reach it.
+func saveOnce(file string) {
+	if n, err := strconv.ParseUint(os.Getenv("HELPER_FSIZE"), 10, 64); err == nil {
+		signal.Ignore(syscall.SIGXFSZ)
+		if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+			fmt.Println("setrlimit:", err)
+			return
+		}
+	}
+	if os.Getenv("HELPER_STOP_BEFORE_RENAME") != "" {
+		beforeRename = func() {
+			fmt.Println("entry written")
+			select {} // until killed
+		}
+	}
+	doc, err := Load(file)
+	if err != nil || doc.HasErrors() {
+		fmt.Println("load:", err)
+		return
+	}
+	doc.Account.Name = os.Getenv("HELPER_NAME")
+	if _, err := Save(file, doc.Account, doc.Stamp, SaveOptions{Actor: "tui"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("ok")
 }
 
 // auditLines counts the entries in the audit trail of p.

@@ -41,6 +41,10 @@ func (fileStore) Save(path string, w *model.Working, stamp any) (any, error) {
 	if errors.As(err, &ce) {
 		return nil, &ChangedOnDisk{Message: ce.Error()}
 	}
+	var se *storage.SavedError
+	if errors.As(err, &se) {
+		return se.Stamp, &SavedButError{Stamp: se.Stamp, Message: se.Error()}
+	}
 	if err != nil {
 		return nil, err
 	}

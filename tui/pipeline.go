@@ -87,7 +87,7 @@ func (a *App) doSave() {
 	case errors.As(err, &partial):
 		// The file is written: never mistake that write for someone else's.
 		a.saved(partial.Stamp)
-		a.modal = &modal{kind: modalInfo, title: "Saved, with a problem", lines: []string{safe(partial.Message)}}
+		a.modal = &modal{kind: modalInfo, title: "Saved, with a warning", lines: []string{safe(partial.Message)}}
 	case err != nil:
 		a.modal = &modal{kind: modalInfo, title: "Not saved", lines: []string{safe(err.Error()), "Your edits are kept."}}
 	default:

@@ -220,7 +220,7 @@ func TestSavedButFailedAfter(t *testing.T) {
 	h := newHarness(t, Options{}, st)
 	editDescription(h, "one")
 	h.keys("ctrl+s", "y")
-	h.expect("Saved, with a problem", "the audit entry was not written: disk full")
+	h.expect("Saved, with a warning", "the audit entry was not written: disk full")
 	h.expectNot("Not saved")
 	h.keys("esc")
 	h.expectNot("UNSAVED")

@@ -1,0 +1,146 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// rcWithin is rc, killing the command if it runs longer than d.
+func rcWithin(t *testing.T, d time.Duration, dir string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "ROLECALL_FILE=")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("rolecall %v hangs (killed after %s)", args, d)
+	}
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// An account path that is a dangling symbolic link, or links in a loop, is
+// a file that cannot be read: exit 2, "no such file", and no lock made.
+func TestDanglingAndLoopingLinks(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Symlink(filepath.Join("gone", "acct.toml"), filepath.Join(dir, "rolecall.toml")); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"role", "add", "Ops"}, {"user", "rm", "dana@example.com"}, {"validate"}, {"log"}} {
+		want(t, rc(t, dir, nil, args...), 2, "no such file")
+	}
+	loop := t.TempDir()
+	a, b := filepath.Join(loop, "rolecall.toml"), filepath.Join(loop, "b.toml")
+	if err := os.Symlink(b, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(a, b); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"role", "add", "Ops"}, {"account", "set", "--advanced-user-security=true"}} {
+		want(t, rc(t, loop, nil, args...), 2, "no such file", "loop")
+	}
+	ents, _ := os.ReadDir(loop)
+	if len(ents) != 2 {
+		t.Errorf("%d files in the directory, want the 2 links", len(ents))
+	}
+}
+
+// A FIFO at FILE.lock or FILE.audit.jsonl is refused at once (exit 1), the
+// file unchanged; a symbolic link there writes nothing through it.
+func TestSideFilesRefusedByCLI(t *testing.T) {
+	for _, side := range []string{".lock", ".audit.jsonl"} {
+		dir, file := demo(t)
+		before := readBytes(t, file)
+		if err := syscall.Mkfifo(file+side, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		want(t, rcWithin(t, 10*time.Second, dir, "role", "add", "Ops", "-p", "Dashboard"), 1, "not a regular file")
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s FIFO: took %s", side, d)
+		}
+		os.Remove(file + side)
+		victim := filepath.Join(t.TempDir(), "victim")
+		os.WriteFile(victim, []byte("precious\n"), 0o600)
+		if err := os.Symlink(victim, file+side); err != nil {
+			t.Fatal(err)
+		}
+		want(t, rcWithin(t, 10*time.Second, dir, "role", "add", "Ops", "-p", "Dashboard"), 1, "symbolic link")
+		if !bytes.Equal(readBytes(t, victim), []byte("precious\n")) || !bytes.Equal(readBytes(t, file), before) {
+			t.Errorf("%s link: the victim or the account file changed", side)
+		}
+		if side == ".audit.jsonl" {
+			want(t, rcWithin(t, 10*time.Second, dir, "log"), 2, "symbolic link")
+		}
+	}
+}
+
+// A save that fails after the file is written (its directory cannot be
+// synced: another admin who may write but not list it) is done: exit 0,
+// the edit printed, and a warning that says the file is saved.
+func TestSavedWithWarningByCLI(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to act as another user")
+	}
+	const uid = 12345
+	base, err := os.MkdirTemp("", "rolecall-cli-owner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(base)
+	os.Chmod(base, 0o755)
+	bin := filepath.Join(base, "rolecall")
+	if err := os.WriteFile(bin, readBytes(t, binary), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(base, "share")
+	_, demoFile := demo(t)
+	file := filepath.Join(dir, "rolecall.toml")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, readBytes(t, demoFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Chown(file, uid, uid)
+	// Root saves once (the mode does not stop root): the trail exists.
+	want(t, rc(t, dir, nil, "role", "add", "Ops", "-p", "Dashboard"), 0)
+	os.Chown(dir, uid, uid)
+	os.Chmod(dir, 0o300) // write and enter, not list
+	cmd := exec.Command(bin, "role", "add", "Ops Two", "-p", "Dashboard")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "ROLECALL_FILE=")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err = cmd.Run()
+	r := result{out.String(), errb.String(), 0}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	}
+	want(t, r, 0, "done, saved to rolecall.toml", "rolecall: warning: saved rolecall.toml; but the change may not survive a crash of the machine")
+	if !bytes.Contains(readBytes(t, file), []byte(`"Ops Two"`)) {
+		t.Error("the edit is not in the file")
+	}
+	os.Chmod(dir, 0o700)
+	r = rc(t, dir, nil, "log", "--json")
+	if r.code != 0 || bytes.Contains([]byte(r.stdout), []byte(`"landed": false`)) || !bytes.Contains([]byte(r.stdout), []byte(`Ops Two`)) {
+		t.Errorf("log after the warned save:\n%s", r)
+	}
+}

@@ -1,0 +1,99 @@
+package cli_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+// auditFixture writes an audit trail for file: an entry of an older
+// rolecall (a summary, a long line, null lists, a sudo user with DEL and
+// ESC), an entry of the current shape whose file is on disk, and a newer one
+// whose file never landed, with no edits.
+func auditFixture(t *testing.T, file string) string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	cur := hex.EncodeToString(sum[:])
+	long := "dana@example.com gains " + strings.Repeat("Dashboard, ", 40) + "and the end"
+	lines := []string{
+		`{"time":"2026-01-01T10:00:00Z","user":"root","sudo_user":"ev` + "\x7f" + `il\u001b[31m","host":"jump","frontend":"cli: rolecall role add X",` +
+			`"change":{"account":null,"users":[{"user":"dana@example.com","gained":["Dashboard"],"lost":null,"environments":null}],"environments":null,"summary":["` + long + `"]}}`,
+		`{"time":"2026-01-02T10:00:00Z","user":"ada","uid":1001,"host":"jump","frontend":"tui","sha256":"` + cur + `","before_sha256":"",` +
+			`"change":{"edits":["tick Dashboard on role \"Support Plus\"","assign \"Support Plus\" to dana@example.com"],"access":["dana@example.com gains Dashboard"]}}`,
+		`{"time":"2026-01-03T10:00:00Z","user":"ada","uid":1001,"host":"jump","frontend":"tui","sha256":"` + strings.Repeat("f", 64) + `","before_sha256":"` + cur + `",` +
+			`"change":{"edits":[],"access":null}}`,
+	}
+	if err := os.WriteFile(file+".audit.jsonl", []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return long
+}
+
+// log prints text: edits, then what they do to access, the older summaries
+// whole, the claimed sudo user escaped, and the entry that never landed.
+func TestLogPrintsText(t *testing.T) {
+	dir, file := demo(t)
+	long := auditFixture(t, file)
+	r := rc(t, dir, nil, "log")
+	want(t, r, 0,
+		"ada@jump (uid 1001)  tui\n    tick Dashboard on role \"Support Plus\"\n    assign \"Support Plus\" to dana@example.com\n      dana@example.com gains Dashboard\n",
+		"never landed", "    (no edits recorded)",
+		"    "+long+"\n",
+		`root@jump, claims sudo user ev\x7fil\x1b[31m`)
+	noControl(t, []string{"log"}, r)
+	if strings.Contains(r.stdout, "{") || strings.Count(r.stdout, "never landed") != 1 {
+		t.Errorf("log prints raw JSON or marks the wrong entries:\n%s", r.stdout)
+	}
+	if i, j := strings.Index(r.stdout, "never landed"), strings.Index(r.stdout, "ada@jump (uid 1001)  tui\n    tick"); i < 0 || i > j {
+		t.Errorf("the newest entry is not the one marked:\n%s", r.stdout)
+	}
+}
+
+// log --json is valid JSON without a null list or a raw DEL, and says which
+// entries landed.
+func TestLogJSONNoNullsAndLanded(t *testing.T) {
+	dir, file := demo(t)
+	auditFixture(t, file)
+	r := rc(t, dir, nil, "log", "--json")
+	want(t, r, 0)
+	noControl(t, []string{"log", "--json"}, r)
+	if strings.ContainsRune(r.stdout, 0x7f) || !json.Valid([]byte(r.stdout)) {
+		t.Fatalf("not valid JSON free of DEL:\n%s", r.stdout)
+	}
+	var es []map[string]any
+	decode(t, r, &es)
+	if len(es) != 3 {
+		t.Fatalf("%d entries", len(es))
+	}
+	for i, wantLanded := range []bool{false, true, true} {
+		if es[i]["landed"] != wantLanded {
+			t.Errorf("entry %d: landed %v, want %v", i, es[i]["landed"], wantLanded)
+		}
+		var walk func(v any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case nil:
+				t.Errorf("entry %d: a null in its change: %v", i, es[i]["change"])
+			case map[string]any:
+				for _, x := range v {
+					walk(x)
+				}
+			case []any:
+				for _, x := range v {
+					walk(x)
+				}
+			}
+		}
+		walk(es[i]["change"])
+	}
+	if es[2]["sudo_user_claimed"] != `ev\x7fil\x1b[31m` {
+		t.Errorf("sudo user %q", es[2]["sudo_user_claimed"])
+	}
+}

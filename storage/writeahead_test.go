@@ -1,0 +1,113 @@
+package storage
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The audit entry is written before the file: when it cannot be written
+// (the trail is a directory), nothing is saved and the error says so.
+func TestAuditFailureSavesNothing(t *testing.T) {
+	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+	if err := os.Mkdir(p+".audit.jsonl", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := readString(t, p)
+	doc.Account.Name = "Renamed"
+	_, err = Save(p, doc.Account, doc.Stamp, SaveOptions{Actor: "tui"})
+	if err == nil || !strings.HasPrefix(err.Error(), "not saved: the audit entry could not be written: ") {
+		t.Errorf("save with no trail: %v", err)
+	}
+	if readString(t, p) != before {
+		t.Error("the file was saved without its audit entry")
+	}
+}
+
+// A disk that fills up in the middle of the audit entry (a file size limit
+// in a child process) leaves no torn line, and nothing is saved.
+func TestAuditFullDiskLeavesNoTornLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process-level test")
+	}
+	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+	// A trail larger than every other file, so that only its append
+	// reaches the limit, and only a little of it fits.
+	trail := bytes.Repeat([]byte(`{"note":"padding"}`+"\n"), 6000)
+	if err := os.WriteFile(p+".audit.jsonl", trail, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := readString(t, p)
+	limit := len(trail) + 40
+	out, err := helper(t, "save1", p, "HELPER_NAME=Renamed", "HELPER_FSIZE="+strconv.Itoa(limit)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.HasPrefix(string(out), "not saved: the audit entry could not be written: ") {
+		t.Errorf("child said %q", out)
+	}
+	if readString(t, p) != before {
+		t.Error("the file was saved without its audit entry")
+	}
+	if got := readString(t, p+".audit.jsonl"); got != string(trail) {
+		t.Errorf("the trail grew by %q", strings.TrimPrefix(got, string(trail)))
+	}
+}
+
+// A failure after the rename is a *SavedError: the message says the file
+// is saved, and its stamp is the new file's, returned alongside, so that
+// the next save is not refused as someone else's change.
+func TestFailureAfterRename(t *testing.T) {
+	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+	doc, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := afterRename
+	afterRename = func(string) error { return errors.New("disk on fire") }
+	defer func() { afterRename = old }()
+	doc.Account.Name = "Renamed"
+	st, err := Save(p, doc.Account, doc.Stamp, SaveOptions{Actor: "tui"})
+	var se *SavedError
+	if !errors.As(err, &se) || !strings.HasPrefix(err.Error(), "saved "+p+"; ") || !strings.HasSuffix(err.Error(), ": disk on fire") {
+		t.Fatalf("want *SavedError, got %v", err)
+	}
+	now, err := Load(p)
+	if err != nil || now.Account.Name != "Renamed" || !st.Same(now.Stamp) || !se.Stamp.Same(st) || !st.Clean {
+		t.Fatalf("the stamp returned is not the file's: %v", err)
+	}
+	afterRename = old
+	now.Account.Name = "Again"
+	if _, err := Save(p, now.Account, st, SaveOptions{Actor: "tui"}); err != nil {
+		t.Errorf("the next save from the returned stamp: %v", err)
+	}
+	es, _ := ReadAudit(p)
+	if len(es) != 2 || !es[0].Landed || !es[1].Landed {
+		t.Errorf("audit: %+v", es)
+	}
+}
+
+// An entry whose file never landed (the rename did not happen) is marked;
+// the entries before it, whose files did land, are not.
+func TestNeverLanded(t *testing.T) {
+	es := []AuditEntry{ // newest first
+		{Sha256: "c", BeforeSha256: "b"}, // never landed: the file is still b
+		{Sha256: "b", BeforeSha256: "a"},
+		{Sha256: "x", BeforeSha256: "a"}, // never landed: b replaced a
+		{Sha256: "a", BeforeSha256: ""},
+		{}, // an entry of an earlier rolecall, written after its rename
+	}
+	markLanded(es, "b")
+	for i, want := range []bool{false, true, false, true, true} {
+		if es[i].Landed != want {
+			t.Errorf("entry %d (%s): landed %v", i, es[i].Sha256, es[i].Landed)
+		}
+	}
+}

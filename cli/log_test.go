@@ -97,3 +97,36 @@ func TestLogJSONNoNullsAndLanded(t *testing.T) {
 		t.Errorf("sudo user %q", es[2]["sudo_user_claimed"])
 	}
 }
+
+// Every scripted edit is recorded as the edit it was, in words and as
+// JSON, even one that changes nobody's access (a description, a role
+// nobody holds).
+func TestLogRecordsEveryEdit(t *testing.T) {
+	dir, _ := demo(t)
+	rc(t, dir, nil, "role", "add", "Night Shift", "--inherits", "Support")
+	rc(t, dir, nil, "role", "edit", "Night Shift", "--description", "covers nights", "--add", "Dashboard")
+	r := rc(t, dir, nil, "log")
+	want(t, r, 0,
+		"    set the description of role \"Night Shift\" to \"covers nights\"\n    tick Dashboard on role \"Night Shift\"\n",
+		"    add role Night Shift\n")
+	if strings.Index(r.stdout, "tick Dashboard") > strings.Index(r.stdout, "add role Night Shift") {
+		t.Errorf("log is not newest first:\n%s", r.stdout)
+	}
+	r = rc(t, dir, nil, "log", "--json")
+	var entries []struct {
+		Change struct {
+			Edits []string          `json:"edits"`
+			Ops   []json.RawMessage `json:"ops"`
+		} `json:"change"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &entries); err != nil || len(entries) != 2 {
+		t.Fatalf("log --json: %v\n%s", err, r.stdout)
+	}
+	if len(entries[0].Change.Edits) != 2 || len(entries[0].Change.Ops) != 2 {
+		t.Fatalf("the newest entry does not hold both edits: %+v", entries[0].Change.Edits)
+	}
+	var tick struct{ Op, Role, Privilege string }
+	if err := json.Unmarshal(entries[0].Change.Ops[1], &tick); err != nil || tick.Op != "tick" || tick.Role != "Night Shift" || tick.Privilege != "Dashboard" {
+		t.Errorf("the tick as JSON: %+v %v", tick, err)
+	}
+}

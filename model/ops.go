@@ -172,23 +172,6 @@ func applyIndexed(a *Account, op Op, prev *Working) (*Account, checked, Outcome,
 	return c, chk, Outcome{Notes: notes, Warnings: warns, Widened: wide}, nil
 }
 
-// ApplyAll runs ops in order as one edit: all apply or none.
-func ApplyAll(a *Account, ops ...Op) (*Account, Outcome, error) {
-	var all Outcome
-	cur := a
-	for _, op := range ops {
-		next, out, err := Apply(cur, op)
-		if err != nil {
-			return nil, Outcome{}, err
-		}
-		all.Notes = append(all.Notes, out.Notes...)
-		all.Warnings = append(all.Warnings, out.Warnings...)
-		cur = next
-	}
-	all.Widened = widened(a, cur)
-	return cur, all, nil
-}
-
 func checkCustomEditable(a *Account, op Op, name string) (int, error) {
 	if b, ok := LookupBuiltin(name); ok {
 		return -1, refuse(op, "R2", "%s is a built-in role; built-in roles cannot be edited, renamed or removed", b.Name)

@@ -18,6 +18,9 @@ type Conflict struct {
 	Found    string // what another change left there
 	Wanted   string // what the edit makes it
 	Refused  *Refused
+	// again: the places of earlier edits of mine that another change made
+	// too, which this edit changes again; keeping mine drops them.
+	again []int
 }
 
 // String says the conflict in one line, escaped.
@@ -43,6 +46,9 @@ func (c Conflict) CanKeepMine() bool { return c.Refused == nil && len(c.mine()) 
 // applies over the other change: nil where there is no such edit (the
 // thing it edits is gone, or the rules refuse it).
 func (c Conflict) mine() []Op {
+	if len(c.again) > 0 {
+		return []Op{c.Op} // it applies as it is, once the earlier edits go
+	}
 	switch o := c.Op.(type) {
 	case SetDescription:
 		o.From = c.Found
@@ -104,11 +110,26 @@ func Rebase(base *Account, ops []Op) Rebased {
 	ops = Compact(ops)
 	w := NewWorking(base)
 	r := Rebased{Ops: ops}
+	// held: the fields where an edit of mine was already in base (another
+	// change made it too), by fieldKey, with those edits' places.
+	held := map[string][]int{}
 	for i, op := range ops {
 		f, c := op.expect(w.acct)
+		key := changeKey(op)
+		if f == fits && len(held[key]) > 0 {
+			// Another change made an edit of mine to this field; this one
+			// changes it again, over what they made: they may not want it.
+			r.Conflicts = append(r.Conflicts, Conflict{Index: i, Op: op, What: "what " + op.Describe() + " changes",
+				Expected: "as your earlier edit left it", Found: "the same, made by another change too", Wanted: "changed again by this edit",
+				again: held[key]})
+			continue
+		}
 		switch f {
 		case holds:
 			r.Already = append(r.Already, i)
+			if key != "" {
+				held[key] = append(held[key], i)
+			}
 			continue
 		case conflicts:
 			r.Conflicts = append(r.Conflicts, Conflict{Index: i, Op: op, What: c.What, Expected: c.Expected, Found: c.Found, Wanted: c.Wanted})
@@ -126,6 +147,15 @@ func Rebase(base *Account, ops []Op) Rebased {
 	return r
 }
 
+// changeKey is fieldKey, and for a switch its name: the thing an edit
+// sets, for telling when an edit changes again what another change made.
+func changeKey(op Op) string {
+	if sw, ok := op.(SetSwitch); ok {
+		return "switch\x00" + sw.Switch
+	}
+	return fieldKey(op)
+}
+
 // Resolve returns the rebased edits with the admin's choice for each
 // conflict: where keepMine[k] is true (and Conflicts[k].CanKeepMine), the
 // edit re-aimed over the other change; otherwise the edit is dropped and
@@ -138,6 +168,9 @@ func (r Rebased) Resolve(keepMine []bool) []Op {
 		var mine []Op
 		if k < len(keepMine) && keepMine[k] {
 			mine = c.mine()
+			for _, j := range c.again {
+				repl[j] = nil // already in the file: replaying it changes nothing
+			}
 		}
 		repl[c.Index] = mine
 	}

@@ -292,3 +292,22 @@ func TestCompactFoldsIntoAdditions(t *testing.T) {
 		t.Errorf("Compact moved an edit before the addition it needs: %v", got)
 	}
 }
+
+// TestRebaseChangedAgain: another admin made an edit I also made; a later
+// edit of mine that changes the field again is a conflict, not a silent
+// undoing of theirs. Keeping mine applies it; taking theirs keeps theirs.
+func TestRebaseChangedAgain(t *testing.T) {
+	name := Demo().Name
+	theirs := mustApply(t, Demo(), RenameAccount{From: name, To: "one"})
+	mine := []Op{RenameAccount{From: name, To: "one"}, AddUser{Email: "new@example.com", Roles: []string{Support}}, RenameAccount{From: "one", To: "two"}}
+	r := Rebase(theirs, mine)
+	if len(r.Conflicts) != 1 || r.Conflicts[0].Op != mine[2] || !r.Conflicts[0].CanKeepMine() {
+		t.Fatalf("conflicts %v", r.Conflicts)
+	}
+	for keep, want := range map[bool]string{true: "two", false: "one"} {
+		r2 := Rebase(theirs, r.Resolve([]bool{keep}))
+		if len(r2.Conflicts) != 0 || r2.Working.Account().Name != want || r2.Working.Account().FindUser("new@example.com") < 0 {
+			t.Errorf("keep mine %v: name %q, conflicts %v", keep, r2.Working.Account().Name, r2.Conflicts)
+		}
+	}
+}

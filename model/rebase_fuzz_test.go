@@ -83,7 +83,10 @@ func genDelta(c chooser, a *Account) Op {
 		return Allow{Environment: e.Name, Role: anyRole()}
 	}
 	if chance(c, 1, 2) {
-		return SetSwitch{Switch: []string{SwitchAdvancedUserSecurity, SwitchAdvancedEnvironmentAccess}[c.intn(2)], To: chance(c, 1, 2)}
+		if chance(c, 1, 2) {
+			return SetSwitch{Switch: SwitchAdvancedUserSecurity, From: a.AdvancedUserSecurity, To: !a.AdvancedUserSecurity}
+		}
+		return SetSwitch{Switch: SwitchAdvancedEnvironmentAccess, From: a.AdvancedEnvironmentAccess, To: !a.AdvancedEnvironmentAccess}
 	}
 	return RenameAccount{From: a.Name, To: texts[c.intn(len(texts))]}
 }

@@ -161,6 +161,10 @@ func (d *decoder) decode(data []byte) *model.Account {
 		d.add(s.deep, accountLoc, "", "", "arrays or tables nested more than %d deep; an account file needs only lists of names", maxNesting)
 		return nil
 	}
+	if s.refusedAt > 0 {
+		d.add(s.refusedAt, accountLoc, "", "", "%s", s.refused)
+		return nil
+	}
 	if !d.sizes(s) {
 		return nil
 	}

@@ -74,14 +74,17 @@ func SafeText(s string) string {
 }
 
 // checkName applies R7's shape rules (and the same ones to user and
-// environment names): length in runes, no control characters, no space at
-// either end. It returns "" when the name is fine.
+// environment names): length in runes, no invisible or direction-changing
+// characters, no control characters, no space at either end. It returns ""
+// when the name is fine.
 func checkName(what, name string, max int) string {
 	switch n := utf8.RuneCountInString(name); {
 	case strings.TrimSpace(name) == "":
 		return what + " name is empty"
 	case n > max:
 		return fmt.Sprintf("%s name %q is %d characters long; at most %d are allowed", what, shorten(name), n, max)
+	case invisibleIn(name) != "":
+		return fmt.Sprintf("%s name %s %s; remove it", what, SafeText(fmt.Sprintf("%q", shorten(name))), invisibleIn(name))
 	case HasControl(name):
 		return fmt.Sprintf("%s name %s holds a control character; remove it", what, SafeText(fmt.Sprintf("%q", shorten(name))))
 	case strings.TrimFunc(name, unicode.IsSpace) != name:

@@ -116,11 +116,19 @@ func atItem(s Section, i int, key string, item int) Loc {
 func (v *validator) roles() {
 	a := v.a
 	seen := map[string]int{}
+	look := newLookalikes(len(a.Roles), func(i int) string { return a.Roles[i].Name }, builtinNames()...)
 	for i, r := range a.Roles {
 		if msg := checkName("role", r.Name, MaxRoleName); msg != "" {
 			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "%s", msg)
 		}
-		key := strings.ToLower(r.Name)
+		if other := look.check(r.Name); other != "" {
+			kind := "role"
+			if _, ok := LookupBuiltin(other); ok {
+				kind = "the built-in role"
+			}
+			v.add(Warning, "R7, decision", at(SectionRoles, i, "name"), r.Name, "role %s looks like %s %s (the same confusable skeleton, Unicode TR39): rename it unless it is meant to pass for it", quoteName(r.Name), kind, quoteName(other))
+		}
+		key := FoldName(r.Name)
 		if b, ok := LookupBuiltin(r.Name); ok {
 			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q has the name of the built-in role %q; choose another name", r.Name, b.Name)
 		} else if j, dup := seen[key]; dup {
@@ -206,10 +214,13 @@ func (v *validator) users() {
 		seen = map[string]int{}
 	}
 	run := 0
+	ascii := true // every email so far is ASCII: no look-alikes to find
 	for i, u := range a.Users {
-		if msg := checkEmail(u.Email); msg != "" {
-			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "%s", msg)
+		rule, msg, plain := checkEmail(u.Email)
+		if msg != "" {
+			v.add(Error, rule, at(SectionUsers, i, "email"), u.Email, "%s", msg)
 		}
+		ascii = ascii && (plain || isASCII(u.Email))
 		first, dup := run, false
 		if sorted {
 			if i > 0 && sameLower(a.Users[i-1].Email, u.Email) {
@@ -218,7 +229,7 @@ func (v *validator) users() {
 				run = i
 			}
 		} else {
-			k := strings.ToLower(u.Email)
+			k := FoldName(u.Email)
 			if first, dup = seen[k]; !dup {
 				seen[k] = i
 			}
@@ -249,6 +260,14 @@ func (v *validator) users() {
 			}
 		}
 	}
+	if !ascii {
+		look := newLookalikes(len(a.Users), func(i int) string { return a.Users[i].Email })
+		for i, u := range a.Users {
+			if other := look.check(u.Email); other != "" {
+				v.add(Warning, "R7, decision", at(SectionUsers, i, "email"), u.Email, "email %s looks like user %s (the same confusable skeleton, Unicode TR39): check that it is not someone posing as them", quoteName(u.Email), quoteName(other))
+			}
+		}
+	}
 	if len(a.Users) > MaxUsers {
 		v.add(Warning, "R10", at(SectionUsers, -1, ""), "", "the account has %d users; Boomi allows at most %d in one account", len(a.Users), MaxUsers)
 	}
@@ -264,7 +283,9 @@ func heldBefore(roles []string, j int) bool {
 	return false
 }
 
-func checkEmail(e string) string {
+// checkEmail returns the rule and message of what is wrong with email e,
+// or "" when nothing is; plain says e took the fast path (printable ASCII).
+func checkEmail(e string) (rule, msg string, plain bool) {
 	// Fast path, same answers: printable ASCII with no space, one @, not at
 	// either end, short enough, is an email; anything else is looked at
 	// closely below.
@@ -278,9 +299,17 @@ func checkEmail(e string) string {
 			}
 		}
 		if plain && ats == 1 {
-			return ""
+			return "", "", true
 		}
 	}
+	if msg := invisibleIn(e); msg != "" {
+		return "R7", fmt.Sprintf("email %s %s; remove it", quoteName(e), msg), false
+	}
+	return "R10", checkEmailShape(e), false
+}
+
+// checkEmailShape is checkEmail's slow path.
+func checkEmailShape(e string) string {
 	switch {
 	case strings.TrimSpace(e) == "":
 		return "a user has an empty email"
@@ -299,11 +328,15 @@ func checkEmail(e string) string {
 func (v *validator) environments() {
 	a := v.a
 	seen := map[string]int{}
+	look := newLookalikes(len(a.Environments), func(i int) string { return a.Environments[i].Name })
 	for i, e := range a.Environments {
 		if msg := checkName("environment", e.Name, MaxEnvironmentName); msg != "" {
 			v.add(Error, "R7", at(SectionEnvironments, i, "name"), e.Name, "%s", msg)
 		}
-		k := strings.ToLower(e.Name)
+		if other := look.check(e.Name); other != "" {
+			v.add(Warning, "R7, decision", at(SectionEnvironments, i, "name"), e.Name, "environment %s looks like environment %s (the same confusable skeleton, Unicode TR39): rename it so that the two can be told apart", quoteName(e.Name), quoteName(other))
+		}
+		k := FoldName(e.Name)
 		if j, dup := seen[k]; dup {
 			v.add(Error, "R7", at(SectionEnvironments, i, "name"), e.Name, "environment %q is defined twice (also environment #%d); names are unique ignoring case", e.Name, j+1)
 		} else {
@@ -325,7 +358,7 @@ func (v *validator) environments() {
 			if sorted {
 				dup = j > 0 && SameName(list[j-1], rn)
 			} else {
-				k := strings.ToLower(rn)
+				k := FoldName(rn)
 				dup = listed[k]
 				listed[k] = true
 			}

@@ -50,7 +50,7 @@ func (t *rolesTab) refresh() tea.Cmd {
 	t.holders = map[string]int{}
 	for _, u := range a.Users {
 		for _, r := range u.Roles {
-			t.holders[strings.ToLower(r)]++
+			t.holders[model.FoldName(r)]++
 		}
 	}
 	items := t.items
@@ -351,7 +351,7 @@ func (t *rolesTab) view(w, h int) string {
 			set, _ := res.RolePrivileges(r.Name)
 			ticked, all = itoa(len(r.Privileges)), itoa(set.Closure().Len())
 		}
-		hold := t.holders[strings.ToLower(it.name)]
+		hold := t.holders[model.FoldName(it.name)]
 		txt := c.pad(name, nameW) + " " + c.pad(inh, inhW) + " " + c.pad(ticked, 6) + " " + c.pad(all, 6) + " " + itoa(hold)
 		row := c.row(txt, sel, listW)
 		if it.builtin && !sel {

@@ -4,16 +4,31 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
-// Name limits.
+// Length limits, in characters (runes): one per field, enforced by
+// validation as errors (so by every edit and every file), and the limits
+// of the TUI's inputs.
 const (
 	MaxRoleName        = 100 // R7
-	MaxEnvironmentName = 80
-	MaxEmail           = 254
-	MaxUserName        = 200
+	MaxEnvironmentName = 80  // section 4 of the access model
+	MaxEmail           = 254 // R10 (RFC 5321's path limit)
+	MaxUserName        = 200 // R10, a user's display name
 	MaxDescription     = 1000
 )
+
+// tooLong returns how many characters s has when that is more than max
+// (0 when s fits), counting runes only when the bytes could be too many.
+func tooLong(s string, max int) int {
+	if len(s) <= max {
+		return 0
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return n
+	}
+	return 0
+}
 
 // Validate returns every problem of a: errors (which block saving) and
 // warnings (lint). The account is not changed.
@@ -136,6 +151,9 @@ func (v *validator) roles() {
 		} else {
 			seen[key] = i
 		}
+		if n := tooLong(r.Description, MaxDescription); n > 0 {
+			v.add(Error, "R5", at(SectionRoles, i, "description"), r.Name, "role %q has a description of %d characters; at most %d are allowed", r.Name, n, MaxDescription)
+		}
 		if HasControl(r.Description) && strings.ContainsAny(r.Description, "\x1b\x07") {
 			v.add(Warning, "R7", at(SectionRoles, i, "description"), r.Name, "role %q has a description with terminal escape sequences; they are shown neutralised", r.Name)
 		}
@@ -237,8 +255,10 @@ func (v *validator) users() {
 		if dup {
 			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "user %q is listed twice (also user #%d); emails are unique ignoring case", u.Email, first+1)
 		}
-		if len(u.Name) > MaxUserName*4 || HasControl(u.Name) {
-			v.add(Error, "R7", at(SectionUsers, i, "name"), u.Email, "user %q has a display name that is too long or holds control characters", u.Email)
+		if n := tooLong(u.Name, MaxUserName); n > 0 {
+			v.add(Error, "R10", at(SectionUsers, i, "name"), u.Email, "user %q has a display name of %d characters; at most %d are allowed", u.Email, n, MaxUserName)
+		} else if HasControl(u.Name) {
+			v.add(Error, "R7", at(SectionUsers, i, "name"), u.Email, "user %q has a display name that holds control characters", u.Email)
 		}
 		if len(u.Roles) == 0 {
 			v.add(Error, "R10", at(SectionUsers, i, "roles"), u.Email, "user %q has no role; give them at least one", u.Email)
@@ -313,8 +333,8 @@ func checkEmailShape(e string) string {
 	switch {
 	case strings.TrimSpace(e) == "":
 		return "a user has an empty email"
-	case len(e) > MaxEmail:
-		return fmt.Sprintf("email %q is longer than %d characters", shorten(e), MaxEmail)
+	case tooLong(e, MaxEmail) > 0:
+		return fmt.Sprintf("email %q is %d characters long; at most %d are allowed", shorten(e), tooLong(e, MaxEmail), MaxEmail)
 	case HasControl(e):
 		return fmt.Sprintf("email %s holds a control character", SafeText(fmt.Sprintf("%q", shorten(e))))
 	case strings.ContainsAny(e, " \t"):

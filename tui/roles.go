@@ -265,8 +265,8 @@ func privilegeGroups() []privGroup {
 
 func (t *rolesTab) applyForm() tea.Cmd {
 	f := t.form
-	name := f.fields[0].input.Value()
-	desc := f.fields[1].input.Value()
+	name := f.fields[0].text()
+	desc := f.fields[1].text()
 	parent := t.parentF.picked()
 	var ticks []model.Privilege
 	for _, v := range t.privF.ticked() {
@@ -288,7 +288,7 @@ func (t *rolesTab) editDone(ok bool, refusal string) bool {
 		return false
 	}
 	if ok {
-		name := t.form.fields[0].input.Value()
+		name := t.form.fields[0].text()
 		t.form = nil
 		t.selectName(name)
 		return true

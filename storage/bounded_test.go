@@ -88,16 +88,16 @@ func TestDecodeHostileBounded(t *testing.T) {
 		{"header and key 5 parts each", "format = 1\n[" + parts(5) + "]\n" + parts(5) + " = 1\n", "more than 8 parts", 0},
 		{"inline tables 9 deep", "format = 1\na = " + rep("{b=", 9) + "1" + rep("}", 9) + "\n", "more than 8 parts", 0},
 		{"1 MB key", "format = 1\n" + rep("k", 1<<20) + " = 1\n", "longer than 256 bytes", 0},
-		{"1 MB quoted header, then keys", "format = 1\n[\"" + rep("x", 1<<20) + "\"]\n" + rep("k = 1\n", 1000), "a string of more than 64 KiB", 0},
+		{"1 MB quoted header, then keys", "format = 1\n[\"" + rep("x", 1<<20) + "\"]\n" + rep("k = 1\n", 1000), "a string of more than 65536 characters", 0},
 		{"long header, then 200k keys", "format = 1\n[" + rep("x", 250) + "]\n" + many("k%d = 1\n", 200000)[11:], "more than 64 keys", 0},
 		{"30-deep header, then 500k keys", "format = 1\n[" + parts(30) + "]\n" + many("k%d = 1\n", 500000)[11:], "more than 8 parts", 0},
 		{"1.4M keys in one table", many("k%d = 1\n", 1400000), "more than 64 keys", 0},
 		{"64 keys", many("k%d = 1\n", 63), `unknown key "k0"`, 0},
 		{"100k tables", many("[t%d]\n", 100000), `unknown key "t`, 0},
 		{"100k dotted keys under one table", many("a.k%d = 1\n", 100000), "more than 64 keys", 0},
-		{"60 MB string with escapes", "format = 1\ns = \"" + rep(`\u0041\n`, 60<<20/8) + "\"\n", "a string of more than 64 KiB", 0},
-		{"60 MB multi-line string", "format = 1\ns = \"\"\"" + rep("a\\\n", 60<<20/3) + "\"\"\"\n", "a string of more than 64 KiB", 0},
-		{"60 MB literal string", "format = 1\ns = '" + rep("x", 60<<20) + "'\n", "a string of more than 64 KiB", 0},
+		{"60 MB string with escapes", "format = 1\ns = \"" + rep(`\u0041\n`, 60<<20/8) + "\"\n", "a string of more than 65536 characters", 0},
+		{"60 MB multi-line string", "format = 1\ns = \"\"\"" + rep("a\\\n", 60<<20/3) + "\"\"\"\n", "a string of more than 65536 characters", 0},
+		{"60 MB literal string", "format = 1\ns = '" + rep("x", 60<<20) + "'\n", "a string of more than 65536 characters", 0},
 		{"64 KiB description", "format = 1\n[[roles]]\nname = \"A\"\ndescription = \"" + rep("x", 64<<10) + "\"\n", "", 0},
 		// Linear, and not refused: the decoder lexes these at tens of
 		// MB a second.
@@ -124,6 +124,42 @@ func TestDecodeHostileBounded(t *testing.T) {
 			}
 			if p := ps[0]; p.Line < 1 || !strings.HasPrefix(p.String(), "f.toml:") {
 				t.Errorf("problem does not name file and line: %v", p)
+			}
+		})
+	}
+}
+
+// The string limit counts characters, an escape as one, so that every
+// file read encodes to one that reads: a value written with escapes
+// (tabs, newlines, control characters) is never refused once saved.
+func TestLongStringsRoundTrip(t *testing.T) {
+	tests := []struct {
+		name, value string // value: as written in the file, in single quotes
+		literal     bool
+	}{
+		{"40,000 tabs", strings.Repeat("\t", 40000), true},
+		{"40,000 newlines", "\n" + strings.Repeat("\n", 40000), true},
+		{"60,000 two-byte characters", strings.Repeat("é", 60000), true},
+		{"65,000 escapes", strings.Repeat(`\u0001`, 65000), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := `"`
+			if tt.literal {
+				q = "'''"
+			}
+			src := "format = 1\n[account]\nname = " + q + tt.value + q + "\n"
+			a, ps := Decode("f.toml", []byte(src))
+			if a == nil || HasErrors(ps) {
+				t.Fatalf("refused: %v", ps)
+			}
+			enc := Encode(a)
+			b, ps := Decode("f.toml", enc)
+			if b == nil || HasErrors(ps) {
+				t.Fatalf("its encoding (%d bytes) is refused: %v", len(enc), ps)
+			}
+			if b.Name != a.Name {
+				t.Errorf("the name changed on the round trip")
 			}
 		})
 	}

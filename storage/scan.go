@@ -27,10 +27,14 @@ const maxNesting = 32
 // gigabytes. An account file's longest path has 2 parts
 // ("account.name", "roles" then "name") of at most 27 bytes, and its
 // longest string is a description of MaxDescription characters.
+// maxStringChars counts the characters of a string as written, an escape
+// sequence as one: so that a string read is never longer than that, and
+// nor is its encoding (Encode writes each character as itself or as one
+// escape), and a file rolecall writes is always one it reads.
 const (
 	maxKeyParts    = 8
 	maxKeyBytes    = 256
-	maxStringBytes = 64 << 10
+	maxStringChars = 64 << 10
 	// maxTableKeys bounds the keys of one table or inline table (an
 	// account file's have at most 5): one table of a million keys costs
 	// the decoder seconds.
@@ -416,7 +420,7 @@ func (s *scanner) hasPrefix(p string) bool {
 // str skips a one-line string opened by q.
 func (s *scanner) str(q byte, escapes bool) {
 	start := s.i
-	defer s.stringSize(start, s.line)
+	defer s.stringSize(start, s.line, escapes)
 	s.i++
 	for s.i < len(s.data) {
 		switch c := s.data[s.i]; {
@@ -443,16 +447,45 @@ func (s *scanner) keys(line int, n *int) {
 
 // stringSize refuses a string, begun at start on line, that is longer than
 // any account file's value can be.
-func (s *scanner) stringSize(start, line int) {
-	if s.i-start > maxStringBytes {
-		s.refuse(line, "a string of more than %d KiB: no value in an account file is that long (a description holds at most %d characters); fix this line", maxStringBytes>>10, model.MaxDescription)
+func (s *scanner) stringSize(start, line int, escapes bool) {
+	if s.i-start > maxStringChars && stringChars(s.data[start:s.i], escapes) > maxStringChars {
+		s.refuse(line, "a string of more than %d characters: no value in an account file is that long (a description holds at most %d); fix this line", maxStringChars, model.MaxDescription)
 	}
+}
+
+// stringChars counts the characters of a string as written (quotes
+// included): UTF-8 sequences and, when escapes apply, escape sequences
+// (\n, \u00e9, \U0001F600) count one each. It is at least the number of
+// characters the string holds.
+func stringChars(b []byte, escapes bool) int {
+	n := 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c&0xc0 == 0x80: // a continuation byte
+			i++
+			continue
+		case c == '\\' && escapes && i+1 < len(b):
+			switch b[i+1] {
+			case 'u':
+				i += 6
+			case 'U':
+				i += 10
+			default:
+				i += 2
+			}
+		default:
+			i++
+		}
+		n++
+	}
+	return n
 }
 
 // multi skips a multi-line string opened by three q.
 func (s *scanner) multi(q byte, escapes bool) {
 	start := s.i
-	defer s.stringSize(start, s.line)
+	defer s.stringSize(start, s.line, escapes)
 	s.i += 3
 	for s.i < len(s.data) {
 		c := s.data[s.i]

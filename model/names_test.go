@@ -167,3 +167,19 @@ func TestR7LookalikesLinear(t *testing.T) {
 		t.Errorf("problems: %v", ps[0])
 	}
 }
+
+// Invisible characters never reach a terminal raw: refusals name the
+// offending text with them escaped (SafeText), as control characters are.
+func TestSafeTextEscapesInvisible(t *testing.T) {
+	for in, want := range map[string]string{
+		"Administrator\u200b": `Administrator\u200b`,
+		"\u3164":              `\u3164`,
+		"a\ufeffb\u2060c":     `a\ufeffb\u2060c`,
+		"Caf\u00e9":           "Caf\u00e9",
+		"Pr\u043eduction":     "Pr\u043eduction", // visible: a warning, not escaped
+	} {
+		if got := SafeText(in); got != want {
+			t.Errorf("SafeText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

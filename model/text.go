@@ -48,11 +48,13 @@ func HasControl(s string) bool {
 }
 
 // SafeText returns s with every control character, escape sequence
-// introducer, bidirectional control and invalid byte written as a visible
-// escape (\x1b, \u202e), so that text from a file can be printed to a
-// terminal without acting on it. Ordinary text is returned unchanged.
+// introducer, bidirectional control, invisible (default-ignorable)
+// character and invalid byte written as a visible escape (\x1b, \u202e,
+// \u200b), so that text from a file can be printed to a terminal without
+// acting on it or hiding part of it (R7). Ordinary text is returned
+// unchanged.
 func SafeText(s string) string {
-	if !HasControl(s) {
+	if !HasControl(s) && !hasInvisible(s) {
 		return s
 	}
 	var b strings.Builder
@@ -63,7 +65,7 @@ func SafeText(s string) string {
 			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case r < 0x80 && unsafeRune(r):
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r):
+		case unsafeRune(r), invisibleRune(r) != "":
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
@@ -71,6 +73,20 @@ func SafeText(s string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// hasInvisible reports whether s holds an invisible or direction-changing
+// character (invisibleRune).
+func hasInvisible(s string) bool {
+	if isASCII(s) {
+		return false
+	}
+	for _, r := range s {
+		if invisibleRune(r) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // checkName applies R7's shape rules (and the same ones to user and

@@ -13,9 +13,14 @@ import (
 // Every file up to MaxFileSize is refused or decoded within a budget of
 // time and memory: the TOML decoder's super-linear cases (long dotted keys,
 // deep headers, long key paths, huge tables) are refused by the scan first.
+// Time is CPU time (processCPU): on a busy host a fuzzing worker can wait
+// more than a second for a core, and a wall-clock budget then fails
+// inputs that decode in microseconds.
 const (
-	decodeTimeBudget = time.Second
-	decodeMemBudget  = 256 << 20 // bytes allocated by one Decode
+	decodeTimeBudget = time.Second // CPU time of one Decode
+	decodeMemBudget  = 256 << 20   // bytes allocated by one Decode
+	// decodeWallLimit catches a Decode that hangs without using CPU.
+	decodeWallLimit = time.Minute
 )
 
 // allocated returns the bytes the process has allocated so far. Reading it
@@ -26,8 +31,8 @@ func allocated() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// boundedDecode decodes data, watching the time and the bytes allocated
-// while it runs. An input that passes a budget panics at once, while the
+// boundedDecode decodes data, watching the CPU time and the bytes
+// allocated while it runs, and returns both. An input that passes a budget panics at once, while the
 // decode is still running: a fuzzing worker that decodes a hostile input
 // must fail on it rather than swap or be killed without a word.
 func boundedDecode(data []byte, timeBudget time.Duration, memBudget uint64) (*model.Account, []FileProblem, time.Duration, uint64) {
@@ -36,25 +41,28 @@ func boundedDecode(data []byte, timeBudget time.Duration, memBudget uint64) (*mo
 		ps []FileProblem
 	}
 	done := make(chan result, 1)
-	start, t0 := allocated(), time.Now()
+	start, t0, cpu0 := allocated(), time.Now(), processCPU()
 	go func() {
 		a, ps := Decode("f.toml", data)
 		done <- result{a, ps}
 	}()
 	poll := time.NewTicker(2 * time.Millisecond)
 	defer poll.Stop()
-	deadline := time.NewTimer(timeBudget)
+	deadline := time.NewTimer(decodeWallLimit)
 	defer deadline.Stop()
 	for {
 		select {
 		case r := <-done:
-			return r.a, r.ps, time.Since(t0), allocated() - start
+			return r.a, r.ps, processCPU() - cpu0, allocated() - start
 		case <-poll.C:
 			if n := allocated() - start; n > memBudget {
 				panic(fmt.Sprintf("Decode of a %d-byte input allocated %d MiB (budget %d MiB) after %s", len(data), n>>20, memBudget>>20, time.Since(t0)))
 			}
+			if d := processCPU() - cpu0; d > timeBudget {
+				panic(fmt.Sprintf("Decode of a %d-byte input used more than %s of CPU (%s; %d MiB allocated so far)", len(data), timeBudget, d, (allocated()-start)>>20))
+			}
 		case <-deadline.C:
-			panic(fmt.Sprintf("Decode of a %d-byte input took more than %s (%d MiB allocated so far)", len(data), timeBudget, (allocated()-start)>>20))
+			panic(fmt.Sprintf("Decode of a %d-byte input did not return in %s (%d MiB allocated so far)", len(data), decodeWallLimit, (allocated()-start)>>20))
 		}
 	}
 }
@@ -114,7 +122,7 @@ func TestDecodeHostileBounded(t *testing.T) {
 			}
 			data := []byte(tt.data)
 			_, ps, d, mem := boundedDecode(data, budget, decodeMemBudget)
-			t.Logf("%d KB: %s, %d MiB allocated", len(data)>>10, d.Round(time.Millisecond), mem>>20)
+			t.Logf("%d KB: %s CPU, %d MiB allocated", len(data)>>10, d.Round(time.Millisecond), mem>>20)
 			if tt.want == "" {
 				if HasErrors(ps) && strings.Contains(ps[0].Message, "rolecall reads") {
 					t.Errorf("refused: %v", ps[0])

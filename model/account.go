@@ -212,7 +212,7 @@ func (a *Account) Normalize() {
 	}
 }
 
-// compareFold orders names ignoring case (by their lower-case forms), then
+// compareFold orders names ignoring case (by their keys, FoldName), then
 // by their exact spelling. It does not allocate for ASCII names.
 func compareFold(x, y string) int {
 	if c := compareLower(x, y); c != 0 {
@@ -221,8 +221,8 @@ func compareFold(x, y string) int {
 	return strings.Compare(x, y)
 }
 
-// compareLower is strings.Compare(strings.ToLower(x), strings.ToLower(y)),
-// without allocating for ASCII names.
+// compareLower is strings.Compare(FoldName(x), FoldName(y)), without
+// allocating for ASCII names.
 func compareLower(x, y string) int {
 	// strings.ToLower maps rune by rune, so an ASCII prefix lower-cases
 	// byte by byte: compare that way until the first non-ASCII byte, and
@@ -231,7 +231,7 @@ func compareLower(x, y string) int {
 	for i := 0; i < n; i++ {
 		a, b := x[i], y[i]
 		if a >= utf8.RuneSelf || b >= utf8.RuneSelf {
-			return strings.Compare(strings.ToLower(x[i:]), strings.ToLower(y[i:]))
+			return strings.Compare(FoldName(x[i:]), FoldName(y[i:]))
 		}
 		if 'A' <= a && a <= 'Z' {
 			a += 'a' - 'A'

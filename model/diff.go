@@ -75,7 +75,7 @@ func envState(ev envEval) EnvState {
 func lowerSet(names []string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = strings.ToLower(n)
+		out[i] = FoldName(n)
 	}
 	slices.Sort(out)
 	return out
@@ -138,12 +138,12 @@ func Compare(old, new *Resolver) Diff {
 		changedEnvs = append(changedEnvs, p)
 		ed := EnvDiff{Environment: e.Name, BecameOpen: len(nl) == 0, BecameRestricted: len(ol) == 0}
 		for _, rn := range e.RolesWithAccess {
-			if !slices.Contains(ol, strings.ToLower(rn)) {
+			if !slices.Contains(ol, FoldName(rn)) {
 				ed.Allowed = append(ed.Allowed, rn)
 			}
 		}
 		for _, rn := range oe.RolesWithAccess {
-			if !slices.Contains(nl, strings.ToLower(rn)) {
+			if !slices.Contains(nl, FoldName(rn)) {
 				ed.Disallowed = append(ed.Disallowed, rn)
 			}
 		}
@@ -158,7 +158,7 @@ func Compare(old, new *Resolver) Diff {
 	// changedID[id]: new role id's name is in changedRole.
 	changedID := make([]bool, len(new.roles))
 	for id := range new.roles {
-		changedID[id] = changedRole[strings.ToLower(new.roles[id].name)]
+		changedID[id] = changedRole[FoldName(new.roles[id].name)]
 	}
 	// Users usually keep their positions (or shift by the users added or
 	// removed before them): try the position first, then the index.

@@ -1,7 +1,5 @@
 package model
 
-import "strings"
-
 // Answers the role editor needs, so that no front end derives them itself.
 
 // InheritCandidates lists the roles that role may inherit (R6): the
@@ -42,7 +40,7 @@ func InheritCandidates(a *Account, role string) []string {
 	return out
 }
 
-func foldKey(s string) string { return strings.ToLower(s) }
+func foldKey(s string) string { return FoldName(s) }
 
 // InheritedFrom says, for every privilege a role inheriting parent would get
 // from it (R4 applied), which role of parent's chain grants it: the farthest

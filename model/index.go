@@ -6,28 +6,20 @@ import (
 )
 
 // roleFinder answers Account.FindRole and Account.RoleExists in constant
-// time. Ignoring case is byte-wise for ASCII, so when every role name and
-// the name asked about are ASCII a map gives exactly FindRole's answer (the
-// first role equal ignoring case); otherwise it falls back to FindRole.
+// time: a map from each name's key (FoldName, which SameName compares)
+// to the first role with it gives exactly FindRole's answer.
 type roleFinder struct {
 	a     *Account
-	ascii bool
 	exact map[string]int32 // name as a role spells it -> FindRole of it
-	fold  map[string]int32 // ASCII lower-case name -> first role with it
+	fold  map[string]int32 // FoldName -> first role with it
 }
 
 func newRoleFinder(a *Account) *roleFinder {
-	f := &roleFinder{a: a, ascii: true}
-	for _, r := range a.Roles {
-		if !isASCII(r.Name) {
-			f.ascii = false
-			return f
-		}
-	}
+	f := &roleFinder{a: a}
 	f.exact = make(map[string]int32, len(a.Roles))
 	f.fold = make(map[string]int32, len(a.Roles))
 	for i, r := range a.Roles {
-		k := lowerASCII(r.Name)
+		k := FoldName(r.Name)
 		first, ok := f.fold[k]
 		if !ok {
 			first = int32(i)
@@ -42,16 +34,10 @@ func newRoleFinder(a *Account) *roleFinder {
 
 // find returns a.FindRole(name).
 func (f *roleFinder) find(name string) int {
-	if !f.ascii {
-		return f.a.FindRole(name)
-	}
 	if i, ok := f.exact[name]; ok {
 		return int(i)
 	}
-	if !isASCII(name) {
-		return f.a.FindRole(name)
-	}
-	if i, ok := f.fold[lowerASCII(name)]; ok {
+	if i, ok := f.fold[FoldName(name)]; ok {
 		return int(i)
 	}
 	return -1
@@ -86,22 +72,24 @@ func lowerASCII(s string) string {
 }
 
 // SameName is the one comparison of names in rolecall: role, user and
-// environment names are equal when their lower-case forms are equal
-// (strings.ToLower), with no trimming and no further folding, so that
-// validation, the resolver's indexes and every edit agree on what a name
-// refers to (R7, R10). It does not allocate when both names are ASCII.
+// environment names are equal when their keys (FoldName: lower-case,
+// canonically equivalent spellings alike, as in NFC) are equal, with no
+// trimming and no further folding, so that validation, the resolver's
+// indexes and every edit agree on what a name refers to (R7, R10). It does
+// not allocate when both names are ASCII.
 func SameName(x, y string) bool { return sameLower(x, y) }
 
-// sameLower reports whether strings.ToLower(x) == strings.ToLower(y),
-// without allocating when both are ASCII.
+// sameLower reports whether FoldName(x) == FoldName(y), without
+// allocating when both are ASCII.
 func sameLower(x, y string) bool {
-	// As compareFold: byte by byte while both are ASCII, then the
-	// lower-cased rests.
+	// As compareFold: byte by byte while both are ASCII, then the keys of
+	// the rests (FoldName keeps ASCII bytes in place, and an ASCII byte
+	// never combines with what follows it in NFD).
 	n := min(len(x), len(y))
 	for i := 0; i < n; i++ {
 		a, b := x[i], y[i]
 		if a >= utf8.RuneSelf || b >= utf8.RuneSelf {
-			return strings.ToLower(x[i:]) == strings.ToLower(y[i:])
+			return FoldName(x[i:]) == FoldName(y[i:])
 		}
 		if 'A' <= a && a <= 'Z' {
 			a += 'a' - 'A'

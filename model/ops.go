@@ -106,12 +106,12 @@ func widened(a, c *Account) []string {
 			if restricted == nil {
 				restricted = map[string]bool{}
 			}
-			restricted[strings.ToLower(e.Name)] = true
+			restricted[FoldName(e.Name)] = true
 		}
 	}
 	var out []string
 	for _, e := range c.Environments {
-		if len(e.RolesWithAccess) == 0 && restricted[strings.ToLower(e.Name)] {
+		if len(e.RolesWithAccess) == 0 && restricted[FoldName(e.Name)] {
 			out = append(out, e.Name)
 		}
 	}

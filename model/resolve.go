@@ -127,12 +127,12 @@ func (r *Resolver) buildRoles() {
 		if b.NeedsAUS && !a.AdvancedUserSecurity {
 			continue
 		}
-		r.roleIdx[strings.ToLower(b.Name)] = int32(len(r.roles))
+		r.roleIdx[FoldName(b.Name)] = int32(len(r.roles))
 		r.roleExact[b.Name] = int32(len(r.roles))
 		r.roles = append(r.roles, rrole{name: b.Name, builtin: true, parent: -1, ticks: b.Privileges, set: b.Privileges})
 	}
 	for _, cr := range a.Roles {
-		k := strings.ToLower(cr.Name)
+		k := FoldName(cr.Name)
 		if _, dup := r.roleIdx[k]; dup {
 			continue
 		}
@@ -205,7 +205,7 @@ func (r *Resolver) buildUsers(usersSorted bool) {
 				r.usersUnique = false
 			}
 		} else {
-			r.userIdx[strings.ToLower(u.Email)] = int32(i)
+			r.userIdx[FoldName(u.Email)] = int32(i)
 		}
 	}
 	if !r.usersSorted {
@@ -229,7 +229,7 @@ func (r *Resolver) buildEnvs() {
 			}
 		}
 		r.envs[i] = re
-		r.envIdx[strings.ToLower(e.Name)] = int32(i)
+		r.envIdx[FoldName(e.Name)] = int32(i)
 	}
 }
 
@@ -246,7 +246,7 @@ func (r *Resolver) User(email string) int {
 		}
 		return -1
 	}
-	if i, ok := r.userIdx[strings.ToLower(email)]; ok {
+	if i, ok := r.userIdx[FoldName(email)]; ok {
 		return int(i)
 	}
 	return -1
@@ -254,7 +254,7 @@ func (r *Resolver) User(email string) int {
 
 // Environment returns the index of the environment called name (ignoring case), or -1.
 func (r *Resolver) Environment(name string) int {
-	if i, ok := r.envIdx[strings.ToLower(name)]; ok {
+	if i, ok := r.envIdx[FoldName(name)]; ok {
 		return int(i)
 	}
 	return -1
@@ -271,13 +271,13 @@ func (r *Resolver) roleID(name string) int32 {
 	return -1
 }
 
-// lookupRole returns roleIdx[strings.ToLower(name)], without lower-casing
+// lookupRole returns roleIdx[FoldName(name)], without lower-casing
 // when name is spelled as the role is.
 func (r *Resolver) lookupRole(name string) (int32, bool) {
 	if id, ok := r.roleExact[name]; ok {
 		return id, true
 	}
-	id, ok := r.roleIdx[strings.ToLower(name)]
+	id, ok := r.roleIdx[FoldName(name)]
 	return id, ok
 }
 

@@ -453,7 +453,7 @@ func TestR7RoleNames(t *testing.T) {
 		{"R7 empty refused", []string{""}, "empty"},
 		{"R7 escape character refused", []string{"Ops\x1b[2J"}, "control character"},
 		{"R7 tab refused", []string{"Ops\tTeam"}, "control character"},
-		{"R7 bidi override refused", []string{"Ops\u202eevil"}, "control character"},
+		{"R7 bidi override refused", []string{"Ops\u202eevil"}, "direction-changing character U+202E"},
 		{"R7 leading space refused", []string{" Ops"}, "space"},
 		{"R7 trailing space refused", []string{"Ops "}, "space"},
 		{"R7 name of a built-in refused", []string{"Administrator"}, "built-in"},

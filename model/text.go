@@ -48,11 +48,13 @@ func HasControl(s string) bool {
 }
 
 // SafeText returns s with every control character, escape sequence
-// introducer, bidirectional control and invalid byte written as a visible
-// escape (\x1b, \u202e), so that text from a file can be printed to a
-// terminal without acting on it. Ordinary text is returned unchanged.
+// introducer, bidirectional control, invisible (default-ignorable)
+// character and invalid byte written as a visible escape (\x1b, \u202e,
+// \u200b), so that text from a file can be printed to a terminal without
+// acting on it or hiding part of it (R7). Ordinary text is returned
+// unchanged.
 func SafeText(s string) string {
-	if !HasControl(s) {
+	if !HasControl(s) && !hasInvisible(s) {
 		return s
 	}
 	var b strings.Builder
@@ -63,7 +65,7 @@ func SafeText(s string) string {
 			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case r < 0x80 && unsafeRune(r):
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r):
+		case unsafeRune(r), invisibleRune(r) != "":
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
@@ -73,15 +75,32 @@ func SafeText(s string) string {
 	return b.String()
 }
 
+// hasInvisible reports whether s holds an invisible or direction-changing
+// character (invisibleRune).
+func hasInvisible(s string) bool {
+	if isASCII(s) {
+		return false
+	}
+	for _, r := range s {
+		if invisibleRune(r) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // checkName applies R7's shape rules (and the same ones to user and
-// environment names): length in runes, no control characters, no space at
-// either end. It returns "" when the name is fine.
+// environment names): length in runes, no invisible or direction-changing
+// characters, no control characters, no space at either end. It returns ""
+// when the name is fine.
 func checkName(what, name string, max int) string {
 	switch n := utf8.RuneCountInString(name); {
 	case strings.TrimSpace(name) == "":
 		return what + " name is empty"
 	case n > max:
 		return fmt.Sprintf("%s name %q is %d characters long; at most %d are allowed", what, shorten(name), n, max)
+	case invisibleIn(name) != "":
+		return fmt.Sprintf("%s name %s %s; remove it", what, SafeText(fmt.Sprintf("%q", shorten(name))), invisibleIn(name))
 	case HasControl(name):
 		return fmt.Sprintf("%s name %s holds a control character; remove it", what, SafeText(fmt.Sprintf("%q", shorten(name))))
 	case strings.TrimFunc(name, unicode.IsSpace) != name:

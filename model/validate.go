@@ -4,16 +4,31 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
-// Name limits.
+// Length limits, in characters (runes): one per field, enforced by
+// validation as errors (so by every edit and every file), and the limits
+// of the TUI's inputs.
 const (
 	MaxRoleName        = 100 // R7
-	MaxEnvironmentName = 80
-	MaxEmail           = 254
-	MaxUserName        = 200
+	MaxEnvironmentName = 80  // section 4 of the access model
+	MaxEmail           = 254 // R10 (RFC 5321's path limit)
+	MaxUserName        = 200 // R10, a user's display name
 	MaxDescription     = 1000
 )
+
+// tooLong returns how many characters s has when that is more than max
+// (0 when s fits), counting runes only when the bytes could be too many.
+func tooLong(s string, max int) int {
+	if len(s) <= max {
+		return 0
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return n
+	}
+	return 0
+}
 
 // Validate returns every problem of a: errors (which block saving) and
 // warnings (lint). The account is not changed.
@@ -116,17 +131,28 @@ func atItem(s Section, i int, key string, item int) Loc {
 func (v *validator) roles() {
 	a := v.a
 	seen := map[string]int{}
+	look := newLookalikes(len(a.Roles), func(i int) string { return a.Roles[i].Name }, builtinNames()...)
 	for i, r := range a.Roles {
 		if msg := checkName("role", r.Name, MaxRoleName); msg != "" {
 			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "%s", msg)
 		}
-		key := strings.ToLower(r.Name)
+		if other := look.check(r.Name); other != "" {
+			kind := "role"
+			if _, ok := LookupBuiltin(other); ok {
+				kind = "the built-in role"
+			}
+			v.add(Warning, "R7, decision", at(SectionRoles, i, "name"), r.Name, "role %s looks like %s %s (the same confusable skeleton, Unicode TR39): rename it unless it is meant to pass for it", quoteName(r.Name), kind, quoteName(other))
+		}
+		key := FoldName(r.Name)
 		if b, ok := LookupBuiltin(r.Name); ok {
 			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q has the name of the built-in role %q; choose another name", r.Name, b.Name)
 		} else if j, dup := seen[key]; dup {
 			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q is defined twice (also role #%d, %q); role names are unique ignoring case", r.Name, j+1, a.Roles[j].Name)
 		} else {
 			seen[key] = i
+		}
+		if n := tooLong(r.Description, MaxDescription); n > 0 {
+			v.add(Error, "R5", at(SectionRoles, i, "description"), r.Name, "role %q has a description of %d characters; at most %d are allowed", r.Name, n, MaxDescription)
 		}
 		if HasControl(r.Description) && strings.ContainsAny(r.Description, "\x1b\x07") {
 			v.add(Warning, "R7", at(SectionRoles, i, "description"), r.Name, "role %q has a description with terminal escape sequences; they are shown neutralised", r.Name)
@@ -206,10 +232,13 @@ func (v *validator) users() {
 		seen = map[string]int{}
 	}
 	run := 0
+	ascii := true // every email so far is ASCII: no look-alikes to find
 	for i, u := range a.Users {
-		if msg := checkEmail(u.Email); msg != "" {
-			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "%s", msg)
+		rule, msg, plain := checkEmail(u.Email)
+		if msg != "" {
+			v.add(Error, rule, at(SectionUsers, i, "email"), u.Email, "%s", msg)
 		}
+		ascii = ascii && (plain || isASCII(u.Email))
 		first, dup := run, false
 		if sorted {
 			if i > 0 && sameLower(a.Users[i-1].Email, u.Email) {
@@ -218,7 +247,7 @@ func (v *validator) users() {
 				run = i
 			}
 		} else {
-			k := strings.ToLower(u.Email)
+			k := FoldName(u.Email)
 			if first, dup = seen[k]; !dup {
 				seen[k] = i
 			}
@@ -226,8 +255,10 @@ func (v *validator) users() {
 		if dup {
 			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "user %q is listed twice (also user #%d); emails are unique ignoring case", u.Email, first+1)
 		}
-		if len(u.Name) > MaxUserName*4 || HasControl(u.Name) {
-			v.add(Error, "R7", at(SectionUsers, i, "name"), u.Email, "user %q has a display name that is too long or holds control characters", u.Email)
+		if n := tooLong(u.Name, MaxUserName); n > 0 {
+			v.add(Error, "R10", at(SectionUsers, i, "name"), u.Email, "user %q has a display name of %d characters; at most %d are allowed", u.Email, n, MaxUserName)
+		} else if HasControl(u.Name) {
+			v.add(Error, "R7", at(SectionUsers, i, "name"), u.Email, "user %q has a display name that holds control characters", u.Email)
 		}
 		if len(u.Roles) == 0 {
 			v.add(Error, "R10", at(SectionUsers, i, "roles"), u.Email, "user %q has no role; give them at least one", u.Email)
@@ -249,6 +280,14 @@ func (v *validator) users() {
 			}
 		}
 	}
+	if !ascii {
+		look := newLookalikes(len(a.Users), func(i int) string { return a.Users[i].Email })
+		for i, u := range a.Users {
+			if other := look.check(u.Email); other != "" {
+				v.add(Warning, "R7, decision", at(SectionUsers, i, "email"), u.Email, "email %s looks like user %s (the same confusable skeleton, Unicode TR39): check that it is not someone posing as them", quoteName(u.Email), quoteName(other))
+			}
+		}
+	}
 	if len(a.Users) > MaxUsers {
 		v.add(Warning, "R10", at(SectionUsers, -1, ""), "", "the account has %d users; Boomi allows at most %d in one account", len(a.Users), MaxUsers)
 	}
@@ -264,7 +303,9 @@ func heldBefore(roles []string, j int) bool {
 	return false
 }
 
-func checkEmail(e string) string {
+// checkEmail returns the rule and message of what is wrong with email e,
+// or "" when nothing is; plain says e took the fast path (printable ASCII).
+func checkEmail(e string) (rule, msg string, plain bool) {
 	// Fast path, same answers: printable ASCII with no space, one @, not at
 	// either end, short enough, is an email; anything else is looked at
 	// closely below.
@@ -278,14 +319,22 @@ func checkEmail(e string) string {
 			}
 		}
 		if plain && ats == 1 {
-			return ""
+			return "", "", true
 		}
 	}
+	if msg := invisibleIn(e); msg != "" {
+		return "R7", fmt.Sprintf("email %s %s; remove it", quoteName(e), msg), false
+	}
+	return "R10", checkEmailShape(e), false
+}
+
+// checkEmailShape is checkEmail's slow path.
+func checkEmailShape(e string) string {
 	switch {
 	case strings.TrimSpace(e) == "":
 		return "a user has an empty email"
-	case len(e) > MaxEmail:
-		return fmt.Sprintf("email %q is longer than %d characters", shorten(e), MaxEmail)
+	case tooLong(e, MaxEmail) > 0:
+		return fmt.Sprintf("email %q is %d characters long; at most %d are allowed", shorten(e), tooLong(e, MaxEmail), MaxEmail)
 	case HasControl(e):
 		return fmt.Sprintf("email %s holds a control character", SafeText(fmt.Sprintf("%q", shorten(e))))
 	case strings.ContainsAny(e, " \t"):
@@ -299,11 +348,15 @@ func checkEmail(e string) string {
 func (v *validator) environments() {
 	a := v.a
 	seen := map[string]int{}
+	look := newLookalikes(len(a.Environments), func(i int) string { return a.Environments[i].Name })
 	for i, e := range a.Environments {
 		if msg := checkName("environment", e.Name, MaxEnvironmentName); msg != "" {
 			v.add(Error, "R7", at(SectionEnvironments, i, "name"), e.Name, "%s", msg)
 		}
-		k := strings.ToLower(e.Name)
+		if other := look.check(e.Name); other != "" {
+			v.add(Warning, "R7, decision", at(SectionEnvironments, i, "name"), e.Name, "environment %s looks like environment %s (the same confusable skeleton, Unicode TR39): rename it so that the two can be told apart", quoteName(e.Name), quoteName(other))
+		}
+		k := FoldName(e.Name)
 		if j, dup := seen[k]; dup {
 			v.add(Error, "R7", at(SectionEnvironments, i, "name"), e.Name, "environment %q is defined twice (also environment #%d); names are unique ignoring case", e.Name, j+1)
 		} else {
@@ -325,7 +378,7 @@ func (v *validator) environments() {
 			if sorted {
 				dup = j > 0 && SameName(list[j-1], rn)
 			} else {
-				k := strings.ToLower(rn)
+				k := FoldName(rn)
 				dup = listed[k]
 				listed[k] = true
 			}

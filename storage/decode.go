@@ -99,16 +99,35 @@ func (d *decoder) add(line int, loc model.Loc, rule, subject, format string, arg
 func Decode(path string, data []byte) (*model.Account, []FileProblem) {
 	d := &decoder{path: path}
 	acct := d.decode(data)
-	sort.SliceStable(d.probs, func(i, j int) bool { return d.probs[i].Line < d.probs[j].Line })
-	if n := len(d.probs); n > MaxProblems {
-		last, left := d.probs[n-1], d.probs[MaxProblems:]
-		d.probs = d.probs[:MaxProblems]
-		d.add(last.Line, accountLoc, "", "", "%d more problems not listed", len(left))
-		if !HasErrors(left) {
-			d.probs[MaxProblems].Severity = model.Warning
-		}
-	}
+	d.probs = limitProblems(d.path, d.probs)
 	return acct, d.probs
+}
+
+// limitProblems orders ps as they are listed, errors first and then
+// warnings, each by line, and keeps at most MaxProblems of them, with one
+// more that says how many were left out. That line is an error only when
+// an error was left out, so that no number of warnings makes a file
+// unreadable, and every error is listed before any warning is.
+func limitProblems(path string, ps []FileProblem) []FileProblem {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Severity != ps[j].Severity {
+			return ps[i].Severity == model.Error
+		}
+		return ps[i].Line < ps[j].Line
+	})
+	n := len(ps)
+	if n <= MaxProblems {
+		return ps
+	}
+	left := ps[MaxProblems:]
+	sev := model.Warning
+	if HasErrors(left) {
+		sev = model.Error
+	}
+	out := make([]FileProblem, MaxProblems, MaxProblems+1)
+	copy(out, ps)
+	return append(out, FileProblem{Path: path, Line: max(ps[n-1].Line, 1), Problem: model.Problem{
+		Severity: sev, Loc: accountLoc, Message: fmt.Sprintf("%d more problems not listed", len(left))}})
 }
 
 func lineAt(data []byte, off int) int { return bytes.Count(data[:off], []byte{'\n'}) + 1 }
@@ -140,6 +159,10 @@ func (d *decoder) decode(data []byte) *model.Account {
 	d.pos = s.pos
 	if s.deep > 0 {
 		d.add(s.deep, accountLoc, "", "", "arrays or tables nested more than %d deep; an account file needs only lists of names", maxNesting)
+		return nil
+	}
+	if s.refusedAt > 0 {
+		d.add(s.refusedAt, accountLoc, "", "", "%s", s.refused)
 		return nil
 	}
 	if !d.sizes(s) {

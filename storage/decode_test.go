@@ -128,9 +128,16 @@ func TestDecodeHostile(t *testing.T) {
 	for i := range MaxEnvironments + 1 {
 		fmt.Fprintf(&envs, "[[environments]]\nname = \"E%d\"\nclassification = \"test\"\n", i)
 	}
+	// Tables of long lists: the values are too many before any table has
+	// too many keys. valuesLine is where the count passes maxValues.
 	values.WriteString("format = 1\n")
-	for i := range 2000000 {
-		fmt.Fprintf(&values, "k%d = 1\n", i)
+	list := "k = [" + strings.Repeat("1, ", 4999) + "1]\n"
+	valuesLine := 0
+	for i, v := 0, 1; valuesLine == 0; i++ {
+		fmt.Fprintf(&values, "[t%d]\n%s", i, list)
+		if v += 5001; v > maxValues {
+			valuesLine = 3 + 2*i
+		}
 	}
 	tests := []struct {
 		name string
@@ -140,14 +147,16 @@ func TestDecodeHostile(t *testing.T) {
 	}{
 		{"empty", "", "missing format", 1},
 		{"too many environments", envs.String(), fmt.Sprintf("too many environments: rolecall reads at most %d", MaxEnvironments), 2 + 3*MaxEnvironments},
-		{"too many values", values.String(), "more tables or values than an account file can", maxValues + 1},
+		{"too many values", values.String(), "more tables or values than an account file can", valuesLine},
 		{"only comments", "# nothing\n\n", "missing format", 1},
 		{"NUL byte", head + "\n[[roles]]\nname = \"O\x00ps\"\n", "NUL byte", 8},
 		{"invalid UTF-8", head + "\n[[roles]]\nname = \"O\xffps\"\n", "invalid UTF-8 (byte 0xff)", 8},
 		{"long role name", head + "\n[[roles]]\nname = \"" + long + "\"\n", "is 10000 characters long", 8},
 		{"deep array", "format = 1\na = " + strings.Repeat("[", 100000), "nested more than", 2},
-		{"deep inline table", "format = 1\na = " + strings.Repeat("{b=", 100000), "nested more than", 2},
-		{"bare brackets", strings.Repeat("[", 100000), "TOML syntax", 1},
+		{"deep inline table", "format = 1\na = " + strings.Repeat("{b=", 100000), "a key or table name with more than 8 parts", 2},
+		{"deep inline table in a list", "format = 1\na = " + strings.Repeat("[{b=", 100000), "a key or table name with more than 8 parts", 2},
+		{"bare brackets", strings.Repeat("[", 100000), "a key or table name longer than 256 bytes", 1},
+		{"a few bare brackets", strings.Repeat("[", 100), "TOML syntax", 1},
 		{"huge array", huge.String(), "a list of more than 5004 items: rolecall reads at most 5004", 9},
 		{"control characters", head + "\n[[roles]]\nname = \"A\\u001b[31mB\"\n", `holds a control character`, 8},
 	}

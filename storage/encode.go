@@ -65,15 +65,15 @@ func Canonical(a *model.Account) *model.Account {
 func canonicalRefs(a *model.Account) {
 	names := make(map[string]string, len(a.Roles)+4)
 	for _, b := range model.Builtins() {
-		names[strings.ToLower(b.Name)] = b.Name
+		names[model.FoldName(b.Name)] = b.Name
 	}
 	for _, r := range a.Roles {
-		if k := strings.ToLower(r.Name); names[k] == "" {
+		if k := model.FoldName(r.Name); names[k] == "" {
 			names[k] = r.Name
 		}
 	}
 	canon := func(s string) string {
-		if n, ok := names[strings.ToLower(s)]; ok {
+		if n, ok := names[model.FoldName(s)]; ok {
 			return n
 		}
 		if b, ok := model.LookupBuiltin(s); ok {
@@ -105,14 +105,14 @@ func canonicalRefs(a *model.Account) {
 func dropRedundant(a *model.Account) {
 	byName := make(map[string]int, len(a.Roles))
 	for i, r := range a.Roles {
-		k := strings.ToLower(r.Name)
+		k := model.FoldName(r.Name)
 		if _, dup := byName[k]; !dup {
 			byName[k] = i
 		}
 	}
 	acyclic := func(i int) bool {
 		for steps := 0; steps <= len(a.Roles); steps++ {
-			j, ok := byName[strings.ToLower(a.Roles[i].Inherits)]
+			j, ok := byName[model.FoldName(a.Roles[i].Inherits)]
 			if !ok {
 				return true // none, a built-in, or missing: the chain ends
 			}

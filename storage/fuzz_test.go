@@ -10,6 +10,8 @@ import (
 // FuzzDecode: any bytes give either error problems, or an account that
 // encodes, decodes back to the same account (Canonical), and encodes to the
 // same bytes again; never a panic, and every problem prints as one safe line.
+// Each input is decoded within decodeTimeBudget and decodeMemBudget: an
+// input that takes longer or allocates more fails (boundedDecode).
 func FuzzDecode(f *testing.F) {
 	f.Add(Encode(goodAccount()))
 	f.Add([]byte(goodEncoded))
@@ -17,7 +19,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("format = 1\naccount.name = '''multi\nline'''\naccount.advanced_user_security = true\nroles = [{name = \"Ops\", privileges = [\"execute\"]}]\n" +
 		"[[users]]\nemail = \"a@b\"\nroles = [\"ops\", 'Support']\n[[environments]]\nname = \"P\"\nclassification = \"test\"\nroles_with_access = [\n  \"Ops\", # c\n]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		a, ps := Decode("f.toml", data)
+		a, ps, _, _ := boundedDecode(data, decodeTimeBudget, decodeMemBudget)
 		for _, p := range ps {
 			s := p.String()
 			if !strings.HasPrefix(s, "f.toml:") || p.Line < 1 || strings.ContainsAny(s, "\n\r\x00\x1b\u202e") {

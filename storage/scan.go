@@ -2,8 +2,11 @@ package storage
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
+
+	"rolecall/model"
 )
 
 // The TOML decoder does not report where each key is, so a small scanner of
@@ -16,6 +19,27 @@ import (
 // maxNesting is the deepest nesting of arrays and inline tables read. An
 // account file needs 1 (an array of names).
 const maxNesting = 32
+
+// Bounds on keys and strings. The TOML decoder's work per key grows with the
+// number of parts of the key's whole path (table header, dotted key, the
+// keys of enclosing inline tables) times their length, for every key and
+// every prefix of a dotted key: a 40 KB key of 20,000 parts costs it
+// gigabytes. An account file's longest path has 2 parts
+// ("account.name", "roles" then "name") of at most 27 bytes, and its
+// longest string is a description of MaxDescription characters.
+// maxStringChars counts the characters of a string as written, an escape
+// sequence as one: so that a string read is never longer than that, and
+// nor is its encoding (Encode writes each character as itself or as one
+// escape), and a file rolecall writes is always one it reads.
+const (
+	maxKeyParts    = 8
+	maxKeyBytes    = 256
+	maxStringChars = 64 << 10
+	// maxTableKeys bounds the keys of one table or inline table (an
+	// account file's have at most 5): one table of a million keys costs
+	// the decoder seconds.
+	maxTableKeys = 64
+)
 
 // maxItemLines bounds how many item lines are remembered per key.
 const maxItemLines = 1 << 16
@@ -90,6 +114,14 @@ type scanner struct {
 	elem  *elemPos // current array-of-tables element, or nil
 	sub   []string // path below the element ([roles.x] after [[roles]])
 	deep  int      // line where nesting went past maxNesting, or 0
+	// refusedAt is the line of a construct no account file holds and the
+	// decoder must not see (refused says what), or 0; scanning stops there.
+	refusedAt int
+	refused   string
+	// path is the number of parts and bytes of the key path of the
+	// current table, then of the value being scanned.
+	pathParts, pathBytes int
+	tableKeys            int // keys of the current table so far
 
 	values      int  // keys and array items seen
 	longest     int  // items of the longest array, up to MaxListItems+1
@@ -109,7 +141,30 @@ const (
 	maxValues = MaxUsersInFile*11 + MaxRoles*40 + MaxEnvironments*200
 )
 
-func (s *scanner) stopped() bool { return s.deep > 0 || s.over }
+func (s *scanner) stopped() bool { return s.deep > 0 || s.over || s.refusedAt > 0 }
+
+// refuse stops scanning at line, for the reason given.
+func (s *scanner) refuse(line int, format string, args ...any) {
+	if s.refusedAt == 0 {
+		s.refusedAt, s.refused = line, fmt.Sprintf(format, args...)
+	}
+}
+
+// enter adds the parts and bytes of a key to the current path, refusing a
+// path longer than an account file's can be. It returns the path before,
+// for leaving the key again.
+func (s *scanner) enter(line int, parts []string, n int) (int, int) {
+	pp, pb := s.pathParts, s.pathBytes
+	s.pathParts += len(parts)
+	s.pathBytes += n
+	switch {
+	case s.pathParts > maxKeyParts:
+		s.refuse(line, "a key or table name with more than %d parts (a.b.c...): an account file's keys have at most 2; fix this line", maxKeyParts)
+	case s.pathBytes > maxKeyBytes:
+		s.refuse(line, "a key or table name longer than %d bytes: an account file's keys are short names such as advanced_user_security; fix this line", maxKeyBytes)
+	}
+	return pp, pb
+}
 
 // scan records the positions of keys in data in s.pos, and counts what the
 // decoder will have to build. s.deep is the line where arrays or inline
@@ -171,15 +226,25 @@ func (s *scanner) blank() {
 	}
 }
 
-// key reads a dotted key up to stop, '=' or the end of the line.
-func (s *scanner) key(stop byte) []string {
-	var parts []string
+// key reads a dotted key up to stop, '=' or the end of the line. It
+// returns the parts, and the bytes they take in the file. Parts past
+// maxKeyParts, or past maxKeyBytes in all, are skipped but not kept: the
+// key is refused (enter) before anything else looks at it.
+func (s *scanner) key(stop byte) (parts []string, n int) {
+	keep := func(start int) bool {
+		n += s.i - start
+		return len(parts) <= maxKeyParts && n <= maxKeyBytes
+	}
 	for s.i < len(s.data) {
 		s.spaces()
 		start := s.i
 		switch s.peek() {
 		case '"':
 			s.str('"', true)
+			if !keep(start) {
+				parts = append(parts, "")
+				break
+			}
 			raw := string(s.data[start:s.i])
 			if u, err := strconv.Unquote(raw); err == nil {
 				parts = append(parts, u)
@@ -188,6 +253,10 @@ func (s *scanner) key(stop byte) []string {
 			}
 		case '\'':
 			s.str('\'', false)
+			if !keep(start) {
+				parts = append(parts, "")
+				break
+			}
 			parts = append(parts, strings.Trim(string(s.data[start:s.i]), "'"))
 		default:
 			for s.i < len(s.data) {
@@ -198,16 +267,20 @@ func (s *scanner) key(stop byte) []string {
 				s.i++
 			}
 			if s.i > start {
-				parts = append(parts, string(s.data[start:s.i]))
+				if keep(start) {
+					parts = append(parts, string(s.data[start:s.i]))
+				} else {
+					parts = append(parts, "")
+				}
 			}
 		}
 		s.spaces()
 		if s.peek() != '.' {
-			return parts
+			return parts, n
 		}
 		s.i++
 	}
-	return parts
+	return parts, n
 }
 
 func (s *scanner) header() {
@@ -217,12 +290,13 @@ func (s *scanner) header() {
 	if array {
 		s.i++
 	}
-	parts := s.key(']')
+	parts, n := s.key(']')
 	s.toEOL()
 	if s.headers++; s.headers > maxHeaders {
 		s.over = true
 	}
-	if len(parts) == 0 {
+	s.pathParts, s.pathBytes, s.tableKeys = 0, 0, 0
+	if s.enter(line, parts, n); s.stopped() || len(parts) == 0 {
 		return
 	}
 	name := strings.Join(parts, ".")
@@ -270,7 +344,7 @@ func (s *scanner) record(path []string, line int) {
 func (s *scanner) keyValue() {
 	line := s.line
 	start := s.i
-	parts := s.key(0)
+	parts, n := s.key(0)
 	if s.peek() != '=' || len(parts) == 0 {
 		s.toEOL()
 		if s.i == start {
@@ -281,6 +355,12 @@ func (s *scanner) keyValue() {
 	s.i++
 	if s.values++; s.values > maxValues {
 		s.over = true
+	}
+	pp, pb := s.enter(line, parts, n)
+	defer func() { s.pathParts, s.pathBytes = pp, pb }()
+	s.keys(line, &s.tableKeys)
+	if s.stopped() {
+		return
 	}
 	var kp *keyPos
 	if s.elem != nil {
@@ -339,6 +419,8 @@ func (s *scanner) hasPrefix(p string) bool {
 
 // str skips a one-line string opened by q.
 func (s *scanner) str(q byte, escapes bool) {
+	start := s.i
+	defer s.stringSize(start, s.line, escapes)
 	s.i++
 	for s.i < len(s.data) {
 		switch c := s.data[s.i]; {
@@ -355,8 +437,55 @@ func (s *scanner) str(q byte, escapes bool) {
 	}
 }
 
+// keys counts a key of a table whose keys so far are *n, refusing more
+// than maxTableKeys.
+func (s *scanner) keys(line int, n *int) {
+	if *n++; *n > maxTableKeys {
+		s.refuse(line, "a table with more than %d keys: an account file's tables have at most 5; fix the file from this line", maxTableKeys)
+	}
+}
+
+// stringSize refuses a string, begun at start on line, that is longer than
+// any account file's value can be.
+func (s *scanner) stringSize(start, line int, escapes bool) {
+	if s.i-start > maxStringChars && stringChars(s.data[start:s.i], escapes) > maxStringChars {
+		s.refuse(line, "a string of more than %d characters: no value in an account file is that long (a description holds at most %d); fix this line", maxStringChars, model.MaxDescription)
+	}
+}
+
+// stringChars counts the characters of a string as written (quotes
+// included): UTF-8 sequences and, when escapes apply, escape sequences
+// (\n, \u00e9, \U0001F600) count one each. It is at least the number of
+// characters the string holds.
+func stringChars(b []byte, escapes bool) int {
+	n := 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c&0xc0 == 0x80: // a continuation byte
+			i++
+			continue
+		case c == '\\' && escapes && i+1 < len(b):
+			switch b[i+1] {
+			case 'u':
+				i += 6
+			case 'U':
+				i += 10
+			default:
+				i += 2
+			}
+		default:
+			i++
+		}
+		n++
+	}
+	return n
+}
+
 // multi skips a multi-line string opened by three q.
 func (s *scanner) multi(q byte, escapes bool) {
+	start := s.i
+	defer s.stringSize(start, s.line, escapes)
 	s.i += 3
 	for s.i < len(s.data) {
 		c := s.data[s.i]
@@ -434,6 +563,7 @@ func (s *scanner) inline(depth int) {
 		return
 	}
 	s.i++ // '{'
+	keys := 0
 	for s.i < len(s.data) && !s.stopped() {
 		s.blank()
 		switch s.peek() {
@@ -446,14 +576,18 @@ func (s *scanner) inline(depth int) {
 			s.i++
 			continue
 		}
-		start := s.i
-		s.key('}')
+		start, line := s.i, s.line
+		parts, n := s.key('}')
 		if s.peek() == '=' {
 			s.i++
 			if s.values++; s.values > maxValues {
 				s.over = true
 			}
-			s.value(depth, nil)
+			pp, pb := s.enter(line, parts, n)
+			if s.keys(line, &keys); !s.stopped() {
+				s.value(depth, nil)
+			}
+			s.pathParts, s.pathBytes = pp, pb
 		}
 		if s.i == start {
 			s.i++

@@ -145,7 +145,7 @@ func (t *envsTab) openRoles(e model.Environment) tea.Cmd {
 func (t *envsTab) applyForm() tea.Cmd {
 	f := t.form
 	if t.editing == "" {
-		return edit("envs", "", nil, model.AddEnvironment{Name: f.fields[0].input.Value(), Classification: model.Classification(f.fields[1].picked())})
+		return edit("envs", "", nil, model.AddEnvironment{Name: f.fields[0].text(), Classification: model.Classification(f.fields[1].picked())})
 	}
 	return edit("envs", "", nil, model.AccessEdits(t.c.sess.work, t.editing, f.fields[0].ticked())...)
 }

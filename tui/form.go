@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -28,23 +29,40 @@ type option struct {
 }
 
 type field struct {
-	kind    fieldKind
-	label   string
-	input   textinput.Model
-	opts    []option
-	cursor  int
-	summary func() string // one-line summary when the field is not open
+	kind  fieldKind
+	label string
+	input textinput.Model
+	// loaded is the value the text field was opened with, and shown what
+	// the input made of it (tabs and newlines become spaces): while the
+	// input still shows that, the field's value is loaded, unchanged.
+	loaded, shown string
+	opts          []option
+	cursor        int
+	summary       func() string // one-line summary when the field is not open
 }
 
+// newTextField is a text input holding value, taking at most limit
+// characters (a model.Max* constant). A value loaded longer than that is
+// never cut: the input takes all of it, and validation refuses it, with
+// the limit, when the form is applied.
 func newTextField(c *common, label, value string, limit int) *field {
 	ti := textinput.New()
 	ti.Prompt = ""
-	ti.CharLimit = limit
+	ti.CharLimit = max(limit, utf8.RuneCountInString(value))
 	st := textinput.DefaultStyles(c.isDark)
 	st.Cursor.Blink = false
 	ti.SetStyles(st)
 	ti.SetValue(value)
-	return &field{kind: textField, label: label, input: ti}
+	return &field{kind: textField, label: label, input: ti, loaded: value, shown: ti.Value()}
+}
+
+// text returns a text field's value: what was typed, or the value it was
+// loaded with, exactly, when the input still shows that.
+func (f *field) text() string {
+	if v := f.input.Value(); v != f.shown {
+		return v
+	}
+	return f.loaded
 }
 
 // picked returns the value of the picked option of a pick field.

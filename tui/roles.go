@@ -50,7 +50,7 @@ func (t *rolesTab) refresh() tea.Cmd {
 	t.holders = map[string]int{}
 	for _, u := range a.Users {
 		for _, r := range u.Roles {
-			t.holders[strings.ToLower(r)]++
+			t.holders[model.FoldName(r)]++
 		}
 	}
 	items := t.items
@@ -266,8 +266,8 @@ func privilegeGroups() []privGroup {
 
 func (t *rolesTab) applyForm() tea.Cmd {
 	f := t.form
-	name := f.fields[0].input.Value()
-	desc := f.fields[1].input.Value()
+	name := f.fields[0].text()
+	desc := f.fields[1].text()
 	parent := t.parentF.picked()
 	var ticks []model.Privilege
 	for _, v := range t.privF.ticked() {
@@ -286,7 +286,7 @@ func (t *rolesTab) editDone(ok bool, refusal string) bool {
 		return false
 	}
 	if ok {
-		name := t.form.fields[0].input.Value()
+		name := t.form.fields[0].text()
 		t.form = nil
 		t.selectName(name)
 		return true
@@ -349,7 +349,7 @@ func (t *rolesTab) view(w, h int) string {
 			set, _ := res.RolePrivileges(r.Name)
 			ticked, all = itoa(len(r.Privileges)), itoa(set.Closure().Len())
 		}
-		hold := t.holders[strings.ToLower(it.name)]
+		hold := t.holders[model.FoldName(it.name)]
 		txt := c.pad(name, nameW) + " " + c.pad(inh, inhW) + " " + c.pad(ticked, 6) + " " + c.pad(all, 6) + " " + itoa(hold)
 		row := c.row(txt, sel, listW)
 		if it.builtin && !sel {

@@ -148,9 +148,9 @@ func (t *usersTab) openForm(u *model.User) tea.Cmd {
 func (t *usersTab) applyForm() tea.Cmd {
 	f := t.form
 	roles := f.fields[len(f.fields)-1].ticked()
-	name := f.fields[len(f.fields)-2].input.Value()
+	name := f.fields[len(f.fields)-2].text()
 	if t.editing == "" {
-		email := f.fields[0].input.Value()
+		email := f.fields[0].text()
 		return edit("users", "", nil, model.AddUser{Email: email, Name: name, Roles: roles})
 	}
 	return edit("users", "", nil, model.UserEdits(t.c.sess.work, t.editing, model.User{Email: t.editing, Name: name, Roles: roles})...)
@@ -163,7 +163,7 @@ func (t *usersTab) editDone(ok bool, refusal string) bool {
 	if ok {
 		email := t.editing
 		if email == "" {
-			email = t.form.fields[0].input.Value()
+			email = t.form.fields[0].text()
 		}
 		t.form = nil
 		if i := t.c.sess.work.FindUser(email); i >= 0 {

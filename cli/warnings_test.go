@@ -1,0 +1,37 @@
+package cli_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Issue 8 A: no number of warnings makes a file unreadable. One accepted
+// edit (turning Advanced Environment Access off while 1,200 roles tick a
+// per-environment privilege: 1,200 R16 warnings) must leave a file that
+// every command still reads.
+func TestManyWarningsStayWarnings(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("format = 1\n\n[account]\nname = \"Messy\"\nadvanced_user_security = true\nadvanced_environment_access = true\n")
+	for i := range 1200 {
+		fmt.Fprintf(&b, "\n[[roles]]\nname = \"Env Reader %04d\"\nprivileges = [\"Environment Management Read Access\", \"Runtime Management\"]\n", i)
+	}
+	b.WriteString("\n[[users]]\nemail = \"ada@example.com\"\nroles = [\"Administrator\"]\n")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "rolecall.toml"), []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "validate"), 0, "ok")
+	want(t, rc(t, dir, nil, "account", "set", "--advanced-environment-access=false"), 0)
+
+	want(t, rc(t, dir, nil, "validate"), 0, "no errors")
+	r := rc(t, dir, nil, "validate", "--strict")
+	want(t, r, 1, "R16", "more problems not listed")
+	if strings.Contains(r.stdout, ": error:") {
+		t.Errorf("validate --strict lists an error:\n%s", r)
+	}
+	want(t, rc(t, dir, nil, "check", "ada@example.com", "Execute"), 0)
+	want(t, rc(t, dir, nil, "role", "add", "One More"), 0)
+}

@@ -1,0 +1,176 @@
+package storage
+
+import (
+	"fmt"
+	"runtime/metrics"
+	"strings"
+	"testing"
+	"time"
+
+	"rolecall/model"
+)
+
+// Every file up to MaxFileSize is refused or decoded within a budget of
+// time and memory: the TOML decoder's super-linear cases (long dotted keys,
+// deep headers, long key paths, huge tables) are refused by the scan first.
+// Time is CPU time (processCPU): on a busy host a fuzzing worker can wait
+// more than a second for a core, and a wall-clock budget then fails
+// inputs that decode in microseconds.
+const (
+	decodeTimeBudget = time.Second // CPU time of one Decode
+	decodeMemBudget  = 256 << 20   // bytes allocated by one Decode
+	// decodeWallLimit catches a Decode that hangs without using CPU.
+	decodeWallLimit = time.Minute
+)
+
+// allocated returns the bytes the process has allocated so far. Reading it
+// does not stop the world (runtime.ReadMemStats would, every poll).
+func allocated() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// boundedDecode decodes data, watching the CPU time and the bytes
+// allocated while it runs, and returns both. An input that passes a budget panics at once, while the
+// decode is still running: a fuzzing worker that decodes a hostile input
+// must fail on it rather than swap or be killed without a word.
+func boundedDecode(data []byte, timeBudget time.Duration, memBudget uint64) (*model.Account, []FileProblem, time.Duration, uint64) {
+	type result struct {
+		a  *model.Account
+		ps []FileProblem
+	}
+	done := make(chan result, 1)
+	start, t0, cpu0 := allocated(), time.Now(), processCPU()
+	go func() {
+		a, ps := Decode("f.toml", data)
+		done <- result{a, ps}
+	}()
+	poll := time.NewTicker(2 * time.Millisecond)
+	defer poll.Stop()
+	deadline := time.NewTimer(decodeWallLimit)
+	defer deadline.Stop()
+	for {
+		select {
+		case r := <-done:
+			return r.a, r.ps, processCPU() - cpu0, allocated() - start
+		case <-poll.C:
+			if n := allocated() - start; n > memBudget {
+				panic(fmt.Sprintf("Decode of a %d-byte input allocated %d MiB (budget %d MiB) after %s", len(data), n>>20, memBudget>>20, time.Since(t0)))
+			}
+			if d := processCPU() - cpu0; d > timeBudget {
+				panic(fmt.Sprintf("Decode of a %d-byte input used more than %s of CPU (%s; %d MiB allocated so far)", len(data), timeBudget, d, (allocated()-start)>>20))
+			}
+		case <-deadline.C:
+			panic(fmt.Sprintf("Decode of a %d-byte input did not return in %s (%d MiB allocated so far)", len(data), decodeWallLimit, (allocated()-start)>>20))
+		}
+	}
+}
+
+func TestDecodeHostileBounded(t *testing.T) {
+	rep := strings.Repeat
+	parts := func(n int) string { return strings.TrimSuffix(rep("a.", n), ".") }
+	many := func(format string, n int) string {
+		var b strings.Builder
+		b.WriteString("format = 1\n")
+		for i := range n {
+			fmt.Fprintf(&b, format, i)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name string
+		data string
+		want string // the refusal; "" for a file that is read
+		// time is the budget when it is not decodeTimeBudget: large files
+		// are read in linear time, at tens of MB a second.
+		time time.Duration
+	}{
+		{"40 KB dotted key", "format = 1\n" + parts(20000) + " = 1\n", "more than 8 parts", 0},
+		{"20k-part header", "format = 1\n[" + parts(20000) + "]\n", "more than 8 parts", 0},
+		{"20k-part array header", "format = 1\n[[" + parts(20000) + "]]\n", "more than 8 parts", 0},
+		{"20k-part key in an inline table", "format = 1\nx = {" + parts(20000) + " = 1}\n", "more than 8 parts", 0},
+		{"20k-part quoted key", "format = 1\n" + strings.TrimSuffix(rep(`"a".`, 20000), ".") + " = 1\n", "more than 8 parts", 0},
+		{"9-part key", "format = 1\n" + parts(9) + " = 1\n", "more than 8 parts", 0},
+		{"8-part key", "format = 1\n" + parts(8) + " = 1\n", `unknown key "a"`, 0},
+		{"header and key 5 parts each", "format = 1\n[" + parts(5) + "]\n" + parts(5) + " = 1\n", "more than 8 parts", 0},
+		{"inline tables 9 deep", "format = 1\na = " + rep("{b=", 9) + "1" + rep("}", 9) + "\n", "more than 8 parts", 0},
+		{"1 MB key", "format = 1\n" + rep("k", 1<<20) + " = 1\n", "longer than 256 bytes", 0},
+		{"1 MB quoted header, then keys", "format = 1\n[\"" + rep("x", 1<<20) + "\"]\n" + rep("k = 1\n", 1000), "a string of more than 65536 characters", 0},
+		{"long header, then 200k keys", "format = 1\n[" + rep("x", 250) + "]\n" + many("k%d = 1\n", 200000)[11:], "more than 64 keys", 0},
+		{"30-deep header, then 500k keys", "format = 1\n[" + parts(30) + "]\n" + many("k%d = 1\n", 500000)[11:], "more than 8 parts", 0},
+		{"1.4M keys in one table", many("k%d = 1\n", 1400000), "more than 64 keys", 0},
+		{"64 keys", many("k%d = 1\n", 63), `unknown key "k0"`, 0},
+		// As many tables as a real file of 100,000 users has: linear, at
+		// the speed of loading such a file (budget: 2 s).
+		{"100k tables", many("[t%d]\n", 100000), `unknown key "t`, 5 * time.Second},
+		{"100k dotted keys under one table", many("a.k%d = 1\n", 100000), "more than 64 keys", 0},
+		{"60 MB string with escapes", "format = 1\ns = \"" + rep(`\u0041\n`, 60<<20/8) + "\"\n", "a string of more than 65536 characters", 0},
+		{"60 MB multi-line string", "format = 1\ns = \"\"\"" + rep("a\\\n", 60<<20/3) + "\"\"\"\n", "a string of more than 65536 characters", 0},
+		{"60 MB literal string", "format = 1\ns = '" + rep("x", 60<<20) + "'\n", "a string of more than 65536 characters", 0},
+		{"64 KiB description", "format = 1\n[[roles]]\nname = \"A\"\ndescription = \"" + rep("x", 64<<10) + "\"\n", "", 0},
+		// Linear, and not refused: the decoder lexes these at tens of
+		// MB a second.
+		{"60 MB comment", "#" + rep("x", 60<<20) + "\n", "missing", 5 * time.Second},
+		{"60 MB of blank lines", rep("\n", 60<<20), "missing", 5 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			budget := decodeTimeBudget
+			if tt.time > 0 {
+				budget = tt.time
+			}
+			data := []byte(tt.data)
+			_, ps, d, mem := boundedDecode(data, budget, decodeMemBudget)
+			t.Logf("%d KB: %s CPU, %d MiB allocated", len(data)>>10, d.Round(time.Millisecond), mem>>20)
+			if tt.want == "" {
+				if HasErrors(ps) && strings.Contains(ps[0].Message, "rolecall reads") {
+					t.Errorf("refused: %v", ps[0])
+				}
+				return
+			}
+			if len(ps) == 0 || !strings.Contains(ps[0].String(), tt.want) {
+				t.Fatalf("want a first problem containing %q; got %v", tt.want, ps)
+			}
+			if p := ps[0]; p.Line < 1 || !strings.HasPrefix(p.String(), "f.toml:") {
+				t.Errorf("problem does not name file and line: %v", p)
+			}
+		})
+	}
+}
+
+// The string limit counts characters, an escape as one, so that every
+// file read encodes to one that reads: a value written with escapes
+// (tabs, newlines, control characters) is never refused once saved.
+func TestLongStringsRoundTrip(t *testing.T) {
+	tests := []struct {
+		name, value string // value: as written in the file, in single quotes
+		literal     bool
+	}{
+		{"40,000 tabs", strings.Repeat("\t", 40000), true},
+		{"40,000 newlines", "\n" + strings.Repeat("\n", 40000), true},
+		{"60,000 two-byte characters", strings.Repeat("é", 60000), true},
+		{"65,000 escapes", strings.Repeat(`\u0001`, 65000), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := `"`
+			if tt.literal {
+				q = "'''"
+			}
+			src := "format = 1\n[account]\nname = " + q + tt.value + q + "\n"
+			a, ps := Decode("f.toml", []byte(src))
+			if a == nil || HasErrors(ps) {
+				t.Fatalf("refused: %v", ps)
+			}
+			enc := Encode(a)
+			b, ps := Decode("f.toml", enc)
+			if b == nil || HasErrors(ps) {
+				t.Fatalf("its encoding (%d bytes) is refused: %v", len(enc), ps)
+			}
+			if b.Name != a.Name {
+				t.Errorf("the name changed on the round trip")
+			}
+		})
+	}
+}

@@ -1,0 +1,83 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rolecall/model"
+	"rolecall/storage"
+)
+
+// Issue 8 D: the TUI never changes a value it loaded without a word. A
+// role with a long but valid description (at the limit, with a newline and
+// a tab, which a one-line input shows as spaces) keeps it exactly when
+// another field of the role is edited and saved.
+func TestEditKeepsLongDescription(t *testing.T) {
+	desc := "Deploys to production.\n\tAsk the release manager first. "
+	desc += strings.Repeat("é", model.MaxDescription-len([]rune(desc)))
+	a := smallAccount()
+	a.Roles = append(a.Roles, model.Role{Name: "Docs", Description: desc, Privileges: []model.Privilege{model.ViewResults}})
+	path := filepath.Join(t.TempDir(), "acct.toml")
+	if _, err := storage.Save(path, a, storage.Stamp{}, storage.SaveOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{Path: path}, fileStore{})
+	h.selectRole("Docs")
+	h.keys("e")
+	h.expect("Edit role Docs")
+	h.keys("tab", "tab", "tab", "space", "enter") // tick the first privilege
+	h.expect("UNSAVED")
+	h.keys("ctrl+s")
+	h.expect("Save ")
+	h.keys("y")
+	h.expect("Saved ")
+
+	d, err := storage.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := d.Account.Roles[d.Account.FindRole("Docs")]
+	if len(r.Privileges) != 2 {
+		t.Errorf("the privilege was not ticked: %v", r.Privileges)
+	}
+	if r.Description != desc {
+		t.Errorf("the description changed:\n%q\nwas\n%q", r.Description, desc)
+	}
+}
+
+// A value longer than its limit is not cut to fit the input: applying the
+// form is refused with the limit, and nothing changes.
+func TestOverLongDescriptionNotCut(t *testing.T) {
+	a := model.Demo()
+	i := a.FindRole("Cannot View Data")
+	a.Roles[i].Description = strings.Repeat("d", model.MaxDescription+1)
+	h := newHarness(t, Options{}, &memStore{acct: a})
+	h.selectRole("Cannot View Data")
+	h.keys("e", "tab", "tab", "tab", "space", "enter")
+	h.expect("Refused (R5)", "description of 1001 characters; at", "most 1000 are allowed")
+	h.expectNot("UNSAVED")
+}
+
+// A file holding an over-long value opens read-only, with the problem.
+func TestOverLongDescriptionFileReadOnly(t *testing.T) {
+	a := smallAccount()
+	path := filepath.Join(t.TempDir(), "acct.toml")
+	if _, err := storage.Save(path, a, storage.Stamp{}, storage.SaveOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(data, []byte("\n[[roles]]\nname = \"Docs\"\ndescription = \""+strings.Repeat("d", 10000)+"\"\n")...)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{Path: path}, fileStore{})
+	h.size(200, 40)
+	h.expect("READ-ONLY")
+	h.keys("e")
+	h.expectNot("Edit role")
+}

@@ -80,18 +80,26 @@ func (o Tick) Describe() string {
 	return fmt.Sprintf("tick %s on role %s", o.Privilege, quote(o.Role))
 }
 func (o Tick) apply(a *Account) ([]string, error) {
-	i, err := checkCustomEditable(a, o, o.Role)
+	r, err := tickable(a, o, o.Role, o.Privilege)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPrivileges(o, []Privilege{o.Privilege}); err != nil {
-		return nil, err
-	}
-	r := &a.Roles[i]
 	if !slices.Contains(r.Privileges, o.Privilege) {
 		r.Privileges = append(r.Privileges, o.Privilege)
 	}
 	return nil, nil
+}
+
+// tickable finds the custom role whose tick of p op changes.
+func tickable(a *Account, op Op, role string, p Privilege) (*Role, error) {
+	i, err := checkCustomEditable(a, op, role)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPrivileges(op, []Privilege{p}); err != nil {
+		return nil, err
+	}
+	return &a.Roles[i], nil
 }
 
 // Untick unticks one privilege of a custom role. An inherited privilege
@@ -105,14 +113,10 @@ func (o Untick) Describe() string {
 	return fmt.Sprintf("untick %s on role %s", o.Privilege, quote(o.Role))
 }
 func (o Untick) apply(a *Account) ([]string, error) {
-	i, err := checkCustomEditable(a, o, o.Role)
+	r, err := tickable(a, o, o.Role, o.Privilege)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPrivileges(o, []Privilege{o.Privilege}); err != nil {
-		return nil, err
-	}
-	r := &a.Roles[i]
 	p := o.Privilege
 	if !slices.Contains(r.Privileges, p) {
 		if r.Inherits != "" {

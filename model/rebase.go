@@ -110,25 +110,29 @@ func Rebase(base *Account, ops []Op) Rebased {
 	ops = Compact(ops)
 	w := NewWorking(base)
 	r := Rebased{Ops: ops}
-	// held: the fields where an edit of mine was already in base (another
-	// change made it too), by fieldKey, with those edits' places.
+	// held: the fields (changeKey) and the added entities (addedKey) where
+	// an edit of mine was already in base, another change having made it
+	// too, with those edits' places.
 	held := map[string][]int{}
 	for i, op := range ops {
 		f, c := op.expect(w.acct)
-		key := changeKey(op)
-		if f == fits && len(held[key]) > 0 {
-			// Another change made an edit of mine to this field; this one
-			// changes it again, over what they made: they may not want it.
+		key, ent := changeKey(op), entityKey(op)
+		if again := append(slices.Clip(held[key]), held[ent]...); f == fits && len(again) > 0 {
+			// Another change made an edit of mine to this field (or added
+			// the entity as I did); this one changes it again, over what
+			// they made: they may not want it.
 			r.Conflicts = append(r.Conflicts, Conflict{Index: i, Op: op, What: "what " + op.Describe() + " changes",
 				Expected: "as your earlier edit left it", Found: "the same, made by another change too", Wanted: "changed again by this edit",
-				again: held[key]})
+				again: again})
 			continue
 		}
 		switch f {
 		case holds:
 			r.Already = append(r.Already, i)
-			if key != "" {
-				held[key] = append(held[key], i)
+			for _, k := range []string{key, addedKey(op)} {
+				if k != "" {
+					held[k] = append(held[k], i)
+				}
 			}
 			continue
 		case conflicts:
@@ -145,6 +149,20 @@ func Rebase(base *Account, ops []Op) Rebased {
 	}
 	r.Working = w
 	return r
+}
+
+// addedKey is the entityKey of the entity an addition adds; "" for other
+// edits.
+func addedKey(op Op) string {
+	switch o := op.(type) {
+	case AddRole:
+		return "role\x00" + foldKey(o.Name)
+	case AddUser:
+		return "user\x00" + foldKey(o.Email)
+	case AddEnvironment:
+		return "environment\x00" + foldKey(o.Name)
+	}
+	return ""
 }
 
 // changeKey is fieldKey, and for a switch its name: the thing an edit
@@ -293,20 +311,9 @@ func Compact(ops []Op) []Op {
 			out[j] = fold(out[j], op)
 			continue
 		}
-		switch o := op.(type) {
-		case AddRole:
+		if k := addedKey(op); k != "" {
 			barrier() // an edit after it may need it: only it absorbs edits
-			added["role\x00"+foldKey(o.Name)] = len(out)
-			out = append(out, op)
-			continue
-		case AddUser:
-			barrier() // an edit after it may need it: only it absorbs edits
-			added["user\x00"+foldKey(o.Email)] = len(out)
-			out = append(out, op)
-			continue
-		case AddEnvironment:
-			barrier() // an edit after it may need it: only it absorbs edits
-			added["environment\x00"+foldKey(o.Name)] = len(out)
+			added[k] = len(out)
 			out = append(out, op)
 			continue
 		}

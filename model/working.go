@@ -101,20 +101,27 @@ func (w *Working) Dirty() bool { return len(w.ops) > 0 }
 // opens, all from the state before the edit).
 func (w *Working) Apply(ops ...Op) (*Working, Outcome, error) {
 	cur := w
-	var notes []string
+	var all Outcome
 	for _, op := range ops {
 		c, chk, out, err := applyIndexed(cur.acct, op, cur)
 		if err != nil {
 			return nil, Outcome{}, err
 		}
-		notes = append(notes, out.Notes...)
+		all.Notes = append(all.Notes, out.Notes...)
+		all.Warnings = out.Warnings // one edit: the warnings it brought
 		cur = &Working{acct: c, res: chk.res, chk: chk, normalized: true,
 			base: w.base, baseRes: w.baseRes, ops: append(slices.Clip(cur.ops), op), diff: &lazyDiff{}}
 	}
-	if cur == w {
+	switch len(ops) {
+	case 0:
 		return w, Outcome{}, nil
+	case 1:
+		all.Widened = widened(w.acct, cur.acct)
+	default:
+		all.Warnings = newProblems(w.chk.ps.Warnings(), cur.chk.ps.Warnings())
+		all.Widened = widened(w.acct, cur.acct)
 	}
-	return cur, Outcome{Notes: notes, Warnings: newProblems(w.chk.ps.Warnings(), cur.chk.ps.Warnings()), Widened: widened(w.acct, cur.acct)}, nil
+	return cur, all, nil
 }
 
 // newProblems lists the problems of after that are not in before.

@@ -89,6 +89,12 @@ func (w *Working) Problems() Problems { return w.chk.ps }
 func (w *Working) Base() *Account          { return w.base }
 func (w *Working) BaseResolver() *Resolver { return w.baseRes }
 
+// Saved returns the working account as a new base with no edits: what a
+// session holds once its edits are saved. Nothing is validated again.
+func (w *Working) Saved() *Working {
+	return &Working{acct: w.acct, res: w.res, chk: w.chk, normalized: w.normalized, base: w.acct, baseRes: w.res, diff: &lazyDiff{}}
+}
+
 // Ops returns the edits made since the base, in order.
 func (w *Working) Ops() []Op { return slices.Clip(w.ops) }
 

@@ -139,3 +139,25 @@ func TestUserLookup(t *testing.T) {
 		t.Error("a normalised account with unique emails should be searched, not mapped")
 	}
 }
+
+// TestWorkingSaved: after a save the working account is the new base, with
+// no edits and nothing to diff, its problems kept.
+func TestWorkingSaved(t *testing.T) {
+	w, _, err := NewWorking(Demo()).Apply(Tick{Role: "Cannot View Data", Privilege: Dashboard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := w.Saved()
+	if s.Dirty() || len(s.Ops()) != 0 || s.Base() != w.Account() || s.Account() != w.Account() {
+		t.Fatal("Saved is not the working account with no edits")
+	}
+	if d := s.Diff(); !d.Empty() {
+		t.Errorf("a saved working account diffs: %v", d.Summary())
+	}
+	if !reflect.DeepEqual(s.Problems(), Validate(w.Account())) {
+		t.Error("Saved lost the problems")
+	}
+	if n, _, err := s.Apply(Untick{Role: "Cannot View Data", Privilege: Dashboard}); err != nil || len(n.Ops()) != 1 {
+		t.Errorf("an edit after saving: %v", err)
+	}
+}

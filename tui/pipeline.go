@@ -105,7 +105,7 @@ func (a *App) doSave() {
 func (a *App) saved(stamp any) string {
 	s := a.c.sess
 	s.stamp, s.baseID, s.missing, s.relaid = stamp, s.store.BaseID(stamp), false, false
-	s.setLoaded(s.work)
+	s.setWorking(s.w.Saved())
 	s.draftVersion = s.version
 	if err := s.store.RemoveDraft(s.path, s.draftID); err != nil {
 		return "the old recovery draft could not be removed: " + safe(err.Error())

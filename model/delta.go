@@ -214,7 +214,7 @@ func quote(s string) string { return `"` + SafeText(s) + `"` }
 // ---- what each edit expects to find ----
 
 func roleGone(name string) (fit, clash) {
-	return conflicts, clash{What: "role " + quote(name), Expected: "exists", Found: "removed", Wanted: ""}
+	return conflicts, clash{What: "role " + quote(name), Expected: "exists", Found: "removed or renamed", gone: true}
 }
 
 func (o AddRole) expect(a *Account) (fit, clash) {
@@ -306,7 +306,7 @@ func (o Untick) expect(a *Account) (fit, clash) {
 }
 
 func userGone(email string) (fit, clash) {
-	return conflicts, clash{What: "user " + SafeText(email), Expected: "exists", Found: "removed"}
+	return conflicts, clash{What: "user " + SafeText(email), Expected: "exists", Found: "removed", gone: true}
 }
 
 func (o AddUser) expect(a *Account) (fit, clash) {
@@ -363,7 +363,7 @@ func (o Unassign) expect(a *Account) (fit, clash) {
 }
 
 func envGone(name string) (fit, clash) {
-	return conflicts, clash{What: "environment " + quote(name), Expected: "exists", Found: "removed"}
+	return conflicts, clash{What: "environment " + quote(name), Expected: "exists", Found: "removed or renamed", gone: true}
 }
 
 func (o AddEnvironment) expect(a *Account) (fit, clash) {

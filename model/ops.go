@@ -33,7 +33,12 @@ const (
 
 // clash says what stands in an edit's way: what, what the edit expected,
 // what is there, what the edit would make it.
-type clash struct{ What, Expected, Found, Wanted string }
+type clash struct {
+	What, Expected, Found, Wanted string
+	// gone: what the edit changes is no longer there (removed, or renamed
+	// by the other change), so it cannot be kept over it.
+	gone bool
+}
 
 // touches says which sections of the account an edit may change, so that
 // Working.Apply copies and re-checks only those; an Op without it may change

@@ -21,6 +21,7 @@ type Conflict struct {
 	// again: the places of earlier edits of mine that another change made
 	// too, which this edit changes again; keeping mine drops them.
 	again []int
+	gone  bool // see clash.gone
 }
 
 // String says the conflict in one line, escaped.
@@ -46,6 +47,9 @@ func (c Conflict) CanKeepMine() bool { return c.Refused == nil && len(c.mine()) 
 // applies over the other change: nil where there is no such edit (the
 // thing it edits is gone, or the rules refuse it).
 func (c Conflict) mine() []Op {
+	if c.gone {
+		return nil
+	}
 	if len(c.again) > 0 {
 		return []Op{c.Op} // it applies as it is, once the earlier edits go
 	}
@@ -63,20 +67,14 @@ func (c Conflict) mine() []Op {
 		o.From = c.Found
 		return []Op{o}
 	case RemoveRole:
-		if c.Found != "removed" {
-			o.Was = nil
-			return []Op{o}
-		}
+		o.Was = nil
+		return []Op{o}
 	case RemoveUser:
-		if c.Found != "removed" {
-			o.Was = nil
-			return []Op{o}
-		}
+		o.Was = nil
+		return []Op{o}
 	case RemoveEnvironment:
-		if c.Found != "removed" {
-			o.Was = nil
-			return []Op{o}
-		}
+		o.Was = nil
+		return []Op{o}
 	}
 	return nil
 }
@@ -106,8 +104,13 @@ type Rebased struct {
 // The edits are compacted first, so that only their net effect meets the
 // newer account: a description set twice counts as set once, from the
 // first value to the last; a tick taken back counts as nothing.
-func Rebase(base *Account, ops []Op) Rebased {
-	ops = Compact(ops)
+func Rebase(base *Account, ops []Op) Rebased { return Replay(base, Compact(ops)) }
+
+// Replay is Rebase without compacting ops first: for edits already
+// compacted, such as the edits of several sessions' drafts, each compacted
+// on its own so that one session's edit never merges with another's (they
+// meet as a conflict instead), or a list that Rebased.Resolve returned.
+func Replay(base *Account, ops []Op) Rebased {
 	w := NewWorking(base)
 	r := Rebased{Ops: ops}
 	// held: the fields (changeKey) and the added entities (addedKey) where
@@ -136,7 +139,7 @@ func Rebase(base *Account, ops []Op) Rebased {
 			}
 			continue
 		case conflicts:
-			r.Conflicts = append(r.Conflicts, Conflict{Index: i, Op: op, What: c.What, Expected: c.Expected, Found: c.Found, Wanted: c.Wanted})
+			r.Conflicts = append(r.Conflicts, Conflict{Index: i, Op: op, What: c.What, Expected: c.Expected, Found: c.Found, Wanted: c.Wanted, gone: c.gone})
 			continue
 		}
 		next, _, err := w.Apply(op)
@@ -177,7 +180,7 @@ func changeKey(op Op) string {
 // Resolve returns the rebased edits with the admin's choice for each
 // conflict: where keepMine[k] is true (and Conflicts[k].CanKeepMine), the
 // edit re-aimed over the other change; otherwise the edit is dropped and
-// the other change stands. Rebase the result onto the same base to apply
+// the other change stands. Replay the result onto the same base to apply
 // it.
 func (r Rebased) Resolve(keepMine []bool) []Op {
 	ops := r.Ops

@@ -311,3 +311,21 @@ func TestRebaseChangedAgain(t *testing.T) {
 		}
 	}
 }
+
+// TestConflictGone: an edit of something another change removed (or
+// renamed) cannot be kept over it; two sessions' edits, each compacted on
+// its own and replayed together, meet as a conflict.
+func TestConflictGone(t *testing.T) {
+	base := rebaseBase(t)
+	theirs := mustApply(t, base, RenameRole{Role: "Support Plus", To: "Support Max"})
+	r := Rebase(theirs, []Op{SetDescription{Role: "Support Plus", From: "first line", To: "mine"}})
+	if len(r.Conflicts) != 1 || r.Conflicts[0].CanKeepMine() || !strings.Contains(r.Conflicts[0].Found, "removed or renamed") {
+		t.Errorf("conflicts %+v", r.Conflicts)
+	}
+	one := []Op{SetDescription{Role: "Support Plus", From: "first line", To: "one"}}
+	two := []Op{SetDescription{Role: "Support Plus", From: "first line", To: "two"}}
+	r = Replay(base, append(Compact(one), Compact(two)...))
+	if len(r.Conflicts) != 1 || r.Conflicts[0].Found != "one" || r.Conflicts[0].Wanted != "two" {
+		t.Errorf("two sessions' edits of one field: %+v", r.Conflicts)
+	}
+}

@@ -294,6 +294,15 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.c.keys
+	if a.tooSmall() {
+		// Nothing but the notice is on screen: no key may act on a dialog
+		// or a list the admin cannot see. q quits, keeping unsaved edits
+		// as a recovery draft.
+		if key.Matches(msg, k.Quit) || key.Matches(msg, k.ForceQuit) {
+			return a.quitKeepingDraft()
+		}
+		return nil
+	}
 	if key.Matches(msg, k.ForceQuit) {
 		if a.modal != nil && a.modal.kind == modalQuit {
 			return a.quitKeepingDraft()
@@ -302,12 +311,6 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if a.modal != nil {
 		return a.modalKey(msg)
-	}
-	if a.tooSmall() {
-		if key.Matches(msg, k.Quit) {
-			return a.askQuit()
-		}
-		return nil
 	}
 	if a.capturing() {
 		return a.routeKey(msg)
@@ -581,6 +584,8 @@ func (a *App) modalKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case modalConflict:
 		switch str {
+		case "esc":
+			a.abandonRebase()
 		case "m":
 			if a.rebase.current().CanKeepMine() {
 				return a.decideConflict(true)
@@ -632,7 +637,7 @@ func (a *App) render() string {
 	c := a.c
 	w, h := c.width, c.height
 	if a.tooSmall() {
-		return c.trunc(fmt.Sprintf("rolecall needs at least %dx%d; this terminal is %dx%d. Enlarge it, or press q to quit.", minWidth, minHeight, w, h), w)
+		return c.trunc(fmt.Sprintf("rolecall needs at least %dx%d; this terminal is %dx%d. Enlarge it, or press q to quit (unsaved edits are kept as a draft).", minWidth, minHeight, w, h), w)
 	}
 	s := c.styles
 	bodyH := h - 4

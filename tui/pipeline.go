@@ -162,9 +162,7 @@ func (a *App) stepRebase(rs *rebaseState) tea.Cmd {
 	if len(rs.r.Conflicts) > 0 {
 		// Replay again with the choices made: an edit kept over another
 		// change now expects what is there.
-		next := rs.base
-		ops := rs.r.Resolve(rs.keep)
-		rs.r = model.Rebase(next, ops)
+		rs.r = model.Replay(rs.base, rs.r.Resolve(rs.keep))
 		rs.keep = nil
 		return a.stepRebase(rs)
 	}
@@ -177,7 +175,7 @@ func (a *App) showConflict() {
 	n := len(rs.r.Conflicts)
 	title := fmt.Sprintf("Conflict %d of %d: %s", len(rs.keep)+1, n, c.What)
 	lines := []string{"Your edit: " + c.Op.Describe()}
-	keys := []key.Binding{a.c.keys.TakeTheirs}
+	keys := []key.Binding{a.c.keys.TakeTheirs, a.c.keys.Back}
 	if c.Refused != nil {
 		title = fmt.Sprintf("Conflict %d of %d: your edit no longer applies", len(rs.keep)+1, n)
 		lines = append(lines, fmt.Sprintf("The file as it is now refuses it (%s): %s", c.Refused.Rule, safe(c.Refused.Message)),
@@ -189,9 +187,9 @@ func (a *App) showConflict() {
 			"Your edit makes it:          "+orNone(c.Wanted))
 		if c.CanKeepMine() {
 			lines = append(lines, "m keeps your edit over the other change; t takes theirs and drops your edit.")
-			keys = []key.Binding{a.c.keys.KeepMine, a.c.keys.TakeTheirs}
+			keys = []key.Binding{a.c.keys.KeepMine, a.c.keys.TakeTheirs, a.c.keys.Back}
 		} else {
-			lines = append(lines, "Your edit cannot be kept over this change: t drops it (you may redo it by hand afterwards).")
+			lines = append(lines, "Your edit cannot be kept over this change: t drops it (you may redo it by hand afterwards); esc stops, changing nothing.")
 		}
 	}
 	a.modal = &modal{kind: modalConflict, title: title, lines: lines, keys: keys}
@@ -202,6 +200,22 @@ func orNone(s string) string {
 		return "(empty)"
 	}
 	return safe(s)
+}
+
+// abandonRebase backs out of deciding conflicts: nothing changes, the
+// edits stay on the copy they were made on (a reload), or the drafts stay
+// for later (a restore).
+func (a *App) abandonRebase() {
+	rs := a.rebase
+	a.rebase, a.modal = nil, nil
+	if rs.restoring != nil {
+		for _, d := range rs.restoring {
+			a.c.sess.store.ReleaseDraft(a.c.sess.path, d.ID)
+		}
+		a.setStatus("Not restored: the recovery drafts are kept; the next start offers them again.", false)
+		return
+	}
+	a.setStatus("Not reloaded: your edits are kept on the copy you loaded; ctrl+s tries again.", false)
 }
 
 func (a *App) decideConflict(mine bool) tea.Cmd {
@@ -303,13 +317,15 @@ func (a *App) offerDrafts() {
 
 func (a *App) restoreDrafts() tea.Cmd {
 	s := a.c.sess
+	// Each draft is one session's: compacted on its own, so that two
+	// sessions' edits of one field meet as a conflict.
 	var ops []model.Op
 	for _, d := range a.drafts {
-		ops = append(ops, d.Ops...)
+		ops = append(ops, model.Compact(d.Ops)...)
 	}
 	rs := &rebaseState{ld: &Loaded{Account: s.loaded, Stamp: s.stamp, Missing: s.missing, Problems: s.problems, Relaid: s.relaid}, base: s.loaded, restoring: a.drafts}
 	a.drafts = nil
-	rs.r = model.Rebase(rs.base, ops)
+	rs.r = model.Replay(rs.base, ops)
 	rs.already = len(rs.r.Already)
 	return a.stepRebase(rs)
 }

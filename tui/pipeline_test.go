@@ -255,3 +255,69 @@ func TestSaveSaysItRelaysAHandEditedFile(t *testing.T) {
 	h.keys("ctrl+s")
 	h.expect("Saving also rewrites the file in rolecall's own layout", "not kept. git diff will show more than your edits")
 }
+
+// Two sessions' drafts that set the same field meet as a conflict, never
+// as one silently replacing the other.
+func TestRestoreTwoDraftsOfOneField(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	base := st.BaseID(0)
+	st.leaveDraft(base, model.SetUserName{Email: "dana@example.com", From: "Dana Ortiz", To: "Dana P1"})
+	st.leaveDraft(base, model.SetUserName{Email: "dana@example.com", From: "Dana Ortiz", To: "Dana P2"})
+	h := newHarness(t, Options{}, st)
+	h.expect("Recovery drafts found: 2 unsaved edits")
+	h.keys("r")
+	h.expect("Conflict 1 of 1: the name of dana@example.com", "Another change made it:      Dana P1", "Your edit makes it:          Dana P2")
+	h.keys("m")
+	h.expect("Drafts restored: 2 edits applied, 1 kept over another change.")
+	h.keys("ctrl+s", "y")
+	if u := st.acct.Users[st.acct.FindUser("dana@example.com")]; u.Name != "Dana P2" {
+		t.Errorf("name %q after keeping the second draft's", u.Name)
+	}
+}
+
+// An edit of a role another admin removed (or renamed) cannot be kept:
+// m is not offered and does nothing; esc backs out and changes nothing.
+func TestConflictOnRemovedRole(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	editDescription(h, "mine")
+	st.touch(func(a *model.Account) {
+		i := a.FindRole("Cannot View Data")
+		a.Roles[i].Name = "CVD" // renamed from the command line
+		u := a.FindUser("dana@example.com")
+		a.Users[u].Roles = []string{"CVD"}
+	})
+	h.keys("ctrl+s", "y", "r")
+	h.expect(`Conflict 1 of 1: role "Cannot View Data"`, "removed or renamed", "t take theirs", "esc back")
+	h.expectNot("m keep mine")
+	h.keys("m")
+	h.expect(`Conflict 1 of 1: role "Cannot View Data"`)
+	h.keys("esc")
+	h.expect("Not reloaded: your edits are kept", "UNSAVED")
+	if st.saves != 0 {
+		t.Error("something was saved")
+	}
+}
+
+// Below the minimum size only the notice shows: no key acts on a dialog
+// the admin cannot see; q quits and keeps the unsaved edits as a draft.
+func TestTooSmallKeysDoNotActUnseen(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	editDescription(h, "mine")
+	h.keys("ctrl+s")
+	h.expect("Save test.toml?")
+	h.size(60, 20)
+	h.expect("rolecall needs at least 80x24")
+	h.keys("y")
+	if st.saves != 0 {
+		t.Fatal("y saved through a dialog nobody could see")
+	}
+	h.keys("q")
+	if !h.quit {
+		t.Fatal("q did not quit below the minimum size")
+	}
+	if ds, _ := st.FindDrafts(""); len(ds) != 1 {
+		t.Errorf("quitting below the minimum size kept %d drafts", len(ds))
+	}
+}

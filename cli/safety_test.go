@@ -83,16 +83,17 @@ func TestJSONEscapesControls(t *testing.T) {
 	want(t, r, 2) // unknown user
 	noControl(t, nil, r)
 
-	// Through Execute in-process: the verdict names come from the file.
+	// Through Execute in-process: a description from the command line
+	// reaches log --json (names may no longer hold U+2028, R7).
 	var out, errb bytes.Buffer
-	code := cli.Execute([]string{"rolecall", "-f", dir + "/rolecall.toml", "role", "edit", "Ops", "--rename", "Ops\u2028Two"}, &out, &errb, func(string) string { return "" })
+	code := cli.Execute([]string{"rolecall", "-f", dir + "/rolecall.toml", "role", "edit", "Ops", "--description", "Ops\u2028Two"}, &out, &errb, func(string) string { return "" })
 	if code != 0 {
-		t.Fatalf("rename: exit %d: %s", code, errb.String())
+		t.Fatalf("describe: exit %d: %s", code, errb.String())
 	}
 	out.Reset()
-	code = cli.Execute([]string{"rolecall", "-f", dir + "/rolecall.toml", "explain", "lee@example.com", "--json"}, &out, &errb, func(string) string { return "" })
+	code = cli.Execute([]string{"rolecall", "-f", dir + "/rolecall.toml", "log", "--json"}, &out, &errb, func(string) string { return "" })
 	if code != 0 {
-		t.Fatalf("explain: exit %d: %s", code, errb.String())
+		t.Fatalf("log: exit %d: %s", code, errb.String())
 	}
 	if strings.Contains(out.String(), "\u2028") || !strings.Contains(out.String(), `\u2028`) {
 		t.Errorf("U+2028 not escaped in JSON:\n%s", out.String())

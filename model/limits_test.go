@@ -67,3 +67,34 @@ func TestFieldLengthLimits(t *testing.T) {
 		})
 	}
 }
+
+// The account's own name has a limit and the rules of names too; names and
+// emails take no space but U+0020 (NBSP and U+3000 print as one).
+func TestAccountNameAndUnusualSpaces(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		op   Op
+		want string // "" : applies
+	}{
+		{"account name at the limit", RenameAccount{To: strings.Repeat("N", MaxAccountName)}, ""},
+		{"account name over the limit", RenameAccount{To: strings.Repeat("N", 70000)}, "the account name is 70000 characters long"},
+		{"account name with a bidi override", RenameAccount{To: "Acme\u202eX"}, `"Acme\u202eX" holds a control character`},
+		{"account name with an escape", RenameAccount{To: "Acme\x1b[2J"}, "control character"},
+		{"empty account name", RenameAccount{To: ""}, ""},
+		{"email with NBSP", AddUser{Email: "u\u00a0y@example.com", Roles: []string{Support}}, "other than the ordinary space, U+00A0"},
+		{"email with U+3000", AddUser{Email: "u\u3000x@example.com", Roles: []string{Support}}, "other than the ordinary space, U+3000"},
+		{"role name with U+3000", AddRole{Name: "Night\u3000Shift"}, "other than the ordinary space, U+3000"},
+		{"environment name with NBSP", AddEnvironment{Name: "Pre\u00a0Prod"}, "other than the ordinary space, U+00A0"},
+		{"role name with an ordinary space and an accent", AddRole{Name: "Rôle de nuit"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := Apply(Demo(), tc.op)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("err %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -61,6 +61,11 @@ func invisibleIn(name string) string {
 		if what := invisibleRune(r); what != "" {
 			return fmt.Sprintf("contains an %s character U+%04X", what, r)
 		}
+		if r != ' ' && unicode.IsSpace(r) {
+			// NBSP, U+3000 and the like print as a space but are not one
+			// (decision): only U+0020 separates words in a name.
+			return fmt.Sprintf("contains a space character other than the ordinary space, U+%04X", r)
+		}
 	}
 	return ""
 }

@@ -3,7 +3,9 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -16,6 +18,7 @@ const (
 	MaxEmail           = 254 // R10 (RFC 5321's path limit)
 	MaxUserName        = 200 // R10, a user's display name
 	MaxDescription     = 1000
+	MaxAccountName     = 100 // decision: Boomi documents none
 )
 
 // tooLong returns how many characters s has when that is more than max
@@ -95,6 +98,7 @@ func validateFrom(a *Account, normalized bool, prev *checked, shared section) ch
 		v.users()
 	}
 	usersEnd := len(v.ps)
+	v.account()
 	v.environments()
 	if pre != nil {
 		v.pre = <-pre
@@ -337,12 +341,31 @@ func checkEmailShape(e string) string {
 		return fmt.Sprintf("email %q is %d characters long; at most %d are allowed", shorten(e), tooLong(e, MaxEmail), MaxEmail)
 	case HasControl(e):
 		return fmt.Sprintf("email %s holds a control character", SafeText(fmt.Sprintf("%q", shorten(e))))
-	case strings.ContainsAny(e, " \t"):
-		return fmt.Sprintf("email %q holds a space", e)
+	case strings.IndexFunc(e, unicode.IsSpace) >= 0:
+		return fmt.Sprintf("email %s holds a space", SafeText(strconv.Quote(e)))
 	case strings.Count(e, "@") != 1 || strings.HasPrefix(e, "@") || strings.HasSuffix(e, "@"):
 		return fmt.Sprintf("%q is not an email address (name@domain)", e)
 	}
 	return ""
+}
+
+// account checks the account's own name: it may be empty, but not longer
+// than MaxAccountName characters, and it holds no control, invisible or
+// direction-changing character (R7, decision: the rule for names).
+func (v *validator) account() {
+	name := v.a.Name
+	loc := at(SectionAccount, -1, "name")
+	if n := tooLong(name, MaxAccountName); n > 0 {
+		v.add(Error, "R7", loc, "", "the account name is %d characters long; at most %d are allowed", n, MaxAccountName)
+		return
+	}
+	if HasControl(name) {
+		v.add(Error, "R7", loc, "", "the account name %s holds a control character; remove it", SafeText(strconv.Quote(name)))
+		return
+	}
+	if msg := invisibleIn(name); msg != "" {
+		v.add(Error, "R7", loc, "", "the account name %s %s", SafeText(strconv.Quote(name)), msg)
+	}
 }
 
 func (v *validator) environments() {

@@ -41,14 +41,20 @@ type field struct {
 	summary       func() string // one-line summary when the field is not open
 }
 
-// newTextField is a text input holding value, taking at most limit
-// characters (a model.Max* constant). A value loaded longer than that is
-// never cut: the input takes all of it, and validation refuses it, with
-// the limit, when the form is applied.
+// inputBound is how many characters a text input takes at most.
+const inputBound = 1 << 16
+
+// newTextField is a text input holding value, for a field of at most limit
+// characters (a model.Max* constant). Neither what is loaded nor what is
+// typed or pasted is cut at the limit: the input takes it, and the model
+// refuses a value over the limit, saying its length and the limit, when
+// the form is applied. The input's own bound, inputBound, is far above
+// every limit and the file's longest string, so a value it cuts is refused
+// all the same.
 func newTextField(c *common, label, value string, limit int) *field {
 	ti := textinput.New()
 	ti.Prompt = ""
-	ti.CharLimit = max(limit, utf8.RuneCountInString(value))
+	ti.CharLimit = max(inputBound, limit, utf8.RuneCountInString(value))
 	st := textinput.DefaultStyles(c.isDark)
 	st.Cursor.Blink = false
 	ti.SetStyles(st)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"rolecall/model"
 	"rolecall/storage"
 )
@@ -80,4 +82,23 @@ func TestOverLongDescriptionFileReadOnly(t *testing.T) {
 	h.expect("READ-ONLY")
 	h.keys("e")
 	h.expectNot("Edit role")
+}
+
+// Typing or pasting past a field's limit is not cut to fit: the form is
+// refused with the length typed and the limit.
+func TestTypingPastTheLimitIsRefused(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("n")
+	h.msg(tea.PasteMsg{Content: strings.Repeat("r", 2000)})
+	h.keys("enter")
+	h.expect("Refused (R7)", "is 2000", "characters long; at most 100 are allowed")
+	h.expectNot("UNSAVED")
+	h = newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("1")
+	h.selectRole("Cannot View Data")
+	h.keys("e", "tab", "ctrl+u")
+	h.typeText(strings.Repeat("q", model.MaxDescription+2))
+	h.keys("enter")
+	h.expect("description of 1002 characters")
+	h.expectNot("UNSAVED")
 }

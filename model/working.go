@@ -167,13 +167,16 @@ type Record struct {
 	Ops    []json.RawMessage `json:"ops"`
 }
 
-// Record returns the audit record of the edits.
+// Record returns the audit record of the edits, by their net effect
+// (Compact: a field set twice is recorded once, from the first value to
+// the last).
 func (w *Working) Record() (Record, error) {
-	r := Record{Edits: make([]string, 0, len(w.ops)), Access: []string{}}
-	for _, op := range w.ops {
+	net := Compact(w.ops)
+	r := Record{Edits: make([]string, 0, len(net)), Access: []string{}}
+	for _, op := range net {
 		r.Edits = append(r.Edits, op.Describe())
 	}
-	ops, err := MarshalOps(w.ops)
+	ops, err := MarshalOps(net)
 	if err != nil {
 		return Record{}, err
 	}

@@ -54,6 +54,7 @@ type session struct {
 	relaid  bool   // saving rewrites the file in rolecall's layout (Loaded.Relaid)
 
 	w         *model.Working
+	net       []model.Op // model.Compact(w.Ops())
 	loaded    *model.Account
 	loadedRes *model.Resolver
 	work      *model.Account
@@ -98,6 +99,7 @@ func (s *session) setLoaded(a *model.Account) { s.setWorking(model.NewWorking(a)
 // setWorking makes w the session's pipeline.
 func (s *session) setWorking(w *model.Working) {
 	s.w = w
+	s.net = model.Compact(w.Ops())
 	s.loaded, s.loadedRes = w.Base(), w.BaseResolver()
 	s.work, s.workRes = w.Account(), w.Resolver()
 	s.version++
@@ -106,14 +108,18 @@ func (s *session) setWorking(w *model.Working) {
 
 // draft is the session's unsaved edits as a recovery draft.
 func (s *session) draft() Draft {
-	return Draft{ID: s.draftID, BaseID: s.baseID, Ops: s.w.Ops()}
+	return Draft{ID: s.draftID, BaseID: s.baseID, Ops: s.net}
 }
 
-// ops are the edits since the file was loaded.
-func (s *session) ops() []model.Op { return s.w.Ops() }
+// ops are the edits since the file was loaded, by their net effect
+// (model.Compact): a description set twice is one edit, a tick taken back
+// none. They are what the review lists, the counts count and the draft
+// keeps.
+func (s *session) ops() []model.Op { return s.net }
 
-// dirty reports whether there are unsaved edits.
-func (s *session) dirty() bool { return s.w.Dirty() }
+// dirty reports whether there are unsaved edits: edits whose net effect is
+// not nothing.
+func (s *session) dirty() bool { return len(s.net) > 0 }
 
 // safe neutralises text from the file before it reaches the screen.
 func safe(s string) string { return model.SafeText(s) }

@@ -368,7 +368,17 @@ func (a *App) writeDraft() error {
 // it was last written, so that even a kill loses seconds at most.
 func (a *App) autosave() {
 	s := a.c.sess
-	if a.c.readOnly || !s.dirty() || s.draftVersion == s.version {
+	if a.c.readOnly || s.draftVersion == s.version {
+		return
+	}
+	if !s.dirty() {
+		// The edits came to nothing (an edit taken back): a draft written
+		// before must not offer them back.
+		if err := s.store.RemoveDraft(s.path, s.draftID); err != nil {
+			a.setStatus("An outdated recovery draft could not be removed: "+safe(err.Error()), true)
+			return
+		}
+		s.draftVersion = s.version
 		return
 	}
 	if err := a.writeDraft(); err != nil {

@@ -321,3 +321,32 @@ func TestTooSmallKeysDoNotActUnseen(t *testing.T) {
 		t.Errorf("quitting below the minimum size kept %d drafts", len(ds))
 	}
 }
+
+// An edit taken back is no edit: nothing is unsaved, nothing is counted,
+// and a draft written before it goes at the next draft interval.
+func TestEditTakenBackIsNothing(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	editDescription(h, "x")
+	editDescription(h, "y")
+	h.msg(draftTickMsg{})
+	h.keys("ctrl+s")
+	h.expect("Your 1 edit:", `set the description of role "Cannot View Data" to "y"`)
+	h.keys("n")
+	if len(st.drafts) != 1 {
+		t.Fatalf("%d drafts", len(st.drafts))
+	}
+	h.selectRole("Cannot View Data")
+	h.keys("e", "tab", "ctrl+u")
+	h.typeText(cvdDescription())
+	h.keys("enter")
+	h.expectNot("UNSAVED")
+	h.keys("q")
+	if !h.quit {
+		t.Error("q asked, with no net edit")
+	}
+	h.msg(draftTickMsg{})
+	if len(st.drafts) != 0 {
+		t.Error("a draft still offers an edit that was taken back")
+	}
+}

@@ -89,6 +89,9 @@ func Run(opts Options) int {
 					if err := opts.Store.WriteDraft(opts.Path, d); err != nil {
 						fmt.Fprintln(os.Stderr, "rolecall: the recovery draft could not be written:", safe(err.Error()))
 					}
+				} else if d.ID != "" {
+					// Nothing unsaved (any more): no draft may offer old edits.
+					_ = opts.Store.RemoveDraft(opts.Path, d.ID)
 				}
 				code <- 128 + int(sig.(syscall.Signal))
 				if sig == syscall.SIGHUP {

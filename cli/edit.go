@@ -275,7 +275,11 @@ role it becomes open to every role (R12), so that needs --allow-widening.`,
 				if err != nil {
 					return nil, err
 				}
-				return model.RemoveRole{Name: name}, nil
+				op := model.RemoveRole{Name: name}
+				if i := acct.FindRole(name); i >= 0 {
+					op.Was = &acct.Roles[i] // so that the audit trail says what went
+				}
+				return op, nil
 			}, allow)
 		},
 	}
@@ -370,7 +374,11 @@ func (a *app) userRmCommand() *cobra.Command {
 				if err != nil {
 					return nil, err
 				}
-				return model.RemoveUser{Email: email}, nil
+				op := model.RemoveUser{Email: email}
+				if i := acct.FindUser(email); i >= 0 {
+					op.Was = &acct.Users[i] // so that the audit trail says what went
+				}
+				return op, nil
 			})
 		},
 	}
@@ -444,7 +452,11 @@ func (a *app) envRmCommand() *cobra.Command {
 				if err != nil {
 					return nil, err
 				}
-				return model.RemoveEnvironment{Name: env}, nil
+				op := model.RemoveEnvironment{Name: env}
+				if i := acct.FindEnvironment(env); i >= 0 {
+					op.Was = &acct.Environments[i] // so that the audit trail says what went
+				}
+				return op, nil
 			})
 		},
 	}

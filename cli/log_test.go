@@ -130,3 +130,29 @@ func TestLogRecordsEveryEdit(t *testing.T) {
 		t.Errorf("the tick as JSON: %+v %v", tick, err)
 	}
 }
+
+// A removal is recorded with what was removed.
+func TestLogRecordsWhatARemovalRemoved(t *testing.T) {
+	dir, _ := demo(t)
+	rc(t, dir, nil, "role", "add", "Night Shift", "--inherits", "Support", "--privilege", "Dashboard", "--description", "nights")
+	rc(t, dir, nil, "role", "rm", "Night Shift")
+	r := rc(t, dir, nil, "log", "--json")
+	var entries []struct {
+		Change struct {
+			Ops []json.RawMessage `json:"ops"`
+		} `json:"change"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &entries); err != nil || len(entries) < 1 || len(entries[0].Change.Ops) != 1 {
+		t.Fatalf("log --json: %v\n%s", err, r.stdout)
+	}
+	var rm struct {
+		Op  string
+		Was struct {
+			Description string
+			Privileges  []string
+		}
+	}
+	if err := json.Unmarshal(entries[0].Change.Ops[0], &rm); err != nil || rm.Op != "remove-role" || rm.Was.Description != "nights" || len(rm.Was.Privileges) != 1 {
+		t.Errorf("the removal as recorded: %+v %v", rm, err)
+	}
+}

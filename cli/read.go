@@ -47,6 +47,15 @@ func (a *app) validate(d *doc, strict bool) error {
 		fmt.Fprintf(a.stdout, "%s: warning: %s\n", model.SafeText(d.path), model.SafeText(perm))
 	}
 	for _, p := range d.problems {
+		if n := p.LeftOutErrors + p.LeftOutWarnings; n > 0 {
+			// The line standing for the problems not listed counts them all.
+			errs += p.LeftOutErrors
+			warns += p.LeftOutWarnings
+			if p.LeftOutErrors > 0 || strict {
+				fmt.Fprintln(a.stdout, p.String())
+			}
+			continue
+		}
 		if p.Severity == model.Warning {
 			warns++
 			if !strict {

@@ -42,6 +42,9 @@ type FileProblem struct {
 	Path string
 	Line int
 	model.Problem
+	// LeftOutErrors and LeftOutWarnings are set on the line that stands for
+	// the problems not listed (see MaxProblems): how many of each it hides.
+	LeftOutErrors, LeftOutWarnings int
 }
 
 // String returns "FILE:LINE: error: message (R7)"; the rule is left out
@@ -124,10 +127,17 @@ func limitProblems(path string, ps []FileProblem) []FileProblem {
 	if HasErrors(left) {
 		sev = model.Error
 	}
+	errs := 0
+	for _, p := range left {
+		if p.Severity == model.Error {
+			errs++
+		}
+	}
 	out := make([]FileProblem, MaxProblems, MaxProblems+1)
 	copy(out, ps)
 	return append(out, FileProblem{Path: path, Line: max(ps[n-1].Line, 1), Problem: model.Problem{
-		Severity: sev, Loc: accountLoc, Message: fmt.Sprintf("%d more problems not listed", len(left))}})
+		Severity: sev, Loc: accountLoc, Message: fmt.Sprintf("%d more problems not listed (%d errors, %d warnings)", len(left), errs, len(left)-errs)},
+		LeftOutErrors: errs, LeftOutWarnings: len(left) - errs})
 }
 
 func lineAt(data []byte, off int) int { return bytes.Count(data[:off], []byte{'\n'}) + 1 }

@@ -56,6 +56,7 @@ const (
 	modalSave
 	modalChanged
 	modalDraft
+	modalDiscardDrafts
 	modalConflict
 	modalQuit
 	modalHelp
@@ -578,9 +579,16 @@ func (a *App) modalKey(msg tea.KeyPressMsg) tea.Cmd {
 		case "r":
 			return a.restoreDrafts()
 		case "d":
-			a.discardDrafts()
+			a.confirmDiscardDrafts()
 		case "esc":
 			a.laterDrafts()
+		}
+	case modalDiscardDrafts:
+		switch str {
+		case "y":
+			a.discardDrafts()
+		case "n", "esc":
+			a.showDrafts()
 		}
 	case modalConflict:
 		switch str {

@@ -332,6 +332,13 @@ func TestDraftDiscard(t *testing.T) {
 	h := newHarness(t, Options{}, st)
 	h.expect("Recovery draft found: 1 unsaved edit", `rename the account to "From the draft"`)
 	h.keys("d")
+	h.expect("Discard 1 unsaved edit for good?")
+	h.keys("n")
+	h.expect("Recovery draft found: 1 unsaved edit")
+	if len(st.drafts) != 1 {
+		t.Fatal("n discarded the draft")
+	}
+	h.keys("d", "y")
 	if len(st.drafts) != 0 || h.app.c.sess.dirty() {
 		t.Fatal("discard kept the draft or restored it")
 	}

@@ -295,6 +295,13 @@ func (a *App) offerDrafts() {
 		return
 	}
 	a.drafts = ds
+	a.showDrafts()
+}
+
+// showDrafts is the dialog about the drafts found (a.drafts).
+func (a *App) showDrafts() {
+	s := a.c.sess
+	ds := a.drafts
 	n := 0
 	var lines []string
 	intro := fmt.Sprintf("Unsaved edits of %s were kept when %s ended without saving:", safe(s.path), plural(len(ds), "a session", "sessions"))
@@ -328,6 +335,17 @@ func (a *App) restoreDrafts() tea.Cmd {
 	rs.r = model.Replay(rs.base, ops)
 	rs.already = len(rs.r.Already)
 	return a.stepRebase(rs)
+}
+
+// confirmDiscardDrafts asks before the drafts' edits are gone for good.
+func (a *App) confirmDiscardDrafts() {
+	n := 0
+	for _, d := range a.drafts {
+		n += len(d.Ops)
+	}
+	a.modal = &modal{kind: modalDiscardDrafts, title: fmt.Sprintf("Discard %d unsaved %s for good?", n, plural(n, "edit", "edits")),
+		lines: []string{"They cannot be recovered afterwards. n goes back to restoring them."},
+		keys:  []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard them")), a.c.keys.No}}
 }
 
 func (a *App) discardDrafts() {

@@ -177,7 +177,8 @@ func TestQuitWithUnsavedEditsAsks(t *testing.T) {
 	if !h.quit {
 		t.Fatal("q without edits should quit")
 	}
-	h = newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	st := &memStore{acct: model.Demo()}
+	h = newHarness(t, Options{}, st)
 	h.keys("3", "a")
 	h.expect("Turn Advanced Environment Access off?")
 	h.keys("y")
@@ -191,7 +192,6 @@ func TestQuitWithUnsavedEditsAsks(t *testing.T) {
 		h.keys("n")
 		h.expectNot("Quit without saving?")
 	}
-	st := h.app.c.sess.store.(*memStore)
 	if len(st.drafts) != 0 {
 		t.Fatal("a draft was written before any quit or draft interval")
 	}

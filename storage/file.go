@@ -573,7 +573,9 @@ func pending(name string, data []byte, mode fs.FileMode, like fs.FileInfo) (*ren
 	if like != nil {
 		keepOwner(pf.File, like)
 	}
-	if _, err := pf.Write(data); err == nil {
+	// err is the function's: a failed write (a full disk) must not leave a
+	// short file to be renamed into place.
+	if _, err = pf.Write(data); err == nil {
 		err = pf.Sync()
 	}
 	if err != nil {

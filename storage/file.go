@@ -344,12 +344,17 @@ func holder(f *os.File) string {
 // writeHolder writes who holds the lock into f, which is the lock file
 // itself (a regular file that openSide opened without following a link), so
 // that cutting it to the line's length truncates nothing else. A lock file
-// opened read-only keeps its old line.
+// opened read-only keeps its old line. The line only informs: failing to
+// write it does not fail the save.
 func writeHolder(f *os.File) {
 	host, _ := os.Hostname()
 	line := fmt.Appendf(nil, "%s@%s pid %d since %s\n", actingUser(), model.SafeText(host), os.Getpid(), time.Now().Format(time.RFC3339))
 	if _, err := f.WriteAt(line, 0); err == nil {
 		_ = f.Truncate(int64(len(line)))
+	} else {
+		// A line half written over the old one (a full disk) would name
+		// neither holder: leave none.
+		_ = f.Truncate(0)
 	}
 }
 

@@ -216,3 +216,27 @@ func TestFullDiskDraftWrite(t *testing.T) {
 		}
 	}
 }
+
+// A disk that fills up while the holder line is written over a longer old
+// one leaves no torn line in FILE.lock, which would name neither holder.
+func TestFullDiskHolderLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process-level test")
+	}
+	p, file, bak := fullDiskSetup(t, "")
+	old := "olduser@oldhost pid 1 since 2020-01-01T00:00:00Z " + strings.Repeat("x", 100) + "\n"
+	if err := os.WriteFile(p+".lock", []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := helper(t, "save1", p, "HELPER_NAME=Renamed", "HELPER_FSIZE=20").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.HasPrefix(string(out), "not saved: ") {
+		t.Errorf("child said %q", out)
+	}
+	checkUnchanged(t, p, file, bak)
+	if got := readString(t, p+".lock"); got != "" && !strings.HasSuffix(got, "\n") || strings.Contains(got, "xxx") {
+		t.Errorf("FILE.lock holds %q", got)
+	}
+}

@@ -126,15 +126,53 @@ func readErr(path string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		reason = "no such file"
 	}
+	if errors.Is(err, syscall.ELOOP) {
+		reason = loopReason
+	}
 	return &ReadError{Path: path, Reason: reason, Err: err}
+}
+
+const loopReason = "no such file: its symbolic links go round in a loop"
+
+// errDangling is the cause of the *ReadError of a symbolic link whose
+// target does not exist. It is not fs.ErrNotExist: the path exists (as a
+// link), and saving there would create the file at the link's target.
+var errDangling = errors.New("dangling symbolic link")
+
+// linkTrouble returns the *ReadError of path when it is a symbolic link
+// whose target does not exist or whose links go round in a loop, and nil
+// otherwise.
+func linkTrouble(path string) error {
+	if fi, err := os.Lstat(path); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	target, err := resolve(path)
+	if err != nil {
+		var re *ReadError
+		if errors.As(err, &re) {
+			return err
+		}
+		return nil
+	}
+	if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
+		return missing(path, target)
+	}
+	return nil
 }
 
 // Load reads and decodes the account file at path. The error is a
 // *ReadError, and only when the file cannot be read at all; a file that
 // reads but has problems gives a Doc with Problems (see Doc.HasErrors).
+// A symbolic link whose target does not exist, or whose links go round in
+// a loop, is a *ReadError that says so, not a missing file.
 func Load(path string) (*Doc, error) {
 	data, fi, err := readFile(path)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ELOOP) {
+			if lerr := linkTrouble(path); lerr != nil {
+				return nil, lerr
+			}
+		}
 		return nil, err
 	}
 	a, ps := Decode(path, data)
@@ -258,9 +296,10 @@ func (e *LockedError) Error() string {
 	return fmt.Sprintf("%s holds the lock %s (waited %s); try again when it is done", who, model.SafeText(e.Lock), e.Waited.Round(time.Millisecond))
 }
 
-// resolve follows symlinks in path, even to a target that does not exist
-// yet, so that the target is written and the link stays a link. Links that
-// go round in a loop are a *ReadError.
+// resolve follows symlinks in path, so that the target is written and the
+// link stays a link. It returns the last name, which may not exist (Save
+// and Update refuse a link whose target does not). Links that go round in
+// a loop are a *ReadError.
 func resolve(path string) (string, error) {
 	orig := path
 	for range 40 {
@@ -376,13 +415,21 @@ func current(target string) (data []byte, fi fs.FileInfo, err error) {
 // FILE.audit.jsonl and syncs it, and only then puts the new file in place
 // atomically with the file's mode and owner (0600 for a new file). A
 // symlinked path stays a link: its target is written. Saving what is
-// already on disk writes nothing. It returns the stamp of the file as now
+// already on disk writes nothing. A symbolic link whose target does not
+// exist is refused (*ReadError) before anything is made. It returns the stamp of the file as now
 // on disk. An error that comes after the new file is in place is a
 // *SavedError carrying that same stamp: the file is saved.
 func Save(path string, a *model.Account, loaded Stamp, opts SaveOptions) (Stamp, error) {
 	target, err := resolve(path)
 	if err != nil {
 		return Stamp{}, err
+	}
+	if target != path {
+		if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
+			// A dangling link: making its target would put the account
+			// (and its lock and trail) wherever the link points.
+			return Stamp{}, missing(path, target)
+		}
 	}
 	if errs := model.Validate(a).Errors(); len(errs) > 0 {
 		return Stamp{}, &InvalidError{Path: path, Problems: errs}
@@ -476,14 +523,14 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 	return Canonical(a), nil
 }
 
-// missing is the *ReadError of an account file that does not exist: path,
-// or the target of the symbolic link path.
+// missing is the *ReadError of an account file that does not exist: path
+// (fs.ErrNotExist), or the target of the symbolic link path (errDangling).
 func missing(path, target string) error {
-	reason := "no such file"
 	if target != path {
-		reason += fmt.Sprintf(" (it is a symbolic link to %s, which does not exist)", model.SafeText(target))
+		return &ReadError{Path: path, Err: errDangling,
+			Reason: fmt.Sprintf("no such file (it is a symbolic link to %s, which does not exist)", model.SafeText(target))}
 	}
-	return &ReadError{Path: path, Reason: reason, Err: fs.ErrNotExist}
+	return &ReadError{Path: path, Reason: "no such file", Err: fs.ErrNotExist}
 }
 
 // SavedError is a failure after the new file was put in place: the file is

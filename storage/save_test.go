@@ -380,3 +380,45 @@ func TestStampClean(t *testing.T) {
 		t.Errorf("Save over a file with errors: %v, want *ProblemsError", err)
 	}
 }
+
+// A symbolic link whose target does not exist is not a missing file: Load
+// says where it points (and not fs.ErrNotExist, which would open the demo
+// in the TUI), and Save refuses before making anything, there or at the
+// target. Links that go round in a loop say so, in Load and Save.
+func TestSaveDanglingAndLoopingLinks(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	target := filepath.Join(elsewhere, "nowhere.toml")
+	link := filepath.Join(dir, "dang.toml")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	a, b := filepath.Join(dir, "a.toml"), filepath.Join(dir, "b.toml")
+	if err := os.Symlink(b, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(a, b); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, reason string }{
+		{link, "no such file (it is a symbolic link to " + target + ", which does not exist)"},
+		{a, "no such file: its symbolic links go round in a loop"},
+	} {
+		_, err := Load(c.path)
+		var re *ReadError
+		if !errors.As(err, &re) || re.Reason != c.reason || errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Load(%s): %v (a missing file: %v)", c.path, err, errors.Is(err, fs.ErrNotExist))
+		}
+		_, err = Save(c.path, goodAccount(), Stamp{}, SaveOptions{Actor: "tui"})
+		if !errors.As(err, &re) || re.Reason != c.reason {
+			t.Errorf("Save(%s): %v", c.path, err)
+		}
+	}
+	for _, d := range []string{dir, elsewhere} {
+		ents, _ := os.ReadDir(d)
+		for _, e := range ents {
+			if e.Type()&fs.ModeSymlink == 0 {
+				t.Errorf("made %s", filepath.Join(d, e.Name()))
+			}
+		}
+	}
+}

@@ -257,7 +257,7 @@ func (e *ChangedError) Error() string {
 	default:
 		how = fmt.Sprintf("at %s; no audit entry records these bytes", e.ModTime.Format("2006-01-02 15:04:05 MST"))
 	}
-	return fmt.Sprintf("%s changed on disk since it was loaded (%s); nothing was written: reload it and redo your edits",
+	return fmt.Sprintf("%s changed on disk since it was loaded (%s); nothing was written",
 		model.SafeText(e.Path), how)
 }
 

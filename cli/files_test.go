@@ -176,3 +176,31 @@ func TestReadThroughBadLinks(t *testing.T) {
 	}
 	want(t, rc(t, dang, nil, "log"), 2, "no such file")
 }
+
+// A scripted edit of a hand-edited file says that the file was rewritten in
+// rolecall's layout (its comments are gone); the next edit, of a file now
+// in that layout, does not.
+func TestEditNotesRelaidFile(t *testing.T) {
+	dir, p := demo(t)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, append([]byte("# kept by hand: ask Dana before editing\n"), data...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	note := "  note: rolecall.toml was rewritten in rolecall's layout: comments, blank lines and the original order were not kept\n"
+	r := rc(t, dir, nil, "user", "assign", "dana@example.com", "Support")
+	want(t, r, 0, "done, saved to rolecall.toml")
+	if !strings.Contains(r.stdout, note) {
+		t.Errorf("no note of the rewrite:\n%s", r)
+	}
+	if bytes.Contains(readBytes(t, p), []byte("kept by hand")) {
+		t.Fatal("the comment is still there: nothing was rewritten")
+	}
+	r = rc(t, dir, nil, "user", "unassign", "dana@example.com", "Support")
+	want(t, r, 0, "done, saved to rolecall.toml")
+	if strings.Contains(r.stdout, "rewritten") {
+		t.Errorf("a note on a file already in rolecall's layout:\n%s", r)
+	}
+}

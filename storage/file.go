@@ -198,6 +198,11 @@ type SaveOptions struct {
 	// a new file), new the account as written.
 	Change     any
 	ChangeFunc func(old, new *model.Account) any
+	// Relaid, when set, is called by Update (under the lock, before
+	// writing) when the file on disk is not in rolecall's layout (its
+	// bytes are not what Encode makes of its account): the save rewrites
+	// it, dropping comments, blank lines and the original order.
+	Relaid func()
 }
 
 // InvalidError refuses to save an account that has validation errors.
@@ -512,6 +517,9 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 	}
 	if errs := model.Validate(a).Errors(); len(errs) > 0 {
 		return nil, &InvalidError{Path: path, Problems: errs}
+	}
+	if opts.Relaid != nil && !bytes.Equal(cur, Encode(old)) && !bytes.Equal(cur, Encode(a)) {
+		opts.Relaid()
 	}
 	if _, err := commit(target, path, cur, fi, old, a, opts); err != nil {
 		var se *SavedError

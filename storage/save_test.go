@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -419,6 +420,22 @@ func TestSaveDanglingAndLoopingLinks(t *testing.T) {
 			if e.Type()&fs.ModeSymlink == 0 {
 				t.Errorf("made %s", filepath.Join(d, e.Name()))
 			}
+		}
+	}
+}
+
+// Update calls SaveOptions.Relaid when the file is not in rolecall's layout
+// (a comment), before writing, and not once it is.
+func TestUpdateRelaid(t *testing.T) {
+	p := writeFile(t, "acct.toml", append([]byte("# by hand\n"), Encode(goodAccount())...), 0o600)
+	for i, want := range []int{1, 0} {
+		calls := 0
+		_, err := Update(p, SaveOptions{Actor: "cli", Relaid: func() { calls++ }}, func(a *model.Account) (*model.Account, error) {
+			a.Name = fmt.Sprintf("Edit %d", i)
+			return a, nil
+		})
+		if err != nil || calls != want {
+			t.Errorf("edit %d: Relaid called %d times, want %d (%v)", i, calls, want, err)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -291,9 +292,17 @@ type LockedError struct {
 	Lock   string        // the lock file
 	Holder string        // who holds it, as it wrote itself in the lock file ("" if unknown)
 	Waited time.Duration // how long it waited
+	// Stale says that Holder names a process of this host that has ended:
+	// the line is an earlier rolecall's, and the lock is held by a process
+	// that wrote no line (another program).
+	Stale bool
 }
 
 func (e *LockedError) Error() string {
+	if e.Stale {
+		return fmt.Sprintf("the lock %s is held by a process that did not write its name (the last rolecall to hold it was %s; waited %s); try again when it is done",
+			model.SafeText(e.Lock), model.SafeText(e.Holder), e.Waited.Round(time.Millisecond))
+	}
 	who := "another rolecall"
 	if e.Holder != "" {
 		who += " (" + model.SafeText(e.Holder) + ")"
@@ -371,7 +380,8 @@ func lock(target string, like fs.FileInfo, wait time.Duration) (*fileLock, error
 		}
 		if time.Since(start) >= wait {
 			defer f.Close()
-			return nil, &LockedError{Lock: path, Holder: holder(f), Waited: time.Since(start)}
+			h := holder(f)
+			return nil, &LockedError{Lock: path, Holder: h, Waited: time.Since(start), Stale: endedHere(h)}
 		}
 		time.Sleep(min(25*time.Millisecond, max(wait-time.Since(start), time.Millisecond)))
 	}
@@ -383,6 +393,26 @@ func holder(f *os.File) string {
 	n, _ := f.ReadAt(b, 0)
 	line, _, _ := bytes.Cut(b[:n], []byte{'\n'})
 	return string(bytes.TrimSpace(line))
+}
+
+// endedHere reports whether the holder line h (see writeHolder) names a
+// process of this host that is no longer running.
+func endedHere(h string) bool {
+	who, rest, ok := strings.Cut(h, " pid ")
+	at := strings.LastIndexByte(who, '@')
+	if !ok || at < 0 {
+		return false
+	}
+	host, _ := os.Hostname()
+	if who[at+1:] != model.SafeText(host) {
+		return false
+	}
+	num, _, _ := strings.Cut(rest, " ")
+	pid, err := strconv.Atoi(num)
+	if err != nil || pid <= 0 {
+		return false
+	}
+	return !pidAlive(pid)
 }
 
 // writeHolder writes who holds the lock into f, which is the lock file

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -436,6 +437,44 @@ func TestUpdateRelaid(t *testing.T) {
 		})
 		if err != nil || calls != want {
 			t.Errorf("edit %d: Relaid called %d times, want %d (%v)", i, calls, want, err)
+		}
+	}
+}
+
+// A holder line left by a rolecall of this host that has ended does not
+// name the process that holds the lock now (another program, which writes
+// no line): the message says so, naming the line as the last rolecall's.
+// A live holder is named as before.
+func TestLockedByStaleHolder(t *testing.T) {
+	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+	other := flock.New(p + ".lock")
+	if ok, err := other.TryLock(); !ok || err != nil {
+		t.Fatal("cannot take the lock", err)
+	}
+	defer other.Unlock()
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	for _, c := range []struct {
+		pid  int
+		want string
+	}{
+		{ended.Process.Pid, "is held by a process that did not write its name (the last rolecall to hold it was ada@%s pid %d since 2026-01-01T10:00:00Z; waited "},
+		{os.Getpid(), "another rolecall (ada@%s pid %d since 2026-01-01T10:00:00Z) holds the lock"},
+	} {
+		line := fmt.Sprintf("ada@%s pid %d since 2026-01-01T10:00:00Z\n", model.SafeText(host), c.pid)
+		if err := os.WriteFile(p+".lock", []byte(line), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Update(p, SaveOptions{Wait: 50 * time.Millisecond}, func(a *model.Account) (*model.Account, error) {
+			t.Error("edit ran without the lock")
+			return a, nil
+		})
+		var le *LockedError
+		if want := fmt.Sprintf(c.want, model.SafeText(host), c.pid); !errors.As(err, &le) || !strings.Contains(err.Error(), want) {
+			t.Errorf("pid %d: got %v, want %q", c.pid, err, want)
 		}
 	}
 }

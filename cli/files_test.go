@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -142,5 +143,64 @@ func TestSavedWithWarningByCLI(t *testing.T) {
 	r = rc(t, dir, nil, "log", "--json")
 	if r.code != 0 || bytes.Contains([]byte(r.stdout), []byte(`"landed": false`)) || !bytes.Contains([]byte(r.stdout), []byte(`Ops Two`)) {
 		t.Errorf("log after the warned save:\n%s", r)
+	}
+}
+
+// The commands that only read say what is wrong with a link too: a loop
+// reads "go round in a loop", a dangling link names its target and offers
+// no 'rolecall init' (which would refuse: the link exists). log, which
+// reads only the trail, says "no such file".
+func TestReadThroughBadLinks(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "rolecall.toml"), filepath.Join(dir, "b.toml")
+	if err := os.Symlink(b, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(a, b); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"validate"}, {"explain", "dana@example.com"}} {
+		want(t, rc(t, dir, nil, args...), 2, "cannot read rolecall.toml: no such file: its symbolic links go round in a loop")
+	}
+	want(t, rc(t, dir, nil, "log"), 2, "no such file")
+	dang := t.TempDir()
+	if err := os.Symlink("nowhere.toml", filepath.Join(dang, "rolecall.toml")); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"validate"}, {"explain", "dana@example.com"}} {
+		r := rc(t, dang, nil, args...)
+		want(t, r, 2, "cannot read rolecall.toml: no such file (it is a symbolic link to nowhere.toml, which does not exist)")
+		if strings.Contains(r.stderr, "rolecall init") {
+			t.Errorf("%v offers init over a link:\n%s", args, r)
+		}
+	}
+	want(t, rc(t, dang, nil, "log"), 2, "no such file")
+}
+
+// A scripted edit of a hand-edited file says that the file was rewritten in
+// rolecall's layout (its comments are gone); the next edit, of a file now
+// in that layout, does not.
+func TestEditNotesRelaidFile(t *testing.T) {
+	dir, p := demo(t)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, append([]byte("# kept by hand: ask Dana before editing\n"), data...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	note := "  note: rolecall.toml was rewritten in rolecall's layout: comments, blank lines and the original order were not kept\n"
+	r := rc(t, dir, nil, "user", "assign", "dana@example.com", "Support")
+	want(t, r, 0, "done, saved to rolecall.toml")
+	if !strings.Contains(r.stdout, note) {
+		t.Errorf("no note of the rewrite:\n%s", r)
+	}
+	if bytes.Contains(readBytes(t, p), []byte("kept by hand")) {
+		t.Fatal("the comment is still there: nothing was rewritten")
+	}
+	r = rc(t, dir, nil, "user", "unassign", "dana@example.com", "Support")
+	want(t, r, 0, "done, saved to rolecall.toml")
+	if strings.Contains(r.stdout, "rewritten") {
+		t.Errorf("a note on a file already in rolecall's layout:\n%s", r)
 	}
 }

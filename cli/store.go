@@ -64,8 +64,10 @@ func (a *app) openFile(path string) (*model.Account, error) {
 // done: the file holds it.
 func (a *app) update(edit func(*model.Account) (*model.Working, error)) error {
 	var w *model.Working
+	relaid := false
 	_, err := storage.Update(a.path(), storage.SaveOptions{
-		Actor: a.actor,
+		Actor:  a.actor,
+		Relaid: func() { relaid = true },
 		ChangeFunc: func(_, _ *model.Account) any {
 			rec, err := w.Record()
 			if err != nil {
@@ -82,6 +84,9 @@ func (a *app) update(edit func(*model.Account) (*model.Working, error)) error {
 		return next.Account(), nil
 	})
 	var se *storage.SavedError
+	if relaid && (err == nil || errors.As(err, &se)) {
+		fmt.Fprintf(a.stdout, "  note: %s was rewritten in rolecall's layout: comments, blank lines and the original order were not kept\n", model.SafeText(a.path()))
+	}
 	if errors.As(err, &se) {
 		fmt.Fprintln(a.stderr, "rolecall: warning: "+model.SafeText(se.Error()))
 		return nil

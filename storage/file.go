@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -126,15 +127,53 @@ func readErr(path string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		reason = "no such file"
 	}
+	if errors.Is(err, syscall.ELOOP) {
+		reason = loopReason
+	}
 	return &ReadError{Path: path, Reason: reason, Err: err}
+}
+
+const loopReason = "no such file: its symbolic links go round in a loop"
+
+// errDangling is the cause of the *ReadError of a symbolic link whose
+// target does not exist. It is not fs.ErrNotExist: the path exists (as a
+// link), and saving there would create the file at the link's target.
+var errDangling = errors.New("dangling symbolic link")
+
+// linkTrouble returns the *ReadError of path when it is a symbolic link
+// whose target does not exist or whose links go round in a loop, and nil
+// otherwise.
+func linkTrouble(path string) error {
+	if fi, err := os.Lstat(path); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	target, err := resolve(path)
+	if err != nil {
+		var re *ReadError
+		if errors.As(err, &re) {
+			return err
+		}
+		return nil
+	}
+	if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
+		return missing(path, target)
+	}
+	return nil
 }
 
 // Load reads and decodes the account file at path. The error is a
 // *ReadError, and only when the file cannot be read at all; a file that
 // reads but has problems gives a Doc with Problems (see Doc.HasErrors).
+// A symbolic link whose target does not exist, or whose links go round in
+// a loop, is a *ReadError that says so, not a missing file.
 func Load(path string) (*Doc, error) {
 	data, fi, err := readFile(path)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ELOOP) {
+			if lerr := linkTrouble(path); lerr != nil {
+				return nil, lerr
+			}
+		}
 		return nil, err
 	}
 	a, ps := Decode(path, data)
@@ -160,6 +199,11 @@ type SaveOptions struct {
 	// a new file), new the account as written.
 	Change     any
 	ChangeFunc func(old, new *model.Account) any
+	// Relaid, when set, is called by Update (under the lock, before
+	// writing) when the file on disk is not in rolecall's layout (its
+	// bytes are not what Encode makes of its account): the save rewrites
+	// it, dropping comments, blank lines and the original order.
+	Relaid func()
 }
 
 // InvalidError refuses to save an account that has validation errors.
@@ -219,7 +263,7 @@ func (e *ChangedError) Error() string {
 	default:
 		how = fmt.Sprintf("at %s; no audit entry records these bytes", e.ModTime.Format("2006-01-02 15:04:05 MST"))
 	}
-	return fmt.Sprintf("%s changed on disk since it was loaded (%s); nothing was written: reload it and redo your edits",
+	return fmt.Sprintf("%s changed on disk since it was loaded (%s); nothing was written",
 		model.SafeText(e.Path), how)
 }
 
@@ -248,9 +292,17 @@ type LockedError struct {
 	Lock   string        // the lock file
 	Holder string        // who holds it, as it wrote itself in the lock file ("" if unknown)
 	Waited time.Duration // how long it waited
+	// Stale says that Holder names a process of this host that has ended:
+	// the line is an earlier rolecall's, and the lock is held by a process
+	// that wrote no line (another program).
+	Stale bool
 }
 
 func (e *LockedError) Error() string {
+	if e.Stale {
+		return fmt.Sprintf("the lock %s is held by a process that did not write its name (the last rolecall to hold it was %s; waited %s); try again when it is done",
+			model.SafeText(e.Lock), model.SafeText(e.Holder), e.Waited.Round(time.Millisecond))
+	}
 	who := "another rolecall"
 	if e.Holder != "" {
 		who += " (" + model.SafeText(e.Holder) + ")"
@@ -258,9 +310,10 @@ func (e *LockedError) Error() string {
 	return fmt.Sprintf("%s holds the lock %s (waited %s); try again when it is done", who, model.SafeText(e.Lock), e.Waited.Round(time.Millisecond))
 }
 
-// resolve follows symlinks in path, even to a target that does not exist
-// yet, so that the target is written and the link stays a link. Links that
-// go round in a loop are a *ReadError.
+// resolve follows symlinks in path, so that the target is written and the
+// link stays a link. It returns the last name, which may not exist (Save
+// and Update refuse a link whose target does not). Links that go round in
+// a loop are a *ReadError.
 func resolve(path string) (string, error) {
 	orig := path
 	for range 40 {
@@ -327,7 +380,8 @@ func lock(target string, like fs.FileInfo, wait time.Duration) (*fileLock, error
 		}
 		if time.Since(start) >= wait {
 			defer f.Close()
-			return nil, &LockedError{Lock: path, Holder: holder(f), Waited: time.Since(start)}
+			h := holder(f)
+			return nil, &LockedError{Lock: path, Holder: h, Waited: time.Since(start), Stale: endedHere(h)}
 		}
 		time.Sleep(min(25*time.Millisecond, max(wait-time.Since(start), time.Millisecond)))
 	}
@@ -341,15 +395,40 @@ func holder(f *os.File) string {
 	return string(bytes.TrimSpace(line))
 }
 
+// endedHere reports whether the holder line h (see writeHolder) names a
+// process of this host that is no longer running.
+func endedHere(h string) bool {
+	who, rest, ok := strings.Cut(h, " pid ")
+	at := strings.LastIndexByte(who, '@')
+	if !ok || at < 0 {
+		return false
+	}
+	host, _ := os.Hostname()
+	if who[at+1:] != model.SafeText(host) {
+		return false
+	}
+	num, _, _ := strings.Cut(rest, " ")
+	pid, err := strconv.Atoi(num)
+	if err != nil || pid <= 0 {
+		return false
+	}
+	return !pidAlive(pid)
+}
+
 // writeHolder writes who holds the lock into f, which is the lock file
 // itself (a regular file that openSide opened without following a link), so
 // that cutting it to the line's length truncates nothing else. A lock file
-// opened read-only keeps its old line.
+// opened read-only keeps its old line. The line only informs: failing to
+// write it does not fail the save.
 func writeHolder(f *os.File) {
 	host, _ := os.Hostname()
 	line := fmt.Appendf(nil, "%s@%s pid %d since %s\n", actingUser(), model.SafeText(host), os.Getpid(), time.Now().Format(time.RFC3339))
 	if _, err := f.WriteAt(line, 0); err == nil {
 		_ = f.Truncate(int64(len(line)))
+	} else {
+		// A line half written over the old one (a full disk) would name
+		// neither holder: leave none.
+		_ = f.Truncate(0)
 	}
 }
 
@@ -371,13 +450,21 @@ func current(target string) (data []byte, fi fs.FileInfo, err error) {
 // FILE.audit.jsonl and syncs it, and only then puts the new file in place
 // atomically with the file's mode and owner (0600 for a new file). A
 // symlinked path stays a link: its target is written. Saving what is
-// already on disk writes nothing. It returns the stamp of the file as now
+// already on disk writes nothing. A symbolic link whose target does not
+// exist is refused (*ReadError) before anything is made. It returns the stamp of the file as now
 // on disk. An error that comes after the new file is in place is a
 // *SavedError carrying that same stamp: the file is saved.
 func Save(path string, a *model.Account, loaded Stamp, opts SaveOptions) (Stamp, error) {
 	target, err := resolve(path)
 	if err != nil {
 		return Stamp{}, err
+	}
+	if target != path {
+		if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
+			// A dangling link: making its target would put the account
+			// (and its lock and trail) wherever the link points.
+			return Stamp{}, missing(path, target)
+		}
 	}
 	if errs := model.Validate(a).Errors(); len(errs) > 0 {
 		return Stamp{}, &InvalidError{Path: path, Problems: errs}
@@ -461,6 +548,9 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 	if errs := model.Validate(a).Errors(); len(errs) > 0 {
 		return nil, &InvalidError{Path: path, Problems: errs}
 	}
+	if opts.Relaid != nil && !bytes.Equal(cur, Encode(old)) && !bytes.Equal(cur, Encode(a)) {
+		opts.Relaid()
+	}
 	if _, err := commit(target, path, cur, fi, old, a, opts); err != nil {
 		var se *SavedError
 		if errors.As(err, &se) {
@@ -471,14 +561,14 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 	return Canonical(a), nil
 }
 
-// missing is the *ReadError of an account file that does not exist: path,
-// or the target of the symbolic link path.
+// missing is the *ReadError of an account file that does not exist: path
+// (fs.ErrNotExist), or the target of the symbolic link path (errDangling).
 func missing(path, target string) error {
-	reason := "no such file"
 	if target != path {
-		reason += fmt.Sprintf(" (it is a symbolic link to %s, which does not exist)", model.SafeText(target))
+		return &ReadError{Path: path, Err: errDangling,
+			Reason: fmt.Sprintf("no such file (it is a symbolic link to %s, which does not exist)", model.SafeText(target))}
 	}
-	return &ReadError{Path: path, Reason: reason, Err: fs.ErrNotExist}
+	return &ReadError{Path: path, Reason: "no such file", Err: fs.ErrNotExist}
 }
 
 // SavedError is a failure after the new file was put in place: the file is
@@ -573,7 +663,9 @@ func pending(name string, data []byte, mode fs.FileMode, like fs.FileInfo) (*ren
 	if like != nil {
 		keepOwner(pf.File, like)
 	}
-	if _, err := pf.Write(data); err == nil {
+	// err is the function's: a failed write (a full disk) must not leave a
+	// short file to be renamed into place.
+	if _, err = pf.Write(data); err == nil {
 		err = pf.Sync()
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package storage
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -48,6 +49,14 @@ func TestHelperProcess(t *testing.T) {
 		}
 	case "save1":
 		saveOnce(file)
+	case "draft1":
+		limitFileSize()
+		d := Draft{ID: "abc-1", BaseSHA256: "ab", Ops: []json.RawMessage{json.RawMessage(`"` + strings.Repeat("x", 4000) + `"`)}}
+		if err := WriteDraft(file, d); err != nil {
+			fmt.Println("draft:", err)
+			return
+		}
+		fmt.Println("ok")
 	case "saveloop":
 		for i := 0; ; i++ {
 			doc, err := Load(file)
@@ -76,12 +85,8 @@ func TestHelperProcess(t *testing.T) {
 // write past that many bytes in any file: a full disk for the writes that
 // reach it.
 func saveOnce(file string) {
-	if n, err := strconv.ParseUint(os.Getenv("HELPER_FSIZE"), 10, 64); err == nil {
-		signal.Ignore(syscall.SIGXFSZ)
-		if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
-			fmt.Println("setrlimit:", err)
-			return
-		}
+	if !limitFileSize() {
+		return
 	}
 	if os.Getenv("HELPER_STOP_BEFORE_RENAME") != "" {
 		beforeRename = func() {
@@ -94,12 +99,33 @@ func saveOnce(file string) {
 		fmt.Println("load:", err)
 		return
 	}
-	doc.Account.Name = os.Getenv("HELPER_NAME")
+	if name, ok := os.LookupEnv("HELPER_NAME"); ok {
+		doc.Account.Name = name
+	}
+	if desc, ok := os.LookupEnv("HELPER_DESC"); ok {
+		doc.Account.Roles[0].Description = desc
+	}
 	if _, err := Save(file, doc.Account, doc.Stamp, SaveOptions{Actor: "tui"}); err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println("ok")
+}
+
+// limitFileSize applies $HELPER_FSIZE, if set, as the process's file size
+// limit, with SIGXFSZ ignored: writes past it fail as on a full disk. It
+// reports false (having said why) when the limit cannot be set.
+func limitFileSize() bool {
+	n, err := strconv.ParseUint(os.Getenv("HELPER_FSIZE"), 10, 64)
+	if err != nil {
+		return true
+	}
+	signal.Ignore(syscall.SIGXFSZ)
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+		fmt.Println("setrlimit:", err)
+		return false
+	}
+	return true
 }
 
 // auditLines counts the entries in the audit trail of p.

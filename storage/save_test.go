@@ -3,8 +3,10 @@ package storage
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -156,7 +158,7 @@ func TestSaveRefusesChangedFile(t *testing.T) {
 		t.Fatalf("want *ChangedError, got %v", err)
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, "changed on disk since it was loaded") || !strings.Contains(msg, "nothing was written") || ce.ModTime.IsZero() {
+	if !strings.Contains(msg, "changed on disk since it was loaded") || !strings.HasSuffix(msg, "; nothing was written") || ce.ModTime.IsZero() {
 		t.Errorf("message %q", msg)
 	}
 	// Who saved comes from the audit entry that wrote these bytes.
@@ -378,5 +380,101 @@ func TestStampClean(t *testing.T) {
 	var pe *ProblemsError
 	if _, err := Save(bad, goodAccount(), bd.Stamp, SaveOptions{}); !errors.As(err, &pe) {
 		t.Errorf("Save over a file with errors: %v, want *ProblemsError", err)
+	}
+}
+
+// A symbolic link whose target does not exist is not a missing file: Load
+// says where it points (and not fs.ErrNotExist, which would open the demo
+// in the TUI), and Save refuses before making anything, there or at the
+// target. Links that go round in a loop say so, in Load and Save.
+func TestSaveDanglingAndLoopingLinks(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	target := filepath.Join(elsewhere, "nowhere.toml")
+	link := filepath.Join(dir, "dang.toml")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	a, b := filepath.Join(dir, "a.toml"), filepath.Join(dir, "b.toml")
+	if err := os.Symlink(b, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(a, b); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, reason string }{
+		{link, "no such file (it is a symbolic link to " + target + ", which does not exist)"},
+		{a, "no such file: its symbolic links go round in a loop"},
+	} {
+		_, err := Load(c.path)
+		var re *ReadError
+		if !errors.As(err, &re) || re.Reason != c.reason || errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Load(%s): %v (a missing file: %v)", c.path, err, errors.Is(err, fs.ErrNotExist))
+		}
+		_, err = Save(c.path, goodAccount(), Stamp{}, SaveOptions{Actor: "tui"})
+		if !errors.As(err, &re) || re.Reason != c.reason {
+			t.Errorf("Save(%s): %v", c.path, err)
+		}
+	}
+	for _, d := range []string{dir, elsewhere} {
+		ents, _ := os.ReadDir(d)
+		for _, e := range ents {
+			if e.Type()&fs.ModeSymlink == 0 {
+				t.Errorf("made %s", filepath.Join(d, e.Name()))
+			}
+		}
+	}
+}
+
+// Update calls SaveOptions.Relaid when the file is not in rolecall's layout
+// (a comment), before writing, and not once it is.
+func TestUpdateRelaid(t *testing.T) {
+	p := writeFile(t, "acct.toml", append([]byte("# by hand\n"), Encode(goodAccount())...), 0o600)
+	for i, want := range []int{1, 0} {
+		calls := 0
+		_, err := Update(p, SaveOptions{Actor: "cli", Relaid: func() { calls++ }}, func(a *model.Account) (*model.Account, error) {
+			a.Name = fmt.Sprintf("Edit %d", i)
+			return a, nil
+		})
+		if err != nil || calls != want {
+			t.Errorf("edit %d: Relaid called %d times, want %d (%v)", i, calls, want, err)
+		}
+	}
+}
+
+// A holder line left by a rolecall of this host that has ended does not
+// name the process that holds the lock now (another program, which writes
+// no line): the message says so, naming the line as the last rolecall's.
+// A live holder is named as before.
+func TestLockedByStaleHolder(t *testing.T) {
+	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+	other := flock.New(p + ".lock")
+	if ok, err := other.TryLock(); !ok || err != nil {
+		t.Fatal("cannot take the lock", err)
+	}
+	defer other.Unlock()
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	for _, c := range []struct {
+		pid  int
+		want string
+	}{
+		{ended.Process.Pid, "is held by a process that did not write its name (the last rolecall to hold it was ada@%s pid %d since 2026-01-01T10:00:00Z; waited "},
+		{os.Getpid(), "another rolecall (ada@%s pid %d since 2026-01-01T10:00:00Z) holds the lock"},
+	} {
+		line := fmt.Sprintf("ada@%s pid %d since 2026-01-01T10:00:00Z\n", model.SafeText(host), c.pid)
+		if err := os.WriteFile(p+".lock", []byte(line), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Update(p, SaveOptions{Wait: 50 * time.Millisecond}, func(a *model.Account) (*model.Account, error) {
+			t.Error("edit ran without the lock")
+			return a, nil
+		})
+		var le *LockedError
+		if want := fmt.Sprintf(c.want, model.SafeText(host), c.pid); !errors.As(err, &le) || !strings.Contains(err.Error(), want) {
+			t.Errorf("pid %d: got %v, want %q", c.pid, err, want)
+		}
 	}
 }

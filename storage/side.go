@@ -106,3 +106,10 @@ func tryFlock(f *os.File) (bool, error) {
 	}
 	return err == nil, err
 }
+
+// pidAlive reports whether a process pid runs on this host (one that this
+// process may not signal runs too).
+func pidAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

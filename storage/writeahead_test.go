@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -109,5 +110,133 @@ func TestNeverLanded(t *testing.T) {
 		if es[i].Landed != want {
 			t.Errorf("entry %d (%s): landed %v", i, es[i].Sha256, es[i].Landed)
 		}
+	}
+}
+
+// fullDiskSetup writes an account whose first role has the description
+// desc, and an older FILE.bak, and returns the path with both contents.
+func fullDiskSetup(t *testing.T, desc string) (p, file, bak string) {
+	t.Helper()
+	a := goodAccount()
+	a.Roles[0].Description = desc
+	p = writeFile(t, "acct.toml", Encode(a), 0o600)
+	earlier := goodAccount()
+	earlier.Name = "Earlier"
+	if err := os.WriteFile(p+".bak", Encode(earlier), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p, readString(t, p), readString(t, p+".bak")
+}
+
+// checkUnchanged fails unless p and p.bak hold file and bak, and both decode
+// without errors.
+func checkUnchanged(t *testing.T, p, file, bak string) {
+	t.Helper()
+	for name, want := range map[string]string{p: file, p + ".bak": bak} {
+		got := readString(t, name)
+		if got != want {
+			t.Errorf("%s changed: %d bytes, was %d", name, len(got), len(want))
+		}
+		if a, ps := Decode(name, []byte(got)); a == nil || HasErrors(ps) {
+			t.Errorf("%s does not decode: %v", name, ps)
+		}
+	}
+}
+
+// A disk that fills up while the new file is written (a file size limit
+// that the old file and its backup fit in but the new file does not):
+// the save says it did not save, and the file and FILE.bak keep their
+// content. It used to rename the short temporary file into place and
+// report success.
+func TestFullDiskFileWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process-level test")
+	}
+	p, file, _ := fullDiskSetup(t, "")
+	limit := len(file) + 100
+	out, err := helper(t, "save1", p, "HELPER_DESC="+strings.Repeat("d", 900), "HELPER_FSIZE="+strconv.Itoa(limit)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.HasPrefix(string(out), "not saved: ") {
+		t.Errorf("child said %q", out)
+	}
+	// The backup was taken before the new file failed: it is the file.
+	checkUnchanged(t, p, file, file)
+	if n := auditLines(p); n != 0 {
+		t.Errorf("%d audit entries for a save that did not happen", n)
+	}
+}
+
+// A disk that fills up while FILE.bak is written: nothing is saved, and
+// the file and the earlier FILE.bak keep their content.
+func TestFullDiskBackupWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process-level test")
+	}
+	p, file, bak := fullDiskSetup(t, strings.Repeat("d", 1000))
+	limit := len(file) - 500 // the new file, 1000 bytes shorter, fits
+	out, err := helper(t, "save1", p, "HELPER_DESC=", "HELPER_FSIZE="+strconv.Itoa(limit)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.HasPrefix(string(out), "not saved: cannot keep the previous version: ") {
+		t.Errorf("child said %q", out)
+	}
+	checkUnchanged(t, p, file, bak)
+}
+
+// A disk that fills up while a recovery draft is written: WriteDraft says
+// so, and no short draft is left.
+func TestFullDiskDraftWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process-level test")
+	}
+	state := t.TempDir()
+	file := filepath.Join(t.TempDir(), "rolecall.toml")
+	out, err := helper(t, "draft1", file, "XDG_STATE_HOME="+state, "HELPER_FSIZE=1000").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.HasPrefix(string(out), "draft: ") {
+		t.Errorf("child said %q", out)
+	}
+	t.Setenv("XDG_STATE_HOME", state)
+	p, err := DraftPath(file, "abc-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(p); err == nil {
+		t.Errorf("a draft of %d bytes was left", fi.Size())
+	}
+	ents, _ := os.ReadDir(filepath.Dir(p))
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".lock") {
+			t.Errorf("left in the draft directory: %s", e.Name())
+		}
+	}
+}
+
+// A disk that fills up while the holder line is written over a longer old
+// one leaves no torn line in FILE.lock, which would name neither holder.
+func TestFullDiskHolderLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process-level test")
+	}
+	p, file, bak := fullDiskSetup(t, "")
+	old := "olduser@oldhost pid 1 since 2020-01-01T00:00:00Z " + strings.Repeat("x", 100) + "\n"
+	if err := os.WriteFile(p+".lock", []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := helper(t, "save1", p, "HELPER_NAME=Renamed", "HELPER_FSIZE=20").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.HasPrefix(string(out), "not saved: ") {
+		t.Errorf("child said %q", out)
+	}
+	checkUnchanged(t, p, file, bak)
+	if got := readString(t, p+".lock"); got != "" && !strings.HasSuffix(got, "\n") || strings.Contains(got, "xxx") {
+		t.Errorf("FILE.lock holds %q", got)
 	}
 }

@@ -148,8 +148,7 @@ func TestSavedWithWarningByCLI(t *testing.T) {
 
 // The commands that only read say what is wrong with a link too: a loop
 // reads "go round in a loop", a dangling link names its target and offers
-// no 'rolecall init' (which would refuse: the link exists). log, which
-// reads only the trail, says "no such file".
+// no 'rolecall init' (which would refuse: the link exists); log too.
 func TestReadThroughBadLinks(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "rolecall.toml"), filepath.Join(dir, "b.toml")
@@ -159,22 +158,20 @@ func TestReadThroughBadLinks(t *testing.T) {
 	if err := os.Symlink(a, b); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"validate"}, {"explain", "dana@example.com"}} {
+	for _, args := range [][]string{{"validate"}, {"explain", "dana@example.com"}, {"log"}} {
 		want(t, rc(t, dir, nil, args...), 2, "cannot read rolecall.toml: no such file: its symbolic links go round in a loop")
 	}
-	want(t, rc(t, dir, nil, "log"), 2, "no such file")
 	dang := t.TempDir()
 	if err := os.Symlink("nowhere.toml", filepath.Join(dang, "rolecall.toml")); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"validate"}, {"explain", "dana@example.com"}} {
+	for _, args := range [][]string{{"validate"}, {"explain", "dana@example.com"}, {"log"}} {
 		r := rc(t, dang, nil, args...)
 		want(t, r, 2, "cannot read rolecall.toml: no such file (it is a symbolic link to nowhere.toml, which does not exist)")
 		if strings.Contains(r.stderr, "rolecall init") {
 			t.Errorf("%v offers init over a link:\n%s", args, r)
 		}
 	}
-	want(t, rc(t, dang, nil, "log"), 2, "no such file")
 }
 
 // A scripted edit of a hand-edited file says that the file was rewritten in

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"fmt"
 	"os"
 	"slices"
@@ -28,6 +30,9 @@ before its file: one whose file never landed (the save was cut off) is marked.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			path := a.path()
 			if _, err := os.Stat(path); err != nil {
+				if _, lerr := storage.Load(path); lerr != nil && !errors.Is(lerr, fs.ErrNotExist) {
+					return readError(lerr) // a dangling link, a loop: say which
+				}
 				return fail(ExitUsage, "cannot read %s: no such file (its audit trail is %s.audit.jsonl)", model.SafeText(path), model.SafeText(path))
 			}
 			entries, err := storage.ReadAudit(path)

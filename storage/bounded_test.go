@@ -141,7 +141,9 @@ func TestDecodeHostileBounded(t *testing.T) {
 
 // The string limit counts characters, an escape as one, so that every
 // file read encodes to one that reads: a value written with escapes
-// (tabs, newlines, control characters) is never refused once saved.
+// (tabs, newlines, control characters) is never refused by the scan once
+// saved. (The account name's own limit, R7, refuses these values as
+// validation errors: the round trip checks the scan, not the rules.)
 func TestLongStringsRoundTrip(t *testing.T) {
 	tests := []struct {
 		name, value string // value: as written in the file, in single quotes
@@ -159,13 +161,21 @@ func TestLongStringsRoundTrip(t *testing.T) {
 				q = "'''"
 			}
 			src := "format = 1\n[account]\nname = " + q + tt.value + q + "\n"
+			scanned := func(ps []FileProblem) bool {
+				for _, p := range ps {
+					if strings.Contains(p.Message, "a string of more than") {
+						return false
+					}
+				}
+				return true
+			}
 			a, ps := Decode("f.toml", []byte(src))
-			if a == nil || HasErrors(ps) {
+			if a == nil || !scanned(ps) {
 				t.Fatalf("refused: %v", ps)
 			}
 			enc := Encode(a)
 			b, ps := Decode("f.toml", enc)
-			if b == nil || HasErrors(ps) {
+			if b == nil || !scanned(ps) {
 				t.Fatalf("its encoding (%d bytes) is refused: %v", len(enc), ps)
 			}
 			if b.Name != a.Name {

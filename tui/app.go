@@ -399,7 +399,7 @@ func (a *App) askQuit() tea.Cmd {
 	}
 	n := len(a.c.sess.ops())
 	a.modal = &modal{kind: modalQuit, title: "Quit without saving?",
-		lines: []string{fmt.Sprintf("You have %d unsaved %s. They are kept as a recovery draft, which the next start on %s offers back.", n, plural(n, "edit", "edits"), safe(a.c.sess.path)),
+		lines: []string{fmt.Sprintf("You have %d unsaved %s. %s kept as a recovery draft, which the next start on %s offers back.", n, plural(n, "edit", "edits"), plural(n, "It is", "They are"), safe(a.c.sess.path)),
 			"Press n, then ctrl+s to review and save them now."},
 		keys: []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "quit, keep a draft")), a.c.keys.No}}
 	return nil

@@ -188,7 +188,7 @@ func TestQuitWithUnsavedEditsAsks(t *testing.T) {
 		if h.quit {
 			t.Fatalf("%s quit with unsaved edits without asking", k)
 		}
-		h.expect("Quit without saving?", "You have 1 unsaved edit. They are kept as a recovery draft")
+		h.expect("Quit without saving?", "You have 1 unsaved edit. It is kept as a recovery draft")
 		h.keys("n")
 		h.expectNot("Quit without saving?")
 	}

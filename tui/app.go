@@ -179,7 +179,10 @@ func (a *App) showProblems() {
 	var lines []string
 	errs := 0
 	for _, p := range a.c.sess.problems {
-		if p.Problem.Severity == model.Error {
+		switch {
+		case p.LeftOutErrors > 0:
+			errs += p.LeftOutErrors // the line standing for those not listed
+		case p.Problem.Severity == model.Error:
 			errs++
 		}
 		loc := safe(a.c.sess.path)

@@ -25,7 +25,7 @@ func (fileStore) Load(path string) (*Loaded, error) {
 		ld.Relaid = sha256.Sum256(storage.Encode(doc.Account)) != doc.Stamp.Sum
 	}
 	for _, p := range doc.Problems {
-		ld.Problems = append(ld.Problems, FileProblem{Line: p.Line, Problem: p.Problem})
+		ld.Problems = append(ld.Problems, FileProblem{Line: p.Line, Problem: p.Problem, LeftOutErrors: p.LeftOutErrors})
 	}
 	return ld, nil
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,4 +102,35 @@ func TestTypingPastTheLimitIsRefused(t *testing.T) {
 	h.keys("enter")
 	h.expect("description of 1002 characters")
 	h.expectNot("UNSAVED")
+}
+
+// A file with more errors than are listed says how many it has, not how
+// many lines were listed.
+func TestManyErrorsAreCounted(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("format = 1\n[account]\nname = \"Messy\"\nadvanced_user_security = true\n")
+	for i := range 1500 {
+		b.WriteString("\n[[users]]\nemail = \"u" + strings.Repeat("x", i%3) + string(rune('a'+i%26)) + "@example.com\"\nroles = [\"No Such Role " + strings.Repeat("z", i%7) + "\"]\n")
+	}
+	path := filepath.Join(t.TempDir(), "acct.toml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := storage.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, p := range d.Problems {
+		if p.LeftOutErrors > 0 {
+			n += p.LeftOutErrors
+		} else if p.Severity == model.Error {
+			n++
+		}
+	}
+	if n <= storage.MaxProblems {
+		t.Fatalf("the file has only %d errors", n)
+	}
+	h := newHarness(t, Options{Path: path}, fileStore{})
+	h.expect(fmt.Sprintf("The file has %d errors", n))
 }

@@ -37,6 +37,9 @@ type Draft struct {
 type FileProblem struct {
 	Line    int
 	Problem model.Problem
+	// LeftOutErrors: on the line that stands for the problems not listed,
+	// how many errors it hides.
+	LeftOutErrors int
 }
 
 // ChangedOnDisk is the error of a save refused because someone changed the

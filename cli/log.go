@@ -35,9 +35,14 @@ before its file: one whose file never landed (the save was cut off) is marked.`,
 				}
 				return fail(ExitUsage, "cannot read %s: no such file (its audit trail is %s.audit.jsonl)", model.SafeText(path), model.SafeText(path))
 			}
-			entries, err := storage.ReadAudit(path)
+			entries, bad, err := storage.ReadAuditCounting(path)
 			if err != nil {
 				return fail(ExitUsage, "cannot read the audit trail of %s: %v", model.SafeText(path), err)
+			}
+			if bad > 0 {
+				// Never pass over part of the trail without a word.
+				fmt.Fprintf(a.stderr, "rolecall: warning: %s of %s.audit.jsonl %s not an entry (torn by a crash, or written by hand); it is not shown\n",
+					plural(bad, "line"), model.SafeText(path), map[bool]string{true: "is", false: "are"}[bad == 1])
 			}
 			if limit > 0 && len(entries) > limit {
 				entries = entries[:limit]

@@ -156,3 +156,20 @@ func TestLogRecordsWhatARemovalRemoved(t *testing.T) {
 		t.Errorf("the removal as recorded: %+v %v", rm, err)
 	}
 }
+
+// Lines of the trail that are not entries are not passed over silently.
+func TestLogSaysWhatItCannotRead(t *testing.T) {
+	dir, file := demo(t)
+	rc(t, dir, nil, "role", "add", "Night Shift", "--inherits", "Support")
+	f, err := os.OpenFile(file+".audit.jsonl", os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("{\"time\": torn\nnot json at all\n")
+	f.Close()
+	r := rc(t, dir, nil, "log")
+	want(t, r, 0, "add role Night Shift")
+	if !strings.Contains(r.stderr, "warning: 2 lines of rolecall.toml.audit.jsonl are not an entry") {
+		t.Errorf("no word of the unreadable lines:\n%s", r.stderr)
+	}
+}

@@ -199,20 +199,28 @@ func (a *auditAppend) close() { a.f.Close() }
 // by a crash) are skipped. A trail that is a symbolic link or not a regular
 // file is refused.
 func ReadAudit(path string) ([]AuditEntry, error) {
+	es, _, err := ReadAuditCounting(path)
+	return es, err
+}
+
+// ReadAuditCounting is ReadAudit, and also says how many lines of the
+// trail are not entries (torn by a crash, or written by hand), which
+// ReadAudit passes over.
+func ReadAuditCounting(path string) (entries []AuditEntry, unreadable int, err error) {
 	target, err := resolve(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	es, err := readAuditFile(target + ".audit.jsonl")
+	es, bad, err := readAuditFile(target + ".audit.jsonl")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	cur := ""
 	if data, _, err := readFile(target); err == nil {
 		cur = hashHex(data)
 	}
 	markLanded(es, cur)
-	return es, nil
+	return es, bad, nil
 }
 
 // markLanded marks the entries (newest first) whose file landed: the file
@@ -228,32 +236,38 @@ func markLanded(es []AuditEntry, cur string) {
 	}
 }
 
-// readAuditFile reads the trail name, newest entry first.
-func readAuditFile(name string) ([]AuditEntry, error) {
+// readAuditFile reads the trail name, newest entry first, and counts the
+// lines that are not entries (blank lines aside).
+func readAuditFile(name string) ([]AuditEntry, int, error) {
 	f, err := openSide(name, os.O_RDONLY, 0, nil)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer f.Close()
 	var out []AuditEntry
+	bad := 0
 	r := bufio.NewReader(f)
 	for {
 		line, err := r.ReadBytes('\n')
-		if e, ok := parseEntry(bytes.TrimSpace(line)); ok {
-			out = append(out, e)
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			if e, ok := parseEntry(line); ok {
+				out = append(out, e)
+			} else {
+				bad++
+			}
 		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	slices.Reverse(out)
-	return out, nil
+	return out, bad, nil
 }
 
 // parseEntry decodes one line of the trail; ok is false for a line that is

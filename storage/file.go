@@ -275,7 +275,7 @@ func changedError(path, target string, st Stamp, fi fs.FileInfo, holder string) 
 		return ce
 	}
 	ce.ModTime = fi.ModTime()
-	es, _ := readAuditFile(target + ".audit.jsonl")
+	es, _, _ := readAuditFile(target + ".audit.jsonl")
 	sum := hex.EncodeToString(st.Sum[:])
 	for _, e := range es {
 		if e.Sha256 == sum {

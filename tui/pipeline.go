@@ -280,7 +280,7 @@ func (a *App) finishRebase() tea.Cmd {
 			return cmd
 		}
 	}
-	a.setStatus(msg+" ctrl+s reviews and saves them.", false)
+	a.setStatus(msg, false)
 	return cmd
 }
 

@@ -62,7 +62,12 @@ func rc(t *testing.T, dir string, env []string, args ...string) result {
 	cmd.Env = append(append(os.Environ(), "ROLECALL_FILE="), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
+	return finished(t, args, cmd.Run(), &out, &errb)
+}
+
+// finished is the result of a run of rolecall that ended with err.
+func finished(t *testing.T, args []string, err error, out, errb *bytes.Buffer) result {
+	t.Helper()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()

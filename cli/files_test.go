@@ -26,13 +26,7 @@ func rcWithin(t *testing.T, d time.Duration, dir string, args ...string) result 
 	if ctx.Err() != nil {
 		t.Fatalf("rolecall %v hangs (killed after %s)", args, d)
 	}
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run %v: %v", args, err)
-	}
-	return result{out.String(), errb.String(), code}
+	return finished(t, args, err, &out, &errb)
 }
 
 // An account path that is a dangling symbolic link, or links in a loop, is

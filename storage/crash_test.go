@@ -2,9 +2,7 @@ package storage
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"syscall"
 	"testing"
 	"time"
@@ -28,24 +26,9 @@ func TestKillDuringSaveKeepsAudit(t *testing.T) {
 	const kills = 100
 	whole := map[string]bool{} // hashes of bytes already decoded whole
 	for k := range kills {
-		before := auditLines(p)
-		cmd := helper(t, "saveloop", p)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
 		// Once the child has begun a save (its entry comes first), kill it
 		// at a random moment of that save or the next.
-		for deadline := time.Now().Add(60 * time.Second); auditLines(p) <= before && time.Now().Before(deadline); {
-			time.Sleep(time.Millisecond)
-		}
-		time.Sleep(time.Duration(rand.IntN(250000)) * time.Microsecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		err := cmd.Wait()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-			t.Fatalf("kill %d: child ended by itself (%v): %s", k, err, stderr.String())
-		}
+		killSaving(t, p, k, 60*time.Second, 250*time.Millisecond)
 		es, err := ReadAudit(p)
 		if err != nil {
 			t.Fatal(err)

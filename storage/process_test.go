@@ -207,23 +207,8 @@ func TestCrashDuringSave(t *testing.T) {
 	const kills = 40
 	var sawBak bool
 	for k := range kills {
-		before := auditLines(p)
-		cmd := helper(t, "saveloop", p)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
 		// Once the child has saved, kill it at a random moment.
-		for deadline := time.Now().Add(20 * time.Second); auditLines(p) <= before && time.Now().Before(deadline); {
-			time.Sleep(time.Millisecond)
-		}
-		time.Sleep(time.Duration(rand.IntN(20000)) * time.Microsecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		err := cmd.Wait()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-			t.Fatalf("kill %d: child ended by itself (%v): %s", k, err, stderr.String())
-		}
+		killSaving(t, p, k, 20*time.Second, 20*time.Millisecond)
 		for _, f := range []string{p, p + ".bak"} {
 			data, err := os.ReadFile(f)
 			if f == p+".bak" && os.IsNotExist(err) {
@@ -249,5 +234,29 @@ func TestCrashDuringSave(t *testing.T) {
 	// The lock is free again: the kernel released it with the process.
 	if _, err := Update(p, SaveOptions{Wait: time.Second}, func(a *model.Account) (*model.Account, error) { return a, nil }); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// killSaving starts a child that saves p over and over, waits (at most
+// wait) until it has begun a save (its audit entry comes first), then
+// SIGKILLs it after a random delay of at most maxDelay. Kill number k
+// fails the test if the child ended by itself.
+func killSaving(t *testing.T, p string, k int, wait, maxDelay time.Duration) {
+	t.Helper()
+	before := auditLines(p)
+	cmd := helper(t, "saveloop", p)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(wait); auditLines(p) <= before && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(time.Duration(rand.Int64N(int64(maxDelay))))
+	cmd.Process.Signal(syscall.SIGKILL)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("kill %d: child ended by itself (%v): %s", k, err, stderr.String())
 	}
 }

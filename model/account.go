@@ -128,7 +128,8 @@ func cloneInto[T any](s, buf []T) ([]T, []T) {
 	return buf[start:len(buf):len(buf)], buf
 }
 
-// FindRole returns the index of the custom role called name (ignoring case), or -1.
+// FindRole returns the index of the first custom role called name (SameName),
+// or -1: one look-up by scanning; roleFinder answers the same from an index.
 func (a *Account) FindRole(name string) int {
 	return slices.IndexFunc(a.Roles, func(r Role) bool { return SameName(r.Name, name) })
 }

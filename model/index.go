@@ -5,13 +5,15 @@ import (
 	"unicode/utf8"
 )
 
-// roleFinder answers Account.FindRole and Account.RoleExists in constant
-// time: a map from each name's key (FoldName, which SameName compares)
-// to the first role with it gives exactly FindRole's answer.
+// roleFinder is the one index of an account's custom roles by name: it
+// answers Account.FindRole (the first role whose key, roleKey, is the
+// name's) and Account.RoleExists in constant time. Validation and the
+// editor look roles up through it; the Resolver, which indexes the
+// built-in roles too, fills its maps with the same function (indexName).
 type roleFinder struct {
 	a     *Account
 	exact map[string]int32 // name as a role spells it -> FindRole of it
-	fold  map[string]int32 // FoldName -> first role with it
+	fold  map[string]int32 // roleKey -> first role with it
 }
 
 func newRoleFinder(a *Account) *roleFinder {
@@ -19,25 +21,46 @@ func newRoleFinder(a *Account) *roleFinder {
 	f.exact = make(map[string]int32, len(a.Roles))
 	f.fold = make(map[string]int32, len(a.Roles))
 	for i, r := range a.Roles {
-		k := FoldName(r.Name)
-		first, ok := f.fold[k]
-		if !ok {
-			first = int32(i)
-			f.fold[k] = first
-		}
-		if _, ok := f.exact[r.Name]; !ok {
-			f.exact[r.Name] = first
-		}
+		indexName(f.fold, f.exact, r.Name, int32(i))
 	}
 	return f
 }
 
+// roleKey is the key roles are indexed by: FoldName, the key SameName
+// compares (R7).
+func roleKey(name string) string { return FoldName(name) }
+
+// indexName indexes name as id in fold (by roleKey) and exact (as spelled),
+// unless a name with the same key is indexed already: then the first keeps
+// the key, name's spelling is mapped to it, and indexName returns false.
+// Looking a name up (lookupName) then gives the first indexed name with its
+// key, FindRole's answer.
+func indexName(fold, exact map[string]int32, name string, id int32) bool {
+	k := roleKey(name)
+	if first, dup := fold[k]; dup {
+		if _, ok := exact[name]; !ok {
+			exact[name] = first
+		}
+		return false
+	}
+	fold[k] = id
+	exact[name] = id
+	return true
+}
+
+// lookupName returns what indexName indexed under name's key, without
+// computing the key when name is spelled as an indexed name is.
+func lookupName(fold, exact map[string]int32, name string) (int32, bool) {
+	if id, ok := exact[name]; ok {
+		return id, true
+	}
+	id, ok := fold[roleKey(name)]
+	return id, ok
+}
+
 // find returns a.FindRole(name).
 func (f *roleFinder) find(name string) int {
-	if i, ok := f.exact[name]; ok {
-		return int(i)
-	}
-	if i, ok := f.fold[FoldName(name)]; ok {
+	if i, ok := lookupName(f.fold, f.exact, name); ok {
 		return int(i)
 	}
 	return -1

@@ -15,7 +15,7 @@ import (
 type Resolver struct {
 	acct    *Account
 	roles   []rrole
-	roleIdx map[string]int32 // lower-case name -> index in roles
+	roleIdx map[string]int32 // roleKey -> index in roles (indexName)
 	// roleExact maps each role's name as spelled to roleIdx's answer for it,
 	// so that looking up a canonical spelling needs no lower-casing.
 	roleExact map[string]int32
@@ -127,18 +127,13 @@ func (r *Resolver) buildRoles() {
 		if b.NeedsAUS && !a.AdvancedUserSecurity {
 			continue
 		}
-		r.roleIdx[FoldName(b.Name)] = int32(len(r.roles))
-		r.roleExact[b.Name] = int32(len(r.roles))
+		indexName(r.roleIdx, r.roleExact, b.Name, int32(len(r.roles)))
 		r.roles = append(r.roles, rrole{name: b.Name, builtin: true, parent: -1, ticks: b.Privileges, set: b.Privileges})
 	}
 	for _, cr := range a.Roles {
-		k := FoldName(cr.Name)
-		if _, dup := r.roleIdx[k]; dup {
-			continue
+		if indexName(r.roleIdx, r.roleExact, cr.Name, int32(len(r.roles))) {
+			r.roles = append(r.roles, rrole{name: cr.Name, parent: -1, ticks: SetOf(cr.Privileges...)})
 		}
-		r.roleIdx[k] = int32(len(r.roles))
-		r.roleExact[cr.Name] = int32(len(r.roles))
-		r.roles = append(r.roles, rrole{name: cr.Name, parent: -1, ticks: SetOf(cr.Privileges...)})
 	}
 	for _, cr := range a.Roles {
 		id, _ := r.lookupRole(cr.Name)
@@ -271,14 +266,10 @@ func (r *Resolver) roleID(name string) int32 {
 	return -1
 }
 
-// lookupRole returns roleIdx[FoldName(name)], without lower-casing
-// when name is spelled as the role is.
+// lookupRole returns the index of the role called name (roleKey), built-in
+// or custom, without computing the key when name is spelled as the role is.
 func (r *Resolver) lookupRole(name string) (int32, bool) {
-	if id, ok := r.roleExact[name]; ok {
-		return id, true
-	}
-	id, ok := r.roleIdx[FoldName(name)]
-	return id, ok
+	return lookupName(r.roleIdx, r.roleExact, name)
 }
 
 // RolePrivileges returns the privileges a role grants, inheritance included,

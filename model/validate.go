@@ -134,7 +134,6 @@ func atItem(s Section, i int, key string, item int) Loc {
 
 func (v *validator) roles() {
 	a := v.a
-	seen := map[string]int{}
 	look := newLookalikes(len(a.Roles), func(i int) string { return a.Roles[i].Name }, builtinNames()...)
 	for i, r := range a.Roles {
 		if msg := checkName("role", r.Name, MaxRoleName); msg != "" {
@@ -147,13 +146,10 @@ func (v *validator) roles() {
 			}
 			v.add(Warning, "R7, decision", at(SectionRoles, i, "name"), r.Name, "role %s looks like %s %s (the same confusable skeleton, Unicode TR39): rename it unless it is meant to pass for it", quoteName(r.Name), kind, quoteName(other))
 		}
-		key := FoldName(r.Name)
 		if b, ok := LookupBuiltin(r.Name); ok {
 			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q has the name of the built-in role %q; choose another name", r.Name, b.Name)
-		} else if j, dup := seen[key]; dup {
+		} else if j := v.find.find(r.Name); j != i {
 			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q is defined twice (also role #%d, %q); role names are unique ignoring case", r.Name, j+1, a.Roles[j].Name)
-		} else {
-			seen[key] = i
 		}
 		if n := tooLong(r.Description, MaxDescription); n > 0 {
 			v.add(Error, "R5", at(SectionRoles, i, "description"), r.Name, "role %q has a description of %d characters; at most %d are allowed", r.Name, n, MaxDescription)

@@ -14,30 +14,29 @@ func InheritCandidates(a *Account, role string) []string {
 			out = append(out, b.Name)
 		}
 	}
-	byName := make(map[string]int, len(a.Roles))
+	find := newRoleFinder(a)
 	for i, r := range a.Roles {
-		byName[foldKey(r.Name)] = i
-	}
-	reaches := func(from string) bool { // does from's chain pass through role?
-		for steps := 0; steps <= len(a.Roles); steps++ {
-			if SameName(from, role) {
-				return true
-			}
-			i, ok := byName[foldKey(from)]
-			if !ok || a.Roles[i].Inherits == "" {
-				return false
-			}
-			from = a.Roles[i].Inherits
-		}
-		return true // a cycle already: never offer it
-	}
-	for _, r := range a.Roles {
-		if role != "" && reaches(r.Name) {
+		if role != "" && reaches(find, i, role) {
 			continue
 		}
 		out = append(out, r.Name)
 	}
 	return out
+}
+
+// reaches reports whether custom role i's chain passes through role (i
+// itself included), or loops already (R6): choosing i as role's parent
+// would make a cycle, or keep one.
+func reaches(find *roleFinder, i int, role string) bool {
+	n := len(find.a.Roles)
+	steps := 0
+	for j := range lineage(i, n, find.parent) {
+		if SameName(find.a.Roles[j].Name, role) {
+			return true
+		}
+		steps++
+	}
+	return steps > n // a cycle already: never offer it
 }
 
 func foldKey(s string) string { return FoldName(s) }
@@ -53,11 +52,10 @@ func (r *Resolver) InheritedFrom(parent string) map[Privilege]string {
 		return nil
 	}
 	out := map[Privilege]string{}
-	for steps := 0; id >= 0 && steps <= len(r.roles); steps++ {
-		for _, p := range r.roles[id].ticks.Closure().List() {
-			out[p] = r.roles[id].name // farther ancestors overwrite nearer ones
+	for j := range lineage(int(id), len(r.roles), r.parentOf) {
+		for _, p := range r.roles[j].ticks.Closure().List() {
+			out[p] = r.roles[j].name // farther ancestors overwrite nearer ones
 		}
-		id = r.roles[id].parent
 	}
 	return out
 }

@@ -74,6 +74,16 @@ func (f *roleFinder) exists(name string) bool {
 	return f.find(name) >= 0
 }
 
+// parent returns the index of the custom role that custom role i inherits,
+// or -1 when it inherits none, a built-in role, or a role that does not
+// exist: the parent function of lineage over a's custom roles.
+func (f *roleFinder) parent(i int) int {
+	if f.a.Roles[i].Inherits == "" {
+		return -1
+	}
+	return f.find(f.a.Roles[i].Inherits)
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {

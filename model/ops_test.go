@@ -76,6 +76,13 @@ func TestInheritCandidates(t *testing.T) {
 			t.Errorf("InheritCandidates(%q) = %q, want %q", tt.role, got, tt.want)
 		}
 	}
+	// A role whose chain loops already (R6) is never offered.
+	cyc := &Account{AdvancedUserSecurity: true, Roles: []Role{
+		{Name: "Base"}, {Name: "X", Inherits: "Y"}, {Name: "Y", Inherits: "X"}, {Name: "Z", Inherits: "Y"},
+	}}
+	if got, want := InheritCandidates(cyc, "Base"), []string{Administrator, StandardUser, ProductionSupport, Support}; !slices.Equal(got, want) {
+		t.Errorf("InheritCandidates(Base) with a cycle = %q, want %q", got, want)
+	}
 	a.AdvancedUserSecurity = false
 	if got := InheritCandidates(a, "Base"); slices.Contains(got, Support) {
 		t.Errorf("R3: Support offered with Advanced User Security off: %q", got)

@@ -38,7 +38,9 @@ type rrole struct {
 	parent  int32   // -1: none
 	ticks   PrivSet // what the role itself grants (a built-in: all of its privileges)
 	set     PrivSet // ticks of the role and all its ancestors (R5, R6), before R4
-	depth   int32
+	// looped: the role's chain loops (R6, an invalid account); set is then
+	// the union of the ticks on the chain, the loop included.
+	looped bool
 }
 
 type ruser struct {
@@ -143,31 +145,45 @@ func (r *Resolver) buildRoles() {
 			}
 		}
 	}
-	// Resolve each role's set along its chain; a cycle stops at the first repeat.
-	state := make([]uint8, len(r.roles)) // 0 new, 1 on stack, 2 done
-	var resolve func(i int32) PrivSet
-	resolve = func(i int32) PrivSet {
-		switch state[i] {
-		case 2:
-			return r.roles[i].set
-		case 1:
-			r.cyclic = true
-			return r.roles[i].ticks // cycle: validation reports it
-		}
-		state[i] = 1
-		s := r.roles[i].ticks
-		if p := r.roles[i].parent; p >= 0 {
-			s |= resolve(p)
-			r.roles[i].depth = r.roles[p].depth + 1
-		}
-		r.roles[i].set = s
-		state[i] = 2
-		return s
-	}
+	// Resolve each role's set along its chain, once: walk up (lineage) to
+	// the first role resolved already (or the chain's end, or a repeat: a
+	// cycle, which validation reports), then fill the sets in down the path.
+	state := make([]uint8, len(r.roles)) // 0 new, 1 on the current path, 2 done
+	var path []int
 	for i := range r.roles {
-		resolve(int32(i))
+		if state[i] == 2 {
+			continue
+		}
+		path = path[:0]
+		var set PrivSet
+		looped := false
+		for j := range lineage(i, len(r.roles), r.parentOf) {
+			if state[j] == 2 {
+				set, looped = r.roles[j].set, r.roles[j].looped
+				break
+			}
+			if state[j] == 1 { // path[k:] is a cycle: each member's chain holds all of it
+				for _, c := range path[slices.Index(path, j):] {
+					set |= r.roles[c].ticks
+				}
+				looped = true
+				break
+			}
+			state[j] = 1
+			path = append(path, j)
+		}
+		for k := len(path) - 1; k >= 0; k-- {
+			j := path[k]
+			set |= r.roles[j].ticks
+			r.roles[j].set, r.roles[j].looped = set, looped
+			state[j] = 2
+		}
+		r.cyclic = r.cyclic || looped
 	}
 }
+
+// parentOf is the parent function of lineage over the resolver's roles.
+func (r *Resolver) parentOf(i int) int { return int(r.roles[i].parent) }
 
 // buildUsers indexes the users and their held roles (R11); the roles must be
 // built. usersSorted says the caller knows a.Users is in Normalize order.
@@ -284,11 +300,9 @@ func (r *Resolver) RolePrivileges(name string) (PrivSet, bool) {
 
 // RoleChain returns the role followed by its ancestors, nearest first.
 func (r *Resolver) RoleChain(name string) []string {
-	id := r.roleID(name)
 	var out []string
-	for steps := 0; id >= 0 && steps <= len(r.roles); steps++ {
+	for id := range lineage(int(r.roleID(name)), len(r.roles), r.parentOf) {
 		out = append(out, r.roles[id].name)
-		id = r.roles[id].parent
 	}
 	return out
 }
@@ -467,15 +481,13 @@ func (r *Resolver) sources(roles []int32, p Privilege) []Source {
 			continue // nothing on h's chain ticks p (set is exact without cycles)
 		}
 		var via []string
-		id := h
-		for steps := 0; id >= 0 && steps <= len(r.roles); steps++ {
-			if id != h {
+		for id := range lineage(int(h), len(r.roles), r.parentOf) {
+			if id != int(h) {
 				via = append(via, r.roles[id].name)
 			}
 			if r.roles[id].ticks.Has(p) {
 				out = append(out, Source{Role: r.roles[h].name, Via: append([]string{}, via...)})
 			}
-			id = r.roles[id].parent
 		}
 	}
 	return out

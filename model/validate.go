@@ -182,23 +182,23 @@ func (v *validator) roles() {
 		}
 	}
 	// Cycles (R6). Each role has at most one parent, so following parents
-	// from every role not yet seen, once, finds each cycle in linear time:
-	// a walk that reaches a role on its own path has closed a cycle. Each
-	// cycle is reported once, at its member that comes first in the file,
-	// reading from it; a role inheriting itself is reported above.
+	// (lineage) from every role not yet seen, once, finds each cycle in
+	// linear time: a walk that reaches a role on its own path has closed a
+	// cycle. Each cycle is reported once, at its member that comes first in
+	// the file, reading from it; a role inheriting itself is reported above.
 	state := make([]uint8, len(a.Roles)) // 0 unseen, 1 on the current path, 2 done
 	pos := make([]int, len(a.Roles))
+	var path []int
 	for i := range a.Roles {
-		var path []int
-		j := i
-		for j >= 0 && state[j] == 0 {
-			state[j], pos[j] = 1, len(path)
-			path = append(path, j)
-			if a.Roles[j].Inherits == "" {
-				j = -1
+		path = path[:0]
+		j := -1 // the seen role the walk stopped at, if any
+		for k := range lineage(i, len(a.Roles), v.find.parent) {
+			if state[k] != 0 {
+				j = k
 				break
 			}
-			j = v.find.find(a.Roles[j].Inherits)
+			state[k], pos[k] = 1, len(path)
+			path = append(path, k)
 		}
 		if j >= 0 && state[j] == 1 && len(path)-pos[j] > 1 {
 			cyc := path[pos[j]:]

@@ -172,8 +172,8 @@ func (a *Account) CanonicalRoleName(name string) string {
 // Normalize puts the account in the order it is shown and saved: roles, users
 // and environments sorted by name (ignoring case), each role's privileges in
 // catalog order without repeats, each user's and environment's role names
-// sorted. It does not drop redundant ticks (R9): storage.Canonical does,
-// when the account is saved.
+// sorted. It does not drop redundant ticks (R9): Canonical does, when the
+// account is saved.
 //
 // Slices already in order are left as they are (checking is linear and
 // does not allocate), so normalising a normalised account is cheap.

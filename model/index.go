@@ -7,8 +7,8 @@ import (
 
 // roleFinder is the one index of an account's custom roles by name: it
 // answers Account.FindRole (the first role whose key, roleKey, is the
-// name's) and Account.RoleExists in constant time. Validation and the
-// editor look roles up through it; the Resolver, which indexes the
+// name's) and Account.RoleExists in constant time. Validation, the editor
+// and Canonical look roles up through it; the Resolver, which indexes the
 // built-in roles too, fills its maps with the same function (indexName).
 type roleFinder struct {
 	a     *Account
@@ -72,6 +72,17 @@ func (f *roleFinder) exists(name string) bool {
 		return !b.NeedsAUS || f.a.AdvancedUserSecurity
 	}
 	return f.find(name) >= 0
+}
+
+// canonical returns a.CanonicalRoleName(name).
+func (f *roleFinder) canonical(name string) string {
+	if b, ok := LookupBuiltin(name); ok {
+		return b.Name
+	}
+	if i := f.find(name); i >= 0 {
+		return f.a.Roles[i].Name
+	}
+	return name
 }
 
 // parent returns the index of the custom role that custom role i inherits,

@@ -620,6 +620,32 @@ func TestR9RedundantTick(t *testing.T) {
 	}
 }
 
+// R9: saving drops exactly the ticks validation calls redundant, and keeps
+// a repeated tick once.
+func TestR9SaveDropsWhatLintWarns(t *testing.T) {
+	for _, roles := range [][]Role{
+		{role("P", "", Execute, RuntimeManagement), role("C", "P", Execute, RuntimeManagementRead, Licensing)},
+		{role("G", "", BuildReadWrite, Licensing), role("P", "G", BuildRead), role("C", "P", Licensing, BuildRead, BuildReadWrite)},
+		{role("C", StandardUser, BuildRead, Execute, Execute, APIAccess)},
+		{role("C", Administrator, EnvironmentRead, EnvironmentFull, RuntimeManagementRead)},
+	} {
+		a := acctOn(roles, nil)
+		warned := map[string]PrivSet{}
+		for _, p := range Validate(a) {
+			if p.Rule == "R9" && strings.Contains(p.Message, "already grants") {
+				warned[p.Subject] = warned[p.Subject].With(roles[p.Loc.Index].Privileges[p.Loc.Item])
+			}
+		}
+		c := Canonical(a)
+		for _, r := range roles {
+			kept := c.Roles[c.FindRole(r.Name)].Privileges
+			if dropped := SetOf(r.Privileges...) &^ SetOf(kept...); dropped != warned[r.Name] || len(kept) != len(SetOf(kept...).List()) {
+				t.Errorf("%s %v: validation warns about [%s], saving drops [%s] (keeps %v)", r.Name, r.Privileges, privSetKey(warned[r.Name]), privSetKey(dropped), kept)
+			}
+		}
+	}
+}
+
 // ---------------------------------------------------------------------------
 // R10: users.
 

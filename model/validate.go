@@ -439,13 +439,11 @@ func (v *validator) lint() {
 	}
 	for i, r := range a.Roles {
 		id := res.roleID(r.Name)
-		parentSet := PrivSet(0)
-		if r.Inherits != "" {
-			parentSet = res.roles[res.roleID(r.Inherits)].set.Closure()
-		}
-		for j, p := range r.Privileges {
-			if parentSet.Has(p) {
-				v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q, which %s already grants through inheritance; saving drops the tick", r.Name, p, SafeText(r.Inherits))
+		if red := res.redundantTicks(r); red != 0 {
+			for j, p := range r.Privileges {
+				if red.Has(p) {
+					v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q, which %s already grants through inheritance; saving drops the tick", r.Name, p, SafeText(r.Inherits))
+				}
 			}
 		}
 		set := res.roles[id].set

@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,127 +14,9 @@ import (
 // item per line, so that git diff shows which item changed.
 const lineWidth = 100
 
-// Canonical returns a copy of a as Encode writes it: roles named like a
-// built-in role left out (R2), unknown privileges left out, role references
-// spelled as the role is, sorted as shown
-// to users (model.Account.Normalize), and ticks that the parent role already
-// grants dropped (R9). Empty lists are nil. a is not changed.
-func Canonical(a *model.Account) *model.Account {
-	c := a.Clone()
-	c.Roles = slices.DeleteFunc(c.Roles, func(r model.Role) bool {
-		_, builtin := model.LookupBuiltin(r.Name)
-		return builtin
-	})
-	for i := range c.Roles {
-		c.Roles[i].Privileges = slices.DeleteFunc(c.Roles[i].Privileges, func(p model.Privilege) bool { return !p.Valid() })
-	}
-	canonicalRefs(c)
-	c.Normalize()
-	dropRedundant(c)
-	for i := range c.Roles {
-		if len(c.Roles[i].Privileges) == 0 {
-			c.Roles[i].Privileges = nil
-		}
-	}
-	for i := range c.Users {
-		if len(c.Users[i].Roles) == 0 {
-			c.Users[i].Roles = nil
-		}
-	}
-	for i := range c.Environments {
-		if len(c.Environments[i].RolesWithAccess) == 0 {
-			c.Environments[i].RolesWithAccess = nil
-		}
-	}
-	if len(c.Roles) == 0 {
-		c.Roles = nil
-	}
-	if len(c.Users) == 0 {
-		c.Users = nil
-	}
-	if len(c.Environments) == 0 {
-		c.Environments = nil
-	}
-	return c
-}
-
-// canonicalRefs spells every role reference (a parent, a user's roles, an
-// environment's Roles with Access) as the role itself is spelled; names are
-// matched ignoring case. References to no role are left as they are.
-func canonicalRefs(a *model.Account) {
-	names := make(map[string]string, len(a.Roles)+4)
-	for _, b := range model.Builtins() {
-		names[model.FoldName(b.Name)] = b.Name
-	}
-	for _, r := range a.Roles {
-		if k := model.FoldName(r.Name); names[k] == "" {
-			names[k] = r.Name
-		}
-	}
-	canon := func(s string) string {
-		if n, ok := names[model.FoldName(s)]; ok {
-			return n
-		}
-		if b, ok := model.LookupBuiltin(s); ok {
-			return b.Name
-		}
-		return s
-	}
-	for i := range a.Roles {
-		a.Roles[i].Inherits = canon(a.Roles[i].Inherits)
-	}
-	for i := range a.Users {
-		for j, rn := range a.Users[i].Roles {
-			a.Users[i].Roles[j] = canon(rn)
-		}
-	}
-	for i := range a.Environments {
-		for j, rn := range a.Environments[i].RolesWithAccess {
-			a.Environments[i].RolesWithAccess[j] = canon(rn)
-		}
-	}
-}
-
-// dropRedundant removes from each role the ticks its parent role already
-// grants (R9): the parent's privileges with inheritance, and what they cover
-// under R4, as model.Validate's R9 warning counts them ("saving drops the
-// tick"). Dropping a covered tick changes no access: R4 grants it anyway.
-// Roles whose chain of parents loops are left alone: what their parent
-// grants is not defined.
-func dropRedundant(a *model.Account) {
-	byName := make(map[string]int, len(a.Roles))
-	for i, r := range a.Roles {
-		k := model.FoldName(r.Name)
-		if _, dup := byName[k]; !dup {
-			byName[k] = i
-		}
-	}
-	acyclic := func(i int) bool {
-		for steps := 0; steps <= len(a.Roles); steps++ {
-			j, ok := byName[model.FoldName(a.Roles[i].Inherits)]
-			if !ok {
-				return true // none, a built-in, or missing: the chain ends
-			}
-			i = j
-		}
-		return false
-	}
-	var res *model.Resolver
-	for i := range a.Roles {
-		r := &a.Roles[i]
-		if r.Inherits == "" || len(r.Privileges) == 0 || !acyclic(i) {
-			continue
-		}
-		if res == nil {
-			res = model.NewResolver(a)
-		}
-		parent, ok := res.RolePrivileges(r.Inherits)
-		if !ok {
-			continue
-		}
-		r.Privileges = slices.DeleteFunc(r.Privileges, parent.Closure().Has)
-	}
-}
+// Canonical returns a copy of a as Encode writes it: model.Canonical, where
+// the rules of saving are (R2, R9, R0). a is not changed.
+func Canonical(a *model.Account) *model.Account { return model.Canonical(a) }
 
 // Encode returns the file text of a (see Canonical): format first, then
 // [account], [[roles]], [[users]] and [[environments]]. The same account

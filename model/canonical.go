@@ -14,8 +14,9 @@ import "slices"
 //     a reference to no role is left as it is;
 //   - the account is sorted as it is shown (Normalize), which keeps each
 //     privilege once per role (R9: a repeat is a warning, saving keeps one);
-//   - ticks that the parent role already grants, or covers under R4, are
-//     dropped (R9, redundantTicks); roles whose chain loops are left alone;
+//   - ticks that the parent role already grants are dropped (R9,
+//     redundantTicks), but not a tick the parent only covers under R4
+//     (decision); roles whose chain loops are left alone;
 //   - empty lists are nil.
 //
 // a is not changed. Canonical(Canonical(a)) equals Canonical(a).
@@ -95,13 +96,15 @@ func dropRedundant(a *Account) {
 }
 
 // redundantTicks returns the ticks of custom role r that R9 calls
-// redundant: those its parent role already grants, inheritance included,
-// and what those cover under R4 (dropping a covered tick changes no
-// access). Validation warns about exactly these ticks and saving
-// (Canonical) drops exactly these, so that the warning and the file cannot
-// disagree. Nothing is redundant when r inherits nothing, itself, a role
-// that does not exist, or a role whose chain loops (R6: what it grants is
-// not defined).
+// redundant: those its parent role already grants, inheritance included
+// and R4 not applied. A tick the parent only covers under R4 (Runtime
+// Management Read Access beside an inherited Runtime Management) is not
+// redundant: Boomi's dialog allows both, and it is kept (R9, decision).
+// Validation warns about exactly these ticks and saving (Canonical) drops
+// exactly these, so that the warning and the file cannot disagree; the
+// editor locks the same privileges as inherited (InheritedFrom). Nothing
+// is redundant when r inherits nothing, itself, a role that does not
+// exist, or a role whose chain loops (R6: what it grants is not defined).
 func (res *Resolver) redundantTicks(r Role) PrivSet {
 	if r.Inherits == "" || SameName(r.Inherits, r.Name) {
 		return 0
@@ -110,5 +113,5 @@ func (res *Resolver) redundantTicks(r Role) PrivSet {
 	if p < 0 || res.roles[p].looped {
 		return 0
 	}
-	return SetOf(r.Privileges...) & res.roles[p].set.Closure()
+	return SetOf(r.Privileges...) & res.roles[p].set
 }

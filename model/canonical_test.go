@@ -67,6 +67,19 @@ func TestCanonical(t *testing.T) {
 			}},
 		},
 		{
+			name: "R9 (decision): a tick the parent only covers under R4 is kept",
+			in: &Account{Roles: []Role{
+				{Name: "P", Privileges: []Privilege{BuildReadWrite, RuntimeManagement}},
+				{Name: "C", Inherits: "P", Privileges: []Privilege{BuildRead, RuntimeManagementRead}},
+				{Name: "E", Inherits: Administrator, Privileges: []Privilege{EnvironmentRead}},
+			}},
+			want: &Account{Roles: []Role{
+				{Name: "C", Inherits: "P", Privileges: []Privilege{BuildRead, RuntimeManagementRead}},
+				{Name: "E", Inherits: Administrator, Privileges: []Privilege{EnvironmentRead}},
+				{Name: "P", Privileges: []Privilege{BuildReadWrite, RuntimeManagement}},
+			}},
+		},
+		{
 			name: "R6: ticks in or below a cycle, or of a role inheriting itself, are kept",
 			in: &Account{Roles: []Role{
 				{Name: "A", Inherits: "B", Privileges: []Privilege{Execute}},

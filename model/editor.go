@@ -41,11 +41,14 @@ func reaches(find *roleFinder, i int, role string) bool {
 
 func foldKey(s string) string { return FoldName(s) }
 
-// InheritedFrom says, for every privilege a role inheriting parent would get
-// from it (R4 applied), which role of parent's chain grants it: the farthest
-// ancestor whose own ticks (or built-in privileges) include it, which is what
-// the editor labels "from ROLE" beside a locked tick (R5). It is empty when
-// parent is "" or does not exist.
+// InheritedFrom says, for every privilege a role inheriting parent gets
+// from it (R5, before R4), which role of parent's chain grants it: the
+// farthest ancestor whose own ticks (or built-in privileges) include it,
+// which is what the editor labels "from ROLE" beside a locked tick. These
+// are exactly the ticks that would be redundant (R9) beside parent: a
+// privilege parent only covers under R4 (Runtime Management Read Access
+// beside Runtime Management) is not locked, since it may be ticked and is
+// kept (R9, decision). It is empty when parent is "" or does not exist.
 func (r *Resolver) InheritedFrom(parent string) map[Privilege]string {
 	id := r.roleID(parent)
 	if id < 0 {
@@ -53,7 +56,7 @@ func (r *Resolver) InheritedFrom(parent string) map[Privilege]string {
 	}
 	out := map[Privilege]string{}
 	for j := range lineage(int(id), len(r.roles), r.parentOf) {
-		for _, p := range r.roles[j].ticks.Closure().List() {
+		for _, p := range r.roles[j].ticks.List() {
 			out[p] = r.roles[j].name // farther ancestors overwrite nearer ones
 		}
 	}

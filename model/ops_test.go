@@ -89,8 +89,9 @@ func TestInheritCandidates(t *testing.T) {
 	}
 }
 
-// R5: locked ticks are labelled with the farthest ancestor that grants them,
-// with R4's coverage included.
+// R5: locked ticks are labelled with the farthest ancestor that grants them.
+// A privilege the parent only covers under R4 is not locked: ticking it is
+// not redundant, and saving keeps it (R9, decision).
 func TestInheritedFrom(t *testing.T) {
 	a := Demo()
 	a.Roles = append(a.Roles, Role{Name: "Deep", Inherits: "Read Only Runtime Management", Privileges: []Privilege{RuntimeManagement}})
@@ -109,6 +110,9 @@ func TestInheritedFrom(t *testing.T) {
 	}
 	if _, ok := from[BuildRead]; ok {
 		t.Errorf("InheritedFrom(Deep) claims Build Read Access")
+	}
+	if p, ok := NewResolver(acctOn([]Role{role("Ops", "", RuntimeManagement, BuildReadWrite)}, nil)).InheritedFrom("Ops")[RuntimeManagementRead]; ok {
+		t.Errorf("InheritedFrom(Ops) locks Runtime Management Read Access, which Ops only covers (R4), as from %q", p)
 	}
 	if r.InheritedFrom("") != nil || r.InheritedFrom("nope") != nil {
 		t.Errorf("InheritedFrom of no parent is not empty")

@@ -225,8 +225,9 @@ func TestEncodeRedundantTicks(t *testing.T) {
 	a := goodAccount()
 	// Release Managers inherits Write and Read Environment (which ticks
 	// Runtime Management and inherits Support's Execute): both ticks are
-	// redundant, and so is Runtime Management Read Access, which Runtime
-	// Management covers (R4); Build Read Access is not.
+	// redundant. Runtime Management Read Access, which Runtime Management
+	// only covers (R4), is not: Boomi's dialog allows both and it is kept
+	// (R9, decision); nor is Build Read Access.
 	a.Roles[3].Privileges = append(a.Roles[3].Privileges, model.RuntimeManagement, model.Execute, model.BuildRead, model.RuntimeManagementRead)
 	mustValid(t, a)
 	warned := 0
@@ -235,11 +236,11 @@ func TestEncodeRedundantTicks(t *testing.T) {
 			warned++
 		}
 	}
-	if warned != 3 {
-		t.Errorf("model warns about %d redundant ticks, storage drops 3", warned)
+	if warned != 2 {
+		t.Errorf("model warns about %d redundant ticks, storage drops 2", warned)
 	}
 	c := Canonical(a)
-	want := []model.Privilege{model.BuildRead, model.PackagedComponentDeployment, model.Scheduling}
+	want := []model.Privilege{model.BuildRead, model.PackagedComponentDeployment, model.RuntimeManagementRead, model.Scheduling}
 	if got := c.Roles[2].Privileges; c.Roles[2].Name != "Release Managers" || !reflect.DeepEqual(got, want) {
 		t.Errorf("Release Managers ticks %v, want %v", got, want)
 	}
@@ -251,5 +252,36 @@ func TestEncodeRedundantTicks(t *testing.T) {
 	c = Canonical(a)
 	if len(c.Roles[0].Privileges) != 1 || len(c.Roles[1].Privileges) != 1 {
 		t.Errorf("ticks dropped inside a cycle: %+v", c.Roles)
+	}
+}
+
+// R9 (decision): a tick the parent only covers under R4 draws no warning
+// and survives a save and a load.
+func TestSaveKeepsCoveredTick(t *testing.T) {
+	a := &model.Account{Name: "t", AdvancedUserSecurity: true, Roles: []model.Role{
+		{Name: "Operators", Privileges: []model.Privilege{model.RuntimeManagement}},
+		{Name: "Watchers", Inherits: "Operators", Privileges: []model.Privilege{model.RuntimeManagementRead}},
+	}}
+	for _, p := range model.Validate(a) {
+		if p.Rule == "R9" {
+			t.Errorf("R9 warning for a covered tick: %s", p)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "acct.toml")
+	if _, err := Save(p, a, Stamp{}, SaveOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Load(p)
+	if err != nil || doc.HasErrors() {
+		t.Fatal(err, doc.Problems)
+	}
+	b := doc.Account
+	if i := b.FindRole("Watchers"); i < 0 || !reflect.DeepEqual(b.Roles[i].Privileges, []model.Privilege{model.RuntimeManagementRead}) {
+		t.Errorf("after a save and a load Watchers ticks %+v, want [Runtime Management Read Access]", b.Roles)
+	}
+	for _, p := range doc.Problems {
+		if p.Rule == "R9" {
+			t.Errorf("R9 warning for a covered tick after loading: %s", p)
+		}
 	}
 }

@@ -1144,7 +1144,7 @@ func TestR19Lint(t *testing.T) {
 		{"R19 held per-environment role listed nowhere", []Role{role("Writers", "", EnvironmentFull, RuntimeManagement)}, []User{user("a@x.com", "Writers")}, []Environment{env("Prod")},
 			"listed on no environment: environment-by-environment access does not work as intended"},
 		{"R19 inherited per-environment privilege listed nowhere", []Role{role("Writers", "", EnvironmentFull, RuntimeManagement), role("Sub", "Writers")}, []User{user("a@x.com", "Sub")}, []Environment{env("Prod", "Writers")},
-			"role \"Sub\" ticks per-environment privileges and is held by 1 user(s) but listed on no environment"},
+			"role \"Sub\" inherits per-environment privileges from \"Writers\" and is held by 1 user(s) but listed on no environment"},
 		{"R19 held and listed: no warning", []Role{role("Writers", "", EnvironmentFull, RuntimeManagement)}, []User{user("a@x.com", "Writers")}, []Environment{env("Prod", "Writers")}, ""},
 		{"R19 held, listed nowhere, no per-environment privilege: no warning", []Role{role("Ops", "", RuntimeManagement)}, []User{user("a@x.com", "Ops")}, []Environment{env("Prod")}, ""},
 	}
@@ -1164,6 +1164,36 @@ func TestR19Lint(t *testing.T) {
 				t.Errorf("want R19 warning %q, got %v", tt.want, ps)
 			}
 		})
+	}
+}
+
+// R14, R16, R19: a role's per-environment privileges are "ticked" when its
+// own ticks include one, and "inherited from" the nearest ancestor that
+// ticks one otherwise.
+func TestPerEnvLintSaysTicksOrInherits(t *testing.T) {
+	roles := []Role{
+		role("Writers", "", EnvironmentFull),
+		role("Mid", "Writers", Execute),
+		role("Sub", "Mid"),
+		role("Own", "Writers", EnvironmentRead),
+	}
+	users := []User{user("a@x.com", "Sub", "Own")}
+	a := acctOn(roles, users, env("Prod", "Writers"))
+	a.AdvancedEnvironmentAccess = false
+	ps := Validate(a)
+	for _, rule := range []string{"R14", "R16", "R19"} {
+		if !findProblem(ps, Warning, rule, `role "Sub" inherits per-environment privileges from "Writers"`) {
+			t.Errorf("%s: no warning that Sub inherits per-environment privileges from Writers: %v", rule, ps)
+		}
+		if !findProblem(ps, Warning, rule, `role "Own" ticks per-environment privileges`) {
+			t.Errorf("%s: no warning that Own ticks per-environment privileges: %v", rule, ps)
+		}
+		if findProblem(ps, Warning, rule, `role "Sub" ticks`) || findProblem(ps, Warning, rule, `role "Mid" ticks`) {
+			t.Errorf("%s: a role that only inherits per-environment privileges is said to tick them: %v", rule, ps)
+		}
+	}
+	if !findProblem(ps, Warning, "R14", `role "Writers" ticks per-environment privileges without Runtime Management`) {
+		t.Errorf("R14: no warning that Writers ticks per-environment privileges: %v", ps)
 	}
 }
 

@@ -450,14 +450,15 @@ func (v *validator) lint() {
 		if set&perEnvSet == 0 {
 			continue
 		}
+		how := res.perEnvFrom(id)
 		if !set.Closure().Has(RuntimeManagementRead) {
-			v.add(Warning, "R14", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges without Runtime Management or Runtime Management Read Access: unless its holders get one of those from another role they see no environment, and these privileges have no effect", r.Name)
+			v.add(Warning, "R14", at(SectionRoles, i, "privileges"), r.Name, "role %q %s without Runtime Management or Runtime Management Read Access: unless its holders get one of those from another role they see no environment, and these privileges have no effect", r.Name, how)
 		}
 		if !a.AdvancedEnvironmentAccess {
-			v.add(Warning, "R16", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges, but Advanced Environment Access is off: they do nothing", r.Name)
+			v.add(Warning, "R16", at(SectionRoles, i, "privileges"), r.Name, "role %q %s, but Advanced Environment Access is off: they do nothing", r.Name, how)
 		}
 		if heldBy[id] > 0 && listedOn[id] == 0 {
-			v.add(Warning, "R19", at(SectionRoles, i, "privileges"), r.Name, "role %q ticks per-environment privileges and is held by %d user(s) but listed on no environment: environment-by-environment access does not work as intended", r.Name, heldBy[id])
+			v.add(Warning, "R19", at(SectionRoles, i, "privileges"), r.Name, "role %q %s and is held by %d user(s) but listed on no environment: environment-by-environment access does not work as intended", r.Name, how, heldBy[id])
 		}
 	}
 	for i, e := range a.Environments {
@@ -467,4 +468,22 @@ func (v *validator) lint() {
 			}
 		}
 	}
+}
+
+// perEnvFrom says how role id comes by the per-environment privileges of
+// its set, for the R14, R16 and R19 warnings: "ticks per-environment
+// privileges" when its own ticks include one, else "inherits
+// per-environment privileges from ROLE", the nearest ancestor that ticks
+// one.
+func (r *Resolver) perEnvFrom(id int32) string {
+	for j := range lineage(int(id), len(r.roles), r.parentOf) {
+		if r.roles[j].ticks&perEnvSet == 0 {
+			continue
+		}
+		if j == int(id) {
+			return "ticks per-environment privileges"
+		}
+		return fmt.Sprintf("inherits per-environment privileges from %q", r.roles[j].name)
+	}
+	return "ticks per-environment privileges" // not reached: the set has one
 }

@@ -85,7 +85,7 @@ func benchQuestions(r *Resolver, n int) []benchQuestion {
 	rng := rand.New(rand.NewPCG(42, 42))
 	qs := make([]benchQuestion, n)
 	for i := range qs {
-		qs[i] = benchQuestion{u: rng.IntN(r.NumUsers()), p: Privilege(1 + rng.IntN(numPrivileges)), e: rng.IntN(r.NumEnvironments())}
+		qs[i] = benchQuestion{u: rng.IntN(len(r.Account().Users)), p: Privilege(1 + rng.IntN(numPrivileges)), e: rng.IntN(r.NumEnvironments())}
 	}
 	return qs
 }

@@ -271,8 +271,7 @@ func (r *Resolver) Environment(name string) int {
 	return -1
 }
 
-// NumUsers and NumEnvironments give the ranges of user and environment indexes.
-func (r *Resolver) NumUsers() int        { return len(r.users) }
+// NumEnvironments gives the range of environment indexes.
 func (r *Resolver) NumEnvironments() int { return len(r.envs) }
 
 func (r *Resolver) roleID(name string) int32 {
@@ -398,19 +397,6 @@ func (r *Resolver) Check(u int, p Privilege, e int) bool {
 	ev := r.eval(u, e)
 	return ev.visible && ev.privs.Has(p)
 }
-
-// EnvPrivileges returns the privileges that count for user u inside
-// environment e (empty when it is not visible).
-func (r *Resolver) EnvPrivileges(u, e int) PrivSet {
-	ev := r.eval(u, e)
-	if !ev.visible {
-		return 0
-	}
-	return ev.privs
-}
-
-// CanSee reports whether user u sees environment e (R12-R14).
-func (r *Resolver) CanSee(u, e int) bool { return r.eval(u, e).visible }
 
 // Source is one way a user gets a privilege (R11): the role they hold, and
 // the chain of parents from that role down to the role that ticks it (empty

@@ -36,17 +36,7 @@ func tooLong(s string, max int) int {
 // Validate returns every problem of a: errors (which block saving) and
 // warnings (lint). The account is not changed.
 func Validate(a *Account) Problems {
-	ps, _ := validateIndexed(a, false)
-	return ps
-}
-
-// validateIndexed is Validate that also returns the resolver its lint
-// built (nil when a has errors), for callers that need one next.
-// normalized says a was just normalised (its users are in order), which
-// saves checking.
-func validateIndexed(a *Account, normalized bool) (Problems, *Resolver) {
-	chk := validateFrom(a, normalized, nil, 0)
-	return chk.ps, chk.res
+	return validateFrom(a, false, nil, 0).ps
 }
 
 // checked is the outcome of validating an account, kept so that validating

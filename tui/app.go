@@ -128,7 +128,7 @@ func newApp(opts Options, store Store) (*App, error) {
 		sess.missing = true
 		sess.stamp = ld.Stamp
 		sess.setLoaded(model.Demo())
-	case ld.Account == nil || hasErrors(ld.Problems):
+	case ld.Errors:
 		readOnly = true
 		a.fileErrors = true
 		acct := ld.Account
@@ -164,15 +164,6 @@ func newApp(opts Options, store Store) (*App, error) {
 		a.setStatus("Warning: "+a.permWarn, true)
 	}
 	return a, nil
-}
-
-func hasErrors(ps []FileProblem) bool {
-	for _, p := range ps {
-		if p.Problem.Severity == model.Error {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *App) showProblems() {

@@ -20,7 +20,7 @@ func (fileStore) Load(path string) (*Loaded, error) {
 		}
 		return nil, err
 	}
-	ld := &Loaded{Account: doc.Account, Stamp: doc.Stamp}
+	ld := &Loaded{Account: doc.Account, Stamp: doc.Stamp, Errors: doc.HasErrors()}
 	if doc.Account != nil {
 		ld.Relaid = sha256.Sum256(storage.Encode(doc.Account)) != doc.Stamp.Sum
 	}

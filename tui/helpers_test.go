@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"rolecall/model"
+	"rolecall/storage"
 )
 
 // memStore is an in-memory Store. Its stamp is a version number that
@@ -34,7 +35,12 @@ func (s *memStore) Load(string) (*Loaded, error) {
 	if s.acct == nil && s.problems == nil {
 		return &Loaded{Missing: true, Stamp: 0}, nil
 	}
-	return &Loaded{Account: s.acct.Clone(), Problems: s.problems, Stamp: s.version}, nil
+	// Whether the file has errors is storage's answer, as in fileStore.
+	doc := storage.Doc{Account: s.acct}
+	for _, p := range s.problems {
+		doc.Problems = append(doc.Problems, storage.FileProblem{Line: p.Line, Problem: p.Problem})
+	}
+	return &Loaded{Account: s.acct.Clone(), Problems: s.problems, Stamp: s.version, Errors: doc.HasErrors()}, nil
 }
 
 func (s *memStore) Save(path string, w *model.Working, stamp any) (any, error) {

@@ -137,7 +137,7 @@ func (a *App) reloadAndRebase() tea.Cmd {
 		a.modal = &modal{kind: modalInfo, title: "Cannot reload", lines: []string{safe(err.Error()), "Your edits are kept."}}
 		return nil
 	}
-	if !ld.Missing && (ld.Account == nil || hasErrors(ld.Problems)) {
+	if !ld.Missing && ld.Errors {
 		a.modal = &modal{kind: modalInfo, title: "Cannot reload: the file on disk has errors", lines: []string{"Your edits are kept; fix the file first (rolecall validate lists its problems)."}}
 		return nil
 	}
@@ -330,7 +330,7 @@ func (a *App) restoreDrafts() tea.Cmd {
 	for _, d := range a.drafts {
 		ops = append(ops, model.Compact(d.Ops)...)
 	}
-	rs := &rebaseState{ld: &Loaded{Account: s.loaded, Stamp: s.stamp, Missing: s.missing, Problems: s.problems, Relaid: s.relaid}, base: s.loaded, restoring: a.drafts}
+	rs := &rebaseState{ld: &Loaded{Account: s.loaded, Stamp: s.stamp, Missing: s.missing, Problems: s.problems, Relaid: s.relaid, Errors: a.fileErrors}, base: s.loaded, restoring: a.drafts}
 	a.drafts = nil
 	rs.r = model.Replay(rs.base, ops)
 	rs.already = len(rs.r.Already)

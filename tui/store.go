@@ -17,6 +17,10 @@ type Loaded struct {
 	Stamp any
 	// Missing is true when the file does not exist yet.
 	Missing bool
+	// Errors is true when the file may not be saved over: it could not be
+	// understood (Account is nil) or has errors (storage's Doc.HasErrors).
+	// Such a file opens read-only.
+	Errors bool
 	// Relaid is true when saving, even with no edit, would change the
 	// file's bytes: it is not in rolecall's own layout (hand-edited, with
 	// comments, old privilege names, another order).

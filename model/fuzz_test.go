@@ -252,8 +252,8 @@ func FuzzResolver(f *testing.F) {
 				t.Errorf("Grants(%s) lists [%s], Privileges has [%s]", a.Users[u].Email, privSetKey(listed), privSetKey(r.Privileges(u)))
 			}
 			for e, env := range a.Environments {
-				if !r.CanSee(u, e) {
-					if r.EnvPrivileges(u, e) != 0 || r.EnvView(u, e).Access != AccessNone {
+				if !canSee(r, u, e) {
+					if envPrivileges(r, u, e) != 0 || r.EnvView(u, e).Access != AccessNone {
 						t.Errorf("R17: invisible environment %s gives %s privileges or access", env.Name, a.Users[u].Email)
 					}
 					continue
@@ -328,7 +328,7 @@ func FuzzResolver(f *testing.F) {
 					if o.Visible && !nw.Visible {
 						t.Errorf("R13: assigning %s to %s hides %s", role, email, name)
 					}
-					if old, new := r.EnvPrivileges(ou, e), r2.EnvPrivileges(nu, ne); old&^new != 0 {
+					if old, new := envPrivileges(r, ou, e), envPrivileges(r2, nu, ne); old&^new != 0 {
 						t.Errorf("R15: assigning %s to %s removes [%s] in %s", role, email, privSetKey(old&^new), name)
 					}
 					if o.Visible && nw.Access == AccessNone {

@@ -695,8 +695,8 @@ func compareWithNaive(d *diffCounter, a *Account, withEnvGrants bool) {
 			for _, p := range AllPrivileges() {
 				d.check(r.Check(ui, p, ei) == ne.privs[p], a, "Check(%s, %s, %s) = %v, naive %v", u.Email, p, e.Name, r.Check(ui, p, ei), ne.privs[p])
 			}
-			d.check(r.CanSee(ui, ei) == ne.visible, a, "CanSee(%s, %s) = %v, naive %v", u.Email, e.Name, r.CanSee(ui, ei), ne.visible)
-			d.check(privSetKey(r.EnvPrivileges(ui, ei)) == setKey(ne.privs), a, "EnvPrivileges(%s, %s) = [%s], naive [%s]", u.Email, e.Name, privSetKey(r.EnvPrivileges(ui, ei)), setKey(ne.privs))
+			d.check(canSee(r, ui, ei) == ne.visible, a, "CanSee(%s, %s) = %v, naive %v", u.Email, e.Name, canSee(r, ui, ei), ne.visible)
+			d.check(privSetKey(envPrivileges(r, ui, ei)) == setKey(ne.privs), a, "EnvPrivileges(%s, %s) = [%s], naive [%s]", u.Email, e.Name, privSetKey(envPrivileges(r, ui, ei)), setKey(ne.privs))
 			v := r.EnvView(ui, ei)
 			want := fmt.Sprintf("visible=%v access=%s deploy=%v schedule=%v edit=%v", ne.visible, ne.access, ne.deploy, ne.schedule, ne.edit)
 			got := fmt.Sprintf("visible=%v access=%s deploy=%v schedule=%v edit=%v", v.Visible, v.Access, v.Deploy, v.Schedule, v.EditExtensions)

@@ -58,9 +58,9 @@ func TestCannotViewDataFlow(t *testing.T) {
 
 	// The preview refuses View Document and says why.
 	h.keys("4")
-	h.expect("As eve@example.com", "Process Reporting", "View Document", "[ ] needs View Data", "[x] allowed: Execute")
+	h.expect("As eve@example.com", "Process Reporting", "View Document", "[ ] needs View Data", "[x] Execute from Cannot View Data")
 	h.previewTo("View Document")
-	h.expect("View Document: needs View Data (held by none of: Cannot View Data)")
+	h.expect("View Document: refused: needs View Data (held by none of: Cannot View Data)")
 
 	// Save: the summary says what changes for whom.
 	h.keys("ctrl+s")
@@ -75,7 +75,7 @@ func TestCannotViewDataFlow(t *testing.T) {
 	h2.selectUser("eve@example.com")
 	h2.keys("4")
 	h2.previewTo("View Document")
-	h2.expect("As eve@example.com", "View Document: needs View Data (held by none of: Cannot View Data)")
+	h2.expect("As eve@example.com", "View Document: refused: needs View Data (held by none of: Cannot View Data)")
 	if r := h2.app.c.sess.work.FindRole("Cannot View Data"); r < 0 {
 		t.Fatal("the role was not saved")
 	}
@@ -518,7 +518,7 @@ func TestPreviewExplainsCoveringSource(t *testing.T) {
 	}
 	h.keys("enter")
 	h.expect("Explain: Runtime Management Read Access",
-		"Standard User  (the last one ticks it)",
-		"Read-Only Environment Management  (the last one ticks Runtime Management, which covers it, R4)")
+		"Standard User (built-in) has it",
+		"Read-Only Environment Management ticks Runtime Management, which covers it (R4)")
 	h.expectNot("covered by Runtime Management")
 }

@@ -180,7 +180,6 @@ func (a *app) printVerdict(v model.Verdict) {
 	}
 }
 
-
 // userIndex and envIndex find names in a resolver, with exit 2 and a
 // suggestion when there is no such user or environment.
 // openUser opens the account file, indexes it and finds the user named on
@@ -356,7 +355,6 @@ func writeActions(w io.Writer, acts []model.ActionView) {
 	}
 	tw.Flush()
 }
-
 
 // whoCanJSON is the documented shape of `who-can --json`.
 type whoCanJSON struct {

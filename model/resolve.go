@@ -350,16 +350,16 @@ const (
 type accBy uint8
 
 const (
-	accHidden      accBy = iota
-	accEM                // write: Environment Management and Runtime Management
-	accEMNoRM            // read: Environment Management without Runtime Management (decision)
-	accFull              // write: Full Access through a listed role, Runtime Management
-	accFullNoRM          // read: the same without Runtime Management (decision)
-	accBoth              // read: Read and Full Access both apply
-	accRead              // read: Read Access through a listed role
-	accOffFull           // read: Full Access held, Advanced Environment Access off (R16)
-	accFullUnlisted      // read: Full Access held, not through a listed role (R15)
-	accNone              // read: nothing gives write access
+	accHidden       accBy = iota
+	accEM                 // write: Environment Management and Runtime Management
+	accEMNoRM             // read: Environment Management without Runtime Management (decision)
+	accFull               // write: Full Access through a listed role, Runtime Management
+	accFullNoRM           // read: the same without Runtime Management (decision)
+	accBoth               // read: Read and Full Access both apply
+	accRead               // read: Read Access through a listed role
+	accOffFull            // read: Full Access held, Advanced Environment Access off (R16)
+	accFullUnlisted       // read: Full Access held, not through a listed role (R15)
+	accNone               // read: nothing gives write access
 )
 
 // readByDecision reports whether access is read only because of R17's

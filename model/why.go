@@ -38,8 +38,8 @@ type Why struct {
 
 func because(steps ...Step) Why { return Why{Steps: steps} }
 
-func step(rule, text string) Step        { return Step{Rule: rule, Text: text} }
-func decided(rule, text string) Step     { return Step{Rule: rule, Decision: true, Text: text} }
+func step(rule, text string) Step    { return Step{Rule: rule, Text: text} }
+func decided(rule, text string) Step { return Step{Rule: rule, Decision: true, Text: text} }
 func stepIf(rule string, dec bool, text string) Step {
 	return Step{Rule: rule, Decision: dec, Text: text}
 }

@@ -178,7 +178,6 @@ func (p *previewModel) build() {
 	}
 }
 
-
 func (p *previewModel) clamp() {
 	if p.cursor >= len(p.rows) {
 		p.cursor = len(p.rows) - 1

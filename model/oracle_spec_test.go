@@ -537,3 +537,38 @@ func TestSpecParses(t *testing.T) {
 		t.Errorf("§5 Install Runtime parsed as %+v", install)
 	}
 }
+
+// TestSpecParserFailsLoudly: a row, cell or phrase the parser does not
+// know panics instead of being skipped.
+func TestSpecParserFailsLoudly(t *testing.T) {
+	text, err := os.ReadFile(specCopy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits := []struct{ name, old, new string }{
+		{"unknown privilege in a need", "(all: Build Read and Write Access)", "(all: Build Reading)"},
+		{"unknown phrasing of either", "Copy Component (either Build privilege)", "Copy Component (any Build privilege)"},
+		{"unknown switch", "User Management + Advanced User Security on", "User Management + Advanced Dashboard on"},
+		{"unknown R18 answer", "R18 lets the user schedule in at least one environment", "R18 lets the user promote in at least one environment"},
+		{"unknown §1 cell", "| Build Read Access | | Build page and branches, read only | Y | Y (decision) |", "| Build Read Access | | Build page and branches, read only | Y | maybe |"},
+		{"unknown page privilege", "| Dashboard | Dashboard | | |", "| Dashboard | Dashboards | | |"},
+		{"read-only without only", "Runtime Management Read Access only: no Save", "Runtime Management Read Access: no Save"},
+		{"a row with a missing cell", "| Licensing | Licensing | | |", "| Licensing | Licensing | |"},
+		{"unbalanced parenthesis", "Delete Branch (Branch Delete Access)", "Delete Branch (Branch Delete Access"},
+		{"a fifth built-in", "Administrator, Standard User, Production Support, Support, with", "Administrator, Standard User, Production Support, Support, Guest, with"},
+	}
+	for _, e := range edits {
+		t.Run(e.name, func(t *testing.T) {
+			if !bytes.Contains(text, []byte(e.old)) {
+				t.Fatalf("the spec no longer says %q: update this test", e.old)
+			}
+			mutated := strings.Replace(string(text), e.old, e.new, 1)
+			defer func() {
+				if recover() == nil {
+					t.Errorf("parsing the spec with %q in place of %q did not fail", e.new, e.old)
+				}
+			}()
+			parseSpec(mutated)
+		})
+	}
+}

@@ -685,9 +685,10 @@ type diffCounter struct {
 }
 
 type diffKind struct {
-	count   int
-	example string
-	account *Account
+	count     int
+	example   string
+	account   *Account
+	accountNo int // in TestDifferential's sequence
 }
 
 // check records a disagreement of this kind when !same.
@@ -702,7 +703,7 @@ func (d *diffCounter) check(same bool, kind, format string, args ...any) {
 	}
 	k, ok := d.kinds[kind]
 	if !ok {
-		k = &diffKind{example: fmt.Sprintf(format, args...), account: d.account}
+		k = &diffKind{example: fmt.Sprintf(format, args...), account: d.account, accountNo: d.accountNo}
 		d.kinds[kind] = k
 		d.order = append(d.order, kind)
 	}
@@ -719,8 +720,8 @@ func (d *diffCounter) report() {
 		if example == "" {
 			small, example = k.account, k.example
 		}
-		d.t.Errorf("oracle disagrees [%s] %d times; first example:\n%s\naccount: %s\nminimised: %s\n%s",
-			kind, k.count, k.example, describeAccount(k.account), describeAccount(small), example)
+		d.t.Errorf("oracle disagrees [%s] %d times; first example (account #%d):\n%s\naccount: %s\nminimised: %s\n%s",
+			kind, k.count, k.accountNo, k.example, describeAccount(k.account), describeAccount(small), example)
 	}
 }
 
@@ -824,6 +825,7 @@ func compareWithOracle(d *diffCounter, a *Account) {
 			for _, p := range AllPrivileges() {
 				v := r.Explain(ui, p, e)
 				w := o.explain(ou, p, e)
+				d.check(r.Check(ui, p, e) == w.ok, "Check", "Check(%s, %s, %s) = %v, oracle %v", who, p, where, r.Check(ui, p, e), w.ok)
 				d.check(v.Allowed == w.ok, "Explain allowed", "Explain(%s, %s, %s) allowed %v, oracle %v (%q)", who, p, where, v.Allowed, w.ok, v.Reason)
 				if rs, dec := prodVerdictRules(v); rs != nil {
 					g, wk := answerKey(rs, dec), answerKey(w.rules, w.decision)
@@ -982,4 +984,115 @@ func TestDifferential(t *testing.T) {
 	}
 	t.Logf("compared %d accounts, %d questions, %d disagreements in %d kinds, %v", accounts, d.questions, d.disagree, len(d.order), time.Since(start).Round(time.Millisecond))
 	d.report()
+}
+
+// TestOracleWorkedExamples pins the oracle itself to RULES.md on cases
+// worked out by hand, so that a slip in it cannot pass as a production bug.
+func TestOracleWorkedExamples(t *testing.T) {
+	on := &Account{AdvancedUserSecurity: true, AdvancedEnvironmentAccess: false,
+		Roles: []Role{
+			role("Env Admins", "", EnvironmentManagement, RuntimeManagementRead),
+			role("Writers", "", EnvironmentManagement, RuntimeManagement),
+		},
+		Users: []User{user("std@x.com", StandardUser), user("emnorm@x.com", "Env Admins"), user("writer@x.com", "Writers"), user("ext@x.com", "Writers", StandardUser)},
+		Environments: []Environment{env("Dev")},
+	}
+	aea := &Account{AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true,
+		Roles: []Role{
+			role("Releasers", "", EnvironmentFull, RuntimeManagement, PackagedComponentDeployment),
+			role("Readers", "", EnvironmentRead, RuntimeManagement, PackagedComponentDeployment, BuildReadWrite),
+		},
+		Users:        []User{user("rel@x.com", "Releasers"), user("rd@x.com", "Readers"), user("out@x.com", StandardUser)},
+		Environments: []Environment{env("Prod", "Releasers", "Readers")},
+	}
+	off := aea.Clone()
+	off.AdvancedEnvironmentAccess, off.AdvancedUserSecurity = false, false
+	off.Users = []User{user("rd@x.com", "Readers", Administrator)}
+	off.Roles = off.Roles[1:]
+	off.Environments = []Environment{env("Prod", "Readers")}
+
+	type ask func(o *oracle, ou *oUser) answer
+	page := func(name string) ask {
+		return func(o *oracle, ou *oUser) answer {
+			for _, p := range o.preview(ou) {
+				if p.name == name {
+					return answer{ok: p.access != PageHidden, rules: p.answer.rules, decision: p.answer.decision}
+				}
+			}
+			panic(name)
+		}
+	}
+	action := func(pg, name string) ask {
+		return func(o *oracle, ou *oUser) answer {
+			for _, p := range o.preview(ou) {
+				for _, a := range p.actions {
+					if p.name == pg && a.name == name {
+						return a.answer
+					}
+				}
+			}
+			panic(name)
+		}
+	}
+	envAns := func(what string) ask {
+		return func(o *oracle, ou *oUser) answer {
+			ev := ou.envs[0]
+			return map[string]answer{"view": ev.view, "deploy": ev.deploy, "schedule": ev.schedule, "edit": ev.edit}[what]
+		}
+	}
+	access := func(o *oracle, ou *oUser) answer {
+		return answer{ok: ou.envs[0].access == AccessWrite, rules: ou.envs[0].view.rules}
+	}
+	explain := func(p Privilege, e int) ask {
+		return func(o *oracle, ou *oUser) answer { return o.explain(ou, p, e) }
+	}
+	tests := []struct {
+		a    *Account
+		user string
+		what string
+		ask  ask
+		want string // allowed, rules, decision
+	}{
+		{on, "std@x.com", "Build page", page("Build"), "true R11 decision=false"},
+		{on, "std@x.com", "Branch Management through Build Read Access (decided)", page("Branch Management"), "true R11 decision=true"},
+		{on, "std@x.com", "Create Environment refused (spec intro)", action("Runtime Management", "Create Environment"), "false R11 decision=true"},
+		{on, "std@x.com", "open environment", envAns("view"), "true R12,R15,R17 decision=false"},
+		{on, "std@x.com", "deploy through Packaged Component Deployment", envAns("deploy"), "true R18 decision=false"},
+		{on, "std@x.com", "edit extensions on read", envAns("edit"), "false R17,R18 decision=false"},
+		{on, "std@x.com", "Environment Management missing by decision", explain(EnvironmentManagement, -1), "false R11 decision=true"},
+		{on, "std@x.com", "Build Read Access held by decision", explain(BuildRead, -1), "true R11 decision=true"},
+		{on, "emnorm@x.com", "R17: Environment Management without Runtime Management is read (the EM row comes first, open or not)", envAns("view"), "true R13,R15,R17 decision=true"},
+		{on, "emnorm@x.com", "read by decision, so no deploy", envAns("deploy"), "false R17,R18 decision=true"},
+		{on, "emnorm@x.com", "read by decision, so no edit", envAns("edit"), "false R17,R18 decision=true"},
+		{on, "emnorm@x.com", "Deploy: Packaged Component Deployment held by no role", action("Deployments", "Deploy"), "false R11,R18 decision=false"},
+		{on, "emnorm@x.com", "Deployments hidden", page("Deployments"), "false R11,R18 decision=false"},
+		{on, "writer@x.com", "write with Environment Management and Runtime Management", access, "true R13,R15,R17 decision=false"},
+		{on, "writer@x.com", "deploy by write access alone", envAns("deploy"), "true R18 decision=true"},
+		{on, "writer@x.com", "Deployments full by R18", page("Deployments"), "true R18 decision=true"},
+		{on, "writer@x.com", "Deploy by write access alone everywhere", action("Deployments", "Deploy"), "true R18 decision=true"},
+		{on, "writer@x.com", "Packaged Component Deployment denied where write", explain(PackagedComponentDeployment, 0), "false R11,R17,R18 decision=true"},
+		{on, "emnorm@x.com", "Schedule Processes refused: Scheduling held by no role", action("Runtime Management", "Schedule Processes"), "false R18 decision=false"},
+		{on, "ext@x.com", "Deploy with Packaged Component Deployment counting", action("Deployments", "Deploy"), "true R18 decision=false"},
+		{on, "ext@x.com", "per-environment privilege by R4 in an open environment", explain(EnvironmentFull, 0), "true R11,R13,R15,R17,R4 decision=false"},
+		{aea, "rel@x.com", "Full Access through a listed role", access, "true R13,R15,R17 decision=false"},
+		{aea, "rel@x.com", "only the listed roles count", envAns("view"), "true R13,R15,R17 decision=true"},
+		{aea, "rd@x.com", "Read Access through a listed role refuses deploy", envAns("deploy"), "false R17,R18 decision=false"},
+		{aea, "rd@x.com", "Edit Test Extensions refused by Read Access", action("Build", "Edit Test Extensions"), "false R16 decision=false"},
+		{aea, "rd@x.com", "Deploy refused in the one visible environment", action("Deployments", "Deploy"), "false R17,R18 decision=false"},
+		{aea, "out@x.com", "restricted, no listed role", envAns("view"), "false R13 decision=false"},
+		{aea, "out@x.com", "Execute in an environment not seen", explain(Execute, 0), "false R13 decision=false"},
+		{aea, "out@x.com", "Deploy refused, nothing visible", action("Deployments", "Deploy"), "false R13,R18 decision=false"},
+		{aea, "rel@x.com", "Read Access not held", explain(EnvironmentRead, 0), "false R11 decision=false"},
+		{aea, "rel@x.com", "per-environment privilege denied account-wide", explain(EnvironmentRead, -1), "false R11,R15 decision=false"},
+		{off, "rd@x.com", "per-environment privilege held, AEA off", explain(EnvironmentFull, 0), "true R11,R13,R15,R17,R4 decision=false"},
+		{off, "rd@x.com", "Edit Custom Roles with Advanced User Security off", action("User Management", "Edit Custom Roles"), "false R3 decision=false"},
+	}
+	for _, tt := range tests {
+		o := newOracle(tt.a)
+		ou := o.user(tt.a.Users[tt.a.FindUser(tt.user)])
+		a := tt.ask(o, ou)
+		if got := fmt.Sprintf("%v %s", a.ok, answerKey(a.rules, a.decision)); got != tt.want {
+			t.Errorf("%s, %s: %s, want %s", tt.user, tt.what, got, tt.want)
+		}
+	}
 }

@@ -290,9 +290,9 @@ func (s *oracleSpec) privilegeTerm(t string) (all, any []Privilege) {
 var (
 	specPerEnvFullRe   = regexp.MustCompile(`^R18 lets the user (\w+) to at least one environment( \(decision[:)].*)?$`)
 	specPerEnvActionRe = regexp.MustCompile(`^allowed when R18 (allows it|lets the user (\w+)) in at least one environment[,;]`)
-	notUnderR16Re = regexp.MustCompile(`^(.+), and not (.+) under R16$`)
-	settingOn    = map[string]bool{"Advanced User Security on": true}
-	r18Verbs     = []string{"deploy", "schedule"}
+	notUnderR16Re      = regexp.MustCompile(`^(.+), and not (.+) under R16$`)
+	settingOn          = map[string]bool{"Advanced User Security on": true}
+	r18Verbs           = []string{"deploy", "schedule"}
 )
 
 func (s *oracleSpec) parsePage(cs []string) specPage {

@@ -246,16 +246,16 @@ func rules(ids ...string) []string { return ids }
 // oEnv is one environment for one user (R12-R18).
 type oEnv struct {
 	reach, hasEM, restricted, visible bool
-	listedHeld, counting           []string
-	envRead, envFull               bool // through a listed role, AEA on (R15, R16)
-	readByEnvRead                  bool // R17's "Read Access through a listed role" row applied
-	privs                          map[Privilege]bool
-	grants                         map[Privilege]grant
-	access                         Access
-	accessDecision                 bool // read by an R17 decision (no Runtime Management)
-	view                           answer
-	deploy, schedule, edit         answer
-	deployWriteAlone               bool // allowed by write access alone (§5 Deployments decision)
+	listedHeld, counting              []string
+	envRead, envFull                  bool // through a listed role, AEA on (R15, R16)
+	readByEnvRead                     bool // R17's "Read Access through a listed role" row applied
+	privs                             map[Privilege]bool
+	grants                            map[Privilege]grant
+	access                            Access
+	accessDecision                    bool // read by an R17 decision (no Runtime Management)
+	view                              answer
+	deploy, schedule, edit            answer
+	deployWriteAlone                  bool // allowed by write access alone (§5 Deployments decision)
 }
 
 func (o *oracle) user(u User) *oUser {
@@ -994,7 +994,7 @@ func TestOracleWorkedExamples(t *testing.T) {
 			role("Env Admins", "", EnvironmentManagement, RuntimeManagementRead),
 			role("Writers", "", EnvironmentManagement, RuntimeManagement),
 		},
-		Users: []User{user("std@x.com", StandardUser), user("emnorm@x.com", "Env Admins"), user("writer@x.com", "Writers"), user("ext@x.com", "Writers", StandardUser)},
+		Users:        []User{user("std@x.com", StandardUser), user("emnorm@x.com", "Env Admins"), user("writer@x.com", "Writers"), user("ext@x.com", "Writers", StandardUser)},
 		Environments: []Environment{env("Dev")},
 	}
 	aea := &Account{AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true,

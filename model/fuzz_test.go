@@ -1,7 +1,7 @@
 package model
 
 // Fuzz targets. The fuzzer's bytes drive the account generator of
-// naive_test.go (one byte per choice; once they run out every choice is 0),
+// gen_test.go (one byte per choice; once they run out every choice is 0),
 // and what remains drives the edit under test.
 //
 //	go test ./model/ -run XXX -fuzz FuzzResolver -fuzztime 10m
@@ -51,7 +51,7 @@ func accessRank(a Access) int {
 // a built-in that has it.
 func checkSources(t *testing.T, a *Account, r *Resolver, u int, gs []Grant, counting []string, where string) {
 	t.Helper()
-	n := naiveModel{a}
+	n := newOracle(a)
 	for _, g := range gs {
 		target := g.Privilege
 		if g.ImpliedBy != 0 {
@@ -180,7 +180,7 @@ func heldIndex(r *Resolver, u int) []string { return r.HeldRoles(u) }
 
 // FuzzResolver checks invariants of the rules on random valid accounts.
 //
-// The naive resolver (naive_test.go) must agree on every question. Then
+// The reference resolver (oracle_test.go) must agree on every question. Then
 // invariants that hold, and why:
 //   - Adding a role to a user never removes an account-wide privilege (R1:
 //     privileges only add; R11: a union), never hides an environment
@@ -221,10 +221,12 @@ func FuzzResolver(f *testing.F) {
 			t.Fatalf("generator made an invalid account: %v\n%s", errs, describeAccount(a))
 		}
 		r := NewResolver(a)
-		n := naiveModel{a}
+		n := newOracle(a)
 
-		// The naive resolver of naive_test.go agrees on every question.
-		compareWithNaive(&diffCounter{t: t}, a, true)
+		// The oracle of oracle_test.go agrees on every question.
+		d := &diffCounter{t: t}
+		compareWithOracle(d, a)
+		d.report()
 		// Explain answers as Check does, and says so first.
 		for u := range a.Users {
 			for e := -1; e < len(a.Environments); e++ {

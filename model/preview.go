@@ -207,7 +207,16 @@ func (r *Resolver) Preview(u int) Preview {
 	return pv
 }
 
+// hasAny returns the privilege of ps an answer relies on: the first the
+// user holds itself, else the first held by being covered (R4), so that
+// Build Read and Write Access, not the Build Read Access it covers, opens
+// a page that either opens.
 func (r *Resolver) hasAny(u int, ps []Privilege) (Privilege, bool) {
+	for _, p := range ps {
+		if r.users[u].raw.Has(p) {
+			return p, true
+		}
+	}
 	for _, p := range ps {
 		if r.users[u].eff.Has(p) {
 			return p, true
@@ -220,7 +229,7 @@ func (r *Resolver) hasAny(u int, ps []Privilege) (Privilege, bool) {
 // account-wide (R11, R4).
 func (r *Resolver) holding(u int, p Privilege) []Step {
 	srcs, implied := r.holderSources(u, p, -1)
-	return grantWhy(p, srcs, implied)
+	return grantWhy(p, srcs, implied, r.users[u].eff)
 }
 
 // lacking is the step of an answer refused because user u lacks the

@@ -435,8 +435,10 @@ func (r *Resolver) eval(u, e int) envEval {
 	}
 	ev.visible = true
 	ev.privs = (counting&^perEnvSet | perEnv).Closure()
-	ev.envRead = perEnv.Has(EnvironmentRead)
-	ev.envFull = perEnv.Has(EnvironmentFull)
+	// Read and Full Access decide access only for those without
+	// Environment Management, which gives write wherever it is held (R17).
+	ev.envRead = !ev.hasEM && perEnv.Has(EnvironmentRead)
+	ev.envFull = !ev.hasEM && perEnv.Has(EnvironmentFull)
 	// R17: write needs Runtime Management itself, account-wide (decision).
 	rm := us.eff.Has(RuntimeManagement)
 	switch {
@@ -653,11 +655,17 @@ func fromText(srcs []Source, implied Privilege) string {
 	return out
 }
 
-// grantWhy is the step of an answer that rests on holding p: R11 with its
-// sources, marked a decision when only a decision grants it, and R4 when
-// it is held only by being covered.
-func grantWhy(p Privilege, srcs []Source, implied Privilege) []Step {
-	out := []Step{stepIf("R11", decidedGrant(srcs), p.String()+" from "+fromText(srcs, 0))}
+// grantWhy is the step of an answer that rests on holding p where held
+// counts: R11 with its sources, marked a decision when only a decision
+// grants it and nothing held covers it (§1: Standard User's Build Read
+// Access "changes nothing" beside Build Read and Write Access), and R4
+// when it is held only by being covered.
+func grantWhy(p Privilege, srcs []Source, implied Privilege, held PrivSet) []Step {
+	dec := decidedGrant(srcs)
+	for _, sup := range coverers[p] {
+		dec = dec && !held.Has(sup)
+	}
+	out := []Step{stepIf("R11", dec, p.String()+" from "+fromText(srcs, 0))}
 	if implied != 0 {
 		out = append(out, step("R4", implied.String()+" covers it"))
 	}

@@ -107,12 +107,16 @@ func (r *Resolver) explainAccountWide(u int, p Privilege, v *Verdict) Why {
 }
 
 func (r *Resolver) allowedWhy(u int, p Privilege, e int, v *Verdict) Why {
+	held := r.users[u].eff
+	if e >= 0 {
+		held = r.eval(u, e).privs
+	}
 	var implied Privilege
 	v.Sources, implied = r.holderSources(u, p, e)
 	if implied != 0 {
 		v.ImpliedBy = implied.String()
 	}
-	return because(grantWhy(p, v.Sources, implied)...)
+	return because(grantWhy(p, v.Sources, implied, held)...)
 }
 
 func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {

@@ -352,9 +352,9 @@ func (r *Resolver) actionWhy(u int, pv PageView, a actionSpec, page Why, envs []
 // names those environments, or says why there are none. It reads the same
 // evaluations as the environments list, so the two never disagree.
 func (r *Resolver) perEnvWhy(u int, what perEnvAction, envs []EnvView, evals []envEval, allowed *bool) Why {
-	prep, gerund, need := "to", "deploying", deployNeeds
+	verb, gerund, need := "can deploy to", "deploying", deployNeeds
 	if what == perEnvSchedule {
-		prep, gerund, need = "in", "scheduling", scheduleNeeds
+		verb, gerund, need = "can schedule in", "scheduling", scheduleNeeds
 	}
 	var where, alone []string
 	for e := range evals {
@@ -375,11 +375,11 @@ func (r *Resolver) perEnvWhy(u int, what perEnvAction, envs []EnvView, evals []e
 		*allowed = true
 		switch {
 		case len(alone) == 0:
-			return because(step("R18", "allowed "+prep+" "+joinNames(where)))
+			return because(step("R18", verb+" "+joinNames(where)))
 		case len(alone) == len(where):
-			return because(decided("R18", "allowed "+prep+" "+joinNames(where)+" through write access alone"))
+			return because(decided("R18", verb+" "+joinNames(where)+" through write access alone"))
 		}
-		return because(step("R18", "allowed "+prep+" "+joinNames(where)+"; "+prep+" "+joinNames(alone)+" through write access alone"))
+		return because(step("R18", verb+" "+joinNames(where)+"; to "+joinNames(alone)+" through write access alone"))
 	}
 	// Nowhere. Without write access anywhere, R18 needs the privileges;
 	// say first which ones the user lacks altogether.

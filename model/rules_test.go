@@ -1343,7 +1343,7 @@ func TestPreviewPerEnvironmentActions(t *testing.T) {
 		{"Packaged Component Deployment counting: no decision", demo, "pat@example.com", PageDeployments, "Deploy", true,
 			[]string{"Development and Production (R18)"}, []string{"decision", "Test"}},
 		{"Deploy through the privilege in one environment and write access alone in another", mustValid(t, a), "mixed@x.com", PageDeployments, "Deploy", true,
-			[]string{"allowed to Prod, Stage and Vault", "to Prod and Vault through write access alone (R18)"}, nil},
+			[]string{"can deploy to Prod, Stage and Vault", "to Prod and Vault through write access alone (R18)"}, nil},
 		{"Schedule refused: Scheduling held only through a role Prod does not list", mustValid(t, a), "unlisted@x.com", PageRuntime, "Schedule Processes", false,
 			[]string{"no environment allows scheduling (R18)", "Prod: needs write access or Scheduling here", "Scheduling is held only through Sched, which Prod does not list (it lists only Ops, SchedRead, DeployRead and Writer) (R15, decision)"}, nil},
 		{"Schedule refused: Read Access makes every listing environment read", mustValid(t, a), "sr@x.com", PageRuntime, "Schedule Processes", false,

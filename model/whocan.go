@@ -144,7 +144,7 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 			w = because(step("R15", p.String()+" counts only through a role the environment lists; it is held through "+holders+", and "+name+" is open"))
 		}
 	case us.eff.Has(p):
-		w = because(decided("R15", p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+name+" does not list"))
+		w = because(decided("R15", p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+name+" does not list (it lists only "+joinNames(r.names(r.envs[e].ids))+")"))
 		w.add(env.main.Steps...)
 	default:
 		w = because(r.lacking(u, p.String(), []Privilege{p}))

@@ -416,19 +416,7 @@ func (r *Resolver) eval(u, e int) envEval {
 			perEnv |= set & perEnvSet
 		}
 	}
-	// R12-R14
-	switch {
-	case !ev.reach:
-		ev.visBy = visUnreachable
-	case ev.hasEM:
-		ev.visBy = visEM
-	case !ev.restricted:
-		ev.visBy = visOpen
-	case ev.listedHeld:
-		ev.visBy = visListed
-	default:
-		ev.visBy = visNotListed
-	}
+	ev.visBy = visibility(&ev)
 	if ev.visBy == visUnreachable || ev.visBy == visNotListed {
 		ev.access = AccessNone
 		return ev
@@ -439,33 +427,53 @@ func (r *Resolver) eval(u, e int) envEval {
 	// Environment Management, which gives write wherever it is held (R17).
 	ev.envRead = !ev.hasEM && perEnv.Has(EnvironmentRead)
 	ev.envFull = !ev.hasEM && perEnv.Has(EnvironmentFull)
-	// R17: write needs Runtime Management itself, account-wide (decision).
-	rm := us.eff.Has(RuntimeManagement)
-	switch {
-	case ev.hasEM && rm:
-		ev.access, ev.accBy = AccessWrite, accEM
-	case ev.hasEM:
-		ev.access, ev.accBy = AccessRead, accEMNoRM
-	case ev.envFull && !ev.envRead && rm:
-		ev.access, ev.accBy = AccessWrite, accFull
-	case ev.envFull && !ev.envRead:
-		ev.access, ev.accBy = AccessRead, accFullNoRM
-	case ev.envFull:
-		ev.access, ev.accBy = AccessRead, accBoth
-	case ev.envRead:
-		ev.access, ev.accBy = AccessRead, accRead
-	case us.raw.Has(EnvironmentFull) && !r.acct.AdvancedEnvironmentAccess:
-		ev.access, ev.accBy = AccessRead, accOffFull
-	case us.raw.Has(EnvironmentFull):
-		ev.access, ev.accBy = AccessRead, accFullUnlisted
-	default:
-		ev.access, ev.accBy = AccessRead, accNone
-	}
-	// R18
+	ev.access, ev.accBy = r.access(&ev, us)
 	write := ev.access == AccessWrite
 	ev.deploy, ev.deployLack = r18(write, ev.envRead, ev.privs, deployNeeds)
 	ev.schedule, ev.scheduleLack = r18(write, ev.envRead, ev.privs, scheduleNeeds)
 	return ev
+}
+
+// visibility is R12-R14: whether the user reaches Runtime Management at
+// all (R14), and whether the environment is open (R12) or lists a role
+// they hold by identity, or they hold Environment Management (R13).
+func visibility(ev *envEval) visBy {
+	switch {
+	case !ev.reach:
+		return visUnreachable
+	case ev.hasEM:
+		return visEM
+	case !ev.restricted:
+		return visOpen
+	case ev.listedHeld:
+		return visListed
+	}
+	return visNotListed
+}
+
+// access is R17: configuration access to a visible environment. Write
+// needs Runtime Management itself, held account-wide (decision).
+func (r *Resolver) access(ev *envEval, us *ruser) (Access, accBy) {
+	rm := us.eff.Has(RuntimeManagement)
+	switch {
+	case ev.hasEM && rm:
+		return AccessWrite, accEM
+	case ev.hasEM:
+		return AccessRead, accEMNoRM
+	case ev.envFull && !ev.envRead && rm:
+		return AccessWrite, accFull
+	case ev.envFull && !ev.envRead:
+		return AccessRead, accFullNoRM
+	case ev.envFull:
+		return AccessRead, accBoth
+	case ev.envRead:
+		return AccessRead, accRead
+	case us.raw.Has(EnvironmentFull) && !r.acct.AdvancedEnvironmentAccess:
+		return AccessRead, accOffFull
+	case us.raw.Has(EnvironmentFull):
+		return AccessRead, accFullUnlisted
+	}
+	return AccessRead, accNone
 }
 
 // r18 decides deploying or scheduling in a visible environment: allowed

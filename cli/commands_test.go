@@ -31,7 +31,7 @@ func TestExitCodes(t *testing.T) {
 
 		{"validate ok", []string{"validate"}, 0, []string{"ok"}},
 		{"validate strict ok", []string{"validate", "--strict"}, 0, []string{"ok"}},
-		{"validate errors", []string{"validate", "-f", errs}, 1, []string{"rolecall.toml:10: error:", "(R6)", "rolecall.toml:15: error:", "(R10)"}},
+		{"validate errors", []string{"validate", "-f", errs}, 1, []string{"rolecall.toml:10: error:", "(R6)", "rolecall.toml:15: error:", "(R5)"}},
 		{"validate syntax", []string{"validate", "-f", syntax}, 1, []string{"rolecall.toml:4: error:"}},
 		{"validate missing", []string{"validate", "-f", missing}, 2, []string{"cannot read", "no such file"}},
 		{"validate directory", []string{"validate", "-f", testdir}, 2, []string{"directory"}},

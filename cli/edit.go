@@ -97,7 +97,7 @@ func (a *app) printEdit(w *model.Working, out model.Outcome) {
 		fmt.Fprintf(a.stdout, "  %s\n", model.SafeText(l))
 	}
 	for _, w := range out.Warnings {
-		fmt.Fprintf(a.stdout, "  warning: %s (%s)\n", model.SafeText(w.Message), w.Rule)
+		fmt.Fprintf(a.stdout, "  warning: %s (%s)\n", model.SafeText(w.Message), w.Cite())
 	}
 }
 
@@ -115,7 +115,7 @@ func (a *app) editError(err error) error {
 			if i == 0 {
 				continue // the first is the message above
 			}
-			lines = append(lines, fmt.Sprintf("  also: %s (%s)", p.Message, p.Rule))
+			lines = append(lines, fmt.Sprintf("  also: %s (%s)", p.Message, p.Cite()))
 		}
 		return &exitError{code: ExitDenied, lines: lines}
 	}
@@ -304,7 +304,7 @@ func (a *app) userAddCommand() *cobra.Command {
 		Args:    exactArgs("EMAIL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(roles) == 0 {
-				return usageErr("user add needs at least one --role ROLE (a user with no role is an error, R10)")
+				return usageErr("user add needs at least one --role ROLE (a user with no role is an error, %s)", model.UserWithoutRole.Cite())
 			}
 			return a.edit(func(acct *model.Account) (model.Op, error) {
 				op := model.AddUser{Email: args[0], Name: name}

@@ -58,7 +58,7 @@ func (a *app) editOps(build buildOps, allowWidening bool) error {
 		if err != nil {
 			return nil, err
 		}
-		if err := widening(describeAll(ops), oc.Widened, allowWidening); err != nil {
+		if err := widening(ops, oc.Widened, allowWidening); err != nil {
 			return nil, err
 		}
 		next, out = w, oc
@@ -122,24 +122,17 @@ func (a *app) editError(err error) error {
 	return a.storageError(err)
 }
 
-// widening refuses an edit that would open environments to every role
-// unless --allow-widening was given (R8, R12).
-func widening(what string, envs []string, allow bool) error {
+// widening refuses edits ops that would open environments envs to every
+// role unless --allow-widening was given; the model says what they do
+// (model.WideningNote).
+func widening(ops []model.Op, envs []string, allow bool) error {
 	if len(envs) == 0 || allow {
 		return nil
 	}
 	return &exitError{code: ExitDenied, lines: []string{
-		fmt.Sprintf("%s would make %s open to every role (R8, R12); nothing was changed", what, safeJoinAnd(envs)),
+		fmt.Sprintf("%s refused: %s; nothing was changed", model.SafeText(describeAll(ops)), model.WideningNote(ops, envs)),
 		"re-run with --allow-widening to do it anyway, or allow another role on it first (rolecall env allow ENV ROLE)",
 	}}
-}
-
-func safeJoinAnd(names []string) string {
-	s := safeJoin(names)
-	if i := strings.LastIndex(s, ", "); i >= 0 {
-		s = s[:i] + " and " + s[i+2:]
-	}
-	return s
 }
 
 // ---- role ----

@@ -190,13 +190,7 @@ func (o SetSwitch) apply(a *Account) ([]string, error) {
 		return nil, nil
 	}
 	*f = o.To
-	if o.Switch == SwitchAdvancedEnvironmentAccess {
-		if o.To {
-			return []string{"Environment Management Read and Full Access now apply per environment (R16)"}, nil
-		}
-		return []string{"Environment Management Read and Full Access stop doing anything (R16)"}, nil
-	}
-	return nil, nil
+	return []string{SwitchEffect(o.Switch, o.To)}, nil
 }
 
 // RenameAccount changes the account's name from From to To.

@@ -94,14 +94,14 @@ func (e *Refused) Cite() string { return cite(e.Rule, e.Decision) }
 // Outcome is what an applied edit reports beside the new account.
 type Outcome struct {
 	// Notes are consequences a user must hear about before the edit is kept,
-	// such as an environment becoming open to every role (R8, R12). They
-	// are safe to print (SafeText).
+	// such as an environment becoming open to every role (BecomesOpen) or
+	// what a switch does (SwitchEffect). They are safe to print (SafeText).
 	Notes []string
 	// Warnings are lint problems the edit introduced.
 	Warnings Problems
 	// Widened names the environments the edit opens to every role: they
 	// listed roles before and list none after (R8, R12). Front ends ask
-	// before keeping such an edit.
+	// before keeping such an edit, saying it with WideningNote.
 	Widened []string
 }
 
@@ -310,7 +310,7 @@ func disallowEverywhere(a *Account, name string) []string {
 		before := len(e.RolesWithAccess)
 		e.RolesWithAccess = slices.DeleteFunc(e.RolesWithAccess, func(rn string) bool { return SameName(rn, name) })
 		if before > 0 && len(e.RolesWithAccess) == 0 {
-			notes = append(notes, fmt.Sprintf("%s becomes open to every role: %s was the only role listed on it (R8, R12)", e.Name, name))
+			notes = append(notes, BecomesOpen([]string{e.Name}, name, true))
 		}
 	}
 	return notes
@@ -481,7 +481,7 @@ func (o Allow) apply(a *Account) ([]string, error) {
 	}
 	var notes []string
 	if len(e.RolesWithAccess) == 0 {
-		notes = append(notes, fmt.Sprintf("%s stops being open: only holders of %s (or of Environment Management) will see it (R13)", e.Name, a.CanonicalRoleName(o.Role)))
+		notes = append(notes, StopsBeingOpen(e.Name, a.CanonicalRoleName(o.Role)))
 	}
 	e.RolesWithAccess = append(e.RolesWithAccess, a.CanonicalRoleName(o.Role))
 	return notes, nil
@@ -503,9 +503,10 @@ func (o Disallow) apply(a *Account) ([]string, error) {
 	if j < 0 {
 		return nil, refuse(o, RoleNotListed, "%s does not list %s", SafeText(e.Name), SafeText(o.Role))
 	}
+	listed := e.RolesWithAccess[j]
 	e.RolesWithAccess = slices.Delete(e.RolesWithAccess, j, j+1)
 	if len(e.RolesWithAccess) == 0 {
-		return []string{fmt.Sprintf("%s becomes open to every role (R12)", e.Name)}, nil
+		return []string{BecomesOpen([]string{e.Name}, listed, false)}, nil
 	}
 	return nil, nil
 }

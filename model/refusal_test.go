@@ -276,6 +276,9 @@ func TestNoRuleLiteralsAtRefusals(t *testing.T) {
 		bad := func(n ast.Node, why string) {
 			t.Errorf("%s: %s", fset.Position(n.Pos()), why)
 		}
+		if filepath.Base(filepath.Dir(path)) == "cli" {
+			cliTextRules(t, fset, f)
+		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CallExpr:
@@ -319,6 +322,43 @@ func TestNoRuleLiteralsAtRefusals(t *testing.T) {
 			return true
 		})
 	}
+}
+
+// cliTextRules fails on every string of the command line's code that cites
+// a rule in its text ("no privilege %s (R0)"), except its help (a
+// command's Short, Long and Example, a flag's usage) and the R4 "covered
+// by" of its answers: a refusal there takes its rule from the table.
+func cliTextRules(t *testing.T, fset *token.FileSet, f *ast.File) {
+	t.Helper()
+	cited := regexp.MustCompile(`[(,] ?R\d+(-R\d+)?\)`)
+	r4 := regexp.MustCompile(`^"[^"]*\(R4\)[^"]*"$`) // "covered by X (R4)": an answer's source
+	var walk func(n ast.Node) bool
+	walk = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.KeyValueExpr:
+			if isIdent(n.Key, "Short") || isIdent(n.Key, "Long") || isIdent(n.Key, "Example") {
+				return false
+			}
+		case *ast.CallExpr:
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && strings.HasSuffix(sel.Sel.Name, "Var") {
+				return false // a flag and its usage text
+			}
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && strings.HasSuffix(sel.Sel.Name, "Command") {
+				for _, arg := range n.Args { // a command's help; its code is looked at
+					if _, help := arg.(*ast.BasicLit); !help {
+						ast.Inspect(arg, walk)
+					}
+				}
+				return false
+			}
+		case *ast.BasicLit:
+			if n.Kind == token.STRING && cited.MatchString(n.Value) && !r4.MatchString(n.Value) {
+				t.Errorf("%s: %s cites a rule written in the text; take it from the model's table", fset.Position(n.Pos()), n.Value)
+			}
+		}
+		return true
+	}
+	ast.Inspect(f, walk)
 }
 
 func isIdent(e ast.Expr, name string) bool {

@@ -124,7 +124,7 @@ func (t *rolesTab) update(msg tea.Msg) tea.Cmd {
 			}
 			var extra []string
 			for _, e := range model.Widenings(t.c.sess.work, it.name) {
-				extra = append(extra, fmt.Sprintf("Warning: %s becomes open to every role: %s is the only role it lists (R8, R12).", safe(e), safe(it.name)))
+				extra = append(extra, "Warning: "+model.BecomesOpen([]string{e}, it.name, true)+".")
 			}
 			was := t.c.sess.work.Roles[it.custom]
 			return edit("roles", "Remove the role "+safe(it.name)+"?", extra, model.RemoveRole{Name: it.name, Was: &was})

@@ -198,14 +198,14 @@ func (a *app) userIndex(res *model.Resolver, acct *model.Account, email string) 
 	if u := res.User(email); u >= 0 {
 		return u, nil
 	}
-	return -1, a.unknown("user", email, "R10", userEmails(acct))
+	return -1, a.unknown("user", email, model.NoSuchUser, userEmails(acct))
 }
 
 func (a *app) envIndex(res *model.Resolver, acct *model.Account, name string) (int, error) {
 	if e := res.Environment(name); e >= 0 {
 		return e, nil
 	}
-	return -1, a.unknown("environment", name, "R12", envNames(acct))
+	return -1, a.unknown("environment", name, model.NoSuchEnvironment, envNames(acct))
 }
 
 func (a *app) explainCommand() *cobra.Command {

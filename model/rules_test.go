@@ -41,7 +41,7 @@ func mustValid(t *testing.T, a *Account) *Resolver {
 // whose message contains every one of subs.
 func findProblem(ps Problems, sev Severity, rule string, subs ...string) bool {
 	for _, p := range ps {
-		if p.Severity != sev || p.Rule != rule {
+		if p.Severity != sev || p.Cite() != rule { // "R7, decision" for a decision
 			continue
 		}
 		ok := true
@@ -221,8 +221,8 @@ func checkRefusal(t *testing.T, err error, rule string, subs ...string) {
 	if !errors.As(err, &ref) {
 		t.Fatalf("not refused with %s: err = %v", rule, err)
 	}
-	if ref.Rule != rule {
-		t.Errorf("refused under %s, want %s: %v", ref.Rule, rule, err)
+	if ref.Cite() != rule {
+		t.Errorf("refused under %s, want %s: %v", ref.Cite(), rule, err)
 	}
 	for _, s := range subs {
 		if !strings.Contains(err.Error(), s) {
@@ -373,7 +373,7 @@ func TestR5CustomRole(t *testing.T) {
 		{"R5 unticking an inherited privilege refused", Untick{Role: "Child", Privilege: Execute}, "R5", []string{"inherited from Parent"}},
 		{"R5 unticking its own tick applies", Untick{Role: "Child", Privilege: Licensing}, "", nil},
 		{"R5 unticking what it does not tick refused", Untick{Role: "Child", Privilege: Dashboard}, "R5", nil},
-		{"R5 unknown privilege refused", AddRole{Name: "Bad", Privileges: []Privilege{0}}, "R5", nil},
+		{"R0 unknown privilege refused", AddRole{Name: "Bad", Privileges: []Privilege{0}}, "R0", nil},
 		{"R5 does not inherit a role", AddRole{Name: "Alone", Description: "no parent", Privileges: []Privilege{Execute}}, "", nil},
 		{"R5 change Inherits Role to none", SetParent{Role: "Child", From: "Parent", To: ""}, "", nil},
 	}
@@ -632,7 +632,6 @@ func TestR10Users(t *testing.T) {
 		{"R10 user with no role refused", []User{user("a@x.com")}, Error, "has no role"},
 		{"R10 duplicate email ignoring case refused", []User{user("a@x.com", Administrator), user("A@X.COM", Support)}, Error, "listed twice"},
 		{"R10 role held twice refused", []User{user("a@x.com", Support, "SUPPORT")}, Error, "twice"},
-		{"R10 role that does not exist refused", []User{user("a@x.com", "Ghost")}, Error, "does not exist"},
 		{"R10 not an email refused", []User{user("nobody", Support)}, Error, "not an email"},
 	}
 	for _, tt := range tests {
@@ -699,10 +698,10 @@ func TestR6R10R13ReferenceSpelling(t *testing.T) {
 		rule string // "" valid
 	}{
 		{"R10 user holds a role in another case", acctOn([]Role{role("Ops", "", Execute)}, []User{user("a@x.com", "OPS")}), ""},
-		{"R10 refused: user holds a built-in with a leading space", acctOn(nil, []User{user("a@x.com", " Administrator")}), "R10"},
-		{"R10 refused: user holds a fold variant (ſ)", acctOn([]Role{role("Ops", "", Execute)}, []User{user("a@x.com", "Opſ")}), "R10"},
+		{"R5 refused: user holds a built-in with a leading space (no such role)", acctOn(nil, []User{user("a@x.com", " Administrator")}), "R5"},
+		{"R5 refused: user holds a fold variant (ſ) (no such role)", acctOn([]Role{role("Ops", "", Execute)}, []User{user("a@x.com", "Opſ")}), "R5"},
 		{"R13 environment lists a built-in in another case", acctOn(nil, []User{user("a@x.com", Administrator)}, env("Prod", "administrator")), ""},
-		{"R13 refused: environment lists a built-in with a leading space", acctOn(nil, []User{user("a@x.com", Administrator)}, env("Prod", " Administrator")), "R13"},
+		{"R5 refused: environment lists a built-in with a leading space (no such role)", acctOn(nil, []User{user("a@x.com", Administrator)}, env("Prod", " Administrator")), "R5"},
 		{"R6 refused: parent with a leading space", acctOn([]Role{role("C", " Administrator")}, nil), "R6"},
 		{"R6 refused: parent as a fold variant (ſ)", acctOn([]Role{role("Ops", ""), role("C", "Opſ")}, nil), "R6"},
 		{"R6 refused: built-in parent as a fold variant (ſ)", acctOn([]Role{role("C", "Standard Uſer")}, nil), "R6"},

@@ -90,11 +90,3 @@ func compareRuleIDs(a, b string) int {
 	}
 	return strings.Compare(a, b)
 }
-
-// verdictText joins a verdict word and the reason: "allowed: ...".
-func verdictText(verdict string, w Why) string {
-	if verdict == "" {
-		return w.Text()
-	}
-	return verdict + ": " + w.Text()
-}

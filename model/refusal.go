@@ -127,13 +127,6 @@ func (k Refusal) Decision() bool { return k.valid() && refusals[k].decision }
 // or "R7, decision".
 func (k Refusal) Cite() string { return cite(k.Rule(), k.Decision()) }
 
-// String names the kind ("no such role").
-func (k Refusal) String() string {
-	if !k.valid() {
-		return fmt.Sprintf("Refusal(%d)", int(k))
-	}
-	return refusals[k].name
-}
 
 // cite is a rule id with its decision flag as texts print it.
 func cite(rule string, decision bool) string {

@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -364,4 +365,12 @@ func cliTextRules(t *testing.T, fset *token.FileSet, f *ast.File) {
 func isIdent(e ast.Expr, name string) bool {
 	id, ok := e.(*ast.Ident)
 	return ok && id.Name == name
+}
+
+// String names the kind ("no such role") in test messages.
+func (k Refusal) String() string {
+	if !k.valid() {
+		return fmt.Sprintf("Refusal(%d)", int(k))
+	}
+	return refusals[k].name
 }

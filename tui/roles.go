@@ -335,10 +335,10 @@ func (t *rolesTab) view(w, h int) string {
 		if it.builtin {
 			b, _ := model.LookupBuiltin(it.name)
 			name = "[built-in] " + name
-			inh = "locked (R2)"
+			inh = "locked (" + model.BuiltinNotEditable.Cite() + ")"
 			ticked, all = "-", itoa(b.Privileges.Len())
 			if !it.avail {
-				inh = "off: needs AUS (R3)"
+				inh = "off: needs AUS (" + model.RoleNeedsAUS.Cite() + ")"
 			}
 		} else {
 			r := a.Roles[it.custom]
@@ -388,7 +388,7 @@ func (t *rolesTab) detailLines(w int) []string {
 	set, _ := res.RolePrivileges(it.name)
 	head := s.Header.Render(safe(it.name))
 	if it.builtin {
-		head += s.Muted.Render("  built-in, cannot be edited (R2)")
+		head += s.Muted.Render("  built-in, cannot be edited (" + model.BuiltinNotEditable.Cite() + ")")
 	} else if d := c.sess.work.Roles[it.custom].Description; d != "" {
 		head += "  " + safe(d)
 	}

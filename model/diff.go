@@ -296,10 +296,10 @@ func (d *Diff) Summary() []string {
 	for _, u := range d.Users {
 		switch {
 		case u.Added:
-			note(key{"is added", ""}, u.User)
+			note(key{"are added", ""}, u.User)
 			continue
 		case u.Removed:
-			note(key{"is removed", ""}, u.User)
+			note(key{"are removed", ""}, u.User)
 			continue
 		}
 		for _, p := range u.Lost {
@@ -358,7 +358,7 @@ func canCannot(b bool) string {
 }
 
 func singular(verb string) string {
-	for _, p := range [][2]string{{"lose", "loses"}, {"gain", "gains"}, {"no longer see", "no longer sees"}, {"now see", "now sees"}, {"get ", "gets "}} {
+	for _, p := range [][2]string{{"lose", "loses"}, {"gain", "gains"}, {"no longer see", "no longer sees"}, {"now see", "now sees"}, {"get ", "gets "}, {"are ", "is "}} {
 		if strings.HasPrefix(verb, p[0]) {
 			return p[1] + strings.TrimPrefix(verb, p[0])
 		}

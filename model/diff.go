@@ -81,10 +81,38 @@ func lowerSet(names []string) []string {
 	return out
 }
 
+// hiddenEnv is the state in an environment the user does not see, or that
+// does not exist on one side of a diff.
+var hiddenEnv = EnvState{Access: AccessNone}
+
+// envPair is one environment in the old and the new account: o < 0 when it
+// is added, n < 0 when it is removed.
+type envPair struct{ o, n int }
+
+// state is user u's state in environment e of r, hidden when e < 0.
+func (envPair) state(r *Resolver, u, e int) EnvState {
+	if e < 0 {
+		return hiddenEnv
+	}
+	return envState(r.eval(u, e))
+}
+
+// name is the environment's name as the new account spells it, or as the
+// old one did when it is removed.
+func (p envPair) name(old, new *Resolver) string {
+	if p.n < 0 {
+		return old.envs[p.o].name
+	}
+	return new.envs[p.n].name
+}
+
 // Compare returns what changes from old to new. Only the users and
 // environments an edit can touch are re-evaluated: a user whose roles and
 // role privileges are unchanged is compared only in environments whose Roles
-// with Access changed, unless an account switch changed.
+// with Access changed and in the environments added or removed, unless an
+// account switch changed. Added and removed users list every environment
+// they get or had (from or to hidden); users who keep their place list each
+// added environment they see and each removed one they saw.
 func Compare(old, new *Resolver) Diff {
 	var d Diff
 	oa, na := old.acct, new.acct
@@ -116,13 +144,17 @@ func Compare(old, new *Resolver) Diff {
 	}
 
 	// Environments: list changes, and which to re-evaluate for every user.
-	type envPair struct{ o, n int }
-	var pairs []envPair
-	var changedEnvs []envPair
+	// An added or removed environment changes what everyone who sees it (or
+	// saw it) gets, so it is re-evaluated for every user like one whose Roles
+	// with Access changed; that is rare, and the common edits stay cheap.
+	var pairs []envPair       // every environment: the new ones in order, then the removed
+	var changedEnvs []envPair // those re-evaluated for every user
 	for i, e := range na.Environments {
 		oi := old.Environment(e.Name)
 		if oi < 0 {
 			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Added: true, Allowed: slices.Clone(e.RolesWithAccess)})
+			pairs = append(pairs, envPair{-1, i})
+			changedEnvs = append(changedEnvs, envPair{-1, i})
 			continue
 		}
 		oe := oa.Environments[oi]
@@ -149,9 +181,11 @@ func Compare(old, new *Resolver) Diff {
 		}
 		d.Environments = append(d.Environments, ed)
 	}
-	for _, e := range oa.Environments {
+	for oi, e := range oa.Environments {
 		if new.Environment(e.Name) < 0 {
 			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Removed: true})
+			pairs = append(pairs, envPair{oi, -1})
+			changedEnvs = append(changedEnvs, envPair{oi, -1})
 		}
 	}
 
@@ -183,9 +217,9 @@ func Compare(old, new *Resolver) Diff {
 		}
 		if ou < 0 {
 			ud := UserDiff{User: email, Added: true, Gained: privNames(new.users[nu].eff.List())}
-			for _, p := range pairs {
-				if ev := new.eval(nu, p.n); ev.visible {
-					ud.Envs = append(ud.Envs, EnvChange{Environment: new.envs[p.n].name, Before: EnvState{Access: AccessNone}, After: envState(ev)})
+			for e := range new.envs {
+				if ev := new.eval(nu, e); ev.visible {
+					ud.Envs = append(ud.Envs, EnvChange{Environment: new.envs[e].name, Before: hiddenEnv, After: envState(ev)})
 				}
 			}
 			d.Users = append(d.Users, ud)
@@ -215,9 +249,9 @@ func Compare(old, new *Resolver) Diff {
 			envs = pairs
 		}
 		for _, p := range envs {
-			b, a := envState(old.eval(ou, p.o)), envState(new.eval(nu, p.n))
+			b, a := p.state(old, ou, p.o), p.state(new, nu, p.n)
 			if b != a {
-				ud.Envs = append(ud.Envs, EnvChange{Environment: new.envs[p.n].name, Before: b, After: a})
+				ud.Envs = append(ud.Envs, EnvChange{Environment: p.name(old, new), Before: b, After: a})
 			}
 		}
 		if len(ud.Gained)+len(ud.Lost)+len(ud.Envs) > 0 {
@@ -226,7 +260,13 @@ func Compare(old, new *Resolver) Diff {
 	}
 	for ou := range old.users {
 		if gone := (matched != nil && !matched[ou]) || (matched == nil && new.User(old.users[ou].email) < 0); gone {
-			d.Users = append(d.Users, UserDiff{User: old.users[ou].email, Removed: true, Lost: privNames(old.users[ou].eff.List())})
+			ud := UserDiff{User: old.users[ou].email, Removed: true, Lost: privNames(old.users[ou].eff.List())}
+			for e := range old.envs {
+				if ev := old.eval(ou, e); ev.visible {
+					ud.Envs = append(ud.Envs, EnvChange{Environment: old.envs[e].name, Before: envState(ev), After: hiddenEnv})
+				}
+			}
+			d.Users = append(d.Users, ud)
 		}
 	}
 	return d

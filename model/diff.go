@@ -54,6 +54,17 @@ type EnvDiff struct {
 	BecameRestricted bool     `json:"became_restricted,omitempty"`
 	Allowed          []string `json:"allowed"`
 	Disallowed       []string `json:"disallowed"`
+	// Classification is set when the environment is in both accounts with
+	// different classifications (fixed once created in Boomi, but two files
+	// can differ); nil, and absent from JSON, otherwise.
+	Classification *ClassificationChange `json:"classification,omitempty"`
+}
+
+// ClassificationChange is an environment's classification in the old and
+// the new account.
+type ClassificationChange struct {
+	From Classification `json:"from"`
+	To   Classification `json:"to"`
 }
 
 // Diff is what changes for whom between two states of an account.
@@ -160,15 +171,24 @@ func Compare(old, new *Resolver) Diff {
 		oe := oa.Environments[oi]
 		p := envPair{oi, i}
 		pairs = append(pairs, p)
-		if slices.Equal(oe.RolesWithAccess, e.RolesWithAccess) {
-			continue // the same spelling in the same order: unchanged
+		var class *ClassificationChange
+		if oe.Classification != e.Classification {
+			class = &ClassificationChange{From: oe.Classification, To: e.Classification}
 		}
-		ol, nl := lowerSet(oe.RolesWithAccess), lowerSet(e.RolesWithAccess)
-		if slices.Equal(ol, nl) {
+		same := slices.Equal(oe.RolesWithAccess, e.RolesWithAccess) // the same spelling in the same order
+		var ol, nl []string
+		if !same {
+			ol, nl = lowerSet(oe.RolesWithAccess), lowerSet(e.RolesWithAccess)
+			same = slices.Equal(ol, nl)
+		}
+		if same {
+			if class != nil {
+				d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Classification: class})
+			}
 			continue
 		}
 		changedEnvs = append(changedEnvs, p)
-		ed := EnvDiff{Environment: e.Name, BecameOpen: len(nl) == 0, BecameRestricted: len(ol) == 0}
+		ed := EnvDiff{Environment: e.Name, BecameOpen: len(nl) == 0, BecameRestricted: len(ol) == 0, Classification: class}
 		for _, rn := range e.RolesWithAccess {
 			if !slices.Contains(ol, FoldName(rn)) {
 				ed.Allowed = append(ed.Allowed, rn)
@@ -306,6 +326,9 @@ func onOff(b bool) string {
 func (d *Diff) Summary() []string {
 	out := slices.Clone(d.Account)
 	for _, e := range d.Environments {
+		if c := e.Classification; c != nil {
+			out = append(out, fmt.Sprintf("%s is now %s (was %s)", e.Environment, c.To, c.From))
+		}
 		switch {
 		case e.Added:
 			out = append(out, fmt.Sprintf("environment %s is added", e.Environment))

@@ -1,8 +1,10 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -187,6 +189,55 @@ func TestDiffRemovedEnvironment(t *testing.T) {
 	}
 	if sum := d.Summary(); !hasLine(sum, "7 users no longer see Development") {
 		t.Errorf("summary %q lacks the users who no longer see Development", sum)
+	}
+}
+
+// Two files can differ in an environment's classification: the diff says
+// so, in JSON and in the summary, even when nothing else changes.
+func TestDiffClassification(t *testing.T) {
+	a := Demo()
+	b := a.Clone()
+	b.Environments[slices.IndexFunc(b.Environments, func(e Environment) bool { return e.Name == "Test" })].Classification = Production
+	d := Compare(NewResolver(a), NewResolver(b))
+	ed, ok := diffEnv(d, "Test")
+	if !ok || ed.Classification == nil || ed.Classification.From != Test || ed.Classification.To != Production {
+		t.Fatalf("Test's classification change is not reported: %+v", d.Environments)
+	}
+	if len(ed.Allowed)+len(ed.Disallowed) != 0 || ed.BecameOpen || ed.BecameRestricted {
+		t.Errorf("classification change reports more: %+v", ed)
+	}
+	if len(d.Users) != 0 {
+		t.Errorf("classification changes no one's access (R12-R18), diff has %+v", d.Users)
+	}
+	if d.Empty() {
+		t.Errorf("diff with a classification change is Empty")
+	}
+	if sum := d.Summary(); !slices.Equal(sum, []string{"Test is now production (was test)"}) {
+		t.Errorf("summary %q", sum)
+	}
+	js, err := json.Marshal(ed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(js), `"classification":{"from":"test","to":"production"}`) {
+		t.Errorf("JSON %s", js)
+	}
+	// Unchanged classification: no key at all.
+	js, _ = json.Marshal(EnvDiff{Environment: "X"})
+	if strings.Contains(string(js), "classification") {
+		t.Errorf("JSON without a change %s", js)
+	}
+
+	// A classification change together with a Roles with Access change.
+	i := slices.IndexFunc(b.Environments, func(e Environment) bool { return e.Name == "Production" })
+	b.Environments[i].Classification = Test
+	b.Environments[i].RolesWithAccess = []string{ProductionSupport}
+	d = Compare(NewResolver(a), NewResolver(b))
+	sum := d.Summary()
+	for _, l := range []string{"Production is now test (was production)", "Production no longer lists Write and Read Environment", "Test is now production (was test)"} {
+		if !hasLine(sum, l) {
+			t.Errorf("summary %q lacks %q", sum, l)
+		}
 	}
 }
 

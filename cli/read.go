@@ -428,7 +428,10 @@ func (a *app) diffCommand() *cobra.Command {
 		Short: "what changes for whom between two account files",
 		Long: `diff compares two account files (two git revisions, a file and its .bak) and
 says what changes for whom: privileges gained and lost, environments seen or no
-longer seen, access, deploy and schedule. -f is not used.`,
+longer seen (an added environment under each user who sees it, a removed user
+or environment under each user who saw it), access, deploy and schedule; and
+environments added, removed, reclassified or given other Roles with Access.
+-f is not used.`,
 		Args: exactArgs("OLD", "NEW"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			old, err := a.openFile(args[0])

@@ -91,9 +91,41 @@ func checkSources(t *testing.T, a *Account, r *Resolver, u int, gs []Grant, coun
 	}
 }
 
+// envChanges lists, sorted, "env: before -> after" for each environment
+// (lower-cased) where user ou of old and nu of new differ; an environment
+// on one side only is hidden on the other.
+func envChanges(old *Resolver, ou int, new *Resolver, nu int) []string {
+	os, ns := map[string]EnvState{}, map[string]EnvState{}
+	for name, s := range envStates(old, ou) {
+		os[strings.ToLower(name)] = s
+	}
+	for name, s := range envStates(new, nu) {
+		ns[strings.ToLower(name)] = s
+	}
+	hidden := EnvState{Access: AccessNone}
+	var out []string
+	for name, n := range ns {
+		o, ok := os[name]
+		if !ok {
+			o = hidden
+		}
+		if o != n {
+			out = append(out, fmt.Sprintf("%s: %s -> %s", name, o, n))
+		}
+	}
+	for name, o := range os {
+		if _, ok := ns[name]; !ok && o != hidden {
+			out = append(out, fmt.Sprintf("%s: %s -> %s", name, o, hidden))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // bruteDiff lists, by email, the users whose answers differ between old and
 // new: added, removed, or with different account-wide privileges or a
-// different state in an environment present in both.
+// different state in an environment (one on one side only is hidden on the
+// other).
 func bruteDiff(old, new *Resolver) map[string]string {
 	out := map[string]string{}
 	for nu := range new.NumUsers() {
@@ -107,13 +139,8 @@ func bruteDiff(old, new *Resolver) map[string]string {
 			out[email] = "privileges"
 			continue
 		}
-		os, ns := envStates(old, ou), envStates(new, nu)
-		for name, n := range ns {
-			for oname, o := range os {
-				if strings.EqualFold(oname, name) && o != n {
-					out[email] = "environment " + name
-				}
-			}
+		if ch := envChanges(old, ou, new, nu); len(ch) > 0 {
+			out[email] = "environment " + ch[0]
 		}
 	}
 	for ou := range old.NumUsers() {
@@ -156,15 +183,8 @@ func checkCompare(t *testing.T, old, new *Resolver, what string) {
 		if g, w := strings.Join(ud.Lost, ", "), strings.Join(privNames((oe&^ne).List()), ", "); g != w {
 			t.Errorf("%s: %s lost [%s], want [%s]", what, email, g, w)
 		}
-		os, ns := envStates(old, ou), envStates(new, nu)
-		var wantEnvs, gotEnvs []string
-		for name, n := range ns {
-			for oname, o := range os {
-				if strings.EqualFold(oname, name) && o != n {
-					wantEnvs = append(wantEnvs, fmt.Sprintf("%s: %s -> %s", strings.ToLower(name), o, n))
-				}
-			}
-		}
+		wantEnvs := envChanges(old, ou, new, nu)
+		var gotEnvs []string
 		for _, c := range ud.Envs {
 			gotEnvs = append(gotEnvs, fmt.Sprintf("%s: %s -> %s", strings.ToLower(c.Environment), c.Before, c.After))
 		}

@@ -31,7 +31,7 @@ func TestExitCodes(t *testing.T) {
 
 		{"validate ok", []string{"validate"}, 0, []string{"ok"}},
 		{"validate strict ok", []string{"validate", "--strict"}, 0, []string{"ok"}},
-		{"validate errors", []string{"validate", "-f", errs}, 1, []string{"rolecall.toml:10: error:", "(R6)", "rolecall.toml:15: error:", "(R10)"}},
+		{"validate errors", []string{"validate", "-f", errs}, 1, []string{"rolecall.toml:10: error:", "(R6)", "rolecall.toml:15: error:", "(R5)"}},
 		{"validate syntax", []string{"validate", "-f", syntax}, 1, []string{"rolecall.toml:4: error:"}},
 		{"validate missing", []string{"validate", "-f", missing}, 2, []string{"cannot read", "no such file"}},
 		{"validate directory", []string{"validate", "-f", testdir}, 2, []string{"directory"}},
@@ -228,14 +228,48 @@ func TestWidening(t *testing.T) {
 	want(t, rc(t, dir, nil, "env", "allow", "Staging", "Solo"), 0, "Staging becomes restricted")
 	before := readBytes(t, file)
 
+	// The model says it (model.WideningNote): R8 only when a role is removed.
 	r := rc(t, dir, nil, "role", "rm", "Solo")
-	want(t, r, 1, "Staging", "open to every role", "(R8, R12)", "--allow-widening")
+	want(t, r, 1, "Staging becomes open to every role: Solo was the only role listed on it (R8, R12)", "--allow-widening")
 	r = rc(t, dir, nil, "env", "disallow", "Staging", "solo")
-	want(t, r, 1, "Staging", "open to every role", "--allow-widening")
+	want(t, r, 1, "Staging becomes open to every role: Solo was the only role listed on it (R12)", "--allow-widening")
+	if strings.Contains(r.stdout+r.stderr, "R8") {
+		t.Errorf("disallowing a role cites R8:\n%s", r)
+	}
 	if !bytes.Equal(before, readBytes(t, file)) {
 		t.Fatal("a refused widening changed the file")
 	}
 	r = rc(t, dir, nil, "role", "rm", "Solo", "--allow-widening")
 	want(t, r, 0, "Staging becomes open to every role")
 	want(t, rc(t, dir, nil, "validate"), 0)
+}
+
+// account set prints what each switch now does, as the model says it
+// (model.SwitchEffect), on and off.
+func TestAccountSetSaysWhatTheSwitchDoes(t *testing.T) {
+	dir, _ := demo(t)
+	want(t, rc(t, dir, nil, "account", "set", "--advanced-environment-access=false"), 0,
+		"note: Environment Management Read Access and Full Access do nothing; only Environment Management gives write access to environments (R16)")
+	want(t, rc(t, dir, nil, "account", "set", "--advanced-environment-access=true"), 0,
+		"note: Environment Management Read Access and Full Access apply per environment, through the roles each environment lists (R15, R16)")
+	// The demo's users hold Support and custom roles: AUS stays on (R3).
+	want(t, rc(t, dir, nil, "account", "set", "--advanced-user-security=false"), 1, "pat@example.com", "(R3)", "nothing was changed")
+
+	small := t.TempDir()
+	if err := os.WriteFile(filepath.Join(small, "rolecall.toml"), []byte(`format = 1
+
+[account]
+name = "Small"
+advanced_user_security = true
+
+[[users]]
+email = "ada@example.com"
+roles = ["Administrator"]
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, small, nil, "account", "set", "--advanced-user-security=false"), 0,
+		"note: Production Support and Support do not exist, and custom roles cannot be created, edited or assigned")
+	want(t, rc(t, small, nil, "account", "set", "--advanced-user-security=true"), 0,
+		"note: Production Support and Support exist, and custom roles can be created, edited and assigned (R3)")
 }

@@ -58,7 +58,7 @@ func (a *app) editOps(build buildOps, allowWidening bool) error {
 		if err != nil {
 			return nil, err
 		}
-		if err := widening(describeAll(ops), oc.Widened, allowWidening); err != nil {
+		if err := widening(ops, oc.Widened, allowWidening); err != nil {
 			return nil, err
 		}
 		next, out = w, oc
@@ -97,7 +97,7 @@ func (a *app) printEdit(w *model.Working, out model.Outcome) {
 		fmt.Fprintf(a.stdout, "  %s\n", model.SafeText(l))
 	}
 	for _, w := range out.Warnings {
-		fmt.Fprintf(a.stdout, "  warning: %s (%s)\n", model.SafeText(w.Message), w.Rule)
+		fmt.Fprintf(a.stdout, "  warning: %s (%s)\n", model.SafeText(w.Message), w.Cite())
 	}
 }
 
@@ -115,31 +115,24 @@ func (a *app) editError(err error) error {
 			if i == 0 {
 				continue // the first is the message above
 			}
-			lines = append(lines, fmt.Sprintf("  also: %s (%s)", p.Message, p.Rule))
+			lines = append(lines, fmt.Sprintf("  also: %s (%s)", p.Message, p.Cite()))
 		}
 		return &exitError{code: ExitDenied, lines: lines}
 	}
 	return a.storageError(err)
 }
 
-// widening refuses an edit that would open environments to every role
-// unless --allow-widening was given (R8, R12).
-func widening(what string, envs []string, allow bool) error {
+// widening refuses edits ops that would open environments envs to every
+// role unless --allow-widening was given; the model says what they do
+// (model.WideningNote).
+func widening(ops []model.Op, envs []string, allow bool) error {
 	if len(envs) == 0 || allow {
 		return nil
 	}
 	return &exitError{code: ExitDenied, lines: []string{
-		fmt.Sprintf("%s would make %s open to every role (R8, R12); nothing was changed", what, safeJoinAnd(envs)),
+		fmt.Sprintf("%s refused: %s; nothing was changed", model.SafeText(describeAll(ops)), model.WideningNote(ops, envs)),
 		"re-run with --allow-widening to do it anyway, or allow another role on it first (rolecall env allow ENV ROLE)",
 	}}
-}
-
-func safeJoinAnd(names []string) string {
-	s := safeJoin(names)
-	if i := strings.LastIndex(s, ", "); i >= 0 {
-		s = s[:i] + " and " + s[i+2:]
-	}
-	return s
 }
 
 // ---- role ----
@@ -304,7 +297,7 @@ func (a *app) userAddCommand() *cobra.Command {
 		Args:    exactArgs("EMAIL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(roles) == 0 {
-				return usageErr("user add needs at least one --role ROLE (a user with no role is an error, R10)")
+				return usageErr("user add needs at least one --role ROLE (a user with no role is an error, %s)", model.UserWithoutRole.Cite())
 			}
 			return a.edit(func(acct *model.Account) (model.Op, error) {
 				op := model.AddUser{Email: args[0], Name: name}

@@ -56,15 +56,17 @@ func TestPreviewJSON(t *testing.T) {
 		t.Errorf("preview keys %s", got)
 	}
 	page := m["pages"].([]any)[0]
-	if got := keys(t, page); got != "access,actions,page,reason" {
+	if got := keys(t, page); got != "access,actions,decision,page,reason,rules" {
 		t.Errorf("page keys %s", got)
 	}
 	act := page.(map[string]any)["actions"].([]any)
-	if len(act) == 0 || keys(t, act[0]) != "action,allowed,reason" {
+	if len(act) == 0 || keys(t, act[0]) != "action,allowed,decision,reason,rules" {
 		t.Errorf("action %v", act)
 	}
 	env := m["environments"].([]any)[0]
-	for _, k := range []string{"environment", "visible", "access", "deploy", "schedule", "edit_extensions", "reason"} {
+	for _, k := range []string{"environment", "visible", "access", "deploy", "schedule", "edit_extensions", "reason", "rules", "decision",
+		"deploy_reason", "deploy_rules", "deploy_decision", "schedule_reason", "schedule_rules", "schedule_decision",
+		"edit_extensions_reason", "edit_extensions_rules", "edit_extensions_decision"} {
 		if _, ok := env.(map[string]any)[k]; !ok {
 			t.Errorf("environment lacks %q: %v", k, env)
 		}

@@ -9,11 +9,11 @@ import (
 )
 
 // Looking up the names given on the command line. An unknown name is a usage
-// error (exit 2) that names the file and the rule, and suggests the closest
-// known name when one is close enough.
+// error (exit 2) that names the file and the rule (the model's table of
+// refusals), and suggests the closest known name when one is close enough.
 
-func (a *app) unknown(what, name, rule string, known []string) error {
-	msg := fmt.Sprintf("no %s %s in %s (%s)", what, quote(name), a.path(), rule)
+func (a *app) unknown(what, name string, k model.Refusal, known []string) error {
+	msg := fmt.Sprintf("no %s %s in %s (%s)", what, quote(name), a.path(), k.Cite())
 	if s := closest(name, known); s != "" {
 		msg += fmt.Sprintf("; did you mean %s?", quote(s))
 	}
@@ -65,7 +65,7 @@ func privilegeNames() []string {
 func (a *app) needUser(acct *model.Account, email string) (string, error) {
 	i := acct.FindUser(strings.TrimSpace(email))
 	if i < 0 {
-		return "", a.unknown("user", email, "R10", userEmails(acct))
+		return "", a.unknown("user", email, model.NoSuchUser, userEmails(acct))
 	}
 	return acct.Users[i].Email, nil
 }
@@ -73,10 +73,11 @@ func (a *app) needUser(acct *model.Account, email string) (string, error) {
 // needRole returns the role's name as the account spells it.
 func (a *app) needRole(acct *model.Account, name string) (string, error) {
 	if !acct.RoleExists(name) {
-		if b, ok := model.LookupBuiltin(name); ok && b.NeedsAUS {
-			return "", fail(ExitUsage, "role %s exists only with Advanced User Security on, and it is off in %s (R3)", quote(b.Name), a.path())
+		if k := model.MissingRole(acct, name); k == model.RoleNeedsAUS {
+			b, _ := model.LookupBuiltin(name)
+			return "", fail(ExitUsage, "role %s exists only with Advanced User Security on, and it is off in %s (%s)", quote(b.Name), a.path(), k.Cite())
 		}
-		return "", a.unknown("role", name, "R5", roleNames(acct))
+		return "", a.unknown("role", name, model.NoSuchRole, roleNames(acct))
 	}
 	return acct.CanonicalRoleName(name), nil
 }
@@ -84,7 +85,7 @@ func (a *app) needRole(acct *model.Account, name string) (string, error) {
 func (a *app) needEnv(acct *model.Account, name string) (string, error) {
 	i := acct.FindEnvironment(strings.TrimSpace(name))
 	if i < 0 {
-		return "", a.unknown("environment", name, "R12", envNames(acct))
+		return "", a.unknown("environment", name, model.NoSuchEnvironment, envNames(acct))
 	}
 	return acct.Environments[i].Name, nil
 }
@@ -95,7 +96,7 @@ func parsePrivilege(name string) (model.Privilege, error) {
 	if ok {
 		return p, nil
 	}
-	msg := fmt.Sprintf("no privilege %s (R0)", quote(name))
+	msg := fmt.Sprintf("no privilege %s (%s)", quote(name), model.UnknownPrivilege.Cite())
 	if s := closest(name, privilegeNames()); s != "" {
 		msg += fmt.Sprintf("; did you mean %s?", quote(s))
 	} else {

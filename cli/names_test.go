@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -44,4 +46,49 @@ func TestInvisibleAndLookalikeNames(t *testing.T) {
 			want(t, rc(t, dir, nil, tt.args...), 0, tt.want, "R7, decision")
 		})
 	}
+}
+
+// An unknown name cites the rule of the model's table of refusals, the
+// same rule as the model's refusal of the same name: no role R5 (also
+// for a role given to a user or listed on an environment), no user R10,
+// no environment R12, no privilege R0, and Production Support or Support
+// with Advanced User Security off R3.
+func TestUnknownNamesCiteTheTable(t *testing.T) {
+	dir, _ := demo(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"user", "assign", "ada@example.com", "Ghost"}, `no role "Ghost"`},
+		{[]string{"env", "allow", "Test", "Ghost"}, `no role "Ghost"`},
+		{[]string{"role", "edit", "Ghost", "--description", "x"}, `no role "Ghost"`},
+		{[]string{"user", "assign", "nobody@example.com", "Support"}, `no user "nobody@example.com"`},
+		{[]string{"env", "rm", "Ghost"}, `no environment "Ghost"`},
+		{[]string{"role", "add", "New", "-p", "Bogus"}, `no privilege "Bogus"`},
+	} {
+		rule := map[string]string{"role": "(R5)", "user": "(R10)", "environment": "(R12)", "privilege": "(R0)"}[strings.Fields(tt.want)[1]]
+		want(t, rc(t, dir, nil, tt.args...), 2, tt.want, rule)
+	}
+	off := t.TempDir()
+	if err := os.WriteFile(filepath.Join(off, "rolecall.toml"), []byte(`format = 1
+
+[account]
+name = "Off"
+advanced_user_security = false
+advanced_environment_access = false
+
+[[users]]
+email = "ada@example.com"
+roles = ["Administrator"]
+
+[[environments]]
+name = "Test"
+classification = "test"
+roles_with_access = []
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, off, nil, "validate"), 0)
+	want(t, rc(t, off, nil, "user", "assign", "ada@example.com", "Support"), 2, `"Support" exists only with Advanced User Security on`, "(R3)")
+	want(t, rc(t, off, nil, "env", "allow", "Test", "production support"), 2, `"Production Support" exists only with Advanced User Security on`, "(R3)")
 }

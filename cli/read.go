@@ -174,28 +174,10 @@ func (a *app) printVerdict(v model.Verdict) {
 		verdict = "ALLOWED"
 	}
 	fmt.Fprintf(a.stdout, "%s: %s %s %s\n", verdict, model.SafeText(v.User), model.SafeText(v.Privilege), where)
-	fmt.Fprintf(a.stdout, "  why: %s\n", model.SafeText(trimVerdict(v.Reason)))
+	fmt.Fprintf(a.stdout, "  why: %s\n", model.SafeText(v.Because))
 	for _, s := range v.Sources {
-		fmt.Fprintf(a.stdout, "  from: %s\n", sourceText(s))
+		fmt.Fprintf(a.stdout, "  from: %s\n", model.SafeText(s.Detail()))
 	}
-	if v.ImpliedBy != "" {
-		fmt.Fprintf(a.stdout, "  covered by: %s (R4)\n", model.SafeText(v.ImpliedBy))
-	}
-}
-
-func sourceText(s model.Source) string {
-	if len(s.Via) == 0 {
-		return model.SafeText(s.Role) + " (ticks it)"
-	}
-	return model.SafeText(s.Role) + " inherits it via " + model.SafeText(strings.Join(s.Via, " -> "))
-}
-
-func sourcesText(ss []model.Source) string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = model.SafeText(s.String())
-	}
-	return strings.Join(out, ", ")
 }
 
 // userIndex and envIndex find names in a resolver, with exit 2 and a
@@ -216,40 +198,14 @@ func (a *app) userIndex(res *model.Resolver, acct *model.Account, email string) 
 	if u := res.User(email); u >= 0 {
 		return u, nil
 	}
-	return -1, a.unknown("user", email, "R10", userEmails(acct))
+	return -1, a.unknown("user", email, model.NoSuchUser, userEmails(acct))
 }
 
 func (a *app) envIndex(res *model.Resolver, acct *model.Account, name string) (int, error) {
 	if e := res.Environment(name); e >= 0 {
 		return e, nil
 	}
-	return -1, a.unknown("environment", name, "R12", envNames(acct))
-}
-
-// explainJSON is the documented shape of `explain --json`.
-type explainJSON struct {
-	User         string          `json:"user"`
-	Name         string          `json:"name,omitempty"`
-	Roles        []string        `json:"roles"`
-	Privileges   []grantJSON     `json:"privileges"`
-	Environments []model.EnvView `json:"environments"`
-}
-
-type grantJSON struct {
-	Privilege string         `json:"privilege"`
-	Sources   []model.Source `json:"sources"`
-	ImpliedBy string         `json:"implied_by,omitempty"`
-}
-
-func grantsJSON(gs []model.Grant) []grantJSON {
-	out := make([]grantJSON, len(gs))
-	for i, g := range gs {
-		out[i] = grantJSON{Privilege: g.Privilege.String(), Sources: g.Sources}
-		if g.ImpliedBy != 0 {
-			out[i].ImpliedBy = g.ImpliedBy.String()
-		}
-	}
-	return out
+	return -1, a.unknown("environment", name, model.NoSuchEnvironment, envNames(acct))
 }
 
 func (a *app) explainCommand() *cobra.Command {
@@ -262,12 +218,11 @@ comes from and the inheritance chain through which it does, then every
 environment: visible or not, access, deploy, schedule and edit, with reasons.`,
 		Args: exactArgs("USER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			acct, res, u, err := a.openUser(args[0])
+			_, res, u, err := a.openUser(args[0])
 			if err != nil {
 				return err
 			}
-			x := explainJSON{User: acct.Users[u].Email, Name: acct.Users[u].Name, Roles: res.HeldRoles(u),
-				Privileges: grantsJSON(res.Grants(u)), Environments: res.EnvViews(u)}
+			x := res.ExplainUser(u)
 			if asJSON {
 				return a.writeJSON(x)
 			}
@@ -299,16 +254,12 @@ func safeJoin(names []string) string {
 	return strings.Join(out, ", ")
 }
 
-func (a *app) printExplain(x explainJSON) {
+func (a *app) printExplain(x model.Explanation) {
 	a.userHeader(x.User, x.Name, x.Roles)
 	fmt.Fprintf(a.stdout, "\nprivileges (%d):\n", len(x.Privileges))
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	for _, g := range x.Privileges {
-		from := sourcesText(g.Sources)
-		if g.ImpliedBy != "" {
-			from = "covered by " + g.ImpliedBy + " (R4) from " + from
-		}
-		fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(g.Privilege), from)
+		fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(g.Privilege.String()), model.SafeText(g.From()))
 	}
 	tw.Flush()
 	a.printEnvironments(x.Environments)
@@ -377,7 +328,7 @@ func (a *app) printPreview(pv model.Preview, name string) {
 	fmt.Fprintln(a.stdout, "\npages:")
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	for _, p := range pv.Pages {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", model.SafeText(p.Page), p.Access, model.SafeText(trimVerdict(p.Reason)))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", model.SafeText(p.Page), p.Access, model.SafeText(p.Because))
 	}
 	tw.Flush()
 	for _, p := range pv.Pages {
@@ -400,20 +351,9 @@ func writeActions(w io.Writer, acts []model.ActionView) {
 		if act.Allowed {
 			tag = "[allowed]"
 		}
-		fmt.Fprintf(tw, "    %s\t%s\t%s\n", tag, model.SafeText(act.Action), model.SafeText(trimVerdict(act.Reason)))
+		fmt.Fprintf(tw, "    %s\t%s\t%s\n", tag, model.SafeText(act.Action), model.SafeText(act.Because))
 	}
 	tw.Flush()
-}
-
-// trimVerdict drops a leading "allowed: " or "refused: " that the tag beside
-// the reason already says, and the page access word repeated.
-func trimVerdict(reason string) string {
-	for _, p := range []string{"allowed: ", "refused: ", "denied: ", "full: ", "read-only: ", "hidden: "} {
-		if strings.HasPrefix(reason, p) {
-			return strings.TrimPrefix(reason, p)
-		}
-	}
-	return reason
 }
 
 // whoCanJSON is the documented shape of `who-can --json`.
@@ -470,11 +410,7 @@ func (a *app) printWhoCan(w whoCanJSON) {
 	fmt.Fprintf(a.stdout, "%s %s: %s\n", model.SafeText(w.Privilege), where, plural(len(w.Users), "user"))
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	for _, h := range w.Users {
-		from := sourcesText(h.Sources)
-		if h.ImpliedBy != "" {
-			from = "covered by " + model.SafeText(h.ImpliedBy) + " (R4) from " + from
-		}
-		fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(h.User), from)
+		fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(h.User), model.SafeText(h.From()))
 	}
 	tw.Flush()
 }
@@ -492,7 +428,10 @@ func (a *app) diffCommand() *cobra.Command {
 		Short: "what changes for whom between two account files",
 		Long: `diff compares two account files (two git revisions, a file and its .bak) and
 says what changes for whom: privileges gained and lost, environments seen or no
-longer seen, access, deploy and schedule. -f is not used.`,
+longer seen (an added environment under each user who sees it, a removed user
+or environment under each user who saw it), access, deploy and schedule; and
+environments added, removed, reclassified or given other Roles with Access.
+-f is not used.`,
 		Args: exactArgs("OLD", "NEW"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			old, err := a.openFile(args[0])

@@ -118,7 +118,7 @@ func (a *app) storageError(err error) error {
 	case errors.As(err, &ie):
 		lines := []string{fmt.Sprintf("edit refused: %s; nothing was changed", ie.Problems.Error())}
 		for _, p := range ie.Problems[1:] {
-			lines = append(lines, fmt.Sprintf("  also: %s (%s)", p.Message, p.Rule))
+			lines = append(lines, fmt.Sprintf("  also: %s (%s)", p.Message, p.Cite()))
 		}
 		return &exitError{code: ExitDenied, lines: lines}
 	case errors.As(err, &le), errors.As(err, &ce):

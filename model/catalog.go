@@ -220,6 +220,10 @@ type BuiltinRole struct {
 	// NeedsAUS is true for the roles that exist only with Advanced User
 	// Security on (R3).
 	NeedsAUS bool
+	// Decided holds the privileges whose holding, or not, by this role is
+	// one of our decisions (§1's cells marked "(decision)"): an answer
+	// that rests on one says so.
+	Decided PrivSet
 }
 
 var builtins = func() [numBuiltins]BuiltinRole {
@@ -235,7 +239,9 @@ var builtins = func() [numBuiltins]BuiltinRole {
 	support := SetOf(BoomiAssure, Developer, Execute, Licensing, ViewData, ViewResults)
 	return [numBuiltins]BuiltinRole{
 		{Name: Administrator, Privileges: admin},
-		{Name: StandardUser, Privileges: std},
+		// Boomi's table and its notes disagree on Build Read Access; its
+		// table and its text on Environment Management (§1).
+		{Name: StandardUser, Privileges: std, Decided: SetOf(BuildRead, EnvironmentManagement)},
 		{Name: ProductionSupport, Privileges: prodSup, NeedsAUS: true},
 		{Name: Support, Privileges: support, NeedsAUS: true},
 	}

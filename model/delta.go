@@ -26,10 +26,10 @@ func (o RenameRole) apply(a *Account) ([]string, error) {
 		return nil, nil
 	}
 	if b, ok := LookupBuiltin(o.To); ok {
-		return nil, refuse(o, "R7", "%s is the name of a built-in role", b.Name)
+		return nil, refuse(o, DuplicateRoleName, "%s is the name of a built-in role", b.Name)
 	}
 	if j := a.FindRole(o.To); j >= 0 && j != i {
-		return nil, refuse(o, "R7", "a role called %q exists already (names are unique ignoring case)", a.Roles[j].Name)
+		return nil, refuse(o, DuplicateRoleName, "a role called %q exists already (names are unique ignoring case)", a.Roles[j].Name)
 	}
 	a.Roles[i].Name = o.To
 	renameRef(a, old, o.To)
@@ -121,10 +121,10 @@ func (o Untick) apply(a *Account) ([]string, error) {
 	if !slices.Contains(r.Privileges, p) {
 		if r.Inherits != "" {
 			if set, ok := NewResolver(a).RolePrivileges(r.Inherits); ok && set.Has(p) {
-				return nil, refuse(o, "R5", "%s is inherited from %s and cannot be unticked; change Inherits Role instead", p, SafeText(r.Inherits))
+				return nil, refuse(o, InheritedTick, "%s is inherited from %s and cannot be unticked; change Inherits Role instead", p, SafeText(r.Inherits))
 			}
 		}
-		return nil, refuse(o, "R5", "role %q does not tick %s", r.Name, p)
+		return nil, refuse(o, NotTicked, "role %q does not tick %s", r.Name, p)
 	}
 	r.Privileges = slices.DeleteFunc(r.Privileges, func(q Privilege) bool { return q == p })
 	return nil, nil
@@ -184,19 +184,13 @@ func (o SetSwitch) field(a *Account) *bool {
 func (o SetSwitch) apply(a *Account) ([]string, error) {
 	f := o.field(a)
 	if f == nil {
-		return nil, refuse(o, "R16", "there is no account switch %q", o.Switch)
+		return nil, refuse(o, NoSuchSwitch, "there is no account switch %q", o.Switch)
 	}
 	if *f == o.To {
 		return nil, nil
 	}
 	*f = o.To
-	if o.Switch == SwitchAdvancedEnvironmentAccess {
-		if o.To {
-			return []string{"Environment Management Read and Full Access now apply per environment (R16)"}, nil
-		}
-		return []string{"Environment Management Read and Full Access stop doing anything (R16)"}, nil
-	}
-	return nil, nil
+	return []string{SwitchEffect(o.Switch, o.To)}, nil
 }
 
 // RenameAccount changes the account's name from From to To.

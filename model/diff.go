@@ -54,6 +54,17 @@ type EnvDiff struct {
 	BecameRestricted bool     `json:"became_restricted,omitempty"`
 	Allowed          []string `json:"allowed"`
 	Disallowed       []string `json:"disallowed"`
+	// Classification is set when the environment is in both accounts with
+	// different classifications (fixed once created in Boomi, but two files
+	// can differ); nil, and absent from JSON, otherwise.
+	Classification *ClassificationChange `json:"classification,omitempty"`
+}
+
+// ClassificationChange is an environment's classification in the old and
+// the new account.
+type ClassificationChange struct {
+	From Classification `json:"from"`
+	To   Classification `json:"to"`
 }
 
 // Diff is what changes for whom between two states of an account.
@@ -81,10 +92,38 @@ func lowerSet(names []string) []string {
 	return out
 }
 
+// hiddenEnv is the state in an environment the user does not see, or that
+// does not exist on one side of a diff.
+var hiddenEnv = EnvState{Access: AccessNone}
+
+// envPair is one environment in the old and the new account: o < 0 when it
+// is added, n < 0 when it is removed.
+type envPair struct{ o, n int }
+
+// state is user u's state in environment e of r, hidden when e < 0.
+func (envPair) state(r *Resolver, u, e int) EnvState {
+	if e < 0 {
+		return hiddenEnv
+	}
+	return envState(r.eval(u, e))
+}
+
+// name is the environment's name as the new account spells it, or as the
+// old one did when it is removed.
+func (p envPair) name(old, new *Resolver) string {
+	if p.n < 0 {
+		return old.envs[p.o].name
+	}
+	return new.envs[p.n].name
+}
+
 // Compare returns what changes from old to new. Only the users and
 // environments an edit can touch are re-evaluated: a user whose roles and
 // role privileges are unchanged is compared only in environments whose Roles
-// with Access changed, unless an account switch changed.
+// with Access changed and in the environments added or removed, unless an
+// account switch changed. Added and removed users list every environment
+// they get or had (from or to hidden); users who keep their place list each
+// added environment they see and each removed one they saw.
 func Compare(old, new *Resolver) Diff {
 	var d Diff
 	oa, na := old.acct, new.acct
@@ -116,27 +155,40 @@ func Compare(old, new *Resolver) Diff {
 	}
 
 	// Environments: list changes, and which to re-evaluate for every user.
-	type envPair struct{ o, n int }
-	var pairs []envPair
-	var changedEnvs []envPair
+	// An added or removed environment changes what everyone who sees it (or
+	// saw it) gets, so it is re-evaluated for every user like one whose Roles
+	// with Access changed; that is rare, and the common edits stay cheap.
+	var pairs []envPair       // every environment: the new ones in order, then the removed
+	var changedEnvs []envPair // those re-evaluated for every user
 	for i, e := range na.Environments {
 		oi := old.Environment(e.Name)
 		if oi < 0 {
 			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Added: true, Allowed: slices.Clone(e.RolesWithAccess)})
+			pairs = append(pairs, envPair{-1, i})
+			changedEnvs = append(changedEnvs, envPair{-1, i})
 			continue
 		}
 		oe := oa.Environments[oi]
 		p := envPair{oi, i}
 		pairs = append(pairs, p)
-		if slices.Equal(oe.RolesWithAccess, e.RolesWithAccess) {
-			continue // the same spelling in the same order: unchanged
+		var class *ClassificationChange
+		if oe.Classification != e.Classification {
+			class = &ClassificationChange{From: oe.Classification, To: e.Classification}
 		}
-		ol, nl := lowerSet(oe.RolesWithAccess), lowerSet(e.RolesWithAccess)
-		if slices.Equal(ol, nl) {
+		same := slices.Equal(oe.RolesWithAccess, e.RolesWithAccess) // the same spelling in the same order
+		var ol, nl []string
+		if !same {
+			ol, nl = lowerSet(oe.RolesWithAccess), lowerSet(e.RolesWithAccess)
+			same = slices.Equal(ol, nl)
+		}
+		if same {
+			if class != nil {
+				d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Classification: class})
+			}
 			continue
 		}
 		changedEnvs = append(changedEnvs, p)
-		ed := EnvDiff{Environment: e.Name, BecameOpen: len(nl) == 0, BecameRestricted: len(ol) == 0}
+		ed := EnvDiff{Environment: e.Name, BecameOpen: len(nl) == 0, BecameRestricted: len(ol) == 0, Classification: class}
 		for _, rn := range e.RolesWithAccess {
 			if !slices.Contains(ol, FoldName(rn)) {
 				ed.Allowed = append(ed.Allowed, rn)
@@ -149,9 +201,11 @@ func Compare(old, new *Resolver) Diff {
 		}
 		d.Environments = append(d.Environments, ed)
 	}
-	for _, e := range oa.Environments {
+	for oi, e := range oa.Environments {
 		if new.Environment(e.Name) < 0 {
 			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Removed: true})
+			pairs = append(pairs, envPair{oi, -1})
+			changedEnvs = append(changedEnvs, envPair{oi, -1})
 		}
 	}
 
@@ -183,9 +237,9 @@ func Compare(old, new *Resolver) Diff {
 		}
 		if ou < 0 {
 			ud := UserDiff{User: email, Added: true, Gained: privNames(new.users[nu].eff.List())}
-			for _, p := range pairs {
-				if ev := new.eval(nu, p.n); ev.visible {
-					ud.Envs = append(ud.Envs, EnvChange{Environment: new.envs[p.n].name, Before: EnvState{Access: AccessNone}, After: envState(ev)})
+			for e := range new.envs {
+				if ev := new.eval(nu, e); ev.visible {
+					ud.Envs = append(ud.Envs, EnvChange{Environment: new.envs[e].name, Before: hiddenEnv, After: envState(ev)})
 				}
 			}
 			d.Users = append(d.Users, ud)
@@ -215,9 +269,9 @@ func Compare(old, new *Resolver) Diff {
 			envs = pairs
 		}
 		for _, p := range envs {
-			b, a := envState(old.eval(ou, p.o)), envState(new.eval(nu, p.n))
+			b, a := p.state(old, ou, p.o), p.state(new, nu, p.n)
 			if b != a {
-				ud.Envs = append(ud.Envs, EnvChange{Environment: new.envs[p.n].name, Before: b, After: a})
+				ud.Envs = append(ud.Envs, EnvChange{Environment: p.name(old, new), Before: b, After: a})
 			}
 		}
 		if len(ud.Gained)+len(ud.Lost)+len(ud.Envs) > 0 {
@@ -226,7 +280,13 @@ func Compare(old, new *Resolver) Diff {
 	}
 	for ou := range old.users {
 		if gone := (matched != nil && !matched[ou]) || (matched == nil && new.User(old.users[ou].email) < 0); gone {
-			d.Users = append(d.Users, UserDiff{User: old.users[ou].email, Removed: true, Lost: privNames(old.users[ou].eff.List())})
+			ud := UserDiff{User: old.users[ou].email, Removed: true, Lost: privNames(old.users[ou].eff.List())}
+			for e := range old.envs {
+				if ev := old.eval(ou, e); ev.visible {
+					ud.Envs = append(ud.Envs, EnvChange{Environment: old.envs[e].name, Before: envState(ev), After: hiddenEnv})
+				}
+			}
+			d.Users = append(d.Users, ud)
 		}
 	}
 	return d
@@ -266,6 +326,9 @@ func onOff(b bool) string {
 func (d *Diff) Summary() []string {
 	out := slices.Clone(d.Account)
 	for _, e := range d.Environments {
+		if c := e.Classification; c != nil {
+			out = append(out, fmt.Sprintf("%s is now %s (was %s)", e.Environment, c.To, c.From))
+		}
 		switch {
 		case e.Added:
 			out = append(out, fmt.Sprintf("environment %s is added", e.Environment))
@@ -296,10 +359,10 @@ func (d *Diff) Summary() []string {
 	for _, u := range d.Users {
 		switch {
 		case u.Added:
-			note(key{"is added", ""}, u.User)
+			note(key{"are added", ""}, u.User)
 			continue
 		case u.Removed:
-			note(key{"is removed", ""}, u.User)
+			note(key{"are removed", ""}, u.User)
 			continue
 		}
 		for _, p := range u.Lost {
@@ -358,7 +421,7 @@ func canCannot(b bool) string {
 }
 
 func singular(verb string) string {
-	for _, p := range [][2]string{{"lose", "loses"}, {"gain", "gains"}, {"no longer see", "no longer sees"}, {"now see", "now sees"}, {"get ", "gets "}} {
+	for _, p := range [][2]string{{"lose", "loses"}, {"gain", "gains"}, {"no longer see", "no longer sees"}, {"now see", "now sees"}, {"get ", "gets "}, {"are ", "is "}} {
 		if strings.HasPrefix(verb, p[0]) {
 			return p[1] + strings.TrimPrefix(verb, p[0])
 		}

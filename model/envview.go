@@ -6,6 +6,8 @@ import (
 )
 
 // EnvView is what one user gets in one environment, with reasons (R12-R18).
+// Each answer has its reason in words, the rule ids its steps cite and
+// whether one of them is our decision (RULES.md).
 type EnvView struct {
 	Environment    string `json:"environment"`
 	Visible        bool   `json:"visible"`
@@ -13,16 +15,23 @@ type EnvView struct {
 	Deploy         bool   `json:"deploy"`
 	Schedule       bool   `json:"schedule"`
 	EditExtensions bool   `json:"edit_extensions"`
-	// Reason explains visibility and access in one line, citing rules.
-	Reason         string `json:"reason"`
-	DeployReason   string `json:"deploy_reason"`
-	ScheduleReason string `json:"schedule_reason"`
-	EditReason     string `json:"edit_extensions_reason"`
-	// Decision is true when the answer relies on one of our product's
-	// decisions where Boomi's documentation is silent: only the listed
-	// roles count (R15), or a deploy allowed by write access alone (R18,
-	// the Deployments row of §5).
-	Decision bool `json:"decision"`
+	// Reason explains visibility, which roles count and access in one
+	// line, citing rules.
+	Reason   string   `json:"reason"`
+	Rules    []string `json:"rules"`
+	Decision bool     `json:"decision"`
+
+	DeployReason   string   `json:"deploy_reason"`
+	DeployRules    []string `json:"deploy_rules"`
+	DeployDecision bool     `json:"deploy_decision"`
+
+	ScheduleReason   string   `json:"schedule_reason"`
+	ScheduleRules    []string `json:"schedule_rules"`
+	ScheduleDecision bool     `json:"schedule_decision"`
+
+	EditReason   string   `json:"edit_extensions_reason"`
+	EditRules    []string `json:"edit_extensions_rules"`
+	EditDecision bool     `json:"edit_extensions_decision"`
 }
 
 func joinNames(names []string) string {
@@ -44,75 +53,170 @@ func (r *Resolver) names(ids []int32) []string {
 }
 
 // EnvView explains environment e for user u.
-func (r *Resolver) EnvView(u, e int) EnvView { return r.envView(u, e, r.eval(u, e)) }
-
-// deployByWriteAlone: R18 allows deploying through write access while
-// Packaged Component Deployment does not count there, which is our
-// decision (§5's Deployments row, after Boomi's "Write and Read
-// Environment" scenario).
-func deployByWriteAlone(ev envEval) bool {
-	return ev.deploy && !ev.privs.Has(PackagedComponentDeployment)
+func (r *Resolver) EnvView(u, e int) EnvView {
+	ev := r.eval(u, e)
+	return r.envView(u, e, &ev)
 }
 
-func (r *Resolver) envView(u, e int, ev envEval) EnvView {
+// envWhys are the reasons of the four answers about one environment.
+type envWhys struct {
+	main, deploy, schedule, edit Why
+}
+
+func (r *Resolver) envView(u, e int, ev *envEval) EnvView {
+	w := r.envWhys(u, e, ev)
+	v := EnvView{Environment: r.envs[e].name, Visible: ev.visible, Access: ev.access, Deploy: ev.deploy, Schedule: ev.schedule, EditExtensions: ev.access == AccessWrite}
+	v.Reason, v.Rules, v.Decision = w.main.Text(), w.main.Rules(), w.main.Decision()
+	v.DeployReason, v.DeployRules, v.DeployDecision = w.deploy.Text(), w.deploy.Rules(), w.deploy.Decision()
+	v.ScheduleReason, v.ScheduleRules, v.ScheduleDecision = w.schedule.Text(), w.schedule.Rules(), w.schedule.Decision()
+	v.EditReason, v.EditRules, v.EditDecision = w.edit.Text(), w.edit.Rules(), w.edit.Decision()
+	return v
+}
+
+// envWhys writes the reasons from the branches eval took.
+func (r *Resolver) envWhys(u, e int, ev *envEval) envWhys {
 	env := &r.envs[e]
-	held := r.HeldRoles(u)
-	v := EnvView{Environment: env.name, Visible: ev.visible, Access: ev.access, Deploy: ev.deploy, Schedule: ev.schedule, EditExtensions: ev.access == AccessWrite}
+	var w envWhys
+	// R12-R14, then R15.
+	switch ev.visBy {
+	case visUnreachable:
+		w.main.add(step("R14", "hidden: needs Runtime Management or Runtime Management Read Access to reach any environment ("+r.heldByNone(u)+")"))
+	case visNotListed:
+		w.main.add(step("R13", "hidden: "+r.nearMiss(u, e)))
+	case visEM:
+		w.main.add(step("R13", "visible: holds Environment Management"), step("R15", "all of the user's roles count here"))
+	case visOpen:
+		w.main.add(step("R12", "visible: open to every role"), step("R15", "all of the user's roles count here"))
+	case visListed:
+		all, _ := r.countingRoles(u, e, ev)
+		names := r.names(all)
+		w.main.add(step("R13", "visible: holds "+joinNames(names)+", listed here"),
+			decided("R15", "only "+pluralRoles(names)+" count here"))
+	}
 	if !ev.visible {
-		v.Access = AccessNone
-		if !ev.reach {
-			v.Reason = fmt.Sprintf("hidden: needs Runtime Management or Runtime Management Read Access to reach any environment (held by none of: %s) (R14)", strings.Join(held, ", "))
-		} else {
-			v.Reason = "hidden: " + r.nearMiss(u, e) + " (R13)"
-		}
-		why := "not visible"
-		v.DeployReason, v.ScheduleReason, v.EditReason = why, why, why
-		return v
+		hidden := Step{Rule: w.main.Steps[0].Rule, Text: "refused: " + env.name + " is not visible"}
+		w.deploy, w.schedule, w.edit = because(hidden), because(hidden), because(hidden)
+		return w
 	}
-	var parts []string
-	switch {
-	case ev.hasEM:
-		parts = append(parts, "visible: holds Environment Management (R13); all roles count here (R15)")
-	case !ev.restricted:
-		parts = append(parts, "visible: open to every role (R12)")
-	default:
-		listedHeld := r.names(r.countingRoles(u, e, ev))
-		parts = append(parts, fmt.Sprintf("visible: holds %s, listed here (R13); only %s count here (R15, decision)", joinNames(listedHeld), pluralRoles(listedHeld)))
-		v.Decision = true
-	}
-	switch {
-	case ev.hasEM:
-		parts = append(parts, "write: Environment Management (R17)")
-	case ev.envRead && ev.envFull:
-		parts = append(parts, "read: Environment Management Read Access and Full Access both apply; the most restrictive wins (R17)")
-	case ev.envRead:
-		parts = append(parts, "read: Environment Management Read Access through a listed role (R17)")
-	case ev.envFull:
-		parts = append(parts, "write: Environment Management Full Access through a listed role (R17)")
-	default:
-		parts = append(parts, "read: "+r.noWriteReason(u, e, ev)+" (R17)")
-	}
-	v.Reason = strings.Join(parts, "; ")
+	acc := r.accessSteps(u, e, ev)
+	w.main.add(acc...)
 
 	write := ev.access == AccessWrite
-	switch {
-	case write:
-		v.DeployReason = "allowed: write access (R18)"
-		if deployByWriteAlone(ev) {
-			v.DeployReason = "allowed: write access, without Packaged Component Deployment (R18, decision)"
-			v.Decision = true
-		}
-		v.ScheduleReason = "allowed: write access (R18)"
-	default:
-		v.DeployReason = r.actionReason(u, e, ev, "deploy", ev.deploy, PackagedComponentDeployment)
-		v.ScheduleReason = r.actionReason(u, e, ev, "schedule", ev.schedule, Scheduling, RuntimeManagement)
-	}
+	// R18: deploy and schedule.
+	w.deploy = r.actWhy(u, e, ev, ev.deploy, ev.deployLack, deployNeeds, PackagedComponentDeployment)
+	w.schedule = r.actWhy(u, e, ev, ev.schedule, ev.scheduleLack, scheduleNeeds, Scheduling)
+	// R18: edit extensions.
 	if write {
-		v.EditReason = "allowed: write access (R18)"
+		w.edit = because(step("R18", "allowed: write access"))
 	} else {
-		v.EditReason = "refused: needs write access; this environment is read (R18)"
+		w.edit = because(step("R18", "refused: needs write access"), stepIf("R17", ev.accBy.readByDecision(), "access to "+env.name+" is read"))
 	}
-	return v
+	return w
+}
+
+// accessSteps are R17's steps, from the branch eval took.
+func (r *Resolver) accessSteps(u, e int, ev *envEval) []Step {
+	env := &r.envs[e]
+	_, perEnv := r.countingRoles(u, e, ev)
+	through := func(p Privilege) string {
+		var names []string
+		for _, id := range perEnv {
+			if r.roles[id].set.Has(p) {
+				names = append(names, r.roles[id].name)
+			}
+		}
+		return joinNames(names)
+	}
+	switch ev.accBy {
+	case accEM:
+		return []Step{step("R17", "write: Environment Management, with Runtime Management")}
+	case accEMNoRM:
+		return []Step{decided("R17", "read: Environment Management, but not Runtime Management itself, and environments are edited on the Runtime Management page")}
+	case accFull:
+		return []Step{step("R17", "write: Environment Management Full Access through "+through(EnvironmentFull)+", listed here, with Runtime Management")}
+	case accFullNoRM:
+		return []Step{decided("R17", "read: Environment Management Full Access through "+through(EnvironmentFull)+", listed here, but not Runtime Management itself, which Full Access cannot stand in for")}
+	case accBoth:
+		return []Step{step("R17", "read: Environment Management Read Access (through "+through(EnvironmentRead)+") and Full Access (through "+through(EnvironmentFull)+") both apply; the most restrictive wins")}
+	case accRead:
+		return []Step{step("R17", "read: Environment Management Read Access through "+through(EnvironmentRead)+", listed here")}
+	case accOffFull:
+		return []Step{step("R16", "Environment Management Full Access does nothing while Advanced Environment Access is off"), step("R17", "read: needs Environment Management")}
+	case accFullUnlisted:
+		holders := joinNames(r.names(r.holdersOf(u, EnvironmentFull)))
+		why := "Environment Management Full Access (from " + holders + ") counts only through a role the environment lists, and " + env.name + " is open"
+		if ev.restricted {
+			why = "Environment Management Full Access is held only through " + holders + ", which " + env.name + " does not list (it lists only " + joinNames(r.names(env.ids)) + ")"
+		}
+		return []Step{step("R15", why), step("R17", "read: needs Environment Management, or Full Access through a listed role")}
+	}
+	if !r.acct.AdvancedEnvironmentAccess {
+		return []Step{step("R17", "read: needs Environment Management (Advanced Environment Access is off)")}
+	}
+	return []Step{step("R17", "read: needs Environment Management, or Environment Management Full Access through a listed role")}
+}
+
+// holdersOf returns the roles user u holds whose chain grants p.
+func (r *Resolver) holdersOf(u int, p Privilege) []int32 {
+	var out []int32
+	for _, id := range r.users[u].roles {
+		if r.roles[id].set.Has(p) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// actWhy writes the reason of R18's deploy or schedule answer in a visible
+// environment from what eval decided: allowed by write access (alone, when
+// the privilege does not count here: decision), allowed by the privileges,
+// or refused with everything that stood in the way.
+func (r *Resolver) actWhy(u, e int, ev *envEval, ok bool, lack, needs PrivSet, main Privilege) Why {
+	env := &r.envs[e]
+	switch {
+	case ok && ev.access == AccessWrite:
+		if !ev.privs.Has(main) {
+			// Deploying by write access alone is our decision (§5's
+			// Deployments row); scheduling that way is R18 as written.
+			return because(stepIf("R18", main == PackagedComponentDeployment, "allowed: write access, without "+main.String()))
+		}
+		return because(step("R18", "allowed: write access"))
+	case ok:
+		return because(step("R18", "allowed: "+joinPrivs(needs.List())+" "+countVerb(needs)+" here"))
+	}
+	var w Why
+	if lack != 0 {
+		w.add(step("R18", "refused: needs write access or "+joinPrivs(lack.List())+" here"))
+	} else {
+		w.add(step("R18", "refused: needs write access, or "+joinPrivs(needs.List())+" here without Environment Management Read Access"))
+	}
+	if elsewhere := lack & r.users[u].eff; elsewhere != 0 {
+		for _, p := range elsewhere.List() {
+			w.add(decided("R15", p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+env.name+" does not list (it lists only "+joinNames(r.names(env.ids))+")"))
+		}
+	}
+	if ev.envRead {
+		_, perEnv := r.countingRoles(u, e, ev)
+		var names []string
+		for _, id := range perEnv {
+			if r.roles[id].set.Has(EnvironmentRead) {
+				names = append(names, r.roles[id].name)
+			}
+		}
+		w.add(step("R17", "Environment Management Read Access through "+joinNames(names)+" makes "+env.name+" read-only"))
+	} else if ev.accBy.readByDecision() {
+		w.add(decided("R17", "access to "+env.name+" is read: write needs Runtime Management itself"))
+	}
+	return w
+}
+
+func joinPrivs(ps []Privilege) string { return strings.Join(privNames(ps), " and ") }
+
+func countVerb(s PrivSet) string {
+	if s.Len() > 1 {
+		return "count"
+	}
+	return "counts"
 }
 
 func pluralRoles(names []string) string {
@@ -120,54 +224,6 @@ func pluralRoles(names []string) string {
 		return "that role's privileges"
 	}
 	return "those roles' privileges"
-}
-
-func (r *Resolver) noWriteReason(u, e int, ev envEval) string {
-	if !r.acct.AdvancedEnvironmentAccess {
-		if r.users[u].raw.Has(EnvironmentFull) {
-			return "Environment Management Full Access does nothing while Advanced Environment Access is off (R16)"
-		}
-		return "needs Environment Management (Advanced Environment Access is off, R16)"
-	}
-	if r.users[u].raw.Has(EnvironmentFull) {
-		if !ev.restricted {
-			return "Environment Management Full Access counts only through a role the environment lists, and this one is open; R15"
-		}
-		return "Environment Management Full Access is held only through roles this environment does not list; R15"
-	}
-	return "needs Environment Management, or Environment Management Full Access through a listed role"
-}
-
-func (r *Resolver) actionReason(u, e int, ev envEval, what string, ok bool, need ...Privilege) string {
-	if ok {
-		names := make([]string, len(need))
-		for i, p := range need {
-			names[i] = p.String()
-		}
-		verb := " counts"
-		if len(names) > 1 {
-			verb = " count"
-		}
-		return "allowed: " + strings.Join(names, " and ") + verb + " here (R18)"
-	}
-	if ev.envRead {
-		return "refused: Environment Management Read Access through a listed role makes this environment read-only (R17, R18)"
-	}
-	var missing []string
-	for _, p := range need {
-		if !ev.privs.Has(p) {
-			missing = append(missing, p.String())
-		}
-	}
-	msg := fmt.Sprintf("refused: needs write access or %s here", strings.Join(missing, " and "))
-	for _, p := range need {
-		if !ev.privs.Has(p) && r.users[u].eff.Has(p) {
-			// Held, but not through a role that counts here (R15).
-			msg += fmt.Sprintf("; %s is held only through roles this environment does not list (R15, decision)", p)
-			break
-		}
-	}
-	return msg + " (R18)"
 }
 
 // nearMiss explains why a user who can reach Runtime Management does not see
@@ -202,7 +258,7 @@ func (r *Resolver) envViews(u int) ([]EnvView, []envEval) {
 	evals := make([]envEval, len(r.envs))
 	for e := range r.envs {
 		evals[e] = r.eval(u, e)
-		views[e] = r.envView(u, e, evals[e])
+		views[e] = r.envView(u, e, &evals[e])
 	}
 	return views, evals
 }

@@ -74,32 +74,34 @@ func (RenameAccount) touches() section     { return 0 }
 // Refused is the error of an edit that was not applied: the rule involved and
 // what is wrong. Problems holds the validation errors when the edit would
 // have left the account invalid.
+// Its rule comes from the table of refusals (refusal.go).
 type Refused struct {
 	Op       string
 	Rule     string
+	Decision bool // the rule is one of our decisions: "(R7, decision)"
 	Message  string
 	Problems Problems
 }
 
 func (e *Refused) Error() string {
-	return fmt.Sprintf("%s refused: %s (%s)", e.Op, e.Message, e.Rule)
+	return fmt.Sprintf("%s refused: %s (%s)", e.Op, e.Message, e.Cite())
 }
 
-func refuse(op Op, rule, format string, args ...any) error {
-	return &Refused{Op: op.Describe(), Rule: rule, Message: fmt.Sprintf(format, args...)}
-}
+// Cite is the rule as texts print it inside their parentheses: "R7", or
+// "R7, decision".
+func (e *Refused) Cite() string { return cite(e.Rule, e.Decision) }
 
 // Outcome is what an applied edit reports beside the new account.
 type Outcome struct {
 	// Notes are consequences a user must hear about before the edit is kept,
-	// such as an environment becoming open to every role (R8, R12). They
-	// are safe to print (SafeText).
+	// such as an environment becoming open to every role (BecomesOpen) or
+	// what a switch does (SwitchEffect). They are safe to print (SafeText).
 	Notes []string
 	// Warnings are lint problems the edit introduced.
 	Warnings Problems
 	// Widened names the environments the edit opens to every role: they
 	// listed roles before and list none after (R8, R12). Front ends ask
-	// before keeping such an edit.
+	// before keeping such an edit, saying it with WideningNote.
 	Widened []string
 }
 
@@ -153,7 +155,7 @@ func applyIndexed(a *Account, op Op, prev *Working) (*Account, checked, Outcome,
 	c.Normalize() // writes nothing to the shared sections: they are in order
 	chk := validateFrom(c, true, prevChk, secAll&^touched)
 	if errs := chk.ps.Errors(); len(errs) > 0 {
-		return nil, checked{}, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Message: errs[0].Message, Problems: errs}
+		return nil, checked{}, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Decision: errs[0].Decision, Message: errs[0].Message, Problems: errs}
 	}
 	wide := widened(a, c)
 	afterWarns := chk.ps.Warnings()
@@ -179,14 +181,14 @@ func applyIndexed(a *Account, op Op, prev *Working) (*Account, checked, Outcome,
 
 func checkCustomEditable(a *Account, op Op, name string) (int, error) {
 	if b, ok := LookupBuiltin(name); ok {
-		return -1, refuse(op, "R2", "%s is a built-in role; built-in roles cannot be edited, renamed or removed", b.Name)
+		return -1, refuse(op, BuiltinNotEditable, "%s is a built-in role; built-in roles cannot be edited, renamed or removed", b.Name)
 	}
 	if !a.AdvancedUserSecurity {
-		return -1, refuse(op, "R3", "custom roles can only be created or edited with Advanced User Security on")
+		return -1, refuse(op, CustomRolesNeedAUS, "custom roles can only be created or edited with Advanced User Security on")
 	}
 	i := a.FindRole(name)
 	if i < 0 {
-		return -1, refuse(op, "R5", "there is no role %q", name)
+		return -1, refuseRole(a, op, name)
 	}
 	return i, nil
 }
@@ -194,7 +196,7 @@ func checkCustomEditable(a *Account, op Op, name string) (int, error) {
 func checkPrivileges(op Op, ps []Privilege) error {
 	for _, p := range ps {
 		if !p.Valid() {
-			return refuse(op, "R5", "unknown privilege")
+			return refuse(op, UnknownPrivilege, "unknown privilege")
 		}
 	}
 	return nil
@@ -209,13 +211,13 @@ type AddRole struct {
 func (o AddRole) Describe() string { return "add role " + SafeText(o.Name) }
 func (o AddRole) apply(a *Account) ([]string, error) {
 	if !a.AdvancedUserSecurity {
-		return nil, refuse(o, "R3", "custom roles can only be created with Advanced User Security on")
+		return nil, refuse(o, CustomRolesNeedAUS, "custom roles can only be created with Advanced User Security on")
 	}
 	if b, ok := LookupBuiltin(o.Name); ok {
-		return nil, refuse(o, "R7", "%s is the name of a built-in role", b.Name)
+		return nil, refuse(o, DuplicateRoleName, "%s is the name of a built-in role", b.Name)
 	}
 	if a.FindRole(o.Name) >= 0 {
-		return nil, refuse(o, "R7", "a role called %q exists already (names are unique ignoring case)", a.Roles[a.FindRole(o.Name)].Name)
+		return nil, refuse(o, DuplicateRoleName, "a role called %q exists already (names are unique ignoring case)", a.Roles[a.FindRole(o.Name)].Name)
 	}
 	if err := checkPrivileges(o, o.Privileges); err != nil {
 		return nil, err
@@ -283,7 +285,7 @@ func (o RemoveRole) apply(a *Account) ([]string, error) {
 		if len(heirs) > 0 {
 			why = append(why, fmt.Sprintf("inherited by %s", listSome(heirs, 5)))
 		}
-		return nil, refuse(o, "R8", "role %q is %s; unassign it and change those roles' Inherits Role first", name, strings.Join(why, " and "))
+		return nil, refuse(o, RoleInUse, "role %q is %s; unassign it and change those roles' Inherits Role first", name, strings.Join(why, " and "))
 	}
 	a.Roles = slices.Delete(a.Roles, i, i+1)
 	return disallowEverywhere(a, name), nil
@@ -308,7 +310,7 @@ func disallowEverywhere(a *Account, name string) []string {
 		before := len(e.RolesWithAccess)
 		e.RolesWithAccess = slices.DeleteFunc(e.RolesWithAccess, func(rn string) bool { return SameName(rn, name) })
 		if before > 0 && len(e.RolesWithAccess) == 0 {
-			notes = append(notes, fmt.Sprintf("%s becomes open to every role: %s was the only role listed on it (R8, R12)", e.Name, name))
+			notes = append(notes, BecomesOpen([]string{e.Name}, name, true))
 		}
 	}
 	return notes
@@ -330,15 +332,15 @@ type AddUser struct {
 func (o AddUser) Describe() string { return "add user " + SafeText(o.Email) }
 func (o AddUser) apply(a *Account) ([]string, error) {
 	if a.FindUser(o.Email) >= 0 {
-		return nil, refuse(o, "R10", "a user with email %q exists already", o.Email)
+		return nil, refuse(o, DuplicateUser, "a user with email %q exists already", o.Email)
 	}
 	if len(o.Roles) == 0 {
-		return nil, refuse(o, "R10", "a user needs at least one role")
+		return nil, refuse(o, UserWithoutRole, "a user needs at least one role")
 	}
 	u := User{Email: o.Email, Name: o.Name}
 	for _, rn := range o.Roles {
 		if !a.RoleExists(rn) {
-			return nil, refuse(o, "R10", "there is no role %q", rn)
+			return nil, refuseRole(a, o, rn)
 		}
 		u.Roles = append(u.Roles, a.CanonicalRoleName(rn))
 	}
@@ -349,7 +351,7 @@ func (o AddUser) apply(a *Account) ([]string, error) {
 func findUser(a *Account, op Op, email string) (*User, error) {
 	i := a.FindUser(email)
 	if i < 0 {
-		return nil, refuse(op, "R10", "there is no user %q", email)
+		return nil, refuse(op, NoSuchUser, "there is no user %q", email)
 	}
 	return &a.Users[i], nil
 }
@@ -364,7 +366,7 @@ func (o RemoveUser) Describe() string { return "remove user " + SafeText(o.Email
 func (o RemoveUser) apply(a *Account) ([]string, error) {
 	i := a.FindUser(o.Email)
 	if i < 0 {
-		return nil, refuse(o, "R10", "there is no user %q", o.Email)
+		return nil, refuse(o, NoSuchUser, "there is no user %q", o.Email)
 	}
 	a.Users = slices.Delete(a.Users, i, i+1)
 	return nil, nil
@@ -380,13 +382,10 @@ func (o Assign) apply(a *Account) ([]string, error) {
 		return nil, err
 	}
 	if !a.RoleExists(o.Role) {
-		if b, ok := LookupBuiltin(o.Role); ok && b.NeedsAUS {
-			return nil, refuse(o, "R3", "%s exists only with Advanced User Security on", b.Name)
-		}
-		return nil, refuse(o, "R10", "there is no role %q", o.Role)
+		return nil, refuseRole(a, o, o.Role)
 	}
 	if slices.ContainsFunc(u.Roles, func(rn string) bool { return SameName(rn, o.Role) }) {
-		return nil, refuse(o, "R10", "%s holds %s already", SafeText(u.Email), SafeText(a.CanonicalRoleName(o.Role)))
+		return nil, refuse(o, RoleHeldTwice, "%s holds %s already", SafeText(u.Email), SafeText(a.CanonicalRoleName(o.Role)))
 	}
 	u.Roles = append(u.Roles, a.CanonicalRoleName(o.Role))
 	return nil, nil
@@ -405,10 +404,10 @@ func (o Unassign) apply(a *Account) ([]string, error) {
 	}
 	j := slices.IndexFunc(u.Roles, func(rn string) bool { return SameName(rn, o.Role) })
 	if j < 0 {
-		return nil, refuse(o, "R10", "%s does not hold %s", SafeText(u.Email), SafeText(o.Role))
+		return nil, refuse(o, RoleNotHeld, "%s does not hold %s", SafeText(u.Email), SafeText(o.Role))
 	}
 	if len(u.Roles) == 1 {
-		return nil, refuse(o, "R10", "%s is the only role of %s; a user needs at least one (remove the user instead)", SafeText(u.Roles[0]), SafeText(u.Email))
+		return nil, refuse(o, UserWithoutRole, "%s is the only role of %s; a user needs at least one (remove the user instead)", SafeText(u.Roles[0]), SafeText(u.Email))
 	}
 	u.Roles = slices.Delete(u.Roles, j, j+1)
 	return nil, nil
@@ -424,7 +423,7 @@ type AddEnvironment struct {
 func (o AddEnvironment) Describe() string { return "add environment " + SafeText(o.Name) }
 func (o AddEnvironment) apply(a *Account) ([]string, error) {
 	if j := a.FindEnvironment(o.Name); j >= 0 {
-		return nil, refuse(o, "R12", "an environment called %q exists already", a.Environments[j].Name)
+		return nil, refuse(o, DuplicateEnvironment, "an environment called %q exists already", a.Environments[j].Name)
 	}
 	c := o.Classification
 	if c == "" {
@@ -448,7 +447,7 @@ func (o RemoveEnvironment) Describe() string { return "remove environment " + Sa
 func (o RemoveEnvironment) apply(a *Account) ([]string, error) {
 	i := a.FindEnvironment(o.Name)
 	if i < 0 {
-		return nil, refuse(o, "R12", "there is no environment %q", o.Name)
+		return nil, refuse(o, NoSuchEnvironment, "there is no environment %q", o.Name)
 	}
 	a.Environments = slices.Delete(a.Environments, i, i+1)
 	return nil, nil
@@ -457,7 +456,7 @@ func (o RemoveEnvironment) apply(a *Account) ([]string, error) {
 func findEnv(a *Account, op Op, name string) (*Environment, error) {
 	i := a.FindEnvironment(name)
 	if i < 0 {
-		return nil, refuse(op, "R12", "there is no environment %q", name)
+		return nil, refuse(op, NoSuchEnvironment, "there is no environment %q", name)
 	}
 	return &a.Environments[i], nil
 }
@@ -475,14 +474,14 @@ func (o Allow) apply(a *Account) ([]string, error) {
 		return nil, err
 	}
 	if !a.RoleExists(o.Role) {
-		return nil, refuse(o, "R13", "there is no role %q", o.Role)
+		return nil, refuseRole(a, o, o.Role)
 	}
 	if slices.ContainsFunc(e.RolesWithAccess, func(rn string) bool { return SameName(rn, o.Role) }) {
-		return nil, refuse(o, "R13", "%s lists %s already", SafeText(e.Name), SafeText(a.CanonicalRoleName(o.Role)))
+		return nil, refuse(o, ListedTwice, "%s lists %s already", SafeText(e.Name), SafeText(a.CanonicalRoleName(o.Role)))
 	}
 	var notes []string
 	if len(e.RolesWithAccess) == 0 {
-		notes = append(notes, fmt.Sprintf("%s stops being open: only holders of %s (or of Environment Management) will see it (R13)", e.Name, a.CanonicalRoleName(o.Role)))
+		notes = append(notes, StopsBeingOpen(e.Name, a.CanonicalRoleName(o.Role)))
 	}
 	e.RolesWithAccess = append(e.RolesWithAccess, a.CanonicalRoleName(o.Role))
 	return notes, nil
@@ -502,11 +501,12 @@ func (o Disallow) apply(a *Account) ([]string, error) {
 	}
 	j := slices.IndexFunc(e.RolesWithAccess, func(rn string) bool { return SameName(rn, o.Role) })
 	if j < 0 {
-		return nil, refuse(o, "R13", "%s does not list %s", SafeText(e.Name), SafeText(o.Role))
+		return nil, refuse(o, RoleNotListed, "%s does not list %s", SafeText(e.Name), SafeText(o.Role))
 	}
+	listed := e.RolesWithAccess[j]
 	e.RolesWithAccess = slices.Delete(e.RolesWithAccess, j, j+1)
 	if len(e.RolesWithAccess) == 0 {
-		return []string{fmt.Sprintf("%s becomes open to every role (R12)", e.Name)}, nil
+		return []string{BecomesOpen([]string{e.Name}, listed, false)}, nil
 	}
 	return nil, nil
 }

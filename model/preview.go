@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -148,34 +149,28 @@ func Pages() []string {
 	return out
 }
 
-// PageActions returns the action names of a page, in order.
-func PageActions(page string) []string {
-	for _, p := range pages {
-		if p.Name == page {
-			out := make([]string, len(p.Actions))
-			for i, a := range p.Actions {
-				out[i] = a.Name
-			}
-			return out
-		}
-	}
-	return nil
-}
-
 // ActionView is one action on a page, allowed or not, with its reason.
 type ActionView struct {
 	Action  string `json:"action"`
 	Allowed bool   `json:"allowed"`
-	Reason  string `json:"reason"`
+	// Reason is the verdict and its reason ("allowed: ..."); Because is
+	// the reason alone, for a front end that shows the verdict beside it.
+	Reason   string   `json:"reason"`
+	Because  string   `json:"-"`
+	Rules    []string `json:"rules"`
+	Decision bool     `json:"decision"`
 }
 
 // PageView is one page as a user sees it.
 type PageView struct {
-	Page    string       `json:"page"`
-	Access  PageAccess   `json:"access"`
-	Reason  string       `json:"reason"`
-	Banner  string       `json:"banner,omitempty"`
-	Actions []ActionView `json:"actions"`
+	Page     string       `json:"page"`
+	Access   PageAccess   `json:"access"`
+	Reason   string       `json:"reason"`
+	Because  string       `json:"-"` // as ActionView.Because
+	Rules    []string     `json:"rules"`
+	Decision bool         `json:"decision"`
+	Banner   string       `json:"banner,omitempty"`
+	Actions  []ActionView `json:"actions"`
 }
 
 // Preview is everything a user sees: pages, actions and environments.
@@ -195,7 +190,11 @@ func privNames(ps []Privilege) []string {
 }
 
 func (r *Resolver) heldByNone(u int) string {
-	return "held by none of: " + strings.Join(r.HeldRoles(u), ", ")
+	held := r.HeldRoles(u)
+	if len(held) == 0 {
+		return "the user holds no role"
+	}
+	return "held by none of: " + strings.Join(held, ", ")
 }
 
 // Preview computes what user u sees (access-model.md §5).
@@ -208,7 +207,16 @@ func (r *Resolver) Preview(u int) Preview {
 	return pv
 }
 
+// hasAny returns the privilege of ps an answer relies on: the first the
+// user holds itself, else the first held by being covered (R4), so that
+// Build Read and Write Access, not the Build Read Access it covers, opens
+// a page that either opens.
 func (r *Resolver) hasAny(u int, ps []Privilege) (Privilege, bool) {
+	for _, p := range ps {
+		if r.users[u].raw.Has(p) {
+			return p, true
+		}
+	}
 	for _, p := range ps {
 		if r.users[u].eff.Has(p) {
 			return p, true
@@ -217,33 +225,55 @@ func (r *Resolver) hasAny(u int, ps []Privilege) (Privilege, bool) {
 	return 0, false
 }
 
+// holding is the steps of an answer that rests on user u holding p
+// account-wide (R11, R4).
+func (r *Resolver) holding(u int, p Privilege) []Step {
+	srcs, implied := r.holderSources(u, p, -1)
+	return grantWhy(p, srcs, implied, r.users[u].eff)
+}
+
+// lacking is the step of an answer refused because user u lacks the
+// privileges in need (R11), a decision when a built-in role they hold lacks
+// one by decision.
+func (r *Resolver) lacking(u int, what string, need []Privilege) Step {
+	dec := false
+	for _, p := range need {
+		dec = dec || r.missingByDecision(u, p)
+	}
+	return stepIf("R11", dec, "needs "+what+" ("+r.heldByNone(u)+")")
+}
+
 func (r *Resolver) pageView(u int, ps pageSpec, envs []EnvView, evals []envEval) PageView {
 	pv := PageView{Page: ps.Name, Access: PageHidden, Actions: make([]ActionView, 0, len(ps.Actions))}
+	var w Why
+	var verdict string
 	if p, ok := r.hasAny(u, ps.Full); ok {
-		pv.Access = PageFull
-		pv.Reason = "full: " + r.grantPhrase(u, p)
+		pv.Access, verdict = PageFull, "full"
+		w.add(r.holding(u, p)...)
 	} else if p, ok := r.hasAny(u, ps.ReadOnly); ok {
-		pv.Access = PageReadOnly
-		pv.Reason = "read-only: " + r.grantPhrase(u, p) + " only"
+		pv.Access, verdict = PageReadOnly, "read-only"
+		w.add(r.holding(u, p)...)
+		w.Steps[0].Text += " only"
 		pv.Banner = ps.Banner
 	} else if to := deployable(envs); ps.Name == PageDeployments && len(to) > 0 {
-		// Decision (§5's Deployments row): R18 lets write access deploy
+		// §5's Deployments row (decision): R18 lets write access deploy
 		// without Packaged Component Deployment (Boomi's "Write and Read
-		// Environment" scenario deploys with Environment Management Full
-		// Access alone), so the page opens for whoever can deploy
-		// somewhere; else the preview would call an environment deployable
-		// and its only way in hidden.
-		pv.Access = PageFull
-		pv.Reason = "full: can deploy to " + joinNames(to) + " through write access (R17, R18, decision)"
+		// Environment" scenario), so the page opens for whoever can deploy
+		// somewhere.
+		pv.Access, verdict = PageFull, "full"
+		w.add(decided("R18", "can deploy to "+joinNames(to)+" through write access, without "+PackagedComponentDeployment.String()))
 	} else {
-		needs := privNames(append(append([]Privilege{}, ps.Full...), ps.ReadOnly...))
-		pv.Reason = fmt.Sprintf("hidden: needs %s (%s)", strings.Join(needs, " or "), r.heldByNone(u))
+		verdict = "hidden"
+		need := append(append([]Privilege{}, ps.Full...), ps.ReadOnly...)
+		w.add(r.lacking(u, strings.Join(privNames(need), " or "), need))
 		if ps.Name == PageDeployments {
-			pv.Reason += ", or an environment R18 lets the user deploy to"
+			w.add(step("R18", "nor does R18 let the user deploy to any environment"))
 		}
 	}
+	pv.Because, pv.Rules, pv.Decision = w.Text(), w.Rules(), w.Decision()
+	pv.Reason = verdict + ": " + pv.Because
 	for _, a := range ps.Actions {
-		pv.Actions = append(pv.Actions, r.actionView(u, pv, a, envs, evals))
+		pv.Actions = append(pv.Actions, r.actionView(u, pv, a, w, envs, evals))
 	}
 	return pv
 }
@@ -259,73 +289,76 @@ func deployable(envs []EnvView) []string {
 	return out
 }
 
-// grantPhrase says where a privilege comes from, briefly: "View Results from Support (via ...)".
-func (r *Resolver) grantPhrase(u int, p Privilege) string {
-	srcs, _ := r.coveredSources(r.users[u].roles, r.users[u].raw, p)
-	from := make([]string, len(srcs))
-	for i, s := range srcs {
-		from[i] = s.String()
+func (r *Resolver) actionView(u int, pv PageView, a actionSpec, page Why, envs []EnvView, evals []envEval) ActionView {
+	av := ActionView{Action: a.Name}
+	w := r.actionWhy(u, pv, a, page, envs, evals, &av.Allowed)
+	av.Because, av.Rules, av.Decision = w.Text(), w.Rules(), w.Decision()
+	if av.Allowed {
+		av.Reason = "allowed: " + av.Because
+	} else {
+		av.Reason = "refused: " + av.Because
 	}
-	return fmt.Sprintf("%s from %s", p, strings.Join(from, ", "))
+	return av
 }
 
-func (r *Resolver) actionView(u int, pv PageView, a actionSpec, envs []EnvView, evals []envEval) ActionView {
-	av := ActionView{Action: a.Name}
+func (r *Resolver) actionWhy(u int, pv PageView, a actionSpec, page Why, envs []EnvView, evals []envEval, allowed *bool) Why {
 	eff := r.users[u].eff
 	if pv.Access == PageHidden {
-		av.Reason = "refused: the " + pv.Page + " page is " + pv.Reason
-		return av
+		w := Why{Steps: append([]Step{}, page.Steps...)}
+		w.Steps[0].Text = "the " + pv.Page + " page is hidden: " + w.Steps[0].Text
+		return w
 	}
 	if a.need.PerEnv != notPerEnv {
-		av.Allowed, av.Reason = r.perEnvAnswer(u, a.need.PerEnv, envs, evals)
-		return av
+		return r.perEnvWhy(u, a.need.PerEnv, envs, evals, allowed)
 	}
 	var missing []string
+	var missed []Privilege
 	for _, p := range a.need.All {
 		if !eff.Has(p) {
 			missing = append(missing, p.String())
+			missed = append(missed, p)
 		}
 	}
 	if len(a.need.Any) > 0 {
 		if _, ok := r.hasAny(u, a.need.Any); !ok {
 			missing = append(missing, strings.Join(privNames(a.need.Any), " or "))
+			missed = append(missed, a.need.Any...)
 		}
 	}
 	switch {
 	case len(missing) > 0:
-		av.Reason = fmt.Sprintf("needs %s (%s)", strings.Join(missing, " and "), r.heldByNone(u))
+		return because(r.lacking(u, strings.Join(missing, " and "), missed))
 	case a.need.AUS && !r.acct.AdvancedUserSecurity:
-		av.Reason = "needs Advanced User Security on the account (R3)"
+		return because(step("R3", "needs Advanced User Security on the account"))
 	case a.need.NoEnvRead && r.acct.AdvancedEnvironmentAccess && r.users[u].raw.Has(EnvironmentRead) && !r.users[u].raw.Has(EnvironmentManagement):
 		srcs := r.sources(r.users[u].roles, EnvironmentRead)
-		from := make([]string, len(srcs))
-		for i, s := range srcs {
-			from[i] = s.String()
-		}
-		av.Reason = fmt.Sprintf("refused: Environment Management Read Access (from %s) makes test extensions read-only (R16, seed rule)", strings.Join(from, ", "))
-	default:
-		av.Allowed = true
-		names := append(privNames(a.need.All), privNames(a.need.Any)...)
-		if len(a.need.Any) > 0 {
-			p, _ := r.hasAny(u, a.need.Any)
-			names = append(privNames(a.need.All), p.String())
-		}
-		av.Reason = "allowed: " + strings.Join(names, " + ")
+		return because(step("R16", "Environment Management Read Access (from "+fromText(srcs, 0)+") makes test extensions read-only (seed rule)"))
 	}
-	return av
+	*allowed = true
+	relied := slices.Clone(a.need.All)
+	if len(a.need.Any) > 0 {
+		p, _ := r.hasAny(u, a.need.Any)
+		relied = append(relied, p)
+	}
+	var w Why
+	for _, p := range relied {
+		w.add(r.holding(u, p)...)
+	}
+	return w
 }
 
-// perEnvAnswer answers a §5 action that R18 decides per environment: it is
+// perEnvWhy answers a §5 action that R18 decides per environment: it is
 // allowed when R18 allows it in at least one environment, and the reason
 // names those environments, or says why there are none. It reads the same
 // evaluations as the environments list, so the two never disagree.
-func (r *Resolver) perEnvAnswer(u int, what perEnvAction, envs []EnvView, evals []envEval) (bool, string) {
-	prep, gerund, need := "to", "deploying", []Privilege{PackagedComponentDeployment}
+func (r *Resolver) perEnvWhy(u int, what perEnvAction, envs []EnvView, evals []envEval, allowed *bool) Why {
+	verb, gerund, need := "can deploy to", "deploying", deployNeeds
 	if what == perEnvSchedule {
-		prep, gerund, need = "in", "scheduling", []Privilege{Scheduling, RuntimeManagement}
+		verb, gerund, need = "can schedule in", "scheduling", scheduleNeeds
 	}
 	var where, alone []string
-	for e, ev := range evals {
+	for e := range evals {
+		ev := &evals[e]
 		ok := ev.deploy
 		if what == perEnvSchedule {
 			ok = ev.schedule
@@ -334,54 +367,59 @@ func (r *Resolver) perEnvAnswer(u int, what perEnvAction, envs []EnvView, evals 
 			continue
 		}
 		where = append(where, envs[e].Environment)
-		if what == perEnvDeploy && deployByWriteAlone(ev) {
+		if what == perEnvDeploy && ev.access == AccessWrite && !ev.privs.Has(PackagedComponentDeployment) {
 			alone = append(alone, envs[e].Environment)
 		}
 	}
-	switch {
-	case len(where) > 0 && len(alone) == 0:
-		return true, "allowed " + prep + " " + joinNames(where) + " (R18)"
-	case len(where) > 0 && len(alone) == len(where):
-		return true, "allowed " + prep + " " + joinNames(where) + " through write access (R18, decision)"
-	case len(where) > 0:
-		return true, "allowed " + prep + " " + joinNames(where) + "; to " + joinNames(alone) + " through write access alone (R18, decision)"
+	if len(where) > 0 {
+		*allowed = true
+		switch {
+		case len(alone) == 0:
+			return because(step("R18", verb+" "+joinNames(where)))
+		case len(alone) == len(where):
+			return because(decided("R18", verb+" "+joinNames(where)+" through write access alone"))
+		}
+		return because(step("R18", verb+" "+joinNames(where)+"; to "+joinNames(alone)+" through write access alone"))
 	}
 	// Nowhere. Without write access anywhere, R18 needs the privileges;
 	// say first which ones the user lacks altogether.
-	var missing []string
-	for _, p := range need {
-		if !r.users[u].eff.Has(p) {
-			missing = append(missing, p.String())
-		}
-	}
-	if len(missing) > 0 {
-		return false, fmt.Sprintf("refused: needs %s (%s), or write access to an environment (R18)", strings.Join(missing, " and "), r.heldByNone(u))
+	if lack := need &^ r.users[u].eff; lack != 0 {
+		return because(step("R18", "needs "+joinPrivs(lack.List())+" ("+r.heldByNone(u)+"), or write access to an environment"))
 	}
 	if len(envs) == 0 {
-		return false, "refused: the account has no environment (R18)"
+		return because(step("R18", "the account has no environment"))
 	}
-	var why []string
-	for e, v := range envs {
+	w := because(step("R18", "no environment allows "+gerund))
+	named := 0
+	for _, v := range envs {
 		if !v.Visible {
 			continue
 		}
-		if len(why) == maxNamedEnvs {
-			why = append(why, fmt.Sprintf("and %d more (see environments)", countVisible(envs[e:])))
-			break
-		}
-		reason := v.DeployReason
+		why, rules, dec := v.DeployReason, v.DeployRules, v.DeployDecision
 		if what == perEnvSchedule {
-			reason = v.ScheduleReason
+			why, rules, dec = v.ScheduleReason, v.ScheduleRules, v.ScheduleDecision
 		}
-		why = append(why, v.Environment+": "+strings.TrimPrefix(reason, "refused: "))
+		// The words of at most maxNamedEnvs environments; the rules of
+		// every one, which the environments list spells out.
+		switch {
+		case named < maxNamedEnvs:
+			w.add(Step{Text: v.Environment + ": " + strings.TrimPrefix(why, "refused: ")})
+		case named == maxNamedEnvs:
+			w.add(Step{Text: fmt.Sprintf("and %d more (see environments)", countVisible(envs)-maxNamedEnvs)})
+		}
+		named++
+		for _, rule := range rules {
+			w.add(Step{Rule: rule, Decision: dec})
+		}
 	}
-	if len(why) == 0 {
+	if named == 0 {
 		if !evals[0].reach {
-			return false, "refused: no environment is visible without Runtime Management or Runtime Management Read Access (R14, R18)"
+			w.add(step("R14", "no environment is visible without Runtime Management or Runtime Management Read Access"))
+		} else {
+			w.add(step("R13", "no environment is visible: each lists only roles this user does not hold"))
 		}
-		return false, "refused: no environment is visible: each lists only roles this user does not hold (R13, R18)"
 	}
-	return false, "refused: no environment allows " + gerund + " (R18). " + strings.Join(why, ". ")
+	return w
 }
 
 // maxNamedEnvs bounds how many environments a refusal names.

@@ -45,14 +45,21 @@ type Loc struct {
 type Problem struct {
 	Severity Severity
 	Rule     string // "R8", "R13", ...
+	// Decision: the rule's deciding step is one of our decisions
+	// (access-model.md, "(decision)" marking); texts print "(R7, decision)".
+	Decision bool
 	Loc      Loc
 	Subject  string // the role, user or environment it is about, as named in the file
 	Message  string // what is wrong and what to do, in one line
 }
 
 func (p Problem) String() string {
-	return fmt.Sprintf("%s: %s (%s)", p.Severity, p.Message, p.Rule)
+	return fmt.Sprintf("%s: %s (%s)", p.Severity, p.Message, p.Cite())
 }
+
+// Cite is the rule as texts print it inside their parentheses: "R7", or
+// "R7, decision" when Decision is set.
+func (p Problem) Cite() string { return cite(p.Rule, p.Decision) }
 
 // Problems is a list of findings.
 type Problems []Problem
@@ -92,7 +99,7 @@ func (ps Problems) Error() string {
 	if len(errs) == 0 {
 		return "no problems"
 	}
-	s := errs[0].Message + " (" + errs[0].Rule + ")"
+	s := errs[0].Message + " (" + errs[0].Cite() + ")"
 	if len(errs) > 1 {
 		s += fmt.Sprintf(" (and %d more)", len(errs)-1)
 	}

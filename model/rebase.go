@@ -27,7 +27,7 @@ type Conflict struct {
 // String says the conflict in one line, escaped.
 func (c Conflict) String() string {
 	if c.Refused != nil {
-		return fmt.Sprintf("%s no longer applies: %s (%s)", c.Op.Describe(), SafeText(c.Refused.Message), c.Refused.Rule)
+		return fmt.Sprintf("%s no longer applies: %s (%s)", c.Op.Describe(), SafeText(c.Refused.Message), c.Refused.Cite())
 	}
 	return fmt.Sprintf("%s: %s was %s when you edited it, and is now %s", c.Op.Describe(), c.What, orNothing(c.Expected), orNothing(c.Found))
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -37,6 +38,7 @@ type rrole struct {
 	builtin bool
 	parent  int32   // -1: none
 	ticks   PrivSet // what the role itself grants (a built-in: all of its privileges)
+	decided PrivSet // a built-in's privileges held, or not, by decision (§1)
 	set     PrivSet // ticks of the role and all its ancestors (R5, R6), before R4
 	// looped: the role's chain loops (R6, an invalid account); set is then
 	// the union of the ticks on the chain, the loop included.
@@ -130,7 +132,7 @@ func (r *Resolver) buildRoles() {
 			continue
 		}
 		indexName(r.roleIdx, r.roleExact, b.Name, int32(len(r.roles)))
-		r.roles = append(r.roles, rrole{name: b.Name, builtin: true, parent: -1, ticks: b.Privileges, set: b.Privileges})
+		r.roles = append(r.roles, rrole{name: b.Name, builtin: true, parent: -1, ticks: b.Privileges, set: b.Privileges, decided: b.Decided})
 	}
 	for _, cr := range a.Roles {
 		if indexName(r.roleIdx, r.roleExact, cr.Name, int32(len(r.roles))) {
@@ -313,20 +315,60 @@ func (r *Resolver) listed(e int, role int32) bool {
 	return r.envs[e].listed[role/64]&(1<<(role%64)) != 0
 }
 
-// envEval is the allocation-free core of every per-environment answer.
+// envEval is the allocation-free core of every per-environment answer. Each
+// branch of eval that decides something records which branch it was (the
+// *By fields and the sets of what was missing), so that the reasons are
+// written from what decided, never by testing the conditions again.
 type envEval struct {
 	reach      bool // R14
 	hasEM      bool
 	restricted bool
 	listedHeld bool // holds a listed role by identity (R13)
 	visible    bool
+	visBy      visBy
 	privs      PrivSet // privileges that count here (R15, R16), R4 applied
 	envRead    bool    // Environment Management Read Access applies here (R17)
 	envFull    bool    // Environment Management Full Access applies here (R17)
 	access     Access
+	accBy      accBy
 	deploy     bool
 	schedule   bool
+	// deployLack and scheduleLack are what R18 needed and does not count
+	// here (empty when the action is allowed, or refused only because
+	// Read Access makes the environment read-only).
+	deployLack, scheduleLack PrivSet
 }
+
+// visBy says which branch of R12-R14 decided visibility.
+type visBy uint8
+
+const (
+	visUnreachable visBy = iota // R14: neither Runtime Management privilege
+	visNotListed                // R13: restricted, no listed role held
+	visEM                       // R13: Environment Management sees every environment
+	visOpen                     // R12
+	visListed                   // R13: holds a listed role
+)
+
+// accBy says which branch of R17 decided configuration access.
+type accBy uint8
+
+const (
+	accHidden       accBy = iota
+	accEM                 // write: Environment Management and Runtime Management
+	accEMNoRM             // read: Environment Management without Runtime Management (decision)
+	accFull               // write: Full Access through a listed role, Runtime Management
+	accFullNoRM           // read: the same without Runtime Management (decision)
+	accBoth               // read: Read and Full Access both apply
+	accRead               // read: Read Access through a listed role
+	accOffFull            // read: Full Access held, Advanced Environment Access off (R16)
+	accFullUnlisted       // read: Full Access held, not through a listed role (R15)
+	accNone               // read: nothing gives write access
+)
+
+// readByDecision reports whether access is read only because of R17's
+// decision that write needs Runtime Management itself.
+func (b accBy) readByDecision() bool { return b == accEMNoRM || b == accFullNoRM }
 
 // Access is the configuration access to an environment (R17).
 type Access string
@@ -337,6 +379,28 @@ const (
 	AccessWrite Access = "write"
 )
 
+// deployNeeds and scheduleNeeds are what R18 asks to count in an
+// environment when access is not write.
+const (
+	deployNeeds   = PrivSet(1 << PackagedComponentDeployment)
+	scheduleNeeds = PrivSet(1<<Scheduling | 1<<RuntimeManagement)
+)
+
+// countsHere is R15: whether a role the user holds counts inside the
+// environment, given whether the environment lists it. Holders of
+// Environment Management get all their roles everywhere; in an open
+// environment all roles count; in a restricted one only the listed ones.
+func countsHere(ev *envEval, listed bool) bool {
+	return ev.hasEM || !ev.restricted || listed
+}
+
+// perEnvCounts is R15's exception with R16: the two per-environment
+// privileges count only through a role the environment lists, and only
+// with Advanced Environment Access on.
+func (r *Resolver) perEnvCounts(listed bool) bool {
+	return listed && r.acct.AdvancedEnvironmentAccess
+}
+
 func (r *Resolver) eval(u, e int) envEval {
 	us := &r.users[u]
 	env := &r.envs[e]
@@ -344,48 +408,88 @@ func (r *Resolver) eval(u, e int) envEval {
 	ev.reach = us.eff.Has(RuntimeManagementRead) // R4 closure: Runtime Management covers it
 	ev.hasEM = us.raw.Has(EnvironmentManagement)
 	ev.restricted = len(env.ids) > 0
-	var listedSet PrivSet
+	var counting, perEnv PrivSet
 	for _, id := range us.roles {
-		if ev.restricted && r.listed(e, id) {
-			ev.listedHeld = true
-			listedSet |= r.roles[id].set
+		listed := ev.restricted && r.listed(e, id)
+		ev.listedHeld = ev.listedHeld || listed
+		set := r.roles[id].set
+		if countsHere(&ev, listed) {
+			counting |= set
+		}
+		if r.perEnvCounts(listed) {
+			perEnv |= set & perEnvSet
 		}
 	}
-	if !ev.reach || (ev.restricted && !ev.listedHeld && !ev.hasEM) {
+	ev.visBy = visibility(&ev)
+	if ev.visBy == visUnreachable || ev.visBy == visNotListed {
 		ev.access = AccessNone
 		return ev
 	}
 	ev.visible = true
-	// R15: which roles count here.
-	var counting PrivSet
-	switch {
-	case ev.hasEM, !ev.restricted:
-		counting = us.raw
-	default:
-		counting = listedSet
-	}
-	counting &^= perEnvSet
-	// R15/R16: per-environment privileges only through a listed role, only with AEA on.
-	if r.acct.AdvancedEnvironmentAccess && !ev.hasEM {
-		ev.envRead = listedSet.Has(EnvironmentRead)
-		ev.envFull = listedSet.Has(EnvironmentFull)
-		counting |= listedSet & perEnvSet
-	}
-	ev.privs = counting.Closure()
-	// R17
-	switch {
-	case ev.hasEM:
-		ev.access = AccessWrite
-	case ev.envFull && !ev.envRead:
-		ev.access = AccessWrite
-	default:
-		ev.access = AccessRead
-	}
-	// R18
+	ev.privs = (counting&^perEnvSet | perEnv).Closure()
+	// Read and Full Access decide access only for those without
+	// Environment Management, which gives write wherever it is held (R17).
+	ev.envRead = !ev.hasEM && perEnv.Has(EnvironmentRead)
+	ev.envFull = !ev.hasEM && perEnv.Has(EnvironmentFull)
+	ev.access, ev.accBy = r.access(&ev, us)
 	write := ev.access == AccessWrite
-	ev.deploy = write || (ev.privs.Has(PackagedComponentDeployment) && !ev.envRead)
-	ev.schedule = write || (ev.privs.Has(Scheduling) && ev.privs.Has(RuntimeManagement) && !ev.envRead)
+	ev.deploy, ev.deployLack = r18(write, ev.envRead, ev.privs, deployNeeds)
+	ev.schedule, ev.scheduleLack = r18(write, ev.envRead, ev.privs, scheduleNeeds)
 	return ev
+}
+
+// visibility is R12-R14: whether the user reaches Runtime Management at
+// all (R14), and whether the environment is open (R12) or lists a role
+// they hold by identity, or they hold Environment Management (R13).
+func visibility(ev *envEval) visBy {
+	switch {
+	case !ev.reach:
+		return visUnreachable
+	case ev.hasEM:
+		return visEM
+	case !ev.restricted:
+		return visOpen
+	case ev.listedHeld:
+		return visListed
+	}
+	return visNotListed
+}
+
+// access is R17: configuration access to a visible environment. Write
+// needs Runtime Management itself, held account-wide (decision).
+func (r *Resolver) access(ev *envEval, us *ruser) (Access, accBy) {
+	rm := us.eff.Has(RuntimeManagement)
+	switch {
+	case ev.hasEM && rm:
+		return AccessWrite, accEM
+	case ev.hasEM:
+		return AccessRead, accEMNoRM
+	case ev.envFull && !ev.envRead && rm:
+		return AccessWrite, accFull
+	case ev.envFull && !ev.envRead:
+		return AccessRead, accFullNoRM
+	case ev.envFull:
+		return AccessRead, accBoth
+	case ev.envRead:
+		return AccessRead, accRead
+	case us.raw.Has(EnvironmentFull) && !r.acct.AdvancedEnvironmentAccess:
+		return AccessRead, accOffFull
+	case us.raw.Has(EnvironmentFull):
+		return AccessRead, accFullUnlisted
+	}
+	return AccessRead, accNone
+}
+
+// r18 decides deploying or scheduling in a visible environment: allowed
+// with write access, or when what it needs counts there and Read Access
+// has not made the environment read-only. lack is what it needs and does
+// not count there.
+func r18(write, envRead bool, privs, needs PrivSet) (ok bool, lack PrivSet) {
+	lack = needs &^ privs
+	if write {
+		return true, 0
+	}
+	return lack == 0 && !envRead, lack
 }
 
 // Check reports whether user u holds privilege p, account-wide when e < 0,
@@ -408,40 +512,69 @@ type Source struct {
 	Role      string   `json:"role"`
 	Via       []string `json:"via"`
 	ImpliedBy string   `json:"implied_by,omitempty"`
+	// decided: the role that ticks it is a built-in that holds it by
+	// decision (§1); builtin: that role is a built-in role.
+	decided, builtin bool
 }
 
+// Detail says the source in a sentence: "Ops ticks it", "Ops inherits it
+// from Support (Ops -> Support)", "Builder ticks Build Read and Write
+// Access, which covers it (R4)".
+func (s Source) Detail() string {
+	what := "it"
+	if s.ImpliedBy != "" {
+		what = s.ImpliedBy + ", which covers it (R4)"
+	}
+	verb := " ticks "
+	if s.builtin {
+		verb = " (built-in) has "
+	}
+	if len(s.Via) == 0 {
+		return s.Role + verb + what
+	}
+	return s.Role + " inherits " + what + " from " + s.Ticker() + " (" + strings.Join(append([]string{s.Role}, s.Via...), " -> ") + ")"
+}
+
+// String is the source in words: "Ops (via Support)", "Builder through
+// Build Read and Write Access". It cites no rule: the answer it is part of
+// cites R4 once when the privilege is held only by being covered.
 func (s Source) String() string {
 	out := s.Role
 	if len(s.Via) > 0 {
 		out += " (via " + strings.Join(s.Via, " -> ") + ")"
 	}
 	if s.ImpliedBy != "" {
-		out += " through " + s.ImpliedBy + " (R4)"
+		out += " through " + s.ImpliedBy
 	}
 	return out
 }
 
-// coveredSources lists every source of p among roles: those that grant p
-// itself (when raw has it), then those that grant a privilege covering it
-// (R4), marked with it, unless the same role and chain grant p itself. implied is the covering privilege when raw does not
-// have p itself (0 otherwise).
-func (r *Resolver) coveredSources(roles []int32, raw PrivSet, p Privilege) (srcs []Source, implied Privilege) {
-	if raw.Has(p) {
-		srcs = r.sources(roles, p)
+// Ticker is the role that ticks the privilege: the end of the chain.
+func (s Source) Ticker() string {
+	if len(s.Via) > 0 {
+		return s.Via[len(s.Via)-1]
 	}
+	return s.Role
+}
+
+// coveredSources lists every source of p: the roles in direct whose chain
+// grants p itself, then the roles in all whose chain grants a privilege
+// covering it (R4), marked with it, unless the same role and chain grant p
+// itself. implied is the covering privilege when no role grants p itself
+// (0 otherwise).
+func (r *Resolver) coveredSources(direct, all []int32, p Privilege) (srcs []Source, implied Privilege) {
+	srcs = r.sources(direct, p)
 	for _, sup := range coverers[p] {
-		if !raw.Has(sup) {
-			continue
-		}
-		if !raw.Has(p) && implied == 0 {
+		found := r.sources(all, sup)
+		if len(found) > 0 && len(srcs) == 0 && implied == 0 {
 			implied = sup
 		}
-		direct := len(srcs)
-		for _, s := range r.sources(roles, sup) {
-			if slices.ContainsFunc(srcs[:direct], func(d Source) bool { return d.Role == s.Role && slices.Equal(d.Via, s.Via) }) {
+		ndirect := len(srcs)
+		for _, s := range found {
+			if slices.ContainsFunc(srcs[:ndirect], func(d Source) bool { return d.Role == s.Role && slices.Equal(d.Via, s.Via) }) {
 				continue // that role and chain grant p itself already
 			}
-			s.ImpliedBy = sup.String()
+			s.ImpliedBy, s.decided = sup.String(), false
 			srcs = append(srcs, s)
 		}
 	}
@@ -451,8 +584,8 @@ func (r *Resolver) coveredSources(roles []int32, raw PrivSet, p Privilege) (srcs
 // coverers is Covers turned around: the privileges that cover each one.
 var coverers = func() map[Privilege][]Privilege {
 	m := map[Privilege][]Privilege{}
-	for sup, covered := range Covers {
-		for _, p := range covered {
+	for _, sup := range AllPrivileges() {
+		for _, p := range Covers[sup] {
 			m[p] = append(m[p], sup)
 		}
 	}
@@ -472,11 +605,36 @@ func (r *Resolver) sources(roles []int32, p Privilege) []Source {
 				via = append(via, r.roles[id].name)
 			}
 			if r.roles[id].ticks.Has(p) {
-				out = append(out, Source{Role: r.roles[h].name, Via: append([]string{}, via...)})
+				out = append(out, Source{Role: r.roles[h].name, Via: append([]string{}, via...), decided: r.roles[id].decided.Has(p), builtin: r.roles[id].builtin})
 			}
 		}
 	}
 	return out
+}
+
+// decidedGrant reports whether a privilege with these sources is held only
+// by our decision: every source is a built-in role holding it by decision.
+func decidedGrant(srcs []Source) bool {
+	if len(srcs) == 0 {
+		return false
+	}
+	for _, s := range srcs {
+		if !s.decided {
+			return false
+		}
+	}
+	return true
+}
+
+// missingByDecision reports whether user u lacks p by our decision: a
+// built-in role they hold lacks it by decision (§1).
+func (r *Resolver) missingByDecision(u int, p Privilege) bool {
+	for _, id := range r.users[u].roles {
+		if rr := &r.roles[id]; rr.builtin && rr.decided.Has(p) && !rr.set.Has(p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Grant is one effective privilege with everything that grants it.
@@ -490,22 +648,65 @@ type Grant struct {
 	ImpliedBy Privilege
 }
 
-// grants lists the effective privileges among the given roles, with sources.
-// raw is what those roles grant before R4, less what does not count where
-// the question is asked.
-func (r *Resolver) grants(roles []int32, raw, set PrivSet) []Grant {
+// From says where the privilege comes from, in words, citing R4 once when
+// it is held only by being covered: "Ops (via Support)", "Builder through
+// Build Read and Write Access, which covers it (R4)".
+func (g Grant) From() string { return fromText(g.Sources, g.ImpliedBy) }
+
+func fromText(srcs []Source, implied Privilege) string {
+	parts := make([]string, len(srcs))
+	for i, s := range srcs {
+		parts[i] = s.String()
+	}
+	out := strings.Join(parts, ", ")
+	if implied != 0 {
+		out += ", which covers it (R4)"
+	}
+	return out
+}
+
+// grantWhy is the step of an answer that rests on holding p where held
+// counts: R11 with its sources, marked a decision when only a decision
+// grants it and nothing held covers it (§1: Standard User's Build Read
+// Access "changes nothing" beside Build Read and Write Access), and R4
+// when it is held only by being covered.
+func grantWhy(p Privilege, srcs []Source, implied Privilege, held PrivSet) []Step {
+	dec := decidedGrant(srcs)
+	for _, sup := range coverers[p] {
+		dec = dec && !held.Has(sup)
+	}
+	out := []Step{stepIf("R11", dec, p.String()+" from "+fromText(srcs, 0))}
+	if implied != 0 {
+		out = append(out, step("R4", implied.String()+" covers it"))
+	}
+	return out
+}
+
+// grants lists the effective privileges of set, with sources among the
+// roles that count (all) and, for the per-environment privileges, among
+// perEnv (the roles through which they count).
+func (r *Resolver) grants(all, perEnv []int32, set PrivSet) []Grant {
 	var out []Grant
 	for _, p := range set.List() {
 		g := Grant{Privilege: p}
-		g.Sources, g.ImpliedBy = r.coveredSources(roles, raw, p)
+		g.Sources, g.ImpliedBy = r.coveredSources(directRoles(p, all, perEnv), all, p)
 		out = append(out, g)
 	}
 	return out
 }
 
+// directRoles is the roles through which p itself counts: perEnv for the
+// two per-environment privileges (R15), all for the others.
+func directRoles(p Privilege, all, perEnv []int32) []int32 {
+	if perEnvSet.Has(p) {
+		return perEnv
+	}
+	return all
+}
+
 // Grants returns user u's account-wide privileges with all their sources (R11, R4).
 func (r *Resolver) Grants(u int) []Grant {
-	return r.grants(r.users[u].roles, r.users[u].raw, r.users[u].eff)
+	return r.grants(r.users[u].roles, r.users[u].roles, r.users[u].eff)
 }
 
 // HeldRoles returns the names of the roles user u holds, as the account spells them.
@@ -517,21 +718,23 @@ func (r *Resolver) HeldRoles(u int) []string {
 	return out
 }
 
-// countingRoles returns the held roles that count inside environment e (R15).
-func (r *Resolver) countingRoles(u, e int, ev envEval) []int32 {
+// countingRoles returns the held roles that count inside environment e
+// (R15), and those through which the per-environment privileges count
+// there, as eval decided them.
+func (r *Resolver) countingRoles(u, e int, ev *envEval) (all, perEnv []int32) {
 	if !ev.visible {
-		return nil
+		return nil, nil
 	}
-	if ev.hasEM || !ev.restricted {
-		return r.users[u].roles
-	}
-	var out []int32
 	for _, id := range r.users[u].roles {
-		if r.listed(e, id) {
-			out = append(out, id)
+		listed := ev.restricted && r.listed(e, id)
+		if countsHere(ev, listed) {
+			all = append(all, id)
+		}
+		if r.perEnvCounts(listed) {
+			perEnv = append(perEnv, id)
 		}
 	}
-	return out
+	return all, perEnv
 }
 
 // EnvGrants returns the privileges that count for user u inside environment e,
@@ -541,28 +744,68 @@ func (r *Resolver) EnvGrants(u, e int) []Grant {
 	if !ev.visible {
 		return nil
 	}
-	roles, raw := r.counting(u, e)
-	return r.grants(roles, raw, ev.privs)
+	all, perEnv := r.countingRoles(u, e, &ev)
+	return r.grants(all, perEnv, ev.privs)
 }
 
-// counting returns the held roles that count for user u where the question
-// is asked (account-wide when e < 0, else inside environment e, R15), and
-// what they grant before R4. Per-environment ticks are left out where they
-// do nothing: with Advanced Environment Access off (R16), in an open
-// environment, and for holders of Environment Management, whose access they
-// cannot change (R4, R15, R17).
-func (r *Resolver) counting(u, e int) ([]int32, PrivSet) {
+// holderSources returns the sources of p for user u where the question is
+// asked (account-wide when e < 0), and the covering privilege when p is
+// held only by being covered.
+func (r *Resolver) holderSources(u int, p Privilege, e int) ([]Source, Privilege) {
 	if e < 0 {
-		return r.users[u].roles, r.users[u].raw
+		return r.coveredSources(r.users[u].roles, r.users[u].roles, p)
 	}
 	ev := r.eval(u, e)
-	roles := r.countingRoles(u, e, ev)
-	var raw PrivSet
-	for _, id := range roles {
-		raw |= r.roles[id].set
+	all, perEnv := r.countingRoles(u, e, &ev)
+	return r.coveredSources(directRoles(p, all, perEnv), all, p)
+}
+
+// MarshalJSON writes a grant as explain --json documents it: the
+// privilege's name, its sources, and implied_by when it is held only by
+// being covered (R4).
+func (g Grant) MarshalJSON() ([]byte, error) {
+	type grantJSON struct {
+		Privilege string   `json:"privilege"`
+		Sources   []Source `json:"sources"`
+		ImpliedBy string   `json:"implied_by,omitempty"`
 	}
-	if !r.acct.AdvancedEnvironmentAccess || ev.hasEM || !ev.restricted {
-		raw &^= perEnvSet
+	j := grantJSON{Privilege: g.Privilege.String(), Sources: g.Sources}
+	if j.Sources == nil {
+		j.Sources = []Source{}
 	}
-	return roles, raw
+	if g.ImpliedBy != 0 {
+		j.ImpliedBy = g.ImpliedBy.String()
+	}
+	return json.Marshal(j)
+}
+
+// Explanation is everything explain says about one user: the roles they
+// hold, every privilege with its sources (R11, R4) and every environment
+// with its reasons (R12-R18).
+type Explanation struct {
+	User         string    `json:"user"`
+	Name         string    `json:"name,omitempty"`
+	Roles        []string  `json:"roles"`
+	Privileges   []Grant   `json:"privileges"`
+	Environments []EnvView `json:"environments"`
+}
+
+// ExplainUser explains user u.
+func (r *Resolver) ExplainUser(u int) Explanation {
+	x := Explanation{User: r.users[u].email, Roles: r.HeldRoles(u), Privileges: r.Grants(u), Environments: r.EnvViews(u)}
+	if i := r.userAt(u); i != nil {
+		x.Name = i.Name
+	}
+	if x.Privileges == nil {
+		x.Privileges = []Grant{}
+	}
+	return x
+}
+
+// userAt returns the account's user behind index u.
+func (r *Resolver) userAt(u int) *User {
+	if u >= 0 && u < len(r.acct.Users) {
+		return &r.acct.Users[u]
+	}
+	return nil
 }

@@ -127,22 +127,22 @@ func (v *validator) roles() {
 	look := newLookalikes(len(a.Roles), func(i int) string { return a.Roles[i].Name }, builtinNames()...)
 	for i, r := range a.Roles {
 		if msg := checkName("role", r.Name, MaxRoleName); msg != "" {
-			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "%s", msg)
+			v.refuse(NameShape, at(SectionRoles, i, "name"), r.Name, "%s", msg)
 		}
 		if other := look.check(r.Name); other != "" {
 			kind := "role"
 			if _, ok := LookupBuiltin(other); ok {
 				kind = "the built-in role"
 			}
-			v.add(Warning, "R7, decision", at(SectionRoles, i, "name"), r.Name, "role %s looks like %s %s (the same confusable skeleton, Unicode TR39): rename it unless it is meant to pass for it", quoteName(r.Name), kind, quoteName(other))
+			v.cite(Warning, LookAlike, at(SectionRoles, i, "name"), r.Name, "role %s looks like %s %s (the same confusable skeleton, Unicode TR39): rename it unless it is meant to pass for it", quoteName(r.Name), kind, quoteName(other))
 		}
 		if b, ok := LookupBuiltin(r.Name); ok {
-			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q has the name of the built-in role %q; choose another name", r.Name, b.Name)
+			v.refuse(DuplicateRoleName, at(SectionRoles, i, "name"), r.Name, "role %q has the name of the built-in role %q; choose another name", r.Name, b.Name)
 		} else if j := v.find.find(r.Name); j != i {
-			v.add(Error, "R7", at(SectionRoles, i, "name"), r.Name, "role %q is defined twice (also role #%d, %q); role names are unique ignoring case", r.Name, j+1, a.Roles[j].Name)
+			v.refuse(DuplicateRoleName, at(SectionRoles, i, "name"), r.Name, "role %q is defined twice (also role #%d, %q); role names are unique ignoring case", r.Name, j+1, a.Roles[j].Name)
 		}
 		if n := tooLong(r.Description, MaxDescription); n > 0 {
-			v.add(Error, "R5", at(SectionRoles, i, "description"), r.Name, "role %q has a description of %d characters; at most %d are allowed", r.Name, n, MaxDescription)
+			v.refuse(DescriptionTooLong, at(SectionRoles, i, "description"), r.Name, "role %q has a description of %d characters; at most %d are allowed", r.Name, n, MaxDescription)
 		}
 		if HasControl(r.Description) && strings.ContainsAny(r.Description, "\x1b\x07") {
 			v.add(Warning, "R7", at(SectionRoles, i, "description"), r.Name, "role %q has a description with terminal escape sequences; they are shown neutralised", r.Name)
@@ -150,19 +150,19 @@ func (v *validator) roles() {
 		if r.Inherits != "" {
 			switch {
 			case SameName(r.Inherits, r.Name):
-				v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits itself; pick another role or none", r.Name)
+				v.refuse(InheritsItself, at(SectionRoles, i, "inherits"), r.Name, "role %q inherits itself; pick another role or none", r.Name)
 			case !v.find.exists(r.Inherits):
 				if b, ok := LookupBuiltin(r.Inherits); ok && b.NeedsAUS {
-					v.add(Error, "R3", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which exists only with Advanced User Security on", r.Name, b.Name)
+					v.refuse(RoleNeedsAUS, at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which exists only with Advanced User Security on", r.Name, b.Name)
 				} else {
-					v.add(Error, "R6", at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which does not exist", r.Name, r.Inherits)
+					v.refuse(MissingParent, at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which does not exist", r.Name, r.Inherits)
 				}
 			}
 		}
 		seenTick := map[Privilege]bool{}
 		for j, p := range r.Privileges {
 			if !p.Valid() {
-				v.add(Error, "R5", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks an unknown privilege", r.Name)
+				v.refuse(UnknownPrivilege, atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks an unknown privilege", r.Name)
 				continue
 			}
 			if seenTick[p] {
@@ -199,7 +199,7 @@ func (v *validator) roles() {
 			}
 			first := cyc[start]
 			names = append(names, a.Roles[first].Name)
-			v.add(Error, "R6", at(SectionRoles, first, "inherits"), a.Roles[first].Name, "inheritance cycle: %s; break it by changing one role's Inherits Role", SafeText(strings.Join(names, " -> ")))
+			v.refuse(InheritanceCycle, at(SectionRoles, first, "inherits"), a.Roles[first].Name, "inheritance cycle: %s; break it by changing one role's Inherits Role", SafeText(strings.Join(names, " -> ")))
 		}
 		for _, k := range path {
 			state[k] = 2
@@ -224,9 +224,9 @@ func (v *validator) users() {
 	run := 0
 	ascii := true // every email so far is ASCII: no look-alikes to find
 	for i, u := range a.Users {
-		rule, msg, plain := checkEmail(u.Email)
+		kind, msg, plain := checkEmail(u.Email)
 		if msg != "" {
-			v.add(Error, rule, at(SectionUsers, i, "email"), u.Email, "%s", msg)
+			v.refuse(kind, at(SectionUsers, i, "email"), u.Email, "%s", msg)
 		}
 		ascii = ascii && (plain || isASCII(u.Email))
 		first, dup := run, false
@@ -243,30 +243,30 @@ func (v *validator) users() {
 			}
 		}
 		if dup {
-			v.add(Error, "R10", at(SectionUsers, i, "email"), u.Email, "user %q is listed twice (also user #%d); emails are unique ignoring case", u.Email, first+1)
+			v.refuse(DuplicateUser, at(SectionUsers, i, "email"), u.Email, "user %q is listed twice (also user #%d); emails are unique ignoring case", u.Email, first+1)
 		}
 		if n := tooLong(u.Name, MaxUserName); n > 0 {
-			v.add(Error, "R10", at(SectionUsers, i, "name"), u.Email, "user %q has a display name of %d characters; at most %d are allowed", u.Email, n, MaxUserName)
+			v.refuse(UserNameTooLong, at(SectionUsers, i, "name"), u.Email, "user %q has a display name of %d characters; at most %d are allowed", u.Email, n, MaxUserName)
 		} else if HasControl(u.Name) {
-			v.add(Error, "R7", at(SectionUsers, i, "name"), u.Email, "user %q has a display name that holds control characters", u.Email)
+			v.refuse(NameShape, at(SectionUsers, i, "name"), u.Email, "user %q has a display name that holds control characters", u.Email)
 		}
 		if len(u.Roles) == 0 {
-			v.add(Error, "R10", at(SectionUsers, i, "roles"), u.Email, "user %q has no role; give them at least one", u.Email)
+			v.refuse(UserWithoutRole, at(SectionUsers, i, "roles"), u.Email, "user %q has no role; give them at least one", u.Email)
 		}
 		for j, rn := range u.Roles {
 			if heldBefore(u.Roles, j) {
-				v.add(Error, "R10", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q twice", u.Email, rn)
+				v.refuse(RoleHeldTwice, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q twice", u.Email, rn)
 				continue
 			}
 			b, builtin := LookupBuiltin(rn)
 			switch {
 			case builtin && b.NeedsAUS && !a.AdvancedUserSecurity:
-				v.add(Error, "R3", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds %q, which exists only with Advanced User Security on", u.Email, b.Name)
+				v.refuse(RoleNeedsAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds %q, which exists only with Advanced User Security on", u.Email, b.Name)
 			case builtin:
 			case v.find.find(rn) < 0:
-				v.add(Error, "R10", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which does not exist", u.Email, rn)
+				v.refuse(NoSuchRole, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which does not exist", u.Email, rn)
 			case !a.AdvancedUserSecurity:
-				v.add(Error, "R3", atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds custom role %q, but with Advanced User Security off only Administrator and Standard User can be assigned", u.Email, rn)
+				v.refuse(CustomRolesNeedAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds custom role %q, but with Advanced User Security off only Administrator and Standard User can be assigned", u.Email, rn)
 			}
 		}
 	}
@@ -274,7 +274,7 @@ func (v *validator) users() {
 		look := newLookalikes(len(a.Users), func(i int) string { return a.Users[i].Email })
 		for i, u := range a.Users {
 			if other := look.check(u.Email); other != "" {
-				v.add(Warning, "R7, decision", at(SectionUsers, i, "email"), u.Email, "email %s looks like user %s (the same confusable skeleton, Unicode TR39): check that it is not someone posing as them", quoteName(u.Email), quoteName(other))
+				v.cite(Warning, LookAlike, at(SectionUsers, i, "email"), u.Email, "email %s looks like user %s (the same confusable skeleton, Unicode TR39): check that it is not someone posing as them", quoteName(u.Email), quoteName(other))
 			}
 		}
 	}
@@ -293,9 +293,9 @@ func heldBefore(roles []string, j int) bool {
 	return false
 }
 
-// checkEmail returns the rule and message of what is wrong with email e,
+// checkEmail returns the kind and message of what is wrong with email e,
 // or "" when nothing is; plain says e took the fast path (printable ASCII).
-func checkEmail(e string) (rule, msg string, plain bool) {
+func checkEmail(e string) (kind Refusal, msg string, plain bool) {
 	// Fast path, same answers: printable ASCII with no space, one @, not at
 	// either end, short enough, is an email; anything else is looked at
 	// closely below.
@@ -309,13 +309,13 @@ func checkEmail(e string) (rule, msg string, plain bool) {
 			}
 		}
 		if plain && ats == 1 {
-			return "", "", true
+			return 0, "", true
 		}
 	}
 	if msg := invisibleIn(e); msg != "" {
-		return "R7", fmt.Sprintf("email %s %s; remove it", quoteName(e), msg), false
+		return NameShape, fmt.Sprintf("email %s %s; remove it", quoteName(e), msg), false
 	}
-	return "R10", checkEmailShape(e), false
+	return EmailShape, checkEmailShape(e), false
 }
 
 // checkEmailShape is checkEmail's slow path.
@@ -342,15 +342,15 @@ func (v *validator) account() {
 	name := v.a.Name
 	loc := at(SectionAccount, -1, "name")
 	if n := tooLong(name, MaxAccountName); n > 0 {
-		v.add(Error, "R7", loc, "", "the account name is %d characters long; at most %d are allowed", n, MaxAccountName)
+		v.refuse(AccountNameShape, loc, "", "the account name is %d characters long; at most %d are allowed", n, MaxAccountName)
 		return
 	}
 	if HasControl(name) {
-		v.add(Error, "R7", loc, "", "the account name %s holds a control character; remove it", SafeText(strconv.Quote(name)))
+		v.refuse(AccountNameShape, loc, "", "the account name %s holds a control character; remove it", SafeText(strconv.Quote(name)))
 		return
 	}
 	if msg := invisibleIn(name); msg != "" {
-		v.add(Error, "R7", loc, "", "the account name %s %s", SafeText(strconv.Quote(name)), msg)
+		v.refuse(AccountNameShape, loc, "", "the account name %s %s", SafeText(strconv.Quote(name)), msg)
 	}
 }
 
@@ -360,19 +360,19 @@ func (v *validator) environments() {
 	look := newLookalikes(len(a.Environments), func(i int) string { return a.Environments[i].Name })
 	for i, e := range a.Environments {
 		if msg := checkName("environment", e.Name, MaxEnvironmentName); msg != "" {
-			v.add(Error, "R7", at(SectionEnvironments, i, "name"), e.Name, "%s", msg)
+			v.refuse(NameShape, at(SectionEnvironments, i, "name"), e.Name, "%s", msg)
 		}
 		if other := look.check(e.Name); other != "" {
-			v.add(Warning, "R7, decision", at(SectionEnvironments, i, "name"), e.Name, "environment %s looks like environment %s (the same confusable skeleton, Unicode TR39): rename it so that the two can be told apart", quoteName(e.Name), quoteName(other))
+			v.cite(Warning, LookAlike, at(SectionEnvironments, i, "name"), e.Name, "environment %s looks like environment %s (the same confusable skeleton, Unicode TR39): rename it so that the two can be told apart", quoteName(e.Name), quoteName(other))
 		}
 		k := FoldName(e.Name)
 		if j, dup := seen[k]; dup {
-			v.add(Error, "R7", at(SectionEnvironments, i, "name"), e.Name, "environment %q is defined twice (also environment #%d); names are unique ignoring case", e.Name, j+1)
+			v.refuse(DuplicateEnvironment, at(SectionEnvironments, i, "name"), e.Name, "environment %q is defined twice (also environment #%d); names are unique ignoring case", e.Name, j+1)
 		} else {
 			seen[k] = i
 		}
 		if e.Classification != Production && e.Classification != Test {
-			v.add(Error, "R12", at(SectionEnvironments, i, "classification"), e.Name, "environment %q has classification %q; use \"production\" or \"test\"", e.Name, string(e.Classification))
+			v.refuse(BadClassification, at(SectionEnvironments, i, "classification"), e.Name, "environment %q has classification %q; use \"production\" or \"test\"", e.Name, string(e.Classification))
 		}
 		// A list sorted as Normalize sorts it has its repeats (ignoring
 		// case) side by side; any other list is checked with a map.
@@ -392,11 +392,12 @@ func (v *validator) environments() {
 				listed[k] = true
 			}
 			if dup {
-				v.add(Error, "R13", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q twice", e.Name, rn)
+				v.refuse(ListedTwice, atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q twice", e.Name, rn)
 				continue
 			}
 			if !v.find.exists(rn) {
-				v.add(Error, "R13", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which does not exist", e.Name, rn)
+				k, why := missingRoleWhy(a, rn)
+				v.refuse(k, atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, %s", e.Name, rn, why)
 			}
 		}
 	}

@@ -31,22 +31,30 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 	return out
 }
 
-// CountWhoCan counts the users who hold p (as WhoCan) without building sources.
-func (r *Resolver) CountWhoCan(p Privilege, e int) int {
-	n := 0
-	for u := range r.users {
-		if r.Check(u, p, e) {
-			n++
-		}
+// From says where the holder's privilege comes from, as Grant.From does.
+func (h Holder) From() string {
+	var implied Privilege
+	if h.ImpliedBy != "" {
+		implied, _ = LookupPrivilege(h.ImpliedBy)
 	}
-	return n
+	return fromText(h.Sources, implied)
+}
+
+// ExplainEverywhere answers Explain for p account-wide, then in each
+// environment in account order: what the preview's explain shows.
+func (r *Resolver) ExplainEverywhere(u int, p Privilege) []Verdict {
+	out := make([]Verdict, 0, 1+len(r.envs))
+	out = append(out, r.Explain(u, p, -1))
+	for e := range r.envs {
+		out = append(out, r.Explain(u, p, e))
+	}
+	return out
 }
 
 func (r *Resolver) holder(u int, p Privilege, e int) Holder {
-	roles, raw := r.counting(u, e)
 	h := Holder{User: r.users[u].email}
 	var implied Privilege
-	h.Sources, implied = r.coveredSources(roles, raw, p)
+	h.Sources, implied = r.holderSources(u, p, e)
 	if implied != 0 {
 		h.ImpliedBy = implied.String()
 	}
@@ -60,71 +68,96 @@ type Verdict struct {
 	Environment *string  `json:"environment"`
 	Allowed     bool     `json:"allowed"`
 	Reason      string   `json:"reason"`
+	Because     string   `json:"-"` // the reason without the verdict word
+	Rules       []string `json:"rules"`
+	Decision    bool     `json:"decision"`
 	Sources     []Source `json:"sources"`
 	ImpliedBy   string   `json:"implied_by,omitempty"`
 }
 
 // Explain answers Check with its reason and sources.
 func (r *Resolver) Explain(u int, p Privilege, e int) Verdict {
-	v := Verdict{User: r.users[u].email, Privilege: p.String(), Allowed: r.Check(u, p, e)}
-	held := r.HeldRoles(u)
-	if e >= 0 {
+	v := Verdict{User: r.users[u].email, Privilege: p.String()}
+	var w Why
+	if e < 0 {
+		w = r.explainAccountWide(u, p, &v)
+	} else {
 		name := r.envs[e].name
 		v.Environment = &name
+		w = r.explainIn(u, p, e, &v)
 	}
+	v.Because, v.Rules, v.Decision = w.Text(), w.Rules(), w.Decision()
+	v.Reason = "denied: " + v.Because
 	if v.Allowed {
-		h := r.holder(u, p, e)
-		v.Sources, v.ImpliedBy = h.Sources, h.ImpliedBy
-		v.Reason = "allowed: " + r.grantPhraseFrom(p, h)
-		if e >= 0 {
-			v.Reason += "; " + r.EnvView(u, e).Reason
-		}
-		return v
-	}
-	switch {
-	case e < 0:
-		v.Reason = "denied: needs " + p.String() + " (" + r.heldByNone(u) + ")"
-		if p.Info().PerEnvironment {
-			v.Reason += "; it is a per-environment privilege (R15)"
-		}
-	default:
-		ev := r.eval(u, e)
-		view := r.EnvView(u, e)
-		switch {
-		case !ev.visible:
-			v.Reason = "denied: " + view.Reason
-		case p.Info().PerEnvironment && !r.acct.AdvancedEnvironmentAccess && r.users[u].raw.Has(p):
-			v.Reason = "denied: " + p.String() + " does nothing while Advanced Environment Access is off (R16)"
-		case p.Info().PerEnvironment && r.users[u].raw.Has(p):
-			v.Reason = "denied: " + p.String() + " counts only through a role " + r.envs[e].name + " lists, and none of " + joinNames(held) + " that ticks it is listed (R15)"
-		case r.users[u].eff.Has(p):
-			v.Reason = "denied: " + p.String() + " is held, but only through roles that do not count in " + r.envs[e].name + "; " + view.Reason + " (R15, decision)"
-		default:
-			v.Reason = "denied: needs " + p.String() + " (" + r.heldByNone(u) + ")"
-		}
-		// The privilege is missing, but the action it usually gates may be
-		// allowed all the same (R18): say so rather than mislead.
-		if ev := r.eval(u, e); ev.visible && ev.access == AccessWrite {
-			switch p {
-			case PackagedComponentDeployment:
-				// Packaged Component Deployment does not count here, so
-				// this is a deploy by write access alone: a decision (§5).
-				v.Reason += "; deploying to " + r.envs[e].name + " is allowed all the same: write access there (R17, R18, decision)"
-			case Scheduling:
-				v.Reason += "; scheduling in " + r.envs[e].name + " is allowed all the same: write access there (R17, R18)"
-			}
-		}
+		v.Reason = "allowed: " + v.Because
 	}
 	return v
 }
 
-func (r *Resolver) grantPhraseFrom(p Privilege, h Holder) string {
-	s := p.String() + " from "
-	for i, src := range h.Sources {
-		if i > 0 {
-			s += ", "
-		}
-		s += src.String() // a source through a covering privilege says so (R4)
+func (r *Resolver) explainAccountWide(u int, p Privilege, v *Verdict) Why {
+	if r.users[u].eff.Has(p) {
+		v.Allowed = true
+		return r.allowedWhy(u, p, -1, v)
 	}
-	return s
+	w := because(r.lacking(u, p.String(), []Privilege{p}))
+	if p.Info().PerEnvironment {
+		w.add(step("R15", "it is a per-environment privilege, which counts only through a role an environment lists"))
+	}
+	return w
+}
+
+func (r *Resolver) allowedWhy(u int, p Privilege, e int, v *Verdict) Why {
+	held := r.users[u].eff
+	if e >= 0 {
+		held = r.eval(u, e).privs
+	}
+	var implied Privilege
+	v.Sources, implied = r.holderSources(u, p, e)
+	if implied != 0 {
+		v.ImpliedBy = implied.String()
+	}
+	return because(grantWhy(p, v.Sources, implied, held)...)
+}
+
+func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
+	ev := r.eval(u, e)
+	env := r.envWhys(u, e, &ev)
+	if ev.visible && ev.privs.Has(p) {
+		v.Allowed = true
+		w := r.allowedWhy(u, p, e, v)
+		w.add(env.main.Steps...)
+		return w
+	}
+	us := &r.users[u]
+	name := r.envs[e].name
+	var w Why
+	switch {
+	case !ev.visible:
+		w = env.main
+	case p.Info().PerEnvironment && !r.acct.AdvancedEnvironmentAccess && us.raw.Has(p):
+		w = because(step("R16", p.String()+" does nothing while Advanced Environment Access is off"))
+	case p.Info().PerEnvironment && us.raw.Has(p):
+		holders := joinNames(r.names(r.holdersOf(u, p)))
+		if ev.restricted {
+			w = because(step("R15", p.String()+" counts only through a role "+name+" lists; it is held through "+holders+", and "+name+" lists only "+joinNames(r.names(r.envs[e].ids))))
+		} else {
+			w = because(step("R15", p.String()+" counts only through a role the environment lists; it is held through "+holders+", and "+name+" is open"))
+		}
+	case us.eff.Has(p):
+		w = because(decided("R15", p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+name+" does not list (it lists only "+joinNames(r.names(r.envs[e].ids))+")"))
+		w.add(env.main.Steps...)
+	default:
+		w = because(r.lacking(u, p.String(), []Privilege{p}))
+	}
+	// The privilege does not count here, but the action it usually gates
+	// may be allowed all the same (R18): say so rather than mislead.
+	if ev.visible && ev.access == AccessWrite {
+		switch p {
+		case PackagedComponentDeployment:
+			w.add(step("R17", "access to "+name+" is write"), decided("R18", "deploying to "+name+" is allowed all the same, by write access alone"))
+		case Scheduling:
+			w.add(step("R17", "access to "+name+" is write"), step("R18", "scheduling in "+name+" is allowed all the same, by write access"))
+		}
+	}
+	return w
 }

@@ -52,7 +52,7 @@ type FileProblem struct {
 func (p FileProblem) String() string {
 	s := fmt.Sprintf("%s:%d: %s: %s", model.SafeText(p.Path), p.Line, p.Severity, p.Message)
 	if p.Rule != "" {
-		s += " (" + p.Rule + ")"
+		s += " (" + p.Cite() + ")"
 	}
 	return s
 }
@@ -400,7 +400,7 @@ func (d *decoder) role(a *model.Account, i int, m map[string]any) {
 	for j, n := range names {
 		p, ok := model.LookupPrivilege(n)
 		if !ok {
-			d.add(d.pos.line(string(sec), i, "privileges", items[j]), model.Loc{Section: sec, Index: i, Key: "privileges", Item: items[j]}, "R0", r.Name,
+			d.add(d.pos.line(string(sec), i, "privileges", items[j]), model.Loc{Section: sec, Index: i, Key: "privileges", Item: items[j]}, model.UnknownPrivilege.Rule(), r.Name,
 				"role %s ticks unknown privilege %s; use a privilege's current or old name", quote(r.Name), quote(n))
 			continue
 		}

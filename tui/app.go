@@ -182,7 +182,7 @@ func (a *App) showProblems() {
 		}
 		rule := ""
 		if p.Problem.Rule != "" {
-			rule = " (" + p.Problem.Rule + ")"
+			rule = " (" + p.Problem.Cite() + ")"
 		}
 		lines = append(lines, loc+": "+p.Problem.Severity.String()+": "+safe(p.Problem.Message)+rule)
 	}
@@ -448,7 +448,7 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 			}
 		}
 		for _, w := range out.Warnings {
-			lines = append(lines, "Warning ("+w.Rule+"): "+safe(w.Message))
+			lines = append(lines, "Warning ("+w.Cite()+"): "+safe(w.Message))
 		}
 		a.modal = &modal{kind: modalConfirmEdit, title: title, lines: lines, next: next, edit: m, out: out,
 			keys: []key.Binding{a.c.keys.Yes, a.c.keys.No}}
@@ -460,12 +460,12 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 func refusalText(err error) string {
 	var r *model.Refused
 	if errors.As(err, &r) {
-		text := "Refused (" + r.Rule + "): " + safe(r.Message)
+		text := "Refused (" + r.Cite() + "): " + safe(r.Message)
 		for i, p := range r.Problems {
 			if i == 0 {
 				continue
 			}
-			text += "\n" + p.Rule + ": " + safe(p.Message)
+			text += "\n" + p.Cite() + ": " + safe(p.Message)
 		}
 		return text
 	}
@@ -493,7 +493,7 @@ func (a *App) commit(next *model.Working, m editMsg, out model.Outcome) tea.Cmd 
 	}
 	text := "Done (unsaved): " + strings.Join(descr, ", ")
 	if len(out.Warnings) > 0 {
-		text += fmt.Sprintf("; warning (%s): %s", out.Warnings[0].Rule, safe(out.Warnings[0].Message))
+		text += fmt.Sprintf("; warning (%s): %s", out.Warnings[0].Cite(), safe(out.Warnings[0].Message))
 	}
 	a.setStatus(text, false)
 	if t := a.tabModel(tabIndex(m.from)); t != nil {

@@ -76,10 +76,11 @@ func (t *envsTab) update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.ToggleAEA):
 			on := !a.AdvancedEnvironmentAccess
-			return edit("envs", "Turn Advanced Environment Access "+onOff(on)+"?", []string{aeaText(on)}, model.SetSwitch{Switch: model.SwitchAdvancedEnvironmentAccess, From: !on, To: on})
+			// The dialog says what it does: the edit's note (model.SwitchEffect).
+			return edit("envs", "Turn Advanced Environment Access "+onOff(on)+"?", nil, model.SetSwitch{Switch: model.SwitchAdvancedEnvironmentAccess, From: !on, To: on})
 		case key.Matches(msg, k.ToggleAUS):
 			on := !a.AdvancedUserSecurity
-			return edit("envs", "Turn Advanced User Security "+onOff(on)+"?", []string{ausText(on)}, model.SetSwitch{Switch: model.SwitchAdvancedUserSecurity, From: !on, To: on})
+			return edit("envs", "Turn Advanced User Security "+onOff(on)+"?", nil, model.SetSwitch{Switch: model.SwitchAdvancedUserSecurity, From: !on, To: on})
 		case key.Matches(msg, k.New):
 			return t.openNew()
 		case sel < 0:
@@ -100,19 +101,13 @@ func onOff(b bool) string {
 	return "off"
 }
 
-// aeaText and ausText say what each account switch changes.
-func aeaText(on bool) string {
+// switchText says what account switch sw does in its state on.
+func switchText(sw string, on bool) string {
+	state := "Off: "
 	if on {
-		return "On: Environment Management Read Access and Full Access apply per environment, through the roles each environment lists (R15, R16)."
+		state = "On: "
 	}
-	return "Off: Environment Management Read Access and Full Access do nothing; only Environment Management gives write access to environments (R16)."
-}
-
-func ausText(on bool) string {
-	if on {
-		return "On: the Production Support and Support roles exist, and custom roles can be created, edited and assigned (R3)."
-	}
-	return "Off: only Administrator and Standard User can be assigned; custom roles cannot be created or edited (R3)."
+	return state + model.SwitchEffect(sw, on) + "."
 }
 
 func (t *envsTab) openNew() tea.Cmd {
@@ -133,10 +128,11 @@ func (t *envsTab) openRoles(e model.Environment) tea.Cmd {
 	t.editing = e.Name
 	roles := roleChecklist(c.sess.work, "Roles with Access", e.RolesWithAccess)
 	roles.summary = func() string {
-		if len(roles.ticked()) == 0 {
-			return "none ticked: open to every role (R12)"
+		n := len(roles.ticked())
+		if n == 0 {
+			return "none ticked: " + model.AccessEffect(0)
 		}
-		return fmt.Sprintf("%d ticked: only holders of these roles (by identity) see it (R13)", len(roles.ticked()))
+		return fmt.Sprintf("%d ticked: %s", n, model.AccessEffect(n))
 	}
 	t.form = &form{c: c, title: "Roles with Access on " + safe(e.Name), fields: []*field{roles}}
 	return t.form.focusCmd()
@@ -174,12 +170,7 @@ func (t *envsTab) view(w, h int) string {
 	foot = append(foot, c.rule(w))
 	sel := t.list.selected()
 	if sel >= 0 {
-		e := a.Environments[sel]
-		if e.Restricted() {
-			foot = append(foot, wrap("Roles with Access on "+safe(e.Name)+": "+safe(strings.Join(e.RolesWithAccess, ", "))+". Holders of these roles (by identity, R13) or of Environment Management see it.", w)...)
-		} else {
-			foot = append(foot, wrap(safe(e.Name)+" lists no role: open to every user who reaches Runtime Management (R12, R14).", w)...)
-		}
+		foot = append(foot, wrap(model.AccessSummary(a.Environments[sel])+".", w)...)
 	}
 	sw := func(name string, on bool, k key.Binding, text string) []string {
 		state := "[ ] off"
@@ -197,8 +188,8 @@ func (t *envsTab) view(w, h int) string {
 		}
 		return append([]string{c.trunc(head, w)}, wrap(text, w-2)...)
 	}
-	foot = append(foot, sw("Advanced Environment Access", a.AdvancedEnvironmentAccess, c.keys.ToggleAEA, aeaText(a.AdvancedEnvironmentAccess))...)
-	foot = append(foot, sw("Advanced User Security", a.AdvancedUserSecurity, c.keys.ToggleAUS, ausText(a.AdvancedUserSecurity))...)
+	foot = append(foot, sw("Advanced Environment Access", a.AdvancedEnvironmentAccess, c.keys.ToggleAEA, switchText(model.SwitchAdvancedEnvironmentAccess, a.AdvancedEnvironmentAccess))...)
+	foot = append(foot, sw("Advanced User Security", a.AdvancedUserSecurity, c.keys.ToggleAUS, switchText(model.SwitchAdvancedUserSecurity, a.AdvancedUserSecurity))...)
 	if len(foot) > h/2 {
 		foot = foot[:h/2]
 	}

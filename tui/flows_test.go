@@ -58,9 +58,9 @@ func TestCannotViewDataFlow(t *testing.T) {
 
 	// The preview refuses View Document and says why.
 	h.keys("4")
-	h.expect("As eve@example.com", "Process Reporting", "View Document", "[ ] needs View Data", "[x] allowed: Execute")
+	h.expect("As eve@example.com", "Process Reporting", "View Document", "[ ] needs View Data", "[x] Execute from Cannot View Data")
 	h.previewTo("View Document")
-	h.expect("View Document: needs View Data (held by none of: Cannot View Data)")
+	h.expect("View Document: refused: needs View Data (held by none of: Cannot View Data)")
 
 	// Save: the summary says what changes for whom.
 	h.keys("ctrl+s")
@@ -75,7 +75,7 @@ func TestCannotViewDataFlow(t *testing.T) {
 	h2.selectUser("eve@example.com")
 	h2.keys("4")
 	h2.previewTo("View Document")
-	h2.expect("As eve@example.com", "View Document: needs View Data (held by none of: Cannot View Data)")
+	h2.expect("As eve@example.com", "View Document: refused: needs View Data (held by none of: Cannot View Data)")
 	if r := h2.app.c.sess.work.FindRole("Cannot View Data"); r < 0 {
 		t.Fatal("the role was not saved")
 	}
@@ -518,7 +518,40 @@ func TestPreviewExplainsCoveringSource(t *testing.T) {
 	}
 	h.keys("enter")
 	h.expect("Explain: Runtime Management Read Access",
-		"Standard User  (the last one ticks it)",
-		"Read-Only Environment Management  (the last one ticks Runtime Management, which covers it, R4)")
+		"Standard User (built-in) has it",
+		"Read-Only Environment Management ticks Runtime Management, which covers it (R4)")
 	h.expectNot("covered by Runtime Management")
 }
+
+// The switches' dialogs and the environments' footer say what the model
+// says (model.SwitchEffect, model.AccessSummary), for both switches, on
+// and off. A dialog is narrower than the screen: its text is looked for
+// up to where it may wrap.
+func TestSwitchAndAccessTextsComeFromTheModel(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(220, 50)
+	h.keys("3")
+	h.expect(model.AccessSummary(model.Demo().Environments[0]))
+	h.keys("a")
+	h.expect("Turn Advanced Environment Access off?", head(model.SwitchEffect(model.SwitchAdvancedEnvironmentAccess, false)))
+	h.keys("y")
+	h.expect("Off: " + model.SwitchEffect(model.SwitchAdvancedEnvironmentAccess, false))
+	h.keys("a")
+	h.expect("Turn Advanced Environment Access on?", head(model.SwitchEffect(model.SwitchAdvancedEnvironmentAccess, true)))
+	h.keys("n")
+	// The demo's users hold Support: turning AUS off is refused, under R3.
+	h.keys("u")
+	h.expect("Refused (R3)")
+
+	a := &model.Account{AdvancedUserSecurity: true, Users: []model.User{{Email: "ada@example.com", Roles: []string{model.Administrator}}}}
+	h = newHarness(t, Options{}, &memStore{acct: a})
+	h.size(220, 50)
+	h.keys("3", "u")
+	h.expect("Turn Advanced User Security off?", head(model.SwitchEffect(model.SwitchAdvancedUserSecurity, false)))
+	h.keys("y")
+	h.expect("Off: " + model.SwitchEffect(model.SwitchAdvancedUserSecurity, false))
+	h.keys("u")
+	h.expect("Turn Advanced User Security on?", head(model.SwitchEffect(model.SwitchAdvancedUserSecurity, true)))
+}
+
+func head(s string) string { return s[:min(len(s), 60)] }

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
+	"rolecall/model"
 )
 
 type fieldKind int
@@ -185,7 +187,7 @@ func (f *form) toggle(fl *field) {
 	}
 	o := &fl.opts[fl.cursor]
 	if o.locked {
-		f.err = strings.TrimSpace(o.label) + " is " + o.note + " and cannot be unticked here; change Inherits Role instead (R5)"
+		f.err = strings.TrimSpace(o.label) + " is " + o.note + " and cannot be unticked here; change Inherits Role instead (" + model.InheritedTick.Cite() + ")"
 		return
 	}
 	f.err = ""

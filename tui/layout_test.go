@@ -101,7 +101,7 @@ func TestStateIsNotColourAlone(t *testing.T) {
 	h.selectUser("dana@example.com")
 	h.keys("4")
 	s := h.screen()
-	for _, w := range []string{"> Pages and actions", "[ ] needs View Data", "[x] allowed: Execute", "hidden:", "full"} {
+	for _, w := range []string{"> Pages and actions", "[ ] needs View Data", "[x] Execute from Cannot View Data", "hidden:", "full"} {
 		if !strings.Contains(s, w) {
 			t.Fatalf("missing %q in\n%s", w, s)
 		}

@@ -60,7 +60,7 @@ func (a *App) startSave() tea.Cmd {
 	if ws := probs.Warnings(); len(ws) > 0 {
 		lines = append(lines, fmt.Sprintf("%d %s (not blocking):", len(ws), plural(len(ws), "warning", "warnings")))
 		for _, w := range ws {
-			lines = append(lines, "  "+w.Rule+": "+safe(w.Message))
+			lines = append(lines, "  "+w.Cite()+": "+safe(w.Message))
 		}
 	}
 	a.modal = &modal{kind: modalSave, title: "Save " + safe(s.path) + "?", lines: lines,
@@ -178,7 +178,7 @@ func (a *App) showConflict() {
 	keys := []key.Binding{a.c.keys.TakeTheirs, a.c.keys.Back}
 	if c.Refused != nil {
 		title = fmt.Sprintf("Conflict %d of %d: your edit no longer applies", len(rs.keep)+1, n)
-		lines = append(lines, fmt.Sprintf("The file as it is now refuses it (%s): %s", c.Refused.Rule, safe(c.Refused.Message)),
+		lines = append(lines, fmt.Sprintf("The file as it is now refuses it (%s): %s", c.Refused.Cite(), safe(c.Refused.Message)),
 			"t drops your edit; the file stays as the other change left it.")
 	} else {
 		lines = append(lines,

@@ -135,7 +135,7 @@ func (p *previewModel) build() {
 		for ai, a := range pg.Actions {
 			p.rows = append(p.rows, pvRow{kind: pvAction, label: a.Action, cells: cells(func(i int) pvCell {
 				v := pvs[i].Pages[pi].Actions[ai]
-				return pvCell{mark: box(v.Allowed), ok: v.Allowed, short: safe(v.Reason), detail: safe(v.Reason)}
+				return pvCell{mark: box(v.Allowed), ok: v.Allowed, short: safe(v.Because), detail: safe(v.Reason)}
 			})})
 		}
 	}
@@ -159,7 +159,7 @@ func (p *previewModel) build() {
 				short = v.Reason
 			}
 			detail := safe(v.Reason) + "\nDeploy: " + safe(v.DeployReason) + "\nSchedule: " + safe(v.ScheduleReason) + "\nEdit extensions: " + safe(v.EditReason)
-			if v.Decision {
+			if v.Decision || v.DeployDecision || v.ScheduleDecision || v.EditDecision {
 				detail += "\n(relies on a product decision: see the reasons marked \"decision\")"
 			}
 			return pvCell{mark: box(v.Visible), ok: v.Visible, short: safe(short), detail: detail}
@@ -172,21 +172,10 @@ func (p *previewModel) build() {
 			if !ok {
 				return pvCell{mark: g.Off, short: "not held", detail: "not held"}
 			}
-			src := sourcesText(gr.Sources)
-			if gr.ImpliedBy != 0 {
-				src = "covered by " + gr.ImpliedBy.String() + " (R4) from " + src
-			}
+			src := safe(gr.From())
 			return pvCell{mark: g.On, ok: true, short: "from " + src, detail: pr.String() + " from " + src}
 		})})
 	}
-}
-
-func sourcesText(srcs []model.Source) string {
-	parts := make([]string, len(srcs))
-	for i, s := range srcs {
-		parts[i] = safe(s.String())
-	}
-	return strings.Join(parts, ", ")
 }
 
 func (p *previewModel) clamp() {
@@ -267,23 +256,17 @@ func (p *previewModel) explainRow() []string {
 		case pvSection:
 			out = append(out, sectionHelp(row.label))
 		case pvPriv:
-			v := res.Explain(u, row.priv, -1)
-			out = append(out, safe(v.Reason))
-			for _, s := range v.Sources {
-				chain := append([]string{s.Role}, s.Via...)
-				ticks := "(the last one ticks it)"
-				if s.ImpliedBy != "" {
-					ticks = "(the last one ticks " + s.ImpliedBy + ", which covers it, R4)"
-				}
-				out = append(out, "  "+safe(strings.Join(chain, " "+p.c.styles.G.Arrow+" "))+"  "+safe(ticks))
+			vs := res.ExplainEverywhere(u, row.priv)
+			out = append(out, safe(vs[0].Reason))
+			for _, s := range vs[0].Sources {
+				out = append(out, "  "+safe(s.Detail()))
 			}
-			for e := 0; e < res.NumEnvironments(); e++ {
-				ev := res.Explain(u, row.priv, e)
+			for _, ev := range vs[1:] {
 				verdict := "no"
 				if ev.Allowed {
 					verdict = "yes"
 				}
-				out = append(out, "  in "+safe(*ev.Environment)+": "+verdict+" - "+safe(ev.Reason))
+				out = append(out, "  in "+safe(*ev.Environment)+": "+verdict+" - "+safe(ev.Because))
 			}
 			for _, held := range res.HeldRoles(u) {
 				if ch := res.RoleChain(held); len(ch) > 1 {

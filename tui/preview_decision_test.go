@@ -21,8 +21,8 @@ func TestPreviewEnvironmentDeployDecision(t *testing.T) {
 	h.keys("2")
 	h.selectUser("ann@example.com")
 	h.keys("4")
-	h.expect("Deploy", "[x] allowed to Dev through write access (R18, decision)")
+	h.expect("Deploy", "[x] can deploy to Dev through write access alone (R18, decision)")
 	h.previewTo("Dev")
-	h.expect("Deploy: allowed: write access, without Packaged Component Deployment (R18,", "relies on a product decision: see the reasons")
+	h.expect("Deploy: allowed: write access, without", "Packaged Component Deployment (R18, decision)", "without Scheduling (R18);", "relies on a product decision: see the reasons")
 	h.expectNot("product decision: R15")
 }

@@ -101,7 +101,7 @@ func (t *rolesTab) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Edit):
 			it := t.items[sel]
 			if it.builtin {
-				return status(fmt.Sprintf("%s is a built-in role: it cannot be edited, renamed or removed (R2). Press c to make a custom copy.", it.name), true)
+				return status(fmt.Sprintf("%s is a built-in role: it cannot be edited, renamed or removed (%s). Press c to make a custom copy.", it.name, model.BuiltinNotEditable.Cite()), true)
 			}
 			r := t.c.sess.work.Roles[it.custom]
 			return t.openForm(&r, r.Name)
@@ -120,11 +120,11 @@ func (t *rolesTab) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Remove):
 			it := t.items[sel]
 			if it.builtin {
-				return status(it.name+" is a built-in role and cannot be removed (R2)", true)
+				return status(it.name+" is a built-in role and cannot be removed ("+model.BuiltinNotEditable.Cite()+")", true)
 			}
 			var extra []string
 			for _, e := range model.Widenings(t.c.sess.work, it.name) {
-				extra = append(extra, fmt.Sprintf("Warning: %s becomes open to every role: %s is the only role it lists (R8, R12).", safe(e), safe(it.name)))
+				extra = append(extra, "Warning: "+model.BecomesOpen([]string{e}, it.name, true)+".")
 			}
 			was := t.c.sess.work.Roles[it.custom]
 			return edit("roles", "Remove the role "+safe(it.name)+"?", extra, model.RemoveRole{Name: it.name, Was: &was})
@@ -335,10 +335,10 @@ func (t *rolesTab) view(w, h int) string {
 		if it.builtin {
 			b, _ := model.LookupBuiltin(it.name)
 			name = "[built-in] " + name
-			inh = "locked (R2)"
+			inh = "locked (" + model.BuiltinNotEditable.Cite() + ")"
 			ticked, all = "-", itoa(b.Privileges.Len())
 			if !it.avail {
-				inh = "off: needs AUS (R3)"
+				inh = "off: needs AUS (" + model.RoleNeedsAUS.Cite() + ")"
 			}
 		} else {
 			r := a.Roles[it.custom]
@@ -388,7 +388,7 @@ func (t *rolesTab) detailLines(w int) []string {
 	set, _ := res.RolePrivileges(it.name)
 	head := s.Header.Render(safe(it.name))
 	if it.builtin {
-		head += s.Muted.Render("  built-in, cannot be edited (R2)")
+		head += s.Muted.Render("  built-in, cannot be edited (" + model.BuiltinNotEditable.Cite() + ")")
 	} else if d := c.sess.work.Roles[it.custom].Description; d != "" {
 		head += "  " + safe(d)
 	}

@@ -12,7 +12,7 @@ import (
 func TestWidthAgreesWithAnsi(t *testing.T) {
 	st := lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(lipgloss.Color("#5A3FC0"))
 	cases := []string{
-		"", "plain", "[x] allowed: Execute", st.Render("styled text"), st.Render("…") + "─•→",
+		"", "plain", "[x] Execute from Cannot View Data", st.Render("styled text"), st.Render("…") + "─•→",
 		"tab\there", "ctl\x07", "\x1b]8;;http://x\x07link\x1b]8;;\x07", "\x1b[", "\x1b[31", "\x1bM",
 		"é", "e\u0301", "日本語", "●\ufe0f", "→\u200d→", "a\u2028b", "\u2026\u0301", "🙂", "\x7f",
 		string([]byte{0xff, 'a'}),

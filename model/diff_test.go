@@ -1,0 +1,277 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// diffEnvs lists a user's environment changes as "env: before -> after",
+// in the order Compare gives them.
+func diffEnvs(ud UserDiff) []string {
+	var out []string
+	for _, c := range ud.Envs {
+		out = append(out, fmt.Sprintf("%s: %s -> %s", c.Environment, c.Before, c.After))
+	}
+	return out
+}
+
+func diffUser(d Diff, email string) (UserDiff, bool) {
+	for _, ud := range d.Users {
+		if ud.User == email {
+			return ud, true
+		}
+	}
+	return UserDiff{}, false
+}
+
+func diffEnv(d Diff, name string) (EnvDiff, bool) {
+	for _, ed := range d.Environments {
+		if ed.Environment == name {
+			return ed, true
+		}
+	}
+	return EnvDiff{}, false
+}
+
+func hasLine(lines []string, want string) bool { return slices.Contains(lines, want) }
+
+// seenBy returns, in user order, the state of environment name for every
+// user of r who sees it.
+func seenBy(r *Resolver, name string) map[string]EnvState {
+	e := r.Environment(name)
+	out := map[string]EnvState{}
+	for u := range len(r.Account().Users) {
+		if ev := r.eval(u, e); ev.visible {
+			out[r.users[u].email] = envState(ev)
+		}
+	}
+	return out
+}
+
+var hiddenState = EnvState{Access: AccessNone}
+
+// A removed user lists every environment they saw, each going to hidden:
+// the mirror of an added user, who lists every environment they get.
+func TestDiffRemovedUserListsEnvironments(t *testing.T) {
+	a := Demo()
+	b := a.Clone()
+	b.Users = slices.DeleteFunc(b.Users, func(u User) bool { return u.Email == "wren@example.com" })
+	old := NewResolver(a)
+	d := Compare(old, NewResolver(b))
+	ud, ok := diffUser(d, "wren@example.com")
+	if !ok || !ud.Removed {
+		t.Fatalf("wren is not reported removed: %+v", d.Users)
+	}
+	var want []string
+	for e := range old.NumEnvironments() {
+		if ev := old.eval(old.User("wren@example.com"), e); ev.visible {
+			want = append(want, fmt.Sprintf("%s: %s -> hidden", old.envs[e].name, envState(ev)))
+		}
+	}
+	if len(want) != 3 {
+		t.Fatalf("fixture: wren sees %q, want all three environments", want)
+	}
+	if got := diffEnvs(ud); !slices.Equal(got, want) {
+		t.Errorf("removed wren's environments %q, want %q", got, want)
+	}
+	for _, c := range ud.Envs {
+		if c.After != hiddenState {
+			t.Errorf("removed wren keeps %s in %s, want hidden", c.After, c.Environment)
+		}
+	}
+
+	// And the other way: adding wren back lists the same environments.
+	d = Compare(NewResolver(b), old)
+	ud, _ = diffUser(d, "wren@example.com")
+	if !ud.Added || len(ud.Envs) != 3 {
+		t.Errorf("added wren: %+v", ud)
+	}
+}
+
+// R12, R14, R18: a new open environment is seen by every user who reaches
+// Runtime Management; each of them gets an EnvChange from hidden, with
+// what they may do there, and the summary counts them.
+func TestDiffAddedEnvironment(t *testing.T) {
+	a := Demo()
+	b := a.Clone()
+	b.Environments = append(b.Environments,
+		Environment{Name: "Staging", Classification: Test},
+		Environment{Name: "Vault", Classification: Production, RolesWithAccess: []string{"Write and Read Environment"}})
+	// One existing user changes otherwise too (re-evaluated everywhere),
+	// and one user is new.
+	b.Users[slices.IndexFunc(b.Users, func(u User) bool { return u.Email == "bo@example.com" })].Roles = []string{"Read Only Runtime Management"}
+	b.Users = append(b.Users, User{Email: "new@example.com", Roles: []string{"Write and Read Environment"}})
+	b.Normalize()
+	old, nw := NewResolver(a), NewResolver(b)
+	d := Compare(old, nw)
+
+	for _, env := range []string{"Staging", "Vault"} {
+		ed, ok := diffEnv(d, env)
+		if !ok || !ed.Added {
+			t.Errorf("%s is not reported added: %+v", env, d.Environments)
+		}
+		see := seenBy(nw, env)
+		if len(see) < 2 {
+			t.Fatalf("fixture: %s is seen by %v", env, see)
+		}
+		existing := 0
+		for email, st := range see {
+			ud, ok := diffUser(d, email)
+			if !ok {
+				t.Errorf("%s sees new %s but is not in the diff", email, env)
+				continue
+			}
+			want := fmt.Sprintf("%s: hidden -> %s", env, st)
+			if !slices.Contains(diffEnvs(ud), want) {
+				t.Errorf("%s: environments %q, want %q among them", email, diffEnvs(ud), want)
+			}
+			if !ud.Added {
+				existing++
+			}
+		}
+		for _, ud := range d.Users {
+			for _, c := range ud.Envs {
+				if c.Environment == env && (c.Before != hiddenState || !c.After.Visible) {
+					t.Errorf("%s in new %s: %s -> %s, want hidden -> visible", ud.User, env, c.Before, c.After)
+				}
+			}
+		}
+		if env == "Staging" && existing <= 2 {
+			t.Fatalf("fixture: %d existing users see %s", existing, env)
+		}
+		// Added users are counted in "is added", not here.
+		if line := fmt.Sprintf("%d users now see %s", existing, env); existing > 2 && !hasLine(d.Summary(), line) {
+			t.Errorf("summary %q lacks %q", d.Summary(), line)
+		}
+	}
+	// Staging is open and someone may deploy to it (R18): the EnvChanges
+	// checked above carry that in their after state.
+	deploy := 0
+	for _, st := range seenBy(nw, "Staging") {
+		if st.Deploy {
+			deploy++
+		}
+	}
+	if deploy == 0 {
+		t.Errorf("fixture: nobody may deploy to Staging")
+	}
+}
+
+// A removed environment: each user who saw it gets an EnvChange to hidden.
+func TestDiffRemovedEnvironment(t *testing.T) {
+	a := Demo()
+	b := a.Clone()
+	b.Environments = slices.DeleteFunc(b.Environments, func(e Environment) bool { return e.Name == "Development" })
+	old := NewResolver(a)
+	d := Compare(old, NewResolver(b))
+	if ed, ok := diffEnv(d, "Development"); !ok || !ed.Removed {
+		t.Errorf("Development is not reported removed: %+v", d.Environments)
+	}
+	see := seenBy(old, "Development")
+	if len(see) != 7 {
+		t.Fatalf("fixture: Development is seen by %d users", len(see))
+	}
+	for email, st := range see {
+		ud, ok := diffUser(d, email)
+		if !ok {
+			t.Errorf("%s saw Development but is not in the diff", email)
+			continue
+		}
+		if got, want := diffEnvs(ud), []string{"Development: " + st.String() + " -> hidden"}; !slices.Equal(got, want) {
+			t.Errorf("%s: environments %q, want %q", email, got, want)
+		}
+	}
+	if len(d.Users) != len(see) {
+		t.Errorf("%d users in the diff, want the %d who saw Development", len(d.Users), len(see))
+	}
+	if sum := d.Summary(); !hasLine(sum, "7 users no longer see Development") {
+		t.Errorf("summary %q lacks the users who no longer see Development", sum)
+	}
+}
+
+// Two files can differ in an environment's classification: the diff says
+// so, in JSON and in the summary, even when nothing else changes.
+func TestDiffClassification(t *testing.T) {
+	a := Demo()
+	b := a.Clone()
+	b.Environments[slices.IndexFunc(b.Environments, func(e Environment) bool { return e.Name == "Test" })].Classification = Production
+	d := Compare(NewResolver(a), NewResolver(b))
+	ed, ok := diffEnv(d, "Test")
+	if !ok || ed.Classification == nil || ed.Classification.From != Test || ed.Classification.To != Production {
+		t.Fatalf("Test's classification change is not reported: %+v", d.Environments)
+	}
+	if len(ed.Allowed)+len(ed.Disallowed) != 0 || ed.BecameOpen || ed.BecameRestricted {
+		t.Errorf("classification change reports more: %+v", ed)
+	}
+	if len(d.Users) != 0 {
+		t.Errorf("classification changes no one's access (R12-R18), diff has %+v", d.Users)
+	}
+	if d.Empty() {
+		t.Errorf("diff with a classification change is Empty")
+	}
+	if sum := d.Summary(); !slices.Equal(sum, []string{"Test is now production (was test)"}) {
+		t.Errorf("summary %q", sum)
+	}
+	js, err := json.Marshal(ed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(js), `"classification":{"from":"test","to":"production"}`) {
+		t.Errorf("JSON %s", js)
+	}
+	// Unchanged classification: no key at all.
+	js, _ = json.Marshal(EnvDiff{Environment: "X"})
+	if strings.Contains(string(js), "classification") {
+		t.Errorf("JSON without a change %s", js)
+	}
+
+	// A classification change together with a Roles with Access change.
+	i := slices.IndexFunc(b.Environments, func(e Environment) bool { return e.Name == "Production" })
+	b.Environments[i].Classification = Test
+	b.Environments[i].RolesWithAccess = []string{ProductionSupport}
+	d = Compare(NewResolver(a), NewResolver(b))
+	sum := d.Summary()
+	for _, l := range []string{"Production is now test (was production)", "Production no longer lists Write and Read Environment", "Test is now production (was test)"} {
+		if !hasLine(sum, l) {
+			t.Errorf("summary %q lacks %q", sum, l)
+		}
+	}
+}
+
+// Summary grammar: one user takes a singular verb, two named users and a
+// count take a plural one.
+func TestDiffSummaryGrammar(t *testing.T) {
+	tests := []struct {
+		users []UserDiff
+		want  []string
+	}{
+		{[]UserDiff{{User: "ada@x", Removed: true}}, []string{"ada@x is removed"}},
+		{[]UserDiff{{User: "ada@x", Removed: true}, {User: "cli@x", Removed: true}}, []string{"ada@x and cli@x are removed"}},
+		{[]UserDiff{{User: "a@x", Added: true}, {User: "b@x", Added: true}, {User: "c@x", Added: true}}, []string{"3 users are added"}},
+		{[]UserDiff{{User: "a@x", Added: true}, {User: "b@x", Added: true}}, []string{"a@x and b@x are added"}},
+		{[]UserDiff{{User: "a@x", Lost: []string{"Execute"}}}, []string{"a@x loses Execute"}},
+		{[]UserDiff{{User: "a@x", Lost: []string{"Execute"}}, {User: "b@x", Lost: []string{"Execute"}}}, []string{"a@x and b@x lose Execute"}},
+		{[]UserDiff{{User: "a@x", Envs: []EnvChange{{Environment: "E", Before: EnvState{Visible: true, Access: AccessRead}, After: EnvState{Visible: true, Access: AccessRead, Deploy: true}}}}},
+			[]string{"a@x can now deploy to E"}},
+		{[]UserDiff{{User: "a@x", Envs: []EnvChange{{Environment: "E", Before: EnvState{Visible: true, Access: AccessRead}, After: EnvState{Visible: true, Access: AccessWrite}}}},
+			{User: "b@x", Envs: []EnvChange{{Environment: "E", Before: EnvState{Visible: true, Access: AccessRead}, After: EnvState{Visible: true, Access: AccessWrite}}}}},
+			[]string{"a@x and b@x get write access instead of read in E"}},
+		{[]UserDiff{{User: "a@x", Envs: []EnvChange{{Environment: "E", Before: EnvState{Visible: true, Access: AccessRead}, After: EnvState{Visible: true, Access: AccessWrite}}}}},
+			[]string{"a@x gets write access instead of read in E"}},
+	}
+	for _, tc := range tests {
+		d := Diff{Users: tc.users}
+		if got := d.Summary(); !slices.Equal(got, tc.want) {
+			t.Errorf("Summary() = %q, want %q", got, tc.want)
+		}
+	}
+	// Removed users' environments do not make "no longer see" lines: the
+	// removal says it.
+	d := Diff{Users: []UserDiff{{User: "a@x", Removed: true, Envs: []EnvChange{{Environment: "E", Before: EnvState{Visible: true, Access: AccessRead}, After: hiddenState}}}}}
+	if got := d.Summary(); !slices.Equal(got, []string{"a@x is removed"}) {
+		t.Errorf("Summary() = %q", got)
+	}
+}

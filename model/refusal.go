@@ -127,7 +127,6 @@ func (k Refusal) Decision() bool { return k.valid() && refusals[k].decision }
 // or "R7, decision".
 func (k Refusal) Cite() string { return cite(k.Rule(), k.Decision()) }
 
-
 // cite is a rule id with its decision flag as texts print it.
 func cite(rule string, decision bool) string {
 	if decision && rule != "" {

@@ -234,13 +234,11 @@ func (r *Resolver) nearMiss(u, e int) string {
 	held := r.HeldRoles(u)
 	msg := fmt.Sprintf("holds %s; %s lists only %s", joinNames(held), env.name, joinNames(r.names(env.ids)))
 	for _, id := range r.users[u].roles {
-		anc := r.roles[id].parent
-		for steps := 0; anc >= 0 && steps < len(r.roles); steps++ {
-			if r.listed(e, anc) {
+		for anc := range lineage(int(id), len(r.roles), r.parentOf) {
+			if anc != int(id) && r.listed(e, int32(anc)) {
 				msg += fmt.Sprintf("; %s inherits %s, but inheriting a listed role does not count", r.roles[id].name, r.roles[anc].name)
 				break
 			}
-			anc = r.roles[anc].parent
 		}
 	}
 	return msg

@@ -63,10 +63,20 @@ type envWhys struct {
 	main, deploy, schedule, edit Why
 }
 
-func (r *Resolver) envView(u, e int, ev *envEval) EnvView {
-	w := r.envWhys(u, e, ev)
+func (r *Resolver) envView(u, e int, ev *envEval) EnvView { return r.envViewMemo(u, e, ev, nil) }
+
+func (r *Resolver) envViewMemo(u, e int, ev *envEval, m *memo) EnvView {
+	w := r.envWhys(u, e, ev, m)
 	v := EnvView{Environment: r.envs[e].name, Visible: ev.visible, Access: ev.access, Deploy: ev.deploy, Schedule: ev.schedule, EditExtensions: ev.access == AccessWrite}
 	v.Reason, v.Rules, v.Decision = w.main.Text(), w.main.Rules(), w.main.Decision()
+	if !ev.visible {
+		// The three answers share one reason: the environment is hidden.
+		t, rules := w.deploy.Text(), w.deploy.Rules()
+		v.DeployReason, v.DeployRules = t, rules
+		v.ScheduleReason, v.ScheduleRules = t, rules
+		v.EditReason, v.EditRules = t, rules
+		return v
+	}
 	v.DeployReason, v.DeployRules, v.DeployDecision = w.deploy.Text(), w.deploy.Rules(), w.deploy.Decision()
 	v.ScheduleReason, v.ScheduleRules, v.ScheduleDecision = w.schedule.Text(), w.schedule.Rules(), w.schedule.Decision()
 	v.EditReason, v.EditRules, v.EditDecision = w.edit.Text(), w.edit.Rules(), w.edit.Decision()
@@ -74,15 +84,31 @@ func (r *Resolver) envView(u, e int, ev *envEval) EnvView {
 }
 
 // envWhys writes the reasons from the branches eval took.
-func (r *Resolver) envWhys(u, e int, ev *envEval) envWhys {
+// memo holds the words about one user that every environment's reason
+// repeats, so that a preview writes them once.
+type memo struct {
+	held, heldByNone, unreachable string
+}
+
+func (r *Resolver) userMemo(u int) *memo {
+	held := r.HeldRoles(u)
+	m := &memo{held: joinNames(held), heldByNone: r.heldByNone(u)}
+	m.unreachable = "hidden: needs Runtime Management or Runtime Management Read Access to reach any environment (" + m.heldByNone + ")"
+	return m
+}
+
+func (r *Resolver) envWhys(u, e int, ev *envEval, m *memo) envWhys {
+	if m == nil && !ev.visible {
+		m = r.userMemo(u)
+	}
 	env := &r.envs[e]
 	var w envWhys
 	// R12-R14, then R15.
 	switch ev.visBy {
 	case visUnreachable:
-		w.main.add(step("R14", "hidden: needs Runtime Management or Runtime Management Read Access to reach any environment ("+r.heldByNone(u)+")"))
+		w.main.add(step("R14", m.unreachable))
 	case visNotListed:
-		w.main.add(step("R13", "hidden: "+r.nearMiss(u, e)))
+		w.main.add(step("R13", "hidden: "+r.nearMiss(u, e, m)))
 	case visEM:
 		w.main.add(step("R13", "visible: holds Environment Management"), step("R15", "all of the user's roles count here"))
 	case visOpen:
@@ -94,17 +120,18 @@ func (r *Resolver) envWhys(u, e int, ev *envEval) envWhys {
 			decided("R15", "only "+pluralRoles(names)+" count here"))
 	}
 	if !ev.visible {
-		hidden := Step{Rule: w.main.Steps[0].Rule, Text: "refused: " + env.name + " is not visible"}
-		w.deploy, w.schedule, w.edit = because(hidden), because(hidden), because(hidden)
+		hidden := because(Step{Rule: w.main.Steps[0].Rule, Text: "refused: " + env.name + " is not visible"})
+		w.deploy, w.schedule, w.edit = hidden, hidden, hidden
 		return w
 	}
-	acc := r.accessSteps(u, e, ev)
+	_, perEnv := r.countingRoles(u, e, ev)
+	acc := r.accessSteps(u, e, ev, perEnv)
 	w.main.add(acc...)
 
 	write := ev.access == AccessWrite
 	// R18: deploy and schedule.
-	w.deploy = r.actWhy(u, e, ev, ev.deploy, ev.deployLack, deployNeeds, PackagedComponentDeployment)
-	w.schedule = r.actWhy(u, e, ev, ev.schedule, ev.scheduleLack, scheduleNeeds, Scheduling)
+	w.deploy = r.actWhy(u, e, ev, perEnv, ev.deploy, ev.deployLack, deployNeeds, PackagedComponentDeployment)
+	w.schedule = r.actWhy(u, e, ev, perEnv, ev.schedule, ev.scheduleLack, scheduleNeeds, Scheduling)
 	// R18: edit extensions.
 	if write {
 		w.edit = because(step("R18", "allowed: write access"))
@@ -115,9 +142,8 @@ func (r *Resolver) envWhys(u, e int, ev *envEval) envWhys {
 }
 
 // accessSteps are R17's steps, from the branch eval took.
-func (r *Resolver) accessSteps(u, e int, ev *envEval) []Step {
+func (r *Resolver) accessSteps(u, e int, ev *envEval, perEnv []int32) []Step {
 	env := &r.envs[e]
-	_, perEnv := r.countingRoles(u, e, ev)
 	through := func(p Privilege) string {
 		var names []string
 		for _, id := range perEnv {
@@ -146,7 +172,7 @@ func (r *Resolver) accessSteps(u, e int, ev *envEval) []Step {
 		holders := joinNames(r.names(r.holdersOf(u, EnvironmentFull)))
 		why := "Environment Management Full Access (from " + holders + ") counts only through a role the environment lists, and " + env.name + " is open"
 		if ev.restricted {
-			why = "Environment Management Full Access is held only through " + holders + ", which " + env.name + " does not list (it lists only " + joinNames(r.names(env.ids)) + ")"
+			why = "Environment Management Full Access is held only through " + holders + ", which " + env.name + " does not list (it lists only " + env.listText + ")"
 		}
 		return []Step{step("R15", why), step("R17", "read: needs Environment Management, or Full Access through a listed role")}
 	}
@@ -171,7 +197,7 @@ func (r *Resolver) holdersOf(u int, p Privilege) []int32 {
 // environment from what eval decided: allowed by write access (alone, when
 // the privilege does not count here: decision), allowed by the privileges,
 // or refused with everything that stood in the way.
-func (r *Resolver) actWhy(u, e int, ev *envEval, ok bool, lack, needs PrivSet, main Privilege) Why {
+func (r *Resolver) actWhy(u, e int, ev *envEval, perEnv []int32, ok bool, lack, needs PrivSet, main Privilege) Why {
 	env := &r.envs[e]
 	switch {
 	case ok && ev.access == AccessWrite:
@@ -192,11 +218,10 @@ func (r *Resolver) actWhy(u, e int, ev *envEval, ok bool, lack, needs PrivSet, m
 	}
 	if elsewhere := lack & r.users[u].eff; elsewhere != 0 {
 		for _, p := range elsewhere.List() {
-			w.add(decided("R15", p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+env.name+" does not list (it lists only "+joinNames(r.names(env.ids))+")"))
+			w.add(decided("R15", p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+env.name+" does not list (it lists only "+env.listText+")"))
 		}
 	}
 	if ev.envRead {
-		_, perEnv := r.countingRoles(u, e, ev)
 		var names []string
 		for _, id := range perEnv {
 			if r.roles[id].set.Has(EnvironmentRead) {
@@ -229,10 +254,9 @@ func pluralRoles(names []string) string {
 // nearMiss explains why a user who can reach Runtime Management does not see
 // a restricted environment: what they hold, what it lists, and any role
 // that inherits a listed one (which does not count, R13).
-func (r *Resolver) nearMiss(u, e int) string {
+func (r *Resolver) nearMiss(u, e int, m *memo) string {
 	env := &r.envs[e]
-	held := r.HeldRoles(u)
-	msg := fmt.Sprintf("holds %s; %s lists only %s", joinNames(held), env.name, joinNames(r.names(env.ids)))
+	msg := "holds " + m.held + "; " + env.name + " lists only " + env.listText
 	for _, id := range r.users[u].roles {
 		for anc := range lineage(int(id), len(r.roles), r.parentOf) {
 			if anc != int(id) && r.listed(e, int32(anc)) {
@@ -254,9 +278,13 @@ func (r *Resolver) EnvViews(u int) []EnvView {
 func (r *Resolver) envViews(u int) ([]EnvView, []envEval) {
 	views := make([]EnvView, len(r.envs))
 	evals := make([]envEval, len(r.envs))
+	var m *memo
 	for e := range r.envs {
 		evals[e] = r.eval(u, e)
-		views[e] = r.envView(u, e, &evals[e])
+		if m == nil && !evals[e].visible {
+			m = r.userMemo(u)
+		}
+		views[e] = r.envViewMemo(u, e, &evals[e], m)
 	}
 	return views, evals
 }

@@ -53,9 +53,10 @@ type ruser struct {
 }
 
 type renv struct {
-	name   string
-	listed []uint64 // bitset over role indexes; all zero when open
-	ids    []int32  // the listed roles
+	name     string
+	listed   []uint64 // bitset over role indexes; all zero when open
+	ids      []int32  // the listed roles
+	listText string   // the listed roles' names in words, for reasons
 }
 
 // NewResolver indexes a.
@@ -241,6 +242,7 @@ func (r *Resolver) buildEnvs() {
 				re.ids = append(re.ids, id)
 			}
 		}
+		re.listText = joinNames(r.names(re.ids))
 		r.envs[i] = re
 		r.envIdx[FoldName(e.Name)] = int32(i)
 	}

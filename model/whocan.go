@@ -121,7 +121,7 @@ func (r *Resolver) allowedWhy(u int, p Privilege, e int, v *Verdict) Why {
 
 func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 	ev := r.eval(u, e)
-	env := r.envWhys(u, e, &ev)
+	env := r.envWhys(u, e, &ev, nil)
 	if ev.visible && ev.privs.Has(p) {
 		v.Allowed = true
 		w := r.allowedWhy(u, p, e, v)
@@ -139,12 +139,12 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 	case p.Info().PerEnvironment && us.raw.Has(p):
 		holders := joinNames(r.names(r.holdersOf(u, p)))
 		if ev.restricted {
-			w = because(step("R15", p.String()+" counts only through a role "+name+" lists; it is held through "+holders+", and "+name+" lists only "+joinNames(r.names(r.envs[e].ids))))
+			w = because(step("R15", p.String()+" counts only through a role "+name+" lists; it is held through "+holders+", and "+name+" lists only "+r.envs[e].listText))
 		} else {
 			w = because(step("R15", p.String()+" counts only through a role the environment lists; it is held through "+holders+", and "+name+" is open"))
 		}
 	case us.eff.Has(p):
-		w = because(decided("R15", p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+name+" does not list (it lists only "+joinNames(r.names(r.envs[e].ids))+")"))
+		w = because(decided("R15", p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+name+" does not list (it lists only "+r.envs[e].listText+")"))
 		w.add(env.main.Steps...)
 	default:
 		w = because(r.lacking(u, p.String(), []Privilege{p}))

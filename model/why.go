@@ -19,20 +19,6 @@ type Step struct {
 	Text     string `json:"text"`
 }
 
-// String is the step as a reason shows it: "TEXT (R13)", "TEXT (R15,
-// decision)".
-func (s Step) String() string {
-	if s.Text == "" {
-		return "" // a step that only cites its rule for another's words
-	}
-	if s.Rule == "" {
-		return s.Text
-	}
-	if s.Decision {
-		return s.Text + " (" + s.Rule + ", decision)"
-	}
-	return s.Text + " (" + s.Rule + ")"
-}
 
 // Why is the reason of one answer, rendered from its steps.
 type Why struct {

@@ -100,12 +100,12 @@ func SwitchEffect(sw string, on bool) string {
 
 // joinAnd lists names, made safe to print: "A", "A and B", "A, B and C".
 func joinAnd(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
 	safe := make([]string, len(names))
 	for i, n := range names {
 		safe[i] = SafeText(n)
 	}
-	if len(safe) <= 1 {
-		return strings.Join(safe, "")
-	}
-	return strings.Join(safe[:len(safe)-1], ", ") + " and " + safe[len(safe)-1]
+	return joinNames(safe)
 }

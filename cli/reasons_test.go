@@ -96,7 +96,7 @@ func TestReasonsR15NamesTheRoles(t *testing.T) {
 	want(t, r, 1, "Scheduling is held only through Sched, which ROEnv does not list (it lists only Env RO) (R15, decision)")
 	// psro cannot deploy in ROEnv for two reasons; both are named.
 	r = rc(t, dir, nil, "preview", "psro@example.com")
-	want(t, r, 0, "deploy: refused: needs write access or Packaged Component Deployment here (R18); Packaged Component Deployment is held only through Production Support, which ROEnv does not list (it lists only Env RO) (R15, decision); Environment Management Read Access through Env RO makes ROEnv read-only (R17)")
+	want(t, r, 0, "deploy: refused: needs write access or Packaged Component Deployment here (R18); Packaged Component Deployment is held only through Production Support, which ROEnv does not list (it lists only Env RO) (R15); Environment Management Read Access through Env RO makes ROEnv read-only (R17)")
 }
 
 // Answers whose deciding step is a decision say so, in text and JSON.
@@ -142,15 +142,24 @@ func TestReasonsDecisionsAreFlagged(t *testing.T) {
 // decided each answer.
 func TestReasonsRulesInJSON(t *testing.T) {
 	dir := reasons(t)
-	m := jsonOf(t, rc(t, dir, nil, "preview", "envs@example.com", "--json"))
-	for _, e := range m["environments"].([]any) {
-		em := e.(map[string]any)
-		if em["environment"] != "ROEnv" {
-			continue
-		}
-		b, _ := json.Marshal(em["rules"])
-		if string(b) != `["R13","R15","R17"]` || em["decision"] != true {
-			t.Errorf("ROEnv rules %s decision %v", b, em["decision"])
+	// sched holds Sched, which ROEnv does not list and which grants what
+	// Env RO does not: only the listed role counting decides (R15,
+	// decision). envs's unlisted Env RW grants nothing more that counts
+	// there: R15 decides nothing.
+	for _, c := range []struct {
+		user     string
+		decision bool
+	}{{"sched@example.com", true}, {"envs@example.com", false}} {
+		m := jsonOf(t, rc(t, dir, nil, "preview", c.user, "--json"))
+		for _, e := range m["environments"].([]any) {
+			em := e.(map[string]any)
+			if em["environment"] != "ROEnv" {
+				continue
+			}
+			b, _ := json.Marshal(em["rules"])
+			if string(b) != `["R13","R15","R17"]` || em["decision"] != c.decision {
+				t.Errorf("%s in ROEnv: rules %s decision %v", c.user, b, em["decision"])
+			}
 		}
 	}
 }

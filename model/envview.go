@@ -116,8 +116,12 @@ func (r *Resolver) envWhys(u, e int, ev *envEval, m *memo) envWhys {
 	case visListed:
 		all, _ := r.countingRoles(u, e, ev)
 		names := r.names(all)
-		w.main.add(step("R13", "visible: holds "+joinNames(names)+", listed here"),
-			decided("R15", "only "+pluralRoles(names)+" count here"))
+		w.main.add(step("R13", "visible: holds "+joinNames(names)+", listed here"))
+		if ev.filtered {
+			w.main.add(decided("R15", "only "+pluralRoles(names)+" count here"))
+		} else {
+			w.main.add(step("R15", "only "+pluralRoles(names)+" count here, which is everything the user holds"))
+		}
 	}
 	if !ev.visible {
 		hidden := because(Step{Rule: w.main.Steps[0].Rule, Text: "refused: " + env.name + " is not visible"})
@@ -216,10 +220,12 @@ func (r *Resolver) actWhy(u, e int, ev *envEval, perEnv []int32, ok bool, lack, 
 	} else {
 		w.add(step("R18", "refused: needs write access, or "+joinPrivs(needs.List())+" here without Environment Management Read Access"))
 	}
-	if elsewhere := lack & r.users[u].eff; elsewhere != 0 {
-		for _, p := range elsewhere.List() {
-			w.add(decided("R15", p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+env.name+" does not list (it lists only "+env.listText+")"))
-		}
+	// R15 decides the refusal when everything lacking is held elsewhere
+	// and Read Access does not refuse it anyway.
+	eff := r.users[u].eff
+	r15decides := lack != 0 && lack&^eff == 0 && !ev.envRead
+	for _, p := range (lack & eff).List() {
+		w.add(stepIf("R15", r15decides, p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+env.name+" does not list (it lists only "+env.listText+")"))
 	}
 	if ev.envRead {
 		var names []string

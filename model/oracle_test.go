@@ -255,6 +255,7 @@ type oEnv struct {
 	reach, hasEM, restricted, visible bool
 	listedHeld, counting              []string
 	envRead, envFull                  bool // through a listed role, AEA on (R15, R16)
+	filtered                          bool // R15 left out something an unlisted held role grants
 	readByEnvRead                     bool // R17's "Read Access through a listed role" row applied
 	privs                             map[Privilege]bool
 	grants                            map[Privilege]grant
@@ -335,6 +336,17 @@ func (o *oracle) env(ou *oUser, e Environment) oEnv {
 			privs[EnvironmentFull] = true
 		}
 	}
+	// R15 decides only when it leaves out something: a held role the
+	// environment does not list grants what the listed ones do not.
+	if ev.restricted && !ev.hasEM {
+		for _, h := range ou.held {
+			for p := range o.rolePrivileges(h) {
+				if !o.spec.isPerEnv(p) && !privs[p] {
+					ev.filtered = true
+				}
+			}
+		}
+	}
 	ev.privs = closure(privs) // R4: Environment Management covers both, everywhere
 	listed := func(h string) bool { return slices.Contains(ev.listedHeld, h) }
 	for p := range ev.privs {
@@ -372,15 +384,16 @@ func (o *oracle) env(ou *oUser, e Environment) oEnv {
 	case !ev.restricted:
 		ev.view = answer{ok: true, rules: append(rules("R12", "R15"), acc.rules...), decision: acc.decision}
 	default:
-		ev.view = answer{ok: true, rules: append(rules("R13", "R15"), acc.rules...), decision: true}
+		ev.view = answer{ok: true, rules: append(rules("R13", "R15"), acc.rules...), decision: ev.filtered || acc.decision}
 	}
 
 	// R18.
 	act := func(deploy bool, needs ...Privilege) (answer, bool) {
-		counts, heldElsewhere := true, false
+		counts, heldElsewhere, allElsewhere := true, false, true
 		for _, p := range needs {
 			counts = counts && ev.privs[p]
 			heldElsewhere = heldElsewhere || ou.eff[p] && !ev.privs[p]
+			allElsewhere = allElsewhere && (ev.privs[p] || ou.eff[p])
 		}
 		switch {
 		case ev.access == AccessWrite:
@@ -390,7 +403,9 @@ func (o *oracle) env(ou *oUser, e Environment) oEnv {
 		case counts && !ev.readByEnvRead:
 			return answer{ok: true, rules: rules("R18")}, false
 		}
-		a := answer{rules: rules("R18"), decision: heldElsewhere || ev.accessDecision}
+		// R15 alone decides when all that is lacking is held elsewhere
+		// and Read Access does not refuse it anyway (RULES.md).
+		a := answer{rules: rules("R18"), decision: ev.accessDecision || !counts && allElsewhere && !ev.readByEnvRead}
 		if ev.readByEnvRead || ev.accessDecision {
 			a.rules = append(a.rules, "R17")
 		}
@@ -416,8 +431,10 @@ func (o *oracle) decidedMissing(ou *oUser, p Privilege) bool {
 		return false
 	}
 	for _, h := range ou.held {
-		if b := o.builtin(h); b != nil && b.decidedNo[p] {
-			return true
+		for _, c := range o.chain(h) {
+			if b := o.builtin(c); b != nil && b.decidedNo[p] {
+				return true
+			}
 		}
 	}
 	return false
@@ -478,7 +495,7 @@ func (o *oracle) r18Somewhere(ou *oUser, verb string) answer {
 	}
 	for _, p := range needs {
 		if !ou.eff[p] {
-			return answer{rules: rules("R18")}
+			return withReadByDecision(ou, answer{rules: rules("R18")})
 		}
 	}
 	if len(ou.envs) == 0 {
@@ -495,6 +512,20 @@ func (o *oracle) r18Somewhere(ou *oUser, verb string) answer {
 			r := o.verbEnv(ev, verb)
 			a.rules = append(a.rules, r.rules...)
 			a.decision = a.decision || r.decision
+		}
+	}
+	return a
+}
+
+// withReadByDecision adds R17 and its decision to a refusal that write
+// access would have allowed, when some visible environment's access is read
+// only because write needs Runtime Management itself (RULES.md).
+func withReadByDecision(ou *oUser, a answer) answer {
+	for _, ev := range ou.envs {
+		if ev.visible && ev.access == AccessRead && ev.accessDecision {
+			a.rules = append(a.rules, "R17")
+			a.decision = true
+			break
 		}
 	}
 	return a
@@ -534,6 +565,7 @@ func (o *oracle) preview(ou *oUser) []oPage {
 			pg.answer = answer{rules: rules("R11")}
 			if sp.fullPerEnv != "" {
 				pg.answer.rules = append(pg.answer.rules, "R18")
+				pg.answer = withReadByDecision(ou, pg.answer)
 			}
 			for _, p := range append(slices.Clone(sp.full), sp.readOnly...) {
 				pg.answer.decision = pg.answer.decision || o.decidedMissing(ou, p)
@@ -592,7 +624,9 @@ func (o *oracle) action(ou *oUser, pg *oPage, sa specAction) answer {
 	if n.aus && !o.a.AdvancedUserSecurity {
 		return answer{rules: rules("R3")}
 	}
-	if p := n.notUnderR16; p != 0 && o.a.AdvancedEnvironmentAccess && ou.eff[p] && !ou.eff[EnvironmentManagement] {
+	// "not Environment Management Read Access under R16": where it
+	// applies, in some environment (R14, R15, R16).
+	if p := n.notUnderR16; p == EnvironmentRead && slices.ContainsFunc(ou.envs, func(ev oEnv) bool { return ev.readByEnvRead }) {
 		return answer{rules: rules("R16")}
 	}
 	return o.through(ou, relies...)
@@ -617,6 +651,13 @@ func (o *oracle) explain(ou *oUser, p Privilege, e int) answer {
 		if g.impliedBy != 0 {
 			a.rules = append(a.rules, "R4")
 		}
+		// A note: the action the privilege gates is refused all the same.
+		switch {
+		case p == PackagedComponentDeployment && !ev.deploy.ok:
+			a.rules = append(a.rules, ev.deploy.rules...)
+		case p == Scheduling && !ev.schedule.ok:
+			a.rules = append(a.rules, ev.schedule.rules...)
+		}
 		return a
 	}
 	var a answer
@@ -633,8 +674,7 @@ func (o *oracle) explain(ou *oUser, p Privilege, e int) answer {
 		a = answer{rules: rules("R11"), decision: o.decidedMissing(ou, p)}
 	}
 	if (p == PackagedComponentDeployment || p == Scheduling) && ev.access == AccessWrite {
-		a.rules = append(a.rules, "R17", "R18")
-		a.decision = a.decision || p == PackagedComponentDeployment
+		a.rules = append(a.rules, "R18") // a note: allowed all the same
 	}
 	return a
 }
@@ -1087,18 +1127,18 @@ func TestOracleWorkedExamples(t *testing.T) {
 		{on, "emnorm@x.com", "R17: Environment Management without Runtime Management is read (the EM row comes first, open or not)", envAns("view"), "true R13,R15,R17 decision=true"},
 		{on, "emnorm@x.com", "read by decision, so no deploy", envAns("deploy"), "false R17,R18 decision=true"},
 		{on, "emnorm@x.com", "read by decision, so no edit", envAns("edit"), "false R17,R18 decision=true"},
-		{on, "emnorm@x.com", "Deploy: Packaged Component Deployment held by no role", action("Deployments", "Deploy"), "false R11,R18 decision=false"},
-		{on, "emnorm@x.com", "Deployments hidden", page("Deployments"), "false R11,R18 decision=false"},
+		{on, "emnorm@x.com", "Deploy: Packaged Component Deployment held by no role, and write access, which would allow it, needs Runtime Management", action("Deployments", "Deploy"), "false R11,R17,R18 decision=true"},
+		{on, "emnorm@x.com", "Deployments hidden: write access would open it, and needs Runtime Management (R17 decision)", page("Deployments"), "false R11,R17,R18 decision=true"},
 		{on, "writer@x.com", "write with Environment Management and Runtime Management", access, "true R13,R15,R17 decision=false"},
 		{on, "writer@x.com", "deploy by write access alone", envAns("deploy"), "true R18 decision=true"},
 		{on, "writer@x.com", "Deployments full by R18", page("Deployments"), "true R18 decision=true"},
 		{on, "writer@x.com", "Deploy by write access alone everywhere", action("Deployments", "Deploy"), "true R18 decision=true"},
-		{on, "writer@x.com", "Packaged Component Deployment denied where write", explain(PackagedComponentDeployment, 0), "false R11,R17,R18 decision=true"},
-		{on, "emnorm@x.com", "Schedule Processes refused: Scheduling held by no role", action("Runtime Management", "Schedule Processes"), "false R18 decision=false"},
+		{on, "writer@x.com", "Packaged Component Deployment denied where write (deploying allowed all the same: a note)", explain(PackagedComponentDeployment, 0), "false R11,R18 decision=false"},
+		{on, "emnorm@x.com", "Schedule Processes refused: Scheduling held by no role, and write access needs Runtime Management", action("Runtime Management", "Schedule Processes"), "false R17,R18 decision=true"},
 		{on, "ext@x.com", "Deploy with Packaged Component Deployment counting", action("Deployments", "Deploy"), "true R18 decision=false"},
 		{on, "ext@x.com", "per-environment privilege by R4 in an open environment", explain(EnvironmentFull, 0), "true R11,R13,R15,R17,R4 decision=false"},
 		{aea, "rel@x.com", "Full Access through a listed role", access, "true R13,R15,R17 decision=false"},
-		{aea, "rel@x.com", "only the listed roles count", envAns("view"), "true R13,R15,R17 decision=true"},
+		{aea, "rel@x.com", "only the listed roles count, and they are all rel holds: R15 decides nothing", envAns("view"), "true R13,R15,R17 decision=false"},
 		{aea, "rd@x.com", "Read Access through a listed role refuses deploy", envAns("deploy"), "false R17,R18 decision=false"},
 		{aea, "rd@x.com", "Edit Test Extensions refused by Read Access", action("Build", "Edit Test Extensions"), "false R16 decision=false"},
 		{aea, "rd@x.com", "Deploy refused in the one visible environment", action("Deployments", "Deploy"), "false R17,R18 decision=false"},

@@ -268,6 +268,7 @@ func (r *Resolver) pageView(u int, ps pageSpec, envs []EnvView, evals []envEval)
 		w.add(r.lacking(u, strings.Join(privNames(need), " or "), need))
 		if ps.Name == PageDeployments {
 			w.add(step("R18", "nor does R18 let the user deploy to any environment"))
+			w.add(readByDecision(envs, evals)...)
 		}
 	}
 	pv.Because, pv.Rules, pv.Decision = w.Text(), w.Rules(), w.Decision()
@@ -330,9 +331,12 @@ func (r *Resolver) actionWhy(u int, pv PageView, a actionSpec, page Why, envs []
 		return because(r.lacking(u, strings.Join(missing, " and "), missed))
 	case a.need.AUS && !r.acct.AdvancedUserSecurity:
 		return because(step("R3", "needs Advanced User Security on the account"))
-	case a.need.NoEnvRead && r.acct.AdvancedEnvironmentAccess && r.users[u].raw.Has(EnvironmentRead) && !r.users[u].raw.Has(EnvironmentManagement):
+	case a.need.NoEnvRead && len(readIn(envs, evals)) > 0:
+		// Read Access blocks test extensions only where it applies: in
+		// an environment that lists a role ticking it (R15, R16), for a
+		// user who reaches environments at all (R14).
 		srcs := r.sources(r.users[u].roles, EnvironmentRead)
-		return because(step("R16", "Environment Management Read Access (from "+fromText(srcs, 0)+") makes test extensions read-only (seed rule)"))
+		return because(step("R16", "Environment Management Read Access (from "+fromText(srcs, 0)+") applies in "+joinNames(readIn(envs, evals))+" and makes test extensions read-only (seed rule)"))
 	}
 	*allowed = true
 	relied := slices.Clone(a.need.All)
@@ -384,7 +388,9 @@ func (r *Resolver) perEnvWhy(u int, what perEnvAction, envs []EnvView, evals []e
 	// Nowhere. Without write access anywhere, R18 needs the privileges;
 	// say first which ones the user lacks altogether.
 	if lack := need &^ r.users[u].eff; lack != 0 {
-		return because(step("R18", "needs "+joinPrivs(lack.List())+" ("+r.heldByNone(u)+"), or write access to an environment"))
+		w := because(step("R18", "needs "+joinPrivs(lack.List())+" ("+r.heldByNone(u)+"), or write access to an environment"))
+		w.add(readByDecision(envs, evals)...)
+		return w
 	}
 	if len(envs) == 0 {
 		return because(step("R18", "the account has no environment"))
@@ -420,6 +426,34 @@ func (r *Resolver) perEnvWhy(u int, what perEnvAction, envs []EnvView, evals []e
 		}
 	}
 	return w
+}
+
+// readIn names the environments where Environment Management Read Access
+// applies (R15, R16, R17), as eval found them.
+func readIn(envs []EnvView, evals []envEval) []string {
+	var out []string
+	for e := range evals {
+		if evals[e].envRead {
+			out = append(out, envs[e].Environment)
+		}
+	}
+	return out
+}
+
+// readByDecision is the step of a refusal that write access would have
+// allowed, in the environments where access is read only because write
+// needs Runtime Management itself (R17, decision).
+func readByDecision(envs []EnvView, evals []envEval) []Step {
+	var where []string
+	for e := range evals {
+		if evals[e].visible && evals[e].accBy.readByDecision() {
+			where = append(where, envs[e].Environment)
+		}
+	}
+	if len(where) == 0 {
+		return nil
+	}
+	return []Step{decided("R17", "access to "+joinNames(where)+" is read: write access, which would allow it, needs Runtime Management itself")}
 }
 
 // maxNamedEnvs bounds how many environments a refusal names.

@@ -326,6 +326,9 @@ type envEval struct {
 	hasEM      bool
 	restricted bool
 	listedHeld bool // holds a listed role by identity (R13)
+	// filtered: R15 left out something the user's unlisted roles grant
+	// (only then is "only the listed roles count" what decides).
+	filtered bool
 	visible    bool
 	visBy      visBy
 	privs      PrivSet // privileges that count here (R15, R16), R4 applied
@@ -428,6 +431,7 @@ func (r *Resolver) eval(u, e int) envEval {
 		return ev
 	}
 	ev.visible = true
+	ev.filtered = ev.visBy == visListed && counting&^perEnvSet != us.raw&^perEnvSet
 	ev.privs = (counting&^perEnvSet | perEnv).Closure()
 	// Read and Full Access decide access only for those without
 	// Environment Management, which gives write wherever it is held (R17).
@@ -631,9 +635,11 @@ func decidedGrant(srcs []Source) bool {
 // missingByDecision reports whether user u lacks p by our decision: a
 // built-in role they hold lacks it by decision (§1).
 func (r *Resolver) missingByDecision(u int, p Privilege) bool {
-	for _, id := range r.users[u].roles {
-		if rr := &r.roles[id]; rr.builtin && rr.decided.Has(p) && !rr.set.Has(p) {
-			return true
+	for _, h := range r.users[u].roles {
+		for id := range lineage(int(h), len(r.roles), r.parentOf) {
+			if rr := &r.roles[id]; rr.builtin && rr.decided.Has(p) && !rr.set.Has(p) {
+				return true
+			}
 		}
 	}
 	return false

@@ -1312,7 +1312,8 @@ func TestPreviewActions(t *testing.T) {
 		{"Build Save refused with Build Read Access", true, true, nil, []Privilege{BuildRead}, PageBuild, "Save", false, "Build Read and Write Access"},
 		{"Build Copy Component with Build Read Access", true, true, nil, []Privilege{BuildRead}, PageBuild, "Copy Component", true, ""},
 		{"Build Edit Test Extensions", true, true, nil, []Privilege{BuildReadWrite}, PageBuild, "Edit Test Extensions", true, ""},
-		{"Build Edit Test Extensions refused with Read Access (R16 on)", true, true, nil, []Privilege{BuildReadWrite, EnvironmentRead}, PageBuild, "Edit Test Extensions", false, "Environment Management Read Access"},
+		{"Build Edit Test Extensions with Read Access that applies nowhere (no environment lists the role, R15)", true, true, nil, []Privilege{BuildReadWrite, EnvironmentRead, RuntimeManagementRead}, PageBuild, "Edit Test Extensions", true, ""},
+		{"Build Edit Test Extensions with Read Access but no Runtime Management at all (R14)", true, true, nil, []Privilege{BuildReadWrite, EnvironmentRead}, PageBuild, "Edit Test Extensions", true, ""},
 		{"Build Edit Test Extensions with Read Access but R16 off", true, false, nil, []Privilege{BuildReadWrite, EnvironmentRead}, PageBuild, "Edit Test Extensions", true, ""},
 		{"Build Install Runtime", true, true, nil, []Privilege{BuildReadWrite, RuntimeManagement}, PageBuild, "Install Runtime", true, ""},
 		{"Build Install Runtime with Build Read Access and Runtime Management", true, true, nil, []Privilege{BuildRead, RuntimeManagement}, PageBuild, "Install Runtime", true, "Runtime Management from Custom (R11); Build Read Access from Custom (R11)"},
@@ -1456,8 +1457,8 @@ func TestPreviewPerEnvironmentActions(t *testing.T) {
 		decision   bool
 	}{{demo, "wren@example.com", "Production", true}, {mustValid(t, a), "mixed@x.com", "Stage", false}, {mustValid(t, a), "mixed@x.com", "Vault", true}} {
 		v := tt.r.EnvView(uIdx(t, tt.r, tt.email), eIdx(t, tt.r, tt.env))
-		if !v.Deploy || strings.Contains(v.DeployReason, "decision") != tt.decision || tt.decision && !v.Decision {
-			t.Errorf("%s in %s: deploy=%v decision=%v %q; want a deploy, decision %v", tt.email, tt.env, v.Deploy, v.Decision, v.DeployReason, tt.decision)
+		if !v.Deploy || strings.Contains(v.DeployReason, "decision") != tt.decision || v.DeployDecision != tt.decision {
+			t.Errorf("%s in %s: deploy=%v decision=%v %q; want a deploy, decision %v", tt.email, tt.env, v.Deploy, v.DeployDecision, v.DeployReason, tt.decision)
 		}
 	}
 }
@@ -1497,5 +1498,24 @@ func TestPreviewHiddenEnvironment(t *testing.T) {
 	}
 	if pv := r.Preview(uIdx(t, r, "rm@x.com")); !pv.Environments[0].Visible {
 		t.Errorf("Release Managers holder does not see Production")
+	}
+}
+
+// The seed rule refuses Edit Test Extensions where Environment Management
+// Read Access applies: through a role an environment lists, for a user who
+// reaches environments (R14, R15, R16). Where it applies nowhere it has no
+// effect, and refuses nothing.
+func TestEditTestExtensionsReadAccessApplies(t *testing.T) {
+	a := acctOn([]Role{role("Builder RO", "", BuildReadWrite, EnvironmentRead, RuntimeManagementRead)},
+		[]User{user("b@x.com", "Builder RO")}, env("Dev"), env("Test", "Builder RO"))
+	r := mustValid(t, a)
+	av := previewAction(r.Preview(0), PageBuild, "Edit Test Extensions")
+	if av.Allowed || !strings.Contains(av.Reason, "applies in Test and makes test extensions read-only (seed rule) (R16)") {
+		t.Errorf("listed on Test: %+v", av)
+	}
+	a.Environments[1].RolesWithAccess = nil
+	r = mustValid(t, a)
+	if av := previewAction(r.Preview(0), PageBuild, "Edit Test Extensions"); !av.Allowed {
+		t.Errorf("listed nowhere: %+v", av)
 	}
 }

@@ -126,6 +126,22 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 		v.Allowed = true
 		w := r.allowedWhy(u, p, e, v)
 		w.add(env.main.Steps...)
+		// The privilege counts here, but the action it usually gates may
+		// be refused all the same (R18): say so rather than mislead.
+		name := r.envs[e].name
+		var all Why
+		switch {
+		case p == PackagedComponentDeployment && !ev.deploy:
+			all = env.deploy
+			w.add(Step{Note: true, Text: "deploying to " + name + " is refused all the same"})
+		case p == Scheduling && !ev.schedule:
+			all = env.schedule
+			w.add(Step{Note: true, Text: "scheduling in " + name + " is refused all the same"})
+		}
+		for _, s := range all.Steps {
+			s.Note = true
+			w.add(s)
+		}
 		return w
 	}
 	us := &r.users[u]
@@ -144,7 +160,11 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 			w = because(step("R15", p.String()+" counts only through a role the environment lists; it is held through "+holders+", and "+name+" is open"))
 		}
 	case us.eff.Has(p):
-		w = because(decided("R15", p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+name+" does not list (it lists only "+r.envs[e].listText+")"))
+		why := p.String() + " is held only through " + joinNames(r.names(r.holdersOf(u, p))) + ", which " + name + " does not list (it lists only " + r.envs[e].listText + ")"
+		if p == RuntimeManagement {
+			why += "; R17 still counts it account-wide for write access"
+		}
+		w = because(decided("R15", why))
 		w.add(env.main.Steps...)
 	default:
 		w = because(r.lacking(u, p.String(), []Privilege{p}))
@@ -154,9 +174,11 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 	if ev.visible && ev.access == AccessWrite {
 		switch p {
 		case PackagedComponentDeployment:
-			w.add(step("R17", "access to "+name+" is write"), decided("R18", "deploying to "+name+" is allowed all the same, by write access alone"))
+			dec := note("R18", "deploying to "+name+" is allowed all the same, by write access alone")
+			dec.Decision = true // the note's own mark (§5's Deployments row); the answer's flag stays its own
+			w.add(dec)
 		case Scheduling:
-			w.add(step("R17", "access to "+name+" is write"), step("R18", "scheduling in "+name+" is allowed all the same, by write access"))
+			w.add(note("R18", "scheduling in "+name+" is allowed all the same, by write access"))
 		}
 	}
 	return w

@@ -17,8 +17,11 @@ type Step struct {
 	Rule     string `json:"rule"`
 	Decision bool   `json:"decision,omitempty"`
 	Text     string `json:"text"`
+	// Note: the step says something beside the answer (an action allowed
+	// or refused all the same); its rule is cited, but its decision mark
+	// is not the answer's.
+	Note bool `json:"note,omitempty"`
 }
-
 
 // Why is the reason of one answer, rendered from its steps.
 type Why struct {
@@ -28,6 +31,7 @@ type Why struct {
 func because(steps ...Step) Why { return Why{Steps: steps} }
 
 func step(rule, text string) Step    { return Step{Rule: rule, Text: text} }
+func note(rule, text string) Step    { return Step{Rule: rule, Note: true, Text: text} }
 func decided(rule, text string) Step { return Step{Rule: rule, Decision: true, Text: text} }
 func stepIf(rule string, dec bool, text string) Step {
 	return Step{Rule: rule, Decision: dec, Text: text}
@@ -135,7 +139,7 @@ func (w Why) rulesSlow() []string {
 // Decision reports whether a step of the reason is one of our decisions.
 func (w Why) Decision() bool {
 	for _, s := range w.Steps {
-		if s.Decision {
+		if s.Decision && !s.Note {
 			return true
 		}
 	}

@@ -329,15 +329,15 @@ type envEval struct {
 	// filtered: R15 left out something the user's unlisted roles grant
 	// (only then is "only the listed roles count" what decides).
 	filtered bool
-	visible    bool
-	visBy      visBy
-	privs      PrivSet // privileges that count here (R15, R16), R4 applied
-	envRead    bool    // Environment Management Read Access applies here (R17)
-	envFull    bool    // Environment Management Full Access applies here (R17)
-	access     Access
-	accBy      accBy
-	deploy     bool
-	schedule   bool
+	visible  bool
+	visBy    visBy
+	privs    PrivSet // privileges that count here (R15, R16), R4 applied
+	envRead  bool    // Environment Management Read Access applies here (R17)
+	envFull  bool    // Environment Management Full Access applies here (R17)
+	access   Access
+	accBy    accBy
+	deploy   bool
+	schedule bool
 	// deployLack and scheduleLack are what R18 needed and does not count
 	// here (empty when the action is allowed, or refused only because
 	// Read Access makes the environment read-only).

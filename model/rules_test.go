@@ -1141,7 +1141,7 @@ func TestR19Lint(t *testing.T) {
 		{"R19 held per-environment role listed nowhere", []Role{role("Writers", "", EnvironmentFull, RuntimeManagement)}, []User{user("a@x.com", "Writers")}, []Environment{env("Prod")},
 			"listed on no environment: environment-by-environment access does not work as intended"},
 		{"R19 inherited per-environment privilege listed nowhere", []Role{role("Writers", "", EnvironmentFull, RuntimeManagement), role("Sub", "Writers")}, []User{user("a@x.com", "Sub")}, []Environment{env("Prod", "Writers")},
-			"role \"Sub\" inherits per-environment privileges from \"Writers\" and is held by 1 user(s) but listed on no environment"},
+			"role \"Sub\" inherits per-environment privileges from \"Writers\" and is held by 1 user but listed on no environment"},
 		{"R19 held and listed: no warning", []Role{role("Writers", "", EnvironmentFull, RuntimeManagement)}, []User{user("a@x.com", "Writers")}, []Environment{env("Prod", "Writers")}, ""},
 		{"R19 held, listed nowhere, no per-environment privilege: no warning", []Role{role("Ops", "", RuntimeManagement)}, []User{user("a@x.com", "Ops")}, []Environment{env("Prod")}, ""},
 	}

@@ -206,7 +206,7 @@ func (v *validator) roles() {
 		}
 	}
 	if !a.AdvancedUserSecurity && len(a.Roles) > 0 {
-		v.add(Warning, "R3", at(SectionAccount, -1, "advanced_user_security"), "", "the account has %d custom role(s) but Advanced User Security is off: they cannot be edited or assigned until it is on", len(a.Roles))
+		v.add(Warning, "R3", at(SectionAccount, -1, "advanced_user_security"), "", "the account has %s but Advanced User Security is off: they cannot be edited or assigned until it is on", counted(len(a.Roles), "custom role"))
 	}
 }
 
@@ -449,7 +449,7 @@ func (v *validator) lint() {
 			v.add(Warning, "R16", at(SectionRoles, i, "privileges"), r.Name, "role %q %s, but Advanced Environment Access is off: they do nothing", r.Name, how)
 		}
 		if heldBy[id] > 0 && listedOn[id] == 0 {
-			v.add(Warning, "R19", at(SectionRoles, i, "privileges"), r.Name, "role %q %s and is held by %d user(s) but listed on no environment: environment-by-environment access does not work as intended", r.Name, how, heldBy[id])
+			v.add(Warning, "R19", at(SectionRoles, i, "privileges"), r.Name, "role %q %s and is held by %s but listed on no environment: environment-by-environment access does not work as intended", r.Name, how, counted(heldBy[id], "user"))
 		}
 	}
 	for i, e := range a.Environments {
@@ -477,4 +477,12 @@ func (r *Resolver) perEnvFrom(id int32) string {
 		return fmt.Sprintf("inherits per-environment privileges from %q", r.roles[j].name)
 	}
 	return "ticks per-environment privileges" // not reached: the set has one
+}
+
+// counted says "1 user", "3 users".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

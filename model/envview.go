@@ -83,7 +83,6 @@ func (r *Resolver) envViewMemo(u, e int, ev *envEval, m *memo) EnvView {
 	return v
 }
 
-// envWhys writes the reasons from the branches eval took.
 // memo holds the words about one user that every environment's reason
 // repeats, so that a preview writes them once.
 type memo struct {
@@ -97,6 +96,7 @@ func (r *Resolver) userMemo(u int) *memo {
 	return m
 }
 
+// envWhys writes the reasons from the branches eval took (m may be nil).
 func (r *Resolver) envWhys(u, e int, ev *envEval, m *memo) envWhys {
 	if m == nil && !ev.visible {
 		m = r.userMemo(u)
@@ -116,6 +116,8 @@ func (r *Resolver) envWhys(u, e int, ev *envEval, m *memo) envWhys {
 	case visListed:
 		all, _ := r.countingRoles(u, e, ev)
 		names := r.names(all)
+		// "only the listed roles count" is a decision (R15) only where it
+		// leaves something out: eval recorded whether it did.
 		w.main.add(step("R13", "visible: holds "+joinNames(names)+", listed here"))
 		if ev.filtered {
 			w.main.add(decided("R15", "only "+pluralRoles(names)+" count here"))

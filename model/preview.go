@@ -42,8 +42,9 @@ type need struct {
 	All []Privilege
 	Any []Privilege
 	AUS bool // Advanced User Security on (R3)
-	// NoEnvRead refuses the action while the user holds Environment
-	// Management Read Access with Advanced Environment Access on (seed rule).
+	// NoEnvRead refuses the action while Environment Management Read
+	// Access applies to the user in some environment (seed rule, R16), as
+	// the environments list finds it.
 	NoEnvRead bool
 	// PerEnv: allowed when R18 allows it in at least one environment, the
 	// same answer as the environments list gives (§5).

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -39,9 +40,25 @@ func joinNames(names []string) string {
 	case 0:
 		return "no role"
 	case 1:
-		return names[0]
+		return nameIn(names[0])
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	shown := make([]string, len(names))
+	for i, n := range names {
+		shown[i] = nameIn(n)
+	}
+	return strings.Join(shown[:len(shown)-1], ", ") + " and " + shown[len(shown)-1]
+}
+
+// nameIn is a role's or environment's name as a reason writes it: as it is,
+// or quoted when it holds what the words around it use (parentheses,
+// commas, semicolons, colons, quotes), so that a name such as
+// "Ops (R15, decision)" cannot pass for a rule, a decision mark or a
+// second name.
+func nameIn(s string) string {
+	if strings.ContainsAny(s, "();:,\"") {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 func (r *Resolver) names(ids []int32) []string {
@@ -126,7 +143,7 @@ func (r *Resolver) envWhys(u, e int, ev *envEval, m *memo) envWhys {
 		}
 	}
 	if !ev.visible {
-		hidden := because(Step{Rule: w.main.Steps[0].Rule, Text: "refused: " + env.name + " is not visible"})
+		hidden := because(Step{Rule: w.main.Steps[0].Rule, Text: "refused: " + env.shown + " is not visible"})
 		w.deploy, w.schedule, w.edit = hidden, hidden, hidden
 		return w
 	}
@@ -142,7 +159,7 @@ func (r *Resolver) envWhys(u, e int, ev *envEval, m *memo) envWhys {
 	if write {
 		w.edit = because(step("R18", "allowed: write access"))
 	} else {
-		w.edit = because(step("R18", "refused: needs write access"), stepIf("R17", ev.accBy.readByDecision(), "access to "+env.name+" is read"))
+		w.edit = because(step("R18", "refused: needs write access"), stepIf("R17", ev.accBy.readByDecision(), "access to "+env.shown+" is read"))
 	}
 	return w
 }
@@ -176,9 +193,9 @@ func (r *Resolver) accessSteps(u, e int, ev *envEval, perEnv []int32) []Step {
 		return []Step{step("R16", "Environment Management Full Access does nothing while Advanced Environment Access is off"), step("R17", "read: needs Environment Management")}
 	case accFullUnlisted:
 		holders := joinNames(r.names(r.holdersOf(u, EnvironmentFull)))
-		why := "Environment Management Full Access (from " + holders + ") counts only through a role the environment lists, and " + env.name + " is open"
+		why := "Environment Management Full Access (from " + holders + ") counts only through a role the environment lists, and " + env.shown + " is open"
 		if ev.restricted {
-			why = "Environment Management Full Access is held only through " + holders + ", which " + env.name + " does not list (it lists only " + env.listText + ")"
+			why = "Environment Management Full Access is held only through " + holders + ", which " + env.shown + " does not list (it lists only " + env.listText + ")"
 		}
 		return []Step{step("R15", why), step("R17", "read: needs Environment Management, or Full Access through a listed role")}
 	}
@@ -227,7 +244,7 @@ func (r *Resolver) actWhy(u, e int, ev *envEval, perEnv []int32, ok bool, lack, 
 	eff := r.users[u].eff
 	r15decides := lack != 0 && lack&^eff == 0 && !ev.envRead
 	for _, p := range (lack & eff).List() {
-		w.add(stepIf("R15", r15decides, p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+env.name+" does not list (it lists only "+env.listText+")"))
+		w.add(stepIf("R15", r15decides, p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+env.shown+" does not list (it lists only "+env.listText+")"))
 	}
 	if ev.envRead {
 		var names []string
@@ -236,9 +253,9 @@ func (r *Resolver) actWhy(u, e int, ev *envEval, perEnv []int32, ok bool, lack, 
 				names = append(names, r.roles[id].name)
 			}
 		}
-		w.add(step("R17", "Environment Management Read Access through "+joinNames(names)+" makes "+env.name+" read-only"))
+		w.add(step("R17", "Environment Management Read Access through "+joinNames(names)+" makes "+env.shown+" read-only"))
 	} else if ev.accBy.readByDecision() {
-		w.add(decided("R17", "access to "+env.name+" is read: write needs Runtime Management itself"))
+		w.add(decided("R17", "access to "+env.shown+" is read: write needs Runtime Management itself"))
 	}
 	return w
 }
@@ -264,11 +281,11 @@ func pluralRoles(names []string) string {
 // that inherits a listed one (which does not count, R13).
 func (r *Resolver) nearMiss(u, e int, m *memo) string {
 	env := &r.envs[e]
-	msg := "holds " + m.held + "; " + env.name + " lists only " + env.listText
+	msg := "holds " + m.held + "; " + env.shown + " lists only " + env.listText
 	for _, id := range r.users[u].roles {
 		for anc := range lineage(int(id), len(r.roles), r.parentOf) {
 			if anc != int(id) && r.listed(e, int32(anc)) {
-				msg += fmt.Sprintf("; %s inherits %s, but inheriting a listed role does not count", r.roles[id].name, r.roles[anc].name)
+				msg += fmt.Sprintf("; %s inherits %s, but inheriting a listed role does not count", nameIn(r.roles[id].name), nameIn(r.roles[anc].name))
 				break
 			}
 		}

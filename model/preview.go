@@ -195,6 +195,9 @@ func (r *Resolver) heldByNone(u int) string {
 	if len(held) == 0 {
 		return "the user holds no role"
 	}
+	for i, n := range held {
+		held[i] = nameIn(n)
+	}
 	return "held by none of: " + strings.Join(held, ", ")
 }
 
@@ -410,7 +413,7 @@ func (r *Resolver) perEnvWhy(u int, what perEnvAction, envs []EnvView, evals []e
 		// every one, which the environments list spells out.
 		switch {
 		case named < maxNamedEnvs:
-			w.add(Step{Text: v.Environment + ": " + strings.TrimPrefix(why, "refused: ")})
+			w.add(Step{Text: nameIn(v.Environment) + ": " + strings.TrimPrefix(why, "refused: ")})
 		case named == maxNamedEnvs:
 			w.add(Step{Text: fmt.Sprintf("and %d more (see environments)", countVisible(envs)-maxNamedEnvs)})
 		}

@@ -57,6 +57,7 @@ type renv struct {
 	listed   []uint64 // bitset over role indexes; all zero when open
 	ids      []int32  // the listed roles
 	listText string   // the listed roles' names in words, for reasons
+	shown    string   // the name as reasons write it (nameIn)
 }
 
 // NewResolver indexes a.
@@ -243,6 +244,7 @@ func (r *Resolver) buildEnvs() {
 			}
 		}
 		re.listText = joinNames(r.names(re.ids))
+		re.shown = nameIn(e.Name)
 		r.envs[i] = re
 		r.envIdx[FoldName(e.Name)] = int32(i)
 	}
@@ -536,18 +538,27 @@ func (s Source) Detail() string {
 		verb = " (built-in) has "
 	}
 	if len(s.Via) == 0 {
-		return s.Role + verb + what
+		return nameIn(s.Role) + verb + what
 	}
-	return s.Role + " inherits " + what + " from " + s.Ticker() + " (" + strings.Join(append([]string{s.Role}, s.Via...), " -> ") + ")"
+	return nameIn(s.Role) + " inherits " + what + " from " + nameIn(s.Ticker()) + " (" + chainText(append([]string{s.Role}, s.Via...)) + ")"
+}
+
+// chainText writes a chain of roles: "Ops -> Support".
+func chainText(names []string) string {
+	shown := make([]string, len(names))
+	for i, n := range names {
+		shown[i] = nameIn(n)
+	}
+	return strings.Join(shown, " -> ")
 }
 
 // String is the source in words: "Ops (via Support)", "Builder through
 // Build Read and Write Access". It cites no rule: the answer it is part of
 // cites R4 once when the privilege is held only by being covered.
 func (s Source) String() string {
-	out := s.Role
+	out := nameIn(s.Role)
 	if len(s.Via) > 0 {
-		out += " (via " + strings.Join(s.Via, " -> ") + ")"
+		out += " (via " + chainText(s.Via) + ")"
 	}
 	if s.ImpliedBy != "" {
 		out += " through " + s.ImpliedBy

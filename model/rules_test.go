@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -1517,5 +1518,50 @@ func TestEditTestExtensionsReadAccessApplies(t *testing.T) {
 	r = mustValid(t, a)
 	if av := previewAction(r.Preview(0), PageBuild, "Edit Test Extensions"); !av.Allowed {
 		t.Errorf("listed nowhere: %+v", av)
+	}
+}
+
+// A name that holds what reasons use around names (parentheses, commas,
+// semicolons, colons) is quoted, so that it cannot pass for a rule, a
+// decision mark or a second name (R7 allows such names).
+func TestReasonsQuoteNamesThatLookLikeMarks(t *testing.T) {
+	forged := "Ops (R15, decision); allowed: write"
+	a := acctOn([]Role{role(forged, "", RuntimeManagementRead), role("Other", "", RuntimeManagementRead)},
+		[]User{user("f@x.com", forged), user("o@x.com", "Other")}, env("Locked", "Other"), env("Mine", forged))
+	r := mustValid(t, a)
+	u := uIdx(t, r, "f@x.com")
+	pv := r.Preview(u)
+	var texts []string
+	for _, p := range pv.Pages {
+		texts = append(texts, p.Reason)
+		for _, act := range p.Actions {
+			texts = append(texts, act.Reason)
+		}
+	}
+	for _, e := range pv.Environments {
+		texts = append(texts, e.Reason, e.DeployReason, e.ScheduleReason, e.EditReason)
+	}
+	for _, g := range r.Grants(u) {
+		texts = append(texts, g.From())
+	}
+	texts = append(texts, r.Explain(u, Dashboard, -1).Reason, r.Explain(uIdx(t, r, "o@x.com"), RuntimeManagementRead, eIdx(t, r, "Locked")).Reason)
+	quoted := strconv.Quote(forged)
+	named := 0
+	for _, s := range texts {
+		if strings.Contains(s, forged) {
+			named++
+			if strings.Contains(strings.ReplaceAll(s, quoted, ""), forged) {
+				t.Errorf("the name is not quoted in %q", s)
+			}
+		}
+	}
+	if named == 0 {
+		t.Fatal("no reason names the role")
+	}
+	// The environment that lists the role: R15 decides nothing there, and
+	// no unquoted "decision" appears.
+	v := r.EnvView(u, eIdx(t, r, "Mine"))
+	if v.Decision || strings.Contains(strings.ReplaceAll(v.Reason, quoted, ""), "decision") {
+		t.Errorf("Mine: decision=%v %q", v.Decision, v.Reason)
 	}
 }

@@ -128,7 +128,7 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 		w.add(env.main.Steps...)
 		// The privilege counts here, but the action it usually gates may
 		// be refused all the same (R18): say so rather than mislead.
-		name := r.envs[e].name
+		name := r.envs[e].shown
 		var all Why
 		switch {
 		case p == PackagedComponentDeployment && !ev.deploy:
@@ -145,7 +145,7 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 		return w
 	}
 	us := &r.users[u]
-	name := r.envs[e].name
+	name := r.envs[e].shown
 	var w Why
 	switch {
 	case !ev.visible:

@@ -285,10 +285,23 @@ func (o RemoveRole) apply(a *Account) ([]string, error) {
 		if len(heirs) > 0 {
 			why = append(why, fmt.Sprintf("inherited by %s", listSome(heirs, 5)))
 		}
-		return nil, refuse(o, RoleInUse, "role %q is %s; unassign it and change those roles' Inherits Role first", name, strings.Join(why, " and "))
+		return nil, refuse(o, RoleInUse, "role %q is %s; %s first", name, strings.Join(why, " and "), inUseAdvice(len(holders) > 0, len(heirs) > 0))
 	}
 	a.Roles = slices.Delete(a.Roles, i, i+1)
 	return disallowEverywhere(a, name), nil
+}
+
+// inUseAdvice says what to do before a role in use can be removed (R8):
+// unassign it from its holders, change the Inherits Role of its heirs, or
+// both.
+func inUseAdvice(held, inherited bool) string {
+	switch {
+	case held && inherited:
+		return "unassign it and change those roles' Inherits Role"
+	case inherited:
+		return "change those roles' Inherits Role"
+	}
+	return "unassign it"
 }
 
 // Widenings lists the environments that removing role name would open to

@@ -257,3 +257,43 @@ func TestWorkingSharesOnlyWhatEditsLeave(t *testing.T) {
 		}
 	}
 }
+
+// R8: the refusal to remove a role in use says what to do about the uses
+// there are, and only those.
+func TestRemoveRoleInUseAdvice(t *testing.T) {
+	base := &Account{Name: "Acme", AdvancedUserSecurity: true,
+		Roles: []Role{
+			{Name: "Held", Privileges: []Privilege{Execute}},
+			{Name: "Parent", Privileges: []Privilege{Execute}},
+			{Name: "Child", Inherits: "Parent"},
+			{Name: "Both", Privileges: []Privilege{Execute}},
+			{Name: "Heir", Inherits: "Both"},
+		},
+		Users: []User{
+			{Email: "a@x.com", Roles: []string{"Held", "Both", "Child", "Heir"}},
+		},
+	}
+	base.Normalize()
+	tests := []struct {
+		role, want, not string
+	}{
+		{"Held", "is held by a@x.com; unassign it first", "Inherits Role"},
+		{"Parent", "is inherited by Child; change those roles' Inherits Role first", "unassign"},
+		{"Both", "is held by a@x.com and inherited by Heir; unassign it and change those roles' Inherits Role first", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.role, func(t *testing.T) {
+			_, _, err := Apply(base, RemoveRole{Name: tt.role})
+			if err == nil {
+				t.Fatalf("RemoveRole(%s) applied; want a refusal", tt.role)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("refusal = %q, want it to contain %q", msg, tt.want)
+			}
+			if tt.not != "" && strings.Contains(msg, tt.not) {
+				t.Errorf("refusal = %q, should not mention %q", msg, tt.not)
+			}
+		})
+	}
+}

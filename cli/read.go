@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -226,7 +227,7 @@ environment: visible or not, access, deploy, schedule and edit, with reasons.`,
 			if asJSON {
 				return a.writeJSON(x)
 			}
-			a.printExplain(x)
+			a.printExplain(x, res.MissingRoles(u))
 			return nil
 		},
 	}
@@ -234,13 +235,19 @@ environment: visible or not, access, deploy, schedule and edit, with reasons.`,
 	return c
 }
 
-func (a *app) userHeader(email, name string, roles []string) {
+// userHeader prints the user and the roles they hold, then the names in
+// their list that name no role (missing), each marked as such.
+func (a *app) userHeader(email, name string, roles, missing []string) {
 	head := model.SafeText(email)
 	if name != "" {
 		head += " (" + model.SafeText(name) + ")"
 	}
 	fmt.Fprintln(a.stdout, head)
-	fmt.Fprintf(a.stdout, "roles: %s\n", safeJoin(roles))
+	shown := slices.Clone(roles)
+	for _, m := range missing {
+		shown = append(shown, model.DanglingRole(m))
+	}
+	fmt.Fprintf(a.stdout, "roles: %s\n", safeJoin(shown))
 }
 
 func safeJoin(names []string) string {
@@ -254,8 +261,8 @@ func safeJoin(names []string) string {
 	return strings.Join(out, ", ")
 }
 
-func (a *app) printExplain(x model.Explanation) {
-	a.userHeader(x.User, x.Name, x.Roles)
+func (a *app) printExplain(x model.Explanation, missing []string) {
+	a.userHeader(x.User, x.Name, x.Roles, missing)
 	fmt.Fprintf(a.stdout, "\nprivileges (%d):\n", len(x.Privileges))
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	for _, g := range x.Privileges {
@@ -324,7 +331,7 @@ Hidden pages are listed without their actions; --json has everything.`,
 }
 
 func (a *app) printPreview(pv model.Preview, name string) {
-	a.userHeader(pv.User, name, pv.Roles)
+	a.userHeader(pv.User, name, pv.Roles, pv.MissingRoles)
 	fmt.Fprintln(a.stdout, "\npages:")
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	for _, p := range pv.Pages {

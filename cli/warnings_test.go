@@ -36,3 +36,15 @@ func TestManyWarningsStayWarnings(t *testing.T) {
 	want(t, rc(t, dir, nil, "check", "ada@example.com", "Execute"), 0)
 	want(t, rc(t, dir, nil, "role", "add", "One More"), 0)
 }
+
+// A role held but not defined is an error naming the user and the role
+// (R5): preview refuses the file (exit 2), validate lists it (exit 1).
+func TestDanglingRoleRefused(t *testing.T) {
+	dir, _ := copyFile(t, "dangling.toml")
+	want(t, rc(t, dir, nil, "validate"), 1, `user "dana@example.com" holds role "Ghost", which does not exist (R5)`)
+	r := rc(t, dir, nil, "preview", "dana@example.com")
+	want(t, r, 2)
+	if !strings.Contains(r.stderr, "Ghost") {
+		t.Errorf("preview's refusal does not name Ghost:\n%s", r)
+	}
+}

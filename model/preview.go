@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -178,6 +179,9 @@ type PageView struct {
 type Preview struct {
 	User         string     `json:"user"`
 	Roles        []string   `json:"roles"`
+	// MissingRoles are the names in the user's list of roles that name no
+	// role (MissingRoles): only in an account validation refuses.
+	MissingRoles []string   `json:"missing_roles,omitempty"`
 	Pages        []PageView `json:"pages"`
 	Environments []EnvView  `json:"environments"`
 }
@@ -190,21 +194,52 @@ func privNames(ps []Privilege) []string {
 	return out
 }
 
+// heldByNone says that none of user u's roles grants what is missing,
+// naming each role, those that do not exist too ("Ghost" (no such role)),
+// so that the list is never blank.
 func (r *Resolver) heldByNone(u int) string {
 	held := r.HeldRoles(u)
-	if len(held) == 0 {
+	missing := r.MissingRoles(u)
+	if len(held)+len(missing) == 0 {
 		return "the user holds no role"
 	}
-	for i, n := range held {
-		held[i] = nameIn(n)
+	names := make([]string, 0, len(held)+len(missing))
+	for _, n := range held {
+		names = append(names, nameIn(n))
 	}
-	return "held by none of: " + strings.Join(held, ", ")
+	for _, n := range missing {
+		names = append(names, DanglingRole(n))
+	}
+	return "held by none of: " + strings.Join(names, ", ")
 }
+
+// MissingRoles returns the names in user u's list of roles that name no
+// role of the account, as the file spells them (an account with them is
+// refused by validation, R5, but may be shown read-only): HeldRoles leaves
+// them out. Nil when there are none.
+func (r *Resolver) MissingRoles(u int) []string {
+	au := r.userAt(u)
+	if au == nil || len(au.Roles) == len(r.users[u].roles) {
+		return nil // every name resolved to a role
+	}
+	var out []string
+	for _, rn := range au.Roles {
+		if _, ok := r.lookupRole(rn); !ok {
+			out = append(out, rn)
+		}
+	}
+	return out
+}
+
+// DanglingRole is how a name that refers to no role is shown beside the
+// names of roles: quoted, so that an empty or odd name shows as one, and
+// marked: "Ghost" (no such role).
+func DanglingRole(name string) string { return strconv.Quote(name) + " (no such role)" }
 
 // Preview computes what user u sees (access-model.md §5).
 func (r *Resolver) Preview(u int) Preview {
 	envs, evals := r.envViews(u)
-	pv := Preview{User: r.users[u].email, Roles: r.HeldRoles(u), Environments: envs, Pages: make([]PageView, 0, len(pages))}
+	pv := Preview{User: r.users[u].email, Roles: r.HeldRoles(u), MissingRoles: r.MissingRoles(u), Environments: envs, Pages: make([]PageView, 0, len(pages))}
 	for _, ps := range pages {
 		pv.Pages = append(pv.Pages, r.pageView(u, ps, envs, evals))
 	}

@@ -177,8 +177,8 @@ type PageView struct {
 
 // Preview is everything a user sees: pages, actions and environments.
 type Preview struct {
-	User         string     `json:"user"`
-	Roles        []string   `json:"roles"`
+	User  string   `json:"user"`
+	Roles []string `json:"roles"`
 	// MissingRoles are the names in the user's list of roles that name no
 	// role (MissingRoles): only in an account validation refuses.
 	MissingRoles []string   `json:"missing_roles,omitempty"`

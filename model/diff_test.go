@@ -275,3 +275,25 @@ func TestDiffSummaryGrammar(t *testing.T) {
 		t.Errorf("Summary() = %q", got)
 	}
 }
+
+// Summary grammar of environment lines: one environment per line, a
+// singular verb, lists of roles as "A, B and C".
+func TestDiffSummaryEnvironmentGrammar(t *testing.T) {
+	tests := []struct {
+		env  EnvDiff
+		want []string
+	}{
+		{EnvDiff{Environment: "P", Added: true}, []string{"environment P is added"}},
+		{EnvDiff{Environment: "P", Removed: true}, []string{"environment P is removed"}},
+		{EnvDiff{Environment: "P", BecameOpen: true, Disallowed: []string{"A"}}, []string{"P becomes open to every role (R12)"}},
+		{EnvDiff{Environment: "P", BecameRestricted: true, Allowed: []string{"A", "B", "C"}}, []string{"P becomes restricted to A, B and C (R13)"}},
+		{EnvDiff{Environment: "P", Allowed: []string{"A"}, Disallowed: []string{"B", "C"}}, []string{"P now lists A", "P no longer lists B and C"}},
+		{EnvDiff{Environment: "P", Classification: &ClassificationChange{From: Test, To: Production}}, []string{"P is now production (was test)"}},
+	}
+	for _, tc := range tests {
+		d := Diff{Environments: []EnvDiff{tc.env}}
+		if got := d.Summary(); !slices.Equal(got, tc.want) {
+			t.Errorf("Summary() = %q, want %q", got, tc.want)
+		}
+	}
+}

@@ -75,3 +75,17 @@ func (r *Resolver) CountsCanSee() []int {
 	}
 	return counts
 }
+
+// CountCanSee counts the users who see environment e (R12-R14). The first
+// call counts every environment (CountsCanSee) and keeps the answers, so
+// that asking about each environment in turn costs one pass over the users.
+func (r *Resolver) CountCanSee(e int) int {
+	counts := r.seeing.Load()
+	if counts == nil {
+		// Two callers at once may both count; the answers are the same.
+		c := r.CountsCanSee()
+		counts = &c
+		r.seeing.Store(counts)
+	}
+	return (*counts)[e]
+}

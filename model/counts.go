@@ -14,7 +14,10 @@ import "math/bits"
 // sees the open environments and exactly the restricted ones that list one
 // of their roles: the union, over their roles, of the restricted
 // environments each role is listed on. CountsCanSee builds that set per
-// role once and counts each user from it.
+// role once and counts each user from it; users with one role that any
+// environment lists (and others no environment lists) are counted per
+// role: six in ten of those who reach Runtime Management in the 10,000-user
+// account Synthetic makes.
 
 // CountsCanSee counts, for every environment in account order, the users
 // who see it (R12-R14): the same answers as CountCanSee for each one, in one
@@ -25,15 +28,20 @@ func (r *Resolver) CountsCanSee() []int {
 		return counts
 	}
 	words := (len(r.envs) + 63) / 64
-	// listedOn[id*words:] is the set of restricted environments that list
-	// role id (an environment is restricted when it lists a role that
-	// exists, as eval has it).
+	// listedOn[id*words:][:words] is the set of restricted environments
+	// that list role id (an environment is restricted when it lists a role
+	// that exists, as eval has it); somewhere[id] says it is not empty.
 	listedOn := make([]uint64, len(r.roles)*words)
+	somewhere := make([]bool, len(r.roles))
 	for e := range r.envs {
 		for _, id := range r.envs[e].ids {
 			listedOn[int(id)*words+e/64] |= 1 << (e % 64)
+			somewhere[id] = true
 		}
 	}
+	// byRole[id]: users whose only role listed anywhere is id. They see
+	// the same environments, which are added once per role at the end.
+	byRole := make([]int, len(r.roles))
 	seen := make([]uint64, words)
 	reach, em := 0, 0 // users who reach Runtime Management; of those, holders of Environment Management
 	for u := range r.users {
@@ -46,24 +54,35 @@ func (r *Resolver) CountsCanSee() []int {
 			em++
 			continue
 		}
-		switch len(us.roles) {
-		case 0:
+		one, many := int32(-1), false
+		for _, id := range us.roles {
+			if !somewhere[id] || id == one {
+				continue
+			}
+			if one >= 0 {
+				many = true
+				break
+			}
+			one = id
+		}
+		switch {
+		case one < 0: // only the open environments
 			continue
-		case 1:
-			copy(seen, listedOn[int(us.roles[0])*words:][:words])
-		default:
-			clear(seen)
-			for _, id := range us.roles {
-				for w, x := range listedOn[int(id)*words:][:words] {
-					seen[w] |= x
-				}
+		case !many:
+			byRole[one]++
+			continue
+		}
+		clear(seen)
+		for _, id := range us.roles {
+			for w, x := range listedOn[int(id)*words:][:words] {
+				seen[w] |= x
 			}
 		}
-		for w, x := range seen {
-			for x != 0 {
-				counts[w*64+bits.TrailingZeros64(x)]++
-				x &= x - 1
-			}
+		addTo(counts, seen, 1)
+	}
+	for id, n := range byRole {
+		if n > 0 {
+			addTo(counts, listedOn[id*words:][:words], n)
 		}
 	}
 	for e := range r.envs {
@@ -74,6 +93,15 @@ func (r *Resolver) CountsCanSee() []int {
 		}
 	}
 	return counts
+}
+
+// addTo adds n to the count of every environment in the set envs.
+func addTo(counts []int, envs []uint64, n int) {
+	for w, x := range envs {
+		for ; x != 0; x &= x - 1 {
+			counts[w*64+bits.TrailingZeros64(x)] += n
+		}
+	}
 }
 
 // CountCanSee counts the users who see environment e (R12-R14). The first

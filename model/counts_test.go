@@ -51,8 +51,8 @@ func TestCountsCanSeeTable(t *testing.T) {
 	roles := []Role{
 		{Name: "Ops", Privileges: []Privilege{RuntimeManagement}},
 		{Name: "Readers", Privileges: []Privilege{RuntimeManagementRead}},
-		{Name: "Child", Inherits: "Ops"},                                  // inherits a listed role (R13: does not count)
-		{Name: "EM", Privileges: []Privilege{EnvironmentManagement}},      // no Runtime Management (R14)
+		{Name: "Child", Inherits: "Ops"},                             // inherits a listed role (R13: does not count)
+		{Name: "EM", Privileges: []Privilege{EnvironmentManagement}}, // no Runtime Management (R14)
 		{Name: "EM RM", Privileges: []Privilege{EnvironmentManagement, RuntimeManagementRead}},
 		{Name: "Builders", Privileges: []Privilege{BuildReadWrite}},
 	}

@@ -62,14 +62,3 @@ func (r *Resolver) InheritedFrom(parent string) map[Privilege]string {
 	}
 	return out
 }
-
-// CountCanSee counts the users who see environment e (R12-R14).
-func (r *Resolver) CountCanSee(e int) int {
-	n := 0
-	for u := range r.users {
-		if r.eval(u, e).visible {
-			n++
-		}
-	}
-	return n
-}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // Resolver answers access questions about one account. It is built once per
@@ -31,6 +32,9 @@ type Resolver struct {
 	envs        []renv
 	envIdx      map[string]int32
 	words       int // length of each environment's role bitset
+	// seeing holds CountsCanSee's answers once CountCanSee has asked; it
+	// never changes after that (no answer depends on when it is filled).
+	seeing atomic.Pointer[[]int]
 }
 
 type rrole struct {

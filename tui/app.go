@@ -3,7 +3,10 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -11,26 +14,19 @@ import (
 	"rolecall/model"
 )
 
-const (
-	tabRoles = iota
-	tabUsers
-	tabEnvs
-	tabPreview
-	numTabs
-)
-
-var tabNames = [numTabs]string{"Custom Roles", "Users", "Environments", "Preview"}
-
 // Messages between the components and the app.
 type (
-	switchTabMsg int
+	// switchTabMsg shows the tab of that name.
+	switchTabMsg string
 	// editMsg asks the app to apply ops to the working copy (as one edit),
 	// asking first when question is set or the edit has consequences.
+	// reply, when set, hears whether the edit was kept (false: refused,
+	// with the refusal's text; a declined question is neither).
 	editMsg struct {
-		from     string
 		question string
 		extra    []string
 		ops      []model.Op
+		reply    func(ok bool, refusal string)
 	}
 	statusMsg struct {
 		text  string
@@ -38,74 +34,50 @@ type (
 	}
 	// quitRequestMsg is an interrupt from outside (SIGINT): quit as ctrl+c does.
 	quitRequestMsg struct{}
+	// loadedMsg is the file, read off the input path.
+	loadedMsg struct {
+		ld  *Loaded
+		err error
+	}
+	// loadTickMsg redraws the loading screen.
+	loadTickMsg struct{}
 )
 
-func edit(from, question string, extra []string, ops ...model.Op) tea.Cmd {
-	return func() tea.Msg { return editMsg{from: from, question: question, extra: extra, ops: ops} }
+func edit(question string, extra []string, ops ...model.Op) tea.Cmd {
+	return func() tea.Msg { return editMsg{question: question, extra: extra, ops: ops} }
 }
 
 func status(text string, isErr bool) tea.Cmd {
 	return func() tea.Msg { return statusMsg{text: text, isErr: isErr} }
 }
 
-type modalKind int
-
-const (
-	modalInfo modalKind = iota
-	modalConfirmEdit
-	modalSave
-	modalChanged
-	modalDraft
-	modalDiscardDrafts
-	modalConflict
-	modalQuit
-	modalHelp
-)
-
-type modal struct {
-	kind  modalKind
-	title string
-	lines []string
-	keys  []key.Binding
-	off   int
-	// groups are the keys of the full help (modalHelp), laid out to the
-	// width when drawn.
-	groups [][]key.Binding
-	// room is how many body lines the last drawing showed (paging).
-	room int
-	// for modalConfirmEdit
-	next *model.Working
-	edit editMsg
-	out  model.Outcome
-	diff model.Diff
+// logEntry is one message of the session, kept for the message log.
+type logEntry struct {
+	at    time.Time
+	text  string
+	isErr bool
 }
 
-// tabModel is what each tab offers the app.
-type tabModel interface {
-	update(msg tea.Msg) tea.Cmd
-	view(w, h int) string
-	refresh() tea.Cmd
-	editDone(ok bool, refusal string) bool
-	capturing() bool
-	help() helpKeys
-	click(y int) bool
-}
-
-// App is the root model of the terminal UI.
+// App is the root model of the terminal UI: the tabs, the focus stack of
+// forms and dialogs, the status line and the message log.
 type App struct {
 	c       *common
-	tab     int
-	roles   *rolesTab
+	opts    Options
+	store   Store
+	tabs    []tab
+	cur     int
 	users   *usersTab
-	envs    *envsTab
 	preview *previewModel
-	modal   *modal
 	status  string
 	isErr   bool
+	log     []logEntry
 	mouse   bool
-	tabX    [numTabs][2]int
-	// fileErrors: the file has errors and opened read-only.
-	fileErrors bool
+	// loading: the file is being read (Run); started is when.
+	loading bool
+	started time.Time
+	ignored int // keys pressed while loading
+	// fatal is why the file could not be opened (Run prints it).
+	fatal error
 	// drafts are the recovery drafts offered at start; rebase is the
 	// replay of edits onto a newer file while its conflicts are decided.
 	drafts   []Draft
@@ -113,70 +85,95 @@ type App struct {
 	permWarn string
 }
 
-// newApp loads opts.Path through store and builds the UI.
+// startApp is an App that has not read its file yet.
+func startApp(opts Options, store Store) *App {
+	a := &App{opts: opts, store: store, mouse: !opts.NoMouse}
+	a.c = &common{isDark: true, ascii: opts.ASCII, readOnly: opts.ReadOnly, width: 80, height: 24}
+	a.c.styles = newStyles(true, opts.ASCII)
+	a.c.keys = newKeyMap(opts.ASCII)
+	return a
+}
+
+// newApp reads opts.Path through store and builds the UI.
 func newApp(opts Options, store Store) (*App, error) {
-	sess := &session{path: opts.Path, store: store, shared: opts.shared, draftID: store.NewDraftID()}
+	a := startApp(opts, store)
 	ld, err := store.Load(opts.Path)
 	if err != nil {
 		return nil, err
 	}
-	sess.baseID = store.BaseID(ld.Stamp)
-	readOnly := opts.ReadOnly
-	a := &App{mouse: !opts.NoMouse}
+	a.finishLoad(ld)
+	return a, nil
+}
+
+// finishLoad builds the session and the tabs from what was read.
+func (a *App) finishLoad(ld *Loaded) {
+	opts, c := a.opts, a.c
+	sess := &session{path: opts.Path, store: a.store, shared: opts.shared, draftID: a.store.NewDraftID()}
+	sess.baseID = a.store.BaseID(ld.Stamp)
+	sess.stamp = ld.Stamp
 	switch {
 	case ld.Missing:
 		sess.missing = true
-		sess.stamp = ld.Stamp
 		sess.setLoaded(model.Demo())
 	case ld.Errors:
-		readOnly = true
-		a.fileErrors = true
+		c.readOnly = true
+		c.fileErrors = true
 		acct := ld.Account
 		if acct == nil {
 			acct = &model.Account{}
+			c.unreadable = true
 		}
-		sess.stamp = ld.Stamp
 		sess.setLoaded(acct)
 	default:
-		sess.stamp = ld.Stamp
 		sess.setLoaded(ld.Account)
 	}
 	sess.problems = ld.Problems
 	sess.relaid = ld.Relaid
-	c := newCommon(readOnly, opts.ASCII, sess)
-	c.width, c.height = 80, 24
-	a.c = c
+	c.sess = sess
+	a.loading = false
 	a.preview = newPreview(c)
-	a.roles = newRolesTab(c)
 	a.users = newUsersTab(c, a.preview)
-	a.envs = newEnvsTab(c)
-	a.tab = tabRoles
+	a.tabs = []tab{newRolesTab(c), a.users, newEnvsTab(c), newPreviewTab(c, a.preview, a.users), newAccountTab(c)}
+	a.cur = 0
 	if !sess.missing {
 		a.permWarn = opts.permWarn
 	}
 	switch {
-	case a.fileErrors:
+	case c.fileErrors:
 		a.showProblems()
-	case !readOnly:
+	case !c.readOnly:
 		a.offerDrafts()
 	}
-	if a.modal == nil && a.permWarn != "" {
+	if a.permWarn != "" {
 		a.setStatus("Warning: "+a.permWarn, true)
 	}
-	return a, nil
+}
+
+// loadCmd reads the file off the input path.
+func (a *App) loadCmd() tea.Cmd {
+	store, path := a.store, a.opts.Path
+	return func() tea.Msg {
+		ld, err := store.Load(path)
+		return loadedMsg{ld: ld, err: err}
+	}
+}
+
+func loadTick() tea.Cmd {
+	return tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return loadTickMsg{} })
 }
 
 func (a *App) showProblems() {
+	c := a.c
 	var lines []string
 	errs := 0
-	for _, p := range a.c.sess.problems {
+	for _, p := range c.sess.problems {
 		switch {
 		case p.LeftOutErrors > 0:
 			errs += p.LeftOutErrors // the line standing for those not listed
 		case p.Problem.Severity == model.Error:
 			errs++
 		}
-		loc := safe(a.c.sess.path)
+		loc := safe(c.sess.path)
 		if p.Line > 0 {
 			loc += ":" + itoa(p.Line)
 		}
@@ -186,242 +183,321 @@ func (a *App) showProblems() {
 		}
 		lines = append(lines, loc+": "+p.Problem.Severity.String()+": "+safe(p.Problem.Message)+rule)
 	}
-	a.modal = &modal{kind: modalInfo, title: fmt.Sprintf("The file has %d %s: it opens read-only and will not be saved over", errs, plural(errs, "error", "errors")),
-		lines: append(lines, "Fix the file by hand (rolecall validate lists the same problems), then open it again.")}
-}
-
-func (a *App) tabModel(i int) tabModel {
-	switch i {
-	case tabRoles:
-		return a.roles
-	case tabUsers:
-		return a.users
-	case tabEnvs:
-		return a.envs
+	title := fmt.Sprintf("The file has %d %s: it opens read-only and will not be saved over", errs, plural(errs, "error", "errors"))
+	if !c.fileErrors {
+		title = fmt.Sprintf("The file's %d %s (not blocking)", len(lines), plural(len(lines), "warning", "warnings"))
 	}
-	return nil
+	if c.unreadable {
+		lines = append(lines, "Nothing of it could be read: the tabs are empty until it is fixed.")
+	} else if c.fileErrors {
+		lines = append(lines, "The tabs show what could be read.")
+	}
+	if c.fileErrors {
+		lines = append(lines, "Fix the file by hand (rolecall validate lists the same problems), then open it again. "+c.keys.Problems.Help().Key+" shows this list again.")
+	}
+	c.push(info(c, title, lines...))
 }
 
-// Init asks for the background colour; styles start dark until it answers.
-func (a *App) Init() tea.Cmd { return tea.RequestBackgroundColor }
+// Init starts reading the file (Run) and asks for the background colour;
+// styles start dark until it answers.
+func (a *App) Init() tea.Cmd {
+	if a.loading {
+		return tea.Batch(tea.RequestBackgroundColor, a.loadCmd(), loadTick())
+	}
+	return tea.RequestBackgroundColor
+}
 
-func (a *App) setStatus(s string, isErr bool) { a.status, a.isErr = s, isErr }
+func (a *App) setStatus(s string, isErr bool) {
+	a.status, a.isErr = s, isErr
+	if s != "" {
+		a.log = append(a.log, logEntry{at: time.Now(), text: s, isErr: isErr})
+	}
+}
+
+// logOnly keeps a message in the log without the status line (it is on
+// screen already, in a dialog or a form).
+func (a *App) logOnly(s string, isErr bool) {
+	a.log = append(a.log, logEntry{at: time.Now(), text: s, isErr: isErr})
+}
 
 func (a *App) tooSmall() bool { return a.c.width < minWidth || a.c.height < minHeight }
 
-func (a *App) capturing() bool {
-	if t := a.tabModel(a.tab); t != nil {
-		return t.capturing()
-	}
-	return false
-}
+func (a *App) tab() tab { return a.tabs[a.cur] }
 
-// Update routes messages: sizes and colours to the context, modal dialogs
-// first, then global keys (unless a field has the keyboard), then the tab.
+// Update routes messages: sizes and colours to the context, keys to the
+// top of the focus stack, else the global keys, else the tab.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	m, cmd := a.update(msg)
-	// The preview follows the Users cursor (rebuilt only when it moved or
-	// the working copy changed).
-	if a.tab == tabPreview || (a.tab == tabUsers && a.users.wide()) {
-		a.preview.setUsers(a.users.previewUsers()...)
+	cmd := a.update(msg)
+	if a.c.sess != nil {
+		a.c.sess.setPending(a.pending())
+		if t, ok := a.tab().(asker); ok {
+			cmd = tea.Batch(cmd, t.ask())
+		}
 	}
-	return m, cmd
+	return a, cmd
 }
 
-func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// pending are the edits the open forms would make, kept in the recovery
+// draft with the unsaved ones: a hang-up loses no form.
+func (a *App) pending() []model.Op {
+	var out []model.Op
+	for _, l := range a.c.stack {
+		if f, ok := l.(*form); ok && f.changed() {
+			out = append(out, f.ops()...)
+		}
+	}
+	return out
+}
+
+func (a *App) update(msg tea.Msg) tea.Cmd {
 	c := a.c
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		c.width, c.height = msg.Width, msg.Height
-		return a, nil
+		return nil
 	case tea.BackgroundColorMsg:
 		c.setDark(msg.IsDark())
-		return a, nil
-	case filterResultMsg:
-		switch msg.list {
-		case "roles":
-			a.roles.list.applyResult(msg)
-		case "users":
-			a.users.list.applyResult(msg)
-		case "environments":
-			a.envs.list.applyResult(msg)
+		for _, t := range a.tabs {
+			t.refresh()
 		}
-		return a, nil
+		return nil
+	case loadedMsg:
+		if msg.err != nil {
+			a.fatal = msg.err
+			return tea.Quit
+		}
+		a.finishLoad(msg.ld)
+		return a.refreshAll()
+	case loadTickMsg:
+		if a.loading {
+			return loadTick()
+		}
+		return nil
+	}
+	if a.loading {
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			if k.String() == "ctrl+c" || k.String() == "q" {
+				return tea.Quit
+			}
+			a.ignored++
+		}
+		if _, ok := msg.(quitRequestMsg); ok {
+			return tea.Quit
+		}
+		return nil
+	}
+	switch msg := msg.(type) {
 	case statusMsg:
 		a.setStatus(msg.text, msg.isErr)
-		return a, nil
+		return nil
 	case switchTabMsg:
-		a.tab = int(msg)
-		return a, nil
+		a.show(string(msg))
+		return nil
 	case editMsg:
-		return a, a.handleEdit(msg)
+		return a.handleEdit(msg)
 	case draftTickMsg:
 		a.autosave()
-		return a, nil
+		return nil
 	case quitRequestMsg:
-		return a, a.askQuit()
+		return a.askQuit()
+	case showProblemsMsg:
+		a.showProblems()
+		return nil
+	case openHelpMsg:
+		a.openHelp()
+		return nil
 	case tea.MouseClickMsg:
-		return a, a.handleClick(msg.Mouse())
+		return a.handleClick(msg.Mouse())
 	case tea.MouseWheelMsg:
 		m := msg.Mouse()
-		if a.modal != nil || !a.mouse {
-			return a, nil
+		if !a.mouse || a.tooSmall() {
+			return nil
 		}
 		code := tea.KeyDown
 		if m.Button == tea.MouseWheelUp {
 			code = tea.KeyUp
 		}
-		return a, a.routeKey(tea.KeyPressMsg{Code: code})
+		return a.handleKey(tea.KeyPressMsg{Code: code})
 	case tea.KeyPressMsg:
-		return a, a.handleKey(msg)
+		return a.handleKey(msg)
 	case tea.PasteMsg:
-		if t := a.tabModel(a.tab); t != nil && a.modal == nil {
-			return a, t.update(msg)
+		if l := c.top(); l != nil {
+			return l.update(msg)
 		}
-		return a, nil
+		return a.tab().update(msg)
 	}
-	// Anything else (cursor blinks, ...) goes to the current tab.
-	if t := a.tabModel(a.tab); t != nil {
-		return a, t.update(msg)
+	// Anything else (results routed by id, cursor blinks) goes to the
+	// tabs and the top layer.
+	var cmds []tea.Cmd
+	for _, t := range a.tabs {
+		cmds = append(cmds, t.update(msg))
 	}
-	return a, nil
+	if l := c.top(); l != nil {
+		cmds = append(cmds, l.update(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+// show makes the tab called name current.
+func (a *App) show(name string) {
+	for i, t := range a.tabs {
+		if t.label(1000) == name {
+			a.cur = i
+		}
+	}
+}
+
+// globals are the keys that work on every tab when no form or dialog is
+// open and no field has the keyboard.
+func (a *App) globals() []action {
+	k := a.c.keys
+	acts := []action{
+		do(k.Save, a.startSave).editing(),
+		do(k.NextTab, func() tea.Cmd { a.cur = (a.cur + 1) % len(a.tabs); return nil }).lesser(),
+		do(k.PrevTab, func() tea.Cmd { a.cur = (a.cur + len(a.tabs) - 1) % len(a.tabs); return nil }).fullOnly(),
+		do(k.Help, func() tea.Cmd { a.openHelp(); return nil }),
+		do(k.Quit, a.askQuit),
+		do(k.Log, func() tea.Cmd { a.openLog(); return nil }).lesser(),
+		do(k.Mouse, a.toggleMouse).fullOnly(),
+		do(k.SaveAs, a.openSaveAs).editing().fullOnly(),
+	}
+	if a.c.fileErrors || len(a.c.sess.problems) > 0 {
+		acts = append(acts, do(k.Problems, func() tea.Cmd { a.showProblems(); return nil }).lesser())
+	}
+	for i, t := range a.tabs {
+		i := i
+		b := key.NewBinding(key.WithKeys(itoa(i+1)), key.WithHelp(itoa(i+1), strings.ToLower(t.label(1000))))
+		acts = append(acts, do(b, func() tea.Cmd { a.cur = i; return nil }).fullOnly())
+	}
+	return acts
+}
+
+func (a *App) toggleMouse() tea.Cmd {
+	a.mouse = !a.mouse
+	if a.mouse {
+		a.setStatus("Mouse on: click tabs, rows and boxes (m turns it off to select text).", false)
+	} else {
+		a.setStatus("Mouse off: the terminal selects text again (m turns it on).", false)
+	}
+	return nil
 }
 
 func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := a.c.keys
+	c := a.c
+	k := c.keys
 	if a.tooSmall() {
 		// Nothing but the notice is on screen: no key may act on a dialog
 		// or a list the admin cannot see. q quits, keeping unsaved edits
-		// as a recovery draft.
+		// (and open forms) as a recovery draft.
 		if key.Matches(msg, k.Quit) || key.Matches(msg, k.ForceQuit) {
 			return a.quitKeepingDraft()
 		}
 		return nil
 	}
 	if key.Matches(msg, k.ForceQuit) {
-		if a.modal != nil && a.modal.kind == modalQuit {
+		if d, ok := c.top().(*dialog); ok && d.title == quitTitle {
 			return a.quitKeepingDraft()
 		}
 		return a.askQuit()
 	}
-	if a.modal != nil {
-		return a.modalKey(msg)
+	if l := c.top(); l != nil {
+		return l.update(msg)
 	}
-	if a.capturing() {
-		return a.routeKey(msg)
+	if a.tab().typing() {
+		return a.tab().update(msg)
 	}
-	if a.tab == tabPreview && a.preview.explain != nil {
-		return a.routeKey(msg)
+	if cmd, ok := c.dispatch(msg, a.tab().actions()); ok {
+		return cmd
 	}
-	switch {
-	case key.Matches(msg, k.Quit):
-		return a.askQuit()
-	case key.Matches(msg, k.Help):
-		a.openHelp()
-		return nil
-	case key.Matches(msg, k.NextTab):
-		a.tab = (a.tab + 1) % numTabs
-		return nil
-	case key.Matches(msg, k.PrevTab):
-		a.tab = (a.tab + numTabs - 1) % numTabs
-		return nil
-	case key.Matches(msg, k.Tab1):
-		a.tab = tabRoles
-		return nil
-	case key.Matches(msg, k.Tab2):
-		a.tab = tabUsers
-		return nil
-	case key.Matches(msg, k.Tab3):
-		a.tab = tabEnvs
-		return nil
-	case key.Matches(msg, k.Tab4):
-		a.tab = tabPreview
-		return nil
-	case key.Matches(msg, k.Save):
-		return a.startSave()
-	case key.Matches(msg, k.Mouse):
-		a.mouse = !a.mouse
-		if a.mouse {
-			a.setStatus("Mouse on: click tabs and rows (m turns it off to select text).", false)
-		} else {
-			a.setStatus("Mouse off: the terminal selects text again (m turns it on).", false)
-		}
-		return nil
-	case a.readOnlyKey(msg):
-		if a.fileErrors {
-			a.showProblems()
-			return nil
-		}
-		a.setStatus("Read-only: opened with --read-only; nothing can be edited.", true)
-		return nil
+	if cmd, ok := c.dispatch(msg, a.globals()); ok {
+		return cmd
 	}
-	return a.routeKey(msg)
+	return a.tab().update(msg)
 }
 
-// readOnlyKey reports whether msg is an edit key that read-only mode turned off.
-func (a *App) readOnlyKey(msg tea.KeyPressMsg) bool {
-	if !a.c.readOnly {
-		return false
-	}
-	ro := newKeyMap(false, a.c.ascii)
-	for _, b := range []key.Binding{ro.New, ro.Duplicate, ro.Remove, ro.Save, ro.ToggleAEA, ro.ToggleAUS} {
-		if key.Matches(msg, b) {
-			return true
-		}
-	}
-	// e edits; enter still opens the preview explanations.
-	return msg.String() == "e" || (msg.String() == "enter" && a.tab != tabPreview && !(a.tab == tabUsers && a.users.paneFocus))
-}
-
-// routeKey gives a key to the current tab (or to the preview tab).
-func (a *App) routeKey(msg tea.KeyPressMsg) tea.Cmd {
-	if a.tab == tabPreview {
-		if key.Matches(msg, a.c.keys.Back) && a.preview.explain == nil {
-			a.tab = tabUsers
-			return nil
-		}
-		a.preview.setUsers(a.users.previewUsers()...)
-		a.preview.update(msg)
-		return nil
-	}
-	return a.tabModel(a.tab).update(msg)
-}
+const quitTitle = "Quit without saving?"
 
 func (a *App) askQuit() tea.Cmd {
-	if !a.c.sess.dirty() {
+	s := a.c.sess
+	pend := a.pending()
+	if !s.dirty() && len(pend) == 0 {
 		return tea.Quit
 	}
-	n := len(a.c.sess.ops())
-	a.modal = &modal{kind: modalQuit, title: "Quit without saving?",
-		lines: []string{fmt.Sprintf("You have %d unsaved %s. %s kept as a recovery draft, which the next start on %s offers back.", n, plural(n, "edit", "edits"), plural(n, "It is", "They are"), safe(a.c.sess.path)),
-			"Press n, then ctrl+s to review and save them now."},
-		keys: []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "quit, keep a draft")), a.c.keys.No}}
+	n := len(s.ops())
+	var body []string
+	if n > 0 {
+		body = append(body, fmt.Sprintf("You have %d unsaved %s.", n, plural(n, "edit", "edits")))
+	}
+	if len(pend) > 0 {
+		body = append(body, "A form is open with changes not yet applied.")
+	}
+	body = append(body, "Quitting keeps them as a recovery draft, which the next start on "+safe(s.path)+" offers back.",
+		"n goes back; then ctrl+s reviews and saves.")
+	a.c.push(newDialog(a.c, quitTitle, body,
+		choice("y", "quit, keep a draft", a.quitKeepingDraft),
+		choice("n", "go back", nil)))
 	return nil
 }
 
 func (a *App) openHelp() {
-	var groups [][]key.Binding
-	if a.tab == tabPreview {
-		groups = a.preview.help().full
+	c := a.c
+	var acts []action
+	if l := c.top(); l != nil {
+		acts = l.actions()
 	} else {
-		groups = a.tabModel(a.tab).help().full
+		acts = append(a.tab().actions(), a.globals()...)
 	}
-	k := a.c.keys
-	groups = append(groups, []key.Binding{k.NextTab, k.PrevTab, k.Tab1, k.Tab2, k.Tab3, k.Tab4}, []key.Binding{k.Save, k.Mouse, k.Help, k.Back, k.Quit, k.ForceQuit})
-	a.modal = &modal{kind: modalHelp, title: "Keys", groups: groups}
+	acts = c.offered(acts)
+	var groups [][]key.Binding
+	var g []key.Binding
+	for _, x := range acts {
+		g = append(g, x.b)
+		if len(g) == 6 {
+			groups = append(groups, g)
+			g = nil
+		}
+	}
+	if len(g) > 0 {
+		groups = append(groups, g)
+	}
+	nav := []key.Binding{c.keys.Up, c.keys.Down, c.keys.PageUp, c.keys.PageDown, c.keys.Home, c.keys.End}
+	groups = append(groups, nav, []key.Binding{c.keys.ForceQuit})
+	d := info(c, "Keys", helpNotes...)
+	d.groups = groups
+	d.closeKeys = append(d.closeKeys, "?")
+	c.push(d)
+}
+
+// openLog shows every message of the session in full, newest last.
+func (a *App) openLog() {
+	var lines []string
+	for _, e := range a.log {
+		mark := "  "
+		if e.isErr {
+			mark = "! "
+		}
+		lines = append(lines, e.at.Format("15:04:05")+" "+mark+e.text)
+	}
+	if len(lines) == 0 {
+		lines = []string{"No messages yet."}
+	}
+	d := info(a.c, fmt.Sprintf("Messages (%d)", len(a.log)), lines...)
+	d.off = 1 << 30 // newest last, in view
+	a.c.push(d)
 }
 
 // handleEdit applies an edit to a copy of the working copy: a refusal is
 // shown with its rule; consequences are confirmed before the edit is kept.
 func (a *App) handleEdit(m editMsg) tea.Cmd {
-	s := a.c.sess
-	if a.c.readOnly {
+	c := a.c
+	s := c.sess
+	if c.readOnly {
 		a.setStatus("Read-only: nothing can be edited.", true)
 		return nil
 	}
 	if len(m.ops) == 0 {
-		if t := a.tabModel(tabIndex(m.from)); t != nil {
-			t.editDone(true, "")
+		if m.reply != nil {
+			m.reply(true, "")
 		}
 		a.setStatus("Nothing changed.", false)
 		return a.refreshAll()
@@ -429,10 +505,12 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 	next, out, err := s.w.Apply(m.ops...)
 	if err != nil {
 		text := refusalText(err)
-		if t := a.tabModel(tabIndex(m.from)); t != nil && t.editDone(false, text) {
+		a.logOnly(strings.ReplaceAll(text, "\n", "; "), true)
+		if m.reply != nil {
+			m.reply(false, text)
 			return nil
 		}
-		a.modal = &modal{kind: modalInfo, title: "Refused", lines: strings.Split(text, "\n")}
+		c.push(info(c, "Refused", strings.Split(text, "\n")...))
 		return nil
 	}
 	if m.question != "" || len(out.Notes) > 0 {
@@ -442,16 +520,15 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 		}
 		var lines []string
 		lines = append(lines, m.extra...)
-		if len(m.extra) == 0 {
-			for _, n := range out.Notes {
-				lines = append(lines, safe(n))
-			}
+		for _, n := range out.Notes {
+			lines = append(lines, safe(n))
 		}
 		for _, w := range out.Warnings {
 			lines = append(lines, "Warning ("+w.Cite()+"): "+safe(w.Message))
 		}
-		a.modal = &modal{kind: modalConfirmEdit, title: title, lines: lines, next: next, edit: m, out: out,
-			keys: []key.Binding{a.c.keys.Yes, a.c.keys.No}}
+		c.ask(title, lines, "yes, do it",
+			func() tea.Cmd { return a.commit(next, m, out) },
+			func() tea.Cmd { a.setStatus("Not done: nothing changed.", false); return nil })
 		return nil
 	}
 	return a.commit(next, m, out)
@@ -472,18 +549,6 @@ func refusalText(err error) string {
 	return "Refused: " + safe(err.Error())
 }
 
-func tabIndex(from string) int {
-	switch from {
-	case "roles":
-		return tabRoles
-	case "users":
-		return tabUsers
-	case "envs":
-		return tabEnvs
-	}
-	return -1
-}
-
 func (a *App) commit(next *model.Working, m editMsg, out model.Outcome) tea.Cmd {
 	s := a.c.sess
 	s.setWorking(next)
@@ -492,134 +557,69 @@ func (a *App) commit(next *model.Working, m editMsg, out model.Outcome) tea.Cmd 
 		descr = append(descr, op.Describe())
 	}
 	text := "Done (unsaved): " + strings.Join(descr, ", ")
-	if len(out.Warnings) > 0 {
-		text += fmt.Sprintf("; warning (%s): %s", out.Warnings[0].Cite(), safe(out.Warnings[0].Message))
+	for _, w := range out.Warnings {
+		text += fmt.Sprintf("; warning (%s): %s", w.Cite(), safe(w.Message))
 	}
 	a.setStatus(text, false)
-	if t := a.tabModel(tabIndex(m.from)); t != nil {
-		t.editDone(true, "")
+	if m.reply != nil {
+		m.reply(true, "")
 	}
 	return a.refreshAll()
 }
 
 func (a *App) refreshAll() tea.Cmd {
-	return tea.Batch(a.roles.refresh(), a.users.refresh(), a.envs.refresh())
+	var cmds []tea.Cmd
+	for _, t := range a.tabs {
+		cmds = append(cmds, t.refresh())
+	}
+	return tea.Batch(cmds...)
 }
 
-func (a *App) modalKey(msg tea.KeyPressMsg) tea.Cmd {
-	m := a.modal
-	k := a.c.keys
-	str := msg.String()
-	switch {
-	case key.Matches(msg, k.Up):
-		m.off = max(m.off-1, 0)
-		return nil
-	case key.Matches(msg, k.Down):
-		m.off++
-		return nil
-	case key.Matches(msg, k.PageUp):
-		m.off = max(m.off-max(m.room-1, 1), 0)
-		return nil
-	case key.Matches(msg, k.PageDown):
-		m.off += max(m.room-1, 1)
-		return nil
-	case key.Matches(msg, k.Home) && m.kind != modalDraft:
-		m.off = 0
-		return nil
-	case key.Matches(msg, k.End) && m.kind != modalDraft:
-		m.off = 1 << 30
-		return nil
+// tabSpans are the cells each tab's label takes on the title line.
+func (a *App) tabSpans(w int) (spans [][2]int, title bool) {
+	c := a.c
+	labels := make([]string, len(a.tabs))
+	total := 0
+	for i, t := range a.tabs {
+		labels[i] = fmt.Sprintf(" %d %s ", i+1, t.label(w))
+		total += width(labels[i])
 	}
-	switch m.kind {
-	case modalInfo, modalHelp:
-		if str == "esc" || str == "enter" || str == "q" || str == "?" || str == "space" {
-			a.modal = nil
-		}
-	case modalConfirmEdit:
-		switch str {
-		case "y":
-			a.modal = nil
-			return a.commit(m.next, m.edit, m.out)
-		case "n", "esc":
-			a.modal = nil
-			a.setStatus("Not done: nothing changed.", false)
-		}
-	case modalSave:
-		switch str {
-		case "y":
-			a.modal = nil
-			a.doSave()
-		case "n", "esc":
-			a.modal = nil
-			a.setStatus("Not saved: your edits are kept.", false)
-		}
-	case modalChanged:
-		switch str {
-		case "r":
-			return a.reloadAndRebase()
-		case "esc":
-			a.modal = nil
-			a.setStatus("Not saved: your edits are kept (the file changed on disk).", true)
-		}
-	case modalQuit:
-		switch str {
-		case "y":
-			return a.quitKeepingDraft()
-		case "n", "esc":
-			a.modal = nil
-		}
-	case modalDraft:
-		switch str {
-		case "r":
-			return a.restoreDrafts()
-		case "d":
-			a.confirmDiscardDrafts()
-		case "esc":
-			a.laterDrafts()
-		}
-	case modalDiscardDrafts:
-		switch str {
-		case "y":
-			a.discardDrafts()
-		case "n", "esc":
-			a.showDrafts()
-		}
-	case modalConflict:
-		switch str {
-		case "esc":
-			a.abandonRebase()
-		case "m":
-			if a.rebase.current().CanKeepMine() {
-				return a.decideConflict(true)
-			}
-		case "t":
-			return a.decideConflict(false)
-		}
+	title = total+width("rolecall ")+width(a.marks()) < w
+	x := 0
+	if title {
+		x = width("rolecall ")
 	}
-	return nil
+	_ = c
+	for _, l := range labels {
+		spans = append(spans, [2]int{x, x + width(l)})
+		x += width(l)
+	}
+	return spans, title
 }
 
 func (a *App) handleClick(m tea.Mouse) tea.Cmd {
-	if !a.mouse || a.modal != nil || a.tooSmall() || m.Button != tea.MouseLeft {
+	c := a.c
+	if !a.mouse || a.tooSmall() || m.Button != tea.MouseLeft {
+		return nil
+	}
+	if l := c.top(); l != nil {
+		if f, ok := l.(*form); ok && m.Y >= 2 {
+			_, bodyH := c.bodySize()
+			return f.click(m.Y-2, bodyH)
+		}
 		return nil
 	}
 	if m.Y == 0 {
-		for i, r := range a.tabX {
-			if m.X >= r[0] && m.X < r[1] && !a.capturing() {
-				a.tab = i
+		spans, _ := a.tabSpans(c.width)
+		for i, r := range spans {
+			if m.X >= r[0] && m.X < r[1] && !a.tab().typing() {
+				a.cur = i
 			}
 		}
 		return nil
 	}
-	if t := a.tabModel(a.tab); t != nil && m.Y >= 2 {
-		if a.tab == tabUsers && a.users.wide() && m.X > a.c.width*9/20 {
-			a.users.paneFocus = true
-			return nil
-		}
-		if a.tab == tabUsers {
-			a.users.paneFocus = false
-		}
-		t.click(m.Y - 2)
+	if m.Y >= 2 {
+		return a.tab().click(m.X, m.Y-2)
 	}
 	return nil
 }
@@ -638,28 +638,41 @@ func (a *App) View() tea.View {
 func (a *App) render() string {
 	c := a.c
 	w, h := c.width, c.height
+	if a.loading {
+		return a.loadingView(w, h)
+	}
 	if a.tooSmall() {
-		return c.trunc(fmt.Sprintf("rolecall needs at least %dx%d; this terminal is %dx%d. Enlarge it, or press q to quit (unsaved edits are kept as a draft).", minWidth, minHeight, w, h), w)
+		// The whole notice, wrapped; on a very small terminal a shorter one,
+		// never cut.
+		lines := wrap(fmt.Sprintf("rolecall needs at least %dx%d; this terminal is %dx%d. Enlarge it, or press q to quit (unsaved edits are kept as a draft).", minWidth, minHeight, w, h), max(w, 10))
+		if len(lines) > h || w < 10 {
+			lines = wrap(fmt.Sprintf("Needs %dx%d, is %dx%d. q quits.", minWidth, minHeight, w, h), max(w, 10))
+		}
+		return c.fit(lines, w, h)
 	}
 	s := c.styles
-	bodyH := h - 4
+	bodyW, bodyH := c.bodySize()
 	lines := []string{a.titleLine(w), a.infoLine(w)}
 	var body string
-	switch {
-	case a.modal != nil:
-		body = a.modalView(w, bodyH)
-	case a.tab == tabPreview:
-		a.preview.setUsers(a.users.previewUsers()...)
-		body = a.preview.view(w, bodyH, true)
-	default:
-		body = a.tabModel(a.tab).view(w, bodyH)
+	if l := c.top(); l != nil {
+		body = l.view(bodyW, bodyH)
+	} else {
+		body = a.tab().view(bodyW, bodyH)
 	}
 	lines = append(lines, strings.Split(c.fit(strings.Split(body, "\n"), w, bodyH), "\n")...)
 	st := a.status
+	more := " " + s.Muted.Render("("+c.keys.Log.Help().Key+": read all)")
 	switch {
 	case st != "" && a.isErr:
-		st = s.StatusError.Render("! " + st)
+		st = "! " + st
+		if width(st) > w {
+			st = c.trunc(st, w-width(more)) + more
+		}
+		st = s.StatusError.Render(st)
 	case st != "":
+		if width(st) > w {
+			st = c.trunc(st, w-width(more)) + more
+		}
 		st = s.Status.Render(st)
 	case c.sess.dirty():
 		n := len(c.sess.ops())
@@ -673,34 +686,67 @@ func (a *App) render() string {
 	return strings.Join(lines, "\n")
 }
 
-func (a *App) titleLine(w int) string {
+// loadingView is the first frame: what is being read, for how long, and
+// what happens to keys meanwhile.
+func (a *App) loadingView(w, h int) string {
 	c := a.c
 	s := c.styles
-	out := s.Title.Render("rolecall") + " "
-	x := width(out)
-	for i, n := range tabNames {
-		label := fmt.Sprintf(" %d %s ", i+1, n)
-		if w < 100 && i == tabRoles {
-			label = fmt.Sprintf(" %d Roles ", i+1)
-		}
-		if i == a.tab {
-			label = s.TabActive.Render("[" + strings.TrimSpace(label) + "]")
-		} else {
-			label = s.TabInactive.Render(label)
-		}
-		lw := width(label)
-		a.tabX[i] = [2]int{x, x + lw}
-		out += label
-		x += lw
+	size := ""
+	if fi, err := os.Lstat(a.opts.Path); err == nil && fi.Mode().IsRegular() {
+		size = fmt.Sprintf(" (%.1f MB)", float64(fi.Size())/1e6)
 	}
+	el := time.Since(a.started).Truncate(100 * time.Millisecond)
+	spin := []string{"|", "/", "-", "\\"}[int(el/(100*time.Millisecond))%4]
+	lines := []string{
+		s.Title.Render("rolecall"),
+		"",
+		spin + " Reading " + safe(a.opts.Path) + size + ": " + el.String(),
+		"",
+		s.Muted.Render("Keys are ignored until the account is read; q or ctrl+c quits."),
+	}
+	if a.ignored > 0 {
+		lines = append(lines, s.Warn.Render(fmt.Sprintf("%d %s ignored.", a.ignored, plural(a.ignored, "key", "keys"))))
+	}
+	var out []string
+	for _, l := range lines {
+		out = append(out, wrap(l, max(w, 10))...)
+	}
+	return c.fit(out, w, h)
+}
+
+// marks are the UNSAVED and READ-ONLY marks of the title line.
+func (a *App) marks() string {
+	c := a.c
+	s := c.styles
 	var marks []string
-	if c.sess.dirty() {
+	if c.sess != nil && c.sess.dirty() {
 		marks = append(marks, s.Marker.Render(s.G.Unsaved))
 	}
 	if c.readOnly {
 		marks = append(marks, s.Marker.Render("READ-ONLY"))
 	}
-	right := strings.Join(marks, " ")
+	return strings.Join(marks, " ")
+}
+
+func (a *App) titleLine(w int) string {
+	c := a.c
+	s := c.styles
+	spans, title := a.tabSpans(w)
+	out := ""
+	if title {
+		out = s.Title.Render("rolecall") + " "
+	}
+	for i, t := range a.tabs {
+		label := fmt.Sprintf(" %d %s ", i+1, t.label(w))
+		if i == a.cur {
+			label = s.TabActive.Render("[" + strings.TrimSpace(label) + "]")
+		} else {
+			label = s.TabInactive.Render(label)
+		}
+		out += label
+	}
+	_ = spans
+	right := a.marks()
 	gap := w - width(out) - width(right)
 	if gap < 1 {
 		return c.trunc(out, w-width(right)-1) + " " + right
@@ -717,8 +763,8 @@ func (a *App) infoLine(w int) string {
 		file += " (new: demo account, written on first save)"
 	}
 	info := "file " + file + s.G.Sep + "account " + safe(sess.work.Name)
-	if a.fileErrors {
-		info += s.G.Sep + "file has errors"
+	if c.fileErrors {
+		info = "file " + file + s.G.Sep + "HAS ERRORS: " + c.keys.Problems.Help().Key + " lists them"
 	}
 	if !a.mouse {
 		info += s.G.Sep + "mouse off"
@@ -727,99 +773,35 @@ func (a *App) infoLine(w int) string {
 }
 
 func (a *App) helpLine(w int) string {
-	k := a.c.keys
-	var hk helpKeys
-	tail := false // the global keys (save, next tab, help, quit) follow
-	switch {
-	case a.modal != nil:
-		hk.short = a.modal.keys
-		if a.modal.kind == modalInfo || a.modal.kind == modalHelp {
-			hk.short = []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/enter", "close"))}
-			hk.minor = []key.Binding{k.Up, k.Down, k.PageDown}
+	c := a.c
+	var acts []action
+	if l := c.top(); l != nil {
+		acts = l.actions()
+	} else {
+		acts = a.tab().actions()
+		if !a.tab().typing() {
+			acts = append(acts, a.globals()...)
 		}
-	case a.tab == tabPreview:
-		hk = a.preview.help()
-		tail = a.preview.explain == nil
-	default:
-		hk = a.tabModel(a.tab).help()
-		tail = !a.capturing()
 	}
+	acts = c.offered(acts)
 	var items []helpItem
-	for _, b := range hk.short {
-		items = append(items, helpItem{b: b})
-	}
-	dirty := a.c.sess.dirty()
-	if tail {
-		// ctrl+s is essential while there is something to save; otherwise
-		// it is the first to give way.
-		prio := 0
-		if !dirty {
-			prio = 100
+	minor := 1
+	for _, x := range acts {
+		switch {
+		case x.hidden:
+		case sameKeys(x.b, c.keys.Save) && !c.sess.dirty():
+			// ctrl+s is essential while there is something to save;
+			// otherwise it is the first to give way.
+			items = append(items, helpItem{b: x.b, prio: 100})
+		case x.minor:
+			items = append(items, helpItem{b: x.b, prio: minor})
+			minor++
+		default:
+			items = append(items, helpItem{b: x.b})
 		}
-		items = append(items, helpItem{b: k.Save, prio: prio})
 	}
-	for i, b := range hk.minor {
-		items = append(items, helpItem{b: b, prio: 1 + i})
-	}
-	if tail {
-		items = append(items, helpItem{b: k.NextTab, prio: 50}, helpItem{b: k.Help}, helpItem{b: k.Quit})
-	}
-	return a.c.shortHelp(items, w)
+	return c.shortHelp(items, w)
 }
 
-func (a *App) modalView(w, h int) string {
-	c := a.c
-	s := c.styles
-	m := a.modal
-	bw := min(w-2, 100)
-	inner := bw - 4
-	var body []string
-	if m.kind == modalHelp {
-		body = c.fullHelpLines(m.groups, inner)
-	}
-	for _, l := range m.lines {
-		body = append(body, wrapIndent(l, inner)...)
-	}
-	title := wrap(m.title, inner)
-	// Border, title, a blank line, and the keys with a blank line above.
-	room := h - 3 - len(title)
-	if len(m.keys) > 0 {
-		room -= 2
-	}
-	room = max(room, 2)
-	if n := len(body); n > room {
-		// Taller than the screen: one line says where we are and how to
-		// scroll.
-		room--
-		m.off = min(m.off, n-room)
-		body = body[m.off : m.off+room]
-		k := c.keys
-		more := k.Down.Help().Key + " or pgdn: more below"
-		if m.off+room >= n {
-			more = "the end; " + k.Up.Help().Key + " or pgup: back up"
-		} else if m.off > 0 {
-			more = k.Up.Help().Key + " " + k.Down.Help().Key + " pgup pgdn scroll"
-		}
-		body = append(body, s.Muted.Render(c.trunc(fmt.Sprintf("-- lines %d-%d of %d; %s --", m.off+1, m.off+room, n, more), inner)))
-	} else {
-		m.off = 0
-	}
-	m.room = room
-	var keys []string
-	for _, b := range m.keys {
-		keys = append(keys, s.Key.Render(b.Help().Key)+" "+b.Help().Desc)
-	}
-	var content []string
-	for _, l := range title {
-		content = append(content, s.ModalTitle.Render(l))
-	}
-	content = append(content, "")
-	for _, l := range body {
-		content = append(content, c.pad(l, inner))
-	}
-	if len(keys) > 0 {
-		content = append(content, "", c.trunc(strings.Join(keys, "   "), inner))
-	}
-	box := s.Modal.Width(bw).Render(strings.Join(content, "\n"))
-	return box
-}
+// sameKeys reports whether two bindings answer the same keys.
+func sameKeys(a, b key.Binding) bool { return slices.Equal(a.Keys(), b.Keys()) }

@@ -25,17 +25,20 @@ type common struct {
 	isDark        bool
 	ascii         bool
 	readOnly      bool
-	styles        Styles
-	keys          KeyMap
-	sess          *session
+	// fileErrors: the file has errors and opened read-only; unreadable:
+	// nothing of it could be read.
+	fileErrors, unreadable bool
+	styles                 Styles
+	keys                   KeyMap
+	sess                   *session
+	// stack is the focus stack: the forms and dialogs open, the top one
+	// last. It has the keyboard.
+	stack []layer
 }
 
-func newCommon(readOnly, ascii bool, sess *session) *common {
-	c := &common{isDark: true, ascii: ascii, readOnly: readOnly, sess: sess}
-	c.styles = newStyles(true, ascii)
-	c.keys = newKeyMap(readOnly, ascii)
-	return c
-}
+// bodySize is the size of the area between the two top lines and the two
+// bottom ones, where tabs, forms and dialogs draw.
+func (c *common) bodySize() (w, h int) { return c.width, c.height - 4 }
 
 func (c *common) setDark(dark bool) {
 	c.isDark = dark
@@ -51,7 +54,9 @@ type session struct {
 	stamp   any
 	baseID  string // Loaded.BaseID of the file the edits were made on
 	missing bool   // the file does not exist yet: save writes it
-	relaid  bool   // saving rewrites the file in rolecall's layout (Loaded.Relaid)
+	// formerPath is the file the session was on before save as.
+	formerPath string
+	relaid     bool // saving rewrites the file in rolecall's layout (Loaded.Relaid)
 
 	w         *model.Working
 	net       []model.Op // model.Compact(w.Ops())
@@ -61,6 +66,10 @@ type session struct {
 	workRes   *model.Resolver
 	version   int           // bumps on every change of the working copy
 	problems  []FileProblem // problems found when loading
+
+	// pending are the edits of the forms open now, not yet applied: a
+	// hang-up keeps them in the draft.
+	pending []model.Op
 
 	// draftID is this session's recovery draft; draftVersion the version
 	// of the working copy it last wrote there.
@@ -103,12 +112,26 @@ func (s *session) setWorking(w *model.Working) {
 	s.loaded, s.loadedRes = w.Base(), w.BaseResolver()
 	s.work, s.workRes = w.Account(), w.Resolver()
 	s.version++
-	s.shared.set(s.draft(), s.dirty())
+	s.shared.set(s.draft(), s.dirty() || len(s.pending) > 0)
 }
 
-// draft is the session's unsaved edits as a recovery draft.
+// setPending records the open forms' edits for the recovery draft.
+func (s *session) setPending(ops []model.Op) {
+	if len(ops) == 0 && len(s.pending) == 0 {
+		return
+	}
+	s.pending = ops
+	s.shared.set(s.draft(), s.dirty() || len(s.pending) > 0)
+}
+
+// draft is the session's unsaved edits as a recovery draft, with those of
+// the forms open now after them.
 func (s *session) draft() Draft {
-	return Draft{ID: s.draftID, BaseID: s.baseID, Ops: s.net}
+	ops := s.net
+	if len(s.pending) > 0 {
+		ops = append(append([]model.Op{}, s.net...), s.pending...)
+	}
+	return Draft{ID: s.draftID, BaseID: s.baseID, Ops: ops}
 }
 
 // ops are the edits since the file was loaded, by their net effect

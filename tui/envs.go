@@ -4,93 +4,275 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"rolecall/model"
 )
 
+// countsMsg carries, per environment, how many users see it, computed off
+// the input path for one version of the working copy.
+type countsMsg struct {
+	version int
+	seeing  []int
+}
+
 type envsTab struct {
-	c       *common
-	list    listModel
-	form    *form
-	editing string // environment whose Roles with Access the form edits; "" adds one
-	// seeing counts, per environment, the users who see it; computed once
-	// per working copy.
-	seeing    []int
-	seeingVer int
-	cols      colWidths
+	c    *common
+	list listModel
+	// seeing counts, per environment, the users who see it, for the
+	// working copy's version seeingVer; asked is the version asked for.
+	seeing           []int
+	seeingVer, asked int
+	cols             colWidths
 }
 
 func newEnvsTab(c *common) *envsTab {
-	t := &envsTab{c: c, list: newList(c, "environments"), seeingVer: -1}
+	t := &envsTab{c: c, list: newList(c, "environments"), seeingVer: -1, asked: -1}
 	t.refresh()
 	return t
 }
 
+func (t *envsTab) label(int) string { return "Environments" }
+
 func (t *envsTab) refresh() tea.Cmd {
 	a := t.c.sess.work
+	t.list.restyle()
 	return t.list.setSource(len(a.Environments), func(i int) string {
 		e := &a.Environments[i]
 		return e.Name + " " + string(e.Classification) + " " + strings.Join(e.RolesWithAccess, " ")
 	})
 }
 
-func (t *envsTab) capturing() bool { return t.form != nil || t.list.filtering }
+// ask counts who sees each environment while the tab shows.
+func (t *envsTab) ask() tea.Cmd { return t.countCmd() }
 
-func (t *envsTab) counts() []int {
+// countCmd counts who sees each environment, off the input path, once per
+// version of the working copy.
+func (t *envsTab) countCmd() tea.Cmd {
 	s := t.c.sess
-	if t.seeingVer == s.version {
-		return t.seeing
+	if t.asked == s.version {
+		return nil
 	}
-	res := s.workRes
-	t.seeing = make([]int, res.NumEnvironments())
-	for e := range t.seeing {
-		t.seeing[e] = res.CountCanSee(e)
-	}
-	t.seeingVer = s.version
-	return t.seeing
+	t.asked = s.version
+	ver, res := s.version, s.workRes
+	return func() tea.Msg { return countsMsg{version: ver, seeing: res.CountsCanSee()} }
+}
+
+func (t *envsTab) typing() bool { return t.list.filtering }
+
+func (t *envsTab) layout() {
+	_, h := t.c.bodySize()
+	t.list.setHeight(h - 2 - len(t.footLines(t.c.width, h)))
 }
 
 func (t *envsTab) update(msg tea.Msg) tea.Cmd {
-	if t.form != nil {
-		res, cmd := t.form.update(msg)
-		switch res {
-		case formCancel:
-			t.form = nil
-		case formApply:
-			return t.applyForm()
-		}
-		return cmd
-	}
-	a := t.c.sess.work
+	t.layout()
 	switch msg := msg.(type) {
+	case countsMsg:
+		if msg.version == t.c.sess.version {
+			t.seeing, t.seeingVer = msg.seeing, msg.version
+		}
 	case filterResultMsg:
 		t.list.applyResult(msg)
 	case tea.KeyPressMsg:
-		k := t.c.keys
-		if cmd, done := t.list.routeKey(msg, k); done {
-			return cmd
-		}
-		sel := t.list.selected()
-		switch {
-		case key.Matches(msg, k.ToggleAEA):
-			on := !a.AdvancedEnvironmentAccess
-			// The dialog says what it does: the edit's note (model.SwitchEffect).
-			return edit("envs", "Turn Advanced Environment Access "+onOff(on)+"?", nil, model.SetSwitch{Switch: model.SwitchAdvancedEnvironmentAccess, From: !on, To: on})
-		case key.Matches(msg, k.ToggleAUS):
-			on := !a.AdvancedUserSecurity
-			return edit("envs", "Turn Advanced User Security "+onOff(on)+"?", nil, model.SetSwitch{Switch: model.SwitchAdvancedUserSecurity, From: !on, To: on})
-		case key.Matches(msg, k.New):
-			return t.openNew()
-		case sel < 0:
-		case key.Matches(msg, k.Edit):
-			return t.openRoles(a.Environments[sel])
-		case key.Matches(msg, k.Remove):
-			e := a.Environments[sel]
-			return edit("envs", "Remove the environment "+safe(e.Name)+"?", nil, model.RemoveEnvironment{Name: e.Name, Was: &e})
+		cmd, _ := t.list.routeKey(msg, t.c.keys)
+		return cmd
+	}
+	return nil
+}
+
+func (t *envsTab) actions() []action {
+	k := t.c.keys
+	if t.list.filtering {
+		return filterActions(k)
+	}
+	return []action{
+		do(k.Edit, t.editSelected).editing().help("e/enter", "roles with access"),
+		do(k.New, t.openNew).editing(),
+		do(k.Remove, t.remove).editing(),
+		do(k.View, t.viewSelected).lesser(),
+		do(k.Filter, t.list.startFilter).lesser(),
+	}
+}
+
+func (t *envsTab) selected() (model.Environment, bool) {
+	i := t.list.selected()
+	if i < 0 {
+		return model.Environment{}, false
+	}
+	return t.c.sess.work.Environments[i], true
+}
+
+// seers are the users who see environment e, and how many.
+func (t *envsTab) seers(e int) []string {
+	res := t.c.sess.workRes
+	var out []string
+	for u, usr := range t.c.sess.work.Users {
+		if res.EnvView(u, e).Visible {
+			out = append(out, usr.Email)
 		}
 	}
+	return out
+}
+
+func (t *envsTab) remove() tea.Cmd {
+	e, ok := t.selected()
+	if !ok {
+		return nil
+	}
+	who := t.seers(t.list.selected())
+	n := len(t.c.sess.work.Users)
+	body := []string{fmt.Sprintf("%d of %d %s see %s and lose it:", len(who), n, plural(n, "user", "users"), safe(e.Name))}
+	for _, w := range who {
+		body = append(body, "  "+safe(w))
+	}
+	if len(who) == 0 {
+		body = []string{"No user sees " + safe(e.Name) + ": nobody loses anything."}
+	}
+	if e.Restricted() {
+		body = append(body, "Its Roles with Access: "+safe(strings.Join(e.RolesWithAccess, ", "))+".")
+	}
+	return edit("Remove the environment "+safe(e.Name)+"?", body, model.RemoveEnvironment{Name: e.Name, Was: &e})
+}
+
+func (t *envsTab) viewSelected() tea.Cmd {
+	e, ok := t.selected()
+	if !ok {
+		return nil
+	}
+	who := t.seers(t.list.selected())
+	lines := []string{"Classification: " + string(e.Classification), model.AccessSummary(e) + ".",
+		fmt.Sprintf("Seen by %d of %d users:", len(who), len(t.c.sess.work.Users))}
+	for _, w := range who {
+		lines = append(lines, "  "+safe(w))
+	}
+	t.c.push(info(t.c, "Environment "+safe(e.Name), lines...))
+	return nil
+}
+
+// rolesField is the Roles with Access checklist, with what its ticks mean.
+func rolesField(a *model.Account, ticked []string) *field {
+	f := roleChecklist(a, "roles", "Roles with Access", ticked)
+	f.summary = func() string {
+		n := len(f.ticked())
+		if n == 0 {
+			return "none ticked: " + model.AccessEffect(0)
+		}
+		return fmt.Sprintf("%d ticked: %s", n, model.AccessEffect(n))
+	}
+	return f
+}
+
+func (t *envsTab) openNew() tea.Cmd {
+	c := t.c
+	name := newTextField(c, "name", "Name", "", model.MaxEnvironmentName)
+	class := newListField(pickField, "class", "Classification", []option{
+		{value: string(model.Test), label: "test", on: true},
+		{value: string(model.Production), label: "production"},
+	})
+	class.summary = func() string { return class.picked() + " (fixed once created)" }
+	roles := rolesField(c.sess.work, nil)
+	f := &form{c: c, title: "New environment", fields: []*field{name, class, roles}}
+	f.ops = func() []model.Op {
+		return []model.Op{model.AddEnvironment{Name: name.text(), Classification: model.Classification(class.picked()), Roles: roles.ticked()}}
+	}
+	f.onDone = func() {
+		if i := c.sess.work.FindEnvironment(name.text()); i >= 0 {
+			t.list.selectItem(i)
+		}
+	}
+	return f.open()
+}
+
+func (t *envsTab) editSelected() tea.Cmd {
+	e, ok := t.selected()
+	if !ok {
+		return nil
+	}
+	c := t.c
+	roles := rolesField(c.sess.work, e.RolesWithAccess)
+	f := &form{c: c, title: "Roles with Access on " + safe(e.Name), fields: []*field{roles}}
+	f.ops = func() []model.Op { return model.AccessEdits(c.sess.work, e.Name, roles.ticked()) }
+	f.question = func() (string, []string) {
+		ticked := roles.ticked()
+		if len(ticked) > 0 && !e.Restricted() {
+			return "Restrict " + safe(e.Name) + " to " + nameList(ticked) + "?", nil
+		}
+		return "", nil
+	}
+	return f.open()
+}
+
+// nameList is "A", "A and B", "A, B and C", each name made safe.
+func nameList(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = safe(n)
+	}
+	switch len(out) {
+	case 0:
+		return "none"
+	case 1:
+		return out[0]
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
+}
+
+// footLines are the selected environment's access and the account
+// switches, below the list.
+func (t *envsTab) footLines(w, h int) []string {
+	c := t.c
+	s := c.styles
+	a := c.sess.work
+	foot := []string{c.rule(w)}
+	if e, ok := t.selected(); ok {
+		foot = append(foot, wrap(model.AccessSummary(e)+".", w)...)
+	}
+	sw := fmt.Sprintf("Advanced Environment Access %s%sAdvanced User Security %s (5 Account)",
+		onOff(a.AdvancedEnvironmentAccess), s.G.Sep, onOff(a.AdvancedUserSecurity))
+	foot = append(foot, wrap(sw, w)...)
+	if len(foot) > h/2 {
+		foot = foot[:h/2]
+	}
+	return foot
+}
+
+func (t *envsTab) view(w, h int) string {
+	c := t.c
+	s := c.styles
+	a := c.sess.work
+	foot := t.footLines(w, h)
+	for i := range foot[1:] {
+		foot[i+1] = s.Muted.Render(foot[i+1])
+	}
+	lines := []string{t.list.filterLine("environments", w)}
+	// The name column is as wide as the longest name, up to what the other
+	// columns leave.
+	cw := t.cols.get(c.sess.version, len(a.Environments), 1, func(i int, out []int) {
+		out[0] = width(safe(a.Environments[i].Name)) + 1
+	})
+	nameW := min(max(cw[0], 16), max(w-50, 16), 50)
+	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Environment", nameW)+" "+c.pad("Class", 11)+" "+c.pad("Access", 21)+" Users who see it", w)))
+	counted := t.seeingVer == c.sess.version
+	lines = append(lines, t.list.viewIn(w, h-2-len(foot), func(i int, selRow bool) string {
+		e := &a.Environments[i]
+		acc := "open to every role"
+		if e.Restricted() {
+			acc = fmt.Sprintf("restricted: %d %s", len(e.RolesWithAccess), plural(len(e.RolesWithAccess), "role", "roles"))
+		}
+		n := "counting..."
+		if counted && i < len(t.seeing) {
+			n = fmt.Sprintf("%d of %d", t.seeing[i], len(a.Users))
+		}
+		txt := c.pad(safe(e.Name), nameW) + " " + c.pad(string(e.Classification), 11) + " " + c.pad(acc, 21) + " " + n
+		return c.row(txt, selRow, w)
+	})...)
+	return c.fit(lines, w, h-len(foot)) + "\n" + c.fit(foot, w, len(foot))
+}
+
+func (t *envsTab) click(_, y int) tea.Cmd {
+	t.layout()
+	t.list.click(y - 2)
 	return nil
 }
 
@@ -99,139 +281,4 @@ func onOff(b bool) string {
 		return "on"
 	}
 	return "off"
-}
-
-// switchText says what account switch sw does in its state on.
-func switchText(sw string, on bool) string {
-	state := "Off: "
-	if on {
-		state = "On: "
-	}
-	return state + model.SwitchEffect(sw, on) + "."
-}
-
-func (t *envsTab) openNew() tea.Cmd {
-	c := t.c
-	t.editing = ""
-	name := newTextField(c, "Name", "", model.MaxEnvironmentName)
-	class := &field{kind: pickField, label: "Classification", opts: []option{
-		{value: string(model.Test), label: "test", on: true},
-		{value: string(model.Production), label: "production"},
-	}}
-	class.summary = func() string { return class.picked() + "  (fixed once created)" }
-	t.form = &form{c: c, title: "New environment (open to every role until you list roles)", fields: []*field{name, class}}
-	return t.form.focusCmd()
-}
-
-func (t *envsTab) openRoles(e model.Environment) tea.Cmd {
-	c := t.c
-	t.editing = e.Name
-	roles := roleChecklist(c.sess.work, "Roles with Access", e.RolesWithAccess)
-	roles.summary = func() string {
-		n := len(roles.ticked())
-		if n == 0 {
-			return "none ticked: " + model.AccessEffect(0)
-		}
-		return fmt.Sprintf("%d ticked: %s", n, model.AccessEffect(n))
-	}
-	t.form = &form{c: c, title: "Roles with Access on " + safe(e.Name), fields: []*field{roles}}
-	return t.form.focusCmd()
-}
-
-func (t *envsTab) applyForm() tea.Cmd {
-	f := t.form
-	if t.editing == "" {
-		return edit("envs", "", nil, model.AddEnvironment{Name: f.fields[0].text(), Classification: model.Classification(f.fields[1].picked())})
-	}
-	return edit("envs", "", nil, model.AccessEdits(t.c.sess.work, t.editing, f.fields[0].ticked())...)
-}
-
-func (t *envsTab) editDone(ok bool, refusal string) bool {
-	if t.form == nil {
-		return false
-	}
-	if ok {
-		t.form = nil
-		return true
-	}
-	t.form.err = refusal
-	return true
-}
-
-func (t *envsTab) view(w, h int) string {
-	if t.form != nil {
-		return t.form.view(w, h)
-	}
-	c := t.c
-	s := c.styles
-	a := c.sess.work
-	// The account switches and the selected environment's list, below.
-	var foot []string
-	foot = append(foot, c.rule(w))
-	sel := t.list.selected()
-	if sel >= 0 {
-		foot = append(foot, wrap(model.AccessSummary(a.Environments[sel])+".", w)...)
-	}
-	sw := func(name string, on bool, k key.Binding, text string) []string {
-		state := "[ ] off"
-		if on {
-			state = "[x] on "
-		}
-		head := s.Key.Render(name+" "+state) + s.Muted.Render("  ("+k.Help().Key+" toggles)")
-		if c.readOnly {
-			head = s.Key.Render(name + " " + state)
-		}
-		if h < 30 {
-			// Short screens: the switch and its key only; the dialog
-			// that toggles it says what it changes.
-			return []string{c.trunc(head, w)}
-		}
-		return append([]string{c.trunc(head, w)}, wrap(text, w-2)...)
-	}
-	foot = append(foot, sw("Advanced Environment Access", a.AdvancedEnvironmentAccess, c.keys.ToggleAEA, switchText(model.SwitchAdvancedEnvironmentAccess, a.AdvancedEnvironmentAccess))...)
-	foot = append(foot, sw("Advanced User Security", a.AdvancedUserSecurity, c.keys.ToggleAUS, switchText(model.SwitchAdvancedUserSecurity, a.AdvancedUserSecurity))...)
-	if len(foot) > h/2 {
-		foot = foot[:h/2]
-	}
-	t.list.setHeight(h - 2 - len(foot))
-	lines := []string{t.list.filterLine("environments", w)}
-	// The name column is as wide as the longest name on screen, up to what
-	// the other columns leave.
-	cw := t.cols.get(c.sess.version, len(a.Environments), 1, func(i int, out []int) {
-		out[0] = width(safe(a.Environments[i].Name)) + 1
-	})
-	nameW := min(max(cw[0], 16), max(w-50, 16), 50)
-	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Environment", nameW)+" "+c.pad("Class", 11)+" "+c.pad("Access", 21)+" Users who see it", w)))
-	counts := t.counts()
-	lines = append(lines, t.list.view(w, func(i int, selRow bool) string {
-		e := &a.Environments[i]
-		acc := "open to every role"
-		if e.Restricted() {
-			acc = fmt.Sprintf("restricted: %d %s", len(e.RolesWithAccess), plural(len(e.RolesWithAccess), "role", "roles"))
-		}
-		n := 0
-		if i < len(counts) {
-			n = counts[i]
-		}
-		txt := c.pad(safe(e.Name), nameW) + " " + c.pad(string(e.Classification), 11) + " " + c.pad(acc, 21) + " " + fmt.Sprintf("%d of %d", n, len(a.Users))
-		return c.row(txt, selRow, w)
-	})...)
-	return c.fit(lines, w, h-len(foot)) + "\n" + c.fit(foot, w, len(foot))
-}
-
-func (t *envsTab) click(y int) bool { return t.form == nil && t.list.click(y-2) }
-
-func (t *envsTab) help() helpKeys {
-	if t.form != nil {
-		return t.form.help()
-	}
-	k := t.c.keys
-	if t.list.filtering {
-		return filterHelp(k)
-	}
-	edit := k.Edit
-	edit.SetHelp("e/enter", "roles with access")
-	// a and u are also written beside each switch below the list.
-	short := []key.Binding{edit, k.New, k.Remove}
-	return helpKeys{short: short, minor: []key.Binding{k.ToggleAEA, k.ToggleAUS, k.Filter}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {edit, k.New, k.Remove, k.Filter}, {k.ToggleAEA, k.ToggleAUS}}}
 }

@@ -3,7 +3,10 @@ package tui
 import (
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 
 	"rolecall/model"
 	"rolecall/storage"
@@ -16,6 +19,12 @@ func (fileStore) Load(path string) (*Loaded, error) {
 	doc, err := storage.Load(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
+			// A new file: its directory must exist, or nothing made here
+			// could ever be saved.
+			dir := filepath.Dir(path)
+			if fi, derr := os.Stat(dir); derr != nil || !fi.IsDir() {
+				return nil, fmt.Errorf("cannot open %s: the directory %s does not exist, so the account could not be saved there; create the directory first, or name a file in one that exists", path, dir)
+			}
 			return &Loaded{Missing: true, Stamp: storage.Stamp{}}, nil
 		}
 		return nil, err

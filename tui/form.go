@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -15,8 +16,8 @@ type fieldKind int
 
 const (
 	textField  fieldKind = iota
-	pickField            // one of the options (radio)
-	checkField           // any of the options (checkboxes)
+	pickField            // one of the options: a dropdown, as Boomi's
+	checkField           // any of the options: a checklist
 )
 
 // option is one choice of a pick or check field.
@@ -28,19 +29,35 @@ type option struct {
 	on    bool
 	// locked options cannot change (inherited privileges, R5).
 	locked bool
+	// lower is the label, note and value in lower case, for the filter.
+	lower string
 }
 
 type field struct {
 	kind  fieldKind
+	name  string // how the form's owner addresses it
 	label string
 	input textinput.Model
 	// loaded is the value the text field was opened with, and shown what
-	// the input made of it (tabs and newlines become spaces): while the
-	// input still shows that, the field's value is loaded, unchanged.
+	// the input was given for it: while the input still shows that, the
+	// field's value is loaded, unchanged, byte for byte. A value with
+	// characters that do not print is shown escaped (SafeText) and kept
+	// as it was unless the admin edits it.
 	loaded, shown string
 	opts          []option
-	cursor        int
-	summary       func() string // one-line summary when the field is not open
+	cursor        int // checklist: the option under the cursor; dropdown: the highlighted one
+	// open: the dropdown's list is open (a pick field).
+	open bool
+	// filter narrows a checklist or an open dropdown to the options whose
+	// text holds every word of it; rows are the options shown. filtering:
+	// keys go to the filter (space too) until enter or esc.
+	filter    string
+	filtering bool
+	rows      []int
+	// summary is the one-line summary beside the label.
+	summary func() string
+	// initial is the field's value when the form opened (changed()).
+	initial string
 }
 
 // inputBound is how many characters a text input takes at most.
@@ -48,20 +65,34 @@ const inputBound = 1 << 16
 
 // newTextField is a text input holding value, for a field of at most limit
 // characters (a model.Max* constant). Neither what is loaded nor what is
-// typed or pasted is cut at the limit: the input takes it, and the model
-// refuses a value over the limit, saying its length and the limit, when
-// the form is applied. The input's own bound, inputBound, is far above
-// every limit and the file's longest string, so a value it cuts is refused
-// all the same.
-func newTextField(c *common, label, value string, limit int) *field {
+// typed or pasted is cut at the limit: the model refuses a value over the
+// limit, saying its length and the limit, when the form is applied.
+func newTextField(c *common, name, label, value string, limit int) *field {
 	ti := textinput.New()
 	ti.Prompt = ""
 	ti.CharLimit = max(inputBound, limit, utf8.RuneCountInString(value))
 	st := textinput.DefaultStyles(c.isDark)
 	st.Cursor.Blink = false
 	ti.SetStyles(st)
-	ti.SetValue(value)
-	return &field{kind: textField, label: label, input: ti, loaded: value, shown: ti.Value()}
+	shown := safe(value)
+	ti.SetValue(shown)
+	f := &field{kind: textField, name: name, label: label, input: ti, loaded: value, shown: ti.Value()}
+	f.initial = f.value()
+	return f
+}
+
+// newListField is a pick or check field over opts.
+func newListField(kind fieldKind, name, label string, opts []option) *field {
+	f := &field{kind: kind, name: name, label: label, opts: opts}
+	for i := range f.opts {
+		o := &f.opts[i]
+		o.lower = strings.ToLower(o.label + " " + o.value + " " + o.note)
+		if o.on && kind == pickField {
+			f.cursor = i
+		}
+	}
+	f.initial = f.value()
+	return f
 }
 
 // text returns a text field's value: what was typed, or the value it was
@@ -72,6 +103,10 @@ func (f *field) text() string {
 	}
 	return f.loaded
 }
+
+// hidden reports whether a text field holds characters that do not print,
+// shown escaped.
+func (f *field) hidden() bool { return f.kind == textField && f.shown != f.loaded }
 
 // picked returns the value of the picked option of a pick field.
 func (f *field) picked() string {
@@ -94,16 +129,138 @@ func (f *field) ticked() []string {
 	return out
 }
 
-// form is a modal editor made of fields. Enter applies it, esc cancels.
-// While a text field has the keyboard every printable key is text.
+// value is the field's value as one string, to tell whether it changed.
+func (f *field) value() string {
+	switch f.kind {
+	case textField:
+		return f.text()
+	case pickField:
+		return f.picked()
+	}
+	return strings.Join(f.ticked(), "\x00")
+}
+
+// shownRows are the options shown: all, or those matching the filter.
+func (f *field) shownRows() []int {
+	if f.rows != nil {
+		return f.rows
+	}
+	out := make([]int, len(f.opts))
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// setFilter narrows the options to those matching q; the cursor stays on
+// its option when it is still shown, else goes to the first.
+func (f *field) setFilter(q string) {
+	f.filter = q
+	words := strings.Fields(strings.ToLower(q))
+	if len(words) == 0 {
+		f.rows = nil
+		return
+	}
+	rows := []int{}
+	keep := false
+	for i, o := range f.opts {
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(o.lower, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			rows = append(rows, i)
+			keep = keep || i == f.cursor
+		}
+	}
+	f.rows = rows
+	if !keep && len(rows) > 0 {
+		f.cursor = rows[0]
+	}
+}
+
+// move moves the cursor d shown rows (clamped).
+func (f *field) move(d int) {
+	rows := f.shownRows()
+	if len(rows) == 0 {
+		return
+	}
+	at := 0
+	for k, i := range rows {
+		if i == f.cursor {
+			at = k
+		}
+	}
+	at = max(min(at+d, len(rows)-1), 0)
+	f.cursor = rows[at]
+}
+
+// shown reports whether the cursor's option is shown.
+func (f *field) cursorShown() bool {
+	for _, i := range f.shownRows() {
+		if i == f.cursor {
+			return true
+		}
+	}
+	return false
+}
+
+// form is a dialog of named fields on the focus stack. Keys: tab and
+// shift+tab move between fields (as do the arrows from a text field);
+// enter or space opens a dropdown, enter or space picks its highlighted
+// row, esc closes only the list; space ticks a checklist row and typing
+// filters it; enter applies the form; esc on a changed form asks before
+// discarding it.
 type form struct {
 	c      *common
 	title  string
 	fields []*field
 	focus  int
 	err    string
+	// notes are lines under the fields (what the form's choices mean).
+	notes func() []string
 	// onChange runs after any option changes (to recompute locks).
 	onChange func()
+	// ops are the edits the form makes as it stands now; apply sends them.
+	ops func() []model.Op
+	// question, when set, is asked before the edit is kept.
+	question func() (string, []string)
+	// onDone runs after the edit was kept (select what was made).
+	onDone func()
+	// submit, when set, is what enter does instead of sending ops (a form
+	// that is not an edit, such as save as).
+	submit func() tea.Cmd
+}
+
+func (f *form) get(name string) *field {
+	for _, fl := range f.fields {
+		if fl.name == name {
+			return fl
+		}
+	}
+	panic("form " + f.title + " has no field " + name)
+}
+
+// changed reports whether any field differs from what the form opened with.
+func (f *form) changed() bool {
+	if f.ops == nil {
+		return false // not an edit of the account
+	}
+	for _, fl := range f.fields {
+		if fl.value() != fl.initial {
+			return true
+		}
+	}
+	return false
+}
+
+// open pushes the form and gives the first field the keyboard.
+func (f *form) open() tea.Cmd {
+	f.c.push(f)
+	return f.focusCmd()
 }
 
 func (f *form) focusCmd() tea.Cmd {
@@ -123,66 +280,246 @@ func (f *form) focusCmd() tea.Cmd {
 
 func (f *form) cur() *field { return f.fields[f.focus] }
 
-// formResult is what a key did to a form.
-type formResult int
+func (f *form) moveFocus(d int) tea.Cmd {
+	if fl := f.cur(); fl.open || fl.filtering {
+		fl.open, fl.filtering = false, false
+		fl.setFilter("")
+	}
+	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
+	return f.focusCmd()
+}
 
-const (
-	formNone formResult = iota
-	formApply
-	formCancel
-)
+// apply sends the form's edits; the reply closes it or shows the refusal.
+func (f *form) apply() tea.Cmd {
+	if f.submit != nil {
+		return f.submit()
+	}
+	var q string
+	var extra []string
+	if f.question != nil {
+		q, extra = f.question()
+	}
+	ops := f.ops()
+	return func() tea.Msg {
+		return editMsg{question: q, extra: extra, ops: ops, reply: f.reply}
+	}
+}
 
-func (f *form) update(msg tea.Msg) (formResult, tea.Cmd) {
+// reply is the answer to the form's edit.
+func (f *form) reply(ok bool, refusal string) {
+	if !ok {
+		f.err = refusal
+		return
+	}
+	f.c.close(f)
+	if f.onDone != nil {
+		f.onDone()
+	}
+}
+
+// cancel closes the form, asking first when something in it changed.
+func (f *form) cancel() tea.Cmd {
+	if !f.changed() {
+		f.c.close(f)
+		return nil
+	}
+	f.c.ask("Discard your changes to this form?", []string{f.title + ": what you changed here is not applied."}, "discard them",
+		func() tea.Cmd { f.c.close(f); return status("Form discarded: nothing changed.", false) },
+		nil)
+	return nil
+}
+
+func (f *form) update(msg tea.Msg) tea.Cmd {
 	k := f.c.keys
 	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, k.Cancel):
-			return formCancel, nil
-		case key.Matches(msg, k.Apply):
-			return formApply, nil
-		case key.Matches(msg, k.NextField):
-			f.focus = (f.focus + 1) % len(f.fields)
-			return formNone, f.focusCmd()
-		case key.Matches(msg, k.PrevField):
-			f.focus = (f.focus + len(f.fields) - 1) % len(f.fields)
-			return formNone, f.focusCmd()
-		}
-		fl := f.cur()
-		if fl.kind == textField {
-			var cmd tea.Cmd
-			fl.input, cmd = fl.input.Update(msg)
-			f.err = ""
-			return formNone, cmd
-		}
-		switch {
-		case key.Matches(msg, k.Up):
-			fl.cursor = max(fl.cursor-1, 0)
-		case key.Matches(msg, k.Down):
-			fl.cursor = min(fl.cursor+1, len(fl.opts)-1)
-		case key.Matches(msg, k.PageUp):
-			fl.cursor = max(fl.cursor-10, 0)
-		case key.Matches(msg, k.PageDown):
-			fl.cursor = min(fl.cursor+10, len(fl.opts)-1)
-		case key.Matches(msg, k.Home):
-			fl.cursor = 0
-		case key.Matches(msg, k.End):
-			fl.cursor = len(fl.opts) - 1
-		case key.Matches(msg, k.Toggle):
-			f.toggle(fl)
-		}
 	case tea.PasteMsg:
 		if fl := f.cur(); fl.kind == textField {
 			var cmd tea.Cmd
 			fl.input, cmd = fl.input.Update(msg)
-			return formNone, cmd
+			return cmd
+		}
+		return nil
+	case tea.KeyPressMsg:
+		fl := f.cur()
+		str := msg.String()
+		if fl.kind == pickField && fl.open {
+			return f.dropdownKey(fl, msg)
+		}
+		if fl.filtering {
+			switch str {
+			case "esc":
+				fl.filtering = false
+				fl.setFilter("")
+				return nil
+			case "enter":
+				fl.filtering = false
+				return nil
+			case "tab", "shift+tab":
+				fl.filtering = false
+			default:
+				listKey(fl, msg)
+				return nil
+			}
+		}
+		switch {
+		case str == "esc":
+			if fl.filter != "" {
+				fl.setFilter("")
+				return nil
+			}
+			return f.cancel()
+		case str == "f1", str == "?" && fl.kind != textField:
+			return func() tea.Msg { return openHelpMsg{} }
+		case key.Matches(msg, k.NextField):
+			return f.moveFocus(1)
+		case key.Matches(msg, k.PrevField):
+			return f.moveFocus(-1)
+		case fl.kind == pickField && (str == "enter" || str == "space"):
+			fl.open = true
+			return nil
+		case str == "enter":
+			f.err = ""
+			return f.apply()
+		}
+		switch fl.kind {
+		case textField:
+			switch str {
+			case "up":
+				return f.moveFocus(-1)
+			case "down":
+				return f.moveFocus(1)
+			}
+			var cmd tea.Cmd
+			fl.input, cmd = fl.input.Update(msg)
+			f.err = ""
+			return cmd
+		case pickField:
+			switch str {
+			case "up", "down":
+				return f.moveFocus(map[string]int{"up": -1, "down": 1}[str])
+			}
+		case checkField:
+			return f.checkKey(fl, msg)
+		}
+	case tea.MouseClickMsg:
+		// handled by click
+	}
+	return nil
+}
+
+// listKey moves the cursor of a checklist or an open dropdown, or edits
+// its filter; it reports whether it used the key.
+// listKey moves fl's cursor or edits its filter; it reports whether it
+// used the key. Typing (or /) starts the filter; while it has the keys,
+// space is text and enter keeps the filter; esc clears it.
+func listKey(fl *field, msg tea.KeyPressMsg) bool {
+	str := msg.String()
+	switch str {
+	case "up":
+		fl.move(-1)
+		return true
+	case "down":
+		fl.move(1)
+		return true
+	case "pgup":
+		fl.move(-10)
+		return true
+	case "pgdown":
+		fl.move(10)
+		return true
+	case "home":
+		fl.move(-len(fl.opts))
+		return true
+	case "end":
+		fl.move(len(fl.opts))
+		return true
+	case "ctrl+u":
+		fl.setFilter("")
+		return true
+	case "backspace":
+		if fl.filter != "" {
+			_, size := utf8.DecodeLastRuneInString(fl.filter)
+			fl.setFilter(fl.filter[:len(fl.filter)-size])
+		}
+		fl.filtering = fl.filter != ""
+		return true
+	}
+	t := msg.Text
+	if t == "" || msg.Mod&^tea.ModShift != 0 {
+		return false
+	}
+	switch {
+	case fl.filtering:
+		fl.setFilter(fl.filter + t)
+	case t == "/":
+		fl.filtering = true
+	case t == " ":
+		return false
+	default:
+		fl.filtering = true
+		fl.setFilter(fl.filter + t)
+	}
+	return true
+}
+
+func (f *form) checkKey(fl *field, msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() == "space" && !fl.filtering {
+		f.toggle(fl)
+		return nil
+	}
+	listKey(fl, msg)
+	return nil
+}
+
+func (f *form) dropdownKey(fl *field, msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		if fl.filtering {
+			fl.filtering = false
+			fl.setFilter("")
+			return nil
+		}
+		fl.open = false
+		fl.setFilter("")
+		return nil
+	case "space":
+		if fl.filtering {
+			listKey(fl, msg)
+			return nil
+		}
+		f.pick(fl)
+		return nil
+	case "enter":
+		f.pick(fl)
+		return nil
+	case "tab":
+		f.pick(fl)
+		return f.moveFocus(1)
+	case "shift+tab":
+		f.pick(fl)
+		return f.moveFocus(-1)
+	}
+	listKey(fl, msg)
+	return nil
+}
+
+// pick picks the dropdown's highlighted option and closes its list.
+func (f *form) pick(fl *field) {
+	if fl.cursorShown() {
+		for i := range fl.opts {
+			fl.opts[i].on = i == fl.cursor
+		}
+		if f.onChange != nil {
+			f.onChange()
 		}
 	}
-	return formNone, nil
+	fl.open = false
+	fl.filtering = false
+	fl.setFilter("")
 }
 
 func (f *form) toggle(fl *field) {
-	if fl.cursor < 0 || fl.cursor >= len(fl.opts) {
+	if !fl.cursorShown() || fl.cursor >= len(fl.opts) {
 		return
 	}
 	o := &fl.opts[fl.cursor]
@@ -191,19 +528,23 @@ func (f *form) toggle(fl *field) {
 		return
 	}
 	f.err = ""
-	if fl.kind == pickField {
-		for i := range fl.opts {
-			fl.opts[i].on = i == fl.cursor
-		}
-	} else {
-		o.on = !o.on
-	}
+	o.on = !o.on
 	if f.onChange != nil {
 		f.onChange()
 	}
 }
 
-// openField is the list field shown in full: the focused one, else the last.
+// labelWidth is the width of the label column: the longest label and a gap.
+func (f *form) labelWidth() int {
+	n := 0
+	for _, fl := range f.fields {
+		n = max(n, width(fl.label))
+	}
+	return n + 2
+}
+
+// openField is the list field whose options show: the focused one, else
+// the last list field.
 func (f *form) openField() int {
 	if f.cur().kind != textField {
 		return f.focus
@@ -216,13 +557,13 @@ func (f *form) openField() int {
 	return -1
 }
 
-func (f *form) view(w, h int) string {
+// headLines are the title and the fields' lines, with where each field is.
+func (f *form) headLines(w int) []string {
 	c := f.c
 	s := c.styles
 	g := s.G
-	lines := []string{s.Header.Render(f.title)}
-	labelW := 14
-	open := f.openField()
+	lines := []string{s.Header.Render(c.trunc(f.title, w))}
+	labelW := f.labelWidth()
 	for i, fl := range f.fields {
 		mark := g.NoCursor
 		if i == f.focus {
@@ -232,16 +573,25 @@ func (f *form) view(w, h int) string {
 		if i == f.focus {
 			lab = s.Key.Render(lab)
 		}
-		switch {
-		case fl.kind == textField:
-			fl.input.SetWidth(max(w-labelW-4, 10))
-			lines = append(lines, c.trunc(mark+lab+fl.input.View(), w))
-		case i != open:
-			sum := ""
-			if fl.summary != nil {
-				sum = fl.summary()
+		valW := max(w-labelW-2, 10)
+		switch fl.kind {
+		case textField:
+			in := fl.input
+			in.SetWidth(valW - 1)
+			lines = append(lines, c.trunc(mark+lab+in.View(), w))
+			if fl.hidden() && fl.input.Value() == fl.shown {
+				lines = append(lines, s.Warn.Render(c.trunc(strings.Repeat(" ", labelW+2)+"holds characters that do not print, shown escaped; kept as they are unless you edit this field", w)))
 			}
-			lines = append(lines, c.trunc(mark+lab+sum, w))
+		case pickField:
+			v := g.Off
+			if fl.summary != nil {
+				v = fl.summary()
+			}
+			arrow := " v"
+			if fl.open {
+				arrow = " ^"
+			}
+			lines = append(lines, c.trunc(mark+lab+"["+c.trunc(v, valW-4)+arrow+"]", w))
 		default:
 			sum := ""
 			if fl.summary != nil {
@@ -250,79 +600,252 @@ func (f *form) view(w, h int) string {
 			lines = append(lines, c.trunc(mark+lab+sum, w))
 		}
 	}
+	return lines
+}
+
+// fieldAt is the field drawn on line y of the form, or -1.
+func (f *form) fieldAt(y int) int {
+	lines := 1
+	for i, fl := range f.fields {
+		if y == lines {
+			return i
+		}
+		lines++
+		if fl.hidden() && fl.input.Value() == fl.shown {
+			lines++
+		}
+	}
+	return -1
+}
+
+func (f *form) view(w, h int) string {
+	c := f.c
+	s := c.styles
+	lines := f.headLines(w)
+	if f.notes != nil {
+		for _, n := range f.notes() {
+			for _, l := range wrap(n, w-2) {
+				lines = append(lines, s.Muted.Render("  "+l))
+			}
+		}
+	}
 	if f.err != "" {
 		for _, l := range wrap(f.err, w-2) {
 			lines = append(lines, s.StatusError.Render(c.trunc(l, w)))
 		}
 	}
-	if open >= 0 {
-		rest := h - len(lines) - 1
+	if open := f.openField(); open >= 0 {
+		fl := f.fields[open]
 		lines = append(lines, c.rule(w))
-		lines = append(lines, f.optionLines(f.fields[open], open == f.focus, w, rest)...)
+		lines = append(lines, f.filterLine(fl, open == f.focus, w))
+		rest := h - len(lines)
+		lines = append(lines, f.optionLines(fl, open == f.focus, w, rest)...)
 	}
 	return c.fit(lines, w, h)
 }
 
-// optionLines renders the options of fl (with group headings) in h lines,
-// scrolled so that the cursor shows.
+// filterLine says what the option list shows and how to narrow it.
+func (f *form) filterLine(fl *field, focused bool, w int) string {
+	c := f.c
+	s := c.styles
+	what := fl.label
+	if fl.kind == pickField {
+		what = fl.label + ": pick one"
+	}
+	if fl.filter != "" || fl.filtering {
+		cur, keys := "", "/ edits, esc clears"
+		if fl.filtering {
+			cur, keys = "_", "enter keeps, esc clears"
+			if fl.kind == pickField {
+				keys = "enter picks, esc clears"
+			}
+		}
+		return c.trunc(s.Header.Render("filter: ")+safe(fl.filter)+cur+s.Muted.Render(fmt.Sprintf("  (%d of %d; %s)", len(fl.shownRows()), len(fl.opts), keys)), w)
+	}
+	hint := "tab here to choose"
+	switch {
+	case focused && fl.kind == pickField && fl.open:
+		hint = "type to filter" + s.G.Sep + "enter/space picks" + s.G.Sep + "esc closes the list"
+	case focused && fl.kind == pickField:
+		hint = "enter or space opens the list"
+	case focused:
+		hint = "type to filter" + s.G.Sep + "space ticks" + s.G.Sep + "enter applies the form"
+	}
+	return c.trunc(s.Muted.Render(what+s.G.Sep+hint), w)
+}
+
+// optionRow is one option as drawn: the box, the label and the note, the
+// note kept whole (the label gives way first).
+func (f *form) optionRow(fl *field, o option, w int) string {
+	c := f.c
+	g := c.styles.G
+	box := g.Off
+	switch {
+	case fl.kind == pickField && o.on:
+		box = g.Radio
+	case fl.kind == pickField:
+		box = g.NoRadio
+	case o.locked:
+		box = g.Locked
+		if o.on {
+			box = "[x]"
+		}
+	case o.on:
+		box = g.On
+	}
+	text := box + " " + o.label
+	if o.note == "" {
+		return text
+	}
+	room := w - 2 - width(box) - 1 - 2 - width(o.note)
+	if width(o.label) > room && room >= 8 {
+		text = box + " " + c.trunc(o.label, room)
+	}
+	return text + "  " + o.note
+}
+
+// optionLines renders the shown options of fl (with group headings) in h
+// lines, scrolled so that the cursor shows.
 func (f *form) optionLines(fl *field, focused bool, w, h int) []string {
 	c := f.c
 	s := c.styles
-	g := s.G
-	var all []string
-	curLine := 0
-	group := "\x00"
-	for i, o := range fl.opts {
-		if o.group != group {
-			group = o.group
-			if group != "" {
-				all = append(all, s.Header.Render(c.trunc("  "+group, w)))
-			}
-		}
-		box := g.Off
-		switch {
-		case fl.kind == pickField && o.on:
-			box = g.Radio
-		case fl.kind == pickField:
-			box = g.NoRadio
-		case o.locked:
-			box = g.Locked
-			if o.on {
-				box = "[x]"
-			}
-		case o.on:
-			box = g.On
-		}
-		text := box + " " + o.label
-		if o.note != "" {
-			text += "  " + o.note
-		}
-		sel := focused && i == fl.cursor
-		if sel {
-			curLine = len(all)
-			all = append(all, c.row(text, true, w))
-		} else if o.locked {
-			all = append(all, s.Locked.Render(c.row(text, false, w)))
-		} else {
-			all = append(all, c.row(text, false, w))
-		}
-	}
 	if h <= 0 {
 		return nil
 	}
-	start := 0
-	if curLine >= h {
-		start = curLine - h + 1
+	rows := fl.shownRows()
+	if len(rows) == 0 {
+		return []string{s.Muted.Render("  nothing matches the filter")}
 	}
-	end := min(start+h, len(all))
-	return all[start:end]
+	// Find the cursor's row, then draw a window of h lines around it,
+	// headings included. Only the window is drawn, however many options.
+	at := 0
+	for k, i := range rows {
+		if i == fl.cursor {
+			at = k
+		}
+	}
+	// Lines before the cursor row: count headings on the way, from a start
+	// chosen so that the cursor shows.
+	start := max(at-h+2, 0)
+	var out []string
+	group := "\x00"
+	if start > 0 {
+		group = fl.opts[rows[start-1]].group
+	}
+	for k := start; k < len(rows) && len(out) < h; k++ {
+		o := fl.opts[rows[k]]
+		if o.group != group {
+			group = o.group
+			if group != "" {
+				out = append(out, s.Header.Render(c.trunc("  "+group, w)))
+				if len(out) >= h {
+					break
+				}
+			}
+		}
+		sel := focused && rows[k] == fl.cursor
+		text := f.optionRow(fl, o, w)
+		switch {
+		case sel:
+			out = append(out, c.row(text, true, w))
+		case o.locked:
+			out = append(out, s.Locked.Render(c.row(text, false, w)))
+		default:
+			out = append(out, c.row(text, false, w))
+		}
+	}
+	return out
 }
 
-func (f *form) help() helpKeys {
-	k := f.c.keys
-	short := []key.Binding{k.NextField, k.Apply, k.Cancel}
-	if f.cur().kind != textField {
-		short = []key.Binding{k.NextField, k.Up, k.Down, k.Toggle, k.Apply, k.Cancel}
+// click focuses the field on line y, or picks or ticks the option there.
+func (f *form) click(y, h int) tea.Cmd {
+	if i := f.fieldAt(y); i >= 0 {
+		if i == f.focus && f.fields[i].kind == pickField {
+			f.fields[i].open = !f.fields[i].open
+			return nil
+		}
+		f.focus = i
+		return f.focusCmd()
 	}
-	return helpKeys{short: short, full: [][]key.Binding{short}}
+	open := f.openField()
+	if open < 0 {
+		return nil
+	}
+	fl := f.fields[open]
+	// The option lines start after the head, notes, error, rule and filter
+	// line: find the option drawn at y by drawing the same layout.
+	lines := len(f.headLines(f.c.width))
+	if f.notes != nil {
+		for _, n := range f.notes() {
+			lines += len(wrap(n, f.c.width-2))
+		}
+	}
+	if f.err != "" {
+		lines += len(wrap(f.err, f.c.width-2))
+	}
+	lines += 2
+	rows := fl.shownRows()
+	at := 0
+	for k, i := range rows {
+		if i == fl.cursor {
+			at = k
+		}
+	}
+	room := h - lines
+	start := max(at-room+2, 0)
+	group := "\x00"
+	if start > 0 {
+		group = fl.opts[rows[start-1]].group
+	}
+	ln := lines
+	for k := start; k < len(rows) && ln < h; k++ {
+		o := fl.opts[rows[k]]
+		if o.group != group {
+			group = o.group
+			if group != "" {
+				ln++
+			}
+		}
+		if ln == y {
+			f.focus = open
+			fl.cursor = rows[k]
+			if fl.kind == pickField {
+				f.pick(fl)
+			} else {
+				f.toggle(fl)
+			}
+			return f.focusCmd()
+		}
+		ln++
+	}
+	return nil
 }
+
+func (f *form) actions() []action {
+	k := f.c.keys
+	fl := f.cur()
+	apply := do(k.Apply, nil).help("enter", "apply")
+	esc := do(k.Cancel, nil).help("esc", "cancel")
+	next := do(k.NextField, nil)
+	switch {
+	case fl.kind == pickField && fl.open:
+		return []action{
+			do(key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "pick")), nil),
+			do(k.ArrowDown, nil), do(k.ArrowUp, nil),
+			do(key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close list")), nil),
+			do(key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "filter")), nil).lesser(),
+		}
+	case fl.kind == pickField:
+		return []action{do(key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter/space", "open list")), nil), next, esc,
+			do(key.NewBinding(key.WithKeys("f1", "?"), key.WithHelp("?", "help")), nil).lesser()}
+	case fl.kind == checkField:
+		return []action{do(k.Toggle, nil), apply, next, esc,
+			do(key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "filter")), nil).lesser(),
+			do(k.ArrowDown, nil).lesser(), do(k.ArrowUp, nil).lesser(),
+			do(key.NewBinding(key.WithKeys("f1", "?"), key.WithHelp("?", "help")), nil).lesser()}
+	}
+	return []action{apply, next, esc, do(key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")), nil).lesser()}
+}
+
+// openHelpMsg asks the App for the full help of what has the keyboard.
+type openHelpMsg struct{}

@@ -254,47 +254,114 @@ func (h *harness) expectNot(not ...string) {
 	}
 }
 
-// pickOption moves the focused list field of the open form to the option
-// whose value is v and presses space.
-func (h *harness) pickOption(f *form, v string) {
-	h.t.Helper()
-	fl := f.cur()
-	for i, o := range fl.opts {
-		if o.value == v {
-			for fl.cursor < i {
-				h.keys("down")
-			}
-			for fl.cursor > i {
-				h.keys("up")
-			}
-			h.keys("space")
-			return
+// selectedLines are the lines on screen that carry the cursor mark.
+func (h *harness) selectedLines() []string {
+	var out []string
+	for _, l := range strings.Split(h.screen(), "\n") {
+		t := strings.TrimLeft(l, " │|")
+		if strings.HasPrefix(t, "> ") {
+			out = append(out, strings.TrimSpace(strings.TrimPrefix(t, "> ")))
 		}
 	}
-	h.t.Fatalf("no option %q in %s", v, fl.label)
+	return out
 }
+
+// onRow reports whether a selected line starts with text followed by a
+// gap, the end of the line, or (for list rows) a column.
+func (h *harness) onRow(text string) bool {
+	for _, l := range h.selectedLines() {
+		l = strings.TrimPrefix(l, "[built-in] ")
+		// A column follows after two spaces at least; an email is followed
+		// by its user's name after one.
+		if l == text || strings.HasPrefix(l, text+"  ") || strings.Contains(text, "@") && strings.HasPrefix(l, text+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// moveTo presses down (then up) until the selected row starts with text.
+func (h *harness) moveTo(text string, limit int) {
+	h.t.Helper()
+	for range limit + 1 {
+		if h.onRow(text) {
+			return
+		}
+		h.keys("down")
+	}
+	for range limit + 1 {
+		if h.onRow(text) {
+			return
+		}
+		h.keys("up")
+	}
+	h.t.Fatalf("no row %q:\n%s", text, h.screen())
+}
+
+// tab shows tab n (1-5) by its number key.
+func (h *harness) tab(n int) { h.keys(strconv.Itoa(n)) }
 
 // selectUser moves the Users list to email.
 func (h *harness) selectUser(email string) {
 	h.t.Helper()
-	for range len(h.app.c.sess.work.Users) + 1 {
-		if strings.EqualFold(h.app.users.selectedEmail(), email) {
-			return
-		}
-		h.keys("down")
-	}
-	h.t.Fatalf("user %s not found", email)
+	h.moveTo(email, 200)
 }
 
 func (h *harness) selectRole(name string) {
 	h.t.Helper()
-	for range len(h.app.roles.items) + 1 {
-		if i := h.app.roles.list.selected(); i >= 0 && h.app.roles.items[i].name == name {
-			return
+	h.moveTo(name, 200)
+}
+
+// tick finds the option whose label starts with label in the focused
+// checklist of the open form (typing filters it), ticks it with space and
+// clears the filter.
+func (h *harness) tick(label string) {
+	h.t.Helper()
+	h.keys("/")
+	h.typeText(label)
+	h.keys("enter")
+	found := false
+	for range 40 {
+		for _, l := range h.selectedLines() {
+			if i := strings.Index(l, "] "); i >= 0 && i <= 4 {
+				rest := l[i+2:]
+				if rest == label || strings.HasPrefix(rest, label+" ") {
+					found = true
+				}
+			}
+		}
+		if found {
+			break
 		}
 		h.keys("down")
 	}
-	h.t.Fatalf("role %s not found", name)
+	if !found {
+		h.t.Fatalf("no option %q:\n%s", label, h.screen())
+	}
+	h.keys("space", "esc")
+}
+
+// pickIn opens the focused dropdown, filters it to label, and picks the
+// first match.
+func (h *harness) pickIn(label string) {
+	h.t.Helper()
+	h.keys("enter", "/")
+	h.typeText(label)
+	h.keys("enter")
+}
+
+// field moves the open form's focus with tab to the field labelled label.
+func (h *harness) field(label string) {
+	h.t.Helper()
+	for range 12 {
+		for _, l := range h.selectedLines() {
+			if strings.HasPrefix(l, label+" ") || l == label {
+				return
+			}
+		}
+		h.keys("tab")
+	}
+	h.t.Fatalf("no field %q:\n%s", label, h.screen())
 }
 
 // smallAccount has no custom role: tests create them.
@@ -315,35 +382,16 @@ func clickAt(x, y int) tea.MouseClickMsg {
 	return tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft}
 }
 
-// previewTo moves the preview cursor to the first row labelled label.
+// previewTo moves the preview cursor to the row labelled label.
 func (h *harness) previewTo(label string) {
 	h.t.Helper()
-	p := h.app.preview
-	for i, r := range p.rows {
-		if strings.TrimSpace(r.label) == label {
-			for p.cursor < i {
-				h.keys("down")
-			}
-			for p.cursor > i {
-				h.keys("up")
-			}
-			return
-		}
-	}
-	h.t.Fatalf("no preview row %q", label)
+	h.moveTo(label, 120)
 }
 
-// selectRoleOptionView moves the open form's list cursor to value (no tick).
-func (h *harness) selectRoleOptionView(v string) {
+// saveAll saves through the review (ctrl+s, y).
+func (h *harness) saveAll() {
 	h.t.Helper()
-	fl := h.app.roles.form.cur()
-	for i, o := range fl.opts {
-		if o.value == v {
-			for fl.cursor < i {
-				h.keys("down")
-			}
-			return
-		}
-	}
-	h.t.Fatalf("no option %q", v)
+	h.keys("ctrl+s")
+	h.expect("Save ")
+	h.keys("y")
 }

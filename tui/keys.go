@@ -2,16 +2,20 @@ package tui
 
 import "charm.land/bubbles/v2/key"
 
-// KeyMap is every key of the UI, with its help text. Edit keys are disabled
-// in read-only mode, which also takes them out of the help.
+// KeyMap is every key of the UI, with its help text. Whether a key edits
+// the account (and so is off in read-only mode) is said by the action that
+// uses it (component.go).
 type KeyMap struct {
 	Up, Down, PageUp, PageDown, Home, End            key.Binding
-	NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4         key.Binding
+	NextTab, PrevTab                                 key.Binding
 	Filter, Help, Back, Quit, ForceQuit, Save, Mouse key.Binding
-	Enter                                            key.Binding
+	Enter, Log, SaveAs, Problems, Copy, Pick         key.Binding
+	// ArrowUp and ArrowDown move in lists that filter as one types (j and
+	// k are text there).
+	ArrowUp, ArrowDown key.Binding
 
 	// Lists.
-	New, Edit, Duplicate, Remove, Preview, Compare, Drill key.Binding
+	New, Edit, Duplicate, Remove, Preview, Compare, Drill, View key.Binding
 	// Environments tab.
 	ToggleAEA, ToggleAUS key.Binding
 
@@ -19,7 +23,7 @@ type KeyMap struct {
 	NextField, PrevField, Toggle, Apply, Cancel, Yes, No, Reload, Restore, Discard, Later, KeepMine, TakeTheirs key.Binding
 }
 
-func newKeyMap(readOnly, ascii bool) KeyMap {
+func newKeyMap(ascii bool) KeyMap {
 	b := func(help, desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
@@ -30,12 +34,8 @@ func newKeyMap(readOnly, ascii bool) KeyMap {
 		PageDown:  b("pgdn", "page down", "pgdown", "ctrl+d"),
 		Home:      b("g/home", "first", "home", "g"),
 		End:       b("G/end", "last", "end", "G"),
-		NextTab:   b("tab", "next tab", "tab"),
-		PrevTab:   b("shift+tab", "previous tab", "shift+tab"),
-		Tab1:      b("1", "roles", "1"),
-		Tab2:      b("2", "users", "2"),
-		Tab3:      b("3", "environments", "3"),
-		Tab4:      b("4", "preview", "4"),
+		NextTab:   b("tab/]", "next tab", "tab", "]", "l"),
+		PrevTab:   b("shift+tab/[", "previous tab", "shift+tab", "[", "h"),
 		Filter:    b("/", "filter", "/"),
 		Help:      b("?", "help", "?"),
 		Back:      b("esc", "back", "esc"),
@@ -44,6 +44,13 @@ func newKeyMap(readOnly, ascii bool) KeyMap {
 		Save:      b("ctrl+s", "save", "ctrl+s"),
 		Mouse:     b("m", "mouse on/off", "m"),
 		Enter:     b("enter", "open", "enter"),
+		Log:       b("L", "messages", "L"),
+		SaveAs:    b("S", "save as", "S"),
+		Problems:  b("!", "file problems", "!"),
+		Copy:      b("y", "copy as text", "y"),
+		Pick:      b("u", "pick user", "u"),
+		ArrowUp:   b("↑", "up", "up"),
+		ArrowDown: b("↓", "down", "down"),
 
 		New:       b("n", "new", "n"),
 		Edit:      b("e/enter", "edit", "e", "enter"),
@@ -52,6 +59,7 @@ func newKeyMap(readOnly, ascii bool) KeyMap {
 		Preview:   b("p", "preview", "p"),
 		Compare:   b("x", "compare", "x"),
 		Drill:     b("enter", "explain", "enter"),
+		View:      b("v", "view in full", "v"),
 		ToggleAEA: b("a", "env access", "a"),
 		ToggleAUS: b("u", "user security", "u"),
 
@@ -70,25 +78,10 @@ func newKeyMap(readOnly, ascii bool) KeyMap {
 		TakeTheirs: b("t", "take theirs", "t"),
 	}
 	if ascii {
+		k.ArrowUp.SetHelp("up", "up")
+		k.ArrowDown.SetHelp("down", "down")
 		k.Up.SetHelp("up/k", "up")
 		k.Down.SetHelp("down/j", "down")
 	}
-	if readOnly {
-		for _, e := range []*key.Binding{&k.New, &k.Edit, &k.Duplicate, &k.Remove, &k.Save, &k.ToggleAEA, &k.ToggleAUS} {
-			e.SetEnabled(false)
-		}
-	}
 	return k
 }
-
-// helpKeys are the keys of one screen: short are the essential ones of
-// the short help line, always shown; minor follow them when the line has
-// room, the first ones first; full is every key, in groups, for ? help.
-type helpKeys struct {
-	short []key.Binding
-	minor []key.Binding
-	full  [][]key.Binding
-}
-
-func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
-func (h helpKeys) FullHelp() [][]key.Binding { return h.full }

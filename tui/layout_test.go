@@ -27,7 +27,13 @@ var states = map[string][]string{
 	"help":         {"?"},
 	"refusal":      {"1", "d"},
 	"filter":       {"2", "/", "a"},
-	"save":         {"3", "a", "y", "ctrl+s"},
+	"save":         {"5", "a", "y", "ctrl+s"},
+	"account":      {"5"},
+	"dropdown":     {"1", "n", "tab", "tab", "enter"},
+	"user-picker":  {"4", "u"},
+	"messages":     {"1", "d", "esc", "L"},
+	"discard":      {"1", "n", "x", "esc"},
+	"new-env":      {"3", "n"},
 }
 
 func checkScreen(t *testing.T, name string, h *harness, w, hh int) {
@@ -69,19 +75,28 @@ func TestLayoutEveryTabEverySize(t *testing.T) {
 	}
 }
 
-func TestBelowMinimumShowsOneLineNotice(t *testing.T) {
+// Below the minimum the notice is read whole: wrapped, never cut (it was
+// cut at 80 columns before, and q there opened a dialog nobody saw).
+func TestBelowMinimumNoticeIsWhole(t *testing.T) {
 	for _, sz := range [][2]int{{60, 20}, {79, 24}, {80, 23}, {20, 5}} {
 		h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+		h.keys("5", "a", "y") // an unsaved edit: q must still quit, keeping it
 		h.size(sz[0], sz[1])
 		s := h.screen()
-		if strings.Contains(s, "\n") {
-			t.Fatalf("%v: more than one line: %q", sz, s)
+		var words []string
+		for _, l := range strings.Split(s, "\n") {
+			if ansi.StringWidth(l) > sz[0] {
+				t.Fatalf("%v: a line wider than the terminal: %q", sz, l)
+			}
+			words = append(words, strings.Fields(l)...)
 		}
-		if ansi.StringWidth(s) > sz[0] {
-			t.Fatalf("%v: notice wider than the terminal", sz)
+		all := strings.Join(words, " ")
+		want := "rolecall needs at least 80x24; this terminal is " + fmt.Sprintf("%dx%d", sz[0], sz[1]) + ". Enlarge it, or press q to quit (unsaved edits are kept as a draft)."
+		if sz[0] < 30 {
+			want = fmt.Sprintf("Needs 80x24, is %dx%d. q quits.", sz[0], sz[1])
 		}
-		if sz[0] >= 60 && !strings.Contains(s, "needs at least 80x24") {
-			t.Fatalf("%v: notice %q", sz, s)
+		if all != want {
+			t.Fatalf("%v: notice %q, want %q", sz, all, want)
 		}
 		h.keys("q")
 		if !h.quit {
@@ -92,7 +107,7 @@ func TestBelowMinimumShowsOneLineNotice(t *testing.T) {
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(60, 20)
 	h.size(80, 24)
-	h.expect("[1 Roles]", "Administrator")
+	h.expect("[1 Custom Roles]", "Administrator")
 }
 
 func TestStateIsNotColourAlone(t *testing.T) {

@@ -40,10 +40,17 @@ func newList(c *common, id string) listModel {
 	ti := textinput.New()
 	ti.Prompt = "/"
 	ti.Placeholder = "type to filter"
-	st := textinput.DefaultStyles(c.isDark)
+	l := listModel{c: c, id: id, input: ti, height: 10}
+	l.restyle()
+	return l
+}
+
+// restyle gives the filter field the styles of the background (light or
+// dark): called when the background is known.
+func (l *listModel) restyle() {
+	st := textinput.DefaultStyles(l.c.isDark)
 	st.Cursor.Blink = false
-	ti.SetStyles(st)
-	return listModel{c: c, id: id, input: ti, height: 10}
+	l.input.SetStyles(st)
 }
 
 // count is how many rows are shown.
@@ -298,20 +305,33 @@ func (l *listModel) filterLine(what string, w int) string {
 	return l.c.trunc(s.Muted.Render(itoa(l.n)+" "+what+s.G.Sep+"/ filters"), w)
 }
 
-// view renders the visible rows with render(item, selected).
-func (l *listModel) view(w int, render func(i int, selected bool) string) []string {
-	l.clamp()
+// viewIn renders the rows that fit in h lines with render(item, selected),
+// scrolled so that the cursor shows. It changes nothing: the offset kept
+// for the next move is the list's own (its height comes from the layout).
+func (l *listModel) viewIn(w, h int, render func(i int, selected bool) string) []string {
+	h = max(h, 1)
+	off := l.offset
+	if l.cursor < off {
+		off = l.cursor
+	}
+	if l.cursor >= off+h {
+		off = l.cursor - h + 1
+	}
+	off = max(min(off, l.count()-h), 0)
 	var out []string
-	for k := l.offset; k < l.count() && k < l.offset+l.height; k++ {
+	for k := off; k < l.count() && k < off+h; k++ {
 		i := k
 		if l.rows != nil {
 			i = l.rows[k]
 		}
 		out = append(out, render(i, k == l.cursor))
 	}
+	_ = w
 	if l.count() == 0 {
 		if l.query != "" {
 			out = append(out, l.c.styles.Muted.Render("  nothing matches the filter"))
+		} else if l.c.unreadable {
+			out = append(out, l.c.styles.Muted.Render("  (none: the file could not be read; "+l.c.keys.Problems.Help().Key+" lists its problems)"))
 		} else {
 			out = append(out, l.c.styles.Muted.Render("  (none)"))
 		}

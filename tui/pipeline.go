@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"rolecall/model"
@@ -40,10 +39,15 @@ func (a *App) startSave() tea.Cmd {
 	if s.relaid && !s.missing {
 		lines = append(lines, "Saving also rewrites the file in rolecall's own layout: entries sorted, old privilege names renamed (R0), redundant ticks dropped (R9), comments and blank lines not kept. git diff will show more than your edits.")
 	}
-	if ops := s.ops(); len(ops) > 0 {
-		lines = append(lines, fmt.Sprintf("Your %d %s:", len(ops), plural(len(ops), "edit", "edits")))
-		for _, op := range ops {
-			lines = append(lines, "  "+op.Describe())
+	// What the file will say differently: the model's comparison of the
+	// account as loaded with the one saved, every change, grouped.
+	if n := len(s.ops()); n > 0 {
+		lines = append(lines, fmt.Sprintf("Your %d %s the file:", n, plural(n, "edit changes", "edits change")))
+		for _, g := range model.Changes(s.loaded, s.work) {
+			lines = append(lines, "  "+g.Title)
+			for _, l := range g.Lines {
+				lines = append(lines, "    "+l)
+			}
 		}
 	}
 	diff := s.w.Diff()
@@ -63,13 +67,14 @@ func (a *App) startSave() tea.Cmd {
 			lines = append(lines, "  "+w.Cite()+": "+safe(w.Message))
 		}
 	}
-	a.modal = &modal{kind: modalSave, title: "Save " + safe(s.path) + "?", lines: lines,
-		keys: []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save")), a.c.keys.No}}
+	a.c.ask("Save "+safe(s.path)+"?", lines, "save",
+		func() tea.Cmd { return a.doSave() },
+		func() tea.Cmd { a.setStatus("Not saved: your edits are kept.", false); return nil })
 	return nil
 }
 
 // doSave writes the working copy with its audit record.
-func (a *App) doSave() {
+func (a *App) doSave() tea.Cmd {
 	s := a.c.sess
 	stamp, err := s.store.Save(s.path, s.w, s.stamp)
 	var (
@@ -79,24 +84,32 @@ func (a *App) doSave() {
 	switch {
 	case errors.As(err, &changed):
 		n := len(s.ops())
-		a.modal = &modal{kind: modalChanged, title: "Not saved: the file changed on disk",
-			lines: []string{safe(changed.Message), fmt.Sprintf("Your %d unsaved %s kept.", n, plural(n, "edit is", "edits are")),
+		d := newDialog(a.c, "Not saved: the file changed on disk",
+			[]string{safe(changed.Message), fmt.Sprintf("Your %d unsaved %s kept.", n, plural(n, "edit is", "edits are")),
 				"r reloads the file and replays your edits onto it, each where it applies; an edit that meets another change of the same thing is shown to you with both values, and you choose. Then you review and save again.",
-				"esc keeps editing."},
-			keys: []key.Binding{a.c.keys.Reload, a.c.keys.Back}}
+				"S saves your account to another file instead; esc keeps editing."},
+			choice("r", "reload and re-apply", a.reloadAndRebase), choice("S", "save as", a.openSaveAs))
+		d.onClose = func() tea.Cmd {
+			a.setStatus("Not saved: your edits are kept (the file changed on disk).", true)
+			return nil
+		}
+		a.c.push(d)
 	case errors.As(err, &partial):
 		// The file is written: never mistake that write for someone else's.
 		a.saved(partial.Stamp)
-		a.modal = &modal{kind: modalInfo, title: "Saved, with a warning", lines: []string{safe(partial.Message)}}
+		a.c.push(info(a.c, "Saved, with a warning", safe(partial.Message)))
 	case err != nil:
-		a.modal = &modal{kind: modalInfo, title: "Not saved", lines: []string{safe(err.Error()), "Your edits are kept."}}
+		a.setStatus("Not saved: "+safe(err.Error()), true)
+		a.c.push(newDialog(a.c, "Not saved", []string{safe(err.Error()), "Your edits are kept. S saves them to another file; esc goes back (quitting keeps them as a recovery draft)."},
+			choice("S", "save as", a.openSaveAs)))
 	default:
 		if msg := a.saved(stamp); msg != "" {
 			a.setStatus("Saved "+safe(s.path)+"; "+msg, true)
-			return
+			return nil
 		}
 		a.setStatus("Saved "+safe(s.path)+".", false)
 	}
+	return nil
 }
 
 // saved starts over from what was written at stamp; the save included
@@ -107,6 +120,11 @@ func (a *App) saved(stamp any) string {
 	s.stamp, s.baseID, s.missing, s.relaid = stamp, s.store.BaseID(stamp), false, false
 	s.setWorking(s.w.Saved())
 	s.draftVersion = s.version
+	if s.formerPath != "" {
+		// Saved elsewhere (save as): the draft kept beside the old file goes.
+		_ = s.store.RemoveDraft(s.formerPath, s.draftID)
+		s.formerPath = ""
+	}
 	if err := s.store.RemoveDraft(s.path, s.draftID); err != nil {
 		return "the old recovery draft could not be removed: " + safe(err.Error())
 	}
@@ -134,11 +152,11 @@ func (a *App) reloadAndRebase() tea.Cmd {
 	s := a.c.sess
 	ld, err := s.store.Load(s.path)
 	if err != nil {
-		a.modal = &modal{kind: modalInfo, title: "Cannot reload", lines: []string{safe(err.Error()), "Your edits are kept."}}
+		a.c.push(info(a.c, "Cannot reload", safe(err.Error()), "Your edits are kept."))
 		return nil
 	}
 	if !ld.Missing && ld.Errors {
-		a.modal = &modal{kind: modalInfo, title: "Cannot reload: the file on disk has errors", lines: []string{"Your edits are kept; fix the file first (rolecall validate lists its problems)."}}
+		a.c.push(info(a.c, "Cannot reload: the file on disk has errors", "Your edits are kept; fix the file first (rolecall validate lists its problems), or save them to another file (S)."))
 		return nil
 	}
 	base := ld.Account
@@ -175,7 +193,8 @@ func (a *App) showConflict() {
 	n := len(rs.r.Conflicts)
 	title := fmt.Sprintf("Conflict %d of %d: %s", len(rs.keep)+1, n, c.What)
 	lines := []string{"Your edit: " + c.Op.Describe()}
-	keys := []key.Binding{a.c.keys.TakeTheirs, a.c.keys.Back}
+	theirs := choice("t", "take theirs", func() tea.Cmd { return a.decideConflict(false) })
+	choices := []action{theirs}
 	if c.Refused != nil {
 		title = fmt.Sprintf("Conflict %d of %d: your edit no longer applies", len(rs.keep)+1, n)
 		lines = append(lines, fmt.Sprintf("The file as it is now refuses it (%s): %s", c.Refused.Cite(), safe(c.Refused.Message)),
@@ -187,12 +206,14 @@ func (a *App) showConflict() {
 			"Your edit makes it:          "+orNone(c.Wanted))
 		if c.CanKeepMine() {
 			lines = append(lines, "m keeps your edit over the other change; t takes theirs and drops your edit.")
-			keys = []key.Binding{a.c.keys.KeepMine, a.c.keys.TakeTheirs, a.c.keys.Back}
+			choices = []action{choice("m", "keep mine", func() tea.Cmd { return a.decideConflict(true) }), theirs}
 		} else {
 			lines = append(lines, "Your edit cannot be kept over this change: t drops it (you may redo it by hand afterwards); esc stops, changing nothing.")
 		}
 	}
-	a.modal = &modal{kind: modalConflict, title: title, lines: lines, keys: keys}
+	d := newDialog(a.c, title, lines, choices...)
+	d.onClose = func() tea.Cmd { a.abandonRebase(); return nil }
+	a.c.push(d)
 }
 
 func orNone(s string) string {
@@ -207,7 +228,7 @@ func orNone(s string) string {
 // for later (a restore).
 func (a *App) abandonRebase() {
 	rs := a.rebase
-	a.rebase, a.modal = nil, nil
+	a.rebase = nil
 	if rs.restoring != nil {
 		for _, d := range rs.restoring {
 			a.c.sess.store.ReleaseDraft(a.c.sess.path, d.ID)
@@ -235,7 +256,6 @@ func (a *App) finishRebase() tea.Cmd {
 	s := a.c.sess
 	rs := a.rebase
 	a.rebase = nil
-	a.modal = nil
 	s.stamp, s.baseID, s.missing, s.relaid = rs.ld.Stamp, s.store.BaseID(rs.ld.Stamp), rs.ld.Missing, rs.ld.Relaid
 	s.problems = rs.ld.Problems
 	s.setWorking(rs.r.Working)
@@ -318,8 +338,11 @@ func (a *App) showDrafts() {
 		}
 	}
 	lines = append(lines, "r restores them as unsaved edits, replayed onto the file as it is now (an edit that meets another change of the same thing is shown to you); d discards them; esc decides later (they are offered again next time).")
-	a.modal = &modal{kind: modalDraft, title: fmt.Sprintf("Recovery %s found: %d unsaved %s", plural(len(ds), "draft", "drafts"), n, plural(n, "edit", "edits")),
-		lines: lines, keys: []key.Binding{a.c.keys.Restore, a.c.keys.Discard, a.c.keys.Later}}
+	d := newDialog(a.c, fmt.Sprintf("Recovery %s found: %d unsaved %s", plural(len(ds), "draft", "drafts"), n, plural(n, "edit", "edits")), lines,
+		choice("r", "restore", a.restoreDrafts).editing(),
+		choice("d", "discard", func() tea.Cmd { a.confirmDiscardDrafts(); return nil }).editing())
+	d.onClose = func() tea.Cmd { a.laterDrafts(); return nil }
+	a.c.push(d)
 }
 
 func (a *App) restoreDrafts() tea.Cmd {
@@ -330,7 +353,7 @@ func (a *App) restoreDrafts() tea.Cmd {
 	for _, d := range a.drafts {
 		ops = append(ops, model.Compact(d.Ops)...)
 	}
-	rs := &rebaseState{ld: &Loaded{Account: s.loaded, Stamp: s.stamp, Missing: s.missing, Problems: s.problems, Relaid: s.relaid, Errors: a.fileErrors}, base: s.loaded, restoring: a.drafts}
+	rs := &rebaseState{ld: &Loaded{Account: s.loaded, Stamp: s.stamp, Missing: s.missing, Problems: s.problems, Relaid: s.relaid, Errors: a.c.fileErrors}, base: s.loaded, restoring: a.drafts}
 	a.drafts = nil
 	rs.r = model.Replay(rs.base, ops)
 	rs.already = len(rs.r.Already)
@@ -343,14 +366,14 @@ func (a *App) confirmDiscardDrafts() {
 	for _, d := range a.drafts {
 		n += len(d.Ops)
 	}
-	a.modal = &modal{kind: modalDiscardDrafts, title: fmt.Sprintf("Discard %d unsaved %s for good?", n, plural(n, "edit", "edits")),
-		lines: []string{"They cannot be recovered afterwards. n goes back to restoring them."},
-		keys:  []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard them")), a.c.keys.No}}
+	a.c.ask(fmt.Sprintf("Discard %d unsaved %s for good?", n, plural(n, "edit", "edits")),
+		[]string{"They cannot be recovered afterwards. n goes back to restoring them."}, "discard them",
+		func() tea.Cmd { a.discardDrafts(); return nil },
+		func() tea.Cmd { a.showDrafts(); return nil })
 }
 
 func (a *App) discardDrafts() {
 	s := a.c.sess
-	a.modal = nil
 	for _, d := range a.drafts {
 		if err := s.store.RemoveDraft(s.path, d.ID); err != nil {
 			a.setStatus("A draft could not be removed: "+safe(err.Error()), true)
@@ -364,7 +387,6 @@ func (a *App) discardDrafts() {
 
 func (a *App) laterDrafts() {
 	s := a.c.sess
-	a.modal = nil
 	for _, d := range a.drafts {
 		s.store.ReleaseDraft(s.path, d.ID)
 	}
@@ -408,13 +430,47 @@ func (a *App) autosave() {
 // draft cannot be written, it says so and stays.
 func (a *App) quitKeepingDraft() tea.Cmd {
 	s := a.c.sess
-	if s.dirty() {
+	if s.dirty() || len(s.pending) > 0 {
 		if err := a.writeDraft(); err != nil {
-			a.modal = &modal{kind: modalInfo, title: "Not quitting: your edits could not be kept",
-				lines: []string{"The recovery draft could not be written: " + safe(err.Error()), "Save them (ctrl+s), or fix the problem and quit again."}}
+			a.c.push(newDialog(a.c, "Not quitting: your edits could not be kept",
+				[]string{"The recovery draft could not be written: " + safe(err.Error()), "Save them (ctrl+s), save them to another file (S), or fix the problem and quit again. q on this dialog quits all the same, losing them."},
+				choice("S", "save as", a.openSaveAs), choice("q", "quit, losing them", func() tea.Cmd { return tea.Quit })))
 			return nil
 		}
 		s.store.ReleaseDraft(s.path, s.draftID)
 	}
 	return tea.Quit
+}
+
+// openSaveAs asks for another file to save the account to: a new file,
+// never one that exists.
+func (a *App) openSaveAs() tea.Cmd {
+	c := a.c
+	s := c.sess
+	path := newTextField(c, "path", "Save to", s.path, 4096)
+	f := &form{c: c, title: "Save the account to another file (a new one)", fields: []*field{path}}
+	f.notes = func() []string {
+		return []string{"The file must not exist yet; its directory must. Your edits stay unsaved until you confirm the review that follows."}
+	}
+	f.submit = func() tea.Cmd {
+		p := path.text()
+		ld, err := a.store.Load(p)
+		switch {
+		case err != nil:
+			f.err = "Cannot save there: " + safe(err.Error())
+			return nil
+		case !ld.Missing:
+			f.err = safe(p) + " exists: saving there would replace another file. Choose a new name."
+			return nil
+		}
+		if s.path != p {
+			// This session's draft now belongs to the new file.
+			s.store.ReleaseDraft(s.path, s.draftID)
+			s.formerPath = s.path
+		}
+		s.path, s.stamp, s.baseID, s.missing = p, ld.Stamp, a.store.BaseID(ld.Stamp), true
+		c.close(f)
+		return a.startSave()
+	}
+	return f.open()
 }

@@ -63,7 +63,7 @@ func TestReloadKeepsOtherAdminsEdits(t *testing.T) {
 	h.keys("ctrl+s", "y")
 	h.expect("Not saved: the file changed on disk")
 	h.keys("r")
-	h.expect("Reloaded: 2 edits applied", "Your 2 edits:", `set the description of role "Cannot View Data" to "Runs processes, sees`, `set the name of dana@example.com to "Dana O."`)
+	h.expect("Reloaded: 2 edits applied", "Your 2 edits change the file:", `the description of role "Cannot View Data" changes from`, `the name of dana@example.com changes from "Dana Ortiz" to "Dana O."`)
 	h.expectNot("change nobody's access")
 	h.keys("y")
 	h.expect("Saved ")
@@ -103,7 +103,7 @@ func TestReloadConflictIsShownAndChosen(t *testing.T) {
 				"m keep mine", "t take theirs")
 			h.keys(tc.key)
 			if tc.want == "mine" {
-				h.expect("Reloaded: 1 edit applied, 1 kept over another change", "Your 1 edit:")
+				h.expect("Reloaded: 1 edit applied, 1 kept over another change", "Your 1 edit changes the file:")
 				h.keys("y")
 				h.expect("Saved ")
 			} else {
@@ -139,7 +139,7 @@ func TestRestoreDraftKeepsNewerSaves(t *testing.T) {
 	h.keys("r")
 	h.expect("Draft restored: 1 edit applied; the file changed since the draft.", "UNSAVED")
 	h.keys("ctrl+s")
-	h.expect("Your 1 edit:", `tick Dashboard on role "Cannot View Data"`)
+	h.expect("Your 1 edit changes the file:", `role "Cannot View Data" now ticks Dashboard`)
 	h.keys("y")
 	h.expect("Saved ")
 	a := st.acct
@@ -165,7 +165,7 @@ func TestTwoSessionsTwoDrafts(t *testing.T) {
 	editDescription(h1, "first session")
 	h1.msg(draftTickMsg{})
 	h2 := newHarness(t, Options{}, st)
-	h2.keys("3", "a", "y")
+	h2.keys("5", "a", "y")
 	h2.expect("UNSAVED")
 	h2.msg(draftTickMsg{})
 	if len(st.drafts) != 2 {
@@ -244,7 +244,7 @@ func TestSaveSaysItRelaysAHandEditedFile(t *testing.T) {
 	h := newHarness(t, Options{Path: path}, fileStore{})
 	editDescription(h, "tidy")
 	h.keys("ctrl+s")
-	h.expect("Your 1 edit:")
+	h.expect("Your 1 edit changes the file:")
 	h.expectNot("rewrites the file")
 	h.keys("n")
 
@@ -288,7 +288,7 @@ func TestConflictOnRemovedRole(t *testing.T) {
 		a.Users[u].Roles = []string{"CVD"}
 	})
 	h.keys("ctrl+s", "y", "r")
-	h.expect(`Conflict 1 of 1: role "Cannot View Data"`, "removed or renamed", "t take theirs", "esc back")
+	h.expect(`Conflict 1 of 1: role "Cannot View Data"`, "removed or renamed", "t take theirs", "esc cancel")
 	h.expectNot("m keep mine")
 	h.keys("m")
 	h.expect(`Conflict 1 of 1: role "Cannot View Data"`)
@@ -331,7 +331,7 @@ func TestEditTakenBackIsNothing(t *testing.T) {
 	editDescription(h, "y")
 	h.msg(draftTickMsg{})
 	h.keys("ctrl+s")
-	h.expect("Your 1 edit:", `set the description of role "Cannot View Data" to "y"`)
+	h.expect("Your 1 edit changes the file:", `set the description of role "Cannot View Data" to "y"`)
 	h.keys("n")
 	if len(st.drafts) != 1 {
 		t.Fatalf("%d drafts", len(st.drafts))

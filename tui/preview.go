@@ -48,6 +48,10 @@ type previewModel struct {
 	height  int
 	explain []string // lines of the open explanation, nil when closed
 	exOff   int
+	// filter narrows the rows to those whose label or state holds it;
+	// filtering: the filter field has the keyboard.
+	filter    string
+	filtering bool
 }
 
 func newPreview(c *common) *previewModel { return &previewModel{c: c} }
@@ -185,53 +189,200 @@ func (p *previewModel) clamp() {
 	if p.cursor < 0 {
 		p.cursor = 0
 	}
-	h := max(p.height, 1)
-	if p.cursor < p.offset {
-		p.offset = p.cursor
+	// The offset counts shown rows (the filter may hide some).
+	at := 0
+	for k, i := range p.shownRows() {
+		if i <= p.cursor {
+			at = k
+		}
 	}
-	if p.cursor >= p.offset+h {
-		p.offset = p.cursor - h + 1
+	h := max(p.height, 1)
+	if at < p.offset {
+		p.offset = at
+	}
+	if at >= p.offset+h {
+		p.offset = at - h + 1
 	}
 }
 
-// update handles keys while the preview has the keyboard; it reports
-// whether it used the key.
-func (p *previewModel) update(msg tea.KeyPressMsg) bool {
-	k := p.c.keys
-	if p.explain != nil {
-		switch {
-		case key.Matches(msg, k.Back), key.Matches(msg, k.Drill):
-			p.explain = nil
-		case key.Matches(msg, k.Up):
-			p.exOff = max(p.exOff-1, 0)
-		case key.Matches(msg, k.Down):
-			p.exOff++
-		default:
-			return false
+// bodyHeight is how many rows the list of rows shows in h lines.
+func (p *previewModel) bodyHeight(h int) int {
+	detailH := 3
+	if h >= 30 {
+		detailH = 5
+	}
+	return max(h-len(p.users)-detailH-1-boolInt(p.filter != "" || p.filtering), 1)
+}
+
+// viewFor draws the preview of users in w x h. It changes nothing: it
+// draws a copy, brought to those users if the preview was not.
+func (p *previewModel) viewFor(users []string, w, h int, focused bool) string {
+	q := *p
+	q.setUsers(users...)
+	return q.view(w, h, focused)
+}
+
+// explaining reports whether an explanation is open.
+func (p *previewModel) explaining() bool { return p.explain != nil }
+
+// shownRows are the rows shown: all, or those matching the filter (the
+// sections stay, as headings).
+func (p *previewModel) shownRows() []int {
+	q := strings.ToLower(strings.TrimSpace(p.filter))
+	var out []int
+	for i, r := range p.rows {
+		if q == "" || r.kind == pvSection || p.rowHolds(r, q) {
+			out = append(out, i)
 		}
+	}
+	return out
+}
+
+// rowHolds reports whether the row's label followed by one user's state
+// holds q (lower case), as the row reads on screen.
+func (p *previewModel) rowHolds(r pvRow, q string) bool {
+	label := strings.ToLower(r.label)
+	if strings.Contains(label, q) {
 		return true
 	}
-	switch {
-	case key.Matches(msg, k.Up):
-		p.cursor--
-	case key.Matches(msg, k.Down):
-		p.cursor++
-	case key.Matches(msg, k.PageUp):
-		p.cursor -= p.height
-	case key.Matches(msg, k.PageDown):
-		p.cursor += p.height
-	case key.Matches(msg, k.Home):
-		p.cursor = 0
-	case key.Matches(msg, k.End):
-		p.cursor = len(p.rows) - 1
-	case key.Matches(msg, k.Drill):
-		p.explain = p.explainRow()
-		p.exOff = 0
+	for _, c := range r.cells {
+		if strings.Contains(label+" "+strings.ToLower(c.short), q) {
+			return true
+		}
+	}
+	return false
+}
+
+// step moves the cursor d shown rows.
+func (p *previewModel) step(d int) {
+	rows := p.shownRows()
+	if len(rows) == 0 {
+		return
+	}
+	at := 0
+	for k, i := range rows {
+		if i <= p.cursor {
+			at = k
+		}
+	}
+	at = max(min(at+d, len(rows)-1), 0)
+	p.cursor = rows[at]
+	p.clamp()
+}
+
+// actions are the preview's keys where it has the keyboard.
+func (p *previewModel) actions() []action {
+	k := p.c.keys
+	if p.filtering {
+		return []action{
+			do(key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")), func() tea.Cmd { p.filtering = false; return nil }),
+			do(key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")), func() tea.Cmd { p.filter, p.filtering = "", false; return nil }),
+		}
+	}
+	if p.explain != nil {
+		return []action{
+			do(k.Up, func() tea.Cmd { p.exOff = max(p.exOff-1, 0); return nil }),
+			do(k.Down, func() tea.Cmd { p.exOff++; return nil }),
+			do(k.Copy, p.copyText),
+			do(key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc", "close")), func() tea.Cmd { p.explain = nil; return nil }),
+		}
+	}
+	acts := []action{
+		do(k.Drill, func() tea.Cmd { p.explain = p.explainRow(); p.exOff = 0; return nil }),
+		do(k.Up, func() tea.Cmd { p.step(-1); return nil }).lesser(),
+		do(k.Down, func() tea.Cmd { p.step(1); return nil }).lesser(),
+		do(k.PageUp, func() tea.Cmd { p.step(-p.height); return nil }).fullOnly(),
+		do(k.PageDown, func() tea.Cmd { p.step(p.height); return nil }).fullOnly(),
+		do(k.Home, func() tea.Cmd { p.step(-len(p.rows)); return nil }).fullOnly(),
+		do(k.End, func() tea.Cmd { p.step(len(p.rows)); return nil }).fullOnly(),
+		do(k.Filter, func() tea.Cmd { p.filtering = true; return nil }).lesser(),
+		do(k.Copy, p.copyText).lesser(),
+	}
+	if p.filter != "" {
+		acts = append(acts, do(key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")), func() tea.Cmd { p.filter = ""; return nil }))
+	}
+	return acts
+}
+
+// filterKey edits the filter while it has the keyboard.
+func (p *previewModel) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := p.c.dispatch(msg, p.actions()); ok {
+		return cmd
+	}
+	switch msg.String() {
+	case "backspace":
+		if r := []rune(p.filter); len(r) > 0 {
+			p.filter = string(r[:len(r)-1])
+		}
+	case "up":
+		p.step(-1)
+	case "down":
+		p.step(1)
 	default:
-		return false
+		if msg.Text != "" {
+			p.filter += msg.Text
+		}
+	}
+	if rows := p.shownRows(); len(rows) > 0 && !containsInt(rows, p.cursor) {
+		p.cursor = rows[0]
 	}
 	p.clamp()
-	return true
+	return nil
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// text is the preview (or the open explanation) as plain text.
+func (p *previewModel) text() string {
+	res := p.c.sess.workRes
+	var b strings.Builder
+	for _, e := range p.users {
+		u := res.User(e)
+		if u < 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "As %s, holding %s\n", e, nameList(res.HeldRoles(u)))
+	}
+	if p.explain != nil {
+		b.WriteString("Explain: " + p.rows[p.cursor].label + "\n")
+		for _, l := range p.explain {
+			b.WriteString(l + "\n")
+		}
+		return b.String()
+	}
+	for _, r := range p.rows {
+		if r.kind == pvSection {
+			b.WriteString("\n" + r.label + "\n")
+			continue
+		}
+		line := r.label
+		for _, c := range r.cells {
+			line += "\t" + c.mark + " " + c.short
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String()
+}
+
+// copyText puts the preview or the explanation on the clipboard with OSC
+// 52, which works over SSH where the terminal supports it.
+func (p *previewModel) copyText() tea.Cmd {
+	if len(p.rows) == 0 {
+		return status("Nothing to copy: no user chosen.", true)
+	}
+	t := p.text()
+	what := "the preview"
+	if p.explain != nil {
+		what = "the explanation"
+	}
+	return tea.Batch(tea.SetClipboard(t), status(fmt.Sprintf("Copied %s as text (%d lines) with OSC 52; a terminal that does not support it ignores it.", what, strings.Count(t, "\n")), false))
 }
 
 // explainRow spells out the row under the cursor for each user shown: the
@@ -306,7 +457,7 @@ func (p *previewModel) view(w, h int, focused bool) string {
 	res := c.sess.workRes
 	var head []string
 	if len(p.users) == 0 || len(p.rows) == 0 {
-		return c.fit([]string{s.Muted.Render("No user chosen: pick one on the Users tab (2).")}, w, h)
+		return c.fit([]string{s.Muted.Render("No user chosen: u picks one (or move to one on the Users tab).")}, w, h)
 	}
 	for _, e := range p.users {
 		u := res.User(e)
@@ -314,7 +465,7 @@ func (p *previewModel) view(w, h int, focused bool) string {
 		if u >= 0 {
 			name = safe(c.sess.work.Users[u].Name)
 		}
-		head = append(head, c.trunc(s.Header.Render("As "+safe(e))+" "+name+s.Muted.Render(" - roles: ")+safe(strings.Join(res.HeldRoles(u), ", ")), w))
+		head = append(head, c.trunc(s.Header.Render("As "+safe(e))+" "+name+s.Muted.Render(" - roles: ")+nameList(res.HeldRoles(u)), w))
 	}
 	if p.explain != nil {
 		lines := append([]string{}, head...)
@@ -324,7 +475,7 @@ func (p *previewModel) view(w, h int, focused bool) string {
 			body = append(body, wrap(l, w-2)...)
 		}
 		room := h - len(lines)
-		p.exOff = min(p.exOff, max(len(body)-room, 0))
+		p.exOff = min(p.exOff, max(len(body)-room, 0)) // on the copy viewFor draws
 		lines = append(lines, body[min(p.exOff, len(body)):]...)
 		return c.fit(lines, w, h)
 	}
@@ -332,17 +483,33 @@ func (p *previewModel) view(w, h int, focused bool) string {
 	if h >= 30 {
 		detailH = 5
 	}
-	listH := h - len(head) - detailH - 1
-	p.height = max(listH, 1)
+	p.height = p.bodyHeight(h) // on the copy viewFor draws
 	p.clamp()
 	lines := append([]string{}, head...)
+	if p.filter != "" || p.filtering {
+		cur := ""
+		if p.filtering {
+			cur = "_"
+		}
+		lines = append(lines, c.trunc(s.Header.Render("filter: ")+safe(p.filter)+cur+s.Muted.Render("  (enter keeps, esc clears)"), w))
+	}
+	shown := p.shownRows()
 	n := len(p.users)
-	labelW := min(30, w/3)
+	// The label column is as wide as the longest label, up to two fifths
+	// of the width (a quarter when comparing).
+	longest := 0
+	for _, r := range p.rows {
+		if r.kind != pvSection {
+			longest = max(longest, width(r.label)+2+boolInt(r.kind == pvAction)*2)
+		}
+	}
+	labelW := min(longest+1, max(w*2/5, 26))
 	if n > 1 {
-		labelW = min(26, w/4)
+		labelW = min(longest+1, max(w/4, 20))
 	}
 	cellW := (w - labelW - 2) / n
-	for k := p.offset; k < len(p.rows) && k < p.offset+p.height; k++ {
+	for j := p.offset; j < len(shown) && j < p.offset+p.height; j++ {
+		k := shown[j]
 		r := p.rows[k]
 		sel := focused && k == p.cursor
 		var label string
@@ -407,13 +574,4 @@ func (p *previewModel) view(w, h int, focused bool) string {
 		lines = append(lines, d...)
 	}
 	return c.fit(lines, w, h)
-}
-
-func (p *previewModel) help() helpKeys {
-	k := p.c.keys
-	if p.explain != nil {
-		return helpKeys{short: []key.Binding{k.Up, k.Down, k.Back}, full: [][]key.Binding{{k.Up, k.Down, k.Back}}}
-	}
-	short := []key.Binding{k.Drill, k.Back}
-	return helpKeys{short: short, minor: []key.Binding{k.Up, k.Down}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Drill, k.Back}}}
 }

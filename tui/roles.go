@@ -24,11 +24,6 @@ type rolesTab struct {
 	list    listModel
 	items   []roleItem
 	holders map[string]int // lower-case role name -> users holding it
-	form    *form
-	editing string // the role the form edits ("" when adding)
-	own     map[model.Privilege]bool
-	privF   *field
-	parentF *field
 	cols    colWidths
 }
 
@@ -37,6 +32,8 @@ func newRolesTab(c *common) *rolesTab {
 	t.refresh()
 	return t
 }
+
+func (t *rolesTab) label(int) string { return "Custom Roles" }
 
 func (t *rolesTab) refresh() tea.Cmd {
 	a := t.c.sess.work
@@ -54,6 +51,7 @@ func (t *rolesTab) refresh() tea.Cmd {
 		}
 	}
 	items := t.items
+	t.list.restyle()
 	return t.list.setSource(len(items), func(i int) string {
 		it := items[i]
 		if it.custom >= 0 {
@@ -64,7 +62,7 @@ func (t *rolesTab) refresh() tea.Cmd {
 	})
 }
 
-func (t *rolesTab) capturing() bool { return t.form != nil || t.list.filtering }
+func (t *rolesTab) typing() bool { return t.list.filtering }
 
 func (t *rolesTab) selectName(name string) {
 	for i, it := range t.items {
@@ -74,93 +72,141 @@ func (t *rolesTab) selectName(name string) {
 	}
 }
 
-func (t *rolesTab) update(msg tea.Msg) tea.Cmd {
-	if t.form != nil {
-		res, cmd := t.form.update(msg)
-		switch res {
-		case formCancel:
-			t.form = nil
-		case formApply:
-			return t.applyForm()
-		}
-		return cmd
+// detailHeight is how many lines the role's details take below the list
+// (0: beside it, on wide screens): what the list leaves, at least 5.
+func (t *rolesTab) detailHeight(w, h int) int {
+	if w >= wideWidth {
+		return 0
 	}
+	return max(5, h-2-1-t.list.count())
+}
+
+// layout tells the list how many rows it shows (for paging and clicks).
+func (t *rolesTab) layout() {
+	w, h := t.c.bodySize()
+	d := t.detailHeight(w, h)
+	t.list.setHeight(h - 2 - d - boolInt(d > 0))
+}
+
+func (t *rolesTab) update(msg tea.Msg) tea.Cmd {
+	t.layout()
 	switch msg := msg.(type) {
 	case filterResultMsg:
 		t.list.applyResult(msg)
 	case tea.KeyPressMsg:
-		k := t.c.keys
-		if cmd, done := t.list.routeKey(msg, k); done {
-			return cmd
-		}
-		sel := t.list.selected()
-		switch {
-		case key.Matches(msg, k.New):
-			return t.openForm(nil, "")
-		case sel < 0:
-		case key.Matches(msg, k.Edit):
-			it := t.items[sel]
-			if it.builtin {
-				return status(fmt.Sprintf("%s is a built-in role: it cannot be edited, renamed or removed (%s). Press c to make a custom copy.", it.name, model.BuiltinNotEditable.Cite()), true)
-			}
-			r := t.c.sess.work.Roles[it.custom]
-			return t.openForm(&r, r.Name)
-		case key.Matches(msg, k.Duplicate):
-			it := t.items[sel]
-			var r model.Role
-			if it.builtin {
-				b, _ := model.LookupBuiltin(it.name)
-				r = model.Role{Name: it.name, Privileges: b.Privileges.List(), Description: "Copy of the built-in role " + it.name}
-			} else {
-				r = t.c.sess.work.Roles[it.custom]
-				r.Privileges = slices.Clone(r.Privileges)
-			}
-			r.Name = "Copy of " + r.Name
-			return t.openForm(&r, "")
-		case key.Matches(msg, k.Remove):
-			it := t.items[sel]
-			if it.builtin {
-				return status(it.name+" is a built-in role and cannot be removed ("+model.BuiltinNotEditable.Cite()+")", true)
-			}
-			var extra []string
-			for _, e := range model.Widenings(t.c.sess.work, it.name) {
-				extra = append(extra, "Warning: "+model.BecomesOpen([]string{e}, it.name, true)+".")
-			}
-			was := t.c.sess.work.Roles[it.custom]
-			return edit("roles", "Remove the role "+safe(it.name)+"?", extra, model.RemoveRole{Name: it.name, Was: &was})
-		}
+		cmd, _ := t.list.routeKey(msg, t.c.keys)
+		return cmd
 	}
 	return nil
 }
 
+func (t *rolesTab) actions() []action {
+	k := t.c.keys
+	if t.list.filtering {
+		return filterActions(k)
+	}
+	acts := []action{
+		do(k.Edit, t.editSelected).editing(),
+		do(k.New, func() tea.Cmd { return t.openForm(nil, "") }).editing(),
+		do(k.Duplicate, t.duplicate).editing().lesser(),
+		do(k.Remove, t.remove).editing(),
+		do(k.View, t.viewSelected).lesser(),
+		do(k.Filter, t.list.startFilter).lesser(),
+	}
+	if t.c.readOnly {
+		acts = append([]action{do(k.Enter, t.viewSelected).help("enter", "view role")}, acts...)
+	}
+	return acts
+}
+
+func (t *rolesTab) selected() (roleItem, bool) {
+	sel := t.list.selected()
+	if sel < 0 {
+		return roleItem{}, false
+	}
+	return t.items[sel], true
+}
+
+func (t *rolesTab) editSelected() tea.Cmd {
+	it, ok := t.selected()
+	if !ok {
+		return nil
+	}
+	if it.builtin {
+		return status(fmt.Sprintf("%s is a built-in role: it cannot be edited, renamed or removed (%s). Press c to make a custom copy.", it.name, model.BuiltinNotEditable.Cite()), true)
+	}
+	r := t.c.sess.work.Roles[it.custom]
+	return t.openForm(&r, r.Name)
+}
+
+func (t *rolesTab) duplicate() tea.Cmd {
+	it, ok := t.selected()
+	if !ok {
+		return nil
+	}
+	var r model.Role
+	if it.builtin {
+		b, _ := model.LookupBuiltin(it.name)
+		r = model.Role{Name: it.name, Privileges: b.Privileges.List(), Description: "Copy of the built-in role " + it.name}
+	} else {
+		r = t.c.sess.work.Roles[it.custom]
+		r.Privileges = slices.Clone(r.Privileges)
+	}
+	r.Name = "Copy of " + r.Name
+	return t.openForm(&r, "")
+}
+
+func (t *rolesTab) remove() tea.Cmd {
+	it, ok := t.selected()
+	if !ok {
+		return nil
+	}
+	if it.builtin {
+		return status(it.name+" is a built-in role and cannot be removed ("+model.BuiltinNotEditable.Cite()+")", true)
+	}
+	var extra []string
+	for _, e := range model.Widenings(t.c.sess.work, it.name) {
+		extra = append(extra, "Warning: "+model.BecomesOpen([]string{e}, it.name, true)+".")
+	}
+	was := t.c.sess.work.Roles[it.custom]
+	return edit("Remove the role "+safe(it.name)+"?", extra, model.RemoveRole{Name: it.name, Was: &was})
+}
+
+// viewSelected shows everything about the selected role, however long.
+func (t *rolesTab) viewSelected() tea.Cmd {
+	it, ok := t.selected()
+	if !ok {
+		return nil
+	}
+	t.c.push(info(t.c, "Role "+safe(it.name), t.detailLines(1000)...))
+	return nil
+}
+
 // openForm opens the role editor on r (nil: a new, empty role); editing is
-// the name of the role being edited, "" when the form adds a role.
+// the name of the role being edited, "" when the form adds a role. It works
+// as Boomi's Add Role dialog, and also assigns the role to users and lists
+// it on environments.
 func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 	c := t.c
 	if r == nil {
 		r = &model.Role{}
 	}
-	t.editing = editing
+	a := c.sess.work
 	title := "New custom role"
 	if editing != "" {
 		title = "Edit role " + safe(editing)
 	} else if r.Name != "" {
 		title = "Duplicate: new custom role"
 	}
-	name := newTextField(c, "Name", r.Name, model.MaxRoleName)
-	desc := newTextField(c, "Description", r.Description, model.MaxDescription)
+	name := newTextField(c, "name", "Name", r.Name, model.MaxRoleName)
+	desc := newTextField(c, "desc", "Description", r.Description, model.MaxDescription)
 
 	// Inherits Role: none first; roles that would make a cycle are not offered.
-	parent := &field{kind: pickField, label: "Inherits Role"}
-	parent.opts = append(parent.opts, option{value: "", label: "Does not inherit a role", on: r.Inherits == ""})
-	for _, cand := range model.InheritCandidates(c.sess.work, editing) {
-		parent.opts = append(parent.opts, option{value: cand, label: safe(cand), on: model.SameName(cand, r.Inherits)})
+	popts := []option{{value: "", label: "Does not inherit a role", on: r.Inherits == ""}}
+	for _, cand := range model.InheritCandidates(a, editing) {
+		popts = append(popts, option{value: cand, label: safe(cand), on: model.SameName(cand, r.Inherits)})
 	}
-	for i, o := range parent.opts {
-		if o.on {
-			parent.cursor = i
-		}
-	}
+	parent := newListField(pickField, "parent", "Inherits Role", popts)
 	parent.summary = func() string {
 		if v := parent.picked(); v != "" {
 			return safe(v)
@@ -168,65 +214,147 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 		return "Does not inherit a role"
 	}
 
-	privs := &field{kind: checkField, label: "Privileges"}
-	t.own = map[model.Privilege]bool{}
+	own := map[model.Privilege]bool{}
 	for _, p := range r.Privileges {
-		t.own[p] = true
+		own[p] = true
 	}
-	for _, grp := range privilegeGroups() {
-		for _, p := range grp.privs {
-			info := p.Info()
-			privs.opts = append(privs.opts, option{value: info.Name, label: info.Name + " - " + info.Short, group: grp.name, on: t.own[p]})
+	var pops []option
+	for _, p := range model.AllPrivileges() {
+		info := p.Info()
+		o := option{value: info.Name, label: info.Name + " - " + info.Short, group: "Privileges", on: own[p]}
+		if info.PerEnvironment && len(info.OldNames) > 0 {
+			// Boomi's dialog prints these two by their long names.
+			o.label, o.group = info.OldNames[0], "Additional Available Privileges (per environment)"
 		}
+		pops = append(pops, o)
 	}
+	privs := newListField(checkField, "privs", "Privileges", pops)
 	privs.summary = func() string {
-		own, inh := 0, 0
+		n, inh := 0, 0
 		for _, o := range privs.opts {
 			switch {
 			case o.locked:
 				inh++
 			case o.on:
-				own++
+				n++
 			}
 		}
-		return fmt.Sprintf("%d ticked, %d inherited (locked)  - tab here, space ticks", own, inh)
+		return fmt.Sprintf("%d ticked, %d inherited (locked)", n, inh)
 	}
-	t.privF, t.parentF = privs, parent
-	t.form = &form{c: c, title: title, fields: []*field{name, desc, parent, privs}}
-	t.form.onChange = t.syncLocks
-	t.syncLocks()
-	return t.form.focusCmd()
+
+	// Assigned to: every user, those holding the role ticked.
+	var uops []option
+	for _, u := range a.Users {
+		held := editing != "" && slices.ContainsFunc(u.Roles, func(n string) bool { return model.SameName(n, editing) })
+		label := safe(u.Email)
+		if u.Name != "" {
+			label += " (" + safe(u.Name) + ")"
+		}
+		uops = append(uops, option{value: u.Email, label: label, on: held})
+	}
+	users := newListField(checkField, "users", "Assigned to", uops)
+	users.summary = func() string { return countText(len(users.ticked()), "user", "users") + " hold it" }
+
+	var eops []option
+	for _, e := range a.Environments {
+		listed := editing != "" && slices.ContainsFunc(e.RolesWithAccess, func(n string) bool { return model.SameName(n, editing) })
+		note := "open to every role"
+		if e.Restricted() {
+			note = "restricted"
+		}
+		eops = append(eops, option{value: e.Name, label: safe(e.Name), note: note, on: listed})
+	}
+	envs := newListField(checkField, "envs", "Listed on", eops)
+	envs.summary = func() string {
+		return "the Roles with Access of " + countText(len(envs.ticked()), "environment", "environments")
+	}
+
+	f := &form{c: c, title: title, fields: []*field{name, desc, parent, privs, users, envs}}
+	sync := func() { t.syncLocks(parent, privs, own) }
+	f.onChange = sync
+	sync()
+	f.notes = func() []string {
+		if parent.picked() == "" && len(privs.ticked()) == 0 {
+			return []string{"This role grants nothing yet: tick a privilege or pick an Inherits Role."}
+		}
+		return nil
+	}
+	f.ops = func() []model.Op { return t.formOps(f, editing) }
+	f.onDone = func() { t.selectName(f.get("name").text()) }
+	return f.open()
 }
 
-// syncLocks ticks and locks the privileges the chosen parent grants (R5),
-// labelled with the role they come from.
-func (t *rolesTab) syncLocks() {
-	res := t.c.sess.workRes
-	for _, o := range t.privF.opts {
-		if !o.locked {
-			p, _ := model.LookupPrivilege(o.value)
-			t.own[p] = o.on
+// formOps are the edits the role form makes as it stands.
+func (t *rolesTab) formOps(f *form, editing string) []model.Op {
+	a := t.c.sess.work
+	name := f.get("name").text()
+	desc := f.get("desc").text()
+	parent := f.get("parent").picked()
+	var ticks []model.Privilege
+	for _, v := range f.get("privs").ticked() {
+		p, _ := model.LookupPrivilege(v)
+		ticks = append(ticks, p)
+	}
+	var ops []model.Op
+	if editing == "" {
+		ops = append(ops, model.AddRole{Name: name, Description: desc, Inherits: parent, Privileges: ticks})
+	} else {
+		ops = append(ops, model.RoleEdits(a, editing, model.Role{Name: name, Description: desc, Inherits: parent, Privileges: ticks})...)
+	}
+	for _, o := range f.get("users").opts {
+		was := editing != "" && slices.ContainsFunc(a.Users[a.FindUser(o.value)].Roles, func(n string) bool { return model.SameName(n, editing) })
+		switch {
+		case o.on && !was:
+			ops = append(ops, model.Assign{Email: o.value, Role: name})
+		case !o.on && was:
+			ops = append(ops, model.Unassign{Email: o.value, Role: name})
 		}
 	}
-	from := res.InheritedFrom(t.parentF.picked())
-	for i := range t.privF.opts {
-		o := &t.privF.opts[i]
+	for _, o := range f.get("envs").opts {
+		e := a.Environments[a.FindEnvironment(o.value)]
+		was := editing != "" && slices.ContainsFunc(e.RolesWithAccess, func(n string) bool { return model.SameName(n, editing) })
+		switch {
+		case o.on && !was:
+			ops = append(ops, model.Allow{Environment: o.value, Role: name})
+		case !o.on && was:
+			ops = append(ops, model.Disallow{Environment: o.value, Role: name})
+		}
+	}
+	return ops
+}
+
+// countText is "1 user", "3 users".
+func countText(n int, one, many string) string { return itoa(n) + " " + plural(n, one, many) }
+
+// syncLocks ticks and locks the privileges the chosen parent grants (R5),
+// labelled with the role they come from; own keeps the admin's own ticks.
+func (t *rolesTab) syncLocks(parent, privs *field, own map[model.Privilege]bool) {
+	res := t.c.sess.workRes
+	for _, o := range privs.opts {
+		if !o.locked {
+			p, _ := model.LookupPrivilege(o.value)
+			own[p] = o.on
+		}
+	}
+	from := res.InheritedFrom(parent.picked())
+	for i := range privs.opts {
+		o := &privs.opts[i]
 		p, _ := model.LookupPrivilege(o.value)
 		if role, ok := from[p]; ok {
 			o.on, o.locked = true, true
 			o.note = "from " + safe(role)
 		} else {
-			o.on, o.locked, o.note = t.own[p], false, ""
+			o.on, o.locked, o.note = own[p], false, ""
 		}
 	}
 }
 
 // roleChecklist is a checklist of a's roles (the built-ins that exist under
 // its switches, then the custom ones), with those named in ticked ticked.
-func roleChecklist(a *model.Account, label string, ticked []string) *field {
-	f := &field{kind: checkField, label: label}
+func roleChecklist(a *model.Account, name, label string, ticked []string) *field {
+	var opts []option
 	add := func(name, group string) {
-		f.opts = append(f.opts, option{value: name, label: safe(name), group: group,
+		opts = append(opts, option{value: name, label: safe(name), group: group,
 			on: slices.ContainsFunc(ticked, func(r string) bool { return model.SameName(r, name) })})
 	}
 	for _, b := range model.Builtins() {
@@ -237,68 +365,10 @@ func roleChecklist(a *model.Account, label string, ticked []string) *field {
 	for _, r := range a.Roles {
 		add(r.Name, "Custom roles")
 	}
-	return f
-}
-
-type privGroup struct {
-	name  string
-	privs []model.Privilege
-}
-
-// privilegeGroups groups the catalog by the page each privilege governs, in
-// preview order, with the others last.
-func privilegeGroups() []privGroup {
-	byPage := map[string][]model.Privilege{}
-	for _, p := range model.AllPrivileges() {
-		byPage[p.Info().Page] = append(byPage[p.Info().Page], p)
-	}
-	var out []privGroup
-	for _, pg := range model.Pages() {
-		if ps := byPage[pg]; len(ps) > 0 {
-			out = append(out, privGroup{name: pg, privs: ps})
-		}
-	}
-	if ps := byPage[""]; len(ps) > 0 {
-		out = append(out, privGroup{name: "Other (no page of its own)", privs: ps})
-	}
-	return out
-}
-
-func (t *rolesTab) applyForm() tea.Cmd {
-	f := t.form
-	name := f.fields[0].text()
-	desc := f.fields[1].text()
-	parent := t.parentF.picked()
-	var ticks []model.Privilege
-	for _, v := range t.privF.ticked() {
-		p, _ := model.LookupPrivilege(v)
-		ticks = append(ticks, p)
-	}
-	if t.editing == "" {
-		return edit("roles", "", nil, model.AddRole{Name: name, Description: desc, Inherits: parent, Privileges: ticks})
-	}
-	ops := model.RoleEdits(t.c.sess.work, t.editing, model.Role{Name: name, Description: desc, Inherits: parent, Privileges: ticks})
-	return edit("roles", "", nil, ops...)
-}
-
-func (t *rolesTab) editDone(ok bool, refusal string) bool {
-	if t.form == nil {
-		return false
-	}
-	if ok {
-		name := t.form.fields[0].text()
-		t.form = nil
-		t.selectName(name)
-		return true
-	}
-	t.form.err = refusal
-	return true
+	return newListField(checkField, name, label, opts)
 }
 
 func (t *rolesTab) view(w, h int) string {
-	if t.form != nil {
-		return t.form.view(w, h)
-	}
 	c := t.c
 	s := c.styles
 	detailW, listW := 0, w
@@ -306,11 +376,8 @@ func (t *rolesTab) view(w, h int) string {
 		detailW = w * 2 / 5
 		listW = w - detailW - 1
 	}
-	detailH := 0
-	if detailW == 0 {
-		detailH = 5
-	}
-	t.list.setHeight(h - 2 - detailH - boolInt(detailH > 0))
+	detailH := t.detailHeight(w, h)
+	listH := h - 2 - detailH - boolInt(detailH > 0)
 	lines := []string{t.list.filterLine("roles", listW)}
 	res := c.sess.workRes
 	a := c.sess.work
@@ -328,7 +395,7 @@ func (t *rolesTab) view(w, h int) string {
 	nameW := min(max(cw[0], 20), max(rest-12, 20), 50)
 	inhW := min(max(cw[1], 12), max(rest-nameW, 12), 50)
 	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Role", nameW)+" "+c.pad("Inherits", inhW)+" Ticked In all Users", listW)))
-	lines = append(lines, t.list.view(listW, func(i int, sel bool) string {
+	lines = append(lines, t.list.viewIn(listW, listH, func(i int, sel bool) string {
 		it := t.items[i]
 		var inh, ticked, all string
 		name := safe(it.name)
@@ -369,7 +436,7 @@ func (t *rolesTab) view(w, h int) string {
 	if len(detail) > detailH {
 		// Say what does not fit rather than cut it silently.
 		more := len(detail) - detailH + 1
-		detail = append(detail[:detailH-1], s.Muted.Render(c.trunc(fmt.Sprintf("... %d more %s (all shown at %d+ columns)", more, plural(more, "line", "lines"), wideWidth), w)))
+		detail = append(detail[:detailH-1], s.Muted.Render(c.trunc(fmt.Sprintf("... %d more %s: %s shows the role in full", more, plural(more, "line", "lines"), c.keys.View.Help().Key), w)))
 	}
 	return body + "\n" + c.rule(w) + "\n" + c.fit(detail, w, detailH)
 }
@@ -416,26 +483,18 @@ func (t *rolesTab) detailLines(w int) []string {
 	return out
 }
 
-func (t *rolesTab) click(y int) bool { return t.form == nil && t.list.click(y-2) }
-
-func (t *rolesTab) help() helpKeys {
-	if t.form != nil {
-		return t.form.help()
-	}
-	k := t.c.keys
-	if t.list.filtering {
-		return filterHelp(k)
-	}
-	short := []key.Binding{k.Edit, k.New, k.Duplicate, k.Remove}
-	return helpKeys{short: short, minor: []key.Binding{k.Filter}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.New, k.Edit, k.Duplicate, k.Remove, k.Filter}}}
+func (t *rolesTab) click(_, y int) tea.Cmd {
+	t.layout()
+	t.list.click(y - 2)
+	return nil
 }
 
-func filterHelp(k KeyMap) helpKeys {
-	b := []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+// filterActions are the keys while a list's filter field has the keyboard.
+func filterActions(k KeyMap) []action {
+	return []action{
+		do(key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")), nil),
+		do(key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")), nil),
 	}
-	return helpKeys{short: b, full: [][]key.Binding{b}}
 }
 
 func boolInt(b bool) int {

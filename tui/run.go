@@ -43,11 +43,10 @@ func Run(opts Options) int {
 		opts.permWarn = permissionWarning(opts.Path)
 	}
 	opts.shared = &sharedState{}
-	app, err := newApp(opts, opts.Store)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "rolecall:", safe(err.Error()))
-		return 1
-	}
+	// The first frame comes at once; the file is read off the input path
+	// (App.Init), with a notice of what is read and for how long.
+	app := startApp(opts, opts.Store)
+	app.loading, app.started = true, time.Now()
 	popts := []tea.ProgramOption{tea.WithoutSignalHandler()}
 	if os.Getenv("NO_COLOR") != "" {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
@@ -103,11 +102,15 @@ func Run(opts Options) int {
 			}
 		}
 	}()
-	_, err = p.Run()
+	_, err := p.Run()
 	select {
 	case c := <-code:
 		return c
 	default:
+	}
+	if app.fatal != nil {
+		fmt.Fprintln(os.Stderr, "rolecall:", safe(app.fatal.Error()))
+		return 1
 	}
 	if err != nil && err != tea.ErrProgramKilled {
 		fmt.Fprintln(os.Stderr, "rolecall:", err)

@@ -22,7 +22,7 @@ func TestAuditFailureIsNotSaved(t *testing.T) {
 	}
 	before, _ := os.ReadFile(p)
 	h := newHarness(t, Options{Path: p}, fileStore{})
-	h.keys("3", "a", "y", "ctrl+s", "y")
+	h.keys("5", "a", "y", "ctrl+s", "y")
 	h.expect("Not saved", "the audit entry could not be", "Your edits are kept.")
 	if after, _ := os.ReadFile(p); string(after) != string(before) {
 		t.Fatal("the file was written without its audit entry")

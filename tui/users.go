@@ -1,10 +1,8 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"rolecall/model"
@@ -17,9 +15,6 @@ type usersTab struct {
 	// paneFocus: the preview beside the list has the keyboard (wide layout).
 	paneFocus bool
 	compare   string // email of the user pinned for comparison
-	form      *form
-	editing   string // email of the user the form edits ("" when adding)
-	lastW     int
 	cols      colWidths
 }
 
@@ -29,8 +24,11 @@ func newUsersTab(c *common, pv *previewModel) *usersTab {
 	return t
 }
 
+func (t *usersTab) label(int) string { return "Users" }
+
 func (t *usersTab) refresh() tea.Cmd {
 	a := t.c.sess.work
+	t.list.restyle()
 	return t.list.setSource(len(a.Users), func(i int) string {
 		u := &a.Users[i]
 		return u.Email + " " + u.Name + " " + strings.Join(u.Roles, " ")
@@ -45,21 +43,28 @@ func (t *usersTab) selectedEmail() string {
 	return ""
 }
 
-func (t *usersTab) capturing() bool { return t.form != nil || t.list.filtering }
+// selectEmail puts the cursor on the user with that email.
+func (t *usersTab) selectEmail(email string) {
+	if i := t.c.sess.work.FindUser(email); i >= 0 {
+		t.list.selectItem(i)
+	}
+}
+
+func (t *usersTab) typing() bool { return t.list.filtering }
 
 func (t *usersTab) wide() bool { return t.c.width >= wideWidth }
 
+// paneHasKeys: the preview beside the list has the keyboard.
+func (t *usersTab) paneHasKeys() bool { return t.paneFocus && t.wide() }
+
+// layout tells the list how many rows it shows (for paging and clicks).
+func (t *usersTab) layout() {
+	_, h := t.c.bodySize()
+	t.list.setHeight(h - 2)
+}
+
 func (t *usersTab) update(msg tea.Msg) tea.Cmd {
-	if t.form != nil {
-		res, cmd := t.form.update(msg)
-		switch res {
-		case formCancel:
-			t.form = nil
-		case formApply:
-			return t.applyForm()
-		}
-		return cmd
-	}
+	t.layout()
 	switch msg := msg.(type) {
 	case filterResultMsg:
 		t.list.applyResult(msg)
@@ -67,47 +72,83 @@ func (t *usersTab) update(msg tea.Msg) tea.Cmd {
 		if t.list.filtering {
 			return t.list.updateFilter(msg)
 		}
-		k := t.c.keys
-		if t.paneFocus {
-			if key.Matches(msg, k.Back) && t.preview.explain == nil {
-				t.paneFocus = false
-				return nil
+		if t.paneHasKeys() {
+			t.preview.setUsers(t.previewUsers()...)
+			if cmd, ok := t.c.dispatch(msg, t.preview.actions()); ok {
+				return cmd
 			}
-			if t.preview.update(msg) {
-				return nil
-			}
+			return nil
 		}
-		if cmd, done := t.list.routeKey(msg, k); done {
-			return cmd
-		}
-		email := t.selectedEmail()
-		switch {
-		case key.Matches(msg, k.Back) && t.compare != "":
-			t.compare = ""
-		case key.Matches(msg, k.New):
-			return t.openForm(nil)
-		case email == "":
-		case key.Matches(msg, k.Edit):
-			u := t.c.sess.work.Users[t.list.selected()]
-			return t.openForm(&u)
-		case key.Matches(msg, k.Remove):
-			u := t.c.sess.work.Users[t.list.selected()]
-			return edit("users", "Remove the user "+safe(email)+"?", []string{"They lose every privilege and every environment."}, model.RemoveUser{Email: email, Was: &u})
-		case key.Matches(msg, k.Preview):
-			if t.wide() {
-				t.paneFocus = true
-				return nil
-			}
-			return func() tea.Msg { return switchTabMsg(tabPreview) }
-		case key.Matches(msg, k.Compare):
-			if t.compare == "" || !model.SameName(t.compare, email) {
-				t.compare = email
-				return status("Comparing with "+safe(email)+": move to another user; the preview shows both (esc stops).", false)
-			}
-			t.compare = ""
-		}
+		cmd, _ := t.list.routeKey(msg, t.c.keys)
+		return cmd
 	}
 	return nil
+}
+
+func (t *usersTab) actions() []action {
+	k := t.c.keys
+	if t.list.filtering {
+		return filterActions(k)
+	}
+	if t.paneHasKeys() {
+		t.preview.setUsers(t.previewUsers()...)
+		acts := t.preview.actions()
+		if !t.preview.explaining() {
+			acts = append(acts, do(k.Back, func() tea.Cmd { t.paneFocus = false; return nil }).help("esc", "back to the list"))
+		}
+		return acts
+	}
+	acts := []action{
+		do(k.Edit, t.editSelected).editing(),
+		do(k.New, func() tea.Cmd { return t.openForm(nil) }).editing(),
+		do(k.Remove, t.remove).editing(),
+		do(k.Preview, t.openPreview),
+		do(k.Compare, t.toggleCompare).lesser(),
+		do(k.Filter, t.list.startFilter).lesser(),
+	}
+	if t.compare != "" {
+		acts = append([]action{do(k.Back, func() tea.Cmd { t.compare = ""; return status("Comparison ended.", false) }).help("esc", "stop comparing")}, acts...)
+	}
+	return acts
+}
+
+func (t *usersTab) editSelected() tea.Cmd {
+	i := t.list.selected()
+	if i < 0 {
+		return nil
+	}
+	u := t.c.sess.work.Users[i]
+	return t.openForm(&u)
+}
+
+func (t *usersTab) remove() tea.Cmd {
+	i := t.list.selected()
+	if i < 0 {
+		return nil
+	}
+	u := t.c.sess.work.Users[i]
+	return edit("Remove the user "+safe(u.Email)+"?", []string{"They lose every privilege and every environment."}, model.RemoveUser{Email: u.Email, Was: &u})
+}
+
+func (t *usersTab) openPreview() tea.Cmd {
+	if t.wide() {
+		t.paneFocus = true
+		return nil
+	}
+	return func() tea.Msg { return switchTabMsg("Preview") }
+}
+
+func (t *usersTab) toggleCompare() tea.Cmd {
+	email := t.selectedEmail()
+	if email == "" {
+		return nil
+	}
+	if t.compare == "" || !model.SameName(t.compare, email) {
+		t.compare = email
+		return status("Comparing with "+safe(email)+": move to another user; the preview shows both. esc stops.", false)
+	}
+	t.compare = ""
+	return status("Comparison ended.", false)
 }
 
 // previewUsers is who the preview shows: the selected user, and the pinned
@@ -123,71 +164,46 @@ func (t *usersTab) previewUsers() []string {
 func (t *usersTab) openForm(u *model.User) tea.Cmd {
 	c := t.c
 	title := "New user"
+	editing := ""
 	if u != nil {
 		title = "Edit user " + safe(u.Email)
-		t.editing = u.Email
+		editing = u.Email
 	} else {
 		u = &model.User{}
-		t.editing = ""
 	}
 	var fields []*field
-	if t.editing == "" {
-		fields = append(fields, newTextField(c, "Email", "", model.MaxEmail))
+	if editing == "" {
+		fields = append(fields, newTextField(c, "email", "Email", "", model.MaxEmail))
 	}
-	fields = append(fields, newTextField(c, "Name", u.Name, model.MaxUserName))
-	roles := roleChecklist(c.sess.work, "Roles", u.Roles)
-	roles.summary = func() string {
-		n := len(roles.ticked())
-		return fmt.Sprintf("%d ticked  - tab here, space ticks", n)
-	}
+	fields = append(fields, newTextField(c, "name", "Name", u.Name, model.MaxUserName))
+	roles := roleChecklist(c.sess.work, "roles", "Roles", u.Roles)
+	roles.summary = func() string { return countText(len(roles.ticked()), "role", "roles") + " ticked" }
 	fields = append(fields, roles)
-	t.form = &form{c: c, title: title, fields: fields}
-	return t.form.focusCmd()
-}
-
-func (t *usersTab) applyForm() tea.Cmd {
-	f := t.form
-	roles := f.fields[len(f.fields)-1].ticked()
-	name := f.fields[len(f.fields)-2].text()
-	if t.editing == "" {
-		email := f.fields[0].text()
-		return edit("users", "", nil, model.AddUser{Email: email, Name: name, Roles: roles})
+	f := &form{c: c, title: title, fields: fields}
+	f.ops = func() []model.Op {
+		name, rs := f.get("name").text(), f.get("roles").ticked()
+		if editing == "" {
+			return []model.Op{model.AddUser{Email: f.get("email").text(), Name: name, Roles: rs}}
+		}
+		return model.UserEdits(c.sess.work, editing, model.User{Email: editing, Name: name, Roles: rs})
 	}
-	return edit("users", "", nil, model.UserEdits(t.c.sess.work, t.editing, model.User{Email: t.editing, Name: name, Roles: roles})...)
-}
-
-func (t *usersTab) editDone(ok bool, refusal string) bool {
-	if t.form == nil {
-		return false
-	}
-	if ok {
-		email := t.editing
+	f.onDone = func() {
+		email := editing
 		if email == "" {
-			email = t.form.fields[0].text()
+			email = f.get("email").text()
 		}
-		t.form = nil
-		if i := t.c.sess.work.FindUser(email); i >= 0 {
-			t.list.selectItem(i)
-		}
-		return true
+		t.selectEmail(email)
 	}
-	t.form.err = refusal
-	return true
+	return f.open()
 }
 
 func (t *usersTab) view(w, h int) string {
-	if t.form != nil {
-		return t.form.view(w, h)
-	}
 	c := t.c
 	s := c.styles
 	listW := w
 	if t.wide() {
 		listW = min(w*9/20, 110)
-	} else {
-		t.paneFocus = false
 	}
-	t.list.setHeight(h - 2)
 	lines := []string{t.list.filterLine("users", listW)}
 	a := c.sess.work
 	// Email and name are as wide as the longest in the account, the roles
@@ -199,38 +215,35 @@ func (t *usersTab) view(w, h int) string {
 	nameW := min(max(cw[1], 5), max(listW/5, 12), 24)
 	emailW := min(max(cw[0], 12), max(listW-2-nameW-1-8, 20))
 	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Email", emailW)+" "+c.pad("Name", nameW)+" Roles", listW)))
-	focusList := !t.paneFocus
-	lines = append(lines, t.list.view(listW, func(i int, sel bool) string {
+	focusList := !t.paneHasKeys()
+	lines = append(lines, t.list.viewIn(listW, h-2, func(i int, sel bool) string {
 		u := &a.Users[i]
 		mark := ""
 		if t.compare != "" && model.SameName(u.Email, t.compare) {
 			mark = "(compare) "
 		}
-		txt := c.pad(safe(u.Email), emailW) + " " + c.pad(safe(u.Name), nameW) + " " + mark + safe(strings.Join(u.Roles, ", "))
+		roles := "(no role)"
+		if len(u.Roles) > 0 {
+			roles = safe(strings.Join(u.Roles, ", "))
+		}
+		txt := c.pad(safe(u.Email), emailW) + " " + c.pad(safe(u.Name), nameW) + " " + mark + roles
 		return c.row(txt, sel && focusList, listW)
 	})...)
 	body := c.fit(lines, listW, h)
 	if !t.wide() {
 		return body
 	}
-	t.preview.setUsers(t.previewUsers()...)
 	pw := w - listW - 1
-	return joinH(body, t.preview.view(pw, h, t.paneFocus), 1)
+	return joinH(body, t.preview.viewFor(t.previewUsers(), pw, h, t.paneHasKeys()), 1)
 }
 
-func (t *usersTab) click(y int) bool { return t.form == nil && t.list.click(y-2) }
-
-func (t *usersTab) help() helpKeys {
-	if t.form != nil {
-		return t.form.help()
+func (t *usersTab) click(x, y int) tea.Cmd {
+	if t.wide() && x > min(t.c.width*9/20, 110) {
+		t.paneFocus = true
+		return nil
 	}
-	k := t.c.keys
-	if t.list.filtering {
-		return filterHelp(k)
-	}
-	if t.paneFocus {
-		return t.preview.help()
-	}
-	short := []key.Binding{k.Edit, k.New, k.Remove, k.Preview}
-	return helpKeys{short: short, minor: []key.Binding{k.Compare, k.Filter}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.New, k.Edit, k.Remove, k.Filter}, {k.Preview, k.Compare}}}
+	t.paneFocus = false
+	t.layout()
+	t.list.click(y - 2)
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -154,6 +155,12 @@ func (a *App) loadCmd() tea.Cmd {
 	store, path := a.store, a.opts.Path
 	return func() tea.Msg {
 		ld, err := store.Load(path)
+		if ld != nil && ld.Account != nil && len(ld.Account.Users) > 5000 {
+			// Decoding a large file leaves most of what it allocated as
+			// garbage: give it back to the system now, off the input path,
+			// rather than keep it resident.
+			debug.FreeOSMemory()
+		}
 		return loadedMsg{ld: ld, err: err}
 	}
 }

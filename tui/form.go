@@ -29,8 +29,9 @@ type option struct {
 	on    bool
 	// locked options cannot change (inherited privileges, R5).
 	locked bool
-	// lower is the label, note and value in lower case, for the filter.
-	lower string
+	// raw: label and note are as in the file, made safe when drawn (so
+	// that a list of 10,000 users costs little to open).
+	raw bool
 }
 
 type field struct {
@@ -58,6 +59,9 @@ type field struct {
 	summary func() string
 	// initial is the field's value when the form opened (changed()).
 	initial string
+	// lower are the options' label, note and value in lower case, for the
+	// filter; computed on the first filter.
+	lower []string
 }
 
 // inputBound is how many characters a text input takes at most.
@@ -85,9 +89,7 @@ func newTextField(c *common, name, label, value string, limit int) *field {
 func newListField(kind fieldKind, name, label string, opts []option) *field {
 	f := &field{kind: kind, name: name, label: label, opts: opts}
 	for i := range f.opts {
-		o := &f.opts[i]
-		o.lower = strings.ToLower(o.label + " " + o.value + " " + o.note)
-		if o.on && kind == pickField {
+		if f.opts[i].on && kind == pickField {
 			f.cursor = i
 		}
 	}
@@ -161,12 +163,18 @@ func (f *field) setFilter(q string) {
 		f.rows = nil
 		return
 	}
+	if f.lower == nil {
+		f.lower = make([]string, len(f.opts))
+		for i, o := range f.opts {
+			f.lower[i] = strings.ToLower(o.label + " " + o.value + " " + o.note)
+		}
+	}
 	rows := []int{}
 	keep := false
-	for i, o := range f.opts {
+	for i := range f.opts {
 		ok := true
 		for _, w := range words {
-			if !strings.Contains(o.lower, w) {
+			if !strings.Contains(f.lower[i], w) {
 				ok = false
 				break
 			}
@@ -679,6 +687,9 @@ func (f *form) filterLine(fl *field, focused bool, w int) string {
 func (f *form) optionRow(fl *field, o option, w int) string {
 	c := f.c
 	g := c.styles.G
+	if o.raw {
+		o.label, o.note = safe(o.label), safe(o.note)
+	}
 	box := g.Off
 	switch {
 	case fl.kind == pickField && o.on:

@@ -348,7 +348,7 @@ func (p *previewModel) text() string {
 		if u < 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "As %s, holding %s\n", e, nameList(res.HeldRoles(u)))
+		fmt.Fprintf(&b, "As %s, holding %s\n", e, heldText(res, u))
 	}
 	if p.explain != nil {
 		b.WriteString("Explain: " + p.rows[p.cursor].label + "\n")
@@ -402,7 +402,7 @@ func (p *previewModel) explainRow() []string {
 		if i > 0 {
 			out = append(out, "")
 		}
-		out = append(out, "For "+safe(email)+" (holds "+safe(strings.Join(res.HeldRoles(u), ", "))+"):")
+		out = append(out, "For "+safe(email)+" (holds "+heldText(res, u)+"):")
 		switch row.kind {
 		case pvSection:
 			out = append(out, sectionHelp(row.label))
@@ -465,7 +465,7 @@ func (p *previewModel) view(w, h int, focused bool) string {
 		if u >= 0 {
 			name = safe(c.sess.work.Users[u].Name)
 		}
-		head = append(head, c.trunc(s.Header.Render("As "+safe(e))+" "+name+s.Muted.Render(" - roles: ")+nameList(res.HeldRoles(u)), w))
+		head = append(head, c.trunc(s.Header.Render("As "+safe(e))+" "+name+s.Muted.Render(" - roles: ")+heldText(res, u), w))
 	}
 	if p.explain != nil {
 		lines := append([]string{}, head...)
@@ -574,4 +574,14 @@ func (p *previewModel) view(w, h int, focused bool) string {
 		lines = append(lines, d...)
 	}
 	return c.fit(lines, w, h)
+}
+
+// heldText names the roles user u holds, and those of their list that do
+// not exist, as such: never a blank.
+func heldText(res *model.Resolver, u int) string {
+	names := res.HeldRoles(u)
+	for _, m := range res.MissingRoles(u) {
+		names = append(names, model.DanglingRole(m))
+	}
+	return nameList(names)
 }

@@ -243,14 +243,10 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 	}
 
 	// Assigned to: every user, those holding the role ticked.
-	var uops []option
-	for _, u := range a.Users {
+	uops := make([]option, len(a.Users))
+	for i, u := range a.Users {
 		held := editing != "" && slices.ContainsFunc(u.Roles, func(n string) bool { return model.SameName(n, editing) })
-		label := safe(u.Email)
-		if u.Name != "" {
-			label += " (" + safe(u.Name) + ")"
-		}
-		uops = append(uops, option{value: u.Email, label: label, on: held})
+		uops[i] = option{value: u.Email, label: u.Email, note: u.Name, on: held, raw: true}
 	}
 	users := newListField(checkField, "users", "Assigned to", uops)
 	users.summary = func() string { return countText(len(users.ticked()), "user", "users") + " hold it" }

@@ -1,0 +1,215 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"rolecall/model"
+	"rolecall/storage"
+)
+
+// The budgets of the TUI (README, "Figures"): a keypress <= 2 ms at 10,000
+// users on every tab, including the first visit to Environments; a filter
+// keystroke <= 10 ms off the input path; the first frame <= 100 ms at
+// 100,000 users; usable at 10,000 users <= 500 ms and at 100,000 <= 2 s.
+// They run on the acceptance generator's account (1,000 roles, 200
+// environments at 10,000 users), the kind of file users have.
+
+var (
+	acceptOnce sync.Once
+	accept10k  *model.Account
+)
+
+func acceptance10k() *model.Account {
+	acceptOnce.Do(func() { accept10k = model.Synthetic(10000, 1000, 200, 1) })
+	return accept10k
+}
+
+// benchApp is an app on a at size sz, on the tab reached by keys.
+func benchApp(b *testing.B, a *model.Account, sz [2]int, keys ...string) *App {
+	b.Helper()
+	app, err := newApp(Options{Path: "big.toml"}, &memStore{acct: a})
+	if err != nil {
+		b.Fatal(err)
+	}
+	app.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+	for _, k := range keys {
+		runAll(app, keyMsg(k))
+	}
+	app.View()
+	return app
+}
+
+// runAll gives msg to app and runs the commands it returns, as the
+// runtime would, until none is left (timers excepted: none here).
+func runAll(app *App, msg tea.Msg) {
+	_, cmd := app.Update(msg)
+	for depth := 0; cmd != nil && depth < 10; depth++ {
+		m := cmd()
+		cmd = nil
+		switch m := m.(type) {
+		case nil:
+		case tea.BatchMsg:
+			for _, c := range m {
+				if c != nil {
+					runAll(app, c())
+				}
+			}
+		default:
+			_, cmd = app.Update(m)
+		}
+	}
+}
+
+// BenchmarkKeypress10k moves the cursor down and up on each tab, and draws.
+func BenchmarkKeypress10k(b *testing.B) {
+	a := acceptance10k()
+	for _, tab := range []struct{ name, key string }{
+		{"roles", "1"}, {"users", "2"}, {"environments", "3"}, {"preview", "4"}, {"account", "5"},
+	} {
+		for _, sz := range [][2]int{{80, 24}, {200, 60}} {
+			b.Run(fmt.Sprintf("%s/%dx%d", tab.name, sz[0], sz[1]), func(b *testing.B) {
+				app := benchApp(b, a, sz, tab.key)
+				down, up := keyMsg("down"), keyMsg("up")
+				b.ResetTimer()
+				for i := 0; b.Loop(); i++ {
+					k := down
+					if i%200 >= 100 {
+						k = up
+					}
+					app.Update(k)
+					_ = app.View()
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkFirstVisitEnvironments is the key that shows Environments on a
+// fresh app: the counts are not computed on the input path ("counting..."
+// shows), so the keypress is cheap; "counts" is the command that computes
+// them, off the input path.
+func BenchmarkFirstVisitEnvironments(b *testing.B) {
+	a := acceptance10k()
+	b.Run("keypress", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			app := benchApp(b, a, [2]int{80, 24})
+			b.StartTimer()
+			app.Update(keyMsg("3"))
+			_ = app.View()
+		}
+	})
+	b.Run("counts", func(b *testing.B) {
+		res := model.NewResolver(a)
+		for b.Loop() {
+			_ = res.CountsCanSee()
+		}
+	})
+}
+
+// BenchmarkRoleForm10k: opening the role editor (every user is a row of
+// Assigned to), a character typed in its name, and one in the filter of
+// Assigned to.
+func BenchmarkRoleForm10k(b *testing.B) {
+	a := acceptance10k()
+	b.Run("open", func(b *testing.B) {
+		app := benchApp(b, a, [2]int{80, 24}, "1")
+		for b.Loop() {
+			app.Update(keyMsg("n"))
+			_ = app.View()
+			b.StopTimer()
+			app.Update(keyMsg("esc"))
+			b.StartTimer()
+		}
+	})
+	b.Run("type-name", func(b *testing.B) {
+		app := benchApp(b, a, [2]int{80, 24}, "1", "n")
+		typed := tea.KeyPressMsg{Code: 'x', Text: "x"}
+		back := tea.KeyPressMsg{Code: tea.KeyBackspace}
+		for i := 0; b.Loop(); i++ {
+			k := typed
+			if i%2 == 1 {
+				k = back
+			}
+			app.Update(k)
+			_ = app.View()
+		}
+	})
+	b.Run("filter-users", func(b *testing.B) {
+		app := benchApp(b, a, [2]int{80, 24}, "1", "n", "tab", "tab", "tab", "tab", "/")
+		typed := tea.KeyPressMsg{Code: '7', Text: "7"}
+		back := tea.KeyPressMsg{Code: tea.KeyBackspace}
+		for i := 0; b.Loop(); i++ {
+			k := typed
+			if i%2 == 1 {
+				k = back
+			}
+			app.Update(k)
+			_ = app.View()
+		}
+	})
+}
+
+// BenchmarkFirstFrame is what Run draws before the file is read: the
+// loading screen, whatever the file's size.
+func BenchmarkFirstFrame(b *testing.B) {
+	path := syntheticFile(b, 100000)
+	for b.Loop() {
+		app := startApp(Options{Path: path}, fileStore{})
+		app.loading = true
+		app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+		_ = app.View()
+	}
+}
+
+// BenchmarkUsable reads a file of n users from disk and draws the first
+// tab: the time from start to a usable screen, less process start.
+func BenchmarkUsable(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+			if n > 10000 && testing.Short() {
+				b.Skip("100,000 users: not under -short")
+			}
+			path := syntheticFile(b, n)
+			for b.Loop() {
+				app, err := newApp(Options{Path: path}, fileStore{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+				_ = app.View()
+			}
+		})
+	}
+}
+
+var synthFiles sync.Map
+
+// syntheticFile writes the acceptance generator's account of n users once
+// per test binary and returns its path.
+func syntheticFile(b *testing.B, n int) string {
+	b.Helper()
+	if p, ok := synthFiles.Load(n); ok {
+		return p.(string)
+	}
+	dir, err := os.MkdirTemp("", "rolecall-bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("synthetic-%d.toml", n))
+	roles, envs := 1000, 200
+	if n > 10000 {
+		roles, envs = 3000, 500
+	}
+	if _, err := storage.Save(path, model.Synthetic(n, roles, envs, 1), storage.Stamp{}, storage.SaveOptions{Actor: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	synthFiles.Store(n, path)
+	return path
+}

@@ -568,10 +568,13 @@ func (a *App) commit(next *model.Working, m editMsg, out model.Outcome) tea.Cmd 
 		text += fmt.Sprintf("; warning (%s): %s", w.Cite(), safe(w.Message))
 	}
 	a.setStatus(text, false)
+	// The tabs follow the new working copy first, so that the reply can
+	// select what the edit made.
+	cmd := a.refreshAll()
 	if m.reply != nil {
 		m.reply(true, "")
 	}
-	return a.refreshAll()
+	return cmd
 }
 
 func (a *App) refreshAll() tea.Cmd {

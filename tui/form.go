@@ -154,8 +154,8 @@ func (f *field) shownRows() []int {
 	return out
 }
 
-// setFilter narrows the options to those matching q; the cursor stays on
-// its option when it is still shown, else goes to the first.
+// setFilter narrows the options to those matching q, best matches first;
+// the cursor goes to the best.
 func (f *field) setFilter(q string) {
 	f.filter = q
 	words := strings.Fields(strings.ToLower(q))
@@ -169,8 +169,10 @@ func (f *field) setFilter(q string) {
 			f.lower[i] = strings.ToLower(o.label + " " + o.value + " " + o.note)
 		}
 	}
-	rows := []int{}
-	keep := false
+	// Options whose label starts with the query come first, then those
+	// with a word starting with it, then the rest: typing "sup" offers
+	// Support before Production Support.
+	var first, word, rest []int
 	for i := range f.opts {
 		ok := true
 		for _, w := range words {
@@ -179,14 +181,24 @@ func (f *field) setFilter(q string) {
 				break
 			}
 		}
-		if ok {
-			rows = append(rows, i)
-			keep = keep || i == f.cursor
+		if !ok {
+			continue
+		}
+		lab := strings.ToLower(f.opts[i].label)
+		q := strings.ToLower(strings.TrimSpace(q))
+		switch {
+		case strings.HasPrefix(lab, q):
+			first = append(first, i)
+		case strings.Contains(lab, " "+q):
+			word = append(word, i)
+		default:
+			rest = append(rest, i)
 		}
 	}
+	rows := append(append(append([]int{}, first...), word...), rest...)
 	f.rows = rows
-	if !keep && len(rows) > 0 {
-		f.cursor = rows[0]
+	if len(rows) > 0 {
+		f.cursor = rows[0] // the best match
 	}
 }
 
@@ -657,9 +669,6 @@ func (f *form) filterLine(fl *field, focused bool, w int) string {
 	c := f.c
 	s := c.styles
 	what := fl.label
-	if fl.kind == pickField {
-		what = fl.label + ": pick one"
-	}
 	if fl.filter != "" || fl.filtering {
 		cur, keys := "", "/ edits, esc clears"
 		if fl.filtering {
@@ -673,7 +682,7 @@ func (f *form) filterLine(fl *field, focused bool, w int) string {
 	hint := "tab here to choose"
 	switch {
 	case focused && fl.kind == pickField && fl.open:
-		hint = "type to filter" + s.G.Sep + "enter/space picks" + s.G.Sep + "esc closes the list"
+		hint = "type to filter" + s.G.Sep + "enter picks" + s.G.Sep + "esc closes the list"
 	case focused && fl.kind == pickField:
 		hint = "enter or space opens the list"
 	case focused:
@@ -839,6 +848,16 @@ func (f *form) actions() []action {
 	esc := do(k.Cancel, nil).help("esc", "cancel")
 	next := do(k.NextField, nil)
 	switch {
+	case fl.filtering:
+		keep := "keep filter"
+		if fl.kind == pickField {
+			keep = "pick"
+		}
+		return []action{
+			do(key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", keep)), nil),
+			do(key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")), nil),
+			do(k.ArrowDown, nil), do(k.ArrowUp, nil),
+		}
 	case fl.kind == pickField && fl.open:
 		return []action{
 			do(key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "pick")), nil),

@@ -382,7 +382,7 @@ func (p *previewModel) copyText() tea.Cmd {
 	if p.explain != nil {
 		what = "the explanation"
 	}
-	return tea.Batch(tea.SetClipboard(t), status(fmt.Sprintf("Copied %s as text (%d lines) with OSC 52; a terminal that does not support it ignores it.", what, strings.Count(t, "\n")), false))
+	return tea.Batch(tea.SetClipboard(t), status(fmt.Sprintf("Copied %s (%d lines) to the clipboard with OSC 52.", what, strings.Count(t, "\n")), false))
 }
 
 // explainRow spells out the row under the cursor for each user shown: the

@@ -249,7 +249,10 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 		uops[i] = option{value: u.Email, label: u.Email, note: u.Name, on: held, raw: true}
 	}
 	users := newListField(checkField, "users", "Assigned to", uops)
-	users.summary = func() string { return countText(len(users.ticked()), "user", "users") + " hold it" }
+	users.summary = func() string {
+		n := len(users.ticked())
+		return itoa(n) + " " + plural(n, "user holds it", "users hold it")
+	}
 
 	var eops []option
 	for _, e := range a.Environments {

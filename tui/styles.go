@@ -80,8 +80,15 @@ func newStyles(isDark, ascii bool) Styles {
 	s.ModalTitle = lipgloss.NewStyle().Bold(true).Foreground(accent)
 	s.Status = lipgloss.NewStyle().Foreground(muted)
 	s.StatusError = lipgloss.NewStyle().Foreground(bad).Bold(true)
-	s.Help = help.DefaultStyles(isDark)
-	s.Help.ShortKey = s.Help.ShortKey.Bold(true)
-	s.Help.FullKey = s.Help.FullKey.Bold(true)
+	// The help line in the palette's own colours: bubbles' defaults are
+	// greys (#3C3C3C, #4A4A4A on dark) that 16 colours turn into black on
+	// black. Keys are bold in the terminal's own colour; the rest is muted,
+	// which stays visible in 16 colours on both backgrounds.
+	key := lipgloss.NewStyle().Bold(true)
+	s.Help = help.Styles{
+		ShortKey: key, FullKey: key,
+		ShortDesc: s.Muted, FullDesc: s.Muted,
+		ShortSeparator: s.Muted, FullSeparator: s.Muted, Ellipsis: s.Muted,
+	}
 	return s
 }

@@ -169,10 +169,14 @@ func (f *field) setFilter(q string) {
 			f.lower[i] = strings.ToLower(o.label + " " + o.value + " " + o.note)
 		}
 	}
-	// Options whose label starts with the query come first, then those
-	// with a word starting with it, then the rest: typing "sup" offers
-	// Support before Production Support.
-	var first, word, rest []int
+	// Best matches first: options whose label starts with the query, then
+	// those whose value (a privilege's name) holds every word, then those
+	// with a word of the label starting with it, then the rest. Typing
+	// "sup" offers Support before Production Support; "runtime read"
+	// offers Runtime Management Read Access before Runtime Management,
+	// whose short text says "read and write".
+	ql := strings.ToLower(strings.TrimSpace(q))
+	var first, named, word, rest []int
 	for i := range f.opts {
 		ok := true
 		for _, w := range words {
@@ -185,17 +189,23 @@ func (f *field) setFilter(q string) {
 			continue
 		}
 		lab := strings.ToLower(f.opts[i].label)
-		q := strings.ToLower(strings.TrimSpace(q))
+		val := strings.ToLower(f.opts[i].value)
+		inValue := true
+		for _, w := range words {
+			inValue = inValue && strings.Contains(val, w)
+		}
 		switch {
-		case strings.HasPrefix(lab, q):
+		case strings.HasPrefix(lab, ql):
 			first = append(first, i)
-		case strings.Contains(lab, " "+q):
+		case inValue:
+			named = append(named, i)
+		case strings.Contains(lab, " "+ql):
 			word = append(word, i)
 		default:
 			rest = append(rest, i)
 		}
 	}
-	rows := append(append(append([]int{}, first...), word...), rest...)
+	rows := append(append(append(append([]int{}, first...), named...), word...), rest...)
 	f.rows = rows
 	if len(rows) > 0 {
 		f.cursor = rows[0] // the best match
@@ -476,8 +486,9 @@ func listKey(fl *field, msg tea.KeyPressMsg) bool {
 	case t == " ":
 		return false
 	default:
+		// A new search: typing after a kept filter starts over.
 		fl.filtering = true
-		fl.setFilter(fl.filter + t)
+		fl.setFilter(t)
 	}
 	return true
 }

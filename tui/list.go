@@ -240,6 +240,12 @@ func (l *listModel) updateFilter(msg tea.KeyPressMsg) tea.Cmd {
 	case "enter":
 		l.filtering = false
 		l.input.Blur()
+		// Keys after enter act on the rows the filter shows: a match still
+		// under way is done now, so that e or d never acts on a row the
+		// filter was about to hide.
+		if v := l.input.Value(); strings.TrimSpace(v) != "" && v != l.query {
+			l.applyResult(filterResultMsg{list: l.id, seq: l.seq, query: v, rows: matchRows(v, l.n, l.text)})
+		}
 		return nil
 	case "up":
 		l.move(-1)

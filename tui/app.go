@@ -19,15 +19,18 @@ import (
 type (
 	// switchTabMsg shows the tab of that name.
 	switchTabMsg string
-	// editMsg asks the app to apply ops to the working copy (as one edit),
-	// asking first when question is set or the edit has consequences.
-	// reply, when set, hears whether the edit was kept (false: refused,
-	// with the refusal's text; a declined question is neither).
+	// editMsg is an edit for the App's pipeline (common.edit): ops applied
+	// to the working copy as one edit, asking first when question is set
+	// or the edit has consequences. reply, when set, hears whether the edit
+	// was kept (false: refused, with the refusal's text; a declined
+	// question is neither).
 	editMsg struct {
 		question string
 		extra    []string
 		ops      []model.Op
 		reply    func(ok bool, refusal string)
+		// asked: the admin saw the edit's consequences and said yes.
+		asked bool
 	}
 	statusMsg struct {
 		text  string
@@ -44,8 +47,11 @@ type (
 	loadTickMsg struct{}
 )
 
-func edit(question string, extra []string, ops ...model.Op) tea.Cmd {
-	return func() tea.Msg { return editMsg{question: question, extra: extra, ops: ops} }
+// edit applies ops to the working copy now, through the App's edit
+// pipeline (asking first when question is set or the edit has
+// consequences): never later, so that the next key meets its result.
+func (c *common) edit(question string, extra []string, ops ...model.Op) tea.Cmd {
+	return c.editor(editMsg{question: question, extra: extra, ops: ops})
 }
 
 func status(text string, isErr bool) tea.Cmd {
@@ -92,6 +98,7 @@ func startApp(opts Options, store Store) *App {
 	a.c = &common{isDark: true, ascii: opts.ASCII, readOnly: opts.ReadOnly, width: 80, height: 24}
 	a.c.styles = newStyles(true, opts.ASCII)
 	a.c.keys = newKeyMap(opts.ASCII)
+	a.c.editor = a.handleEdit
 	return a
 }
 
@@ -300,8 +307,6 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case switchTabMsg:
 		a.show(string(msg))
 		return nil
-	case editMsg:
-		return a.handleEdit(msg)
 	case draftTickMsg:
 		a.autosave()
 		return nil
@@ -334,12 +339,12 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.tab().update(msg)
 	}
 	// Anything else (results routed by id, cursor blinks) goes to the
-	// tabs and the top layer.
+	// tabs and the open layers: each takes what is addressed to it.
 	var cmds []tea.Cmd
 	for _, t := range a.tabs {
 		cmds = append(cmds, t.update(msg))
 	}
-	if l := c.top(); l != nil {
+	for _, l := range slices.Clone(c.stack) {
 		cmds = append(cmds, l.update(msg))
 	}
 	return tea.Batch(cmds...)
@@ -520,7 +525,7 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 		c.push(info(c, "Refused", strings.Split(text, "\n")...))
 		return nil
 	}
-	if m.question != "" || len(out.Notes) > 0 {
+	if !m.asked && (m.question != "" || len(out.Notes) > 0) {
 		title := m.question
 		if title == "" {
 			title = "This edit has consequences: keep it?"

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"rolecall/model"
@@ -34,6 +35,8 @@ type common struct {
 	// stack is the focus stack: the forms and dialogs open, the top one
 	// last. It has the keyboard.
 	stack []layer
+	// editor is the App's edit pipeline (App.handleEdit).
+	editor func(editMsg) tea.Cmd
 }
 
 // bodySize is the size of the area between the two top lines and the two

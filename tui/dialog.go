@@ -20,6 +20,9 @@ type dialog struct {
 	onClose func() tea.Cmd
 	// closeKeys also close the dialog as esc does (info boxes: enter, q, ?).
 	closeKeys []string
+	// onResult takes a result computed off the input path for this dialog
+	// (routed by its id); it reports whether the message was its.
+	onResult func(msg tea.Msg) bool
 	// groups, when set, are key groups drawn before the body (help).
 	groups [][]key.Binding
 	off    int
@@ -86,6 +89,9 @@ func (d *dialog) actions() []action {
 func (d *dialog) update(msg tea.Msg) tea.Cmd {
 	m, ok := msg.(tea.KeyPressMsg)
 	if !ok {
+		if d.onResult != nil {
+			d.onResult(msg)
+		}
 		return nil
 	}
 	k := d.c.keys

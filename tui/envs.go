@@ -132,7 +132,7 @@ func (t *envsTab) remove() tea.Cmd {
 	if e.Restricted() {
 		body = append(body, "Its Roles with Access: "+safe(strings.Join(e.RolesWithAccess, ", "))+".")
 	}
-	return edit("Remove the environment "+safe(e.Name)+"?", body, model.RemoveEnvironment{Name: e.Name, Was: &e})
+	return t.c.edit("Remove the environment "+safe(e.Name)+"?", body, model.RemoveEnvironment{Name: e.Name, Was: &e})
 }
 
 func (t *envsTab) viewSelected() tea.Cmd {

@@ -329,10 +329,7 @@ func (f *form) apply() tea.Cmd {
 	if f.question != nil {
 		q, extra = f.question()
 	}
-	ops := f.ops()
-	return func() tea.Msg {
-		return editMsg{question: q, extra: extra, ops: ops, reply: f.reply}
-	}
+	return f.c.editor(editMsg{question: q, extra: extra, ops: f.ops(), reply: f.reply})
 }
 
 // reply is the answer to the form's edit.

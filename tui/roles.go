@@ -169,7 +169,7 @@ func (t *rolesTab) remove() tea.Cmd {
 		extra = append(extra, "Warning: "+model.BecomesOpen([]string{e}, it.name, true)+".")
 	}
 	was := t.c.sess.work.Roles[it.custom]
-	return edit("Remove the role "+safe(it.name)+"?", extra, model.RemoveRole{Name: it.name, Was: &was})
+	return t.c.edit("Remove the role "+safe(it.name)+"?", extra, model.RemoveRole{Name: it.name, Was: &was})
 }
 
 // viewSelected shows everything about the selected role, however long.

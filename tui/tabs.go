@@ -3,6 +3,8 @@ package tui
 import (
 	"fmt"
 
+	"charm.land/bubbles/v2/key"
+
 	tea "charm.land/bubbletea/v2"
 
 	"rolecall/model"
@@ -170,29 +172,64 @@ func (t *accountTab) toggle(sw string) model.Op {
 	return model.SetSwitch{Switch: sw, From: on, To: !on}
 }
 
+// whatIfMsg is who gains or loses what if an edit is kept, worked out off
+// the input path for the dialog with that id.
+type whatIfMsg struct {
+	id    int
+	lines []string
+}
+
+var whatIfIDs int
+
 // ask asks before flipping sw, saying what it does and who gains or loses
-// what (the model's diff of the edit).
+// what (the model's diff of the edit). The dialog opens at once; the diff
+// at 10,000 users takes milliseconds, so it is worked out off the input
+// path and comes back to the dialog by its id.
 func (t *accountTab) ask(sw string) tea.Cmd {
 	op := t.toggle(sw).(model.SetSwitch)
 	s := t.c.sess
-	var extra []string
-	extra = append(extra, model.SwitchEffect(sw, op.To)+".")
-	if next, _, err := s.w.Apply(op); err == nil {
-		d := model.Compare(s.workRes, next.Resolver())
-		if sum := d.Summary(); len(sum) > 0 {
-			extra = append(extra, "What changes, for whom:")
-			for _, l := range sum {
-				extra = append(extra, "  "+l)
-			}
-		} else {
-			extra = append(extra, "No one's access changes.")
-		}
-	}
 	name := "Advanced User Security"
 	if sw == model.SwitchAdvancedEnvironmentAccess {
 		name = "Advanced Environment Access"
 	}
-	return edit("Turn "+name+" "+onOff(op.To)+"?", extra, op)
+	whatIfIDs++
+	id := whatIfIDs
+	body := []string{model.SwitchEffect(sw, op.To) + ".", "Working out who gains or loses what..."}
+	d := newDialog(t.c, "Turn "+name+" "+onOff(op.To)+"?", body,
+		choice("y", "yes, do it", func() tea.Cmd {
+			return t.c.editor(editMsg{ops: []model.Op{op}, asked: true})
+		}).editing(),
+		do(key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")), func() tea.Cmd { return status("Not done: nothing changed.", false) }))
+	d.onResult = func(msg tea.Msg) bool {
+		m, ok := msg.(whatIfMsg)
+		if !ok || m.id != id {
+			return false
+		}
+		d.body = append(d.body[:1], m.lines...)
+		return true
+	}
+	t.c.push(d)
+	w := s.w
+	return func() tea.Msg {
+		next, out, err := w.Apply(op)
+		if err != nil {
+			return whatIfMsg{id: id, lines: []string{refusalText(err)}}
+		}
+		var lines []string
+		for _, n := range out.Notes {
+			lines = append(lines, safe(n))
+		}
+		diff := model.Compare(w.Resolver(), next.Resolver())
+		sum := diff.Summary()
+		if len(sum) == 0 {
+			return whatIfMsg{id: id, lines: append(lines, "No one's access changes.")}
+		}
+		lines = append(lines, "What changes, for whom:")
+		for _, l := range sum {
+			lines = append(lines, "  "+l)
+		}
+		return whatIfMsg{id: id, lines: lines}
+	}
 }
 
 func (t *accountTab) rename() tea.Cmd {

@@ -127,7 +127,7 @@ func (t *usersTab) remove() tea.Cmd {
 		return nil
 	}
 	u := t.c.sess.work.Users[i]
-	return edit("Remove the user "+safe(u.Email)+"?", []string{"They lose every privilege and every environment."}, model.RemoveUser{Email: u.Email, Was: &u})
+	return t.c.edit("Remove the user "+safe(u.Email)+"?", []string{"They lose every privilege and every environment."}, model.RemoveUser{Email: u.Email, Was: &u})
 }
 
 func (t *usersTab) openPreview() tea.Cmd {

@@ -299,29 +299,6 @@ func TestConflictOnRemovedRole(t *testing.T) {
 	}
 }
 
-// Below the minimum size only the notice shows: no key acts on a dialog
-// the admin cannot see; q quits and keeps the unsaved edits as a draft.
-func TestTooSmallKeysDoNotActUnseen(t *testing.T) {
-	st := &memStore{acct: model.Demo()}
-	h := newHarness(t, Options{}, st)
-	editDescription(h, "mine")
-	h.keys("ctrl+s")
-	h.expect("Save test.toml?")
-	h.size(60, 20)
-	h.expect("rolecall needs at least 80x24")
-	h.keys("y")
-	if st.saves != 0 {
-		t.Fatal("y saved through a dialog nobody could see")
-	}
-	h.keys("q")
-	if !h.quit {
-		t.Fatal("q did not quit below the minimum size")
-	}
-	if ds, _ := st.FindDrafts(""); len(ds) != 1 {
-		t.Errorf("quitting below the minimum size kept %d drafts", len(ds))
-	}
-}
-
 // An edit taken back is no edit: nothing is unsaved, nothing is counted,
 // and a draft written before it goes at the next draft interval.
 func TestEditTakenBackIsNothing(t *testing.T) {
@@ -348,5 +325,91 @@ func TestEditTakenBackIsNothing(t *testing.T) {
 	h.msg(draftTickMsg{})
 	if len(st.drafts) != 0 {
 		t.Error("a draft still offers an edit that was taken back")
+	}
+}
+
+func TestSaveRefusedWhenFileChangedKeepsEdits(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	h.keys("5", "a", "y")
+	st.touch(func(a *model.Account) { a.Name = "Changed elsewhere" })
+	h.keys("ctrl+s", "y")
+	h.expect("Not saved: the file changed on disk", "changed on disk since it was loaded", "Your 1 unsaved edit is kept")
+	if st.saves != 0 {
+		t.Fatal("the file was written")
+	}
+	h.keys("r")
+	// Reloaded and re-applied: the save summary is back, on the new file.
+	h.expect("Save ", "Advanced Environment Access turns off")
+	h.keys("y")
+	if st.saves != 1 || st.acct.AdvancedEnvironmentAccess || st.acct.Name != "Changed elsewhere" {
+		t.Fatalf("save after reload: saves %d, %+v", st.saves, st.acct.Name)
+	}
+}
+
+func TestDraftDiscard(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	st.leaveDraft("v0", model.RenameAccount{From: model.Demo().Name, To: "From the draft"})
+	h := newHarness(t, Options{}, st)
+	h.expect("Recovery draft found: 1 unsaved edit", `rename the account to "From the draft"`)
+	h.keys("d")
+	h.expect("Discard 1 unsaved edit for good?")
+	h.keys("n")
+	h.expect("Recovery draft found: 1 unsaved edit")
+	if len(st.drafts) != 1 {
+		t.Fatal("n discarded the draft")
+	}
+	h.keys("d", "y")
+	if len(st.drafts) != 0 {
+		t.Fatal("discard kept the draft")
+	}
+	h.expectNot("UNSAVED")
+	h.expect("Recovery draft discarded")
+}
+
+func TestFileWithErrorsOpensReadOnly(t *testing.T) {
+	st := &memStore{acct: model.Demo(), problems: []FileProblem{{Line: 12, Problem: model.Problem{Severity: model.Error, Rule: "R6", Message: "role \"X\" inherits \"Y\", which does not exist"}}}}
+	h := newHarness(t, Options{}, st)
+	h.expect("READ-ONLY", "The file has 1 error", "test.toml:12: error: role \"X\" inherits \"Y\", which does not exist (R6)")
+	h.keys("esc", "ctrl+s", "n")
+	h.expectNot("New custom role", "Save ")
+	if st.saves != 0 {
+		t.Fatal("a file with errors was saved")
+	}
+	// Its problems show again on a key.
+	h.expect("HAS ERRORS: ! lists them")
+	h.keys("!")
+	h.expect("test.toml:12: error:")
+}
+
+func TestMissingFileOpensDemoAndSavesIt(t *testing.T) {
+	st := &memStore{}
+	h := newHarness(t, Options{}, st)
+	h.expect("demo account, written on first save", "Cannot View Data")
+	h.keys("ctrl+s")
+	h.expect("does not exist yet")
+	h.keys("y")
+	if st.saves != 1 || st.acct.FindRole("Cannot View Data") < 0 {
+		t.Fatal("the demo was not written")
+	}
+}
+
+// When the audit entry cannot be written, the TUI says "Not saved", and
+// the file on disk is indeed unchanged.
+func TestAuditFailureIsNotSaved(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	p := filepath.Join(t.TempDir(), "rolecall.toml")
+	if err := os.WriteFile(p, storage.Encode(model.Demo()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(p+".audit.jsonl", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(p)
+	h := newHarness(t, Options{Path: p}, fileStore{})
+	h.keys("5", "a", "y", "ctrl+s", "y")
+	h.expect("Not saved", "the audit entry could not be", "Your edits are kept.")
+	if after, _ := os.ReadFile(p); string(after) != string(before) {
+		t.Fatal("the file was written without its audit entry")
 	}
 }

@@ -1,0 +1,33 @@
+package tui
+
+import (
+	"testing"
+
+	"rolecall/model"
+)
+
+func TestEnvironmentsTabRolesWithAccess(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("3")
+	h.expect("Development", "open to every role", "7 of 9", "Advanced Environment Access on")
+	h.keys("enter")
+	h.tick("Support")
+	h.keys("enter")
+	h.expect("Restrict Development to Support?", "Development stops being open")
+	h.keys("y")
+	h.expect("restricted: 1 role")
+}
+
+// At 80x24 the Environments tab keeps most of its height for the list: the
+// switches take a line each (their dialogs explain them).
+func TestEnvironmentsListRoomAt80x24(t *testing.T) {
+	a := model.Synthetic(200, 20, 40, 1)
+	h := newHarness(t, Options{}, &memStore{acct: a})
+	h.keys("3")
+	for _, e := range a.Environments[:12] {
+		h.expect(e.Name + " ")
+	}
+	h.expect("Advanced Environment Access on", "Advanced User Security on", "5 Account")
+	h.keys("5")
+	h.expect("[x] Advanced Environment Access", "Now: Environment Management Read Access")
+}

@@ -141,3 +141,54 @@ func TestRoleNamesBeforeInherits(t *testing.T) {
 	h.keys("1")
 	h.expect("[built-in] Production Support ", "Read-Only Environment Management ")
 }
+
+func TestRoleThatGrantsNothingIsPointedOut(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: smallAccount()})
+	h.keys("n")
+	h.typeText("Empty")
+	h.expect("grants nothing")
+	h.keys("enter")
+	h.keys("ctrl+s")
+	h.expect(`"Empty" grants nothing`)
+}
+
+// A role held by users but inherited by none is refused
+// without talking of Inherits Role.
+func TestRoleRemovalRefusalOnlyNamesHolders(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.selectRole("Cannot View Data")
+	h.keys("d")
+	h.expect("Refused (R8)", "dana@example.com")
+	h.expectNot("Inherits Role first")
+}
+
+// A description with U+202E is never written raw, and survives
+// an edit of the role's privileges byte for byte.
+func TestBidiDescriptionKeptAndNeverRaw(t *testing.T) {
+	a := smallAccount()
+	desc := "left\u202Eright"
+	a.Roles = []model.Role{{Name: "Tricky", Description: desc, Privileges: []model.Privilege{model.Execute}}}
+	st := &memStore{acct: a}
+	h := newHarness(t, Options{}, st)
+	h.selectRole("Tricky")
+	for _, k := range []string{"v", "esc", "e"} {
+		h.keys(k)
+		if strings.ContainsRune(h.app.View().Content, '\u202E') {
+			t.Fatalf("after %s U+202E is written raw to the terminal", k)
+		}
+	}
+	h.expect("Edit")
+	h.field("Privileges")
+	h.tick("View Results")
+	h.keys("enter")
+	h.keys("ctrl+s")
+	h.expectNot("description")
+	h.keys("y")
+	if st.saves != 1 {
+		t.Fatal("not saved")
+	}
+	r := st.acct.Roles[st.acct.FindRole("Tricky")]
+	if r.Description != desc {
+		t.Fatalf("description rewritten: %q, want %q", r.Description, desc)
+	}
+}

@@ -31,3 +31,24 @@ func TestEnvironmentsListRoomAt80x24(t *testing.T) {
 	h.keys("5")
 	h.expect("[x] Advanced Environment Access", "Now: Environment Management Read Access")
 }
+
+// Restricting an environment to two roles names both.
+func TestRestrictEnvironmentNamesEveryRole(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("3")
+	h.moveTo("Development", 20)
+	h.keys("enter")
+	h.tick("Support")
+	h.tick("Cannot View Data")
+	h.keys("enter")
+	h.expect("Restrict Development to Support and Cannot View Data?")
+}
+
+// The remove-environment dialog says who sees it.
+func TestRemoveEnvironmentDialogSaysWhoSeesIt(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("3")
+	h.moveTo("Development", 20)
+	h.keys("d")
+	h.expect("Remove", "Development", "7 of 9")
+}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 
 	"rolecall/model"
@@ -60,4 +61,35 @@ func TestPreviewEnvironmentDeployDecision(t *testing.T) {
 	h.previewTo("Dev")
 	h.expect("Deploy: allowed: write access, without", "Packaged Component Deployment (R18, decision)", "without Scheduling (R18);", "relies on a product decision: see the reasons")
 	h.expectNot("product decision: R15")
+}
+
+// The preview's Schedule Processes row agrees with the
+// environment rows for a Write and Read Environment holder.
+func TestPreviewScheduleAgreesWithEnvironments(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(120, 60)
+	h.keys("2")
+	h.selectUser("wren@example.com")
+	h.keys("4")
+	h.expect("As wren@example.com")
+	h.expect("Schedule Processes")
+	s := h.screen()
+	envSched := strings.Contains(s, "schedule")
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, "Schedule Processes") && strings.Contains(l, "[ ]") && envSched {
+			t.Fatalf("Schedule Processes refused beside environments that schedule:\n%s", s)
+		}
+	}
+}
+
+// A user's role that does not exist is named in the preview.
+func TestDanglingRoleNamedInPreview(t *testing.T) {
+	a := smallAccount()
+	a.Users[1].Roles = []string{"Ghost"}
+	h := newHarness(t, Options{}, &memStore{acct: a})
+	h.size(200, 40)
+	h.keys("2")
+	h.selectUser("eve@example.com")
+	h.keys("4")
+	h.expect(`held by none of: "Ghost" (no such role)`)
 }

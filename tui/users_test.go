@@ -77,3 +77,41 @@ func TestFilterShowsCountWhileTyping(t *testing.T) {
 	}
 	h.expect("0 of 10000 users", "nothing matches the filter")
 }
+
+func TestCompareModeExitOnHelpLine(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("2", "x", "down")
+	lines := strings.Split(h.screen(), "\n")
+	help := lines[len(lines)-1]
+	if !strings.Contains(help, "esc stop comparing") {
+		t.Fatalf("the help line lacks esc stop comparing: %q", help)
+	}
+	h.keys("esc")
+	h.expect("Comparison ended.")
+}
+
+// On a wide Users tab a click on the preview never moves the
+// list; a click on a form's checkbox ticks it.
+func TestClickOnWidePreviewLeavesList(t *testing.T) {
+	for _, w := range []int{200, 240, 247, 250, 300} {
+		h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+		h.size(w, 40)
+		h.keys("2")
+		lines := strings.Split(h.screen(), "\n")
+		x := -1
+		for _, l := range lines {
+			if i := strings.Index(l, "As ada@example.com"); i >= 0 {
+				x = len([]rune(l[:i]))
+			}
+		}
+		if x < 0 {
+			t.Fatalf("%d: no preview beside the list:\n%s", w, h.screen())
+		}
+		for _, dx := range []int{0, 5} {
+			h.msg(clickAt(x+dx, 2+4))
+			if !strings.Contains(h.screen(), "As ada@example.com") {
+				t.Fatalf("%d columns: a click on the preview at x=%d moved the list:\n%s", w, x+dx, h.screen())
+			}
+		}
+	}
+}

@@ -1,10 +1,16 @@
 package tui
 
 import (
+	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"rolecall/model"
 	"rolecall/storage"
@@ -268,4 +274,145 @@ func TestTooSmallKeysDoNotActUnseen(t *testing.T) {
 	if ds, _ := st.FindDrafts(""); len(ds) != 1 {
 		t.Errorf("quitting below the minimum size kept %d drafts", len(ds))
 	}
+}
+
+// Ctrl+c in a form asks; a second ctrl+c quits keeping a draft
+// of the unsaved edits and the open form's pending edit.
+func TestCtrlCInFormAsksThenKeepsDraft(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	h.keys("5", "a", "y")
+	h.expect("UNSAVED")
+	h.keys("1", "n")
+	h.typeText("Pending Role")
+	h.keys("ctrl+c")
+	if h.quit {
+		t.Fatal("ctrl+c in a form quit at once")
+	}
+	h.expect("Quit without saving?", "A form is open with changes not yet applied.")
+	h.keys("ctrl+c")
+	if !h.quit {
+		t.Fatal("ctrl+c on the quit dialog did not quit")
+	}
+	if len(st.drafts) != 1 {
+		t.Fatalf("%d drafts, want 1", len(st.drafts))
+	}
+	for _, d := range st.drafts {
+		var sw, add bool
+		for _, op := range d.Ops {
+			switch op := op.(type) {
+			case model.SetSwitch:
+				sw = true
+			case model.AddRole:
+				add = op.Name == "Pending Role"
+			}
+		}
+		if !sw || !add {
+			t.Fatalf("the draft lacks the unsaved edit (%v) or the form's (%v): %+v", sw, add, d.Ops)
+		}
+	}
+}
+
+// A message cut at 80 columns says L reads it all, and L shows
+// it whole; compare mode's way out is on the help line; below the minimum
+// size the notice is whole and q quits.
+func TestLongMessageReadInLog(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("2", "/")
+	h.typeText("ada")
+	h.keys("enter", "e")
+	h.keys("tab")
+	h.tick("Read Only Access to Build Page")
+	h.tick("Read-Only Environment Management")
+	h.tick("Write and Read Environment")
+	h.keys("enter")
+	h.expect("(L: read all)")
+	h.keys("esc", "L")
+	h.expect("Messages (1)", "ada@example.com, assign Write and Read Environment to", "ada@example.com")
+}
+
+func TestBelowMinimumNoticeWholeAndQQuits(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	h.keys("5", "a", "y")
+	h.size(60, 20)
+	if got := strings.Join(strings.Fields(h.screen()), " "); !strings.Contains(got, "rolecall needs at least 80x24; this terminal is 60x20. Enlarge it, or press q to quit (unsaved edits are kept as a draft).") {
+		t.Fatalf("the notice is not whole: %q", got)
+	}
+	h.keys("q")
+	if !h.quit {
+		t.Fatal("q below the minimum size did not quit")
+	}
+	if len(st.drafts) != 1 {
+		t.Fatalf("%d drafts after q below the minimum, want 1", len(st.drafts))
+	}
+}
+
+// blockingLoad is a store whose Load waits until release is closed.
+type blockingLoad struct {
+	*memStore
+	release chan struct{}
+}
+
+func (s blockingLoad) Load(path string) (*Loaded, error) {
+	<-s.release
+	return s.memStore.Load(path)
+}
+
+// syncBuffer is a bytes.Buffer safe to write and read at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return ansi.Strip(s.b.String())
+}
+
+// While the file is read the first frame says so, keys typed
+// meanwhile are counted as ignored, and the tabs come when it is read.
+func TestLoadingScreenCountsIgnoredKeys(t *testing.T) {
+	st := blockingLoad{&memStore{acct: model.Demo()}, make(chan struct{})}
+	in, keys := io.Pipe()
+	out := &syncBuffer{}
+	code := make(chan int, 1)
+	go func() { code <- Run(Options{Path: "slow.toml", Store: st, Input: in, Output: out}) }()
+	waitFor := func(what string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if strings.Contains(out.String(), what) {
+				return
+			}
+		}
+		close(st.release)
+		out.mu.Lock()
+		raw := out.b.String()
+		out.mu.Unlock()
+		t.Fatalf("never showed %q:\n%q", what, tail(raw, 2000))
+	}
+	// The terminal's size, reported in band (mode 2048): a pipe has none.
+	go io.WriteString(keys, "\x1b[48;24;80;0;0t")
+	waitFor("Reading slow.toml")
+	io.WriteString(keys, "abc")
+	waitFor("3 keys ignored")
+	close(st.release)
+	waitFor("Custom Roles")
+	io.WriteString(keys, "q")
+	select {
+	case c := <-code:
+		if c != 0 {
+			t.Fatalf("exit code %d", c)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("q did not quit")
+	}
+	keys.Close()
 }

@@ -1,8 +1,10 @@
 package tui
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -412,4 +414,131 @@ func TestAuditFailureIsNotSaved(t *testing.T) {
 	if after, _ := os.ReadFile(p); string(after) != string(before) {
 		t.Fatal("the file was written without its audit entry")
 	}
+}
+
+// The save review lists the roles added, in grammar.
+func TestSaveReviewListsRolesInGrammar(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(120, 50)
+	for _, n := range []string{"R1", "R2", "R3", "R4", "R5"} {
+		h.keys("n")
+		h.typeText(n)
+		h.keys("enter")
+	}
+	h.keys("ctrl+s")
+	h.expect("Roles", `role "R1" is added`, `role "R5" is added`, "nobody holds it yet")
+	h.expectNot("change nobody's access")
+}
+
+// A new role given to users and listed on an environment is
+// reviewed as a role, not as an environment or users "added".
+func TestSaveReviewOfRoleGivenAndListed(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(120, 60)
+	h.keys("n")
+	h.typeText("Ops")
+	h.field("Privileges")
+	h.tick("Execute")
+	h.field("Assigned to")
+	h.tick("ada@example.com")
+	h.field("Listed on")
+	h.tick("Production")
+	h.keys("enter")
+	h.expectNot("New custom role")
+	h.keys("ctrl+s")
+	t.Log(h.screen())
+	h.expect("Roles", `role "Ops" is added`)
+	h.expectNot("environment Production is added", "users is added", "1 users", "1 environments", "change nobody's access")
+}
+
+func TestSaveReviewUserGrammar(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(120, 50)
+	h.keys("2")
+	h.selectUser("ada@example.com")
+	h.keys("d", "y")
+	h.selectUser("sam@example.com")
+	h.keys("d", "y")
+	h.keys("ctrl+s")
+	h.expect("ada@example.com and sam@example.com are removed")
+	h.expectNot("sam@example.com is removed", "1 users", "1 environments")
+}
+
+// A file in a directory that does not exist is refused at once,
+// saying why; a failed save offers save as, and quitting keeps a draft.
+func TestFileInMissingDirectoryRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nodir", "acct.toml")
+	_, err := fileStore{}.Load(path)
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("Load of a file in a missing directory: %v", err)
+	}
+	if _, err := newApp(Options{Path: path}, fileStore{}); err == nil {
+		t.Fatal("the app opened a file in a missing directory")
+	}
+}
+
+// failingSave is a store whose saves fail.
+type failingSave struct{ *memStore }
+
+func (failingSave) Save(string, *model.Working, any) (any, error) {
+	return nil, errors.New("disk full")
+}
+
+func TestFailedSaveOffersSaveAsAndKeepsDraft(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, failingSave{st})
+	h.keys("5", "a", "y")
+	h.saveAll()
+	h.expect("Not saved", "disk full", "S save as")
+	h.keys("S")
+	h.expect("Save the account to another file")
+	h.keys("esc")
+	if strings.Contains(h.screen(), "Discard your changes") {
+		h.keys("y")
+	}
+	h.expectNot("Save the account to another file")
+	h.keys("esc", "q")
+	h.expect("Quit without saving?")
+	h.keys("y")
+	if !h.quit || len(st.drafts) != 1 {
+		t.Fatalf("quit %v with %d drafts after a failed save", h.quit, len(st.drafts))
+	}
+}
+
+// A file with a syntax error says so, lists its problems with
+// line numbers on !, and the lists say the file could not be read.
+func TestBrokenTOMLSaysSo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "acct.toml")
+	if err := os.WriteFile(path, []byte("name = \"Acme\"\n[[roles]\nname = \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{Path: path}, fileStore{})
+	h.expect("READ-ONLY", "The file has 1 error")
+	if !regexp.MustCompile(`acct\.toml:\d+: error: TOML syntax`).MatchString(h.screen()) {
+		t.Fatalf("the problem lacks its line:\n%s", h.screen())
+	}
+	h.keys("esc")
+	h.expect("HAS ERRORS")
+	h.keys("!")
+	h.expect("The file has 1 error", "TOML syntax")
+	h.keys("esc")
+	for _, tab := range []string{"2", "3"} {
+		h.keys(tab)
+		h.expect("the file could not be read")
+	}
+}
+
+// The changed-on-disk dialog offers save as and says one thing
+// about reloading.
+func TestChangedOnDiskOffersSaveAs(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	h.size(120, 40)
+	h.keys("5", "a", "y")
+	st.touch(func(a *model.Account) { a.Name = "Elsewhere" })
+	h.saveAll()
+	h.expect("Not saved: the file changed on disk", "S save as")
+	h.expectNot("reload it and redo your edits")
+	h.keys("S")
+	h.expect("Save the account to another file")
 }

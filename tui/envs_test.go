@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 
 	"rolecall/model"
@@ -51,4 +52,23 @@ func TestRemoveEnvironmentDialogSaysWhoSeesIt(t *testing.T) {
 	h.moveTo("Development", 20)
 	h.keys("d")
 	h.expect("Remove", "Development", "7 of 9")
+}
+
+// Found while testing the fixes of the old main: the note under that title, from
+// model.StopsBeingOpen, still names only the first role ticked ("only
+// holders of Support (by identity) or of Environment Management").
+func TestRestrictEnvironmentNoteNamesEveryRole(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("3")
+	h.moveTo("Development", 20)
+	h.keys("enter")
+	h.tick("Support")
+	h.tick("Cannot View Data")
+	h.keys("enter")
+	h.expect("Development stops being open")
+	body := strings.Join(strings.Fields(strings.NewReplacer("│", " ", "|", " ").Replace(h.screen())), " ")
+	i := strings.Index(body, "only holders of")
+	if i < 0 || !strings.Contains(body[i:min(len(body), i+120)], "Cannot View Data") {
+		t.Fatalf("the note names only one of the two roles: %s", body[max(i, 0):min(len(body), max(i, 0)+160)])
+	}
 }

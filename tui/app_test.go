@@ -416,3 +416,23 @@ func TestLoadingScreenCountsIgnoredKeys(t *testing.T) {
 	}
 	keys.Close()
 }
+
+// Found while testing the fixes of the old main: the message log wraps at a hyphen
+// and leaves the hyphen alone on a line ("assign Read", "-", "Only
+// Environment Management").
+func TestLogWrapKeepsHyphenatedWords(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("2", "e", "tab")
+	h.tick("Read Only Access to Build Page")
+	h.tick("Read-Only Environment Management")
+	h.tick("Write and Read Environment")
+	h.keys("enter")
+	h.size(200, 40)
+	h.keys("L")
+	h.expect("Messages (1)")
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if strings.Trim(l, " │|") == "-" {
+			t.Fatalf("a hyphen alone on a line of the log:\n%s", h.screen())
+		}
+	}
+}

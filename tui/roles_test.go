@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -191,4 +193,17 @@ func TestBidiDescriptionKeptAndNeverRaw(t *testing.T) {
 	if r.Description != desc {
 		t.Fatalf("description rewritten: %q, want %q", r.Description, desc)
 	}
+}
+
+// Found while testing the fixes of the old main: on a file that could not be read at all the
+// Roles tab lists the four built-in roles as if the account were empty and
+// says nothing of the file (the Users and Environments tabs do).
+func TestBrokenTOMLRolesTabSaysSo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "acct.toml")
+	if err := os.WriteFile(path, []byte("name = \"Acme\"\n[[roles]\nname = \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{Path: path}, fileStore{})
+	h.keys("esc", "1")
+	h.expect("the file could not be read")
 }

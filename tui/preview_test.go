@@ -93,3 +93,16 @@ func TestDanglingRoleNamedInPreview(t *testing.T) {
 	h.keys("4")
 	h.expect(`held by none of: "Ghost" (no such role)`)
 }
+
+// Found while testing the fixes of the old main: the preview's header says "roles: none" for
+// a user whose only role does not exist.
+func TestDanglingRoleNamedInPreviewHeader(t *testing.T) {
+	a := smallAccount()
+	a.Users[1].Roles = []string{"Ghost"}
+	h := newHarness(t, Options{}, &memStore{acct: a})
+	h.size(200, 40)
+	h.keys("2")
+	h.selectUser("eve@example.com")
+	h.keys("4")
+	h.expect(`As eve@example.com Eve - roles: "Ghost" (no such role)`)
+}

@@ -2,8 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"image/color"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 
 	"rolecall/model"
 )
@@ -22,4 +25,28 @@ func TestStateIsNotColourAlone(t *testing.T) {
 	h.keys("1")
 	h.expect("[built-in] Administrator", "> [built-in] Administrator")
 	_ = fmt.Sprint()
+}
+
+// On a light background the filter field's prompt and cursor
+// are not drawn in white (colour 7), as bubbles' textinput.DefaultStyles
+// draws them whatever the background.
+func TestLightBackgroundRestylesFilter(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.msg(tea.BackgroundColorMsg{Color: color.White})
+	h.keys("2", "/")
+	h.typeText("ad")
+	raw := strings.Split(h.app.View().Content, "\n")
+	for i, l := range strings.Split(h.screen(), "\n") {
+		if !strings.Contains(l, "/ad") {
+			continue
+		}
+		line := raw[i]
+		head := line[:strings.Index(line, "ad")]
+		cursor := line[strings.Index(line, "ad"):]
+		if strings.Contains(head, "[37m") || strings.Contains(cursor, ";37m") || strings.Contains(cursor, "[37m") {
+			t.Fatalf("the filter's prompt or cursor is white on a light background: %q", line)
+		}
+		return
+	}
+	t.Fatalf("no filter line:\n%s", h.screen())
 }

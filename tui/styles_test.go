@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
 	"image/color"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"rolecall/model"
 )
@@ -49,4 +51,27 @@ func TestLightBackgroundRestylesFilter(t *testing.T) {
 		return
 	}
 	t.Fatalf("no filter line:\n%s", h.screen())
+}
+
+// In 16 colours the help line's separators are not black on a
+// dark background.
+func TestSeparatorsVisibleIn16Colours(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.msg(tea.BackgroundColorMsg{Color: color.Black})
+	lines := strings.Split(h.app.View().Content, "\n")
+	var buf bytes.Buffer
+	w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.ANSI}
+	if _, err := w.WriteString(lines[len(lines)-1]); err != nil {
+		t.Fatal(err)
+	}
+	help := buf.String()
+	i := strings.Index(help, "•")
+	if i < 0 {
+		t.Fatalf("no separator: %q", help)
+	}
+	sgr := help[:i]
+	sgr = sgr[strings.LastIndex(sgr, "\x1b["):]
+	if strings.HasPrefix(sgr, "\x1b[30m") || strings.Contains(sgr, ";30m") || strings.Contains(sgr, "[30;") {
+		t.Fatalf("the separator is black in 16 colours: %q", sgr)
+	}
 }

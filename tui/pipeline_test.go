@@ -1,8 +1,10 @@
 package tui
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -299,29 +301,6 @@ func TestConflictOnRemovedRole(t *testing.T) {
 	}
 }
 
-// Below the minimum size only the notice shows: no key acts on a dialog
-// the admin cannot see; q quits and keeps the unsaved edits as a draft.
-func TestTooSmallKeysDoNotActUnseen(t *testing.T) {
-	st := &memStore{acct: model.Demo()}
-	h := newHarness(t, Options{}, st)
-	editDescription(h, "mine")
-	h.keys("ctrl+s")
-	h.expect("Save test.toml?")
-	h.size(60, 20)
-	h.expect("rolecall needs at least 80x24")
-	h.keys("y")
-	if st.saves != 0 {
-		t.Fatal("y saved through a dialog nobody could see")
-	}
-	h.keys("q")
-	if !h.quit {
-		t.Fatal("q did not quit below the minimum size")
-	}
-	if ds, _ := st.FindDrafts(""); len(ds) != 1 {
-		t.Errorf("quitting below the minimum size kept %d drafts", len(ds))
-	}
-}
-
 // An edit taken back is no edit: nothing is unsaved, nothing is counted,
 // and a draft written before it goes at the next draft interval.
 func TestEditTakenBackIsNothing(t *testing.T) {
@@ -349,4 +328,217 @@ func TestEditTakenBackIsNothing(t *testing.T) {
 	if len(st.drafts) != 0 {
 		t.Error("a draft still offers an edit that was taken back")
 	}
+}
+
+func TestSaveRefusedWhenFileChangedKeepsEdits(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	h.keys("5", "a", "y")
+	st.touch(func(a *model.Account) { a.Name = "Changed elsewhere" })
+	h.keys("ctrl+s", "y")
+	h.expect("Not saved: the file changed on disk", "changed on disk since it was loaded", "Your 1 unsaved edit is kept")
+	if st.saves != 0 {
+		t.Fatal("the file was written")
+	}
+	h.keys("r")
+	// Reloaded and re-applied: the save summary is back, on the new file.
+	h.expect("Save ", "Advanced Environment Access turns off")
+	h.keys("y")
+	if st.saves != 1 || st.acct.AdvancedEnvironmentAccess || st.acct.Name != "Changed elsewhere" {
+		t.Fatalf("save after reload: saves %d, %+v", st.saves, st.acct.Name)
+	}
+}
+
+func TestDraftDiscard(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	st.leaveDraft("v0", model.RenameAccount{From: model.Demo().Name, To: "From the draft"})
+	h := newHarness(t, Options{}, st)
+	h.expect("Recovery draft found: 1 unsaved edit", `rename the account to "From the draft"`)
+	h.keys("d")
+	h.expect("Discard 1 unsaved edit for good?")
+	h.keys("n")
+	h.expect("Recovery draft found: 1 unsaved edit")
+	if len(st.drafts) != 1 {
+		t.Fatal("n discarded the draft")
+	}
+	h.keys("d", "y")
+	if len(st.drafts) != 0 {
+		t.Fatal("discard kept the draft")
+	}
+	h.expectNot("UNSAVED")
+	h.expect("Recovery draft discarded")
+}
+
+func TestFileWithErrorsOpensReadOnly(t *testing.T) {
+	st := &memStore{acct: model.Demo(), problems: []FileProblem{{Line: 12, Problem: model.Problem{Severity: model.Error, Rule: "R6", Message: "role \"X\" inherits \"Y\", which does not exist"}}}}
+	h := newHarness(t, Options{}, st)
+	h.expect("READ-ONLY", "The file has 1 error", "test.toml:12: error: role \"X\" inherits \"Y\", which does not exist (R6)")
+	h.keys("esc", "ctrl+s", "n")
+	h.expectNot("New custom role", "Save ")
+	if st.saves != 0 {
+		t.Fatal("a file with errors was saved")
+	}
+	// Its problems show again on a key.
+	h.expect("HAS ERRORS: ! lists them")
+	h.keys("!")
+	h.expect("test.toml:12: error:")
+}
+
+func TestMissingFileOpensDemoAndSavesIt(t *testing.T) {
+	st := &memStore{}
+	h := newHarness(t, Options{}, st)
+	h.expect("demo account, written on first save", "Cannot View Data")
+	h.keys("ctrl+s")
+	h.expect("does not exist yet")
+	h.keys("y")
+	if st.saves != 1 || st.acct.FindRole("Cannot View Data") < 0 {
+		t.Fatal("the demo was not written")
+	}
+}
+
+// When the audit entry cannot be written, the TUI says "Not saved", and
+// the file on disk is indeed unchanged.
+func TestAuditFailureIsNotSaved(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	p := filepath.Join(t.TempDir(), "rolecall.toml")
+	if err := os.WriteFile(p, storage.Encode(model.Demo()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(p+".audit.jsonl", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(p)
+	h := newHarness(t, Options{Path: p}, fileStore{})
+	h.keys("5", "a", "y", "ctrl+s", "y")
+	h.expect("Not saved", "the audit entry could not be", "Your edits are kept.")
+	if after, _ := os.ReadFile(p); string(after) != string(before) {
+		t.Fatal("the file was written without its audit entry")
+	}
+}
+
+// The save review lists the roles added, in grammar.
+func TestSaveReviewListsRolesInGrammar(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(120, 50)
+	for _, n := range []string{"R1", "R2", "R3", "R4", "R5"} {
+		h.keys("n")
+		h.typeText(n)
+		h.keys("enter")
+	}
+	h.keys("ctrl+s")
+	h.expect("Roles", `role "R1" is added`, `role "R5" is added`, "nobody holds it yet")
+	h.expectNot("change nobody's access")
+}
+
+// A new role given to users and listed on an environment is
+// reviewed as a role, not as an environment or users "added".
+func TestSaveReviewOfRoleGivenAndListed(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(120, 60)
+	h.keys("n")
+	h.typeText("Ops")
+	h.field("Privileges")
+	h.tick("Execute")
+	h.field("Assigned to")
+	h.tick("ada@example.com")
+	h.field("Listed on")
+	h.tick("Production")
+	h.keys("enter")
+	h.expectNot("New custom role")
+	h.keys("ctrl+s")
+	t.Log(h.screen())
+	h.expect("Roles", `role "Ops" is added`)
+	h.expectNot("environment Production is added", "users is added", "1 users", "1 environments", "change nobody's access")
+}
+
+func TestSaveReviewUserGrammar(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(120, 50)
+	h.keys("2")
+	h.selectUser("ada@example.com")
+	h.keys("d", "y")
+	h.selectUser("sam@example.com")
+	h.keys("d", "y")
+	h.keys("ctrl+s")
+	h.expect("ada@example.com and sam@example.com are removed")
+	h.expectNot("sam@example.com is removed", "1 users", "1 environments")
+}
+
+// A file in a directory that does not exist is refused at once,
+// saying why; a failed save offers save as, and quitting keeps a draft.
+func TestFileInMissingDirectoryRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nodir", "acct.toml")
+	_, err := fileStore{}.Load(path)
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("Load of a file in a missing directory: %v", err)
+	}
+	if _, err := newApp(Options{Path: path}, fileStore{}); err == nil {
+		t.Fatal("the app opened a file in a missing directory")
+	}
+}
+
+// failingSave is a store whose saves fail.
+type failingSave struct{ *memStore }
+
+func (failingSave) Save(string, *model.Working, any) (any, error) {
+	return nil, errors.New("disk full")
+}
+
+func TestFailedSaveOffersSaveAsAndKeepsDraft(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, failingSave{st})
+	h.keys("5", "a", "y")
+	h.saveAll()
+	h.expect("Not saved", "disk full", "S save as")
+	h.keys("S")
+	h.expect("Save the account to another file")
+	h.keys("esc")
+	if strings.Contains(h.screen(), "Discard your changes") {
+		h.keys("y")
+	}
+	h.expectNot("Save the account to another file")
+	h.keys("esc", "q")
+	h.expect("Quit without saving?")
+	h.keys("y")
+	if !h.quit || len(st.drafts) != 1 {
+		t.Fatalf("quit %v with %d drafts after a failed save", h.quit, len(st.drafts))
+	}
+}
+
+// A file with a syntax error says so, lists its problems with
+// line numbers on !, and the lists say the file could not be read.
+func TestBrokenTOMLSaysSo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "acct.toml")
+	if err := os.WriteFile(path, []byte("name = \"Acme\"\n[[roles]\nname = \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{Path: path}, fileStore{})
+	h.expect("READ-ONLY", "The file has 1 error")
+	if !regexp.MustCompile(`acct\.toml:\d+: error: TOML syntax`).MatchString(h.screen()) {
+		t.Fatalf("the problem lacks its line:\n%s", h.screen())
+	}
+	h.keys("esc")
+	h.expect("HAS ERRORS")
+	h.keys("!")
+	h.expect("The file has 1 error", "TOML syntax")
+	h.keys("esc")
+	for _, tab := range []string{"2", "3"} {
+		h.keys(tab)
+		h.expect("the file could not be read")
+	}
+}
+
+// The changed-on-disk dialog offers save as and says one thing
+// about reloading.
+func TestChangedOnDiskOffersSaveAs(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	h.size(120, 40)
+	h.keys("5", "a", "y")
+	st.touch(func(a *model.Account) { a.Name = "Elsewhere" })
+	h.saveAll()
+	h.expect("Not saved: the file changed on disk", "S save as")
+	h.expectNot("reload it and redo your edits")
+	h.keys("S")
+	h.expect("Save the account to another file")
 }

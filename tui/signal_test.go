@@ -36,13 +36,18 @@ func TestSignalKeepsDraft(t *testing.T) {
 		draft  bool
 		status int
 		wait   time.Duration // before the signal
+		// form: the draft holds the open form's pending AddRole, not the removal.
+		form bool
 	}{
-		{"SIGHUP with an unsaved removal", syscall.SIGHUP, removeAda, true, 129, 0},
-		{"SIGTERM with an unsaved removal", syscall.SIGTERM, removeAda, true, 143, 0},
-		{"SIGHUP with nothing unsaved", syscall.SIGHUP, removeAda[:1], false, 129, 0},
+		{"SIGHUP with an unsaved removal", syscall.SIGHUP, removeAda, true, 129, 0, false},
+		{"SIGTERM with an unsaved removal", syscall.SIGTERM, removeAda, true, 143, 0, false},
+		{"SIGHUP with nothing unsaved", syscall.SIGHUP, removeAda[:1], false, 129, 0, false},
 		// kill -9 cannot be caught: the draft written every DraftInterval
 		// while edits are unsaved is what is left.
-		{"SIGKILL a draft interval after an unsaved removal", syscall.SIGKILL, removeAda, true, -1, DraftInterval + time.Second},
+		{"SIGKILL a draft interval after an unsaved removal", syscall.SIGKILL, removeAda, true, -1, DraftInterval + time.Second, false},
+		// A form open with a change, nothing applied: the hang-up keeps the
+		// form's edit.
+		{"SIGHUP with a form open", syscall.SIGHUP, newRoleTyped, true, 129, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,6 +155,12 @@ func TestSignalKeepsDraft(t *testing.T) {
 			if err != nil || len(ops) != 1 {
 				t.Fatalf("draft edits %v, %v", ops, err)
 			}
+			if tt.form {
+				if add, ok := ops[0].(model.AddRole); !ok || add.Name != "Hangup Role" {
+					t.Errorf("the draft does not hold the open form's new role: %v", ops[0].Describe())
+				}
+				return
+			}
 			if rm, ok := ops[0].(model.RemoveUser); !ok || rm.Email != "ada@example.com" || rm.Was == nil {
 				t.Errorf("the draft does not hold the unsaved removal of ada@example.com: %v", ops[0].Describe())
 			}
@@ -170,6 +181,12 @@ var removeAda = []step{
 	{key: "2", want: "[2 Users]", retry: true},
 	{key: "d", want: "Remove the user ada@example.com?"},
 	{key: "y", want: "UNSAVED"},
+}
+
+// newRoleTyped opens the new role form and types a name, applying nothing.
+var newRoleTyped = []step{
+	{key: "n", want: "New custom role", retry: true},
+	{key: "Hangup Role", want: "Hangup Role"},
 }
 
 func tail(s string, n int) string {

@@ -1,0 +1,74 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"rolecall/model"
+)
+
+func TestEnvironmentsTabRolesWithAccess(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("3")
+	h.expect("Development", "open to every role", "7 of 9", "Advanced Environment Access on")
+	h.keys("enter")
+	h.tick("Support")
+	h.keys("enter")
+	h.expect("Restrict Development to Support?", "Development stops being open")
+	h.keys("y")
+	h.expect("restricted: 1 role")
+}
+
+// At 80x24 the Environments tab keeps most of its height for the list: the
+// switches take a line each (their dialogs explain them).
+func TestEnvironmentsListRoomAt80x24(t *testing.T) {
+	a := model.Synthetic(200, 20, 40, 1)
+	h := newHarness(t, Options{}, &memStore{acct: a})
+	h.keys("3")
+	for _, e := range a.Environments[:12] {
+		h.expect(e.Name + " ")
+	}
+	h.expect("Advanced Environment Access on", "Advanced User Security on", "5 Account")
+	h.keys("5")
+	h.expect("[x] Advanced Environment Access", "Now: Environment Management Read Access")
+}
+
+// Restricting an environment to two roles names both.
+func TestRestrictEnvironmentNamesEveryRole(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("3")
+	h.moveTo("Development", 20)
+	h.keys("enter")
+	h.tick("Support")
+	h.tick("Cannot View Data")
+	h.keys("enter")
+	h.expect("Restrict Development to Support and Cannot View Data?")
+}
+
+// The remove-environment dialog says who sees it.
+func TestRemoveEnvironmentDialogSaysWhoSeesIt(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("3")
+	h.moveTo("Development", 20)
+	h.keys("d")
+	h.expect("Remove", "Development", "7 of 9")
+}
+
+// Found while testing the fixes of the old main: the note under that title, from
+// model.StopsBeingOpen, still names only the first role ticked ("only
+// holders of Support (by identity) or of Environment Management").
+func TestRestrictEnvironmentNoteNamesEveryRole(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("3")
+	h.moveTo("Development", 20)
+	h.keys("enter")
+	h.tick("Support")
+	h.tick("Cannot View Data")
+	h.keys("enter")
+	h.expect("Development stops being open")
+	body := strings.Join(strings.Fields(strings.NewReplacer("│", " ", "|", " ").Replace(h.screen())), " ")
+	i := strings.Index(body, "only holders of")
+	if i < 0 || !strings.Contains(body[i:min(len(body), i+120)], "Cannot View Data") {
+		t.Fatalf("the note names only one of the two roles: %s", body[max(i, 0):min(len(body), max(i, 0)+160)])
+	}
+}

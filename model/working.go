@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -126,8 +127,39 @@ func (w *Working) Apply(ops ...Op) (*Working, Outcome, error) {
 	default:
 		all.Warnings = newProblems(w.chk.ps.Warnings(), cur.chk.ps.Warnings())
 		all.Widened = widened(w.acct, cur.acct)
+		all.Notes = restrictedNotes(w.acct, cur.acct, all.Notes)
 	}
 	return cur, all, nil
+}
+
+// restrictedNotes makes the notes of one edit that restricts an open
+// environment to several roles say so once, naming them all: each Allow
+// notes only the role it adds.
+func restrictedNotes(before, after *Account, notes []string) []string {
+	for _, e := range after.Environments {
+		if len(e.RolesWithAccess) < 2 {
+			continue
+		}
+		if i := before.FindEnvironment(e.Name); i < 0 || len(before.Environments[i].RolesWithAccess) > 0 {
+			continue
+		}
+		prefix := SafeText(e.Name) + " stops being open:"
+		whole := SafeText(StopsBeingOpen(e.Name, joinNames(e.RolesWithAccess)))
+		kept := notes[:0:0]
+		done := false
+		for _, n := range notes {
+			if !strings.HasPrefix(n, prefix) {
+				kept = append(kept, n)
+				continue
+			}
+			if !done {
+				kept = append(kept, whole)
+				done = true
+			}
+		}
+		notes = kept
+	}
+	return notes
 }
 
 // newProblems lists the problems of after that are not in before.

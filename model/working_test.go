@@ -161,3 +161,41 @@ func TestWorkingSaved(t *testing.T) {
 		t.Errorf("an edit after saving: %v", err)
 	}
 }
+
+// One edit that lists several roles on an open environment notes once
+// that it stops being open, naming every role; one role alone is named
+// alone.
+func TestRestrictingNotesNameEveryRole(t *testing.T) {
+	base := Demo()
+	dev := base.Environments[base.FindEnvironment("Development")].Name
+	tests := []struct {
+		roles []string
+		want  string
+	}{
+		{[]string{Support}, StopsBeingOpen(dev, Support)},
+		{[]string{Support, "Cannot View Data"}, StopsBeingOpen(dev, "Cannot View Data and Support")},
+		{[]string{Support, "Cannot View Data", "Write and Read Environment"}, StopsBeingOpen(dev, "Cannot View Data, Support and Write and Read Environment")},
+	}
+	for _, tt := range tests {
+		var ops []Op
+		for _, r := range tt.roles {
+			ops = append(ops, Allow{Environment: dev, Role: r})
+		}
+		_, out, err := NewWorking(base).Apply(ops...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, note := range out.Notes {
+			if strings.Contains(note, "stops being open") {
+				n++
+				if note != tt.want {
+					t.Errorf("%v: note %q, want %q", tt.roles, note, tt.want)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("%v: %d notes say it stops being open, want 1: %q", tt.roles, n, out.Notes)
+		}
+	}
+}

@@ -354,9 +354,19 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 func (a *App) show(name string) {
 	for i, t := range a.tabs {
 		if t.label(1000) == name {
-			a.cur = i
+			a.goTab(i)
 		}
 	}
+}
+
+// goTab shows tab i (modulo the number of tabs). A message about the tab
+// left behind goes from the status line (the log keeps it).
+func (a *App) goTab(i int) {
+	i %= len(a.tabs)
+	if i != a.cur {
+		a.status, a.isErr = "", false
+	}
+	a.cur = i
 }
 
 // globals are the keys that work on every tab when no form or dialog is
@@ -365,8 +375,8 @@ func (a *App) globals() []action {
 	k := a.c.keys
 	acts := []action{
 		do(k.Save, a.startSave).editing(),
-		do(k.NextTab, func() tea.Cmd { a.cur = (a.cur + 1) % len(a.tabs); return nil }).lesser(),
-		do(k.PrevTab, func() tea.Cmd { a.cur = (a.cur + len(a.tabs) - 1) % len(a.tabs); return nil }).fullOnly(),
+		do(k.NextTab, func() tea.Cmd { a.goTab(a.cur + 1); return nil }).lesser(),
+		do(k.PrevTab, func() tea.Cmd { a.goTab(a.cur + len(a.tabs) - 1); return nil }).fullOnly(),
 		do(k.Help, func() tea.Cmd { a.openHelp(); return nil }),
 		do(k.Quit, a.askQuit),
 		do(k.Log, func() tea.Cmd { a.openLog(); return nil }).lesser(),
@@ -379,7 +389,7 @@ func (a *App) globals() []action {
 	for i, t := range a.tabs {
 		i := i
 		b := key.NewBinding(key.WithKeys(itoa(i+1)), key.WithHelp(itoa(i+1), strings.ToLower(t.label(1000))))
-		acts = append(acts, do(b, func() tea.Cmd { a.cur = i; return nil }).fullOnly())
+		acts = append(acts, do(b, func() tea.Cmd { a.goTab(i); return nil }).fullOnly())
 	}
 	return acts
 }
@@ -628,7 +638,7 @@ func (a *App) handleClick(m tea.Mouse) tea.Cmd {
 		spans, _ := a.tabSpans(c.width)
 		for i, r := range spans {
 			if m.X >= r[0] && m.X < r[1] && !a.tab().typing() {
-				a.cur = i
+				a.goTab(i)
 			}
 		}
 		return nil

@@ -230,12 +230,36 @@ func (c *common) pad(s string, w int) string {
 	return s
 }
 
-// wrap word-wraps plain text to w cells.
+// wrap word-wraps plain text to w cells, breaking lines at spaces only (a
+// hyphenated name such as Read-Only stays whole); a word longer than a line
+// is cut across lines.
 func wrap(s string, w int) []string {
 	if w < 10 {
 		w = 10
 	}
-	return strings.Split(ansi.Hardwrap(ansi.Wordwrap(s, w, ""), w, true), "\n")
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line, lw := "", 0
+		for _, word := range strings.Split(para, " ") {
+			ww := width(word)
+			switch {
+			case lw > 0 && lw+1+ww <= w:
+				line, lw = line+" "+word, lw+1+ww
+				continue
+			case lw > 0 || line != "":
+				out = append(out, line)
+			}
+			line, lw = word, ww
+			for lw > w {
+				parts := strings.SplitN(ansi.Hardwrap(line, w, true), "\n", 2)
+				out = append(out, parts[0])
+				line = parts[1]
+				lw = width(line)
+			}
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 // wrapIndent word-wraps s to w cells; continuation lines keep the indent

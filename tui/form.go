@@ -75,9 +75,7 @@ func newTextField(c *common, name, label, value string, limit int) *field {
 	ti := textinput.New()
 	ti.Prompt = ""
 	ti.CharLimit = max(inputBound, limit, utf8.RuneCountInString(value))
-	st := textinput.DefaultStyles(c.isDark)
-	st.Cursor.Blink = false
-	ti.SetStyles(st)
+	ti.SetStyles(c.styles.Input)
 	shown := safe(value)
 	ti.SetValue(shown)
 	f := &field{kind: textField, name: name, label: label, input: ti, loaded: value, shown: ti.Value()}

@@ -59,7 +59,7 @@ func TestEscInFormAsksAndClosesOnlyTheList(t *testing.T) {
 	h.keys("n")
 	h.typeText("Kid")
 	h.keys("tab", "tab", "enter")
-	h.expect("Inherits Role: pick one", " ^]")
+	h.expect("Inherits Role • type to filter", " ^]")
 	h.keys("esc")
 	h.expect("New custom role", "Kid", " v]")
 	h.expectNot(" ^]", "Discard your changes")

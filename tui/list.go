@@ -47,11 +47,7 @@ func newList(c *common, id string) listModel {
 
 // restyle gives the filter field the styles of the background (light or
 // dark): called when the background is known.
-func (l *listModel) restyle() {
-	st := textinput.DefaultStyles(l.c.isDark)
-	st.Cursor.Blink = false
-	l.input.SetStyles(st)
-}
+func (l *listModel) restyle() { l.input.SetStyles(l.c.styles.Input) }
 
 // count is how many rows are shown.
 func (l *listModel) count() int {

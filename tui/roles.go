@@ -378,6 +378,10 @@ func (t *rolesTab) view(w, h int) string {
 	detailH := t.detailHeight(w, h)
 	listH := h - 2 - detailH - boolInt(detailH > 0)
 	lines := []string{t.list.filterLine("roles", listW)}
+	if c.unreadable {
+		// Only the built-ins, which every account has: say why.
+		lines[0] = s.StatusError.Render(c.trunc("Built-in roles only: the file could not be read; "+c.keys.Problems.Help().Key+" lists its problems.", listW))
+	}
 	res := c.sess.workRes
 	a := c.sess.work
 	// Name and Inherits share what the three number columns leave; each

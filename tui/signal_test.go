@@ -186,7 +186,9 @@ var removeAda = []step{
 // newRoleTyped opens the new role form and types a name, applying nothing.
 var newRoleTyped = []step{
 	{key: "n", want: "New custom role", retry: true},
-	{key: "Hangup Role", want: "Hangup Role"},
+	// Pasted, so that the name reaches the screen in one frame (typed, the
+	// renderer may write it a few letters at a time).
+	{key: "\x1b[200~Hangup Role\x1b[201~", want: "Hangup Role"},
 }
 
 func tail(s string, n int) string {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 )
 
@@ -44,6 +45,9 @@ type Styles struct {
 	Status      lipgloss.Style
 	StatusError lipgloss.Style
 	Help        help.Styles
+	// Input is the style of text fields and filters: bubbles' defaults
+	// draw the prompt and cursor in colour 7, white on a light background.
+	Input textinput.Styles
 }
 
 func newStyles(isDark, ascii bool) Styles {
@@ -90,5 +94,14 @@ func newStyles(isDark, ascii bool) Styles {
 		ShortDesc: s.Muted, FullDesc: s.Muted,
 		ShortSeparator: s.Muted, FullSeparator: s.Muted, Ellipsis: s.Muted,
 	}
+	in := textinput.DefaultStyles(isDark)
+	in.Focused.Prompt = lipgloss.NewStyle().Bold(true)
+	in.Focused.Placeholder = s.Muted
+	in.Blurred.Prompt = s.Muted
+	in.Blurred.Placeholder = s.Muted
+	in.Blurred.Text = lipgloss.NewStyle()
+	in.Cursor.Color = accent
+	in.Cursor.Blink = false
+	s.Input = in
 	return s
 }

@@ -205,7 +205,7 @@ func (t *accountTab) ask(sw string) tea.Cmd {
 		if !ok || m.id != id {
 			return false
 		}
-		d.body = append(d.body[:1], m.lines...)
+		d.body = m.lines
 		return true
 	}
 	t.c.push(d)
@@ -215,9 +215,14 @@ func (t *accountTab) ask(sw string) tea.Cmd {
 		if err != nil {
 			return whatIfMsg{id: id, lines: []string{refusalText(err)}}
 		}
+		// The edit's notes say what the switch does (model.SwitchEffect);
+		// without them, say it here.
 		var lines []string
 		for _, n := range out.Notes {
 			lines = append(lines, safe(n))
+		}
+		if len(lines) == 0 {
+			lines = append(lines, body[0])
 		}
 		diff := model.Compare(w.Resolver(), next.Resolver())
 		sum := diff.Summary()

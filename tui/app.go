@@ -310,6 +310,8 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case draftTickMsg:
 		a.autosave()
 		return nil
+	case savedMsg:
+		return a.afterSave(msg)
 	case quitRequestMsg:
 		return a.askQuit()
 	case showProblemsMsg:

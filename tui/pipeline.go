@@ -73,10 +73,41 @@ func (a *App) startSave() tea.Cmd {
 	return nil
 }
 
-// doSave writes the working copy with its audit record.
+// savedMsg is the end of a save, run off the input path (a 100,000-user
+// file takes most of a second to write), for the busy notice with its id.
+type savedMsg struct {
+	id    int
+	stamp any
+	err   error
+}
+
+var saveIDs int
+
+// doSave writes the working copy with its audit record, off the input
+// path; a notice says so meanwhile, and keys wait (they are counted, not
+// acted on: nothing may change the copy being written).
 func (a *App) doSave() tea.Cmd {
 	s := a.c.sess
-	stamp, err := s.store.Save(s.path, s.w, s.stamp)
+	saveIDs++
+	id := saveIDs
+	a.c.push(&busy{c: a.c, id: id, title: "Saving " + safe(s.path) + "..."})
+	store, path, w, stamp := s.store, s.path, s.w, s.stamp
+	return func() tea.Msg {
+		st, err := store.Save(path, w, stamp)
+		return savedMsg{id: id, stamp: st, err: err}
+	}
+}
+
+// afterSave closes the busy notice of save m and says how it went.
+func (a *App) afterSave(m savedMsg) tea.Cmd {
+	for _, l := range a.c.stack {
+		if b, ok := l.(*busy); ok && b.id == m.id {
+			a.c.close(b)
+			break
+		}
+	}
+	s := a.c.sess
+	stamp, err := m.stamp, m.err
 	var (
 		changed *ChangedOnDisk
 		partial *SavedButError
@@ -474,3 +505,29 @@ func (a *App) openSaveAs() tea.Cmd {
 	}
 	return f.open()
 }
+
+// busy is a notice on the focus stack while something the session depends
+// on runs off the input path (a save): keys are counted, not acted on.
+type busy struct {
+	c       *common
+	id      int
+	title   string
+	ignored int
+}
+
+func (b *busy) update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(tea.KeyPressMsg); ok {
+		b.ignored++
+	}
+	return nil
+}
+
+func (b *busy) view(w, h int) string {
+	lines := []string{b.title, "", "Keys wait until it is done."}
+	if b.ignored > 0 {
+		lines = append(lines, fmt.Sprintf("%d %s ignored.", b.ignored, plural(b.ignored, "key", "keys")))
+	}
+	return newDialog(b.c, b.title, lines[2:]).view(w, h)
+}
+
+func (b *busy) actions() []action { return nil }

@@ -542,3 +542,28 @@ func TestChangedOnDiskOffersSaveAs(t *testing.T) {
 	h.keys("S")
 	h.expect("Save the account to another file")
 }
+
+// A save runs off the input path: a notice shows meanwhile, keys wait
+// (counted, never acting on the copy being written), and the notice goes
+// when the save answers.
+func TestSaveRunsOffTheInputPath(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	h.keys("5", "a", "y", "ctrl+s")
+	h.expect("Save test.toml?")
+	_, cmd := h.app.Update(keyMsg("y"))
+	h.expect("Saving test.toml...", "Keys wait until it is done.")
+	if st.saves != 0 {
+		t.Fatal("saved on the input path")
+	}
+	for _, k := range []string{"u", "d", "1"} {
+		h.app.Update(keyMsg(k))
+	}
+	h.expect("3 keys ignored.")
+	h.run(cmd, 0)
+	h.expectNot("Saving test.toml...")
+	h.expect("Saved test.toml.", "[5 Account]")
+	if st.saves != 1 || st.acct.AdvancedEnvironmentAccess || !st.acct.AdvancedUserSecurity {
+		t.Fatalf("saves %d, account %+v", st.saves, st.acct)
+	}
+}

@@ -312,6 +312,8 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case savedMsg:
 		return a.afterSave(msg)
+	case reloadedMsg:
+		return a.rebaseOnto(msg)
 	case quitRequestMsg:
 		return a.askQuit()
 	case showProblemsMsg:

@@ -98,14 +98,19 @@ func (a *App) doSave() tea.Cmd {
 	}
 }
 
-// afterSave closes the busy notice of save m and says how it went.
-func (a *App) afterSave(m savedMsg) tea.Cmd {
+// closeBusy takes the busy notice with that id off the stack.
+func (a *App) closeBusy(id int) {
 	for _, l := range a.c.stack {
-		if b, ok := l.(*busy); ok && b.id == m.id {
+		if b, ok := l.(*busy); ok && b.id == id {
 			a.c.close(b)
-			break
+			return
 		}
 	}
+}
+
+// afterSave closes the busy notice of save m and says how it went.
+func (a *App) afterSave(m savedMsg) tea.Cmd {
+	a.closeBusy(m.id)
 	s := a.c.sess
 	stamp, err := m.stamp, m.err
 	var (
@@ -181,7 +186,29 @@ func (rs *rebaseState) current() model.Conflict { return rs.r.Conflicts[len(rs.k
 // reloadAndRebase reads the file again and replays the edits onto it.
 func (a *App) reloadAndRebase() tea.Cmd {
 	s := a.c.sess
-	ld, err := s.store.Load(s.path)
+	saveIDs++
+	id := saveIDs
+	a.c.push(&busy{c: a.c, id: id, title: "Reading " + safe(s.path) + " again..."})
+	store, path := s.store, s.path
+	return func() tea.Msg {
+		ld, err := store.Load(path)
+		return reloadedMsg{id: id, ld: ld, err: err}
+	}
+}
+
+// reloadedMsg is the file read again (off the input path) for a replay of
+// the edits, for the busy notice with its id.
+type reloadedMsg struct {
+	id  int
+	ld  *Loaded
+	err error
+}
+
+// rebaseOnto replays the edits onto the file read again.
+func (a *App) rebaseOnto(m reloadedMsg) tea.Cmd {
+	a.closeBusy(m.id)
+	s := a.c.sess
+	ld, err := m.ld, m.err
 	if err != nil {
 		a.c.push(info(a.c, "Cannot reload", safe(err.Error()), "Your edits are kept."))
 		return nil

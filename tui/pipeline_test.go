@@ -567,3 +567,18 @@ func TestSaveRunsOffTheInputPath(t *testing.T) {
 		t.Fatalf("saves %d, account %+v", st.saves, st.acct)
 	}
 }
+
+// Reading the file again to replay the edits runs off the input path too.
+func TestReloadRunsOffTheInputPath(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	h.keys("5", "a", "y")
+	st.touch(func(a *model.Account) { a.Name = "Changed elsewhere" })
+	h.keys("ctrl+s", "y")
+	h.expect("Not saved: the file changed on disk")
+	_, cmd := h.app.Update(keyMsg("r"))
+	h.expect("Reading test.toml again...")
+	h.run(cmd, 0)
+	h.expectNot("Reading test.toml again...")
+	h.expect("Reloaded: 1 edit applied", "Save test.toml?")
+}

@@ -71,6 +71,16 @@ func roleChanges(old, new *Account) []string {
 	oldIdx := foldIndex(len(old.Roles), func(i int) string { return old.Roles[i].Name })
 	newIdx := foldIndex(len(new.Roles), func(i int) string { return new.Roles[i].Name })
 	held := heldRoles(new)
+	var res *Resolver // built when a role's grants must be known
+	nothing := func(r Role) []string {
+		if res == nil {
+			res = NewResolver(new)
+		}
+		if !res.GrantsNothing(r) {
+			return nil
+		}
+		return []string{GrantsNothingNote(r)}
+	}
 	var lines []string
 	for _, r := range new.Roles {
 		oi, ok := oldIdx[FoldName(r.Name)]
@@ -80,7 +90,7 @@ func roleChanges(old, new *Account) []string {
 				line += "; nobody holds it yet"
 			}
 			lines = append(lines, line)
-			lines = append(lines, grantsNothing(new, newIdx, r)...)
+			lines = append(lines, nothing(r)...)
 			continue
 		}
 		o := old.Roles[oi]
@@ -88,7 +98,7 @@ func roleChanges(old, new *Account) []string {
 		if SameName(o.Inherits, r.Inherits) && privSet(o.Privileges) == privSet(r.Privileges) {
 			continue
 		}
-		lines = append(lines, grantsNothing(new, newIdx, r)...)
+		lines = append(lines, nothing(r)...)
 	}
 	for _, r := range old.Roles {
 		if _, ok := newIdx[FoldName(r.Name)]; !ok {
@@ -144,42 +154,33 @@ func fieldChanges(o, r Role) []string {
 	return lines
 }
 
-// grantsNothing is a note for a custom role that grants no privilege: it
-// ticks none and inherits none that grants any. (No rule of the access
-// model makes this a validation warning; it is said here, when the role is
-// added or its privileges or parent change.)
-func grantsNothing(a *Account, idx map[string]int, r Role) []string {
-	if grants(a, idx, r) {
-		return nil
+// GrantsNothing reports whether role r, as it stands (or would stand) in
+// the account res resolves, grants no privilege: it ticks none, and the
+// role it inherits, if any, grants none (R5). No rule of the access model
+// makes this a validation warning; front ends say it when a role is made
+// or its privileges or parent change (GrantsNothingNote).
+func (res *Resolver) GrantsNothing(r Role) bool {
+	if len(r.Privileges) > 0 {
+		return false
 	}
-	why := "no privilege is ticked and it inherits none"
-	if r.Inherits != "" {
-		why = "no privilege is ticked and " + quote(r.Inherits) + ", which it inherits, grants none"
+	if r.Inherits == "" {
+		return true
 	}
-	return []string{fmt.Sprintf("role %s grants nothing: %s", quote(r.Name), why)}
+	set, ok := res.RolePrivileges(r.Inherits)
+	return !ok || set.Len() == 0
 }
 
-// grants reports whether role r of a grants any privilege, through its
-// ticks or its chain of parents (a built-in parent always grants some; a
-// parent that does not exist grants none; a cycle stops the walk).
-func grants(a *Account, idx map[string]int, r Role) bool {
-	for steps := 0; steps <= len(a.Roles); steps++ {
-		if len(r.Privileges) > 0 {
-			return true
-		}
-		if r.Inherits == "" {
-			return false
-		}
-		if b, ok := LookupBuiltin(r.Inherits); ok {
-			return b.Privileges != 0
-		}
-		i, ok := idx[FoldName(r.Inherits)]
-		if !ok {
-			return false
-		}
-		r = a.Roles[i]
+// GrantsNothingNote says that role r grants nothing, and why.
+func GrantsNothingNote(r Role) string {
+	return fmt.Sprintf("role %s grants nothing: %s", quote(r.Name), GrantsNothingWhy(r))
+}
+
+// GrantsNothingWhy is why role r, which grants nothing, does.
+func GrantsNothingWhy(r Role) string {
+	if r.Inherits != "" {
+		return "no privilege is ticked and " + quote(r.Inherits) + ", which it inherits, grants none"
 	}
-	return false
+	return "no privilege is ticked and it inherits none"
 }
 
 // heldRoles is the set of role names (FoldName) some user of a holds.

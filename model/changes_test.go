@@ -259,3 +259,33 @@ func BenchmarkChanges10kUsers(b *testing.B) {
 		Changes(old, new)
 	}
 }
+
+// GrantsNothing: a role grants nothing when it ticks nothing and its
+// parent, if any, grants nothing; the parent's grants come from the
+// resolver (R5), through its whole chain.
+func TestGrantsNothing(t *testing.T) {
+	a := Demo()
+	a.Roles = append(a.Roles, Role{Name: "Empty"}, Role{Name: "Empty Child", Inherits: "Empty"})
+	a.Normalize()
+	res := NewResolver(a)
+	tests := []struct {
+		r    Role
+		want bool
+	}{
+		{Role{}, true},
+		{Role{Privileges: []Privilege{Execute}}, false},
+		{Role{Inherits: Support}, false},
+		{Role{Inherits: "Empty"}, true},
+		{Role{Inherits: "Empty Child"}, true},
+		{Role{Inherits: "Read Only Runtime Management"}, false}, // Support's grants, through the chain
+		{Role{Inherits: "No Such Role"}, true},
+	}
+	for _, tt := range tests {
+		if got := res.GrantsNothing(tt.r); got != tt.want {
+			t.Errorf("GrantsNothing(%+v) = %v, want %v", tt.r, got, tt.want)
+		}
+	}
+	if got := GrantsNothingWhy(Role{Inherits: "Empty"}); got != `no privilege is ticked and "Empty", which it inherits, grants none` {
+		t.Errorf("why: %q", got)
+	}
+}

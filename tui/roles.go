@@ -273,10 +273,16 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 	f.onChange = sync
 	sync()
 	f.notes = func() []string {
-		if parent.picked() == "" && len(privs.ticked()) == 0 {
-			return []string{"This role grants nothing yet: tick a privilege or pick an Inherits Role."}
+		var ticks []model.Privilege
+		for _, v := range privs.ticked() {
+			p, _ := model.LookupPrivilege(v)
+			ticks = append(ticks, p)
 		}
-		return nil
+		r := model.Role{Inherits: parent.picked(), Privileges: ticks}
+		if !c.sess.workRes.GrantsNothing(r) {
+			return nil
+		}
+		return []string{"This role grants nothing: " + model.GrantsNothingWhy(r) + ". Tick a privilege or pick an Inherits Role that grants some."}
 	}
 	f.ops = func() []model.Op { return t.formOps(f, editing) }
 	f.onDone = func() { t.selectName(f.get("name").text()) }

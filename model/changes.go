@@ -282,7 +282,7 @@ func hiddenList(rs []rune) string {
 	if len(rs) == 1 {
 		return "the invisible character " + names[0]
 	}
-	return "the invisible characters " + andList(names)
+	return "the invisible characters " + AndList(names)
 }
 
 func userChanges(old, new *Account) []string {
@@ -351,7 +351,7 @@ func roleList(names []string) string {
 	if len(q) == 1 {
 		return "role " + q[0]
 	}
-	return "roles " + andList(q)
+	return "roles " + AndList(q)
 }
 
 // grouping collects users under role names (by FoldName), in the order
@@ -385,7 +385,7 @@ func (g *grouping) lines(verb string) []string {
 		for i, e := range emails {
 			safe[i] = SafeText(e)
 		}
-		who := andList(safe)
+		who := AndList(safe)
 		if len(emails) > 2 {
 			who = counted(len(emails), "user") + ": " + who
 		}
@@ -456,16 +456,16 @@ func quotedList(names []string) string {
 	for i, n := range names {
 		q[i] = quote(n)
 	}
-	return andList(q)
+	return AndList(q)
 }
 
 // privList lists the privileges of s in catalog order: "A, B and C".
 func privList(s PrivSet) string {
-	return andList(privNames(s.List()))
+	return AndList(privNames(s.List()))
 }
 
-// andList lists items as English does: "a", "a and b", "a, b and c".
-func andList(items []string) string {
+// AndList lists items as English does: "a", "a and b", "a, b and c".
+func AndList(items []string) string {
 	switch len(items) {
 	case 0:
 		return ""

@@ -223,8 +223,8 @@ func TestAndList(t *testing.T) {
 		{[]string{"a", "b", "c"}, "a, b and c"},
 	}
 	for _, tt := range tests {
-		if got := andList(tt.in); got != tt.want {
-			t.Errorf("andList(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := AndList(tt.in); got != tt.want {
+			t.Errorf("AndList(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -46,7 +46,7 @@ func joinNames(names []string) string {
 	for i, n := range names {
 		shown[i] = nameIn(n)
 	}
-	return strings.Join(shown[:len(shown)-1], ", ") + " and " + shown[len(shown)-1]
+	return AndList(shown)
 }
 
 // nameIn is a role's or environment's name as a reason writes it: as it is,

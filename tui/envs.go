@@ -203,19 +203,17 @@ func (t *envsTab) editSelected() tea.Cmd {
 	return f.open()
 }
 
-// nameList is "A", "A and B", "A, B and C", each name made safe.
+// nameList is "A", "A and B", "A, B and C" (model.AndList), each name
+// made safe; "none" for none.
 func nameList(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
 	out := make([]string, len(names))
 	for i, n := range names {
 		out[i] = safe(n)
 	}
-	switch len(out) {
-	case 0:
-		return "none"
-	case 1:
-		return out[0]
-	}
-	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
+	return model.AndList(out)
 }
 
 // footLines are the selected environment's access and the account

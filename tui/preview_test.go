@@ -1,8 +1,12 @@
 package tui
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"rolecall/model"
 )
@@ -105,4 +109,65 @@ func TestDanglingRoleNamedInPreviewHeader(t *testing.T) {
 	h.selectUser("eve@example.com")
 	h.keys("4")
 	h.expect(`As eve@example.com Eve - roles: "Ghost" (no such role)`)
+}
+
+// y copies the preview as text with OSC 52 (what works over SSH): the
+// terminal receives the sequence with the preview in base64.
+func TestPreviewCopiesWithOSC52(t *testing.T) {
+	e := newE2E(t, Options{}, &memStore{acct: model.Demo()})
+	e.wait("Administrator")
+	e.key("2", "j", "j", "4")
+	e.wait("As dana@example.com")
+	e.key("y")
+	var payload string
+	teatest.WaitFor(t, e.tm.Output(), func(b []byte) bool {
+		s := string(b)
+		i := strings.Index(s, "\x1b]52;c;")
+		if i < 0 {
+			return false
+		}
+		rest := s[i+len("\x1b]52;c;"):]
+		end := strings.IndexAny(rest, "\x07\x1b")
+		if end < 0 {
+			return false
+		}
+		payload = rest[:end]
+		return true
+	}, teatest.WithDuration(5*time.Second))
+	text, err := base64.StdEncoding.DecodeString(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"As dana@example.com, holding Cannot View Data", "View Document\t[ ] needs View Data", "Execute\t[x] from Cannot View Data"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("copied text lacks %q:\n%s", want, text)
+		}
+	}
+	e.key("q")
+	e.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// u picks the previewed user by typing part of an email or a name; / keeps
+// only the rows that mention what is typed.
+func TestPreviewPickerAndFilter(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("4")
+	h.expect("As ada@example.com")
+	h.keys("u")
+	h.expect("Preview as which user?")
+	h.typeText("Runtime") // Rita Runtime, by her name
+	h.keys("enter")
+	h.expect("As rita@example.com Rita Runtime")
+	h.keys("/")
+	h.typeText("deploy")
+	h.keys("enter")
+	h.expect("filter: deploy", "Deployments")
+	h.expectNot("View Document")
+	h.keys("esc")
+	h.expect("View Document")
+	// The Users tab follows the pick.
+	h.keys("2")
+	if !h.onRow("rita@example.com") {
+		t.Fatalf("the Users tab is not on rita:\n%s", h.screen())
+	}
 }

@@ -92,6 +92,9 @@ func (t *envsTab) actions() []action {
 		do(k.Remove, t.remove).editing(),
 		do(k.View, t.viewSelected).lesser(),
 		do(k.Filter, t.list.startFilter).lesser(),
+		// The switch that decides what Roles with Access mean is here too,
+		// as on the Account tab (Boomi's Features page).
+		do(k.ToggleAEA, func() tea.Cmd { return askSwitch(t.c, model.SwitchAdvancedEnvironmentAccess) }).editing().lesser(),
 	}
 }
 
@@ -226,8 +229,12 @@ func (t *envsTab) footLines(w, h int) []string {
 	if e, ok := t.selected(); ok {
 		foot = append(foot, wrap(model.AccessSummary(e)+".", w)...)
 	}
-	sw := fmt.Sprintf("Advanced Environment Access %s%sAdvanced User Security %s (5 Account)",
-		onOff(a.AdvancedEnvironmentAccess), s.G.Sep, onOff(a.AdvancedUserSecurity))
+	sw := fmt.Sprintf("Advanced Environment Access %s (%s turns it %s)%sAdvanced User Security %s (5 Account)",
+		onOff(a.AdvancedEnvironmentAccess), c.keys.ToggleAEA.Help().Key, onOff(!a.AdvancedEnvironmentAccess), s.G.Sep, onOff(a.AdvancedUserSecurity))
+	if c.readOnly {
+		sw = fmt.Sprintf("Advanced Environment Access %s%sAdvanced User Security %s (5 Account)",
+			onOff(a.AdvancedEnvironmentAccess), s.G.Sep, onOff(a.AdvancedUserSecurity))
+	}
 	foot = append(foot, wrap(sw, w)...)
 	if len(foot) > h/2 {
 		foot = foot[:h/2]

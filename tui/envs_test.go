@@ -72,3 +72,22 @@ func TestRestrictEnvironmentNoteNamesEveryRole(t *testing.T) {
 		t.Fatalf("the note names only one of the two roles: %s", body[max(i, 0):min(len(body), max(i, 0)+160)])
 	}
 }
+
+// The Environments tab keeps the switch that decides what Roles with
+// Access mean (interfaces.md §3): a opens the same dialog as on the
+// Account tab; read-only, the footer offers no key.
+func TestEnvironmentsTabTurnsAdvancedEnvironmentAccess(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.keys("3")
+	h.expect("Advanced Environment Access on (a turns it off)")
+	h.keys("a")
+	h.expect("Turn Advanced Environment Access off?", "What changes, for whom:")
+	h.keys("y")
+	h.expect("UNSAVED", "Advanced Environment Access off (a turns it on)")
+	h = newHarness(t, Options{ReadOnly: true}, &memStore{acct: model.Demo()})
+	h.keys("3")
+	h.expect("Advanced Environment Access on")
+	h.expectNot("a turns it")
+	h.keys("a")
+	h.expectNot("Turn Advanced")
+}

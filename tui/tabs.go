@@ -156,15 +156,15 @@ func (t *accountTab) click(_, _ int) tea.Cmd { return nil }
 func (t *accountTab) actions() []action {
 	k := t.c.keys
 	return []action{
-		do(k.ToggleAEA, func() tea.Cmd { return t.ask(model.SwitchAdvancedEnvironmentAccess) }).editing(),
-		do(k.ToggleAUS, func() tea.Cmd { return t.ask(model.SwitchAdvancedUserSecurity) }).editing(),
+		do(k.ToggleAEA, func() tea.Cmd { return askSwitch(t.c, model.SwitchAdvancedEnvironmentAccess) }).editing(),
+		do(k.ToggleAUS, func() tea.Cmd { return askSwitch(t.c, model.SwitchAdvancedUserSecurity) }).editing(),
 		do(k.Edit, t.rename).editing().help("e", "rename"),
 	}
 }
 
 // toggle is the edit that flips switch sw.
-func (t *accountTab) toggle(sw string) model.Op {
-	a := t.c.sess.work
+func toggle(c *common, sw string) model.Op {
+	a := c.sess.work
 	on := a.AdvancedUserSecurity
 	if sw == model.SwitchAdvancedEnvironmentAccess {
 		on = a.AdvancedEnvironmentAccess
@@ -185,9 +185,9 @@ var whatIfIDs int
 // what (the model's diff of the edit). The dialog opens at once; the diff
 // at 10,000 users takes milliseconds, so it is worked out off the input
 // path and comes back to the dialog by its id.
-func (t *accountTab) ask(sw string) tea.Cmd {
-	op := t.toggle(sw).(model.SetSwitch)
-	s := t.c.sess
+func askSwitch(c *common, sw string) tea.Cmd {
+	op := toggle(c, sw).(model.SetSwitch)
+	s := c.sess
 	name := "Advanced User Security"
 	if sw == model.SwitchAdvancedEnvironmentAccess {
 		name = "Advanced Environment Access"
@@ -195,9 +195,9 @@ func (t *accountTab) ask(sw string) tea.Cmd {
 	whatIfIDs++
 	id := whatIfIDs
 	body := []string{model.SwitchEffect(sw, op.To) + ".", "Working out who gains or loses what..."}
-	d := newDialog(t.c, "Turn "+name+" "+onOff(op.To)+"?", body,
+	d := newDialog(c, "Turn "+name+" "+onOff(op.To)+"?", body,
 		choice("y", "yes, do it", func() tea.Cmd {
-			return t.c.editor(editMsg{ops: []model.Op{op}, asked: true})
+			return c.editor(editMsg{ops: []model.Op{op}, asked: true})
 		}).editing(),
 		do(key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")), func() tea.Cmd { return status("Not done: nothing changed.", false) }))
 	d.onResult = func(msg tea.Msg) bool {
@@ -208,7 +208,7 @@ func (t *accountTab) ask(sw string) tea.Cmd {
 		d.body = m.lines
 		return true
 	}
-	t.c.push(d)
+	c.push(d)
 	w := s.w
 	return func() tea.Msg {
 		next, out, err := w.Apply(op)

@@ -1,13 +1,16 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/creack/pty"
 
 	"rolecall/model"
 	"rolecall/storage"
@@ -212,4 +215,46 @@ func syntheticFile(b *testing.B, n int) string {
 	}
 	synthFiles.Store(n, path)
 	return path
+}
+
+// BenchmarkProcess starts rolecall's terminal UI as a process in a
+// terminal (this test binary as a child, as signal_test.go does) and stops
+// the clock when the terminal shows what is awaited: "first-frame", the
+// loading notice on a 100,000-user file (process start, the program's
+// start, the notice); "usable/N", the Custom Roles tab of an N-user file,
+// read, decoded, validated and drawn.
+func BenchmarkProcess(b *testing.B) {
+	if testing.Short() {
+		b.Skip("a process per run: not under -short")
+	}
+	b.Run("first-frame", func(b *testing.B) { benchProcess(b, syntheticFile(b, 100000), "Reading") })
+	for _, n := range []int{10000, 100000} {
+		b.Run(fmt.Sprintf("usable/%dk", n/1000), func(b *testing.B) { benchProcess(b, syntheticFile(b, n), "Custom Roles") })
+	}
+}
+
+func benchProcess(b *testing.B, path, want string) {
+	state := b.TempDir()
+	for b.Loop() {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "ROLECALL_TUI_CHILD="+path, "XDG_STATE_HOME="+state, "TERM=xterm-256color")
+		tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 80, Rows: 24})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var seen bytes.Buffer
+		buf := make([]byte, 4096)
+		for !bytes.Contains(seen.Bytes(), []byte(want)) {
+			n, err := tty.Read(buf)
+			seen.Write(buf[:n])
+			if err != nil {
+				b.Fatalf("never showed %q: %v\n%q", want, err, seen.String())
+			}
+		}
+		b.StopTimer()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		tty.Close()
+		b.StartTimer()
+	}
 }

@@ -256,8 +256,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (a *App) pending() []model.Op {
 	var out []model.Op
 	for _, l := range a.c.stack {
-		if f, ok := l.(*form); ok && f.changed() {
-			out = append(out, f.ops()...)
+		if f, ok := l.(*form); ok {
+			out = append(out, f.pendingOps()...)
 		}
 	}
 	return out

@@ -159,6 +159,32 @@ func BenchmarkRoleForm10k(b *testing.B) {
 	})
 }
 
+// BenchmarkRoleForm100k: at ten times Boomi's largest account, a tick in
+// the role editor and applying it (an edit of the working copy, with its
+// checks) stay interactive.
+func BenchmarkRoleForm100k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("100,000 users: not under -short")
+	}
+	a := model.Synthetic(100000, 3000, 500, 1)
+	b.Run("tick", func(b *testing.B) {
+		app := benchApp(b, a, [2]int{80, 24}, "1", "G", "e", "tab", "tab", "tab")
+		for b.Loop() {
+			runAll(app, keyMsg("space"))
+			_ = app.View()
+		}
+	})
+	b.Run("apply", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			app := benchApp(b, a, [2]int{80, 24}, "1", "G", "e", "tab", "tab", "tab", "space")
+			b.StartTimer()
+			runAll(app, keyMsg("enter"))
+			_ = app.View()
+		}
+	})
+}
+
 // BenchmarkFirstFrame is what Run draws before the file is read: the
 // loading screen, whatever the file's size.
 func BenchmarkFirstFrame(b *testing.B) {

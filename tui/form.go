@@ -27,6 +27,8 @@ type option struct {
 	note  string // shown muted after the label ("from Support")
 	group string // a heading shown before the first option of each group
 	on    bool
+	// was is on as the form opened.
+	was bool
 	// locked options cannot change (inherited privileges, R5).
 	locked bool
 	// raw: label and note are as in the file, made safe when drawn (so
@@ -87,11 +89,14 @@ func newTextField(c *common, name, label, value string, limit int) *field {
 func newListField(kind fieldKind, name, label string, opts []option) *field {
 	f := &field{kind: kind, name: name, label: label, opts: opts}
 	for i := range f.opts {
+		f.opts[i].was = f.opts[i].on
 		if f.opts[i].on && kind == pickField {
 			f.cursor = i
 		}
 	}
-	f.initial = f.value()
+	if kind == pickField {
+		f.initial = f.value() // a checklist compares each row with was
+	}
 	return f
 }
 
@@ -261,6 +266,12 @@ type form struct {
 	// submit, when set, is what enter does instead of sending ops (a form
 	// that is not an edit, such as save as).
 	submit func() tea.Cmd
+	// ver counts the changes of the form's fields; changedVer/changedNow
+	// and opsVer/opsCache remember changed() and ops() for a version.
+	ver                int
+	changedVer, opsVer int
+	changedNow         bool
+	opsCache           []model.Op
 }
 
 func (f *form) get(name string) *field {
@@ -277,12 +288,42 @@ func (f *form) changed() bool {
 	if f.ops == nil {
 		return false // not an edit of the account
 	}
+	if f.ver == f.changedVer {
+		return f.changedNow
+	}
+	f.changedVer, f.changedNow = f.ver, false
 	for _, fl := range f.fields {
-		if fl.value() != fl.initial {
+		if fl.changed() {
+			f.changedNow = true
+			break
+		}
+	}
+	return f.changedNow
+}
+
+// changed reports whether the field differs from what the form opened with.
+func (fl *field) changed() bool {
+	if fl.kind != checkField {
+		return fl.value() != fl.initial
+	}
+	for _, o := range fl.opts {
+		if o.on != o.was && !o.locked {
 			return true
 		}
 	}
 	return false
+}
+
+// pendingOps are the form's edits as it stands, worked out once per change
+// of the form (the App asks after every message, for the recovery draft).
+func (f *form) pendingOps() []model.Op {
+	if !f.changed() {
+		return nil
+	}
+	if f.ver != f.opsVer || f.opsCache == nil {
+		f.opsVer, f.opsCache = f.ver, f.ops()
+	}
+	return f.opsCache
 }
 
 // open pushes the form and gives the first field the keyboard.
@@ -355,6 +396,12 @@ func (f *form) cancel() tea.Cmd {
 }
 
 func (f *form) update(msg tea.Msg) tea.Cmd {
+	// Any key or paste may change a field: what the form would do is
+	// worked out again when next asked.
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg, tea.MouseClickMsg:
+		f.ver++
+	}
 	k := f.c.keys
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
@@ -785,6 +832,7 @@ func (f *form) optionLines(fl *field, focused bool, w, h int) []string {
 
 // click focuses the field on line y, or picks or ticks the option there.
 func (f *form) click(y, h int) tea.Cmd {
+	f.ver++
 	if i := f.fieldAt(y); i >= 0 {
 		if i == f.focus && f.fields[i].kind == pickField {
 			f.fields[i].open = !f.fields[i].open

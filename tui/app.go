@@ -90,6 +90,9 @@ type App struct {
 	drafts   []Draft
 	rebase   *rebaseState
 	permWarn string
+	// saveAs is the new file save as chose, until its save is written or
+	// declined.
+	saveAs *saveTarget
 }
 
 // startApp is an App that has not read its file yet.

@@ -57,8 +57,6 @@ type session struct {
 	stamp   any
 	baseID  string // Loaded.BaseID of the file the edits were made on
 	missing bool   // the file does not exist yet: save writes it
-	// formerPath is the file the session was on before save as.
-	formerPath string
 	relaid     bool // saving rewrites the file in rolecall's layout (Loaded.Relaid)
 
 	w         *model.Working

@@ -25,7 +25,8 @@ func (a *App) startSave() tea.Cmd {
 		a.setStatus("Read-only: nothing is saved.", true)
 		return nil
 	}
-	if !s.dirty() && !s.missing {
+	to := a.target()
+	if !s.dirty() && !to.missing {
 		a.setStatus("Nothing to save: no unsaved edits.", false)
 		return nil
 	}
@@ -33,10 +34,13 @@ func (a *App) startSave() tea.Cmd {
 	// copy has no errors, only warnings.
 	probs := s.w.Problems()
 	var lines []string
-	if s.missing {
-		lines = append(lines, safe(s.path)+" does not exist yet: saving writes this account to it.")
+	if to.missing {
+		lines = append(lines, safe(to.path)+" does not exist yet: saving writes this account to it.")
 	}
-	if s.relaid && !s.missing {
+	if a.saveAs != nil {
+		lines = append(lines, "The session moves to "+safe(to.path)+" once it is saved; "+safe(s.path)+" stays as it is.")
+	}
+	if s.relaid && !to.missing {
 		lines = append(lines, "Saving also rewrites the file in rolecall's own layout: entries sorted, old privilege names renamed (R0), redundant ticks dropped (R9), comments and blank lines not kept. git diff will show more than your edits.")
 	}
 	// What the file will say differently: the model's comparison of the
@@ -67,16 +71,40 @@ func (a *App) startSave() tea.Cmd {
 			lines = append(lines, "  "+w.Cite()+": "+safe(w.Message))
 		}
 	}
-	a.c.ask("Save "+safe(s.path)+"?", lines, "save",
+	a.c.ask("Save "+safe(to.path)+"?", lines, "save",
 		func() tea.Cmd { return a.doSave() },
-		func() tea.Cmd { a.setStatus("Not saved: your edits are kept.", false); return nil })
+		func() tea.Cmd {
+			a.saveAs = nil // a save as not confirmed leaves the session where it was
+			a.setStatus("Not saved: your edits are kept.", false)
+			return nil
+		})
 	return nil
+}
+
+// saveTarget is where a save writes: the session's own file, or the new
+// file save as chose. The session moves there only once that save is
+// written.
+type saveTarget struct {
+	path    string
+	stamp   any
+	missing bool
+}
+
+// target is where the next save writes.
+func (a *App) target() saveTarget {
+	if a.saveAs != nil {
+		return *a.saveAs
+	}
+	s := a.c.sess
+	return saveTarget{path: s.path, stamp: s.stamp, missing: s.missing}
 }
 
 // savedMsg is the end of a save, run off the input path (a 100,000-user
 // file takes most of a second to write), for the busy notice with its id.
 type savedMsg struct {
 	id    int
+	to    saveTarget
+	as    bool // a save as
 	stamp any
 	err   error
 }
@@ -90,11 +118,13 @@ func (a *App) doSave() tea.Cmd {
 	s := a.c.sess
 	saveIDs++
 	id := saveIDs
-	a.c.push(&busy{c: a.c, id: id, title: "Saving " + safe(s.path) + "..."})
-	store, path, w, stamp := s.store, s.path, s.w, s.stamp
+	to, as := a.target(), a.saveAs != nil
+	a.saveAs = nil
+	a.c.push(&busy{c: a.c, id: id, title: "Saving " + safe(to.path) + "..."})
+	store, w := s.store, s.w
 	return func() tea.Msg {
-		st, err := store.Save(path, w, stamp)
-		return savedMsg{id: id, stamp: st, err: err}
+		st, err := store.Save(to.path, w, to.stamp)
+		return savedMsg{id: id, to: to, as: as, stamp: st, err: err}
 	}
 }
 
@@ -117,7 +147,17 @@ func (a *App) afterSave(m savedMsg) tea.Cmd {
 		changed *ChangedOnDisk
 		partial *SavedButError
 	)
+	if m.as && err == nil || m.as && errors.As(err, &partial) {
+		// Written to the new file: the session moves there; the draft
+		// kept beside the old file goes (the save holds its edits).
+		_ = s.store.RemoveDraft(s.path, s.draftID)
+		s.path = m.to.path
+	}
 	switch {
+	case m.as && err != nil && !errors.As(err, &partial):
+		a.setStatus("Not saved to "+safe(m.to.path)+": "+safe(err.Error()), true)
+		a.c.push(newDialog(a.c, "Not saved to "+safe(m.to.path), []string{safe(err.Error()), "The session stays on " + safe(s.path) + " with your edits unsaved. S tries another file; esc goes back."},
+			choice("S", "save as", a.openSaveAs)))
 	case errors.As(err, &changed):
 		n := len(s.ops())
 		d := newDialog(a.c, "Not saved: the file changed on disk",
@@ -135,7 +175,7 @@ func (a *App) afterSave(m savedMsg) tea.Cmd {
 		a.saved(partial.Stamp)
 		a.c.push(info(a.c, "Saved, with a warning", safe(partial.Message)))
 	case err != nil:
-		a.setStatus("Not saved: "+safe(err.Error()), true)
+		a.setStatus(notSaved(err), true)
 		a.c.push(newDialog(a.c, "Not saved", []string{safe(err.Error()), "Your edits are kept. S saves them to another file; esc goes back (quitting keeps them as a recovery draft)."},
 			choice("S", "save as", a.openSaveAs)))
 	default:
@@ -156,11 +196,6 @@ func (a *App) saved(stamp any) string {
 	s.stamp, s.baseID, s.missing, s.relaid = stamp, s.store.BaseID(stamp), false, false
 	s.setWorking(s.w.Saved())
 	s.draftVersion = s.version
-	if s.formerPath != "" {
-		// Saved elsewhere (save as): the draft kept beside the old file goes.
-		_ = s.store.RemoveDraft(s.formerPath, s.draftID)
-		s.formerPath = ""
-	}
 	if err := s.store.RemoveDraft(s.path, s.draftID); err != nil {
 		return "the old recovery draft could not be removed: " + safe(err.Error())
 	}
@@ -521,12 +556,7 @@ func (a *App) openSaveAs() tea.Cmd {
 			f.err = safe(p) + " exists: saving there would replace another file. Choose a new name."
 			return nil
 		}
-		if s.path != p {
-			// This session's draft now belongs to the new file.
-			s.store.ReleaseDraft(s.path, s.draftID)
-			s.formerPath = s.path
-		}
-		s.path, s.stamp, s.baseID, s.missing = p, ld.Stamp, a.store.BaseID(ld.Stamp), true
+		a.saveAs = &saveTarget{path: p, stamp: ld.Stamp, missing: true}
 		c.close(f)
 		return a.startSave()
 	}
@@ -558,3 +588,13 @@ func (b *busy) view(w, h int) string {
 }
 
 func (b *busy) actions() []action { return nil }
+
+// notSaved is the status line of a save that failed: err's text, said
+// once ("Not saved: ...") even when err already says it.
+func notSaved(err error) string {
+	msg := safe(err.Error())
+	if strings.HasPrefix(strings.ToLower(msg), "not saved") {
+		return strings.ToUpper(msg[:1]) + msg[1:]
+	}
+	return "Not saved: " + msg
+}

@@ -582,3 +582,35 @@ func TestReloadRunsOffTheInputPath(t *testing.T) {
 	h.expectNot("Reading test.toml again...")
 	h.expect("Reloaded: 1 edit applied", "Save test.toml?")
 }
+
+// Save as moves the session to the new file only once that file is
+// written: declining its review leaves everything where it was.
+func TestSaveAsMovesOnlyOnceSaved(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.toml")
+	if _, err := storage.Save(path, model.Demo(), storage.Stamp{}, storage.SaveOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "b.toml")
+	h := newHarness(t, Options{Path: path}, fileStore{})
+	h.size(120, 40)
+	h.keys("5", "a", "y", "S", "ctrl+u")
+	h.typeText(other)
+	h.keys("enter")
+	h.expect("Save "+other+"?", "The session moves to "+other+" once it is saved")
+	h.keys("esc")
+	h.expect("file "+path+" • account")
+	h.keys("ctrl+s")
+	h.expect("Save " + path + "?")
+	h.expectNot("moves to")
+	h.keys("esc", "S", "ctrl+u")
+	h.typeText(other)
+	h.keys("enter", "y")
+	h.expect("Saved "+other+".", "file "+other+" • account")
+	if _, err := os.Stat(other); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := storage.Load(path); !d.Account.AdvancedEnvironmentAccess {
+		t.Fatal("save as wrote over the first file")
+	}
+}

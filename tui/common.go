@@ -57,7 +57,7 @@ type session struct {
 	stamp   any
 	baseID  string // Loaded.BaseID of the file the edits were made on
 	missing bool   // the file does not exist yet: save writes it
-	relaid     bool // saving rewrites the file in rolecall's layout (Loaded.Relaid)
+	relaid  bool   // saving rewrites the file in rolecall's layout (Loaded.Relaid)
 
 	w         *model.Working
 	net       []model.Op // model.Compact(w.Ops())

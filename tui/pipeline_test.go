@@ -599,7 +599,7 @@ func TestSaveAsMovesOnlyOnceSaved(t *testing.T) {
 	h.keys("enter")
 	h.expect("Save "+other+"?", "The session moves to "+other+" once it is saved")
 	h.keys("esc")
-	h.expect("file "+path+" • account")
+	h.expect("file " + path + " • account")
 	h.keys("ctrl+s")
 	h.expect("Save " + path + "?")
 	h.expectNot("moves to")

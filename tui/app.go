@@ -489,9 +489,12 @@ func (a *App) openHelp() {
 	if len(g) > 0 {
 		groups = append(groups, g)
 	}
-	nav := []key.Binding{c.keys.Up, c.keys.Down, c.keys.PageUp, c.keys.PageDown, c.keys.Home, c.keys.End}
-	groups = append(groups, nav, []key.Binding{c.keys.ForceQuit})
-	d := info(c, "Keys", helpNotes...)
+	if c.top() == nil {
+		// Lists move with these; a form or dialog lists its own.
+		groups = append(groups, []key.Binding{c.keys.Up, c.keys.Down, c.keys.PageUp, c.keys.PageDown, c.keys.Home, c.keys.End})
+	}
+	groups = append(groups, []key.Binding{c.keys.ForceQuit})
+	d := info(c, "Keys") // the notes under the keys come with them (fullHelpLines)
 	d.groups = groups
 	d.closeKeys = append(d.closeKeys, "?")
 	c.push(d)

@@ -172,3 +172,20 @@ func TestShortHelpKeepsEssentialsAt80(t *testing.T) {
 		}
 	}
 }
+
+// The notes under the keys are said once, and a form's help lists the keys
+// of the form, not the lists' vim keys (k is text in a field).
+func TestHelpNotesOnceAndFormKeys(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(250, 80)
+	h.keys("?")
+	joined := strings.Join(strings.Fields(strings.Join(boxInterior(h.screen(), false), " ")), " ")
+	if n := strings.Count(joined, "esc backs out of any field"); n != 1 {
+		t.Fatalf("the notes are said %d times:\n%s", n, h.screen())
+	}
+	h.keys("esc", "n", "f1")
+	h.expect("Keys", "enter apply")
+	if in := strings.Join(boxInterior(h.screen(), false), "\n"); strings.Contains(in, "↑/k") {
+		t.Fatalf("a form's help lists the lists' keys:\n%s", in)
+	}
+}

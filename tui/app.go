@@ -558,12 +558,70 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 		for _, w := range out.Warnings {
 			lines = append(lines, "Warning ("+w.Cite()+"): "+safe(w.Message))
 		}
-		c.ask(title, lines, "yes, do it",
+		d := c.ask(title, append(lines, working), "yes, do it",
 			func() tea.Cmd { return a.commit(next, m, out) },
 			func() tea.Cmd { a.setStatus("Not done: nothing changed.", false); return nil })
-		return nil
+		return whatIf(d, s.workRes, next.Resolver())
 	}
 	return a.commit(next, m, out)
+}
+
+// working stands in a dialog for who gains or loses what while it is
+// worked out.
+const working = "Working out who gains or loses what..."
+
+var whatIfIDs int
+
+// whatIfMsg is who gains or loses what if an edit is kept, worked out off
+// the input path for the dialog with that id.
+type whatIfMsg struct {
+	id    int
+	body  []string // replaces the dialog's body when set
+	lines []string // follow the body
+}
+
+// whatIf works out, off the input path, who gains or loses what going from
+// before to after (the model's diff), for dialog d: the line "working"
+// of its body gives way to the answer.
+func whatIf(d *dialog, before, after *model.Resolver) tea.Cmd {
+	return whatIfOf(d, func() ([]string, *model.Resolver, *model.Resolver) { return nil, before, after })
+}
+
+// whatIfOf is whatIf where the states to compare are themselves worked out
+// off the input path: work returns lines that replace the body (nil keeps
+// it) and the two states (nil: nothing to compare).
+func whatIfOf(d *dialog, work func() (lines []string, before, after *model.Resolver)) tea.Cmd {
+	whatIfIDs++
+	id := whatIfIDs
+	d.onResult = func(msg tea.Msg) bool {
+		m, ok := msg.(whatIfMsg)
+		if !ok || m.id != id {
+			return false
+		}
+		body := d.body
+		if m.body != nil {
+			body = m.body
+		}
+		body = slices.DeleteFunc(slices.Clone(body), func(l string) bool { return l == working })
+		d.body = append(body, m.lines...)
+		return true
+	}
+	return func() tea.Msg {
+		body, before, after := work()
+		if before == nil {
+			return whatIfMsg{id: id, body: body}
+		}
+		diff := model.Compare(before, after)
+		sum := diff.Summary()
+		if len(sum) == 0 {
+			return whatIfMsg{id: id, body: body, lines: []string{"No one's access changes."}}
+		}
+		lines := []string{"What changes, for whom:"}
+		for _, l := range sum {
+			lines = append(lines, "  "+l)
+		}
+		return whatIfMsg{id: id, body: body, lines: lines}
+	}
 }
 
 func refusalText(err error) string {

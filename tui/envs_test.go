@@ -91,3 +91,18 @@ func TestEnvironmentsTabTurnsAdvancedEnvironmentAccess(t *testing.T) {
 	h.keys("a")
 	h.expectNot("Turn Advanced")
 }
+
+// The question before an edit with consequences says who gains or loses
+// what (worked out off the input path): restricting Development names the
+// users who stop seeing it.
+func TestRestrictQuestionSaysWhoLoses(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
+	h.size(120, 40)
+	h.keys("3", "enter")
+	h.tick(model.Administrator)
+	_, cmd := h.app.Update(keyMsg("enter"))
+	h.expect("Restrict Development to Administrator?", "Working out who gains or loses what...")
+	h.run(cmd, 0)
+	h.expect("What changes, for whom:", "users no longer see Development")
+	h.expectNot("Working out")
+}

@@ -172,15 +172,6 @@ func toggle(c *common, sw string) model.Op {
 	return model.SetSwitch{Switch: sw, From: on, To: !on}
 }
 
-// whatIfMsg is who gains or loses what if an edit is kept, worked out off
-// the input path for the dialog with that id.
-type whatIfMsg struct {
-	id    int
-	lines []string
-}
-
-var whatIfIDs int
-
 // ask asks before flipping sw, saying what it does and who gains or loses
 // what (the model's diff of the edit). The dialog opens at once; the diff
 // at 10,000 users takes milliseconds, so it is worked out off the input
@@ -192,49 +183,32 @@ func askSwitch(c *common, sw string) tea.Cmd {
 	if sw == model.SwitchAdvancedEnvironmentAccess {
 		name = "Advanced Environment Access"
 	}
-	whatIfIDs++
-	id := whatIfIDs
-	body := []string{model.SwitchEffect(sw, op.To) + ".", "Working out who gains or loses what..."}
+	body := []string{model.SwitchEffect(sw, op.To) + "."}
 	d := newDialog(c, "Turn "+name+" "+onOff(op.To)+"?", body,
 		choice("y", "yes, do it", func() tea.Cmd {
 			return c.editor(editMsg{ops: []model.Op{op}, asked: true})
 		}).editing(),
 		do(key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")), func() tea.Cmd { return status("Not done: nothing changed.", false) }))
-	d.onResult = func(msg tea.Msg) bool {
-		m, ok := msg.(whatIfMsg)
-		if !ok || m.id != id {
-			return false
-		}
-		d.body = m.lines
-		return true
-	}
 	c.push(d)
+	d.body = append(d.body, working)
+	// Applying the switch to 10,000 users takes milliseconds too: it is
+	// done off the input path with the diff. The edit's notes say what the
+	// switch does (model.SwitchEffect): they replace the line above.
 	w := s.w
-	return func() tea.Msg {
+	return whatIfOf(d, func() ([]string, *model.Resolver, *model.Resolver) {
 		next, out, err := w.Apply(op)
 		if err != nil {
-			return whatIfMsg{id: id, lines: []string{refusalText(err)}}
+			return []string{refusalText(err)}, nil, nil
 		}
-		// The edit's notes say what the switch does (model.SwitchEffect);
-		// without them, say it here.
-		var lines []string
+		var notes []string
 		for _, n := range out.Notes {
-			lines = append(lines, safe(n))
+			notes = append(notes, safe(n))
 		}
-		if len(lines) == 0 {
-			lines = append(lines, body[0])
+		if len(notes) == 0 {
+			notes = body
 		}
-		diff := model.Compare(w.Resolver(), next.Resolver())
-		sum := diff.Summary()
-		if len(sum) == 0 {
-			return whatIfMsg{id: id, lines: append(lines, "No one's access changes.")}
-		}
-		lines = append(lines, "What changes, for whom:")
-		for _, l := range sum {
-			lines = append(lines, "  "+l)
-		}
-		return whatIfMsg{id: id, lines: lines}
-	}
+		return notes, w.Resolver(), next.Resolver()
+	})
 }
 
 func (t *accountTab) rename() tea.Cmd {

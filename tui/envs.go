@@ -256,8 +256,10 @@ func (t *envsTab) view(w, h int) string {
 	cw := t.cols.get(c.sess.version, len(a.Environments), 1, func(i int, out []int) {
 		out[0] = width(safe(a.Environments[i].Name)) + 1
 	})
-	nameW := min(max(cw[0], 16), max(w-50, 16), 50)
-	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Environment", nameW)+" "+c.pad("Class", 11)+" "+c.pad("Access", 21)+" Users who see it", w)))
+	// The count ("9999 of 10000") keeps its room; the name takes what is left.
+	cntW := max(width(fmt.Sprintf("%d of %d", len(a.Users), len(a.Users))), width("Seen by"))
+	nameW := min(max(cw[0], 12), max(w-2-1-11-1-21-1-cntW, 12), 50)
+	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Environment", nameW)+" "+c.pad("Class", 11)+" "+c.pad("Access", 21)+" Seen by", w)))
 	counted := t.seeingVer == c.sess.version
 	lines = append(lines, t.list.viewIn(w, h-2-len(foot), func(i int, selRow bool) string {
 		e := &a.Environments[i]

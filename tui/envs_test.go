@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -105,4 +106,22 @@ func TestRestrictQuestionSaysWhoLoses(t *testing.T) {
 	h.run(cmd, 0)
 	h.expect("What changes, for whom:", "users no longer see Development")
 	h.expectNot("Working out")
+}
+
+// At 80 columns the count of who sees each environment keeps its room
+// ("9999 of 10000"), the name gives way; one environment is "1
+// environment".
+func TestEnvironmentCountsWholeAt80(t *testing.T) {
+	h := newHarness(t, Options{}, &memStore{acct: bigAccount(10000)})
+	h.keys("3")
+	h.expect("12 environments", "Seen by")
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if strings.HasPrefix(strings.TrimLeft(l, "> "), "Env ") && !strings.Contains(l, "lists") && !regexp.MustCompile(`\d+ of 10000\s*$`).MatchString(l) {
+			t.Fatalf("a count is cut: %q", l)
+		}
+	}
+	a := smallAccount()
+	h = newHarness(t, Options{}, &memStore{acct: a})
+	h.keys("3")
+	h.expect("1 environment • / filters")
 }

@@ -59,6 +59,9 @@ type field struct {
 	rows      []int
 	// summary is the one-line summary beside the label.
 	summary func() string
+	// empty completes "(none yet" when the field has no options: where
+	// to make some.
+	empty string
 	// initial is the field's value when the form opened (changed()).
 	initial string
 	// lower are the options' label, note and value in lower case, for the
@@ -617,13 +620,13 @@ func (f *form) labelWidth() int {
 }
 
 // openField is the list field whose options show: the focused one, else
-// the last list field.
+// the next one tab reaches.
 func (f *form) openField() int {
 	if f.cur().kind != textField {
 		return f.focus
 	}
-	for i := len(f.fields) - 1; i >= 0; i-- {
-		if f.fields[i].kind != textField {
+	for k := 1; k < len(f.fields); k++ {
+		if i := (f.focus + k) % len(f.fields); f.fields[i].kind != textField {
 			return i
 		}
 	}
@@ -632,61 +635,82 @@ func (f *form) openField() int {
 
 // headLines are the title and the fields' lines, with where each field is.
 func (f *form) headLines(w int) []string {
-	c := f.c
-	s := c.styles
-	g := s.G
-	lines := []string{s.Header.Render(c.trunc(f.title, w))}
-	labelW := f.labelWidth()
-	for i, fl := range f.fields {
-		mark := g.NoCursor
-		if i == f.focus {
-			mark = g.Cursor
-		}
-		lab := c.pad(fl.label, labelW)
-		if i == f.focus {
-			lab = s.Key.Render(lab)
-		}
-		valW := max(w-labelW-2, 10)
-		switch fl.kind {
-		case textField:
-			in := fl.input
-			in.SetWidth(valW - 1)
-			lines = append(lines, c.trunc(mark+lab+in.View(), w))
-			if fl.hidden() && fl.input.Value() == fl.shown {
-				lines = append(lines, s.Warn.Render(c.trunc(strings.Repeat(" ", labelW+2)+"holds characters that do not print, shown escaped; kept as they are unless you edit this field", w)))
-			}
-		case pickField:
-			v := g.Off
-			if fl.summary != nil {
-				v = fl.summary()
-			}
-			arrow := " v"
-			if fl.open {
-				arrow = " ^"
-			}
-			lines = append(lines, c.trunc(mark+lab+"["+c.trunc(v, valW-4)+arrow+"]", w))
-		default:
-			sum := ""
-			if fl.summary != nil {
-				sum = fl.summary()
-			}
-			lines = append(lines, c.trunc(mark+lab+sum, w))
-		}
+	lines := []string{f.c.styles.Header.Render(f.c.trunc(f.title, w))}
+	for i := range f.fields {
+		lines = append(lines, f.fieldLines(i, w)...)
 	}
 	return lines
 }
 
+// fieldLines draws field i: its label and value, a summary wrapped under
+// itself rather than cut, and a note when a text holds characters that do
+// not print.
+func (f *form) fieldLines(i, w int) []string {
+	c := f.c
+	s := c.styles
+	g := s.G
+	fl := f.fields[i]
+	labelW := f.labelWidth()
+	mark := g.NoCursor
+	if i == f.focus {
+		mark = g.Cursor
+	}
+	lab := c.pad(fl.label, labelW)
+	if i == f.focus {
+		lab = s.Key.Render(lab)
+	}
+	indent := strings.Repeat(" ", width(g.NoCursor)+labelW)
+	valW := max(w-labelW-2, 10)
+	under := func(text string) []string {
+		var out []string
+		for k, l := range wrap(text, valW) {
+			if k == 0 {
+				out = append(out, c.trunc(mark+lab+l, w))
+			} else {
+				out = append(out, c.trunc(indent+l, w))
+			}
+		}
+		return out
+	}
+	switch fl.kind {
+	case textField:
+		in := fl.input
+		in.SetWidth(valW - 1)
+		lines := []string{c.trunc(mark+lab+in.View(), w)}
+		if fl.hidden() && fl.input.Value() == fl.shown {
+			for _, l := range wrap("holds characters that do not print, shown escaped; kept as they are unless you edit this field", valW) {
+				lines = append(lines, s.Warn.Render(c.trunc(indent+l, w)))
+			}
+		}
+		return lines
+	case pickField:
+		v := g.Off
+		if fl.summary != nil {
+			v = fl.summary()
+		}
+		arrow := " v"
+		if fl.open {
+			arrow = " ^"
+		}
+		return []string{c.trunc(mark+lab+"["+c.trunc(v, valW-4)+arrow+"]", w)}
+	}
+	sum := ""
+	if fl.summary != nil {
+		sum = fl.summary()
+	}
+	return under(sum)
+}
+
 // fieldAt is the field drawn on line y of the form, or -1.
 func (f *form) fieldAt(y int) int {
+	w, _ := f.c.bodySize()
 	lines := 1
-	for i, fl := range f.fields {
-		if y == lines {
+	for i := range f.fields {
+		n := len(f.fieldLines(i, w))
+		if y >= lines && y < lines+n {
 			return i
 		}
-		lines++
-		if fl.hidden() && fl.input.Value() == fl.shown {
-			lines++
-		}
+		lines += n
 	}
 	return -1
 }
@@ -725,7 +749,7 @@ func (f *form) filterLine(fl *field, focused bool, w int) string {
 	if fl.filter != "" || fl.filtering {
 		cur, keys := "", "/ edits, esc clears"
 		if fl.filtering {
-			cur, keys = "_", "enter keeps, esc clears"
+			cur, keys = "_", "enter keeps it, then space ticks; esc clears"
 			if fl.kind == pickField {
 				keys = "enter picks, esc clears"
 			}
@@ -786,7 +810,10 @@ func (f *form) optionLines(fl *field, focused bool, w, h int) []string {
 		return nil
 	}
 	rows := fl.shownRows()
-	if len(rows) == 0 {
+	switch {
+	case len(fl.opts) == 0:
+		return []string{s.Muted.Render("  (none yet" + fl.empty + ")")}
+	case len(rows) == 0:
 		return []string{s.Muted.Render("  nothing matches the filter")}
 	}
 	// Find the cursor's row, then draw a window of h lines around it,

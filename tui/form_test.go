@@ -118,3 +118,25 @@ func TestClickTicksFormCheckbox(t *testing.T) {
 	}
 	t.Fatalf("no checkbox on screen:\n%s", h.screen())
 }
+
+// While a text field has the keys, the list under the fields is the one
+// tab reaches next (not the last one); a checklist with nothing in it says
+// where to make some; the privileges' summary names the ticked ones (the
+// two per-environment privileges read alike in the list).
+func TestFormListsAndSummaries(t *testing.T) {
+	a := &model.Account{Name: "Empty", AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true,
+		Users: []model.User{{Email: "ann@example.com", Roles: []string{model.Administrator}}}}
+	a.Normalize()
+	h := newHarness(t, Options{}, &memStore{acct: a})
+	h.keys("n")
+	h.expect("Inherits Role • tab here to choose")
+	h.expectNot("Listed on • ")
+	h.keys("tab", "tab", "tab")
+	h.keys("/")
+	h.typeText("write access to env")
+	h.keys("enter", "space")
+	h.expect("1 ticked, 0 inherited (locked): Environment Management Full", "Access")
+	h.keys("tab", "tab")
+	h.expect("Listed on • ", "(none yet: add environments on 3 Environments)")
+	h.expectNot("nothing matches the filter")
+}

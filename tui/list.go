@@ -297,14 +297,14 @@ func (l *listModel) filterLine(what string, w int) string {
 	case l.filtering:
 		tail := "enter keeps" + s.G.Sep + "esc clears"
 		if l.query != "" {
-			tail = itoa(l.count()) + " of " + itoa(l.n) + " " + what + s.G.Sep + tail
+			tail = itoa(l.count()) + " of " + l.many(what) + s.G.Sep + tail
 		}
 		l.input.SetWidth(max(w-width(tail)-4, 10))
 		return l.c.trunc(l.input.View()+s.Muted.Render("  "+tail), w)
 	case l.query != "":
-		return l.c.trunc(s.Header.Render("filter: ")+safe(l.query)+s.Muted.Render(" ("+itoa(l.count())+" of "+itoa(l.n)+" "+what+"; / change, esc clear)"), w)
+		return l.c.trunc(s.Header.Render("filter: ")+safe(l.query)+s.Muted.Render(" ("+itoa(l.count())+" of "+l.many(what)+"; / change, esc clear)"), w)
 	}
-	return l.c.trunc(s.Muted.Render(itoa(l.n)+" "+what+s.G.Sep+"/ filters"), w)
+	return l.c.trunc(s.Muted.Render(l.many(what)+s.G.Sep+"/ filters"), w)
 }
 
 // viewIn renders the rows that fit in h lines with render(item, selected),
@@ -350,4 +350,13 @@ func (l *listModel) click(y int) bool {
 	l.cursor = k
 	l.clamp()
 	return true
+}
+
+// many is "1 role", "9 roles": how many items there are, what being the
+// plural ("roles", "users", "environments").
+func (l *listModel) many(what string) string {
+	if l.n == 1 {
+		return "1 " + strings.TrimSuffix(what, "s")
+	}
+	return itoa(l.n) + " " + what
 }

@@ -230,16 +230,23 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 	}
 	privs := newListField(checkField, "privs", "Privileges", pops)
 	privs.summary = func() string {
-		n, inh := 0, 0
+		var own []string
+		inh := 0
 		for _, o := range privs.opts {
 			switch {
 			case o.locked:
 				inh++
 			case o.on:
-				n++
+				own = append(own, o.value)
 			}
 		}
-		return fmt.Sprintf("%d ticked, %d inherited (locked)", n, inh)
+		// Which ones, by name: the two per-environment privileges read
+		// alike in the list.
+		sum := fmt.Sprintf("%d ticked, %d inherited (locked)", len(own), inh)
+		if len(own) > 0 {
+			sum += ": " + model.AndList(own)
+		}
+		return sum
 	}
 
 	// Assigned to: every user, those holding the role ticked.
@@ -249,6 +256,7 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 		uops[i] = option{value: u.Email, label: u.Email, note: u.Name, on: held, raw: true}
 	}
 	users := newListField(checkField, "users", "Assigned to", uops)
+	users.empty = ": add users on 2 Users"
 	users.summary = func() string {
 		n := len(users.ticked())
 		return itoa(n) + " " + plural(n, "user holds it", "users hold it")
@@ -264,6 +272,7 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 		eops = append(eops, option{value: e.Name, label: safe(e.Name), note: note, on: listed})
 	}
 	envs := newListField(checkField, "envs", "Listed on", eops)
+	envs.empty = ": add environments on 3 Environments"
 	envs.summary = func() string {
 		return "the Roles with Access of " + countText(len(envs.ticked()), "environment", "environments")
 	}

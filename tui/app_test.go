@@ -436,3 +436,13 @@ func TestLogWrapKeepsHyphenatedWords(t *testing.T) {
 		}
 	}
 }
+
+// A file in a directory that does not exist is refused before the terminal
+// is taken (with no terminal at all, too), with the code of an unreadable
+// file.
+func TestRunRefusesMissingDirectoryBeforeTheTerminal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nodir", "acct.toml")
+	if code := Run(Options{Path: path}); code != 2 {
+		t.Fatalf("exit code %d, want 2", code)
+	}
+}

@@ -19,11 +19,8 @@ func (fileStore) Load(path string) (*Loaded, error) {
 	doc, err := storage.Load(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			// A new file: its directory must exist, or nothing made here
-			// could ever be saved.
-			dir := filepath.Dir(path)
-			if fi, derr := os.Stat(dir); derr != nil || !fi.IsDir() {
-				return nil, fmt.Errorf("cannot open %s: the directory %s does not exist, so the account could not be saved there; create the directory first, or name a file in one that exists", path, dir)
+			if err := creatable(path); err != nil {
+				return nil, err
 			}
 			return &Loaded{Missing: true, Stamp: storage.Stamp{}}, nil
 		}
@@ -91,3 +88,16 @@ func (fileStore) ReleaseDraft(path, id string) { storage.ReleaseDraft(path, id) 
 
 // permissionWarning says when the file is readable or writable by others.
 func permissionWarning(path string) string { return storage.Permissions(path) }
+
+// creatable refuses a file that does not exist in a directory that does
+// not exist either: nothing made there could ever be saved.
+func creatable(path string) error {
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil // there, or unreadable: Load says which
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("cannot open %s: the directory %s does not exist, so the account could not be saved there; create the directory first, or name a file in one that exists", path, dir)
+	}
+	return nil
+}

@@ -34,13 +34,20 @@ type Options struct {
 var DraftInterval = 2 * time.Second
 
 // Run opens the terminal UI on opts.Path and returns the exit code: 0 when
-// the user quits, 1 when the file cannot be opened or the terminal fails,
-// 128+signal when SIGHUP or SIGTERM ended it (unsaved edits are then kept as
-// a recovery draft).
+// the user quits, 2 when the file cannot be opened (as the command line's
+// codes say of an unreadable file), 1 when the terminal fails, 128+signal
+// when SIGHUP or SIGTERM ended it (unsaved edits are then kept as a
+// recovery draft).
 func Run(opts Options) int {
 	if opts.Store == nil {
 		opts.Store = fileStore{}
 		opts.permWarn = permissionWarning(opts.Path)
+		// A file that cannot be made (its directory is missing) is said
+		// before the terminal is taken, with or without one.
+		if err := creatable(opts.Path); err != nil {
+			fmt.Fprintln(os.Stderr, "rolecall:", safe(err.Error()))
+			return 2
+		}
 	}
 	opts.shared = &sharedState{}
 	// The first frame comes at once; the file is read off the input path
@@ -98,6 +105,13 @@ func Run(opts Options) int {
 				} else {
 					p.Quit()
 				}
+				// The draft is written: if the program is busy (a long
+				// edit) and does not end soon, end the process, rather
+				// than leave it running with nobody at the terminal.
+				go func() {
+					time.Sleep(3 * time.Second)
+					os.Exit(128 + int(sig.(syscall.Signal)))
+				}()
 				return
 			}
 		}
@@ -110,7 +124,7 @@ func Run(opts Options) int {
 	}
 	if app.fatal != nil {
 		fmt.Fprintln(os.Stderr, "rolecall:", safe(app.fatal.Error()))
-		return 1
+		return 2
 	}
 	if err != nil && err != tea.ErrProgramKilled {
 		fmt.Fprintln(os.Stderr, "rolecall:", err)

@@ -105,6 +105,14 @@ func startApp(opts Options, store Store) *App {
 	return a
 }
 
+// loadingApp is an App that reads its file once it runs (Init), showing
+// what it reads meanwhile.
+func loadingApp(opts Options, store Store) *App {
+	a := startApp(opts, store)
+	a.loading, a.started = true, time.Now()
+	return a
+}
+
 // newApp reads opts.Path through store and builds the UI.
 func newApp(opts Options, store Store) (*App, error) {
 	a := startApp(opts, store)

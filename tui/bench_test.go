@@ -190,8 +190,7 @@ func BenchmarkRoleForm100k(b *testing.B) {
 func BenchmarkFirstFrame(b *testing.B) {
 	path := syntheticFile(b, 100000)
 	for b.Loop() {
-		app := startApp(Options{Path: path}, fileStore{})
-		app.loading = true
+		app := loadingApp(Options{Path: path}, fileStore{})
 		app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 		_ = app.View()
 	}

@@ -52,8 +52,7 @@ func Run(opts Options) int {
 	opts.shared = &sharedState{}
 	// The first frame comes at once; the file is read off the input path
 	// (App.Init), with a notice of what is read and for how long.
-	app := startApp(opts, opts.Store)
-	app.loading, app.started = true, time.Now()
+	app := loadingApp(opts, opts.Store)
 	popts := []tea.ProgramOption{tea.WithoutSignalHandler()}
 	if os.Getenv("NO_COLOR") != "" {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))

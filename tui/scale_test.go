@@ -134,10 +134,16 @@ func BenchmarkUsersFilter(b *testing.B) {
 	})
 	b.Run("match", func(b *testing.B) {
 		app := setup(b)
-		queries := []string{"user07", "user0", "example user1"}
+		typed := tea.KeyPressMsg{Code: '7', Text: "7"}
+		back := tea.KeyPressMsg{Code: tea.KeyBackspace}
 		for i := 0; b.Loop(); i++ {
-			msg := app.users.list.runFilter(queries[i%len(queries)])()
-			app.Update(msg)
+			k := typed
+			if i%2 == 1 {
+				k = back
+			}
+			// The keystroke, then the matching it asks for (a command),
+			// then its result taken and drawn.
+			runAll(app, k)
 			_ = app.View()
 		}
 	})

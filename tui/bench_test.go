@@ -144,6 +144,22 @@ func BenchmarkRoleForm10k(b *testing.B) {
 			_ = app.View()
 		}
 	})
+	b.Run("tick", func(b *testing.B) {
+		app := benchApp(b, a, [2]int{80, 24}, "1", "G", "e", "tab", "tab", "tab")
+		for b.Loop() {
+			runAll(app, keyMsg("space"))
+			_ = app.View()
+		}
+	})
+	b.Run("apply", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			app := benchApp(b, a, [2]int{80, 24}, "1", "G", "e", "tab", "tab", "tab", "space")
+			b.StartTimer()
+			runAll(app, keyMsg("enter"))
+			_ = app.View()
+		}
+	})
 	b.Run("filter-users", func(b *testing.B) {
 		app := benchApp(b, a, [2]int{80, 24}, "1", "n", "tab", "tab", "tab", "tab", "/")
 		typed := tea.KeyPressMsg{Code: '7', Text: "7"}

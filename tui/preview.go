@@ -585,3 +585,89 @@ func heldText(res *model.Resolver, u int) string {
 	}
 	return nameList(names)
 }
+
+// previewTab shows what a user sees: the one chosen on the Users tab, or
+// picked here by email or name.
+type previewTab struct {
+	c     *common
+	p     *previewModel
+	users *usersTab
+}
+
+func newPreviewTab(c *common, p *previewModel, users *usersTab) *previewTab {
+	return &previewTab{c: c, p: p, users: users}
+}
+
+func (t *previewTab) label(int) string { return "Preview" }
+func (t *previewTab) refresh() tea.Cmd { return nil }
+func (t *previewTab) typing() bool     { return t.p.filtering }
+
+// sync brings the preview to the Users tab's choice and sizes it.
+func (t *previewTab) sync() {
+	t.p.setUsers(t.users.previewUsers()...)
+	_, h := t.c.bodySize()
+	t.p.height = t.p.bodyHeight(h)
+	t.p.clamp()
+}
+
+func (t *previewTab) update(msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	t.sync()
+	if t.p.filtering {
+		return t.p.filterKey(k)
+	}
+	return nil
+}
+
+func (t *previewTab) actions() []action {
+	t.sync()
+	acts := t.p.actions()
+	if !t.p.explaining() && !t.p.filtering {
+		acts = append(acts, do(t.c.keys.Pick, t.pick))
+		if t.p.filter == "" {
+			acts = append(acts, do(t.c.keys.Back, func() tea.Cmd { return func() tea.Msg { return switchTabMsg("Users") } }).help("esc", "users").lesser())
+		}
+	}
+	return acts
+}
+
+// pick opens a picker of users, filtered by email or name as one types.
+func (t *previewTab) pick() tea.Cmd {
+	a := t.c.sess.work
+	opts := make([]option, len(a.Users))
+	for i, u := range a.Users {
+		label := safe(u.Email)
+		if u.Name != "" {
+			label += "  " + safe(u.Name)
+		}
+		opts[i] = option{value: u.Email, label: label}
+	}
+	fl := newListField(pickField, "user", "User", opts)
+	fl.open = true
+	if i := t.users.list.selected(); i >= 0 {
+		fl.cursor = i
+	}
+	t.c.push(&picker{c: t.c, title: "Preview as which user? Type to filter by email or name", f: fl, onPick: func(email string) tea.Cmd {
+		t.users.compare = ""
+		t.users.selectEmail(email)
+		return nil
+	}})
+	return nil
+}
+
+func (t *previewTab) view(w, h int) string {
+	return t.p.viewFor(t.users.previewUsers(), w, h, true)
+}
+
+func (t *previewTab) click(_, y int) tea.Cmd {
+	t.sync()
+	at := y - len(t.p.users) - boolInt(t.p.filter != "" || t.p.filtering)
+	shown := t.p.shownRows()
+	if k := t.p.offset + at; at >= 0 && at < t.p.height && k < len(shown) {
+		t.p.cursor = shown[k]
+	}
+	return nil
+}

@@ -150,6 +150,15 @@ func ReplayFrom(orig, base *Account, ops []Op) Rebased {
 				again: again})
 			continue
 		}
+		if f == holds && orig != nil {
+			// An undoing edit (untick, unassign, disallow, remove) of a
+			// role no longer there by its name holds; but when another
+			// change renamed the role, what it undoes is still there.
+			if cf, ok := renamedAway(i, op, orig, base, w.acct); ok {
+				r.Conflicts = append(r.Conflicts, cf)
+				continue
+			}
+		}
 		switch f {
 		case holds:
 			r.Already = append(r.Already, i)
@@ -541,4 +550,61 @@ func holdersIn(orig, base, a *Account, name string) []string {
 		}
 	}
 	return out
+}
+
+// renamedAway is the conflict of undoing edit op (untick, unassign,
+// disallow, remove role), which holds on now because its role is no
+// longer there by its name, when renamedRole finds the role under another
+// name in base and what op undoes is still there on it: keeping mine
+// applies op to it.
+func renamedAway(i int, op Op, orig, base, now *Account) (Conflict, bool) {
+	var role string
+	switch o := op.(type) {
+	case Untick:
+		role = o.Role
+	case Unassign:
+		role = o.Role
+	case Disallow:
+		role = o.Role
+	case RemoveRole:
+		role = o.Name
+	default:
+		return Conflict{}, false
+	}
+	if now.FindRole(role) >= 0 {
+		return Conflict{}, false
+	}
+	to := renamedRole(orig, base, role)
+	j := now.FindRole(to)
+	if to == "" || j < 0 {
+		return Conflict{}, false
+	}
+	holds := func(names []string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return SameName(n, to) })
+	}
+	var re Op
+	var wanted string
+	switch o := op.(type) {
+	case Untick:
+		if !slices.Contains(now.Roles[j].Privileges, o.Privilege) {
+			return Conflict{}, false
+		}
+		re, wanted = Untick{Role: to, Privilege: o.Privilege}, "role "+quote(to)+" with "+o.Privilege.String()+" unticked"
+	case Unassign:
+		u := now.FindUser(o.Email)
+		if u < 0 || !holds(now.Users[u].Roles) {
+			return Conflict{}, false
+		}
+		re, wanted = Unassign{Email: o.Email, Role: to}, "role "+quote(to)+" unassigned from "+SafeText(o.Email)
+	case Disallow:
+		e := now.FindEnvironment(o.Environment)
+		if e < 0 || !holds(now.Environments[e].RolesWithAccess) {
+			return Conflict{}, false
+		}
+		re, wanted = Disallow{Environment: o.Environment, Role: to}, "role "+quote(to)+" disallowed on "+SafeText(o.Environment)
+	case RemoveRole:
+		re, wanted = RemoveRole{Name: to}, "role "+quote(to)+" removed"
+	}
+	return Conflict{Index: i, Op: op, What: "role " + quote(role), Expected: "exists",
+		Found: "renamed to " + quote(to) + " by another change", Wanted: wanted, reaimed: re}, true
 }

@@ -330,6 +330,26 @@ func TestConflictGone(t *testing.T) {
 	}
 }
 
+// Without the account the edits were made on, an undoing edit of a role
+// no longer there by its name holds, as before.
+func TestRebaseRenamedRoleUndoHolds(t *testing.T) {
+	orig := rebaseBase(t)
+	theirs := mustApply(t, orig, RenameRole{Role: "Support Plus", To: "CVD BBB"})
+	mine := []Op{Untick{Role: "Support Plus", Privilege: Licensing}}
+	if r := Rebase(theirs, mine); len(r.Conflicts) != 0 || len(r.Already) != 1 {
+		t.Errorf("Rebase: conflicts %+v, already %v", r.Conflicts, r.Already)
+	}
+	// With it, and the role unchanged but for its name, it is a conflict.
+	if r := RebaseFrom(orig, theirs, mine); len(r.Conflicts) != 1 || len(r.Already) != 0 {
+		t.Errorf("RebaseFrom: conflicts %+v, already %v", r.Conflicts, r.Already)
+	}
+	// An untick of a privilege the renamed role no longer has holds.
+	theirs = mustApply(t, theirs, Untick{Role: "CVD BBB", Privilege: Licensing}, Tick{Role: "CVD BBB", Privilege: Licensing})
+	if r := RebaseFrom(orig, theirs, []Op{Untick{Role: "Support Plus", Privilege: Dashboard}}); len(r.Conflicts) != 0 || len(r.Already) != 1 {
+		t.Errorf("untick of what is not there: conflicts %+v, already %v", r.Conflicts, r.Already)
+	}
+}
+
 // TestRebaseRenamedRole: another change renamed the role my edit names.
 // Without the account my edits were made on, the conflict cannot say
 // what the role became, but a rename still says what it renames to. With
@@ -388,6 +408,31 @@ func TestRebaseRenamedRole(t *testing.T) {
 				}
 				return ""
 			}},
+		{"untick on a renamed role", renamed, Untick{Role: "Support Plus", Privilege: Licensing}, true,
+			`renamed to "CVD BBB" by another change`, `role "CVD BBB" with Licensing unticked`, true,
+			func(a *Account) string {
+				if slices.Contains(a.Roles[a.FindRole("CVD BBB")].Privileges, Licensing) {
+					return "Licensing is still ticked on CVD BBB"
+				}
+				return ""
+			}},
+		{"unassigning a renamed role", renamed, Unassign{Email: "dana@example.com", Role: "Support Plus"}, true,
+			`renamed to "CVD BBB" by another change`, `role "CVD BBB" unassigned from dana@example.com`, true,
+			func(a *Account) string {
+				if u := a.Users[a.FindUser("dana@example.com")]; slices.Contains(u.Roles, "CVD BBB") {
+					return "dana still holds CVD BBB"
+				}
+				return ""
+			}},
+		{"removing a renamed role", append(slices.Clone(renamed), Unassign{Email: "dana@example.com", Role: "CVD BBB"}),
+			RemoveRole{Name: "Support Plus"}, true,
+			`renamed to "CVD BBB" by another change`, `role "CVD BBB" removed`, true,
+			func(a *Account) string {
+				if a.FindRole("CVD BBB") >= 0 {
+					return "CVD BBB is still there"
+				}
+				return ""
+			}},
 		{"renamed and changed: not found", append(slices.Clone(renamed), Tick{Role: "CVD BBB", Privilege: Dashboard}),
 			SetDescription{Role: "Support Plus", From: "first line", To: "mine"}, true, "removed or renamed", "", false, nil},
 		{"removed: not found", []Op{Unassign{Email: "dana@example.com", Role: "Support Plus"}, RemoveRole{Name: "Support Plus"}},
@@ -408,7 +453,7 @@ func TestRebaseRenamedRole(t *testing.T) {
 				r = Rebase(theirs, []Op{tc.mine})
 			}
 			if len(r.Conflicts) != 1 {
-				t.Fatalf("conflicts %+v, want one", r.Conflicts)
+				t.Fatalf("conflicts %+v (already %v), want one", r.Conflicts, r.Already)
 			}
 			c := r.Conflicts[0]
 			if c.Found != tc.found || c.Wanted != tc.wanted || c.CanKeepMine() != tc.keep {

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -321,7 +322,10 @@ func onOff(b bool) string {
 
 // Summary says in a few lines what changes for whom, largest effects first
 // within each kind: "3 users lose Build Read and Write Access",
-// "Production becomes open to every role". Lines are safe to print:
+// "Production becomes open to every role". The same users gaining, losing
+// or newly seeing several things read as one line: "pat@example.com gains
+// Boomi Assure, Developer and View Data", "3 users no longer see Test and
+// Production"; every change is still said. Lines are safe to print:
 // control characters in names are escaped (SafeText).
 func (d *Diff) Summary() []string {
 	out := slices.Clone(d.Account)
@@ -348,62 +352,95 @@ func (d *Diff) Summary() []string {
 		}
 	}
 	type key struct{ verb, what string }
-	who := map[key][]string{}
+	who := map[key][]int{} // indices into d.Users, in order
 	var order []key
-	note := func(k key, user string) {
+	note := func(k key, u int) {
 		if _, ok := who[k]; !ok {
 			order = append(order, k)
 		}
-		who[k] = append(who[k], user)
+		who[k] = append(who[k], u)
 	}
-	for _, u := range d.Users {
+	for i, u := range d.Users {
 		switch {
 		case u.Added:
-			note(key{"are added", ""}, u.User)
+			note(key{"are added", ""}, i)
 			continue
 		case u.Removed:
-			note(key{"are removed", ""}, u.User)
+			note(key{"are removed", ""}, i)
 			continue
 		}
 		for _, p := range u.Lost {
-			note(key{"lose", p}, u.User)
+			note(key{"lose", p}, i)
 		}
 		for _, p := range u.Gained {
-			note(key{"gain", p}, u.User)
+			note(key{"gain", p}, i)
 		}
 		for _, c := range u.Envs {
 			switch {
 			case c.Before.Visible && !c.After.Visible:
-				note(key{"no longer see", c.Environment}, u.User)
+				note(key{"no longer see", c.Environment}, i)
 			case !c.Before.Visible && c.After.Visible:
-				note(key{"now see", c.Environment}, u.User)
+				note(key{"now see", c.Environment}, i)
 			default:
 				if c.Before.Access != c.After.Access {
-					note(key{"get " + string(c.After.Access) + " access instead of " + string(c.Before.Access) + " in", c.Environment}, u.User)
+					note(key{"get " + string(c.After.Access) + " access instead of " + string(c.Before.Access) + " in", c.Environment}, i)
 				}
 				if c.Before.Deploy != c.After.Deploy {
-					note(key{canCannot(c.After.Deploy) + " deploy to", c.Environment}, u.User)
+					note(key{canCannot(c.After.Deploy) + " deploy to", c.Environment}, i)
 				}
 				if c.Before.Schedule != c.After.Schedule {
-					note(key{canCannot(c.After.Schedule) + " schedule in", c.Environment}, u.User)
+					note(key{canCannot(c.After.Schedule) + " schedule in", c.Environment}, i)
 				}
 			}
 		}
 	}
-	slices.SortStableFunc(order, func(a, b key) int { return len(who[b]) - len(who[a]) })
+	// One line per verb and set of users: the same users gaining (or
+	// losing, or newly seeing) several things read as one line, "pat gains
+	// A, B and C". Candidates are found by a hash of the users and
+	// confirmed by comparing them, so that a large diff stays cheap.
+	type group struct {
+		verb  string
+		what  []string
+		users []int
+	}
+	var groups []*group
+	byHash := map[uint64][]*group{}
 	for _, k := range order {
 		users := who[k]
-		subject := fmt.Sprintf("%d users", len(users))
-		verb := k.verb
-		if len(users) <= 2 {
-			subject = strings.Join(users, " and ")
+		h := hashUsers(k.verb, users)
+		var g *group
+		for _, c := range byHash[h] {
+			if c.verb == k.verb && slices.Equal(c.users, users) {
+				g = c
+				break
+			}
 		}
-		if len(users) == 1 {
+		if g == nil {
+			g = &group{verb: k.verb, users: users}
+			groups = append(groups, g)
+			byHash[h] = append(byHash[h], g)
+		}
+		if k.what != "" {
+			g.what = append(g.what, k.what)
+		}
+	}
+	slices.SortStableFunc(groups, func(a, b *group) int { return len(b.users) - len(a.users) })
+	for _, g := range groups {
+		subject := fmt.Sprintf("%d users", len(g.users))
+		verb := g.verb
+		if len(g.users) <= 2 {
+			names := make([]string, len(g.users))
+			for i, u := range g.users {
+				names[i] = d.Users[u].User
+			}
+			subject = strings.Join(names, " and ")
+		}
+		if len(g.users) == 1 {
 			verb = singular(verb)
 		}
 		line := subject + " " + verb
-		if k.what != "" {
-			line += " " + k.what
+		if len(g.what) > 0 {
+			line += " " + summaryList(g.what)
 		}
 		out = append(out, line)
 	}
@@ -411,6 +448,42 @@ func (d *Diff) Summary() []string {
 		out[i] = SafeText(out[i]) // names from the file, ready to print
 	}
 	return out
+}
+
+// hashUsers is FNV-1a of a verb and a list of user indices.
+func hashUsers(verb string, users []int) uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(b byte) {
+		h ^= uint64(b)
+		h *= 1099511628211
+	}
+	for i := 0; i < len(verb); i++ {
+		mix(verb[i])
+	}
+	for _, u := range users {
+		for s := 0; s < 64; s += 8 {
+			mix(byte(u >> s))
+		}
+	}
+	return h
+}
+
+// summaryList is the privileges or environments of one summary line: a single
+// name as it is, several as "A, B and C", each quoted when it holds " and "
+// or list punctuation (nameIn), so that "Build Read and Write Access" reads
+// as one name among several.
+func summaryList(names []string) string {
+	if len(names) == 1 {
+		return names[0]
+	}
+	shown := make([]string, len(names))
+	for i, n := range names {
+		shown[i] = nameIn(n)
+		if shown[i] == n && strings.Contains(n, " and ") {
+			shown[i] = strconv.Quote(n)
+		}
+	}
+	return AndList(shown)
 }
 
 func canCannot(b bool) string {

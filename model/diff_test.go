@@ -276,6 +276,101 @@ func TestDiffSummaryGrammar(t *testing.T) {
 	}
 }
 
+// Summary grouping: the same users gaining, losing or newly seeing several
+// things read as one line; different users, or a different verb, keep
+// their own lines; the largest effects come first.
+func TestDiffSummaryGrouping(t *testing.T) {
+	seen := func(env string) EnvChange {
+		return EnvChange{Environment: env, Before: hiddenState, After: EnvState{Visible: true, Access: AccessRead}}
+	}
+	gone := func(env string) EnvChange {
+		return EnvChange{Environment: env, Before: EnvState{Visible: true, Access: AccessRead}, After: hiddenState}
+	}
+	tests := []struct {
+		name  string
+		users []UserDiff
+		want  []string
+	}{
+		{"one user, several gains",
+			[]UserDiff{{User: "pat@example.com", Gained: []string{"Boomi Assure", "Developer", "Licensing", "View Data"}}},
+			[]string{"pat@example.com gains Boomi Assure, Developer, Licensing and View Data"}},
+		{"the same three users lose two",
+			[]UserDiff{{User: "a@x", Lost: []string{"A", "B"}}, {User: "b@x", Lost: []string{"A", "B"}}, {User: "c@x", Lost: []string{"A", "B"}}},
+			[]string{"3 users lose A and B"}},
+		{"gains and losses apart",
+			[]UserDiff{{User: "a@x", Gained: []string{"A", "B"}, Lost: []string{"C", "D"}}},
+			[]string{"a@x loses C and D", "a@x gains A and B"}},
+		{"different users: separate lines, largest first",
+			[]UserDiff{{User: "a@x", Lost: []string{"A"}}, {User: "b@x", Lost: []string{"A", "B"}}, {User: "c@x", Lost: []string{"A", "B"}}},
+			[]string{"3 users lose A", "b@x and c@x lose B"}},
+		{"same count, different users",
+			[]UserDiff{{User: "a@x", Gained: []string{"A"}}, {User: "b@x", Gained: []string{"B"}}},
+			[]string{"a@x gains A", "b@x gains B"}},
+		{"a name holding \"and\" is quoted in a list",
+			[]UserDiff{{User: "a@x", Gained: []string{"Build Read and Write Access", "Execute"}}},
+			[]string{`a@x gains "Build Read and Write Access" and Execute`}},
+		{"a name holding \"and\" alone is not quoted",
+			[]UserDiff{{User: "a@x", Gained: []string{"Build Read and Write Access"}}},
+			[]string{"a@x gains Build Read and Write Access"}},
+		{"environments",
+			[]UserDiff{{User: "kai@example.com", Envs: []EnvChange{gone("Test"), gone("Production"), seen("Staging")}},
+				{User: "oren@example.com", Envs: []EnvChange{gone("Test"), gone("Production")}}},
+			[]string{"kai@example.com and oren@example.com no longer see Test and Production", "kai@example.com now sees Staging"}},
+		{"environment names with commas are quoted in a list",
+			[]UserDiff{{User: "a@x", Envs: []EnvChange{seen("Prod, EU"), seen("Test")}}},
+			[]string{`a@x now sees "Prod, EU" and Test`}},
+		{"deploy in several environments",
+			[]UserDiff{{User: "a@x", Envs: []EnvChange{
+				{Environment: "Test", Before: EnvState{Visible: true, Access: AccessRead}, After: EnvState{Visible: true, Access: AccessRead, Deploy: true}},
+				{Environment: "Production", Before: EnvState{Visible: true, Access: AccessRead}, After: EnvState{Visible: true, Access: AccessRead, Deploy: true}}}}},
+			[]string{"a@x can now deploy to Test and Production"}},
+		{"added and removed users stay apart from the rest",
+			[]UserDiff{{User: "a@x", Added: true, Gained: []string{"A"}}, {User: "b@x", Removed: true, Lost: []string{"A"}}, {User: "c@x", Gained: []string{"A"}}},
+			[]string{"a@x is added", "b@x is removed", "c@x gains A"}},
+	}
+	for _, tc := range tests {
+		d := Diff{Users: tc.users}
+		if got := d.Summary(); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: Summary() = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Grouping never drops a change: on real diffs of the demo account, every
+// privilege a user gains or loses is named in a line that names the user
+// or counts the users.
+func TestDiffSummaryKeepsEveryChange(t *testing.T) {
+	a := Demo()
+	b := a.Clone()
+	b.Environments = slices.DeleteFunc(b.Environments, func(e Environment) bool { return e.Name == "Development" })
+	b.Users = b.Users[:len(b.Users)-1]
+	for i := range b.Roles {
+		b.Roles[i].Privileges = nil
+		break
+	}
+	d := Compare(NewResolver(a), NewResolver(b))
+	sum := d.Summary()
+	if len(d.Users) == 0 {
+		t.Fatal("fixture: nobody changes")
+	}
+	for _, u := range d.Users {
+		if u.Added || u.Removed {
+			continue
+		}
+		for _, p := range append(slices.Clone(u.Lost), u.Gained...) {
+			found := false
+			for _, l := range sum {
+				if strings.Contains(l, p) && (strings.Contains(l, u.User) || strings.Contains(l, " users ")) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s: %s is in no line of %q", u.User, p, sum)
+			}
+		}
+	}
+}
+
 // Summary grammar of environment lines: one environment per line, a
 // singular verb, lists of roles as "A, B and C".
 func TestDiffSummaryEnvironmentGrammar(t *testing.T) {

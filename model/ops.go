@@ -285,7 +285,7 @@ func (o RemoveRole) apply(a *Account) ([]string, error) {
 		if len(heirs) > 0 {
 			why = append(why, fmt.Sprintf("inherited by %s", listSome(heirs, 5)))
 		}
-		return nil, refuse(o, RoleInUse, "role %q is %s; %s first", name, strings.Join(why, " and "), inUseAdvice(len(holders) > 0, len(heirs) > 0))
+		return nil, refuse(o, RoleInUse, "role %q is %s; %s first", name, strings.Join(why, " and "), inUseAdvice(len(holders) > 0, len(heirs)))
 	}
 	a.Roles = slices.Delete(a.Roles, i, i+1)
 	return disallowEverywhere(a, name), nil
@@ -293,13 +293,17 @@ func (o RemoveRole) apply(a *Account) ([]string, error) {
 
 // inUseAdvice says what to do before a role in use can be removed (R8):
 // unassign it from its holders, change the Inherits Role of its heirs, or
-// both.
-func inUseAdvice(held, inherited bool) string {
+// both: "that role's" for one heir, "those roles'" for several.
+func inUseAdvice(held bool, heirs int) string {
+	whose := "those roles'"
+	if heirs == 1 {
+		whose = "that role's"
+	}
 	switch {
-	case held && inherited:
-		return "unassign it and change those roles' Inherits Role"
-	case inherited:
-		return "change those roles' Inherits Role"
+	case held && heirs > 0:
+		return "unassign it and change " + whose + " Inherits Role"
+	case heirs > 0:
+		return "change " + whose + " Inherits Role"
 	}
 	return "unassign it"
 }

@@ -268,9 +268,15 @@ func TestRemoveRoleInUseAdvice(t *testing.T) {
 			{Name: "Child", Inherits: "Parent"},
 			{Name: "Both", Privileges: []Privilege{Execute}},
 			{Name: "Heir", Inherits: "Both"},
+			{Name: "Zed", Privileges: []Privilege{Execute}},
+			{Name: "Zed Child", Inherits: "Zed"},
+			{Name: "Zed Other", Inherits: "Zed"},
+			{Name: "Duo", Privileges: []Privilege{Execute}},
+			{Name: "Duo A", Inherits: "Duo"},
+			{Name: "Duo B", Inherits: "Duo"},
 		},
 		Users: []User{
-			{Email: "a@x.com", Roles: []string{"Held", "Both", "Child", "Heir"}},
+			{Email: "a@x.com", Roles: []string{"Held", "Both", "Child", "Heir", "Duo"}},
 		},
 	}
 	base.Normalize()
@@ -278,8 +284,10 @@ func TestRemoveRoleInUseAdvice(t *testing.T) {
 		role, want, not string
 	}{
 		{"Held", "is held by a@x.com; unassign it first", "Inherits Role"},
-		{"Parent", "is inherited by Child; change those roles' Inherits Role first", "unassign"},
-		{"Both", "is held by a@x.com and inherited by Heir; unassign it and change those roles' Inherits Role first", ""},
+		{"Parent", "is inherited by Child; change that role's Inherits Role first", "unassign"},
+		{"Both", "is held by a@x.com and inherited by Heir; unassign it and change that role's Inherits Role first", "those"},
+		{"Zed", "is inherited by Zed Child, Zed Other; change those roles' Inherits Role first", "that role"},
+		{"Duo", "is held by a@x.com and inherited by Duo A, Duo B; unassign it and change those roles' Inherits Role first", "that role"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.role, func(t *testing.T) {

@@ -22,6 +22,9 @@ type Conflict struct {
 	// too, which this edit changes again; keeping mine drops them.
 	again []int
 	gone  bool // see clash.gone
+	// reaimed: the edit aimed at the role another change renamed (see
+	// ReplayFrom), which keeping mine applies; nil otherwise.
+	reaimed Op
 }
 
 // String says the conflict in one line, escaped.
@@ -47,6 +50,9 @@ func (c Conflict) CanKeepMine() bool { return c.Refused == nil && len(c.mine()) 
 // applies over the other change: nil where there is no such edit (the
 // thing it edits is gone, or the rules refuse it).
 func (c Conflict) mine() []Op {
+	if c.reaimed != nil {
+		return []Op{c.reaimed}
+	}
 	if c.gone {
 		return nil
 	}
@@ -110,7 +116,22 @@ func Rebase(base *Account, ops []Op) Rebased { return Replay(base, Compact(ops))
 // compacted, such as the edits of several sessions' drafts, each compacted
 // on its own so that one session's edit never merges with another's (they
 // meet as a conflict instead), or a list that Rebased.Resolve returned.
-func Replay(base *Account, ops []Op) Rebased {
+func Replay(base *Account, ops []Op) Rebased { return ReplayFrom(nil, base, ops) }
+
+// RebaseFrom is Rebase for edits made on orig (the account as it was
+// loaded before them): see ReplayFrom.
+func RebaseFrom(orig, base *Account, ops []Op) Rebased {
+	return ReplayFrom(orig, base, Compact(ops))
+}
+
+// ReplayFrom is Replay for edits made on orig. An edit of a role that is
+// no longer in base by its name meets a conflict either way; with orig,
+// the conflict also says what the role is called now when another change
+// renamed it (renamedRole: exactly one role new in base has its
+// description, Inherits Role and privileges), and keeping mine applies the
+// edit to it: the admin decides, nothing is re-aimed silently. orig may be
+// nil: Replay.
+func ReplayFrom(orig, base *Account, ops []Op) Rebased {
 	w := NewWorking(base)
 	r := Rebased{Ops: ops}
 	// held: the fields (changeKey) and the added entities (addedKey) where
@@ -129,6 +150,15 @@ func Replay(base *Account, ops []Op) Rebased {
 				again: again})
 			continue
 		}
+		if f == holds && orig != nil {
+			// An undoing edit (untick, unassign, disallow, remove) of a
+			// role no longer there by its name holds; but when another
+			// change renamed the role, what it undoes is still there.
+			if cf, ok := renamedAway(i, op, orig, base, w.acct); ok {
+				r.Conflicts = append(r.Conflicts, cf)
+				continue
+			}
+		}
 		switch f {
 		case holds:
 			r.Already = append(r.Already, i)
@@ -139,7 +169,11 @@ func Replay(base *Account, ops []Op) Rebased {
 			}
 			continue
 		case conflicts:
-			r.Conflicts = append(r.Conflicts, Conflict{Index: i, Op: op, What: c.What, Expected: c.Expected, Found: c.Found, Wanted: c.Wanted, gone: c.gone})
+			cf := Conflict{Index: i, Op: op, What: c.What, Expected: c.Expected, Found: c.Found, Wanted: c.Wanted, gone: c.gone}
+			if c.gone {
+				goneRole(&cf, orig, base, w.acct)
+			}
+			r.Conflicts = append(r.Conflicts, cf)
 			continue
 		}
 		next, _, err := w.Apply(op)
@@ -413,4 +447,164 @@ func fold(add, op Op) Op {
 		return a
 	}
 	return add
+}
+
+// goneRole completes conflict c of an edit whose role is no longer in the
+// account by its name: a rename says what it renames to (Wanted), and,
+// when orig is known and renamedRole finds what the role is called now in
+// base, Found names it and keeping mine re-aims the edit at it.
+func goneRole(c *Conflict, orig, base, now *Account) {
+	role := ""
+	switch o := c.Op.(type) {
+	case RenameRole:
+		role = o.Role
+		c.Wanted = "renamed to " + quote(o.To)
+	case SetDescription:
+		role = o.Role
+	case SetParent:
+		role = o.Role
+	case Tick:
+		role = o.Role
+	case Assign:
+		role = o.Role
+	case Allow:
+		role = o.Role
+	}
+	if role == "" || c.What != "role "+quote(role) || orig == nil {
+		return
+	}
+	to := renamedRole(orig, base, role)
+	j := now.FindRole(to)
+	if to == "" || j < 0 {
+		return
+	}
+	var re Op
+	switch o := c.Op.(type) {
+	case RenameRole:
+		o.Role = to
+		re = o
+	case SetDescription:
+		o.Role, o.From = to, now.Roles[j].Description
+		re = o
+		c.Wanted = "role " + quote(to) + " described as " + quote(o.To)
+	case SetParent:
+		o.Role, o.From = to, now.Roles[j].Inherits
+		re = o
+		c.Wanted = "role " + quote(to) + " inheriting " + orNothing(o.To)
+	case Tick:
+		o.Role = to
+		re = o
+		c.Wanted = "role " + quote(to) + " with " + o.Privilege.String() + " ticked"
+	case Assign:
+		o.Role = to
+		re = o
+		c.Wanted = "role " + quote(to) + " assigned to " + SafeText(o.Email)
+	case Allow:
+		o.Role = to
+		re = o
+		c.Wanted = "role " + quote(to) + " allowed on " + SafeText(o.Environment)
+	}
+	c.Found = "renamed to " + quote(to) + " by another change"
+	c.gone, c.reaimed = false, re
+}
+
+// renamedRole is the name in base of role name of orig when another
+// change renamed it: the one role of base whose name orig does not have
+// and whose description, Inherits Role and privileges are those of name
+// in orig; among several such, the one whose holders (of the users in
+// both accounts) are name's; "" when there is none, or no one role.
+func renamedRole(orig, base *Account, name string) string {
+	oi := orig.FindRole(name)
+	if oi < 0 || base.FindRole(name) >= 0 {
+		return ""
+	}
+	was := orig.Roles[oi]
+	var found []string
+	for _, r := range base.Roles {
+		if orig.FindRole(r.Name) < 0 && r.Description == was.Description && SameName(r.Inherits, was.Inherits) &&
+			privSet(r.Privileges) == privSet(was.Privileges) {
+			found = append(found, r.Name)
+		}
+	}
+	if len(found) > 1 {
+		want := holdersIn(orig, base, orig, name)
+		found = slices.DeleteFunc(found, func(n string) bool { return !slices.Equal(holdersIn(orig, base, base, n), want) })
+	}
+	if len(found) != 1 {
+		return ""
+	}
+	return found[0]
+}
+
+// holdersIn lists, in orig's order, the users of both orig and base who
+// hold role name in a (orig or base).
+func holdersIn(orig, base, a *Account, name string) []string {
+	var out []string
+	for _, u := range orig.Users {
+		if base.FindUser(u.Email) < 0 {
+			continue
+		}
+		au := a.Users[a.FindUser(u.Email)]
+		if slices.ContainsFunc(au.Roles, func(rn string) bool { return SameName(rn, name) }) {
+			out = append(out, FoldName(u.Email))
+		}
+	}
+	return out
+}
+
+// renamedAway is the conflict of undoing edit op (untick, unassign,
+// disallow, remove role), which holds on now because its role is no
+// longer there by its name, when renamedRole finds the role under another
+// name in base and what op undoes is still there on it: keeping mine
+// applies op to it.
+func renamedAway(i int, op Op, orig, base, now *Account) (Conflict, bool) {
+	var role string
+	switch o := op.(type) {
+	case Untick:
+		role = o.Role
+	case Unassign:
+		role = o.Role
+	case Disallow:
+		role = o.Role
+	case RemoveRole:
+		role = o.Name
+	default:
+		return Conflict{}, false
+	}
+	if now.FindRole(role) >= 0 {
+		return Conflict{}, false
+	}
+	to := renamedRole(orig, base, role)
+	j := now.FindRole(to)
+	if to == "" || j < 0 {
+		return Conflict{}, false
+	}
+	holds := func(names []string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return SameName(n, to) })
+	}
+	var re Op
+	var wanted string
+	switch o := op.(type) {
+	case Untick:
+		if !slices.Contains(now.Roles[j].Privileges, o.Privilege) {
+			return Conflict{}, false
+		}
+		re, wanted = Untick{Role: to, Privilege: o.Privilege}, "role "+quote(to)+" with "+o.Privilege.String()+" unticked"
+	case Unassign:
+		u := now.FindUser(o.Email)
+		if u < 0 || !holds(now.Users[u].Roles) {
+			return Conflict{}, false
+		}
+		re, wanted = Unassign{Email: o.Email, Role: to}, "role "+quote(to)+" unassigned from "+SafeText(o.Email)
+	case Disallow:
+		e := now.FindEnvironment(o.Environment)
+		if e < 0 || !holds(now.Environments[e].RolesWithAccess) {
+			return Conflict{}, false
+		}
+		re, wanted = Disallow{Environment: o.Environment, Role: to}, "role "+quote(to)+" disallowed on "+SafeText(o.Environment)
+	case RemoveRole:
+		re, wanted = RemoveRole{Name: to}, "role "+quote(to)+" removed"
+	}
+	return Conflict{Index: i, Op: op, What: "role " + quote(role), Expected: "exists",
+		Found: "renamed to " + quote(to) + " by another change", Wanted: wanted, reaimed: re}, true
 }

@@ -329,3 +329,148 @@ func TestConflictGone(t *testing.T) {
 		t.Errorf("two sessions' edits of one field: %+v", r.Conflicts)
 	}
 }
+
+// Without the account the edits were made on, an undoing edit of a role
+// no longer there by its name holds, as before.
+func TestRebaseRenamedRoleUndoHolds(t *testing.T) {
+	orig := rebaseBase(t)
+	theirs := mustApply(t, orig, RenameRole{Role: "Support Plus", To: "CVD BBB"})
+	mine := []Op{Untick{Role: "Support Plus", Privilege: Licensing}}
+	if r := Rebase(theirs, mine); len(r.Conflicts) != 0 || len(r.Already) != 1 {
+		t.Errorf("Rebase: conflicts %+v, already %v", r.Conflicts, r.Already)
+	}
+	// With it, and the role unchanged but for its name, it is a conflict.
+	if r := RebaseFrom(orig, theirs, mine); len(r.Conflicts) != 1 || len(r.Already) != 0 {
+		t.Errorf("RebaseFrom: conflicts %+v, already %v", r.Conflicts, r.Already)
+	}
+	// An untick of a privilege the renamed role no longer has holds.
+	theirs = mustApply(t, theirs, Untick{Role: "CVD BBB", Privilege: Licensing}, Tick{Role: "CVD BBB", Privilege: Licensing})
+	if r := RebaseFrom(orig, theirs, []Op{Untick{Role: "Support Plus", Privilege: Dashboard}}); len(r.Conflicts) != 0 || len(r.Already) != 1 {
+		t.Errorf("untick of what is not there: conflicts %+v, already %v", r.Conflicts, r.Already)
+	}
+}
+
+// TestRebaseRenamedRole: another change renamed the role my edit names.
+// Without the account my edits were made on, the conflict cannot say
+// what the role became, but a rename still says what it renames to. With
+// it (RebaseFrom), the role is found when exactly one new role has its
+// description, Inherits Role and privileges (its holders decide between
+// several), the conflict names it, and keeping mine applies my edit to it.
+func TestRebaseRenamedRole(t *testing.T) {
+	orig := mustApply(t, rebaseBase(t), Assign{Email: "dana@example.com", Role: "Support Plus"})
+	renamed := []Op{RenameRole{Role: "Support Plus", To: "CVD BBB"}}
+	copyOf := func(name string) Op {
+		return AddRole{Name: name, Description: "first line", Inherits: Support, Privileges: []Privilege{Licensing}}
+	}
+	tests := []struct {
+		name          string
+		theirs        []Op
+		mine          Op
+		withOrig      bool
+		found, wanted string
+		keep          bool
+		check         func(a *Account) string // after keeping mine; "" when right
+	}{
+		{"rename over rename, without the original", renamed, RenameRole{Role: "Support Plus", To: "CVD AAA"}, false,
+			"removed or renamed", `renamed to "CVD AAA"`, false, nil},
+		{"rename over rename", renamed, RenameRole{Role: "Support Plus", To: "CVD AAA"}, true,
+			`renamed to "CVD BBB" by another change`, `renamed to "CVD AAA"`, true,
+			func(a *Account) string {
+				if a.FindRole("CVD BBB") >= 0 || a.FindRole("CVD AAA") < 0 {
+					return "CVD BBB is not renamed to CVD AAA"
+				}
+				if u := a.Users[a.FindUser("dana@example.com")]; !slices.Contains(u.Roles, "CVD AAA") {
+					return "dana does not hold CVD AAA"
+				}
+				return ""
+			}},
+		{"tick on a renamed role", renamed, Tick{Role: "Support Plus", Privilege: Dashboard}, true,
+			`renamed to "CVD BBB" by another change`, `role "CVD BBB" with Dashboard ticked`, true,
+			func(a *Account) string {
+				if !slices.Contains(a.Roles[a.FindRole("CVD BBB")].Privileges, Dashboard) {
+					return "Dashboard is not ticked on CVD BBB"
+				}
+				return ""
+			}},
+		{"description of a renamed role", renamed, SetDescription{Role: "Support Plus", From: "first line", To: "mine"}, true,
+			`renamed to "CVD BBB" by another change`, `role "CVD BBB" described as "mine"`, true,
+			func(a *Account) string {
+				if d := a.Roles[a.FindRole("CVD BBB")].Description; d != "mine" {
+					return "description " + d
+				}
+				return ""
+			}},
+		{"assigning a renamed role", renamed, Assign{Email: "kai@example.com", Role: "Support Plus"}, true,
+			`renamed to "CVD BBB" by another change`, `role "CVD BBB" assigned to kai@example.com`, true,
+			func(a *Account) string {
+				if u := a.Users[a.FindUser("kai@example.com")]; !slices.Contains(u.Roles, "CVD BBB") {
+					return "kai does not hold CVD BBB"
+				}
+				return ""
+			}},
+		{"untick on a renamed role", renamed, Untick{Role: "Support Plus", Privilege: Licensing}, true,
+			`renamed to "CVD BBB" by another change`, `role "CVD BBB" with Licensing unticked`, true,
+			func(a *Account) string {
+				if slices.Contains(a.Roles[a.FindRole("CVD BBB")].Privileges, Licensing) {
+					return "Licensing is still ticked on CVD BBB"
+				}
+				return ""
+			}},
+		{"unassigning a renamed role", renamed, Unassign{Email: "dana@example.com", Role: "Support Plus"}, true,
+			`renamed to "CVD BBB" by another change`, `role "CVD BBB" unassigned from dana@example.com`, true,
+			func(a *Account) string {
+				if u := a.Users[a.FindUser("dana@example.com")]; slices.Contains(u.Roles, "CVD BBB") {
+					return "dana still holds CVD BBB"
+				}
+				return ""
+			}},
+		{"removing a renamed role", append(slices.Clone(renamed), Unassign{Email: "dana@example.com", Role: "CVD BBB"}),
+			RemoveRole{Name: "Support Plus"}, true,
+			`renamed to "CVD BBB" by another change`, `role "CVD BBB" removed`, true,
+			func(a *Account) string {
+				if a.FindRole("CVD BBB") >= 0 {
+					return "CVD BBB is still there"
+				}
+				return ""
+			}},
+		{"renamed and changed: not found", append(slices.Clone(renamed), Tick{Role: "CVD BBB", Privilege: Dashboard}),
+			SetDescription{Role: "Support Plus", From: "first line", To: "mine"}, true, "removed or renamed", "", false, nil},
+		{"removed: not found", []Op{Unassign{Email: "dana@example.com", Role: "Support Plus"}, RemoveRole{Name: "Support Plus"}},
+			Tick{Role: "Support Plus", Privilege: Dashboard}, true, "removed or renamed", "", false, nil},
+		{"two candidates, the holders decide", append(slices.Clone(renamed), copyOf("Copy")),
+			Tick{Role: "Support Plus", Privilege: Dashboard}, true,
+			`renamed to "CVD BBB" by another change`, `role "CVD BBB" with Dashboard ticked`, true, nil},
+		{"two candidates the holders cannot tell apart", append(slices.Clone(renamed), copyOf("Copy"), Assign{Email: "dana@example.com", Role: "Copy"}),
+			Tick{Role: "Support Plus", Privilege: Dashboard}, true, "removed or renamed", "", false, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			theirs := mustApply(t, orig, tc.theirs...)
+			var r Rebased
+			if tc.withOrig {
+				r = RebaseFrom(orig, theirs, []Op{tc.mine})
+			} else {
+				r = Rebase(theirs, []Op{tc.mine})
+			}
+			if len(r.Conflicts) != 1 {
+				t.Fatalf("conflicts %+v (already %v), want one", r.Conflicts, r.Already)
+			}
+			c := r.Conflicts[0]
+			if c.Found != tc.found || c.Wanted != tc.wanted || c.CanKeepMine() != tc.keep {
+				t.Errorf("found %q, wanted %q, can keep mine %v; want %q, %q, %v", c.Found, c.Wanted, c.CanKeepMine(), tc.found, tc.wanted, tc.keep)
+			}
+			if !tc.keep {
+				return
+			}
+			r2 := Replay(theirs, r.Resolve([]bool{true}))
+			if len(r2.Conflicts) != 0 {
+				t.Fatalf("keeping mine: conflicts %+v", r2.Conflicts)
+			}
+			if tc.check != nil {
+				if msg := tc.check(r2.Working.Account()); msg != "" {
+					t.Error(msg)
+				}
+			}
+		})
+	}
+}

@@ -189,7 +189,7 @@ func (w *Working) Diff() Diff {
 
 // Rebase replays the edits onto base, a newer state of the account (see
 // Rebase).
-func (w *Working) Rebase(base *Account) Rebased { return Rebase(base, w.ops) }
+func (w *Working) Rebase(base *Account) Rebased { return RebaseFrom(w.base, base, w.ops) }
 
 // Record is what the audit trail keeps of a save: every edit in words and
 // as JSON, and what it changes for whom. Lists are never nil.

@@ -402,7 +402,10 @@ func TestLoadingScreenCountsIgnoredKeys(t *testing.T) {
 	go io.WriteString(keys, "\x1b[48;24;80;0;0t")
 	waitFor("Reading slow.toml")
 	io.WriteString(keys, "abc")
-	waitFor("3 keys ignored")
+	// The renderer writes only the cells that change: "2 keys ignored."
+	// then "3" alone. The exact count is checked in
+	// TestLoadingCountsEachKey.
+	waitFor("keys ignored")
 	close(st.release)
 	waitFor("Custom Roles")
 	io.WriteString(keys, "q")
@@ -445,4 +448,17 @@ func TestRunRefusesMissingDirectoryBeforeTheTerminal(t *testing.T) {
 	if code := Run(Options{Path: path}); code != 2 {
 		t.Fatalf("exit code %d, want 2", code)
 	}
+}
+
+// Each key pressed while the file is read is counted on the loading
+// screen, and none acts once the account shows.
+func TestLoadingCountsEachKey(t *testing.T) {
+	h := &harness{t: t, app: loadingApp(Options{Path: "slow.toml"}, &memStore{acct: model.Demo()})}
+	h.size(80, 24)
+	h.expect("Reading slow.toml", "Keys are ignored until the account is read")
+	h.keys("n", "d", "2")
+	h.expect("3 keys ignored.")
+	h.run(h.app.Init(), 0)
+	h.expect("[1 Custom Roles]", "Administrator")
+	h.expectNot("New custom role", "UNSAVED")
 }

@@ -205,8 +205,11 @@ func (a *App) saved(stamp any) string {
 // rebaseState is a replay of edits onto a newer file while the admin
 // decides its conflicts, one at a time.
 type rebaseState struct {
-	ld      *Loaded // the newer file
-	base    *model.Account
+	ld   *Loaded // the newer file
+	base *model.Account
+	// orig is the file as the edits were made on it (nil for drafts):
+	// with it the model tells a role the other change renamed.
+	orig    *model.Account
 	r       model.Rebased
 	keep    []bool // the choice for each conflict of r so far
 	kept    int    // conflicts decided for the admin's edit, over all rounds
@@ -256,8 +259,8 @@ func (a *App) rebaseOnto(m reloadedMsg) tea.Cmd {
 	if ld.Missing {
 		base = model.Demo()
 	}
-	rs := &rebaseState{ld: ld, base: base}
-	rs.r = model.Rebase(base, s.ops())
+	rs := &rebaseState{ld: ld, base: base, orig: s.loaded}
+	rs.r = model.RebaseFrom(rs.orig, base, s.ops())
 	rs.already = len(rs.r.Already)
 	return a.stepRebase(rs)
 }
@@ -273,7 +276,7 @@ func (a *App) stepRebase(rs *rebaseState) tea.Cmd {
 	if len(rs.r.Conflicts) > 0 {
 		// Replay again with the choices made: an edit kept over another
 		// change now expects what is there.
-		rs.r = model.Replay(rs.base, rs.r.Resolve(rs.keep))
+		rs.r = model.ReplayFrom(rs.orig, rs.base, rs.r.Resolve(rs.keep))
 		rs.keep = nil
 		return a.stepRebase(rs)
 	}

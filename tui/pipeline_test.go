@@ -277,17 +277,17 @@ func TestRestoreTwoDraftsOfOneField(t *testing.T) {
 	}
 }
 
-// An edit of a role another admin removed (or renamed) cannot be kept:
-// m is not offered and does nothing; esc backs out and changes nothing.
+// An edit of a role another admin removed cannot be kept: m is not offered
+// and does nothing; esc backs out and changes nothing.
 func TestConflictOnRemovedRole(t *testing.T) {
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	editDescription(h, "mine")
 	st.touch(func(a *model.Account) {
 		i := a.FindRole("Cannot View Data")
-		a.Roles[i].Name = "CVD" // renamed from the command line
+		a.Roles = append(a.Roles[:i], a.Roles[i+1:]...) // removed from the command line
 		u := a.FindUser("dana@example.com")
-		a.Users[u].Roles = []string{"CVD"}
+		a.Users[u].Roles = []string{model.StandardUser}
 	})
 	h.keys("ctrl+s", "y", "r")
 	h.expect(`Conflict 1 of 1: role "Cannot View Data"`, "removed or renamed", "t take theirs", "esc cancel")
@@ -298,6 +298,32 @@ func TestConflictOnRemovedRole(t *testing.T) {
 	h.expect("Not reloaded: your edits are kept", "UNSAVED")
 	if st.saves != 0 {
 		t.Error("something was saved")
+	}
+}
+
+// An edit of a role another admin renamed names the role it became (the
+// model tells it from the file as the edit was made on it), and m keeps the
+// edit, on the renamed role.
+func TestConflictOnRenamedRole(t *testing.T) {
+	st := &memStore{acct: model.Demo()}
+	h := newHarness(t, Options{}, st)
+	editDescription(h, "mine")
+	st.touch(func(a *model.Account) {
+		i := a.FindRole("Cannot View Data")
+		a.Roles[i].Name = "CVD" // renamed from the command line
+		u := a.FindUser("dana@example.com")
+		a.Users[u].Roles = []string{"CVD"}
+	})
+	h.keys("ctrl+s", "y", "r")
+	h.expect(`Conflict 1 of 1: role "Cannot View Data"`, `renamed to "CVD" by another change`, "m keep mine")
+	h.keys("m")
+	h.expect("Reloaded: 1 edit applied, 1 kept over another change", "Save test.toml?")
+	h.keys("y")
+	if st.saves != 1 {
+		t.Fatal("not saved")
+	}
+	if r := st.acct.Roles[st.acct.FindRole("CVD")]; r.Description != "mine" {
+		t.Errorf("the renamed role's description is %q", r.Description)
 	}
 }
 

@@ -21,8 +21,8 @@ import (
 )
 
 // AuditEntry is one line of the audit trail FILE.audit.jsonl: one save. The
-// trail is made with mode 0600 (0660 when the account file is writable by
-// its group), owned like the account file. An entry is written ahead: it is
+// trail is made with the account file's read and write bits and at least
+// 0600 (see auditMode), owned like the account file. An entry is written ahead: it is
 // appended and synced before the new file is put in place, so a crash in
 // between leaves an entry whose file never landed (Landed tells).
 type AuditEntry struct {
@@ -154,7 +154,7 @@ type auditAppend struct {
 // by an earlier crash is ended first, so that it stays on its own. On
 // failure the trail is cut back to its size before: no torn line is left.
 func appendAudit(target string, like fs.FileInfo, line []byte) (*auditAppend, error) {
-	f, err := openSide(target+".audit.jsonl", os.O_RDWR|os.O_APPEND|os.O_CREATE, sideMode(like), like)
+	f, err := openSide(target+".audit.jsonl", os.O_RDWR|os.O_APPEND|os.O_CREATE, auditMode(like), like)
 	if err != nil {
 		return nil, err
 	}

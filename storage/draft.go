@@ -113,25 +113,97 @@ var heldDrafts = struct {
 
 // claim takes the lock of the draft at p without waiting, unless this
 // process holds it already. It reports false when another process holds it.
+// A lock file removed (see removeOrphanLock) between its open and the
+// flock is opened again: the lock held is always the file at p.lock.
 func claim(p string) (bool, error) {
 	heldDrafts.Lock()
 	defer heldDrafts.Unlock()
 	if _, ok := heldDrafts.m[p]; ok {
 		return true, nil
 	}
-	f, err := openSide(p+".lock", os.O_RDWR|os.O_CREATE, 0o600, nil)
-	if err != nil {
-		return false, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return false, nil
+	for range 10 {
+		f, err := openSide(p+".lock", os.O_RDWR|os.O_CREATE, 0o600, nil)
+		if err != nil {
+			return false, err
 		}
-		return false, err
+		if afterDraftLockOpen != nil {
+			afterDraftLockOpen(p)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			f.Close()
+			if errors.Is(err, syscall.EWOULDBLOCK) {
+				return false, nil
+			}
+			return false, err
+		}
+		if !stillNamed(f, p+".lock") {
+			f.Close() // removed (or replaced) before the flock: not the lock
+			continue
+		}
+		heldDrafts.m[p] = f
+		return true, nil
 	}
-	heldDrafts.m[p] = f
-	return true, nil
+	return false, fmt.Errorf("its lock %s keeps being removed", model.SafeText(p+".lock"))
+}
+
+// afterDraftLockOpen, when set, runs in claim between the lock file's open
+// and its flock: tests remove the file there.
+var afterDraftLockOpen func(p string)
+
+// stillNamed reports whether the open file f is the file at name.
+func stillNamed(f *os.File, name string) bool {
+	var st syscall.Stat_t
+	if syscall.Fstat(int(f.Fd()), &st) != nil {
+		return false
+	}
+	fi, err := os.Lstat(name)
+	if err != nil {
+		return false
+	}
+	at, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && at.Dev == st.Dev && at.Ino == st.Ino
+}
+
+// removeOrphanLock removes the lock file of the draft at p when the draft
+// is gone and no process holds the lock: it takes the flock first and
+// removes the file while holding it, so that a session that opened the
+// file meanwhile finds (see claim) that its lock is no longer the one at
+// p.lock. A lock this process holds, or another process holds, stays.
+func removeOrphanLock(p string) {
+	heldDrafts.Lock()
+	defer heldDrafts.Unlock()
+	if _, ok := heldDrafts.m[p]; ok {
+		return
+	}
+	f, err := openSide(p+".lock", os.O_RDONLY, 0, nil)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		return // held by a live session (or not ours to take)
+	}
+	if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+		return // the draft is there: its lock is not stale
+	}
+	if stillNamed(f, p+".lock") {
+		os.Remove(p + ".lock")
+	}
+}
+
+// removeOrphanLocks removes the lock files in the draft directory dir
+// whose drafts are gone and which no process holds (see removeOrphanLock).
+func removeOrphanLocks(dir string, ents []os.DirEntry) {
+	for _, e := range ents {
+		name, ok := strings.CutSuffix(e.Name(), ".draft.lock")
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		if i := strings.LastIndexByte(name, '.'); i < 0 || !validDraftID(name[i+1:]) {
+			continue
+		}
+		removeOrphanLock(filepath.Join(dir, name+".draft"))
+	}
 }
 
 // release gives up the lock of the draft at p, removing the lock file first
@@ -181,7 +253,8 @@ func WriteDraft(file string, d Draft) error {
 
 // FindDrafts returns the recovery drafts of file left by sessions that have
 // ended, oldest first, and claims each (its lock is held by this process),
-// so that no other session offers it at the same time. A draft that cannot
+// so that no other session offers it at the same time. Lock files left in
+// the directory without their drafts, which no process holds, are removed. A draft that cannot
 // be read is reported in the error and left where it is.
 func FindDrafts(file string) ([]Draft, error) {
 	dir, prefix, err := draftDir(file)
@@ -195,6 +268,7 @@ func FindDrafts(file string) ([]Draft, error) {
 	if err != nil {
 		return nil, err
 	}
+	removeOrphanLocks(dir, ents)
 	var out []Draft
 	var bad []string
 	for _, e := range ents {
@@ -247,7 +321,8 @@ func readDraft(p string) (Draft, error) {
 }
 
 // RemoveDraft removes the recovery draft id of file, if there is one, and
-// gives up its lock.
+// gives up its lock; its lock file is removed too, unless another process
+// holds it.
 func RemoveDraft(file, id string) error {
 	p, err := DraftPath(file, id)
 	if err != nil {
@@ -255,6 +330,7 @@ func RemoveDraft(file, id string) error {
 	}
 	err = os.Remove(p)
 	release(p, true)
+	removeOrphanLock(p) // a session that has ended left it
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}

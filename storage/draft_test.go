@@ -185,3 +185,135 @@ func TestDraftOfKilledSession(t *testing.T) {
 		t.Errorf("draft ops %s", raw)
 	}
 }
+
+// holdLock takes the flock of name on a descriptor of its own, as another
+// process would (flocks of two opens of one file exclude each other).
+func holdLock(t *testing.T, name string) {
+	t.Helper()
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
+
+// Lock files left in the state directory without their drafts (a session
+// killed between removing its draft and its lock, a draft removed by a
+// process that did not hold it, a first write that failed) are removed
+// when drafts are looked for; a lock another process holds stays, and so
+// does the lock of a draft that is there.
+func TestStaleDraftLocksRemoved(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	file := filepath.Join(t.TempDir(), "acct.toml")
+	other := filepath.Join(t.TempDir(), "other.toml")
+	stale, _ := DraftPath(file, "111-aa")
+	staleOther, _ := DraftPath(other, "222-bb")
+	held, _ := DraftPath(file, "333-cc")
+	kept, _ := DraftPath(file, "444-dd")
+	if err := os.MkdirAll(filepath.Dir(stale), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{stale, staleOther, held, kept} {
+		if err := os.WriteFile(p+".lock", nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	holdLock(t, held+".lock")
+	raw, _ := json.Marshal(Draft{ID: "444-dd", Ops: []json.RawMessage{}})
+	if err := os.WriteFile(kept, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stray := filepath.Join(filepath.Dir(stale), "notes.lock")
+	os.WriteFile(stray, nil, 0o600)
+	keptLock, err := os.Lstat(kept + ".lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := FindDrafts(file)
+	if err != nil || len(ds) != 1 || ds[0].ID != "444-dd" {
+		t.Fatalf("FindDrafts: %v %v", ds, err)
+	}
+	ReleaseDraft(file, "444-dd")
+	if fi, err := os.Lstat(kept + ".lock"); err != nil || !os.SameFile(fi, keptLock) {
+		t.Errorf("the lock of a draft that is there was removed (and made anew): %v", err)
+	}
+	for p, want := range map[string]bool{stale + ".lock": false, staleOther + ".lock": false, held + ".lock": true, kept + ".lock": true, stray: true} {
+		if exists(p) != want {
+			t.Errorf("%s exists: %v, want %v", filepath.Base(p), !want, want)
+		}
+	}
+}
+
+// RemoveDraft of a draft whose lock this process does not hold removes the
+// lock file too when no one holds it, and leaves a held one.
+func TestRemoveDraftRemovesFreeLock(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	file := filepath.Join(t.TempDir(), "acct.toml")
+	for _, c := range []struct {
+		id   string
+		hold bool
+	}{{"555-ee", false}, {"666-ff", true}} {
+		p, _ := DraftPath(file, c.id)
+		os.MkdirAll(filepath.Dir(p), 0o700)
+		if err := os.WriteFile(p, []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p+".lock", nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if c.hold {
+			holdLock(t, p+".lock")
+		}
+		if err := RemoveDraft(file, c.id); err != nil {
+			t.Fatal(err)
+		}
+		if exists(p) || exists(p+".lock") != c.hold {
+			t.Errorf("held %v: draft left %v, lock left %v", c.hold, exists(p), exists(p+".lock"))
+		}
+	}
+}
+
+// A lock file removed between a session's open of it and its flock is not
+// the session's lock: it opens the new one, so that the lock it holds is
+// the one at the name, which every other session sees.
+func TestDraftClaimAfterLockRemoved(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	file := filepath.Join(t.TempDir(), "acct.toml")
+	removed := false
+	afterDraftLockOpen = func(p string) {
+		if !removed {
+			removed = true
+			os.Remove(p + ".lock")
+		}
+	}
+	t.Cleanup(func() { afterDraftLockOpen = nil })
+	id := NewDraftID()
+	if err := WriteDraft(file, draftOf(t, id)); err != nil {
+		t.Fatal(err)
+	}
+	defer RemoveDraft(file, id)
+	p, _ := DraftPath(file, id)
+	heldDrafts.Lock()
+	f := heldDrafts.m[p]
+	heldDrafts.Unlock()
+	if !removed || f == nil || !stillNamed(f, p+".lock") {
+		t.Fatalf("the session holds a lock that is not %s (removed %v)", filepath.Base(p)+".lock", removed)
+	}
+	// Another session cannot take it.
+	g, err := os.Open(p + ".lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if err := syscall.Flock(int(g.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err == nil {
+		t.Error("another session took the live session's lock")
+	}
+}

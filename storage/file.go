@@ -359,7 +359,7 @@ func lock(target string, like fs.FileInfo, wait time.Duration) (*fileLock, error
 		wait = DefaultLockWait
 	}
 	path := target + ".lock"
-	f, err := openSide(path, os.O_RDWR|os.O_CREATE, sideMode(like), like)
+	f, err := openSide(path, os.O_RDWR|os.O_CREATE, lockMode(like), like)
 	if errors.Is(err, fs.ErrPermission) {
 		f, err = openSide(path, os.O_RDONLY, 0, nil) // flock needs no write access
 	}

@@ -85,11 +85,11 @@ func TestSaveKeepsModeAndBackup(t *testing.T) {
 	if m := mode(t, p+".bak"); m != 0o640 {
 		t.Errorf("backup mode %04o, want 0640", m)
 	}
-	// The lock and the trail are the owner's alone unless the group may
-	// write the account file.
-	for _, side := range []string{".lock", ".audit.jsonl"} {
-		if m := mode(t, p+side); m != 0o600 {
-			t.Errorf("%s mode %04o, want 0600", side, m)
+	// The lock is the owner's alone unless the group may write the account
+	// file; the trail may be read by whoever may read the file.
+	for side, want := range map[string]fs.FileMode{".lock": 0o600, ".audit.jsonl": 0o640} {
+		if m := mode(t, p+side); m != want {
+			t.Errorf("%s mode %04o, want %04o", side, m, want)
 		}
 	}
 	if got := readString(t, p+".bak"); got != string(first) {

@@ -23,7 +23,10 @@ import (
 // name. A file
 // it creates gets mode perm exactly (the umask aside) and, where the process
 // may give it, the owner and group of like (the account file), so that root
-// editing a user's file leaves that user files they can open.
+// editing a user's file leaves that user files they can open. One that
+// existed and belongs to this process's user, not to like's owner (made by
+// root before rolecall did this), is given to like's owner with mode perm
+// (see repairOwner) when flag has os.O_CREATE.
 func openSide(name string, flag int, perm fs.FileMode, like fs.FileInfo) (*os.File, error) {
 	created := false
 	fd, err := -1, error(nil)
@@ -55,13 +58,40 @@ func openSide(name string, flag int, perm fs.FileMode, like fs.FileInfo) (*os.Fi
 		return nil, err
 	}
 	f := os.NewFile(uintptr(fd), name)
-	if created {
+	switch {
+	case created:
 		_ = f.Chmod(perm)
 		if like != nil {
 			keepOwner(f, like)
 		}
+	case like != nil && flag&os.O_CREATE != 0:
+		repairOwner(f, perm, like)
 	}
 	return f, nil
+}
+
+// repairOwner gives the side file f, which existed already, the owner and
+// group of like and mode perm when f belongs to this process's user but
+// not to like's owner or group: a lock or trail that root (or an earlier
+// rolecall) made next to a user's file, which that user could not open.
+// It goes through the open descriptor (Fchown, Fchmod), never the name; a
+// side file of another user is left as it is.
+func repairOwner(f *os.File, perm fs.FileMode, like fs.FileInfo) {
+	want, ok := like.Sys().(*syscall.Stat_t)
+	if !ok {
+		return
+	}
+	var st syscall.Stat_t
+	if syscall.Fstat(int(f.Fd()), &st) != nil || int(st.Uid) != os.Geteuid() {
+		return
+	}
+	if st.Uid == want.Uid && st.Gid == want.Gid {
+		return
+	}
+	// Narrow the mode first: the file must not be open to the new owner's
+	// group or to others wider than like before it changes hands.
+	_ = f.Chmod(perm)
+	keepOwner(f, like)
 }
 
 // checkRegular refuses the open file fd unless it is a regular file with
@@ -86,15 +116,35 @@ func sideRefused(name, why string) error {
 	return fmt.Errorf("refusing to use %s: %s (move it away; rolecall makes its own)", model.SafeText(name), why)
 }
 
-// sideMode is the mode of the files made next to target (FILE.lock,
-// FILE.audit.jsonl): 0600, or 0660 when the account file is writable by its
-// group, so that the admins who share it can also lock it and append to its
-// trail.
-func sideMode(like fs.FileInfo) fs.FileMode {
-	if like != nil && like.Mode().Perm()&0o020 != 0 {
-		return 0o660
+// lockMode is the mode of a new FILE.lock next to the account file like
+// (nil: none yet): read and write for its owner, who must be able to open
+// it for writing, and for its group or others only when they may write the
+// account file too (they lock it to save). It is never wider than like's
+// mode but for the owner's read and write.
+func lockMode(like fs.FileInfo) fs.FileMode {
+	m := fs.FileMode(0o600)
+	if like == nil {
+		return m
 	}
-	return 0o600
+	p := like.Mode().Perm()
+	if p&0o020 != 0 {
+		m |= 0o060
+	}
+	if p&0o002 != 0 {
+		m |= 0o006
+	}
+	return m
+}
+
+// auditMode is the mode of a new FILE.audit.jsonl next to the account file
+// like (nil: none yet): like's read and write bits, and read and write for
+// the owner: whoever may read the account may read its trail, whoever may
+// write it may append to it.
+func auditMode(like fs.FileInfo) fs.FileMode {
+	if like == nil {
+		return 0o600
+	}
+	return like.Mode().Perm()&0o666 | 0o600
 }
 
 // tryFlock takes an exclusive flock on f if it is free; false when another

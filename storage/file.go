@@ -100,10 +100,14 @@ func readFile(path string) ([]byte, fs.FileInfo, error) {
 		return nil, nil, readErr(path, err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	// Sized from stat: io.ReadAll would grow its buffer by doubling, some
+	// twenty copies for a 13 MB file of 100,000 users. ReadFrom still grows
+	// it if the file grew since.
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
 		return nil, nil, readErr(path, err)
 	}
+	data := buf.Bytes()
 	if len(data) > MaxFileSize {
 		return nil, nil, tooLarge(path, int64(len(data)))
 	}

@@ -173,12 +173,6 @@ func (a *App) loadCmd() tea.Cmd {
 	store, path := a.store, a.opts.Path
 	return func() tea.Msg {
 		ld, err := store.Load(path)
-		if ld != nil && ld.Account != nil && len(ld.Account.Users) > 5000 {
-			// Decoding a large file leaves most of what it allocated as
-			// garbage: give it back to the system now, off the input path,
-			// rather than keep it resident.
-			debug.FreeOSMemory()
-		}
 		return loadedMsg{ld: ld, err: err}
 	}
 }
@@ -292,7 +286,14 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 			return tea.Quit
 		}
 		a.finishLoad(msg.ld)
-		return a.refreshAll()
+		cmd := a.refreshAll()
+		if len(c.sess.work.Users) > 5000 {
+			// Decoding a large file leaves most of what it allocated as
+			// garbage: give it back to the system, off the input path and
+			// after the account shows, rather than keep it resident.
+			cmd = tea.Batch(cmd, func() tea.Msg { debug.FreeOSMemory(); return nil })
+		}
+		return cmd
 	case loadTickMsg:
 		if a.loading {
 			return loadTick()

@@ -144,6 +144,17 @@ func BenchmarkRoleForm10k(b *testing.B) {
 			_ = app.View()
 		}
 	})
+	b.Run("to-users", func(b *testing.B) {
+		// The key that reaches Assigned to, whose rows (every user) are
+		// made then.
+		for b.Loop() {
+			b.StopTimer()
+			app := benchApp(b, a, [2]int{80, 24}, "1", "n", "tab", "tab", "tab")
+			b.StartTimer()
+			runAll(app, keyMsg("tab"))
+			_ = app.View()
+		}
+	})
 	b.Run("tick", func(b *testing.B) {
 		app := benchApp(b, a, [2]int{80, 24}, "1", "G", "e", "tab", "tab", "tab")
 		for b.Loop() {

@@ -62,6 +62,11 @@ type field struct {
 	// empty completes "(none yet" when the field has no options: where
 	// to make some.
 	empty string
+	// lazy, when set, makes the options when the field first has the keys
+	// (a checklist of 10,000 users costs nothing until then); lazyTicked
+	// is how many of them start ticked.
+	lazy       func() []option
+	lazyTicked int
 	// initial is the field's value when the form opened (changed()).
 	initial string
 	// lower are the options' label, note and value in lower case, for the
@@ -358,7 +363,34 @@ func (f *form) moveFocus(d int) tea.Cmd {
 		fl.setFilter("")
 	}
 	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
+	f.cur().ensure()
 	return f.focusCmd()
+}
+
+// ensure makes a lazy field's options.
+func (fl *field) ensure() {
+	if fl.lazy == nil {
+		return
+	}
+	fl.opts = fl.lazy()
+	fl.lazy = nil
+	for i := range fl.opts {
+		fl.opts[i].was = fl.opts[i].on
+	}
+}
+
+// tickedCount is how many options are ticked (a lazy field: as it starts).
+func (fl *field) tickedCount() int {
+	if fl.lazy != nil {
+		return fl.lazyTicked
+	}
+	n := 0
+	for _, o := range fl.opts {
+		if o.on && !o.locked {
+			n++
+		}
+	}
+	return n
 }
 
 // apply sends the form's edits; the reply closes it or shows the refusal.
@@ -811,6 +843,8 @@ func (f *form) optionLines(fl *field, focused bool, w, h int) []string {
 	}
 	rows := fl.shownRows()
 	switch {
+	case fl.lazy != nil:
+		return []string{s.Muted.Render("  tab here to list them")}
 	case len(fl.opts) == 0:
 		return []string{s.Muted.Render("  (none yet" + fl.empty + ")")}
 	case len(rows) == 0:
@@ -866,6 +900,7 @@ func (f *form) click(y, h int) tea.Cmd {
 			return nil
 		}
 		f.focus = i
+		f.cur().ensure()
 		return f.focusCmd()
 	}
 	open := f.openField()

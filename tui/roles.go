@@ -250,15 +250,23 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 	}
 
 	// Assigned to: every user, those holding the role ticked.
-	uops := make([]option, len(a.Users))
-	for i, u := range a.Users {
-		held := editing != "" && slices.ContainsFunc(u.Roles, func(n string) bool { return model.SameName(n, editing) })
-		uops[i] = option{value: u.Email, label: u.Email, note: u.Name, on: held, raw: true}
+	// Every user is a row of Assigned to: made when the field first has
+	// the keys, so that opening the form costs nothing per user.
+	users := newListField(checkField, "users", "Assigned to", nil)
+	users.lazy = func() []option {
+		uops := make([]option, len(a.Users))
+		for i, u := range a.Users {
+			held := editing != "" && slices.ContainsFunc(u.Roles, func(n string) bool { return model.SameName(n, editing) })
+			uops[i] = option{value: u.Email, label: u.Email, note: u.Name, on: held, raw: true}
+		}
+		return uops
 	}
-	users := newListField(checkField, "users", "Assigned to", uops)
+	if editing != "" {
+		users.lazyTicked = t.holders[model.FoldName(editing)]
+	}
 	users.empty = ": add users on 2 Users"
 	users.summary = func() string {
-		n := len(users.ticked())
+		n := users.tickedCount()
 		return itoa(n) + " " + plural(n, "user holds it", "users hold it")
 	}
 

@@ -109,6 +109,17 @@ type Untick struct {
 	Privilege Privilege
 }
 
+// InheritedTickRefusal is the refusal of unticking p on role (an editor's
+// checkbox locked "from ROLE"), which has p from the role it inherits,
+// parent (R5).
+func InheritedTickRefusal(role string, p Privilege, parent string) error {
+	return inheritedTick(Untick{Role: role, Privilege: p}, p, parent)
+}
+
+func inheritedTick(op Op, p Privilege, parent string) error {
+	return refuse(op, InheritedTick, "%s is inherited from %s and cannot be unticked; change Inherits Role instead", p, SafeText(parent))
+}
+
 func (o Untick) Describe() string {
 	return fmt.Sprintf("untick %s on role %s", o.Privilege, quote(o.Role))
 }
@@ -121,7 +132,7 @@ func (o Untick) apply(a *Account) ([]string, error) {
 	if !slices.Contains(r.Privileges, p) {
 		if r.Inherits != "" {
 			if set, ok := NewResolver(a).RolePrivileges(r.Inherits); ok && set.Has(p) {
-				return nil, refuse(o, InheritedTick, "%s is inherited from %s and cannot be unticked; change Inherits Role instead", p, SafeText(r.Inherits))
+				return nil, inheritedTick(o, p, r.Inherits)
 			}
 		}
 		return nil, refuse(o, NotTicked, "role %q does not tick %s", r.Name, p)

@@ -29,8 +29,10 @@ type option struct {
 	on    bool
 	// was is on as the form opened.
 	was bool
-	// locked options cannot change (inherited privileges, R5).
+	// locked options cannot change (inherited privileges, R5); from is the
+	// role they come from, as in the file.
 	locked bool
+	from   string
 	// raw: label and note are as in the file, made safe when drawn (so
 	// that a list of 10,000 users costs little to open).
 	raw bool
@@ -632,7 +634,9 @@ func (f *form) toggle(fl *field) {
 	}
 	o := &fl.opts[fl.cursor]
 	if o.locked {
-		f.err = strings.TrimSpace(o.label) + " is " + o.note + " and cannot be unticked here; change Inherits Role instead (" + model.InheritedTick.Cite() + ")"
+		// The model's refusal, as if the tick were taken off (R5).
+		p, _ := model.LookupPrivilege(o.value)
+		f.err = refusalText(model.InheritedTickRefusal("", p, o.from))
 		return
 	}
 	f.err = ""

@@ -362,10 +362,10 @@ func (t *rolesTab) syncLocks(parent, privs *field, own map[model.Privilege]bool)
 		o := &privs.opts[i]
 		p, _ := model.LookupPrivilege(o.value)
 		if role, ok := from[p]; ok {
-			o.on, o.locked = true, true
+			o.on, o.locked, o.from = true, true, role
 			o.note = "from " + safe(role)
 		} else {
-			o.on, o.locked, o.note = own[p], false, ""
+			o.on, o.locked, o.note, o.from = own[p], false, "", ""
 		}
 	}
 }

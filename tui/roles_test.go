@@ -95,7 +95,7 @@ func TestInheritsPickerOffersNoCycle(t *testing.T) {
 	h.expect("[x] Execute - execute or retry processes  from A")
 	h.typeText("Execute")
 	h.keys("enter", "space")
-	h.expect("cannot be unticked here")
+	h.expect("Refused (R5): Execute is inherited from A and cannot be unticked; change", "Inherits Role instead")
 }
 
 func TestEditRoleShowsItsTicks(t *testing.T) {

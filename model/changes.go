@@ -474,3 +474,45 @@ func AndList(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
+
+// Changes is Changes(base, account) for the edits made since the base, with
+// the roles they rename said as renamed ("role "A" is renamed to "B"")
+// rather than removed and added, and their holders and listings not said
+// again: roles have no identity in the file, but the edits know.
+func (w *Working) Changes() []ChangeGroup {
+	var renames []RenameRole
+	for _, op := range Compact(w.ops) {
+		if r, ok := op.(RenameRole); ok {
+			renames = append(renames, r)
+		}
+	}
+	if len(renames) == 0 {
+		return Changes(w.base, w.acct)
+	}
+	// The base with only the renames made: what else changed is compared
+	// from there.
+	renamed := w.base.Clone()
+	var lines []string
+	for _, r := range renames {
+		from := renamed.CanonicalRoleName(r.Role)
+		if _, err := r.apply(renamed); err != nil {
+			return Changes(w.base, w.acct)
+		}
+		lines = append(lines, fmt.Sprintf("role %s is renamed to %s", quote(from), quote(r.To)))
+	}
+	renamed.Normalize()
+	out := Changes(renamed, w.acct)
+	for i, g := range out {
+		if g.Title == "Roles" {
+			out[i].Lines = append(lines, g.Lines...)
+			return out
+		}
+	}
+	// No other change of roles: the Roles group holds the renames alone,
+	// after the account's.
+	roles := ChangeGroup{Title: "Roles", Lines: lines}
+	if len(out) > 0 && out[0].Title == "Account" {
+		return append(out[:1], append([]ChangeGroup{roles}, out[1:]...)...)
+	}
+	return append([]ChangeGroup{roles}, out...)
+}

@@ -2,6 +2,8 @@ package model
 
 import (
 	"slices"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -287,5 +289,32 @@ func TestGrantsNothing(t *testing.T) {
 	}
 	if got := GrantsNothingWhy(Role{Inherits: "Empty"}); got != `no privilege is ticked and "Empty", which it inherits, grants none` {
 		t.Errorf("why: %q", got)
+	}
+}
+
+// A role renamed by the edits is said renamed, once: not removed and added,
+// nor unassigned and assigned, nor unlisted and listed.
+func TestWorkingChangesSaysRenamed(t *testing.T) {
+	w := NewWorking(Demo())
+	w, _, err := w.Apply(RenameRole{Role: "Write and Read Environment", To: "Release Managers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _, err = w.Apply(Tick{Role: "Release Managers", Privilege: Dashboard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := w.Changes()
+	want := []ChangeGroup{{Title: "Roles", Lines: []string{
+		`role "Write and Read Environment" is renamed to "Release Managers"`,
+		`role "Release Managers" now ticks Dashboard`,
+	}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("changes\n%q\nwant\n%q", got, want)
+	}
+	// Without the edits, the two accounts alone say removed and added.
+	plain := Changes(w.Base(), w.Account())
+	if s := fmt.Sprint(plain); !strings.Contains(s, "is removed") || !strings.Contains(s, "is added") {
+		t.Fatalf("Changes of the accounts alone: %q", plain)
 	}
 }

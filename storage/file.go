@@ -365,7 +365,13 @@ func lock(target string, like fs.FileInfo, wait time.Duration) (*fileLock, error
 	path := target + ".lock"
 	f, err := openSide(path, os.O_RDWR|os.O_CREATE, lockMode(like), like)
 	if errors.Is(err, fs.ErrPermission) {
+		first := err
 		f, err = openSide(path, os.O_RDONLY, 0, nil) // flock needs no write access
+		if errors.Is(err, fs.ErrNotExist) {
+			// No lock file, and none may be made: the directory is not
+			// writable. Say that, not that the file is missing.
+			err = first
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot lock %s: %w", model.SafeText(path), err)

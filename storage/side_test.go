@@ -6,11 +6,14 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"rolecall/model"
 )
 
 // A symbolic link at FILE.lock, FILE.audit.jsonl or FILE.bak aims no write
@@ -119,5 +122,41 @@ func TestSideFileHardLinksRefused(t *testing.T) {
 				t.Errorf("save with a hard link at %s: %v", side, err)
 			}
 		})
+	}
+}
+
+// A save in a directory that may not be written, with no lock file there
+// yet, says the directory refuses it ("permission denied" or "operation
+// not permitted"), not that the lock file is missing.
+func TestLockInUnwritableDirectorySaysPermission(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "acct.toml")
+	a := model.Demo()
+	st, err := Save(path, a, Stamp{}, SaveOptions{Actor: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(path + ".lock"); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		// Root writes any directory mode allows none: make it immutable.
+		if err := exec.Command("chattr", "+i", dir).Run(); err != nil {
+			t.Skip("needs chattr as root (or a user other than root):", err)
+		}
+		defer exec.Command("chattr", "-i", dir).Run()
+	} else {
+		if err := os.Chmod(dir, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(dir, 0o755)
+	}
+	a.Name = "Changed"
+	_, err = Save(path, a, st, SaveOptions{Actor: "test"})
+	if err == nil {
+		t.Fatal("saved in a directory that may not be written")
+	}
+	if errors.Is(err, fs.ErrNotExist) || !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("error %v, want one of permission", err)
 	}
 }

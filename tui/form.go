@@ -253,7 +253,7 @@ func (f *field) cursorShown() bool {
 
 // form is a dialog of named fields on the focus stack. Keys: tab and
 // shift+tab move between fields (as do the arrows from a text field);
-// enter or space opens a dropdown, enter or space picks its highlighted
+// space or typing opens a dropdown, enter or space picks its highlighted
 // row, esc closes only the list; space ticks a checklist row and typing
 // filters it; enter applies the form; esc on a changed form asks before
 // discarding it.
@@ -483,7 +483,7 @@ func (f *form) update(msg tea.Msg) tea.Cmd {
 			return f.moveFocus(1)
 		case key.Matches(msg, k.PrevField):
 			return f.moveFocus(-1)
-		case fl.kind == pickField && (str == "enter" || str == "space"):
+		case fl.kind == pickField && str == "space":
 			fl.open = true
 			return nil
 		case str == "enter":
@@ -506,6 +506,10 @@ func (f *form) update(msg tea.Msg) tea.Cmd {
 			switch str {
 			case "up", "down":
 				return f.moveFocus(map[string]int{"up": -1, "down": 1}[str])
+			}
+			// Typing on a closed dropdown opens it, filtered.
+			if listKey(fl, msg) {
+				fl.open = true
 			}
 		case checkField:
 			return f.checkKey(fl, msg)
@@ -797,7 +801,7 @@ func (f *form) filterLine(fl *field, focused bool, w int) string {
 	case focused && fl.kind == pickField && fl.open:
 		hint = "type to filter" + s.G.Sep + "enter picks" + s.G.Sep + "esc closes the list"
 	case focused && fl.kind == pickField:
-		hint = "enter or space opens the list"
+		hint = "space or typing opens the list" + s.G.Sep + "enter applies the form"
 	case focused:
 		hint = "type to filter" + s.G.Sep + "space ticks" + s.G.Sep + "enter applies the form"
 	}
@@ -986,7 +990,7 @@ func (f *form) actions() []action {
 			do(key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "filter")), nil).lesser(),
 		}
 	case fl.kind == pickField:
-		return []action{do(key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter/space", "open list")), nil), next, esc,
+		return []action{do(key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "open list")), nil), apply, next, esc,
 			do(key.NewBinding(key.WithKeys("f1", "?"), key.WithHelp("?", "help")), nil).lesser()}
 	case fl.kind == checkField:
 		return []action{do(k.Toggle, nil), apply, next, esc,

@@ -31,7 +31,7 @@ func TestInheritsEnterAndTabPickHighlighted(t *testing.T) {
 		h.typeText("Kid")
 		h.keys("tab", "tab") // Inherits Role
 		h.expect("Does not inherit a role")
-		h.keys("enter", "down", k)
+		h.keys("space", "down", k)
 		h.expect("New custom role")
 		h.expectNot("Does not inherit a role v]")
 		if st.saves != 0 {
@@ -39,8 +39,7 @@ func TestInheritsEnterAndTabPickHighlighted(t *testing.T) {
 		}
 		h.expectNot("UNSAVED")
 		if k == "enter" {
-			h.expect(" v]") // the list closed; enter on the field would open it again
-			h.keys("tab")
+			h.expect(" v]") // the list closed; enter on the field now applies the form
 		}
 		h.keys("enter")
 		h.expectNot("New custom role")
@@ -58,7 +57,7 @@ func TestEscInFormAsksAndClosesOnlyTheList(t *testing.T) {
 	h := newHarness(t, Options{}, &memStore{acct: smallAccount()})
 	h.keys("n")
 	h.typeText("Kid")
-	h.keys("tab", "tab", "enter")
+	h.keys("tab", "tab", "space")
 	h.expect("Inherits Role • type to filter", " ^]")
 	h.keys("esc")
 	h.expect("New custom role", "Kid", " v]")

@@ -345,7 +345,7 @@ func (h *harness) tick(label string) {
 // first match.
 func (h *harness) pickIn(label string) {
 	h.t.Helper()
-	h.keys("enter", "/")
+	h.keys("space", "/")
 	h.typeText(label)
 	h.keys("enter")
 }

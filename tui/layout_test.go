@@ -29,7 +29,7 @@ var states = map[string][]string{
 	"filter":       {"2", "/", "a"},
 	"save":         {"5", "a", "y", "ctrl+s"},
 	"account":      {"5"},
-	"dropdown":     {"1", "n", "tab", "tab", "enter"},
+	"dropdown":     {"1", "n", "tab", "tab", "space"},
 	"user-picker":  {"4", "u"},
 	"messages":     {"1", "d", "esc", "L"},
 	"discard":      {"1", "n", "x", "esc"},

@@ -47,7 +47,7 @@ func (a *App) startSave() tea.Cmd {
 	// account as loaded with the one saved, every change, grouped.
 	if n := len(s.ops()); n > 0 {
 		lines = append(lines, fmt.Sprintf("Your %d %s the file:", n, plural(n, "edit changes", "edits change")))
-		for _, g := range model.Changes(s.loaded, s.work) {
+		for _, g := range s.w.Changes() {
 			lines = append(lines, "  "+g.Title)
 			for _, l := range g.Lines {
 				lines = append(lines, "    "+l)
@@ -176,7 +176,7 @@ func (a *App) afterSave(m savedMsg) tea.Cmd {
 		a.c.push(info(a.c, "Saved, with a warning", safe(partial.Message)))
 	case err != nil:
 		a.setStatus(notSaved(err), true)
-		a.c.push(newDialog(a.c, "Not saved", []string{safe(err.Error()), "Your edits are kept. S saves them to another file; esc goes back (quitting keeps them as a recovery draft)."},
+		a.c.push(newDialog(a.c, "Not saved", []string{strings.TrimPrefix(notSaved(err), "Not saved: "), "Your edits are kept. S saves them to another file; esc goes back (quitting keeps them as a recovery draft)."},
 			choice("S", "save as", a.openSaveAs)))
 	default:
 		if msg := a.saved(stamp); msg != "" {

@@ -236,11 +236,11 @@ var recipes = []recipe{
 	},
 }
 
-// pickSupport opens Inherits Role, filters it to Support and picks it,
-// moving on to Privileges. "support" also matches Production Support; the
-// name that starts with what is typed comes first.
+// pickSupport types "support" on Inherits Role, which opens its list
+// filtered, and picks the first match, moving on to Privileges. "support"
+// also matches Production Support; the name that starts with what is typed
+// comes first.
 func pickSupport(r *keyRecorder) {
-	r.key("enter")
 	r.filter("support")
 	r.key("tab")
 }

@@ -69,7 +69,7 @@ func TestInheritsPickerOffersNoCycle(t *testing.T) {
 		return out
 	}
 	h.selectRole("A")
-	h.keys("e", "tab", "tab", "enter")
+	h.keys("e", "tab", "tab", "space")
 	got := strings.Join(options(), "|")
 	if !strings.HasPrefix(got, "Does not inherit a role|") {
 		t.Fatalf("none is not first: %s", got)
@@ -85,7 +85,7 @@ func TestInheritsPickerOffersNoCycle(t *testing.T) {
 	h.expect("Does not inherit a role", "(*)")
 	h.keys("esc", "esc")
 	h.selectRole("C")
-	h.keys("e", "tab", "tab", "enter")
+	h.keys("e", "tab", "tab", "space")
 	got = strings.Join(options(), "|") + "|"
 	if !strings.Contains(got, "|A|") || !strings.Contains(got, "|B|") || strings.Contains(got, "|C|") {
 		t.Fatalf("editing C should offer A and B, not C: %s", got)

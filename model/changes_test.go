@@ -1,9 +1,9 @@
 package model
 
 import (
-	"slices"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )

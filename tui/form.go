@@ -971,6 +971,7 @@ func (f *form) actions() []action {
 	apply := do(k.Apply, nil).help("enter", "apply")
 	esc := do(k.Cancel, nil).help("esc", "cancel")
 	next := do(k.NextField, nil)
+	prev := do(k.PrevField, nil).fullOnly()
 	switch {
 	case fl.filtering:
 		keep := "keep filter"
@@ -990,15 +991,18 @@ func (f *form) actions() []action {
 			do(key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "filter")), nil).lesser(),
 		}
 	case fl.kind == pickField:
-		return []action{do(key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "open list")), nil), apply, next, esc,
+		return []action{do(key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "open list")), nil), apply, next, prev, esc,
 			do(key.NewBinding(key.WithKeys("f1", "?"), key.WithHelp("?", "help")), nil).lesser()}
 	case fl.kind == checkField:
-		return []action{do(k.Toggle, nil), apply, next, esc,
+		return []action{do(k.Toggle, nil), apply, next, prev, esc,
 			do(key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "filter")), nil).lesser(),
 			do(k.ArrowDown, nil).lesser(), do(k.ArrowUp, nil).lesser(),
 			do(key.NewBinding(key.WithKeys("f1", "?"), key.WithHelp("?", "help")), nil).lesser()}
 	}
-	return []action{apply, next, esc, do(key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")), nil).lesser()}
+	return []action{apply, next, prev, esc,
+		do(key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "previous/next field")), nil).fullOnly(),
+		do(key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear to the start")), nil).fullOnly(),
+		do(key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")), nil).lesser()}
 }
 
 // openHelpMsg asks the App for the full help of what has the keyboard.

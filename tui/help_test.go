@@ -184,7 +184,7 @@ func TestHelpNotesOnceAndFormKeys(t *testing.T) {
 		t.Fatalf("the notes are said %d times:\n%s", n, h.screen())
 	}
 	h.keys("esc", "n", "f1")
-	h.expect("Keys", "enter apply")
+	h.expect("Keys", "apply", "previous field")
 	if in := strings.Join(boxInterior(h.screen(), false), "\n"); strings.Contains(in, "↑/k") {
 		t.Fatalf("a form's help lists the lists' keys:\n%s", in)
 	}

@@ -273,16 +273,20 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 	var eops []option
 	for _, e := range a.Environments {
 		listed := editing != "" && slices.ContainsFunc(e.RolesWithAccess, func(n string) bool { return model.SameName(n, editing) })
-		note := "open to every role"
+		note := "open to every role now"
 		if e.Restricted() {
-			note = "restricted"
+			note = "restricted now"
 		}
 		eops = append(eops, option{value: e.Name, label: safe(e.Name), note: note, on: listed})
 	}
 	envs := newListField(checkField, "envs", "Listed on", eops)
 	envs.empty = ": add environments on 3 Environments"
 	envs.summary = func() string {
-		return "the Roles with Access of " + countText(len(envs.ticked()), "environment", "environments")
+		t := envs.ticked()
+		if len(t) == 0 {
+			return "no environment's Roles with Access"
+		}
+		return "the Roles with Access of " + nameList(t)
 	}
 
 	f := &form{c: c, title: title, fields: []*field{name, desc, parent, privs, users, envs}}

@@ -177,7 +177,13 @@ func (t *usersTab) openForm(u *model.User) tea.Cmd {
 	}
 	fields = append(fields, newTextField(c, "name", "Name", u.Name, model.MaxUserName))
 	roles := roleChecklist(c.sess.work, "roles", "Roles", u.Roles)
-	roles.summary = func() string { return countText(len(roles.ticked()), "role", "roles") + " ticked" }
+	roles.summary = func() string {
+		t := roles.ticked()
+		if len(t) == 0 {
+			return "no role ticked (a user needs one)"
+		}
+		return countText(len(t), "role", "roles") + " ticked: " + nameList(t)
+	}
 	fields = append(fields, roles)
 	f := &form{c: c, title: title, fields: fields}
 	f.ops = func() []model.Op {

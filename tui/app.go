@@ -679,7 +679,6 @@ func (a *App) refreshAll() tea.Cmd {
 
 // tabSpans are the cells each tab's label takes on the title line.
 func (a *App) tabSpans(w int) (spans [][2]int, title bool) {
-	c := a.c
 	labels := make([]string, len(a.tabs))
 	total := 0
 	for i, t := range a.tabs {
@@ -691,7 +690,6 @@ func (a *App) tabSpans(w int) (spans [][2]int, title bool) {
 	if title {
 		x = width("rolecall ")
 	}
-	_ = c
 	for _, l := range labels {
 		spans = append(spans, [2]int{x, x + width(l)})
 		x += width(l)
@@ -833,7 +831,8 @@ func (a *App) marks() string {
 func (a *App) titleLine(w int) string {
 	c := a.c
 	s := c.styles
-	spans, title := a.tabSpans(w)
+	// The same layout as tabSpans, which clicks use.
+	_, title := a.tabSpans(w)
 	out := ""
 	if title {
 		out = s.Title.Render("rolecall") + " "
@@ -847,7 +846,6 @@ func (a *App) titleLine(w int) string {
 		}
 		out += label
 	}
-	_ = spans
 	right := a.marks()
 	gap := w - width(out) - width(right)
 	if gap < 1 {

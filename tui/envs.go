@@ -261,7 +261,7 @@ func (t *envsTab) view(w, h int) string {
 	nameW := min(max(cw[0], 12), max(w-2-1-11-1-21-1-cntW, 12), 50)
 	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Environment", nameW)+" "+c.pad("Class", 11)+" "+c.pad("Access", 21)+" Seen by", w)))
 	counted := t.seeingVer == c.sess.version
-	lines = append(lines, t.list.viewIn(w, h-2-len(foot), func(i int, selRow bool) string {
+	lines = append(lines, t.list.viewIn(h-2-len(foot), func(i int, selRow bool) string {
 		e := &a.Environments[i]
 		acc := "open to every role"
 		if e.Restricted() {

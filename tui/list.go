@@ -310,7 +310,7 @@ func (l *listModel) filterLine(what string, w int) string {
 // viewIn renders the rows that fit in h lines with render(item, selected),
 // scrolled so that the cursor shows. It changes nothing: the offset kept
 // for the next move is the list's own (its height comes from the layout).
-func (l *listModel) viewIn(w, h int, render func(i int, selected bool) string) []string {
+func (l *listModel) viewIn(h int, render func(i int, selected bool) string) []string {
 	h = max(h, 1)
 	off := l.offset
 	if l.cursor < off {
@@ -328,7 +328,6 @@ func (l *listModel) viewIn(w, h int, render func(i int, selected bool) string) [
 		}
 		out = append(out, render(i, k == l.cursor))
 	}
-	_ = w
 	if l.count() == 0 {
 		if l.query != "" {
 			out = append(out, l.c.styles.Muted.Render("  nothing matches the filter"))

@@ -424,7 +424,7 @@ func (t *rolesTab) view(w, h int) string {
 	nameW := min(max(cw[0], 20), max(rest-12, 20), 50)
 	inhW := min(max(cw[1], 12), max(rest-nameW, 12), 50)
 	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Role", nameW)+" "+c.pad("Inherits", inhW)+" Ticked In all Users", listW)))
-	lines = append(lines, t.list.viewIn(listW, listH, func(i int, sel bool) string {
+	lines = append(lines, t.list.viewIn(listH, func(i int, sel bool) string {
 		it := t.items[i]
 		var inh, ticked, all string
 		name := safe(it.name)

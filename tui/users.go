@@ -222,7 +222,7 @@ func (t *usersTab) view(w, h int) string {
 	emailW := min(max(cw[0], 12), max(listW-2-nameW-1-8, 20))
 	lines = append(lines, s.Muted.Render(c.trunc("  "+c.pad("Email", emailW)+" "+c.pad("Name", nameW)+" Roles", listW)))
 	focusList := !t.paneHasKeys()
-	lines = append(lines, t.list.viewIn(listW, h-2, func(i int, sel bool) string {
+	lines = append(lines, t.list.viewIn(h-2, func(i int, sel bool) string {
 		u := &a.Users[i]
 		mark := ""
 		if t.compare != "" && model.SameName(u.Email, t.compare) {

@@ -165,8 +165,11 @@ func (h *harness) run(cmd tea.Cmd, depth int) {
 	var m tea.Msg
 	select {
 	case m = <-ch:
-	case <-time.After(200 * time.Millisecond):
-		return // a timer (cursor blink and the like): not part of the flow
+	case <-time.After(2 * time.Second):
+		// A timer (the loading notice's tick and the like): not part of
+		// the flow. Work off the input path (a save, a diff) answers well
+		// within this even on a loaded machine.
+		return
 	}
 	switch m := m.(type) {
 	case nil:

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -308,6 +309,26 @@ func TestCacheCorruptEntries(t *testing.T) {
 	}
 }
 
+// An entry whose body checks out but holds more than what it decodes to
+// (one byte too many), or less, is refused.
+func TestCacheEntryExact(t *testing.T) {
+	key := []byte("k")
+	a, ps := Decode("f.toml", []byte(goodEncoded))
+	good := appendEntry(nil, key, a, ps)
+	if _, _, ok := readEntry(good, key); !ok {
+		t.Fatal("a good entry was refused")
+	}
+	body := good[len(cacheMagic)+4+len(key)+8+sha256.Size:]
+	for name, b := range map[string][]byte{"longer": append(bytes.Clone(body), 0), "shorter": body[:len(body)-1]} {
+		sum := sha256.Sum256(b)
+		e := append(bytes.Clone(good[:len(cacheMagic)+4+len(key)]), binary.BigEndian.AppendUint64(nil, uint64(len(b)))...)
+		e = append(append(e, sum[:]...), b...)
+		if _, _, ok := readEntry(e, key); ok {
+			t.Errorf("%s body accepted", name)
+		}
+	}
+}
+
 // A stale entry, made by another build, is not used.
 func TestCacheStaleBuild(t *testing.T) {
 	dir := freshCache(t)
@@ -508,7 +529,7 @@ func TestCacheHostile(t *testing.T) {
 			p := writeFile(t, "acct.toml", data, 0o600)
 			want := uncached(t, p)
 			after := c.setup(t, dir, p)
-			hits := cacheStats.hits.Load()
+			hits, refused := cacheStats.hits.Load(), cacheStats.refused.Load()
 			done := make(chan *Doc, 1)
 			go func() {
 				d, err := Load(p)
@@ -526,6 +547,9 @@ func TestCacheHostile(t *testing.T) {
 			sameDoc(t, c.name, got, want)
 			if cacheStats.hits.Load() != hits {
 				t.Fatal("a refused entry was used")
+			}
+			if cacheStats.refused.Load() == refused {
+				t.Fatal("nothing was refused")
 			}
 			if after != nil {
 				after(t)

@@ -56,6 +56,9 @@ var cacheOff atomic.Bool
 // reads nor writes it. Front ends set it once at start (--no-cache).
 func UseCache(on bool) { cacheOff.Store(!on) }
 
+// CacheEnabled reports whether Load uses the load cache (see UseCache).
+func CacheEnabled() bool { return !cacheOff.Load() }
+
 // cacheStats counts what the cache did, for tests and debugging.
 var cacheStats struct {
 	hits, misses, bad, refused, writeFailures, writes atomic.Int64

@@ -43,7 +43,9 @@ var (
 const (
 	// cacheMaxEntry bounds one entry, read or written: an entry holds the
 	// strings of a file of at most MaxFileSize bytes in fewer bytes than
-	// the file spells them, and at most MaxProblems+1 problems.
+	// the file spells them, and at most MaxProblems+1 problems, which may
+	// quote long names. A larger entry is refused on read and not written
+	// (that file is decoded on every load).
 	cacheMaxEntry = 2*MaxFileSize + 1<<20
 )
 

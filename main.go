@@ -11,7 +11,7 @@ import (
 
 func main() {
 	cli.RunTUI = func(o cli.TUIOptions) int {
-		return tui.Run(tui.Options{Path: o.File, ReadOnly: o.ReadOnly, ASCII: o.ASCII, NoMouse: o.NoMouse})
+		return tui.Run(tui.Options{Path: o.File, ReadOnly: o.ReadOnly, ASCII: o.ASCII, NoMouse: o.NoMouse, NoCache: o.NoCache})
 	}
 	os.Exit(cli.Execute(os.Args, os.Stdout, os.Stderr, os.Getenv))
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"rolecall/model"
+	"rolecall/storage"
 )
 
 // Exit codes (interfaces.md §2).
@@ -29,6 +30,7 @@ type TUIOptions struct {
 	ReadOnly bool
 	ASCII    bool
 	NoMouse  bool
+	NoCache  bool // --no-cache (or $ROLECALL_NO_CACHE): no load cache
 }
 
 // RunTUI opens the terminal UI and returns the exit code. main sets it when
@@ -183,6 +185,13 @@ func (a *app) rootCommand() *cobra.Command {
 	})
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.file, "file", "f", "", "account file (default $ROLECALL_FILE, else rolecall.toml)")
+	pf.BoolVar(&a.tui.NoCache, "no-cache", false, "neither read nor write the load cache in $XDG_CACHE_HOME/rolecall (also $ROLECALL_NO_CACHE=1)")
+	root.PersistentPreRun = func(*cobra.Command, []string) {
+		if a.env("ROLECALL_NO_CACHE") != "" {
+			a.tui.NoCache = true
+		}
+		storage.UseCache(!a.tui.NoCache)
+	}
 	f := root.Flags()
 	f.BoolVar(&a.tui.ReadOnly, "read-only", false, "open the TUI without saving (audits, demos)")
 	f.BoolVar(&a.tui.ASCII, "ascii", false, "draw the TUI without box-drawing characters")

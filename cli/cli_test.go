@@ -34,6 +34,8 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(tmp)
+	// Keep the load cache of every run out of the user's home.
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
 	binary = filepath.Join(tmp, "rolecall")
 	build := exec.Command("go", "build", "-o", binary, ".")
 	build.Dir = repo

@@ -180,8 +180,8 @@ func Load(path string) (*Doc, error) {
 		}
 		return nil, err
 	}
-	a, ps := Decode(path, data)
 	st := stampOf(data, fi)
+	a, ps := cachedDecode(path, data, st.Sum)
 	st.Clean = a != nil && !HasErrors(ps)
 	return &Doc{Path: path, Account: a, Problems: ps, Stamp: st}, nil
 }

@@ -455,6 +455,20 @@ func TestRunRefusesMissingDirectoryBeforeTheTerminal(t *testing.T) {
 	}
 }
 
+// --no-cache turns the storage's load cache off before anything is read.
+func TestRunNoCache(t *testing.T) {
+	defer storage.UseCache(true)
+	path := filepath.Join(t.TempDir(), "nodir", "acct.toml")
+	Run(Options{Path: path})
+	if !storage.CacheEnabled() {
+		t.Fatal("cache off without NoCache")
+	}
+	Run(Options{Path: path, NoCache: true})
+	if storage.CacheEnabled() {
+		t.Fatal("cache on with NoCache")
+	}
+}
+
 // Each key pressed while the file is read is counted on the loading
 // screen, and none acts once the account shows.
 func TestLoadingCountsEachKey(t *testing.T) {

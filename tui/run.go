@@ -10,6 +10,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"rolecall/storage"
 )
 
 // Options are what the command line hands to the terminal UI.
@@ -18,6 +20,7 @@ type Options struct {
 	ReadOnly bool   // --read-only: no way to edit
 	ASCII    bool   // --ascii: draw with ASCII only
 	NoMouse  bool   // --no-mouse: start with the mouse off
+	NoCache  bool   // --no-cache: the storage's load cache is neither read nor written
 
 	// Store replaces the storage package (tests); nil uses it.
 	Store Store
@@ -39,6 +42,9 @@ var DraftInterval = 2 * time.Second
 // when SIGHUP or SIGTERM ended it (unsaved edits are then kept as a
 // recovery draft).
 func Run(opts Options) int {
+	if opts.NoCache {
+		storage.UseCache(false)
+	}
 	if opts.Store == nil {
 		opts.Store = fileStore{}
 		opts.permWarn = permissionWarning(opts.Path)

@@ -1,0 +1,16 @@
+//go:build !linux
+
+package storage
+
+import "io/fs"
+
+// The load cache is kept on Linux only; elsewhere every load decodes.
+
+func fileID(fs.FileInfo) string { return "" }
+
+type cacheHandle struct{}
+
+func openCache() *cacheHandle                    { return nil }
+func (c *cacheHandle) close()                    {}
+func (c *cacheHandle) read(string) []byte        { return nil }
+func (c *cacheHandle) write(string, []byte) bool { return false }

@@ -34,8 +34,6 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(tmp)
-	// Keep the load cache of every run out of the user's home.
-	os.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
 	binary = filepath.Join(tmp, "rolecall")
 	build := exec.Command("go", "build", "-o", binary, ".")
 	build.Dir = repo
@@ -43,6 +41,10 @@ func run(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
 		return 1
 	}
+	// Keep the load cache of every run out of the user's home; only once
+	// the binary is built: the go command keeps its own build cache under
+	// $XDG_CACHE_HOME too, and an empty one rebuilds everything.
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
 	return m.Run()
 }
 

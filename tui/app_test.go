@@ -87,7 +87,7 @@ func TestMain(m *testing.M) {
 	// As a child of the process-level tests (signal_test.go), be the
 	// terminal UI on the named file.
 	if path := os.Getenv("ROLECALL_TUI_CHILD"); path != "" {
-		os.Exit(Run(Options{Path: path}))
+		os.Exit(Run(Options{Path: path, NoCache: os.Getenv("ROLECALL_NO_CACHE") != ""}))
 	}
 	// Keep the real storage's drafts and audit out of the user's home.
 	dir, _ := os.MkdirTemp("", "rolecall-tui-test")

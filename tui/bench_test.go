@@ -273,40 +273,55 @@ func syntheticFile(b *testing.B, n int) string {
 // terminal (this test binary as a child, as signal_test.go does) and stops
 // the clock when the terminal shows what is awaited: "first-frame", the
 // loading notice on a 100,000-user file (process start, the program's
-// start, the notice); "usable/N", the Custom Roles tab of an N-user file,
-// read, decoded, validated and drawn.
+// start, the notice); "usable/N/cold", the Custom Roles tab of an N-user
+// file read, decoded, validated and drawn without the load cache (the
+// first start on a file); "usable/N/cached", the same from the load cache
+// (every start after).
 func BenchmarkProcess(b *testing.B) {
 	if testing.Short() {
 		b.Skip("a process per run: not under -short")
 	}
-	b.Run("first-frame", func(b *testing.B) { benchProcess(b, syntheticFile(b, 100000), "Reading") })
+	b.Run("first-frame", func(b *testing.B) { benchProcess(b, syntheticFile(b, 100000), "Reading", nil) })
 	for _, n := range []int{10000, 100000} {
-		b.Run(fmt.Sprintf("usable/%dk", n/1000), func(b *testing.B) { benchProcess(b, syntheticFile(b, n), "Custom Roles") })
+		b.Run(fmt.Sprintf("usable/%dk/cold", n/1000), func(b *testing.B) {
+			benchProcess(b, syntheticFile(b, n), "Custom Roles", []string{"ROLECALL_NO_CACHE=1"})
+		})
+		b.Run(fmt.Sprintf("usable/%dk/cached", n/1000), func(b *testing.B) {
+			path := syntheticFile(b, n)
+			startOnce(b, path, "Custom Roles", b.TempDir(), nil) // the entry is written
+			benchProcess(b, path, "Custom Roles", nil)
+		})
 	}
 }
 
-func benchProcess(b *testing.B, path, want string) {
+func benchProcess(b *testing.B, path, want string, env []string) {
 	state := b.TempDir()
 	for b.Loop() {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "ROLECALL_TUI_CHILD="+path, "XDG_STATE_HOME="+state, "TERM=xterm-256color")
-		tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 80, Rows: 24})
-		if err != nil {
-			b.Fatal(err)
-		}
-		var seen bytes.Buffer
-		buf := make([]byte, 4096)
-		for !bytes.Contains(seen.Bytes(), []byte(want)) {
-			n, err := tty.Read(buf)
-			seen.Write(buf[:n])
-			if err != nil {
-				b.Fatalf("never showed %q: %v\n%q", want, err, seen.String())
-			}
-		}
-		b.StopTimer()
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		tty.Close()
-		b.StartTimer()
+		startOnce(b, path, want, state, env)
 	}
+}
+
+// startOnce starts the TUI on path in a terminal, waits until it shows
+// want, and kills it (the clock stopped meanwhile).
+func startOnce(b *testing.B, path, want, state string, env []string) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), "ROLECALL_TUI_CHILD="+path, "XDG_STATE_HOME="+state, "TERM=xterm-256color"), env...)
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 80, Rows: 24})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var seen bytes.Buffer
+	buf := make([]byte, 4096)
+	for !bytes.Contains(seen.Bytes(), []byte(want)) {
+		n, err := tty.Read(buf)
+		seen.Write(buf[:n])
+		if err != nil {
+			b.Fatalf("never showed %q: %v\n%q", want, err, seen.String())
+		}
+	}
+	b.StopTimer()
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	tty.Close()
+	b.StartTimer()
 }

@@ -121,30 +121,12 @@ func BenchmarkUsersFilter(b *testing.B) {
 	}
 	b.Run("keystroke", func(b *testing.B) {
 		app := setup(b)
-		typed := tea.KeyPressMsg{Code: '7', Text: "7"}
-		back := tea.KeyPressMsg{Code: tea.KeyBackspace}
-		for i := 0; b.Loop(); i++ {
-			k := typed
-			if i%2 == 1 {
-				k = back
-			}
-			app.Update(k)
-			_ = app.View()
-		}
+		typeAndErase(b, app, '7', false)
 	})
 	b.Run("match", func(b *testing.B) {
 		app := setup(b)
-		typed := tea.KeyPressMsg{Code: '7', Text: "7"}
-		back := tea.KeyPressMsg{Code: tea.KeyBackspace}
-		for i := 0; b.Loop(); i++ {
-			k := typed
-			if i%2 == 1 {
-				k = back
-			}
-			// The keystroke, then the matching it asks for (a command),
-			// then its result taken and drawn.
-			runAll(app, k)
-			_ = app.View()
-		}
+		// The keystroke, then the matching it asks for (a command), then
+		// its result taken and drawn.
+		typeAndErase(b, app, '7', true)
 	})
 }

@@ -6,11 +6,14 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"rolecall/model"
 )
@@ -19,20 +22,37 @@ import (
 // git's index, so that a one-off command on an unchanged file skips the
 // TOML decoding and validation. An entry lives in $XDG_CACHE_HOME/rolecall/
 // (default ~/.cache/rolecall), a directory of mode 0700, each entry a file
-// of mode 0600. It is keyed on the SHA-256 of the file's bytes, the path
-// (the problems name it), the running build (the executable's size,
-// modification time and inode, the Go version) and cacheSchema. An entry is
-// never trusted: it must carry the magic header, the full key and the
-// checksum of its body, and decode to the end; anything else is ignored
-// and rewritten after a fresh decode. The cache never fails a load: a
-// directory or entry that is a symbolic link, not a regular file or
-// directory, owned by another user or writable by others is not used, and
-// a failure to write an entry is only counted (cacheStats).
+// of mode 0600. There is one entry per account file (by path) and build:
+// its name is a hash of its key, which holds cacheSchema, the running build
+// (the executable's size, modification time and inode, the Go version) and
+// the file's path (the problems name it).
+//
+// An entry records the SHA-256 and size of the bytes it was made from, and
+// the file's stat data as it was read (device, inode, size, modification
+// and change times): it is used when the file's bytes have that SHA-256.
+// Like git's index, the bytes are not read again when the stat data is
+// the same and the entry is settled: its stat data was taken when the
+// file's modification and change times were at least settleMargin older
+// than the read, so that any later write gives the file another change
+// time (which no user can set). Otherwise the file is read and hashed.
+//
+// An entry is never trusted: it must carry the magic header, the full key
+// and the checksum of everything after it, and decode to the end; anything
+// else is ignored and rewritten after a fresh decode. The cache never fails
+// a load: a directory or entry that is a symbolic link, not a regular file
+// or directory, owned by another user or writable by others is not used,
+// and a failure to write an entry is only counted (cacheStats).
 
 // cacheSchema is the layout of an entry and of what it holds: bump it when
 // the entry format, model.Account, FileProblem or model.Problem change
 // (TestCacheFieldsKnown fails until then).
-const cacheSchema = 1
+const cacheSchema = 2
+
+// settleMargin is how much older than a read the file's times must be for
+// its entry to be trusted on stat data alone: more than the granularity
+// of any file system's timestamps (2 s on FAT) and small clock steps. A
+// variable for the tests.
+var settleMargin = 3 * time.Second
 
 // Bounds of the cache, variables for the tests.
 var (
@@ -49,7 +69,7 @@ const (
 	cacheMaxEntry = 2*MaxFileSize + 1<<20
 )
 
-var cacheMagic = []byte("rolecall-cache\x00\x01")
+var cacheMagic = []byte("rolecall-cache\x00\x02")
 
 // cacheOff is the --no-cache switch (UseCache).
 var cacheOff atomic.Bool
@@ -61,9 +81,11 @@ func UseCache(on bool) { cacheOff.Store(!on) }
 // CacheEnabled reports whether Load uses the load cache (see UseCache).
 func CacheEnabled() bool { return !cacheOff.Load() }
 
-// cacheStats counts what the cache did, for tests and debugging.
+// cacheStats counts what the cache did, for tests and debugging: hits
+// (statHits of them without reading the file), misses, bad entries,
+// refused files, writes and failed writes.
 var cacheStats struct {
-	hits, misses, bad, refused, writeFailures, writes atomic.Int64
+	hits, statHits, misses, bad, refused, writeFailures, writes atomic.Int64
 }
 
 // buildKey says which build is running; "" when it cannot be told, and then
@@ -84,14 +106,14 @@ var buildKey = sync.OnceValue(func() string {
 	return fmt.Sprintf("%s size=%d mtime=%d %s", runtime.Version(), fi.Size(), fi.ModTime().UnixNano(), id)
 })
 
-// cacheKey is the full key of the entry of the bytes data (whose SHA-256 is
-// sum) at path, or nil when the build cannot be told.
-func cacheKey(path string, sum [sha256.Size]byte, size int) []byte {
+// cacheKey is the full key of the entry of the account file at path, or
+// nil when the build cannot be told.
+func cacheKey(path string) []byte {
 	b := buildKey()
 	if b == "" {
 		return nil
 	}
-	k := fmt.Appendf(nil, "schema=%d\x00build=%s\x00sha256=%x\x00size=%d\x00path=", cacheSchema, b, sum, size)
+	k := fmt.Appendf(nil, "schema=%d\x00build=%s\x00path=", cacheSchema, b)
 	return append(k, path...)
 }
 
@@ -114,84 +136,215 @@ func cacheDir() (string, error) {
 	return filepath.Join(base, "rolecall"), nil
 }
 
-// cachedDecode is Decode(path, data) through the cache; sum is the SHA-256
-// of data.
-func cachedDecode(path string, data []byte, sum [sha256.Size]byte) (*model.Account, []FileProblem) {
-	if cacheOff.Load() {
-		return Decode(path, data)
+// fileState is what an entry knows of the bytes it was made from.
+type fileState struct {
+	sum  [sha256.Size]byte
+	size int64
+	stat statData
+	// settled: stat was taken at least settleMargin after the file's
+	// modification and change times (see the comment at the top).
+	settled bool
+	// canonical: the bytes are what Encode makes of the account.
+	canonical bool
+}
+
+// statData is the part of a file's stat that any write changes; zero when
+// unknown (then it matches nothing).
+type statData struct {
+	dev, ino     uint64
+	size         int64
+	mtime, ctime int64 // nanoseconds since the epoch
+}
+
+func (s statData) known() bool { return s != statData{} }
+
+// settledAt reports whether s was taken from a file whose times are at
+// least settleMargin older than t.
+func (s statData) settledAt(t time.Time) bool {
+	if !s.known() {
+		return false
 	}
-	key := cacheKey(path, sum, len(data))
+	edge := t.Add(-settleMargin).UnixNano()
+	return s.mtime < edge && s.ctime < edge
+}
+
+// cacheLookup is the entry found for an account file, opened once per
+// load: parseCacheEntry's parts, or nothing (a nil *cacheLookup, or entry not
+// ok) when the cache is off, unusable or holds no good entry.
+type cacheLookup struct {
+	c     *cacheHandle
+	name  string
+	key   []byte
+	state fileState
+	body  []byte // nil when there is no good entry
+	found bool   // an entry was there, good or bad
+}
+
+// lookupCache opens the cache and reads the entry of path. It returns nil
+// when the cache is off or cannot be used; the caller closes what it
+// returns.
+func lookupCache(path string) *cacheLookup {
+	l := openCacheFor(path)
+	if l == nil {
+		return nil
+	}
+	if raw := l.c.read(l.name); raw != nil {
+		l.found = true
+		if st, body, ok := parseCacheEntry(raw, l.key); ok {
+			l.state, l.body = st, body
+		}
+	}
+	return l
+}
+
+// openCacheFor opens the cache for the entry of path without reading it;
+// nil when the cache is off or cannot be used.
+func openCacheFor(path string) *cacheLookup {
+	if cacheOff.Load() {
+		return nil
+	}
+	key := cacheKey(path)
 	if key == nil {
-		return Decode(path, data)
+		return nil
 	}
 	c := openCache()
 	if c == nil {
+		return nil
+	}
+	return &cacheLookup{c: c, name: entryName(key), key: key}
+}
+
+func (l *cacheLookup) close() {
+	if l != nil {
+		l.c.close()
+	}
+}
+
+// byStat returns the entry's account and problems, and the bytes' state,
+// when the entry is settled and fi (of the file open for reading) has its
+// stat data: the file need not be read.
+func (l *cacheLookup) byStat(fi fs.FileInfo) (*model.Account, []FileProblem, fileState, bool) {
+	if l == nil || l.body == nil || !l.state.settled || statOf(fi) != l.state.stat || fi.Size() != l.state.size {
+		return nil, nil, fileState{}, false
+	}
+	a, ps, ok := decodeBody(l.body)
+	if !ok {
+		cacheStats.bad.Add(1)
+		l.body = nil
+		return nil, nil, fileState{}, false
+	}
+	cacheStats.hits.Add(1)
+	cacheStats.statHits.Add(1)
+	return a, ps, l.state, true
+}
+
+// decode is Decode(path, data) through the entry: data, read from a file
+// with stat fi (the read began at start), has SHA-256 sum. A miss decodes
+// and writes the entry; a hit on an entry that is not settled (or whose stat
+// data is not fi's) rewrites it with fi when the file has settled since.
+func (l *cacheLookup) decode(path string, data []byte, sum [sha256.Size]byte, fi fs.FileInfo, start time.Time) (*model.Account, []FileProblem) {
+	if l == nil {
 		return Decode(path, data)
 	}
-	defer c.close()
-	name := entryName(key)
-	if raw := c.read(name); raw != nil {
-		if a, ps, ok := readEntry(raw, key); ok {
+	st := statOf(fi)
+	now := fileState{sum: sum, size: int64(len(data)), stat: st, settled: st.settledAt(start)}
+	if l.body != nil && l.state.sum == sum && l.state.size == int64(len(data)) {
+		if a, ps, ok := decodeBody(l.body); ok {
 			cacheStats.hits.Add(1)
+			if now.settled && (!l.state.settled || l.state.stat != st) {
+				now.canonical = l.state.canonical
+				l.store(now, a, ps)
+			}
 			return a, ps
 		}
+	}
+	if l.found {
 		cacheStats.bad.Add(1)
 	}
 	cacheStats.misses.Add(1)
 	a, ps := Decode(path, data)
-	if e := appendEntry(nil, key, a, ps); len(e) <= cacheMaxEntry {
-		if c.write(name, e) {
+	l.store(now, a, ps)
+	return a, ps
+}
+
+// store writes the entry of bytes in state st that decode to a and ps.
+func (l *cacheLookup) store(st fileState, a *model.Account, ps []FileProblem) {
+	if e := appendEntry(nil, l.key, st, a, ps); len(e) <= cacheMaxEntry {
+		if l.c.write(l.name, e) {
 			cacheStats.writes.Add(1)
 		} else {
 			cacheStats.writeFailures.Add(1)
 		}
 	}
-	return a, ps
 }
 
-// An entry is: the magic, the key's length (uint32) and the key, the
-// body's length (uint64), the SHA-256 of the body, and the body: the
-// account (a presence byte, then its fields) and the problems. Slices are
-// counted one more than their length, 0 standing for nil, so that what
-// comes back is deep-equal to what Decode gave.
+// cacheSaved writes the entry of the account file at path that a save has
+// just written: data (with SHA-256 sum and the stat fi of the new file
+// before its rename), the encoding of the canonical account c. Its
+// account and problems are decodeEncoded's, so that the next load is a hit.
+// The entry is not settled: the file has just changed.
+func cacheSaved(path string, data []byte, sum [sha256.Size]byte, fi fs.FileInfo, c *model.Account) {
+	l := openCacheFor(path)
+	if l == nil {
+		return
+	}
+	defer l.close()
+	a, ps := decodeEncoded(path, data, c)
+	l.store(fileState{sum: sum, size: int64(len(data)), stat: statOf(fi), canonical: true}, a, ps)
+}
 
-func appendEntry(b, key []byte, a *model.Account, ps []FileProblem) []byte {
+// An entry is: the magic, the length of the rest (uint64) and its CRC-32C
+// (uint32), then the rest: the key's length (uint32) and the key, the
+// bytes' state, and the body: the account (a presence byte, then its
+// fields) and the problems. Slices are counted one more than their length,
+// 0 standing for nil, so that what comes back is deep-equal to what Decode
+// gave. The checksum is for damage, not for forgery: the directory is the
+// user's own, and what decodes is only ever an account and its problems.
+
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
+
+func appendEntry(b, key []byte, st fileState, a *model.Account, ps []FileProblem) []byte {
 	var e enc
+	e.b = binary.BigEndian.AppendUint32(e.b, uint32(len(key)))
+	e.b = append(e.b, key...)
+	e.state(st)
 	e.account(a)
 	e.problems(ps)
-	sum := sha256.Sum256(e.b)
 	b = append(b, cacheMagic...)
-	b = binary.BigEndian.AppendUint32(b, uint32(len(key)))
-	b = append(b, key...)
 	b = binary.BigEndian.AppendUint64(b, uint64(len(e.b)))
-	b = append(b, sum[:]...)
+	b = binary.BigEndian.AppendUint32(b, crc32.Checksum(e.b, castagnoli()))
 	return append(b, e.b...)
 }
 
-// readEntry returns what the entry raw holds when it is whole and made for
-// key; ok is false otherwise. It never panics on any bytes.
-func readEntry(raw, key []byte) (a *model.Account, ps []FileProblem, ok bool) {
+// parseCacheEntry checks raw as an entry made for key and returns the state it
+// records and its body, still to be decoded; ok is false when raw is not
+// whole or not for key. It never panics on any bytes.
+func parseCacheEntry(raw, key []byte) (st fileState, body []byte, ok bool) {
 	rest, found := bytes.CutPrefix(raw, cacheMagic)
-	if !found || len(rest) < 4 {
-		return nil, nil, false
+	if !found || len(rest) < 12 {
+		return st, nil, false
 	}
-	n := binary.BigEndian.Uint32(rest)
+	n, sum := binary.BigEndian.Uint64(rest), binary.BigEndian.Uint32(rest[8:])
+	rest = rest[12:]
+	if n != uint64(len(rest)) || crc32.Checksum(rest, castagnoli()) != sum || len(rest) < 4 {
+		return st, nil, false
+	}
+	kl := binary.BigEndian.Uint32(rest)
 	rest = rest[4:]
-	if uint64(n) != uint64(len(key)) || len(rest) < len(key) || !bytes.Equal(rest[:len(key)], key) {
-		return nil, nil, false
+	if uint64(kl) != uint64(len(key)) || len(rest) < len(key) || !bytes.Equal(rest[:len(key)], key) {
+		return st, nil, false
 	}
-	rest = rest[len(key):]
-	if len(rest) < 8+sha256.Size {
-		return nil, nil, false
+	d := dec{s: string(rest[len(key):])}
+	st = d.state()
+	if d.bad {
+		return fileState{}, nil, false
 	}
-	bl := binary.BigEndian.Uint64(rest)
-	rest = rest[8:]
-	var sum [sha256.Size]byte
-	copy(sum[:], rest)
-	body := rest[sha256.Size:]
-	if bl != uint64(len(body)) || sha256.Sum256(body) != sum {
-		return nil, nil, false
-	}
+	return st, rest[len(rest)-len(d.s):], true
+}
+
+// decodeBody decodes an entry's body; ok is false unless it decodes
+// exactly to its end.
+func decodeBody(body []byte) (a *model.Account, ps []FileProblem, ok bool) {
 	d := dec{s: string(body)}
 	a = d.account()
 	ps = d.problems()
@@ -201,10 +354,23 @@ func readEntry(raw, key []byte) (a *model.Account, ps []FileProblem, ok bool) {
 	return a, ps, true
 }
 
+// readEntry is parseCacheEntry then decodeBody.
+func readEntry(raw, key []byte) (st fileState, a *model.Account, ps []FileProblem, ok bool) {
+	st, body, ok := parseCacheEntry(raw, key)
+	if !ok {
+		return fileState{}, nil, nil, false
+	}
+	if a, ps, ok = decodeBody(body); !ok {
+		return fileState{}, nil, nil, false
+	}
+	return st, a, ps, true
+}
+
 type enc struct{ b []byte }
 
-func (e *enc) uv(x uint64) { e.b = binary.AppendUvarint(e.b, x) }
-func (e *enc) iv(x int)    { e.b = binary.AppendVarint(e.b, int64(x)) }
+func (e *enc) uv(x uint64)  { e.b = binary.AppendUvarint(e.b, x) }
+func (e *enc) iv(x int)     { e.b = binary.AppendVarint(e.b, int64(x)) }
+func (e *enc) iv64(x int64) { e.b = binary.AppendVarint(e.b, x) }
 func (e *enc) str(s string) {
 	e.uv(uint64(len(s)))
 	e.b = append(e.b, s...)
@@ -231,6 +397,18 @@ func (e *enc) strs(ss []string) {
 	for _, s := range ss {
 		e.str(s)
 	}
+}
+
+func (e *enc) state(st fileState) {
+	e.b = append(e.b, st.sum[:]...)
+	e.iv64(st.size)
+	e.uv(st.stat.dev)
+	e.uv(st.stat.ino)
+	e.iv64(st.stat.size)
+	e.iv64(st.stat.mtime)
+	e.iv64(st.stat.ctime)
+	e.flag(st.settled)
+	e.flag(st.canonical)
 }
 
 func (e *enc) account(a *model.Account) {
@@ -312,13 +490,15 @@ func (d *dec) uv() uint64 {
 	return 0
 }
 
-func (d *dec) iv() int {
+func (d *dec) iv() int { return int(d.iv64()) }
+
+func (d *dec) iv64() int64 {
 	u := d.uv()
 	x := int64(u >> 1)
 	if u&1 != 0 {
 		x = ^x
 	}
-	return int(x)
+	return x
 }
 
 func (d *dec) str() string {
@@ -365,6 +545,21 @@ func (d *dec) strs() []string {
 		ss[i] = d.str()
 	}
 	return ss
+}
+
+func (d *dec) state() fileState {
+	var st fileState
+	if len(d.s) < len(st.sum) {
+		d.fail()
+		return st
+	}
+	copy(st.sum[:], d.s)
+	d.s = d.s[len(st.sum):]
+	st.size = d.iv64()
+	st.stat.dev, st.stat.ino = d.uv(), d.uv()
+	st.stat.size, st.stat.mtime, st.stat.ctime = d.iv64(), d.iv64(), d.iv64()
+	st.settled, st.canonical = d.flag(), d.flag()
+	return st
 }
 
 func (d *dec) account() *model.Account {

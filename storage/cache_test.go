@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -46,9 +47,28 @@ func freshCache(t testing.TB) string {
 	return filepath.Join(base, "rolecall")
 }
 
-// entryPath is where the entry of the file at path (with bytes data) lives.
-func entryPath(dir, path string, data []byte) string {
-	return filepath.Join(dir, entryName(cacheKey(path, sha256.Sum256(data), len(data))))
+// entryPath is where the entry of the file at path lives.
+func entryPath(dir, path string) string {
+	return filepath.Join(dir, entryName(cacheKey(path)))
+}
+
+// stateOf is the state of bytes data, with no stat data: an entry with it
+// is used only once the file's bytes are read and hashed.
+func stateOf(data []byte) fileState {
+	return fileState{sum: sha256.Sum256(data), size: int64(len(data))}
+}
+
+// wrapEntry is an entry for key and st whose body is body, whatever it
+// holds, with a checksum that checks out.
+func wrapEntry(key []byte, st fileState, body []byte) []byte {
+	var e enc
+	e.b = binary.BigEndian.AppendUint32(e.b, uint32(len(key)))
+	e.b = append(e.b, key...)
+	e.state(st)
+	e.b = append(e.b, body...)
+	b := append(bytes.Clone(cacheMagic), binary.BigEndian.AppendUint64(nil, uint64(len(e.b)))...)
+	b = binary.BigEndian.AppendUint32(b, crc32.Checksum(e.b, castagnoli()))
+	return append(b, e.b...)
 }
 
 // uncached is what Load gives without the cache.
@@ -167,7 +187,7 @@ func TestCacheDifferential(t *testing.T) {
 				t.Fatalf("first load did not miss")
 			}
 			sameDoc(t, "miss", miss, want)
-			if _, err := os.Stat(entryPath(dir, p, data)); err != nil {
+			if _, err := os.Stat(entryPath(dir, p)); err != nil {
 				t.Fatalf("no entry written: %v", err)
 			}
 			hit := mustLoad(t, p)
@@ -220,7 +240,7 @@ func TestCacheFieldsKnown(t *testing.T) {
 func forged(path string, data []byte) []byte {
 	a := goodAccount()
 	a.Name = "FORGED"
-	return appendEntry(nil, cacheKey(path, sha256.Sum256(data), len(data)), a, nil)
+	return appendEntry(nil, cacheKey(path), stateOf(data), a, nil)
 }
 
 // A forged entry that checks out is used (so the tests below that see it
@@ -232,7 +252,7 @@ func TestCacheReadsEntry(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(entryPath(dir, p, data), forged(p, data), 0o600); err != nil {
+	if err := os.WriteFile(entryPath(dir, p), forged(p, data), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if d := mustLoad(t, p); d.Account.Name != "FORGED" {
@@ -253,7 +273,7 @@ func TestNoCache(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(entryPath(dir, p, data), forged(p, data), 0o600); err != nil {
+	if err := os.WriteFile(entryPath(dir, p), forged(p, data), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
@@ -273,12 +293,12 @@ func TestCacheCorruptEntries(t *testing.T) {
 	p := writeFile(t, "acct.toml", data, 0o600)
 	want := uncached(t, p)
 	mustLoad(t, p)
-	ep := entryPath(dir, p, data)
+	ep := entryPath(dir, p)
 	good, err := os.ReadFile(ep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	otherKey := appendEntry(nil, cacheKey(p+"x", sha256.Sum256(data), len(data)), want.Account, want.Problems)
+	otherKey := appendEntry(nil, cacheKey(p+"x"), stateOf(data), want.Account, want.Problems)
 	cases := map[string][]byte{
 		"empty":     nil,
 		"magic":     good[:len(cacheMagic)],
@@ -314,16 +334,20 @@ func TestCacheCorruptEntries(t *testing.T) {
 func TestCacheEntryExact(t *testing.T) {
 	key := []byte("k")
 	a, ps := Decode("f.toml", []byte(goodEncoded))
-	good := appendEntry(nil, key, a, ps)
-	if _, _, ok := readEntry(good, key); !ok {
+	st := stateOf([]byte(goodEncoded))
+	good := appendEntry(nil, key, st, a, ps)
+	if _, _, _, ok := readEntry(good, key); !ok {
 		t.Fatal("a good entry was refused")
 	}
-	body := good[len(cacheMagic)+4+len(key)+8+sha256.Size:]
+	var e enc
+	e.account(a)
+	e.problems(ps)
+	body := e.b
+	if _, _, _, ok := readEntry(wrapEntry(key, st, body), key); !ok {
+		t.Fatal("wrapEntry made a bad entry")
+	}
 	for name, b := range map[string][]byte{"longer": append(bytes.Clone(body), 0), "shorter": body[:len(body)-1]} {
-		sum := sha256.Sum256(b)
-		e := append(bytes.Clone(good[:len(cacheMagic)+4+len(key)]), binary.BigEndian.AppendUint64(nil, uint64(len(b)))...)
-		e = append(append(e, sum[:]...), b...)
-		if _, _, ok := readEntry(e, key); ok {
+		if _, _, _, ok := readEntry(wrapEntry(key, st, b), key); ok {
 			t.Errorf("%s body accepted", name)
 		}
 	}
@@ -335,12 +359,12 @@ func TestCacheStaleBuild(t *testing.T) {
 	data := Encode(goodAccount())
 	p := writeFile(t, "acct.toml", data, 0o600)
 	mustLoad(t, p)
-	old := entryPath(dir, p, data)
+	old := entryPath(dir, p)
 	orig := buildKey
 	t.Cleanup(func() { buildKey = orig })
 	buildKey = func() string { return orig() + " rebuilt" }
 	// The old build's entry, even under the new key's name, is refused.
-	if err := os.Rename(old, entryPath(dir, p, data)); err != nil {
+	if err := os.Rename(old, entryPath(dir, p)); err != nil {
 		t.Fatal(err)
 	}
 	bad, hits := cacheStats.bad.Load(), cacheStats.hits.Load()
@@ -368,7 +392,7 @@ func TestCacheBounds(t *testing.T) {
 		data := Encode(model.Synthetic(i, 3, 1, int64(i)))
 		p := writeFile(t, "acct.toml", data, 0o600)
 		mustLoad(t, p)
-		paths = append(paths, entryPath(dir, p, data))
+		paths = append(paths, entryPath(dir, p))
 		time.Sleep(2 * time.Millisecond) // distinct modification times
 	}
 	ents, _ := os.ReadDir(dir)
@@ -406,7 +430,7 @@ func TestCacheHostile(t *testing.T) {
 			if err := os.Symlink(target, dir); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(target, filepath.Base(entryPath(dir, p, data))), forged(p, data), 0o600); err != nil {
+			if err := os.WriteFile(filepath.Join(target, filepath.Base(entryPath(dir, p))), forged(p, data), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			return func(t *testing.T) {
@@ -421,21 +445,21 @@ func TestCacheHostile(t *testing.T) {
 			if err := os.WriteFile(outside, forged(p, data), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.Symlink(outside, entryPath(dir, p, data)); err != nil {
+			if err := os.Symlink(outside, entryPath(dir, p)); err != nil {
 				t.Fatal(err)
 			}
 			return func(t *testing.T) {
 				if got, _ := os.ReadFile(outside); !bytes.Equal(got, forged(p, data)) {
 					t.Fatal("written through the entry link")
 				}
-				if fi, err := os.Lstat(entryPath(dir, p, data)); err != nil || !fi.Mode().IsRegular() {
+				if fi, err := os.Lstat(entryPath(dir, p)); err != nil || !fi.Mode().IsRegular() {
 					t.Fatalf("the link was not replaced by an entry: %v", err)
 				}
 			}
 		}},
 		{name: "entryFIFO", setup: func(t *testing.T, dir, p string) check {
 			mkdir(t, dir, 0o700)
-			if err := syscall.Mkfifo(entryPath(dir, p, data), 0o600); err != nil {
+			if err := syscall.Mkfifo(entryPath(dir, p), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			return nil
@@ -446,7 +470,7 @@ func TestCacheHostile(t *testing.T) {
 			if err := os.WriteFile(other, forged(p, data), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.Link(other, entryPath(dir, p, data)); err != nil {
+			if err := os.Link(other, entryPath(dir, p)); err != nil {
 				t.Fatal(err)
 			}
 			return func(t *testing.T) {
@@ -457,7 +481,7 @@ func TestCacheHostile(t *testing.T) {
 		}},
 		{name: "entryWritableByOthers", setup: func(t *testing.T, dir, p string) check {
 			mkdir(t, dir, 0o700)
-			ep := entryPath(dir, p, data)
+			ep := entryPath(dir, p)
 			if err := os.WriteFile(ep, forged(p, data), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -468,7 +492,7 @@ func TestCacheHostile(t *testing.T) {
 		}},
 		{name: "entryTooLarge", setup: func(t *testing.T, dir, p string) check {
 			mkdir(t, dir, 0o700)
-			ep := entryPath(dir, p, data)
+			ep := entryPath(dir, p)
 			if err := os.WriteFile(ep, forged(p, data), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -479,7 +503,7 @@ func TestCacheHostile(t *testing.T) {
 		}},
 		{name: "dir0777", setup: func(t *testing.T, dir, p string) check {
 			mkdir(t, dir, 0o777)
-			if err := os.WriteFile(entryPath(dir, p, data), forged(p, data), 0o600); err != nil {
+			if err := os.WriteFile(entryPath(dir, p), forged(p, data), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			return func(t *testing.T) {
@@ -496,7 +520,7 @@ func TestCacheHostile(t *testing.T) {
 		}},
 		{name: "dirOtherOwner", root: true, setup: func(t *testing.T, dir, p string) check {
 			mkdir(t, dir, 0o700)
-			if err := os.WriteFile(entryPath(dir, p, data), forged(p, data), 0o600); err != nil {
+			if err := os.WriteFile(entryPath(dir, p), forged(p, data), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.Chown(dir, 65534, 65534); err != nil {
@@ -510,7 +534,7 @@ func TestCacheHostile(t *testing.T) {
 		}},
 		{name: "entryOtherOwner", root: true, setup: func(t *testing.T, dir, p string) check {
 			mkdir(t, dir, 0o700)
-			ep := entryPath(dir, p, data)
+			ep := entryPath(dir, p)
 			if err := os.WriteFile(ep, forged(p, data), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -579,8 +603,8 @@ func fuzzAccountBytes() []byte { return Encode(model.Synthetic(5, 3, 2, 1)) }
 func fuzzEntry() (entry, key []byte) {
 	data := fuzzAccountBytes()
 	a, ps := Decode(fuzzKeyFile, data)
-	key = cacheKey(fuzzKeyFile, sha256.Sum256(data), len(data))
-	return appendEntry(nil, key, a, ps), key
+	key = cacheKey(fuzzKeyFile)
+	return appendEntry(nil, key, stateOf(data), a, ps), key
 }
 
 // FuzzCacheEntry: any bytes in the entry's place never panic, give an
@@ -613,23 +637,15 @@ func FuzzCacheEntry(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		if a, ps, ok := readEntry(raw, key); ok {
-			if !reflect.DeepEqual(a, wantA) || !reflect.DeepEqual(ps, wantPs) {
-				t.Fatalf("an entry that is not the file's was accepted")
-			}
+		st, a, ps, ok := readEntry(raw, key)
+		forFile := ok && st.sum == sha256.Sum256(data) && st.size == int64(len(data))
+		if forFile && (!reflect.DeepEqual(a, wantA) || !reflect.DeepEqual(ps, wantPs)) {
+			t.Fatalf("an entry that is not the file's was accepted")
 		}
 		// The bytes as a body.
-		var e enc
-		e.b = raw
-		sum := sha256.Sum256(raw)
-		wrapped := append(append(bytes.Clone(good[:len(cacheMagic)+4+len(key)]), make([]byte, 8)...), sum[:]...)
-		for i := range 8 {
-			wrapped[len(cacheMagic)+4+len(key)+i] = byte(uint64(len(raw)) >> (56 - 8*i))
-		}
-		wrapped = append(wrapped, raw...)
-		if a, ps, ok := readEntry(wrapped, key); ok {
-			again := appendEntry(nil, key, a, ps)
-			b, qs, ok := readEntry(again, key)
+		if _, a, ps, ok := readEntry(wrapEntry(key, stateOf(data), raw), key); ok {
+			again := appendEntry(nil, key, stateOf(data), a, ps)
+			_, b, qs, ok := readEntry(again, key)
 			if !ok || !reflect.DeepEqual(a, b) || !reflect.DeepEqual(ps, qs) {
 				t.Fatalf("a decoded body does not encode back to itself")
 			}
@@ -649,7 +665,10 @@ func FuzzCacheEntry(f *testing.F) {
 		if !reflect.DeepEqual(d.Account, wantA) || !reflect.DeepEqual(d.Problems, wantPs) {
 			t.Fatalf("the load did not give the fresh decode")
 		}
-		if got, _ := os.ReadFile(ep); !bytes.Equal(got, good) {
+		// What is left in the entry's place is a good entry for the file.
+		got, _ := os.ReadFile(ep)
+		st, a, ps, ok = readEntry(got, key)
+		if !ok || st.sum != sha256.Sum256(data) || !reflect.DeepEqual(a, wantA) || !reflect.DeepEqual(ps, wantPs) {
 			t.Fatalf("the entry was not rewritten")
 		}
 	})

@@ -106,6 +106,27 @@ func Decode(path string, data []byte) (*model.Account, []FileProblem) {
 	return acct, d.probs
 }
 
+// decodeEncoded is what Decode(path, data) gives for data = Encode(a),
+// where c = Canonical(a): the account c and the problems that validating it
+// finds, at the lines of data. It does without the TOML decoder, whose
+// result would be c (TestDecodeEncoded compares the two on accounts of
+// every kind); the scanner still finds the lines. It is how a save knows
+// what its file will load as, for the load cache.
+func decodeEncoded(path string, data []byte, c *model.Account) (*model.Account, []FileProblem) {
+	d := &decoder{path: path}
+	s := scan(data)
+	d.pos = s.pos
+	if s.stopped() || !d.sizes(s) {
+		return Decode(path, data)
+	}
+	if d.limits(c) {
+		for _, p := range model.Validate(c) {
+			d.probs = append(d.probs, FileProblem{Path: d.path, Line: d.lineOf(p.Loc), Problem: p})
+		}
+	}
+	return c, limitProblems(d.path, d.probs)
+}
+
 // limitProblems orders ps as they are listed, errors first and then
 // warnings, each by line, and keeps at most MaxProblems of them, with one
 // more that says how many were left out. That line is an error only when
@@ -321,17 +342,16 @@ func (d *decoder) account(a *model.Account, v any) {
 		return
 	}
 	for _, k := range sortedKeys(m) {
-		line := d.pos.keyLine("account." + k)
 		loc := model.Loc{Section: model.SectionAccount, Index: -1, Key: k, Item: -1}
 		switch k {
 		case "name":
-			d.str(&a.Name, m[k], line, loc, "account.name")
+			d.str(&a.Name, m[k], loc)
 		case "advanced_user_security":
-			d.boolean(&a.AdvancedUserSecurity, m[k], line, loc, "account.advanced_user_security")
+			d.boolean(&a.AdvancedUserSecurity, m[k], loc)
 		case "advanced_environment_access":
-			d.boolean(&a.AdvancedEnvironmentAccess, m[k], line, loc, "account.advanced_environment_access")
+			d.boolean(&a.AdvancedEnvironmentAccess, m[k], loc)
 		default:
-			d.add(line, loc, "", "", "unknown key %s in [account]; the keys are name, advanced_user_security and advanced_environment_access", quote(k))
+			d.add(d.locLine(loc), loc, "", "", "unknown key %s in [account]; the keys are name, advanced_user_security and advanced_environment_access", quote(k))
 		}
 	}
 }
@@ -339,38 +359,44 @@ func (d *decoder) account(a *model.Account, v any) {
 // elements calls f for each table of the array of tables name.
 func (d *decoder) elements(name string, v any, f func(i int, m map[string]any)) {
 	sec := model.Section(name)
-	var list []any
 	switch v := v.(type) {
 	case []map[string]any:
-		for _, m := range v {
-			list = append(list, m)
+		for i, m := range v {
+			f(i, m)
 		}
 	case []any:
-		list = v
+		for i, e := range v {
+			m, ok := e.(map[string]any)
+			if !ok {
+				d.add(d.pos.line(name, i, "", -1), model.Loc{Section: sec, Index: i, Item: -1}, "", "",
+					"%s #%d must be a table ([[%s]]), not %s", name, i+1, name, typeName(e))
+				continue
+			}
+			f(i, m)
+		}
 	default:
 		d.add(d.pos.keyLine(name), model.Loc{Section: sec, Index: -1, Item: -1}, "", "",
 			"%s must be a list of tables ([[%s]]), not %s", name, name, typeName(v))
-		return
-	}
-	for i, e := range list {
-		m, ok := e.(map[string]any)
-		if !ok {
-			d.add(d.pos.line(name, i, "", -1), model.Loc{Section: sec, Index: i, Item: -1}, "", "",
-				"%s #%d must be a table ([[%s]]), not %s", name, i+1, name, typeName(e))
-			continue
-		}
-		f(i, m)
 	}
 }
 
 // unknownKeys reports the keys of element i of section sec that are not
-// among known.
-func (d *decoder) unknownKeys(sec model.Section, i int, m map[string]any, what string, known ...string) {
-	for _, k := range sortedKeys(m) {
+// among known; subjectKey names the key whose value names the element.
+func (d *decoder) unknownKeys(sec model.Section, i int, m map[string]any, subjectKey string, known ...string) {
+	var unknown []string
+	for k := range m {
 		if !slices.Contains(known, k) {
-			d.add(d.pos.line(string(sec), i, k, -1), model.Loc{Section: sec, Index: i, Key: k, Item: -1}, "", "",
-				"unknown key %s in [[%s]] #%d%s; the keys are %s", quote(k), sec, i+1, what, strings.Join(known, ", "))
+			unknown = append(unknown, k)
 		}
+	}
+	if unknown == nil {
+		return
+	}
+	sort.Strings(unknown)
+	what := subject(m, subjectKey)
+	for _, k := range unknown {
+		d.add(d.pos.line(string(sec), i, k, -1), model.Loc{Section: sec, Index: i, Key: k, Item: -1}, "", "",
+			"unknown key %s in [[%s]] #%d%s; the keys are %s", quote(k), sec, i+1, what, strings.Join(known, ", "))
 	}
 }
 
@@ -381,31 +407,53 @@ func subject(m map[string]any, key string) string {
 	return ""
 }
 
+// elemKey is the Loc of key of element i of section sec (file indexes).
+func elemKey(sec model.Section, i int, key string) model.Loc {
+	return model.Loc{Section: sec, Index: i, Key: key, Item: -1}
+}
+
 func (d *decoder) role(a *model.Account, i int, m map[string]any) {
 	const sec = model.SectionRoles
-	d.unknownKeys(sec, i, m, subject(m, "name"), "name", "description", "inherits", "privileges")
+	d.unknownKeys(sec, i, m, "name", "name", "description", "inherits", "privileges")
 	var r model.Role
-	loc := func(k string) (int, model.Loc) {
-		return d.pos.line(string(sec), i, k, -1), model.Loc{Section: sec, Index: i, Key: k, Item: -1}
+	d.str(&r.Name, m["name"], elemKey(sec, i, "name"))
+	d.str(&r.Description, m["description"], elemKey(sec, i, "description"))
+	d.str(&r.Inherits, m["inherits"], elemKey(sec, i, "inherits"))
+	names, items := d.strings(sec, i, "privileges", m["privileges"])
+	var idx []int // the file item of each privilege kept; nil when they are all kept
+	if len(names) > 0 {
+		r.Privileges = make([]model.Privilege, 0, len(names))
 	}
-	where := fmt.Sprintf("roles #%d", i+1)
-	l, lc := loc("name")
-	d.str(&r.Name, m["name"], l, lc, where+" name")
-	l, lc = loc("description")
-	d.str(&r.Description, m["description"], l, lc, where+" description")
-	l, lc = loc("inherits")
-	d.str(&r.Inherits, m["inherits"], l, lc, where+" inherits")
-	names, items := d.strings(sec, i, "privileges", m["privileges"], where)
-	var idx []int
 	for j, n := range names {
+		item := j
+		if items != nil {
+			item = items[j]
+		}
 		p, ok := model.LookupPrivilege(n)
 		if !ok {
-			d.add(d.pos.line(string(sec), i, "privileges", items[j]), model.Loc{Section: sec, Index: i, Key: "privileges", Item: items[j]}, model.UnknownPrivilege.Rule(), r.Name,
+			d.add(d.pos.line(string(sec), i, "privileges", item), model.Loc{Section: sec, Index: i, Key: "privileges", Item: item}, model.UnknownPrivilege.Rule(), r.Name,
 				"role %s ticks unknown privilege %s; use a privilege's current or old name", quote(r.Name), quote(n))
+			if idx == nil {
+				idx = make([]int, len(r.Privileges), len(names))
+				for k := range idx {
+					idx[k] = k
+					if items != nil {
+						idx[k] = items[k]
+					}
+				}
+			}
 			continue
 		}
 		r.Privileges = append(r.Privileges, p)
-		idx = append(idx, items[j])
+		if idx != nil {
+			idx = append(idx, item)
+		}
+	}
+	if idx == nil && items != nil {
+		idx = items
+	}
+	if len(names) > 0 && len(r.Privileges) == 0 {
+		r.Privileges = nil
 	}
 	a.Roles = append(a.Roles, r)
 	d.roleIdx = append(d.roleIdx, i)
@@ -414,81 +462,110 @@ func (d *decoder) role(a *model.Account, i int, m map[string]any) {
 
 func (d *decoder) user(a *model.Account, i int, m map[string]any) {
 	const sec = model.SectionUsers
-	d.unknownKeys(sec, i, m, subject(m, "email"), "email", "name", "roles")
+	d.unknownKeys(sec, i, m, "email", "email", "name", "roles")
 	var u model.User
-	where := fmt.Sprintf("users #%d", i+1)
-	d.str(&u.Email, m["email"], d.pos.line(string(sec), i, "email", -1), model.Loc{Section: sec, Index: i, Key: "email", Item: -1}, where+" email")
-	d.str(&u.Name, m["name"], d.pos.line(string(sec), i, "name", -1), model.Loc{Section: sec, Index: i, Key: "name", Item: -1}, where+" name")
-	u.Roles, _ = d.strings(sec, i, "roles", m["roles"], where)
+	d.str(&u.Email, m["email"], elemKey(sec, i, "email"))
+	d.str(&u.Name, m["name"], elemKey(sec, i, "name"))
+	u.Roles, _ = d.strings(sec, i, "roles", m["roles"])
 	a.Users = append(a.Users, u)
 	d.userIdx = append(d.userIdx, i)
 }
 
 func (d *decoder) environment(a *model.Account, i int, m map[string]any) {
 	const sec = model.SectionEnvironments
-	d.unknownKeys(sec, i, m, subject(m, "name"), "name", "classification", "roles_with_access")
+	d.unknownKeys(sec, i, m, "name", "name", "classification", "roles_with_access")
 	var e model.Environment
-	where := fmt.Sprintf("environments #%d", i+1)
-	d.str(&e.Name, m["name"], d.pos.line(string(sec), i, "name", -1), model.Loc{Section: sec, Index: i, Key: "name", Item: -1}, where+" name")
+	d.str(&e.Name, m["name"], elemKey(sec, i, "name"))
 	var c string
-	d.str(&c, m["classification"], d.pos.line(string(sec), i, "classification", -1), model.Loc{Section: sec, Index: i, Key: "classification", Item: -1}, where+" classification")
+	d.str(&c, m["classification"], elemKey(sec, i, "classification"))
 	e.Classification = model.Classification(c)
-	e.RolesWithAccess, _ = d.strings(sec, i, "roles_with_access", m["roles_with_access"], where)
+	e.RolesWithAccess, _ = d.strings(sec, i, "roles_with_access", m["roles_with_access"])
 	a.Environments = append(a.Environments, e)
 	d.envIdx = append(d.envIdx, i)
 }
 
+// what names the value at loc (file indexes) in a message: "account.name",
+// "roles #3 name".
+func what(loc model.Loc) string {
+	if loc.Section == model.SectionAccount {
+		return "account." + loc.Key
+	}
+	return fmt.Sprintf("%s #%d %s", loc.Section, loc.Index+1, loc.Key)
+}
+
+// locLine is the line of loc (file indexes).
+func (d *decoder) locLine(loc model.Loc) int {
+	if loc.Section == model.SectionAccount {
+		return d.pos.keyLine("account." + loc.Key)
+	}
+	return d.pos.line(string(loc.Section), loc.Index, loc.Key, loc.Item)
+}
+
 // str sets *dst from v when v is a string; nil (absent) leaves it empty.
-func (d *decoder) str(dst *string, v any, line int, loc model.Loc, what string) {
+func (d *decoder) str(dst *string, v any, loc model.Loc) {
 	switch v := v.(type) {
 	case nil:
 	case string:
 		*dst = v
 	default:
-		d.add(line, loc, "", "", "%s must be a string, not %s: put it in double quotes", what, typeName(v))
+		d.add(d.locLine(loc), loc, "", "", "%s must be a string, not %s: put it in double quotes", what(loc), typeName(v))
 	}
 }
 
-func (d *decoder) boolean(dst *bool, v any, line int, loc model.Loc, what string) {
+func (d *decoder) boolean(dst *bool, v any, loc model.Loc) {
 	switch v := v.(type) {
 	case nil:
 	case bool:
 		*dst = v
 	default:
-		d.add(line, loc, "", "", "%s must be true or false, not %s", what, typeName(v))
+		d.add(d.locLine(loc), loc, "", "", "%s must be true or false, not %s", what(loc), typeName(v))
 	}
 }
 
-// strings reads a list of strings, returning them and each one's item index
-// in the file. Items that are not strings are reported and skipped.
-func (d *decoder) strings(sec model.Section, i int, key string, v any, where string) ([]string, []int) {
+// strings reads a list of strings, returning them and each one's item
+// index in the file, or nil items when every item was kept. Items that
+// are not strings are reported and skipped.
+func (d *decoder) strings(sec model.Section, i int, key string, v any) (out []string, items []int) {
 	if v == nil {
 		return nil, nil
 	}
+	where := func() string { return fmt.Sprintf("%s #%d", sec, i+1) }
 	list, ok := v.([]any)
 	if !ok {
 		d.add(d.pos.line(string(sec), i, key, -1), model.Loc{Section: sec, Index: i, Key: key, Item: -1}, "", "",
-			"%s %s must be a list of names in double quotes, like [\"A\", \"B\"], not %s", where, key, typeName(v))
+			"%s %s must be a list of names in double quotes, like [\"A\", \"B\"], not %s", where(), key, typeName(v))
 		return nil, nil
 	}
 	if len(list) > MaxListItems {
 		d.add(d.pos.line(string(sec), i, key, -1), model.Loc{Section: sec, Index: i, Key: key, Item: -1}, "", "",
-			"%s %s has %d items; rolecall reads at most %d", where, key, len(list), MaxListItems)
+			"%s %s has %d items; rolecall reads at most %d", where(), key, len(list), MaxListItems)
 		list = list[:MaxListItems]
 	}
-	var out []string
-	var idx []int
+	if len(list) > 0 {
+		out = make([]string, 0, len(list))
+	}
 	for j, e := range list {
 		s, ok := e.(string)
 		if !ok {
 			d.add(d.pos.line(string(sec), i, key, j), model.Loc{Section: sec, Index: i, Key: key, Item: j}, "", "",
-				"%s %s item %d must be a name in double quotes, not %s", where, key, j+1, typeName(e))
+				"%s %s item %d must be a name in double quotes, not %s", where(), key, j+1, typeName(e))
+			if items == nil {
+				items = make([]int, len(out), len(list))
+				for k := range items {
+					items[k] = k
+				}
+			}
 			continue
 		}
 		out = append(out, s)
-		idx = append(idx, j)
+		if items != nil {
+			items = append(items, j)
+		}
 	}
-	return out, idx
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, items
 }
 
 func sortedKeys(m map[string]any) []string {

@@ -23,8 +23,11 @@ func Canonical(a *model.Account) *model.Account { return model.Canonical(a) }
 // always gives the same bytes, and Decode(Encode(a)) equals Canonical(a).
 // Strings are written with TOML escapes for every control character, so the
 // file is safe to print.
-func Encode(a *model.Account) []byte {
-	c := Canonical(a)
+func Encode(a *model.Account) []byte { return encodeCanonical(Canonical(a)) }
+
+// encodeCanonical is Encode of an account already canonical (c equals
+// Canonical(c)).
+func encodeCanonical(c *model.Account) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "format = %d\n\n[account]\n", Format)
 	kv(&b, "name", c.Name)

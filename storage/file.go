@@ -82,6 +82,18 @@ var errTooLarge = errors.New("file too large")
 // MaxFileSize bytes. A missing file gives a *ReadError wrapping
 // fs.ErrNotExist.
 func readFile(path string) ([]byte, fs.FileInfo, error) {
+	f, fi, err := openFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	return readOpen(path, f, fi)
+}
+
+// openFile opens the account file at path for reading, once stat says it
+// is a regular file of at most MaxFileSize bytes (so that a FIFO is never
+// opened). fi is the stat of the file opened.
+func openFile(path string) (*os.File, fs.FileInfo, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, readErr(path, err)
@@ -99,7 +111,20 @@ func readFile(path string) ([]byte, fs.FileInfo, error) {
 	if err != nil {
 		return nil, nil, readErr(path, err)
 	}
-	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		f.Close()
+		return nil, nil, readErr(path, err)
+	}
+	if !fi.Mode().IsRegular() { // replaced between the stat and the open
+		f.Close()
+		return nil, nil, &ReadError{Path: path, Reason: "it is not a regular file", Err: fs.ErrInvalid}
+	}
+	return f, fi, nil
+}
+
+// readOpen reads the file f, opened by openFile with stat fi, and returns
+// its bytes with its stat after the read.
+func readOpen(path string, f *os.File, fi fs.FileInfo) ([]byte, fs.FileInfo, error) {
 	// Sized from stat: io.ReadAll would grow its buffer by doubling, some
 	// twenty copies for a 13 MB file of 100,000 users. ReadFrom still grows
 	// it if the file grew since.
@@ -111,7 +136,8 @@ func readFile(path string) ([]byte, fs.FileInfo, error) {
 	if len(data) > MaxFileSize {
 		return nil, nil, tooLarge(path, int64(len(data)))
 	}
-	if fi, err = f.Stat(); err != nil {
+	fi, err := f.Stat()
+	if err != nil {
 		return nil, nil, readErr(path, err)
 	}
 	return data, fi, nil
@@ -170,8 +196,13 @@ func linkTrouble(path string) error {
 // reads but has problems gives a Doc with Problems (see Doc.HasErrors).
 // A symbolic link whose target does not exist, or whose links go round in
 // a loop, is a *ReadError that says so, not a missing file.
+//
+// Through the load cache, an unchanged file is not decoded again, and a
+// file whose entry is settled (see cacheLookup) is not even read: its
+// stamp is the entry's.
 func Load(path string) (*Doc, error) {
-	data, fi, err := readFile(path)
+	start := time.Now()
+	f, fi, err := openFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ELOOP) {
 			if lerr := linkTrouble(path); lerr != nil {
@@ -180,8 +211,19 @@ func Load(path string) (*Doc, error) {
 		}
 		return nil, err
 	}
+	defer f.Close()
+	l := lookupCache(path)
+	defer l.close()
+	if a, ps, fs, ok := l.byStat(fi); ok {
+		st := Stamp{Exists: true, Size: fs.size, Sum: fs.sum, ModTime: fi.ModTime(), Clean: a != nil && !HasErrors(ps)}
+		return &Doc{Path: path, Account: a, Problems: ps, Stamp: st}, nil
+	}
+	data, fi, err := readOpen(path, f, fi)
+	if err != nil {
+		return nil, err
+	}
 	st := stampOf(data, fi)
-	a, ps := cachedDecode(path, data, st.Sum)
+	a, ps := l.decode(path, data, st.Sum, fi, start)
 	st.Clean = a != nil && !HasErrors(ps)
 	return &Doc{Path: path, Account: a, Problems: ps, Stamp: st}, nil
 }
@@ -502,7 +544,8 @@ func Save(path string, a *model.Account, loaded Stamp, opts SaveOptions) (Stamp,
 			return Stamp{}, &ProblemsError{Path: path, Problems: errs}
 		}
 	}
-	return commit(target, path, cur, fi, old, a, opts)
+	c := Canonical(a)
+	return commit(target, path, cur, fi, old, c, encodeCanonical(c), opts)
 }
 
 // lstat returns the file information of name, or nil.
@@ -537,6 +580,7 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 	}
 	defer fl.Unlock()
 
+	start := time.Now()
 	cur, fi, err := readFile(target)
 	if err != nil {
 		if re, ok := err.(*ReadError); ok {
@@ -544,7 +588,7 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 		}
 		return nil, err
 	}
-	old, ps := Decode(path, cur)
+	old, ps, canonical := decodeCurrent(path, cur, fi, start)
 	if errs := Errors(ps); len(errs) > 0 || old == nil {
 		return nil, &ProblemsError{Path: path, Problems: errs}
 	}
@@ -558,17 +602,31 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 	if errs := model.Validate(a).Errors(); len(errs) > 0 {
 		return nil, &InvalidError{Path: path, Problems: errs}
 	}
-	if opts.Relaid != nil && !bytes.Equal(cur, Encode(old)) && !bytes.Equal(cur, Encode(a)) {
+	c := Canonical(a)
+	data := encodeCanonical(c)
+	if opts.Relaid != nil && !canonical && !bytes.Equal(cur, data) && !bytes.Equal(cur, Encode(old)) {
 		opts.Relaid()
 	}
-	if _, err := commit(target, path, cur, fi, old, a, opts); err != nil {
+	if _, err := commit(target, path, cur, fi, old, c, data, opts); err != nil {
 		var se *SavedError
 		if errors.As(err, &se) {
-			return Canonical(a), err
+			return c, err
 		}
 		return nil, err
 	}
-	return Canonical(a), nil
+	return c, nil
+}
+
+// decodeCurrent decodes cur, the bytes of the account file at path (stat
+// fi, read from start), through the load cache. canonical reports that
+// they are known to be what Encode makes of their account (the load cache
+// knows it of the files rolecall saved).
+func decodeCurrent(path string, cur []byte, fi fs.FileInfo, start time.Time) (a *model.Account, ps []FileProblem, canonical bool) {
+	l := lookupCache(path)
+	defer l.close()
+	sum := sha256.Sum256(cur)
+	a, ps = l.decode(path, cur, sum, fi, start)
+	return a, ps, l != nil && l.body != nil && l.state.sum == sum && l.state.canonical
 }
 
 // missing is the *ReadError of an account file that does not exist: path
@@ -609,8 +667,7 @@ var afterRename = syncDir
 // is written ahead: appended and synced before the rename, naming the new
 // bytes' hash, so that a crash can leave an entry whose file never landed
 // (ReadAudit tells those) but never a landed change without its entry.
-func commit(target, path string, cur []byte, fi fs.FileInfo, old, a *model.Account, opts SaveOptions) (Stamp, error) {
-	data := Encode(a)
+func commit(target, path string, cur []byte, fi fs.FileInfo, old, c *model.Account, data []byte, opts SaveOptions) (Stamp, error) {
 	if fi != nil && bytes.Equal(cur, data) {
 		st := stampOf(cur, fi)
 		st.Clean = true // a was validated, and these are its bytes
@@ -627,7 +684,7 @@ func commit(target, path string, cur []byte, fi fs.FileInfo, old, a *model.Accou
 	}
 	change := opts.Change
 	if change == nil && opts.ChangeFunc != nil {
-		change = opts.ChangeFunc(old, Canonical(a))
+		change = opts.ChangeFunc(old, c)
 	}
 	line, err := auditLine(opts.Actor, change, cur, fi != nil, data)
 	if err != nil {
@@ -656,6 +713,7 @@ func commit(target, path string, cur []byte, fi fs.FileInfo, old, a *model.Accou
 	entry.close()
 	st := stampOf(data, nfi)
 	st.Clean = true // a was validated before it was written
+	cacheSaved(path, data, st.Sum, nfi, c)
 	if err := afterRename(filepath.Dir(target)); err != nil {
 		return st, &SavedError{Path: path, Stamp: st, Err: fmt.Errorf("the change may not survive a crash of the machine: %w", err)}
 	}

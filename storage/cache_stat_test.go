@@ -1,0 +1,254 @@
+package storage
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"reflect"
+	"testing"
+	"time"
+
+	"rolecall/model"
+)
+
+// settleNow makes every file count as settled (its times older than any
+// read), for the tests of what a settled entry does.
+func settleNow(t *testing.T) {
+	t.Helper()
+	orig := settleMargin
+	settleMargin = -time.Hour
+	t.Cleanup(func() { settleMargin = orig })
+}
+
+// counts is a snapshot of cacheStats.
+type counts struct{ hits, statHits, misses, bad, writes int64 }
+
+func cacheCounts() counts {
+	return counts{cacheStats.hits.Load(), cacheStats.statHits.Load(), cacheStats.misses.Load(), cacheStats.bad.Load(), cacheStats.writes.Load()}
+}
+
+func (c counts) minus(o counts) counts {
+	return counts{c.hits - o.hits, c.statHits - o.statHits, c.misses - o.misses, c.bad - o.bad, c.writes - o.writes}
+}
+
+// A settled entry is used without reading the file: once a load has hashed
+// the bytes of a file that has not changed for a while, the next load
+// takes the entry on the file's stat data alone.
+func TestCacheStatHit(t *testing.T) {
+	freshCache(t)
+	data := Encode(model.Synthetic(200, 40, 6, 3))
+	p := writeFile(t, "acct.toml", data, 0o600)
+	want := uncached(t, p)
+
+	// Just written: the entry is not settled, and every load hashes.
+	c0 := cacheCounts()
+	sameDoc(t, "miss", mustLoad(t, p), want)
+	sameDoc(t, "hit", mustLoad(t, p), want)
+	if d := cacheCounts().minus(c0); d != (counts{hits: 1, misses: 1, writes: 1}) {
+		t.Fatalf("a file just written: %+v, want one miss, one hit by hash, one write", d)
+	}
+
+	settleNow(t)
+	c0 = cacheCounts()
+	sameDoc(t, "settling", mustLoad(t, p), want) // hashed; the entry is rewritten settled
+	for range 3 {
+		sameDoc(t, "by stat", mustLoad(t, p), want)
+	}
+	if d := cacheCounts().minus(c0); d != (counts{hits: 4, statHits: 3, writes: 1}) {
+		t.Fatalf("settled: %+v, want 4 hits (3 by stat) and the entry rewritten once", d)
+	}
+	// The stamp is the bytes' even when they were not read.
+	if d := mustLoad(t, p); !d.Stamp.Same(want.Stamp) || !d.Stamp.ModTime.Equal(want.Stamp.ModTime) || d.Stamp.Clean != want.Stamp.Clean {
+		t.Fatalf("stamp by stat %+v, want %+v", d.Stamp, want.Stamp)
+	}
+}
+
+// Any write to the file is seen, even one that keeps its size and puts back
+// its modification time: the change time moves, and no user can set it.
+func TestCacheStatSeesEveryWrite(t *testing.T) {
+	freshCache(t)
+	settleNow(t)
+	a := goodAccount()
+	data := Encode(a)
+	p := writeFile(t, "acct.toml", data, 0o600)
+	mustLoad(t, p)
+	mustLoad(t, p) // settled now
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(data, []byte(a.Name))
+	if i < 0 {
+		t.Fatal("account name not in the file")
+	}
+	same := bytes.Clone(data)
+	same[i] ^= 0x20 // same size, another account name
+	time.Sleep(10 * time.Millisecond)
+	if err := os.WriteFile(p, same, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if nfi, _ := os.Stat(p); nfi.Size() != fi.Size() || !nfi.ModTime().Equal(fi.ModTime()) {
+		t.Fatal("the test did not keep size and modification time")
+	}
+	c0 := cacheCounts()
+	got := mustLoad(t, p)
+	sameDoc(t, "after the write", got, uncached(t, p))
+	if got.Account.Name == a.Name {
+		t.Fatal("the old account was given for the new bytes")
+	}
+	if d := cacheCounts().minus(c0); d.statHits != 0 || d.misses != 1 {
+		t.Fatalf("after a write: %+v, want a miss and no hit by stat", d)
+	}
+}
+
+// Another file in the same place (a rename over it, as editors and rolecall
+// save) is another inode: the entry is not taken by stat.
+func TestCacheStatNewInode(t *testing.T) {
+	freshCache(t)
+	settleNow(t)
+	data := Encode(goodAccount())
+	p := writeFile(t, "acct.toml", data, 0o600)
+	mustLoad(t, p)
+	mustLoad(t, p)
+	tmp := p + ".new"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		t.Fatal(err)
+	}
+	c0 := cacheCounts()
+	sameDoc(t, "same bytes, new file", mustLoad(t, p), uncached(t, p))
+	if d := cacheCounts().minus(c0); d.statHits != 0 || d.hits != 1 {
+		t.Fatalf("new inode: %+v, want a hit by hash, not by stat", d)
+	}
+}
+
+// A file that can no longer be read is not answered from its entry.
+func TestCacheStatUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads any file")
+	}
+	freshCache(t)
+	settleNow(t)
+	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+	mustLoad(t, p)
+	mustLoad(t, p)
+	if err := os.Chmod(p, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(p); err == nil {
+		t.Fatal("an unreadable file loaded from its entry")
+	}
+}
+
+// decodeEncoded gives what Decode gives for the bytes of Encode, on
+// accounts of every kind: clean, with warnings, with many problems.
+func TestDecodeEncoded(t *testing.T) {
+	accounts := map[string]*model.Account{"good": goodAccount(), "empty": {}}
+	for i, sz := range []struct{ users, roles, envs int }{{0, 0, 0}, {1, 1, 1}, {50, 20, 5}, {400, 60, 12}, {3000, 300, 40}} {
+		a := model.Synthetic(sz.users, sz.roles, sz.envs, int64(i+1))
+		accounts[fmt.Sprintf("synthetic-%d", sz.users)] = a
+		// Warnings: a role nobody holds an environment lists, a user with
+		// no role, a per-environment role on no environment, redundant
+		// ticks of the parent's privileges (which Canonical drops).
+		w := a.Clone()
+		w.Roles = append(w.Roles, model.Role{Name: "Unheld", Privileges: []model.Privilege{model.BuildRead}})
+		w.Users = append(w.Users, model.User{Email: "nobody@example.com"})
+		for j := range w.Users {
+			if j%3 == 0 {
+				w.Users[j].Roles = nil
+			}
+		}
+		accounts[fmt.Sprintf("warnings-%d", sz.users)] = w
+	}
+	for name, a := range accounts {
+		t.Run(name, func(t *testing.T) {
+			data := Encode(a)
+			wantA, wantPs := Decode("acct.toml", data)
+			gotA, gotPs := decodeEncoded("acct.toml", data, Canonical(a))
+			if !reflect.DeepEqual(gotA, wantA) {
+				t.Fatalf("account differs from Decode's")
+			}
+			if !reflect.DeepEqual(gotPs, wantPs) {
+				t.Fatalf("problems differ from Decode's:\n got %v\nwant %v", gotPs, wantPs)
+			}
+		})
+	}
+}
+
+// A save writes the entry of what it wrote: the next load is a hit and
+// gives what a fresh decode gives. So does a scripted edit (Update), which
+// itself reads the file through the cache.
+func TestCacheWrittenBySave(t *testing.T) {
+	freshCache(t)
+	a := model.Synthetic(300, 50, 8, 5)
+	p := writeFile(t, "acct.toml", Encode(a), 0o600)
+	d := mustLoad(t, p)
+	b := d.Account.Clone()
+	b.Name = "Saved"
+	b.Users = b.Users[1:]
+	if _, err := Save(p, b, d.Stamp, SaveOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	c0 := cacheCounts()
+	got := mustLoad(t, p)
+	if dc := cacheCounts().minus(c0); dc.hits != 1 || dc.misses != 0 {
+		t.Fatalf("the load after a save: %+v, want a hit", dc)
+	}
+	sameDoc(t, "after save", got, uncached(t, p))
+
+	c0 = cacheCounts()
+	if _, err := Update(p, SaveOptions{Actor: "test"}, func(a *model.Account) (*model.Account, error) {
+		a.Name = "Updated"
+		return a, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if dc := cacheCounts().minus(c0); dc.hits != 1 || dc.misses != 0 {
+		t.Fatalf("the update's read: %+v, want a hit", dc)
+	}
+	c0 = cacheCounts()
+	got = mustLoad(t, p)
+	if dc := cacheCounts().minus(c0); dc.hits != 1 || dc.misses != 0 {
+		t.Fatalf("the load after an update: %+v, want a hit", dc)
+	}
+	sameDoc(t, "after update", got, uncached(t, p))
+	if got.Account.Name != "Updated" {
+		t.Fatalf("name %q", got.Account.Name)
+	}
+}
+
+// The entry's word that a file is in rolecall's layout holds for those
+// bytes only: after a hand edit that adds a comment, Update says the file
+// is rewritten.
+func TestCacheCanonicalOnlyForItsBytes(t *testing.T) {
+	freshCache(t)
+	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+	edit := func(name string) int {
+		calls := 0
+		if _, err := Update(p, SaveOptions{Actor: "cli", Relaid: func() { calls++ }}, func(a *model.Account) (*model.Account, error) {
+			a.Name = name
+			return a, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return calls
+	}
+	if n := edit("One"); n != 0 {
+		t.Fatalf("rolecall's own layout: Relaid called %d times", n)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, append([]byte("# by hand\n"), data...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if n := edit("Two"); n != 1 {
+		t.Fatalf("a hand-edited file: Relaid called %d times, want 1", n)
+	}
+}

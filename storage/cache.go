@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"rolecall/model"
 )
@@ -334,18 +335,30 @@ func parseCacheEntry(raw, key []byte) (st fileState, body []byte, ok bool) {
 	if uint64(kl) != uint64(len(key)) || len(rest) < len(key) || !bytes.Equal(rest[:len(key)], key) {
 		return st, nil, false
 	}
-	d := dec{s: string(rest[len(key):])}
+	rest = rest[len(key):]
+	d := dec{s: string(rest[:min(len(rest), maxStateBytes)])} // not the body: it may be megabytes
+	n0 := len(d.s)
 	st = d.state()
 	if d.bad {
 		return fileState{}, nil, false
 	}
-	return st, rest[len(rest)-len(d.s):], true
+	return st, rest[n0-len(d.s):], true
 }
+
+// maxStateBytes bounds what enc.state writes: the hash, seven varints of
+// at most 10 bytes and two flags.
+const maxStateBytes = sha256.Size + 7*binary.MaxVarintLen64 + 2
 
 // decodeBody decodes an entry's body; ok is false unless it decodes
 // exactly to its end.
+//
+// The strings of what it returns share body's memory (no copy of a body
+// of megabytes): body must never be changed afterwards.
 func decodeBody(body []byte) (a *model.Account, ps []FileProblem, ok bool) {
-	d := dec{s: string(body)}
+	var d dec
+	if len(body) > 0 {
+		d.s = unsafe.String(unsafe.SliceData(body), len(body))
+	}
 	a = d.account()
 	ps = d.problems()
 	if d.bad || len(d.s) != 0 {
@@ -467,8 +480,9 @@ func (e *enc) problems(ps []FileProblem) {
 // the bytes left (every element takes at least one), so that no count
 // allocates more than the entry's size.
 type dec struct {
-	s   string
-	bad bool
+	s    string
+	bad  bool
+	slab []string // what strs carves its slices from
 }
 
 func (d *dec) fail() { d.bad, d.s = true, "" }
@@ -540,7 +554,15 @@ func (d *dec) strs() []string {
 	if isNil {
 		return nil
 	}
-	ss := make([]string, n)
+	if n == 0 {
+		return []string{}
+	}
+	// Carved from one larger array: one allocation for many users' roles.
+	if n > len(d.slab) {
+		d.slab = make([]string, max(n, 4096))
+	}
+	ss := d.slab[:n:n]
+	d.slab = d.slab[n:]
 	for i := range ss {
 		ss[i] = d.str()
 	}

@@ -130,3 +130,18 @@ func BenchmarkSave(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkScan: the line scanner alone (the pass before the TOML decoder
+// that bounds hostile input and records where each key is).
+func BenchmarkScan(b *testing.B) {
+	benchEachFileSize(b, func(b *testing.B, sz benchFileSize) {
+		data := benchFileData(b, sz)
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if s := scan(data); s.stopped() {
+				b.Fatal("scan stopped")
+			}
+		}
+	})
+}

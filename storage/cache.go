@@ -270,7 +270,8 @@ func (l *cacheLookup) decode(path string, data []byte, sum [sha256.Size]byte, fi
 
 // store writes the entry of bytes in state st that decode to a and ps.
 func (l *cacheLookup) store(st fileState, a *model.Account, ps []FileProblem) {
-	if e := appendEntry(nil, l.key, st, a, ps); len(e) <= cacheMaxEntry {
+	// An entry takes fewer bytes than the file spells: sized from it.
+	if e := appendEntry(make([]byte, 0, min(st.size, MaxFileSize)+4096), l.key, st, a, ps); len(e) <= cacheMaxEntry {
 		if l.c.write(l.name, e) {
 			cacheStats.writes.Add(1)
 		} else {
@@ -305,16 +306,18 @@ func cacheSaved(path string, data []byte, sum [sha256.Size]byte, fi fs.FileInfo,
 var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 func appendEntry(b, key []byte, st fileState, a *model.Account, ps []FileProblem) []byte {
-	var e enc
+	b = append(b, cacheMagic...)
+	hdr := len(b)
+	e := enc{b: append(b, make([]byte, 12)...)}
 	e.b = binary.BigEndian.AppendUint32(e.b, uint32(len(key)))
 	e.b = append(e.b, key...)
 	e.state(st)
 	e.account(a)
 	e.problems(ps)
-	b = append(b, cacheMagic...)
-	b = binary.BigEndian.AppendUint64(b, uint64(len(e.b)))
-	b = binary.BigEndian.AppendUint32(b, crc32.Checksum(e.b, castagnoli()))
-	return append(b, e.b...)
+	rest := e.b[hdr+12:]
+	binary.BigEndian.PutUint64(e.b[hdr:], uint64(len(rest)))
+	binary.BigEndian.PutUint32(e.b[hdr+8:], crc32.Checksum(rest, castagnoli()))
+	return e.b
 }
 
 // parseCacheEntry checks raw as an entry made for key and returns the state it

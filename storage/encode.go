@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"unicode"
@@ -28,60 +27,87 @@ func Encode(a *model.Account) []byte { return encodeCanonical(Canonical(a)) }
 // encodeCanonical is Encode of an account already canonical (c equals
 // Canonical(c)).
 func encodeCanonical(c *model.Account) []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "format = %d\n\n[account]\n", Format)
-	kv(&b, "name", c.Name)
-	fmt.Fprintf(&b, "advanced_user_security = %t\n", c.AdvancedUserSecurity)
-	fmt.Fprintf(&b, "advanced_environment_access = %t\n", c.AdvancedEnvironmentAccess)
+	e := encoder{b: make([]byte, 0, 64<<10)}
+	e.b = fmt.Appendf(e.b, "format = %d\n\n[account]\n", Format)
+	e.kv("name", c.Name)
+	e.b = fmt.Appendf(e.b, "advanced_user_security = %t\n", c.AdvancedUserSecurity)
+	e.b = fmt.Appendf(e.b, "advanced_environment_access = %t\n", c.AdvancedEnvironmentAccess)
+	var names []string
 	for _, r := range c.Roles {
-		b.WriteString("\n[[roles]]\n")
-		kv(&b, "name", r.Name)
-		kv(&b, "description", r.Description)
-		kv(&b, "inherits", r.Inherits)
-		names := make([]string, len(r.Privileges))
-		for i, p := range r.Privileges {
-			names[i] = p.String() // the current name (R0)
+		e.b = append(e.b, "\n[[roles]]\n"...)
+		e.kv("name", r.Name)
+		e.kv("description", r.Description)
+		e.kv("inherits", r.Inherits)
+		names = names[:0]
+		for _, p := range r.Privileges {
+			names = append(names, p.String()) // the current name (R0)
 		}
-		list(&b, "privileges", names)
+		e.list("privileges", names)
 	}
 	for _, u := range c.Users {
-		b.WriteString("\n[[users]]\n")
-		kv(&b, "email", u.Email)
-		kv(&b, "name", u.Name)
-		list(&b, "roles", u.Roles)
+		e.b = append(e.b, "\n[[users]]\n"...)
+		e.kv("email", u.Email)
+		e.kv("name", u.Name)
+		e.list("roles", u.Roles)
 	}
-	for _, e := range c.Environments {
-		b.WriteString("\n[[environments]]\n")
-		kv(&b, "name", e.Name)
-		kv(&b, "classification", string(e.Classification))
-		list(&b, "roles_with_access", e.RolesWithAccess)
+	for _, v := range c.Environments {
+		e.b = append(e.b, "\n[[environments]]\n"...)
+		e.kv("name", v.Name)
+		e.kv("classification", string(v.Classification))
+		e.list("roles_with_access", v.RolesWithAccess)
 	}
-	return b.Bytes()
+	return e.b
 }
 
-func kv(b *bytes.Buffer, key, val string) {
-	b.WriteString(key)
-	b.WriteString(" = ")
-	b.WriteString(tomlString(val))
-	b.WriteByte('\n')
+// encoder appends a file's text to b.
+type encoder struct{ b []byte }
+
+func (e *encoder) kv(key, val string) {
+	e.b = append(e.b, key...)
+	e.b = append(e.b, " = "...)
+	e.b = appendTOMLString(e.b, val)
+	e.b = append(e.b, '\n')
 }
 
-func list(b *bytes.Buffer, key string, items []string) {
-	quoted := make([]string, len(items))
+// list writes key = [items] on one line when it holds at most one item or
+// fits in lineWidth characters, else one item per line.
+func (e *encoder) list(key string, items []string) {
+	start := len(e.b)
+	e.b = append(e.b, key...)
+	e.b = append(e.b, " = ["...)
 	for i, s := range items {
-		quoted[i] = tomlString(s)
+		if i > 0 {
+			e.b = append(e.b, ", "...)
+		}
+		e.b = appendTOMLString(e.b, s)
 	}
-	one := key + " = [" + strings.Join(quoted, ", ") + "]"
-	if len(items) <= 1 || utf8.RuneCountInString(one) <= lineWidth {
-		b.WriteString(one)
-		b.WriteByte('\n')
+	e.b = append(e.b, ']')
+	if len(items) <= 1 || utf8.RuneCount(e.b[start:]) <= lineWidth {
+		e.b = append(e.b, '\n')
 		return
 	}
-	b.WriteString(key + " = [\n")
-	for _, q := range quoted {
-		b.WriteString("    " + q + ",\n")
+	e.b = e.b[:start]
+	e.b = append(e.b, key...)
+	e.b = append(e.b, " = [\n"...)
+	for _, s := range items {
+		e.b = append(e.b, "    "...)
+		e.b = appendTOMLString(e.b, s)
+		e.b = append(e.b, ",\n"...)
 	}
-	b.WriteString("]\n")
+	e.b = append(e.b, "]\n"...)
+}
+
+// appendTOMLString appends tomlString(s): printable ASCII that needs no
+// escape is copied as it is.
+func appendTOMLString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return append(b, tomlString(s)...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // tomlString returns s as a TOML basic string. Invalid UTF-8 becomes U+FFFD;

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,14 +59,60 @@ type positions struct {
 // elemPos is one [[roles]], [[users]] or [[environments]] element.
 type elemPos struct {
 	header int
-	keys   map[string]*keyPos // first component of the key -> where
+	// keys are the element's keys (by the first component), in the order
+	// first seen; index maps them to their place once there are more than
+	// a few, so that finding one never costs more than a map lookup.
+	keys  []keyPos
+	index map[string]int
 }
 
 // keyPos is one key inside an element, with the line of each item of its
 // array value when it has one.
 type keyPos struct {
+	name  string
 	line  int
 	items []int
+}
+
+// smallKeys is how many keys of an element are looked up by a linear
+// search before they get a map.
+const smallKeys = 8
+
+// key returns the element's key named name, or nil.
+func (e *elemPos) key(name string) *keyPos {
+	if e.index != nil {
+		if i, ok := e.index[name]; ok {
+			return &e.keys[i]
+		}
+		return nil
+	}
+	for i := range e.keys {
+		if e.keys[i].name == name {
+			return &e.keys[i]
+		}
+	}
+	return nil
+}
+
+// addKey records key name at line unless it is known, or the element has
+// maxKeyLines keys already; it returns the key when it was added.
+func (e *elemPos) addKey(name string, line int) *keyPos {
+	if e.key(name) != nil || len(e.keys) >= maxKeyLines {
+		return nil
+	}
+	if e.keys == nil {
+		e.keys = make([]keyPos, 0, 4) // an account file's elements have 3 or 4 keys
+	}
+	e.keys = append(e.keys, keyPos{name: name, line: line})
+	if e.index != nil {
+		e.index[name] = len(e.keys) - 1
+	} else if len(e.keys) > smallKeys {
+		e.index = make(map[string]int, 2*len(e.keys))
+		for i, k := range e.keys {
+			e.index[k.name] = i
+		}
+	}
+	return &e.keys[len(e.keys)-1]
 }
 
 // keyLine returns the line of a top-level key path, or 0.
@@ -95,7 +142,7 @@ func (p *positions) line(name string, i int, key string, item int) int {
 	if e == nil {
 		return max(p.keys[name], 1)
 	}
-	kp := e.keys[key]
+	kp := e.key(key)
 	if key == "" || kp == nil {
 		return e.header
 	}
@@ -113,6 +160,11 @@ type scanner struct {
 	table []string // current [table] path when not in an array of tables
 	elem  *elemPos // current array-of-tables element, or nil
 	sub   []string // path below the element ([roles.x] after [[roles]])
+	// elemSlab is where newElem takes elements from; parts is key's
+	// scratch space (what it returns is valid until its next call).
+	elemSlab []elemPos
+	itemSlab []int
+	parts    []string
 	deep  int      // line where nesting went past maxNesting, or 0
 	// refusedAt is the line of a construct no account file holds and the
 	// decoder must not see (refused says what), or 0; scanning stops there.
@@ -164,6 +216,28 @@ func (s *scanner) enter(line int, parts []string, n int) (int, int) {
 		s.refuse(line, "a key or table name longer than %d bytes: an account file's keys are short names such as advanced_user_security; fix this line", maxKeyBytes)
 	}
 	return pp, pb
+}
+
+// newItems returns an empty list of item lines with room for a few,
+// carved from a slab (a longer list is moved out when it grows).
+func (s *scanner) newItems() []int {
+	const room = 4
+	if len(s.itemSlab) < room {
+		s.itemSlab = make([]int, 1024*room)
+	}
+	items := s.itemSlab[:0:room]
+	s.itemSlab = s.itemSlab[room:]
+	return items
+}
+
+// newElem returns a new element's positions, carved from a slab.
+func (s *scanner) newElem() *elemPos {
+	if len(s.elemSlab) == 0 {
+		s.elemSlab = make([]elemPos, 1024)
+	}
+	e := &s.elemSlab[0]
+	s.elemSlab = s.elemSlab[1:]
+	return e
 }
 
 // scan records the positions of keys in data in s.pos, and counts what the
@@ -229,8 +303,11 @@ func (s *scanner) blank() {
 // key reads a dotted key up to stop, '=' or the end of the line. It
 // returns the parts, and the bytes they take in the file. Parts past
 // maxKeyParts, or past maxKeyBytes in all, are skipped but not kept: the
-// key is refused (enter) before anything else looks at it.
+// key is refused (enter) before anything else looks at it. The parts are
+// valid until the next call: a caller that keeps them copies them.
 func (s *scanner) key(stop byte) (parts []string, n int) {
+	parts = s.parts[:0]
+	defer func() { s.parts = parts[:0] }()
 	keep := func(start int) bool {
 		n += s.i - start
 		return len(parts) <= maxKeyParts && n <= maxKeyBytes
@@ -268,7 +345,7 @@ func (s *scanner) key(stop byte) (parts []string, n int) {
 			}
 			if s.i > start {
 				if keep(start) {
-					parts = append(parts, string(s.data[start:s.i]))
+					parts = append(parts, bareKey(s.data[start:s.i]))
 				} else {
 					parts = append(parts, "")
 				}
@@ -281,6 +358,34 @@ func (s *scanner) key(stop byte) (parts []string, n int) {
 		s.i++
 	}
 	return parts, n
+}
+
+// bareKey is the string of a bare key, without allocating for the keys an
+// account file has.
+func bareKey(b []byte) string {
+	switch string(b) {
+	case "name":
+		return "name"
+	case "email":
+		return "email"
+	case "roles":
+		return "roles"
+	case "users":
+		return "users"
+	case "environments":
+		return "environments"
+	case "privileges":
+		return "privileges"
+	case "description":
+		return "description"
+	case "inherits":
+		return "inherits"
+	case "classification":
+		return "classification"
+	case "roles_with_access":
+		return "roles_with_access"
+	}
+	return string(b)
 }
 
 func (s *scanner) header() {
@@ -299,18 +404,21 @@ func (s *scanner) header() {
 	if s.enter(line, parts, n); s.stopped() || len(parts) == 0 {
 		return
 	}
-	name := strings.Join(parts, ".")
 	if array {
-		e := &elemPos{header: line, keys: map[string]*keyPos{}}
+		name := parts[0]
+		if len(parts) > 1 {
+			name = strings.Join(parts, ".")
+		}
+		e := s.newElem()
+		e.header = line
 		s.pos.elems[name] = append(s.pos.elems[name], e)
 		s.elem, s.sub, s.table = e, nil, nil
 		return
 	}
+	parts = slices.Clone(parts) // kept past the next key
 	if es := s.pos.elems[parts[0]]; len(es) > 0 && len(parts) > 1 {
 		s.elem, s.sub, s.table = es[len(es)-1], parts[1:], nil
-		if s.elem.keys[parts[1]] == nil && len(s.elem.keys) < maxKeyLines {
-			s.elem.keys[parts[1]] = &keyPos{line: line}
-		}
+		s.elem.addKey(parts[1], line)
 		return
 	}
 	s.elem, s.sub, s.table = nil, nil, parts
@@ -364,15 +472,12 @@ func (s *scanner) keyValue() {
 	}
 	var kp *keyPos
 	if s.elem != nil {
-		rel := parts
+		first, whole := parts[0], len(parts) == 1 && len(s.sub) == 0
 		if len(s.sub) > 0 {
-			rel = append(append([]string(nil), s.sub...), parts...)
+			first = s.sub[0]
 		}
-		if s.elem.keys[rel[0]] == nil && len(s.elem.keys) < maxKeyLines {
-			s.elem.keys[rel[0]] = &keyPos{line: line}
-			if len(rel) == 1 {
-				kp = s.elem.keys[rel[0]]
-			}
+		if k := s.elem.addKey(first, line); k != nil && whole {
+			kp = k
 		}
 	} else {
 		s.record(append(append([]string(nil), s.table...), parts...), line)
@@ -547,6 +652,9 @@ func (s *scanner) array(depth int, kp *keyPos) {
 			s.over = true
 		}
 		if kp != nil && depth == 1 && len(kp.items) < maxItemLines {
+			if kp.items == nil {
+				kp.items = s.newItems()
+			}
 			kp.items = append(kp.items, s.line)
 		}
 		start := s.i

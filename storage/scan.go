@@ -165,7 +165,7 @@ type scanner struct {
 	elemSlab []elemPos
 	itemSlab []int
 	parts    []string
-	deep  int      // line where nesting went past maxNesting, or 0
+	deep     int // line where nesting went past maxNesting, or 0
 	// refusedAt is the line of a construct no account file holds and the
 	// decoder must not see (refused says what), or 0; scanning stops there.
 	refusedAt int

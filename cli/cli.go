@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -80,6 +81,25 @@ func Execute(args []string, stdout, stderr io.Writer, env func(string) string) i
 	writeSafe(stderr, errb.Bytes())
 	return code
 }
+
+// oneOffGC tunes the garbage collector for a command that exits once it
+// has answered: the heap may grow to five times what is live before a
+// collection (GOGC=400) instead of twice, but not past oneOffHeap while
+// that is enough. Most of what a command allocates is live until it
+// exits, so collections before then are mostly wasted work. A GOGC or
+// GOMEMLIMIT in the environment is left as it is.
+func oneOffGC(env func(string) string) {
+	if env("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if env("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(oneOffHeap)
+	}
+}
+
+// oneOffHeap is the soft limit of a one-off command's heap: a cold load of
+// a 100,000-user file keeps about 150 MiB live at its peak.
+const oneOffHeap = 512 << 20
 
 func actorOf(args []string) string {
 	parts := []string{"cli:"}
@@ -186,7 +206,10 @@ func (a *app) rootCommand() *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.file, "file", "f", "", "account file (default $ROLECALL_FILE, else rolecall.toml)")
 	pf.BoolVar(&a.tui.NoCache, "no-cache", false, "neither read nor write the load cache in $XDG_CACHE_HOME/rolecall (also $ROLECALL_NO_CACHE=1)")
-	root.PersistentPreRun = func(*cobra.Command, []string) {
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
+		if cmd != root {
+			oneOffGC(a.env)
+		}
 		if a.env("ROLECALL_NO_CACHE") != "" {
 			a.tui.NoCache = true
 		}

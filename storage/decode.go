@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -199,8 +202,8 @@ func (d *decoder) decode(data []byte) *model.Account {
 	if !d.sizes(s) {
 		return nil
 	}
-	var doc map[string]any
-	if _, err := toml.Decode(string(data), &doc); err != nil {
+	doc, err := decodeTOML(data, s.splits, runtime.GOMAXPROCS(0))
+	if err != nil {
 		var pe toml.ParseError
 		line, msg := 1, err.Error()
 		if errors.As(err, &pe) {
@@ -254,6 +257,98 @@ func (d *decoder) decode(data []byte) *model.Account {
 		}
 	}
 	return a
+}
+
+// decodeTOML is what toml.Decode makes of data, as a map. A file large
+// enough is cut into up to 2*procs parts at lines that start an element of
+// roles, users or environments (splits, from the scanner, never inside a
+// string or an array), which the TOML decoder reads at once; their tables
+// are then put together. That gives the whole file's map only when no part
+// could mean something else alone: each part decodes without error; every
+// top-level key but roles, users and environments is in one part only; and
+// those three are arrays of tables ([[roles]]) in every part that has them,
+// whose elements are joined in file order. Anything else (an error, a key
+// in two parts, [roles] after [[roles]], roles = [...]) is decoded again as
+// one piece, so that the map, and any error and its line, are the whole
+// file's. TestDecodeTOMLParts compares the two on every kind of file.
+func decodeTOML(data []byte, splits []int, procs int) (map[string]any, error) {
+	parts := cutParts(len(data), splits, 2*procs)
+	if len(parts) > 1 {
+		maps := make([]map[string]any, len(parts))
+		errs := make([]error, len(parts))
+		var wg sync.WaitGroup
+		for i, p := range parts {
+			wg.Go(func() { _, errs[i] = toml.Decode(string(data[p[0]:p[1]]), &maps[i]) })
+		}
+		wg.Wait()
+		if errors.Join(errs...) == nil {
+			if doc, ok := joinParts(maps); ok {
+				partsJoined.Add(1)
+				return doc, nil
+			}
+		}
+	}
+	var doc map[string]any
+	_, err := toml.Decode(string(data), &doc)
+	return doc, err
+}
+
+// partsJoined counts the files decodeTOML decoded in parts, for the tests.
+var partsJoined atomic.Int64
+
+// minPart is the least bytes worth decoding apart (a variable for the tests).
+var minPart = 256 << 10
+
+// cutParts returns the [start, end) bounds of at most n parts of a file of
+// size bytes, cut at splits (sorted offsets), each at least minPart long
+// but the last; one part when the file is too small.
+func cutParts(size int, splits []int, n int) [][2]int {
+	if n < 2 || size < 2*minPart {
+		return [][2]int{{0, size}}
+	}
+	var parts [][2]int
+	start, k := 0, 1
+	for _, at := range splits {
+		if k == n {
+			break
+		}
+		if at >= k*size/n && at-start >= minPart && size-at >= minPart/2 {
+			parts = append(parts, [2]int{start, at})
+			start = at
+			for k < n && k*size/n <= at {
+				k++
+			}
+		}
+	}
+	return append(parts, [2]int{start, size})
+}
+
+// joinParts puts the maps of the parts of a file together (see
+// decodeTOML); ok is false when they might not be the whole file's map.
+func joinParts(maps []map[string]any) (map[string]any, bool) {
+	doc := map[string]any{}
+	for _, m := range maps {
+		for k, v := range m {
+			switch k {
+			case "roles", "users", "environments":
+				tables, ok := v.([]map[string]any)
+				if !ok {
+					return nil, false
+				}
+				if prev, seen := doc[k]; seen {
+					doc[k] = append(prev.([]map[string]any), tables...)
+				} else {
+					doc[k] = tables
+				}
+			default:
+				if _, seen := doc[k]; seen {
+					return nil, false
+				}
+				doc[k] = v
+			}
+		}
+	}
+	return doc, true
 }
 
 // sizes refuses, before decoding, a file that holds more than any account

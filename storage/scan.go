@@ -165,7 +165,11 @@ type scanner struct {
 	elemSlab []elemPos
 	itemSlab []int
 	parts    []string
-	deep     int // line where nesting went past maxNesting, or 0
+	// splits are the offsets of the lines that start a [[roles]],
+	// [[users]] or [[environments]] element: where the file may be cut
+	// for decoding its parts at once (decodeTOML).
+	splits []int
+	deep   int // line where nesting went past maxNesting, or 0
 	// refusedAt is the line of a construct no account file holds and the
 	// decoder must not see (refused says what), or 0; scanning stops there.
 	refusedAt int
@@ -389,7 +393,7 @@ func bareKey(b []byte) string {
 }
 
 func (s *scanner) header() {
-	line := s.line
+	line, at := s.line, bytes.LastIndexByte(s.data[:s.i], '\n')+1
 	s.i++
 	array := s.peek() == '['
 	if array {
@@ -411,6 +415,9 @@ func (s *scanner) header() {
 		}
 		e := s.newElem()
 		e.header = line
+		if name == "roles" || name == "users" || name == "environments" {
+			s.splits = append(s.splits, at)
+		}
 		s.pos.elems[name] = append(s.pos.elems[name], e)
 		s.elem, s.sub, s.table = e, nil, nil
 		return

@@ -152,7 +152,7 @@ func writeSafe(w io.Writer, b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	if !model.HasControl(strings.NewReplacer("\n", "", "\t", "").Replace(string(b))) {
+	if !hasControl(string(b)) {
 		w.Write(b)
 		return
 	}
@@ -165,6 +165,23 @@ func writeSafe(w io.Writer, b []byte) {
 		lines[i] = strings.Join(cells, "\t")
 	}
 	io.WriteString(w, strings.Join(lines, "\n"))
+}
+
+// hasControl reports whether s holds, besides newlines and tabs, a
+// character that model.SafeText would rewrite.
+func hasControl(s string) bool {
+	for s != "" {
+		seg := s
+		if i := strings.IndexAny(s, "\n\t"); i >= 0 {
+			seg, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
+		if model.HasControl(seg) {
+			return true
+		}
+	}
+	return false
 }
 
 const rootLong = `rolecall manages Boomi-style custom roles and previews what a user can see and do.

@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mtibben/confusables"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -91,7 +90,7 @@ func FoldName(s string) string {
 // "O") match a small letter.
 func lookalikeKey(s string) string {
 	f := cases.Fold()
-	return f.String(confusables.Skeleton(f.String(s)))
+	return f.String(skeleton(f.String(s)))
 }
 
 // lookalikes finds names of one kind (roles, environments or emails) that

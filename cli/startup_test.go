@@ -25,7 +25,9 @@ func TestStartInitialisesNoTables(t *testing.T) {
 		t.Fatalf("no inittrace lines in:\n%s", out)
 	}
 	for pkg, why := range map[string]string{
-		"github.com/mtibben/confusables": "builds a map of 6,300 runes (model has the table as static data)",
+		"github.com/mtibben/confusables":      "builds a map of 6,300 runes (model has the table as static data)",
+		"golang.org/x/text/cases":             "sets up language tables (model folds case from static data)",
+		"golang.org/x/text/internal/language": "sets up language tables, for x/text/cases only",
 	} {
 		if line, ok := inits[pkg]; ok {
 			t.Errorf("%s is initialised at start: it %s\n%s", pkg, why, line)

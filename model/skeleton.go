@@ -8,7 +8,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-//go:generate go run ../internal/tools/gennames -o skeleton_table.go
+//go:generate go run ../internal/tools/gennames -skeleton skeleton_table.go -fold fold_table.go
 
 // skeleton is the confusable skeleton of s (Unicode TR39): s in NFD, each
 // rune replaced by its prototype from confusables.txt, and NFD again. Two
@@ -89,4 +89,50 @@ func skeletonRune(r rune) (string, bool) {
 		start = int(skelEnds[i-1])
 	}
 	return skelData[start:skelEnds[i]], true
+}
+
+// foldCase is the full Unicode case folding of s (CaseFolding.txt,
+// statuses C and F: "ß" folds to "ss"), rune by rune from a static table
+// (fold_table.go); an invalid byte is kept as it is. It is what
+// golang.org/x/text/cases.Fold computes, whose package sets up language
+// tables when rolecall starts.
+func foldCase(s string) string {
+	if isASCII(s) {
+		return lowerASCII(s)
+	}
+	var b strings.Builder
+	changed := false
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		v, ok := foldRune(r)
+		switch {
+		case ok && !changed:
+			changed = true
+			b.Grow(len(s) + len(v))
+			b.WriteString(s[:i])
+			b.WriteString(v)
+		case ok:
+			b.WriteString(v)
+		case changed:
+			b.WriteString(s[i : i+n]) // an invalid byte too, as it is
+		}
+		i += n
+	}
+	if !changed {
+		return s
+	}
+	return b.String()
+}
+
+// foldRune returns the folding of r and whether it is other than r.
+func foldRune(r rune) (string, bool) {
+	i, ok := slices.BinarySearch(foldKeys[:], r)
+	if !ok {
+		return "", false
+	}
+	start := 0
+	if i > 0 {
+		start = int(foldEnds[i-1])
+	}
+	return foldData[start:foldEnds[i]], true
 }

@@ -5,7 +5,7 @@
 // (2020-02-13, 01:38:49 GMT),
 // as carried by the Go module github.com/mtibben/confusables
 // v0.0.0-20210201002637-9d1b0723b659, read through its Skeleton function rune by rune.
-// Canonical decomposition (NFD) by golang.org/x/text/unicode/norm,
+// Canonical decomposition (NFD) by golang.org/x/text/unicode/norm v0.44.0,
 // Unicode 15.0.0.
 
 package model

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mtibben/confusables"
+	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -29,17 +30,24 @@ func TestSkeletonEveryRune(t *testing.T) {
 	}
 }
 
-func TestSkeletonTableSorted(t *testing.T) {
-	if !slices.IsSorted(skelKeys[:]) {
-		t.Error("skelKeys is not sorted: the binary search would miss")
-	}
-	for i := 1; i < len(skelEnds); i++ {
-		if skelEnds[i] <= skelEnds[i-1] {
-			t.Fatalf("skelEnds[%d] = %d after %d", i, skelEnds[i], skelEnds[i-1])
+func TestNameTablesSorted(t *testing.T) {
+	for _, tab := range []struct {
+		name string
+		keys []rune
+		ends []uint16
+		data string
+	}{{"skel", skelKeys[:], skelEnds[:], skelData}, {"fold", foldKeys[:], foldEnds[:], foldData}} {
+		if !slices.IsSorted(tab.keys) {
+			t.Errorf("%sKeys is not sorted: the binary search would miss", tab.name)
 		}
-	}
-	if int(skelEnds[len(skelEnds)-1]) != len(skelData) {
-		t.Errorf("skelEnds ends at %d, skelData has %d bytes", skelEnds[len(skelEnds)-1], len(skelData))
+		for i := 1; i < len(tab.ends); i++ {
+			if tab.ends[i] <= tab.ends[i-1] {
+				t.Fatalf("%sEnds[%d] = %d after %d", tab.name, i, tab.ends[i], tab.ends[i-1])
+			}
+		}
+		if int(tab.ends[len(tab.ends)-1]) != len(tab.data) {
+			t.Errorf("%sEnds ends at %d, %sData has %d bytes", tab.name, tab.ends[len(tab.ends)-1], tab.name, len(tab.data))
+		}
 	}
 }
 
@@ -65,25 +73,29 @@ func TestSkeletonStrings(t *testing.T) {
 	}
 }
 
-// Random strings from runes that matter: ASCII, the table's keys and the
-// runes of their prototypes, combining marks, runes that decompose,
-// Hangul, astral runes, and invalid bytes.
-func TestSkeletonRandomStrings(t *testing.T) {
+// Random strings from runes that matter: ASCII, the tables' keys and the
+// runes of their values, combining marks, runes that decompose, Hangul,
+// astral runes, and invalid bytes.
+func randomNames(t *testing.T, check func(s string)) {
 	var pool []string
 	add := func(r rune) { pool = append(pool, string(r)) }
 	for r := rune(0); r < utf8.RuneSelf; r++ {
 		add(r)
 	}
-	for i, r := range skelKeys {
-		add(r)
-		start := 0
-		if i > 0 {
-			start = int(skelEnds[i-1])
-		}
-		for _, p := range skelData[start:skelEnds[i]] {
-			add(p)
+	addTable := func(keys []rune, ends []uint16, data string) {
+		for i, r := range keys {
+			add(r)
+			start := 0
+			if i > 0 {
+				start = int(ends[i-1])
+			}
+			for _, p := range data[start:ends[i]] {
+				add(p)
+			}
 		}
 	}
+	addTable(skelKeys[:], skelEnds[:], skelData)
+	addTable(foldKeys[:], foldEnds[:], foldData)
 	for r := rune(0x80); r <= unicode.MaxRune; r++ {
 		if !utf8.ValidRune(r) {
 			continue
@@ -108,18 +120,70 @@ func TestSkeletonRandomStrings(t *testing.T) {
 		for range rng.IntN(12) {
 			b.WriteString(pool[rng.IntN(len(pool))])
 		}
-		s := b.String()
-		if got, want := skeleton(s), confusables.Skeleton(s); got != want {
-			t.Fatalf("skeleton(%+q) = %+q, confusables.Skeleton: %+q", s, got, want)
+		check(b.String())
+		if t.Failed() {
+			return
 		}
 	}
 }
 
-// An ASCII name's skeleton allocates nothing when no character of it has a
-// prototype other than itself.
+func TestSkeletonRandomStrings(t *testing.T) {
+	randomNames(t, func(s string) {
+		if got, want := skeleton(s), confusables.Skeleton(s); got != want {
+			t.Fatalf("skeleton(%+q) = %+q, confusables.Skeleton: %+q", s, got, want)
+		}
+	})
+}
+
+// foldCase, from its static table, is x/text's cases.Fold, whose package
+// sets up language tables at start.
+func TestFoldEveryRune(t *testing.T) {
+	fold := cases.Fold()
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		for _, s := range []string{string(r), "A" + string(r) + "\u0301\xff"} {
+			if got, want := foldCase(s), fold.String(s); got != want {
+				t.Fatalf("foldCase(%+q) = %+q, cases.Fold: %+q", s, got, want)
+			}
+		}
+	}
+}
+
+func TestFoldRandomStrings(t *testing.T) {
+	fold := cases.Fold()
+	randomNames(t, func(s string) {
+		if got, want := foldCase(s), fold.String(s); got != want {
+			t.Fatalf("foldCase(%+q) = %+q, cases.Fold: %+q", s, got, want)
+		}
+	})
+}
+
+// lookalikeKey is what it was with the two modules.
+func TestLookalikeKeyAsWithModules(t *testing.T) {
+	fold := cases.Fold()
+	was := func(s string) string { return fold.String(confusables.Skeleton(fold.String(s))) }
+	for _, s := range []string{"Administrator", "Adminiſtrator", "ADM1N", "Pr\u043eduction", "STRASSE", "stra\u00dfe", "\u0130stanbul", "%"} {
+		if got, want := lookalikeKey(s), was(s); got != want {
+			t.Errorf("lookalikeKey(%+q) = %+q, with the modules %+q", s, got, want)
+		}
+	}
+	randomNames(t, func(s string) {
+		if got, want := lookalikeKey(s), was(s); got != want {
+			t.Fatalf("lookalikeKey(%+q) = %+q, with the modules %+q", s, got, want)
+		}
+	})
+}
+
+// An ASCII name's skeleton and folding allocate nothing when no character
+// of it changes, nor does folding a non-ASCII name that folds to itself.
 func TestSkeletonASCIIAllocates(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { _ = skeleton("support") }); n != 0 {
 		t.Errorf("skeleton of an ASCII name that maps to itself: %v allocations", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = foldCase("r\u00f4le 7") }); n != 0 {
+		t.Errorf("folding of a name that folds to itself: %v allocations", n)
 	}
 }
 
@@ -133,6 +197,22 @@ func BenchmarkSkeleton(b *testing.B) {
 		b.Run(s+"/confusables", func(b *testing.B) {
 			for b.Loop() {
 				_ = confusables.Skeleton(s)
+			}
+		})
+	}
+}
+
+func BenchmarkLookalikeKey(b *testing.B) {
+	fold := cases.Fold()
+	for _, s := range []string{"Production Support", "Pr\u043eduction Supp\u043ert", "R\u00f4le 4999"} {
+		b.Run(s, func(b *testing.B) {
+			for b.Loop() {
+				_ = lookalikeKey(s)
+			}
+		})
+		b.Run(s+"/modules", func(b *testing.B) {
+			for b.Loop() {
+				_ = fold.String(confusables.Skeleton(fold.String(s)))
 			}
 		})
 	}

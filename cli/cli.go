@@ -324,6 +324,16 @@ func exactArgs(names ...string) cobra.PositionalArgs {
 	}
 }
 
+// withLateLong appends more() to c's long help when the help is shown,
+// not each time c is built (every run of c).
+func withLateLong(c *cobra.Command, more func() string) {
+	c.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		cmd.Long += more()
+		cmd.SetHelpFunc(nil)
+		cmd.HelpFunc()(cmd, args)
+	})
+}
+
 // group makes a command that only holds subcommands.
 func group(use, short string, subs ...*cobra.Command) *cobra.Command {
 	c := &cobra.Command{

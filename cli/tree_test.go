@@ -148,3 +148,21 @@ func TestTreeTrimmedAnswersAsWhole(t *testing.T) {
 		}
 	}
 }
+
+// check's help lists the privilege catalog, which is formatted when the
+// help is shown, not each time check runs.
+func TestCheckHelpListsPrivilegesWhenShown(t *testing.T) {
+	a, _, _ := treeApp()
+	if c := a.checkCommand(); strings.Contains(c.Long, privilegeHelp()) {
+		t.Error("building check formats the privilege catalog")
+	}
+	for _, args := range [][]string{{"check", "--help"}, {"help", "check"}, {"check", "-h"}} {
+		a, out, _ := treeApp()
+		if code := a.runTree(a.rootCommand(args), args); code != 0 {
+			t.Fatalf("%q: exit %d", args, code)
+		}
+		if !strings.Contains(out.String(), "\n\nPrivileges:\n"+privilegeHelp()+"\n\nUsage:\n") {
+			t.Errorf("%q lists no privileges:\n%s", args, out)
+		}
+	}
+}

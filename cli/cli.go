@@ -116,10 +116,15 @@ func actorOf(args []string) string {
 }
 
 func (a *app) run(args []string) int {
-	root := a.rootCommand()
 	if len(args) > 0 {
 		args = args[1:]
 	}
+	return a.runTree(a.rootCommand(args), args)
+}
+
+// runTree runs the command tree root on args (without the program's name)
+// and returns the exit code, with any error written to stderr.
+func (a *app) runTree(root *cobra.Command, args []string) int {
 	root.SetArgs(args)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
@@ -192,7 +197,64 @@ The file is -f FILE, else $ROLECALL_FILE, else rolecall.toml in this directory.
 Exit codes: 0 success or allowed; 1 denied, a refused edit, or validate found
 problems; 2 a usage error, an unreadable file, an unknown name, or a file with errors.`
 
-func (a *app) rootCommand() *cobra.Command {
+// rootCommand builds the command tree for args (without the program's
+// name). A process runs one command, and building every command (their
+// flags, their help texts) is a fair part of a short command's time, most
+// of it first touches of memory: so when cobra finds a command that args
+// name among only the commands args name, the tree holds only those. Else
+// (no command, help, an unknown command) it holds every command, as does
+// rootCommand(nil).
+func (a *app) rootCommand(args []string) *cobra.Command {
+	if named := a.commands(args); len(named) > 0 {
+		root := a.newRoot(named)
+		if c, _, err := root.Find(args); err == nil && c != root {
+			return root
+		}
+	}
+	return a.newRoot(a.commands(nil))
+}
+
+// commands builds the commands under rolecall that a word of args names,
+// all of them when args is nil.
+func (a *app) commands(args []string) []*cobra.Command {
+	all := []struct {
+		name  string
+		build func() *cobra.Command
+	}{
+		{"init", a.initCommand},
+		{"validate", a.validateCommand},
+		{"check", a.checkCommand},
+		{"explain", a.explainCommand},
+		{"preview", a.previewCommand},
+		{"who-can", a.whoCanCommand},
+		{"diff", a.diffCommand},
+		{"role", a.roleCommand},
+		{"user", a.userCommand},
+		{"env", a.envCommand},
+		{"account", a.accountCommand},
+		{"log", a.logCommand},
+	}
+	var out []*cobra.Command
+	for _, c := range all {
+		if args == nil || names(args, c.name) {
+			out = append(out, c.build())
+		}
+	}
+	return out
+}
+
+// names reports whether a word of args is name.
+func names(args []string, name string) bool {
+	for _, w := range args {
+		if w == name {
+			return true
+		}
+	}
+	return false
+}
+
+// newRoot builds the root command over subs.
+func (a *app) newRoot(subs []*cobra.Command) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "rolecall [-f FILE]",
 		Short:         "Boomi-style custom roles: manage them and preview what a user can see and do",
@@ -237,20 +299,7 @@ func (a *app) rootCommand() *cobra.Command {
 	f.BoolVar(&a.tui.ASCII, "ascii", false, "draw the TUI without box-drawing characters")
 	f.BoolVar(&a.tui.NoMouse, "no-mouse", false, "do not capture the mouse in the TUI")
 
-	root.AddCommand(
-		a.initCommand(),
-		a.validateCommand(),
-		a.checkCommand(),
-		a.explainCommand(),
-		a.previewCommand(),
-		a.whoCanCommand(),
-		a.diffCommand(),
-		a.roleCommand(),
-		a.userCommand(),
-		a.envCommand(),
-		a.accountCommand(),
-		a.logCommand(),
-	)
+	root.AddCommand(subs...)
 	return root
 }
 
@@ -313,6 +362,16 @@ func exactArgs(names ...string) cobra.PositionalArgs {
 		}
 		return usageErr("%s takes %d argument(s) (%s); unexpected %q (run '%s --help')", cmdName(cmd), len(names), strings.Join(names, " "), args[len(names)], cmd.CommandPath())
 	}
+}
+
+// withLateLong appends more() to c's long help when the help is shown,
+// not each time c is built (every run of c).
+func withLateLong(c *cobra.Command, more func() string) {
+	c.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		cmd.Long += more()
+		cmd.SetHelpFunc(nil)
+		cmd.HelpFunc()(cmd, args)
+	})
 }
 
 // group makes a command that only holds subcommands.

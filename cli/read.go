@@ -115,7 +115,7 @@ role it comes from. Privileges are matched ignoring case, old names too
 Exit 0 allowed, 1 denied, 2 unknown user, privilege or environment.
 
 Privileges:
-` + privilegeHelp(),
+`, // + privilegeHelp(), when help is shown (withLateLong)
 		Args: exactArgs("USER", "PRIVILEGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			acct, res, u, err := a.openUser(args[0])
@@ -148,6 +148,7 @@ Privileges:
 	}
 	c.Flags().StringVar(&envName, "env", "", "answer inside environment `ENV`")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the verdict as JSON")
+	withLateLong(c, privilegeHelp)
 	return c
 }
 

@@ -3,6 +3,7 @@ package model
 import (
 	"math/bits"
 	"strings"
+	"sync"
 )
 
 // Privilege identifies one entry of the privilege catalog. The zero value is
@@ -120,7 +121,7 @@ func AllPrivileges() []Privilege {
 	return out
 }
 
-var privByName = func() map[string]Privilege {
+var privByName = sync.OnceValue(func() map[string]Privilege {
 	m := make(map[string]Privilege)
 	for p := Privilege(1); int(p) <= numPrivileges; p++ {
 		m[strings.ToLower(catalog[p].Name)] = p
@@ -129,12 +130,12 @@ var privByName = func() map[string]Privilege {
 		}
 	}
 	return m
-}()
+})
 
 // LookupPrivilege finds a privilege by its current or old name, ignoring case
 // and surrounding space (R0).
 func LookupPrivilege(name string) (Privilege, bool) {
-	p, ok := privByName[strings.ToLower(strings.TrimSpace(name))]
+	p, ok := privByName()[strings.ToLower(strings.TrimSpace(name))]
 	return p, ok
 }
 

@@ -6,8 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mtibben/confusables"
-	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -90,8 +88,7 @@ func FoldName(s string) string {
 // "Administrator"; folding after makes a capital prototype ("0" maps to
 // "O") match a small letter.
 func lookalikeKey(s string) string {
-	f := cases.Fold()
-	return f.String(confusables.Skeleton(f.String(s)))
+	return foldCase(skeleton(foldCase(s)))
 }
 
 // lookalikes finds names of one kind (roles, environments or emails) that

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Edits as JSON, for recovery drafts and the audit trail: each is an
@@ -31,8 +32,12 @@ func (Disallow) kind() string          { return "disallow" }
 func (SetSwitch) kind() string         { return "set-switch" }
 func (RenameAccount) kind() string     { return "rename-account" }
 
-// opKinds reads each kind of edit from its JSON.
-var opKinds = map[string]func(json.RawMessage) (Op, error){}
+// opKinds reads each kind of edit from its JSON. registerOps fills it on
+// first use (opKindsOnce), not at every start of the program.
+var (
+	opKinds     = map[string]func(json.RawMessage) (Op, error){}
+	opKindsOnce sync.Once
+)
 
 func register[T Op]() {
 	var zero T
@@ -43,7 +48,7 @@ func register[T Op]() {
 	}
 }
 
-func init() {
+func registerOps() {
 	register[AddRole]()
 	register[RemoveRole]()
 	register[RenameRole]()
@@ -119,6 +124,7 @@ func UnmarshalOps(raw []json.RawMessage) ([]Op, error) {
 		if err := json.Unmarshal(r, &head); err != nil {
 			return nil, fmt.Errorf("edit %d: %w", i+1, err)
 		}
+		opKindsOnce.Do(registerOps)
 		read, ok := opKinds[head.Op]
 		if !ok {
 			return nil, fmt.Errorf("edit %d: unknown edit %q", i+1, SafeText(head.Op))

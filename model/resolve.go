@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -585,7 +586,7 @@ func (s Source) Ticker() string {
 // (0 otherwise).
 func (r *Resolver) coveredSources(direct, all []int32, p Privilege) (srcs []Source, implied Privilege) {
 	srcs = r.sources(direct, p)
-	for _, sup := range coverers[p] {
+	for _, sup := range coverers()[p] {
 		found := r.sources(all, sup)
 		if len(found) > 0 && len(srcs) == 0 && implied == 0 {
 			implied = sup
@@ -603,7 +604,7 @@ func (r *Resolver) coveredSources(direct, all []int32, p Privilege) (srcs []Sour
 }
 
 // coverers is Covers turned around: the privileges that cover each one.
-var coverers = func() map[Privilege][]Privilege {
+var coverers = sync.OnceValue(func() map[Privilege][]Privilege {
 	m := map[Privilege][]Privilege{}
 	for _, sup := range AllPrivileges() {
 		for _, p := range Covers[sup] {
@@ -611,7 +612,7 @@ var coverers = func() map[Privilege][]Privilege {
 		}
 	}
 	return m
-}()
+})
 
 // sources lists every source of p among the given held roles.
 func (r *Resolver) sources(roles []int32, p Privilege) []Source {
@@ -695,7 +696,7 @@ func fromText(srcs []Source, implied Privilege) string {
 // when it is held only by being covered.
 func grantWhy(p Privilege, srcs []Source, implied Privilege, held PrivSet) []Step {
 	dec := decidedGrant(srcs)
-	for _, sup := range coverers[p] {
+	for _, sup := range coverers()[p] {
 		dec = dec && !held.Has(sup)
 	}
 	out := []Step{stepIf("R11", dec, p.String()+" from "+fromText(srcs, 0))}

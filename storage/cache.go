@@ -7,13 +7,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/crc32"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unsafe"
 
 	"rolecall/model"
@@ -28,14 +26,12 @@ import (
 // (the executable's size, modification time and inode, the Go version) and
 // the file's path (the problems name it).
 //
-// An entry records the SHA-256 and size of the bytes it was made from, and
-// the file's stat data as it was read (device, inode, size, modification
-// and change times): it is used when the file's bytes have that SHA-256.
-// Like git's index, the bytes are not read again when the stat data is
-// the same and the entry is settled: its stat data was taken when the
-// file's modification and change times were at least settleMargin older
-// than the read, so that any later write gives the file another change
-// time (which no user can set). Otherwise the file is read and hashed.
+// An entry records the SHA-256 and size of the bytes it was made from: it
+// is used only when the file's bytes, read and hashed at every load, have
+// that SHA-256. Unlike git's index, the file's stat data is never taken for
+// its bytes: a write through a memory mapping changes no time on tmpfs,
+// and only the first write to a clean page does elsewhere. The entry is
+// read and decoded while the file is read and hashed, on another thread.
 //
 // An entry is never trusted: it must carry the magic header, the full key
 // and the checksum of everything after it, and decode to the end; anything
@@ -47,13 +43,7 @@ import (
 // cacheSchema is the layout of an entry and of what it holds: bump it when
 // the entry format, model.Account, FileProblem or model.Problem change
 // (TestCacheFieldsKnown fails until then).
-const cacheSchema = 2
-
-// settleMargin is how much older than a read the file's times must be for
-// its entry to be trusted on stat data alone: more than the granularity
-// of any file system's timestamps (2 s on FAT) and small clock steps. A
-// variable for the tests.
-var settleMargin = 3 * time.Second
+const cacheSchema = 3
 
 // Bounds of the cache, variables for the tests.
 var (
@@ -82,11 +72,10 @@ func UseCache(on bool) { cacheOff.Store(!on) }
 // CacheEnabled reports whether Load uses the load cache (see UseCache).
 func CacheEnabled() bool { return !cacheOff.Load() }
 
-// cacheStats counts what the cache did, for tests and debugging: hits
-// (statHits of them without reading the file), misses, bad entries,
-// refused files, writes and failed writes.
+// cacheStats counts what the cache did, for tests and debugging: hits,
+// misses, bad entries, refused files, writes and failed writes.
 var cacheStats struct {
-	hits, statHits, misses, bad, refused, writeFailures, writes atomic.Int64
+	hits, misses, bad, refused, writeFailures, writes atomic.Int64
 }
 
 // buildKey says which build is running; "" when it cannot be told, and then
@@ -141,32 +130,8 @@ func cacheDir() (string, error) {
 type fileState struct {
 	sum  [sha256.Size]byte
 	size int64
-	stat statData
-	// settled: stat was taken at least settleMargin after the file's
-	// modification and change times (see the comment at the top).
-	settled bool
 	// canonical: the bytes are what Encode makes of the account.
 	canonical bool
-}
-
-// statData is the part of a file's stat that any write changes; zero when
-// unknown (then it matches nothing).
-type statData struct {
-	dev, ino     uint64
-	size         int64
-	mtime, ctime int64 // nanoseconds since the epoch
-}
-
-func (s statData) known() bool { return s != statData{} }
-
-// settledAt reports whether s was taken from a file whose times are at
-// least settleMargin older than t.
-func (s statData) settledAt(t time.Time) bool {
-	if !s.known() {
-		return false
-	}
-	edge := t.Add(-settleMargin).UnixNano()
-	return s.mtime < edge && s.ctime < edge
 }
 
 // cacheLookup is the entry found for an account file, opened once per
@@ -179,6 +144,32 @@ type cacheLookup struct {
 	state fileState
 	body  []byte // nil when there is no good entry
 	found bool   // an entry was there, good or bad
+	// The body decoded ahead (prefetch), for bytes of state's SHA-256.
+	decoded  bool
+	account  *model.Account
+	problems []FileProblem
+}
+
+// prefetch starts reading and decoding the entry of path on another
+// goroutine while the caller reads and hashes the file; wait gives what it
+// found (nil when the cache is off or cannot be used).
+func prefetch(path string) (wait func() *cacheLookup) {
+	if cacheOff.Load() {
+		return func() *cacheLookup { return nil }
+	}
+	ch := make(chan *cacheLookup, 1)
+	go func() {
+		l := lookupCache(path)
+		if l != nil && l.body != nil {
+			if a, ps, ok := decodeBody(l.body); ok {
+				l.decoded, l.account, l.problems = true, a, ps
+			} else {
+				l.body = nil
+			}
+		}
+		ch <- l
+	}()
+	return func() *cacheLookup { return <-ch }
 }
 
 // lookupCache opens the cache and reads the entry of path. It returns nil
@@ -221,41 +212,19 @@ func (l *cacheLookup) close() {
 	}
 }
 
-// byStat returns the entry's account and problems, and the bytes' state,
-// when the entry is settled and fi (of the file open for reading) has its
-// stat data: the file need not be read.
-func (l *cacheLookup) byStat(fi fs.FileInfo) (*model.Account, []FileProblem, fileState, bool) {
-	if l == nil || l.body == nil || !l.state.settled || statOf(fi) != l.state.stat || fi.Size() != l.state.size {
-		return nil, nil, fileState{}, false
-	}
-	a, ps, ok := decodeBody(l.body)
-	if !ok {
-		cacheStats.bad.Add(1)
-		l.body = nil
-		return nil, nil, fileState{}, false
-	}
-	cacheStats.hits.Add(1)
-	cacheStats.statHits.Add(1)
-	return a, ps, l.state, true
-}
-
-// decode is Decode(path, data) through the entry: data, read from a file
-// with stat fi (the read began at start), has SHA-256 sum. A miss decodes
-// and writes the entry; a hit on an entry that is not settled (or whose stat
-// data is not fi's) rewrites it with fi when the file has settled since.
-func (l *cacheLookup) decode(path string, data []byte, sum [sha256.Size]byte, fi fs.FileInfo, start time.Time) (*model.Account, []FileProblem) {
+// decode is Decode(path, data) through the entry: data has SHA-256 sum.
+// A miss decodes and writes the entry.
+func (l *cacheLookup) decode(path string, data []byte, sum [sha256.Size]byte) (*model.Account, []FileProblem) {
 	if l == nil {
 		return Decode(path, data)
 	}
-	st := statOf(fi)
-	now := fileState{sum: sum, size: int64(len(data)), stat: st, settled: st.settledAt(start)}
 	if l.body != nil && l.state.sum == sum && l.state.size == int64(len(data)) {
-		if a, ps, ok := decodeBody(l.body); ok {
+		a, ps, ok := l.account, l.problems, l.decoded
+		if !ok {
+			a, ps, ok = decodeBody(l.body)
+		}
+		if ok {
 			cacheStats.hits.Add(1)
-			if now.settled && (!l.state.settled || l.state.stat != st) {
-				now.canonical = l.state.canonical
-				l.store(now, a, ps)
-			}
 			return a, ps
 		}
 	}
@@ -264,7 +233,7 @@ func (l *cacheLookup) decode(path string, data []byte, sum [sha256.Size]byte, fi
 	}
 	cacheStats.misses.Add(1)
 	a, ps := Decode(path, data)
-	l.store(now, a, ps)
+	l.store(fileState{sum: sum, size: int64(len(data))}, a, ps)
 	return a, ps
 }
 
@@ -281,18 +250,17 @@ func (l *cacheLookup) store(st fileState, a *model.Account, ps []FileProblem) {
 }
 
 // cacheSaved writes the entry of the account file at path that a save has
-// just written: data (with SHA-256 sum and the stat fi of the new file
-// before its rename), the encoding of the canonical account c. Its
-// account and problems are decodeEncoded's, so that the next load is a hit.
-// The entry is not settled: the file has just changed.
-func cacheSaved(path string, data []byte, sum [sha256.Size]byte, fi fs.FileInfo, c *model.Account) {
+// just written: data (with SHA-256 sum), the encoding of the canonical
+// account c. Its account and problems are decodeEncoded's, so that the
+// next load is a hit.
+func cacheSaved(path string, data []byte, sum [sha256.Size]byte, c *model.Account) {
 	l := openCacheFor(path)
 	if l == nil {
 		return
 	}
 	defer l.close()
 	a, ps := decodeEncoded(path, data, c)
-	l.store(fileState{sum: sum, size: int64(len(data)), stat: statOf(fi), canonical: true}, a, ps)
+	l.store(fileState{sum: sum, size: int64(len(data)), canonical: true}, a, ps)
 }
 
 // An entry is: the magic, the length of the rest (uint64) and its CRC-32C
@@ -348,9 +316,9 @@ func parseCacheEntry(raw, key []byte) (st fileState, body []byte, ok bool) {
 	return st, rest[n0-len(d.s):], true
 }
 
-// maxStateBytes bounds what enc.state writes: the hash, seven varints of
-// at most 10 bytes and two flags.
-const maxStateBytes = sha256.Size + 7*binary.MaxVarintLen64 + 2
+// maxStateBytes bounds what enc.state writes: the hash, a varint and a
+// flag.
+const maxStateBytes = sha256.Size + binary.MaxVarintLen64 + 1
 
 // decodeBody decodes an entry's body; ok is false unless it decodes
 // exactly to its end.
@@ -418,12 +386,6 @@ func (e *enc) strs(ss []string) {
 func (e *enc) state(st fileState) {
 	e.b = append(e.b, st.sum[:]...)
 	e.iv64(st.size)
-	e.uv(st.stat.dev)
-	e.uv(st.stat.ino)
-	e.iv64(st.stat.size)
-	e.iv64(st.stat.mtime)
-	e.iv64(st.stat.ctime)
-	e.flag(st.settled)
 	e.flag(st.canonical)
 }
 
@@ -581,9 +543,7 @@ func (d *dec) state() fileState {
 	copy(st.sum[:], d.s)
 	d.s = d.s[len(st.sum):]
 	st.size = d.iv64()
-	st.stat.dev, st.stat.ino = d.uv(), d.uv()
-	st.stat.size, st.stat.mtime, st.stat.ctime = d.iv64(), d.iv64(), d.iv64()
-	st.settled, st.canonical = d.flag(), d.flag()
+	st.canonical = d.flag()
 	return st
 }
 

@@ -23,19 +23,6 @@ func fileID(fi fs.FileInfo) string {
 	return "dev=" + itoa(uint64(st.Dev)) + " ino=" + itoa(st.Ino)
 }
 
-// statOf is the stat data of fi that any write changes; zero when unknown.
-func statOf(fi fs.FileInfo) statData {
-	if fi == nil {
-		return statData{}
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return statData{}
-	}
-	return statData{dev: uint64(st.Dev), ino: st.Ino, size: st.Size,
-		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}
-}
-
 func itoa(x uint64) string {
 	var b [20]byte
 	i := len(b)

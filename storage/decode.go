@@ -115,7 +115,14 @@ func Decode(path string, data []byte) (*model.Account, []FileProblem) {
 // result would be c (TestDecodeEncoded compares the two on accounts of
 // every kind); the scanner still finds the lines. It is how a save knows
 // what its file will load as, for the load cache.
+//
+// Encode writes a string that is not valid UTF-8 with U+FFFD in place of
+// its bad bytes, so an account holding one decodes to another account: it
+// goes to Decode.
 func decodeEncoded(path string, data []byte, c *model.Account) (*model.Account, []FileProblem) {
+	if !validUTF8(c) {
+		return Decode(path, data)
+	}
 	d := &decoder{path: path}
 	s := scan(data)
 	d.pos = s.pos
@@ -128,6 +135,37 @@ func decodeEncoded(path string, data []byte, c *model.Account) (*model.Account, 
 		}
 	}
 	return c, limitProblems(d.path, d.probs)
+}
+
+// validUTF8 reports whether every string of a is valid UTF-8.
+func validUTF8(a *model.Account) bool {
+	ok := func(ss ...string) bool {
+		for _, s := range ss {
+			if !utf8.ValidString(s) {
+				return false
+			}
+		}
+		return true
+	}
+	if !ok(a.Name) {
+		return false
+	}
+	for _, r := range a.Roles {
+		if !ok(r.Name, r.Description, r.Inherits) {
+			return false
+		}
+	}
+	for _, u := range a.Users {
+		if !ok(u.Email, u.Name) || !ok(u.Roles...) {
+			return false
+		}
+	}
+	for _, e := range a.Environments {
+		if !ok(e.Name, string(e.Classification)) || !ok(e.RolesWithAccess...) {
+			return false
+		}
+	}
+	return true
 }
 
 // limitProblems orders ps as they are listed, errors first and then

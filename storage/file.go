@@ -197,11 +197,9 @@ func linkTrouble(path string) error {
 // A symbolic link whose target does not exist, or whose links go round in
 // a loop, is a *ReadError that says so, not a missing file.
 //
-// Through the load cache, an unchanged file is not decoded again, and a
-// file whose entry is settled (see cacheLookup) is not even read: its
-// stamp is the entry's.
+// Through the load cache, the bytes of a file read before are not decoded
+// again.
 func Load(path string) (*Doc, error) {
-	start := time.Now()
 	f, fi, err := openFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ELOOP) {
@@ -212,18 +210,18 @@ func Load(path string) (*Doc, error) {
 		return nil, err
 	}
 	defer f.Close()
-	l := lookupCache(path)
-	defer l.close()
-	if a, ps, fs, ok := l.byStat(fi); ok {
-		st := Stamp{Exists: true, Size: fs.size, Sum: fs.sum, ModTime: fi.ModTime(), Clean: a != nil && !HasErrors(ps)}
-		return &Doc{Path: path, Account: a, Problems: ps, Stamp: st}, nil
-	}
+	wait := prefetch(path)
 	data, fi, err := readOpen(path, f, fi)
+	var st Stamp
+	if err == nil {
+		st = stampOf(data, fi)
+	}
+	l := wait()
+	defer l.close()
 	if err != nil {
 		return nil, err
 	}
-	st := stampOf(data, fi)
-	a, ps := l.decode(path, data, st.Sum, fi, start)
+	a, ps := l.decode(path, data, st.Sum)
 	st.Clean = a != nil && !HasErrors(ps)
 	return &Doc{Path: path, Account: a, Problems: ps, Stamp: st}, nil
 }
@@ -580,7 +578,6 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 	}
 	defer fl.Unlock()
 
-	start := time.Now()
 	cur, fi, err := readFile(target)
 	if err != nil {
 		if re, ok := err.(*ReadError); ok {
@@ -588,7 +585,7 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 		}
 		return nil, err
 	}
-	old, ps, canonical := decodeCurrent(path, cur, fi, start)
+	old, ps, canonical := decodeCurrent(path, cur)
 	if errs := Errors(ps); len(errs) > 0 || old == nil {
 		return nil, &ProblemsError{Path: path, Problems: errs}
 	}
@@ -617,15 +614,15 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 	return c, nil
 }
 
-// decodeCurrent decodes cur, the bytes of the account file at path (stat
-// fi, read from start), through the load cache. canonical reports that
-// they are known to be what Encode makes of their account (the load cache
-// knows it of the files rolecall saved).
-func decodeCurrent(path string, cur []byte, fi fs.FileInfo, start time.Time) (a *model.Account, ps []FileProblem, canonical bool) {
+// decodeCurrent decodes cur, the bytes of the account file at path,
+// through the load cache. canonical reports that they are known to be what
+// Encode makes of their account (the load cache knows it of the files
+// rolecall saved).
+func decodeCurrent(path string, cur []byte) (a *model.Account, ps []FileProblem, canonical bool) {
 	l := lookupCache(path)
 	defer l.close()
 	sum := sha256.Sum256(cur)
-	a, ps = l.decode(path, cur, sum, fi, start)
+	a, ps = l.decode(path, cur, sum)
 	return a, ps, l != nil && l.body != nil && l.state.sum == sum && l.state.canonical
 }
 
@@ -713,7 +710,7 @@ func commit(target, path string, cur []byte, fi fs.FileInfo, old, c *model.Accou
 	entry.close()
 	st := stampOf(data, nfi)
 	st.Clean = true // a was validated before it was written
-	cacheSaved(path, data, st.Sum, nfi, c)
+	cacheSaved(path, data, st.Sum, c)
 	if err := afterRename(filepath.Dir(target)); err != nil {
 		return st, &SavedError{Path: path, Stamp: st, Err: fmt.Errorf("the change may not survive a crash of the machine: %w", err)}
 	}

@@ -13,7 +13,7 @@ import (
 // "\uFFFD", but the entry a save writes holds decodeEncoded's account, the
 // canonical account itself, with the raw byte: the next load is a cache hit
 // that gives another account than a fresh decode of the same file.
-func TestAttackInvalidUTF8DescriptionCacheHit(t *testing.T) {
+func TestCacheInvalidUTF8Description(t *testing.T) {
 	freshCache(t)
 	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
 	if _, err := Update(p, SaveOptions{Actor: "test"}, func(a *model.Account) (*model.Account, error) {
@@ -36,7 +36,7 @@ func TestAttackInvalidUTF8DescriptionCacheHit(t *testing.T) {
 
 // The same through decodeEncoded directly: it must give what Decode gives
 // for Encode(a), for every account a save accepts.
-func TestAttackDecodeEncodedInvalidUTF8(t *testing.T) {
+func TestDecodeEncodedInvalidUTF8(t *testing.T) {
 	a := goodAccount()
 	a.Roles[1].Description = "caf\xe9"
 	mustValid(t, a)

@@ -169,6 +169,7 @@ func TestCountCanSeeConcurrent(t *testing.T) {
 // 400 accounts by default (3000 with ROLECALL_LONG_TESTS=1): each broken
 // CountsCanSee or visibility tried failed by account 23.
 func TestCountsCanSeeDifferential(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(2024, 11))
 	n := randomCases(400, 3000, 300)
 	for i := range n {

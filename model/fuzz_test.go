@@ -619,6 +619,7 @@ func FuzzApply(f *testing.F) {
 // Compare it caught at 1500 (users kept clean across a switch, environment
 // lists changed, added environments) it caught by account 52.
 func TestCompareRandomEdits(t *testing.T) {
+	t.Parallel()
 	accounts := randomCases(400, 1500, 200)
 	rng := rand.New(rand.NewPCG(99, 1))
 	c := randChooser{rng}

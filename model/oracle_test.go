@@ -1034,6 +1034,7 @@ func TestNaiveBuiltinsMatchCatalog(t *testing.T) {
 // resolvers tried (visibility, access, R15-R18, sources, reasons), each of
 // the 15 it caught at 2000 it caught by account #65.
 func TestDifferential(t *testing.T) {
+	t.Parallel()
 	accounts := randomCases(400, 2000, 300)
 	start := time.Now()
 	rng := rand.New(rand.NewPCG(20260822, 1))

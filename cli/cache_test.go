@@ -10,6 +10,7 @@ import (
 // gives the same answer from it; --no-cache and $ROLECALL_NO_CACHE leave
 // it alone.
 func TestLoadCacheFlag(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	entries := func(cache string) int {
 		ents, err := os.ReadDir(filepath.Join(cache, "rolecall"))

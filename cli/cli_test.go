@@ -10,9 +10,14 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"rolecall/cli"
+	"rolecall/tui"
 )
 
-// The tests run the real binary, built once, on files in testdata/cli.
+// The tests run rolecall as a process, on files in testdata/cli: this test
+// binary, under the name rolecall (binary, a link to it), is rolecall, wired
+// as main.go wires it.
 
 var (
 	binary  string
@@ -21,6 +26,14 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == "rolecall" {
+		// What main does (main.go), which a test cannot call: building the
+		// binary instead cost the tests more than a second.
+		cli.RunTUI = func(o cli.TUIOptions) int {
+			return tui.Run(tui.Options{Path: o.File, ReadOnly: o.ReadOnly, ASCII: o.ASCII, NoMouse: o.NoMouse, NoCache: o.NoCache})
+		}
+		os.Exit(cli.Execute(os.Args, os.Stdout, os.Stderr, os.Getenv))
+	}
 	os.Exit(run(m))
 }
 
@@ -34,16 +47,17 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(tmp)
-	binary = filepath.Join(tmp, "rolecall")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Dir = repo
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	// Keep the load cache of every run out of the user's home; only once
-	// the binary is built: the go command keeps its own build cache under
-	// $XDG_CACHE_HOME too, and an empty one rebuilds everything.
+	binary = filepath.Join(tmp, "rolecall")
+	if err := os.Symlink(self, binary); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	// Keep the load cache of every run out of the user's home.
 	os.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
 	return m.Run()
 }

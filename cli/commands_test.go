@@ -11,6 +11,7 @@ import (
 // Every command's good and bad paths, by exit code and the words a person
 // needs to see.
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "nope.toml")
 	// Copies: an edit takes a lock file beside the file it is given.
 	_, errs := copyFile(t, "errors.toml")
@@ -124,6 +125,7 @@ func TestExitCodes(t *testing.T) {
 
 // -f before and after the subcommand, $ROLECALL_FILE, and the default.
 func TestFileFlag(t *testing.T) {
+	t.Parallel()
 	dir, file := demo(t)
 	other := t.TempDir()
 	for _, tc := range []struct {
@@ -149,6 +151,7 @@ func TestFileFlag(t *testing.T) {
 }
 
 func TestInit(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	want(t, rc(t, dir, nil, "init"), 0, "demo account")
 	want(t, rc(t, dir, nil, "validate", "--strict"), 0, "ok (5 custom roles, 9 users, 3 environments)")
@@ -171,6 +174,7 @@ func TestInit(t *testing.T) {
 
 // A scripted round trip: add a role, assign it, and the preview shows it.
 func TestScriptedEditRoundTrip(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	r := rc(t, dir, nil, "role", "add", "Dashboard Viewers", "--privilege", "Dashboard", "--description", "sees dashboards")
 	want(t, r, 0, "add role Dashboard Viewers: done")
@@ -205,6 +209,7 @@ func TestScriptedEditRoundTrip(t *testing.T) {
 
 // A refused edit changes nothing: same bytes, no backup, no audit entry.
 func TestRefusedEditChangesNothing(t *testing.T) {
+	t.Parallel()
 	dir, file := demo(t)
 	before := readBytes(t, file)
 	r := rc(t, dir, nil, "role", "rm", "Read-Only Environment Management")
@@ -222,6 +227,7 @@ func TestRefusedEditChangesNothing(t *testing.T) {
 // Removing a role or disallowing the last role opens environments to every
 // role: refused without --allow-widening (R8, R12).
 func TestWidening(t *testing.T) {
+	t.Parallel()
 	dir, file := demo(t)
 	want(t, rc(t, dir, nil, "role", "add", "Solo", "--inherits", "Support", "-p", "Runtime Management"), 0)
 	want(t, rc(t, dir, nil, "env", "add", "Staging"), 0)
@@ -247,6 +253,7 @@ func TestWidening(t *testing.T) {
 // account set prints what each switch now does, as the model says it
 // (model.SwitchEffect), on and off.
 func TestAccountSetSaysWhatTheSwitchDoes(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	want(t, rc(t, dir, nil, "account", "set", "--advanced-environment-access=false"), 0,
 		"note: Environment Management Read Access and Full Access do nothing; only Environment Management gives write access to environments (R16)")

@@ -16,6 +16,7 @@ import (
 // commands refuse such a file (exit 2), so the printing is tested here on
 // the file as storage decodes it, as the TUI shows it read-only.
 func TestDanglingRoleIsNamed(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join("..", "testdata", "cli", "dangling.toml")
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 // diff names who sees an added environment and who saw a removed one or a
 // removed user, and reports a classification change (R12-R18).
 func TestDiffEnvironmentsAndRemovedUsers(t *testing.T) {
+	t.Parallel()
 	dir, p := demo(t)
 	want(t, rc(t, dir, nil, "init", "-f", "old.toml"), 0)
 	want(t, rc(t, dir, nil, "env", "add", "Staging"), 0, "environment Staging is added", "users now see Staging")

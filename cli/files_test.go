@@ -32,6 +32,7 @@ func rcWithin(t *testing.T, d time.Duration, dir string, args ...string) result 
 // An account path that is a dangling symbolic link, or links in a loop, is
 // a file that cannot be read: exit 2, "no such file", and no lock made.
 func TestDanglingAndLoopingLinks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.Symlink(filepath.Join("gone", "acct.toml"), filepath.Join(dir, "rolecall.toml")); err != nil {
 		t.Fatal(err)
@@ -59,6 +60,7 @@ func TestDanglingAndLoopingLinks(t *testing.T) {
 // A FIFO at FILE.lock or FILE.audit.jsonl is refused at once (exit 1), the
 // file unchanged; a symbolic link there writes nothing through it.
 func TestSideFilesRefusedByCLI(t *testing.T) {
+	t.Parallel()
 	for _, side := range []string{".lock", ".audit.jsonl"} {
 		dir, file := demo(t)
 		before := readBytes(t, file)
@@ -90,6 +92,7 @@ func TestSideFilesRefusedByCLI(t *testing.T) {
 // synced: another admin who may write but not list it) is done: exit 0,
 // the edit printed, and a warning that says the file is saved.
 func TestSavedWithWarningByCLI(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to act as another user")
 	}
@@ -144,6 +147,7 @@ func TestSavedWithWarningByCLI(t *testing.T) {
 // reads "go round in a loop", a dangling link names its target and offers
 // no 'rolecall init' (which would refuse: the link exists); log too.
 func TestReadThroughBadLinks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "rolecall.toml"), filepath.Join(dir, "b.toml")
 	if err := os.Symlink(b, a); err != nil {
@@ -172,6 +176,7 @@ func TestReadThroughBadLinks(t *testing.T) {
 // rolecall's layout (its comments are gone); the next edit, of a file now
 // in that layout, does not.
 func TestEditNotesRelaidFile(t *testing.T) {
+	t.Parallel()
 	dir, p := demo(t)
 	data, err := os.ReadFile(p)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 // and FILE.bak still hold the old account. It used to report success over
 // a short file.
 func TestFullDiskEdit(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("process-level test")
 	}

@@ -50,6 +50,7 @@ func noNullLists(t *testing.T, v any, path string, allowed map[string]bool) {
 }
 
 func TestPreviewJSON(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	m := object(t, rc(t, dir, nil, "preview", "dana@example.com", "--json"))
 	if got := keys(t, m); got != "environments,pages,roles,user" {
@@ -75,6 +76,7 @@ func TestPreviewJSON(t *testing.T) {
 }
 
 func TestExplainJSON(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	m := object(t, rc(t, dir, nil, "explain", "kai@example.com", "--json"))
 	for _, k := range []string{"user", "roles", "privileges", "environments"} {
@@ -126,6 +128,7 @@ func TestExplainJSON(t *testing.T) {
 }
 
 func TestWhoCanJSON(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	m := object(t, rc(t, dir, nil, "who-can", "Execute", "--json"))
 	if got := keys(t, m); got != "environment,privilege,users" {
@@ -155,6 +158,7 @@ func TestWhoCanJSON(t *testing.T) {
 }
 
 func TestDiffJSON(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	want(t, rc(t, dir, nil, "init", "-f", "old.toml"), 0)
 	want(t, rc(t, dir, nil, "user", "assign", "dana@example.com", "Standard User"), 0)
@@ -181,6 +185,7 @@ func TestDiffJSON(t *testing.T) {
 }
 
 func TestCheckAndLogJSON(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	var v struct {
 		User, Privilege string

@@ -10,6 +10,7 @@ import (
 // edit (exit 1) with the model's message naming the field, its length and
 // the limit; the file is not changed.
 func TestOverLongValuesRefused(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("d", 10000)
 	tests := []struct {
 		name string

@@ -39,6 +39,7 @@ func auditFixture(t *testing.T, file string) string {
 // log prints text: edits, then what they do to access, the older summaries
 // whole, the claimed sudo user escaped, and the entry that never landed.
 func TestLogPrintsText(t *testing.T) {
+	t.Parallel()
 	dir, file := demo(t)
 	long := auditFixture(t, file)
 	r := rc(t, dir, nil, "log")
@@ -59,6 +60,7 @@ func TestLogPrintsText(t *testing.T) {
 // log --json is valid JSON without a null list or a raw DEL, and says which
 // entries landed.
 func TestLogJSONNoNullsAndLanded(t *testing.T) {
+	t.Parallel()
 	dir, file := demo(t)
 	auditFixture(t, file)
 	r := rc(t, dir, nil, "log", "--json")
@@ -102,6 +104,7 @@ func TestLogJSONNoNullsAndLanded(t *testing.T) {
 // JSON, even one that changes nobody's access (a description, a role
 // nobody holds).
 func TestLogRecordsEveryEdit(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	rc(t, dir, nil, "role", "add", "Night Shift", "--inherits", "Support")
 	rc(t, dir, nil, "role", "edit", "Night Shift", "--description", "covers nights", "--add", "Dashboard")
@@ -133,6 +136,7 @@ func TestLogRecordsEveryEdit(t *testing.T) {
 
 // A removal is recorded with what was removed.
 func TestLogRecordsWhatARemovalRemoved(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	rc(t, dir, nil, "role", "add", "Night Shift", "--inherits", "Support", "--privilege", "Dashboard", "--description", "nights")
 	rc(t, dir, nil, "role", "rm", "Night Shift")
@@ -159,6 +163,7 @@ func TestLogRecordsWhatARemovalRemoved(t *testing.T) {
 
 // Lines of the trail that are not entries are not passed over silently.
 func TestLogSaysWhatItCannotRead(t *testing.T) {
+	t.Parallel()
 	dir, file := demo(t)
 	rc(t, dir, nil, "role", "add", "Night Shift", "--inherits", "Support")
 	f, err := os.OpenFile(file+".audit.jsonl", os.O_APPEND|os.O_WRONLY, 0)

@@ -12,6 +12,7 @@ import (
 // nothing raw on the terminal); a look-alike is added with a warning that
 // names what it looks like.
 func TestInvisibleAndLookalikeNames(t *testing.T) {
+	t.Parallel()
 	refused := []struct {
 		name string
 		args []string
@@ -54,6 +55,7 @@ func TestInvisibleAndLookalikeNames(t *testing.T) {
 // no environment R12, no privilege R0, and Production Support or Support
 // with Advanced User Security off R3.
 func TestUnknownNamesCiteTheTable(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	for _, tt := range []struct {
 		args []string

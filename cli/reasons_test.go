@@ -38,6 +38,7 @@ func sourceRoles(m map[string]any) []string {
 // R11, R15: with Environment Management also held, the listed role that
 // ticks a per-environment privilege is still a source of it.
 func TestReasonsPerEnvSourceBesideEnvironmentManagement(t *testing.T) {
+	t.Parallel()
 	dir := reasons(t)
 	m := jsonOf(t, rc(t, dir, nil, "check", "adminro@example.com", "Environment Management Read Access", "--env", "ROEnv", "--json"))
 	got := strings.Join(sourceRoles(m), "; ")
@@ -68,6 +69,7 @@ func TestReasonsPerEnvSourceBesideEnvironmentManagement(t *testing.T) {
 // R4: a privilege held only by being covered names the tick that covers it,
 // never a tick that does not exist, and explain cites R4 once.
 func TestReasonsCoveredPrivilege(t *testing.T) {
+	t.Parallel()
 	dir := reasons(t)
 	r := rc(t, dir, nil, "check", "builder@example.com", "Build Read Access")
 	want(t, r, 0, "from: Builder ticks Build Read and Write Access, which covers it (R4)")
@@ -86,6 +88,7 @@ func TestReasonsCoveredPrivilege(t *testing.T) {
 // R15 refusals name the roles involved: the one that ticks it, and what the
 // environment lists, or that it is open.
 func TestReasonsR15NamesTheRoles(t *testing.T) {
+	t.Parallel()
 	dir := reasons(t)
 	r := rc(t, dir, nil, "check", "envs@example.com", "Environment Management Full Access", "--env", "Open")
 	want(t, r, 1, "it is held through Env RW, and Open is open (R15)")
@@ -101,6 +104,7 @@ func TestReasonsR15NamesTheRoles(t *testing.T) {
 
 // Answers whose deciding step is a decision say so, in text and JSON.
 func TestReasonsDecisionsAreFlagged(t *testing.T) {
+	t.Parallel()
 	dir := reasons(t)
 	find := func(m map[string]any, page, action string) map[string]any {
 		for _, p := range m["pages"].([]any) {
@@ -141,6 +145,7 @@ func TestReasonsDecisionsAreFlagged(t *testing.T) {
 // R17: write needs Runtime Management itself; the JSON says which rules
 // decided each answer.
 func TestReasonsRulesInJSON(t *testing.T) {
+	t.Parallel()
 	dir := reasons(t)
 	// sched holds Sched, which ROEnv does not list and which grants what
 	// Env RO does not: only the listed role counting decides (R15,

@@ -40,6 +40,7 @@ func noControl(t *testing.T, args []string, r result) {
 // No command lets an escape sequence from a file or an argument reach the
 // terminal.
 func TestNoControlCharactersReachTheTerminal(t *testing.T) {
+	t.Parallel()
 	const esc = "\x1b]52;c;cm0gLXJmIH4K\x07"
 	evil := "lee" + esc + "@example.com"
 	for _, file := range []string{"escapes.toml", "escapes_names.toml"} {
@@ -78,6 +79,7 @@ func TestNoControlCharactersReachTheTerminal(t *testing.T) {
 
 // JSON output escapes ESC and the other controls as \u001b.
 func TestJSONEscapesControls(t *testing.T) {
+	t.Parallel()
 	dir, _ := copyFile(t, "escapes.toml")
 	r := rc(t, dir, nil, "check", "lee"+"\x1b[2J"+"@example.com", "Execute", "--json")
 	want(t, r, 2) // unknown user

@@ -9,6 +9,7 @@ import (
 // binary on the demo file.
 
 func TestScenarioCannotViewData(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	p := getPreview(t, dir, "dana@example.com")
 	access, acts, why := p.page(t, "Process Reporting")
@@ -30,6 +31,7 @@ func TestScenarioCannotViewData(t *testing.T) {
 }
 
 func TestScenarioReadOnlyBuild(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	p := getPreview(t, dir, "bo@example.com")
 	access, acts, _ := p.page(t, "Build")
@@ -46,6 +48,7 @@ func TestScenarioReadOnlyBuild(t *testing.T) {
 }
 
 func TestScenarioReadOnlyRuntime(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	p := getPreview(t, dir, "rita@example.com")
 	access, acts, _ := p.page(t, "Runtime Management")
@@ -63,6 +66,7 @@ func TestScenarioReadOnlyRuntime(t *testing.T) {
 }
 
 func TestScenarioReadOnlyEnvironmentManagement(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	oren := getPreview(t, dir, "oren@example.com")
 	if e := oren.env(t, "Test"); !e.Visible || e.Access != "read" || e.Deploy || e.EditExtensions {
@@ -85,6 +89,7 @@ func TestScenarioReadOnlyEnvironmentManagement(t *testing.T) {
 }
 
 func TestScenarioWriteAndReadEnvironment(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	wren := getPreview(t, dir, "wren@example.com")
 	for _, name := range []string{"Test", "Production"} {
@@ -100,6 +105,7 @@ func TestScenarioWriteAndReadEnvironment(t *testing.T) {
 // Boomi's recipe without Runtime Management: validation warns (R14) and
 // the role's holder sees no environment.
 func TestScenarioRecipeWithoutRuntimeManagement(t *testing.T) {
+	t.Parallel()
 	dir, _ := copyFile(t, "no_runtime.toml")
 	want(t, rc(t, dir, nil, "validate"), 0, "1 warning")
 	r := rc(t, dir, nil, "validate", "--strict")

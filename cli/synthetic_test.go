@@ -10,6 +10,7 @@ import (
 // init --synthetic writes a valid generated account, the same bytes for the
 // same arguments, and refuses nonsense.
 func TestInitSynthetic(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := rc(t, dir, nil, "init", "--synthetic", "300", "-f", "a.toml")
 	want(t, r, 0, "300 users", "30 custom roles", "6 environments", "try: rolecall -f a.toml preview ")
@@ -33,6 +34,7 @@ func TestInitSynthetic(t *testing.T) {
 
 // A file anyone may write is reported by validate: with --strict it fails.
 func TestValidateWarnsWorldWritable(t *testing.T) {
+	t.Parallel()
 	dir, p := demo(t)
 	want(t, rc(t, dir, nil, "validate"), 0, "ok")
 	if err := os.Chmod(p, 0o666); err != nil {

@@ -13,6 +13,7 @@ import (
 // per-environment privilege: 1,200 R16 warnings) must leave a file that
 // every command still reads.
 func TestManyWarningsStayWarnings(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("format = 1\n\n[account]\nname = \"Messy\"\nadvanced_user_security = true\nadvanced_environment_access = true\n")
 	for i := range 1200 {
@@ -40,6 +41,7 @@ func TestManyWarningsStayWarnings(t *testing.T) {
 // A role held but not defined is an error naming the user and the role
 // (R5): preview refuses the file (exit 2), validate lists it (exit 1).
 func TestDanglingRoleRefused(t *testing.T) {
+	t.Parallel()
 	dir, _ := copyFile(t, "dangling.toml")
 	want(t, rc(t, dir, nil, "validate"), 1, `user "dana@example.com" holds role "Ghost", which does not exist (R5)`)
 	r := rc(t, dir, nil, "preview", "dana@example.com")

@@ -614,11 +614,13 @@ func FuzzApply(f *testing.F) {
 // TestCompareRandomEdits is the deterministic companion of FuzzResolver's
 // Compare check: random valid accounts, random edits plus a flip of each
 // account switch, and Compare against the brute-force diff each time.
+//
+// 400 accounts by default (1500 with ROLECALL_LONG_TESTS=1): each broken
+// Compare it caught at 1500 (users kept clean across a switch, environment
+// lists changed, added environments) it caught by account 52.
 func TestCompareRandomEdits(t *testing.T) {
-	accounts := 1500
-	if testing.Short() {
-		accounts = 200
-	}
+	t.Parallel()
+	accounts := randomCases(400, 1500, 200)
 	rng := rand.New(rand.NewPCG(99, 1))
 	c := randChooser{rng}
 	applied := 0

@@ -128,6 +128,7 @@ func FuzzRebase(f *testing.F) {
 
 // TestRebaseRandom runs FuzzRebase's checks on generated cases.
 func TestRebaseRandom(t *testing.T) {
+	t.Parallel()
 	n := 1500
 	if testing.Short() {
 		n = 200

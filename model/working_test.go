@@ -11,6 +11,7 @@ import (
 // Validate and Compare give, for accepted and refused edits, with and
 // without warnings in the old state.
 func TestWorkingMatchesApply(t *testing.T) {
+	t.Parallel()
 	a := Synthetic(1500, 150, 30, 5)
 	// Some lint in the old state: a role held by nobody, listed on an
 	// environment (R19), and a role ticking a privilege it inherits (R9).

@@ -3,6 +3,7 @@ package storage
 import (
 	"fmt"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,60 +68,100 @@ func boundedDecode(data []byte, timeBudget time.Duration, memBudget uint64) (*mo
 	}
 }
 
-func TestDecodeHostileBounded(t *testing.T) {
-	rep := strings.Repeat
-	parts := func(n int) string { return strings.TrimSuffix(rep("a.", n), ".") }
-	many := func(format string, n int) string {
-		var b strings.Builder
-		b.WriteString("format = 1\n")
-		for i := range n {
-			fmt.Fprintf(&b, format, i)
+// piece appends part of a test input to b.
+type piece func(b []byte) []byte
+
+// input is the input made of parts, each a string or a piece, in order.
+func input(parts ...any) piece {
+	return func(b []byte) []byte {
+		for _, p := range parts {
+			switch p := p.(type) {
+			case string:
+				b = append(b, p...)
+			case piece:
+				b = p(b)
+			default:
+				panic(fmt.Sprintf("not a part of an input: %T", p))
+			}
 		}
-		return b.String()
+		return b
 	}
+}
+
+// rep is s, n times, as strings.Repeat.
+func rep(s string, n int) piece {
+	return func(b []byte) []byte {
+		start, total := len(b), len(s)*n
+		b = slices.Grow(b, total)
+		b = append(b, s...)
+		for len(b)-start < total && n > 0 {
+			b = append(b, b[start:start+min(len(b)-start, total-(len(b)-start))]...)
+		}
+		return b[:start+total]
+	}
+}
+
+// many is format formatted with 0, 1, ... n-1, one after the other.
+func many(format string, n int) piece {
+	return func(b []byte) []byte {
+		for i := range n {
+			b = fmt.Appendf(b, format, i)
+		}
+		return b
+	}
+}
+
+// parts is a dotted key of n parts.
+func parts(n int) piece { return input(rep("a.", n-1), "a") }
+
+func TestDecodeHostileBounded(t *testing.T) {
 	tests := []struct {
 		name string
-		data string
+		// data makes the input when its case runs, in a buffer that all
+		// cases share: built at once and each in fresh memory, the inputs
+		// (over 300 MB) cost more than decoding them.
+		data piece
 		want string // the refusal; "" for a file that is read
 		// time is the budget when it is not decodeTimeBudget: large files
 		// are read in linear time, at tens of MB a second.
 		time time.Duration
 	}{
-		{"40 KB dotted key", "format = 1\n" + parts(20000) + " = 1\n", "more than 8 parts", 0},
-		{"20k-part header", "format = 1\n[" + parts(20000) + "]\n", "more than 8 parts", 0},
-		{"20k-part array header", "format = 1\n[[" + parts(20000) + "]]\n", "more than 8 parts", 0},
-		{"20k-part key in an inline table", "format = 1\nx = {" + parts(20000) + " = 1}\n", "more than 8 parts", 0},
-		{"20k-part quoted key", "format = 1\n" + strings.TrimSuffix(rep(`"a".`, 20000), ".") + " = 1\n", "more than 8 parts", 0},
-		{"9-part key", "format = 1\n" + parts(9) + " = 1\n", "more than 8 parts", 0},
-		{"8-part key", "format = 1\n" + parts(8) + " = 1\n", `unknown key "a"`, 0},
-		{"header and key 5 parts each", "format = 1\n[" + parts(5) + "]\n" + parts(5) + " = 1\n", "more than 8 parts", 0},
-		{"inline tables 9 deep", "format = 1\na = " + rep("{b=", 9) + "1" + rep("}", 9) + "\n", "more than 8 parts", 0},
-		{"1 MB key", "format = 1\n" + rep("k", 1<<20) + " = 1\n", "longer than 256 bytes", 0},
-		{"1 MB quoted header, then keys", "format = 1\n[\"" + rep("x", 1<<20) + "\"]\n" + rep("k = 1\n", 1000), "a string of more than 65536 characters", 0},
-		{"long header, then 200k keys", "format = 1\n[" + rep("x", 250) + "]\n" + many("k%d = 1\n", 200000)[11:], "more than 64 keys", 0},
-		{"30-deep header, then 500k keys", "format = 1\n[" + parts(30) + "]\n" + many("k%d = 1\n", 500000)[11:], "more than 8 parts", 0},
-		{"1.4M keys in one table", many("k%d = 1\n", 1400000), "more than 64 keys", 0},
-		{"64 keys", many("k%d = 1\n", 63), `unknown key "k0"`, 0},
+		{"40 KB dotted key", input("format = 1\n", parts(20000), " = 1\n"), "more than 8 parts", 0},
+		{"20k-part header", input("format = 1\n[", parts(20000), "]\n"), "more than 8 parts", 0},
+		{"20k-part array header", input("format = 1\n[[", parts(20000), "]]\n"), "more than 8 parts", 0},
+		{"20k-part key in an inline table", input("format = 1\nx = {", parts(20000), " = 1}\n"), "more than 8 parts", 0},
+		{"20k-part quoted key", input("format = 1\n", rep(`"a".`, 19999), `"a"`, " = 1\n"), "more than 8 parts", 0},
+		{"9-part key", input("format = 1\n", parts(9), " = 1\n"), "more than 8 parts", 0},
+		{"8-part key", input("format = 1\n", parts(8), " = 1\n"), `unknown key "a"`, 0},
+		{"header and key 5 parts each", input("format = 1\n[", parts(5), "]\n", parts(5), " = 1\n"), "more than 8 parts", 0},
+		{"inline tables 9 deep", input("format = 1\na = ", rep("{b=", 9), "1", rep("}", 9), "\n"), "more than 8 parts", 0},
+		{"1 MB key", input("format = 1\n", rep("k", 1<<20), " = 1\n"), "longer than 256 bytes", 0},
+		{"1 MB quoted header, then keys", input("format = 1\n[\"", rep("x", 1<<20), "\"]\n", rep("k = 1\n", 1000)), "a string of more than 65536 characters", 0},
+		{"long header, then 200k keys", input("format = 1\n[", rep("x", 250), "]\n", many("k%d = 1\n", 200000)), "more than 64 keys", 0},
+		{"30-deep header, then 500k keys", input("format = 1\n[", parts(30), "]\n", many("k%d = 1\n", 500000)), "more than 8 parts", 0},
+		{"1.4M keys in one table", input("format = 1\n", many("k%d = 1\n", 1400000)), "more than 64 keys", 0},
+		{"64 keys", input("format = 1\n", many("k%d = 1\n", 63)), `unknown key "k0"`, 0},
 		// As many tables as a real file of 100,000 users has: linear, at
 		// the speed of loading such a file (budget: 2 s).
-		{"100k tables", many("[t%d]\n", 100000), `unknown key "t`, 5 * time.Second},
-		{"100k dotted keys under one table", many("a.k%d = 1\n", 100000), "more than 64 keys", 0},
-		{"60 MB string with escapes", "format = 1\ns = \"" + rep(`\u0041\n`, 60<<20/8) + "\"\n", "a string of more than 65536 characters", 0},
-		{"60 MB multi-line string", "format = 1\ns = \"\"\"" + rep("a\\\n", 60<<20/3) + "\"\"\"\n", "a string of more than 65536 characters", 0},
-		{"60 MB literal string", "format = 1\ns = '" + rep("x", 60<<20) + "'\n", "a string of more than 65536 characters", 0},
-		{"64 KiB description", "format = 1\n[[roles]]\nname = \"A\"\ndescription = \"" + rep("x", 64<<10) + "\"\n", "", 0},
+		{"100k tables", input("format = 1\n", many("[t%d]\n", 100000)), `unknown key "t`, 5 * time.Second},
+		{"100k dotted keys under one table", input("format = 1\n", many("a.k%d = 1\n", 100000)), "more than 64 keys", 0},
+		{"60 MB string with escapes", input("format = 1\ns = \"", rep(`\u0041\n`, 60<<20/8), "\"\n"), "a string of more than 65536 characters", 0},
+		{"60 MB multi-line string", input("format = 1\ns = \"\"\"", rep("a\\\n", 60<<20/3), "\"\"\"\n"), "a string of more than 65536 characters", 0},
+		{"60 MB literal string", input("format = 1\ns = '", rep("x", 60<<20), "'\n"), "a string of more than 65536 characters", 0},
+		{"64 KiB description", input("format = 1\n[[roles]]\nname = \"A\"\ndescription = \"", rep("x", 64<<10), "\"\n"), "", 0},
 		// Linear, and not refused: the decoder lexes these at tens of
 		// MB a second.
-		{"60 MB comment", "#" + rep("x", 60<<20) + "\n", "missing", 5 * time.Second},
+		{"60 MB comment", input("#", rep("x", 60<<20), "\n"), "missing", 5 * time.Second},
 		{"60 MB of blank lines", rep("\n", 60<<20), "missing", 5 * time.Second},
 	}
+	buf := make([]byte, 0, 60<<20+64)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			budget := decodeTimeBudget
 			if tt.time > 0 {
 				budget = tt.time
 			}
-			data := []byte(tt.data)
+			data := tt.data(buf[:0])
 			_, ps, d, mem := boundedDecode(data, budget, decodeMemBudget)
 			t.Logf("%d KB: %s CPU, %d MiB allocated", len(data)>>10, d.Round(time.Millisecond), mem>>20)
 			if tt.want == "" {

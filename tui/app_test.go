@@ -87,6 +87,11 @@ func TestMain(m *testing.M) {
 	// As a child of the process-level tests (signal_test.go), be the
 	// terminal UI on the named file.
 	if path := os.Getenv("ROLECALL_TUI_CHILD"); path != "" {
+		// The process-level tests may shorten the draft interval, so as
+		// not to wait seconds for a draft.
+		if d, err := time.ParseDuration(os.Getenv("ROLECALL_TUI_DRAFT_INTERVAL")); err == nil {
+			DraftInterval = d
+		}
 		os.Exit(Run(Options{Path: path, NoCache: os.Getenv("ROLECALL_NO_CACHE") != ""}))
 	}
 	// Keep the real storage's drafts and audit out of the user's home.

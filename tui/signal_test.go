@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,19 +36,23 @@ func TestSignalKeepsDraft(t *testing.T) {
 		keys   []step // typed before the signal, each waiting for its effect
 		draft  bool
 		status int
-		wait   time.Duration // before the signal
+		// tick: the child writes its draft every 100 ms (DraftInterval),
+		// and the signal comes once it has; else the child writes none
+		// before the signal (an interval of an hour), so that the draft
+		// found is the one written on the signal.
+		tick bool
 		// form: the draft holds the open form's pending AddRole, not the removal.
 		form bool
 	}{
-		{"SIGHUP with an unsaved removal", syscall.SIGHUP, removeAda, true, 129, 0, false},
-		{"SIGTERM with an unsaved removal", syscall.SIGTERM, removeAda, true, 143, 0, false},
-		{"SIGHUP with nothing unsaved", syscall.SIGHUP, removeAda[:1], false, 129, 0, false},
+		{"SIGHUP with an unsaved removal", syscall.SIGHUP, removeAda, true, 129, false, false},
+		{"SIGTERM with an unsaved removal", syscall.SIGTERM, removeAda, true, 143, false, false},
+		{"SIGHUP with nothing unsaved", syscall.SIGHUP, removeAda[:1], false, 129, false, false},
 		// kill -9 cannot be caught: the draft written every DraftInterval
 		// while edits are unsaved is what is left.
-		{"SIGKILL a draft interval after an unsaved removal", syscall.SIGKILL, removeAda, true, -1, DraftInterval + time.Second, false},
+		{"SIGKILL after the periodic draft of an unsaved removal", syscall.SIGKILL, removeAda, true, -1, true, false},
 		// A form open with a change, nothing applied: the hang-up keeps the
 		// form's edit.
-		{"SIGHUP with a form open", syscall.SIGHUP, newRoleTyped, true, 129, 0, true},
+		{"SIGHUP with a form open", syscall.SIGHUP, newRoleTyped, true, 129, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,8 +61,13 @@ func TestSignalKeepsDraft(t *testing.T) {
 			path := filepath.Join(dir, "rolecall.toml") // missing: the demo account opens
 			t.Setenv("XDG_STATE_HOME", state)
 
+			interval := time.Hour
+			if tt.tick {
+				interval = 100 * time.Millisecond
+			}
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), "ROLECALL_TUI_CHILD="+path, "XDG_STATE_HOME="+state, "NO_COLOR=1", "TERM=xterm-256color")
+			cmd.Env = append(os.Environ(), "ROLECALL_TUI_CHILD="+path, "XDG_STATE_HOME="+state, "NO_COLOR=1", "TERM=xterm-256color",
+				"ROLECALL_TUI_DRAFT_INTERVAL="+interval.String())
 			tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 80, Rows: 24})
 			if err != nil {
 				t.Fatal(err)
@@ -125,7 +135,9 @@ func TestSignalKeepsDraft(t *testing.T) {
 			for _, st := range tt.keys {
 				press(st)
 			}
-			time.Sleep(tt.wait)
+			if tt.tick {
+				waitForDraft(t, state)
+			}
 			if err := cmd.Process.Signal(tt.sig); err != nil {
 				t.Fatal(err)
 			}
@@ -169,6 +181,25 @@ func TestSignalKeepsDraft(t *testing.T) {
 			}
 		})
 	}
+}
+
+// waitForDraft waits until a recovery draft is on disk under the state
+// directory.
+func waitForDraft(t *testing.T, state string) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		found := false
+		filepath.WalkDir(state, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() && strings.HasSuffix(p, ".draft") {
+				found = true
+			}
+			return nil
+		})
+		if found {
+			return
+		}
+	}
+	t.Fatal("no recovery draft was written while the edit was unsaved")
 }
 
 type step struct {

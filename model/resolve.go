@@ -584,22 +584,36 @@ func (s Source) Ticker() string {
 // itself. implied is the covering privilege when no role grants p itself
 // (0 otherwise).
 func (r *Resolver) coveredSources(direct, all []int32, p Privilege) (srcs []Source, implied Privilege) {
-	srcs = r.sources(direct, p)
+	return appendCoveredSources(nil, direct, all, p, r.roleSources)
+}
+
+// appendCoveredSources appends coveredSources(direct, all, p) to out, with
+// the sources of each role from src (roleSources, or a memo of it), and
+// returns out; nothing is appended when there is no source.
+func appendCoveredSources(out []Source, direct, all []int32, p Privilege, src func(h int32, p Privilege) []Source) ([]Source, Privilege) {
+	start := len(out)
+	for _, h := range direct {
+		out = append(out, src(h, p)...)
+	}
+	var implied Privilege
 	for _, sup := range coverers[p] {
-		found := r.sources(all, sup)
-		if len(found) > 0 && len(srcs) == 0 && implied == 0 {
+		ndirect := len(out) - start
+		found := false
+		for _, h := range all {
+			for _, s := range src(h, sup) {
+				found = true
+				if slices.ContainsFunc(out[start:start+ndirect], func(d Source) bool { return d.Role == s.Role && slices.Equal(d.Via, s.Via) }) {
+					continue // that role and chain grant p itself already
+				}
+				s.ImpliedBy, s.decided = sup.String(), false
+				out = append(out, s)
+			}
+		}
+		if found && ndirect == 0 && implied == 0 {
 			implied = sup
 		}
-		ndirect := len(srcs)
-		for _, s := range found {
-			if slices.ContainsFunc(srcs[:ndirect], func(d Source) bool { return d.Role == s.Role && slices.Equal(d.Via, s.Via) }) {
-				continue // that role and chain grant p itself already
-			}
-			s.ImpliedBy, s.decided = sup.String(), false
-			srcs = append(srcs, s)
-		}
 	}
-	return srcs, implied
+	return out, implied
 }
 
 // coverers is Covers turned around: the privileges that cover each one.
@@ -617,20 +631,93 @@ var coverers = func() map[Privilege][]Privilege {
 func (r *Resolver) sources(roles []int32, p Privilege) []Source {
 	var out []Source
 	for _, h := range roles {
-		if !r.cyclic && !r.roles[h].set.Has(p) {
-			continue // nothing on h's chain ticks p (set is exact without cycles)
+		out = r.appendRoleSources(out, h, p)
+	}
+	return out
+}
+
+// roleSources lists the sources of p through held role h: one for each
+// role on h's chain that ticks p, nearest first.
+func (r *Resolver) roleSources(h int32, p Privilege) []Source { return r.appendRoleSources(nil, h, p) }
+
+func (r *Resolver) appendRoleSources(out []Source, h int32, p Privilege) []Source {
+	if !r.cyclic && !r.roles[h].set.Has(p) {
+		return out // nothing on h's chain ticks p (set is exact without cycles)
+	}
+	var via []string
+	for id := range lineage(int(h), len(r.roles), r.parentOf) {
+		if id != int(h) {
+			via = append(via, r.roles[id].name)
 		}
-		var via []string
-		for id := range lineage(int(h), len(r.roles), r.parentOf) {
-			if id != int(h) {
-				via = append(via, r.roles[id].name)
-			}
-			if r.roles[id].ticks.Has(p) {
-				out = append(out, Source{Role: r.roles[h].name, Via: append([]string{}, via...), decided: r.roles[id].decided.Has(p), builtin: r.roles[id].builtin})
-			}
+		if r.roles[id].ticks.Has(p) {
+			out = append(out, Source{Role: r.roles[h].name, Via: append([]string{}, via...), decided: r.roles[id].decided.Has(p), builtin: r.roles[id].builtin})
 		}
 	}
 	return out
+}
+
+// sourceMemo is roleSources remembered, role by role, for the privileges
+// one question asks about (p and those covering it): WhoCan asks the same
+// of every holder of a role. The slices it returns are shared, Via
+// included: they must not be changed.
+type sourceMemo struct {
+	r     *Resolver
+	privs []Privilege
+	got   [][]Source // per privilege of privs, then per role id
+	done  []bool
+	// one[h]: the sources of privs[0] of a holder of h alone (as
+	// coveredSources([h], [h], privs[0]) gives them), capped; oneBy[h]: the
+	// privilege covering it when it is held only that way.
+	one     [][]Source
+	oneBy   []Privilege
+	oneDone []bool
+}
+
+func newSourceMemo(r *Resolver, p Privilege) *sourceMemo {
+	privs := append([]Privilege{p}, coverers[p]...)
+	n := len(r.roles)
+	return &sourceMemo{r: r, privs: privs, got: make([][]Source, len(privs)*n), done: make([]bool, len(privs)*n)}
+}
+
+// single returns coveredSources([h], [h], p) for the memo's privilege p.
+func (m *sourceMemo) single(h int32) ([]Source, Privilege) {
+	if m.one == nil {
+		n := len(m.r.roles)
+		m.one, m.oneBy, m.oneDone = make([][]Source, n), make([]Privilege, n), make([]bool, n)
+	}
+	if !m.oneDone[h] {
+		hs := []int32{h}
+		srcs, implied := appendCoveredSources(nil, hs, hs, m.privs[0], m.sources)
+		m.one[h], m.oneBy[h], m.oneDone[h] = slices.Clip(srcs), implied, true
+	}
+	return m.one[h], m.oneBy[h]
+}
+
+// most returns how many sources appendCoveredSources(out, direct, all,
+// privs[0], m.sources) may append at most (none when it appends none).
+func (m *sourceMemo) most(direct, all []int32) int {
+	n := 0
+	for _, h := range direct {
+		n += len(m.sources(h, m.privs[0]))
+	}
+	for _, sup := range m.privs[1:] {
+		for _, h := range all {
+			n += len(m.sources(h, sup))
+		}
+	}
+	return n
+}
+
+func (m *sourceMemo) sources(h int32, p Privilege) []Source {
+	k := slices.Index(m.privs, p)
+	if k < 0 {
+		return m.r.roleSources(h, p)
+	}
+	i := k*len(m.r.roles) + int(h)
+	if !m.done[i] {
+		m.got[i], m.done[i] = m.r.roleSources(h, p), true
+	}
+	return m.got[i]
 }
 
 // decidedGrant reports whether a privilege with these sources is held only
@@ -745,8 +832,13 @@ func (r *Resolver) HeldRoles(u int) []string {
 // (R15), and those through which the per-environment privileges count
 // there, as eval decided them.
 func (r *Resolver) countingRoles(u, e int, ev *envEval) (all, perEnv []int32) {
+	return r.appendCountingRoles(nil, nil, u, e, ev)
+}
+
+// appendCountingRoles is countingRoles appending to all and perEnv.
+func (r *Resolver) appendCountingRoles(all, perEnv []int32, u, e int, ev *envEval) ([]int32, []int32) {
 	if !ev.visible {
-		return nil, nil
+		return all, perEnv
 	}
 	for _, id := range r.users[u].roles {
 		listed := ev.restricted && r.listed(e, id)

@@ -11,11 +11,24 @@ type Holder struct {
 
 // WhoCan lists the users who hold p, account-wide when e < 0 or as it counts
 // inside environment e (R13-R16), in account order, with their sources.
+// Holders' sources are those holderSources gives, found once per role
+// (sourceMemo) and copied into one backing array: the Via lists of
+// different holders may be the same slices, which must not be changed.
 func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 	// Find the holders first (4 bytes each), then build each Holder once
 	// in a slice of the right size: growing a slice of Holders while
 	// scanning 10,000 users costs more than the scan.
 	var who []int32
+	if e < 0 {
+		// Count first: an account-wide check costs next to nothing.
+		n := 0
+		for u := range r.users {
+			if r.users[u].eff.Has(p) {
+				n++
+			}
+		}
+		who = make([]int32, 0, n)
+	}
 	for u := range r.users {
 		if r.Check(u, p, e) {
 			who = append(who, int32(u))
@@ -25,11 +38,41 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 		return nil
 	}
 	out := make([]Holder, len(who))
+	memo := newSourceMemo(r, p)
+	var chunk []Source      // where holders' sources are kept, a chunk at a time
+	var all, perEnv []int32 // the roles that count, reused for each holder
 	for i, u := range who {
-		out[i] = r.holder(int(u), p, e)
+		direct, counting := r.users[u].roles, r.users[u].roles
+		if e >= 0 {
+			ev := r.eval(int(u), e)
+			all, perEnv = r.appendCountingRoles(all[:0], perEnv[:0], int(u), e, &ev)
+			direct, counting = directRoles(p, all, perEnv), all
+		}
+		var implied Privilege
+		if len(direct) == 1 && len(counting) == 1 && direct[0] == counting[0] {
+			// One role: its sources, the same for every holder of it alone.
+			out[i].Sources, implied = memo.single(direct[0])
+		} else if need := memo.most(direct, counting); need > 0 {
+			// Appended to the chunk in place, which has room for them all.
+			if cap(chunk)-len(chunk) < need {
+				chunk = make([]Source, 0, max(whoCanChunk, need))
+			}
+			n := len(chunk)
+			chunk, implied = appendCoveredSources(chunk, direct, counting, p, memo.sources)
+			if len(chunk) > n { // none: nil, as holderSources gives
+				out[i].Sources = chunk[n:len(chunk):len(chunk)]
+			}
+		}
+		out[i].User = r.users[u].email
+		if implied != 0 {
+			out[i].ImpliedBy = implied.String()
+		}
 	}
 	return out
 }
+
+// whoCanChunk is how many sources WhoCan allocates at a time.
+const whoCanChunk = 2048
 
 // From says where the holder's privilege comes from, as Grant.From does.
 func (h Holder) From() string {

@@ -141,17 +141,29 @@ func Compare(old, new *Resolver) Diff {
 		d.Account = append(d.Account, fmt.Sprintf("account renamed from %q to %q", oa.Name, na.Name))
 	}
 
-	// Roles whose privileges changed, appeared or went (by name).
-	changedRole := map[string]bool{}
-	for k, id := range old.roleIdx {
-		nid, ok := new.roleIdx[k]
-		if !ok || new.roles[nid].set != old.roles[id].set {
-			changedRole[k] = true
+	// changedID[id]: new role id's privileges changed, or its name is new.
+	changedID := make([]bool, len(new.roles))
+	if old.ids == new.ids {
+		// The same names with the same ids: none appeared or went.
+		for id := range new.roles {
+			changedID[id] = new.roles[id].set != old.roles[id].set
 		}
-	}
-	for k := range new.roleIdx {
-		if _, ok := old.roleIdx[k]; !ok {
-			changedRole[k] = true
+	} else {
+		// Roles whose privileges changed, appeared or went (by name).
+		changedRole := map[string]bool{}
+		for k, id := range old.roleIdx {
+			nid, ok := new.roleIdx[k]
+			if !ok || new.roles[nid].set != old.roles[id].set {
+				changedRole[k] = true
+			}
+		}
+		for k := range new.roleIdx {
+			if _, ok := old.roleIdx[k]; !ok {
+				changedRole[k] = true
+			}
+		}
+		for id := range new.roles {
+			changedID[id] = changedRole[FoldName(new.roles[id].name)]
 		}
 	}
 
@@ -210,11 +222,6 @@ func Compare(old, new *Resolver) Diff {
 		}
 	}
 
-	// changedID[id]: new role id's name is in changedRole.
-	changedID := make([]bool, len(new.roles))
-	for id := range new.roles {
-		changedID[id] = changedRole[FoldName(new.roles[id].name)]
-	}
 	// Users usually keep their positions (or shift by the users added or
 	// removed before them): try the position first, then the index.
 	uniqueOld := old.usersUnique

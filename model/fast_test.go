@@ -6,8 +6,10 @@ package model
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -135,4 +137,153 @@ func firstDiff(got, want []Holder) string {
 		}
 	}
 	return fmt.Sprintf("%d holders, want %d", len(got), len(want))
+}
+
+// sameResolver fails t when got, an index built incrementally, answers
+// differently from want, built from scratch: the same roles, users,
+// environments and indexes (the identity of shared indexes aside).
+func sameResolver(t *testing.T, what string, got, want *Resolver) {
+	t.Helper()
+	fail := func(part string, g, w any) {
+		t.Helper()
+		t.Fatalf("%s: the resolver's %s differ from NewResolver's:\n got  %.400s\n want %.400s", what, part, fmt.Sprintf("%+v", g), fmt.Sprintf("%+v", w))
+	}
+	if got.acct != want.acct && !reflect.DeepEqual(got.acct, want.acct) {
+		fail("accounts", got.acct, want.acct)
+	}
+	if !reflect.DeepEqual(got.roles, want.roles) {
+		fail("roles", got.roles, want.roles)
+	}
+	if !reflect.DeepEqual(got.roleIdx, want.roleIdx) || !reflect.DeepEqual(got.roleExact, want.roleExact) {
+		fail("role indexes", got.roleIdx, want.roleIdx)
+	}
+	if got.cyclic != want.cyclic {
+		fail("cyclic", got.cyclic, want.cyclic)
+	}
+	if len(got.users) != len(want.users) {
+		fail("numbers of users", len(got.users), len(want.users))
+	}
+	for i := range want.users {
+		g, w := got.users[i], want.users[i]
+		if g.email != w.email || g.raw != w.raw || g.eff != w.eff || !slices.Equal(g.roles, w.roles) {
+			fail(fmt.Sprintf("user %d", i), g, w)
+		}
+	}
+	if !reflect.DeepEqual(got.userIdx, want.userIdx) || got.usersSorted != want.usersSorted || got.usersUnique != want.usersUnique {
+		fail("user index", []any{got.userIdx == nil, got.usersSorted, got.usersUnique}, []any{want.userIdx == nil, want.usersSorted, want.usersUnique})
+	}
+	if got.words != want.words || !reflect.DeepEqual(got.envs, want.envs) || !reflect.DeepEqual(got.envIdx, want.envIdx) {
+		fail("environments", got.envs, want.envs)
+	}
+}
+
+// fastEditOps returns a chain of edits of a of every kind, each made on
+// the account the ones before it give: users assigned, unassigned, added
+// (in another case too), renamed and removed; roles ticked, unticked,
+// re-parented, described, renamed, added and removed; environments
+// allowed, disallowed (to open), added and removed; switches; and edits
+// the model refuses.
+func fastEditOps(a *Account, rng *rand.Rand, n int) []Op {
+	r := NewResolver(a)
+	base := benchEditOps(a, r, n)
+	user := func() User { return a.Users[rng.IntN(len(a.Users))] }
+	role := func() Role { return a.Roles[rng.IntN(len(a.Roles))] }
+	env := func() Environment { return a.Environments[rng.IntN(len(a.Environments))] }
+	var ops []Op
+	for i, op := range base {
+		ops = append(ops, op)
+		switch i % 16 {
+		case 0:
+			u := user()
+			ops = append(ops, SetUserName{Email: u.Email, From: u.Name, To: u.Name + " (on leave)"})
+		case 1:
+			ops = append(ops, RemoveUser{Email: strings.ToUpper(user().Email)})
+		case 2:
+			ops = append(ops, AddUser{Email: fmt.Sprintf("Zed.New.%d@Example.com", i), Roles: []string{strings.ToLower(role().Name), Support, role().Name}})
+		case 3:
+			ro := role()
+			ops = append(ops, SetParent{Role: ro.Name, From: ro.Inherits, To: role().Name}) // may close a cycle: refused
+		case 4:
+			ro := role()
+			if len(ro.Privileges) > 0 {
+				ops = append(ops, Untick{Role: ro.Name, Privilege: ro.Privileges[0]})
+			}
+		case 5:
+			ro := role()
+			ops = append(ops, SetDescription{Role: ro.Name, From: ro.Description, To: "reviewed"})
+		case 6:
+			ops = append(ops, AddRole{Name: fmt.Sprintf("Fresh Role %d", i), Inherits: role().Name, Privileges: []Privilege{ViewData, EnvironmentRead}})
+		case 7:
+			ro := role()
+			ops = append(ops, RenameRole{Role: ro.Name, To: ro.Name + " (renamed)"})
+		case 8:
+			ops = append(ops, AddEnvironment{Name: fmt.Sprintf("Fresh Env %d", i), Classification: Production, Roles: []string{role().Name}})
+		case 9:
+			ops = append(ops, RemoveEnvironment{Name: env().Name})
+		case 10:
+			e := env()
+			for _, rn := range e.RolesWithAccess {
+				ops = append(ops, Disallow{Environment: e.Name, Role: rn}) // the last opens it
+			}
+		case 11:
+			ops = append(ops, SetSwitch{Switch: SwitchAdvancedEnvironmentAccess, From: true, To: false},
+				SetSwitch{Switch: SwitchAdvancedEnvironmentAccess, From: false, To: true})
+		case 12:
+			ops = append(ops, Assign{Email: user().Email, Role: "No Such Role"}, AddUser{Email: strings.ToUpper(user().Email), Roles: []string{Support}})
+		case 13:
+			ops = append(ops, RemoveRole{Name: role().Name}) // refused while held or inherited
+		case 14:
+			u := user()
+			ops = append(ops, Assign{Email: u.Email, Role: strings.ToUpper(role().Name)}, Allow{Environment: env().Name, Role: role().Name})
+		case 15:
+			ops = append(ops, RenameAccount{From: a.Name, To: "Renamed"})
+		}
+	}
+	return ops
+}
+
+// Working, edit after edit, gives what the unoptimised path gives: the
+// account Apply makes, Validate's problems, Apply's outcome, Compare of
+// fresh resolvers from the base, and a resolver answering as NewResolver's.
+func TestWorkingMatchesFullAtScale(t *testing.T) {
+	for name, a := range fastAccounts(t) {
+		if Validate(a).HasErrors() {
+			continue // a file with errors cannot be edited
+		}
+		rng := rand.New(rand.NewPCG(3, 4))
+		ops := fastEditOps(a, rng, 16)
+		baseRes := NewResolver(a)
+		w := NewWorking(a)
+		applied := 0
+		for k, op := range ops {
+			what := fmt.Sprintf("%s, edit %d (%s)", name, k, op.Describe())
+			want, wantOut, wantErr := Apply(w.Account(), op)
+			next, out, err := w.Apply(op)
+			if (err == nil) != (wantErr == nil) || (err != nil && !reflect.DeepEqual(err, wantErr)) {
+				t.Fatalf("%s: error %v, Apply: %v", what, err, wantErr)
+			}
+			if err != nil {
+				continue
+			}
+			applied++
+			if !reflect.DeepEqual(next.Account(), want) {
+				t.Fatalf("%s: account differs from Apply's", what)
+			}
+			if !reflect.DeepEqual(out, wantOut) {
+				t.Fatalf("%s: outcome %+v, Apply: %+v", what, out, wantOut)
+			}
+			if got, want := next.Problems(), Validate(want); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: problems differ from Validate:\n got  %.400v\n want %.400v", what, got, want)
+			}
+			fresh := NewResolver(want)
+			sameResolver(t, what, next.Resolver(), fresh)
+			if got, want := next.Diff(), Compare(baseRes, fresh); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: diff differs from Compare of fresh resolvers:\n got  %.400v\n want %.400v", what, got, want)
+			}
+			w = next
+		}
+		if applied < len(ops)/2 {
+			t.Fatalf("%s: only %d of %d edits applied", name, applied, len(ops))
+		}
+	}
 }

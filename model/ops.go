@@ -152,7 +152,9 @@ func applyIndexed(a *Account, op Op, prev *Working) (*Account, checked, Outcome,
 	for i := range notes {
 		notes[i] = SafeText(notes[i])
 	}
-	c.Normalize() // writes nothing to the shared sections: they are in order
+	// The shared sections are in order (prev is normalised): only the
+	// touched ones need it.
+	c.normalizeSections(touched)
 	chk := validateFrom(c, true, prevChk, secAll&^touched)
 	if errs := chk.ps.Errors(); len(errs) > 0 {
 		return nil, checked{}, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Decision: errs[0].Decision, Message: errs[0].Message, Problems: errs}

@@ -21,7 +21,10 @@ type Resolver struct {
 	// roleExact maps each role's name as spelled to roleIdx's answer for it,
 	// so that looking up a canonical spelling needs no lower-casing.
 	roleExact map[string]int32
-	users     []ruser
+	// ids is the identity of roleIdx and roleExact: resolvers with the same
+	// ids give every role name the same role id.
+	ids   *roleIDs
+	users []ruser
 	// userIdx maps lower-case emails to users (the last of equal ones). When
 	// the users are in Normalize order it is not built: User searches the
 	// sorted list, with the same answers.
@@ -36,6 +39,9 @@ type Resolver struct {
 	// never changes after that (no answer depends on when it is filled).
 	seeing atomic.Pointer[[]int]
 }
+
+// roleIDs identifies one indexing of role names (Resolver.ids).
+type roleIDs struct{ n int }
 
 type rrole struct {
 	name    string
@@ -71,7 +77,7 @@ func NewResolver(a *Account) *Resolver { return newResolver(a, false) }
 // in Normalize order, which saves checking.
 func newResolver(a *Account, usersSorted bool) *Resolver {
 	r := &Resolver{acct: a}
-	r.buildRoles()
+	r.buildRoles(nil)
 	r.buildUsers(usersSorted)
 	r.buildEnvs()
 	return r
@@ -88,13 +94,16 @@ func newResolverFrom(a *Account, usersSorted bool, old *Resolver, shared section
 	r := &Resolver{acct: a}
 	sameRoles := shared&secRoles != 0
 	if sameRoles {
-		r.roles, r.roleIdx, r.roleExact, r.cyclic = old.roles, old.roleIdx, old.roleExact, old.cyclic
+		r.roles, r.roleIdx, r.roleExact, r.ids, r.cyclic = old.roles, old.roleIdx, old.roleExact, old.ids, old.cyclic
 	} else {
-		r.buildRoles()
+		r.buildRoles(old)
 		// The same role names in the same places give the same role ids.
-		sameRoles = len(r.roles) == len(old.roles)
-		for i := 0; sameRoles && i < len(r.roles); i++ {
-			sameRoles = r.roles[i].name == old.roles[i].name
+		sameRoles = r.ids == old.ids
+		if !sameRoles && len(r.roles) == len(old.roles) {
+			sameRoles = true
+			for i := 0; sameRoles && i < len(r.roles); i++ {
+				sameRoles = r.roles[i].name == old.roles[i].name
+			}
 		}
 		if sameRoles && shared&secUsers != 0 {
 			// Users hold the same role ids; only what the roles grant moved.
@@ -126,22 +135,40 @@ func newResolverFrom(a *Account, usersSorted bool, old *Resolver, shared section
 }
 
 // buildRoles indexes the built-in and custom roles and resolves each one's
-// privileges along its chain (R5, R6).
-func (r *Resolver) buildRoles() {
+// privileges along its chain (R5, R6). When old (if any) was built from
+// custom roles of the same names in the same order, with the same Advanced
+// User Security, its indexes of names are shared.
+func (r *Resolver) buildRoles(old *Resolver) {
 	a := r.acct
 	n := numBuiltins + len(a.Roles)
 	r.roles = make([]rrole, 0, n)
-	r.roleIdx = make(map[string]int32, n)
-	r.roleExact = make(map[string]int32, n)
+	share := old != nil && old.acct.AdvancedUserSecurity == a.AdvancedUserSecurity && sameRoleNames(old.acct.Roles, a.Roles)
+	if share {
+		r.roleIdx, r.roleExact, r.ids = old.roleIdx, old.roleExact, old.ids
+	} else {
+		r.roleIdx = make(map[string]int32, n)
+		r.roleExact = make(map[string]int32, n)
+		r.ids = &roleIDs{}
+	}
 	for _, b := range builtins {
 		if b.NeedsAUS && !a.AdvancedUserSecurity {
 			continue
 		}
-		indexName(r.roleIdx, r.roleExact, b.Name, int32(len(r.roles)))
+		if !share {
+			indexName(r.roleIdx, r.roleExact, b.Name, int32(len(r.roles)))
+		}
 		r.roles = append(r.roles, rrole{name: b.Name, builtin: true, parent: -1, ticks: b.Privileges, set: b.Privileges, decided: b.Decided})
 	}
 	for _, cr := range a.Roles {
-		if indexName(r.roleIdx, r.roleExact, cr.Name, int32(len(r.roles))) {
+		// A role whose key an earlier role has is not indexed (indexName);
+		// with shared indexes, its spelling maps to that earlier role.
+		first := false
+		if share {
+			first = r.roleExact[cr.Name] == int32(len(r.roles))
+		} else {
+			first = indexName(r.roleIdx, r.roleExact, cr.Name, int32(len(r.roles)))
+		}
+		if first {
 			r.roles = append(r.roles, rrole{name: cr.Name, parent: -1, ticks: SetOf(cr.Privileges...)})
 		}
 	}

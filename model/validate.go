@@ -57,12 +57,19 @@ type checked struct {
 // their problems are prev's. Lint (which depends on everything) always
 // runs, and the resolver is built from prev's indexes.
 func validateFrom(a *Account, normalized bool, prev *checked, shared section) checked {
-	sameRoles := prev != nil && shared&secRoles != 0 && prev.acct.AdvancedUserSecurity == a.AdvancedUserSecurity
-	sameUsers := sameRoles && shared&secUsers != 0
+	sameAUS := prev != nil && prev.acct.AdvancedUserSecurity == a.AdvancedUserSecurity
+	sameRoles := sameAUS && shared&secRoles != 0
+	// The users section's checks ask only which roles exist: the same
+	// when the roles keep their names, whatever else an edit changed.
+	sameNames := sameRoles || sameAUS && sameRoleNames(prev.acct.Roles, a.Roles)
+	sameUsers := sameNames && shared&secUsers != 0
 	v := validator{a: a, usersSorted: normalized}
-	if sameRoles && prev.find != nil {
+	switch {
+	case sameRoles && prev.find != nil:
 		v.find = prev.find
-	} else {
+	case sameNames && prev.find != nil:
+		v.find = prev.find.with(a) // the same names in the same places
+	default:
 		v.find = newRoleFinder(a)
 	}
 	var prevRes *Resolver

@@ -287,3 +287,41 @@ func TestWorkingMatchesFullAtScale(t *testing.T) {
 		}
 	}
 }
+
+// An edit shares with the account it edits the lists it does not change
+// (copySections): no edit may change the old account, nor the account of
+// another edit made on the same one.
+func TestWorkingEditsLeaveOldStatesAlone(t *testing.T) {
+	a := Messy(600, 80, 20, 5, MessyOptions{})
+	w := NewWorking(a)
+	rng := rand.New(rand.NewPCG(5, 6))
+	ops := fastEditOps(a, rng, 40)
+	var kept []*Working // every state reached, with a deep copy of its account
+	var copies []*Account
+	for _, op := range ops {
+		before := w.Account().Clone()
+		next, _, err := w.Apply(op)
+		if !reflect.DeepEqual(w.Account(), before) {
+			t.Fatalf("%s changed the account it edits", op.Describe())
+		}
+		if err != nil {
+			continue
+		}
+		// A sibling: another edit of the same state.
+		sib := ops[rng.IntN(len(ops))]
+		sibling, _, sibErr := w.Apply(sib)
+		for i, k := range kept {
+			if !reflect.DeepEqual(k.Account(), copies[i]) {
+				t.Fatalf("%s (or its sibling %s) changed an earlier state", op.Describe(), sib.Describe())
+			}
+		}
+		if sibErr == nil {
+			kept, copies = append(kept, sibling), append(copies, sibling.Account().Clone())
+		}
+		kept, copies = append(kept, next), append(copies, next.Account().Clone())
+		w = next
+	}
+	if len(kept) < len(ops)/2 {
+		t.Fatalf("only %d states reached", len(kept))
+	}
+}

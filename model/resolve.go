@@ -86,52 +86,133 @@ func newResolver(a *Account, usersSorted bool) *Resolver {
 // newResolverFrom is newResolver for an account edited from old's, sharing
 // the sections in shared with it (the same slices, unchanged): the indexes
 // of a shared section are old's, and only the others are built. Resolvers
-// never change, so sharing their indexes is safe.
-func newResolverFrom(a *Account, usersSorted bool, old *Resolver, shared section) *Resolver {
+// never change, so sharing their indexes is safe. sp, when known, says
+// what the edit changed in the other sections (old's account being the
+// old one, a in Normalize order): only the users and environments it
+// changed are indexed again.
+func newResolverFrom(a *Account, usersSorted bool, old *Resolver, shared section, sp *spans) *Resolver {
 	if old == nil || old.acct.AdvancedUserSecurity != a.AdvancedUserSecurity {
 		return newResolver(a, usersSorted)
 	}
 	r := &Resolver{acct: a}
-	sameRoles := shared&secRoles != 0
+	sameRoles := shared&secRoles != 0 // the same roles, granting the same
+	sameIDs := sameRoles              // the same role names in the same places: the same role ids
 	if sameRoles {
 		r.roles, r.roleIdx, r.roleExact, r.ids, r.cyclic = old.roles, old.roleIdx, old.roleExact, old.ids, old.cyclic
 	} else {
 		r.buildRoles(old)
-		// The same role names in the same places give the same role ids.
-		sameRoles = r.ids == old.ids
-		if !sameRoles && len(r.roles) == len(old.roles) {
-			sameRoles = true
-			for i := 0; sameRoles && i < len(r.roles); i++ {
-				sameRoles = r.roles[i].name == old.roles[i].name
+		sameIDs = r.ids == old.ids
+		if !sameIDs && len(r.roles) == len(old.roles) {
+			sameIDs = true
+			for i := 0; sameIDs && i < len(r.roles); i++ {
+				sameIDs = r.roles[i].name == old.roles[i].name
 			}
 		}
-		if sameRoles && shared&secUsers != 0 {
-			// Users hold the same role ids; only what the roles grant moved.
-			r.users = make([]ruser, len(old.users))
-			for i, ou := range old.users {
-				ru := ruser{email: ou.email, roles: ou.roles}
-				for _, id := range ou.roles {
-					ru.raw |= r.roles[id].set
-				}
-				ru.eff = ru.raw.Closure()
-				r.users[i] = ru
-			}
-			r.userIdx, r.usersSorted, r.usersUnique = old.userIdx, old.usersSorted, old.usersUnique
-		}
 	}
-	if r.users == nil {
-		if sameRoles && shared&secUsers != 0 {
-			r.users, r.userIdx, r.usersSorted, r.usersUnique = old.users, old.userIdx, old.usersSorted, old.usersUnique
-		} else {
-			r.buildUsers(usersSorted)
-		}
+	switch {
+	case !sameIDs:
+		r.buildUsers(usersSorted)
+	case shared&secUsers != 0 && sameRoles:
+		r.users, r.userIdx, r.usersSorted, r.usersUnique = old.users, old.userIdx, old.usersSorted, old.usersUnique
+	case shared&secUsers != 0:
+		// Users hold the same role ids; only what the roles grant moved.
+		r.users = r.regrant(old.users)
+		r.userIdx, r.usersSorted, r.usersUnique = old.userIdx, old.usersSorted, old.usersUnique
+	case sp != nil && sp.users.ok && usersSorted && old.usersSorted && old.usersUnique:
+		r.usersIn(old, sp.users, sameRoles)
+	default:
+		r.buildUsers(usersSorted)
 	}
-	if sameRoles && shared&secEnvs != 0 {
+	switch {
+	case sameIDs && shared&secEnvs != 0:
 		r.words, r.envs, r.envIdx = old.words, old.envs, old.envIdx
-	} else {
+	case sameIDs && sp != nil && sp.envs.ok && r.envsIn(old, sp.envs):
+	default:
 		r.buildEnvs()
 	}
 	return r
+}
+
+// regrant returns users holding the same role ids, with what the roles
+// grant now.
+func (r *Resolver) regrant(users []ruser) []ruser {
+	out := make([]ruser, len(users))
+	for i, ou := range users {
+		ru := ruser{email: ou.email, roles: ou.roles}
+		for _, id := range ou.roles {
+			ru.raw |= r.roles[id].set
+		}
+		ru.eff = ru.raw.Closure()
+		out[i] = ru
+	}
+	return out
+}
+
+// usersIn indexes the users of an edit that changed the users of sp only
+// (old: the resolver of the old account, whose users were in order and
+// unique, with the role ids of r): old's users elsewhere, again when the
+// roles grant otherwise (not sameRoles), and sp's built.
+func (r *Resolver) usersIn(old *Resolver, sp span, sameRoles bool) {
+	a := r.acct
+	kept := old.users
+	if !sameRoles {
+		kept = r.regrant(kept)
+	}
+	r.users = make([]ruser, len(a.Users))
+	copy(r.users, kept[:sp.lo])
+	copy(r.users[sp.newHi:], kept[sp.oldHi:])
+	held := 0
+	for _, u := range a.Users[sp.lo:sp.newHi] {
+		held += len(u.Roles)
+	}
+	ids := make([]int32, held)
+	for i := sp.lo; i < sp.newHi; i++ {
+		r.users[i], ids = r.userOf(a.Users[i], ids)
+	}
+	r.usersSorted, r.usersUnique = true, true
+	lo, hi := sp.around(len(a.Users))
+	for i := lo + 1; i < hi; i++ {
+		if sameLower(a.Users[i-1].Email, a.Users[i].Email) {
+			r.usersUnique = false
+		}
+	}
+}
+
+// userOf indexes user u, taking its role ids' storage from the front of
+// ids, which has room for them; it returns the rest.
+func (r *Resolver) userOf(u User, ids []int32) (ruser, []int32) {
+	ru := ruser{email: u.Email, roles: ids[:0:len(u.Roles)]}
+	for _, rn := range u.Roles {
+		if id, ok := r.lookupRole(rn); ok {
+			ru.roles = append(ru.roles, id)
+			ru.raw |= r.roles[id].set
+		}
+	}
+	ru.eff = ru.raw.Closure()
+	return ru, ids[len(u.Roles):]
+}
+
+// envsIn indexes the environments of an edit that changed the Roles with
+// Access (or classification) of the environments of sp only, keeping
+// their names and places (old: the resolver of the old account, with the
+// role ids of r): old's environments elsewhere, sp's built. It reports
+// false, having done nothing, when sp changed more.
+func (r *Resolver) envsIn(old *Resolver, sp span) bool {
+	a := r.acct
+	if sp.oldHi != sp.newHi || len(a.Environments) != len(old.envs) {
+		return false
+	}
+	for i := sp.lo; i < sp.newHi; i++ {
+		if a.Environments[i].Name != old.envs[i].name {
+			return false
+		}
+	}
+	r.words, r.envIdx = old.words, old.envIdx
+	r.envs = slices.Clone(old.envs)
+	for i := sp.lo; i < sp.newHi; i++ {
+		r.envs[i] = r.envOf(a.Environments[i])
+	}
+	return true
 }
 
 // buildRoles indexes the built-in and custom roles and resolves each one's
@@ -236,16 +317,7 @@ func (r *Resolver) buildUsers(usersSorted bool) {
 	}
 	ids := make([]int32, held) // every user's role ids, one backing array
 	for i, u := range a.Users {
-		ru := ruser{email: u.Email, roles: ids[:0:len(u.Roles)]}
-		ids = ids[len(u.Roles):]
-		for _, rn := range u.Roles {
-			if id, ok := r.lookupRole(rn); ok {
-				ru.roles = append(ru.roles, id)
-				ru.raw |= r.roles[id].set
-			}
-		}
-		ru.eff = ru.raw.Closure()
-		r.users[i] = ru
+		r.users[i], ids = r.userOf(u, ids)
 		if r.usersSorted {
 			if i > 0 && sameLower(a.Users[i-1].Email, u.Email) {
 				r.usersUnique = false
@@ -267,18 +339,23 @@ func (r *Resolver) buildEnvs() {
 	r.envs = make([]renv, len(a.Environments))
 	r.envIdx = make(map[string]int32, len(a.Environments))
 	for i, e := range a.Environments {
-		re := renv{name: e.Name, listed: make([]uint64, r.words)}
-		for _, rn := range e.RolesWithAccess {
-			if id, ok := r.lookupRole(rn); ok {
-				re.listed[id/64] |= 1 << (id % 64)
-				re.ids = append(re.ids, id)
-			}
-		}
-		re.listText = joinNames(r.names(re.ids))
-		re.shown = nameIn(e.Name)
-		r.envs[i] = re
+		r.envs[i] = r.envOf(e)
 		r.envIdx[FoldName(e.Name)] = int32(i)
 	}
+}
+
+// envOf indexes environment e; the roles and r.words must be set.
+func (r *Resolver) envOf(e Environment) renv {
+	re := renv{name: e.Name, listed: make([]uint64, r.words)}
+	for _, rn := range e.RolesWithAccess {
+		if id, ok := r.lookupRole(rn); ok {
+			re.listed[id/64] |= 1 << (id % 64)
+			re.ids = append(re.ids, id)
+		}
+	}
+	re.listText = joinNames(r.names(re.ids))
+	re.shown = nameIn(e.Name)
+	return re
 }
 
 // Account returns the account the resolver was built from.

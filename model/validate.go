@@ -36,33 +36,48 @@ func tooLong(s string, max int) int {
 // Validate returns every problem of a: errors (which block saving) and
 // warnings (lint). The account is not changed.
 func Validate(a *Account) Problems {
-	return validateFrom(a, false, nil, 0).ps
+	return validateFrom(a, false, nil, 0, nil).ps
 }
 
 // checked is the outcome of validating an account, kept so that validating
 // an edit of it can reuse what the edit cannot have changed.
 type checked struct {
-	acct     *Account
-	ps       Problems
-	res      *Resolver // nil when the account has errors
-	find     *roleFinder
-	rolesEnd int // ps[:rolesEnd] came from the roles section's checks
-	usersEnd int // ps[rolesEnd:usersEnd] from the users section's
+	acct      *Account
+	ps        Problems
+	res       *Resolver // nil when the account has errors
+	find      *roleFinder
+	rolesEnd  int // ps[:rolesEnd] came from the roles section's checks
+	usersEnd  int // ps[rolesEnd:usersEnd] from the users section's
+	envsStart int // ps[envsStart:envsEnd] from the environments section's
+	envsEnd   int // (ps[usersEnd:envsStart] from the account's, the rest from lint)
+	// emailsASCII: every email is ASCII, so that no email was looked at
+	// for look-alikes (R7).
+	emailsASCII bool
 }
 
 // validateFrom validates a, an edit of prev's account that shares the
 // sections in shared with it (the same, unchanged slices). The checks of
 // the roles section depend only on it and Advanced User Security, and those
-// of the users section also on which roles exist: when those are shared
-// their problems are prev's. Lint (which depends on everything) always
-// runs, and the resolver is built from prev's indexes.
-func validateFrom(a *Account, normalized bool, prev *checked, shared section) checked {
+// of the users and environments sections also on which roles exist: when
+// those are shared their problems are prev's. Lint (which depends on
+// everything) always runs, and the resolver is built from prev's indexes.
+//
+// sp, when known, says what the edit changed in each section (prev's
+// account is then the old account of the spans, and a is in Normalize
+// order): when prev has no errors, a section whose changed elements have
+// no problem (and whose problems cannot depend on them otherwise) keeps
+// prev's problems, and only those elements are checked.
+func validateFrom(a *Account, normalized bool, prev *checked, shared section, sp *spans) checked {
 	sameAUS := prev != nil && prev.acct.AdvancedUserSecurity == a.AdvancedUserSecurity
 	sameRoles := sameAUS && shared&secRoles != 0
-	// The users section's checks ask only which roles exist: the same
-	// when the roles keep their names, whatever else an edit changed.
+	// The users and environments sections' checks ask only which roles
+	// exist: the same when the roles keep their names, whatever else an
+	// edit changed.
 	sameNames := sameRoles || sameAUS && sameRoleNames(prev.acct.Roles, a.Roles)
 	sameUsers := sameNames && shared&secUsers != 0
+	sameEnvs := sameNames && shared&secEnvs != 0
+	// Spans are of use from a state without errors only.
+	spanned := sp != nil && sameAUS && !prev.ps.HasErrors()
 	v := validator{a: a, usersSorted: normalized}
 	switch {
 	case sameRoles && prev.find != nil:
@@ -76,34 +91,52 @@ func validateFrom(a *Account, normalized bool, prev *checked, shared section) ch
 	if prev != nil {
 		prevRes = prev.res
 	}
+	var resSpans *spans
+	if sp != nil && prev != nil && prevRes != nil && prevRes.acct == prev.acct {
+		resSpans = sp
+	}
 	// In a large account, index on another core while validating: lint
 	// needs the resolver when there are no errors. Both only read a.
 	var pre chan *Resolver
 	if len(a.Users) >= parallelIndexUsers {
 		pre = make(chan *Resolver, 1)
-		go func() { pre <- newResolverFrom(a, normalized, prevRes, shared) }()
+		go func() { pre <- newResolverFrom(a, normalized, prevRes, shared, resSpans) }()
 	}
-	if sameRoles {
+	switch {
+	case sameRoles:
 		v.ps = append(v.ps, prev.ps[:prev.rolesEnd]...)
-	} else {
+	case spanned && sp.roles.ok && sameNames && v.rolesIn(prev, sp.roles):
+	default:
 		v.roles()
 	}
 	rolesEnd := len(v.ps)
-	if sameUsers {
+	switch {
+	case sameUsers:
 		v.ps = append(v.ps, prev.ps[prev.rolesEnd:prev.usersEnd]...)
-	} else {
+		v.emailsASCII = prev.emailsASCII
+	case spanned && sp.users.ok && sameNames && prev.emailsASCII && v.usersIn(sp.users):
+	default:
 		v.users()
 	}
 	usersEnd := len(v.ps)
 	v.account()
-	v.environments()
+	envsStart := len(v.ps)
+	switch {
+	case sameEnvs:
+		v.ps = append(v.ps, prev.ps[prev.envsStart:prev.envsEnd]...)
+	case spanned && sp.envs.ok && sameNames && v.envsIn(prev, sp.envs):
+	default:
+		v.environments()
+	}
+	envsEnd := len(v.ps)
 	if pre != nil {
 		v.pre = <-pre
 	} else if prevRes != nil {
-		v.pre = newResolverFrom(a, normalized, prevRes, shared)
+		v.pre = newResolverFrom(a, normalized, prevRes, shared, resSpans)
 	}
 	v.lint()
-	return checked{acct: a, ps: v.ps, res: v.res, find: v.find, rolesEnd: rolesEnd, usersEnd: usersEnd}
+	return checked{acct: a, ps: v.ps, res: v.res, find: v.find, rolesEnd: rolesEnd, usersEnd: usersEnd,
+		envsStart: envsStart, envsEnd: envsEnd, emailsASCII: v.emailsASCII}
 }
 
 type validator struct {
@@ -114,6 +147,7 @@ type validator struct {
 	// usersSorted: a.Users is in Normalize order (known, or found by users()).
 	usersSorted bool
 	pre         *Resolver // built while validating, for lint (nil: lint builds it)
+	emailsASCII bool      // found by users (or usersIn)
 }
 
 // parallelIndexUsers is the account size from which validation indexes on
@@ -148,12 +182,7 @@ func (v *validator) roles() {
 		} else if j := v.find.find(r.Name); j != i {
 			v.refuse(DuplicateRoleName, at(SectionRoles, i, "name"), r.Name, "role %q is defined twice (also role #%d, %q); role names are unique ignoring case", r.Name, j+1, a.Roles[j].Name)
 		}
-		if n := tooLong(r.Description, MaxDescription); n > 0 {
-			v.refuse(DescriptionTooLong, at(SectionRoles, i, "description"), r.Name, "role %q has a description of %d characters; at most %d are allowed", r.Name, n, MaxDescription)
-		}
-		if HasControl(r.Description) && strings.ContainsAny(r.Description, "\x1b\x07") {
-			v.add(Warning, "R7", at(SectionRoles, i, "description"), r.Name, "role %q has a description with terminal escape sequences; they are shown neutralised", r.Name)
-		}
+		v.roleDescription(i, r)
 		if r.Inherits != "" {
 			switch {
 			case SameName(r.Inherits, r.Name):
@@ -166,17 +195,7 @@ func (v *validator) roles() {
 				}
 			}
 		}
-		seenTick := map[Privilege]bool{}
-		for j, p := range r.Privileges {
-			if !p.Valid() {
-				v.refuse(UnknownPrivilege, atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks an unknown privilege", r.Name)
-				continue
-			}
-			if seenTick[p] {
-				v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q twice; saving keeps one", r.Name, p)
-			}
-			seenTick[p] = true
-		}
+		v.roleTicks(i, r)
 	}
 	// Cycles (R6). Each role has at most one parent, so following parents
 	// (lineage) from every role not yet seen, once, finds each cycle in
@@ -217,6 +236,66 @@ func (v *validator) roles() {
 	}
 }
 
+// roleDescription checks role i's description.
+func (v *validator) roleDescription(i int, r Role) {
+	if n := tooLong(r.Description, MaxDescription); n > 0 {
+		v.refuse(DescriptionTooLong, at(SectionRoles, i, "description"), r.Name, "role %q has a description of %d characters; at most %d are allowed", r.Name, n, MaxDescription)
+	}
+	if HasControl(r.Description) && strings.ContainsAny(r.Description, "\x1b\x07") {
+		v.add(Warning, "R7", at(SectionRoles, i, "description"), r.Name, "role %q has a description with terminal escape sequences; they are shown neutralised", r.Name)
+	}
+}
+
+// roleTicks checks role i's ticks (R9).
+func (v *validator) roleTicks(i int, r Role) {
+	var seen PrivSet
+	for j, p := range r.Privileges {
+		if !p.Valid() {
+			v.refuse(UnknownPrivilege, atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks an unknown privilege", r.Name)
+			continue
+		}
+		if seen.Has(p) {
+			v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q twice; saving keeps one", r.Name, p)
+		}
+		seen = seen.With(p)
+	}
+}
+
+// rolesIn validates the roles section of an edit that changed the roles of
+// sp in their descriptions and ticks only (the same names and parents in
+// the same places), from prev, a state without errors: when the roles of
+// sp have no problem, now or in prev, the section's problems are prev's,
+// which it adds. Otherwise it adds nothing and reports false: roles must
+// run.
+func (v *validator) rolesIn(prev *checked, sp span) bool {
+	a, old := v.a, prev.acct
+	if sp.oldHi != sp.newHi || len(a.Roles) != len(old.Roles) {
+		return false
+	}
+	for i := sp.lo; i < sp.newHi; i++ {
+		if a.Roles[i].Name != old.Roles[i].Name || a.Roles[i].Inherits != old.Roles[i].Inherits {
+			return false
+		}
+	}
+	before := prev.ps[:prev.rolesEnd]
+	for _, p := range before {
+		if p.Loc.Section == SectionRoles && p.Loc.Index >= sp.lo && p.Loc.Index < sp.newHi {
+			return false
+		}
+	}
+	mark := len(v.ps)
+	for i := sp.lo; i < sp.newHi; i++ {
+		v.roleDescription(i, a.Roles[i])
+		v.roleTicks(i, a.Roles[i])
+	}
+	if len(v.ps) > mark {
+		v.ps = v.ps[:mark]
+		return false
+	}
+	v.ps = append(v.ps, before...)
+	return true
+}
+
 func (v *validator) users() {
 	a := v.a
 	// Users sorted as Normalize sorts them have equal lower-case emails next
@@ -231,11 +310,7 @@ func (v *validator) users() {
 	run := 0
 	ascii := true // every email so far is ASCII: no look-alikes to find
 	for i, u := range a.Users {
-		kind, msg, plain := checkEmail(u.Email)
-		if msg != "" {
-			v.refuse(kind, at(SectionUsers, i, "email"), u.Email, "%s", msg)
-		}
-		ascii = ascii && (plain || isASCII(u.Email))
+		ascii = v.userEmail(i, u) && ascii
 		first, dup := run, false
 		if sorted {
 			if i > 0 && sameLower(a.Users[i-1].Email, u.Email) {
@@ -252,31 +327,9 @@ func (v *validator) users() {
 		if dup {
 			v.refuse(DuplicateUser, at(SectionUsers, i, "email"), u.Email, "user %q is listed twice (also user #%d); emails are unique ignoring case", u.Email, first+1)
 		}
-		if n := tooLong(u.Name, MaxUserName); n > 0 {
-			v.refuse(UserNameTooLong, at(SectionUsers, i, "name"), u.Email, "user %q has a display name of %d characters; at most %d are allowed", u.Email, n, MaxUserName)
-		} else if HasControl(u.Name) {
-			v.refuse(NameShape, at(SectionUsers, i, "name"), u.Email, "user %q has a display name that holds control characters", u.Email)
-		}
-		if len(u.Roles) == 0 {
-			v.refuse(UserWithoutRole, at(SectionUsers, i, "roles"), u.Email, "user %q has no role; give them at least one", u.Email)
-		}
-		for j, rn := range u.Roles {
-			if heldBefore(u.Roles, j) {
-				v.refuse(RoleHeldTwice, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q twice", u.Email, rn)
-				continue
-			}
-			b, builtin := LookupBuiltin(rn)
-			switch {
-			case builtin && b.NeedsAUS && !a.AdvancedUserSecurity:
-				v.refuse(RoleNeedsAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds %q, which exists only with Advanced User Security on", u.Email, b.Name)
-			case builtin:
-			case v.find.find(rn) < 0:
-				v.refuse(NoSuchRole, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which does not exist", u.Email, rn)
-			case !a.AdvancedUserSecurity:
-				v.refuse(CustomRolesNeedAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds custom role %q, but with Advanced User Security off only Administrator and Standard User can be assigned", u.Email, rn)
-			}
-		}
+		v.userRest(i, u)
 	}
+	v.emailsASCII = ascii
 	if !ascii {
 		look := newLookalikes(len(a.Users), func(i int) string { return a.Users[i].Email })
 		for i, u := range a.Users {
@@ -285,9 +338,88 @@ func (v *validator) users() {
 			}
 		}
 	}
-	if len(a.Users) > MaxUsers {
-		v.add(Warning, "R10", at(SectionUsers, -1, ""), "", "the account has %d users; Boomi allows at most %d in one account", len(a.Users), MaxUsers)
+	v.userCount()
+}
+
+// userEmail checks user i's email (R10) and reports whether it is ASCII.
+func (v *validator) userEmail(i int, u User) bool {
+	kind, msg, plain := checkEmail(u.Email)
+	if msg != "" {
+		v.refuse(kind, at(SectionUsers, i, "email"), u.Email, "%s", msg)
 	}
+	return plain || isASCII(u.Email)
+}
+
+// userRest checks user i's display name and roles (R10, R3): what the
+// users section checks of one user besides the email and whether it
+// repeats or looks like another's.
+func (v *validator) userRest(i int, u User) {
+	a := v.a
+	if n := tooLong(u.Name, MaxUserName); n > 0 {
+		v.refuse(UserNameTooLong, at(SectionUsers, i, "name"), u.Email, "user %q has a display name of %d characters; at most %d are allowed", u.Email, n, MaxUserName)
+	} else if HasControl(u.Name) {
+		v.refuse(NameShape, at(SectionUsers, i, "name"), u.Email, "user %q has a display name that holds control characters", u.Email)
+	}
+	if len(u.Roles) == 0 {
+		v.refuse(UserWithoutRole, at(SectionUsers, i, "roles"), u.Email, "user %q has no role; give them at least one", u.Email)
+	}
+	// In a list in Normalize order a repeat (ignoring case) follows the
+	// name it repeats.
+	sorted := len(u.Roles) > 1 && slices.IsSortedFunc(u.Roles, compareFold)
+	for j, rn := range u.Roles {
+		if sorted && j > 0 && sameLower(u.Roles[j-1], rn) || !sorted && heldBefore(u.Roles, j) {
+			v.refuse(RoleHeldTwice, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q twice", u.Email, rn)
+			continue
+		}
+		b, builtin := LookupBuiltin(rn)
+		switch {
+		case builtin && b.NeedsAUS && !a.AdvancedUserSecurity:
+			v.refuse(RoleNeedsAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds %q, which exists only with Advanced User Security on", u.Email, b.Name)
+		case builtin:
+		case v.find.find(rn) < 0:
+			v.refuse(NoSuchRole, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which does not exist", u.Email, rn)
+		case !a.AdvancedUserSecurity:
+			v.refuse(CustomRolesNeedAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds custom role %q, but with Advanced User Security off only Administrator and Standard User can be assigned", u.Email, rn)
+		}
+	}
+}
+
+// userCount is the users section's warning of more users than Boomi allows (R10).
+func (v *validator) userCount() {
+	if len(v.a.Users) > MaxUsers {
+		v.add(Warning, "R10", at(SectionUsers, -1, ""), "", "the account has %d users; Boomi allows at most %d in one account", len(v.a.Users), MaxUsers)
+	}
+}
+
+// usersIn validates the users section of an edit that changed the users
+// of sp only, from an old state without errors whose emails were all
+// ASCII: it checks the users of sp, and whether each email repeats its
+// neighbour's, and adds what users adds, when that is only the R10
+// warning. Otherwise it adds nothing and reports false: users must run.
+func (v *validator) usersIn(sp span) bool {
+	a := v.a
+	mark := len(v.ps)
+	for i := sp.lo; i < sp.newHi; i++ {
+		u := a.Users[i]
+		if !v.userEmail(i, u) {
+			v.ps = v.ps[:mark]
+			return false // look-alikes to look for
+		}
+		v.userRest(i, u)
+	}
+	lo, hi := sp.around(len(a.Users))
+	for i := lo + 1; i < hi && len(v.ps) == mark; i++ {
+		if sameLower(a.Users[i-1].Email, a.Users[i].Email) {
+			return false
+		}
+	}
+	if len(v.ps) > mark {
+		v.ps = v.ps[:mark]
+		return false
+	}
+	v.emailsASCII = true
+	v.userCount()
+	return true
 }
 
 // heldBefore reports whether roles[j] repeats an earlier name, ignoring case.
@@ -378,36 +510,73 @@ func (v *validator) environments() {
 		} else {
 			seen[k] = i
 		}
-		if e.Classification != Production && e.Classification != Test {
-			v.refuse(BadClassification, at(SectionEnvironments, i, "classification"), e.Name, "environment %q has classification %q; use \"production\" or \"test\"", e.Name, string(e.Classification))
+		v.envOwn(i, e)
+	}
+}
+
+// envOwn checks environment i's classification and Roles with Access.
+func (v *validator) envOwn(i int, e Environment) {
+	if e.Classification != Production && e.Classification != Test {
+		v.refuse(BadClassification, at(SectionEnvironments, i, "classification"), e.Name, "environment %q has classification %q; use \"production\" or \"test\"", e.Name, string(e.Classification))
+	}
+	// A list sorted as Normalize sorts it has its repeats (ignoring
+	// case) side by side; any other list is checked with a map.
+	list := e.RolesWithAccess
+	sorted := slices.IsSortedFunc(list, compareFold)
+	var listed map[string]bool
+	if !sorted {
+		listed = make(map[string]bool, len(list))
+	}
+	for j, rn := range list {
+		var dup bool
+		if sorted {
+			dup = j > 0 && SameName(list[j-1], rn)
+		} else {
+			k := FoldName(rn)
+			dup = listed[k]
+			listed[k] = true
 		}
-		// A list sorted as Normalize sorts it has its repeats (ignoring
-		// case) side by side; any other list is checked with a map.
-		list := e.RolesWithAccess
-		sorted := slices.IsSortedFunc(list, compareFold)
-		var listed map[string]bool
-		if !sorted {
-			listed = make(map[string]bool, len(list))
+		if dup {
+			v.refuse(ListedTwice, atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q twice", e.Name, rn)
+			continue
 		}
-		for j, rn := range list {
-			var dup bool
-			if sorted {
-				dup = j > 0 && SameName(list[j-1], rn)
-			} else {
-				k := FoldName(rn)
-				dup = listed[k]
-				listed[k] = true
-			}
-			if dup {
-				v.refuse(ListedTwice, atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q twice", e.Name, rn)
-				continue
-			}
-			if !v.find.exists(rn) {
-				k, why := missingRoleWhy(a, rn)
-				v.refuse(k, atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, %s", e.Name, rn, why)
-			}
+		if !v.find.exists(rn) {
+			k, why := missingRoleWhy(v.a, rn)
+			v.refuse(k, atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, %s", e.Name, rn, why)
 		}
 	}
+}
+
+// envsIn validates the environments section of an edit that changed the
+// environments of sp in their classification and Roles with Access only
+// (the same names in the same places), from prev, a state without errors
+// whose roles had the names a's have: as rolesIn.
+func (v *validator) envsIn(prev *checked, sp span) bool {
+	a, old := v.a, prev.acct
+	if sp.oldHi != sp.newHi || len(a.Environments) != len(old.Environments) {
+		return false
+	}
+	for i := sp.lo; i < sp.newHi; i++ {
+		if a.Environments[i].Name != old.Environments[i].Name {
+			return false
+		}
+	}
+	before := prev.ps[prev.envsStart:prev.envsEnd]
+	for _, p := range before {
+		if p.Loc.Section == SectionEnvironments && p.Loc.Index >= sp.lo && p.Loc.Index < sp.newHi {
+			return false
+		}
+	}
+	mark := len(v.ps)
+	for i := sp.lo; i < sp.newHi; i++ {
+		v.envOwn(i, a.Environments[i])
+	}
+	if len(v.ps) > mark {
+		v.ps = v.ps[:mark]
+		return false
+	}
+	v.ps = append(v.ps, before...)
+	return true
 }
 
 // lint adds the warnings that need resolution: R9, R14, R16, R19.

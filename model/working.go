@@ -43,7 +43,7 @@ type lazyDiff struct {
 
 // NewWorking validates and indexes a, as the base of a list of edits.
 func NewWorking(a *Account) *Working {
-	chk := validateFrom(a, false, nil, 0)
+	chk := validateFrom(a, false, nil, 0, nil)
 	res := chk.res
 	if res == nil {
 		res = NewResolver(a)

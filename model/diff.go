@@ -173,12 +173,16 @@ func Compare(old, new *Resolver) Diff {
 	// with Access changed; that is rare, and the common edits stay cheap.
 	var pairs []envPair       // every environment: the new ones in order, then the removed
 	var changedEnvs []envPair // those re-evaluated for every user
+	// changedBits[k]: when not nil, only users holding a role whose bit is
+	// set can see changedEnvs[k] change (listedChange)
+	var changedBits [][]uint64
 	for i, e := range na.Environments {
 		oi := old.Environment(e.Name)
 		if oi < 0 {
 			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Added: true, Allowed: slices.Clone(e.RolesWithAccess)})
 			pairs = append(pairs, envPair{-1, i})
 			changedEnvs = append(changedEnvs, envPair{-1, i})
+			changedBits = append(changedBits, nil)
 			continue
 		}
 		oe := oa.Environments[oi]
@@ -201,6 +205,7 @@ func Compare(old, new *Resolver) Diff {
 			continue
 		}
 		changedEnvs = append(changedEnvs, p)
+		changedBits = append(changedBits, listedChange(old, oi, new, i))
 		ed := EnvDiff{Environment: e.Name, BecameOpen: len(nl) == 0, BecameRestricted: len(ol) == 0, Classification: class}
 		for _, rn := range e.RolesWithAccess {
 			if !slices.Contains(ol, FoldName(rn)) {
@@ -219,6 +224,7 @@ func Compare(old, new *Resolver) Diff {
 			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Removed: true})
 			pairs = append(pairs, envPair{oi, -1})
 			changedEnvs = append(changedEnvs, envPair{oi, -1})
+			changedBits = append(changedBits, nil)
 		}
 	}
 
@@ -276,7 +282,10 @@ func Compare(old, new *Resolver) Diff {
 		if dirty {
 			envs = pairs
 		}
-		for _, p := range envs {
+		for k, p := range envs {
+			if !dirty && changedBits[k] != nil && !holdsAny(new.users[nu].roles, changedBits[k]) {
+				continue // nothing this user holds changed there
+			}
 			b, a := p.state(old, ou, p.o), p.state(new, nu, p.n)
 			if b != a {
 				ud.Envs = append(ud.Envs, EnvChange{Environment: p.name(old, new), Before: b, After: a})
@@ -298,6 +307,36 @@ func Compare(old, new *Resolver) Diff {
 		}
 	}
 	return d
+}
+
+// listedChange returns, for environment o of old and n of new (the same
+// environment, its Roles with Access changed), the roles whose listing
+// changed as a bitset over role ids, when that says whose state there can
+// change: for a user whose roles and what they grant are the same in old
+// and new (and with the same switches), only the environment's
+// restrictedness and the listing of the roles they hold count (eval). Nil
+// when any user's may: the role ids differ, or the environment became open
+// or restricted.
+func listedChange(old *Resolver, o int, new *Resolver, n int) []uint64 {
+	oe, ne := &old.envs[o], &new.envs[n]
+	if old.ids != new.ids || (len(oe.ids) > 0) != (len(ne.ids) > 0) {
+		return nil
+	}
+	bits := make([]uint64, len(ne.listed))
+	for w := range bits {
+		bits[w] = oe.listed[w] ^ ne.listed[w]
+	}
+	return bits
+}
+
+// holdsAny reports whether one of roles has its bit set in bits.
+func holdsAny(roles []int32, bits []uint64) bool {
+	for _, id := range roles {
+		if bits[id/64]&(1<<(id%64)) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // sameHeldRoles reports whether old user ou and new user nu hold the same

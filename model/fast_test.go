@@ -325,3 +325,65 @@ func TestWorkingEditsLeaveOldStatesAlone(t *testing.T) {
 		t.Fatalf("only %d states reached", len(kept))
 	}
 }
+
+// Lint reuses the old state's warnings of each role and environment an
+// edit cannot have changed: each edit here changes some warning (R9, R14,
+// R16, R19: a role's holders counted, an environment's role held by
+// nobody, a chain ticking what it lacked), and the warnings are
+// Validate's, edit after edit and each edit from the first state.
+func TestLintReuse(t *testing.T) {
+	a := &Account{Name: "Lint", AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true,
+		Roles: []Role{
+			{Name: "Env Readers", Privileges: []Privilege{RuntimeManagement, EnvironmentRead}},
+			{Name: "Env Writers", Privileges: []Privilege{RuntimeManagement, EnvironmentFull}},
+			{Name: "Base", Privileges: []Privilege{Execute}},
+			{Name: "Child", Inherits: "Base", Privileges: []Privilege{Execute, Dashboard}},
+			{Name: "Grandchild", Inherits: "child", Privileges: []Privilege{EnvironmentRead}},
+		},
+		Users: []User{
+			{Email: "alice@x.com", Roles: []string{"Env Readers"}},
+			{Email: "bob@x.com", Roles: []string{"Env Writers", "Base"}},
+			{Email: "carol@x.com", Roles: []string{"Env Writers"}},
+			{Email: "dave@x.com", Roles: []string{"Grandchild"}},
+		},
+		Environments: []Environment{
+			{Name: "Prod", Classification: Production, RolesWithAccess: []string{"Env Readers"}},
+			{Name: "Test", Classification: Test, RolesWithAccess: []string{"Grandchild"}},
+			{Name: "Open", Classification: Test},
+		},
+	}
+	a.Normalize()
+	ops := []Op{
+		Unassign{Email: "bob@x.com", Role: "Env Writers"},                         // R19: held by 1 user
+		RemoveUser{Email: "alice@x.com"},                                          // R19: Prod lists a role nobody holds
+		Allow{Environment: "Open", Role: "Env Writers"},                           // R19 on Env Writers gone
+		Tick{Role: "Child", Privilege: RuntimeManagement},                         // R14 on Grandchild gone (its chain)
+		Untick{Role: "Child", Privilege: Execute},                                 // R9 gone
+		AddUser{Email: "erin@x.com", Roles: []string{"Env Readers"}},              // R19 on Prod gone
+		Disallow{Environment: "Prod", Role: "Env Readers"},                        // R19: Env Readers listed nowhere
+		SetSwitch{Switch: SwitchAdvancedEnvironmentAccess, From: true, To: false}, // R16
+	}
+	first := NewWorking(a)
+	if len(first.Problems().Warnings()) == 0 || first.Problems().HasErrors() {
+		t.Fatalf("want warnings and no errors: %v", first.Problems())
+	}
+	w := first
+	for _, op := range ops {
+		next, _, err := w.Apply(op)
+		if err != nil {
+			t.Fatalf("%s: %v", op.Describe(), err)
+		}
+		if got, want := next.Problems(), Validate(next.Account()); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s:\n got  %v\n want %v", op.Describe(), got, want)
+		}
+		if reflect.DeepEqual(next.Problems(), w.Problems()) {
+			t.Fatalf("%s changed no warning; the test wants each edit to change one", op.Describe())
+		}
+		if alone, _, err := first.Apply(op); err == nil {
+			if got, want := alone.Problems(), Validate(alone.Account()); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s from the first state:\n got  %v\n want %v", op.Describe(), got, want)
+			}
+		}
+		w = next
+	}
+}

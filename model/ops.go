@@ -120,6 +120,9 @@ type Outcome struct {
 
 // widened lists the environments restricted in a and open in c.
 func widened(a, c *Account) []string {
+	if sameList(a.Environments, c.Environments) {
+		return nil // the same environments (an edit that does not touch them)
+	}
 	var restricted map[string]bool
 	for _, e := range a.Environments {
 		if len(e.RolesWithAccess) > 0 {
@@ -188,21 +191,13 @@ func applyIndexed(a *Account, op Op, prev *Working) (*Account, checked, Outcome,
 	if len(afterWarns) == 0 {
 		return c, chk, Outcome{Notes: notes, Widened: wide}, nil
 	}
-	before := Validate
+	var beforeWarns Problems
 	if prev != nil {
-		before = func(*Account) Problems { return prev.chk.ps }
+		beforeWarns = prev.chk.ps.Warnings()
+	} else {
+		beforeWarns = Validate(a).Warnings()
 	}
-	old := map[string]bool{}
-	for _, p := range before(a).Warnings() {
-		old[p.Rule+p.Message] = true
-	}
-	var warns Problems
-	for _, p := range afterWarns {
-		if !old[p.Rule+p.Message] {
-			warns = append(warns, p)
-		}
-	}
-	return c, chk, Outcome{Notes: notes, Warnings: warns, Widened: wide}, nil
+	return c, chk, Outcome{Notes: notes, Warnings: newProblems(beforeWarns, afterWarns), Widened: wide}, nil
 }
 
 func checkCustomEditable(a *Account, op Op, name string) (int, error) {

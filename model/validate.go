@@ -53,6 +53,7 @@ type checked struct {
 	// emailsASCII: every email is ASCII, so that no email was looked at
 	// for look-alikes (R7).
 	emailsASCII bool
+	lints       *lintState // nil when lint did not run (errors)
 }
 
 // validateFrom validates a, an edit of prev's account that shares the
@@ -134,9 +135,9 @@ func validateFrom(a *Account, normalized bool, prev *checked, shared section, sp
 	} else if prevRes != nil {
 		v.pre = newResolverFrom(a, normalized, prevRes, shared, resSpans)
 	}
-	v.lint()
+	v.lint(prev, sp)
 	return checked{acct: a, ps: v.ps, res: v.res, find: v.find, rolesEnd: rolesEnd, usersEnd: usersEnd,
-		envsStart: envsStart, envsEnd: envsEnd, emailsASCII: v.emailsASCII}
+		envsStart: envsStart, envsEnd: envsEnd, emailsASCII: v.emailsASCII, lints: v.lints}
 }
 
 type validator struct {
@@ -148,6 +149,7 @@ type validator struct {
 	usersSorted bool
 	pre         *Resolver // built while validating, for lint (nil: lint builds it)
 	emailsASCII bool      // found by users (or usersIn)
+	lints       *lintState
 }
 
 // parallelIndexUsers is the account size from which validation indexes on
@@ -579,8 +581,11 @@ func (v *validator) envsIn(prev *checked, sp span) bool {
 	return true
 }
 
-// lint adds the warnings that need resolution: R9, R14, R16, R19.
-func (v *validator) lint() {
+// lint adds the warnings that need resolution: R9, R14, R16, R19. With
+// prev, the validation of the old state of an edit that changed the spans
+// sp, it reuses prev's warnings for each role and environment whose
+// warnings cannot have changed (prevLint).
+func (v *validator) lint(prev *checked, sp *spans) {
 	if v.ps.HasErrors() {
 		return // resolution needs a sound account
 	}
@@ -590,51 +595,224 @@ func (v *validator) lint() {
 		res = newResolver(a, v.usersSorted)
 	}
 	v.res = res
+	pl := prevLint(prev, res, sp)
+	lt := &lintState{start: len(v.ps), roleEnd: make([]int, len(a.Roles)), envEnd: make([]int, len(a.Environments))}
+	v.lints = lt
 	// Counted by role index: without errors every name resolves, and the
 	// resolver's index is by lower-case name, as these counts were.
-	heldBy := make([]int, len(res.roles))
-	for _, u := range res.users {
-		for _, id := range u.roles {
-			heldBy[id]++
-		}
-	}
-	listedOn := make([]int, len(res.roles))
-	for _, e := range res.envs {
-		for _, id := range e.ids {
-			listedOn[id]++
-		}
+	lt.heldBy, lt.listedOn = lintCounts(res, pl, prev, sp)
+	var moved []bool // the roles whose chain changed (pl only)
+	if pl != nil {
+		moved = chainsChanged(res, prev.res)
 	}
 	for i, r := range a.Roles {
 		id := res.roleID(r.Name)
-		if red := res.redundantTicks(r); red != 0 {
-			for j, p := range r.Privileges {
-				if red.Has(p) {
-					v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q, which %s already grants through inheritance; saving drops the tick", r.Name, p, SafeText(r.Inherits))
-				}
-			}
-		}
-		set := res.roles[id].set
-		if set&perEnvSet == 0 {
+		if pl != nil && (i < sp.roles.lo || i >= sp.roles.newHi) && !moved[id] && sameR19(pl, lt, id, res.roles[id].set) {
+			v.reuse(prev, pl.start+pl.roleStart(i), pl.start+pl.roleEnd[i], i)
+			lt.roleEnd[i] = len(v.ps) - lt.start
 			continue
 		}
-		how := res.perEnvFrom(id)
-		if !set.Closure().Has(RuntimeManagementRead) {
-			v.add(Warning, "R14", at(SectionRoles, i, "privileges"), r.Name, "role %q %s without Runtime Management or Runtime Management Read Access: unless its holders get one of those from another role they see no environment, and these privileges have no effect", r.Name, how)
-		}
-		if !a.AdvancedEnvironmentAccess {
-			v.add(Warning, "R16", at(SectionRoles, i, "privileges"), r.Name, "role %q %s, but Advanced Environment Access is off: they do nothing", r.Name, how)
-		}
-		if heldBy[id] > 0 && listedOn[id] == 0 {
-			v.add(Warning, "R19", at(SectionRoles, i, "privileges"), r.Name, "role %q %s and is held by %s but listed on no environment: environment-by-environment access does not work as intended", r.Name, how, counted(heldBy[id], "user"))
+		v.lintRole(res, lt, i, r, id)
+		lt.roleEnd[i] = len(v.ps) - lt.start
+	}
+	var unheld []uint64 // roles whose being held by nobody changed (pl only)
+	if pl != nil {
+		unheld = make([]uint64, res.words)
+		for id := range lt.heldBy {
+			if (lt.heldBy[id] == 0) != (pl.heldBy[id] == 0) {
+				unheld[id/64] |= 1 << (id % 64)
+			}
 		}
 	}
 	for i, e := range a.Environments {
+		if pl != nil && (i < sp.envs.lo || i >= sp.envs.newHi) && !holdsAny(res.envs[i].ids, unheld) {
+			o := sp.envs.old(i)
+			v.reuse(prev, pl.start+pl.envStart(o), pl.start+pl.envEnd[o], i)
+			lt.envEnd[i] = len(v.ps) - lt.start
+			continue
+		}
 		for j, rn := range e.RolesWithAccess {
-			if id := res.roleID(rn); id >= 0 && heldBy[id] == 0 {
-				v.add(Warning, "R19", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which no user holds: environment-by-environment access does not work as intended", e.Name, a.CanonicalRoleName(rn))
+			if id := res.roleID(rn); id >= 0 && lt.heldBy[id] == 0 {
+				v.add(Warning, "R19", atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which no user holds: environment-by-environment access does not work as intended", e.Name, res.roles[id].name)
+			}
+		}
+		lt.envEnd[i] = len(v.ps) - lt.start
+	}
+}
+
+// lintRole adds the warnings of custom role i, r, whose role id is id.
+func (v *validator) lintRole(res *Resolver, lt *lintState, i int, r Role, id int32) {
+	if red := res.redundantTicks(r); red != 0 {
+		for j, p := range r.Privileges {
+			if red.Has(p) {
+				v.add(Warning, "R9", atItem(SectionRoles, i, "privileges", j), r.Name, "role %q ticks %q, which %s already grants through inheritance; saving drops the tick", r.Name, p, SafeText(r.Inherits))
 			}
 		}
 	}
+	set := res.roles[id].set
+	if set&perEnvSet == 0 {
+		return
+	}
+	how := res.perEnvFrom(id)
+	if !set.Closure().Has(RuntimeManagementRead) {
+		v.add(Warning, "R14", at(SectionRoles, i, "privileges"), r.Name, "role %q %s without Runtime Management or Runtime Management Read Access: unless its holders get one of those from another role they see no environment, and these privileges have no effect", r.Name, how)
+	}
+	if !v.a.AdvancedEnvironmentAccess {
+		v.add(Warning, "R16", at(SectionRoles, i, "privileges"), r.Name, "role %q %s, but Advanced Environment Access is off: they do nothing", r.Name, how)
+	}
+	if lt.heldBy[id] > 0 && lt.listedOn[id] == 0 {
+		v.add(Warning, "R19", at(SectionRoles, i, "privileges"), r.Name, "role %q %s and is held by %s but listed on no environment: environment-by-environment access does not work as intended", r.Name, how, counted(lt.heldBy[id], "user"))
+	}
+}
+
+// lintState is what lint found, kept so that linting an edit can reuse it.
+type lintState struct {
+	start   int   // lint's warnings are ps[start:]
+	roleEnd []int // custom role i's end at ps[start+roleEnd[i]], after role i-1's
+	envEnd  []int // then environment i's, after environment i-1's
+	// heldBy and listedOn count, per role id, the users who hold the role
+	// and the environments that list it. They are never changed once made.
+	heldBy, listedOn []int
+}
+
+func (lt *lintState) roleStart(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return lt.roleEnd[i-1]
+}
+
+func (lt *lintState) envStart(i int) int {
+	if i == 0 {
+		if len(lt.roleEnd) == 0 {
+			return 0
+		}
+		return lt.roleEnd[len(lt.roleEnd)-1]
+	}
+	return lt.envEnd[i-1]
+}
+
+// prevLint returns prev's lint when lint of res, an edit of prev's account
+// that changed the spans sp, can reuse it: lint ran on prev, the role ids
+// are the same (the same roles in the same places) and so is Advanced
+// Environment Access.
+func prevLint(prev *checked, res *Resolver, sp *spans) *lintState {
+	if prev == nil || prev.lints == nil || prev.res == nil || sp == nil || !sp.roles.ok || !sp.users.ok || !sp.envs.ok ||
+		prev.res.ids != res.ids || prev.acct.AdvancedEnvironmentAccess != res.acct.AdvancedEnvironmentAccess {
+		return nil
+	}
+	return prev.lints
+}
+
+// lintCounts counts heldBy and listedOn for res, from pl's (with prev and
+// the spans of the edit) when there is pl: only the users and
+// environments the edit changed are counted again.
+func lintCounts(res *Resolver, pl *lintState, prev *checked, sp *spans) (heldBy, listedOn []int) {
+	if pl == nil {
+		heldBy = make([]int, len(res.roles))
+		for _, u := range res.users {
+			for _, id := range u.roles {
+				heldBy[id]++
+			}
+		}
+		listedOn = make([]int, len(res.roles))
+		for _, e := range res.envs {
+			for _, id := range e.ids {
+				listedOn[id]++
+			}
+		}
+		return heldBy, listedOn
+	}
+	old := prev.res
+	heldBy = pl.heldBy
+	if !sp.users.empty() {
+		heldBy = slices.Clone(heldBy)
+		for _, u := range old.users[sp.users.lo:sp.users.oldHi] {
+			for _, id := range u.roles {
+				heldBy[id]--
+			}
+		}
+		for _, u := range res.users[sp.users.lo:sp.users.newHi] {
+			for _, id := range u.roles {
+				heldBy[id]++
+			}
+		}
+	}
+	listedOn = pl.listedOn
+	if !sp.envs.empty() {
+		listedOn = slices.Clone(listedOn)
+		for _, e := range old.envs[sp.envs.lo:sp.envs.oldHi] {
+			for _, id := range e.ids {
+				listedOn[id]--
+			}
+		}
+		for _, e := range res.envs[sp.envs.lo:sp.envs.newHi] {
+			for _, id := range e.ids {
+				listedOn[id]++
+			}
+		}
+	}
+	return heldBy, listedOn
+}
+
+// sameR19 reports whether the R19 warning of a role with role id id and
+// privileges set is the same in lt as in pl: both absent, or both there
+// with the same count of holders.
+func sameR19(pl, lt *lintState, id int32, set PrivSet) bool {
+	if set&perEnvSet == 0 {
+		return true
+	}
+	was := pl.heldBy[id] > 0 && pl.listedOn[id] == 0
+	is := lt.heldBy[id] > 0 && lt.listedOn[id] == 0
+	return was == is && (!is || pl.heldBy[id] == lt.heldBy[id])
+}
+
+// reuse adds prev's problems ps[from:to], which were of the role or
+// environment now at index i.
+func (v *validator) reuse(prev *checked, from, to, i int) {
+	for _, p := range prev.ps[from:to] {
+		p.Loc.Index = i
+		v.ps = append(v.ps, p)
+	}
+}
+
+// chainsChanged returns, per role id of res (with the ids of old), whether
+// anything lint asks of the role's chain may differ from old: a role on it
+// (the role itself, its parent, theirs...) resolved differently, or the
+// chain loops.
+func chainsChanged(res, old *Resolver) []bool {
+	n := len(res.roles)
+	out := make([]bool, n)
+	if n == 0 || &res.roles[0] == &old.roles[0] {
+		return out // the same roles
+	}
+	state := make([]uint8, n) // 0 new, 1 on the current path, 2 done
+	var path []int
+	for i := range n {
+		if state[i] == 2 {
+			continue
+		}
+		path = path[:0]
+		changed, looped := false, false
+		for j := range lineage(i, n, res.parentOf) {
+			if state[j] == 2 {
+				changed = out[j]
+				break
+			}
+			if state[j] == 1 {
+				looped = true
+				break
+			}
+			state[j] = 1
+			path = append(path, j)
+		}
+		for k := len(path) - 1; k >= 0; k-- {
+			j := path[k]
+			changed = changed || looped || res.roles[j] != old.roles[j]
+			out[j], state[j] = changed, 2
+		}
+	}
+	return out
 }
 
 // perEnvFrom says how role id comes by the per-environment privileges of

@@ -167,6 +167,15 @@ func newProblems(before, after Problems) Problems {
 	if len(after) == 0 {
 		return nil
 	}
+	// Most edits leave the warnings as they were, in the same order: then
+	// comparing them one by one says so without a map.
+	same := len(before) == len(after)
+	for i := 0; same && i < len(after); i++ {
+		same = before[i].Rule == after[i].Rule && before[i].Message == after[i].Message
+	}
+	if same {
+		return nil
+	}
 	old := make(map[string]bool, len(before))
 	for _, p := range before {
 		old[p.Rule+p.Message] = true

@@ -433,12 +433,17 @@ func benchMessy(b *testing.B, dangling bool, fn func(b *testing.B, sz benchSize,
 }
 
 // benchNewResolver: indexing an account already in memory and valid
-// (NewResolver alone, without validation).
-func benchNewResolver(b *testing.B, f *benchFixture) {
+// (NewResolver alone, without validation); with allUsers, also every
+// user's roles (which NewResolver leaves to the first question about
+// many users: a one-off question about one user does not pay for it).
+func benchNewResolver(b *testing.B, f *benchFixture, allUsers bool) {
 	b.ReportAllocs()
 	defer benchCPU(b)()
 	for i := 0; i < b.N; i++ {
 		benchSinkRes = NewResolver(f.acct)
+		if allUsers {
+			benchSinkRes.us()
+		}
 	}
 	benchSinkRes = nil
 }
@@ -446,12 +451,24 @@ func benchNewResolver(b *testing.B, f *benchFixture) {
 // BenchmarkNewResolver: the resolver of an account (NewResolver), on the
 // Synthetic accounts.
 func BenchmarkNewResolver(b *testing.B) {
-	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) { benchNewResolver(b, f) })
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) { benchNewResolver(b, f, false) })
 }
 
 // BenchmarkNewResolverMessy: NewResolver on the Messy accounts.
 func BenchmarkNewResolverMessy(b *testing.B) {
-	benchMessy(b, true, func(b *testing.B, sz benchSize, f *benchFixture) { benchNewResolver(b, f) })
+	benchMessy(b, true, func(b *testing.B, sz benchSize, f *benchFixture) { benchNewResolver(b, f, false) })
+}
+
+// BenchmarkNewResolverAllUsers: NewResolver and every user's index, on the
+// Synthetic accounts: what the TUI pays in all.
+func BenchmarkNewResolverAllUsers(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) { benchNewResolver(b, f, true) })
+}
+
+// BenchmarkNewResolverAllUsersMessy: BenchmarkNewResolverAllUsers on the
+// Messy accounts.
+func BenchmarkNewResolverAllUsersMessy(b *testing.B) {
+	benchMessy(b, true, func(b *testing.B, sz benchSize, f *benchFixture) { benchNewResolver(b, f, true) })
 }
 
 var benchSinkVerdict Verdict

@@ -228,6 +228,7 @@ func Compare(old, new *Resolver) Diff {
 		}
 	}
 
+	ousers, nusers := old.us(), new.us()
 	// Users usually keep their positions (or shift by the users added or
 	// removed before them): try the position first, then the index.
 	uniqueOld := old.usersUnique
@@ -235,13 +236,13 @@ func Compare(old, new *Resolver) Diff {
 	// new user was matched to it.
 	var matched []bool
 	if old.usersUnique && new.usersUnique {
-		matched = make([]bool, len(old.users))
+		matched = make([]bool, len(ousers))
 	}
 	off := 0
-	for nu := range new.users {
-		email := new.users[nu].email
+	for nu := range nusers {
+		email := nusers[nu].email
 		ou := -1
-		if c := nu + off; uniqueOld && c >= 0 && c < len(old.users) && old.users[c].email == email && strings.TrimSpace(email) == email {
+		if c := nu + off; uniqueOld && c >= 0 && c < len(ousers) && ousers[c].email == email && strings.TrimSpace(email) == email {
 			ou = c
 		} else {
 			ou = old.User(email)
@@ -250,7 +251,7 @@ func Compare(old, new *Resolver) Diff {
 			}
 		}
 		if ou < 0 {
-			ud := UserDiff{User: email, Added: true, Gained: privNames(new.users[nu].eff.List())}
+			ud := UserDiff{User: email, Added: true, Gained: privNames(nusers[nu].eff.List())}
 			for e := range new.envs {
 				if ev := new.eval(nu, e); ev.visible {
 					ud.Envs = append(ud.Envs, EnvChange{Environment: new.envs[e].name, Before: hiddenEnv, After: envState(ev)})
@@ -262,10 +263,10 @@ func Compare(old, new *Resolver) Diff {
 		if matched != nil {
 			matched[ou] = true
 		}
-		dirty := switches || old.users[ou].raw != new.users[nu].raw ||
+		dirty := switches || ousers[ou].raw != nusers[nu].raw ||
 			!sameHeldRoles(old, ou, new, nu)
 		if !dirty {
-			for _, id := range new.users[nu].roles {
+			for _, id := range nusers[nu].roles {
 				if changedID[id] {
 					dirty = true
 					break
@@ -274,7 +275,7 @@ func Compare(old, new *Resolver) Diff {
 		}
 		ud := UserDiff{User: email}
 		if dirty {
-			oe, ne := old.users[ou].eff, new.users[nu].eff
+			oe, ne := ousers[ou].eff, nusers[nu].eff
 			ud.Gained = privNames((ne &^ oe).List())
 			ud.Lost = privNames((oe &^ ne).List())
 		}
@@ -283,7 +284,7 @@ func Compare(old, new *Resolver) Diff {
 			envs = pairs
 		}
 		for k, p := range envs {
-			if !dirty && changedBits[k] != nil && !holdsAny(new.users[nu].roles, changedBits[k]) {
+			if !dirty && changedBits[k] != nil && !holdsAny(nusers[nu].roles, changedBits[k]) {
 				continue // nothing this user holds changed there
 			}
 			b, a := p.state(old, ou, p.o), p.state(new, nu, p.n)
@@ -295,9 +296,9 @@ func Compare(old, new *Resolver) Diff {
 			d.Users = append(d.Users, ud)
 		}
 	}
-	for ou := range old.users {
-		if gone := (matched != nil && !matched[ou]) || (matched == nil && new.User(old.users[ou].email) < 0); gone {
-			ud := UserDiff{User: old.users[ou].email, Removed: true, Lost: privNames(old.users[ou].eff.List())}
+	for ou := range ousers {
+		if gone := (matched != nil && !matched[ou]) || (matched == nil && new.User(ousers[ou].email) < 0); gone {
+			ud := UserDiff{User: ousers[ou].email, Removed: true, Lost: privNames(ousers[ou].eff.List())}
 			for e := range old.envs {
 				if ev := old.eval(ou, e); ev.visible {
 					ud.Envs = append(ud.Envs, EnvChange{Environment: old.envs[e].name, Before: envState(ev), After: hiddenEnv})
@@ -342,7 +343,7 @@ func holdsAny(roles []int32, bits []uint64) bool {
 // sameHeldRoles reports whether old user ou and new user nu hold the same
 // role names ignoring case and order (lowerSet of each, compared).
 func sameHeldRoles(old *Resolver, ou int, new *Resolver, nu int) bool {
-	or, nr := old.users[ou].roles, new.users[nu].roles
+	or, nr := old.userList[ou].roles, new.userList[nu].roles
 	if len(or) != len(nr) {
 		return false
 	}

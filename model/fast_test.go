@@ -42,14 +42,14 @@ func fastAccounts(t *testing.T) map[string]*Account {
 // time, with the sources found as they were (slowCoveredSources).
 func whoCanSlow(r *Resolver, p Privilege, e int) []Holder {
 	var out []Holder
-	for u := range r.users {
+	for u := range r.us() {
 		if !r.Check(u, p, e) {
 			continue
 		}
-		h := Holder{User: r.users[u].email}
+		h := Holder{User: r.us()[u].email}
 		var implied Privilege
 		if e < 0 {
-			h.Sources, implied = slowCoveredSources(r, r.users[u].roles, r.users[u].roles, p)
+			h.Sources, implied = slowCoveredSources(r, r.us()[u].roles, r.us()[u].roles, p)
 		} else {
 			ev := r.eval(u, e)
 			all, perEnv := r.countingRoles(u, e, &ev)
@@ -160,11 +160,12 @@ func sameResolver(t *testing.T, what string, got, want *Resolver) {
 	if got.cyclic != want.cyclic {
 		fail("cyclic", got.cyclic, want.cyclic)
 	}
-	if len(got.users) != len(want.users) {
-		fail("numbers of users", len(got.users), len(want.users))
+	gu, wu := got.us(), want.us()
+	if len(gu) != len(wu) {
+		fail("numbers of users", len(gu), len(wu))
 	}
-	for i := range want.users {
-		g, w := got.users[i], want.users[i]
+	for i := range wu {
+		g, w := gu[i], wu[i]
 		if g.email != w.email || g.raw != w.raw || g.eff != w.eff || !slices.Equal(g.roles, w.roles) {
 			fail(fmt.Sprintf("user %d", i), g, w)
 		}
@@ -172,8 +173,15 @@ func sameResolver(t *testing.T, what string, got, want *Resolver) {
 	if !reflect.DeepEqual(got.userIdx, want.userIdx) || got.usersSorted != want.usersSorted || got.usersUnique != want.usersUnique {
 		fail("user index", []any{got.userIdx == nil, got.usersSorted, got.usersUnique}, []any{want.userIdx == nil, want.usersSorted, want.usersUnique})
 	}
-	if got.words != want.words || !reflect.DeepEqual(got.envs, want.envs) || !reflect.DeepEqual(got.envIdx, want.envIdx) {
+	if got.words != want.words || len(got.envs) != len(want.envs) || !reflect.DeepEqual(got.envIdx, want.envIdx) {
 		fail("environments", got.envs, want.envs)
+	}
+	for i := range want.envs {
+		g, w := &got.envs[i], &want.envs[i]
+		if g.name != w.name || !slices.Equal(g.listed, w.listed) || !slices.Equal(g.ids, w.ids) ||
+			g.words().list != w.words().list || g.words().shown != w.words().shown {
+			fail(fmt.Sprintf("environment %d", i), []string{g.name, g.words().list}, []string{w.name, w.words().list})
+		}
 	}
 }
 
@@ -385,5 +393,77 @@ func TestLintReuse(t *testing.T) {
 			}
 		}
 		w = next
+	}
+}
+
+// A resolver answers questions about one user (a one-off command) before
+// it indexes every user, from that user's index alone: the answers are
+// those of a resolver whose users are indexed, for every kind of
+// question, and User finds the same users.
+func TestOneUserAnswersSameAsIndexed(t *testing.T) {
+	for name, a := range fastAccounts(t) {
+		indexed := NewResolver(a)
+		indexed.us()
+		rng := rand.New(rand.NewPCG(8, 9))
+		for k := 0; k < 40; k++ {
+			u := rng.IntN(len(a.Users))
+			p := Privilege(1 + rng.IntN(numPrivileges))
+			e := rng.IntN(len(a.Environments))
+			fresh := NewResolver(a) // nothing indexed: each question alone
+			what := fmt.Sprintf("%s, user %d, %s, environment %d", name, u, p, e)
+			if got := fresh.User(strings.ToUpper(a.Users[u].Email)); got != indexed.User(strings.ToUpper(a.Users[u].Email)) {
+				t.Fatalf("%s: User = %d, indexed %d", what, got, indexed.User(a.Users[u].Email))
+			}
+			for _, q := range []struct {
+				name string
+				ask  func(r *Resolver) any
+			}{
+				{"Explain", func(r *Resolver) any { return r.Explain(u, p, -1) }},
+				{"Explain in an environment", func(r *Resolver) any { return r.Explain(u, p, e) }},
+				{"Preview", func(r *Resolver) any { return r.Preview(u) }},
+				{"ExplainUser", func(r *Resolver) any { return r.ExplainUser(u) }},
+				{"EnvGrants", func(r *Resolver) any { return r.EnvGrants(u, e) }},
+				{"ExplainEverywhere", func(r *Resolver) any { return r.ExplainEverywhere(u, p) }},
+				{"MissingRoles", func(r *Resolver) any { return r.MissingRoles(u) }},
+				{"Privileges", func(r *Resolver) any { return r.Privileges(u) }},
+			} {
+				if got, want := q.ask(fresh), q.ask(indexed); !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s: %s differs before indexing:\n got  %.300v\n want %.300v", what, q.name, got, want)
+				}
+			}
+			if fresh.usersReady.Load() {
+				t.Fatalf("%s: questions about one user indexed every user", what)
+			}
+		}
+	}
+}
+
+// A resolver is used from several goroutines at once (the TUI counts off
+// the input path): indexing every user on first use is safe while others
+// ask about one user (run with -race).
+func TestResolverLazyConcurrent(t *testing.T) {
+	a := Messy(2000, 200, 40, 3, MessyOptions{Dangling: true})
+	want := NewResolver(a)
+	want.us()
+	for round := 0; round < 4; round++ {
+		r := NewResolver(a)
+		var wg sync.WaitGroup
+		errs := make(chan string, 8)
+		ask := func(f func() (any, any), what string) {
+			defer wg.Done()
+			if got, w := f(); !reflect.DeepEqual(got, w) {
+				errs <- what
+			}
+		}
+		wg.Add(4)
+		go ask(func() (any, any) { return r.Explain(7, Execute, 3), want.Explain(7, Execute, 3) }, "Explain")
+		go ask(func() (any, any) { return r.WhoCan(ViewData, 2), want.WhoCan(ViewData, 2) }, "WhoCan")
+		go ask(func() (any, any) { return r.Preview(11), want.Preview(11) }, "Preview")
+		go ask(func() (any, any) { return r.CountsCanSee(), want.CountsCanSee() }, "CountsCanSee")
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Errorf("round %d: %s differs", round, e)
+		}
 	}
 }

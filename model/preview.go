@@ -219,7 +219,7 @@ func (r *Resolver) heldByNone(u int) string {
 // them out. Nil when there are none.
 func (r *Resolver) MissingRoles(u int) []string {
 	au := r.userAt(u)
-	if au == nil || len(au.Roles) == len(r.users[u].roles) {
+	if au == nil || len(au.Roles) == len(r.user(u).roles) {
 		return nil // every name resolved to a role
 	}
 	var out []string
@@ -239,7 +239,7 @@ func DanglingRole(name string) string { return strconv.Quote(name) + " (no such 
 // Preview computes what user u sees (access-model.md §5).
 func (r *Resolver) Preview(u int) Preview {
 	envs, evals := r.envViews(u)
-	pv := Preview{User: r.users[u].email, Roles: r.HeldRoles(u), MissingRoles: r.MissingRoles(u), Environments: envs, Pages: make([]PageView, 0, len(pages))}
+	pv := Preview{User: r.user(u).email, Roles: r.HeldRoles(u), MissingRoles: r.MissingRoles(u), Environments: envs, Pages: make([]PageView, 0, len(pages))}
 	for _, ps := range pages {
 		pv.Pages = append(pv.Pages, r.pageView(u, ps, envs, evals))
 	}
@@ -252,12 +252,12 @@ func (r *Resolver) Preview(u int) Preview {
 // a page that either opens.
 func (r *Resolver) hasAny(u int, ps []Privilege) (Privilege, bool) {
 	for _, p := range ps {
-		if r.users[u].raw.Has(p) {
+		if r.user(u).raw.Has(p) {
 			return p, true
 		}
 	}
 	for _, p := range ps {
-		if r.users[u].eff.Has(p) {
+		if r.user(u).eff.Has(p) {
 			return p, true
 		}
 	}
@@ -268,7 +268,7 @@ func (r *Resolver) hasAny(u int, ps []Privilege) (Privilege, bool) {
 // account-wide (R11, R4).
 func (r *Resolver) holding(u int, p Privilege) []Step {
 	srcs, implied := r.holderSources(u, p, -1)
-	return grantWhy(p, srcs, implied, r.users[u].eff)
+	return grantWhy(p, srcs, implied, r.user(u).eff)
 }
 
 // lacking is the step of an answer refused because user u lacks the
@@ -342,7 +342,7 @@ func (r *Resolver) actionView(u int, pv PageView, a actionSpec, page Why, envs [
 }
 
 func (r *Resolver) actionWhy(u int, pv PageView, a actionSpec, page Why, envs []EnvView, evals []envEval, allowed *bool) Why {
-	eff := r.users[u].eff
+	eff := r.user(u).eff
 	if pv.Access == PageHidden {
 		w := Why{Steps: append([]Step{}, page.Steps...)}
 		w.Steps[0].Text = "the " + pv.Page + " page is hidden: " + w.Steps[0].Text
@@ -374,7 +374,7 @@ func (r *Resolver) actionWhy(u int, pv PageView, a actionSpec, page Why, envs []
 		// Read Access blocks test extensions only where it applies: in
 		// an environment that lists a role ticking it (R15, R16), for a
 		// user who reaches environments at all (R14).
-		srcs := r.sources(r.users[u].roles, EnvironmentRead)
+		srcs := r.sources(r.user(u).roles, EnvironmentRead)
 		return because(step("R16", "Environment Management Read Access (from "+fromText(srcs, 0)+") applies in "+joinNames(readIn(envs, evals))+" and makes test extensions read-only (seed rule)"))
 	}
 	*allowed = true
@@ -426,7 +426,7 @@ func (r *Resolver) perEnvWhy(u int, what perEnvAction, envs []EnvView, evals []e
 	}
 	// Nowhere. Without write access anywhere, R18 needs the privileges;
 	// say first which ones the user lacks altogether.
-	if lack := need &^ r.users[u].eff; lack != 0 {
+	if lack := need &^ r.user(u).eff; lack != 0 {
 		w := because(step("R18", "needs "+joinPrivs(lack.List())+" ("+r.heldByNone(u)+"), or write access to an environment"))
 		w.add(readByDecision(envs, evals)...)
 		return w

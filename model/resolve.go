@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -23,8 +24,15 @@ type Resolver struct {
 	roleExact map[string]int32
 	// ids is the identity of roleIdx and roleExact: resolvers with the same
 	// ids give every role name the same role id.
-	ids   *roleIDs
-	users []ruser
+	ids *roleIDs
+	// userList indexes every user (us), made when first needed: a question
+	// about one user before that indexes that user alone (user). userIdx,
+	// usersSorted and usersUnique are made with it.
+	userList   []ruser
+	usersOnce  sync.Once
+	usersReady atomic.Bool // userList is made
+	sortedHint bool        // the caller knows the users are in Normalize order
+	one        atomic.Pointer[oneUser]
 	// userIdx maps lower-case emails to users (the last of equal ones). When
 	// the users are in Normalize order it is not built: User searches the
 	// sorted list, with the same answers.
@@ -38,6 +46,46 @@ type Resolver struct {
 	// seeing holds CountsCanSee's answers once CountCanSee has asked; it
 	// never changes after that (no answer depends on when it is filled).
 	seeing atomic.Pointer[[]int]
+}
+
+// oneUser is user u's index, made alone (Resolver.user).
+type oneUser struct {
+	u  int
+	ru ruser
+}
+
+// us returns every user's index (R11), made on first use.
+func (r *Resolver) us() []ruser {
+	if !r.usersReady.Load() {
+		r.usersOnce.Do(func() {
+			r.buildUsers(r.sortedHint)
+			r.usersReady.Store(true)
+		})
+	}
+	return r.userList
+}
+
+// user returns user u's index: us()[u] once every user's is made; before
+// that, u's alone, made now (or kept from the last call), so that a
+// question about one user does not index them all.
+func (r *Resolver) user(u int) *ruser {
+	if r.usersReady.Load() {
+		return &r.userList[u]
+	}
+	if o := r.one.Load(); o != nil && o.u == u {
+		return &o.ru
+	}
+	au := r.acct.Users[u]
+	o := &oneUser{u: u}
+	o.ru, _ = r.userOf(au, make([]int32, len(au.Roles)))
+	r.one.Store(o)
+	return &o.ru
+}
+
+// setUsers sets every user's index, made from another resolver's.
+func (r *Resolver) setUsers(users []ruser, idx map[string]int32, sorted, unique bool) {
+	r.userList, r.userIdx, r.usersSorted, r.usersUnique = users, idx, sorted, unique
+	r.usersReady.Store(true)
 }
 
 // roleIDs identifies one indexing of role names (Resolver.ids).
@@ -63,11 +111,34 @@ type ruser struct {
 }
 
 type renv struct {
-	name     string
-	listed   []uint64 // bitset over role indexes; all zero when open
-	ids      []int32  // the listed roles
-	listText string   // the listed roles' names in words, for reasons
-	shown    string   // the name as reasons write it (nameIn)
+	name   string
+	listed []uint64 // bitset over role indexes; all zero when open
+	ids    []int32  // the listed roles
+	text   *envText // how reasons write it, made when a reason first does
+}
+
+// envText is how reasons write an environment: made once, when first
+// needed, and shared by the resolvers that share the environment's index
+// (which give its roles the same names).
+type envText struct {
+	once  sync.Once
+	roles []rrole // the resolver's roles, whose names the list gives
+	list  string  // the listed roles' names in words (joinNames)
+	shown string  // the name as reasons write it (nameIn)
+}
+
+// words returns how reasons write the environment.
+func (e *renv) words() *envText {
+	t := e.text
+	t.once.Do(func() {
+		names := make([]string, len(e.ids))
+		for i, id := range e.ids {
+			names[i] = t.roles[id].name
+		}
+		t.list, t.shown = joinNames(names), nameIn(e.name)
+		t.roles = nil
+	})
+	return t
 }
 
 // NewResolver indexes a.
@@ -75,10 +146,11 @@ func NewResolver(a *Account) *Resolver { return newResolver(a, false) }
 
 // newResolver is NewResolver; usersSorted says the caller knows a.Users is
 // in Normalize order, which saves checking.
+//
+// The users are indexed when first needed (us).
 func newResolver(a *Account, usersSorted bool) *Resolver {
-	r := &Resolver{acct: a}
+	r := &Resolver{acct: a, sortedHint: usersSorted}
 	r.buildRoles(nil)
-	r.buildUsers(usersSorted)
 	r.buildEnvs()
 	return r
 }
@@ -94,7 +166,7 @@ func newResolverFrom(a *Account, usersSorted bool, old *Resolver, shared section
 	if old == nil || old.acct.AdvancedUserSecurity != a.AdvancedUserSecurity {
 		return newResolver(a, usersSorted)
 	}
-	r := &Resolver{acct: a}
+	r := &Resolver{acct: a, sortedHint: usersSorted}
 	sameRoles := shared&secRoles != 0 // the same roles, granting the same
 	sameIDs := sameRoles              // the same role names in the same places: the same role ids
 	if sameRoles {
@@ -111,17 +183,18 @@ func newResolverFrom(a *Account, usersSorted bool, old *Resolver, shared section
 	}
 	switch {
 	case !sameIDs:
-		r.buildUsers(usersSorted)
+		// Indexed when first needed.
 	case shared&secUsers != 0 && sameRoles:
-		r.users, r.userIdx, r.usersSorted, r.usersUnique = old.users, old.userIdx, old.usersSorted, old.usersUnique
+		ou := old.us()
+		r.setUsers(ou, old.userIdx, old.usersSorted, old.usersUnique)
 	case shared&secUsers != 0:
 		// Users hold the same role ids; only what the roles grant moved.
-		r.users = r.regrant(old.users)
-		r.userIdx, r.usersSorted, r.usersUnique = old.userIdx, old.usersSorted, old.usersUnique
-	case sp != nil && sp.users.ok && usersSorted && old.usersSorted && old.usersUnique:
-		r.usersIn(old, sp.users, sameRoles)
-	default:
-		r.buildUsers(usersSorted)
+		ou := old.us()
+		r.setUsers(r.regrant(ou), old.userIdx, old.usersSorted, old.usersUnique)
+	case sp != nil && sp.users.ok && usersSorted:
+		if ou := old.us(); old.usersSorted && old.usersUnique {
+			r.usersIn(ou, sp.users, sameRoles)
+		}
 	}
 	switch {
 	case sameIDs && shared&secEnvs != 0:
@@ -152,30 +225,31 @@ func (r *Resolver) regrant(users []ruser) []ruser {
 // (old: the resolver of the old account, whose users were in order and
 // unique, with the role ids of r): old's users elsewhere, again when the
 // roles grant otherwise (not sameRoles), and sp's built.
-func (r *Resolver) usersIn(old *Resolver, sp span, sameRoles bool) {
+func (r *Resolver) usersIn(old []ruser, sp span, sameRoles bool) {
 	a := r.acct
-	kept := old.users
+	kept := old
 	if !sameRoles {
 		kept = r.regrant(kept)
 	}
-	r.users = make([]ruser, len(a.Users))
-	copy(r.users, kept[:sp.lo])
-	copy(r.users[sp.newHi:], kept[sp.oldHi:])
+	users := make([]ruser, len(a.Users))
+	copy(users, kept[:sp.lo])
+	copy(users[sp.newHi:], kept[sp.oldHi:])
 	held := 0
 	for _, u := range a.Users[sp.lo:sp.newHi] {
 		held += len(u.Roles)
 	}
 	ids := make([]int32, held)
 	for i := sp.lo; i < sp.newHi; i++ {
-		r.users[i], ids = r.userOf(a.Users[i], ids)
+		users[i], ids = r.userOf(a.Users[i], ids)
 	}
-	r.usersSorted, r.usersUnique = true, true
+	unique := true
 	lo, hi := sp.around(len(a.Users))
 	for i := lo + 1; i < hi; i++ {
 		if sameLower(a.Users[i-1].Email, a.Users[i].Email) {
-			r.usersUnique = false
+			unique = false
 		}
 	}
+	r.setUsers(users, nil, true, unique)
 }
 
 // userOf indexes user u, taking its role ids' storage from the front of
@@ -303,11 +377,27 @@ func (r *Resolver) parentOf(i int) int { return int(r.roles[i].parent) }
 
 // buildUsers indexes the users and their held roles (R11); the roles must be
 // built. usersSorted says the caller knows a.Users is in Normalize order.
+// Call it through us.
 func (r *Resolver) buildUsers(usersSorted bool) {
 	a := r.acct
-	r.users = make([]ruser, len(a.Users))
-	r.usersSorted = usersSorted || slices.IsSortedFunc(a.Users, func(x, y User) int { return compareFold(x.Email, y.Email) })
-	r.usersUnique = true
+	r.userList = make([]ruser, len(a.Users))
+	// One pass finds both whether the emails are in order (compareFold)
+	// and whether two are equal ignoring case (next to each other then).
+	r.usersSorted, r.usersUnique = usersSorted, true
+	if !usersSorted {
+		r.usersSorted = true
+		for i := 1; i < len(a.Users); i++ {
+			x, y := a.Users[i-1].Email, a.Users[i].Email
+			c := compareLower(x, y)
+			if c > 0 || c == 0 && x > y {
+				r.usersSorted = false
+				break
+			}
+			if c == 0 {
+				r.usersUnique = false
+			}
+		}
+	}
 	if !r.usersSorted {
 		r.userIdx = make(map[string]int32, len(a.Users))
 	}
@@ -317,9 +407,9 @@ func (r *Resolver) buildUsers(usersSorted bool) {
 	}
 	ids := make([]int32, held) // every user's role ids, one backing array
 	for i, u := range a.Users {
-		r.users[i], ids = r.userOf(u, ids)
+		r.userList[i], ids = r.userOf(u, ids)
 		if r.usersSorted {
-			if i > 0 && sameLower(a.Users[i-1].Email, u.Email) {
+			if usersSorted && i > 0 && sameLower(a.Users[i-1].Email, u.Email) {
 				r.usersUnique = false
 			}
 		} else {
@@ -327,7 +417,7 @@ func (r *Resolver) buildUsers(usersSorted bool) {
 		}
 	}
 	if !r.usersSorted {
-		r.usersUnique = len(r.userIdx) == len(r.users)
+		r.usersUnique = len(r.userIdx) == len(r.userList)
 	}
 }
 
@@ -353,8 +443,7 @@ func (r *Resolver) envOf(e Environment) renv {
 			re.ids = append(re.ids, id)
 		}
 	}
-	re.listText = joinNames(r.names(re.ids))
-	re.shown = nameIn(e.Name)
+	re.text = &envText{roles: r.roles}
 	return re
 }
 
@@ -363,10 +452,21 @@ func (r *Resolver) Account() *Account { return r.acct }
 
 // User returns the index of the user with that email (ignoring case), or -1.
 func (r *Resolver) User(email string) int {
+	if !r.usersReady.Load() {
+		// Before the users are indexed (a one-off question): the last user
+		// with that email, as the index answers.
+		for i := len(r.acct.Users) - 1; i >= 0; i-- {
+			if sameLower(r.acct.Users[i].Email, email) {
+				return i
+			}
+		}
+		return -1
+	}
 	if r.usersSorted {
 		// The last user whose email is not above email ignoring case.
-		i := sort.Search(len(r.users), func(i int) bool { return compareLower(r.users[i].email, email) > 0 }) - 1
-		if i >= 0 && sameLower(r.users[i].email, email) {
+		users := r.userList
+		i := sort.Search(len(users), func(i int) bool { return compareLower(users[i].email, email) > 0 }) - 1
+		if i >= 0 && sameLower(users[i].email, email) {
 			return i
 		}
 		return -1
@@ -421,7 +521,7 @@ func (r *Resolver) RoleChain(name string) []string {
 }
 
 // Privileges returns user u's account-wide privileges with R4 applied (R11).
-func (r *Resolver) Privileges(u int) PrivSet { return r.users[u].eff }
+func (r *Resolver) Privileges(u int) PrivSet { return r.user(u).eff }
 
 func (r *Resolver) listed(e int, role int32) bool {
 	return r.envs[e].listed[role/64]&(1<<(role%64)) != 0
@@ -517,7 +617,7 @@ func (r *Resolver) perEnvCounts(listed bool) bool {
 }
 
 func (r *Resolver) eval(u, e int) envEval {
-	us := &r.users[u]
+	us := r.user(u)
 	env := &r.envs[e]
 	var ev envEval
 	ev.reach = us.eff.Has(RuntimeManagementRead) // R4 closure: Runtime Management covers it
@@ -609,11 +709,14 @@ func r18(write, envRead bool, privs, needs PrivSet) (ok bool, lack PrivSet) {
 }
 
 // Check reports whether user u holds privilege p, account-wide when e < 0,
-// or as it counts inside environment e (R13-R16). It does not allocate.
+// or as it counts inside environment e (R13-R16). It does not allocate
+// once every user is indexed, which its first call does: it is the
+// question asked of many users.
 func (r *Resolver) Check(u int, p Privilege, e int) bool {
 	if e < 0 {
-		return r.users[u].eff.Has(p)
+		return r.us()[u].eff.Has(p)
 	}
+	r.us()
 	ev := r.eval(u, e)
 	return ev.visible && ev.privs.Has(p)
 }
@@ -841,7 +944,7 @@ func decidedGrant(srcs []Source) bool {
 // missingByDecision reports whether user u lacks p by our decision: a
 // built-in role they hold lacks it by decision (§1).
 func (r *Resolver) missingByDecision(u int, p Privilege) bool {
-	for _, h := range r.users[u].roles {
+	for _, h := range r.user(u).roles {
 		for id := range lineage(int(h), len(r.roles), r.parentOf) {
 			if rr := &r.roles[id]; rr.builtin && rr.decided.Has(p) && !rr.set.Has(p) {
 				return true
@@ -920,13 +1023,13 @@ func directRoles(p Privilege, all, perEnv []int32) []int32 {
 
 // Grants returns user u's account-wide privileges with all their sources (R11, R4).
 func (r *Resolver) Grants(u int) []Grant {
-	return r.grants(r.users[u].roles, r.users[u].roles, r.users[u].eff)
+	return r.grants(r.user(u).roles, r.user(u).roles, r.user(u).eff)
 }
 
 // HeldRoles returns the names of the roles user u holds, as the account spells them.
 func (r *Resolver) HeldRoles(u int) []string {
-	out := make([]string, len(r.users[u].roles))
-	for i, id := range r.users[u].roles {
+	out := make([]string, len(r.user(u).roles))
+	for i, id := range r.user(u).roles {
 		out[i] = r.roles[id].name
 	}
 	return out
@@ -944,7 +1047,7 @@ func (r *Resolver) appendCountingRoles(all, perEnv []int32, u, e int, ev *envEva
 	if !ev.visible {
 		return all, perEnv
 	}
-	for _, id := range r.users[u].roles {
+	for _, id := range r.user(u).roles {
 		listed := ev.restricted && r.listed(e, id)
 		if countsHere(ev, listed) {
 			all = append(all, id)
@@ -972,7 +1075,7 @@ func (r *Resolver) EnvGrants(u, e int) []Grant {
 // held only by being covered.
 func (r *Resolver) holderSources(u int, p Privilege, e int) ([]Source, Privilege) {
 	if e < 0 {
-		return r.coveredSources(r.users[u].roles, r.users[u].roles, p)
+		return r.coveredSources(r.user(u).roles, r.user(u).roles, p)
 	}
 	ev := r.eval(u, e)
 	all, perEnv := r.countingRoles(u, e, &ev)
@@ -1011,7 +1114,7 @@ type Explanation struct {
 
 // ExplainUser explains user u.
 func (r *Resolver) ExplainUser(u int) Explanation {
-	x := Explanation{User: r.users[u].email, Roles: r.HeldRoles(u), Privileges: r.Grants(u), Environments: r.EnvViews(u)}
+	x := Explanation{User: r.user(u).email, Roles: r.HeldRoles(u), Privileges: r.Grants(u), Environments: r.EnvViews(u)}
 	if i := r.userAt(u); i != nil {
 		x.Name = i.Name
 	}

@@ -101,7 +101,11 @@ func validateFrom(a *Account, normalized bool, prev *checked, shared section, sp
 	var pre chan *Resolver
 	if len(a.Users) >= parallelIndexUsers {
 		pre = make(chan *Resolver, 1)
-		go func() { pre <- newResolverFrom(a, normalized, prevRes, shared, resSpans) }()
+		go func() {
+			r := newResolverFrom(a, normalized, prevRes, shared, resSpans)
+			r.us() // lint counts every user's roles: index them here too
+			pre <- r
+		}()
 	}
 	switch {
 	case sameRoles:
@@ -710,7 +714,7 @@ func prevLint(prev *checked, res *Resolver, sp *spans) *lintState {
 func lintCounts(res *Resolver, pl *lintState, prev *checked, sp *spans) (heldBy, listedOn []int) {
 	if pl == nil {
 		heldBy = make([]int, len(res.roles))
-		for _, u := range res.users {
+		for _, u := range res.us() {
 			for _, id := range u.roles {
 				heldBy[id]++
 			}
@@ -727,12 +731,12 @@ func lintCounts(res *Resolver, pl *lintState, prev *checked, sp *spans) (heldBy,
 	heldBy = pl.heldBy
 	if !sp.users.empty() {
 		heldBy = slices.Clone(heldBy)
-		for _, u := range old.users[sp.users.lo:sp.users.oldHi] {
+		for _, u := range old.us()[sp.users.lo:sp.users.oldHi] {
 			for _, id := range u.roles {
 				heldBy[id]--
 			}
 		}
-		for _, u := range res.users[sp.users.lo:sp.users.newHi] {
+		for _, u := range res.us()[sp.users.lo:sp.users.newHi] {
 			for _, id := range u.roles {
 				heldBy[id]++
 			}

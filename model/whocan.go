@@ -18,18 +18,19 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 	// Find the holders first (4 bytes each), then build each Holder once
 	// in a slice of the right size: growing a slice of Holders while
 	// scanning 10,000 users costs more than the scan.
+	users := r.us()
 	var who []int32
 	if e < 0 {
 		// Count first: an account-wide check costs next to nothing.
 		n := 0
-		for u := range r.users {
-			if r.users[u].eff.Has(p) {
+		for u := range users {
+			if users[u].eff.Has(p) {
 				n++
 			}
 		}
 		who = make([]int32, 0, n)
 	}
-	for u := range r.users {
+	for u := range users {
 		if r.Check(u, p, e) {
 			who = append(who, int32(u))
 		}
@@ -42,7 +43,7 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 	var chunk []Source      // where holders' sources are kept, a chunk at a time
 	var all, perEnv []int32 // the roles that count, reused for each holder
 	for i, u := range who {
-		direct, counting := r.users[u].roles, r.users[u].roles
+		direct, counting := users[u].roles, users[u].roles
 		if e >= 0 {
 			ev := r.eval(int(u), e)
 			all, perEnv = r.appendCountingRoles(all[:0], perEnv[:0], int(u), e, &ev)
@@ -63,7 +64,7 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 				out[i].Sources = chunk[n:len(chunk):len(chunk)]
 			}
 		}
-		out[i].User = r.users[u].email
+		out[i].User = users[u].email
 		if implied != 0 {
 			out[i].ImpliedBy = implied.String()
 		}
@@ -95,7 +96,7 @@ func (r *Resolver) ExplainEverywhere(u int, p Privilege) []Verdict {
 }
 
 func (r *Resolver) holder(u int, p Privilege, e int) Holder {
-	h := Holder{User: r.users[u].email}
+	h := Holder{User: r.user(u).email}
 	var implied Privilege
 	h.Sources, implied = r.holderSources(u, p, e)
 	if implied != 0 {
@@ -120,7 +121,7 @@ type Verdict struct {
 
 // Explain answers Check with its reason and sources.
 func (r *Resolver) Explain(u int, p Privilege, e int) Verdict {
-	v := Verdict{User: r.users[u].email, Privilege: p.String()}
+	v := Verdict{User: r.user(u).email, Privilege: p.String()}
 	var w Why
 	if e < 0 {
 		w = r.explainAccountWide(u, p, &v)
@@ -138,7 +139,7 @@ func (r *Resolver) Explain(u int, p Privilege, e int) Verdict {
 }
 
 func (r *Resolver) explainAccountWide(u int, p Privilege, v *Verdict) Why {
-	if r.users[u].eff.Has(p) {
+	if r.user(u).eff.Has(p) {
 		v.Allowed = true
 		return r.allowedWhy(u, p, -1, v)
 	}
@@ -150,7 +151,7 @@ func (r *Resolver) explainAccountWide(u int, p Privilege, v *Verdict) Why {
 }
 
 func (r *Resolver) allowedWhy(u int, p Privilege, e int, v *Verdict) Why {
-	held := r.users[u].eff
+	held := r.user(u).eff
 	if e >= 0 {
 		held = r.eval(u, e).privs
 	}
@@ -171,7 +172,7 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 		w.add(env.main.Steps...)
 		// The privilege counts here, but the action it usually gates may
 		// be refused all the same (R18): say so rather than mislead.
-		name := r.envs[e].shown
+		name := r.envs[e].words().shown
 		var all Why
 		switch {
 		case p == PackagedComponentDeployment && !ev.deploy:
@@ -187,8 +188,8 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 		}
 		return w
 	}
-	us := &r.users[u]
-	name := r.envs[e].shown
+	us := r.user(u)
+	name := r.envs[e].words().shown
 	var w Why
 	switch {
 	case !ev.visible:
@@ -198,12 +199,12 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 	case p.Info().PerEnvironment && us.raw.Has(p):
 		holders := joinNames(r.names(r.holdersOf(u, p)))
 		if ev.restricted {
-			w = because(step("R15", p.String()+" counts only through a role "+name+" lists; it is held through "+holders+", and "+name+" lists only "+r.envs[e].listText))
+			w = because(step("R15", p.String()+" counts only through a role "+name+" lists; it is held through "+holders+", and "+name+" lists only "+r.envs[e].words().list))
 		} else {
 			w = because(step("R15", p.String()+" counts only through a role the environment lists; it is held through "+holders+", and "+name+" is open"))
 		}
 	case us.eff.Has(p):
-		why := p.String() + " is held only through " + joinNames(r.names(r.holdersOf(u, p))) + ", which " + name + " does not list (it lists only " + r.envs[e].listText + ")"
+		why := p.String() + " is held only through " + joinNames(r.names(r.holdersOf(u, p))) + ", which " + name + " does not list (it lists only " + r.envs[e].words().list + ")"
 		if p == RuntimeManagement {
 			why += "; R17 still counts it account-wide for write access"
 		}

@@ -285,6 +285,14 @@ func TestWorkingMatchesFullAtScale(t *testing.T) {
 			}
 			fresh := NewResolver(want)
 			sameResolver(t, what, next.Resolver(), fresh)
+			// WhoCan's sources are kept per resolver, shared by the
+			// resolvers of edits that keep the roles.
+			for _, p := range []Privilege{Execute, BuildRead, EnvironmentRead} {
+				e := k % len(want.Environments)
+				if got, want := next.Resolver().WhoCan(p, e), fresh.WhoCan(p, e); !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s: WhoCan(%s, %d) differs from a fresh resolver's:\n%s", what, p, e, firstDiff(got, want))
+				}
+			}
 			if got, want := next.Diff(), Compare(baseRes, fresh); !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s: diff differs from Compare of fresh resolvers:\n got  %.400v\n want %.400v", what, got, want)
 			}
@@ -464,6 +472,25 @@ func TestResolverLazyConcurrent(t *testing.T) {
 		close(errs)
 		for e := range errs {
 			t.Errorf("round %d: %s differs", round, e)
+		}
+	}
+}
+
+// evalOf without the rest (what Check and WhoCan ask of every user) agrees
+// with eval on visibility, the privileges that count, and, where the
+// environment is visible, what countingRoles asks.
+func TestEvalPartSameAsEval(t *testing.T) {
+	for name, a := range fastAccounts(t) {
+		r := NewResolver(a)
+		users := r.us()
+		for e := 0; e < r.NumEnvironments(); e += max(1, r.NumEnvironments()/25) {
+			for u := range users {
+				full, part := r.eval(u, e), r.evalOf(&users[u], e, false)
+				if part.visible != full.visible || part.privs != full.privs ||
+					full.visible && (part.restricted != full.restricted || part.hasEM != full.hasEM) {
+					t.Fatalf("%s: user %d, environment %d: part %+v, eval %+v", name, u, e, part, full)
+				}
+			}
 		}
 	}
 }

@@ -24,7 +24,8 @@ type Resolver struct {
 	roleExact map[string]int32
 	// ids is the identity of roleIdx and roleExact: resolvers with the same
 	// ids give every role name the same role id.
-	ids *roleIDs
+	ids  *roleIDs
+	srcs *sourceCache // WhoCan's sources, shared by resolvers with the same roles
 	// userList indexes every user (us), made when first needed: a question
 	// about one user before that indexes that user alone (user). userIdx,
 	// usersSorted and usersUnique are made with it.
@@ -170,7 +171,7 @@ func newResolverFrom(a *Account, usersSorted bool, old *Resolver, shared section
 	sameRoles := shared&secRoles != 0 // the same roles, granting the same
 	sameIDs := sameRoles              // the same role names in the same places: the same role ids
 	if sameRoles {
-		r.roles, r.roleIdx, r.roleExact, r.ids, r.cyclic = old.roles, old.roleIdx, old.roleExact, old.ids, old.cyclic
+		r.roles, r.roleIdx, r.roleExact, r.ids, r.cyclic, r.srcs = old.roles, old.roleIdx, old.roleExact, old.ids, old.cyclic, old.srcs
 	} else {
 		r.buildRoles(old)
 		sameIDs = r.ids == old.ids
@@ -297,6 +298,7 @@ func (r *Resolver) buildRoles(old *Resolver) {
 	a := r.acct
 	n := numBuiltins + len(a.Roles)
 	r.roles = make([]rrole, 0, n)
+	r.srcs = &sourceCache{}
 	share := old != nil && old.acct.AdvancedUserSecurity == a.AdvancedUserSecurity && sameRoleNames(old.acct.Roles, a.Roles)
 	if share {
 		r.roleIdx, r.roleExact, r.ids = old.roleIdx, old.roleExact, old.ids
@@ -616,11 +618,19 @@ func (r *Resolver) perEnvCounts(listed bool) bool {
 	return listed && r.acct.AdvancedEnvironmentAccess
 }
 
-func (r *Resolver) eval(u, e int) envEval {
-	us := r.user(u)
+func (r *Resolver) eval(u, e int) envEval { return r.evalOf(r.user(u), e, true) }
+
+// evalOf is eval of the user us. With full false it stops once it knows
+// visible and privs (and, when visible, what countingRoles asks): what
+// Check and WhoCan ask of every user.
+func (r *Resolver) evalOf(us *ruser, e int, full bool) envEval {
 	env := &r.envs[e]
 	var ev envEval
 	ev.reach = us.eff.Has(RuntimeManagementRead) // R4 closure: Runtime Management covers it
+	if !full && !ev.reach {
+		ev.access = AccessNone // not visible (R14), whatever else holds
+		return ev
+	}
 	ev.hasEM = us.raw.Has(EnvironmentManagement)
 	ev.restricted = len(env.ids) > 0
 	var counting, perEnv PrivSet
@@ -643,6 +653,9 @@ func (r *Resolver) eval(u, e int) envEval {
 	ev.visible = true
 	ev.filtered = ev.visBy == visListed && counting&^perEnvSet != us.raw&^perEnvSet
 	ev.privs = (counting&^perEnvSet | perEnv).Closure()
+	if !full {
+		return ev
+	}
 	// Read and Full Access decide access only for those without
 	// Environment Management, which gives write wherever it is held (R17).
 	ev.envRead = !ev.hasEM && perEnv.Has(EnvironmentRead)
@@ -716,8 +729,7 @@ func (r *Resolver) Check(u int, p Privilege, e int) bool {
 	if e < 0 {
 		return r.us()[u].eff.Has(p)
 	}
-	r.us()
-	ev := r.eval(u, e)
+	ev := r.evalOf(&r.us()[u], e, false)
 	return ev.visible && ev.privs.Has(p)
 }
 
@@ -863,68 +875,119 @@ func (r *Resolver) appendRoleSources(out []Source, h int32, p Privilege) []Sourc
 	return out
 }
 
-// sourceMemo is roleSources remembered, role by role, for the privileges
-// one question asks about (p and those covering it): WhoCan asks the same
-// of every holder of a role. The slices it returns are shared, Via
-// included: they must not be changed.
+// sourceCache keeps, for each privilege WhoCan asked about, every role's
+// sources of it (privSources): they depend on the roles alone, so that
+// resolvers sharing their roles share one. It is filled when first asked
+// and never changed after.
+type sourceCache struct {
+	of [numPrivileges + 1]atomic.Pointer[privSources]
+}
+
+// privSources is every role's sources of one privilege p.
+type privSources struct {
+	roles [][]Source // per role id h: roleSources(h, p), capped
+	// one[h] is what coveredSources([h], [h], p) gives, capped (the
+	// sources of a holder of h alone), and oneBy[h] its covering privilege.
+	one   [][]Source
+	oneBy []Privilege
+}
+
+// privSources returns every role's sources of p, from the cache.
+func (r *Resolver) privSources(p Privilege) *privSources {
+	if ps := r.srcs.of[p].Load(); ps != nil {
+		return ps
+	}
+	n := len(r.roles)
+	ps := &privSources{roles: make([][]Source, n), one: make([][]Source, n), oneBy: make([]Privilege, n)}
+	for h := range n {
+		ps.roles[h] = slices.Clip(r.roleSources(int32(h), p))
+	}
+	sups := make([]*privSources, len(coverers[p]))
+	for k, sup := range coverers[p] {
+		sups[k] = r.privSources(sup)
+	}
+	src := func(h int32, q Privilege) []Source {
+		if q == p {
+			return ps.roles[h]
+		}
+		return sups[slices.Index(coverers[p], q)].roles[h]
+	}
+	for h := range n {
+		hs := []int32{int32(h)}
+		srcs, implied := appendCoveredSources(nil, hs, hs, p, src)
+		ps.one[h], ps.oneBy[h] = slices.Clip(srcs), implied
+	}
+	// Another goroutine may have filled it meanwhile, with the same.
+	r.srcs.of[p].Store(ps)
+	return ps
+}
+
+// sourceMemo is WhoCan's view of the cache: the sources of p and of the
+// privileges covering it. The slices it returns are shared, Via included:
+// they must not be changed.
 type sourceMemo struct {
-	r     *Resolver
-	privs []Privilege
-	got   [][]Source // per privilege of privs, then per role id
-	done  []bool
-	// one[h]: the sources of privs[0] of a holder of h alone (as
-	// coveredSources([h], [h], privs[0]) gives them), capped; oneBy[h]: the
-	// privilege covering it when it is held only that way.
-	one     [][]Source
-	oneBy   []Privilege
-	oneDone []bool
+	p    Privilege
+	ps   *privSources
+	sups []*privSources // per coverers[p]
 }
 
 func newSourceMemo(r *Resolver, p Privilege) *sourceMemo {
-	privs := append([]Privilege{p}, coverers[p]...)
-	n := len(r.roles)
-	return &sourceMemo{r: r, privs: privs, got: make([][]Source, len(privs)*n), done: make([]bool, len(privs)*n)}
+	m := &sourceMemo{p: p, ps: r.privSources(p)}
+	for _, sup := range coverers[p] {
+		m.sups = append(m.sups, r.privSources(sup))
+	}
+	return m
 }
 
 // single returns coveredSources([h], [h], p) for the memo's privilege p.
-func (m *sourceMemo) single(h int32) ([]Source, Privilege) {
-	if m.one == nil {
-		n := len(m.r.roles)
-		m.one, m.oneBy, m.oneDone = make([][]Source, n), make([]Privilege, n), make([]bool, n)
-	}
-	if !m.oneDone[h] {
-		hs := []int32{h}
-		srcs, implied := appendCoveredSources(nil, hs, hs, m.privs[0], m.sources)
-		m.one[h], m.oneBy[h], m.oneDone[h] = slices.Clip(srcs), implied, true
-	}
-	return m.one[h], m.oneBy[h]
-}
+func (m *sourceMemo) single(h int32) ([]Source, Privilege) { return m.ps.one[h], m.ps.oneBy[h] }
 
 // most returns how many sources appendCoveredSources(out, direct, all,
-// privs[0], m.sources) may append at most (none when it appends none).
-func (m *sourceMemo) most(direct, all []int32) int {
-	n := 0
+// p, m.sources) may append at most (none when it appends none), and sole:
+// the one role they all come from, from one place in direct and one in
+// all at most, when that is single(sole)'s answer; else -1.
+func (m *sourceMemo) most(direct, all []int32) (n int, sole int32) {
+	sole = -1
+	many := false
 	for _, h := range direct {
-		n += len(m.sources(h, m.privs[0]))
-	}
-	for _, sup := range m.privs[1:] {
-		for _, h := range all {
-			n += len(m.sources(h, sup))
+		if k := len(m.ps.roles[h]); k > 0 {
+			many = many || sole >= 0 // a second place, even h again
+			sole = h
+			n += k
 		}
 	}
-	return n
+	for _, sup := range m.sups {
+		seen := false // a place in all gave sources of sup already
+		for _, h := range all {
+			if k := len(sup.roles[h]); k > 0 {
+				many = many || seen || sole >= 0 && sole != h
+				seen, sole = true, h
+				n += k
+			}
+		}
+	}
+	if many || sole < 0 {
+		return n, -1
+	}
+	// Every source sole has of p and of the privileges covering it,
+	// each list once, as single(sole) has them: no fewer.
+	k := len(m.ps.roles[sole])
+	for _, sup := range m.sups {
+		k += len(sup.roles[sole])
+	}
+	if k != n {
+		sole = -1
+	}
+	return n, sole
 }
 
-func (m *sourceMemo) sources(h int32, p Privilege) []Source {
-	k := slices.Index(m.privs, p)
-	if k < 0 {
-		return m.r.roleSources(h, p)
+// sources is roleSources(h, q) for q the memo's privilege or one
+// covering it.
+func (m *sourceMemo) sources(h int32, q Privilege) []Source {
+	if q == m.p {
+		return m.ps.roles[h]
 	}
-	i := k*len(m.r.roles) + int(h)
-	if !m.done[i] {
-		m.got[i], m.done[i] = m.r.roleSources(h, p), true
-	}
-	return m.got[i]
+	return m.sups[slices.Index(coverers[m.p], q)].roles[h]
 }
 
 // decidedGrant reports whether a privilege with these sources is held only

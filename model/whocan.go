@@ -31,7 +31,11 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 		who = make([]int32, 0, n)
 	}
 	for u := range users {
-		if r.Check(u, p, e) {
+		if e < 0 {
+			if users[u].eff.Has(p) {
+				who = append(who, int32(u))
+			}
+		} else if ev := r.evalOf(&users[u], e, false); ev.visible && ev.privs.Has(p) { // Check
 			who = append(who, int32(u))
 		}
 	}
@@ -45,7 +49,7 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 	for i, u := range who {
 		direct, counting := users[u].roles, users[u].roles
 		if e >= 0 {
-			ev := r.eval(int(u), e)
+			ev := r.evalOf(&users[u], e, false) // what countingRoles asks
 			all, perEnv = r.appendCountingRoles(all[:0], perEnv[:0], int(u), e, &ev)
 			direct, counting = directRoles(p, all, perEnv), all
 		}
@@ -53,7 +57,10 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 		if len(direct) == 1 && len(counting) == 1 && direct[0] == counting[0] {
 			// One role: its sources, the same for every holder of it alone.
 			out[i].Sources, implied = memo.single(direct[0])
-		} else if need := memo.most(direct, counting); need > 0 {
+		} else if need, sole := memo.most(direct, counting); sole >= 0 {
+			// All from one role, as for a holder of it alone.
+			out[i].Sources, implied = memo.single(sole)
+		} else if need > 0 {
 			// Appended to the chunk in place, which has room for them all.
 			if cap(chunk)-len(chunk) < need {
 				chunk = make([]Source, 0, max(whoCanChunk, need))

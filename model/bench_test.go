@@ -521,7 +521,9 @@ func BenchmarkPreviewMessy(b *testing.B) {
 
 // benchWhoCan asks who holds one of the privileges people commonly hold
 // (the expensive case), in one environment, or account-wide when
-// accountWide.
+// accountWide. The resolver keeps each role's sources of a privilege once
+// asked (sourceCache): these are the questions after the first about each
+// privilege; BenchmarkWhoCanCold measures the first.
 func benchWhoCan(b *testing.B, f *benchFixture, accountWide bool) {
 	qs := benchQuestions(f.res, 1024)
 	common := []Privilege{ViewResults, Execute, RuntimeManagement, PackagedComponentDeployment, BuildReadWrite, ViewData}
@@ -540,6 +542,35 @@ func benchWhoCan(b *testing.B, f *benchFixture, accountWide bool) {
 		n += len(benchSinkHolders)
 	}
 	b.ReportMetric(float64(n)/float64(b.N), "holders/op")
+}
+
+// BenchmarkWhoCanCold: who-can as the first question about its privilege
+// (a one-off command's: rolecall who-can), in one environment ("env") and
+// account-wide ("account"), the users indexed already.
+func BenchmarkWhoCanCold(b *testing.B) {
+	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
+		for _, accountWide := range []bool{false, true} {
+			name := "env"
+			if accountWide {
+				name = "account"
+			}
+			b.Run(name, func(b *testing.B) {
+				qs := benchQuestions(f.res, 1024)
+				common := []Privilege{ViewResults, Execute, RuntimeManagement, PackagedComponentDeployment, BuildReadWrite, ViewData}
+				f.res.us()
+				b.ReportAllocs()
+				defer benchCPU(b)()
+				for i := 0; i < b.N; i++ {
+					q := qs[i&1023]
+					if accountWide {
+						q.e = -1
+					}
+					f.res.srcs = &sourceCache{} // forget what earlier questions found
+					benchSinkHolders = f.res.WhoCan(common[i%len(common)], q.e)
+				}
+			})
+		}
+	})
 }
 
 // BenchmarkWhoCanAccountWide: BenchmarkWhoCan's question account-wide.

@@ -494,3 +494,25 @@ func TestEvalPartSameAsEval(t *testing.T) {
 		}
 	}
 }
+
+// LookupBuiltin compares a non-ASCII name's key once with the built-ins'
+// keys: the answers are SameName's.
+func TestLookupBuiltinSameAsSameName(t *testing.T) {
+	names := []string{"", "Support", "support", "SUPPORT", "Suppor", "Supportt", " Support", "ſupport", "Ｓupport", "Supp\u00f6rt",
+		"Administrator", "administrator", "Adminiſtrator", "Ådministrator", "A\u030aministrator", "Administrator\u0301",
+		"Standard User", "standard user", "Standard Us\u00e9r", "Standard U\u0073er", "Production Support", "PRODUCTION SUPPORT",
+		"Produ\u0109tion Support", "\u212aelvin", "İ", "Équipe Paie 00012", "Zürich Betrieb"}
+	for _, n := range names {
+		var want BuiltinRole
+		ok := false
+		for _, b := range builtins {
+			if SameName(b.Name, n) {
+				want, ok = b, true
+				break
+			}
+		}
+		if got, gotOK := LookupBuiltin(n); gotOK != ok || got.Name != want.Name {
+			t.Errorf("LookupBuiltin(%q) = %q, %v; SameName finds %q, %v", n, got.Name, gotOK, want.Name, ok)
+		}
+	}
+}

@@ -78,7 +78,7 @@ func (r *Resolver) user(u int) *ruser {
 	}
 	au := r.acct.Users[u]
 	o := &oneUser{u: u}
-	o.ru, _ = r.userOf(au, make([]int32, len(au.Roles)))
+	o.ru, _ = r.userOf(au, make([]int32, len(au.Roles)), nil)
 	r.one.Store(o)
 	return &o.ru
 }
@@ -241,7 +241,7 @@ func (r *Resolver) usersIn(old []ruser, sp span, sameRoles bool) {
 	}
 	ids := make([]int32, held)
 	for i := sp.lo; i < sp.newHi; i++ {
-		users[i], ids = r.userOf(a.Users[i], ids)
+		users[i], ids = r.userOf(a.Users[i], ids, nil)
 	}
 	unique := true
 	lo, hi := sp.around(len(a.Users))
@@ -254,11 +254,23 @@ func (r *Resolver) usersIn(old []ruser, sp span, sameRoles bool) {
 }
 
 // userOf indexes user u, taking its role ids' storage from the front of
-// ids, which has room for them; it returns the rest.
-func (r *Resolver) userOf(u User, ids []int32) (ruser, []int32) {
+// ids, which has room for them; it returns the rest. spelled, when not
+// nil, keeps the ids of names not spelled as a role is (-1: no role), so
+// that each is looked up once.
+func (r *Resolver) userOf(u User, ids []int32, spelled map[string]int32) (ruser, []int32) {
 	ru := ruser{email: u.Email, roles: ids[:0:len(u.Roles)]}
 	for _, rn := range u.Roles {
-		if id, ok := r.lookupRole(rn); ok {
+		id, ok := r.roleExact[rn]
+		if !ok && spelled != nil {
+			if id, ok = spelled[rn]; !ok {
+				id = r.roleID(rn)
+				spelled[rn] = id
+			}
+			ok = id >= 0
+		} else if !ok {
+			id, ok = r.lookupRole(rn)
+		}
+		if ok {
 			ru.roles = append(ru.roles, id)
 			ru.raw |= r.roles[id].set
 		}
@@ -408,8 +420,9 @@ func (r *Resolver) buildUsers(usersSorted bool) {
 		held += len(u.Roles)
 	}
 	ids := make([]int32, held) // every user's role ids, one backing array
+	spelled := map[string]int32{}
 	for i, u := range a.Users {
-		r.userList[i], ids = r.userOf(u, ids)
+		r.userList[i], ids = r.userOf(u, ids, spelled)
 		if r.usersSorted {
 			if usersSorted && i > 0 && sameLower(a.Users[i-1].Email, u.Email) {
 				r.usersUnique = false

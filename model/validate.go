@@ -154,6 +154,43 @@ type validator struct {
 	pre         *Resolver // built while validating, for lint (nil: lint builds it)
 	emailsASCII bool      // found by users (or usersIn)
 	lints       *lintState
+	refs        map[string]roleRef // ref's answers for names not spelled as a role is
+}
+
+// roleRef is what a name refers to: a built-in role, or custom role
+// custom (-1: none).
+type roleRef struct {
+	b       BuiltinRole
+	builtin bool
+	custom  int
+}
+
+// ref returns what name refers to: LookupBuiltin's answer, and when it is
+// not a built-in, v.find.find's. A name spelled otherwise than a role is
+// (another case, accents) is looked up once per validation: a role held
+// by many users is often spelled alike by each.
+func (v *validator) ref(name string) (b BuiltinRole, builtin bool, custom int) {
+	if isASCII(name) {
+		if b, ok := LookupBuiltin(name); ok {
+			return b, true, -1
+		}
+		if i, ok := v.find.exact[name]; ok {
+			return BuiltinRole{}, false, int(i)
+		}
+	}
+	if r, ok := v.refs[name]; ok {
+		return r.b, r.builtin, r.custom
+	}
+	b, builtin = LookupBuiltin(name)
+	custom = -1
+	if !builtin {
+		custom = v.find.find(name)
+	}
+	if v.refs == nil {
+		v.refs = map[string]roleRef{}
+	}
+	v.refs[name] = roleRef{b, builtin, custom}
+	return b, builtin, custom
 }
 
 // parallelIndexUsers is the account size from which validation indexes on
@@ -377,12 +414,12 @@ func (v *validator) userRest(i int, u User) {
 			v.refuse(RoleHeldTwice, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q twice", u.Email, rn)
 			continue
 		}
-		b, builtin := LookupBuiltin(rn)
+		b, builtin, custom := v.ref(rn)
 		switch {
 		case builtin && b.NeedsAUS && !a.AdvancedUserSecurity:
 			v.refuse(RoleNeedsAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds %q, which exists only with Advanced User Security on", u.Email, b.Name)
 		case builtin:
-		case v.find.find(rn) < 0:
+		case custom < 0:
 			v.refuse(NoSuchRole, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which does not exist", u.Email, rn)
 		case !a.AdvancedUserSecurity:
 			v.refuse(CustomRolesNeedAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds custom role %q, but with Advanced User Security off only Administrator and Standard User can be assigned", u.Email, rn)
@@ -546,7 +583,7 @@ func (v *validator) envOwn(i int, e Environment) {
 			v.refuse(ListedTwice, atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q twice", e.Name, rn)
 			continue
 		}
-		if !v.find.exists(rn) {
+		if b, builtin, custom := v.ref(rn); builtin && b.NeedsAUS && !v.a.AdvancedUserSecurity || !builtin && custom < 0 { // !v.find.exists(rn)
 			k, why := missingRoleWhy(v.a, rn)
 			v.refuse(k, atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, %s", e.Name, rn, why)
 		}

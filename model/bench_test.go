@@ -15,10 +15,15 @@ import (
 //
 //	Check             <= 100 ns, 0 allocs
 //	Preview           <= 1 ms
-//	WhoCan            <= 1 ms
-//	EditDiff          <= 5 ms (Apply + resolver + Compare)
+//	WhoCan            <= 600 µs, in one environment and account-wide
+//	WorkingEdit       <= 3 ms (the edit through Working, then its diff)
+//	EditDiff          <= 5 ms (Apply + resolver + Compare, without Working)
+//	NewResolver       as cheap as can be: a one-off command pays it
 //	Index             part of the load budget (storage/bench_test.go)
 //	Memory            reported, no budget
+//
+// The benchmarks named ...Messy run on the accounts users have (Messy):
+// see messySizes.
 
 type benchSize struct {
 	name               string

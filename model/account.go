@@ -177,38 +177,49 @@ func (a *Account) CanonicalRoleName(name string) string {
 //
 // Slices already in order are left as they are (checking is linear and
 // does not allocate), so normalising a normalised account is cheap.
-func (a *Account) Normalize() {
+func (a *Account) Normalize() { a.normalizeSections(secAll) }
+
+// normalizeSections is Normalize for the sections in s only: the others
+// are left as they are (Working: an edit's copy shares the sections it does
+// not touch, which are in order already).
+func (a *Account) normalizeSections(s section) {
 	byFold := compareFold
 	roleCmp := func(x, y Role) int { return byFold(x.Name, y.Name) }
 	userCmp := func(x, y User) int { return byFold(x.Email, y.Email) }
 	envCmp := func(x, y Environment) int { return byFold(x.Name, y.Name) }
-	if !slices.IsSortedFunc(a.Roles, roleCmp) {
+	if s&secRoles != 0 && !slices.IsSortedFunc(a.Roles, roleCmp) {
 		slices.SortStableFunc(a.Roles, roleCmp)
 	}
-	if !slices.IsSortedFunc(a.Users, userCmp) {
+	if s&secUsers != 0 && !slices.IsSortedFunc(a.Users, userCmp) {
 		slices.SortStableFunc(a.Users, userCmp)
 	}
-	if !slices.IsSortedFunc(a.Environments, envCmp) {
+	if s&secEnvs != 0 && !slices.IsSortedFunc(a.Environments, envCmp) {
 		slices.SortStableFunc(a.Environments, envCmp)
 	}
-	for i := range a.Roles {
-		if !slices.IsSorted(a.Roles[i].Privileges) {
-			slices.Sort(a.Roles[i].Privileges)
-		}
-		if c := slices.Compact(a.Roles[i].Privileges); len(c) != len(a.Roles[i].Privileges) {
-			a.Roles[i].Privileges = c
+	if s&secRoles != 0 {
+		for i := range a.Roles {
+			if !slices.IsSorted(a.Roles[i].Privileges) {
+				slices.Sort(a.Roles[i].Privileges)
+			}
+			if c := slices.Compact(a.Roles[i].Privileges); len(c) != len(a.Roles[i].Privileges) {
+				a.Roles[i].Privileges = c
+			}
 		}
 	}
 	// Equal elements of these lists are identical strings, so skipping an
 	// unstable sort of a sorted list changes nothing.
-	for i := range a.Users {
-		if !slices.IsSortedFunc(a.Users[i].Roles, byFold) {
-			slices.SortFunc(a.Users[i].Roles, byFold)
+	if s&secUsers != 0 {
+		for i := range a.Users {
+			if !slices.IsSortedFunc(a.Users[i].Roles, byFold) {
+				slices.SortFunc(a.Users[i].Roles, byFold)
+			}
 		}
 	}
-	for i := range a.Environments {
-		if !slices.IsSortedFunc(a.Environments[i].RolesWithAccess, byFold) {
-			slices.SortFunc(a.Environments[i].RolesWithAccess, byFold)
+	if s&secEnvs != 0 {
+		for i := range a.Environments {
+			if !slices.IsSortedFunc(a.Environments[i].RolesWithAccess, byFold) {
+				slices.SortFunc(a.Environments[i].RolesWithAccess, byFold)
+			}
 		}
 	}
 }

@@ -87,7 +87,7 @@ func dropRedundant(a *Account) {
 		}
 		if res == nil {
 			res = &Resolver{acct: a} // only roles are asked about
-			res.buildRoles()
+			res.buildRoles(nil)
 		}
 		if red := res.redundantTicks(*r); red != 0 {
 			r.Privileges = slices.DeleteFunc(r.Privileges, red.Has)

@@ -261,8 +261,19 @@ func LookupBuiltin(name string) (BuiltinRole, bool) {
 	}
 	// Lower-casing keeps an ASCII name's length: it can match only a
 	// built-in name as long (all four are ASCII).
-	if isASCII(name) && len(name) != len(Administrator) && len(name) != len(StandardUser) &&
+	ascii := isASCII(name)
+	if ascii && len(name) != len(Administrator) && len(name) != len(StandardUser) &&
 		len(name) != len(ProductionSupport) && len(name) != len(Support) {
+		return BuiltinRole{}, false
+	}
+	if !ascii {
+		// Its key, once, against theirs (SameName: the keys equal).
+		k := FoldName(name)
+		for i, b := range builtins {
+			if builtinKeys[i] == k {
+				return b, true
+			}
+		}
 		return BuiltinRole{}, false
 	}
 	for _, b := range builtins {
@@ -272,3 +283,11 @@ func LookupBuiltin(name string) (BuiltinRole, bool) {
 	}
 	return BuiltinRole{}, false
 }
+
+// builtinKeys are the built-in roles' names' keys (FoldName).
+var builtinKeys = func() (keys [numBuiltins]string) {
+	for i, b := range builtins {
+		keys[i] = FoldName(b.Name)
+	}
+	return keys
+}()

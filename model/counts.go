@@ -44,8 +44,9 @@ func (r *Resolver) CountsCanSee() []int {
 	byRole := make([]int, len(r.roles))
 	seen := make([]uint64, words)
 	reach, em := 0, 0 // users who reach Runtime Management; of those, holders of Environment Management
-	for u := range r.users {
-		us := &r.users[u]
+	users := r.us()
+	for u := range users {
+		us := &users[u]
 		if !us.eff.Has(RuntimeManagementRead) { // R14 (R4: Runtime Management covers it)
 			continue
 		}

@@ -14,7 +14,7 @@ import (
 // measure it.
 func countCanSeeSlow(r *Resolver, e int) int {
 	n := 0
-	for u := range r.users {
+	for u := range r.us() {
 		if r.eval(u, e).visible {
 			n++
 		}

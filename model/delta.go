@@ -85,7 +85,7 @@ func (o Tick) apply(a *Account) ([]string, error) {
 		return nil, err
 	}
 	if !slices.Contains(r.Privileges, o.Privilege) {
-		r.Privileges = append(r.Privileges, o.Privilege)
+		r.Privileges = append(slices.Clip(r.Privileges), o.Privilege) // a new list (copySections)
 	}
 	return nil, nil
 }
@@ -137,7 +137,7 @@ func (o Untick) apply(a *Account) ([]string, error) {
 		}
 		return nil, refuse(o, NotTicked, "role %q does not tick %s", r.Name, p)
 	}
-	r.Privileges = slices.DeleteFunc(r.Privileges, func(q Privilege) bool { return q == p })
+	r.Privileges = slices.DeleteFunc(slices.Clone(r.Privileges), func(q Privilege) bool { return q == p }) // a new list (copySections)
 	return nil, nil
 }
 

@@ -141,17 +141,29 @@ func Compare(old, new *Resolver) Diff {
 		d.Account = append(d.Account, fmt.Sprintf("account renamed from %q to %q", oa.Name, na.Name))
 	}
 
-	// Roles whose privileges changed, appeared or went (by name).
-	changedRole := map[string]bool{}
-	for k, id := range old.roleIdx {
-		nid, ok := new.roleIdx[k]
-		if !ok || new.roles[nid].set != old.roles[id].set {
-			changedRole[k] = true
+	// changedID[id]: new role id's privileges changed, or its name is new.
+	changedID := make([]bool, len(new.roles))
+	if old.ids == new.ids {
+		// The same names with the same ids: none appeared or went.
+		for id := range new.roles {
+			changedID[id] = new.roles[id].set != old.roles[id].set
 		}
-	}
-	for k := range new.roleIdx {
-		if _, ok := old.roleIdx[k]; !ok {
-			changedRole[k] = true
+	} else {
+		// Roles whose privileges changed, appeared or went (by name).
+		changedRole := map[string]bool{}
+		for k, id := range old.roleIdx {
+			nid, ok := new.roleIdx[k]
+			if !ok || new.roles[nid].set != old.roles[id].set {
+				changedRole[k] = true
+			}
+		}
+		for k := range new.roleIdx {
+			if _, ok := old.roleIdx[k]; !ok {
+				changedRole[k] = true
+			}
+		}
+		for id := range new.roles {
+			changedID[id] = changedRole[FoldName(new.roles[id].name)]
 		}
 	}
 
@@ -161,12 +173,16 @@ func Compare(old, new *Resolver) Diff {
 	// with Access changed; that is rare, and the common edits stay cheap.
 	var pairs []envPair       // every environment: the new ones in order, then the removed
 	var changedEnvs []envPair // those re-evaluated for every user
+	// changedBits[k]: when not nil, only users holding a role whose bit is
+	// set can see changedEnvs[k] change (listedChange)
+	var changedBits [][]uint64
 	for i, e := range na.Environments {
 		oi := old.Environment(e.Name)
 		if oi < 0 {
 			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Added: true, Allowed: slices.Clone(e.RolesWithAccess)})
 			pairs = append(pairs, envPair{-1, i})
 			changedEnvs = append(changedEnvs, envPair{-1, i})
+			changedBits = append(changedBits, nil)
 			continue
 		}
 		oe := oa.Environments[oi]
@@ -189,6 +205,7 @@ func Compare(old, new *Resolver) Diff {
 			continue
 		}
 		changedEnvs = append(changedEnvs, p)
+		changedBits = append(changedBits, listedChange(old, oi, new, i))
 		ed := EnvDiff{Environment: e.Name, BecameOpen: len(nl) == 0, BecameRestricted: len(ol) == 0, Classification: class}
 		for _, rn := range e.RolesWithAccess {
 			if !slices.Contains(ol, FoldName(rn)) {
@@ -207,14 +224,11 @@ func Compare(old, new *Resolver) Diff {
 			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Removed: true})
 			pairs = append(pairs, envPair{oi, -1})
 			changedEnvs = append(changedEnvs, envPair{oi, -1})
+			changedBits = append(changedBits, nil)
 		}
 	}
 
-	// changedID[id]: new role id's name is in changedRole.
-	changedID := make([]bool, len(new.roles))
-	for id := range new.roles {
-		changedID[id] = changedRole[FoldName(new.roles[id].name)]
-	}
+	ousers, nusers := old.us(), new.us()
 	// Users usually keep their positions (or shift by the users added or
 	// removed before them): try the position first, then the index.
 	uniqueOld := old.usersUnique
@@ -222,13 +236,13 @@ func Compare(old, new *Resolver) Diff {
 	// new user was matched to it.
 	var matched []bool
 	if old.usersUnique && new.usersUnique {
-		matched = make([]bool, len(old.users))
+		matched = make([]bool, len(ousers))
 	}
 	off := 0
-	for nu := range new.users {
-		email := new.users[nu].email
+	for nu := range nusers {
+		email := nusers[nu].email
 		ou := -1
-		if c := nu + off; uniqueOld && c >= 0 && c < len(old.users) && old.users[c].email == email && strings.TrimSpace(email) == email {
+		if c := nu + off; uniqueOld && c >= 0 && c < len(ousers) && ousers[c].email == email && strings.TrimSpace(email) == email {
 			ou = c
 		} else {
 			ou = old.User(email)
@@ -237,7 +251,7 @@ func Compare(old, new *Resolver) Diff {
 			}
 		}
 		if ou < 0 {
-			ud := UserDiff{User: email, Added: true, Gained: privNames(new.users[nu].eff.List())}
+			ud := UserDiff{User: email, Added: true, Gained: privNames(nusers[nu].eff.List())}
 			for e := range new.envs {
 				if ev := new.eval(nu, e); ev.visible {
 					ud.Envs = append(ud.Envs, EnvChange{Environment: new.envs[e].name, Before: hiddenEnv, After: envState(ev)})
@@ -249,10 +263,10 @@ func Compare(old, new *Resolver) Diff {
 		if matched != nil {
 			matched[ou] = true
 		}
-		dirty := switches || old.users[ou].raw != new.users[nu].raw ||
+		dirty := switches || ousers[ou].raw != nusers[nu].raw ||
 			!sameHeldRoles(old, ou, new, nu)
 		if !dirty {
-			for _, id := range new.users[nu].roles {
+			for _, id := range nusers[nu].roles {
 				if changedID[id] {
 					dirty = true
 					break
@@ -261,7 +275,7 @@ func Compare(old, new *Resolver) Diff {
 		}
 		ud := UserDiff{User: email}
 		if dirty {
-			oe, ne := old.users[ou].eff, new.users[nu].eff
+			oe, ne := ousers[ou].eff, nusers[nu].eff
 			ud.Gained = privNames((ne &^ oe).List())
 			ud.Lost = privNames((oe &^ ne).List())
 		}
@@ -269,7 +283,10 @@ func Compare(old, new *Resolver) Diff {
 		if dirty {
 			envs = pairs
 		}
-		for _, p := range envs {
+		for k, p := range envs {
+			if !dirty && changedBits[k] != nil && !holdsAny(nusers[nu].roles, changedBits[k]) {
+				continue // nothing this user holds changed there
+			}
 			b, a := p.state(old, ou, p.o), p.state(new, nu, p.n)
 			if b != a {
 				ud.Envs = append(ud.Envs, EnvChange{Environment: p.name(old, new), Before: b, After: a})
@@ -279,9 +296,9 @@ func Compare(old, new *Resolver) Diff {
 			d.Users = append(d.Users, ud)
 		}
 	}
-	for ou := range old.users {
-		if gone := (matched != nil && !matched[ou]) || (matched == nil && new.User(old.users[ou].email) < 0); gone {
-			ud := UserDiff{User: old.users[ou].email, Removed: true, Lost: privNames(old.users[ou].eff.List())}
+	for ou := range ousers {
+		if gone := (matched != nil && !matched[ou]) || (matched == nil && new.User(ousers[ou].email) < 0); gone {
+			ud := UserDiff{User: ousers[ou].email, Removed: true, Lost: privNames(ousers[ou].eff.List())}
 			for e := range old.envs {
 				if ev := old.eval(ou, e); ev.visible {
 					ud.Envs = append(ud.Envs, EnvChange{Environment: old.envs[e].name, Before: envState(ev), After: hiddenEnv})
@@ -293,10 +310,40 @@ func Compare(old, new *Resolver) Diff {
 	return d
 }
 
+// listedChange returns, for environment o of old and n of new (the same
+// environment, its Roles with Access changed), the roles whose listing
+// changed as a bitset over role ids, when that says whose state there can
+// change: for a user whose roles and what they grant are the same in old
+// and new (and with the same switches), only the environment's
+// restrictedness and the listing of the roles they hold count (eval). Nil
+// when any user's may: the role ids differ, or the environment became open
+// or restricted.
+func listedChange(old *Resolver, o int, new *Resolver, n int) []uint64 {
+	oe, ne := &old.envs[o], &new.envs[n]
+	if old.ids != new.ids || (len(oe.ids) > 0) != (len(ne.ids) > 0) {
+		return nil
+	}
+	bits := make([]uint64, len(ne.listed))
+	for w := range bits {
+		bits[w] = oe.listed[w] ^ ne.listed[w]
+	}
+	return bits
+}
+
+// holdsAny reports whether one of roles has its bit set in bits.
+func holdsAny(roles []int32, bits []uint64) bool {
+	for _, id := range roles {
+		if bits[id/64]&(1<<(id%64)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // sameHeldRoles reports whether old user ou and new user nu hold the same
 // role names ignoring case and order (lowerSet of each, compared).
 func sameHeldRoles(old *Resolver, ou int, new *Resolver, nu int) bool {
-	or, nr := old.users[ou].roles, new.users[nu].roles
+	or, nr := old.userList[ou].roles, new.userList[nu].roles
 	if len(or) != len(nr) {
 		return false
 	}

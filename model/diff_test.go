@@ -45,7 +45,7 @@ func seenBy(r *Resolver, name string) map[string]EnvState {
 	out := map[string]EnvState{}
 	for u := range len(r.Account().Users) {
 		if ev := r.eval(u, e); ev.visible {
-			out[r.users[u].email] = envState(ev)
+			out[r.us()[u].email] = envState(ev)
 		}
 	}
 	return out

@@ -143,7 +143,7 @@ func (r *Resolver) envWhys(u, e int, ev *envEval, m *memo) envWhys {
 		}
 	}
 	if !ev.visible {
-		hidden := because(Step{Rule: w.main.Steps[0].Rule, Text: "refused: " + env.shown + " is not visible"})
+		hidden := because(Step{Rule: w.main.Steps[0].Rule, Text: "refused: " + env.words().shown + " is not visible"})
 		w.deploy, w.schedule, w.edit = hidden, hidden, hidden
 		return w
 	}
@@ -159,7 +159,7 @@ func (r *Resolver) envWhys(u, e int, ev *envEval, m *memo) envWhys {
 	if write {
 		w.edit = because(step("R18", "allowed: write access"))
 	} else {
-		w.edit = because(step("R18", "refused: needs write access"), stepIf("R17", ev.accBy.readByDecision(), "access to "+env.shown+" is read"))
+		w.edit = because(step("R18", "refused: needs write access"), stepIf("R17", ev.accBy.readByDecision(), "access to "+env.words().shown+" is read"))
 	}
 	return w
 }
@@ -193,9 +193,9 @@ func (r *Resolver) accessSteps(u, e int, ev *envEval, perEnv []int32) []Step {
 		return []Step{step("R16", "Environment Management Full Access does nothing while Advanced Environment Access is off"), step("R17", "read: needs Environment Management")}
 	case accFullUnlisted:
 		holders := joinNames(r.names(r.holdersOf(u, EnvironmentFull)))
-		why := "Environment Management Full Access (from " + holders + ") counts only through a role the environment lists, and " + env.shown + " is open"
+		why := "Environment Management Full Access (from " + holders + ") counts only through a role the environment lists, and " + env.words().shown + " is open"
 		if ev.restricted {
-			why = "Environment Management Full Access is held only through " + holders + ", which " + env.shown + " does not list (it lists only " + env.listText + ")"
+			why = "Environment Management Full Access is held only through " + holders + ", which " + env.words().shown + " does not list (it lists only " + env.words().list + ")"
 		}
 		return []Step{step("R15", why), step("R17", "read: needs Environment Management, or Full Access through a listed role")}
 	}
@@ -208,7 +208,7 @@ func (r *Resolver) accessSteps(u, e int, ev *envEval, perEnv []int32) []Step {
 // holdersOf returns the roles user u holds whose chain grants p.
 func (r *Resolver) holdersOf(u int, p Privilege) []int32 {
 	var out []int32
-	for _, id := range r.users[u].roles {
+	for _, id := range r.user(u).roles {
 		if r.roles[id].set.Has(p) {
 			out = append(out, id)
 		}
@@ -241,10 +241,10 @@ func (r *Resolver) actWhy(u, e int, ev *envEval, perEnv []int32, ok bool, lack, 
 	}
 	// R15 decides the refusal when everything lacking is held elsewhere
 	// and Read Access does not refuse it anyway.
-	eff := r.users[u].eff
+	eff := r.user(u).eff
 	r15decides := lack != 0 && lack&^eff == 0 && !ev.envRead
 	for _, p := range (lack & eff).List() {
-		w.add(stepIf("R15", r15decides, p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+env.shown+" does not list (it lists only "+env.listText+")"))
+		w.add(stepIf("R15", r15decides, p.String()+" is held only through "+joinNames(r.names(r.holdersOf(u, p)))+", which "+env.words().shown+" does not list (it lists only "+env.words().list+")"))
 	}
 	if ev.envRead {
 		var names []string
@@ -253,9 +253,9 @@ func (r *Resolver) actWhy(u, e int, ev *envEval, perEnv []int32, ok bool, lack, 
 				names = append(names, r.roles[id].name)
 			}
 		}
-		w.add(step("R17", "Environment Management Read Access through "+joinNames(names)+" makes "+env.shown+" read-only"))
+		w.add(step("R17", "Environment Management Read Access through "+joinNames(names)+" makes "+env.words().shown+" read-only"))
 	} else if ev.accBy.readByDecision() {
-		w.add(decided("R17", "access to "+env.shown+" is read: write needs Runtime Management itself"))
+		w.add(decided("R17", "access to "+env.words().shown+" is read: write needs Runtime Management itself"))
 	}
 	return w
 }
@@ -281,8 +281,8 @@ func pluralRoles(names []string) string {
 // that inherits a listed one (which does not count, R13).
 func (r *Resolver) nearMiss(u, e int, m *memo) string {
 	env := &r.envs[e]
-	msg := "holds " + m.held + "; " + env.shown + " lists only " + env.listText
-	for _, id := range r.users[u].roles {
+	msg := "holds " + m.held + "; " + env.words().shown + " lists only " + env.words().list
+	for _, id := range r.user(u).roles {
 		for anc := range lineage(int(id), len(r.roles), r.parentOf) {
 			if anc != int(id) && r.listed(e, int32(anc)) {
 				msg += fmt.Sprintf("; %s inherits %s, but inheriting a listed role does not count", nameIn(r.roles[id].name), nameIn(r.roles[anc].name))

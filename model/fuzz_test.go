@@ -128,8 +128,8 @@ func envChanges(old *Resolver, ou int, new *Resolver, nu int) []string {
 // other).
 func bruteDiff(old, new *Resolver) map[string]string {
 	out := map[string]string{}
-	for nu := range len(new.users) {
-		email := new.users[nu].email
+	for nu := range len(new.us()) {
+		email := new.us()[nu].email
 		ou := old.User(email)
 		if ou < 0 {
 			out[email] = "added"
@@ -143,9 +143,9 @@ func bruteDiff(old, new *Resolver) map[string]string {
 			out[email] = "environment " + ch[0]
 		}
 	}
-	for ou := range len(old.users) {
-		if new.User(old.users[ou].email) < 0 {
-			out[old.users[ou].email] = "removed"
+	for ou := range len(old.us()) {
+		if new.User(old.us()[ou].email) < 0 {
+			out[old.us()[ou].email] = "removed"
 		}
 	}
 	return out

@@ -96,7 +96,7 @@ func reasonsText(r *Resolver) string {
 		}
 		return s + "]"
 	}
-	for u := range r.users {
+	for u := range r.us() {
 		pv := r.Preview(u)
 		fmt.Fprintf(&b, "# %s holds %s\n", pv.User, strings.Join(pv.Roles, ", "))
 		for _, p := range pv.Pages {

@@ -26,6 +26,27 @@ func newRoleFinder(a *Account) *roleFinder {
 	return f
 }
 
+// with returns the finder of a, whose custom roles have the names of f's,
+// in the same order: it shares f's indexes.
+func (f *roleFinder) with(a *Account) *roleFinder {
+	return &roleFinder{a: a, exact: f.exact, fold: f.fold}
+}
+
+// sameRoleNames reports whether x and y name their roles alike, in the same
+// order (exactly, not ignoring case): then every index of roles by name is
+// the same for both.
+func sameRoleNames(x, y []Role) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if x[i].Name != y[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
 // roleKey is the key roles are indexed by: FoldName, the key SameName
 // compares (R7).
 func roleKey(name string) string { return FoldName(name) }

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -38,6 +39,18 @@ type clash struct {
 	// gone: what the edit changes is no longer there (removed, or renamed
 	// by the other change), so it cannot be kept over it.
 	gone bool
+}
+
+// insertOrdered inserts x into list where Normalize would put it when list
+// is in Normalize order (after the names ordered before or as x's,
+// compareFold), so that an account in order stays in order; in a list out
+// of order it is somewhere, and Normalize moves it where it belongs: x's
+// name is unique ignoring case (the edits adding one refuse a name in
+// use), so it has one place in the sorted list whatever its place before.
+func insertOrdered[T any](list []T, x T, name func(T) string) []T {
+	k := name(x)
+	i := sort.Search(len(list), func(i int) bool { return compareFold(name(list[i]), k) > 0 })
+	return slices.Insert(list, i, x)
 }
 
 // touches says which sections of the account an edit may change, so that
@@ -107,6 +120,9 @@ type Outcome struct {
 
 // widened lists the environments restricted in a and open in c.
 func widened(a, c *Account) []string {
+	if sameList(a.Environments, c.Environments) {
+		return nil // the same environments (an edit that does not touch them)
+	}
 	var restricted map[string]bool
 	for _, e := range a.Environments {
 		if len(e.RolesWithAccess) > 0 {
@@ -144,7 +160,12 @@ func applyIndexed(a *Account, op Op, prev *Working) (*Account, checked, Outcome,
 		touched = touchesOf(op)
 		prevChk = &prev.chk
 	}
-	c := a.cloneSections(touched)
+	var c *Account
+	if touched == secAll {
+		c = a.cloneSections(secAll)
+	} else {
+		c = a.copySections(touched) // the op replaces the lists it changes
+	}
 	notes, err := op.apply(c)
 	if err != nil {
 		return nil, checked{}, Outcome{}, err
@@ -152,8 +173,16 @@ func applyIndexed(a *Account, op Op, prev *Working) (*Account, checked, Outcome,
 	for i := range notes {
 		notes[i] = SafeText(notes[i])
 	}
-	c.Normalize() // writes nothing to the shared sections: they are in order
-	chk := validateFrom(c, true, prevChk, secAll&^touched)
+	var sp *spans
+	if touched == secAll {
+		c.Normalize()
+	} else {
+		// The shared sections are in order (prev is normalised), and so
+		// is what the edit did not change in the others.
+		s := c.normalizeEdited(a, touched)
+		sp = &s
+	}
+	chk := validateFrom(c, true, prevChk, secAll&^touched, sp)
 	if errs := chk.ps.Errors(); len(errs) > 0 {
 		return nil, checked{}, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Decision: errs[0].Decision, Message: errs[0].Message, Problems: errs}
 	}
@@ -162,21 +191,13 @@ func applyIndexed(a *Account, op Op, prev *Working) (*Account, checked, Outcome,
 	if len(afterWarns) == 0 {
 		return c, chk, Outcome{Notes: notes, Widened: wide}, nil
 	}
-	before := Validate
+	var beforeWarns Problems
 	if prev != nil {
-		before = func(*Account) Problems { return prev.chk.ps }
+		beforeWarns = prev.chk.ps.Warnings()
+	} else {
+		beforeWarns = Validate(a).Warnings()
 	}
-	old := map[string]bool{}
-	for _, p := range before(a).Warnings() {
-		old[p.Rule+p.Message] = true
-	}
-	var warns Problems
-	for _, p := range afterWarns {
-		if !old[p.Rule+p.Message] {
-			warns = append(warns, p)
-		}
-	}
-	return c, chk, Outcome{Notes: notes, Warnings: warns, Widened: wide}, nil
+	return c, chk, Outcome{Notes: notes, Warnings: newProblems(beforeWarns, afterWarns), Widened: wide}, nil
 }
 
 func checkCustomEditable(a *Account, op Op, name string) (int, error) {
@@ -222,7 +243,8 @@ func (o AddRole) apply(a *Account) ([]string, error) {
 	if err := checkPrivileges(o, o.Privileges); err != nil {
 		return nil, err
 	}
-	a.Roles = append(a.Roles, Role{Name: o.Name, Description: o.Description, Inherits: a.CanonicalRoleName(o.Inherits), Privileges: slices.Clone(o.Privileges)})
+	a.Roles = insertOrdered(a.Roles, Role{Name: o.Name, Description: o.Description, Inherits: a.CanonicalRoleName(o.Inherits), Privileges: slices.Clone(o.Privileges)},
+		func(r Role) string { return r.Name })
 	return nil, nil
 }
 
@@ -325,7 +347,10 @@ func disallowEverywhere(a *Account, name string) []string {
 	for k := range a.Environments {
 		e := &a.Environments[k]
 		before := len(e.RolesWithAccess)
-		e.RolesWithAccess = slices.DeleteFunc(e.RolesWithAccess, func(rn string) bool { return SameName(rn, name) })
+		if slices.ContainsFunc(e.RolesWithAccess, func(rn string) bool { return SameName(rn, name) }) {
+			// A new list (copySections).
+			e.RolesWithAccess = slices.DeleteFunc(slices.Clone(e.RolesWithAccess), func(rn string) bool { return SameName(rn, name) })
+		}
 		if before > 0 && len(e.RolesWithAccess) == 0 {
 			notes = append(notes, BecomesOpen([]string{e.Name}, name, true))
 		}
@@ -361,7 +386,7 @@ func (o AddUser) apply(a *Account) ([]string, error) {
 		}
 		u.Roles = append(u.Roles, a.CanonicalRoleName(rn))
 	}
-	a.Users = append(a.Users, u)
+	a.Users = insertOrdered(a.Users, u, func(u User) string { return u.Email })
 	return nil, nil
 }
 
@@ -404,7 +429,7 @@ func (o Assign) apply(a *Account) ([]string, error) {
 	if slices.ContainsFunc(u.Roles, func(rn string) bool { return SameName(rn, o.Role) }) {
 		return nil, refuse(o, RoleHeldTwice, "%s holds %s already", SafeText(u.Email), SafeText(a.CanonicalRoleName(o.Role)))
 	}
-	u.Roles = append(u.Roles, a.CanonicalRoleName(o.Role))
+	u.Roles = append(slices.Clip(u.Roles), a.CanonicalRoleName(o.Role)) // a new list (copySections)
 	return nil, nil
 }
 
@@ -426,7 +451,7 @@ func (o Unassign) apply(a *Account) ([]string, error) {
 	if len(u.Roles) == 1 {
 		return nil, refuse(o, UserWithoutRole, "%s is the only role of %s; a user needs at least one (remove the user instead)", SafeText(u.Roles[0]), SafeText(u.Email))
 	}
-	u.Roles = slices.Delete(u.Roles, j, j+1)
+	u.Roles = slices.Delete(slices.Clone(u.Roles), j, j+1) // a new list (copySections)
 	return nil, nil
 }
 
@@ -450,7 +475,7 @@ func (o AddEnvironment) apply(a *Account) ([]string, error) {
 	for _, rn := range o.Roles {
 		e.RolesWithAccess = append(e.RolesWithAccess, a.CanonicalRoleName(rn))
 	}
-	a.Environments = append(a.Environments, e)
+	a.Environments = insertOrdered(a.Environments, e, func(e Environment) string { return e.Name })
 	return nil, nil
 }
 
@@ -500,7 +525,7 @@ func (o Allow) apply(a *Account) ([]string, error) {
 	if len(e.RolesWithAccess) == 0 {
 		notes = append(notes, StopsBeingOpen(e.Name, a.CanonicalRoleName(o.Role)))
 	}
-	e.RolesWithAccess = append(e.RolesWithAccess, a.CanonicalRoleName(o.Role))
+	e.RolesWithAccess = append(slices.Clip(e.RolesWithAccess), a.CanonicalRoleName(o.Role)) // a new list (copySections)
 	return notes, nil
 }
 
@@ -521,7 +546,7 @@ func (o Disallow) apply(a *Account) ([]string, error) {
 		return nil, refuse(o, RoleNotListed, "%s does not list %s", SafeText(e.Name), SafeText(o.Role))
 	}
 	listed := e.RolesWithAccess[j]
-	e.RolesWithAccess = slices.Delete(e.RolesWithAccess, j, j+1)
+	e.RolesWithAccess = slices.Delete(slices.Clone(e.RolesWithAccess), j, j+1) // a new list (copySections)
 	if len(e.RolesWithAccess) == 0 {
 		return []string{BecomesOpen([]string{e.Name}, listed, false)}, nil
 	}

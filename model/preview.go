@@ -219,7 +219,7 @@ func (r *Resolver) heldByNone(u int) string {
 // them out. Nil when there are none.
 func (r *Resolver) MissingRoles(u int) []string {
 	au := r.userAt(u)
-	if au == nil || len(au.Roles) == len(r.users[u].roles) {
+	if au == nil || len(au.Roles) == len(r.user(u).roles) {
 		return nil // every name resolved to a role
 	}
 	var out []string
@@ -239,9 +239,10 @@ func DanglingRole(name string) string { return strconv.Quote(name) + " (no such 
 // Preview computes what user u sees (access-model.md §5).
 func (r *Resolver) Preview(u int) Preview {
 	envs, evals := r.envViews(u)
-	pv := Preview{User: r.users[u].email, Roles: r.HeldRoles(u), MissingRoles: r.MissingRoles(u), Environments: envs, Pages: make([]PageView, 0, len(pages))}
+	pv := Preview{User: r.user(u).email, Roles: r.HeldRoles(u), MissingRoles: r.MissingRoles(u), Environments: envs, Pages: make([]PageView, 0, len(pages))}
+	held := holdMemo{} // pages and actions rest on the same privileges
 	for _, ps := range pages {
-		pv.Pages = append(pv.Pages, r.pageView(u, ps, envs, evals))
+		pv.Pages = append(pv.Pages, r.pageView(u, ps, envs, evals, held))
 	}
 	return pv
 }
@@ -252,12 +253,12 @@ func (r *Resolver) Preview(u int) Preview {
 // a page that either opens.
 func (r *Resolver) hasAny(u int, ps []Privilege) (Privilege, bool) {
 	for _, p := range ps {
-		if r.users[u].raw.Has(p) {
+		if r.user(u).raw.Has(p) {
 			return p, true
 		}
 	}
 	for _, p := range ps {
-		if r.users[u].eff.Has(p) {
+		if r.user(u).eff.Has(p) {
 			return p, true
 		}
 	}
@@ -265,11 +266,20 @@ func (r *Resolver) hasAny(u int, ps []Privilege) (Privilege, bool) {
 }
 
 // holding is the steps of an answer that rests on user u holding p
-// account-wide (R11, R4).
-func (r *Resolver) holding(u int, p Privilege) []Step {
+// account-wide (R11, R4), kept in held for the user's other answers (the
+// steps are copied into each answer's Why, never changed in place).
+func (r *Resolver) holding(u int, p Privilege, held holdMemo) []Step {
+	if steps, ok := held[p]; ok {
+		return steps
+	}
 	srcs, implied := r.holderSources(u, p, -1)
-	return grantWhy(p, srcs, implied, r.users[u].eff)
+	steps := grantWhy(p, srcs, implied, r.user(u).eff)
+	held[p] = steps
+	return steps
 }
+
+// holdMemo keeps the steps of holding, per privilege, for one user.
+type holdMemo map[Privilege][]Step
 
 // lacking is the step of an answer refused because user u lacks the
 // privileges in need (R11), a decision when a built-in role they hold lacks
@@ -282,16 +292,16 @@ func (r *Resolver) lacking(u int, what string, need []Privilege) Step {
 	return stepIf("R11", dec, "needs "+what+" ("+r.heldByNone(u)+")")
 }
 
-func (r *Resolver) pageView(u int, ps pageSpec, envs []EnvView, evals []envEval) PageView {
+func (r *Resolver) pageView(u int, ps pageSpec, envs []EnvView, evals []envEval, held holdMemo) PageView {
 	pv := PageView{Page: ps.Name, Access: PageHidden, Actions: make([]ActionView, 0, len(ps.Actions))}
 	var w Why
 	var verdict string
 	if p, ok := r.hasAny(u, ps.Full); ok {
 		pv.Access, verdict = PageFull, "full"
-		w.add(r.holding(u, p)...)
+		w.add(r.holding(u, p, held)...)
 	} else if p, ok := r.hasAny(u, ps.ReadOnly); ok {
 		pv.Access, verdict = PageReadOnly, "read-only"
-		w.add(r.holding(u, p)...)
+		w.add(r.holding(u, p, held)...)
 		w.Steps[0].Text += " only"
 		pv.Banner = ps.Banner
 	} else if to := deployable(envs); ps.Name == PageDeployments && len(to) > 0 {
@@ -313,7 +323,7 @@ func (r *Resolver) pageView(u int, ps pageSpec, envs []EnvView, evals []envEval)
 	pv.Because, pv.Rules, pv.Decision = w.Text(), w.Rules(), w.Decision()
 	pv.Reason = verdict + ": " + pv.Because
 	for _, a := range ps.Actions {
-		pv.Actions = append(pv.Actions, r.actionView(u, pv, a, w, envs, evals))
+		pv.Actions = append(pv.Actions, r.actionView(u, pv, a, w, envs, evals, held))
 	}
 	return pv
 }
@@ -329,9 +339,9 @@ func deployable(envs []EnvView) []string {
 	return out
 }
 
-func (r *Resolver) actionView(u int, pv PageView, a actionSpec, page Why, envs []EnvView, evals []envEval) ActionView {
+func (r *Resolver) actionView(u int, pv PageView, a actionSpec, page Why, envs []EnvView, evals []envEval, held holdMemo) ActionView {
 	av := ActionView{Action: a.Name}
-	w := r.actionWhy(u, pv, a, page, envs, evals, &av.Allowed)
+	w := r.actionWhy(u, pv, a, page, envs, evals, &av.Allowed, held)
 	av.Because, av.Rules, av.Decision = w.Text(), w.Rules(), w.Decision()
 	if av.Allowed {
 		av.Reason = "allowed: " + av.Because
@@ -341,8 +351,8 @@ func (r *Resolver) actionView(u int, pv PageView, a actionSpec, page Why, envs [
 	return av
 }
 
-func (r *Resolver) actionWhy(u int, pv PageView, a actionSpec, page Why, envs []EnvView, evals []envEval, allowed *bool) Why {
-	eff := r.users[u].eff
+func (r *Resolver) actionWhy(u int, pv PageView, a actionSpec, page Why, envs []EnvView, evals []envEval, allowed *bool, held holdMemo) Why {
+	eff := r.user(u).eff
 	if pv.Access == PageHidden {
 		w := Why{Steps: append([]Step{}, page.Steps...)}
 		w.Steps[0].Text = "the " + pv.Page + " page is hidden: " + w.Steps[0].Text
@@ -374,7 +384,7 @@ func (r *Resolver) actionWhy(u int, pv PageView, a actionSpec, page Why, envs []
 		// Read Access blocks test extensions only where it applies: in
 		// an environment that lists a role ticking it (R15, R16), for a
 		// user who reaches environments at all (R14).
-		srcs := r.sources(r.users[u].roles, EnvironmentRead)
+		srcs := r.sources(r.user(u).roles, EnvironmentRead)
 		return because(step("R16", "Environment Management Read Access (from "+fromText(srcs, 0)+") applies in "+joinNames(readIn(envs, evals))+" and makes test extensions read-only (seed rule)"))
 	}
 	*allowed = true
@@ -385,7 +395,7 @@ func (r *Resolver) actionWhy(u int, pv PageView, a actionSpec, page Why, envs []
 	}
 	var w Why
 	for _, p := range relied {
-		w.add(r.holding(u, p)...)
+		w.add(r.holding(u, p, held)...)
 	}
 	return w
 }
@@ -426,7 +436,7 @@ func (r *Resolver) perEnvWhy(u int, what perEnvAction, envs []EnvView, evals []e
 	}
 	// Nowhere. Without write access anywhere, R18 needs the privileges;
 	// say first which ones the user lacks altogether.
-	if lack := need &^ r.users[u].eff; lack != 0 {
+	if lack := need &^ r.user(u).eff; lack != 0 {
 		w := because(step("R18", "needs "+joinPrivs(lack.List())+" ("+r.heldByNone(u)+"), or write access to an environment"))
 		w.add(readByDecision(envs, evals)...)
 		return w

@@ -22,7 +22,18 @@ type Resolver struct {
 	// roleExact maps each role's name as spelled to roleIdx's answer for it,
 	// so that looking up a canonical spelling needs no lower-casing.
 	roleExact map[string]int32
-	users     []ruser
+	// ids is the identity of roleIdx and roleExact: resolvers with the same
+	// ids give every role name the same role id.
+	ids  *roleIDs
+	srcs *sourceCache // WhoCan's sources, shared by resolvers with the same roles
+	// userList indexes every user (us), made when first needed: a question
+	// about one user before that indexes that user alone (user). userIdx,
+	// usersSorted and usersUnique are made with it.
+	userList   []ruser
+	usersOnce  sync.Once
+	usersReady atomic.Bool // userList is made
+	sortedHint bool        // the caller knows the users are in Normalize order
+	one        atomic.Pointer[oneUser]
 	// userIdx maps lower-case emails to users (the last of equal ones). When
 	// the users are in Normalize order it is not built: User searches the
 	// sorted list, with the same answers.
@@ -37,6 +48,49 @@ type Resolver struct {
 	// never changes after that (no answer depends on when it is filled).
 	seeing atomic.Pointer[[]int]
 }
+
+// oneUser is user u's index, made alone (Resolver.user).
+type oneUser struct {
+	u  int
+	ru ruser
+}
+
+// us returns every user's index (R11), made on first use.
+func (r *Resolver) us() []ruser {
+	if !r.usersReady.Load() {
+		r.usersOnce.Do(func() {
+			r.buildUsers(r.sortedHint)
+			r.usersReady.Store(true)
+		})
+	}
+	return r.userList
+}
+
+// user returns user u's index: us()[u] once every user's is made; before
+// that, u's alone, made now (or kept from the last call), so that a
+// question about one user does not index them all.
+func (r *Resolver) user(u int) *ruser {
+	if r.usersReady.Load() {
+		return &r.userList[u]
+	}
+	if o := r.one.Load(); o != nil && o.u == u {
+		return &o.ru
+	}
+	au := r.acct.Users[u]
+	o := &oneUser{u: u}
+	o.ru, _ = r.userOf(au, make([]int32, len(au.Roles)), nil)
+	r.one.Store(o)
+	return &o.ru
+}
+
+// setUsers sets every user's index, made from another resolver's.
+func (r *Resolver) setUsers(users []ruser, idx map[string]int32, sorted, unique bool) {
+	r.userList, r.userIdx, r.usersSorted, r.usersUnique = users, idx, sorted, unique
+	r.usersReady.Store(true)
+}
+
+// roleIDs identifies one indexing of role names (Resolver.ids).
+type roleIDs struct{ n int }
 
 type rrole struct {
 	name    string
@@ -58,11 +112,34 @@ type ruser struct {
 }
 
 type renv struct {
-	name     string
-	listed   []uint64 // bitset over role indexes; all zero when open
-	ids      []int32  // the listed roles
-	listText string   // the listed roles' names in words, for reasons
-	shown    string   // the name as reasons write it (nameIn)
+	name   string
+	listed []uint64 // bitset over role indexes; all zero when open
+	ids    []int32  // the listed roles
+	text   *envText // how reasons write it, made when a reason first does
+}
+
+// envText is how reasons write an environment: made once, when first
+// needed, and shared by the resolvers that share the environment's index
+// (which give its roles the same names).
+type envText struct {
+	once  sync.Once
+	roles []rrole // the resolver's roles, whose names the list gives
+	list  string  // the listed roles' names in words (joinNames)
+	shown string  // the name as reasons write it (nameIn)
+}
+
+// words returns how reasons write the environment.
+func (e *renv) words() *envText {
+	t := e.text
+	t.once.Do(func() {
+		names := make([]string, len(e.ids))
+		for i, id := range e.ids {
+			names[i] = t.roles[id].name
+		}
+		t.list, t.shown = joinNames(names), nameIn(e.name)
+		t.roles = nil
+	})
+	return t
 }
 
 // NewResolver indexes a.
@@ -70,10 +147,11 @@ func NewResolver(a *Account) *Resolver { return newResolver(a, false) }
 
 // newResolver is NewResolver; usersSorted says the caller knows a.Users is
 // in Normalize order, which saves checking.
+//
+// The users are indexed when first needed (us).
 func newResolver(a *Account, usersSorted bool) *Resolver {
-	r := &Resolver{acct: a}
-	r.buildRoles()
-	r.buildUsers(usersSorted)
+	r := &Resolver{acct: a, sortedHint: usersSorted}
+	r.buildRoles(nil)
 	r.buildEnvs()
 	return r
 }
@@ -81,68 +159,185 @@ func newResolver(a *Account, usersSorted bool) *Resolver {
 // newResolverFrom is newResolver for an account edited from old's, sharing
 // the sections in shared with it (the same slices, unchanged): the indexes
 // of a shared section are old's, and only the others are built. Resolvers
-// never change, so sharing their indexes is safe.
-func newResolverFrom(a *Account, usersSorted bool, old *Resolver, shared section) *Resolver {
+// never change, so sharing their indexes is safe. sp, when known, says
+// what the edit changed in the other sections (old's account being the
+// old one, a in Normalize order): only the users and environments it
+// changed are indexed again.
+func newResolverFrom(a *Account, usersSorted bool, old *Resolver, shared section, sp *spans) *Resolver {
 	if old == nil || old.acct.AdvancedUserSecurity != a.AdvancedUserSecurity {
 		return newResolver(a, usersSorted)
 	}
-	r := &Resolver{acct: a}
-	sameRoles := shared&secRoles != 0
+	r := &Resolver{acct: a, sortedHint: usersSorted}
+	sameRoles := shared&secRoles != 0 // the same roles, granting the same
+	sameIDs := sameRoles              // the same role names in the same places: the same role ids
 	if sameRoles {
-		r.roles, r.roleIdx, r.roleExact, r.cyclic = old.roles, old.roleIdx, old.roleExact, old.cyclic
+		r.roles, r.roleIdx, r.roleExact, r.ids, r.cyclic, r.srcs = old.roles, old.roleIdx, old.roleExact, old.ids, old.cyclic, old.srcs
 	} else {
-		r.buildRoles()
-		// The same role names in the same places give the same role ids.
-		sameRoles = len(r.roles) == len(old.roles)
-		for i := 0; sameRoles && i < len(r.roles); i++ {
-			sameRoles = r.roles[i].name == old.roles[i].name
-		}
-		if sameRoles && shared&secUsers != 0 {
-			// Users hold the same role ids; only what the roles grant moved.
-			r.users = make([]ruser, len(old.users))
-			for i, ou := range old.users {
-				ru := ruser{email: ou.email, roles: ou.roles}
-				for _, id := range ou.roles {
-					ru.raw |= r.roles[id].set
-				}
-				ru.eff = ru.raw.Closure()
-				r.users[i] = ru
+		r.buildRoles(old)
+		sameIDs = r.ids == old.ids
+		if !sameIDs && len(r.roles) == len(old.roles) {
+			sameIDs = true
+			for i := 0; sameIDs && i < len(r.roles); i++ {
+				sameIDs = r.roles[i].name == old.roles[i].name
 			}
-			r.userIdx, r.usersSorted, r.usersUnique = old.userIdx, old.usersSorted, old.usersUnique
 		}
 	}
-	if r.users == nil {
-		if sameRoles && shared&secUsers != 0 {
-			r.users, r.userIdx, r.usersSorted, r.usersUnique = old.users, old.userIdx, old.usersSorted, old.usersUnique
-		} else {
-			r.buildUsers(usersSorted)
+	switch {
+	case !sameIDs:
+		// Indexed when first needed.
+	case shared&secUsers != 0 && sameRoles:
+		ou := old.us()
+		r.setUsers(ou, old.userIdx, old.usersSorted, old.usersUnique)
+	case shared&secUsers != 0:
+		// Users hold the same role ids; only what the roles grant moved.
+		ou := old.us()
+		r.setUsers(r.regrant(ou), old.userIdx, old.usersSorted, old.usersUnique)
+	case sp != nil && sp.users.ok && usersSorted:
+		if ou := old.us(); old.usersSorted && old.usersUnique {
+			r.usersIn(ou, sp.users, sameRoles)
 		}
 	}
-	if sameRoles && shared&secEnvs != 0 {
+	switch {
+	case sameIDs && shared&secEnvs != 0:
 		r.words, r.envs, r.envIdx = old.words, old.envs, old.envIdx
-	} else {
+	case sameIDs && sp != nil && sp.envs.ok && r.envsIn(old, sp.envs):
+	default:
 		r.buildEnvs()
 	}
 	return r
 }
 
+// regrant returns users holding the same role ids, with what the roles
+// grant now.
+func (r *Resolver) regrant(users []ruser) []ruser {
+	out := make([]ruser, len(users))
+	for i, ou := range users {
+		ru := ruser{email: ou.email, roles: ou.roles}
+		for _, id := range ou.roles {
+			ru.raw |= r.roles[id].set
+		}
+		ru.eff = ru.raw.Closure()
+		out[i] = ru
+	}
+	return out
+}
+
+// usersIn indexes the users of an edit that changed the users of sp only
+// (old: the resolver of the old account, whose users were in order and
+// unique, with the role ids of r): old's users elsewhere, again when the
+// roles grant otherwise (not sameRoles), and sp's built.
+func (r *Resolver) usersIn(old []ruser, sp span, sameRoles bool) {
+	a := r.acct
+	kept := old
+	if !sameRoles {
+		kept = r.regrant(kept)
+	}
+	users := make([]ruser, len(a.Users))
+	copy(users, kept[:sp.lo])
+	copy(users[sp.newHi:], kept[sp.oldHi:])
+	held := 0
+	for _, u := range a.Users[sp.lo:sp.newHi] {
+		held += len(u.Roles)
+	}
+	ids := make([]int32, held)
+	for i := sp.lo; i < sp.newHi; i++ {
+		users[i], ids = r.userOf(a.Users[i], ids, nil)
+	}
+	unique := true
+	lo, hi := sp.around(len(a.Users))
+	for i := lo + 1; i < hi; i++ {
+		if sameLower(a.Users[i-1].Email, a.Users[i].Email) {
+			unique = false
+		}
+	}
+	r.setUsers(users, nil, true, unique)
+}
+
+// userOf indexes user u, taking its role ids' storage from the front of
+// ids, which has room for them; it returns the rest. spelled, when not
+// nil, keeps the ids of names not spelled as a role is (-1: no role), so
+// that each is looked up once.
+func (r *Resolver) userOf(u User, ids []int32, spelled map[string]int32) (ruser, []int32) {
+	ru := ruser{email: u.Email, roles: ids[:0:len(u.Roles)]}
+	for _, rn := range u.Roles {
+		id, ok := r.roleExact[rn]
+		if !ok && spelled != nil {
+			if id, ok = spelled[rn]; !ok {
+				id = r.roleID(rn)
+				spelled[rn] = id
+			}
+			ok = id >= 0
+		} else if !ok {
+			id, ok = r.lookupRole(rn)
+		}
+		if ok {
+			ru.roles = append(ru.roles, id)
+			ru.raw |= r.roles[id].set
+		}
+	}
+	ru.eff = ru.raw.Closure()
+	return ru, ids[len(u.Roles):]
+}
+
+// envsIn indexes the environments of an edit that changed the Roles with
+// Access (or classification) of the environments of sp only, keeping
+// their names and places (old: the resolver of the old account, with the
+// role ids of r): old's environments elsewhere, sp's built. It reports
+// false, having done nothing, when sp changed more.
+func (r *Resolver) envsIn(old *Resolver, sp span) bool {
+	a := r.acct
+	if sp.oldHi != sp.newHi || len(a.Environments) != len(old.envs) {
+		return false
+	}
+	for i := sp.lo; i < sp.newHi; i++ {
+		if a.Environments[i].Name != old.envs[i].name {
+			return false
+		}
+	}
+	r.words, r.envIdx = old.words, old.envIdx
+	r.envs = slices.Clone(old.envs)
+	for i := sp.lo; i < sp.newHi; i++ {
+		r.envs[i] = r.envOf(a.Environments[i])
+	}
+	return true
+}
+
 // buildRoles indexes the built-in and custom roles and resolves each one's
-// privileges along its chain (R5, R6).
-func (r *Resolver) buildRoles() {
+// privileges along its chain (R5, R6). When old (if any) was built from
+// custom roles of the same names in the same order, with the same Advanced
+// User Security, its indexes of names are shared.
+func (r *Resolver) buildRoles(old *Resolver) {
 	a := r.acct
 	n := numBuiltins + len(a.Roles)
 	r.roles = make([]rrole, 0, n)
-	r.roleIdx = make(map[string]int32, n)
-	r.roleExact = make(map[string]int32, n)
+	r.srcs = &sourceCache{}
+	share := old != nil && old.acct.AdvancedUserSecurity == a.AdvancedUserSecurity && sameRoleNames(old.acct.Roles, a.Roles)
+	if share {
+		r.roleIdx, r.roleExact, r.ids = old.roleIdx, old.roleExact, old.ids
+	} else {
+		r.roleIdx = make(map[string]int32, n)
+		r.roleExact = make(map[string]int32, n)
+		r.ids = &roleIDs{}
+	}
 	for _, b := range builtins {
 		if b.NeedsAUS && !a.AdvancedUserSecurity {
 			continue
 		}
-		indexName(r.roleIdx, r.roleExact, b.Name, int32(len(r.roles)))
+		if !share {
+			indexName(r.roleIdx, r.roleExact, b.Name, int32(len(r.roles)))
+		}
 		r.roles = append(r.roles, rrole{name: b.Name, builtin: true, parent: -1, ticks: b.Privileges, set: b.Privileges, decided: b.Decided})
 	}
 	for _, cr := range a.Roles {
-		if indexName(r.roleIdx, r.roleExact, cr.Name, int32(len(r.roles))) {
+		// A role whose key an earlier role has is not indexed (indexName);
+		// with shared indexes, its spelling maps to that earlier role.
+		first := false
+		if share {
+			first = r.roleExact[cr.Name] == int32(len(r.roles))
+		} else {
+			first = indexName(r.roleIdx, r.roleExact, cr.Name, int32(len(r.roles)))
+		}
+		if first {
 			r.roles = append(r.roles, rrole{name: cr.Name, parent: -1, ticks: SetOf(cr.Privileges...)})
 		}
 	}
@@ -196,11 +391,27 @@ func (r *Resolver) parentOf(i int) int { return int(r.roles[i].parent) }
 
 // buildUsers indexes the users and their held roles (R11); the roles must be
 // built. usersSorted says the caller knows a.Users is in Normalize order.
+// Call it through us.
 func (r *Resolver) buildUsers(usersSorted bool) {
 	a := r.acct
-	r.users = make([]ruser, len(a.Users))
-	r.usersSorted = usersSorted || slices.IsSortedFunc(a.Users, func(x, y User) int { return compareFold(x.Email, y.Email) })
-	r.usersUnique = true
+	r.userList = make([]ruser, len(a.Users))
+	// One pass finds both whether the emails are in order (compareFold)
+	// and whether two are equal ignoring case (next to each other then).
+	r.usersSorted, r.usersUnique = usersSorted, true
+	if !usersSorted {
+		r.usersSorted = true
+		for i := 1; i < len(a.Users); i++ {
+			x, y := a.Users[i-1].Email, a.Users[i].Email
+			c := compareLower(x, y)
+			if c > 0 || c == 0 && x > y {
+				r.usersSorted = false
+				break
+			}
+			if c == 0 {
+				r.usersUnique = false
+			}
+		}
+	}
 	if !r.usersSorted {
 		r.userIdx = make(map[string]int32, len(a.Users))
 	}
@@ -209,19 +420,11 @@ func (r *Resolver) buildUsers(usersSorted bool) {
 		held += len(u.Roles)
 	}
 	ids := make([]int32, held) // every user's role ids, one backing array
+	spelled := map[string]int32{}
 	for i, u := range a.Users {
-		ru := ruser{email: u.Email, roles: ids[:0:len(u.Roles)]}
-		ids = ids[len(u.Roles):]
-		for _, rn := range u.Roles {
-			if id, ok := r.lookupRole(rn); ok {
-				ru.roles = append(ru.roles, id)
-				ru.raw |= r.roles[id].set
-			}
-		}
-		ru.eff = ru.raw.Closure()
-		r.users[i] = ru
+		r.userList[i], ids = r.userOf(u, ids, spelled)
 		if r.usersSorted {
-			if i > 0 && sameLower(a.Users[i-1].Email, u.Email) {
+			if usersSorted && i > 0 && sameLower(a.Users[i-1].Email, u.Email) {
 				r.usersUnique = false
 			}
 		} else {
@@ -229,7 +432,7 @@ func (r *Resolver) buildUsers(usersSorted bool) {
 		}
 	}
 	if !r.usersSorted {
-		r.usersUnique = len(r.userIdx) == len(r.users)
+		r.usersUnique = len(r.userIdx) == len(r.userList)
 	}
 }
 
@@ -241,18 +444,22 @@ func (r *Resolver) buildEnvs() {
 	r.envs = make([]renv, len(a.Environments))
 	r.envIdx = make(map[string]int32, len(a.Environments))
 	for i, e := range a.Environments {
-		re := renv{name: e.Name, listed: make([]uint64, r.words)}
-		for _, rn := range e.RolesWithAccess {
-			if id, ok := r.lookupRole(rn); ok {
-				re.listed[id/64] |= 1 << (id % 64)
-				re.ids = append(re.ids, id)
-			}
-		}
-		re.listText = joinNames(r.names(re.ids))
-		re.shown = nameIn(e.Name)
-		r.envs[i] = re
+		r.envs[i] = r.envOf(e)
 		r.envIdx[FoldName(e.Name)] = int32(i)
 	}
+}
+
+// envOf indexes environment e; the roles and r.words must be set.
+func (r *Resolver) envOf(e Environment) renv {
+	re := renv{name: e.Name, listed: make([]uint64, r.words)}
+	for _, rn := range e.RolesWithAccess {
+		if id, ok := r.lookupRole(rn); ok {
+			re.listed[id/64] |= 1 << (id % 64)
+			re.ids = append(re.ids, id)
+		}
+	}
+	re.text = &envText{roles: r.roles}
+	return re
 }
 
 // Account returns the account the resolver was built from.
@@ -260,10 +467,21 @@ func (r *Resolver) Account() *Account { return r.acct }
 
 // User returns the index of the user with that email (ignoring case), or -1.
 func (r *Resolver) User(email string) int {
+	if !r.usersReady.Load() {
+		// Before the users are indexed (a one-off question): the last user
+		// with that email, as the index answers.
+		for i := len(r.acct.Users) - 1; i >= 0; i-- {
+			if sameLower(r.acct.Users[i].Email, email) {
+				return i
+			}
+		}
+		return -1
+	}
 	if r.usersSorted {
 		// The last user whose email is not above email ignoring case.
-		i := sort.Search(len(r.users), func(i int) bool { return compareLower(r.users[i].email, email) > 0 }) - 1
-		if i >= 0 && sameLower(r.users[i].email, email) {
+		users := r.userList
+		i := sort.Search(len(users), func(i int) bool { return compareLower(users[i].email, email) > 0 }) - 1
+		if i >= 0 && sameLower(users[i].email, email) {
 			return i
 		}
 		return -1
@@ -318,7 +536,7 @@ func (r *Resolver) RoleChain(name string) []string {
 }
 
 // Privileges returns user u's account-wide privileges with R4 applied (R11).
-func (r *Resolver) Privileges(u int) PrivSet { return r.users[u].eff }
+func (r *Resolver) Privileges(u int) PrivSet { return r.user(u).eff }
 
 func (r *Resolver) listed(e int, role int32) bool {
 	return r.envs[e].listed[role/64]&(1<<(role%64)) != 0
@@ -413,11 +631,19 @@ func (r *Resolver) perEnvCounts(listed bool) bool {
 	return listed && r.acct.AdvancedEnvironmentAccess
 }
 
-func (r *Resolver) eval(u, e int) envEval {
-	us := &r.users[u]
+func (r *Resolver) eval(u, e int) envEval { return r.evalOf(r.user(u), e, true) }
+
+// evalOf is eval of the user us. With full false it stops once it knows
+// visible and privs (and, when visible, what countingRoles asks): what
+// Check and WhoCan ask of every user.
+func (r *Resolver) evalOf(us *ruser, e int, full bool) envEval {
 	env := &r.envs[e]
 	var ev envEval
 	ev.reach = us.eff.Has(RuntimeManagementRead) // R4 closure: Runtime Management covers it
+	if !full && !ev.reach {
+		ev.access = AccessNone // not visible (R14), whatever else holds
+		return ev
+	}
 	ev.hasEM = us.raw.Has(EnvironmentManagement)
 	ev.restricted = len(env.ids) > 0
 	var counting, perEnv PrivSet
@@ -440,6 +666,9 @@ func (r *Resolver) eval(u, e int) envEval {
 	ev.visible = true
 	ev.filtered = ev.visBy == visListed && counting&^perEnvSet != us.raw&^perEnvSet
 	ev.privs = (counting&^perEnvSet | perEnv).Closure()
+	if !full {
+		return ev
+	}
 	// Read and Full Access decide access only for those without
 	// Environment Management, which gives write wherever it is held (R17).
 	ev.envRead = !ev.hasEM && perEnv.Has(EnvironmentRead)
@@ -506,12 +735,14 @@ func r18(write, envRead bool, privs, needs PrivSet) (ok bool, lack PrivSet) {
 }
 
 // Check reports whether user u holds privilege p, account-wide when e < 0,
-// or as it counts inside environment e (R13-R16). It does not allocate.
+// or as it counts inside environment e (R13-R16). It does not allocate
+// once every user is indexed, which its first call does: it is the
+// question asked of many users.
 func (r *Resolver) Check(u int, p Privilege, e int) bool {
 	if e < 0 {
-		return r.users[u].eff.Has(p)
+		return r.us()[u].eff.Has(p)
 	}
-	ev := r.eval(u, e)
+	ev := r.evalOf(&r.us()[u], e, false)
 	return ev.visible && ev.privs.Has(p)
 }
 
@@ -585,22 +816,36 @@ func (s Source) Ticker() string {
 // itself. implied is the covering privilege when no role grants p itself
 // (0 otherwise).
 func (r *Resolver) coveredSources(direct, all []int32, p Privilege) (srcs []Source, implied Privilege) {
-	srcs = r.sources(direct, p)
+	return appendCoveredSources(nil, direct, all, p, r.roleSources)
+}
+
+// appendCoveredSources appends coveredSources(direct, all, p) to out, with
+// the sources of each role from src (roleSources, or a memo of it), and
+// returns out; nothing is appended when there is no source.
+func appendCoveredSources(out []Source, direct, all []int32, p Privilege, src func(h int32, p Privilege) []Source) ([]Source, Privilege) {
+	start := len(out)
+	for _, h := range direct {
+		out = append(out, src(h, p)...)
+	}
+	var implied Privilege
 	for _, sup := range coverers()[p] {
-		found := r.sources(all, sup)
-		if len(found) > 0 && len(srcs) == 0 && implied == 0 {
+		ndirect := len(out) - start
+		found := false
+		for _, h := range all {
+			for _, s := range src(h, sup) {
+				found = true
+				if slices.ContainsFunc(out[start:start+ndirect], func(d Source) bool { return d.Role == s.Role && slices.Equal(d.Via, s.Via) }) {
+					continue // that role and chain grant p itself already
+				}
+				s.ImpliedBy, s.decided = sup.String(), false
+				out = append(out, s)
+			}
+		}
+		if found && ndirect == 0 && implied == 0 {
 			implied = sup
 		}
-		ndirect := len(srcs)
-		for _, s := range found {
-			if slices.ContainsFunc(srcs[:ndirect], func(d Source) bool { return d.Role == s.Role && slices.Equal(d.Via, s.Via) }) {
-				continue // that role and chain grant p itself already
-			}
-			s.ImpliedBy, s.decided = sup.String(), false
-			srcs = append(srcs, s)
-		}
 	}
-	return srcs, implied
+	return out, implied
 }
 
 // coverers is Covers turned around: the privileges that cover each one.
@@ -618,20 +863,144 @@ var coverers = sync.OnceValue(func() map[Privilege][]Privilege {
 func (r *Resolver) sources(roles []int32, p Privilege) []Source {
 	var out []Source
 	for _, h := range roles {
-		if !r.cyclic && !r.roles[h].set.Has(p) {
-			continue // nothing on h's chain ticks p (set is exact without cycles)
+		out = r.appendRoleSources(out, h, p)
+	}
+	return out
+}
+
+// roleSources lists the sources of p through held role h: one for each
+// role on h's chain that ticks p, nearest first.
+func (r *Resolver) roleSources(h int32, p Privilege) []Source { return r.appendRoleSources(nil, h, p) }
+
+func (r *Resolver) appendRoleSources(out []Source, h int32, p Privilege) []Source {
+	if !r.cyclic && !r.roles[h].set.Has(p) {
+		return out // nothing on h's chain ticks p (set is exact without cycles)
+	}
+	var via []string
+	for id := range lineage(int(h), len(r.roles), r.parentOf) {
+		if id != int(h) {
+			via = append(via, r.roles[id].name)
 		}
-		var via []string
-		for id := range lineage(int(h), len(r.roles), r.parentOf) {
-			if id != int(h) {
-				via = append(via, r.roles[id].name)
-			}
-			if r.roles[id].ticks.Has(p) {
-				out = append(out, Source{Role: r.roles[h].name, Via: append([]string{}, via...), decided: r.roles[id].decided.Has(p), builtin: r.roles[id].builtin})
-			}
+		if r.roles[id].ticks.Has(p) {
+			out = append(out, Source{Role: r.roles[h].name, Via: append([]string{}, via...), decided: r.roles[id].decided.Has(p), builtin: r.roles[id].builtin})
 		}
 	}
 	return out
+}
+
+// sourceCache keeps, for each privilege WhoCan asked about, every role's
+// sources of it (privSources): they depend on the roles alone, so that
+// resolvers sharing their roles share one. It is filled when first asked
+// and never changed after.
+type sourceCache struct {
+	of [numPrivileges + 1]atomic.Pointer[privSources]
+}
+
+// privSources is every role's sources of one privilege p.
+type privSources struct {
+	roles [][]Source // per role id h: roleSources(h, p), capped
+	// one[h] is what coveredSources([h], [h], p) gives, capped (the
+	// sources of a holder of h alone), and oneBy[h] its covering privilege.
+	one   [][]Source
+	oneBy []Privilege
+}
+
+// privSources returns every role's sources of p, from the cache.
+func (r *Resolver) privSources(p Privilege) *privSources {
+	if ps := r.srcs.of[p].Load(); ps != nil {
+		return ps
+	}
+	n := len(r.roles)
+	ps := &privSources{roles: make([][]Source, n), one: make([][]Source, n), oneBy: make([]Privilege, n)}
+	for h := range n {
+		ps.roles[h] = slices.Clip(r.roleSources(int32(h), p))
+	}
+	sups := make([]*privSources, len(coverers()[p]))
+	for k, sup := range coverers()[p] {
+		sups[k] = r.privSources(sup)
+	}
+	src := func(h int32, q Privilege) []Source {
+		if q == p {
+			return ps.roles[h]
+		}
+		return sups[slices.Index(coverers()[p], q)].roles[h]
+	}
+	for h := range n {
+		hs := []int32{int32(h)}
+		srcs, implied := appendCoveredSources(nil, hs, hs, p, src)
+		ps.one[h], ps.oneBy[h] = slices.Clip(srcs), implied
+	}
+	// Another goroutine may have filled it meanwhile, with the same.
+	r.srcs.of[p].Store(ps)
+	return ps
+}
+
+// sourceMemo is WhoCan's view of the cache: the sources of p and of the
+// privileges covering it. The slices it returns are shared, Via included:
+// they must not be changed.
+type sourceMemo struct {
+	p    Privilege
+	ps   *privSources
+	sups []*privSources // per coverers()[p]
+}
+
+func newSourceMemo(r *Resolver, p Privilege) *sourceMemo {
+	m := &sourceMemo{p: p, ps: r.privSources(p)}
+	for _, sup := range coverers()[p] {
+		m.sups = append(m.sups, r.privSources(sup))
+	}
+	return m
+}
+
+// single returns coveredSources([h], [h], p) for the memo's privilege p.
+func (m *sourceMemo) single(h int32) ([]Source, Privilege) { return m.ps.one[h], m.ps.oneBy[h] }
+
+// most returns how many sources appendCoveredSources(out, direct, all,
+// p, m.sources) may append at most (none when it appends none), and sole:
+// the one role they all come from, from one place in direct and one in
+// all at most, when that is single(sole)'s answer; else -1.
+func (m *sourceMemo) most(direct, all []int32) (n int, sole int32) {
+	sole = -1
+	many := false
+	for _, h := range direct {
+		if k := len(m.ps.roles[h]); k > 0 {
+			many = many || sole >= 0 // a second place, even h again
+			sole = h
+			n += k
+		}
+	}
+	for _, sup := range m.sups {
+		seen := false // a place in all gave sources of sup already
+		for _, h := range all {
+			if k := len(sup.roles[h]); k > 0 {
+				many = many || seen || sole >= 0 && sole != h
+				seen, sole = true, h
+				n += k
+			}
+		}
+	}
+	if many || sole < 0 {
+		return n, -1
+	}
+	// Every source sole has of p and of the privileges covering it,
+	// each list once, as single(sole) has them: no fewer.
+	k := len(m.ps.roles[sole])
+	for _, sup := range m.sups {
+		k += len(sup.roles[sole])
+	}
+	if k != n {
+		sole = -1
+	}
+	return n, sole
+}
+
+// sources is roleSources(h, q) for q the memo's privilege or one
+// covering it.
+func (m *sourceMemo) sources(h int32, q Privilege) []Source {
+	if q == m.p {
+		return m.ps.roles[h]
+	}
+	return m.sups[slices.Index(coverers()[m.p], q)].roles[h]
 }
 
 // decidedGrant reports whether a privilege with these sources is held only
@@ -651,7 +1020,7 @@ func decidedGrant(srcs []Source) bool {
 // missingByDecision reports whether user u lacks p by our decision: a
 // built-in role they hold lacks it by decision (§1).
 func (r *Resolver) missingByDecision(u int, p Privilege) bool {
-	for _, h := range r.users[u].roles {
+	for _, h := range r.user(u).roles {
 		for id := range lineage(int(h), len(r.roles), r.parentOf) {
 			if rr := &r.roles[id]; rr.builtin && rr.decided.Has(p) && !rr.set.Has(p) {
 				return true
@@ -730,13 +1099,13 @@ func directRoles(p Privilege, all, perEnv []int32) []int32 {
 
 // Grants returns user u's account-wide privileges with all their sources (R11, R4).
 func (r *Resolver) Grants(u int) []Grant {
-	return r.grants(r.users[u].roles, r.users[u].roles, r.users[u].eff)
+	return r.grants(r.user(u).roles, r.user(u).roles, r.user(u).eff)
 }
 
 // HeldRoles returns the names of the roles user u holds, as the account spells them.
 func (r *Resolver) HeldRoles(u int) []string {
-	out := make([]string, len(r.users[u].roles))
-	for i, id := range r.users[u].roles {
+	out := make([]string, len(r.user(u).roles))
+	for i, id := range r.user(u).roles {
 		out[i] = r.roles[id].name
 	}
 	return out
@@ -746,10 +1115,15 @@ func (r *Resolver) HeldRoles(u int) []string {
 // (R15), and those through which the per-environment privileges count
 // there, as eval decided them.
 func (r *Resolver) countingRoles(u, e int, ev *envEval) (all, perEnv []int32) {
+	return r.appendCountingRoles(nil, nil, u, e, ev)
+}
+
+// appendCountingRoles is countingRoles appending to all and perEnv.
+func (r *Resolver) appendCountingRoles(all, perEnv []int32, u, e int, ev *envEval) ([]int32, []int32) {
 	if !ev.visible {
-		return nil, nil
+		return all, perEnv
 	}
-	for _, id := range r.users[u].roles {
+	for _, id := range r.user(u).roles {
 		listed := ev.restricted && r.listed(e, id)
 		if countsHere(ev, listed) {
 			all = append(all, id)
@@ -777,7 +1151,7 @@ func (r *Resolver) EnvGrants(u, e int) []Grant {
 // held only by being covered.
 func (r *Resolver) holderSources(u int, p Privilege, e int) ([]Source, Privilege) {
 	if e < 0 {
-		return r.coveredSources(r.users[u].roles, r.users[u].roles, p)
+		return r.coveredSources(r.user(u).roles, r.user(u).roles, p)
 	}
 	ev := r.eval(u, e)
 	all, perEnv := r.countingRoles(u, e, &ev)
@@ -816,7 +1190,7 @@ type Explanation struct {
 
 // ExplainUser explains user u.
 func (r *Resolver) ExplainUser(u int) Explanation {
-	x := Explanation{User: r.users[u].email, Roles: r.HeldRoles(u), Privileges: r.Grants(u), Environments: r.EnvViews(u)}
+	x := Explanation{User: r.user(u).email, Roles: r.HeldRoles(u), Privileges: r.Grants(u), Environments: r.EnvViews(u)}
 	if i := r.userAt(u); i != nil {
 		x.Name = i.Name
 	}

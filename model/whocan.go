@@ -11,13 +11,31 @@ type Holder struct {
 
 // WhoCan lists the users who hold p, account-wide when e < 0 or as it counts
 // inside environment e (R13-R16), in account order, with their sources.
+// Holders' sources are those holderSources gives, found once per role
+// (sourceMemo) and copied into one backing array: the Via lists of
+// different holders may be the same slices, which must not be changed.
 func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 	// Find the holders first (4 bytes each), then build each Holder once
 	// in a slice of the right size: growing a slice of Holders while
 	// scanning 10,000 users costs more than the scan.
+	users := r.us()
 	var who []int32
-	for u := range r.users {
-		if r.Check(u, p, e) {
+	if e < 0 {
+		// Count first: an account-wide check costs next to nothing.
+		n := 0
+		for u := range users {
+			if users[u].eff.Has(p) {
+				n++
+			}
+		}
+		who = make([]int32, 0, n)
+	}
+	for u := range users {
+		if e < 0 {
+			if users[u].eff.Has(p) {
+				who = append(who, int32(u))
+			}
+		} else if ev := r.evalOf(&users[u], e, false); ev.visible && ev.privs.Has(p) { // Check
 			who = append(who, int32(u))
 		}
 	}
@@ -25,11 +43,44 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 		return nil
 	}
 	out := make([]Holder, len(who))
+	memo := newSourceMemo(r, p)
+	var chunk []Source      // where holders' sources are kept, a chunk at a time
+	var all, perEnv []int32 // the roles that count, reused for each holder
 	for i, u := range who {
-		out[i] = r.holder(int(u), p, e)
+		direct, counting := users[u].roles, users[u].roles
+		if e >= 0 {
+			ev := r.evalOf(&users[u], e, false) // what countingRoles asks
+			all, perEnv = r.appendCountingRoles(all[:0], perEnv[:0], int(u), e, &ev)
+			direct, counting = directRoles(p, all, perEnv), all
+		}
+		var implied Privilege
+		if len(direct) == 1 && len(counting) == 1 && direct[0] == counting[0] {
+			// One role: its sources, the same for every holder of it alone.
+			out[i].Sources, implied = memo.single(direct[0])
+		} else if need, sole := memo.most(direct, counting); sole >= 0 {
+			// All from one role, as for a holder of it alone.
+			out[i].Sources, implied = memo.single(sole)
+		} else if need > 0 {
+			// Appended to the chunk in place, which has room for them all.
+			if cap(chunk)-len(chunk) < need {
+				chunk = make([]Source, 0, max(whoCanChunk, need))
+			}
+			n := len(chunk)
+			chunk, implied = appendCoveredSources(chunk, direct, counting, p, memo.sources)
+			if len(chunk) > n { // none: nil, as holderSources gives
+				out[i].Sources = chunk[n:len(chunk):len(chunk)]
+			}
+		}
+		out[i].User = users[u].email
+		if implied != 0 {
+			out[i].ImpliedBy = implied.String()
+		}
 	}
 	return out
 }
+
+// whoCanChunk is how many sources WhoCan allocates at a time.
+const whoCanChunk = 2048
 
 // From says where the holder's privilege comes from, as Grant.From does.
 func (h Holder) From() string {
@@ -52,7 +103,7 @@ func (r *Resolver) ExplainEverywhere(u int, p Privilege) []Verdict {
 }
 
 func (r *Resolver) holder(u int, p Privilege, e int) Holder {
-	h := Holder{User: r.users[u].email}
+	h := Holder{User: r.user(u).email}
 	var implied Privilege
 	h.Sources, implied = r.holderSources(u, p, e)
 	if implied != 0 {
@@ -77,7 +128,7 @@ type Verdict struct {
 
 // Explain answers Check with its reason and sources.
 func (r *Resolver) Explain(u int, p Privilege, e int) Verdict {
-	v := Verdict{User: r.users[u].email, Privilege: p.String()}
+	v := Verdict{User: r.user(u).email, Privilege: p.String()}
 	var w Why
 	if e < 0 {
 		w = r.explainAccountWide(u, p, &v)
@@ -95,7 +146,7 @@ func (r *Resolver) Explain(u int, p Privilege, e int) Verdict {
 }
 
 func (r *Resolver) explainAccountWide(u int, p Privilege, v *Verdict) Why {
-	if r.users[u].eff.Has(p) {
+	if r.user(u).eff.Has(p) {
 		v.Allowed = true
 		return r.allowedWhy(u, p, -1, v)
 	}
@@ -107,7 +158,7 @@ func (r *Resolver) explainAccountWide(u int, p Privilege, v *Verdict) Why {
 }
 
 func (r *Resolver) allowedWhy(u int, p Privilege, e int, v *Verdict) Why {
-	held := r.users[u].eff
+	held := r.user(u).eff
 	if e >= 0 {
 		held = r.eval(u, e).privs
 	}
@@ -128,7 +179,7 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 		w.add(env.main.Steps...)
 		// The privilege counts here, but the action it usually gates may
 		// be refused all the same (R18): say so rather than mislead.
-		name := r.envs[e].shown
+		name := r.envs[e].words().shown
 		var all Why
 		switch {
 		case p == PackagedComponentDeployment && !ev.deploy:
@@ -144,8 +195,8 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 		}
 		return w
 	}
-	us := &r.users[u]
-	name := r.envs[e].shown
+	us := r.user(u)
+	name := r.envs[e].words().shown
 	var w Why
 	switch {
 	case !ev.visible:
@@ -155,12 +206,12 @@ func (r *Resolver) explainIn(u int, p Privilege, e int, v *Verdict) Why {
 	case p.Info().PerEnvironment && us.raw.Has(p):
 		holders := joinNames(r.names(r.holdersOf(u, p)))
 		if ev.restricted {
-			w = because(step("R15", p.String()+" counts only through a role "+name+" lists; it is held through "+holders+", and "+name+" lists only "+r.envs[e].listText))
+			w = because(step("R15", p.String()+" counts only through a role "+name+" lists; it is held through "+holders+", and "+name+" lists only "+r.envs[e].words().list))
 		} else {
 			w = because(step("R15", p.String()+" counts only through a role the environment lists; it is held through "+holders+", and "+name+" is open"))
 		}
 	case us.eff.Has(p):
-		why := p.String() + " is held only through " + joinNames(r.names(r.holdersOf(u, p))) + ", which " + name + " does not list (it lists only " + r.envs[e].listText + ")"
+		why := p.String() + " is held only through " + joinNames(r.names(r.holdersOf(u, p))) + ", which " + name + " does not list (it lists only " + r.envs[e].words().list + ")"
 		if p == RuntimeManagement {
 			why += "; R17 still counts it account-wide for write access"
 		}

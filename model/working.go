@@ -43,7 +43,7 @@ type lazyDiff struct {
 
 // NewWorking validates and indexes a, as the base of a list of edits.
 func NewWorking(a *Account) *Working {
-	chk := validateFrom(a, false, nil, 0)
+	chk := validateFrom(a, false, nil, 0, nil)
 	res := chk.res
 	if res == nil {
 		res = NewResolver(a)
@@ -165,6 +165,15 @@ func restrictedNotes(before, after *Account, notes []string) []string {
 // newProblems lists the problems of after that are not in before.
 func newProblems(before, after Problems) Problems {
 	if len(after) == 0 {
+		return nil
+	}
+	// Most edits leave the warnings as they were, in the same order: then
+	// comparing them one by one says so without a map.
+	same := len(before) == len(after)
+	for i := 0; same && i < len(after); i++ {
+		same = before[i].Rule == after[i].Rule && before[i].Message == after[i].Message
+	}
+	if same {
 		return nil
 	}
 	old := make(map[string]bool, len(before))

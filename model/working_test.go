@@ -122,13 +122,19 @@ func TestUserLookup(t *testing.T) {
 		for i, u := range a.Users {
 			want[strings.ToLower(u.Email)] = i
 		}
-		for _, q := range queries {
-			w, ok := want[strings.ToLower(q)]
-			if !ok {
-				w = -1
+		// Before the users are indexed (a one-off question), and after.
+		for _, indexed := range []bool{false, true} {
+			if indexed {
+				r.us()
 			}
-			if got := r.User(q); got != w {
-				t.Errorf("sorted=%v: User(%q) = %d, want %d", sorted, q, got, w)
+			for _, q := range queries {
+				w, ok := want[strings.ToLower(q)]
+				if !ok {
+					w = -1
+				}
+				if got := r.User(q); got != w {
+					t.Errorf("sorted=%v, indexed=%v: User(%q) = %d, want %d", sorted, indexed, q, got, w)
+				}
 			}
 		}
 		if r.usersUnique {
@@ -136,6 +142,7 @@ func TestUserLookup(t *testing.T) {
 		}
 	}
 	r := NewResolver(Synthetic(100, 10, 3, 1))
+	r.us()
 	if !r.usersSorted || !r.usersUnique {
 		t.Error("a normalised account with unique emails should be searched, not mapped")
 	}

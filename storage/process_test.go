@@ -266,7 +266,7 @@ func killSaving(t *testing.T, p string, k int, wait, maxDelay time.Duration, aim
 	default:
 		// Without sleeping: a file written in place is torn for only
 		// some microseconds.
-		for was := fileState(aim.watch); fileState(aim.watch) == was && time.Now().Before(deadline); {
+		for was := statOfFile(aim.watch); statOfFile(aim.watch) == was && time.Now().Before(deadline); {
 		}
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
@@ -284,7 +284,7 @@ type state struct {
 	dev, ino        uint64
 }
 
-func fileState(name string) state {
+func statOfFile(name string) state {
 	fi, err := os.Stat(name)
 	if err != nil {
 		return state{}

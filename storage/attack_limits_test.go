@@ -1,0 +1,57 @@
+package storage
+
+import (
+	"fmt"
+	"testing"
+
+	"rolecall/model"
+)
+
+// Save and Update check only validation errors, never the reader's own
+// bounds (MaxUsersInFile, MaxRoles, MaxEnvironments, the scanner's value
+// count, MaxFileSize), and validation lets an account pass them with a
+// warning at most. So a save that succeeds ("done, saved") can write a file
+// that rolecall then refuses to read at all (account nil, "too many
+// users: rolecall reads at most 100000"): the admin's saved account can no
+// longer be opened, edited or checked until the file is fixed by hand.
+// From the CLI: `rolecall init --synthetic 100000 -f F`, then
+// `rolecall -f F user add extra@example.org --role Support` says saved, and
+// `rolecall -f F validate` says "error: too many users".
+func TestAttackSaveWritesFileRolecallCannotRead(t *testing.T) {
+	cases := map[string]func(a *model.Account){
+		"environments": func(a *model.Account) {
+			for i := len(a.Environments); i <= MaxEnvironments; i++ {
+				a.Environments = append(a.Environments, model.Environment{Name: fmt.Sprintf("Env %d", i), Classification: model.Test})
+			}
+		},
+		"roles": func(a *model.Account) {
+			for i := len(a.Roles); i <= MaxRoles; i++ {
+				a.Roles = append(a.Roles, model.Role{Name: fmt.Sprintf("Role %d", i), Privileges: []model.Privilege{model.Execute}})
+			}
+		},
+		"users": func(a *model.Account) {
+			for i := len(a.Users); i <= MaxUsersInFile; i++ {
+				a.Users = append(a.Users, model.User{Email: fmt.Sprintf("u%d@example.com", i), Roles: []string{model.StandardUser}})
+			}
+		},
+	}
+	for name, grow := range cases {
+		t.Run(name, func(t *testing.T) {
+			freshCache(t)
+			p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
+			_, err := Update(p, SaveOptions{Actor: "test"}, func(a *model.Account) (*model.Account, error) {
+				grow(a)
+				return a, nil
+			})
+			if err != nil {
+				t.Logf("refused: %v", err)
+				return // refused: fine
+			}
+			for _, d := range []*Doc{mustLoad(t, p), uncached(t, p)} {
+				if d.HasErrors() {
+					t.Fatalf("the save succeeded, but rolecall cannot read what it wrote: %v", Errors(d.Problems))
+				}
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -80,12 +81,23 @@ var cacheStats struct {
 
 // buildKey says which build is running; "" when it cannot be told, and then
 // the cache is not used. Tests replace it.
+//
+// Besides the executable's size, times and inode, it holds the SHA-256 of
+// its first bytes, where the Go linker writes the build ID (a hash of
+// everything that went into the build): a new build copied over the old
+// one, keeping its size, inode and modification time (cp -p, install -p),
+// is another build.
 var buildKey = sync.OnceValue(func() string {
 	exe, err := os.Executable()
 	if err != nil {
 		return ""
 	}
-	fi, err := os.Stat(exe)
+	f, err := os.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return ""
 	}
@@ -93,8 +105,14 @@ var buildKey = sync.OnceValue(func() string {
 	if id == "" {
 		return ""
 	}
-	return fmt.Sprintf("%s size=%d mtime=%d %s", runtime.Version(), fi.Size(), fi.ModTime().UnixNano(), id)
+	head := make([]byte, buildIDBytes)
+	n, _ := io.ReadFull(f, head)
+	return fmt.Sprintf("%s size=%d mtime=%d %s head=%x", runtime.Version(), fi.Size(), fi.ModTime().UnixNano(), id, sha256.Sum256(head[:n]))
 })
+
+// buildIDBytes is how much of the executable holds its build ID: the go
+// command reads as much to find it.
+const buildIDBytes = 32 << 10
 
 // cacheKey is the full key of the entry of the account file at path, or
 // nil when the build cannot be told.
@@ -253,13 +271,13 @@ func (l *cacheLookup) store(st fileState, a *model.Account, ps []FileProblem) {
 // just written: data (with SHA-256 sum), the encoding of the canonical
 // account c. Its account and problems are decodeEncoded's, so that the
 // next load is a hit.
-func cacheSaved(path string, data []byte, sum [sha256.Size]byte, c *model.Account) {
+func cacheSaved(path string, data []byte, sum [sha256.Size]byte, c *model.Account, s *scanner) {
 	l := openCacheFor(path)
 	if l == nil {
 		return
 	}
 	defer l.close()
-	a, ps := decodeEncoded(path, data, c)
+	a, ps := decodeEncoded(path, data, c, s)
 	l.store(fileState{sum: sum, size: int64(len(data)), canonical: true}, a, ps)
 }
 

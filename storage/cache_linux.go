@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -52,10 +53,9 @@ func openCache() *cacheHandle {
 	if err != nil {
 		return nil
 	}
-	if err := syscall.Mkdir(dir, 0o700); errors.Is(err, syscall.ENOENT) {
-		if os.MkdirAll(dir, 0o700) != nil {
-			return nil
-		}
+	if !mkdirMine(dir) {
+		cacheStats.refused.Add(1)
+		return nil
 	}
 	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
 	if err != nil {
@@ -73,6 +73,37 @@ func openCache() *cacheHandle {
 }
 
 func (c *cacheHandle) close() { syscall.Close(c.fd) }
+
+// mkdirMine makes dir and its missing parents (mode 0700), but nothing
+// inside a directory owned by another user unless it is sticky (/tmp):
+// root with another user's HOME must not make that user's ~/.cache. It
+// reports whether dir is there.
+func mkdirMine(dir string) bool {
+	fi, err := os.Lstat(dir)
+	if err == nil {
+		return fi.IsDir()
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	parent := filepath.Dir(dir)
+	if parent == dir || !mkdirMine(parent) {
+		return false
+	}
+	pfi, err := os.Lstat(parent)
+	if err != nil {
+		return false
+	}
+	if st, ok := pfi.Sys().(*syscall.Stat_t); !ok || (int(st.Uid) != os.Geteuid() && pfi.Mode()&fs.ModeSticky == 0) {
+		return false
+	}
+	return syscall.Mkdir(dir, 0o700) == nil || dirThere(dir)
+}
+
+func dirThere(dir string) bool {
+	fi, err := os.Lstat(dir)
+	return err == nil && fi.IsDir()
+}
 
 // read returns the bytes of the entry name, or nil when there is none or it
 // is not to be used: not a regular file with one name, owned by another

@@ -114,7 +114,7 @@ func TestDecodeEncoded(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			data := Encode(a)
 			wantA, wantPs := Decode("acct.toml", data)
-			gotA, gotPs := decodeEncoded("acct.toml", data, Canonical(a))
+			gotA, gotPs := decodeEncoded("acct.toml", data, Canonical(a), nil)
 			if !reflect.DeepEqual(gotA, wantA) {
 				t.Fatalf("account differs from Decode's")
 			}

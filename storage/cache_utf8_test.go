@@ -42,7 +42,7 @@ func TestDecodeEncodedInvalidUTF8(t *testing.T) {
 	mustValid(t, a)
 	data := Encode(a)
 	wantA, wantPs := Decode("acct.toml", data)
-	gotA, gotPs := decodeEncoded("acct.toml", data, Canonical(a))
+	gotA, gotPs := decodeEncoded("acct.toml", data, Canonical(a), nil)
 	if !reflect.DeepEqual(gotA, wantA) {
 		t.Fatalf("decodeEncoded's account differs from Decode's of the same bytes")
 	}

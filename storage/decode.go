@@ -119,12 +119,16 @@ func Decode(path string, data []byte) (*model.Account, []FileProblem) {
 // Encode writes a string that is not valid UTF-8 with U+FFFD in place of
 // its bad bytes, so an account holding one decodes to another account: it
 // goes to Decode.
-func decodeEncoded(path string, data []byte, c *model.Account) (*model.Account, []FileProblem) {
+//
+// s is scan(data), or nil.
+func decodeEncoded(path string, data []byte, c *model.Account, s *scanner) (*model.Account, []FileProblem) {
 	if !validUTF8(c) {
 		return Decode(path, data)
 	}
 	d := &decoder{path: path}
-	s := scan(data)
+	if s == nil {
+		s = scan(data)
+	}
 	d.pos = s.pos
 	if s.stopped() || !d.sizes(s) {
 		return Decode(path, data)
@@ -135,6 +139,29 @@ func decodeEncoded(path string, data []byte, c *model.Account) (*model.Account, 
 		}
 	}
 	return c, limitProblems(d.path, d.probs)
+}
+
+// readBack scans data, the bytes a save is about to write, and returns
+// the scan, with the problem that would make a load of them stop before
+// reading the account (too large, too many elements, values or list
+// items), or nil.
+func readBack(path string, data []byte) (*scanner, *FileProblem) {
+	d := &decoder{path: path}
+	if len(data) > MaxFileSize {
+		d.add(1, accountLoc, "", "", "the file would be %d bytes; rolecall reads files of at most %d MiB", len(data), MaxFileSize>>20)
+		return nil, &d.probs[0]
+	}
+	s := scan(data)
+	d.pos = s.pos
+	if s.deep > 0 || s.refusedAt > 0 {
+		d.add(max(s.deep, s.refusedAt), accountLoc, "", "", "it would hold what no account file may (line %d)", max(s.deep, s.refusedAt))
+	} else {
+		d.sizes(s)
+	}
+	if len(d.probs) > 0 {
+		return s, &d.probs[0]
+	}
+	return s, nil
 }
 
 // validUTF8 reports whether every string of a is valid UTF-8.

@@ -626,6 +626,19 @@ func decodeCurrent(path string, cur []byte) (a *model.Account, ps []FileProblem,
 	return a, ps, l != nil && l.body != nil && l.state.sum == sum && l.state.canonical
 }
 
+// UnreadableError refuses to save an account whose file rolecall would
+// not read back: more users, custom roles, environments, list items or
+// values than a file may hold (see MaxUsersInFile), or more than
+// MaxFileSize bytes. Nothing was written.
+type UnreadableError struct {
+	Path    string
+	Problem FileProblem // what a load of the file would say
+}
+
+func (e *UnreadableError) Error() string {
+	return fmt.Sprintf("not saved to %s: rolecall could not read the file back: %s", model.SafeText(e.Path), e.Problem.Message)
+}
+
 // missing is the *ReadError of an account file that does not exist: path
 // (fs.ErrNotExist), or the target of the symbolic link path (errDangling).
 func missing(path, target string) error {
@@ -665,6 +678,10 @@ var afterRename = syncDir
 // bytes' hash, so that a crash can leave an entry whose file never landed
 // (ReadAudit tells those) but never a landed change without its entry.
 func commit(target, path string, cur []byte, fi fs.FileInfo, old, c *model.Account, data []byte, opts SaveOptions) (Stamp, error) {
+	s, refused := readBack(path, data)
+	if refused != nil {
+		return Stamp{}, &UnreadableError{Path: path, Problem: *refused}
+	}
 	if fi != nil && bytes.Equal(cur, data) {
 		st := stampOf(cur, fi)
 		st.Clean = true // a was validated, and these are its bytes
@@ -710,7 +727,7 @@ func commit(target, path string, cur []byte, fi fs.FileInfo, old, c *model.Accou
 	entry.close()
 	st := stampOf(data, nfi)
 	st.Clean = true // a was validated before it was written
-	cacheSaved(path, data, st.Sum, c)
+	cacheSaved(path, data, st.Sum, c, s)
 	if err := afterRename(filepath.Dir(target)); err != nil {
 		return st, &SavedError{Path: path, Stamp: st, Err: fmt.Errorf("the change may not survive a crash of the machine: %w", err)}
 	}

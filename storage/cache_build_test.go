@@ -12,7 +12,7 @@ import (
 )
 
 // TestAttackBuildHelper is not a test: the child of
-// TestAttackSameSizeBuildReusesEntries, run when ATTACK_BUILD_HELPER is set.
+// TestCacheNewBuildInPlace, run when ATTACK_BUILD_HELPER is set.
 // It loads the file and prints every problem.
 func TestAttackBuildHelper(t *testing.T) {
 	f := os.Getenv("ATTACK_BUILD_HELPER")
@@ -31,15 +31,16 @@ func TestAttackBuildHelper(t *testing.T) {
 	os.Exit(0)
 }
 
-// The build key is the executable's size, modification time, device and
+// The build key was the executable's size, modification time, device and
 // inode, not its contents: a new build copied over the old one in place
 // (cp keeps the inode) with the same size and the same pinned modification
 // time (cp -p / install -p of a reproducible build, whose files all carry
-// one fixed time) is taken for the old build, and every entry the old build
-// wrote is trusted by the new one. Here the "new build" is this test binary
-// with one message changed ("twice" -> "TWICE", the same size): it still
-// prints the old build's message from the cache.
-func TestAttackSameSizeBuildReusesEntries(t *testing.T) {
+// one fixed time) was taken for the old build, and every entry the old
+// build wrote was trusted by the new one. Here the "new build" is this test
+// binary with one message changed ("twice" -> "TWICE", the same size) and,
+// as any other build has, another Go build ID: it must not print the old
+// build's message from the cache.
+func TestCacheNewBuildInPlace(t *testing.T) {
 	cache := t.TempDir()
 	exe, err := os.Executable()
 	if err != nil {
@@ -80,7 +81,7 @@ func TestAttackSameSizeBuildReusesEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Write(bytes.ReplaceAll(orig, []byte(old), []byte(new))); err != nil {
+	if _, err := f.Write(rebuilt(t, bytes.ReplaceAll(orig, []byte(old), []byte(new)))); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -90,4 +91,24 @@ func TestAttackSameSizeBuildReusesEntries(t *testing.T) {
 	if out := run(); !strings.Contains(out, "TWICE") {
 		t.Fatalf("the new build printed the old build's problems, from the old build's cache entry:\n%s", out)
 	}
+}
+
+// rebuilt is exe with another Go build ID, as a build of other sources
+// has: the first byte of the ID in the ELF note the Go linker writes near
+// the start of the file (type 4, name "Go") is changed.
+func rebuilt(t *testing.T, exe []byte) []byte {
+	t.Helper()
+	head := exe[:min(len(exe), 32<<10)]
+	i := bytes.Index(head, []byte{4, 0, 0, 0, 'G', 'o', 0, 0})
+	if i < 0 {
+		t.Skip("no Go build ID note in the first 32 KiB")
+	}
+	out := bytes.Clone(exe)
+	at := i + 8
+	if out[at] == 'A' {
+		out[at] = 'B'
+	} else {
+		out[at] = 'A'
+	}
+	return out
 }

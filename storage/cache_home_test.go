@@ -8,13 +8,13 @@ import (
 )
 
 // `sudo rolecall ...` with the invoking user's HOME kept (sudo -E, or a
-// sudoers that keeps HOME) makes the load cache in that user's home:
-// openCache's MkdirAll creates ~/.cache as root with mode 0700, so the
+// sudoers that keeps HOME) made the load cache in that user's home:
+// openCache's MkdirAll created ~/.cache as root with mode 0700, so the
 // user can no longer use their own ~/.cache (every other program's cache
 // breaks) nor rolecall's cache, which it then refuses as another user's.
 // A cache directory that would be made inside a directory owned by another
 // user should not be made at all (pip, for one, disables its cache then).
-func TestAttackRootMakesCacheInAnotherUsersHome(t *testing.T) {
+func TestCacheMakesNothingInAnotherUsersHome(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root")
 	}

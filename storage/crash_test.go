@@ -12,7 +12,8 @@ import (
 
 // longTests is set by ROLECALL_LONG_TESTS=1: TestKillDuringSaveKeepsAudit
 // then kills 100 times at 10,000 users, as it did before its kills were
-// aimed, and 100 times at 1,000.
+// aimed, and 100 times at 1,000; the concurrency tests make twice as many
+// edits.
 var longTests = os.Getenv("ROLECALL_LONG_TESTS") == "1"
 
 // A process saving an account in a loop is killed during its saves: each

@@ -101,6 +101,7 @@ func TestConcurrencyHelperProcess(t *testing.T) {
 }
 
 func TestConcurrentAdminsLoseNothing(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("process-level test")
 	}

@@ -38,6 +38,7 @@ var longTests = os.Getenv("ROLECALL_LONG_TESTS") == "1"
 // kills, a few at 1,000 users and two at 10,000, catch all four, each part
 // on its own, busy machine or not.
 func TestKillDuringSaveKeepsAudit(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("process-level test")
 	}
@@ -127,6 +128,7 @@ func killDuringSave(t *testing.T, a *model.Account, kills int, maxDelay time.Dur
 // file as it was and an entry that ReadAudit marks as never landed; the
 // next save goes through and lands.
 func TestKilledBeforeRename(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("process-level test")
 	}

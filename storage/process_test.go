@@ -175,6 +175,7 @@ func helper(t *testing.T, mode, file string, env ...string) *exec.Cmd {
 // (50 with ROLECALL_LONG_TESTS=1): every edit reported as done is in the
 // file, and the file is valid.
 func TestConcurrentUpdates(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("process-level test")
 	}

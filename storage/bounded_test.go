@@ -5,6 +5,7 @@ import (
 	"runtime/metrics"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -68,6 +69,10 @@ func boundedDecode(data []byte, timeBudget time.Duration, memBudget uint64) (*mo
 	}
 }
 
+// bigInput is a buffer of MaxFileSize+1 bytes, for the tests of huge
+// inputs: made once, so that its pages are touched once.
+var bigInput = sync.OnceValue(func() []byte { return make([]byte, MaxFileSize+1) })
+
 // piece appends part of a test input to b.
 type piece func(b []byte) []byte
 
@@ -118,8 +123,8 @@ func TestDecodeHostileBounded(t *testing.T) {
 	tests := []struct {
 		name string
 		// data makes the input when its case runs, in a buffer that all
-		// cases share: built at once and each in fresh memory, the inputs
-		// (over 300 MB) cost more than decoding them.
+		// cases share (bigInput): built at once and each in fresh memory,
+		// the inputs (over 300 MB) cost more than decoding them.
 		data piece
 		want string // the refusal; "" for a file that is read
 		// time is the budget when it is not decodeTimeBudget: large files
@@ -154,7 +159,7 @@ func TestDecodeHostileBounded(t *testing.T) {
 		{"60 MB comment", input("#", rep("x", 60<<20), "\n"), "missing", 5 * time.Second},
 		{"60 MB of blank lines", rep("\n", 60<<20), "missing", 5 * time.Second},
 	}
-	buf := make([]byte, 0, 60<<20+64)
+	buf := bigInput()[:0]
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			budget := decodeTimeBudget

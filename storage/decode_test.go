@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -173,7 +172,7 @@ func TestDecodeHostile(t *testing.T) {
 }
 
 func TestDecodeTooLarge(t *testing.T) {
-	_, ps := Decode("big.toml", bytes.Repeat([]byte{' '}, MaxFileSize+1))
+	_, ps := Decode("big.toml", rep(" ", MaxFileSize+1)(bigInput()[:0]))
 	checkProblem(t, ps, "big.toml", "at most 64 MiB", 1)
 }
 

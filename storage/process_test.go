@@ -5,12 +5,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -69,8 +69,8 @@ func TestHelperProcess(t *testing.T) {
 // saves from the stamp each save returns: it spends its time saving, not
 // decoding. With $HELPER_SYNTH set ("USERS ROLES ENVS SEED") it does not
 // decode the file at all: it saves that model.Synthetic account over the
-// bytes on disk, taken as clean (the test has checked them), so that a
-// child of a 10,000-user test starts saving at once.
+// bytes on disk, taken as clean (the test has checked them), so that even
+// at 10,000 users the child starts saving at once.
 func saveLoop(file string) {
 	var a *model.Account
 	var st Stamp
@@ -171,14 +171,19 @@ func helper(t *testing.T, mode, file string, env ...string) *exec.Cmd {
 	return cmd
 }
 
-// Two processes each make 50 scripted edits of one file at the same time:
-// every edit reported as done is in the file, and the file is valid.
+// Two processes each make 25 scripted edits of one file at the same time
+// (50 with ROLECALL_LONG_TESTS=1): every edit reported as done is in the
+// file, and the file is valid.
 func TestConcurrentUpdates(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("process-level test")
 	}
 	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
-	const n = 50
+	n := 25
+	if longTests {
+		n = 50
+	}
 	var outs [2]bytes.Buffer
 	var cmds [2]*exec.Cmd
 	for i, who := range []string{"a", "b"} {
@@ -228,21 +233,21 @@ func TestConcurrentUpdates(t *testing.T) {
 	}
 }
 
-// aim says when killSaving kills: with watch "", at a random moment;
-// else as soon as the file watch changes on disk, seen by polling it
-// (poll) or told by inotify.
-type aim struct {
-	watch string
-	poll  bool
-}
+// aim says when killSaving kills: with watch "", at a random moment; else
+// as soon as the file watch changes on disk (is replaced, removed, written
+// or truncated), seen by polling it without sleeping.
+type aim struct{ watch string }
 
 // killSaving starts a child that saves p over and over (saveLoop, with
 // env), waits (at most wait) until it has begun a save (its audit entry
 // comes first), then SIGKILLs it when aim says, at most maxDelay later.
-// Kill number k fails the test if the child ended by itself.
-func killSaving(t *testing.T, p string, k int, wait, maxDelay time.Duration, aim aim, env ...string) {
+// Kill number k fails the test if the child ended by itself. It returns
+// the changes the child made in p's directory, in order (nil where they
+// cannot be recorded: see recordDir).
+func killSaving(t *testing.T, p string, k int, wait, maxDelay time.Duration, aim aim, env ...string) []fsEvent {
 	t.Helper()
 	before := auditLines(p)
+	rec, recErr := recordDir(filepath.Dir(p))
 	cmd := helper(t, "saveloop", p, env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -252,28 +257,71 @@ func killSaving(t *testing.T, p string, k int, wait, maxDelay time.Duration, aim
 	for deadline := time.Now().Add(wait); auditLines(p) <= before && time.Now().Before(deadline); {
 		time.Sleep(time.Millisecond)
 	}
-	deadline := time.Now().Add(maxDelay)
-	w, err := (*inotifyWatch)(nil), errors.ErrUnsupported
-	if aim.watch != "" && !aim.poll {
-		w, err = watchInotify(aim.watch)
-	}
-	switch {
-	case aim.watch == "":
+	if aim.watch == "" {
 		time.Sleep(time.Duration(rand.Int64N(int64(maxDelay))))
-	case err == nil:
-		w.wait(deadline)
-		w.close()
-	default:
+	} else {
 		// Without sleeping: a file written in place is torn for only
-		// some microseconds.
-		for was := statOfFile(aim.watch); statOfFile(aim.watch) == was && time.Now().Before(deadline); {
+		// microseconds.
+		for was, deadline := statOfFile(aim.watch), time.Now().Add(maxDelay); statOfFile(aim.watch) == was && time.Now().Before(deadline); {
 		}
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Fatalf("kill %d: child ended by itself (%v): %s", k, err, stderr.String())
 	}
+	if recErr != nil {
+		return nil
+	}
+	evs, err := rec.take()
+	if err != nil {
+		t.Fatalf("kill %d: %v", k, err)
+	}
+	return evs
+}
+
+// fsEvent is a change of a directory entry.
+type fsEvent struct {
+	name string
+	op   fsOp
+}
+
+type fsOp int
+
+const (
+	written  fsOp = iota // written or truncated in place
+	replaced             // renamed over, or to
+	removed              // deleted, or renamed away
+	created
+)
+
+// saveOrderProblem says what, in the changes evs a process made in the
+// directory of the account file p while it saved, a kill at some moment
+// would have left broken: p or FILE.bak written in place (torn), removed
+// or renamed away (missing), or p replaced with no audit entry appended
+// since it was last replaced (a change without its entry). "" when
+// nothing: then a kill at any moment leaves each whole, and every change
+// recorded.
+func saveOrderProblem(evs []fsEvent, p string) string {
+	file := filepath.Base(p)
+	bak, trail := file+".bak", file+".audit.jsonl"
+	entry := false // appended since file was last replaced
+	for i, e := range evs {
+		switch {
+		case (e.name == file || e.name == bak) && e.op == written:
+			return fmt.Sprintf("change %d writes %s in place: killed then, it is torn", i+1, e.name)
+		case (e.name == file || e.name == bak) && e.op == removed:
+			return fmt.Sprintf("change %d removes %s: killed then, it is missing", i+1, e.name)
+		case e.name == trail && (e.op == written || e.op == replaced):
+			entry = true
+		case e.name == file && e.op == replaced:
+			if !entry {
+				return fmt.Sprintf("change %d replaces %s with no audit entry appended before it: killed then, the change has no entry", i+1, file)
+			}
+			entry = false
+		}
+	}
+	return ""
 }
 
 // state is what tells that a file changed on disk: it was replaced,

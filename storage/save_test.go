@@ -273,6 +273,7 @@ func TestUpdate(t *testing.T) {
 }
 
 func TestUpdateWaitsForLock(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
 	other := flock.New(p + ".lock")
 	if ok, err := other.TryLock(); !ok || err != nil {
@@ -446,6 +447,7 @@ func TestUpdateRelaid(t *testing.T) {
 // no line): the message says so, naming the line as the last rolecall's.
 // A live holder is named as before.
 func TestLockedByStaleHolder(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "acct.toml", Encode(goodAccount()), 0o600)
 	other := flock.New(p + ".lock")
 	if ok, err := other.TryLock(); !ok || err != nil {

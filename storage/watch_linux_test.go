@@ -4,57 +4,62 @@ package storage
 
 import (
 	"encoding/binary"
-	"os"
-	"path/filepath"
+	"errors"
 	"strings"
 	"syscall"
-	"time"
 )
 
-// inotifyWatch tells when a file changes on disk: it is replaced, renamed,
-// removed, written or truncated. Inotify wakes the test the moment the
-// change is made, while a test that polls may be off its core then (on a
-// busy machine); but waking takes longer than a poll on a core of its own.
-type inotifyWatch struct {
-	f    *os.File
-	name string
-}
+// dirEvents records the changes made to the entries of a directory, in the
+// order they are made (inotify keeps them in order), however busy the
+// machine: what a process did to its files can be checked after it ended.
+type dirEvents struct{ fd int }
 
-// watchInotify starts watching the file name, where there is inotify.
-func watchInotify(name string) (*inotifyWatch, error) {
+// recordDir starts recording the changes in dir.
+func recordDir(dir string) (*dirEvents, error) {
 	fd, err := syscall.InotifyInit1(syscall.IN_NONBLOCK | syscall.IN_CLOEXEC)
 	if err != nil {
 		return nil, err
 	}
-	const changes = syscall.IN_MODIFY | syscall.IN_ATTRIB | syscall.IN_CLOSE_WRITE | syscall.IN_CREATE |
-		syscall.IN_DELETE | syscall.IN_MOVED_FROM | syscall.IN_MOVED_TO
-	if _, err := syscall.InotifyAddWatch(fd, filepath.Dir(name), changes); err != nil {
+	const changes = syscall.IN_MODIFY | syscall.IN_CREATE | syscall.IN_DELETE | syscall.IN_MOVED_FROM | syscall.IN_MOVED_TO
+	if _, err := syscall.InotifyAddWatch(fd, dir, changes); err != nil {
 		syscall.Close(fd)
 		return nil, err
 	}
-	// Non-blocking, the file is pollable: its read deadline works.
-	return &inotifyWatch{f: os.NewFile(uintptr(fd), "inotify"), name: filepath.Base(name)}, nil
+	return &dirEvents{fd: fd}, nil
 }
 
-// wait returns once the file has changed (true), or at deadline (false).
-func (w *inotifyWatch) wait(deadline time.Time) bool {
-	w.f.SetReadDeadline(deadline)
+// take returns the changes recorded, in order, and stops recording.
+func (d *dirEvents) take() ([]fsEvent, error) {
+	defer syscall.Close(d.fd)
+	var out []fsEvent
 	buf := make([]byte, 64<<10)
 	for {
-		n, err := w.f.Read(buf)
-		if err != nil {
-			return false
+		n, err := syscall.Read(d.fd, buf)
+		if errors.Is(err, syscall.EAGAIN) {
+			return out, nil
 		}
-		// Events: wd, mask, cookie, len (4 bytes each), then len bytes
-		// of name, padded with NULs.
+		if err != nil {
+			return nil, err
+		}
+		// Each event: wd, mask, cookie, len (4 bytes each), then len
+		// bytes of name, padded with NULs.
 		for off := 0; off+syscall.SizeofInotifyEvent <= n; {
+			mask := binary.NativeEndian.Uint32(buf[off+4:])
 			end := off + syscall.SizeofInotifyEvent + int(binary.NativeEndian.Uint32(buf[off+12:]))
-			if strings.TrimRight(string(buf[off+syscall.SizeofInotifyEvent:end]), "\x00") == w.name {
-				return true
-			}
+			name := strings.TrimRight(string(buf[off+syscall.SizeofInotifyEvent:end]), "\x00")
 			off = end
+			switch {
+			case mask&syscall.IN_Q_OVERFLOW != 0:
+				return nil, errors.New("inotify dropped changes (its queue overflowed)")
+			case mask&syscall.IN_MODIFY != 0:
+				out = append(out, fsEvent{name, written})
+			case mask&syscall.IN_MOVED_TO != 0:
+				out = append(out, fsEvent{name, replaced})
+			case mask&(syscall.IN_MOVED_FROM|syscall.IN_DELETE) != 0:
+				out = append(out, fsEvent{name, removed})
+			case mask&syscall.IN_CREATE != 0:
+				out = append(out, fsEvent{name, created})
+			}
 		}
 	}
 }
-
-func (w *inotifyWatch) close() { w.f.Close() }

@@ -2,15 +2,12 @@
 
 package storage
 
-import (
-	"errors"
-	"time"
-)
+import "errors"
 
-type inotifyWatch struct{}
+type dirEvents struct{}
 
-// watchInotify fails where there is no inotify: the test polls instead.
-func watchInotify(name string) (*inotifyWatch, error) { return nil, errors.ErrUnsupported }
+// recordDir fails where there is no inotify: the order of a process's
+// changes is not checked there.
+func recordDir(dir string) (*dirEvents, error) { return nil, errors.ErrUnsupported }
 
-func (w *inotifyWatch) wait(deadline time.Time) bool { return false }
-func (w *inotifyWatch) close()                       {}
+func (d *dirEvents) take() ([]fsEvent, error) { return nil, errors.ErrUnsupported }

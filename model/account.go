@@ -23,9 +23,15 @@ type Account struct {
 	Name                      string
 	AdvancedUserSecurity      bool // R3
 	AdvancedEnvironmentAccess bool // R16
-	Roles                     []Role
-	Users                     []User
-	Environments              []Environment
+	// BoomiAccount is the account's id in Boomi's Platform API
+	// (boomi-api.md), "" when the file has never been tied to one.
+	BoomiAccount string
+	// PrivilegeCodes are the rows the file adds to the code table (Codes):
+	// Boomi's codes that rolecall's table does not know, or maps otherwise.
+	PrivilegeCodes []CodeRow
+	Roles          []Role
+	Users          []User
+	Environments   []Environment
 }
 
 // Role is a custom role (R5).
@@ -34,6 +40,13 @@ type Role struct {
 	Description string
 	Inherits    string // "" means: does not inherit a role
 	Privileges  []Privilege
+	// ID is the role's id in Boomi, "" for a role Boomi has not seen yet:
+	// it ties the role to Boomi's across renames (plan, push, drift).
+	ID string
+	// Codes are Boomi privilege codes on the role that the code table does
+	// not know: kept as they came, written back unchanged, and governing
+	// nothing in the preview (which says so).
+	Codes []string
 }
 
 // User is one user of the account (R10).
@@ -48,6 +61,8 @@ type Environment struct {
 	Name            string
 	Classification  Classification
 	RolesWithAccess []string
+	// ID is the environment's id in Boomi, "" for one Boomi has not seen.
+	ID string
 }
 
 // Restricted reports whether the environment lists any role (R12, R13).

@@ -1,6 +1,9 @@
 package model
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Canonical returns a copy of a as it is saved, the rules of saving applied
 // in one place (storage writes what it returns):
@@ -34,7 +37,10 @@ func Canonical(a *Account) *Account {
 	dropRedundant(c)
 	for i := range c.Roles {
 		c.Roles[i].Privileges = nilIfEmpty(c.Roles[i].Privileges)
+		c.Roles[i].Codes = nilIfEmpty(c.Roles[i].Codes)
 	}
+	c.PrivilegeCodes = nilIfEmpty(slices.Clone(c.PrivilegeCodes))
+	slices.SortStableFunc(c.PrivilegeCodes, func(x, y CodeRow) int { return strings.Compare(x.Code, y.Code) })
 	for i := range c.Users {
 		c.Users[i].Roles = nilIfEmpty(c.Users[i].Roles)
 	}

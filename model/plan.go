@@ -1,0 +1,590 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Call is one call of Boomi's Platform API that a plan makes. Objects that
+// an earlier call of the same plan creates are named by Ref fields until
+// push learns their ids.
+type Call struct {
+	Op     string `json:"op"`     // "create", "update" or "delete"
+	Object string `json:"object"` // "Role", "AccountUserRole", "EnvironmentRole", "Environment"
+	ID     string `json:"id,omitempty"`
+
+	Role        *LiveRole        `json:"role,omitempty"`
+	UserRole    *LiveUserRole    `json:"user_role,omitempty"`
+	EnvRole     *LiveEnvRole     `json:"environment_role,omitempty"`
+	Environment *LiveEnvironment `json:"environment,omitempty"`
+
+	// RoleRef, ParentRef, EnvRef: the name of a role or environment that an
+	// earlier call of this plan creates, whose id goes in RoleID, ParentID
+	// or EnvironmentID once it is known.
+	RoleRef   string `json:"role_ref,omitempty"`
+	ParentRef string `json:"parent_ref,omitempty"`
+	EnvRef    string `json:"environment_ref,omitempty"`
+
+	Line string `json:"line"` // as the plan prints it
+}
+
+// Method and Path are the HTTP request of c, relative to the account's base
+// URL (boomi-api.md, Transport).
+func (c Call) Method() string {
+	if c.Op == "delete" {
+		return "DELETE"
+	}
+	return "POST"
+}
+
+func (c Call) Path() string {
+	switch c.Op {
+	case "create":
+		return "/" + c.Object
+	default:
+		return "/" + c.Object + "/" + c.ID
+	}
+}
+
+// Plan is what makes Boomi's account match a file: the calls in an order
+// Boomi accepts, what cannot be pushed (Blocking: push refuses), what the
+// plan leaves as it is on purpose (Notes), and the state it was made from.
+type Plan struct {
+	Account     string   `json:"account"`
+	Fingerprint string   `json:"live_fingerprint"` // Live.Fingerprint of the state planned against
+	Calls       []Call   `json:"calls"`
+	Blocking    []string `json:"blocking"`
+	Notes       []string `json:"notes"`
+	// Live is the file as Boomi's state would be imported: the "old" side
+	// of the plan's access impact (Compare(Live, file)).
+	Live *Account `json:"-"`
+}
+
+// Empty reports whether Boomi already matches the file.
+func (p *Plan) Empty() bool { return len(p.Calls) == 0 && len(p.Blocking) == 0 }
+
+// MakePlan returns the calls that make l match file. Roles are matched by
+// their Boomi id, else by name (a role typed into the file by hand);
+// environments likewise; users by email. Calls come in this order:
+// environments created, roles created (parents first), roles updated,
+// environments renamed, links added, links removed, roles deleted
+// (children first). Rolecall never deletes an environment and never changes
+// a user's name or an environment's classification: those differences are
+// Notes or Blocking.
+func MakePlan(file *Account, l *Live) *Plan {
+	p := &Plan{Account: l.AccountID, Fingerprint: l.Fingerprint(), Calls: []Call{}, Blocking: []string{}, Notes: []string{}}
+	if file.BoomiAccount != "" && l.AccountID != "" && file.BoomiAccount != l.AccountID {
+		p.Blocking = append(p.Blocking, fmt.Sprintf("the file is tied to Boomi account %s, not %s", quote(file.BoomiAccount), quote(l.AccountID)))
+		return p
+	}
+	im := Import(l, file, Switches{file.AdvancedUserSecurity, file.AdvancedEnvironmentAccess})
+	for _, n := range im.Notes {
+		if n.Severity == Error {
+			p.Blocking = append(p.Blocking, "Boomi's state: "+n.String())
+		}
+	}
+	if len(p.Blocking) > 0 {
+		return p
+	}
+	live := Canonical(im.Account)
+	want := Canonical(file)
+	p.Live = live
+	pl := planner{p: p, file: want, live: live, l: l, codes: CodeTable(file)}
+	pl.run()
+	return p
+}
+
+type planner struct {
+	p          *Plan
+	file, live *Account
+	l          *Live
+	codes      *Codes
+
+	builtinID map[string]string // built-in role name -> id
+	roleID    map[string]string // file role (folded name) -> live id; "" when created by the plan
+	liveOf    map[int]int       // file role index -> live role index
+	envID     map[string]string // file env (folded name) -> live id; "" when created
+	liveEnvOf map[int]int
+
+	liveByName map[string]string // Boomi's role (folded name) -> id
+	parentOf   map[string]string // Boomi's custom role id -> parent id
+}
+
+func (pl *planner) block(format string, args ...any) {
+	pl.p.Blocking = append(pl.p.Blocking, fmt.Sprintf(format, args...))
+}
+
+func (pl *planner) call(c Call) { pl.p.Calls = append(pl.p.Calls, c) }
+
+func (pl *planner) run() {
+	pl.builtinID = map[string]string{}
+	for _, r := range pl.l.Roles {
+		if r.AccountID == BuiltinAccountID {
+			if b, ok := LookupBuiltin(r.Name); ok {
+				pl.builtinID[b.Name] = r.ID
+			}
+		}
+	}
+	pl.matchRoles()
+	pl.matchEnvs()
+	pl.createEnvs()
+	pl.createRoles()
+	pl.updateRoles()
+	pl.renameEnvs()
+	pl.links()
+	pl.deleteRoles()
+}
+
+func (pl *planner) matchRoles() {
+	pl.roleID = map[string]string{}
+	pl.liveOf = map[int]int{}
+	taken := map[int]bool{}
+	seenID := map[string]string{}
+	for i, r := range pl.file.Roles {
+		if r.ID == "" {
+			continue
+		}
+		if other, dup := seenID[r.ID]; dup {
+			pl.block("roles %s and %s carry the same Boomi id %s; remove the id from the copy", quote(other), quote(r.Name), quote(r.ID))
+			continue
+		}
+		seenID[r.ID] = r.Name
+		if j := slices.IndexFunc(pl.live.Roles, func(x Role) bool { return x.ID == r.ID }); j >= 0 {
+			pl.liveOf[i], taken[j] = j, true
+		} else {
+			pl.p.Notes = append(pl.p.Notes, fmt.Sprintf("role %s carries Boomi id %s, which Boomi no longer has: it is created again", quote(r.Name), quote(r.ID)))
+		}
+	}
+	for i, r := range pl.file.Roles {
+		if _, ok := pl.liveOf[i]; ok {
+			continue
+		}
+		j := slices.IndexFunc(pl.live.Roles, func(x Role) bool { return SameName(x.Name, r.Name) })
+		if j >= 0 && !taken[j] && r.ID == "" {
+			pl.liveOf[i], taken[j] = j, true
+		}
+	}
+	for i, r := range pl.file.Roles {
+		if j, ok := pl.liveOf[i]; ok {
+			pl.roleID[FoldName(r.Name)] = pl.live.Roles[j].ID
+		} else {
+			pl.roleID[FoldName(r.Name)] = ""
+		}
+	}
+}
+
+func (pl *planner) matchEnvs() {
+	pl.envID = map[string]string{}
+	pl.liveEnvOf = map[int]int{}
+	taken := map[int]bool{}
+	for i, e := range pl.file.Environments {
+		if e.ID == "" {
+			continue
+		}
+		if j := slices.IndexFunc(pl.live.Environments, func(x Environment) bool { return x.ID == e.ID }); j >= 0 && !taken[j] {
+			pl.liveEnvOf[i], taken[j] = j, true
+		}
+	}
+	for i, e := range pl.file.Environments {
+		if _, ok := pl.liveEnvOf[i]; ok {
+			continue
+		}
+		j := slices.IndexFunc(pl.live.Environments, func(x Environment) bool { return SameName(x.Name, e.Name) })
+		if j >= 0 && !taken[j] {
+			pl.liveEnvOf[i], taken[j] = j, true
+		}
+	}
+	for i, e := range pl.file.Environments {
+		id := ""
+		if j, ok := pl.liveEnvOf[i]; ok {
+			id = pl.live.Environments[j].ID
+		}
+		pl.envID[FoldName(e.Name)] = id
+	}
+	for j, e := range pl.live.Environments {
+		if !taken[j] {
+			pl.p.Notes = append(pl.p.Notes, fmt.Sprintf("environment %s is in Boomi but not in the file: rolecall never deletes an environment; delete it in Boomi, or pull", quote(e.Name)))
+		}
+	}
+}
+
+func classCode(c Classification) string {
+	if c == Test {
+		return "TEST"
+	}
+	return "PROD"
+}
+
+func (pl *planner) createEnvs() {
+	for i, e := range pl.file.Environments {
+		if j, ok := pl.liveEnvOf[i]; ok {
+			if le := pl.live.Environments[j]; le.Classification != e.Classification {
+				pl.block("environment %s is %s in the file and %s in Boomi; Boomi cannot change a classification once the environment exists", quote(e.Name), e.Classification, le.Classification)
+			}
+			continue
+		}
+		pl.call(Call{Op: "create", Object: "Environment",
+			Environment: &LiveEnvironment{Name: e.Name, Classification: classCode(e.Classification)},
+			Line:        fmt.Sprintf("+ environment %s (%s)", quote(e.Name), e.Classification)})
+	}
+}
+
+// roleBody is the Role object Boomi keeps for file role r: its name,
+// description, parent and codes (the catalog's, then the unknown ones as
+// they came). ok is false when a privilege has no code.
+func (pl *planner) roleBody(r Role, id string) (LiveRole, string, bool) {
+	body := LiveRole{ID: id, AccountID: pl.l.AccountID, Name: r.Name, Description: r.Description, Codes: []string{}, HasPrivileges: true}
+	parentRef := ""
+	if r.Inherits != "" {
+		if b, ok := LookupBuiltin(r.Inherits); ok {
+			bid, ok := pl.builtinID[b.Name]
+			if !ok {
+				pl.block("role %s inherits %s, whose Boomi id the responses do not give (include getAssignableRoles)", quote(r.Name), quote(b.Name))
+			}
+			body.ParentID = bid
+		} else if pid := pl.roleID[FoldName(r.Inherits)]; pid != "" {
+			body.ParentID = pid
+		} else {
+			parentRef = pl.file.CanonicalRoleName(r.Inherits)
+		}
+	}
+	ok := true
+	for _, pr := range r.Privileges {
+		row, found := pl.codes.Code(pr)
+		if !found {
+			pl.block("role %s ticks %s, which has no Boomi privilege code that rolecall knows; add its code to [privilege_codes] in the file", quote(r.Name), quote(pr.String()))
+			ok = false
+			continue
+		}
+		if row.Source == SourceThirdParty {
+			pl.p.Notes = append(pl.p.Notes, fmt.Sprintf("role %s: %s is sent as %s, a code seen only in third-party examples (unverified)", quote(r.Name), pr, row.Code))
+		}
+		body.Codes = append(body.Codes, row.Code)
+	}
+	body.Codes = append(body.Codes, r.Codes...)
+	return body, parentRef, ok
+}
+
+// roleOrder returns the file's role indexes with every parent before its
+// children (the file has no cycles: validation refuses them).
+func roleOrder(a *Account) []int {
+	var out []int
+	done := make([]bool, len(a.Roles))
+	var visit func(i, depth int)
+	visit = func(i, depth int) {
+		if done[i] || depth > len(a.Roles) {
+			return
+		}
+		if p := a.FindRole(a.Roles[i].Inherits); p >= 0 && a.Roles[i].Inherits != "" {
+			visit(p, depth+1)
+		}
+		if !done[i] {
+			done[i] = true
+			out = append(out, i)
+		}
+	}
+	for i := range a.Roles {
+		visit(i, 0)
+	}
+	return out
+}
+
+func (pl *planner) createRoles() {
+	for _, i := range roleOrder(pl.file) {
+		if _, ok := pl.liveOf[i]; ok {
+			continue
+		}
+		r := pl.file.Roles[i]
+		body, parentRef, _ := pl.roleBody(r, "")
+		line := fmt.Sprintf("+ role %s", quote(r.Name))
+		if r.Inherits != "" {
+			line += " inherits " + quote(r.Inherits)
+		}
+		if len(r.Privileges) > 0 || len(r.Codes) > 0 {
+			line += ": " + strings.Join(privAndCodeNames(r), ", ")
+		}
+		pl.call(Call{Op: "create", Object: "Role", Role: &body, ParentRef: parentRef, Line: line})
+	}
+}
+
+func privAndCodeNames(r Role) []string {
+	var out []string
+	for _, p := range r.Privileges {
+		out = append(out, p.String())
+	}
+	for _, c := range r.Codes {
+		out = append(out, UnknownCodeText(c))
+	}
+	return out
+}
+
+func (pl *planner) updateRoles() {
+	for _, i := range roleOrder(pl.file) {
+		j, ok := pl.liveOf[i]
+		if !ok {
+			continue
+		}
+		r, lr := pl.file.Roles[i], pl.live.Roles[j]
+		var what []string
+		if r.Name != lr.Name {
+			what = append(what, "renamed from "+quote(lr.Name))
+		}
+		if r.Description != lr.Description {
+			what = append(what, "description "+quote(r.Description))
+		}
+		if pl.key(r.Inherits) != pl.liveParentKey(lr.ID) {
+			if r.Inherits == "" {
+				what = append(what, "inherits no role")
+			} else {
+				what = append(what, "inherits "+quote(r.Inherits))
+			}
+		}
+		have, wantSet := SetOf(lr.Privileges...), SetOf(r.Privileges...)
+		for _, p := range r.Privileges {
+			if !have.Has(p) {
+				what = append(what, "+ "+p.String())
+			}
+		}
+		for _, p := range lr.Privileges {
+			if !wantSet.Has(p) {
+				what = append(what, "- "+p.String())
+			}
+		}
+		for _, c := range r.Codes {
+			if !slices.Contains(lr.Codes, c) {
+				what = append(what, "+ "+UnknownCodeText(c))
+			}
+		}
+		for _, c := range lr.Codes {
+			if !slices.Contains(r.Codes, c) {
+				what = append(what, "- "+UnknownCodeText(c))
+			}
+		}
+		if len(what) == 0 {
+			continue
+		}
+		body, parentRef, _ := pl.roleBody(r, lr.ID)
+		pl.call(Call{Op: "update", Object: "Role", ID: lr.ID, Role: &body, ParentRef: parentRef,
+			Line: fmt.Sprintf("~ role %s: %s", quote(r.Name), strings.Join(what, ", "))})
+	}
+}
+
+func (pl *planner) renameEnvs() {
+	for i, e := range pl.file.Environments {
+		j, ok := pl.liveEnvOf[i]
+		if !ok {
+			continue
+		}
+		le := pl.live.Environments[j]
+		if le.Name == e.Name {
+			continue
+		}
+		pl.call(Call{Op: "update", Object: "Environment", ID: le.ID,
+			Environment: &LiveEnvironment{ID: le.ID, Name: e.Name, Classification: classCode(le.Classification)},
+			Line:        fmt.Sprintf("~ environment %s: renamed from %s", quote(e.Name), quote(le.Name))})
+	}
+}
+
+// ref returns the id of role name as Boomi knows it, or the name of the
+// role the plan creates (for RoleRef).
+func (pl *planner) ref(name string) (id, ref string) {
+	if b, ok := LookupBuiltin(name); ok {
+		bid, ok := pl.builtinID[b.Name]
+		if !ok {
+			pl.block("built-in role %s has no Boomi id in the responses (include getAssignableRoles)", quote(b.Name))
+		}
+		return bid, ""
+	}
+	if id := pl.roleID[FoldName(name)]; id != "" {
+		return id, ""
+	}
+	return "", pl.file.CanonicalRoleName(name)
+}
+
+// key names a role of the file by what Boomi knows it as: its id, or
+// "new:" and its folded name when the plan creates it; "" for no role.
+func (pl *planner) key(name string) string {
+	if name == "" {
+		return ""
+	}
+	if b, ok := LookupBuiltin(name); ok {
+		if id, ok := pl.builtinID[b.Name]; ok {
+			return id
+		}
+		return "builtin:" + b.Name
+	}
+	if id := pl.roleID[FoldName(name)]; id != "" {
+		return id
+	}
+	return "new:" + FoldName(name)
+}
+
+// keys maps the keys of the file's role names to the names.
+func (pl *planner) keys(names []string) map[string]string {
+	m := make(map[string]string, len(names))
+	for _, n := range names {
+		m[pl.key(n)] = n
+	}
+	return m
+}
+
+// liveKeys maps the ids of roles named as Boomi's state names them to the
+// names.
+func (pl *planner) liveKeys(names []string) map[string]string {
+	m := make(map[string]string, len(names))
+	for _, n := range names {
+		id, _ := pl.liveRoleID(n)
+		m[id] = n
+	}
+	return m
+}
+
+// liveParentKey is the id of the parent of Boomi's role id, "" for none.
+func (pl *planner) liveParentKey(id string) string {
+	if pl.parentOf == nil {
+		pl.parentOf = map[string]string{}
+		for _, r := range pl.l.Roles {
+			if r.AccountID != BuiltinAccountID && r.HasPrivileges {
+				pl.parentOf[r.ID] = r.ParentID
+			}
+		}
+	}
+	return pl.parentOf[id]
+}
+
+// links adds and removes AccountUserRole and EnvironmentRole links: all the
+// additions first, then the removals.
+func (pl *planner) links() {
+	var adds, removes []Call
+	// Users.
+	liveUsers := map[string]int{}
+	for j, u := range pl.live.Users {
+		liveUsers[FoldName(u.Email)] = j
+	}
+	linkID := map[[2]string]string{} // {folded email, role id} -> link id
+	for _, ur := range pl.l.UserRoles {
+		linkID[[2]string{FoldName(ur.UserID), ur.RoleID}] = ur.ID
+	}
+	seenUsers := map[string]bool{}
+	for _, u := range pl.file.Users {
+		key := FoldName(u.Email)
+		seenUsers[key] = true
+		var have map[string]string
+		if j, ok := liveUsers[key]; ok {
+			have = pl.liveKeys(pl.live.Users[j].Roles)
+			if lu := pl.live.Users[j]; lu.Name != u.Name && u.Name != "" {
+				pl.p.Notes = append(pl.p.Notes, fmt.Sprintf("%s is named %s in the file and %s in Boomi: the API cannot change a user's name", SafeText(u.Email), quote(u.Name), quote(lu.Name)))
+			}
+		}
+		want := pl.keys(u.Roles)
+		for _, role := range u.Roles {
+			if _, ok := have[pl.key(role)]; ok {
+				continue
+			}
+			id, ref := pl.ref(role)
+			first, last := splitName(u.Name)
+			adds = append(adds, Call{Op: "create", Object: "AccountUserRole",
+				UserRole: &LiveUserRole{UserID: u.Email, RoleID: id, FirstName: first, LastName: last}, RoleRef: ref,
+				Line: fmt.Sprintf("+ %s: %s", SafeText(u.Email), SafeText(role))})
+		}
+		for k, role := range have {
+			if _, ok := want[k]; ok {
+				continue
+			}
+			id, _ := pl.liveRoleID(role)
+			removes = append(removes, Call{Op: "delete", Object: "AccountUserRole", ID: linkID[[2]string{key, id}],
+				UserRole: &LiveUserRole{UserID: u.Email, RoleID: id},
+				Line:     fmt.Sprintf("- %s: %s", SafeText(u.Email), SafeText(role))})
+		}
+	}
+	for _, lu := range pl.live.Users {
+		key := FoldName(lu.Email)
+		if seenUsers[key] {
+			continue
+		}
+		for _, role := range lu.Roles {
+			id, _ := pl.liveRoleID(role)
+			removes = append(removes, Call{Op: "delete", Object: "AccountUserRole", ID: linkID[[2]string{key, id}],
+				UserRole: &LiveUserRole{UserID: lu.Email, RoleID: id},
+				Line:     fmt.Sprintf("- %s: %s", SafeText(lu.Email), SafeText(role))})
+		}
+	}
+	// Environments' Roles with Access.
+	envLink := map[[2]string]string{}
+	for _, er := range pl.l.EnvRoles {
+		envLink[[2]string{er.EnvironmentID, er.RoleID}] = er.ID
+	}
+	for i, e := range pl.file.Environments {
+		var have map[string]string
+		envID, envRef := "", e.Name
+		if j, ok := pl.liveEnvOf[i]; ok {
+			have = pl.liveKeys(pl.live.Environments[j].RolesWithAccess)
+			envID, envRef = pl.live.Environments[j].ID, ""
+		}
+		want := pl.keys(e.RolesWithAccess)
+		for _, role := range e.RolesWithAccess {
+			if _, ok := have[pl.key(role)]; ok {
+				continue
+			}
+			id, ref := pl.ref(role)
+			adds = append(adds, Call{Op: "create", Object: "EnvironmentRole",
+				EnvRole: &LiveEnvRole{EnvironmentID: envID, RoleID: id}, RoleRef: ref, EnvRef: envRef,
+				Line: fmt.Sprintf("+ environment %s: allow %s", quote(e.Name), quote(role))})
+		}
+		for k, role := range have {
+			if _, ok := want[k]; ok {
+				continue
+			}
+			id, _ := pl.liveRoleID(role)
+			removes = append(removes, Call{Op: "delete", Object: "EnvironmentRole", ID: envLink[[2]string{envID, id}],
+				EnvRole: &LiveEnvRole{EnvironmentID: envID, RoleID: id},
+				Line:    fmt.Sprintf("- environment %s: disallow %s", quote(e.Name), quote(role))})
+		}
+	}
+	byLine := func(x, y Call) int { return strings.Compare(x.Line, y.Line) }
+	slices.SortStableFunc(adds, byLine)
+	slices.SortStableFunc(removes, byLine)
+	pl.p.Calls = append(pl.p.Calls, adds...)
+	pl.p.Calls = append(pl.p.Calls, removes...)
+}
+
+// liveRoleID is the id in Boomi of a role named as Boomi's state names it.
+func (pl *planner) liveRoleID(name string) (string, bool) {
+	if b, ok := LookupBuiltin(name); ok {
+		id, ok := pl.builtinID[b.Name]
+		return id, ok
+	}
+	if pl.liveByName == nil {
+		pl.liveByName = make(map[string]string, len(pl.live.Roles))
+		for _, r := range pl.live.Roles {
+			pl.liveByName[FoldName(r.Name)] = r.ID
+		}
+	}
+	id, ok := pl.liveByName[FoldName(name)]
+	return id, ok
+}
+
+func splitName(name string) (first, last string) {
+	name = strings.TrimSpace(name)
+	if i := strings.LastIndexByte(name, ' '); i >= 0 {
+		return strings.TrimSpace(name[:i]), name[i+1:]
+	}
+	return name, ""
+}
+
+func (pl *planner) deleteRoles() {
+	kept := map[int]bool{}
+	for _, j := range pl.liveOf {
+		kept[j] = true
+	}
+	order := roleOrder(pl.live)
+	for k := len(order) - 1; k >= 0; k-- {
+		j := order[k]
+		if kept[j] {
+			continue
+		}
+		r := pl.live.Roles[j]
+		pl.call(Call{Op: "delete", Object: "Role", ID: r.ID, Line: fmt.Sprintf("- role %s", quote(r.Name))})
+	}
+}

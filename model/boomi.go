@@ -1,11 +1,13 @@
 package model
 
 import (
+	"cmp"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -59,9 +61,9 @@ type LiveEnvRole struct {
 	RoleID        string `json:"roleId"`
 }
 
-// Sorted returns a copy of l in a fixed order (roles by id, links by their
-// fields, codes as they came), so that two reads of the same state compare
-// equal whatever order the pages came in.
+// Sorted returns a copy of l in a fixed order (roles, environments and
+// links by their fields, codes as they came), so that two reads of the
+// same state compare equal whatever order the pages came in.
 func (l *Live) Sorted() *Live {
 	c := &Live{AccountID: l.AccountID,
 		Roles:        slices.Clone(l.Roles),
@@ -69,14 +71,29 @@ func (l *Live) Sorted() *Live {
 		Environments: slices.Clone(l.Environments),
 		EnvRoles:     slices.Clone(l.EnvRoles)}
 	slices.SortFunc(c.Roles, func(x, y LiveRole) int {
-		return strings.Compare(x.ID+"\x00"+x.Name, y.ID+"\x00"+y.Name)
+		return cmp.Or(strings.Compare(x.ID, y.ID), strings.Compare(x.Name, y.Name), strings.Compare(x.AccountID, y.AccountID))
 	})
-	slices.SortFunc(c.UserRoles, func(x, y LiveUserRole) int {
-		return strings.Compare(strings.ToLower(x.UserID)+"\x00"+x.RoleID+"\x00"+x.ID, strings.ToLower(y.UserID)+"\x00"+y.RoleID+"\x00"+y.ID)
+	// Emails compare ignoring case, as Boomi's user ids do: lower them
+	// once, not in every comparison.
+	lower := make([]string, len(c.UserRoles))
+	order := make([]int, len(c.UserRoles))
+	for i, ur := range c.UserRoles {
+		lower[i], order[i] = strings.ToLower(ur.UserID), i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		x, y := &c.UserRoles[i], &c.UserRoles[j]
+		return cmp.Or(strings.Compare(lower[i], lower[j]), strings.Compare(x.RoleID, y.RoleID), strings.Compare(x.ID, y.ID), strings.Compare(x.UserID, y.UserID))
 	})
-	slices.SortFunc(c.Environments, func(x, y LiveEnvironment) int { return strings.Compare(x.ID+"\x00"+x.Name, y.ID+"\x00"+y.Name) })
+	urs := make([]LiveUserRole, len(order))
+	for k, i := range order {
+		urs[k] = c.UserRoles[i]
+	}
+	c.UserRoles = urs
+	slices.SortFunc(c.Environments, func(x, y LiveEnvironment) int {
+		return cmp.Or(strings.Compare(x.ID, y.ID), strings.Compare(x.Name, y.Name))
+	})
 	slices.SortFunc(c.EnvRoles, func(x, y LiveEnvRole) int {
-		return strings.Compare(x.EnvironmentID+"\x00"+x.RoleID+"\x00"+x.ID, y.EnvironmentID+"\x00"+y.RoleID+"\x00"+y.ID)
+		return cmp.Or(strings.Compare(x.EnvironmentID, y.EnvironmentID), strings.Compare(x.RoleID, y.RoleID), strings.Compare(x.ID, y.ID))
 	})
 	return c
 }
@@ -85,12 +102,36 @@ func (l *Live) Sorted() *Live {
 // of its pages: push compares the one a plan was made from with the one it
 // reads before applying.
 func (l *Live) Fingerprint() string {
-	b, err := json.Marshal(l.Sorted())
-	if err != nil { // the types hold strings and bools only
-		panic(err)
+	s := l.Sorted()
+	h := sha256.New()
+	var buf []byte
+	put := func(fields ...string) {
+		buf = buf[:0]
+		for _, f := range fields {
+			buf = binary.AppendUvarint(buf, uint64(len(f)))
+			buf = append(buf, f...)
+		}
+		h.Write(buf)
 	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
+	put("live", s.AccountID)
+	for _, r := range s.Roles {
+		has := "0"
+		if r.HasPrivileges {
+			has = "1"
+		}
+		put("role", r.ID, r.AccountID, r.Name, r.ParentID, r.Description, has, strconv.Itoa(len(r.Codes)))
+		put(r.Codes...)
+	}
+	for _, ur := range s.UserRoles {
+		put("user", ur.ID, ur.UserID, ur.RoleID, ur.FirstName, ur.LastName)
+	}
+	for _, e := range s.Environments {
+		put("env", e.ID, e.Name, e.Classification)
+	}
+	for _, er := range s.EnvRoles {
+		put("envrole", er.ID, er.EnvironmentID, er.RoleID)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // ImportNote is one thing an import says: what it could not map (Error

@@ -331,3 +331,32 @@ func TestCodeTable(t *testing.T) {
 		}
 	}
 }
+
+// allCodes gives every catalog privilege a code, for accounts that tick
+// privileges without a public one.
+func allCodes(a *Account) {
+	c := CodeTable(a)
+	for _, p := range AllPrivileges() {
+		if _, ok := c.Code(p); !ok {
+			a.PrivilegeCodes = append(a.PrivilegeCodes, CodeRow{Code: fmt.Sprintf("P%d", p), Privilege: p})
+		}
+	}
+}
+
+func BenchmarkMakePlan(b *testing.B) {
+	a := Synthetic(10000, 1000, 200, 1)
+	a.BoomiAccount = "acme-1"
+	allCodes(a)
+	t := &testing.T{}
+	empty := &Live{AccountID: "acme-1", Roles: builtinLive()}
+	live := applyCalls(t, empty, MakePlan(a, empty))
+	im := Import(live, a, Switches{a.AdvancedUserSecurity, a.AdvancedEnvironmentAccess})
+	file := im.Account
+	b.ResetTimer()
+	for b.Loop() {
+		p := MakePlan(file, live)
+		if !p.Empty() {
+			b.Fatalf("plan of a pulled file: %d calls, %v", len(p.Calls), p.Blocking)
+		}
+	}
+}

@@ -59,6 +59,12 @@ type Plan struct {
 	// Live is the file as Boomi's state would be imported: the "old" side
 	// of the plan's access impact (Compare(Live, file)).
 	Live *Account `json:"-"`
+	// RoleIDs and EnvIDs are the Boomi ids of the file's roles and
+	// environments that have none in the file but that the plan found in
+	// Boomi by name (keyed by the name as the file spells it): a push
+	// writes them into the file, with the ids of what it creates.
+	RoleIDs map[string]string `json:"-"`
+	EnvIDs  map[string]string `json:"-"`
 }
 
 // Empty reports whether Boomi already matches the file.
@@ -165,9 +171,13 @@ func (pl *planner) matchRoles() {
 			pl.liveOf[i], taken[j] = j, true
 		}
 	}
+	pl.p.RoleIDs = map[string]string{}
 	for i, r := range pl.file.Roles {
 		if j, ok := pl.liveOf[i]; ok {
 			pl.roleID[FoldName(r.Name)] = pl.live.Roles[j].ID
+			if r.ID == "" {
+				pl.p.RoleIDs[r.Name] = pl.live.Roles[j].ID
+			}
 		} else {
 			pl.roleID[FoldName(r.Name)] = ""
 		}
@@ -195,10 +205,14 @@ func (pl *planner) matchEnvs() {
 			pl.liveEnvOf[i], taken[j] = j, true
 		}
 	}
+	pl.p.EnvIDs = map[string]string{}
 	for i, e := range pl.file.Environments {
 		id := ""
 		if j, ok := pl.liveEnvOf[i]; ok {
 			id = pl.live.Environments[j].ID
+			if e.ID == "" {
+				pl.p.EnvIDs[e.Name] = id
+			}
 		}
 		pl.envID[FoldName(e.Name)] = id
 	}
@@ -271,12 +285,16 @@ func (pl *planner) roleBody(r Role, id string) (LiveRole, string, bool) {
 func roleOrder(a *Account) []int {
 	var out []int
 	done := make([]bool, len(a.Roles))
+	at := make(map[string]int, len(a.Roles))
+	for i := len(a.Roles) - 1; i >= 0; i-- { // the first of a name, as FindRole
+		at[FoldName(a.Roles[i].Name)] = i
+	}
 	var visit func(i, depth int)
 	visit = func(i, depth int) {
 		if done[i] || depth > len(a.Roles) {
 			return
 		}
-		if p := a.FindRole(a.Roles[i].Inherits); p >= 0 && a.Roles[i].Inherits != "" {
+		if p, ok := at[FoldName(a.Roles[i].Inherits)]; ok && a.Roles[i].Inherits != "" {
 			visit(p, depth+1)
 		}
 		if !done[i] {

@@ -224,8 +224,8 @@ func TestCacheKeyedOnBytesAndPath(t *testing.T) {
 // extend enc and dec, and bump cacheSchema.
 func TestCacheFieldsKnown(t *testing.T) {
 	for v, n := range map[reflect.Type]int{
-		reflect.TypeFor[model.Account](): 6, reflect.TypeFor[model.Role](): 4, reflect.TypeFor[model.User](): 3,
-		reflect.TypeFor[model.Environment](): 3, reflect.TypeFor[FileProblem](): 5, reflect.TypeFor[model.Problem](): 6,
+		reflect.TypeFor[model.Account](): 8, reflect.TypeFor[model.Role](): 6, reflect.TypeFor[model.User](): 3,
+		reflect.TypeFor[model.Environment](): 4, reflect.TypeFor[model.CodeRow](): 3, reflect.TypeFor[FileProblem](): 5, reflect.TypeFor[model.Problem](): 6,
 		reflect.TypeFor[model.Loc](): 4,
 	} {
 		if got := v.NumField(); got != n {

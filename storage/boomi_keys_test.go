@@ -450,3 +450,39 @@ func TestDecodeEncodedBoomiFallback(t *testing.T) {
 		})
 	}
 }
+
+// A save of an account with every Boomi key (warnings included) writes the
+// cache entry the next load hits, equal to a fresh decode, and the file is
+// known to be in rolecall's layout: an edit does not say it was relaid.
+func TestBoomiKeysSaveCache(t *testing.T) {
+	freshCache(t)
+	a := withBoomi(model.Synthetic(60, 15, 4, 3), 3, true)
+	p := filepath.Join(t.TempDir(), "acct.toml")
+	if _, err := Save(p, a, Stamp{}, SaveOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	c0 := cacheCounts()
+	got := mustLoad(t, p)
+	if dc := cacheCounts().minus(c0); dc.hits != 1 || dc.misses != 0 {
+		t.Fatalf("the load after a save: %+v, want a hit", dc)
+	}
+	sameDoc(t, "after save", got, uncached(t, p))
+	if !reflect.DeepEqual(got.Account, Canonical(a)) {
+		t.Fatal("the load is not the account saved")
+	}
+	relaid := 0
+	if _, err := Update(p, SaveOptions{Actor: "cli", Relaid: func() { relaid++ }}, func(a *model.Account) (*model.Account, error) {
+		a.Roles[1].Codes = append([]string{"NEW_CODE"}, a.Roles[1].Codes...)
+		return a, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if relaid != 0 {
+		t.Fatal("rolecall's own layout with Boomi keys: Relaid called")
+	}
+	got = mustLoad(t, p)
+	sameDoc(t, "after update", got, uncached(t, p))
+	if got.Account.Roles[1].Codes[0] != "NEW_CODE" {
+		t.Fatalf("codes %v", got.Account.Roles[1].Codes)
+	}
+}

@@ -44,7 +44,7 @@ import (
 // cacheSchema is the layout of an entry and of what it holds: bump it when
 // the entry format, model.Account, FileProblem or model.Problem change
 // (TestCacheFieldsKnown fails until then).
-const cacheSchema = 3
+const cacheSchema = 4
 
 // Bounds of the cache, variables for the tests.
 var (
@@ -415,6 +415,13 @@ func (e *enc) account(a *model.Account) {
 	e.str(a.Name)
 	e.flag(a.AdvancedUserSecurity)
 	e.flag(a.AdvancedEnvironmentAccess)
+	e.str(a.BoomiAccount)
+	e.count(len(a.PrivilegeCodes), a.PrivilegeCodes == nil)
+	for _, row := range a.PrivilegeCodes {
+		e.str(row.Code)
+		e.b = append(e.b, byte(row.Privilege))
+		e.str(string(row.Source))
+	}
 	e.count(len(a.Roles), a.Roles == nil)
 	for _, r := range a.Roles {
 		e.str(r.Name)
@@ -424,6 +431,8 @@ func (e *enc) account(a *model.Account) {
 		for _, p := range r.Privileges {
 			e.b = append(e.b, byte(p))
 		}
+		e.str(r.ID)
+		e.strs(r.Codes)
 	}
 	e.count(len(a.Users), a.Users == nil)
 	for _, u := range a.Users {
@@ -436,6 +445,7 @@ func (e *enc) account(a *model.Account) {
 		e.str(v.Name)
 		e.str(string(v.Classification))
 		e.strs(v.RolesWithAccess)
+		e.str(v.ID)
 	}
 }
 
@@ -569,7 +579,21 @@ func (d *dec) account() *model.Account {
 	if !d.flag() {
 		return nil
 	}
-	a := &model.Account{Name: d.str(), AdvancedUserSecurity: d.flag(), AdvancedEnvironmentAccess: d.flag()}
+	a := &model.Account{Name: d.str(), AdvancedUserSecurity: d.flag(), AdvancedEnvironmentAccess: d.flag(), BoomiAccount: d.str()}
+	if n, isNil := d.count(); !isNil {
+		a.PrivilegeCodes = make([]model.CodeRow, n)
+		for i := range a.PrivilegeCodes {
+			row := &a.PrivilegeCodes[i]
+			row.Code = d.str()
+			if len(d.s) == 0 {
+				d.fail()
+				break
+			}
+			row.Privilege = model.Privilege(d.s[0])
+			d.s = d.s[1:]
+			row.Source = model.CodeSource(d.str())
+		}
+	}
 	if n, isNil := d.count(); !isNil {
 		a.Roles = make([]model.Role, n)
 		for i := range a.Roles {
@@ -586,6 +610,7 @@ func (d *dec) account() *model.Account {
 					d.s = d.s[1:]
 				}
 			}
+			r.ID, r.Codes = d.str(), d.strs()
 		}
 	}
 	if n, isNil := d.count(); !isNil {
@@ -599,7 +624,7 @@ func (d *dec) account() *model.Account {
 		a.Environments = make([]model.Environment, n)
 		for i := range a.Environments {
 			v := &a.Environments[i]
-			v.Name, v.Classification, v.RolesWithAccess = d.str(), model.Classification(d.str()), d.strs()
+			v.Name, v.Classification, v.RolesWithAccess, v.ID = d.str(), model.Classification(d.str()), d.strs(), d.str()
 		}
 	}
 	return a

@@ -109,7 +109,10 @@ func TestDecodeEncoded(t *testing.T) {
 			}
 		}
 		accounts[fmt.Sprintf("warnings-%d", sz.users)] = w
+		accounts[fmt.Sprintf("boomi-%d", sz.users)] = withBoomi(a, int64(i+1), false)
+		accounts[fmt.Sprintf("boomi-warnings-%d", sz.users)] = withBoomi(w, int64(i+1), true)
 	}
+	accounts["boomi"] = boomiAccount()
 	for name, a := range accounts {
 		t.Run(name, func(t *testing.T) {
 			data := Encode(a)

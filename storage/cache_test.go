@@ -146,6 +146,16 @@ func hostileFiles(t testing.TB) map[string][]byte {
 			files[fmt.Sprintf("synthetic-broken-%d-%d", sz.users, sz.seed)] = Encode(b)
 		}
 	}
+	// Tied to Boomi: every Boomi key, clean and with the warnings of
+	// known codes kept as unknown; and with the errors of those keys.
+	files["boomi"] = Encode(boomiAccount())
+	for i, sz := range []struct{ users, roles, envs int }{{1, 1, 1}, {50, 20, 5}, {400, 60, 12}} {
+		files[fmt.Sprintf("boomi-%d", sz.users)] = Encode(withBoomi(model.Synthetic(sz.users, sz.roles, sz.envs, int64(i+1)), int64(i+1), false))
+		files[fmt.Sprintf("boomi-known-%d", sz.users)] = Encode(withBoomi(model.Synthetic(sz.users, sz.roles, sz.envs, int64(i+1)), int64(i+1), true))
+	}
+	files["boomiErrors"] = []byte("format = 1\n[account]\nboomi_account = 3\n[privilege_codes]\nx = 'Execute'\nENV = 'Nope'\nOK = 4\n" +
+		"[[roles]]\nname = 'R'\nboomi_id = 'r'\nunknown_codes = ['A', 'A', 'bad', 1, 'EXECUTE']\n[[roles]]\nname = 'S'\nboomi_id = 'r'\n" +
+		"[[environments]]\nname = 'E'\nboomi_id = \"\\u0007\"\n")
 	ents, _ := os.ReadDir(filepath.Join("testdata", "fuzz", "FuzzDecode"))
 	for _, e := range ents {
 		raw, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzDecode", e.Name()))
@@ -224,8 +234,8 @@ func TestCacheKeyedOnBytesAndPath(t *testing.T) {
 // extend enc and dec, and bump cacheSchema.
 func TestCacheFieldsKnown(t *testing.T) {
 	for v, n := range map[reflect.Type]int{
-		reflect.TypeFor[model.Account](): 6, reflect.TypeFor[model.Role](): 4, reflect.TypeFor[model.User](): 3,
-		reflect.TypeFor[model.Environment](): 3, reflect.TypeFor[FileProblem](): 5, reflect.TypeFor[model.Problem](): 6,
+		reflect.TypeFor[model.Account](): 8, reflect.TypeFor[model.Role](): 6, reflect.TypeFor[model.User](): 3,
+		reflect.TypeFor[model.Environment](): 4, reflect.TypeFor[model.CodeRow](): 3, reflect.TypeFor[FileProblem](): 5, reflect.TypeFor[model.Problem](): 6,
 		reflect.TypeFor[model.Loc](): 4,
 	} {
 		if got := v.NumField(); got != n {
@@ -596,7 +606,7 @@ func mkdir(t *testing.T, dir string, mode os.FileMode) {
 // path so that the key, and the seeds made for it, are fixed.
 const fuzzKeyFile = "acct.toml"
 
-func fuzzAccountBytes() []byte { return Encode(model.Synthetic(5, 3, 2, 1)) }
+func fuzzAccountBytes() []byte { return Encode(withBoomi(model.Synthetic(5, 3, 2, 1), 1, true)) }
 
 // fuzzEntry is a valid entry for FuzzCacheEntry's file (under its build
 // key), and its key.

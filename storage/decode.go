@@ -88,6 +88,9 @@ type decoder struct {
 	// indexes, and each role's privilege item indexes.
 	roleIdx, userIdx, envIdx []int
 	privIdx                  [][]int
+	// codeIdx holds, per role, the file item index of each unknown code
+	// kept; nil when they are the file's items in order.
+	codeIdx [][]int
 }
 
 func (d *decoder) add(line int, loc model.Loc, rule, subject, format string, args ...any) {
@@ -121,8 +124,12 @@ func Decode(path string, data []byte) (*model.Account, []FileProblem) {
 // goes to Decode.
 //
 // s is scan(data), or nil.
+//
+// Decode leaves out Boomi values with a problem (valueProblems) and the
+// Source of the privilege code rows, which the file does not hold, so an
+// account that has either goes to Decode as well.
 func decodeEncoded(path string, data []byte, c *model.Account, s *scanner) (*model.Account, []FileProblem) {
-	if !validUTF8(c) {
+	if !validUTF8(c) || len(valueProblems(c)) > 0 || slices.ContainsFunc(c.PrivilegeCodes, func(r model.CodeRow) bool { return r.Source != "" }) {
 		return Decode(path, data)
 	}
 	d := &decoder{path: path}
@@ -134,6 +141,9 @@ func decodeEncoded(path string, data []byte, c *model.Account, s *scanner) (*mod
 		return Decode(path, data)
 	}
 	if d.limits(c) {
+		for _, p := range boomiProblems(c) {
+			d.probs = append(d.probs, FileProblem{Path: d.path, Line: d.lineOf(p.Loc), Problem: p})
+		}
 		for _, p := range model.Validate(c) {
 			d.probs = append(d.probs, FileProblem{Path: d.path, Line: d.lineOf(p.Loc), Problem: p})
 		}
@@ -174,11 +184,16 @@ func validUTF8(a *model.Account) bool {
 		}
 		return true
 	}
-	if !ok(a.Name) {
+	if !ok(a.Name, a.BoomiAccount) {
 		return false
 	}
+	for _, row := range a.PrivilegeCodes {
+		if !ok(row.Code) {
+			return false
+		}
+	}
 	for _, r := range a.Roles {
-		if !ok(r.Name, r.Description, r.Inherits) {
+		if !ok(r.Name, r.Description, r.Inherits, r.ID) || !ok(r.Codes...) {
 			return false
 		}
 	}
@@ -188,7 +203,7 @@ func validUTF8(a *model.Account) bool {
 		}
 	}
 	for _, e := range a.Environments {
-		if !ok(e.Name, string(e.Classification)) || !ok(e.RolesWithAccess...) {
+		if !ok(e.Name, string(e.Classification), e.ID) || !ok(e.RolesWithAccess...) {
 			return false
 		}
 	}
@@ -304,6 +319,8 @@ func (d *decoder) decode(data []byte) *model.Account {
 		case "format":
 		case "account":
 			d.account(a, v)
+		case "privilege_codes":
+			d.privilegeCodes(a, v)
 		case "roles":
 			d.elements(k, v, func(i int, m map[string]any) { d.role(a, i, m) })
 		case "users":
@@ -311,12 +328,15 @@ func (d *decoder) decode(data []byte) *model.Account {
 		case "environments":
 			d.elements(k, v, func(i int, m map[string]any) { d.environment(a, i, m) })
 		default:
-			d.add(d.pos.keyLine(k), accountLoc, "", "", "unknown key %s; the top-level keys are format, account, roles, users and environments",
+			d.add(d.pos.keyLine(k), accountLoc, "", "", "unknown key %s; the top-level keys are format, account, privilege_codes, roles, users and environments",
 				quote(k))
 		}
 	}
 
 	if d.limits(a) {
+		for _, p := range boomiProblems(a) {
+			d.probs = append(d.probs, FileProblem{Path: d.path, Line: d.lineOf(p.Loc), Problem: d.fileLoc(p)})
+		}
 		for _, p := range model.Validate(a) {
 			d.probs = append(d.probs, FileProblem{Path: d.path, Line: d.lineOf(p.Loc), Problem: d.fileLoc(p)})
 		}
@@ -470,6 +490,9 @@ func (d *decoder) fileLoc(p model.Problem) model.Problem {
 		if l.Key == "privileges" && l.Item >= 0 && l.Index >= 0 && l.Index < len(d.privIdx) && l.Item < len(d.privIdx[l.Index]) {
 			l.Item = d.privIdx[l.Index][l.Item]
 		}
+		if l.Key == "unknown_codes" && l.Item >= 0 && l.Index >= 0 && l.Index < len(d.codeIdx) && l.Item < len(d.codeIdx[l.Index]) {
+			l.Item = d.codeIdx[l.Index][l.Item]
+		}
 	case model.SectionUsers:
 		idx = d.userIdx
 	case model.SectionEnvironments:
@@ -510,8 +533,10 @@ func (d *decoder) account(a *model.Account, v any) {
 			d.boolean(&a.AdvancedUserSecurity, m[k], loc)
 		case "advanced_environment_access":
 			d.boolean(&a.AdvancedEnvironmentAccess, m[k], loc)
+		case "boomi_account":
+			d.boomiID(&a.BoomiAccount, m[k], loc, "account.boomi_account")
 		default:
-			d.add(d.locLine(loc), loc, "", "", "unknown key %s in [account]; the keys are name, advanced_user_security and advanced_environment_access", quote(k))
+			d.add(d.locLine(loc), loc, "", "", "unknown key %s in [account]; the keys are name, advanced_user_security, advanced_environment_access and boomi_account", quote(k))
 		}
 	}
 }
@@ -574,7 +599,7 @@ func elemKey(sec model.Section, i int, key string) model.Loc {
 
 func (d *decoder) role(a *model.Account, i int, m map[string]any) {
 	const sec = model.SectionRoles
-	d.unknownKeys(sec, i, m, "name", "name", "description", "inherits", "privileges")
+	d.unknownKeys(sec, i, m, "name", "name", "description", "inherits", "privileges", "unknown_codes", "boomi_id")
 	var r model.Role
 	d.str(&r.Name, m["name"], elemKey(sec, i, "name"))
 	d.str(&r.Description, m["description"], elemKey(sec, i, "description"))
@@ -615,9 +640,12 @@ func (d *decoder) role(a *model.Account, i int, m map[string]any) {
 	if len(names) > 0 && len(r.Privileges) == 0 {
 		r.Privileges = nil
 	}
+	codeItems := d.unknownCodes(&r, i, m["unknown_codes"])
+	d.boomiID(&r.ID, m["boomi_id"], elemKey(sec, i, "boomi_id"), "role "+quote(r.Name)+" boomi_id")
 	a.Roles = append(a.Roles, r)
 	d.roleIdx = append(d.roleIdx, i)
 	d.privIdx = append(d.privIdx, idx)
+	d.codeIdx = append(d.codeIdx, codeItems)
 }
 
 func (d *decoder) user(a *model.Account, i int, m map[string]any) {
@@ -633,13 +661,14 @@ func (d *decoder) user(a *model.Account, i int, m map[string]any) {
 
 func (d *decoder) environment(a *model.Account, i int, m map[string]any) {
 	const sec = model.SectionEnvironments
-	d.unknownKeys(sec, i, m, "name", "name", "classification", "roles_with_access")
+	d.unknownKeys(sec, i, m, "name", "name", "classification", "roles_with_access", "boomi_id")
 	var e model.Environment
 	d.str(&e.Name, m["name"], elemKey(sec, i, "name"))
 	var c string
 	d.str(&c, m["classification"], elemKey(sec, i, "classification"))
 	e.Classification = model.Classification(c)
 	e.RolesWithAccess, _ = d.strings(sec, i, "roles_with_access", m["roles_with_access"])
+	d.boomiID(&e.ID, m["boomi_id"], elemKey(sec, i, "boomi_id"), "environment "+quote(e.Name)+" boomi_id")
 	a.Environments = append(a.Environments, e)
 	d.envIdx = append(d.envIdx, i)
 }

@@ -18,8 +18,13 @@ const lineWidth = 100
 func Canonical(a *model.Account) *model.Account { return model.Canonical(a) }
 
 // Encode returns the file text of a (see Canonical): format first, then
-// [account], [[roles]], [[users]] and [[environments]]. The same account
-// always gives the same bytes, and Decode(Encode(a)) equals Canonical(a).
+// [account], [privilege_codes] (when a has rows; sorted by code),
+// [[roles]], [[users]] and [[environments]]. The Boomi keys (boomi_account,
+// [privilege_codes], unknown_codes, boomi_id) are written only when not
+// empty, each last in its table. The same account always gives the same
+// bytes, and Decode(Encode(a)) equals Canonical(a) for an account whose
+// Boomi values have no problem (valueProblems) and whose code rows have no
+// Source (the file does not hold it).
 // Strings are written with TOML escapes for every control character, so the
 // file is safe to print.
 func Encode(a *model.Account) []byte { return encodeCanonical(Canonical(a)) }
@@ -32,6 +37,10 @@ func encodeCanonical(c *model.Account) []byte {
 	e.kv("name", c.Name)
 	e.b = fmt.Appendf(e.b, "advanced_user_security = %t\n", c.AdvancedUserSecurity)
 	e.b = fmt.Appendf(e.b, "advanced_environment_access = %t\n", c.AdvancedEnvironmentAccess)
+	if c.BoomiAccount != "" {
+		e.kv("boomi_account", c.BoomiAccount)
+	}
+	e.privilegeCodes(c.PrivilegeCodes)
 	var names []string
 	for _, r := range c.Roles {
 		e.b = append(e.b, "\n[[roles]]\n"...)
@@ -43,6 +52,12 @@ func encodeCanonical(c *model.Account) []byte {
 			names = append(names, p.String()) // the current name (R0)
 		}
 		e.list("privileges", names)
+		if len(r.Codes) > 0 {
+			e.list("unknown_codes", r.Codes)
+		}
+		if r.ID != "" {
+			e.kv("boomi_id", r.ID)
+		}
 	}
 	for _, u := range c.Users {
 		e.b = append(e.b, "\n[[users]]\n"...)
@@ -55,8 +70,48 @@ func encodeCanonical(c *model.Account) []byte {
 		e.kv("name", v.Name)
 		e.kv("classification", string(v.Classification))
 		e.list("roles_with_access", v.RolesWithAccess)
+		if v.ID != "" {
+			e.kv("boomi_id", v.ID)
+		}
 	}
 	return e.b
+}
+
+// privilegeCodes writes the [privilege_codes] table of rows (sorted by
+// code), when there are any: one code = "Privilege" line each, under the
+// privilege's current name. Of rows with one code only the last is written
+// (it is the one model.CodeTable uses), so that the table is valid TOML;
+// rows of no catalog privilege are left out, as unknown privileges of a
+// role are.
+func (e *encoder) privilegeCodes(rows []model.CodeRow) {
+	header := false
+	for i, r := range rows {
+		if !r.Privilege.Valid() || i+1 < len(rows) && rows[i+1].Code == r.Code {
+			continue
+		}
+		if !header {
+			e.b = append(e.b, "\n[privilege_codes]\n"...)
+			header = true
+		}
+		if bareKeyOK(r.Code) {
+			e.b = append(e.b, r.Code...)
+		} else {
+			e.b = appendTOMLString(e.b, r.Code)
+		}
+		e.b = append(e.b, " = "...)
+		e.b = appendTOMLString(e.b, r.Privilege.String())
+		e.b = append(e.b, '\n')
+	}
+}
+
+// bareKeyOK reports whether k may be written as a bare TOML key.
+func bareKeyOK(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return k != ""
 }
 
 // encoder appends a file's text to b.

@@ -516,7 +516,7 @@ func Save(path string, a *model.Account, loaded Stamp, opts SaveOptions) (Stamp,
 			return Stamp{}, missing(path, target)
 		}
 	}
-	if errs := model.Validate(a).Errors(); len(errs) > 0 {
+	if errs := saveErrors(a); len(errs) > 0 {
 		return Stamp{}, &InvalidError{Path: path, Problems: errs}
 	}
 	fl, err := lock(target, lstat(target), opts.Wait)
@@ -544,6 +544,15 @@ func Save(path string, a *model.Account, loaded Stamp, opts SaveOptions) (Stamp,
 	}
 	c := Canonical(a)
 	return commit(target, path, cur, fi, old, c, encodeCanonical(c), opts)
+}
+
+// saveErrors are the errors that keep a from being saved: model.Validate's,
+// and those a load of its file would report of its Boomi keys
+// (valueProblems, boomiProblems).
+func saveErrors(a *model.Account) model.Problems {
+	ps := model.Problems(valueProblems(a))
+	ps = append(ps, boomiProblems(a)...)
+	return append(ps, model.Validate(a)...).Errors()
 }
 
 // lstat returns the file information of name, or nil.
@@ -596,7 +605,7 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 	if a == nil {
 		return nil, errors.New("the edit gave no account")
 	}
-	if errs := model.Validate(a).Errors(); len(errs) > 0 {
+	if errs := saveErrors(a); len(errs) > 0 {
 		return nil, &InvalidError{Path: path, Problems: errs}
 	}
 	c := Canonical(a)

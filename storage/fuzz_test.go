@@ -18,6 +18,10 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("format = 1\n[account]\nname = \"x\"\n[[users]]\nemail = \"a@b\"\nroles = [\"Administrator\"]\n"))
 	f.Add([]byte("format = 1\naccount.name = '''multi\nline'''\naccount.advanced_user_security = true\nroles = [{name = \"Ops\", privileges = [\"execute\"]}]\n" +
 		"[[users]]\nemail = \"a@b\"\nroles = [\"ops\", 'Support']\n[[environments]]\nname = \"P\"\nclassification = \"test\"\nroles_with_access = [\n  \"Ops\", # c\n]\n"))
+	f.Add(Encode(boomiAccount()))
+	f.Add([]byte("format = 1\n[privilege_codes]\nENV_READ = 'environment management read access'\nX_1 = \"Execute\"\n[account]\nboomi_account = \"acme-ABC123\"\n" +
+		"[[roles]]\nname = \"Ops\"\nunknown_codes = [\"PERSIST_PROCESS_PROPERTY\", \"EXECUTE\", 'X_1']\nboomi_id = \"794f61e2\"\n" +
+		"[[environments]]\nname = \"P\"\nclassification = \"test\"\nboomi_id = 'e1'\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, ps, _, _ := boundedDecode(data, decodeTimeBudget, decodeMemBudget)
 		for _, p := range ps {

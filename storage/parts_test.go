@@ -39,6 +39,12 @@ func TestDecodeTOMLParts(t *testing.T) {
 		"format = 1\n[[users]]\nemail = 'a'\nemail = 'b'\n[[users]]\nemail = 'c'\n",
 		// Tables defined after their sub-tables, across parts.
 		"format = 1\n[account.sub]\nx = 1\n[[users]]\nemail = 'a'\n[account]\nname = 'x'\n",
+		// [privilege_codes] after the elements, in a later part.
+		"format = 1\n[[roles]]\nname = 'A'\nunknown_codes = ['X']\nboomi_id = 'r'\n[[users]]\nemail = 'a'\n[privilege_codes]\nENV_READ = 'Execute'\n[[users]]\nemail = 'b'\n",
+		// [privilege_codes] in two parts: an error of the whole file.
+		"format = 1\n[privilege_codes]\nA = 'Execute'\n[[users]]\nemail = 'a'\n[privilege_codes]\nB = 'Execute'\n[[users]]\nemail = 'b'\n",
+		// Its rows in two parts, by a dotted key.
+		"format = 1\n[privilege_codes]\nA = 'Execute'\n[[users]]\nemail = 'a'\n[[users]]\nemail = 'b'\nprivilege_codes.B = 'Execute'\n",
 		// Indented headers and CRLF.
 		"format = 1\r\n  [[users]]\r\n  email = 'a'\r\n  [[users]]\r\n  email = 'b'\r\n",
 	} {
@@ -46,6 +52,7 @@ func TestDecodeTOMLParts(t *testing.T) {
 	}
 	for _, n := range []int{300, 3000} {
 		files[fmt.Sprintf("synthetic-%d", n)] = Encode(model.Synthetic(n, n/10, n/50, 9))
+		files[fmt.Sprintf("boomi-%d", n)] = Encode(withBoomi(model.Synthetic(n, n/10, n/50, 9), 9, true))
 	}
 	orig := minPart
 	t.Cleanup(func() { minPart = orig })

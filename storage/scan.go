@@ -37,8 +37,9 @@ const (
 	maxKeyBytes    = 256
 	maxStringChars = 64 << 10
 	// maxTableKeys bounds the keys of one table or inline table (an
-	// account file's have at most 5): one table of a million keys costs
-	// the decoder seconds.
+	// account file's have at most 6, but [privilege_codes], which
+	// MaxPrivilegeCodes bounds): one table of a million keys costs the
+	// decoder seconds.
 	maxTableKeys = 64
 )
 
@@ -178,6 +179,9 @@ type scanner struct {
 	// current table, then of the value being scanned.
 	pathParts, pathBytes int
 	tableKeys            int // keys of the current table so far
+	// codesTable: the current table is [privilege_codes], whose keys are
+	// bounded by MaxPrivilegeCodes rather than maxTableKeys.
+	codesTable bool
 
 	values      int  // keys and array items seen
 	longest     int  // items of the longest array, up to MaxListItems+1
@@ -388,6 +392,10 @@ func bareKey(b []byte) string {
 		return "classification"
 	case "roles_with_access":
 		return "roles_with_access"
+	case "unknown_codes":
+		return "unknown_codes"
+	case "boomi_id":
+		return "boomi_id"
 	}
 	return string(b)
 }
@@ -405,6 +413,7 @@ func (s *scanner) header() {
 		s.over = true
 	}
 	s.pathParts, s.pathBytes, s.tableKeys = 0, 0, 0
+	s.codesTable = !array && len(parts) == 1 && parts[0] == "privilege_codes"
 	if s.enter(line, parts, n); s.stopped() || len(parts) == 0 {
 		return
 	}
@@ -473,7 +482,13 @@ func (s *scanner) keyValue() {
 	}
 	pp, pb := s.enter(line, parts, n)
 	defer func() { s.pathParts, s.pathBytes = pp, pb }()
-	s.keys(line, &s.tableKeys)
+	if s.codesTable {
+		if s.tableKeys++; s.tableKeys > MaxPrivilegeCodes {
+			s.refuse(line, "[privilege_codes] with more than %d codes: rolecall reads at most %d; fix the file from this line", MaxPrivilegeCodes, MaxPrivilegeCodes)
+		}
+	} else {
+		s.keys(line, &s.tableKeys)
+	}
 	if s.stopped() {
 		return
 	}
@@ -553,7 +568,7 @@ func (s *scanner) str(q byte, escapes bool) {
 // than maxTableKeys.
 func (s *scanner) keys(line int, n *int) {
 	if *n++; *n > maxTableKeys {
-		s.refuse(line, "a table with more than %d keys: an account file's tables have at most 5; fix the file from this line", maxTableKeys)
+		s.refuse(line, "a table with more than %d keys: an account file's tables have at most 6 (but [privilege_codes]); fix the file from this line", maxTableKeys)
 	}
 }
 

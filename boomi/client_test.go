@@ -52,7 +52,9 @@ func TestPullJSON(t *testing.T) {
 	s := boomitest.NewServer(t, want)
 	var progress []string
 	c := newClient(s, nil)
-	c.Progress = func(done, total int, what string) { progress = append(progress, fmt.Sprintf("%s %d/%d", what, done, total)) }
+	c.Progress = func(done, total int, what string) {
+		progress = append(progress, fmt.Sprintf("%s %d/%d", what, done, total))
+	}
 	got, err := c.Pull(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,385 @@
+package boomi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"rolecall/model"
+)
+
+// queryAll is the body of a query that lists every object: no expression
+// (Boomi's reference marks the request body of a query optional; the
+// Query filters page lists all objects when no filter is given).
+var queryAll []byte
+
+// simpleQuery is a QueryFilter with one EQUALS expression.
+func simpleQuery(property, value string) []byte {
+	b, _ := json.Marshal(map[string]any{"QueryFilter": map[string]any{"expression": map[string]any{
+		"operator": "EQUALS", "property": property, "argument": []string{value}}}})
+	return b
+}
+
+// Pull reads the account: its custom roles, user role links, environments
+// and their role links, and getAssignableRoles (the built-in roles' ids).
+// Queries follow queryToken with queryMore. Role ids that links or parents
+// name and that neither lists are fetched with a bulk GET. Progress is
+// called after each page with the results read so far of the object named
+// by what and the query's numberOfResults (0 when the page does not say).
+//
+// Requests: one per page of 100 of each query, one EnvironmentRole query
+// per environment, one getAssignableRoles, one bulk GET per 100 missing
+// roles.
+func (c *Client) Pull(ctx context.Context) (*model.Live, error) {
+	if _, err := c.baseURL(); err != nil {
+		return nil, err
+	}
+	a := newAccumulator()
+	// Role/query and Environment/query: no expression lists all.
+	if err := c.query(ctx, a, TypeRole, queryAll); err != nil {
+		return nil, err
+	}
+	if err := c.query(ctx, a, TypeEnvironment, queryAll); err != nil {
+		return nil, err
+	}
+	// AccountUserRole/query: the OpenAPI document's QueryFilter requires an
+	// expression; "accountId EQUALS the account" lists every link.
+	if err := c.query(ctx, a, TypeAccountUserRole, simpleQuery("accountId", c.Account)); err != nil {
+		return nil, err
+	}
+	// EnvironmentRole/query: properties environmentId and roleId only; one
+	// query per environment, "environmentId EQUALS id".
+	envs := append([]model.LiveEnvironment(nil), a.live.Environments...)
+	for _, e := range envs {
+		if e.ID == "" {
+			continue
+		}
+		if err := c.query(ctx, a, TypeEnvironmentRole, simpleQuery("environmentId", e.ID)); err != nil {
+			return nil, err
+		}
+	}
+	body, err := c.do(ctx, request{method: "GET", path: "/getAssignableRoles", idempotent: true})
+	if err != nil {
+		return nil, err
+	}
+	if err := c.addBody(a, "getAssignableRoles", "Roles", body); err != nil {
+		return nil, err
+	}
+	c.progress(len(a.live.Roles), len(a.live.Roles), "getAssignableRoles")
+	if err := c.fetchMissing(ctx, a); err != nil {
+		return nil, err
+	}
+	live, notes := a.finish()
+	var errs []string
+	for _, n := range notes {
+		if n.Severity == model.Error && n.Object != "BulkResult" {
+			errs = append(errs, n.String())
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("Boomi's answers disagree: %s", strings.Join(errs, "; "))
+	}
+	return live, nil
+}
+
+func (c *Client) progress(done, total int, what string) {
+	if c.Progress != nil {
+		c.Progress(done, total, what)
+	}
+}
+
+// addBody parses one answer, which must be a kind, into a.
+func (c *Client) addBody(a *accumulator, where, kind string, body []byte) error {
+	d, err := parseDoc(body)
+	if err != nil {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	if d.kind != kind {
+		return fmt.Errorf("%s: Boomi answered a %s where a %s was expected", where, d.kind, kind)
+	}
+	d.queryToken = "" // followed by the caller
+	return a.add(where, d)
+}
+
+// query runs one query of typ and its queryMore pages.
+func (c *Client) query(ctx context.Context, a *accumulator, typ string, filter []byte) error {
+	r := request{method: "POST", path: "/" + typ + "/query", body: filter, idempotent: true}
+	if filter == nil {
+		r.body = []byte{}
+	}
+	read := 0
+	for page := 1; ; page++ {
+		where := fmt.Sprintf("%s/query page %d", typ, page)
+		body, err := c.do(ctx, r)
+		if err != nil {
+			return err
+		}
+		d, err := parseDoc(body)
+		if err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		if d.kind != "QueryResult" {
+			return fmt.Errorf("%s: Boomi answered a %s where a QueryResult was expected", where, d.kind)
+		}
+		for _, it := range d.items {
+			if it.typ != typ {
+				return fmt.Errorf("%s: %s: a %s in the answer to a %s query", where, it.where, it.typ, typ)
+			}
+		}
+		token := d.queryToken
+		d.queryToken = ""
+		if err := a.add(where, d); err != nil {
+			return err
+		}
+		read += len(d.items)
+		c.progress(read, d.count, typ)
+		if token == "" {
+			return nil
+		}
+		if len(d.items) == 0 {
+			return fmt.Errorf("%s: a page with no results says more remain (queryToken)", where)
+		}
+		if page > MaxObjects/100+1 {
+			return fmt.Errorf("%s: more pages than %d objects fill", where, MaxObjects)
+		}
+		r = request{method: "POST", path: "/" + typ + "/queryMore", body: []byte(token), contentType: "text/plain", idempotent: true}
+	}
+}
+
+// fetchMissing reads with bulk GETs the roles that links and parents name
+// and no answer listed.
+func (c *Client) fetchMissing(ctx context.Context, a *accumulator) error {
+	var missing []string
+	want := map[string]bool{}
+	need := func(id string) {
+		if id == "" || want[id] {
+			return
+		}
+		if _, ok := a.roleAt[id]; ok {
+			return
+		}
+		want[id] = true
+		missing = append(missing, id)
+	}
+	for _, r := range a.live.Roles {
+		if r.AccountID != model.BuiltinAccountID {
+			need(r.ParentID)
+		}
+	}
+	for _, u := range a.live.UserRoles {
+		need(u.RoleID)
+	}
+	for _, e := range a.live.EnvRoles {
+		need(e.RoleID)
+	}
+	for start := 0; start < len(missing); start += 100 {
+		ids := missing[start:min(start+100, len(missing))]
+		req := struct {
+			Type    string              `json:"type"`
+			Request []map[string]string `json:"request"`
+		}{Type: "GET"}
+		for _, id := range ids {
+			req.Request = append(req.Request, map[string]string{"id": id})
+		}
+		b, err := json.Marshal(req)
+		if err != nil {
+			return err
+		}
+		body, err := c.do(ctx, request{method: "POST", path: "/Role/bulk", body: b, idempotent: true})
+		if err != nil {
+			return err
+		}
+		if err := c.addBody(a, fmt.Sprintf("Role/bulk of %d roles", len(ids)), "BulkResult", body); err != nil {
+			return err
+		}
+		c.progress(start+len(ids), len(missing), "Role/bulk")
+	}
+	return nil
+}
+
+// Apply sends one call of a plan, already resolved (see Resolve), and
+// returns the id of the object a create made. A delete of an object Boomi
+// no longer has returns ErrAlreadyDeleted: its effect holds. Errors are
+// *APIError, *AuthError or *UnknownOutcome (the call may have been applied:
+// pull before trying again), or a plain error for a call that cannot be
+// sent.
+func (c *Client) Apply(ctx context.Context, call model.Call) (string, error) {
+	what := fmt.Sprintf("%s %s", call.Op, call.Object)
+	if call.Line != "" {
+		what += " (" + model.SafeText(call.Line) + ")"
+	}
+	var body any
+	var path string
+	switch call.Op + " " + call.Object {
+	case "create Role", "update Role":
+		if call.Role == nil {
+			return "", fmt.Errorf("%s: the call has no role", what)
+		}
+		if call.ParentRef != "" && call.Role.ParentID == "" {
+			return "", fmt.Errorf("%s: its parent %s has no id yet: Resolve the call first", what, model.SafeText(quoteStr(call.ParentRef)))
+		}
+		r := call.Role
+		type privilege struct {
+			Name string `json:"name"`
+		}
+		privs := []privilege{}
+		for _, code := range r.Codes {
+			privs = append(privs, privilege{code})
+		}
+		acct := r.AccountID
+		if acct == "" {
+			acct = c.Account
+		}
+		obj := map[string]any{"@type": "Role", "name": r.Name, "accountId": acct, "Description": r.Description,
+			"Privileges": map[string]any{"Privilege": privs}}
+		if r.ParentID != "" {
+			obj["parentId"] = r.ParentID
+		}
+		path = "/Role"
+		if call.Op == "update" {
+			if call.ID == "" {
+				return "", fmt.Errorf("%s: no role id", what)
+			}
+			obj["id"] = call.ID
+			path += "/" + url.PathEscape(call.ID)
+		}
+		body = obj
+	case "create AccountUserRole":
+		u := call.UserRole
+		if u == nil || u.UserID == "" {
+			return "", fmt.Errorf("%s: the call has no user", what)
+		}
+		if u.RoleID == "" {
+			return "", fmt.Errorf("%s: the role %s has no id yet: Resolve the call first", what, model.SafeText(quoteStr(call.RoleRef)))
+		}
+		obj := map[string]any{"@type": "AccountUserRole", "accountId": c.Account, "userId": u.UserID, "roleId": u.RoleID, "notifyUser": false}
+		if u.FirstName != "" {
+			obj["firstName"] = u.FirstName
+		}
+		if u.LastName != "" {
+			obj["lastName"] = u.LastName
+		}
+		path, body = "/AccountUserRole", obj
+	case "create EnvironmentRole":
+		e := call.EnvRole
+		if e == nil {
+			return "", fmt.Errorf("%s: the call has no link", what)
+		}
+		if e.RoleID == "" || e.EnvironmentID == "" {
+			return "", fmt.Errorf("%s: the role or environment has no id yet: Resolve the call first", what)
+		}
+		path, body = "/EnvironmentRole", map[string]any{"@type": "EnvironmentRole", "environmentId": e.EnvironmentID, "roleId": e.RoleID}
+	case "create Environment", "update Environment":
+		e := call.Environment
+		if e == nil || e.Name == "" {
+			return "", fmt.Errorf("%s: the call has no environment name", what)
+		}
+		obj := map[string]any{"@type": "Environment", "name": e.Name}
+		if e.Classification != "" {
+			obj["classification"] = e.Classification
+		}
+		path = "/Environment"
+		if call.Op == "update" {
+			if call.ID == "" {
+				return "", fmt.Errorf("%s: no environment id", what)
+			}
+			obj["id"] = call.ID
+			path += "/" + url.PathEscape(call.ID)
+		}
+		body = obj
+	case "delete Role", "delete AccountUserRole", "delete EnvironmentRole":
+		if call.ID == "" {
+			return "", fmt.Errorf("%s: no id", what)
+		}
+		_, err := c.do(ctx, request{method: "DELETE", path: "/" + call.Object + "/" + url.PathEscape(call.ID)})
+		var ae *APIError
+		if errors.As(err, &ae) && ae.Status == 404 {
+			return "", ErrAlreadyDeleted
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", what, err)
+		}
+		return "", nil
+	default:
+		return "", fmt.Errorf("%s: rolecall does not send this call", what)
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	resp, err := c.do(ctx, request{method: "POST", path: path, body: b})
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	if call.Op != "create" {
+		return "", nil
+	}
+	d, err := parseDoc(resp)
+	if err != nil {
+		return "", fmt.Errorf("%s: Boomi's answer: %w", what, err)
+	}
+	if d.kind != "object" || d.items[0].typ != call.Object || d.items[0].obj.ID == "" {
+		return "", fmt.Errorf("%s: Boomi's answer is not the %s it created, with its id", what, call.Object)
+	}
+	return d.items[0].obj.ID, nil
+}
+
+// Resolve fills the ids a call names by reference (RoleRef, ParentRef,
+// EnvRef) from the ids of roles and environments that earlier calls of the
+// same plan created, by name (exactly, else ignoring case as rolecall
+// compares names). The call is copied, not changed.
+func Resolve(call model.Call, roleIDs, envIDs map[string]string) (model.Call, error) {
+	find := func(m map[string]string, name, kind string) (string, error) {
+		if id, ok := m[name]; ok && id != "" {
+			return id, nil
+		}
+		for n, id := range m {
+			if model.SameName(n, name) && id != "" {
+				return id, nil
+			}
+		}
+		return "", fmt.Errorf("%s: %s %s has no id: the call that creates it has not run or failed", model.SafeText(call.Line), kind, model.SafeText(quoteStr(name)))
+	}
+	var err error
+	if call.Role != nil {
+		r := *call.Role
+		r.Codes = append([]string(nil), r.Codes...)
+		call.Role = &r
+		if call.ParentRef != "" {
+			if r.ParentID, err = find(roleIDs, call.ParentRef, "role"); err != nil {
+				return call, err
+			}
+		}
+	}
+	if call.UserRole != nil {
+		u := *call.UserRole
+		call.UserRole = &u
+		if call.RoleRef != "" {
+			if u.RoleID, err = find(roleIDs, call.RoleRef, "role"); err != nil {
+				return call, err
+			}
+		}
+	}
+	if call.EnvRole != nil {
+		e := *call.EnvRole
+		call.EnvRole = &e
+		if call.RoleRef != "" {
+			if e.RoleID, err = find(roleIDs, call.RoleRef, "role"); err != nil {
+				return call, err
+			}
+		}
+		if call.EnvRef != "" {
+			if e.EnvironmentID, err = find(envIDs, call.EnvRef, "environment"); err != nil {
+				return call, err
+			}
+		}
+	}
+	if call.Environment != nil {
+		e := *call.Environment
+		call.Environment = &e
+	}
+	return call, nil
+}

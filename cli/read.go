@@ -333,6 +333,9 @@ Hidden pages are listed without their actions; --json has everything.`,
 
 func (a *app) printPreview(pv model.Preview, name string) {
 	a.userHeader(pv.User, name, pv.Roles, pv.MissingRoles)
+	if pv.UnknownCodes != "" {
+		fmt.Fprintln(a.stdout, "note: "+model.SafeText(pv.UnknownCodes))
+	}
 	fmt.Fprintln(a.stdout, "\npages:")
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	for _, p := range pv.Pages {

@@ -360,3 +360,36 @@ func BenchmarkMakePlan(b *testing.B) {
 		}
 	}
 }
+
+// An update sends what the admin changed: ticks Boomi's role has that the
+// file dropped as redundant (its parent grants them) stay ticked in Boomi.
+func TestPlanKeepsRedundantTicks(t *testing.T) {
+	live := &Live{AccountID: "acme-1", Roles: append(builtinLive(),
+		LiveRole{ID: "r1", AccountID: "acme-1", Name: "Developers", ParentID: "b-std", Codes: []string{"BUILD", "API", "EXECUTE"}, HasPrivileges: true})}
+	file := Import(live, nil, Switches{AdvancedUserSecurity: true}).Account
+	file = Canonical(file)
+	if got := file.Roles[0].Privileges; !slices.Equal(got, []Privilege{APIAccess}) {
+		t.Fatalf("imported Developers ticks %v, want only API Access (R9)", got)
+	}
+	if p := MakePlan(file, live); !p.Empty() {
+		t.Fatalf("a pulled file plans %q", lines(p))
+	}
+	file.Roles[0].Privileges = []Privilege{APIAccess, Dashboard}
+	p := MakePlan(file, live)
+	if got := lines(p); !slices.Equal(got, []string{`~ role "Developers": + Dashboard`}) {
+		t.Fatalf("plan %q", got)
+	}
+	if got := p.Calls[0].Role.Codes; !slices.Equal(got, []string{"API", "DASHBOARD", "BUILD", "EXECUTE"}) {
+		t.Errorf("update sends codes %q, want the redundant BUILD and EXECUTE kept", got)
+	}
+	// Without the parent that grants them, they go: the file says the role
+	// no longer has them.
+	file.Roles[0].Inherits = ""
+	p = MakePlan(file, live)
+	if got := p.Calls[0].Role.Codes; !slices.Equal(got, []string{"API", "DASHBOARD"}) {
+		t.Errorf("update without the parent sends %q", got)
+	}
+	if got := lines(p); !slices.Equal(got, []string{`~ role "Developers": inherits no role, + Dashboard, - Build Read and Write Access, - Execute`}) {
+		t.Errorf("the line does not say every tick the call removes: %q", got)
+	}
+}

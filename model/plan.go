@@ -113,6 +113,7 @@ type planner struct {
 	envID     map[string]string // file env (folded name) -> live id; "" when created
 	liveEnvOf map[int]int
 
+	fileRes    *Resolver
 	liveByName map[string]string // Boomi's role (folded name) -> id
 	parentOf   map[string]string // Boomi's custom role id -> parent id
 }
@@ -358,34 +359,73 @@ func (pl *planner) updateRoles() {
 				what = append(what, "inherits "+quote(r.Inherits))
 			}
 		}
-		have, wantSet := SetOf(lr.Privileges...), SetOf(r.Privileges...)
-		for _, p := range r.Privileges {
-			if !have.Has(p) {
-				what = append(what, "+ "+p.String())
+		// The codes: what Boomi's role ticks now against what the update
+		// sends, so that the line says every tick the call changes.
+		body, parentRef, _ := pl.roleBody(r, lr.ID)
+		body.Codes = pl.keepRedundant(r, lr.ID, body.Codes)
+		raw := pl.rawCodes(lr.ID)
+		for _, c := range body.Codes {
+			if !slices.Contains(raw, c) {
+				what = append(what, "+ "+pl.codeText(c))
 			}
 		}
-		for _, p := range lr.Privileges {
-			if !wantSet.Has(p) {
-				what = append(what, "- "+p.String())
-			}
-		}
-		for _, c := range r.Codes {
-			if !slices.Contains(lr.Codes, c) {
-				what = append(what, "+ "+UnknownCodeText(c))
-			}
-		}
-		for _, c := range lr.Codes {
-			if !slices.Contains(r.Codes, c) {
-				what = append(what, "- "+UnknownCodeText(c))
+		for _, c := range raw {
+			if !slices.Contains(body.Codes, c) && !slices.Contains(what, "- "+pl.codeText(c)) {
+				what = append(what, "- "+pl.codeText(c))
 			}
 		}
 		if len(what) == 0 {
 			continue
 		}
-		body, parentRef, _ := pl.roleBody(r, lr.ID)
 		pl.call(Call{Op: "update", Object: "Role", ID: lr.ID, Role: &body, ParentRef: parentRef,
 			Line: fmt.Sprintf("~ role %s: %s", quote(r.Name), strings.Join(what, ", "))})
 	}
+}
+
+// keepRedundant adds to codes, the body of an update of Boomi's role id,
+// the codes Boomi's role ticks that the file dropped as redundant (R9: the
+// role's parent in the file grants them): an update changes what the admin
+// changed, not ticks that change nobody's access.
+func (pl *planner) keepRedundant(r Role, id string, codes []string) []string {
+	if r.Inherits == "" {
+		return codes
+	}
+	raw := pl.rawCodes(id)
+	if len(raw) == 0 {
+		return codes
+	}
+	if pl.fileRes == nil {
+		pl.fileRes = NewResolver(pl.file)
+	}
+	parent, ok := pl.fileRes.RolePrivileges(r.Inherits)
+	if !ok {
+		return codes
+	}
+	for _, c := range raw {
+		if p, ok := pl.codes.Privilege(c); ok && parent.Has(p) && !slices.Contains(r.Privileges, p) && !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
+	}
+	return codes
+}
+
+// rawCodes are the codes Boomi's custom role id ticks, as it sent them.
+func (pl *planner) rawCodes(id string) []string {
+	for _, lr := range pl.l.Roles {
+		if lr.ID == id && lr.AccountID != BuiltinAccountID {
+			return lr.Codes
+		}
+	}
+	return nil
+}
+
+// codeText names a code as a plan line shows it: its privilege, else
+// "unknown to rolecall (CODE)".
+func (pl *planner) codeText(c string) string {
+	if p, ok := pl.codes.Privilege(c); ok {
+		return p.String()
+	}
+	return UnknownCodeText(c)
 }
 
 func (pl *planner) renameEnvs() {

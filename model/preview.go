@@ -184,6 +184,26 @@ type Preview struct {
 	MissingRoles []string   `json:"missing_roles,omitempty"`
 	Pages        []PageView `json:"pages"`
 	Environments []EnvView  `json:"environments"`
+	// UnknownCodes says which of the user's roles (held, or inherited by
+	// one held) carry Boomi privilege codes rolecall does not know, which
+	// govern nothing here; "" when none does.
+	UnknownCodes string `json:"unknown_codes,omitempty"`
+}
+
+// unknownCodes is Preview.UnknownCodes of user u.
+func (r *Resolver) unknownCodes(u int) string {
+	if !slices.ContainsFunc(r.acct.Roles, func(x Role) bool { return len(x.Codes) > 0 }) {
+		return ""
+	}
+	var names []string
+	for _, h := range r.HeldRoles(u) {
+		for _, n := range r.RoleChain(h) {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	return UnknownCodesNote(r.acct, names)
 }
 
 func privNames(ps []Privilege) []string {
@@ -239,7 +259,8 @@ func DanglingRole(name string) string { return strconv.Quote(name) + " (no such 
 // Preview computes what user u sees (access-model.md §5).
 func (r *Resolver) Preview(u int) Preview {
 	envs, evals := r.envViews(u)
-	pv := Preview{User: r.user(u).email, Roles: r.HeldRoles(u), MissingRoles: r.MissingRoles(u), Environments: envs, Pages: make([]PageView, 0, len(pages))}
+	pv := Preview{User: r.user(u).email, Roles: r.HeldRoles(u), MissingRoles: r.MissingRoles(u), Environments: envs, Pages: make([]PageView, 0, len(pages)),
+		UnknownCodes: r.unknownCodes(u)}
 	held := holdMemo{} // pages and actions rest on the same privileges
 	for _, ps := range pages {
 		pv.Pages = append(pv.Pages, r.pageView(u, ps, envs, evals, held))

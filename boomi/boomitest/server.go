@@ -7,6 +7,7 @@ package boomitest
 
 import (
 	"encoding/json"
+	"encoding/pem"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -135,6 +136,13 @@ func copyLive(l *model.Live) *model.Live {
 
 // Client is an HTTP client that trusts the server's certificate.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// CertPEM is the server's certificate in PEM, for SSL_CERT_FILE: a
+// rolecall process given it trusts the fake as it trusts any server whose
+// certificate the system's roots vouch for.
+func (s *Server) CertPEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.Certificate().Raw})
+}
 
 // Live returns a copy of the server's state.
 func (s *Server) Live() *model.Live {

@@ -274,3 +274,21 @@ func TestSyncStatusNoColor(t *testing.T) {
 		t.Fatalf("colour under NO_COLOR: %q", out)
 	}
 }
+
+// In a running program the count comes back from its command: an edit
+// shows as unpushed, and quitting with it asks first.
+func TestE2ESyncStatus(t *testing.T) {
+	a, sy := boomiDemo(t)
+	e := newE2E(t, Options{}, &memStore{acct: a, sync: sy})
+	e.wait("in sync")
+	e.key("2", "j", "d")
+	e.wait("Remove")
+	e.key("y")
+	e.wait("1 unpushed") // the renderer writes only the cells that change
+	e.key("q")
+	e.wait("Quit without saving")
+	e.key("y")
+	if out := e.final(); !strings.Contains(out, "Boomi: 1 unpushed") {
+		t.Fatalf("the last screen:\n%s", out)
+	}
+}

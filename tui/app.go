@@ -40,8 +40,9 @@ type (
 	quitRequestMsg struct{}
 	// loadedMsg is the file, read off the input path.
 	loadedMsg struct {
-		ld  *Loaded
-		err error
+		ld   *Loaded
+		err  error
+		sync syncRead
 	}
 	// loadTickMsg redraws the loading screen.
 	loadTickMsg struct{}
@@ -93,6 +94,15 @@ type App struct {
 	// saveAs is the new file save as chose, until its save is written or
 	// declined.
 	saveAs *saveTarget
+	// sync is what rolecall knows of the Boomi account the file is tied
+	// to (nil: none), syncErr why its state file cannot be read, syncGen
+	// the generation of that read; plan is the last count of unpushed
+	// changes, planBusy while one is worked out (sync.go).
+	sync     *Sync
+	syncErr  string
+	syncGen  int
+	plan     planResult
+	planBusy bool
 }
 
 // startApp is an App that has not read its file yet.
@@ -120,12 +130,12 @@ func newApp(opts Options, store Store) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.finishLoad(ld)
+	a.finishLoad(ld, readSync(store, opts.Path))
 	return a, nil
 }
 
 // finishLoad builds the session and the tabs from what was read.
-func (a *App) finishLoad(ld *Loaded) {
+func (a *App) finishLoad(ld *Loaded, sr syncRead) {
 	opts, c := a.opts, a.c
 	sess := &session{path: opts.Path, store: a.store, shared: opts.shared, draftID: a.store.NewDraftID()}
 	sess.baseID = a.store.BaseID(ld.Stamp)
@@ -166,6 +176,7 @@ func (a *App) finishLoad(ld *Loaded) {
 	if a.permWarn != "" {
 		a.setStatus("Warning: "+a.permWarn, true)
 	}
+	a.setSync(sr)
 }
 
 // loadCmd reads the file off the input path.
@@ -173,7 +184,10 @@ func (a *App) loadCmd() tea.Cmd {
 	store, path := a.store, a.opts.Path
 	return func() tea.Msg {
 		ld, err := store.Load(path)
-		return loadedMsg{ld: ld, err: err}
+		if err != nil {
+			return loadedMsg{err: err}
+		}
+		return loadedMsg{ld: ld, sync: readSync(store, path)}
 	}
 }
 
@@ -252,6 +266,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if t, ok := a.tab().(asker); ok {
 			cmd = tea.Batch(cmd, t.ask())
 		}
+		cmd = tea.Batch(cmd, a.planCmd())
 	}
 	return a, cmd
 }
@@ -285,7 +300,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 			a.fatal = msg.err
 			return tea.Quit
 		}
-		a.finishLoad(msg.ld)
+		a.finishLoad(msg.ld, msg.sync)
 		cmd := a.refreshAll()
 		if len(c.sess.work.Users) > 5000 {
 			// Decoding a large file leaves most of what it allocated as
@@ -326,6 +341,9 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.afterSave(msg)
 	case reloadedMsg:
 		return a.rebaseOnto(msg)
+	case planMsg:
+		a.gotPlan(msg)
+		return nil
 	case quitRequestMsg:
 		return a.askQuit()
 	case showProblemsMsg:
@@ -869,7 +887,20 @@ func (a *App) infoLine(w int) string {
 	if !a.mouse {
 		info += s.G.Sep + "mouse off"
 	}
-	return s.Muted.Render(c.trunc(info, w))
+	// The Boomi account the file is tied to, as long as fits; at its
+	// shortest it stays whole and the file's name gives way.
+	texts := a.syncTexts()
+	if len(texts) == 0 {
+		return s.Muted.Render(c.trunc(info, w))
+	}
+	sep := width(s.G.Sep)
+	for _, t := range texts {
+		if width(info)+sep+width(t) <= w {
+			return s.Muted.Render(info+s.G.Sep) + t
+		}
+	}
+	t := texts[len(texts)-1]
+	return s.Muted.Render(c.trunc(info, w-sep-width(t))+s.G.Sep) + c.trunc(t, w)
 }
 
 func (a *App) helpLine(w int) string {

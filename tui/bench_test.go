@@ -6,10 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/creack/pty"
 
 	"rolecall/model"
@@ -317,4 +319,57 @@ func typeAndErase(b *testing.B, app *App, c rune, commands bool) {
 		}
 		_ = app.View()
 	}
+}
+
+// BenchmarkSyncStatus10k: a file tied to a Boomi account at 10,000 users.
+// "plan" is model.MakePlan, the count of unpushed changes (some 170 ms:
+// too slow for the input path, so the TUI runs it in a command);
+// "keypress" a cursor move with the status shown (no plan is made: the
+// count is of this working copy already); "edit" the key that applies an
+// edit, the plan asked for but not run (the runtime runs it off the
+// input path).
+func BenchmarkSyncStatus10k(b *testing.B) {
+	a := withCodes(acceptance10k().Clone())
+	live := liveOf(b, a)
+	sy := &Sync{Account: "acme-1", Source: "pull", Live: live}
+	app := func(b *testing.B, keys ...string) *App {
+		app, err := newApp(Options{Path: "big.toml"}, &memStore{acct: a, sync: sy})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runAll(app, tea.WindowSizeMsg{Width: 80, Height: 24})
+		for _, k := range keys {
+			runAll(app, keyMsg(k))
+		}
+		if !strings.Contains(ansi.Strip(app.View().Content), "in sync") {
+			b.Fatalf("no status:\n%s", ansi.Strip(app.View().Content))
+		}
+		return app
+	}
+	b.Run("plan", func(b *testing.B) {
+		for b.Loop() {
+			_ = model.MakePlan(a, live)
+		}
+	})
+	b.Run("keypress", func(b *testing.B) {
+		app := app(b, "2")
+		down, up := keyMsg("down"), keyMsg("up")
+		for i := 0; b.Loop(); i++ {
+			k := down
+			if i%200 >= 100 {
+				k = up
+			}
+			app.Update(k)
+			_ = app.View()
+		}
+	})
+	b.Run("edit", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			app := app(b, "1", "G", "e", "tab", "tab", "tab", "space")
+			b.StartTimer()
+			app.Update(keyMsg("enter"))
+			_ = app.View()
+		}
+	})
 }

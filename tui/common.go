@@ -186,11 +186,13 @@ func width(s string) int {
 
 // oneCell reports whether r is one of the symbols the UI draws that take
 // one cell and never join a grapheme cluster with what precedes them:
-// punctuation such as … and •, arrows, box drawing, geometric shapes.
+// punctuation such as …, • and ·, arrows, box drawing, geometric shapes.
 // A rune after them that could join them (a variation selector, say) is
 // not in these ranges and sends the whole string to ansi.StringWidth.
 func oneCell(r rune) bool {
 	switch {
+	case r == 0xb7: // middle dot
+		return true
 	case r >= 0x2010 && r <= 0x2027: // dashes, quotes, bullet, ellipsis
 		return true
 	case r >= 0x2190 && r <= 0x21ff: // arrows

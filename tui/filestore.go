@@ -86,6 +86,20 @@ func (fileStore) RemoveDraft(path, id string) error { return storage.RemoveDraft
 
 func (fileStore) ReleaseDraft(path, id string) { storage.ReleaseDraft(path, id) }
 
+func (fileStore) Sync(path string) (*Sync, error) {
+	st, err := storage.ReadState(path)
+	_, jerr := os.Lstat(storage.JournalPath(path))
+	interrupted := jerr == nil
+	if st == nil && !interrupted {
+		return nil, err
+	}
+	s := &Sync{Interrupted: interrupted}
+	if st != nil {
+		s.Account, s.Source, s.At, s.Live = st.Account, st.Source, st.At, st.Live
+	}
+	return s, err
+}
+
 // permissionWarning says when the file is readable or writable by others.
 func permissionWarning(path string) string { return storage.Permissions(path) }
 

@@ -33,6 +33,10 @@ type option struct {
 	// role they come from, as in the file.
 	locked bool
 	from   string
+	// why, on a locked option that is neither inherited nor ever
+	// unlocked (a Boomi privilege code rolecall does not know), is what a
+	// tick of it answers.
+	why string
 	// raw: label and note are as in the file, made safe when drawn (so
 	// that a list of 10,000 users costs little to open).
 	raw bool
@@ -637,6 +641,10 @@ func (f *form) toggle(fl *field) {
 		return
 	}
 	o := &fl.opts[fl.cursor]
+	if o.locked && o.why != "" {
+		f.err = o.why
+		return
+	}
 	if o.locked {
 		// The model's refusal, as if the tick were taken off (R5).
 		p, _ := model.LookupPrivilege(o.value)

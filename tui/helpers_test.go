@@ -29,6 +29,15 @@ type memStore struct {
 	removed  int
 	// failAfter makes the next save write the file and then fail.
 	failAfter string
+	// sync and syncErr are what Sync answers; syncReads counts the reads.
+	sync      *Sync
+	syncErr   error
+	syncReads int
+}
+
+func (s *memStore) Sync(string) (*Sync, error) {
+	s.syncReads++
+	return s.sync, s.syncErr
 }
 
 func (s *memStore) Load(string) (*Loaded, error) {

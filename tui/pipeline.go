@@ -107,6 +107,9 @@ type savedMsg struct {
 	as    bool // a save as
 	stamp any
 	err   error
+	// sync is the Boomi state beside the file written, read again after
+	// the save (a push from another terminal may have changed it).
+	sync syncRead
 }
 
 var saveIDs int
@@ -124,7 +127,7 @@ func (a *App) doSave() tea.Cmd {
 	store, w := s.store, s.w
 	return func() tea.Msg {
 		st, err := store.Save(to.path, w, to.stamp)
-		return savedMsg{id: id, to: to, as: as, stamp: st, err: err}
+		return savedMsg{id: id, to: to, as: as, stamp: st, err: err, sync: readSync(store, to.path)}
 	}
 }
 
@@ -152,6 +155,9 @@ func (a *App) afterSave(m savedMsg) tea.Cmd {
 		// kept beside the old file goes (the save holds its edits).
 		_ = s.store.RemoveDraft(s.path, s.draftID)
 		s.path = m.to.path
+	}
+	if s.path == m.to.path {
+		a.setSync(m.sync)
 	}
 	switch {
 	case m.as && err != nil && !errors.As(err, &partial):
@@ -230,16 +236,17 @@ func (a *App) reloadAndRebase() tea.Cmd {
 	store, path := s.store, s.path
 	return func() tea.Msg {
 		ld, err := store.Load(path)
-		return reloadedMsg{id: id, ld: ld, err: err}
+		return reloadedMsg{id: id, ld: ld, err: err, sync: readSync(store, path)}
 	}
 }
 
 // reloadedMsg is the file read again (off the input path) for a replay of
 // the edits, for the busy notice with its id.
 type reloadedMsg struct {
-	id  int
-	ld  *Loaded
-	err error
+	id   int
+	ld   *Loaded
+	err  error
+	sync syncRead // the Boomi state beside it, read again
 }
 
 // rebaseOnto replays the edits onto the file read again.
@@ -251,6 +258,7 @@ func (a *App) rebaseOnto(m reloadedMsg) tea.Cmd {
 		a.c.push(info(a.c, "Cannot reload", safe(err.Error()), "Your edits are kept."))
 		return nil
 	}
+	a.setSync(m.sync)
 	if !ld.Missing && ld.Errors {
 		a.c.push(info(a.c, "Cannot reload: the file on disk has errors", "Your edits are kept; fix the file first (rolecall validate lists its problems), or save them to another file (S)."))
 		return nil

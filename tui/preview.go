@@ -39,9 +39,12 @@ type pvRow struct {
 // previewModel shows what a user can see and do, row by row, with the full
 // reason of the row under the cursor; enter explains it in full.
 type previewModel struct {
-	c       *common
-	users   []string // emails: the user, and the one compared with
-	rows    []pvRow
+	c     *common
+	users []string // emails: the user, and the one compared with
+	rows  []pvRow
+	// notes say, for each user shown, which roles they hold carry Boomi
+	// privilege codes rolecall does not know (model.UnknownCodesNote).
+	notes   []string
 	key     string
 	cursor  int
 	offset  int
@@ -87,9 +90,17 @@ func (p *previewModel) build() {
 			idx = append(idx, u)
 		}
 	}
-	p.rows = nil
+	p.rows, p.notes = nil, nil
 	if len(idx) == 0 {
 		return
+	}
+	for i, u := range idx {
+		if n := unknownCodesNote(p.c.sess.work, res, u); n != "" {
+			if len(idx) > 1 {
+				n = safe(p.users[i]) + ": " + n
+			}
+			p.notes = append(p.notes, n)
+		}
 	}
 	pvs := make([]model.Preview, len(idx))
 	grants := make([]map[model.Privilege]model.Grant, len(idx))
@@ -205,13 +216,60 @@ func (p *previewModel) clamp() {
 	}
 }
 
-// bodyHeight is how many rows the list of rows shows in h lines.
-func (p *previewModel) bodyHeight(h int) int {
+// unknownCodesNote is the preview's note on the roles user u holds,
+// directly or through inheritance, that carry Boomi privilege codes
+// rolecall does not know; "" when none does.
+func unknownCodesNote(a *model.Account, res *model.Resolver, u int) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, held := range res.HeldRoles(u) {
+		for _, n := range res.RoleChain(held) {
+			if k := model.FoldName(n); !seen[k] {
+				seen[k] = true
+				names = append(names, n)
+			}
+		}
+	}
+	return model.UnknownCodesNote(a, names)
+}
+
+// maxNoteLines is how many lines each user's note may take at most.
+const maxNoteLines = 3
+
+// noteLines are the notes as drawn in w cells: each wrapped, at most
+// maxNoteLines lines (the copy, y, has them whole).
+func (p *previewModel) noteLines(w int) []string {
+	s := p.c.styles
+	var out []string
+	for _, n := range p.notes {
+		ls := wrap("! "+n, w)
+		if len(ls) > maxNoteLines {
+			ls = ls[:maxNoteLines]
+			e := s.G.Ellipsis
+			last := p.c.trunc(ls[maxNoteLines-1], w-width(e))
+			if !strings.HasSuffix(last, e) {
+				last += e
+			}
+			ls[maxNoteLines-1] = last
+		}
+		for _, l := range ls {
+			out = append(out, s.Warn.Render(l))
+		}
+	}
+	return out
+}
+
+// headHeight is how many lines the head (who, and the notes) takes in w
+// cells.
+func (p *previewModel) headHeight(w int) int { return len(p.users) + len(p.noteLines(w)) }
+
+// bodyHeight is how many rows the list of rows shows in w x h.
+func (p *previewModel) bodyHeight(w, h int) int {
 	detailH := 3
 	if h >= 30 {
 		detailH = 5
 	}
-	return max(h-len(p.users)-detailH-1-boolInt(p.filter != "" || p.filtering), 1)
+	return max(h-p.headHeight(w)-detailH-1-boolInt(p.filter != "" || p.filtering), 1)
 }
 
 // viewFor draws the preview of users in w x h. It changes nothing: it
@@ -350,6 +408,9 @@ func (p *previewModel) text() string {
 		}
 		fmt.Fprintf(&b, "As %s, holding %s\n", e, heldText(res, u))
 	}
+	for _, n := range p.notes {
+		b.WriteString("Note: " + n + "\n")
+	}
 	if p.explain != nil {
 		b.WriteString("Explain: " + p.rows[p.cursor].label + "\n")
 		for _, l := range p.explain {
@@ -467,6 +528,7 @@ func (p *previewModel) view(w, h int, focused bool) string {
 		}
 		head = append(head, c.trunc(s.Header.Render("As "+safe(e))+" "+name+s.Muted.Render(" - roles: ")+heldText(res, u), w))
 	}
+	head = append(head, p.noteLines(w)...)
 	if p.explain != nil {
 		lines := append([]string{}, head...)
 		lines = append(lines, s.Header.Render("Explain: "+p.rows[p.cursor].label)+s.Muted.Render("  (enter/esc close)"))
@@ -483,7 +545,7 @@ func (p *previewModel) view(w, h int, focused bool) string {
 	if h >= 30 {
 		detailH = 5
 	}
-	p.height = p.bodyHeight(h) // on the copy viewFor draws
+	p.height = p.bodyHeight(w, h) // on the copy viewFor draws
 	p.clamp()
 	lines := append([]string{}, head...)
 	if p.filter != "" || p.filtering {
@@ -605,8 +667,8 @@ func (t *previewTab) typing() bool     { return t.p.filtering }
 // sync brings the preview to the Users tab's choice and sizes it.
 func (t *previewTab) sync() {
 	t.p.setUsers(t.users.previewUsers()...)
-	_, h := t.c.bodySize()
-	t.p.height = t.p.bodyHeight(h)
+	w, h := t.c.bodySize()
+	t.p.height = t.p.bodyHeight(w, h)
 	t.p.clamp()
 }
 
@@ -664,7 +726,8 @@ func (t *previewTab) view(w, h int) string {
 
 func (t *previewTab) click(_, y int) tea.Cmd {
 	t.sync()
-	at := y - len(t.p.users) - boolInt(t.p.filter != "" || t.p.filtering)
+	w, _ := t.c.bodySize()
+	at := y - t.p.headHeight(w) - boolInt(t.p.filter != "" || t.p.filtering)
 	shown := t.p.shownRows()
 	if k := t.p.offset + at; at >= 0 && at < t.p.height && k < len(shown) {
 		t.p.cursor = shown[k]

@@ -228,12 +228,22 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 		}
 		pops = append(pops, o)
 	}
+	if editing != "" {
+		// Boomi privilege codes rolecall does not know: shown, locked,
+		// written back as they are.
+		for _, code := range r.Codes {
+			pops = append(pops, option{value: code, label: model.UnknownCodeText(code), group: "Boomi privilege codes unknown to rolecall (kept as they are)",
+				on: true, locked: true, note: "kept", why: unknownCodeWhy(code)})
+		}
+	}
 	privs := newListField(checkField, "privs", "Privileges", pops)
 	privs.summary = func() string {
 		var own []string
-		inh := 0
+		inh, codes := 0, 0
 		for _, o := range privs.opts {
 			switch {
+			case o.why != "":
+				codes++
 			case o.locked:
 				inh++
 			case o.on:
@@ -245,6 +255,9 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 		sum := fmt.Sprintf("%d ticked, %d inherited (locked)", len(own), inh)
 		if len(own) > 0 {
 			sum += ": " + model.AndList(own)
+		}
+		if codes > 0 {
+			sum += fmt.Sprintf("; %d unknown %s (kept)", codes, plural(codes, "code", "codes"))
 		}
 		return sum
 	}
@@ -299,15 +312,34 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 			p, _ := model.LookupPrivilege(v)
 			ticks = append(ticks, p)
 		}
-		r := model.Role{Inherits: parent.picked(), Privileges: ticks}
-		if !c.sess.workRes.GrantsNothing(r) {
-			return nil
+		var notes []string
+		if editing == "" && len(r.Codes) > 0 {
+			notes = append(notes, "Not copied: "+codeList(r.Codes)+". rolecall does not know what they grant, so a new role cannot carry them; add them in Boomi if the copy needs them.")
 		}
-		return []string{"This role grants nothing: " + model.GrantsNothingWhy(r) + ". Tick a privilege or pick an Inherits Role that grants some."}
+		nr := model.Role{Inherits: parent.picked(), Privileges: ticks}
+		if !c.sess.workRes.GrantsNothing(nr) {
+			return notes
+		}
+		return append(notes, "This role grants nothing: "+model.GrantsNothingWhy(nr)+". Tick a privilege or pick an Inherits Role that grants some.")
 	}
 	f.ops = func() []model.Op { return t.formOps(f, editing) }
 	f.onDone = func() { t.selectName(f.get("name").text()) }
 	return f.open()
+}
+
+// unknownCodeWhy is what a tick of a Boomi privilege code rolecall does
+// not know answers.
+func unknownCodeWhy(code string) string {
+	return model.UnknownCodeText(code) + " is a Boomi privilege code rolecall does not know: it stays on the role and is written back unchanged, so it can be neither ticked nor removed here (change it in Boomi, then pull)."
+}
+
+// codeList names the codes as unknown to rolecall.
+func codeList(codes []string) string {
+	var cs []string
+	for _, code := range codes {
+		cs = append(cs, model.UnknownCodeText(code))
+	}
+	return model.AndList(cs)
 }
 
 // formOps are the edits the role form makes as it stands.
@@ -364,6 +396,9 @@ func (t *rolesTab) syncLocks(parent, privs *field, own map[model.Privilege]bool)
 	from := res.InheritedFrom(parent.picked())
 	for i := range privs.opts {
 		o := &privs.opts[i]
+		if o.why != "" {
+			continue // a code rolecall does not know: locked for good
+		}
 		p, _ := model.LookupPrivilege(o.value)
 		if role, ok := from[p]; ok {
 			o.on, o.locked, o.from = true, true, role
@@ -509,6 +544,11 @@ func (t *rolesTab) detailLines(w int) []string {
 		names = []string{"none"}
 	}
 	out = append(out, wrap("Grants: "+strings.Join(names, ", "), w)...)
+	if !it.builtin {
+		if codes := c.sess.work.Roles[it.custom].Codes; len(codes) > 0 {
+			out = append(out, wrap("Also carries "+codeList(codes)+": kept and written back unchanged; they govern nothing in the preview.", w)...)
+		}
+	}
 	return out
 }
 

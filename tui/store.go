@@ -74,6 +74,26 @@ type Store interface {
 	FindDrafts(path string) ([]Draft, error)
 	RemoveDraft(path, id string) error
 	ReleaseDraft(path, id string)
+	// Sync reads what rolecall knows of the Boomi account path is tied
+	// to; nil and no error when it is tied to none. When the state file
+	// cannot be read it returns the error, and a Sync all the same when a
+	// push journal says a push was interrupted.
+	Sync(path string) (*Sync, error)
+}
+
+// Sync is what rolecall knows of the Boomi account a file is tied to: the
+// state file (FILE.boomi.json) that pull, import and push leave beside
+// it, and whether a push was interrupted (FILE.push.jsonl exists).
+type Sync struct {
+	Account string // Boomi's account id
+	// Source is what wrote the state: "pull", "import" or "push".
+	Source string
+	At     time.Time
+	// Live is Boomi's state then: what the file's changes are counted
+	// against. nil when there is no state file (only a journal).
+	Live *model.Live
+	// Interrupted: a push journal exists; rolecall push resumes it.
+	Interrupted bool
 }
 
 // SavedButError is a save that wrote the file but failed after: the file

@@ -16,6 +16,7 @@ type Glyphs struct {
 	NoRadio  string
 	Ellipsis string
 	Sep      string // between help items
+	Dot      string // between the parts of one status (the Boomi sync)
 	Rule     string // horizontal rule character
 	Border   lipgloss.Border
 	Unsaved  string
@@ -60,11 +61,11 @@ func newStyles(isDark, ascii bool) Styles {
 
 	g := Glyphs{
 		Cursor: "> ", NoCursor: "  ", On: "[x]", Off: "[ ]", Locked: "[=]",
-		Radio: "(*)", NoRadio: "( )", Ellipsis: "…", Sep: " • ", Rule: "─",
+		Radio: "(*)", NoRadio: "( )", Ellipsis: "…", Sep: " • ", Dot: " · ", Rule: "─",
 		Border: lipgloss.RoundedBorder(), Unsaved: "● UNSAVED", Arrow: "→", Yes: "yes", No: "no",
 	}
 	if ascii {
-		g.Ellipsis, g.Sep, g.Rule, g.Border, g.Unsaved, g.Arrow = "~", " | ", "-", lipgloss.ASCIIBorder(), "* UNSAVED", "->"
+		g.Ellipsis, g.Sep, g.Dot, g.Rule, g.Border, g.Unsaved, g.Arrow = "~", " | ", " - ", "-", lipgloss.ASCIIBorder(), "* UNSAVED", "->"
 	}
 
 	s := Styles{G: g}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -240,6 +241,9 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		last := attempt >= c.maxRetries()
 		body, status, hdr, sent, err := c.once(ctx, hc, base, r)
 		if err != nil {
+			if errors.Is(err, errUntrusted) {
+				return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+			}
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("%s %s: %w", r.method, r.path, ctx.Err())
 			}
@@ -287,6 +291,21 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	}
 }
 
+// errUntrusted is the error of a server whose certificate is not trusted.
+var errUntrusted = errors.New("the server's TLS certificate is not trusted (rolecall uses the system's roots; SSL_CERT_FILE and SSL_CERT_DIR name others)")
+
+// untrusted reports whether err is a failed check of the server's
+// certificate.
+func untrusted(err error) bool {
+	var (
+		cve *tls.CertificateVerificationError
+		ua  x509.UnknownAuthorityError
+		he  x509.HostnameError
+		ci  x509.CertificateInvalidError
+	)
+	return errors.As(err, &cve) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)
+}
+
 // once sends r one time. sent reports whether the request was written.
 func (c *Client) once(ctx context.Context, hc *http.Client, base string, r request) (body []byte, status int, hdr http.Header, sent bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout())
@@ -313,6 +332,10 @@ func (c *Client) once(ctx context.Context, hc *http.Client, base string, r reque
 	c.requests.Add(1)
 	resp, err := hc.Do(req)
 	if err != nil {
+		if untrusted(err) {
+			// Retrying cannot make a certificate trusted.
+			return nil, 0, nil, false, fmt.Errorf("%w: %v", errUntrusted, netErr(err))
+		}
 		return nil, 0, nil, wrote.Load(), netErr(err)
 	}
 	defer resp.Body.Close()

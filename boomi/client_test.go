@@ -135,6 +135,26 @@ func TestPullPagingAndBulk(t *testing.T) {
 	}
 }
 
+// A role created while the Role pages were read is listed only by
+// getAssignableRoles, without privileges: pull reads it whole by id, so
+// that the import does not take it for a role it cannot map.
+func TestPullReadsLateRoles(t *testing.T) {
+	live := testdataLive(t)
+	live.Roles = append(live.Roles, model.LiveRole{ID: "late-1", AccountID: testAccount, Name: "Late", Codes: []string{"DASHBOARD"}, HasPrivileges: true})
+	s := boomitest.NewServer(t, live, boomitest.LateRoles("late-1"))
+	got, err := newClient(s, nil).Pull(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := model.Import(got, nil, model.Switches{AdvancedUserSecurity: true})
+	if im.HasErrors() {
+		t.Fatalf("import of the pull: %v", im.Notes)
+	}
+	if i := im.Account.FindRole("Late"); i < 0 || len(im.Account.Roles[i].Privileges) != 1 {
+		t.Fatalf("the late role is not read whole")
+	}
+}
+
 func TestRetries(t *testing.T) {
 	t.Run("429 with Retry-After", func(t *testing.T) {
 		s := boomitest.NewServer(t, nil)

@@ -169,6 +169,21 @@ func (c *Client) fetchMissing(ctx context.Context, a *accumulator) error {
 			need(r.ParentID)
 		}
 	}
+	// A custom role of this account that only getAssignableRoles listed
+	// (no privileges) was created while the Role pages were read: read it
+	// whole.
+	have := map[string]bool{}
+	for _, r := range a.live.Roles {
+		if r.HasPrivileges {
+			have[r.ID] = true
+		}
+	}
+	for _, r := range a.live.Roles {
+		if r.AccountID == c.Account && !r.HasPrivileges && !have[r.ID] && !want[r.ID] && r.ID != "" {
+			want[r.ID] = true
+			missing = append(missing, r.ID)
+		}
+	}
 	for _, u := range a.live.UserRoles {
 		need(u.RoleID)
 	}

@@ -64,6 +64,23 @@ type app struct {
 	file           string // -f
 	actor          string // the command line, for the audit log
 	tui            TUIOptions
+	// realOut and realErr are the writers stdout and stderr are written
+	// to when the command ends, or when flush says (a question to answer,
+	// a progress bar to draw).
+	realOut, realErr io.Writer
+	outBuf, errBuf   *bytes.Buffer
+}
+
+// flush writes what the command printed so far, as Execute does at its
+// end.
+func (a *app) flush() {
+	if a.outBuf == nil {
+		return
+	}
+	writeSafe(a.realOut, a.outBuf.Bytes())
+	writeSafe(a.realErr, a.errBuf.Bytes())
+	a.outBuf.Reset()
+	a.errBuf.Reset()
 }
 
 // Execute runs the command line args (args[0] is the program name, as in
@@ -75,7 +92,8 @@ func Execute(args []string, stdout, stderr io.Writer, env func(string) string) i
 		env = os.Getenv
 	}
 	var out, errb bytes.Buffer
-	a := &app{stdout: &out, stderr: &errb, env: env, actor: actorOf(args)}
+	a := &app{stdout: &out, stderr: &errb, env: env, actor: actorOf(args),
+		realOut: stdout, realErr: stderr, outBuf: &out, errBuf: &errb}
 	code := a.run(args)
 	writeSafe(stdout, out.Bytes())
 	writeSafe(stderr, errb.Bytes())
@@ -233,6 +251,11 @@ func (a *app) commands(args []string) []*cobra.Command {
 		{"env", a.envCommand},
 		{"account", a.accountCommand},
 		{"log", a.logCommand},
+		{"import", a.importCommand},
+		{"pull", a.pullCommand},
+		{"plan", a.planCommand},
+		{"push", a.pushCommand},
+		{"drift", a.driftCommand},
 	}
 	var out []*cobra.Command
 	for _, c := range all {

@@ -163,7 +163,7 @@ func (s *Server) query(obj string, body []byte) (any, *apiErr) {
 	switch obj {
 	case "Role":
 		for _, r := range s.live.Roles {
-			if r.AccountID == model.BuiltinAccountID || s.hidden[r.ID] {
+			if r.AccountID == model.BuiltinAccountID || s.hidden[r.ID] || s.late[r.ID] {
 				continue
 			}
 			if e = add(r, func(p string) string { return map[string]string{"name": r.Name, "parentId": r.ParentID}[p] }); e != nil {

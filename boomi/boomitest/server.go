@@ -53,6 +53,7 @@ type Server struct {
 	tokens    map[string][]any
 	nextID    int
 	hidden    map[string]bool
+	late      map[string]bool
 }
 
 type fault struct {
@@ -70,6 +71,17 @@ func WithCredentials(user, password string) Option {
 
 // WithPageSize sets the page size of queries (Boomi's is 100).
 func WithPageSize(n int) Option { return func(s *Server) { s.pageSize = n } }
+
+// LateRoles keeps the roles with these ids out of Role/query only, as if
+// they were created while its pages were read: getAssignableRoles and a
+// get by id return them.
+func LateRoles(ids ...string) Option {
+	return func(s *Server) {
+		for _, id := range ids {
+			s.late[id] = true
+		}
+	}
+}
 
 // HideRoles keeps the roles with these ids out of Role/query and
 // getAssignableRoles (as an account group's shared role may be): only a
@@ -91,7 +103,7 @@ func NewServer(t testing.TB, live *model.Live, opts ...Option) *Server {
 	if live == nil {
 		live = &model.Live{AccountID: "acme-test", Roles: BuiltinRoles()}
 	}
-	s := &Server{Account: live.AccountID, User: "admin@acme.example", Password: "fake-secret-0000", pageSize: 100, tokens: map[string][]any{}, hidden: map[string]bool{}}
+	s := &Server{Account: live.AccountID, User: "admin@acme.example", Password: "fake-secret-0000", pageSize: 100, tokens: map[string][]any{}, hidden: map[string]bool{}, late: map[string]bool{}}
 	if s.Account == "" {
 		s.Account = "acme-test"
 	}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -195,7 +194,7 @@ func (s *switchFlags) flags(c *cobra.Command) {
 func (a *app) switches(c *cobra.Command, s *switchFlags, prev *model.Account, live *model.Live) (model.Switches, []string) {
 	var sw model.Switches
 	var said []string
-	custom := slices.ContainsFunc(live.Roles, func(r model.LiveRole) bool { return r.AccountID != model.BuiltinAccountID })
+	guess, ausWhy, aeaWhy := model.GuessSwitches(live)
 	switch {
 	case c.Flags().Changed("advanced-user-security"):
 		sw.AdvancedUserSecurity = s.aus
@@ -204,12 +203,8 @@ func (a *app) switches(c *cobra.Command, s *switchFlags, prev *model.Account, li
 		sw.AdvancedUserSecurity = prev.AdvancedUserSecurity
 		said = append(said, fmt.Sprintf("advanced_user_security = %t (kept from the file; the API does not say)", sw.AdvancedUserSecurity))
 	default:
-		sw.AdvancedUserSecurity = custom
-		why := "there are no custom roles"
-		if custom {
-			why = "Boomi has custom roles only with it on (R3)"
-		}
-		said = append(said, fmt.Sprintf("advanced_user_security = %t (the API does not say; %s; --advanced-user-security sets it)", custom, why))
+		sw.AdvancedUserSecurity = guess.AdvancedUserSecurity
+		said = append(said, fmt.Sprintf("advanced_user_security = %t (the API does not say; %s; --advanced-user-security sets it)", sw.AdvancedUserSecurity, ausWhy))
 	}
 	switch {
 	case c.Flags().Changed("advanced-environment-access"):
@@ -219,7 +214,8 @@ func (a *app) switches(c *cobra.Command, s *switchFlags, prev *model.Account, li
 		sw.AdvancedEnvironmentAccess = prev.AdvancedEnvironmentAccess
 		said = append(said, fmt.Sprintf("advanced_environment_access = %t (kept from the file; the API does not say)", sw.AdvancedEnvironmentAccess))
 	default:
-		said = append(said, "advanced_environment_access = false (the API does not say; --advanced-environment-access sets it)")
+		sw.AdvancedEnvironmentAccess = guess.AdvancedEnvironmentAccess
+		said = append(said, fmt.Sprintf("advanced_environment_access = %t (the API does not say; %s; --advanced-environment-access sets it)", sw.AdvancedEnvironmentAccess, aeaWhy))
 	}
 	return sw, said
 }

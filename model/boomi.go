@@ -158,6 +158,24 @@ type Switches struct {
 	AdvancedEnvironmentAccess bool
 }
 
+// GuessSwitches are the switches an import takes when neither the admin
+// nor the file gives them, each with why: Advanced User Security on when
+// Boomi lists custom roles of the account (R3: they exist only with it
+// on), Advanced Environment Access off (nothing in the API shows it).
+func GuessSwitches(l *Live) (sw Switches, ausWhy, aeaWhy string) {
+	for _, r := range l.Roles {
+		if r.AccountID != BuiltinAccountID && (r.AccountID == l.AccountID || r.AccountID == "") {
+			sw.AdvancedUserSecurity = true
+			break
+		}
+	}
+	ausWhy = "there are no custom roles"
+	if sw.AdvancedUserSecurity {
+		ausWhy = fmt.Sprintf("Boomi has custom roles only with it on (%s)", cite("R3", false))
+	}
+	return sw, ausWhy, "nothing in Boomi's API shows it"
+}
+
 // Imported is an account built from Boomi's objects.
 type Imported struct {
 	Account *Account

@@ -393,3 +393,21 @@ func TestPlanKeepsRedundantTicks(t *testing.T) {
 		t.Errorf("the line does not say every tick the call removes: %q", got)
 	}
 }
+
+func TestGuessSwitches(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		roles []LiveRole
+		aus   bool
+		why   string
+	}{
+		{"built-in roles only", builtinLive(), false, "no custom roles"},
+		{"a custom role", append(builtinLive(), LiveRole{ID: "r1", AccountID: "acme-1", Name: "Ops"}), true, "(R3)"},
+		{"only another account's shared role", append(builtinLive(), LiveRole{ID: "r1", AccountID: "primary", Name: "Shared"}), false, "no custom roles"},
+	} {
+		sw, why, aea := GuessSwitches(&Live{AccountID: "acme-1", Roles: tc.roles})
+		if sw.AdvancedUserSecurity != tc.aus || !strings.Contains(why, tc.why) || sw.AdvancedEnvironmentAccess || aea == "" {
+			t.Errorf("%s: %+v %q %q", tc.name, sw, why, aea)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"rolecall/boomi"
@@ -108,7 +109,7 @@ func (a *app) progress(title string) func(done, total int, what string) {
 		return nil
 	}
 	return func(done, total int, what string) {
-		const width = 24
+		const width = 20
 		bar := ""
 		if total > 0 {
 			n := min(width, done*width/total)
@@ -116,10 +117,17 @@ func (a *app) progress(title string) func(done, total int, what string) {
 		} else {
 			bar = fmt.Sprintf("%d ", done)
 		}
-		fmt.Fprintf(f, "\r\x1b[K%s: %s%s", title, bar, model.SafeText(what))
-		if total > 0 && done >= total {
-			fmt.Fprint(f, "\r\x1b[K")
+		line := []rune(title + ": " + bar + model.SafeText(what))
+		// One line, never wrapped: a wrapped line is not cleared by the
+		// next.
+		cols := 80
+		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 1 {
+			cols = w
 		}
+		if len(line) > cols-1 {
+			line = line[:cols-1]
+		}
+		fmt.Fprintf(f, "\r\x1b[K%s", string(line))
 	}
 }
 

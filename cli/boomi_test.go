@@ -172,7 +172,7 @@ func pushWithAnswer(t *testing.T, dir string, env []string, answer string, betwe
 	}
 	var out bytes.Buffer
 	rd := bufio.NewReader(outPipe)
-	for !strings.Contains(out.String(), `Only "yes" applies them`) {
+	for !strings.Contains(out.String(), `Only "yes" goes ahead`) {
 		b, err := rd.ReadByte()
 		if err != nil {
 			break

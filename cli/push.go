@@ -94,7 +94,7 @@ func (a *app) push(r *remote, yes, abandon bool) error {
 		fmt.Fprintln(a.stdout, "nothing to push")
 		return nil
 	}
-	if err := a.confirm(yes, fmt.Sprintf("Apply these %s to Boomi account %s?", plural(len(p.Calls), "call"), model.SafeText(account))); err != nil {
+	if err := a.confirm(yes, applyQuestion(len(p.Calls), account)); err != nil {
 		return err
 	}
 	idx := make([]int, len(p.Calls))
@@ -115,12 +115,19 @@ func (a *app) view(acct *model.Account, p *model.Plan, account, endpoint string)
 	return v
 }
 
+func applyQuestion(n int, account string) string {
+	if n == 1 {
+		return "Apply this call to Boomi account " + model.SafeText(account) + "?"
+	}
+	return fmt.Sprintf("Apply these %d calls to Boomi account %s?", n, model.SafeText(account))
+}
+
 // confirm asks on stdin, unless yes; anything but "yes" or "y" refuses.
 func (a *app) confirm(yes bool, question string) error {
 	if yes {
 		return nil
 	}
-	fmt.Fprintf(a.stdout, "\n%s Only \"yes\" applies them: ", question)
+	fmt.Fprintf(a.stdout, "\n%s Only \"yes\" goes ahead: ", question)
 	a.flush()
 	line, err := bufio.NewReader(Stdin).ReadString('\n')
 	answer := strings.ToLower(strings.TrimSpace(line))
@@ -392,7 +399,7 @@ func (a *app) resume(j *storage.Journal, acct *model.Account, r *remote, yes, ab
 		for _, c := range p.Calls {
 			fmt.Fprintln(a.stdout, "  "+model.SafeText(c.Line))
 		}
-		if err := a.confirm(yes, fmt.Sprintf("Apply these %s to Boomi account %s?", plural(len(p.Calls), "call"), model.SafeText(h.Account))); err != nil {
+		if err := a.confirm(yes, applyQuestion(len(p.Calls), h.Account)); err != nil {
 			return err
 		}
 	}

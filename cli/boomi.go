@@ -317,7 +317,16 @@ func (a *app) pull(cmd *cobra.Command, r *remote, sw *switchFlags, discard bool)
 	if len(r.from) > 0 {
 		source = "import"
 	}
-	change := map[string]any{source: map[string]any{"account": live.AccountID, "endpoint": endpoint, "from": r.from, "live_fingerprint": live.Fingerprint()}}
+	// The audit entry: the pull as its edit, what it changes for whom, and
+	// where it came from.
+	what := fmt.Sprintf("%s Boomi account %s", source, live.AccountID)
+	if len(r.from) > 0 {
+		what += " from saved responses " + strings.Join(r.from, ", ")
+	} else {
+		what += " from " + endpoint
+	}
+	change := map[string]any{"edits": []string{what}, "access": []string{},
+		"boomi": map[string]any{"op": source, "account": live.AccountID, "endpoint": endpoint, "from": r.from, "live_fingerprint": live.Fingerprint()}}
 	var old, saved *model.Account
 	if prev == nil {
 		if _, err := storage.Save(path, im.Account, storage.Stamp{}, storage.SaveOptions{Actor: a.actor, Change: change}); err != nil {
@@ -327,8 +336,10 @@ func (a *app) pull(cmd *cobra.Command, r *remote, sw *switchFlags, discard bool)
 	} else {
 		var refused []string
 		saved, err = storage.Update(path, storage.SaveOptions{Actor: a.actor, ChangeFunc: func(o, n *model.Account) any {
-			d := model.Compare(model.NewResolver(o), model.NewResolver(n))
-			change["summary"] = d.Summary()
+			if o != nil {
+				d := model.Compare(model.NewResolver(o), model.NewResolver(n))
+				change["access"] = d.Summary()
+			}
 			return change
 		}}, func(cur *model.Account) (*model.Account, error) {
 			old = cur

@@ -151,6 +151,13 @@ func TestPullRefusesUnpushedChanges(t *testing.T) {
 	if bytes.Contains(readBytes(t, path), []byte(`"Dashboard"`)) {
 		t.Errorf("pull --discard-local kept the local tick")
 	}
+	// A push that learns no new id leaves the file as it is, and is in
+	// the audit trail all the same.
+	want(t, rc(t, dir, env, "role", "edit", "Cannot View Data", "--add", "Dashboard"), 0)
+	want(t, rc(t, dir, env, "push", "--yes"), 0, "applied 1 call")
+	if log := rc(t, dir, env, "log"); strings.Count(log.stdout, "push") < 2 {
+		t.Errorf("the push that changed only Boomi has no audit entry:\n%s", log.stdout)
+	}
 	if log := rc(t, dir, env, "log", "--json"); !strings.Contains(log.stdout, `"pull"`) {
 		t.Errorf("the pull that changed the file wrote no audit entry:\n%s", log.stdout)
 	}

@@ -164,9 +164,22 @@ func (a *app) apply(ctx context.Context, c *boomi.Client, planned *model.Account
 	want := storage.Encode(planned)
 	var applied []string
 	var failed *pushFailed
-	saved, err := storage.Update(path, storage.SaveOptions{Actor: a.actor, ChangeFunc: func(_, _ *model.Account) any {
-		return map[string]any{"push": map[string]any{"account": account, "endpoint": endpoint, "live_fingerprint": p.Fingerprint, "calls": applied}}
-	}}, func(cur *model.Account) (*model.Account, error) {
+	// The audit entry: the calls applied as its edits, what they change
+	// for whom, and the push itself.
+	change := func(_, _ *model.Account) any {
+		edits := []string{fmt.Sprintf("push %s to Boomi account %s", plural(len(applied), "call"), account)}
+		for _, l := range applied {
+			edits = append(edits, "  "+l)
+		}
+		var access []string
+		if p.Live != nil {
+			d := model.Compare(model.NewResolver(p.Live), model.NewResolver(planned))
+			access = d.Summary()
+		}
+		return map[string]any{"edits": edits, "access": access,
+			"boomi": map[string]any{"op": "push", "account": account, "endpoint": endpoint, "live_fingerprint": p.Fingerprint, "calls": applied}}
+	}
+	saved, err := storage.Update(path, storage.SaveOptions{Actor: a.actor, ChangeFunc: change}, func(cur *model.Account) (*model.Account, error) {
 		if !bytes.Equal(storage.Encode(cur), want) {
 			return nil, errFileChanged
 		}
@@ -282,6 +295,13 @@ func (a *app) apply(ctx context.Context, c *boomi.Client, planned *model.Account
 	fmt.Fprintf(a.stdout, "\napplied %s to Boomi account %s\n", plural(len(applied), "call"), model.SafeText(account))
 	if saved == nil {
 		saved = planned
+	}
+	if bytes.Equal(storage.Encode(saved), want) {
+		// The push learnt no new id: the file was not written, so its
+		// audit entry is not either. Record it.
+		if err := storage.Record(path, a.actor, change(nil, nil)); err != nil {
+			fmt.Fprintln(a.stderr, "rolecall: warning: the push is done, but "+model.SafeText(err.Error()))
+		}
 	}
 	c.Progress = a.progress("reading Boomi account " + account)
 	after, err := c.Pull(ctx)

@@ -165,19 +165,29 @@ func (a *app) fetch(ctx context.Context, r *remote, acct *model.Account) (live *
 	if err != nil {
 		return nil, "", "", err
 	}
-	c, err := a.client(account, endpoint)
+	_, live, err = a.read(ctx, account, endpoint)
 	if err != nil {
 		return nil, "", "", err
 	}
-	live, err = c.Pull(ctx)
+	return live, account, endpoint, nil
+}
+
+// read makes the client of account at endpoint and reads Boomi's state
+// with it.
+func (a *app) read(ctx context.Context, account, endpoint string) (*boomi.Client, *model.Live, error) {
+	c, err := a.client(account, endpoint)
+	if err != nil {
+		return nil, nil, err
+	}
+	live, err := c.Pull(ctx)
 	a.endProgress()
 	if err != nil {
-		return nil, "", "", a.apiError(err)
+		return nil, nil, a.apiError(err)
 	}
 	if live.AccountID == "" {
 		live.AccountID = account
 	}
-	return live, account, endpoint, nil
+	return c, live, nil
 }
 
 // apiError is exit 2 for credentials refused, exit 1 for anything else the
@@ -464,14 +474,7 @@ func (a *app) planOf(ctx context.Context, r *remote) (*model.Account, *model.Pla
 		return nil, nil, planView{}, err
 	}
 	p := model.MakePlan(acct, live)
-	sum := sha256.Sum256(storage.Encode(acct))
-	v := planView{Account: account, Endpoint: endpoint, File: a.path(), FileSha256: hex.EncodeToString(sum[:]),
-		Fingerprint: p.Fingerprint, Calls: p.Calls, Blocking: p.Blocking, Notes: p.Notes}
-	if p.Live != nil {
-		d := model.Compare(model.NewResolver(p.Live), model.NewResolver(acct))
-		v.Diff, v.Impact = d, d.Summary()
-	}
-	return acct, p, v, nil
+	return acct, p, a.view(acct, p, account, endpoint), nil
 }
 
 func (a *app) printPlan(v planView, title string) {

@@ -74,14 +74,9 @@ func (a *app) push(r *remote, yes, abandon bool) error {
 	if err != nil {
 		return err
 	}
-	c, err := a.client(account, endpoint)
+	c, live, err := a.read(ctx, account, endpoint)
 	if err != nil {
 		return err
-	}
-	live, err := c.Pull(ctx)
-	a.endProgress()
-	if err != nil {
-		return a.apiError(err)
 	}
 	p := model.MakePlan(acct, live)
 	v := a.view(acct, p, account, endpoint)
@@ -373,14 +368,9 @@ func (a *app) resume(j *storage.Journal, acct *model.Account, r *remote, yes, ab
 	}
 	ctx, stop := interruptible()
 	defer stop()
-	c, err := a.client(h.Account, endpoint)
+	c, live, err := a.read(ctx, h.Account, endpoint)
 	if err != nil {
 		return err
-	}
-	live, err := c.Pull(ctx)
-	a.endProgress()
-	if err != nil {
-		return a.apiError(err)
 	}
 	p := model.MakePlan(acct, live)
 	if len(p.Blocking) > 0 {

@@ -82,6 +82,11 @@ func (c *Client) Pull(ctx context.Context) (*model.Live, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("Boomi's answers disagree: %s", strings.Join(errs, "; "))
 	}
+	if live.AccountID == "" {
+		live.AccountID = c.Account // an account with no custom role and no user
+	} else if live.AccountID != c.Account {
+		return nil, fmt.Errorf("asked for Boomi account %s, Boomi answered with objects of account %s", model.SafeText(c.Account), model.SafeText(live.AccountID))
+	}
 	return live, nil
 }
 

@@ -184,9 +184,6 @@ func (a *app) read(ctx context.Context, account, endpoint string) (*boomi.Client
 	if err != nil {
 		return nil, nil, a.apiError(err)
 	}
-	if live.AccountID == "" {
-		live.AccountID = account
-	}
 	return c, live, nil
 }
 

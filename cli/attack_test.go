@@ -184,3 +184,42 @@ func TestAttackEchoedAuthorizationNotKept(t *testing.T) {
 }
 
 var _ = bufio.NewReader
+
+// A push killed after it saved the file (with the new ids) and before it
+// closed its journal has applied every call. The next push must say so
+// and finish, not call the file changed and advise restoring it.
+func TestAttackFinishedPushJournalLeftBehind(t *testing.T) {
+	s, env := fakeBoomi(t, nil)
+	dir, path := pushed(t, s, env)
+	// The state a kill -9 between the file's save and the journal's
+	// rename leaves: every call done, the file holding the new ids.
+	os.Rename(path+".push.last.jsonl", path+".push.jsonl")
+	r := rc(t, dir, env, "push", "--yes")
+	if r.code != 0 || strings.Contains(r.stderr, "restore the file") {
+		t.Errorf("a push whose every call is applied is reported as a file changed since (exit %d):\n%s", r.code, r.stderr)
+	}
+}
+
+// When the read after a push fails, the state file keeps Boomi's state
+// from before the push: pull then calls the pushed changes unpushed.
+func TestAttackPullAfterPushWithFailedReRead(t *testing.T) {
+	s, env := fakeBoomi(t, nil)
+	dir, _ := pushed(t, s, env)
+	want(t, rc(t, dir, env, "role", "edit", "Cannot View Data", "--add", "Dashboard"), 0)
+	var wrote, failed atomic.Bool
+	s.BeforeRequest(func(r *http.Request) {
+		q := strings.HasSuffix(r.URL.Path, "query") || strings.HasSuffix(r.URL.Path, "queryMore") || strings.HasSuffix(r.URL.Path, "bulk") || r.Method == "GET"
+		if !q {
+			wrote.Store(true)
+		} else if wrote.Load() && !failed.Load() {
+			failed.Store(true)
+			s.FailNext(1, 400, "") // the re-read after the push
+		}
+	})
+	want(t, rc(t, dir, env, "push", "--yes"), 0, "applied 1 call", "could not be read again")
+	s.BeforeRequest(nil)
+	r := rc(t, dir, env, "pull")
+	if r.code != 0 || strings.Contains(r.stdout, "unpushed change") {
+		t.Errorf("pull calls a change that Boomi has (it was pushed) an unpushed change:\n%s", r)
+	}
+}

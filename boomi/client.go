@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -264,7 +265,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
 			if last {
 				return nil, &APIError{Status: status, Method: r.method, Path: r.path,
-					Message: fmt.Sprintf("rate limited; gave up after %d attempts: %s", attempt+1, errorMessage(body))}
+					Message: fmt.Sprintf("rate limited; gave up after %d attempts: %s", attempt+1, c.errorMessage(body))}
 			}
 			wait, ok := retryAfter(hdr.Get("Retry-After"), time.Now())
 			if !ok {
@@ -274,19 +275,19 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 				return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 			}
 		case status == http.StatusUnauthorized || status == http.StatusForbidden:
-			return nil, &AuthError{Status: status, Account: c.Account, Method: r.method, Path: r.path, Message: errorMessage(body)}
+			return nil, &AuthError{Status: status, Account: c.Account, Method: r.method, Path: r.path, Message: c.errorMessage(body)}
 		case status >= 500:
 			if !r.idempotent {
-				return nil, &UnknownOutcome{Method: r.method, Path: r.path, Status: status, Err: errors.New(errorMessage(body))}
+				return nil, &UnknownOutcome{Method: r.method, Path: r.path, Status: status, Err: errors.New(c.errorMessage(body))}
 			}
 			if last {
-				return nil, &APIError{Status: status, Method: r.method, Path: r.path, Message: fmt.Sprintf("after %d attempts: %s", attempt+1, errorMessage(body))}
+				return nil, &APIError{Status: status, Method: r.method, Path: r.path, Message: fmt.Sprintf("after %d attempts: %s", attempt+1, c.errorMessage(body))}
 			}
 			if err := c.sleep(ctx, backoff(attempt)); err != nil {
 				return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 			}
 		default:
-			return nil, &APIError{Status: status, Method: r.method, Path: r.path, Message: errorMessage(body)}
+			return nil, &APIError{Status: status, Method: r.method, Path: r.path, Message: c.errorMessage(body)}
 		}
 	}
 }
@@ -416,4 +417,22 @@ func limitText(s string, n int) string {
 		i--
 	}
 	return s[:i]
+}
+
+// errorMessage is errorMessage of body with the credentials c sends cut
+// out: a server or a proxy may echo the request (its Authorization header,
+// or the password itself) in an error page.
+func (c *Client) errorMessage(body []byte) string {
+	var secrets []string
+	if c.Password != "" {
+		basic := base64.StdEncoding.EncodeToString([]byte(c.User + ":" + c.Password))
+		secrets = append(secrets, basic, strings.TrimRight(basic, "="), c.Password,
+			base64.StdEncoding.EncodeToString([]byte(c.Password)), url.QueryEscape(c.Password))
+	}
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			body = bytes.ReplaceAll(body, []byte(s), []byte("[credentials removed]"))
+		}
+	}
+	return errorMessage(body)
 }

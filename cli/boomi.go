@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -66,22 +67,38 @@ func (a *app) target(r *remote, acct *model.Account) (account, endpoint string, 
 	if acct != nil && acct.BoomiAccount != "" && !strings.EqualFold(acct.BoomiAccount, account) {
 		return "", "", usageErr("%s is tied to Boomi account %q, not %q; use the file of that account", model.SafeText(a.path()), acct.BoomiAccount, account)
 	}
-	endpoint = r.endpoint
+	endpoint, from := r.endpoint, "--endpoint"
 	if endpoint == "" {
-		endpoint = a.env("BOOMI_ENDPOINT")
+		endpoint, from = a.env("BOOMI_ENDPOINT"), "$BOOMI_ENDPOINT"
 	}
 	if endpoint == "" {
 		endpoint = defaultEndpoint
 	}
+	// Credentials travel in every request: only https, and never a user,
+	// query or fragment in the URL (which is not repeated back: it may
+	// hold a secret).
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" || u.Scheme != "https" || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(endpoint, "?#@") {
+		return "", "", usageErr("the endpoint of %s is not an https URL like %s, without a user, password, query or fragment (it is not repeated here: it may hold a secret)", from, defaultEndpoint)
+	}
 	return account, strings.TrimRight(endpoint, "/"), nil
+}
+
+// redact is an endpoint as messages show it: scheme, host and path.
+func redact(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return "(an endpoint that is not a URL)"
+	}
+	return model.SafeText(u.Scheme + "://" + u.Host + u.Path)
 }
 
 // client makes the API client of account at endpoint, with credentials
 // from the environment or ~/.netrc.
 func (a *app) client(account, endpoint string) (*boomi.Client, error) {
-	u, err := url.Parse(endpoint)
-	if err != nil || u.Host == "" || u.Scheme != "https" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, usageErr("--endpoint %q is not an https URL like %s (no user, query or fragment): credentials travel in every request", endpoint, defaultEndpoint)
+	u, err := url.Parse(endpoint) // checked by target
+	if err != nil {
+		return nil, usageErr("the endpoint is not a URL")
 	}
 	netrc := a.env("NETRC")
 	if netrc == "" {
@@ -153,8 +170,15 @@ func (a *app) fetch(ctx context.Context, r *remote, acct *model.Account) (live *
 		if err != nil {
 			return nil, "", "", fail(ExitUsage, "%v", err)
 		}
+		bad := 0
 		for _, n := range notes {
 			fmt.Fprintln(a.stderr, "rolecall: "+model.SafeText(n.String()))
+			if n.Severity == model.Error {
+				bad++
+			}
+		}
+		if bad > 0 {
+			return nil, "", "", fail(ExitDenied, "the saved responses disagree or are incomplete (%s, listed above); nothing was written or compared", plural(bad, "error"))
 		}
 		if acct != nil && acct.BoomiAccount != "" && live.AccountID != "" && acct.BoomiAccount != live.AccountID {
 			return nil, "", "", usageErr("the saved responses are of Boomi account %q; %s is tied to %q", live.AccountID, model.SafeText(a.path()), acct.BoomiAccount)
@@ -412,22 +436,35 @@ func countErrors(ns []model.ImportNote) int {
 }
 
 // atRisk lists what a pull would overwrite in cur: its changes since
-// Boomi's state as last seen (the plan that would push them), or, with no
-// state of this account, every difference from live.
+// Boomi's state as last seen (the calls that would push them) that Boomi
+// does not have now either (a push whose state was not recorded), or, with
+// no state of this account, everything the file has that Boomi has not.
 func atRisk(cur *model.Account, state *storage.RemoteState, live *model.Live) []string {
-	base := live
-	if state != nil && state.Live != nil && (state.Account == live.AccountID || live.AccountID == "") {
-		base = state.Live
-	}
-	p := model.MakePlan(cur, base)
-	var out []string
-	for _, c := range p.Calls {
-		// With no state of this account, what Boomi has and the file has
-		// not (a removal in the plan) is not lost by a pull: it arrives.
-		if base == live && c.Op == "delete" {
-			continue
+	now := model.MakePlan(cur, live)
+	if state == nil || state.Live == nil || (state.Account != live.AccountID && live.AccountID != "") {
+		var out []string
+		for _, c := range now.Calls {
+			// What Boomi has and the file has not (a removal in the
+			// plan) is not lost by a pull: it arrives.
+			if c.Op != "delete" {
+				out = append(out, c.Line)
+			}
 		}
-		out = append(out, c.Line)
+		return out
+	}
+	// Change by change: a role the admin ticked here that someone else
+	// changed in Boomi too is still at risk.
+	pending := map[string]bool{}
+	for _, c := range now.Calls {
+		for _, k := range c.Pieces() {
+			pending[k] = true
+		}
+	}
+	var out []string
+	for _, c := range model.MakePlan(cur, state.Live).Calls {
+		if slices.ContainsFunc(c.Pieces(), func(k string) bool { return pending[k] }) {
+			out = append(out, c.Line)
+		}
 	}
 	return out
 }
@@ -477,7 +514,7 @@ func (a *app) planOf(ctx context.Context, r *remote) (*model.Account, *model.Pla
 func (a *app) printPlan(v planView, title string) {
 	where := "Boomi account " + model.SafeText(v.Account)
 	if v.Endpoint != "" && v.Endpoint != defaultEndpoint {
-		where += " at " + model.SafeText(v.Endpoint)
+		where += " at " + redact(v.Endpoint)
 	}
 	fmt.Fprintf(a.stdout, "%s %s, from %s:\n\n", title, where, model.SafeText(v.File))
 	if len(v.Calls) == 0 {
@@ -571,6 +608,11 @@ an error.`,
 			ctx, stop := interruptible()
 			defer stop()
 			acct, p, v, err := a.planOf(ctx, &r)
+			var xe *exitError
+			if errors.As(err, &xe) && xe.code == ExitDenied {
+				// Exit 1 says "differs": an error is 2, whatever it is.
+				xe.code = ExitUsage
+			}
 			if err != nil {
 				return err
 			}

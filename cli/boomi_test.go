@@ -58,6 +58,7 @@ func noSecret(t *testing.T, dir string, rs ...result) {
 }
 
 func TestBoomiRoundTrip(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, path := copyFile(t, "boomi-demo.toml")
 	var rs []result
@@ -137,6 +138,7 @@ func pushed(t *testing.T, s *boomitest.Server, env []string) (string, string) {
 }
 
 func TestPullRefusesUnpushedChanges(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, path := pushed(t, s, env)
 	want(t, rc(t, dir, env, "role", "edit", "Cannot View Data", "--add", "Dashboard"), 0)
@@ -197,6 +199,7 @@ func pushWithAnswer(t *testing.T, dir string, env []string, answer string, betwe
 }
 
 func TestPushAsksFirst(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, _ := copyFile(t, "boomi-demo.toml")
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
@@ -215,6 +218,7 @@ func TestPushAsksFirst(t *testing.T) {
 // A push re-reads Boomi before its first call: a change since the plan
 // was shown stops it, and nothing is sent.
 func TestPushRefusesWhenBoomiChanged(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, path := copyFile(t, "boomi-demo.toml")
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
@@ -246,6 +250,7 @@ func TestPushRefusesWhenBoomiChanged(t *testing.T) {
 // journal: the next push says what was applied and what not, checks
 // Boomi, sends only the rest, and ends where an uninterrupted push ends.
 func TestPushKilledMidwayResumes(t *testing.T) {
+	t.Parallel()
 	for _, at := range []int{1, 4, 9} {
 		t.Run("", func(t *testing.T) {
 			s, env := fakeBoomi(t, nil)
@@ -306,8 +311,8 @@ func killPushAt(t *testing.T, s *boomitest.Server, dir string, env []string, at 
 		}
 		if int(writes.Add(1)) == at {
 			once.Do(func() {
+				close(killed) // before the kill: Wait may return at once
 				cmd.Process.Kill()
-				close(killed)
 				time.Sleep(50 * time.Millisecond)
 			})
 		}
@@ -325,6 +330,7 @@ func killPushAt(t *testing.T, s *boomitest.Server, dir string, env []string, at 
 }
 
 func TestPushAbandon(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, path := copyFile(t, "boomi-demo.toml")
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
@@ -343,6 +349,7 @@ func TestPushAbandon(t *testing.T) {
 }
 
 func TestBoomiCredentials(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, _ := copyFile(t, "boomi-demo.toml")
 	bad := append(append([]string(nil), env...), "BOOMI_TOKEN=wrong-"+fakeToken)
@@ -367,6 +374,7 @@ func TestBoomiCredentials(t *testing.T) {
 }
 
 func TestImportBoomi(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	j := rc(t, dir, nil, "-f", "json.toml", "import", "boomi", filepath.Join(repo, "testdata", "boomi", "account-json"))
 	want(t, j, 0, "imported Boomi account acme-4F2K9X", "advanced_user_security = true (the API does not say", "advanced_environment_access = false")
@@ -396,6 +404,7 @@ func copyResponses(t *testing.T, edit func(name, text string) string) string {
 }
 
 func TestImportKeepsUnknownCodes(t *testing.T) {
+	t.Parallel()
 	resp := copyResponses(t, func(name, text string) string {
 		return strings.Replace(text, `"name": "API"`, `"name": "API"}, {"name": "PERSIST_PROCESS_PROPERTY"`, 1)
 	})
@@ -414,6 +423,7 @@ func TestImportKeepsUnknownCodes(t *testing.T) {
 }
 
 func TestImportReportsWhatCannotBeMapped(t *testing.T) {
+	t.Parallel()
 	resp := copyResponses(t, func(name, text string) string {
 		if strings.Contains(name, "accountuserrole") {
 			return strings.Replace(text, `"roleId": "794f61e2-b483-40cd-81f9-de0f835fee1d"`, `"roleId": "no-such-role"`, 1)
@@ -431,6 +441,7 @@ func TestImportReportsWhatCannotBeMapped(t *testing.T) {
 // Resuming sends only what remains of the same plan: a file changed
 // since, or a change in Boomi that the plan did not hold, stops it.
 func TestPushResumeRefusesOtherChanges(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, _ := copyFile(t, "boomi-demo.toml")
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
@@ -451,4 +462,26 @@ func TestPushResumeRefusesOtherChanges(t *testing.T) {
 	if s.Live().Fingerprint() != after {
 		t.Errorf("the refused resume sent calls")
 	}
+}
+
+// A local change to a role that someone else also changed in Boomi is
+// still unpushed: a pull refuses to overwrite it.
+func TestPullKeepsLocalChangeToARoleChangedInBoomi(t *testing.T) {
+	t.Parallel()
+	s, env := fakeBoomi(t, nil)
+	dir, _ := pushed(t, s, env)
+	want(t, rc(t, dir, env, "role", "edit", "Cannot View Data", "--add", "Dashboard"), 0)
+	var role model.LiveRole
+	for _, r := range s.Live().Roles {
+		if r.Name == "Cannot View Data" {
+			role = r
+		}
+	}
+	role.Codes = append(role.Codes, "VIEW_AUDIT_LOGS")
+	c := &boomi.Client{Endpoint: s.URL, Account: s.Account, User: s.User, Password: s.Password, HTTP: s.Client()}
+	if _, err := c.Apply(context.Background(), model.Call{Op: "update", Object: "Role", ID: role.ID, Role: &role}); err != nil {
+		t.Fatal(err)
+	}
+	r := rc(t, dir, env, "pull")
+	want(t, r, 1, "1 unpushed change", `~ role "Cannot View Data": + Dashboard`)
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"strings"
 	"time"
 
@@ -57,13 +58,27 @@ func (a *app) push(r *remote, yes, abandon bool) error {
 	if err != nil {
 		return err
 	}
+	// The file stays locked from here to the end, the question included:
+	// no other rolecall saves it, pushes it, or takes this push's journal
+	// for an interrupted one.
+	held, err := storage.Hold(path, 0)
+	if err != nil {
+		return a.storageError(err)
+	}
+	defer held.Release()
+	if acct, err = a.open(); err != nil { // as it is now that it is locked
+		return err
+	}
 	j, err := storage.OpenJournal(path)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		if abandon {
+			return a.abandonDamaged(path, err)
+		}
+		return fail(ExitUsage, "%v (run rolecall push --abandon to move it aside)", err)
 	}
 	if j != nil {
 		defer j.Close()
-		return a.resume(j, acct, r, yes, abandon)
+		return a.resume(held, j, acct, r, yes, abandon)
 	}
 	if abandon {
 		return usageErr("there is no interrupted push to abandon (%s does not exist)", model.SafeText(storage.JournalPath(path)))
@@ -96,7 +111,19 @@ func (a *app) push(r *remote, yes, abandon bool) error {
 	for i := range idx {
 		idx[i] = i
 	}
-	return a.apply(ctx, c, acct, p, nil, idx, account, endpoint)
+	return a.apply(ctx, held, c, acct, p, nil, idx, account, endpoint)
+}
+
+// abandonDamaged moves aside a journal that cannot be read, after saying
+// so: what it held cannot be told, so drift must say where Boomi stands.
+func (a *app) abandonDamaged(path string, cause error) error {
+	aside := storage.JournalPath(path) + ".damaged-" + time.Now().UTC().Format("20060102T150405Z")
+	if err := os.Rename(storage.JournalPath(path), aside); err != nil {
+		return fail(ExitUsage, "%v; and it could not be moved aside: %v", cause, err)
+	}
+	fmt.Fprintf(a.stdout, "the push journal could not be read (%s); it is kept as %s. What that push applied is unknown: rolecall drift shows where Boomi stands\n",
+		model.SafeText(cause.Error()), model.SafeText(aside))
+	return nil
 }
 
 // view is the plan's printable form.
@@ -154,7 +181,7 @@ func (e *pushFailed) Error() string { return e.err.Error() }
 // (a new journal when nil) at idx[i]. Once all are answered, the ids of new
 // roles and environments are written into the file, Boomi is read again to
 // check it matches, and the state file is written.
-func (a *app) apply(ctx context.Context, c *boomi.Client, planned *model.Account, p *model.Plan, j *storage.Journal, idx []int, account, endpoint string) error {
+func (a *app) apply(ctx context.Context, held *storage.Held, c *boomi.Client, planned *model.Account, p *model.Plan, j *storage.Journal, idx []int, account, endpoint string) error {
 	path := a.path()
 	want := storage.Encode(planned)
 	var applied []string
@@ -174,7 +201,7 @@ func (a *app) apply(ctx context.Context, c *boomi.Client, planned *model.Account
 		return map[string]any{"edits": edits, "access": access,
 			"boomi": map[string]any{"op": "push", "account": account, "endpoint": endpoint, "live_fingerprint": p.Fingerprint, "calls": applied}}
 	}
-	saved, err := storage.Update(path, storage.SaveOptions{Actor: a.actor, ChangeFunc: change}, func(cur *model.Account) (*model.Account, error) {
+	saved, err := held.Update(storage.SaveOptions{Actor: a.actor, ChangeFunc: change}, func(cur *model.Account) (*model.Account, error) {
 		if !bytes.Equal(storage.Encode(cur), want) {
 			return nil, errFileChanged
 		}
@@ -250,6 +277,11 @@ func (a *app) apply(ctx context.Context, c *boomi.Client, planned *model.Account
 			if id, ok := envIDs[next.Environments[i].Name]; ok {
 				next.Environments[i].ID = id
 			}
+		}
+		// Say what the file will be: a crash after it is written and
+		// before the journal is closed then resumes on that file.
+		if err := j.Record(storage.JournalEvent{Call: -1, State: storage.CallSaving, File: fileHash(next)}); err != nil {
+			return nil, err
 		}
 		return next, nil
 	})
@@ -330,11 +362,11 @@ func (a *app) apiErrorOrStorage(err error) error {
 }
 
 // resume finishes (or, with abandon, ends) the push that j records.
-func (a *app) resume(j *storage.Journal, acct *model.Account, r *remote, yes, abandon bool) error {
+func (a *app) resume(held *storage.Held, j *storage.Journal, acct *model.Account, r *remote, yes, abandon bool) error {
 	path := a.path()
 	h := j.Header
 	states, _ := j.States()
-	fmt.Fprintf(a.stdout, "A push to Boomi account %s was interrupted (started %s). Of its %s:\n", model.SafeText(h.Account), h.Started.Local().Format("2006-01-02 15:04"), plural(len(h.Calls), "call"))
+	fmt.Fprintf(a.stdout, "A push to Boomi account %s at %s was interrupted (started %s). Of its %s:\n", model.SafeText(h.Account), redact(h.Endpoint), h.Started.Local().Format("2006-01-02 15:04"), plural(len(h.Calls), "call"))
 	for i, c := range h.Calls {
 		what := "not sent"
 		switch states[i] {
@@ -356,19 +388,23 @@ func (a *app) resume(j *storage.Journal, acct *model.Account, r *remote, yes, ab
 		fmt.Fprintf(a.stdout, "abandoned: the journal is kept as %s; Boomi keeps what was applied (rolecall drift shows where it stands)\n", model.SafeText(storage.LastJournalPath(path)))
 		return nil
 	}
-	if fileHash(acct) != h.FileSha256 {
+	if sum := fileHash(acct); sum != h.FileSha256 && sum != j.Saving() {
 		return fail(ExitDenied, "%s changed since the interrupted push began, so it cannot be resumed as planned; restore the file, or run rolecall push --abandon and push anew", model.SafeText(path))
 	}
-	if r.account != "" && r.account != h.Account {
-		return usageErr("the interrupted push is to Boomi account %q, not %q", h.Account, r.account)
+	// The account and the endpoint are the ones configured now (flags,
+	// file, environment): a journal, which anyone who may write beside the
+	// file may edit, never says where credentials go.
+	account, endpoint, err := a.target(r, acct)
+	if err != nil {
+		return err
 	}
-	endpoint := h.Endpoint
-	if r.endpoint != "" && strings.TrimRight(r.endpoint, "/") != endpoint {
-		return usageErr("the interrupted push is to %s, not %s", endpoint, r.endpoint)
+	if account != h.Account || endpoint != h.Endpoint {
+		return fail(ExitDenied, "the interrupted push was to Boomi account %s at %s, not to %s at %s as configured now; nothing was sent (run rolecall push --abandon to end it)",
+			model.SafeText(h.Account), redact(h.Endpoint), model.SafeText(account), redact(endpoint))
 	}
 	ctx, stop := interruptible()
 	defer stop()
-	c, live, err := a.read(ctx, h.Account, endpoint)
+	c, live, err := a.read(ctx, account, endpoint)
 	if err != nil {
 		return err
 	}
@@ -413,5 +449,5 @@ func (a *app) resume(j *storage.Journal, acct *model.Account, r *remote, yes, ab
 			return err
 		}
 	}
-	return a.apply(ctx, c, acct, p, j, idx, h.Account, endpoint)
+	return a.apply(ctx, held, c, acct, p, j, idx, account, endpoint)
 }

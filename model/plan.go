@@ -27,6 +27,23 @@ type Call struct {
 	EnvRef    string `json:"environment_ref,omitempty"`
 
 	Line string `json:"line"` // as the plan prints it
+	// Changes are the parts of an update's line, one change each
+	// ("+ Dashboard", "renamed from \"Ops\""), for comparing plans
+	// change by change.
+	Changes []string `json:"changes,omitempty"`
+}
+
+// Pieces returns what c changes, one piece each, as comparable keys: an
+// update gives one key per change, anything else its line.
+func (c Call) Pieces() []string {
+	if c.Op != "update" || len(c.Changes) == 0 {
+		return []string{c.Line}
+	}
+	out := make([]string, len(c.Changes))
+	for i, ch := range c.Changes {
+		out[i] = c.Object + "\x00" + c.ID + "\x00" + ch
+	}
+	return out
 }
 
 // Method and Path are the HTTP request of c, relative to the account's base
@@ -378,7 +395,7 @@ func (pl *planner) updateRoles() {
 			continue
 		}
 		pl.call(Call{Op: "update", Object: "Role", ID: lr.ID, Role: &body, ParentRef: parentRef,
-			Line: fmt.Sprintf("~ role %s: %s", quote(r.Name), strings.Join(what, ", "))})
+			Line: fmt.Sprintf("~ role %s: %s", quote(r.Name), strings.Join(what, ", ")), Changes: what})
 	}
 }
 

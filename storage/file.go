@@ -573,6 +573,25 @@ func lstat(name string) fs.FileInfo {
 // written (see Canonical), also along with a *SavedError (the edit is saved,
 // but something after failed).
 func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Account, error)) (*model.Account, error) {
+	h, err := Hold(path, opts.Wait)
+	if err != nil {
+		return nil, err
+	}
+	defer h.Release()
+	return h.Update(opts, edit)
+}
+
+// Held is the lock of an account file, held across several steps: a push
+// holds it from reading its journal to writing the ids it learnt, so that
+// no other rolecall saves, pushes or abandons that push meanwhile.
+type Held struct {
+	path, target string
+	fl           *fileLock
+}
+
+// Hold takes the lock of the account file at path, waiting as
+// SaveOptions.Wait says (a *LockedError names who holds it).
+func Hold(path string, wait time.Duration) (*Held, error) {
 	target, err := resolve(path)
 	if err != nil {
 		return nil, err
@@ -581,12 +600,19 @@ func Update(path string, opts SaveOptions, edit func(*model.Account) (*model.Acc
 	if fi == nil {
 		return nil, missing(path, target)
 	}
-	fl, err := lock(target, fi, opts.Wait)
+	fl, err := lock(target, fi, wait)
 	if err != nil {
 		return nil, err
 	}
-	defer fl.Unlock()
+	return &Held{path: path, target: target, fl: fl}, nil
+}
 
+// Release gives the lock back.
+func (h *Held) Release() { h.fl.Unlock() }
+
+// Update is storage.Update under the lock h holds (opts.Wait is not used).
+func (h *Held) Update(opts SaveOptions, edit func(*model.Account) (*model.Account, error)) (*model.Account, error) {
+	path, target := h.path, h.target
 	cur, fi, err := readFile(target)
 	if err != nil {
 		if re, ok := err.(*ReadError); ok {

@@ -126,6 +126,9 @@ const (
 	CallFailed  = "failed"
 	CallUnknown = "unknown"
 	CallSkipped = "skipped" // found already applied when the push resumed
+	// CallSaving (Call -1) says the file the push is about to write, once
+	// every call is answered: its File hash.
+	CallSaving = "saving"
 )
 
 // JournalEvent is one line after the header.
@@ -133,6 +136,7 @@ type JournalEvent struct {
 	Call  int       `json:"call"` // index into the header's Calls; -1 for a note
 	State string    `json:"state"`
 	ID    string    `json:"id,omitempty"`
+	File  string    `json:"file_sha256,omitempty"` // CallSaving: the file to be written
 	Error string    `json:"error,omitempty"`
 	At    time.Time `json:"at"`
 }
@@ -261,6 +265,18 @@ func (j *Journal) States() (states []string, ids []string) {
 		}
 	}
 	return states, ids
+}
+
+// Saving returns the hash of the file the push was about to write when it
+// last said so (CallSaving), or "".
+func (j *Journal) Saving() string {
+	sum := ""
+	for _, e := range j.Events {
+		if e.Call == -1 && e.State == CallSaving {
+			sum = e.File
+		}
+	}
+	return sum
 }
 
 // Close closes the journal, which stays.

@@ -41,6 +41,9 @@ type Client struct {
 	Sleep          func(ctx context.Context, d time.Duration) error // nil: a real sleep
 	MaxRetries     int                                              // retries of one request; 0: 6
 	Timeout        time.Duration                                    // per request; 0: 60 s
+	// Waiting, when set, is told of each wait of a rate limit (429, 503)
+	// before it starts, so that a long one is never silent.
+	Waiting func(d time.Duration, attempt, attempts int)
 
 	requests atomic.Int64
 }
@@ -270,6 +273,9 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 			wait, ok := retryAfter(hdr.Get("Retry-After"), time.Now())
 			if !ok {
 				wait = backoff(attempt)
+			}
+			if c.Waiting != nil {
+				c.Waiting(wait, attempt+1, c.maxRetries()+1)
 			}
 			if err := c.sleep(ctx, wait); err != nil {
 				return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)

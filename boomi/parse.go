@@ -44,8 +44,32 @@ func ReadResponses(paths []string) (*model.Live, []model.ImportNote, error) {
 			return nil, nil, err
 		}
 	}
+	if err := a.settleAccount(); err != nil {
+		return nil, nil, err
+	}
 	live, notes := a.finish()
 	return live, notes, nil
+}
+
+// settleAccount decides the account when no AccountUserRole named it:
+// the one account the Role objects name. Roles of several accounts, and no
+// link to say which is this one, cannot be told apart.
+func (a *accumulator) settleAccount() error {
+	if a.live.AccountID != "" || len(a.roleAccts) == 0 {
+		return nil
+	}
+	if len(a.roleAccts) == 1 {
+		for id, where := range a.roleAccts {
+			a.live.AccountID, a.acctFrom = id, where
+		}
+		return nil
+	}
+	ids := make([]string, 0, len(a.roleAccts))
+	for id := range a.roleAccts {
+		ids = append(ids, quoteStr(id))
+	}
+	slices.Sort(ids)
+	return fmt.Errorf("the Role objects name several accounts (%s) and no AccountUserRole says which one these responses are of; include the AccountUserRole pages", model.SafeText(strings.Join(ids, ", ")))
 }
 
 func safePath(p string) string { return model.SafeText(p) }
@@ -159,6 +183,11 @@ type accumulator struct {
 	seen     map[string]int    // objects read per type, duplicates included
 	acctFrom string
 	pages    []page
+	// roleAccts are the account ids Role objects name, with where each was
+	// first seen: a Role page may hold an account group's shared role, of
+	// the primary account, so they decide the account only when no link
+	// does (settleAccount).
+	roleAccts map[string]string
 }
 
 type page struct {
@@ -237,10 +266,13 @@ func (a *accumulator) addItem(where string, it item) error {
 					r.Codes = append(r.Codes, p.Name)
 				}
 			}
-			// getAssignableRoles lists account groups' shared roles too:
-			// only the account's own Role objects say which account it is.
-			if err := a.account(at, o.AccountID); err != nil {
-				return err
+			if o.AccountID != "" && o.AccountID != model.BuiltinAccountID {
+				if a.roleAccts == nil {
+					a.roleAccts = map[string]string{}
+				}
+				if _, ok := a.roleAccts[o.AccountID]; !ok {
+					a.roleAccts[o.AccountID] = at
+				}
 			}
 		}
 		if r.ID == "" {

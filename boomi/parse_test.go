@@ -98,6 +98,13 @@ func TestReadResponsesNotesAndErrors(t *testing.T) {
 		{name: "different duplicates", files: map[string]string{"a.json": roleA, "b.json": strings.Replace(roleA, `"d"`, `"other"`, 1)},
 			notes: []string{"error: Role r1: a.json and b.json give different contents for it; the first is kept"}},
 		{name: "two accounts", files: map[string]string{"a.json": roleA, "b.json": strings.Replace(strings.Replace(roleA, `"acc"`, `"other"`, 1), "r1", "r2", 1)},
+			err: `the Role objects name several accounts ("acc", "other") and no AccountUserRole says which one`},
+		{name: "a shared role of the primary, and a link that says which account", files: map[string]string{"a.json": roleA,
+			"b.json": strings.Replace(strings.Replace(roleA, `"acc"`, `"primary"`, 1), "r1", "r2", 1),
+			"c.json": `{"@type":"AccountUserRole","id":"u1","accountId":"acc","userId":"a@x.example","roleId":"r2"}`}},
+		{name: "links of two accounts", files: map[string]string{
+			"a.json": `{"@type":"AccountUserRole","id":"u1","accountId":"acc","userId":"a@x.example","roleId":"r1"}`,
+			"b.json": `{"@type":"AccountUserRole","id":"u2","accountId":"other","userId":"a@x.example","roleId":"r1"}`},
 			err: `b.json: account id "other" differs from account id "acc" in a.json`},
 		{name: "built-in account id is not the account", files: map[string]string{"a.json": roleA, "b.json": `{"@type":"Roles","Role":[{"id":"b1","accountId":"1","name":"Administrator"}]}`}},
 		{name: "unknown type", files: map[string]string{"x.json": `{"@type":"Widget","id":"1"}`}, err: `x.json: unknown @type "Widget"`},

@@ -112,6 +112,13 @@ func (a *app) client(account, endpoint string) (*boomi.Client, error) {
 	}
 	c := &boomi.Client{Endpoint: endpoint, Account: account, User: user, Password: pass}
 	c.Progress = a.progress("reading Boomi account " + account)
+	c.Waiting = func(d time.Duration, attempt, attempts int) {
+		if d >= 5*time.Second { // a short wait is a blink; a long one is said at once
+			a.endProgress()
+			fmt.Fprintf(a.stderr, "rolecall: Boomi is limiting the rate of requests: waiting %s before attempt %d of %d\n", d.Round(time.Second), attempt+1, attempts)
+			a.flush()
+		}
+	}
 	return c, nil
 }
 
@@ -334,11 +341,15 @@ func (a *app) pull(cmd *cobra.Command, r *remote, sw *switchFlags, discard bool)
 	if im.HasErrors() {
 		return fail(ExitDenied, "%s could not be mapped without loss (listed above); nothing was written", plural(countErrors(im.Notes), "object"))
 	}
-	if errs := model.Validate(im.Account).Errors(); len(errs) > 0 {
+	problems := model.Validate(im.Account)
+	if errs := problems.Errors(); len(errs) > 0 {
 		for _, p := range errs {
 			fmt.Fprintln(a.stderr, "rolecall: "+model.SafeText(p.String()))
 		}
 		return fail(ExitDenied, "Boomi's account breaks %s of rolecall's rules (listed above); nothing was written", plural(len(errs), "rule"))
+	}
+	for _, p := range problems.Warnings() { // look-alike names, ticks that do nothing, ...
+		fmt.Fprintln(a.stderr, "rolecall: "+model.SafeText(p.String()))
 	}
 	state, err := storage.ReadState(path)
 	if err != nil {

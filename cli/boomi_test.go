@@ -485,3 +485,38 @@ func TestPullKeepsLocalChangeToARoleChangedInBoomi(t *testing.T) {
 	r := rc(t, dir, env, "pull")
 	want(t, r, 1, "1 unpushed change", `~ role "Cannot View Data": + Dashboard`)
 }
+
+// An import says what validation warns of, as validate --strict would: a
+// role named to pass for a built-in one is not imported in silence.
+func TestImportWarnsOfLookAlikes(t *testing.T) {
+	t.Parallel()
+	resp := copyResponses(t, func(name, text string) string {
+		return strings.ReplaceAll(text, `"Auditors"`, `"Аdministrator"`) // a Cyrillic A
+	})
+	r := rc(t, t.TempDir(), nil, "-f", "a.toml", "import", "boomi", resp)
+	want(t, r, 0, `looks like the built-in role "Administrator"`,
+		`role "Developers" ticks "Execute", which Standard User already grants through inheritance; saving drops the tick (R9)`)
+}
+
+// A removal that Boomi answers 404 (someone removed it in the instant
+// after the push's check) has its effect: the push counts it as applied.
+func TestPushCountsAGoneObjectAsRemoved(t *testing.T) {
+	t.Parallel()
+	s, env := fakeBoomi(t, nil)
+	dir, _ := pushed(t, s, env)
+	want(t, rc(t, dir, env, "user", "rm", "dana@example.com"), 0)
+	other := &boomi.Client{Endpoint: s.URL, Account: s.Account, User: s.User, Password: s.Password, HTTP: s.Client()}
+	var first atomic.Bool
+	s.BeforeRequest(func(r *http.Request) {
+		// The first DELETE (the push's) sends the same delete first; that
+		// one comes back through here, and goes through.
+		if r.Method == http.MethodDelete && first.CompareAndSwap(false, true) {
+			id := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+			if _, err := other.Apply(context.Background(), model.Call{Op: "delete", Object: "AccountUserRole", ID: id}); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	r := rc(t, dir, env, "push", "--yes")
+	want(t, r, 0, "applied 1 call", "matches")
+}

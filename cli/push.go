@@ -243,6 +243,9 @@ func (a *app) apply(ctx context.Context, held *storage.Held, c *boomi.Client, pl
 				return nil, &pushFailed{call, i, err}
 			}
 			id, err := c.Apply(ctx, rc)
+			if errors.Is(err, boomi.ErrAlreadyDeleted) {
+				err = nil // its effect holds: counted as applied
+			}
 			if err != nil {
 				state := storage.CallFailed
 				var uo *boomi.UnknownOutcome

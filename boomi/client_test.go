@@ -156,6 +156,7 @@ func TestPullReadsLateRoles(t *testing.T) {
 }
 
 func TestRetries(t *testing.T) {
+	t.Parallel()
 	t.Run("429 with Retry-After", func(t *testing.T) {
 		s := boomitest.NewServer(t, nil)
 		sl := &sleeps{}
@@ -236,7 +237,7 @@ func TestRetries(t *testing.T) {
 		ctx := context.Background()
 		c := newClient(s, &sleeps{})
 		c.Timeout = 200 * time.Millisecond
-		s.Delay(2 * time.Second)
+		s.Delay(500 * time.Millisecond)
 		_, err := c.Apply(ctx, model.Call{Op: "create", Object: "Environment", Environment: &model.LiveEnvironment{Name: "QA"}})
 		var uo *UnknownOutcome
 		if !errors.As(err, &uo) || !strings.Contains(err.Error(), "timed out") || c.Requests() != 1 {

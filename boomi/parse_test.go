@@ -210,6 +210,7 @@ func TestReadResponsesRefusesLinksAndSpecialFiles(t *testing.T) {
 }
 
 func TestReadResponsesLimits(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	huge := filepath.Join(dir, "huge.json")
 	f, err := os.Create(huge)
@@ -254,6 +255,7 @@ func TestReadResponsesLimits(t *testing.T) {
 // TestReadResponsesScales reads 10,000 users holding three roles each, in
 // pages of 100: well under a second (no quadratic merge).
 func TestReadResponsesScales(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	n := 0
 	var b bytes.Buffer

@@ -32,6 +32,13 @@ type Account struct {
 	Roles          []Role
 	Users          []User
 	Environments   []Environment
+	// Groups are the account groups of a primary account (R20), nil for
+	// an account that is no primary.
+	Groups []AccountGroup
+	// Primary is, in a member account, the primary's file by path
+	// relative to this file's directory ("" for an account that names no
+	// primary): what a member's file is opened with (groups.go).
+	Primary string
 }
 
 // Role is a custom role (R5).
@@ -47,6 +54,10 @@ type Role struct {
 	// not know: kept as they came, written back unchanged, and governing
 	// nothing in the preview (which says so).
 	Codes []string
+	// Shared is set only on the roles of a member's view (GroupSet.View)
+	// that a primary shares with it, never in a file: the role is read-only
+	// there and its privileges are the primary's (R21).
+	Shared *SharedFrom
 }
 
 // User is one user of the account (R10).
@@ -54,6 +65,10 @@ type User struct {
 	Email string
 	Name  string
 	Roles []string
+	// Groups is set only on the group users of a member's view
+	// (GroupSet.View), never in a file: for each role in Roles, the groups
+	// that give it to the user there (R25).
+	Groups map[string][]string
 }
 
 // Environment is one environment with its Roles with Access (R12, R13).

@@ -25,6 +25,9 @@ func (o RenameRole) apply(a *Account) ([]string, error) {
 	if old == o.To {
 		return nil, nil
 	}
+	if err := checkNotShared(a, o, old); err != nil {
+		return nil, err
+	}
 	if b, ok := LookupBuiltin(o.To); ok {
 		return nil, refuse(o, DuplicateRoleName, "%s is the name of a built-in role", b.Name)
 	}

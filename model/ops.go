@@ -211,7 +211,19 @@ func checkCustomEditable(a *Account, op Op, name string) (int, error) {
 	if i < 0 {
 		return -1, refuseRole(a, op, name)
 	}
+	if sh := a.Roles[i].Shared; sh != nil {
+		return -1, refuse(op, SharedRoleReadOnly, "%s is shared by %s; it can be edited, renamed or removed only there", SafeText(a.Roles[i].Name), SafeText(sh.Primary))
+	}
 	return i, nil
+}
+
+// checkAssignable refuses a new assignment of a shared role in an account
+// without Advanced User Security (R20: Boomi keeps those made before).
+func checkAssignable(a *Account, op Op, name string) error {
+	if i := a.FindRole(name); i >= 0 && a.Roles[i].Shared != nil && !a.AdvancedUserSecurity {
+		return refuse(op, SharedRoleNeedsAUS, "%s is shared by %s, and this account has Advanced User Security off: it cannot assign shared roles", SafeText(a.Roles[i].Name), SafeText(a.Roles[i].Shared.Primary))
+	}
+	return nil
 }
 
 func checkPrivileges(op Op, ps []Privilege) error {
@@ -288,6 +300,9 @@ func (o RemoveRole) apply(a *Account) ([]string, error) {
 		return nil, err
 	}
 	name := a.Roles[i].Name
+	if err := checkNotShared(a, o, name); err != nil {
+		return nil, err
+	}
 	var holders, heirs []string
 	for _, u := range a.Users {
 		if slices.ContainsFunc(u.Roles, func(rn string) bool { return SameName(rn, name) }) {
@@ -373,6 +388,12 @@ type AddUser struct {
 
 func (o AddUser) Describe() string { return "add user " + SafeText(o.Email) }
 func (o AddUser) apply(a *Account) ([]string, error) {
+	var notes []string
+	if i := a.FindUser(o.Email); i >= 0 && a.Users[i].Groups != nil {
+		// A group user given direct access: the direct roles govern (R25).
+		notes = append(notes, fmt.Sprintf("%s is a group user here; with direct access only the direct roles count in this account (R25)", o.Email))
+		a.Users = slices.Delete(slices.Clone(a.Users), i, i+1)
+	}
 	if a.FindUser(o.Email) >= 0 {
 		return nil, refuse(o, DuplicateUser, "a user with email %q exists already", o.Email)
 	}
@@ -384,10 +405,13 @@ func (o AddUser) apply(a *Account) ([]string, error) {
 		if !a.RoleExists(rn) {
 			return nil, refuseRole(a, o, rn)
 		}
+		if err := checkAssignable(a, o, rn); err != nil {
+			return nil, err
+		}
 		u.Roles = append(u.Roles, a.CanonicalRoleName(rn))
 	}
 	a.Users = insertOrdered(a.Users, u, func(u User) string { return u.Email })
-	return nil, nil
+	return notes, nil
 }
 
 func findUser(a *Account, op Op, email string) (*User, error) {
@@ -395,7 +419,33 @@ func findUser(a *Account, op Op, email string) (*User, error) {
 	if i < 0 {
 		return nil, refuse(op, NoSuchUser, "there is no user %q", email)
 	}
+	if err := checkOwnUser(a, op, i); err != nil {
+		return nil, err
+	}
 	return &a.Users[i], nil
+}
+
+// checkOwnUser refuses editing user i when it is a group user of a
+// member's view: its roles come from the groups, edited in the primary
+// (R25).
+func checkOwnUser(a *Account, op Op, i int) error {
+	if u := a.Users[i]; u.Groups != nil {
+		return refuse(op, GroupUserNotHere, "%s is a group user here (%s); edit the group in the primary, or add the user to give direct access", SafeText(u.Email), groupsOfUser(u))
+	}
+	return nil
+}
+
+// groupsOfUser names the groups a group user's roles come from.
+func groupsOfUser(u User) string {
+	var gs []string
+	for _, rn := range u.Roles {
+		for _, g := range u.Groups[rn] {
+			if !slices.Contains(gs, g) {
+				gs = append(gs, g)
+			}
+		}
+	}
+	return "via " + joinAnd(gs)
 }
 
 // RemoveUser removes a user.
@@ -409,6 +459,9 @@ func (o RemoveUser) apply(a *Account) ([]string, error) {
 	i := a.FindUser(o.Email)
 	if i < 0 {
 		return nil, refuse(o, NoSuchUser, "there is no user %q", o.Email)
+	}
+	if err := checkOwnUser(a, o, i); err != nil {
+		return nil, err
 	}
 	a.Users = slices.Delete(a.Users, i, i+1)
 	return nil, nil
@@ -425,6 +478,9 @@ func (o Assign) apply(a *Account) ([]string, error) {
 	}
 	if !a.RoleExists(o.Role) {
 		return nil, refuseRole(a, o, o.Role)
+	}
+	if err := checkAssignable(a, o, o.Role); err != nil {
+		return nil, err
 	}
 	if slices.ContainsFunc(u.Roles, func(rn string) bool { return SameName(rn, o.Role) }) {
 		return nil, refuse(o, RoleHeldTwice, "%s holds %s already", SafeText(u.Email), SafeText(a.CanonicalRoleName(o.Role)))

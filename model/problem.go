@@ -27,6 +27,10 @@ const (
 	SectionRoles        Section = "roles"
 	SectionUsers        Section = "users"
 	SectionEnvironments Section = "environments"
+	// SectionGroups is a primary's account groups (R20): Index is the
+	// group, Key "name", "shared_roles", "members" or "users", Item the
+	// position in that list.
+	SectionGroups Section = "groups"
 )
 
 // Loc says where in the account a problem lies, so that a front end can point
@@ -43,6 +47,10 @@ type Loc struct {
 
 // Problem is one finding of validation or of a refused edit.
 type Problem struct {
+	// File is the file the problem is in, as the primary names it (a
+	// member's GroupMember.File, or GroupSet.PrimaryFile), when a check of
+	// a group set found it (ValidateGroups); "" for the one file validated.
+	File     string
 	Severity Severity
 	Rule     string // "R8", "R13", ...
 	// Decision: the rule's deciding step is one of our decisions

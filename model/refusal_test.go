@@ -45,6 +45,21 @@ var wantRefusalRule = map[Refusal]string{
 	ListedTwice:          "R13",
 	RoleNotListed:        "R13",
 	LookAlike:            "R7, decision",
+	// §6: R21 and R24 mark their decisions (inheriting, renaming);
+	// membership by file is ours (R20, decision).
+	SharedRoleReadOnly:  "R21",
+	SharedRoleListed:    "R21",
+	SharedRoleInherited: "R21, decision",
+	SharedRoleNeedsAUS:  "R20",
+	SharedRoleDangling:  "R21",
+	SharedRoleInUse:     "R24",
+	SharedRoleRenamed:   "R24, decision",
+	GroupUserNotHere:    "R25",
+	SharingNeedsAUS:     "R20",
+	NotSharable:         "R20",
+	DuplicateGroup:      "R20",
+	NoSuchGroup:         "R20",
+	GroupMembership:     "R20, decision",
 }
 
 func TestRefusalTable(t *testing.T) {
@@ -156,6 +171,9 @@ func TestRefusalsCiteTheTable(t *testing.T) {
 		{on, Disallow{Environment: "Dev", Role: "Held"}, RoleNotListed, "does not list"},
 	}
 	seen := map[Refusal]bool{LookAlike: true} // a warning: TestRefusalsOfValidation
+	for _, k := range groupRefusalKinds {
+		seen[k] = true // refused group edits and checks: groups_test.go
+	}
 	for _, tt := range tests {
 		t.Run(tt.op.Describe(), func(t *testing.T) {
 			_, _, err := Apply(tt.a, tt.op)

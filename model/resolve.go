@@ -102,6 +102,9 @@ type rrole struct {
 	// looped: the role's chain loops (R6, an invalid account); set is then
 	// the union of the ticks on the chain, the loop included.
 	looped bool
+	// shared: the role is one a primary shares with this member (a view's,
+	// R21): its sources are the primary's, said with where they come from.
+	shared *SharedFrom
 }
 
 type ruser struct {
@@ -338,7 +341,11 @@ func (r *Resolver) buildRoles(old *Resolver) {
 			first = indexName(r.roleIdx, r.roleExact, cr.Name, int32(len(r.roles)))
 		}
 		if first {
-			r.roles = append(r.roles, rrole{name: cr.Name, parent: -1, ticks: SetOf(cr.Privileges...)})
+			rr := rrole{name: cr.Name, parent: -1, ticks: SetOf(cr.Privileges...), shared: cr.Shared}
+			if cr.Shared != nil {
+				rr.decided = cr.Shared.decided
+			}
+			r.roles = append(r.roles, rr)
 		}
 	}
 	for _, cr := range a.Roles {
@@ -756,6 +763,13 @@ type Source struct {
 	Role      string   `json:"role"`
 	Via       []string `json:"via"`
 	ImpliedBy string   `json:"implied_by,omitempty"`
+	// Primary is set when Role is a role a primary shares with this member
+	// (R21, R26): the primary account's name; Via is then the role's chain
+	// in the primary. Groups are the groups it comes through: those sharing
+	// the role with this member, or, for a group user, those giving them
+	// the role (R25).
+	Primary string   `json:"primary,omitempty"`
+	Groups  []string `json:"groups,omitempty"`
 	// decided: the role that ticks it is a built-in that holds it by
 	// decision (§1); builtin: that role is a built-in role.
 	decided, builtin bool
@@ -774,9 +788,40 @@ func (s Source) Detail() string {
 		verb = " (built-in) has "
 	}
 	if len(s.Via) == 0 {
-		return nameIn(s.Role) + verb + what
+		return s.roleText() + verb + what + s.through()
 	}
-	return nameIn(s.Role) + " inherits " + what + " from " + nameIn(s.Ticker()) + " (" + chainText(append([]string{s.Role}, s.Via...)) + ")"
+	return s.roleText() + " inherits " + what + " from " + nameIn(s.Ticker()) + " (" + chainText(append([]string{s.Role}, s.Via...)) + ")" + s.through()
+}
+
+// roleText is the held role as reasons write it: nameIn's, except that
+// the suffix of a shared role is ours and not quoted with its name
+// ("Cannot View Data (shared)").
+func (s Source) roleText() string {
+	if base, ok := strings.CutSuffix(s.Role, SharedSuffix); ok && s.Primary != "" {
+		return nameIn(base) + SharedSuffix
+	}
+	return nameIn(s.Role)
+}
+
+// through says where a shared role or a group user's role comes from
+// (R26, R25): " from Acme Primary via EMEA group", " via EMEA and APAC
+// groups"; "" for an account's own role held directly.
+func (s Source) through() string {
+	out := ""
+	if s.Primary != "" {
+		out = " from " + nameIn(s.Primary)
+	}
+	if len(s.Groups) > 0 {
+		shown := make([]string, len(s.Groups))
+		for i, g := range s.Groups {
+			shown[i] = nameIn(g)
+		}
+		out += " via " + AndList(shown) + " group"
+		if len(shown) > 1 {
+			out += "s"
+		}
+	}
+	return out
 }
 
 // chainText writes a chain of roles: "Ops -> Support".
@@ -792,14 +837,14 @@ func chainText(names []string) string {
 // Build Read and Write Access". It cites no rule: the answer it is part of
 // cites R4 once when the privilege is held only by being covered.
 func (s Source) String() string {
-	out := nameIn(s.Role)
+	out := s.roleText()
 	if len(s.Via) > 0 {
 		out += " (via " + chainText(s.Via) + ")"
 	}
 	if s.ImpliedBy != "" {
 		out += " through " + s.ImpliedBy
 	}
-	return out
+	return out + s.through()
 }
 
 // Ticker is the role that ticks the privilege: the end of the chain.
@@ -875,6 +920,14 @@ func (r *Resolver) roleSources(h int32, p Privilege) []Source { return r.appendR
 func (r *Resolver) appendRoleSources(out []Source, h int32, p Privilege) []Source {
 	if !r.cyclic && !r.roles[h].set.Has(p) {
 		return out // nothing on h's chain ticks p (set is exact without cycles)
+	}
+	if sh := r.roles[h].shared; sh != nil {
+		// The primary's sources, through the role's chain there (R21).
+		for _, s := range sh.sources[p] {
+			s.Role, s.Primary, s.Groups = r.roles[h].name, sh.Primary, sh.Groups
+			out = append(out, s)
+		}
+		return out
 	}
 	var via []string
 	for id := range lineage(int(h), len(r.roles), r.parentOf) {
@@ -1099,7 +1152,37 @@ func directRoles(p Privilege, all, perEnv []int32) []int32 {
 
 // Grants returns user u's account-wide privileges with all their sources (R11, R4).
 func (r *Resolver) Grants(u int) []Grant {
-	return r.grants(r.user(u).roles, r.user(u).roles, r.user(u).eff)
+	return r.byGroups(u, r.grants(r.user(u).roles, r.user(u).roles, r.user(u).eff))
+}
+
+// byGroups marks the sources of gs with the groups that give user u each
+// role, when u is a group user of a member's view (R25); gs is changed in
+// place, its sources copied.
+func (r *Resolver) byGroups(u int, gs []Grant) []Grant {
+	if au := r.userAt(u); au == nil || au.Groups == nil {
+		return gs
+	}
+	for i := range gs {
+		gs[i].Sources = r.groupSources(u, gs[i].Sources)
+	}
+	return gs
+}
+
+// groupSources returns srcs, copied with their groups when user u is a
+// group user of a member's view (R25); srcs itself otherwise.
+func (r *Resolver) groupSources(u int, srcs []Source) []Source {
+	au := r.userAt(u)
+	if au == nil || au.Groups == nil || len(srcs) == 0 {
+		return srcs
+	}
+	out := make([]Source, len(srcs))
+	for i, s := range srcs {
+		if gs, ok := au.Groups[s.Role]; ok {
+			s.Groups = gs
+		}
+		out[i] = s
+	}
+	return out
 }
 
 // HeldRoles returns the names of the roles user u holds, as the account spells them.
@@ -1143,19 +1226,23 @@ func (r *Resolver) EnvGrants(u, e int) []Grant {
 		return nil
 	}
 	all, perEnv := r.countingRoles(u, e, &ev)
-	return r.grants(all, perEnv, ev.privs)
+	return r.byGroups(u, r.grants(all, perEnv, ev.privs))
 }
 
 // holderSources returns the sources of p for user u where the question is
 // asked (account-wide when e < 0), and the covering privilege when p is
 // held only by being covered.
 func (r *Resolver) holderSources(u int, p Privilege, e int) ([]Source, Privilege) {
+	var srcs []Source
+	var implied Privilege
 	if e < 0 {
-		return r.coveredSources(r.user(u).roles, r.user(u).roles, p)
+		srcs, implied = r.coveredSources(r.user(u).roles, r.user(u).roles, p)
+	} else {
+		ev := r.eval(u, e)
+		all, perEnv := r.countingRoles(u, e, &ev)
+		srcs, implied = r.coveredSources(directRoles(p, all, perEnv), all, p)
 	}
-	ev := r.eval(u, e)
-	all, perEnv := r.countingRoles(u, e, &ev)
-	return r.coveredSources(directRoles(p, all, perEnv), all, p)
+	return r.groupSources(u, srcs), implied
 }
 
 // MarshalJSON writes a grant as explain --json documents it: the
@@ -1181,18 +1268,21 @@ func (g Grant) MarshalJSON() ([]byte, error) {
 // hold, every privilege with its sources (R11, R4) and every environment
 // with its reasons (R12-R18).
 type Explanation struct {
-	User         string    `json:"user"`
-	Name         string    `json:"name,omitempty"`
-	Roles        []string  `json:"roles"`
-	Privileges   []Grant   `json:"privileges"`
-	Environments []EnvView `json:"environments"`
+	User  string   `json:"user"`
+	Name  string   `json:"name,omitempty"`
+	Roles []string `json:"roles"`
+	// RoleGroups is set for a group user of a member's view: for each
+	// role, the groups that give it to them there (R25).
+	RoleGroups   map[string][]string `json:"role_groups,omitempty"`
+	Privileges   []Grant             `json:"privileges"`
+	Environments []EnvView           `json:"environments"`
 }
 
 // ExplainUser explains user u.
 func (r *Resolver) ExplainUser(u int) Explanation {
 	x := Explanation{User: r.user(u).email, Roles: r.HeldRoles(u), Privileges: r.Grants(u), Environments: r.EnvViews(u)}
 	if i := r.userAt(u); i != nil {
-		x.Name = i.Name
+		x.Name, x.RoleGroups = i.Name, i.Groups
 	}
 	if x.Privileges == nil {
 		x.Privileges = []Grant{}

@@ -201,6 +201,15 @@ func (v *validator) add(sev Severity, rule string, loc Loc, subject, format stri
 	v.ps = append(v.ps, Problem{Severity: sev, Rule: rule, Loc: loc, Subject: subject, Message: fmt.Sprintf(format, args...)})
 }
 
+// sharedRole returns the mark of the role called name when it is one a
+// primary shares with this account (a member's view, R21), else nil.
+func (v *validator) sharedRole(name string) *SharedFrom {
+	if _, builtin, custom := v.ref(name); !builtin && custom >= 0 {
+		return v.a.Roles[custom].Shared
+	}
+	return nil
+}
+
 func at(s Section, i int, key string) Loc { return Loc{Section: s, Index: i, Key: key, Item: -1} }
 func atItem(s Section, i int, key string, item int) Loc {
 	return Loc{Section: s, Index: i, Key: key, Item: item}
@@ -209,7 +218,16 @@ func atItem(s Section, i int, key string, item int) Loc {
 func (v *validator) roles() {
 	a := v.a
 	look := newLookalikes(len(a.Roles), func(i int) string { return a.Roles[i].Name }, builtinNames()...)
+	own := 0 // the account's own roles (a member's view holds shared ones too)
 	for i, r := range a.Roles {
+		if r.Shared != nil {
+			// Not the account's: read-only, checked in the primary (R21).
+			if j := v.find.find(r.Name); j != i && j >= 0 {
+				v.refuse(SharedRoleReadOnly, at(SectionRoles, j, "name"), a.Roles[j].Name, "role %q has the name of the role %s shares with this account; rename it", a.Roles[j].Name, SafeText(r.Shared.Primary))
+			}
+			continue
+		}
+		own++
 		if msg := checkName("role", r.Name, MaxRoleName); msg != "" {
 			v.refuse(NameShape, at(SectionRoles, i, "name"), r.Name, "%s", msg)
 		}
@@ -230,6 +248,8 @@ func (v *validator) roles() {
 			switch {
 			case SameName(r.Inherits, r.Name):
 				v.refuse(InheritsItself, at(SectionRoles, i, "inherits"), r.Name, "role %q inherits itself; pick another role or none", r.Name)
+			case v.sharedRole(r.Inherits) != nil:
+				v.refuse(SharedRoleInherited, at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, a role shared by %s, which is not in this account's role list; inherit a role of this account", r.Name, r.Inherits, SafeText(v.sharedRole(r.Inherits).Primary))
 			case !v.find.exists(r.Inherits):
 				if b, ok := LookupBuiltin(r.Inherits); ok && b.NeedsAUS {
 					v.refuse(RoleNeedsAUS, at(SectionRoles, i, "inherits"), r.Name, "role %q inherits %q, which exists only with Advanced User Security on", r.Name, b.Name)
@@ -274,8 +294,8 @@ func (v *validator) roles() {
 			state[k] = 2
 		}
 	}
-	if !a.AdvancedUserSecurity && len(a.Roles) > 0 {
-		v.add(Warning, "R3", at(SectionAccount, -1, "advanced_user_security"), "", "the account has %s but Advanced User Security is off: they cannot be edited or assigned until it is on", counted(len(a.Roles), "custom role"))
+	if !a.AdvancedUserSecurity && own > 0 {
+		v.add(Warning, "R3", at(SectionAccount, -1, "advanced_user_security"), "", "the account has %s but Advanced User Security is off: they cannot be edited or assigned until it is on", counted(own, "custom role"))
 	}
 }
 
@@ -419,8 +439,13 @@ func (v *validator) userRest(i int, u User) {
 		case builtin && b.NeedsAUS && !a.AdvancedUserSecurity:
 			v.refuse(RoleNeedsAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds %q, which exists only with Advanced User Security on", u.Email, b.Name)
 		case builtin:
+		case custom < 0 && strings.HasSuffix(rn, SharedSuffix):
+			v.refuse(SharedRoleDangling, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which no account group of this account's primary shares with it; unassign it, or share the role in the primary", u.Email, rn)
 		case custom < 0:
 			v.refuse(NoSuchRole, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which does not exist", u.Email, rn)
+		case !a.AdvancedUserSecurity && a.Roles[custom].Shared != nil:
+			// Boomi keeps assignments made before (R20); new ones are refused (Assign).
+			v.cite(Warning, SharedRoleNeedsAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds shared role %q, but Advanced User Security is off in this account: Boomi keeps the assignment, and no new one can be made until it is on", u.Email, rn)
 		case !a.AdvancedUserSecurity:
 			v.refuse(CustomRolesNeedAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds custom role %q, but with Advanced User Security off only Administrator and Standard User can be assigned", u.Email, rn)
 		}
@@ -583,6 +608,10 @@ func (v *validator) envOwn(i int, e Environment) {
 			v.refuse(ListedTwice, atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q twice", e.Name, rn)
 			continue
 		}
+		if sh := v.sharedRole(rn); sh != nil {
+			v.refuse(SharedRoleListed, atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, which %s shares with this account: a shared role cannot be listed on a member's environment; list a role of this account", e.Name, rn, SafeText(sh.Primary))
+			continue
+		}
 		if b, builtin, custom := v.ref(rn); builtin && b.NeedsAUS && !v.a.AdvancedUserSecurity || !builtin && custom < 0 { // !v.find.exists(rn)
 			k, why := missingRoleWhy(v.a, rn)
 			v.refuse(k, atItem(SectionEnvironments, i, "roles_with_access", j), e.Name, "environment %q lists role %q, %s", e.Name, rn, why)
@@ -653,7 +682,9 @@ func (v *validator) lint(prev *checked, sp *spans) {
 			lt.roleEnd[i] = len(v.ps) - lt.start
 			continue
 		}
-		v.lintRole(res, lt, i, r, id)
+		if r.Shared == nil { // a shared role is linted in its primary
+			v.lintRole(res, lt, i, r, id)
+		}
 		lt.roleEnd[i] = len(v.ps) - lt.start
 	}
 	var unheld []uint64 // roles whose being held by nobody changed (pl only)

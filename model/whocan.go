@@ -71,6 +71,7 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 				out[i].Sources = chunk[n:len(chunk):len(chunk)]
 			}
 		}
+		out[i].Sources = r.groupSources(int(u), out[i].Sources)
 		out[i].User = users[u].email
 		if implied != 0 {
 			out[i].ImpliedBy = implied.String()

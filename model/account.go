@@ -32,6 +32,13 @@ type Account struct {
 	Roles          []Role
 	Users          []User
 	Environments   []Environment
+	// Groups are the account groups of a primary account (R20), nil for
+	// an account that is no primary.
+	Groups []AccountGroup
+	// Primary is, in a member account, the primary's file by path
+	// relative to this file's directory ("" for an account that names no
+	// primary): what a member's file is opened with (groups.go).
+	Primary string
 }
 
 // Role is a custom role (R5).

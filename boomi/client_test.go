@@ -62,11 +62,12 @@ func TestPullJSON(t *testing.T) {
 	if !reflect.DeepEqual(got.Sorted(), want.Sorted()) {
 		t.Fatalf("pulled\n%+v\nwant\n%+v", got.Sorted(), want.Sorted())
 	}
-	// Role, Environment, AccountUserRole, 2 EnvironmentRole, getAssignableRoles.
-	if c.Requests() != 6 || s.Requests() != 6 {
-		t.Errorf("%d requests (server saw %d), want 6", c.Requests(), s.Requests())
+	// Role, Environment, AccountUserRole, 2 EnvironmentRole, getAssignableRoles,
+	// AccountGroup (the account is the primary of no group).
+	if c.Requests() != 7 || s.Requests() != 7 {
+		t.Errorf("%d requests (server saw %d), want 7", c.Requests(), s.Requests())
 	}
-	if len(progress) != 6 || progress[0] != "Role 4/4" {
+	if len(progress) != 7 || progress[0] != "Role 4/4" {
 		t.Errorf("progress %v", progress)
 	}
 	if im := model.Import(got, nil, model.Switches{AdvancedUserSecurity: true}); im.HasErrors() {
@@ -129,9 +130,10 @@ func TestPullPagingAndBulk(t *testing.T) {
 	if !reflect.DeepEqual(got.Sorted(), s.Live().Sorted()) {
 		t.Fatalf("pulled %d links, %d roles; server has %d, %d", len(got.UserRoles), len(got.Roles), len(s.Live().UserRoles), len(s.Live().Roles))
 	}
-	// Role 1, Environment 1, AccountUserRole 3 (255 links), EnvironmentRole 2, getAssignableRoles 1, bulk 1.
-	if c.Requests() != 9 {
-		t.Errorf("%d requests, want 9", c.Requests())
+	// Role 1, Environment 1, AccountUserRole 3 (255 links), EnvironmentRole 2, getAssignableRoles 1,
+	// AccountGroup 1, bulk 1.
+	if c.Requests() != 10 {
+		t.Errorf("%d requests, want 10", c.Requests())
 	}
 }
 

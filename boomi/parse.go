@@ -19,7 +19,10 @@ import (
 // the order of their names (subdirectories are not read; symbolic links and
 // other non-regular files are refused). Each file is one response, JSON or
 // XML: a query page (QueryResult), a BulkResult, getAssignableRoles or a
-// single object, of Role, AccountUserRole, EnvironmentRole or Environment.
+// single object, of Role, AccountUserRole, EnvironmentRole, Environment,
+// AccountGroup, AccountGroupAccount or AccountGroupUserRole. An
+// AccountGroup's Resources come only with a get or a bulk GET: a group
+// read only from a query page is kept without them (the import says so).
 //
 // The notes say what the files leave open: a page whose queryToken says
 // more results remain (Warning), a bulk entry that failed (Error), the same
@@ -179,6 +182,9 @@ type accumulator struct {
 	userAt   map[string]int
 	envAt    map[string]int
 	envRAt   map[string]int
+	groupAt  map[string]int
+	gaAt     map[string]int
+	guAt     map[string]int
 	from     map[string]string // type+key -> where the kept copy came from
 	seen     map[string]int    // objects read per type, duplicates included
 	acctFrom string
@@ -198,6 +204,7 @@ type page struct {
 
 func newAccumulator() *accumulator {
 	return &accumulator{roleAt: map[string]int{}, userAt: map[string]int{}, envAt: map[string]int{}, envRAt: map[string]int{},
+		groupAt: map[string]int{}, gaAt: map[string]int{}, guAt: map[string]int{},
 		from: map[string]string{}, seen: map[string]int{}}
 }
 
@@ -337,6 +344,79 @@ func (a *accumulator) addItem(where string, it item) error {
 		a.envRAt[key] = len(a.live.EnvRoles)
 		a.from[it.typ+"\x00"+key] = at
 		a.live.EnvRoles = append(a.live.EnvRoles, e)
+	case TypeAccountGroup:
+		g := model.LiveAccountGroup{ID: o.ID, AccountID: o.AccountID, Name: o.Name, AlertLevel: o.AlertLevel, HasResources: it.full}
+		if o.DefaultGroup != nil {
+			g.DefaultGroup = *o.DefaultGroup
+		}
+		if o.Resources != nil {
+			for _, r := range o.Resources.Resource {
+				g.Resources = append(g.Resources, model.LiveResource{ResourceID: r.ResourceID, ResourceName: r.ResourceName, ObjectType: r.ObjectType})
+			}
+		}
+		// The primary's id: a hint for the account, as a Role's is (a
+		// member's saved pages name no group of its own).
+		if o.AccountID != "" && o.AccountID != model.BuiltinAccountID {
+			if a.roleAccts == nil {
+				a.roleAccts = map[string]string{}
+			}
+			if _, ok := a.roleAccts[o.AccountID]; !ok {
+				a.roleAccts[o.AccountID] = at
+			}
+		}
+		if g.ID == "" {
+			a.live.AccountGroups = append(a.live.AccountGroups, g)
+			return nil
+		}
+		i, dup := a.groupAt[g.ID]
+		if !dup {
+			a.groupAt[g.ID] = len(a.live.AccountGroups)
+			a.from[it.typ+"\x00"+g.ID] = at
+			a.live.AccountGroups = append(a.live.AccountGroups, g)
+			return nil
+		}
+		old := a.live.AccountGroups[i]
+		sameHead := old.AccountID == g.AccountID && old.Name == g.Name && old.DefaultGroup == g.DefaultGroup && old.AlertLevel == g.AlertLevel
+		switch {
+		case !sameHead:
+			a.differ(it.typ, g.ID, g.ID, at)
+		case g.HasResources && !old.HasResources: // a get wins over a query's entry
+			a.live.AccountGroups[i] = g
+			a.from[it.typ+"\x00"+g.ID] = at
+		case g.HasResources && old.HasResources && !slices.Equal(g.Resources, old.Resources):
+			a.differ(it.typ, g.ID, g.ID, at)
+		}
+	case TypeAccountGroupAccount:
+		// accountId is the member's, not this account's.
+		m := model.LiveGroupAccount{ID: o.ID, AccountGroupID: o.AccountGroupID, AccountID: o.AccountID}
+		key := m.ID
+		if key == "" {
+			key = "\x00" + m.AccountGroupID + "\x00" + m.AccountID
+		}
+		if i, dup := a.gaAt[key]; dup {
+			if a.live.GroupAccounts[i] != m {
+				a.differ(it.typ, key, m.ID, at)
+			}
+			return nil
+		}
+		a.gaAt[key] = len(a.live.GroupAccounts)
+		a.from[it.typ+"\x00"+key] = at
+		a.live.GroupAccounts = append(a.live.GroupAccounts, m)
+	case TypeAccountGroupUserRole:
+		u := model.LiveGroupUserRole{ID: o.ID, AccountGroupID: o.AccountGroupID, UserID: o.UserID, RoleID: o.RoleID, FirstName: o.FirstName, LastName: o.LastName}
+		key := u.ID
+		if key == "" {
+			key = "\x00" + u.AccountGroupID + "\x00" + strings.ToLower(u.UserID) + "\x00" + u.RoleID
+		}
+		if i, dup := a.guAt[key]; dup {
+			if a.live.GroupUserRoles[i] != u {
+				a.differ(it.typ, key, u.ID, at)
+			}
+			return nil
+		}
+		a.guAt[key] = len(a.live.GroupUserRoles)
+		a.from[it.typ+"\x00"+key] = at
+		a.live.GroupUserRoles = append(a.live.GroupUserRoles, u)
 	case TypeEnvironment:
 		e := model.LiveEnvironment{ID: o.ID, Name: o.Name, Classification: o.Classification}
 		if e.ID == "" {
@@ -365,9 +445,12 @@ func sameRole(x, y model.LiveRole) bool {
 // says more results remain when the responses do not hold that many.
 func (a *accumulator) finish() (*model.Live, []model.ImportNote) {
 	have := map[string]int{
-		TypeAccountUserRole: len(a.live.UserRoles),
-		TypeEnvironmentRole: len(a.live.EnvRoles),
-		TypeEnvironment:     len(a.live.Environments),
+		TypeAccountUserRole:      len(a.live.UserRoles),
+		TypeEnvironmentRole:      len(a.live.EnvRoles),
+		TypeEnvironment:          len(a.live.Environments),
+		TypeAccountGroup:         len(a.live.AccountGroups),
+		TypeAccountGroupAccount:  len(a.live.GroupAccounts),
+		TypeAccountGroupUserRole: len(a.live.GroupUserRoles),
 	}
 	for _, r := range a.live.Roles {
 		if r.HasPrivileges {

@@ -32,7 +32,10 @@ func simpleQuery(property, value string) []byte {
 //
 // Requests: one per page of 100 of each query, one EnvironmentRole query
 // per environment, one getAssignableRoles, one bulk GET per 100 missing
-// roles.
+// roles; and for account groups (pullGroups) one AccountGroup query, then,
+// only when it lists some, one bulk GET per 100 groups and two queries per
+// group. An account that is the primary of no group costs one request
+// more; one with only Boomi's default group, three.
 func (c *Client) Pull(ctx context.Context) (*model.Live, error) {
 	if _, err := c.baseURL(); err != nil {
 		return nil, err
@@ -69,6 +72,9 @@ func (c *Client) Pull(ctx context.Context) (*model.Live, error) {
 		return nil, err
 	}
 	c.progress(len(a.live.Roles), len(a.live.Roles), "getAssignableRoles")
+	if err := c.pullGroups(ctx, a); err != nil {
+		return nil, err
+	}
 	if err := c.fetchMissing(ctx, a); err != nil {
 		return nil, err
 	}
@@ -87,7 +93,86 @@ func (c *Client) Pull(ctx context.Context) (*model.Live, error) {
 	} else if live.AccountID != c.Account {
 		return nil, fmt.Errorf("asked for Boomi account %s, Boomi answered with objects of account %s", model.SafeText(c.Account), model.SafeText(live.AccountID))
 	}
+	for _, g := range live.AccountGroups {
+		if g.AccountID != "" && g.AccountID != c.Account {
+			return nil, fmt.Errorf("asked for the account groups of Boomi account %s, Boomi answered with group %s of account %s", model.SafeText(c.Account), model.SafeText(quoteStr(g.Name)), model.SafeText(g.AccountID))
+		}
+	}
 	return live, nil
+}
+
+// pullGroups reads the account groups this account is the primary of
+// (access-model.md §6):
+//
+//   - AccountGroup/query with "accountId EQUALS the account" (the OpenAPI
+//     document's AccountGroupSimpleExpression offers id, accountId, name,
+//     defaultGroup and autoSubscribeAlertLevel; a group's accountId is its
+//     primary's);
+//   - AccountGroup/bulk GET of those ids, 100 a request: a query does not
+//     return a group's Resources (its shared roles), a get does;
+//   - per group, AccountGroupAccount/query and AccountGroupUserRole/query
+//     with "accountGroupId EQUALS the group" (their expressions offer
+//     accountGroupId and accountId, and accountGroupId, userId and roleId;
+//     AccountGroupAccount's accountId is the member's, so querying it by
+//     this account would list the groups it is a member of, not the
+//     members of its groups). Boomi's default group (All Accounts) holds
+//     every account of the primary: its members are not read, its users
+//     are (the import says what it gives).
+func (c *Client) pullGroups(ctx context.Context, a *accumulator) error {
+	if err := c.query(ctx, a, TypeAccountGroup, simpleQuery("accountId", c.Account)); err != nil {
+		return err
+	}
+	var ids []string
+	for _, g := range a.live.AccountGroups {
+		if g.ID != "" {
+			ids = append(ids, g.ID)
+		}
+	}
+	if err := c.bulkGet(ctx, a, TypeAccountGroup, ids); err != nil {
+		return err
+	}
+	groups := append([]model.LiveAccountGroup(nil), a.live.AccountGroups...)
+	for _, g := range groups {
+		if g.ID == "" {
+			continue
+		}
+		if !g.DefaultGroup {
+			if err := c.query(ctx, a, TypeAccountGroupAccount, simpleQuery("accountGroupId", g.ID)); err != nil {
+				return err
+			}
+		}
+		if err := c.query(ctx, a, TypeAccountGroupUserRole, simpleQuery("accountGroupId", g.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bulkGet reads objects of typ by id with bulk GETs of at most 100 ids.
+func (c *Client) bulkGet(ctx context.Context, a *accumulator, typ string, ids []string) error {
+	for start := 0; start < len(ids); start += 100 {
+		chunk := ids[start:min(start+100, len(ids))]
+		req := struct {
+			Type    string              `json:"type"`
+			Request []map[string]string `json:"request"`
+		}{Type: "GET"}
+		for _, id := range chunk {
+			req.Request = append(req.Request, map[string]string{"id": id})
+		}
+		b, err := json.Marshal(req)
+		if err != nil {
+			return err
+		}
+		body, err := c.do(ctx, request{method: "POST", path: "/" + typ + "/bulk", body: b, idempotent: true})
+		if err != nil {
+			return err
+		}
+		if err := c.addBody(a, fmt.Sprintf("%s/bulk of %d", typ, len(chunk)), "BulkResult", body); err != nil {
+			return err
+		}
+		c.progress(start+len(chunk), len(ids), typ+"/bulk")
+	}
+	return nil
 }
 
 func (c *Client) progress(done, total int, what string) {
@@ -195,29 +280,17 @@ func (c *Client) fetchMissing(ctx context.Context, a *accumulator) error {
 	for _, e := range a.live.EnvRoles {
 		need(e.RoleID)
 	}
-	for start := 0; start < len(missing); start += 100 {
-		ids := missing[start:min(start+100, len(missing))]
-		req := struct {
-			Type    string              `json:"type"`
-			Request []map[string]string `json:"request"`
-		}{Type: "GET"}
-		for _, id := range ids {
-			req.Request = append(req.Request, map[string]string{"id": id})
-		}
-		b, err := json.Marshal(req)
-		if err != nil {
-			return err
-		}
-		body, err := c.do(ctx, request{method: "POST", path: "/Role/bulk", body: b, idempotent: true})
-		if err != nil {
-			return err
-		}
-		if err := c.addBody(a, fmt.Sprintf("Role/bulk of %d roles", len(ids)), "BulkResult", body); err != nil {
-			return err
-		}
-		c.progress(start+len(ids), len(missing), "Role/bulk")
+	for _, g := range a.live.GroupUserRoles {
+		need(g.RoleID)
 	}
-	return nil
+	for _, g := range a.live.AccountGroups {
+		for _, r := range g.Resources {
+			if r.ObjectType == model.ResourceRole {
+				need(r.ResourceID)
+			}
+		}
+	}
+	return c.bulkGet(ctx, a, TypeRole, missing)
 }
 
 // Apply sends one call of a plan, already resolved (see Resolve), and
@@ -310,7 +383,75 @@ func (c *Client) Apply(ctx context.Context, call model.Call) (string, error) {
 			path += "/" + url.PathEscape(call.ID)
 		}
 		body = obj
-	case "delete Role", "delete AccountUserRole", "delete EnvironmentRole":
+	case "create AccountGroup", "update AccountGroup":
+		g := call.Group
+		if g == nil || g.Name == "" {
+			return "", fmt.Errorf("%s: the call has no group name", what)
+		}
+		if g.DefaultGroup {
+			return "", fmt.Errorf("%s: rolecall never changes Boomi's default group", what)
+		}
+		type resource struct {
+			Type         string `json:"@type"`
+			ObjectType   string `json:"objectType"`
+			ResourceID   string `json:"resourceId"`
+			ResourceName string `json:"resourceName"`
+		}
+		res := []resource{}
+		for _, r := range g.Resources {
+			if r.ResourceID == "" {
+				return "", fmt.Errorf("%s: the shared %s %s has no id yet: Resolve the call first", what, model.SafeText(r.ObjectType), model.SafeText(quoteStr(r.ResourceName)))
+			}
+			res = append(res, resource{"Resource", r.ObjectType, r.ResourceID, r.ResourceName})
+		}
+		acct := g.AccountID
+		if acct == "" {
+			acct = c.Account
+		}
+		obj := map[string]any{"@type": "AccountGroup", "name": g.Name, "accountId": acct,
+			"Resources": map[string]any{"@type": "Resources", "Resource": res}}
+		if g.AlertLevel != "" {
+			obj["autoSubscribeAlertLevel"] = g.AlertLevel
+		}
+		path = "/AccountGroup"
+		if call.Op == "update" {
+			if call.ID == "" {
+				return "", fmt.Errorf("%s: no group id", what)
+			}
+			obj["id"] = call.ID
+			obj["defaultGroup"] = false
+			path += "/" + url.PathEscape(call.ID)
+		}
+		body = obj
+	case "create AccountGroupAccount":
+		m := call.GroupAccount
+		if m == nil || m.AccountID == "" {
+			return "", fmt.Errorf("%s: the call has no member account", what)
+		}
+		if m.AccountGroupID == "" {
+			return "", fmt.Errorf("%s: the group %s has no id yet: Resolve the call first", what, model.SafeText(quoteStr(call.GroupRef)))
+		}
+		path, body = "/AccountGroupAccount", map[string]any{"@type": "AccountGroupAccount", "accountGroupId": m.AccountGroupID, "accountId": m.AccountID}
+	case "create AccountGroupUserRole":
+		u := call.GroupUserRole
+		if u == nil || u.UserID == "" {
+			return "", fmt.Errorf("%s: the call has no user", what)
+		}
+		if u.AccountGroupID == "" {
+			return "", fmt.Errorf("%s: the group %s has no id yet: Resolve the call first", what, model.SafeText(quoteStr(call.GroupRef)))
+		}
+		if u.RoleID == "" {
+			return "", fmt.Errorf("%s: the role %s has no id yet: Resolve the call first", what, model.SafeText(quoteStr(call.RoleRef)))
+		}
+		obj := map[string]any{"@type": "AccountGroupUserRole", "accountGroupId": u.AccountGroupID, "userId": u.UserID, "roleId": u.RoleID, "notifyUser": false}
+		if u.FirstName != "" {
+			obj["firstName"] = u.FirstName
+		}
+		if u.LastName != "" {
+			obj["lastName"] = u.LastName
+		}
+		path, body = "/AccountGroupUserRole", obj
+	case "delete Role", "delete AccountUserRole", "delete EnvironmentRole", "delete AccountGroupAccount", "delete AccountGroupUserRole":
 		if call.ID == "" {
 			return "", fmt.Errorf("%s: no id", what)
 		}
@@ -350,8 +491,25 @@ func (c *Client) Apply(ctx context.Context, call model.Call) (string, error) {
 // Resolve fills the ids a call names by reference (RoleRef, ParentRef,
 // EnvRef) from the ids of roles and environments that earlier calls of the
 // same plan created, by name (exactly, else ignoring case as rolecall
-// compares names). The call is copied, not changed.
+// compares names). The call is copied, not changed. A call of an account
+// group that names a group by GroupRef needs IDs.Resolve, with the ids of
+// the groups the plan created.
 func Resolve(call model.Call, roleIDs, envIDs map[string]string) (model.Call, error) {
+	return IDs{Roles: roleIDs, Envs: envIDs}.Resolve(call)
+}
+
+// IDs are the ids of the objects earlier calls of a plan created, by name
+// as the plan names them: roles (Role.Name), environments
+// (Environment.Name) and account groups (AccountGroup Group.Name).
+type IDs struct {
+	Roles, Envs, Groups map[string]string
+}
+
+// Resolve fills every reference of call: RoleRef, ParentRef, EnvRef,
+// GroupRef, and the shared roles of an AccountGroup that have no
+// ResourceID yet (by ResourceName). The call is copied, not changed.
+func (ids IDs) Resolve(call model.Call) (model.Call, error) {
+	roleIDs, envIDs := ids.Roles, ids.Envs
 	find := func(m map[string]string, name, kind string) (string, error) {
 		if id, ok := m[name]; ok && id != "" {
 			return id, nil
@@ -400,6 +558,41 @@ func Resolve(call model.Call, roleIDs, envIDs map[string]string) (model.Call, er
 	if call.Environment != nil {
 		e := *call.Environment
 		call.Environment = &e
+	}
+	if call.Group != nil {
+		g := *call.Group
+		g.Resources = append([]model.LiveResource(nil), g.Resources...)
+		call.Group = &g
+		for i, r := range g.Resources {
+			if r.ResourceID == "" && r.ObjectType == model.ResourceRole {
+				if g.Resources[i].ResourceID, err = find(roleIDs, r.ResourceName, "role"); err != nil {
+					return call, err
+				}
+			}
+		}
+	}
+	if call.GroupAccount != nil {
+		m := *call.GroupAccount
+		call.GroupAccount = &m
+		if call.GroupRef != "" {
+			if m.AccountGroupID, err = find(ids.Groups, call.GroupRef, "group"); err != nil {
+				return call, err
+			}
+		}
+	}
+	if call.GroupUserRole != nil {
+		u := *call.GroupUserRole
+		call.GroupUserRole = &u
+		if call.GroupRef != "" {
+			if u.AccountGroupID, err = find(ids.Groups, call.GroupRef, "group"); err != nil {
+				return call, err
+			}
+		}
+		if call.RoleRef != "" {
+			if u.RoleID, err = find(roleIDs, call.RoleRef, "role"); err != nil {
+				return call, err
+			}
+		}
 	}
 	return call, nil
 }

@@ -34,14 +34,21 @@ const (
 	TypeAccountUserRole = "AccountUserRole"
 	TypeEnvironmentRole = "EnvironmentRole"
 	TypeEnvironment     = "Environment"
+	// Account groups (access-model.md §6).
+	TypeAccountGroup         = "AccountGroup"
+	TypeAccountGroupAccount  = "AccountGroupAccount"
+	TypeAccountGroupUserRole = "AccountGroupUserRole"
 )
+
+// MaxResources is the number of resources one account group may share.
+const MaxResources = 10000
 
 const (
 	nsXSI = "http://www.w3.org/2001/XMLSchema-instance"
 	nsBNS = "http://api.platform.boomi.com/"
 )
 
-// wireObj is any of the four objects as JSON or XML carries it; the
+// wireObj is any of the objects as JSON or XML carries it; the
 // fields of the others stay empty. Unknown fields are ignored (Boomi adds
 // fields). encoding/json matches names without regard to case, which
 // takes getAssignableRoles' "description" and Role's "Description" alike.
@@ -59,6 +66,41 @@ type wireObj struct {
 	LastName       string     `json:"lastName"`
 	EnvironmentID  string     `json:"environmentId"`
 	Classification string     `json:"classification"`
+	AccountGroupID string     `json:"accountGroupId"`
+	DefaultGroup   *bool      `json:"defaultGroup"`
+	AlertLevel     string     `json:"autoSubscribeAlertLevel"`
+	Resources      *wireRes   `json:"Resources"`
+}
+
+type wireRes struct {
+	Resource resList `json:"Resource"`
+}
+
+type wireResource struct {
+	ObjectType   string `json:"objectType"`
+	ResourceID   string `json:"resourceId"`
+	ResourceName string `json:"resourceName"`
+}
+
+// resList takes Resource as an array or a single object, like privList.
+type resList []wireResource
+
+func (p *resList) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '{' {
+		var one wireResource
+		if err := json.Unmarshal(b, &one); err != nil {
+			return err
+		}
+		*p = resList{one}
+		return nil
+	}
+	var many []wireResource
+	if err := json.Unmarshal(b, &many); err != nil {
+		return err
+	}
+	*p = many
+	return nil
 }
 
 type wirePrivs struct {
@@ -95,8 +137,11 @@ func (p *privList) UnmarshalJSON(b []byte) error {
 type item struct {
 	typ        string // one of the Type constants
 	obj        wireObj
-	assignable bool   // from getAssignableRoles: no privileges
-	where      string // "result[3]", "response[0].Result", ...
+	assignable bool // from getAssignableRoles: no privileges
+	// full: an AccountGroup read by a get or a bulk GET, which return its
+	// Resources (a query does not), or one that carries Resources.
+	full  bool
+	where string // "result[3]", "response[0].Result", ...
 }
 
 // bulkFailure is one entry of a BulkResult whose statusCode is not 200.
@@ -148,7 +193,8 @@ func parseDoc(data []byte) (*doc, error) {
 
 func isObjType(t string) bool {
 	switch t {
-	case TypeRole, TypeAccountUserRole, TypeEnvironmentRole, TypeEnvironment:
+	case TypeRole, TypeAccountUserRole, TypeEnvironmentRole, TypeEnvironment,
+		TypeAccountGroup, TypeAccountGroupAccount, TypeAccountGroupUserRole:
 		return true
 	}
 	return false
@@ -170,13 +216,21 @@ func objType(declared string, o *wireObj) (string, error) {
 		if isObjType(declared) {
 			return declared, nil
 		}
-		return "", fmt.Errorf("unknown @type %s (rolecall reads Role, AccountUserRole, EnvironmentRole and Environment)", model.SafeText(strconv.Quote(clip(declared))))
+		return "", fmt.Errorf("unknown @type %s (rolecall reads Role, AccountUserRole, EnvironmentRole, Environment, AccountGroup, AccountGroupAccount and AccountGroupUserRole)", model.SafeText(strconv.Quote(clip(declared))))
 	}
 	var kinds []string
 	if o.Privileges != nil {
 		kinds = append(kinds, TypeRole)
 	}
-	if o.UserID != "" {
+	if o.Resources != nil || o.DefaultGroup != nil {
+		kinds = append(kinds, TypeAccountGroup)
+	}
+	switch {
+	case o.AccountGroupID != "" && (o.UserID != "" || o.RoleID != ""):
+		kinds = append(kinds, TypeAccountGroupUserRole)
+	case o.AccountGroupID != "":
+		kinds = append(kinds, TypeAccountGroupAccount)
+	case o.UserID != "":
 		kinds = append(kinds, TypeAccountUserRole)
 	}
 	if o.EnvironmentID != "" {
@@ -280,6 +334,7 @@ func parseJSON(data []byte) (*doc, error) {
 			if err != nil {
 				return nil, err
 			}
+			it.full = true
 			d.items = append(d.items, it)
 		}
 		return d, nil
@@ -306,11 +361,12 @@ func parseJSON(data []byte) (*doc, error) {
 	case typ == "" || isObjType(stripPrefix(typ)):
 		it, err := jsonItem(data, "the object")
 		if err != nil {
-			return nil, fmt.Errorf("%w; rolecall reads QueryResult, BulkResult, getAssignableRoles (Roles), Role, AccountUserRole, EnvironmentRole and Environment", err)
+			return nil, fmt.Errorf("%w; rolecall reads QueryResult, BulkResult, getAssignableRoles (Roles), Role, AccountUserRole, EnvironmentRole, Environment, AccountGroup, AccountGroupAccount and AccountGroupUserRole", err)
 		}
+		it.full = true
 		return &doc{kind: "object", items: []item{it}}, nil
 	default:
-		return nil, fmt.Errorf("unknown @type %s: rolecall reads QueryResult, BulkResult, getAssignableRoles (Roles), Role, AccountUserRole, EnvironmentRole and Environment", model.SafeText(strconv.Quote(clip(typ))))
+		return nil, fmt.Errorf("unknown @type %s: rolecall reads QueryResult, BulkResult, getAssignableRoles (Roles), Role, AccountUserRole, EnvironmentRole, Environment, AccountGroup, AccountGroupAccount and AccountGroupUserRole", model.SafeText(strconv.Quote(clip(typ))))
 	}
 }
 
@@ -333,7 +389,7 @@ func jsonItemDefault(raw json.RawMessage, where, def string) (item, error) {
 	if err != nil {
 		return item{}, fmt.Errorf("%s: %w", where, err)
 	}
-	return item{typ: typ, obj: o, where: where}, nil
+	return item{typ: typ, obj: o, where: where, full: o.Resources != nil}, nil
 }
 
 // check applies the limits on strings and codes to every object.
@@ -352,10 +408,21 @@ func (d *doc) check() error {
 			{"id", o.ID}, {"accountId", o.AccountID}, {"name", o.Name}, {"parentId", o.ParentID},
 			{"Description", o.Description}, {"userId", o.UserID}, {"roleId", o.RoleID},
 			{"firstName", o.FirstName}, {"lastName", o.LastName}, {"environmentId", o.EnvironmentID},
-			{"classification", o.Classification},
+			{"classification", o.Classification}, {"accountGroupId", o.AccountGroupID},
+			{"autoSubscribeAlertLevel", o.AlertLevel},
 		} {
 			if len(f.v) > MaxStringBytes {
 				return fmt.Errorf("%s: field %s is %d bytes, over the limit of %d", it.where, f.name, len(f.v), MaxStringBytes)
+			}
+		}
+		if o.Resources != nil {
+			if n := len(o.Resources.Resource); n > MaxResources {
+				return fmt.Errorf("%s: %d resources, over the limit of %d per account group", it.where, n, MaxResources)
+			}
+			for _, r := range o.Resources.Resource {
+				if len(r.ObjectType) > MaxStringBytes || len(r.ResourceID) > MaxStringBytes || len(r.ResourceName) > MaxStringBytes {
+					return fmt.Errorf("%s: a resource has a field over the limit of %d bytes", it.where, MaxStringBytes)
+				}
 			}
 		}
 		if o.Privileges != nil {
@@ -502,6 +569,7 @@ func parseXML(data []byte) (*doc, error) {
 			if err != nil {
 				return nil, err
 			}
+			it.full = true
 			d.items = append(d.items, it)
 		}
 		return d, nil
@@ -530,12 +598,13 @@ func parseXML(data []byte) (*doc, error) {
 		return d, nil
 	default:
 		if !isObjType(root.name.Local) {
-			return nil, fmt.Errorf("XML element %s is none of QueryResult, BulkResult, Roles (getAssignableRoles), Role, AccountUserRole, EnvironmentRole, Environment", model.SafeText(strconv.Quote(clip(root.name.Local))))
+			return nil, fmt.Errorf("XML element %s is none of QueryResult, BulkResult, Roles (getAssignableRoles), Role, AccountUserRole, EnvironmentRole, Environment, AccountGroup, AccountGroupAccount, AccountGroupUserRole", model.SafeText(strconv.Quote(clip(root.name.Local))))
 		}
 		it, err := xmlItem(root, root.name.Local, "the object")
 		if err != nil {
 			return nil, err
 		}
+		it.full = true
 		return &doc{kind: "object", items: []item{it}}, nil
 	}
 }
@@ -573,12 +642,31 @@ func xmlItem(n *xnode, declared, where string) (item, error) {
 			o.EnvironmentID = a.Value
 		case "classification":
 			o.Classification = a.Value
+		case "accountGroupId":
+			o.AccountGroupID = a.Value
+		case "defaultGroup":
+			v := strings.TrimSpace(a.Value) == "true"
+			o.DefaultGroup = &v
+		case "autoSubscribeAlertLevel":
+			o.AlertLevel = a.Value
 		}
 	}
 	for _, k := range n.kids {
 		switch {
 		case strings.EqualFold(k.name.Local, "Description"):
 			o.Description = k.text.String()
+		case k.name.Local == "Resources":
+			o.Resources = &wireRes{Resource: resList{}}
+			for _, r := range k.kids {
+				if r.name.Local != "Resource" {
+					continue
+				}
+				var w wireResource
+				w.ObjectType, _ = r.attr("objectType")
+				w.ResourceID, _ = r.attr("resourceId")
+				w.ResourceName, _ = r.attr("resourceName")
+				o.Resources.Resource = append(o.Resources.Resource, w)
+			}
 		case strings.EqualFold(k.name.Local, "Privileges"):
 			o.Privileges = &wirePrivs{Privilege: privList{}}
 			for _, p := range k.kids {
@@ -597,5 +685,5 @@ func xmlItem(n *xnode, declared, where string) (item, error) {
 	if err != nil {
 		return item{}, fmt.Errorf("%s: %w", where, err)
 	}
-	return item{typ: typ, obj: o, where: where}, nil
+	return item{typ: typ, obj: o, where: where, full: o.Resources != nil}, nil
 }

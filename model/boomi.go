@@ -20,6 +20,57 @@ type Live struct {
 	UserRoles    []LiveUserRole    `json:"user_roles"`
 	Environments []LiveEnvironment `json:"environments"`
 	EnvRoles     []LiveEnvRole     `json:"environment_roles"`
+	// The account groups of a primary account (access-model.md §6): the
+	// groups whose accountId is this account, their member accounts and
+	// their group users. Empty for an account that is no primary.
+	AccountGroups  []LiveAccountGroup  `json:"account_groups,omitempty"`
+	GroupAccounts  []LiveGroupAccount  `json:"group_accounts,omitempty"`
+	GroupUserRoles []LiveGroupUserRole `json:"group_user_roles,omitempty"`
+}
+
+// LiveAccountGroup is one AccountGroup. Boomi returns its Resources only
+// to a get (or bulk GET), not to a query: HasResources says whether they
+// were read (a group read only by a query shares roles nobody knows).
+type LiveAccountGroup struct {
+	ID        string `json:"id"`
+	AccountID string `json:"accountId,omitempty"` // the primary
+	Name      string `json:"name"`
+	// DefaultGroup marks "All Accounts", the group Boomi creates itself
+	// and keeps with every account of the primary.
+	DefaultGroup bool `json:"defaultGroup,omitempty"`
+	// AlertLevel is autoSubscribeAlertLevel, kept to send it back whole.
+	AlertLevel   string         `json:"autoSubscribeAlertLevel,omitempty"`
+	Resources    []LiveResource `json:"resources,omitempty"`
+	HasResources bool           `json:"has_resources,omitempty"`
+}
+
+// LiveResource is one resource a group shares; ObjectType "Role" for a
+// shared role (others: "Cloud", "Connector", "Integration Pack", ...).
+type LiveResource struct {
+	ResourceID   string `json:"resourceId"`
+	ResourceName string `json:"resourceName,omitempty"`
+	ObjectType   string `json:"objectType"`
+}
+
+// ResourceRole is the objectType of a shared role.
+const ResourceRole = "Role"
+
+// LiveGroupAccount is one AccountGroupAccount: a member account.
+type LiveGroupAccount struct {
+	ID             string `json:"id,omitempty"`
+	AccountGroupID string `json:"accountGroupId"`
+	AccountID      string `json:"accountId"`
+}
+
+// LiveGroupUserRole is one AccountGroupUserRole: a group user holding a
+// role in every member of the group.
+type LiveGroupUserRole struct {
+	ID             string `json:"id,omitempty"`
+	AccountGroupID string `json:"accountGroupId"`
+	UserID         string `json:"userId"`
+	RoleID         string `json:"roleId"`
+	FirstName      string `json:"firstName,omitempty"`
+	LastName       string `json:"lastName,omitempty"`
 }
 
 // BuiltinAccountID is the accountId Boomi gives its built-in roles.
@@ -95,6 +146,34 @@ func (l *Live) Sorted() *Live {
 	slices.SortFunc(c.EnvRoles, func(x, y LiveEnvRole) int {
 		return cmp.Or(strings.Compare(x.EnvironmentID, y.EnvironmentID), strings.Compare(x.RoleID, y.RoleID), strings.Compare(x.ID, y.ID))
 	})
+	if l.AccountGroups != nil {
+		c.AccountGroups = slices.Clone(l.AccountGroups)
+		for i := range c.AccountGroups {
+			g := &c.AccountGroups[i]
+			if g.Resources != nil {
+				g.Resources = slices.Clone(g.Resources)
+				slices.SortFunc(g.Resources, func(x, y LiveResource) int {
+					return cmp.Or(strings.Compare(x.ObjectType, y.ObjectType), strings.Compare(x.ResourceID, y.ResourceID), strings.Compare(x.ResourceName, y.ResourceName))
+				})
+			}
+		}
+		slices.SortFunc(c.AccountGroups, func(x, y LiveAccountGroup) int {
+			return cmp.Or(strings.Compare(x.ID, y.ID), strings.Compare(x.Name, y.Name), strings.Compare(x.AccountID, y.AccountID))
+		})
+	}
+	if l.GroupAccounts != nil {
+		c.GroupAccounts = slices.Clone(l.GroupAccounts)
+		slices.SortFunc(c.GroupAccounts, func(x, y LiveGroupAccount) int {
+			return cmp.Or(strings.Compare(x.AccountGroupID, y.AccountGroupID), strings.Compare(x.AccountID, y.AccountID), strings.Compare(x.ID, y.ID))
+		})
+	}
+	if l.GroupUserRoles != nil {
+		c.GroupUserRoles = slices.Clone(l.GroupUserRoles)
+		slices.SortFunc(c.GroupUserRoles, func(x, y LiveGroupUserRole) int {
+			return cmp.Or(strings.Compare(x.AccountGroupID, y.AccountGroupID), strings.Compare(strings.ToLower(x.UserID), strings.ToLower(y.UserID)),
+				strings.Compare(x.RoleID, y.RoleID), strings.Compare(x.ID, y.ID), strings.Compare(x.UserID, y.UserID))
+		})
+	}
 	return c
 }
 
@@ -130,6 +209,27 @@ func (l *Live) Fingerprint() string {
 	}
 	for _, er := range s.EnvRoles {
 		put("envrole", er.ID, er.EnvironmentID, er.RoleID)
+	}
+	// Groups add to the digest only when there are some: an account with
+	// none hashes as it did before groups were read.
+	for _, g := range s.AccountGroups {
+		def, has := "0", "0"
+		if g.DefaultGroup {
+			def = "1"
+		}
+		if g.HasResources {
+			has = "1"
+		}
+		put("group", g.ID, g.AccountID, g.Name, def, g.AlertLevel, has, strconv.Itoa(len(g.Resources)))
+		for _, r := range g.Resources {
+			put(r.ObjectType, r.ResourceID, r.ResourceName)
+		}
+	}
+	for _, ga := range s.GroupAccounts {
+		put("groupaccount", ga.ID, ga.AccountGroupID, ga.AccountID)
+	}
+	for _, gu := range s.GroupUserRoles {
+		put("groupuser", gu.ID, gu.AccountGroupID, gu.UserID, gu.RoleID, gu.FirstName, gu.LastName)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -365,8 +465,190 @@ func Import(l *Live, prev *Account, sw Switches) Imported {
 			e.RolesWithAccess = append(e.RolesWithAccess, role)
 		}
 	}
+	customIDs := make(map[string]bool, len(custom))
+	for id := range custom {
+		customIDs[id] = true
+	}
+	a.Groups = importGroups(l, prev, names, customIDs, note)
 	a.Normalize()
 	return Imported{Account: a, Notes: notes}
+}
+
+// importGroups maps the account groups of a primary (access-model.md §6).
+// names maps role ids to names (built-in and custom), custom holds the ids
+// of the account's own custom roles. Boomi's default group ("All
+// Accounts", defaultGroup true: Boomi creates it and keeps every account of
+// the primary in it) is not a group the admin made: it is not kept in the
+// file, and a note says what it shares and to whom.
+func importGroups(l *Live, prev *Account, names map[string]string, custom map[string]bool, note func(Severity, string, string, string, ...any)) []AccountGroup {
+	if len(l.AccountGroups) == 0 && len(l.GroupAccounts) == 0 && len(l.GroupUserRoles) == 0 {
+		return nil
+	}
+	const objG, objA, objU = "AccountGroup", "AccountGroupAccount", "AccountGroupUserRole"
+	at := map[string]int{}         // group id -> index in out
+	skipped := map[string]string{} // group id -> why its rows are not mapped
+	var out []AccountGroup
+	byName := map[string]string{} // folded name -> group id
+	for _, g := range l.AccountGroups {
+		if g.ID == "" {
+			note(Error, objG, "", "group %s has no id", quote(g.Name))
+			continue
+		}
+		if _, dup := at[g.ID]; dup {
+			continue
+		}
+		if _, dup := skipped[g.ID]; dup {
+			continue
+		}
+		if g.AccountID != "" && l.AccountID != "" && g.AccountID != l.AccountID {
+			skipped[g.ID] = "of another account"
+			note(Warning, objG, g.ID, "group %s belongs to account %s, not this one: it is not kept in this file (import it with its primary)", quote(g.Name), quote(g.AccountID))
+			continue
+		}
+		if g.DefaultGroup {
+			skipped[g.ID] = "default"
+			var shares []string
+			for _, r := range g.Resources {
+				shares = append(shares, quote(r.ResourceName))
+			}
+			users := map[string]bool{}
+			for _, u := range l.GroupUserRoles {
+				if u.AccountGroupID == g.ID {
+					users[strings.ToLower(u.UserID)] = true
+				}
+			}
+			msg := fmt.Sprintf("group %s is Boomi's default group (All Accounts, which Boomi creates and keeps with every account of the primary): it is not kept in the file, and plan never changes it", quote(g.Name))
+			if len(shares) > 0 || len(users) > 0 {
+				msg += fmt.Sprintf("; it shares %d resource(s) (%s) and gives %d user(s) roles, access that rolecall does not show", len(shares), strings.Join(shares, ", "), len(users))
+			}
+			note(Warning, objG, g.ID, "%s", msg)
+			continue
+		}
+		if other, dup := byName[FoldName(g.Name)]; dup {
+			note(Error, objG, g.ID, "group %s has the name of group %s", quote(g.Name), quote(other))
+		}
+		byName[FoldName(g.Name)] = g.ID
+		ag := AccountGroup{Name: g.Name, ID: g.ID}
+		if !g.HasResources {
+			note(Error, objG, g.ID, "group %s was read by a query only, which does not return the roles it shares: include its get or bulk GET response", quote(g.Name))
+		}
+		for _, r := range g.Resources {
+			if r.ObjectType != ResourceRole {
+				note(Warning, objG, g.ID, "group %s shares %s %s: rolecall does not manage it, and keeps it shared", quote(g.Name), SafeText(r.ObjectType), quote(r.ResourceName))
+				continue
+			}
+			if !custom[r.ResourceID] {
+				note(Error, objG, g.ID, "group %s shares role %s (id %s), which is not among this account's custom roles in the responses", quote(g.Name), quote(r.ResourceName), quote(r.ResourceID))
+				continue
+			}
+			name := names[r.ResourceID]
+			if !slices.ContainsFunc(ag.SharedRoles, func(n string) bool { return SameName(n, name) }) {
+				ag.SharedRoles = append(ag.SharedRoles, name)
+			}
+		}
+		at[g.ID] = len(out)
+		out = append(out, ag)
+	}
+	// The file a member's account is kept in: the previous file's, else
+	// ACCOUNT.toml beside this one.
+	prevFile := map[string]string{}
+	if prev != nil {
+		for _, pg := range prev.Groups {
+			for _, m := range pg.Members {
+				if m.BoomiAccount != "" && m.File != "" {
+					if _, ok := prevFile[m.BoomiAccount]; !ok {
+						prevFile[m.BoomiAccount] = m.File
+					}
+				}
+			}
+		}
+	}
+	unknown := func(obj, id, gid string) bool {
+		if _, ok := at[gid]; ok {
+			return false
+		}
+		if _, ok := skipped[gid]; !ok {
+			note(Error, obj, id, "names group id %s, which the responses do not list", quote(gid))
+		}
+		return true
+	}
+	guessed := map[string]bool{}
+	for _, ga := range l.GroupAccounts {
+		if unknown(objA, ga.ID, ga.AccountGroupID) {
+			continue
+		}
+		g := &out[at[ga.AccountGroupID]]
+		if ga.AccountID == "" {
+			note(Error, objA, ga.ID, "a member of group %s has no accountId", quote(g.Name))
+			continue
+		}
+		if slices.ContainsFunc(g.Members, func(m GroupMember) bool { return m.BoomiAccount == ga.AccountID }) {
+			continue
+		}
+		file, ok := prevFile[ga.AccountID]
+		if !ok {
+			if !safeFileName(ga.AccountID) {
+				note(Error, objA, ga.ID, "member account %s of group %s has no file in the previous file, and its id cannot be a file name", quote(ga.AccountID), quote(g.Name))
+				continue
+			}
+			file = ga.AccountID + ".toml"
+			if !guessed[ga.AccountID] {
+				guessed[ga.AccountID] = true
+				note(Warning, objA, ga.ID, "member account %s of group %s is expected in %s (beside this file); change the member's file in the group if it is kept elsewhere", quote(ga.AccountID), quote(g.Name), quote(file))
+			}
+		}
+		g.Members = append(g.Members, GroupMember{File: file, BoomiAccount: ga.AccountID})
+	}
+	for _, gu := range l.GroupUserRoles {
+		if unknown(objU, gu.ID, gu.AccountGroupID) {
+			continue
+		}
+		g := &out[at[gu.AccountGroupID]]
+		if gu.UserID == "" {
+			note(Error, objU, gu.ID, "a user of group %s has no userId", quote(g.Name))
+			continue
+		}
+		role, ok := names[gu.RoleID]
+		if !ok {
+			note(Error, objU, gu.ID, "group %s gives %s a role with id %s, neither built-in nor a custom role of this account in the responses", quote(g.Name), quote(gu.UserID), quote(gu.RoleID))
+			continue
+		}
+		i := slices.IndexFunc(g.Users, func(u GroupUser) bool { return SameName(u.Email, gu.UserID) })
+		if i < 0 {
+			i = len(g.Users)
+			g.Users = append(g.Users, GroupUser{Email: gu.UserID, Name: strings.TrimSpace(gu.FirstName + " " + gu.LastName)})
+		}
+		if !slices.ContainsFunc(g.Users[i].Roles, func(n string) bool { return SameName(n, role) }) {
+			g.Users[i].Roles = append(g.Users[i].Roles, role)
+		}
+	}
+	for i := range out {
+		g := &out[i]
+		slices.SortStableFunc(g.SharedRoles, compareFold)
+		slices.SortStableFunc(g.Members, func(x, y GroupMember) int {
+			return cmp.Or(strings.Compare(x.File, y.File), strings.Compare(x.BoomiAccount, y.BoomiAccount))
+		})
+		slices.SortStableFunc(g.Users, func(x, y GroupUser) int { return compareFold(x.Email, y.Email) })
+		for j := range g.Users {
+			slices.SortStableFunc(g.Users[j].Roles, compareFold)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y AccountGroup) int { return compareFold(x.Name, y.Name) })
+	return out
+}
+
+// safeFileName reports whether an account id can name a file beside the
+// primary's: letters, digits, '-', '_' and '.', not starting with '.'.
+func safeFileName(id string) bool {
+	if id == "" || id[0] == '.' || len(id) > 200 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func sameLiveRole(x, y LiveRole) bool {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,13 +12,19 @@ import (
 // push learns their ids.
 type Call struct {
 	Op     string `json:"op"`     // "create", "update" or "delete"
-	Object string `json:"object"` // "Role", "AccountUserRole", "EnvironmentRole", "Environment"
+	Object string `json:"object"` // "Role", "AccountUserRole", "EnvironmentRole", "Environment", "AccountGroup", "AccountGroupAccount", "AccountGroupUserRole"
 	ID     string `json:"id,omitempty"`
 
 	Role        *LiveRole        `json:"role,omitempty"`
 	UserRole    *LiveUserRole    `json:"user_role,omitempty"`
 	EnvRole     *LiveEnvRole     `json:"environment_role,omitempty"`
 	Environment *LiveEnvironment `json:"environment,omitempty"`
+	// Group is the whole AccountGroup a create or update sends. A shared
+	// role that an earlier call of this plan creates is a Resource with
+	// objectType "Role", its name in ResourceName and no ResourceID yet.
+	Group         *LiveAccountGroup  `json:"account_group,omitempty"`
+	GroupAccount  *LiveGroupAccount  `json:"group_account,omitempty"`
+	GroupUserRole *LiveGroupUserRole `json:"group_user_role,omitempty"`
 
 	// RoleRef, ParentRef, EnvRef: the name of a role or environment that an
 	// earlier call of this plan creates, whose id goes in RoleID, ParentID
@@ -25,6 +32,9 @@ type Call struct {
 	RoleRef   string `json:"role_ref,omitempty"`
 	ParentRef string `json:"parent_ref,omitempty"`
 	EnvRef    string `json:"environment_ref,omitempty"`
+	// GroupRef: the name of an account group an earlier call of this plan
+	// creates, whose id goes in AccountGroupID.
+	GroupRef string `json:"group_ref,omitempty"`
 
 	Line string `json:"line"` // as the plan prints it
 	// Changes are the parts of an update's line, one change each
@@ -82,6 +92,8 @@ type Plan struct {
 	// writes them into the file, with the ids of what it creates.
 	RoleIDs map[string]string `json:"-"`
 	EnvIDs  map[string]string `json:"-"`
+	// GroupIDs likewise for the file's account groups.
+	GroupIDs map[string]string `json:"-"`
 }
 
 // Empty reports whether Boomi already matches the file.
@@ -91,10 +103,12 @@ func (p *Plan) Empty() bool { return len(p.Calls) == 0 && len(p.Blocking) == 0 }
 // their Boomi id, else by name (a role typed into the file by hand);
 // environments likewise; users by email. Calls come in this order:
 // environments created, roles created (parents first), roles updated,
-// environments renamed, links added, links removed, roles deleted
-// (children first). Rolecall never deletes an environment and never changes
-// a user's name or an environment's classification: those differences are
-// Notes or Blocking.
+// environments renamed, links added, links removed, then the account
+// groups (groupCalls: groups created, group users and members removed,
+// groups updated, members and group users added), roles deleted (children
+// first). Rolecall never deletes an environment or an account group and
+// never changes a user's name or an environment's classification: those
+// differences are Notes or Blocking.
 func MakePlan(file *Account, l *Live) *Plan {
 	p := &Plan{Account: l.AccountID, Fingerprint: l.Fingerprint(), Calls: []Call{}, Blocking: []string{}, Notes: []string{}}
 	if file.BoomiAccount != "" && l.AccountID != "" && file.BoomiAccount != l.AccountID {
@@ -113,7 +127,7 @@ func MakePlan(file *Account, l *Live) *Plan {
 	live := Canonical(im.Account)
 	want := Canonical(file)
 	p.Live = live
-	pl := planner{p: p, file: want, live: live, l: l, codes: CodeTable(file)}
+	pl := planner{p: p, file: want, live: live, l: l, codes: CodeTable(file), groups: file.Groups}
 	pl.run()
 	return p
 }
@@ -123,6 +137,10 @@ type planner struct {
 	file, live *Account
 	l          *Live
 	codes      *Codes
+	groups     []AccountGroup // the file's, as written
+	// unmanaged are Boomi's groups of this account that the plan leaves
+	// alone: the default group, and groups the file does not have.
+	unmanaged []LiveAccountGroup
 
 	builtinID map[string]string // built-in role name -> id
 	roleID    map[string]string // file role (folded name) -> live id; "" when created by the plan
@@ -157,6 +175,7 @@ func (pl *planner) run() {
 	pl.updateRoles()
 	pl.renameEnvs()
 	pl.links()
+	pl.groupCalls()
 	pl.deleteRoles()
 }
 
@@ -660,6 +679,259 @@ func (pl *planner) deleteRoles() {
 			continue
 		}
 		r := pl.live.Roles[j]
+		for _, g := range pl.unmanaged {
+			if slices.ContainsFunc(g.Resources, func(x LiveResource) bool { return x.ObjectType == ResourceRole && x.ResourceID == r.ID }) {
+				pl.block("role %s is shared by Boomi's group %s, which the file does not manage: un-share it in Boomi (or add the group to the file) before the role is deleted", quote(r.Name), quote(g.Name))
+			}
+		}
 		pl.call(Call{Op: "delete", Object: "Role", ID: r.ID, Line: fmt.Sprintf("- role %s", quote(r.Name))})
 	}
+}
+
+// groupCalls makes Boomi's account groups of this account match the
+// file's: groups matched by id, else by name. The calls come as groups
+// created (with their shared roles), group users and members removed,
+// groups updated (the whole object: shares added and removed, a rename),
+// members and group users added: a role is shared before anyone is given
+// it through the group, and no group user holds a role when it is
+// un-shared. Boomi's default group and groups the file does not have are
+// left alone (its API cannot delete a group).
+func (pl *planner) groupCalls() {
+	if len(pl.groups) == 0 && len(pl.l.AccountGroups) == 0 {
+		return
+	}
+	pl.p.GroupIDs = map[string]string{}
+	var live []LiveAccountGroup
+	var defaults []LiveAccountGroup
+	for _, g := range pl.l.AccountGroups {
+		switch {
+		case g.AccountID != "" && g.AccountID != pl.l.AccountID:
+		case g.DefaultGroup:
+			defaults = append(defaults, g)
+		default:
+			live = append(live, g)
+		}
+	}
+	pl.unmanaged = append(pl.unmanaged, defaults...)
+	liveOf := map[int]int{}
+	taken := map[int]bool{}
+	seen := map[string]string{}
+	for i, g := range pl.groups {
+		if other, dup := seen[FoldName(g.Name)]; dup {
+			pl.block("groups %s and %s have the same name", quote(other), quote(g.Name))
+		}
+		seen[FoldName(g.Name)] = g.Name
+		if slices.ContainsFunc(defaults, func(d LiveAccountGroup) bool { return SameName(d.Name, g.Name) }) {
+			pl.block("group %s has the name of Boomi's default group (All Accounts), which rolecall does not manage: rename it", quote(g.Name))
+		}
+		if g.ID == "" {
+			continue
+		}
+		if j := slices.IndexFunc(live, func(x LiveAccountGroup) bool { return x.ID == g.ID }); j >= 0 && !taken[j] {
+			liveOf[i], taken[j] = j, true
+		} else {
+			pl.p.Notes = append(pl.p.Notes, fmt.Sprintf("group %s carries Boomi id %s, which Boomi no longer has: it is created again", quote(g.Name), quote(g.ID)))
+		}
+	}
+	for i, g := range pl.groups {
+		if _, ok := liveOf[i]; ok || g.ID != "" {
+			continue
+		}
+		if j := slices.IndexFunc(live, func(x LiveAccountGroup) bool { return SameName(x.Name, g.Name) }); j >= 0 && !taken[j] {
+			liveOf[i], taken[j] = j, true
+			pl.p.GroupIDs[g.Name] = live[j].ID
+		}
+	}
+	for j, g := range live {
+		if !taken[j] {
+			pl.unmanaged = append(pl.unmanaged, g)
+			pl.p.Notes = append(pl.p.Notes, fmt.Sprintf("group %s is in Boomi but not in the file: Boomi's API cannot delete an account group, and rolecall leaves it as it is; remove it in Boomi, or pull", quote(g.Name)))
+		}
+	}
+	roleName := map[string]string{} // Boomi's role id -> name
+	for _, r := range pl.l.Roles {
+		if r.AccountID == BuiltinAccountID {
+			if b, ok := LookupBuiltin(r.Name); ok {
+				roleName[r.ID] = b.Name
+				continue
+			}
+		}
+		roleName[r.ID] = r.Name
+	}
+	var creates, removes, updates, adds []Call
+	for i, g := range pl.groups {
+		shares, keys := pl.shares(g)
+		gid, gref := "", ""
+		var lg *LiveAccountGroup
+		if j, ok := liveOf[i]; ok {
+			lg = &live[j]
+			gid = lg.ID
+		} else {
+			gref = g.Name
+			line := fmt.Sprintf("+ group %s", quote(g.Name))
+			if len(shares) > 0 {
+				var ns []string
+				for _, r := range shares {
+					ns = append(ns, quote(r.ResourceName))
+				}
+				line += ": share " + strings.Join(ns, ", ")
+			}
+			creates = append(creates, Call{Op: "create", Object: "AccountGroup",
+				Group: &LiveAccountGroup{AccountID: pl.l.AccountID, Name: g.Name, Resources: shares, HasResources: true}, Line: line})
+		}
+		if lg != nil {
+			var what []string
+			if lg.Name != g.Name {
+				what = append(what, "renamed from "+quote(lg.Name))
+			}
+			have := map[string]bool{}
+			body := &LiveAccountGroup{ID: lg.ID, AccountID: lg.AccountID, Name: g.Name, AlertLevel: lg.AlertLevel, HasResources: true}
+			for _, r := range lg.Resources {
+				if r.ObjectType == ResourceRole {
+					have[r.ResourceID] = true
+				} else {
+					body.Resources = append(body.Resources, r) // kept as Boomi has it
+				}
+			}
+			for k, r := range shares {
+				if !have[keys[k]] {
+					what = append(what, "+ share "+quote(r.ResourceName))
+				}
+			}
+			for _, r := range lg.Resources {
+				if r.ObjectType == ResourceRole && !slices.Contains(keys, r.ResourceID) {
+					n, ok := roleName[r.ResourceID]
+					if !ok {
+						n = r.ResourceName
+					}
+					what = append(what, "- share "+quote(n))
+				}
+			}
+			body.Resources = append(body.Resources, shares...)
+			if len(what) > 0 {
+				if lg.AccountID == "" {
+					body.AccountID = pl.l.AccountID
+				}
+				updates = append(updates, Call{Op: "update", Object: "AccountGroup", ID: lg.ID, Group: body,
+					Line: fmt.Sprintf("~ group %s: %s", quote(g.Name), strings.Join(what, ", ")), Changes: what})
+			}
+		}
+		// Members.
+		liveMembers := map[string]string{} // account id -> link id
+		for _, ga := range pl.l.GroupAccounts {
+			if gid != "" && ga.AccountGroupID == gid {
+				liveMembers[ga.AccountID] = ga.ID
+			}
+		}
+		want := map[string]bool{}
+		for _, m := range g.Members {
+			if m.BoomiAccount == "" {
+				pl.block("group %s: member %s has no Boomi account id, so it cannot be pushed; pull the member's account into its file, or set the member's Boomi account", quote(g.Name), quote(m.File))
+				continue
+			}
+			if want[m.BoomiAccount] {
+				continue
+			}
+			want[m.BoomiAccount] = true
+			if _, ok := liveMembers[m.BoomiAccount]; ok {
+				continue
+			}
+			adds = append(adds, Call{Op: "create", Object: "AccountGroupAccount", GroupRef: gref,
+				GroupAccount: &LiveGroupAccount{AccountGroupID: gid, AccountID: m.BoomiAccount},
+				Line:         fmt.Sprintf("+ group %s: member %s", quote(g.Name), SafeText(m.BoomiAccount))})
+		}
+		for acct, id := range liveMembers {
+			if !want[acct] {
+				removes = append(removes, Call{Op: "delete", Object: "AccountGroupAccount", ID: id,
+					GroupAccount: &LiveGroupAccount{ID: id, AccountGroupID: gid, AccountID: acct},
+					Line:         fmt.Sprintf("- group %s: member %s", quote(g.Name), SafeText(acct))})
+			}
+		}
+		// Group users.
+		type link struct{ email, role string }
+		liveUsers := map[link]LiveGroupUserRole{}
+		for _, gu := range pl.l.GroupUserRoles {
+			if gid != "" && gu.AccountGroupID == gid {
+				liveUsers[link{FoldName(gu.UserID), gu.RoleID}] = gu
+			}
+		}
+		wantUser := map[link]bool{}
+		for _, u := range g.Users {
+			first, last := splitName(u.Name)
+			for _, role := range u.Roles {
+				if _, builtin := LookupBuiltin(role); !builtin && !slices.ContainsFunc(g.SharedRoles, func(n string) bool { return SameName(n, role) }) {
+					pl.block("group %s gives %s role %s, which is neither built-in nor shared by the group", quote(g.Name), SafeText(u.Email), quote(role))
+					continue
+				}
+				k := link{FoldName(u.Email), pl.key(role)}
+				if wantUser[k] {
+					continue
+				}
+				wantUser[k] = true
+				if lu, ok := liveUsers[k]; ok {
+					if n := strings.TrimSpace(lu.FirstName + " " + lu.LastName); u.Name != "" && n != u.Name {
+						pl.p.Notes = append(pl.p.Notes, fmt.Sprintf("group %s: %s is named %s in the file and %s in Boomi: the API cannot change a group user's name", quote(g.Name), SafeText(u.Email), quote(u.Name), quote(n)))
+					}
+					continue
+				}
+				id, ref := pl.ref(role)
+				adds = append(adds, Call{Op: "create", Object: "AccountGroupUserRole", GroupRef: gref, RoleRef: ref,
+					GroupUserRole: &LiveGroupUserRole{AccountGroupID: gid, UserID: u.Email, RoleID: id, FirstName: first, LastName: last},
+					Line:          fmt.Sprintf("+ group %s user %s: %s", quote(g.Name), SafeText(u.Email), SafeText(role))})
+			}
+		}
+		for k, lu := range liveUsers {
+			if wantUser[k] {
+				continue
+			}
+			n, ok := roleName[lu.RoleID]
+			if !ok {
+				n = lu.RoleID
+			}
+			removes = append(removes, Call{Op: "delete", Object: "AccountGroupUserRole", ID: lu.ID,
+				GroupUserRole: &LiveGroupUserRole{ID: lu.ID, AccountGroupID: gid, UserID: lu.UserID, RoleID: lu.RoleID},
+				Line:          fmt.Sprintf("- group %s user %s: %s", quote(g.Name), SafeText(lu.UserID), SafeText(n))})
+		}
+	}
+	// Within each step: group users before members (removals), members
+	// before group users (additions), then by line.
+	rank := func(c Call) int {
+		if c.Object == "AccountGroupAccount" {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(creates, func(x, y Call) int { return strings.Compare(x.Line, y.Line) })
+	slices.SortStableFunc(removes, func(x, y Call) int { return cmp.Or(rank(x)-rank(y), strings.Compare(x.Line, y.Line)) })
+	slices.SortStableFunc(updates, func(x, y Call) int { return strings.Compare(x.Line, y.Line) })
+	slices.SortStableFunc(adds, func(x, y Call) int { return cmp.Or(rank(y)-rank(x), strings.Compare(x.Line, y.Line)) })
+	for _, cs := range [][]Call{creates, removes, updates, adds} {
+		pl.p.Calls = append(pl.p.Calls, cs...)
+	}
+}
+
+// shares are the Resources of the roles file group g shares, each with its
+// key (Boomi's id, or "new:" and the folded name of a role the plan
+// creates, whose ResourceID Resolve fills by ResourceName).
+func (pl *planner) shares(g AccountGroup) ([]LiveResource, []string) {
+	var out []LiveResource
+	var keys []string
+	for _, name := range g.SharedRoles {
+		if _, builtin := LookupBuiltin(name); builtin {
+			pl.block("group %s shares %s, a built-in role: only custom roles of the primary are shared", quote(g.Name), quote(name))
+			continue
+		}
+		if _, ok := pl.roleID[FoldName(name)]; !ok {
+			pl.block("group %s shares %s, which is not a custom role of the file", quote(g.Name), quote(name))
+			continue
+		}
+		k := pl.key(name)
+		if slices.Contains(keys, k) {
+			continue
+		}
+		id, _ := pl.ref(name)
+		out = append(out, LiveResource{ResourceID: id, ResourceName: pl.file.CanonicalRoleName(name), ObjectType: ResourceRole})
+		keys = append(keys, k)
+	}
+	return out, keys
 }

@@ -54,6 +54,25 @@ var queryProps = map[string][]string{
 	"AccountUserRole": {"accountId", "userId", "roleId"},
 	"Environment":     {"name", "id", "classification"},
 	"EnvironmentRole": {"environmentId", "roleId"},
+	// Account groups, as the OpenAPI document's simple expressions.
+	"AccountGroup":         {"id", "accountId", "name", "defaultGroup", "autoSubscribeAlertLevel"},
+	"AccountGroupAccount":  {"accountGroupId", "accountId"},
+	"AccountGroupUserRole": {"accountGroupId", "userId", "roleId"},
+}
+
+// groupRow is an AccountGroup as a query returns it: without Resources.
+type groupRow struct{ g model.LiveAccountGroup }
+
+// wireGroup is an AccountGroup as a create or update sends it.
+type wireGroup struct {
+	ID           string `json:"id"`
+	AccountID    string `json:"accountId"`
+	Name         string `json:"name"`
+	DefaultGroup bool   `json:"defaultGroup"`
+	AlertLevel   string `json:"autoSubscribeAlertLevel"`
+	Resources    *struct {
+		Resource []model.LiveResource `json:"Resource"`
+	} `json:"Resources"`
 }
 
 func bad(format string, args ...any) *apiErr {
@@ -95,7 +114,7 @@ func (s *Server) route(method, path string, body []byte) (any, *apiErr) {
 		}
 		delete(s.tokens, string(body))
 		return s.page(items, -1), nil
-	case len(parts) == 2 && parts[1] == "bulk" && method == "POST" && obj == "Role":
+	case len(parts) == 2 && parts[1] == "bulk" && method == "POST" && (obj == "Role" || obj == "AccountGroup"):
 		var req struct {
 			Type    string `json:"type"`
 			Request []struct {
@@ -113,12 +132,12 @@ func (s *Server) route(method, path string, body []byte) (any, *apiErr) {
 		}
 		var out bulkResult
 		for i, q := range req.Request {
-			j := slices.IndexFunc(s.live.Roles, func(r model.LiveRole) bool { return r.ID == q.ID })
-			if j < 0 {
-				out.entries = append(out.entries, bulkEntry{index: i, id: q.ID, status: 400, msg: "Role " + q.ID + " does not exist"})
+			v, e := s.get(obj, q.ID)
+			if e != nil {
+				out.entries = append(out.entries, bulkEntry{index: i, id: q.ID, status: 400, msg: obj + " " + q.ID + " does not exist"})
 				continue
 			}
-			out.entries = append(out.entries, bulkEntry{index: i, id: q.ID, status: 200, obj: s.live.Roles[j]})
+			out.entries = append(out.entries, bulkEntry{index: i, id: q.ID, status: 200, obj: v})
 		}
 		return out, nil
 	case len(parts) == 1 && method == "POST":
@@ -194,6 +213,30 @@ func (s *Server) query(obj string, body []byte) (any, *apiErr) {
 				return nil, e
 			}
 		}
+	case "AccountGroup":
+		for _, g := range s.live.AccountGroups {
+			if e = add(groupRow{g}, func(p string) string {
+				return map[string]string{"id": g.ID, "accountId": g.AccountID, "name": g.Name, "defaultGroup": fmt.Sprint(g.DefaultGroup), "autoSubscribeAlertLevel": g.AlertLevel}[p]
+			}); e != nil {
+				return nil, e
+			}
+		}
+	case "AccountGroupAccount":
+		for _, v := range s.live.GroupAccounts {
+			if e = add(v, func(p string) string {
+				return map[string]string{"accountGroupId": v.AccountGroupID, "accountId": v.AccountID}[p]
+			}); e != nil {
+				return nil, e
+			}
+		}
+	case "AccountGroupUserRole":
+		for _, v := range s.live.GroupUserRoles {
+			if e = add(v, func(p string) string {
+				return map[string]string{"accountGroupId": v.AccountGroupID, "userId": v.UserID, "roleId": v.RoleID}[p]
+			}); e != nil {
+				return nil, e
+			}
+		}
 	}
 	return s.page(items, len(items)), nil
 }
@@ -252,6 +295,63 @@ func (s *Server) roleIndex(id string) int {
 
 func (s *Server) envIndex(id string) int {
 	return slices.IndexFunc(s.live.Environments, func(e model.LiveEnvironment) bool { return e.ID == id })
+}
+
+func (s *Server) groupIndex(id string) int {
+	return slices.IndexFunc(s.live.AccountGroups, func(g model.LiveAccountGroup) bool { return g.ID == id })
+}
+
+// sharedBy names the group that shares role id, "" for none.
+func (s *Server) sharedBy(id string) string {
+	for _, g := range s.live.AccountGroups {
+		if slices.ContainsFunc(g.Resources, func(r model.LiveResource) bool { return r.ObjectType == model.ResourceRole && r.ResourceID == id }) {
+			return g.Name
+		}
+	}
+	return ""
+}
+
+// readGroup reads a create or update of group id ("" for a create): a
+// name unique in the account, roles shared that are custom roles of the
+// account, and no role un-shared that a group user holds.
+func (s *Server) readGroup(body []byte, id string) (model.LiveAccountGroup, *apiErr) {
+	var w wireGroup
+	if err := json.Unmarshal(body, &w); err != nil {
+		return model.LiveAccountGroup{}, bad("AccountGroup: %v", err)
+	}
+	if w.Name == "" {
+		return model.LiveAccountGroup{}, bad("AccountGroup: name is required")
+	}
+	if w.AccountID != "" && w.AccountID != s.Account {
+		return model.LiveAccountGroup{}, bad("accountId %s is not this account", w.AccountID)
+	}
+	for _, g := range s.live.AccountGroups {
+		if g.ID != id && strings.EqualFold(g.Name, w.Name) {
+			return model.LiveAccountGroup{}, bad("an account group named %s exists", w.Name)
+		}
+	}
+	g := model.LiveAccountGroup{ID: id, AccountID: s.Account, Name: w.Name, AlertLevel: w.AlertLevel, HasResources: true}
+	if w.Resources != nil {
+		for _, r := range w.Resources.Resource {
+			if r.ObjectType == model.ResourceRole {
+				i := s.roleIndex(r.ResourceID)
+				if i < 0 || s.live.Roles[i].AccountID == model.BuiltinAccountID {
+					return model.LiveAccountGroup{}, bad("resource %s is not a custom role of this account", r.ResourceID)
+				}
+				r.ResourceName = s.live.Roles[i].Name
+			}
+			g.Resources = append(g.Resources, r)
+		}
+	}
+	if id != "" {
+		for _, u := range s.live.GroupUserRoles {
+			if r := s.roleIndex(u.RoleID); u.AccountGroupID == id && r >= 0 && s.live.Roles[r].AccountID != model.BuiltinAccountID &&
+				!slices.ContainsFunc(g.Resources, func(r model.LiveResource) bool { return r.ResourceID == u.RoleID }) {
+				return model.LiveAccountGroup{}, bad("role %s is held by group user %s: remove the user's role first", u.RoleID, u.UserID)
+			}
+		}
+	}
+	return g, nil
 }
 
 func (s *Server) readRole(body []byte, id string) (model.LiveRole, *apiErr) {
@@ -345,6 +445,56 @@ func (s *Server) create(obj string, body []byte) (any, *apiErr) {
 		e.ID = s.newID()
 		s.live.Environments = append(s.live.Environments, e)
 		return e, nil
+	case "AccountGroup":
+		g, e := s.readGroup(body, "")
+		if e != nil {
+			return nil, e
+		}
+		g.ID = s.newID()
+		s.live.AccountGroups = append(s.live.AccountGroups, g)
+		return g, nil
+	case "AccountGroupAccount":
+		var m model.LiveGroupAccount
+		if err := json.Unmarshal(body, &m); err != nil {
+			return nil, bad("AccountGroupAccount: %v", err)
+		}
+		i := s.groupIndex(m.AccountGroupID)
+		if i < 0 || m.AccountID == "" {
+			return nil, bad("AccountGroupAccount: an existing accountGroupId and an accountId are required")
+		}
+		if s.live.AccountGroups[i].DefaultGroup {
+			return nil, bad("the members of All Accounts are kept by Boomi")
+		}
+		for _, x := range s.live.GroupAccounts {
+			if x.AccountGroupID == m.AccountGroupID && x.AccountID == m.AccountID {
+				return nil, bad("account %s is already in the group", m.AccountID)
+			}
+		}
+		m.ID = s.newID()
+		s.live.GroupAccounts = append(s.live.GroupAccounts, m)
+		return m, nil
+	case "AccountGroupUserRole":
+		var u model.LiveGroupUserRole
+		if err := json.Unmarshal(body, &u); err != nil {
+			return nil, bad("AccountGroupUserRole: %v", err)
+		}
+		i := s.groupIndex(u.AccountGroupID)
+		r := s.roleIndex(u.RoleID)
+		if i < 0 || u.UserID == "" || r < 0 {
+			return nil, bad("AccountGroupUserRole: an existing accountGroupId, a userId and an existing roleId are required")
+		}
+		if s.live.Roles[r].AccountID != model.BuiltinAccountID &&
+			!slices.ContainsFunc(s.live.AccountGroups[i].Resources, func(x model.LiveResource) bool { return x.ResourceID == u.RoleID }) {
+			return nil, bad("role %s is not shared with the account group", u.RoleID)
+		}
+		for _, x := range s.live.GroupUserRoles {
+			if x.AccountGroupID == u.AccountGroupID && strings.EqualFold(x.UserID, u.UserID) && x.RoleID == u.RoleID {
+				return nil, bad("user %s already holds role %s in the group", u.UserID, u.RoleID)
+			}
+		}
+		u.ID = s.newID()
+		s.live.GroupUserRoles = append(s.live.GroupUserRoles, u)
+		return u, nil
 	}
 	return nil, &apiErr{405, "create " + obj + " is not an operation"}
 }
@@ -358,6 +508,10 @@ func (s *Server) get(obj, id string) (any, *apiErr) {
 	case "Environment":
 		if i := s.envIndex(id); i >= 0 {
 			return s.live.Environments[i], nil
+		}
+	case "AccountGroup":
+		if i := s.groupIndex(id); i >= 0 {
+			return s.live.AccountGroups[i], nil
 		}
 	default:
 		return nil, &apiErr{405, "get " + obj + " is not supported by the fake"}
@@ -398,6 +552,20 @@ func (s *Server) update(obj, id string, body []byte) (any, *apiErr) {
 		}
 		s.live.Environments[i].Name = e.Name
 		return s.live.Environments[i], nil
+	case "AccountGroup":
+		i := s.groupIndex(id)
+		if i < 0 {
+			return nil, notFound(obj, id)
+		}
+		if s.live.AccountGroups[i].DefaultGroup {
+			return nil, bad("All Accounts cannot be changed")
+		}
+		g, e := s.readGroup(body, id)
+		if e != nil {
+			return nil, e
+		}
+		s.live.AccountGroups[i] = g
+		return g, nil
 	}
 	return nil, &apiErr{405, "update " + obj + " is not an operation"}
 }
@@ -408,6 +576,9 @@ func (s *Server) delete(obj, id string) (any, *apiErr) {
 	case "Role":
 		if i := s.roleIndex(id); i >= 0 && s.live.Roles[i].AccountID == model.BuiltinAccountID {
 			return nil, bad("built-in roles cannot be deleted")
+		}
+		if g := s.sharedBy(id); g != "" {
+			return nil, bad("role %s is shared by account group %s: un-share it first", id, g)
 		}
 		n := len(s.live.Roles)
 		s.live.Roles = slices.DeleteFunc(s.live.Roles, func(r model.LiveRole) bool { return r.ID == id })
@@ -420,6 +591,14 @@ func (s *Server) delete(obj, id string) (any, *apiErr) {
 		n := len(s.live.EnvRoles)
 		s.live.EnvRoles = slices.DeleteFunc(s.live.EnvRoles, func(r model.LiveEnvRole) bool { return r.ID == id })
 		gone = n != len(s.live.EnvRoles)
+	case "AccountGroupAccount":
+		n := len(s.live.GroupAccounts)
+		s.live.GroupAccounts = slices.DeleteFunc(s.live.GroupAccounts, func(r model.LiveGroupAccount) bool { return r.ID == id })
+		gone = n != len(s.live.GroupAccounts)
+	case "AccountGroupUserRole":
+		n := len(s.live.GroupUserRoles)
+		s.live.GroupUserRoles = slices.DeleteFunc(s.live.GroupUserRoles, func(r model.LiveGroupUserRole) bool { return r.ID == id })
+		gone = n != len(s.live.GroupUserRoles)
 	default:
 		return nil, &apiErr{405, "delete " + obj + " is not supported by the fake"}
 	}
@@ -462,8 +641,40 @@ func objJSON(v any, assignableRole bool, account string) map[string]any {
 		return map[string]any{"@type": "Environment", "id": o.ID, "name": o.Name, "classification": o.Classification}
 	case model.LiveEnvRole:
 		return map[string]any{"@type": "EnvironmentRole", "id": o.ID, "environmentId": o.EnvironmentID, "roleId": o.RoleID}
+	case groupRow:
+		return groupJSON(o.g, false)
+	case model.LiveAccountGroup:
+		return groupJSON(o, true)
+	case model.LiveGroupAccount:
+		return map[string]any{"@type": "AccountGroupAccount", "id": o.ID, "accountGroupId": o.AccountGroupID, "accountId": o.AccountID}
+	case model.LiveGroupUserRole:
+		m := map[string]any{"@type": "AccountGroupUserRole", "id": o.ID, "accountGroupId": o.AccountGroupID, "userId": o.UserID, "roleId": o.RoleID, "notifyUser": false}
+		if o.FirstName != "" {
+			m["firstName"] = o.FirstName
+		}
+		if o.LastName != "" {
+			m["lastName"] = o.LastName
+		}
+		return m
 	}
 	return nil
+}
+
+// groupJSON is an AccountGroup; Resources only for a get (and only when
+// it shares something: an empty list is left out).
+func groupJSON(g model.LiveAccountGroup, withResources bool) map[string]any {
+	m := map[string]any{"@type": "AccountGroup", "id": g.ID, "accountId": g.AccountID, "name": g.Name, "defaultGroup": g.DefaultGroup}
+	if g.AlertLevel != "" {
+		m["autoSubscribeAlertLevel"] = g.AlertLevel
+	}
+	if withResources && len(g.Resources) > 0 {
+		var res []map[string]string
+		for _, r := range g.Resources {
+			res = append(res, map[string]string{"@type": "Resource", "objectType": r.ObjectType, "resourceId": r.ResourceID, "resourceName": r.ResourceName})
+		}
+		m["Resources"] = map[string]any{"@type": "Resources", "Resource": res}
+	}
+	return m
 }
 
 func toJSON(out any, account string) any {
@@ -548,8 +759,28 @@ func objXML(tag string, v any, assignableRole bool, withType bool, account strin
 		return fmt.Sprintf(`<%s%s%s/>`, tag, typ("Environment"), attrs("id", o.ID, "name", o.Name, "classification", o.Classification))
 	case model.LiveEnvRole:
 		return fmt.Sprintf(`<%s%s%s/>`, tag, typ("EnvironmentRole"), attrs("id", o.ID, "environmentId", o.EnvironmentID, "roleId", o.RoleID))
+	case groupRow:
+		return groupXML(tag, typ("AccountGroup"), o.g, false)
+	case model.LiveAccountGroup:
+		return groupXML(tag, typ("AccountGroup"), o, true)
+	case model.LiveGroupAccount:
+		return fmt.Sprintf(`<%s%s%s/>`, tag, typ("AccountGroupAccount"), attrs("id", o.ID, "accountGroupId", o.AccountGroupID, "accountId", o.AccountID))
+	case model.LiveGroupUserRole:
+		return fmt.Sprintf(`<%s%s%s notifyUser="false"/>`, tag, typ("AccountGroupUserRole"), attrs("id", o.ID, "accountGroupId", o.AccountGroupID, "userId", o.UserID, "roleId", o.RoleID, "firstName", o.FirstName, "lastName", o.LastName))
 	}
 	return ""
+}
+
+func groupXML(tag, typ string, g model.LiveAccountGroup, withResources bool) string {
+	a := attrs("id", g.ID, "accountId", g.AccountID, "name", g.Name, "autoSubscribeAlertLevel", g.AlertLevel) + fmt.Sprintf(` defaultGroup="%v"`, g.DefaultGroup)
+	if !withResources || len(g.Resources) == 0 {
+		return fmt.Sprintf(`<%s%s%s/>`, tag, typ, a)
+	}
+	var b strings.Builder
+	for _, r := range g.Resources {
+		fmt.Fprintf(&b, `<bns:Resource%s/>`, attrs("objectType", r.ObjectType, "resourceId", r.ResourceID, "resourceName", r.ResourceName))
+	}
+	return fmt.Sprintf(`<%s%s%s><bns:Resources>%s</bns:Resources></%s>`, tag, typ, a, b.String(), tag)
 }
 
 func toXML(out any, account string) string {
@@ -592,6 +823,12 @@ func toXML(out any, account string) string {
 			name = "Environment"
 		case model.LiveEnvRole:
 			name = "EnvironmentRole"
+		case model.LiveAccountGroup:
+			name = "AccountGroup"
+		case model.LiveGroupAccount:
+			name = "AccountGroupAccount"
+		case model.LiveGroupUserRole:
+			name = "AccountGroupUserRole"
 		}
 		x := objXML("bns:"+name, out, false, false, account)
 		b.WriteString(strings.Replace(x, "<bns:"+name, "<bns:"+name+" "+nsAttrs, 1))

@@ -1,6 +1,9 @@
 // Package boomitest is a fake of Boomi's Platform API for tests: the Role,
 // AccountUserRole, Environment and EnvironmentRole objects (query pages of
-// 100 with queryMore, Role bulk GET, create, update, delete),
+// 100 with queryMore, Role bulk GET, create, update, delete), account
+// groups (AccountGroup query without Resources, get and bulk GET with them,
+// create and update; AccountGroupAccount and AccountGroupUserRole query,
+// create and delete),
 // getAssignableRoles, HTTP Basic auth, JSON or XML by the Accept header,
 // and injectable faults.
 package boomitest
@@ -112,6 +115,13 @@ func NewServer(t testing.TB, live *model.Live, opts ...Option) *Server {
 	for i := range s.live.Roles {
 		normRole(&s.live.Roles[i])
 	}
+	for i := range s.live.AccountGroups {
+		g := &s.live.AccountGroups[i]
+		g.HasResources = true
+		if g.AccountID == "" {
+			g.AccountID = s.Account
+		}
+	}
 	for _, o := range opts {
 		o(s)
 	}
@@ -134,10 +144,16 @@ func normRole(r *model.LiveRole) {
 
 func copyLive(l *model.Live) *model.Live {
 	c := &model.Live{AccountID: l.AccountID,
-		Roles:        slices.Clone(l.Roles),
-		UserRoles:    slices.Clone(l.UserRoles),
-		Environments: slices.Clone(l.Environments),
-		EnvRoles:     slices.Clone(l.EnvRoles)}
+		Roles:          slices.Clone(l.Roles),
+		UserRoles:      slices.Clone(l.UserRoles),
+		Environments:   slices.Clone(l.Environments),
+		EnvRoles:       slices.Clone(l.EnvRoles),
+		AccountGroups:  slices.Clone(l.AccountGroups),
+		GroupAccounts:  slices.Clone(l.GroupAccounts),
+		GroupUserRoles: slices.Clone(l.GroupUserRoles)}
+	for i := range c.AccountGroups {
+		c.AccountGroups[i].Resources = slices.Clone(c.AccountGroups[i].Resources)
+	}
 	for i := range c.Roles {
 		if c.Roles[i].Codes != nil {
 			c.Roles[i].Codes = slices.Clone(c.Roles[i].Codes)

@@ -224,18 +224,22 @@ func (a *app) apply(ctx context.Context, held *storage.Held, c *boomi.Client, pl
 		// The ids to write into the file: those of roles and environments
 		// the plan found in Boomi by name, and of those it creates.
 		bar := a.progress("pushing to Boomi account " + account)
-		roleIDs, envIDs := maps.Clone(p.RoleIDs), maps.Clone(p.EnvIDs)
+		roleIDs, envIDs, groupIDs := maps.Clone(p.RoleIDs), maps.Clone(p.EnvIDs), maps.Clone(p.GroupIDs)
 		if roleIDs == nil {
 			roleIDs = map[string]string{}
 		}
 		if envIDs == nil {
 			envIDs = map[string]string{}
 		}
+		if groupIDs == nil {
+			groupIDs = map[string]string{}
+		}
+		ids := boomi.IDs{Roles: roleIDs, Envs: envIDs, Groups: groupIDs}
 		for i, call := range p.Calls {
 			if bar != nil {
 				bar(i, len(p.Calls), call.Line)
 			}
-			rc, err := boomi.Resolve(call, roleIDs, envIDs)
+			rc, err := ids.Resolve(call)
 			if err != nil {
 				return nil, &pushFailed{call, i, err}
 			}
@@ -264,6 +268,8 @@ func (a *app) apply(ctx context.Context, held *storage.Held, c *boomi.Client, pl
 				roleIDs[call.Role.Name] = id
 			case call.Object == "Environment" && call.Op == "create":
 				envIDs[call.Environment.Name] = id
+			case call.Object == "AccountGroup" && call.Op == "create":
+				groupIDs[call.Group.Name] = id
 			}
 		}
 		a.endProgress()
@@ -279,6 +285,14 @@ func (a *app) apply(ctx context.Context, held *storage.Held, c *boomi.Client, pl
 		for i := range next.Environments {
 			if id, ok := envIDs[next.Environments[i].Name]; ok {
 				next.Environments[i].ID = id
+			}
+		}
+		if len(next.Groups) > 0 {
+			next.Groups = append([]model.AccountGroup(nil), next.Groups...)
+			for i := range next.Groups {
+				if id, ok := groupIDs[next.Groups[i].Name]; ok {
+					next.Groups[i].ID = id
+				}
 			}
 		}
 		// Say what the file will be: a crash after it is written and

@@ -32,6 +32,12 @@ type Account struct {
 	Roles          []Role
 	Users          []User
 	Environments   []Environment
+	// Groups are the account groups of a primary account (R20), nil for
+	// an account that is no primary.
+	Groups []AccountGroup
+	// Primary is, in a member account's file, its primary's file, relative
+	// to this file; "" for an account that is no member.
+	Primary string
 }
 
 // Role is a custom role (R5).

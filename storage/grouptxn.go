@@ -558,6 +558,7 @@ func writeGroup(ws []*groupWrite, recName string, opts SaveOptions) (err error) 
 	dirs := map[string]bool{}
 	for _, w := range ws {
 		removeStale(w.target)
+		removeStaleGroupTemps(w.target)
 		if w.temp, err = writeTemp(w.target, w.data, w.fi.Mode().Perm(), w.fi); err != nil {
 			return err
 		}
@@ -672,4 +673,26 @@ func writeTxn(name string, t *groupTxn, like fs.FileInfo) error {
 		return fmt.Errorf("%s is there already", model.SafeText(name))
 	}
 	return writeAtomic(name, data, auditMode(like), like)
+}
+
+// removeStaleGroupTemps removes the temporary files of group updates
+// killed before their record (".NAME.group-txn-RANDOM") next to target,
+// once older than staleAge. The lock of target is held, and this primary's
+// record was finished; a temporary file that another primary's unfinished
+// record still names is older than staleAge only when that update has
+// waited that long, and its recovery then reports it, never guesses.
+func removeStaleGroupTemps(target string) {
+	dir, prefix := filepath.Dir(target), "."+filepath.Base(target)+groupTempTag
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), prefix) || !e.Type().IsRegular() {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleAge {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }

@@ -44,7 +44,7 @@ import (
 // cacheSchema is the layout of an entry and of what it holds: bump it when
 // the entry format, model.Account, FileProblem or model.Problem change
 // (TestCacheFieldsKnown fails until then).
-const cacheSchema = 4
+const cacheSchema = 5
 
 // Bounds of the cache, variables for the tests.
 var (
@@ -447,6 +447,24 @@ func (e *enc) account(a *model.Account) {
 		e.strs(v.RolesWithAccess)
 		e.str(v.ID)
 	}
+	e.count(len(a.Groups), a.Groups == nil)
+	for _, g := range a.Groups {
+		e.str(g.Name)
+		e.strs(g.SharedRoles)
+		e.count(len(g.Members), g.Members == nil)
+		for _, m := range g.Members {
+			e.str(m.File)
+			e.str(m.BoomiAccount)
+		}
+		e.count(len(g.Users), g.Users == nil)
+		for _, u := range g.Users {
+			e.str(u.Email)
+			e.str(u.Name)
+			e.strs(u.Roles)
+		}
+		e.str(g.ID)
+	}
+	e.str(a.Primary)
 }
 
 func (e *enc) problems(ps []FileProblem) {
@@ -627,6 +645,28 @@ func (d *dec) account() *model.Account {
 			v.Name, v.Classification, v.RolesWithAccess, v.ID = d.str(), model.Classification(d.str()), d.strs(), d.str()
 		}
 	}
+	if n, isNil := d.count(); !isNil {
+		a.Groups = make([]model.AccountGroup, n)
+		for i := range a.Groups {
+			g := &a.Groups[i]
+			g.Name, g.SharedRoles = d.str(), d.strs()
+			if m, isNil := d.count(); !isNil {
+				g.Members = make([]model.GroupMember, m)
+				for j := range g.Members {
+					g.Members[j] = model.GroupMember{File: d.str(), BoomiAccount: d.str()}
+				}
+			}
+			if m, isNil := d.count(); !isNil {
+				g.Users = make([]model.GroupUser, m)
+				for j := range g.Users {
+					u := &g.Users[j]
+					u.Email, u.Name, u.Roles = d.str(), d.str(), d.strs()
+				}
+			}
+			g.ID = d.str()
+		}
+	}
+	a.Primary = d.str()
 	return a
 }
 

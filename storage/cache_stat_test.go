@@ -113,6 +113,8 @@ func TestDecodeEncoded(t *testing.T) {
 		accounts[fmt.Sprintf("boomi-warnings-%d", sz.users)] = withBoomi(w, int64(i+1), true)
 	}
 	accounts["boomi"] = boomiAccount()
+	accounts["groups"] = groupPrimary()
+	accounts["groupMember"] = groupMember("../acme/acme.toml")
 	for name, a := range accounts {
 		t.Run(name, func(t *testing.T) {
 			data := Encode(a)

@@ -156,6 +156,23 @@ func hostileFiles(t testing.TB) map[string][]byte {
 	files["boomiErrors"] = []byte("format = 1\n[account]\nboomi_account = 3\n[privilege_codes]\nx = 'Execute'\nENV = 'Nope'\nOK = 4\n" +
 		"[[roles]]\nname = 'R'\nboomi_id = 'r'\nunknown_codes = ['A', 'A', 'bad', 1, 'EXECUTE']\n[[roles]]\nname = 'S'\nboomi_id = 'r'\n" +
 		"[[environments]]\nname = 'E'\nboomi_id = \"\\u0007\"\n")
+	// Account groups: a primary's, a member's, and their errors.
+	files["groups"] = Encode(groupPrimary())
+	files["groupMember"] = Encode(groupMember("../acme/acme.toml"))
+	big := withBoomi(model.Synthetic(400, 60, 12, 7), 7, false)
+	for g := range 30 {
+		gr := model.AccountGroup{Name: fmt.Sprintf("Group %d", g), SharedRoles: []string{big.Roles[g].Name}, ID: fmt.Sprintf("g%d", g)}
+		for m := range 20 {
+			gr.Members = append(gr.Members, model.GroupMember{File: fmt.Sprintf("m/%d-%d.toml", g, m), BoomiAccount: fmt.Sprintf("acct-%d", m)})
+		}
+		for u := range 40 {
+			gr.Users = append(gr.Users, model.GroupUser{Email: fmt.Sprintf("u%d@g%d.example", u, g), Name: "U", Roles: []string{big.Roles[g].Name, model.StandardUser}})
+		}
+		big.Groups = append(big.Groups, gr)
+	}
+	files["groupsBig"] = Encode(big)
+	files["groupErrors"] = []byte("format = 1\n[account]\nname = 'x'\nprimary = '/abs'\n[[account_groups]]\nname = 'A'\nshared_roles = 3\nboomi_id = \"\\u0007\"\n" +
+		"[[account_groups]]\nname = 'a'\n[[group_members]]\ngroup = 'B'\nfile = 'x'\n[[group_members]]\ngroup = 'A'\nfile = 'c:\\\\x'\nbogus = 1\n[[group_users]]\nemail = 'e'\n")
 	ents, _ := os.ReadDir(filepath.Join("testdata", "fuzz", "FuzzDecode"))
 	for _, e := range ents {
 		raw, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzDecode", e.Name()))
@@ -234,7 +251,7 @@ func TestCacheKeyedOnBytesAndPath(t *testing.T) {
 // extend enc and dec, and bump cacheSchema.
 func TestCacheFieldsKnown(t *testing.T) {
 	for v, n := range map[reflect.Type]int{
-		reflect.TypeFor[model.Account](): 8, reflect.TypeFor[model.Role](): 6, reflect.TypeFor[model.User](): 3,
+		reflect.TypeFor[model.Account](): 10, reflect.TypeFor[model.AccountGroup](): 5, reflect.TypeFor[model.GroupMember](): 2, reflect.TypeFor[model.GroupUser](): 3, reflect.TypeFor[model.Role](): 6, reflect.TypeFor[model.User](): 3,
 		reflect.TypeFor[model.Environment](): 4, reflect.TypeFor[model.CodeRow](): 3, reflect.TypeFor[FileProblem](): 5, reflect.TypeFor[model.Problem](): 6,
 		reflect.TypeFor[model.Loc](): 4,
 	} {

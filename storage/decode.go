@@ -37,6 +37,9 @@ const (
 	MaxProblems  = 1000 // problems listed; one more says how many were left out
 )
 
+// The limits of groups are MaxAccountGroups, MaxGroupMembers and
+// MaxGroupUsers (groupfile.go).
+
 // FileProblem is a problem found in an account file, with the line it is
 // about. Problems from the TOML layer (syntax, unknown keys, wrong types,
 // unknown privileges, format) have Severity model.Error and, except for
@@ -91,6 +94,9 @@ type decoder struct {
 	// codeIdx holds, per role, the file item index of each unknown code
 	// kept; nil when they are the file's items in order.
 	codeIdx [][]int
+	// groups maps the account's groups, members and group users to their
+	// elements in the file.
+	groups groupIdx
 }
 
 func (d *decoder) add(line int, loc model.Loc, rule, subject, format string, args ...any) {
@@ -129,7 +135,7 @@ func Decode(path string, data []byte) (*model.Account, []FileProblem) {
 // Source of the privilege code rows, which the file does not hold, so an
 // account that has either goes to Decode as well.
 func decodeEncoded(path string, data []byte, c *model.Account, s *scanner) (*model.Account, []FileProblem) {
-	if !validUTF8(c) || len(valueProblems(c)) > 0 || slices.ContainsFunc(c.PrivilegeCodes, func(r model.CodeRow) bool { return r.Source != "" }) {
+	if !validUTF8(c) || !groupsValidUTF8(c) || groupsLoseOnDecode(c) || len(valueProblems(c)) > 0 || slices.ContainsFunc(c.PrivilegeCodes, func(r model.CodeRow) bool { return r.Source != "" }) {
 		return Decode(path, data)
 	}
 	d := &decoder{path: path}
@@ -142,6 +148,9 @@ func decodeEncoded(path string, data []byte, c *model.Account, s *scanner) (*mod
 	}
 	if d.limits(c) {
 		for _, p := range boomiProblems(c) {
+			d.probs = append(d.probs, FileProblem{Path: d.path, Line: d.lineOf(p.Loc), Problem: p})
+		}
+		for _, p := range groupProblems(c, nil) {
 			d.probs = append(d.probs, FileProblem{Path: d.path, Line: d.lineOf(p.Loc), Problem: p})
 		}
 		for _, p := range model.Validate(c) {
@@ -327,8 +336,14 @@ func (d *decoder) decode(data []byte) *model.Account {
 			d.elements(k, v, func(i int, m map[string]any) { d.user(a, i, m) })
 		case "environments":
 			d.elements(k, v, func(i int, m map[string]any) { d.environment(a, i, m) })
+		case "account_groups":
+			d.elements(k, v, func(i int, m map[string]any) { d.accountGroup(a, i, m) })
+		case "group_members":
+			d.elements(k, v, func(i int, m map[string]any) { d.groupMember(a, i, m) })
+		case "group_users":
+			d.elements(k, v, func(i int, m map[string]any) { d.groupUser(a, i, m) })
 		default:
-			d.add(d.pos.keyLine(k), accountLoc, "", "", "unknown key %s; the top-level keys are format, account, privilege_codes, roles, users and environments",
+			d.add(d.pos.keyLine(k), accountLoc, "", "", "unknown key %s; the top-level keys are format, account, privilege_codes, roles, users, environments, account_groups, group_members and group_users",
 				quote(k))
 		}
 	}
@@ -336,6 +351,9 @@ func (d *decoder) decode(data []byte) *model.Account {
 	if d.limits(a) {
 		for _, p := range boomiProblems(a) {
 			d.probs = append(d.probs, FileProblem{Path: d.path, Line: d.lineOf(p.Loc), Problem: d.fileLoc(p)})
+		}
+		for _, p := range groupProblems(a, &d.groups) {
+			d.probs = append(d.probs, FileProblem{Path: d.path, Line: d.lineOf(p.Loc), Problem: p})
 		}
 		for _, p := range model.Validate(a) {
 			d.probs = append(d.probs, FileProblem{Path: d.path, Line: d.lineOf(p.Loc), Problem: d.fileLoc(p)})
@@ -415,7 +433,7 @@ func joinParts(maps []map[string]any) (map[string]any, bool) {
 	for _, m := range maps {
 		for k, v := range m {
 			switch k {
-			case "roles", "users", "environments":
+			case "roles", "users", "environments", "account_groups", "group_members", "group_users":
 				tables, ok := v.([]map[string]any)
 				if !ok {
 					return nil, false
@@ -444,7 +462,8 @@ func (d *decoder) sizes(s *scanner) bool {
 		sec   model.Section
 		limit int
 		what  string
-	}{{model.SectionRoles, MaxRoles, "custom roles"}, {model.SectionUsers, MaxUsersInFile, "users"}, {model.SectionEnvironments, MaxEnvironments, "environments"}} {
+	}{{model.SectionRoles, MaxRoles, "custom roles"}, {model.SectionUsers, MaxUsersInFile, "users"}, {model.SectionEnvironments, MaxEnvironments, "environments"},
+		{SectionAccountGroups, MaxAccountGroups, "account groups"}, {SectionGroupMembers, MaxGroupMembers, "group members"}, {SectionGroupUsers, MaxGroupUsers, "group users"}} {
 		if es := s.pos.elems[string(l.sec)]; len(es) > l.limit {
 			d.add(es[l.limit].header, model.Loc{Section: l.sec, Index: l.limit, Item: -1}, "", "",
 				"too many %s: rolecall reads at most %d", l.what, l.limit)
@@ -476,6 +495,10 @@ func (d *decoder) limits(a *model.Account) bool {
 	check(len(a.Roles), MaxRoles, model.SectionRoles, "custom roles")
 	check(len(a.Users), MaxUsersInFile, model.SectionUsers, "users")
 	check(len(a.Environments), MaxEnvironments, model.SectionEnvironments, "environments")
+	groups, members, users := groupLimits(a)
+	check(groups, MaxAccountGroups, SectionAccountGroups, "account groups")
+	check(members, MaxGroupMembers, SectionGroupMembers, "group members")
+	check(users, MaxGroupUsers, SectionGroupUsers, "group users")
 	return ok
 }
 
@@ -535,8 +558,10 @@ func (d *decoder) account(a *model.Account, v any) {
 			d.boolean(&a.AdvancedEnvironmentAccess, m[k], loc)
 		case "boomi_account":
 			d.boomiID(&a.BoomiAccount, m[k], loc, "account.boomi_account")
+		case "primary":
+			d.str(&a.Primary, m[k], loc)
 		default:
-			d.add(d.locLine(loc), loc, "", "", "unknown key %s in [account]; the keys are name, advanced_user_security, advanced_environment_access and boomi_account", quote(k))
+			d.add(d.locLine(loc), loc, "", "", "unknown key %s in [account]; the keys are name, advanced_user_security, advanced_environment_access, boomi_account and primary", quote(k))
 		}
 	}
 }

@@ -15,11 +15,19 @@ const lineWidth = 100
 
 // Canonical returns a copy of a as Encode writes it: model.Canonical, where
 // the rules of saving are (R2, R9, R0). a is not changed.
-func Canonical(a *model.Account) *model.Account { return model.Canonical(a) }
+// Groups are put in order here (canonicalGroups): model.Canonical copies
+// them as they are.
+func Canonical(a *model.Account) *model.Account {
+	c := model.Canonical(a)
+	canonicalGroups(c, a.Groups)
+	return c
+}
 
 // Encode returns the file text of a (see Canonical): format first, then
 // [account], [privilege_codes] (when a has rows; sorted by code),
-// [[roles]], [[users]] and [[environments]]. The Boomi keys (boomi_account,
+// [[roles]], [[users]] and [[environments]], then a primary's
+// [[account_groups]], [[group_members]] and [[group_users]] (groupfile.go),
+// with a member's primary last in [account]. The Boomi keys (boomi_account,
 // [privilege_codes], unknown_codes, boomi_id) are written only when not
 // empty, each last in its table. The same account always gives the same
 // bytes, and Decode(Encode(a)) equals Canonical(a) for an account whose
@@ -39,6 +47,9 @@ func encodeCanonical(c *model.Account) []byte {
 	e.b = fmt.Appendf(e.b, "advanced_environment_access = %t\n", c.AdvancedEnvironmentAccess)
 	if c.BoomiAccount != "" {
 		e.kv("boomi_account", c.BoomiAccount)
+	}
+	if c.Primary != "" {
+		e.kv("primary", c.Primary)
 	}
 	e.privilegeCodes(c.PrivilegeCodes)
 	var names []string
@@ -74,6 +85,7 @@ func encodeCanonical(c *model.Account) []byte {
 			e.kv("boomi_id", v.ID)
 		}
 	}
+	e.groups(c)
 	return e.b
 }
 

@@ -548,10 +548,11 @@ func Save(path string, a *model.Account, loaded Stamp, opts SaveOptions) (Stamp,
 
 // saveErrors are the errors that keep a from being saved: model.Validate's,
 // and those a load of its file would report of its Boomi keys
-// (valueProblems, boomiProblems).
+// (valueProblems, boomiProblems) and of its groups (groupProblems).
 func saveErrors(a *model.Account) model.Problems {
 	ps := model.Problems(valueProblems(a))
 	ps = append(ps, boomiProblems(a)...)
+	ps = append(ps, groupProblems(a, nil)...)
 	return append(ps, model.Validate(a)...).Errors()
 }
 
@@ -624,7 +625,7 @@ func (h *Held) Update(opts SaveOptions, edit func(*model.Account) (*model.Accoun
 	if errs := Errors(ps); len(errs) > 0 || old == nil {
 		return nil, &ProblemsError{Path: path, Problems: errs}
 	}
-	a, err := edit(old.Clone())
+	a, err := edit(cloneAccount(old))
 	if err != nil {
 		return nil, err
 	}

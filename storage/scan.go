@@ -193,12 +193,14 @@ type scanner struct {
 // Scanning stops when the file holds more than an account file may, so that
 // neither the scanner nor the decoder works on the rest.
 const (
-	maxHeaders = MaxUsersInFile + MaxRoles + MaxEnvironments + 10
+	maxHeaders = MaxUsersInFile + MaxRoles + MaxEnvironments + MaxAccountGroups + MaxGroupMembers + MaxGroupUsers + 10
 	// maxValues bounds the values of the whole file. A real account at the
 	// limits has far fewer: 100,000 users with a few roles each (about 11
 	// values a user), roles with at most every privilege, environments
 	// listing a few dozen roles each.
-	maxValues = MaxUsersInFile*11 + MaxRoles*40 + MaxEnvironments*200
+	// Groups: a group user as a user (and its group), a member 3 values,
+	// a group a few dozen shared roles.
+	maxValues = MaxUsersInFile*11 + MaxRoles*40 + MaxEnvironments*200 + MaxGroupUsers*12 + MaxGroupMembers*3 + MaxAccountGroups*40
 )
 
 func (s *scanner) stopped() bool { return s.deep > 0 || s.over || s.refusedAt > 0 }
@@ -396,8 +398,24 @@ func bareKey(b []byte) string {
 		return "unknown_codes"
 	case "boomi_id":
 		return "boomi_id"
+	case "group":
+		return "group"
+	case "file":
+		return "file"
+	case "shared_roles":
+		return "shared_roles"
 	}
 	return string(b)
+}
+
+// splitsAt reports whether the elements of the array of tables name may
+// start a part of the file decoded apart (decodeTOML, joinParts).
+func splitsAt(name string) bool {
+	switch name {
+	case "roles", "users", "environments", "account_groups", "group_members", "group_users":
+		return true
+	}
+	return false
 }
 
 func (s *scanner) header() {
@@ -424,7 +442,7 @@ func (s *scanner) header() {
 		}
 		e := s.newElem()
 		e.header = line
-		if name == "roles" || name == "users" || name == "environments" {
+		if splitsAt(name) {
 			s.splits = append(s.splits, at)
 		}
 		s.pos.elems[name] = append(s.pos.elems[name], e)

@@ -39,6 +39,11 @@ type Account struct {
 	// relative to this file's directory ("" for an account that names no
 	// primary): what a member's file is opened with (groups.go).
 	Primary string
+
+	// view is set on a member's view (GroupSet.View), which holds the
+	// roles its groups share; a member read alone does not, and leaves
+	// the check of its shared role names to its view (R21).
+	view bool
 }
 
 // Role is a custom role (R5).

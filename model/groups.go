@@ -180,6 +180,7 @@ func (s *GroupSet) View(file string) (*Account, error) {
 		return nil, fmt.Errorf("%s: no group of %s lists that file (R20)", file, nameIn(s.Primary.Name))
 	}
 	v := *m
+	v.view = true
 	v.Roles = slices.Clip(m.Roles)
 	v.Users = slices.Clip(m.Users)
 	v.Groups = nil

@@ -439,6 +439,9 @@ func (v *validator) userRest(i int, u User) {
 		case builtin && b.NeedsAUS && !a.AdvancedUserSecurity:
 			v.refuse(RoleNeedsAUS, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds %q, which exists only with Advanced User Security on", u.Email, b.Name)
 		case builtin:
+		case custom < 0 && strings.HasSuffix(rn, SharedSuffix) && a.Primary != "" && !a.view:
+			// A member read alone: which roles its groups share is its
+			// primary's to say; its view checks the name (R21).
 		case custom < 0 && strings.HasSuffix(rn, SharedSuffix):
 			v.refuse(SharedRoleDangling, atItem(SectionUsers, i, "roles", j), u.Email, "user %q holds role %q, which no account group of this account's primary shares with it; unassign it, or share the role in the primary", u.Email, rn)
 		case custom < 0:

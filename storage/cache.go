@@ -44,7 +44,7 @@ import (
 // cacheSchema is the layout of an entry and of what it holds: bump it when
 // the entry format, model.Account, FileProblem or model.Problem change
 // (TestCacheFieldsKnown fails until then).
-const cacheSchema = 5
+const cacheSchema = 6
 
 // Bounds of the cache, variables for the tests.
 var (
@@ -481,6 +481,7 @@ func (e *enc) problems(ps []FileProblem) {
 		e.iv(p.Loc.Item)
 		e.str(p.Subject)
 		e.str(p.Message)
+		e.str(p.File)
 		e.iv(p.LeftOutErrors)
 		e.iv(p.LeftOutWarnings)
 	}
@@ -689,6 +690,7 @@ func (d *dec) problems() []FileProblem {
 		p.Loc.Item = d.iv()
 		p.Subject = d.str()
 		p.Message = d.str()
+		p.File = d.str()
 		p.LeftOutErrors = d.iv()
 		p.LeftOutWarnings = d.iv()
 	}

@@ -334,3 +334,23 @@ func TestRecoverGroupReports(t *testing.T) {
 		t.Errorf("changed: %v", n)
 	}
 }
+
+func TestGroupKey(t *testing.T) {
+	set, _, err := LoadGroup(filepath.Join("..", "testdata", "groups", "emea-sales.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path, key string
+		ok        bool
+	}{
+		{"../testdata/groups/acme.toml", "", true},
+		{"../testdata/groups/./emea-sales.toml", "emea-sales.toml", true},
+		{"../testdata/groups/emea-ops.toml", "emea-ops.toml", true},
+		{"../testdata/cli/demo.toml", "", false},
+	} {
+		if key, ok := GroupKey(set, filepath.FromSlash(tc.path)); key != tc.key || ok != tc.ok {
+			t.Errorf("GroupKey(%s) = %q %v, want %q %v", tc.path, key, ok, tc.key, tc.ok)
+		}
+	}
+}

@@ -235,3 +235,19 @@ func relPath(from, target string) string {
 	}
 	return filepath.ToSlash(r)
 }
+
+// GroupKey says which account of set the file at path is: "" and true for
+// the primary, the member's key in set.Members (the path as the primary
+// writes it) and true for a member, false for neither. Paths are compared
+// as files (links followed), so any spelling of one file finds it.
+func GroupKey(set *model.GroupSet, path string) (string, bool) {
+	if sameFile(path, set.PrimaryFile) {
+		return "", true
+	}
+	for key := range set.Members {
+		if p, why := groupRef(set.PrimaryFile, key); why == "" && sameFile(path, p) {
+			return key, true
+		}
+	}
+	return "", false
+}

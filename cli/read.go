@@ -187,7 +187,7 @@ func (a *app) printVerdict(v model.Verdict) {
 // openUser opens the account file, indexes it and finds the user named on
 // the command line (exit 2 for a file with errors or an unknown user).
 func (a *app) openUser(email string) (*model.Account, *model.Resolver, int, error) {
-	acct, err := a.open()
+	acct, err := a.openView()
 	if err != nil {
 		return nil, nil, -1, err
 	}
@@ -376,13 +376,17 @@ type whoCanJSON struct {
 
 func (a *app) whoCanCommand() *cobra.Command {
 	var envName string
+	var across bool
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "who-can PRIVILEGE",
 		Short: "every user who holds PRIVILEGE (account-wide, or in --env ENV), with sources",
 		Args:  exactArgs("PRIVILEGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			acct, err := a.open()
+			if across {
+				return a.whoCanAcross(args[0], envName, asJSON)
+			}
+			acct, err := a.openView()
 			if err != nil {
 				return err
 			}
@@ -410,7 +414,58 @@ func (a *app) whoCanCommand() *cobra.Command {
 	}
 	c.Flags().StringVar(&envName, "env", "", "as the privilege counts inside environment `ENV`")
 	c.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	c.Flags().BoolVar(&across, "group", false, "in every account of the file's account groups: the primary and each member (R26)")
 	return c
+}
+
+// whoCanAcross is who-can --group: who holds privilege in each account of
+// the file's account group, each by its own rules (R26).
+func (a *app) whoCanAcross(privilege, env string, asJSON bool) error {
+	acct, err := a.open()
+	if err != nil {
+		return err
+	}
+	if !inGroup(acct) {
+		return usageErr("%s is in no account group; --group asks across one (R20)", model.SafeText(a.path()))
+	}
+	g, err := a.loadGroup(a.path())
+	if err != nil {
+		return err
+	}
+	p, err := parsePrivilege(privilege)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Privilege   string                 `json:"privilege"`
+		Environment *string                `json:"environment"`
+		Accounts    []model.AccountHolders `json:"accounts"`
+	}{Privilege: p.String(), Accounts: g.set.WhoCan(p, env)}
+	if env != "" {
+		out.Environment = &env
+	}
+	if asJSON {
+		return a.writeJSON(out)
+	}
+	where := "account-wide"
+	if env != "" {
+		where = "in environments named " + model.SafeText(env)
+	}
+	n := 0
+	for _, acc := range out.Accounts {
+		n += len(acc.Holders)
+	}
+	fmt.Fprintf(a.stdout, "%s %s, across the account group of %s: %s in %s\n", model.SafeText(out.Privilege), where,
+		model.SafeText(g.set.Primary.Name), plural(n, "user"), plural(len(out.Accounts), "account"))
+	for _, acc := range out.Accounts {
+		fmt.Fprintf(a.stdout, "\n%s (%s)\n", model.SafeText(acc.Account), model.SafeText(acc.File))
+		tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+		for _, h := range acc.Holders {
+			fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(h.User), model.SafeText(h.From()))
+		}
+		tw.Flush()
+	}
+	return nil
 }
 
 func (a *app) printWhoCan(w whoCanJSON) {

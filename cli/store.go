@@ -126,3 +126,74 @@ func (a *app) storageError(err error) error {
 	}
 	return fail(ExitDenied, "%v", err)
 }
+
+// groupFile is the account group the -f file belongs to, loaded whole: the
+// set, which account of it the file is (key "" for the primary), and the
+// file's view (model.GroupSet.View: a member with the roles its groups
+// share and its group users).
+type groupFile struct {
+	set  *model.GroupSet
+	key  string
+	view *model.Account
+}
+
+// inGroup reports whether acct, as read from its file, belongs to an
+// account group: a primary with groups, or a member naming its primary.
+func inGroup(acct *model.Account) bool { return acct.Primary != "" || len(acct.Groups) > 0 }
+
+// loadGroup loads the group of the file at path (which must be in one),
+// and its view. A group that cannot be loaded, or a view with errors
+// (R20, R21), is exit 2 with each problem on stderr.
+func (a *app) loadGroup(path string) (*groupFile, error) {
+	set, probs, err := storage.LoadGroup(path)
+	if err != nil {
+		for _, p := range storage.Errors(probs) {
+			fmt.Fprintln(a.stderr, p.String())
+		}
+		return nil, fail(ExitUsage, "%v", err)
+	}
+	key, ok := storage.GroupKey(set, path)
+	if !ok {
+		return nil, fail(ExitUsage, "%s is not in the groups of its primary %s (R20): add it there (rolecall group add-member), or remove account.primary from it",
+			model.SafeText(path), model.SafeText(set.PrimaryFile))
+	}
+	view, err := set.View(key)
+	if err != nil {
+		return nil, fail(ExitUsage, "%v", err)
+	}
+	var errs model.Problems
+	for _, p := range model.ValidateGroups(set).Errors() {
+		if p.File == key || key == "" {
+			errs = append(errs, p)
+		}
+	}
+	if key != "" {
+		errs = append(errs, model.Validate(view).Errors()...)
+	}
+	for _, p := range errs {
+		where := model.SafeText(path)
+		if p.File != "" && p.File != key {
+			where = model.SafeText(p.File)
+		}
+		fmt.Fprintf(a.stderr, "%s: %s\n", where, model.SafeText(p.String()))
+	}
+	if len(errs) > 0 {
+		return nil, fail(ExitUsage, "%s has %s with its account group (listed above); fix them first", model.SafeText(path), plural(len(errs), "error"))
+	}
+	return &groupFile{set: set, key: key, view: view}, nil
+}
+
+// openView reads the -f file for a question about access: the file's
+// account, or, for a file in an account group, its view (a member's
+// shared roles and group users resolved from its primary, R21, R25).
+func (a *app) openView() (*model.Account, error) {
+	acct, err := a.open()
+	if err != nil || !inGroup(acct) {
+		return acct, err
+	}
+	g, err := a.loadGroup(a.path())
+	if err != nil {
+		return nil, err
+	}
+	return g.view, nil
+}

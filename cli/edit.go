@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -45,6 +46,9 @@ func (a *app) editAllowing(build buildFunc, allowWidening bool) error {
 // (model.Working) under the file's lock: all apply or none. The pipeline's
 // diff is what it prints, and its record is what the audit trail keeps.
 func (a *app) editOps(build buildOps, allowWidening bool) error {
+	if acct, err := a.open(); err == nil && inGroup(acct) {
+		return a.editInGroup(build, allowWidening)
+	}
 	var (
 		next *model.Working
 		out  model.Outcome
@@ -69,6 +73,94 @@ func (a *app) editOps(build buildOps, allowWidening bool) error {
 	}
 	a.printEdit(next, out)
 	return nil
+}
+
+// editInGroup is editOps for a file in an account group. The commands name
+// things as the file's view shows them (a member's "NAME (shared)"); the
+// group's rules decide first, one edit at a time (model.ApplyPrimary: R24,
+// R22; model.ApplyMember: R20, R21, R25); the pipeline on the view gives
+// what changes for whom and the audit record; the file gets the account
+// the group's rules leave it (a member's own, never its view). Only this
+// file is written: an edit of a primary reaches its members through their
+// views, which the output lists (R22).
+func (a *app) editInGroup(build buildOps, allowWidening bool) error {
+	g, err := a.loadGroup(a.path()) // before the lock: it may finish an interrupted group update
+	if err != nil {
+		return err
+	}
+	var (
+		next   *model.Working
+		out    model.Outcome
+		impact []model.FileChange
+	)
+	err = a.updateSaving(func(acct *model.Account) (*model.Working, *model.Account, error) {
+		set := withAccount(g.set, g.key, acct) // the file as read under its lock
+		view, err := set.View(g.key)
+		if err != nil {
+			return nil, nil, err
+		}
+		ops, err := build(view)
+		if err != nil {
+			return nil, nil, err
+		}
+		s := set
+		impact = impact[:0]
+		for _, op := range ops {
+			var oc model.GroupOutcome
+			if g.key == "" {
+				s, oc, err = model.ApplyPrimary(s, op)
+			} else {
+				s, oc, err = model.ApplyMember(s, g.key, op)
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			impact = append(impact, oc.Changes...)
+		}
+		w, oc, err := model.NewWorking(view).Apply(ops...)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := widening(ops, oc.Widened, allowWidening); err != nil {
+			return nil, nil, err
+		}
+		next, out = w, oc
+		if g.key == "" {
+			return w, s.Primary, nil
+		}
+		return w, s.Members[g.key], nil
+	})
+	if err != nil {
+		return a.editError(err)
+	}
+	a.printEdit(next, out)
+	for _, fc := range impact {
+		if fc.File == g.key || fc.File == g.set.PrimaryFile {
+			continue
+		}
+		sum := fc.Diff.Summary()
+		if len(sum) == 0 {
+			continue
+		}
+		fmt.Fprintf(a.stdout, "  in member %s (through its view, R22):\n", model.SafeText(fc.File))
+		for _, l := range sum {
+			fmt.Fprintf(a.stdout, "    %s\n", model.SafeText(l))
+		}
+	}
+	return nil
+}
+
+// withAccount is set with the account of key (the primary for "")
+// replaced by acct.
+func withAccount(set *model.GroupSet, key string, acct *model.Account) *model.GroupSet {
+	c := *set
+	if key == "" {
+		c.Primary = acct
+		return &c
+	}
+	c.Members = maps.Clone(set.Members)
+	c.Members[key] = acct
+	return &c
 }
 
 func describeAll(ops []model.Op) string {

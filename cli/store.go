@@ -63,6 +63,19 @@ func (a *app) openFile(path string) (*model.Account, error) {
 // written (*storage.SavedError) is printed as a warning, and the edit is
 // done: the file holds it.
 func (a *app) update(edit func(*model.Account) (*model.Working, error)) error {
+	return a.updateSaving(func(acct *model.Account) (*model.Working, *model.Account, error) {
+		w, err := edit(acct)
+		if err != nil {
+			return nil, nil, err
+		}
+		return w, w.Account(), nil
+	})
+}
+
+// updateSaving is update where the edit also says what to save: for a
+// file in an account group, its own account, which the pipeline's view
+// (and its record) does not hold alone.
+func (a *app) updateSaving(edit func(*model.Account) (*model.Working, *model.Account, error)) error {
 	var w *model.Working
 	relaid := false
 	_, err := storage.Update(a.path(), storage.SaveOptions{
@@ -76,12 +89,12 @@ func (a *app) update(edit func(*model.Account) (*model.Working, error)) error {
 			return rec
 		},
 	}, func(acct *model.Account) (*model.Account, error) {
-		next, err := edit(acct)
+		next, save, err := edit(acct)
 		if err != nil {
 			return nil, err
 		}
 		w = next
-		return next.Account(), nil
+		return save, nil
 	})
 	var se *storage.SavedError
 	if relaid && (err == nil || errors.As(err, &se)) {

@@ -266,6 +266,7 @@ func groupRoleIn(p *Account, g *AccountGroup, m *Account, rn string) (string, bo
 // (by name, SharedName).
 func Own(view *Account) *Account {
 	o := *view
+	o.view = false
 	o.Roles = slices.DeleteFunc(slices.Clone(view.Roles), func(r Role) bool { return r.Shared != nil })
 	o.Users = slices.DeleteFunc(slices.Clone(view.Users), func(u User) bool { return u.Groups != nil })
 	return &o

@@ -547,3 +547,24 @@ func TestGroupWhoCan(t *testing.T) {
 // check above, with its table's rule.
 var groupRefusalKinds = []Refusal{SharedRoleReadOnly, SharedRoleListed, SharedRoleInherited, SharedRoleNeedsAUS, SharedRoleDangling,
 	SharedRoleInUse, SharedRoleRenamed, GroupUserNotHere, SharingNeedsAUS, NotSharable, DuplicateGroup, NoSuchGroup, GroupMembership}
+
+// A member's own account, taken back from its view, validates as its file
+// does alone: its shared role names are its view's to check (R21).
+func TestOwnIsNoView(t *testing.T) {
+	m := &Account{Name: "M", AdvancedUserSecurity: true, Primary: "p.toml",
+		Users: []User{{Email: "a@x.com", Roles: []string{"Ops (shared)"}}}}
+	p := &Account{Name: "P", AdvancedUserSecurity: true, Roles: []Role{{Name: "Ops", Privileges: []Privilege{Execute}}},
+		Groups: []AccountGroup{{Name: "G", SharedRoles: []string{"Ops"}, Members: []GroupMember{{File: "m.toml"}}}}}
+	s := &GroupSet{PrimaryFile: "p.toml", Primary: p, Members: map[string]*Account{"m.toml": m}}
+	v, err := s.View("m.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := Validate(Own(v)).Errors(); len(errs) > 0 {
+		t.Fatalf("the own account of a valid member has errors: %v", errs)
+	}
+	alone := &Account{Name: "M", AdvancedUserSecurity: true, Users: []User{{Email: "a@x.com", Roles: []string{"Ops (shared)"}}}}
+	if errs := Validate(alone).Errors(); len(errs) == 0 {
+		t.Fatalf("a \"(shared)\" name in an account that names no primary is not an error")
+	}
+}

@@ -256,6 +256,7 @@ func (a *app) commands(args []string) []*cobra.Command {
 		{"plan", a.planCommand},
 		{"push", a.pushCommand},
 		{"drift", a.driftCommand},
+		{"group", a.groupCommand},
 	}
 	var out []*cobra.Command
 	for _, c := range all {

@@ -67,6 +67,21 @@ func (a *app) validate(d *doc, strict bool) error {
 		}
 		fmt.Fprintln(a.stdout, p.String())
 	}
+	// A file in an account group is checked with its group too (R20,
+	// R21): its view, and the group's rules about it.
+	if d.acct != nil && !storage.HasErrors(d.problems) && inGroup(d.acct) {
+		for _, p := range a.groupProblems(d.path, d.problems) {
+			if p.Severity == model.Warning {
+				warns++
+				if !strict {
+					continue
+				}
+			} else {
+				errs++
+			}
+			fmt.Fprintf(a.stdout, "%s: %s\n", model.SafeText(d.path), model.SafeText(p.String()))
+		}
+	}
 	switch {
 	case errs > 0 || (strict && warns > 0):
 		fmt.Fprintf(a.stderr, "rolecall: %s: %s\n", model.SafeText(d.path), countProblems(errs, warns, strict))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 
 	"rolecall/model"
 	"rolecall/storage"
@@ -194,6 +195,67 @@ func (a *app) loadGroup(path string) (*groupFile, error) {
 		return nil, fail(ExitUsage, "%s has %s with its account group (listed above); fix them first", model.SafeText(path), plural(len(errs), "error"))
 	}
 	return &groupFile{set: set, key: key, view: view}, nil
+}
+
+// groupProblems are the problems of the file at path with its account
+// group: what loading the group says, the group's rules about this file,
+// and its view's (a member's shared role names, R21).
+// known are the file's own problems, which are not repeated.
+func (a *app) groupProblems(path string, known []storage.FileProblem) model.Problems {
+	set, probs, err := storage.LoadGroup(path)
+	var out model.Problems
+	seen := map[string]bool{}
+	for _, p := range known {
+		seen[p.Message] = true
+	}
+	add := func(p model.Problem) {
+		if !seen[p.Message] {
+			seen[p.Message] = true
+			out = append(out, p)
+		}
+	}
+	for _, p := range probs {
+		if sameFile(p.Path, path) {
+			add(p.Problem)
+		}
+	}
+	if err != nil {
+		return append(out, model.Problem{Severity: model.Error, Rule: "R20", Message: model.SafeText(err.Error())})
+	}
+	key, ok := storage.GroupKey(set, path)
+	if !ok {
+		return append(out, model.Problem{Severity: model.Error, Rule: "R20", Message: "the file is not in the groups of its primary " + model.SafeText(set.PrimaryFile)})
+	}
+	for _, p := range model.ValidateGroups(set) {
+		if p.File == key || key == "" && (p.File == "" || p.File == set.PrimaryFile) {
+			add(p)
+		}
+	}
+	if key != "" {
+		if view, err := set.View(key); err == nil {
+			// What the file alone cannot tell: its shared role names.
+			own := map[string]bool{}
+			for _, p := range model.Validate(model.Own(view)) {
+				own[p.Message] = true
+			}
+			for _, p := range model.Validate(view) {
+				if !own[p.Message] {
+					add(p)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// sameFile reports whether paths a and b name one file.
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // openView reads the -f file for a question about access: the file's

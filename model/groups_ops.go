@@ -502,7 +502,11 @@ func (o UnshareRole) applyGroup(e *groupEdit) ([]string, error) {
 				gone = append(gone, u.Email)
 			}
 		}
-		notes = append(notes, fmt.Sprintf("%s no longer %s any role in group %s and leave it (R23)", AndList(gone), holdOrHolds(len(gone)), g.Name))
+		leave := "leave"
+		if len(gone) == 1 {
+			leave = "leaves"
+		}
+		notes = append(notes, fmt.Sprintf("%s no longer %s any role in group %s, and %s it (R23)", AndList(gone), holdOrHolds(len(gone)), g.Name, leave))
 		g.Users = left
 	}
 	return notes, nil

@@ -1,0 +1,97 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// groupFiles copies testdata/groups (a primary, Acme Primary, whose group
+// EMEA shares Cannot View Data and Release Manager with EMEA Sales and
+// EMEA Ops; gina is a group user and a direct user of EMEA Sales) to a new
+// directory.
+func groupFiles(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"acme.toml", "emea-sales.toml", "emea-ops.toml"} {
+		b, err := os.ReadFile(filepath.Join(repo, "testdata", "groups", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestGroupScenario(t *testing.T) {
+	t.Parallel()
+	dir := groupFiles(t)
+	// A member's user holds a shared role: the answer names the role, the
+	// primary and the group (R26).
+	want(t, rc(t, dir, nil, "-f", "emea-sales.toml", "explain", "dana@example.com"), 0,
+		"Execute       Cannot View Data (shared) from Acme Primary via EMEA group")
+	// gina is a group user, and a direct user of EMEA Sales: there only
+	// her direct roles count; in EMEA Ops the group's (R25).
+	want(t, rc(t, dir, nil, "-f", "emea-sales.toml", "explain", "gina@example.com"), 0, "roles: Standard User")
+	r := rc(t, dir, nil, "-f", "emea-ops.toml", "explain", "gina@example.com")
+	want(t, r, 0, "Cannot View Data (shared) from Acme Primary via EMEA group")
+	// Who can across the group (R26).
+	want(t, rc(t, dir, nil, "-f", "acme.toml", "who-can", "Execute", "--group"), 0,
+		"Execute account-wide, across the account group of Acme Primary: 7 users in 3 accounts", "EMEA Sales (emea-sales.toml)")
+	// An edit of a shared role in the primary reaches every member (R22).
+	want(t, rc(t, dir, nil, "-f", "acme.toml", "role", "edit", "Cannot View Data", "--add", "Dashboard"), 0,
+		"in member emea-sales.toml (through its view, R22):", "dana@example.com gains Dashboard")
+	// Refused: removing a shared role held in the group names account and
+	// users (R24); editing it in a member (R21); listing it on a member's
+	// environment (R21).
+	before := readBytes(t, filepath.Join(dir, "acme.toml"))
+	want(t, rc(t, dir, nil, "-f", "acme.toml", "role", "rm", "Cannot View Data"), 1,
+		"cannot be removed while it is held in EMEA Ops (emea-ops.toml): kai@example.com; EMEA Sales (emea-sales.toml): dana@example.com", "gina@example.com", "(R24)")
+	if string(readBytes(t, filepath.Join(dir, "acme.toml"))) != string(before) {
+		t.Errorf("a refused removal changed the primary")
+	}
+	want(t, rc(t, dir, nil, "-f", "emea-sales.toml", "role", "edit", "Cannot View Data (shared)", "--add", "Dashboard"), 1, "(R21)")
+	want(t, rc(t, dir, nil, "-f", "emea-sales.toml", "env", "allow", "Production", "Cannot View Data (shared)"), 1, "(R21)")
+	// Un-sharing: the what-if first, naming every file and who is left
+	// without a role, then the edit, all files or none (R23).
+	sales := readBytes(t, filepath.Join(dir, "emea-sales.toml"))
+	r = rc(t, dir, nil, "-f", "acme.toml", "group", "unshare", "EMEA", "Cannot View Data", "--dry-run")
+	want(t, r, 0, "nothing was written", "emea-sales.toml: written", "dana@example.com loses access to this account: no role is left (R23)")
+	if string(readBytes(t, filepath.Join(dir, "emea-sales.toml"))) != string(sales) {
+		t.Fatalf("--dry-run wrote a member")
+	}
+	r = rc(t, dir, nil, "-f", "acme.toml", "group", "unshare", "EMEA", "Cannot View Data")
+	want(t, r, 0, "done", "dana@example.com loses access to this account")
+	for f, gone := range map[string]string{"acme.toml": `"Cannot View Data", "Release Manager"`, "emea-sales.toml": "dana@example.com", "emea-ops.toml": "Cannot View Data (shared)"} {
+		if strings.Contains(string(readBytes(t, filepath.Join(dir, f))), gone) {
+			t.Errorf("%s still holds %s after un-sharing", f, gone)
+		}
+	}
+	for _, f := range []string{"acme.toml", "emea-sales.toml", "emea-ops.toml"} {
+		want(t, rc(t, dir, nil, "-f", f, "validate"), 0)
+		if log := rc(t, dir, nil, "-f", f, "log"); !strings.Contains(log.stdout, "unshare role Cannot View Data from group EMEA") {
+			t.Errorf("%s has no audit entry of the un-share:\n%s", f, log.stdout)
+		}
+	}
+	// Group users and members.
+	want(t, rc(t, dir, nil, "-f", "emea-ops.toml", "group", "add-user", "EMEA", "lee@example.com", "--role", "Release Manager", "--name", "Lee"), 0, "done")
+	want(t, rc(t, dir, nil, "-f", "emea-ops.toml", "explain", "lee@example.com"), 0, "Release Manager (shared)")
+	want(t, rc(t, dir, nil, "-f", "acme.toml", "group", "list", "--json"), 0, `"email": "lee@example.com"`)
+}
+
+// validate checks a member with its group: a shared role name that no
+// group shares with it is an error there (R21), though the file alone
+// cannot tell.
+func TestGroupValidate(t *testing.T) {
+	t.Parallel()
+	dir := groupFiles(t)
+	want(t, rc(t, dir, nil, "-f", "emea-sales.toml", "validate"), 0, "no errors")
+	p := filepath.Join(dir, "emea-sales.toml")
+	b := strings.Replace(string(readBytes(t, p)), `roles = ["Cannot View Data (shared)"]`, `roles = ["Nope (shared)"]`, 1)
+	os.WriteFile(p, []byte(b), 0o600)
+	want(t, rc(t, dir, nil, "-f", "emea-sales.toml", "validate"), 1, `holds role "Nope (shared)", which no account group of this account's primary shares with it`, "(R21)")
+	want(t, rc(t, dir, nil, "-f", "emea-sales.toml", "explain", "dana@example.com"), 2, "(R21)")
+}

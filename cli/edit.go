@@ -142,7 +142,7 @@ func (a *app) editInGroup(build buildOps, allowWidening bool) error {
 		if len(sum) == 0 {
 			continue
 		}
-		fmt.Fprintf(a.stdout, "  in member %s (through its view, R22):\n", model.SafeText(fc.File))
+		fmt.Fprintf(a.stdout, "  in member %s, through its view:\n", model.SafeText(fc.File))
 		for _, l := range sum {
 			fmt.Fprintf(a.stdout, "    %s\n", model.SafeText(l))
 		}

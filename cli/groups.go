@@ -67,7 +67,7 @@ func (a *app) groupCommand() *cobra.Command {
 		RunE: func(_ *cobra.Command, args []string) error {
 			return a.groupEdit(model.RemoveGroupUser{Group: args[0], Email: args[1]}, "", dry)
 		}})
-	return group("group", "account groups: share roles of a primary with member accounts (R20-R26)",
+	return group("group", "account groups: share roles of a primary with member accounts",
 		list, add, rm, share, unshare, addMember, rmMember, addUser, rmUser)
 }
 
@@ -255,7 +255,7 @@ func groupLines(oc model.GroupOutcome) []string {
 			out = append(out, fc.File+": "+l)
 		}
 		for _, u := range fc.LostAccess {
-			out = append(out, fc.File+": "+u+" loses access to the account: no role left (R23)")
+			out = append(out, fc.File+": "+u+" loses access to the account: no role is left")
 		}
 	}
 	return append(out, oc.Notes...)
@@ -278,7 +278,7 @@ func (a *app) printGroupOutcome(primary string, oc model.GroupOutcome) {
 			fmt.Fprintf(a.stdout, "    %s\n", model.SafeText(l))
 		}
 		for _, u := range fc.LostAccess {
-			fmt.Fprintf(a.stdout, "    %s loses access to this account: no role is left (R23)\n", model.SafeText(u))
+			fmt.Fprintf(a.stdout, "    %s loses access to this account: no role is left\n", model.SafeText(u))
 		}
 	}
 	for _, n := range oc.Notes {

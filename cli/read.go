@@ -70,7 +70,12 @@ func (a *app) validate(d *doc, strict bool) error {
 	// A file in an account group is checked with its group too (R20,
 	// R21): its view, and the group's rules about it.
 	if d.acct != nil && !storage.HasErrors(d.problems) && inGroup(d.acct) {
-		for _, p := range a.groupProblems(d.path, d.problems) {
+		ps, failed := a.groupProblems(d.path, d.problems)
+		for _, f := range failed {
+			errs++
+			fmt.Fprintf(a.stdout, "%s: error: %s\n", model.SafeText(d.path), model.SafeText(f))
+		}
+		for _, p := range ps {
 			if p.Severity == model.Warning {
 				warns++
 				if !strict {
@@ -441,7 +446,7 @@ func (a *app) whoCanAcross(privilege, env string, asJSON bool) error {
 		return err
 	}
 	if !inGroup(acct) {
-		return usageErr("%s is in no account group; --group asks across one (R20)", model.SafeText(a.path()))
+		return usageErr("%s is in no account group; --group asks across one", model.SafeText(a.path()))
 	}
 	g, err := a.loadGroup(a.path())
 	if err != nil {

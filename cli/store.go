@@ -168,7 +168,7 @@ func (a *app) loadGroup(path string) (*groupFile, error) {
 	}
 	key, ok := storage.GroupKey(set, path)
 	if !ok {
-		return nil, fail(ExitUsage, "%s is not in the groups of its primary %s (R20): add it there (rolecall group add-member), or remove account.primary from it",
+		return nil, fail(ExitUsage, "%s is not in the groups of its primary %s: add it there (rolecall group add-member), or remove account.primary from it",
 			model.SafeText(path), model.SafeText(set.PrimaryFile))
 	}
 	view, err := set.View(key)
@@ -200,10 +200,10 @@ func (a *app) loadGroup(path string) (*groupFile, error) {
 // groupProblems are the problems of the file at path with its account
 // group: what loading the group says, the group's rules about this file,
 // and its view's (a member's shared role names, R21).
-// known are the file's own problems, which are not repeated.
-func (a *app) groupProblems(path string, known []storage.FileProblem) model.Problems {
+// known are the file's own problems, which are not repeated; failed says
+// why the group could not be loaded or the file is not in it.
+func (a *app) groupProblems(path string, known []storage.FileProblem) (out model.Problems, failed []string) {
 	set, probs, err := storage.LoadGroup(path)
-	var out model.Problems
 	seen := map[string]bool{}
 	for _, p := range known {
 		seen[p.Message] = true
@@ -220,11 +220,11 @@ func (a *app) groupProblems(path string, known []storage.FileProblem) model.Prob
 		}
 	}
 	if err != nil {
-		return append(out, model.Problem{Severity: model.Error, Rule: "R20", Message: model.SafeText(err.Error())})
+		return out, []string{err.Error()}
 	}
 	key, ok := storage.GroupKey(set, path)
 	if !ok {
-		return append(out, model.Problem{Severity: model.Error, Rule: "R20", Message: "the file is not in the groups of its primary " + model.SafeText(set.PrimaryFile)})
+		return out, []string{"the file is not in the groups of its primary " + set.PrimaryFile + ": add it there (rolecall group add-member), or remove account.primary from it"}
 	}
 	for _, p := range model.ValidateGroups(set) {
 		if p.File == key || key == "" && (p.File == "" || p.File == set.PrimaryFile) {
@@ -245,7 +245,7 @@ func (a *app) groupProblems(path string, known []storage.FileProblem) model.Prob
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // sameFile reports whether paths a and b name one file.

@@ -318,6 +318,7 @@ func Import(l *Live, prev *Account, sw Switches) Imported {
 		BoomiAccount: l.AccountID}
 	if prev != nil {
 		a.Name = prev.Name
+		a.Primary = prev.Primary // a member stays its primary's (R20)
 		a.PrivilegeCodes = slices.Clone(prev.PrivilegeCodes)
 		if a.BoomiAccount == "" {
 			a.BoomiAccount = prev.BoomiAccount
@@ -337,7 +338,14 @@ func Import(l *Live, prev *Account, sw Switches) Imported {
 			continue
 		}
 		if r.AccountID != "" && l.AccountID != "" && r.AccountID != l.AccountID {
-			note(Error, "Role", r.ID, "role %s belongs to account %s (an account group's shared role): rolecall does not import shared roles yet, so its assignments cannot be mapped", quote(r.Name), quote(r.AccountID))
+			if prev != nil && prev.Primary != "" {
+				// A member account: a role of another account is one a
+				// group shares with it, named as Boomi shows it (R21).
+				// Its privileges are its primary's, read from there.
+				names[r.ID] = SharedName(r.Name)
+				continue
+			}
+			note(Error, "Role", r.ID, "role %s belongs to account %s (an account group's shared role), and the file names no primary (account.primary): its assignments cannot be mapped; set the member's primary first", quote(r.Name), quote(r.AccountID))
 			continue
 		}
 		if r.ID == "" {

@@ -416,3 +416,37 @@ func TestGuessSwitches(t *testing.T) {
 		}
 	}
 }
+
+// A member account pulled from Boomi: the roles its groups share come from
+// another account, and its file names them "NAME (shared)" (R21); a push
+// assigns them by their ids.
+func TestImportAndPlanMember(t *testing.T) {
+	live := &Live{AccountID: "emea-1", Roles: append(builtinLive(),
+		LiveRole{ID: "s1", AccountID: "primary-1", Name: "Cannot View Data"}),
+		UserRoles: []LiveUserRole{{ID: "u1", UserID: "dana@example.com", RoleID: "s1", FirstName: "Dana", LastName: "Ortiz"}}}
+	prev := &Account{Name: "EMEA Sales", AdvancedUserSecurity: true, Primary: "acme.toml"}
+	im := Import(live, prev, Switches{AdvancedUserSecurity: true})
+	if im.HasErrors() {
+		t.Fatalf("import of a member: %v", im.Notes)
+	}
+	a := im.Account
+	if a.Primary != "acme.toml" || len(a.Roles) != 0 {
+		t.Fatalf("member imported as %+v", a)
+	}
+	if u := a.Users[a.FindUser("dana@example.com")]; !slices.Equal(u.Roles, []string{"Cannot View Data (shared)"}) {
+		t.Fatalf("dana holds %q", u.Roles)
+	}
+	if p := MakePlan(a, live); !p.Empty() {
+		t.Fatalf("a pulled member plans %q %v", lines(p), p.Blocking)
+	}
+	b := a.Clone()
+	b.Users = append(slices.Clone(b.Users), User{Email: "eve@example.com", Name: "Eve Ng", Roles: []string{"Cannot View Data (shared)"}})
+	p := MakePlan(b, live)
+	if len(p.Calls) != 1 || p.Calls[0].UserRole.RoleID != "s1" || p.Calls[0].RoleRef != "" {
+		t.Fatalf("assigning a shared role plans %q %+v", lines(p), p.Calls)
+	}
+	// The file of an account that is no member cannot map them.
+	if im := Import(live, &Account{Name: "x"}, Switches{}); !im.HasErrors() {
+		t.Fatalf("a shared role was mapped for a file that names no primary")
+	}
+}

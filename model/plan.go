@@ -149,6 +149,7 @@ type planner struct {
 	liveEnvOf map[int]int
 
 	fileRes    *Resolver
+	shared     map[string]string // "NAME (shared)" (folded) -> Boomi's id
 	liveByName map[string]string // Boomi's role (folded name) -> id
 	parentOf   map[string]string // Boomi's custom role id -> parent id
 }
@@ -483,6 +484,9 @@ func (pl *planner) renameEnvs() {
 // ref returns the id of role name as Boomi knows it, or the name of the
 // role the plan creates (for RoleRef).
 func (pl *planner) ref(name string) (id, ref string) {
+	if id, ok := pl.sharedID(name); ok {
+		return id, ""
+	}
 	if b, ok := LookupBuiltin(name); ok {
 		bid, ok := pl.builtinID[b.Name]
 		if !ok {
@@ -501,6 +505,9 @@ func (pl *planner) ref(name string) (id, ref string) {
 func (pl *planner) key(name string) string {
 	if name == "" {
 		return ""
+	}
+	if id, ok := pl.sharedID(name); ok {
+		return id
 	}
 	if b, ok := LookupBuiltin(name); ok {
 		if id, ok := pl.builtinID[b.Name]; ok {
@@ -645,6 +652,9 @@ func (pl *planner) links() {
 
 // liveRoleID is the id in Boomi of a role named as Boomi's state names it.
 func (pl *planner) liveRoleID(name string) (string, bool) {
+	if id, ok := pl.sharedID(name); ok {
+		return id, true
+	}
 	if b, ok := LookupBuiltin(name); ok {
 		id, ok := pl.builtinID[b.Name]
 		return id, ok
@@ -656,6 +666,25 @@ func (pl *planner) liveRoleID(name string) (string, bool) {
 		}
 	}
 	id, ok := pl.liveByName[FoldName(name)]
+	return id, ok
+}
+
+// sharedID is the Boomi id of "NAME (shared)", a role a group shares with
+// a member account (R21): a role of another account that Boomi's state of
+// this one lists. Only a member's file (Account.Primary) names such roles.
+func (pl *planner) sharedID(name string) (string, bool) {
+	if pl.file.Primary == "" || !strings.HasSuffix(name, SharedSuffix) {
+		return "", false
+	}
+	if pl.shared == nil {
+		pl.shared = map[string]string{}
+		for _, r := range pl.l.Roles {
+			if r.AccountID != "" && r.AccountID != BuiltinAccountID && r.AccountID != pl.l.AccountID {
+				pl.shared[FoldName(SharedName(r.Name))] = r.ID
+			}
+		}
+	}
+	id, ok := pl.shared[FoldName(name)]
 	return id, ok
 }
 

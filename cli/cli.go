@@ -69,6 +69,7 @@ type app struct {
 	// a progress bar to draw).
 	realOut, realErr io.Writer
 	outBuf, errBuf   *bytes.Buffer
+	groupJSON        bool // group edits' --json
 }
 
 // flush writes what the command printed so far, as Execute does at its

@@ -23,6 +23,7 @@ func (a *app) groupCommand() *cobra.Command {
 	var dry bool
 	wrap := func(c *cobra.Command) *cobra.Command {
 		c.Flags().BoolVar(&dry, "dry-run", false, "say what it would change in every file, and write nothing")
+		c.Flags().BoolVar(&a.groupJSON, "json", false, "print what it changes as JSON")
 		return c
 	}
 	list := a.groupListCommand()
@@ -188,6 +189,9 @@ func (a *app) groupEdit(op model.GroupOp, account string, dry bool) error {
 		if _, err := apply(accts); err != nil {
 			return a.editError(err)
 		}
+		if a.groupJSON {
+			return a.writeJSON(groupJSON(op, false, outcome))
+		}
 		fmt.Fprintf(a.stdout, "%s would change (nothing was written):\n", model.SafeText(op.Describe()))
 		a.printGroupOutcome(primary, outcome)
 		return nil
@@ -206,9 +210,36 @@ func (a *app) groupEdit(op model.GroupOp, account string, dry bool) error {
 		}
 		return a.storageError(err)
 	}
+	if a.groupJSON {
+		return a.writeJSON(groupJSON(op, true, outcome))
+	}
 	fmt.Fprintf(a.stdout, "%s: done\n", model.SafeText(op.Describe()))
 	a.printGroupOutcome(primary, outcome)
 	return nil
+}
+
+// groupFileJSON is one file of a group edit's JSON.
+type groupFileJSON struct {
+	File       string   `json:"file"`
+	Written    bool     `json:"written"`
+	Summary    []string `json:"summary"`
+	LostAccess []string `json:"lost_access"`
+}
+
+// groupJSON is a group edit as JSON: the edit, whether it was written, and
+// for every file whether it is written, what changes for whom there, and
+// who is left without any role (R23), then the model's notes.
+func groupJSON(op model.GroupOp, written bool, oc model.GroupOutcome) any {
+	files := []groupFileJSON{}
+	for _, fc := range oc.Changes {
+		files = append(files, groupFileJSON{File: fc.File, Written: fc.Written, Summary: fc.Diff.Summary(), LostAccess: fc.LostAccess})
+	}
+	return struct {
+		Edit    string          `json:"edit"`
+		Written bool            `json:"written"`
+		Files   []groupFileJSON `json:"files"`
+		Notes   []string        `json:"notes"`
+	}{op.Describe(), written, files, oc.Notes}
 }
 
 // setMemberAccount records the member's Boomi account id (add-member

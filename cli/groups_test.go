@@ -3,6 +3,7 @@ package cli_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -94,4 +95,32 @@ func TestGroupValidate(t *testing.T) {
 	os.WriteFile(p, []byte(b), 0o600)
 	want(t, rc(t, dir, nil, "-f", "emea-sales.toml", "validate"), 1, `holds role "Nope (shared)", which no account group of this account's primary shares with it`, "(R21)")
 	want(t, rc(t, dir, nil, "-f", "emea-sales.toml", "explain", "dana@example.com"), 2, "(R21)")
+}
+
+func TestGroupEditJSON(t *testing.T) {
+	t.Parallel()
+	dir := groupFiles(t)
+	var out struct {
+		Edit    string `json:"edit"`
+		Written bool   `json:"written"`
+		Files   []struct {
+			File       string   `json:"file"`
+			Written    bool     `json:"written"`
+			LostAccess []string `json:"lost_access"`
+		} `json:"files"`
+		Notes []string `json:"notes"`
+	}
+	decode(t, rc(t, dir, nil, "-f", "acme.toml", "group", "rm-member", "EMEA", "emea-sales.toml", "--dry-run", "--json"), &out)
+	if out.Written || out.Edit != "remove member emea-sales.toml from group EMEA" || len(out.Files) == 0 {
+		t.Fatalf("%+v", out)
+	}
+	found := false
+	for _, f := range out.Files {
+		if f.File == "emea-sales.toml" && f.Written && slices.Contains(f.LostAccess, "dana@example.com") && slices.Contains(f.LostAccess, "omar@example.com") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("removing EMEA Sales does not say dana (a user of it) and omar (a group user) are left without a role there: %+v", out.Files)
+	}
 }

@@ -158,6 +158,7 @@ func (a *App) finishLoad(ld *Loaded, sr syncRead) {
 	}
 	sess.problems = ld.Problems
 	sess.relaid = ld.Relaid
+	sess.setGroup(ld.Group)
 	c.sess = sess
 	a.loading = false
 	a.preview = newPreview(c)
@@ -172,6 +173,9 @@ func (a *App) finishLoad(ld *Loaded, sr syncRead) {
 		a.showProblems()
 	case !c.readOnly:
 		a.offerDrafts()
+	}
+	if n := groupErrors(sess.problems); n > 0 && !c.fileErrors {
+		a.setStatus(fmt.Sprintf("The account group has %d %s: %s lists %s.", n, plural(n, "error", "errors"), c.keys.Problems.Help().Key, plural(n, "it", "them")), true)
 	}
 	if a.permWarn != "" {
 		a.setStatus("Warning: "+a.permWarn, true)
@@ -207,6 +211,9 @@ func (a *App) showProblems() {
 			errs++
 		}
 		loc := safe(c.sess.path)
+		if p.Path != "" {
+			loc = safe(p.Path)
+		}
 		if p.Line > 0 {
 			loc += ":" + itoa(p.Line)
 		}
@@ -219,6 +226,9 @@ func (a *App) showProblems() {
 	title := fmt.Sprintf("The file has %d %s: it opens read-only and will not be saved over", errs, plural(errs, "error", "errors"))
 	if !c.fileErrors {
 		title = fmt.Sprintf("The file's %d %s (not blocking)", len(lines), plural(len(lines), "warning", "warnings"))
+		if c.sess.group != nil || errs > 0 {
+			title = fmt.Sprintf("%d %s in the file and its account group (none blocks editing this file)", len(lines), plural(len(lines), "problem", "problems"))
+		}
 	}
 	if c.unreadable {
 		lines = append(lines, "Nothing of it could be read: the tabs are empty until it is fixed.")
@@ -561,7 +571,12 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 		a.setStatus("Nothing changed.", false)
 		return a.refreshAll()
 	}
-	next, out, err := s.w.Apply(m.ops...)
+	gout, err := s.checkGroup(m.ops)
+	var next *model.Working
+	var out model.Outcome
+	if err == nil {
+		next, out, err = s.w.Apply(m.ops...)
+	}
 	if err != nil {
 		text := refusalText(err)
 		a.logOnly(strings.ReplaceAll(text, "\n", "; "), true)
@@ -572,6 +587,7 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 		c.push(info(c, "Refused", strings.Split(text, "\n")...))
 		return nil
 	}
+	out.Notes = append(out.Notes, gout...)
 	if !m.asked && (m.question != "" || len(out.Notes) > 0) {
 		title := m.question
 		if title == "" {

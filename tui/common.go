@@ -67,6 +67,9 @@ type session struct {
 	workRes   *model.Resolver
 	version   int           // bumps on every change of the working copy
 	problems  []FileProblem // problems found when loading
+	// group is the account group the file belongs to (groups.go), nil
+	// for a file in none.
+	group *groupCtx
 
 	// pending are the edits of the forms open now, not yet applied: a
 	// hang-up keeps them in the draft.

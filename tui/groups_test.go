@@ -1,0 +1,213 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"rolecall/storage"
+)
+
+// groupDir copies testdata/groups (a primary, Acme Primary, whose group
+// EMEA shares two roles with two members) to a temporary directory.
+func groupDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join("..", "testdata", "groups")
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".toml") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// groupHarness opens file of a copy of testdata/groups with the storage
+// package, at w x h.
+func groupHarness(t *testing.T, file string, w, h int, opts Options) (*harness, string) {
+	t.Helper()
+	dir := groupDir(t)
+	storage.UseCache(false)
+	t.Cleanup(func() { storage.UseCache(true) })
+	opts.Path = filepath.Join(dir, file)
+	hh := newHarness(t, opts, fileStore{})
+	hh.size(w, h)
+	return hh, dir
+}
+
+// A member opens with its group: the shared roles listed as "NAME
+// (shared)", locked as built-ins are; group users marked and read-only;
+// the preview says where a shared role's privileges come from (R26).
+func TestGroupMemberView(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {200, 60}} {
+		for _, ascii := range []bool{false, true} {
+			h, _ := groupHarness(t, "emea-sales.toml", sz[0], sz[1], Options{ASCII: ascii})
+			h.expect("account EMEA Sales", "Cannot View Data (shared)", "Release Manager (shared)", "locked: shared (R21)")
+			h.selectRole("Cannot View Data (shared)")
+			h.keys("e")
+			h.expect("! Cannot View Data (shared) is shared by Acme Primary")
+			h.keys("L")
+			h.expect("is shared by Acme Primary via the", "EMEA group: it can be edited, renamed or removed only there (R21)")
+			h.keys("esc", "d")
+			h.expect("! Cannot View Data (shared) is shared by Acme Primary")
+			h.expectNot("Remove the role")
+			if h.app.c.sess.dirty() {
+				t.Fatal("a locked role was edited")
+			}
+
+			h.tab(2)
+			h.expect("dana@example.com", "gina@example.com", "[group] Release Manager (shared)")
+			h.selectUser("omar@example.com")
+			h.keys("e")
+			h.expect("! omar@example.com is a group user here")
+			h.keys("L")
+			h.expect("omar@example.com is a group user here (via the EMEA group)")
+			h.keys("esc")
+			h.expectNot("Edit user")
+			h.keys("d")
+			h.expectNot("Remove the user")
+
+			h.selectUser("dana@example.com")
+			h.tab(4)
+			h.expect("As dana@example.com")
+			h.previewTo("Re-run Document")
+			expectFlat(t, h, "Re-run Document: allowed: Execute from Cannot View Data (shared) from Acme Primary via EMEA group (R11)")
+			checkWidths(t, h, sz[0])
+		}
+	}
+}
+
+// expectFlat fails unless the screen, its lines joined and its runs of
+// spaces made one, says want: text wrapped across lines.
+func expectFlat(t *testing.T, h *harness, want string) {
+	t.Helper()
+	if flat := strings.Join(strings.Fields(h.screen()), " "); !strings.Contains(flat, want) {
+		t.Fatalf("screen lacks %q:\n%s", want, h.screen())
+	}
+}
+
+// checkWidths fails when a line of the screen is wider than w.
+func checkWidths(t *testing.T, h *harness, w int) {
+	t.Helper()
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if width(l) > w {
+			t.Fatalf("line wider than %d: %q", w, l)
+		}
+	}
+}
+
+// A shared role is neither inherited nor listed on Roles with Access in a
+// member (R21): the forms do not offer it; users may be given it.
+func TestGroupMemberFormsOfferSharedRoles(t *testing.T) {
+	h, _ := groupHarness(t, "emea-sales.toml", 200, 60, Options{})
+	h.keys("n")
+	h.keys("tab", "tab") // Inherits Role
+	h.keys("space")
+	h.expectNot("Release Manager (shared)")
+	h.keys("esc", "esc")
+	h.keys("esc")
+	h.tab(3)
+	h.keys("a")
+	h.expectNot("(shared)")
+	h.keys("esc")
+	h.tab(2)
+	h.selectUser("dana@example.com")
+	h.keys("e", "tab")
+	h.expect("Shared roles (from Acme Primary)", "Release Manager (shared)")
+}
+
+// An edit of a member saves its own account (model.Own): a user given a
+// shared role is written with it; the shared roles and group users stay in
+// the primary.
+func TestGroupMemberEditSaves(t *testing.T) {
+	h, dir := groupHarness(t, "emea-sales.toml", 200, 60, Options{})
+	h.tab(2)
+	h.selectUser("dana@example.com")
+	h.keys("e", "tab")
+	h.tick("Release Manager (shared)")
+	h.keys("enter")
+	h.expect("dana@example.com", "Cannot View Data (shared), Release Manager (shared)")
+	h.keys("ctrl+s")
+	h.expect("Only EMEA Sales's own account is written")
+	h.keys("y")
+	h.expect("Saved ")
+	doc, err := storage.Load(filepath.Join(dir, "emea-sales.toml"))
+	if err != nil || doc.HasErrors() {
+		t.Fatalf("saved member: %v %v", err, doc.Problems)
+	}
+	if len(doc.Account.Roles) != 0 || doc.Account.FindUser("omar@example.com") >= 0 {
+		t.Fatalf("the view was written: roles %v, users %v", doc.Account.Roles, doc.Account.Users)
+	}
+	u := doc.Account.Users[doc.Account.FindUser("dana@example.com")]
+	if !slices.Contains(u.Roles, "Release Manager (shared)") {
+		t.Fatalf("dana's roles: %v", u.Roles)
+	}
+	// The session goes on on the view.
+	h.expect("[group] Release Manager (shared)")
+}
+
+// The primary's edits are checked across the group: a shared role held in
+// a member is not removed (R24, naming the account and the user); an edit
+// of a shared role says what changes in each member before it is kept and
+// in the save review (R22).
+func TestGroupPrimaryEdits(t *testing.T) {
+	h, dir := groupHarness(t, "acme.toml", 200, 60, Options{})
+	h.expect("account Acme Primary", "Cannot View Data")
+	h.selectRole("Cannot View Data")
+	h.keys("d")
+	h.expect("Refused (R24): shared role Cannot View Data cannot be removed while it is held in EMEA Ops", "EMEA Sales (emea-sales.toml): dana@example.com")
+	h.keys("esc")
+
+	h.selectRole("Cannot View Data")
+	h.keys("e", "tab", "tab", "tab")
+	h.tick("View Data")
+	h.keys("enter")
+	h.expect("In member EMEA Sales (emea-sales.toml):", "dana@example.com")
+	h.keys("y")
+	h.keys("ctrl+s")
+	h.expect("What changes in the member accounts (R22):", "In member EMEA Sales (emea-sales.toml):")
+	h.keys("y")
+	h.expect("Saved ")
+	b, _ := os.ReadFile(filepath.Join(dir, "acme.toml"))
+	if !strings.Contains(string(b), `"View Data"`) {
+		t.Fatalf("primary not saved:\n%s", b)
+	}
+}
+
+// A member the primary lists but that cannot be read is a problem of the
+// group, listed with its file; the primary opens all the same.
+func TestGroupProblemsListed(t *testing.T) {
+	dir := groupDir(t)
+	if err := os.Remove(filepath.Join(dir, "emea-ops.toml")); err != nil {
+		t.Fatal(err)
+	}
+	storage.UseCache(false)
+	t.Cleanup(func() { storage.UseCache(true) })
+	h := newHarness(t, Options{Path: filepath.Join(dir, "acme.toml")}, fileStore{})
+	h.expect("The account group has 1 error: ! lists it.")
+	h.keys("!")
+	h.expect("2 problems in the file and its account group", "emea-ops.toml", "cannot be read", "emea-sales.toml:22: warning")
+}
+
+// A file in no group opens as it always did.
+func TestNoGroupUnchanged(t *testing.T) {
+	dir := groupDir(t)
+	h := newHarness(t, Options{Path: filepath.Join(dir, "solo.toml")}, fileStore{})
+	h.expect("new: demo account")
+	if h.app.c.sess.group != nil {
+		t.Fatal("a file in no group has a group")
+	}
+}

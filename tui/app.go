@@ -91,6 +91,9 @@ type App struct {
 	drafts   []Draft
 	rebase   *rebaseState
 	permWarn string
+	// switchFrom is the file the session edited before the account
+	// switcher asked for another, while that one is read.
+	switchFrom string
 	// saveAs is the new file save as chose, until its save is written or
 	// declined.
 	saveAs *saveTarget
@@ -306,6 +309,10 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case loadedMsg:
+		if a.switchFrom != "" {
+			a.switched(msg)
+			return a.refreshAll()
+		}
 		if msg.err != nil {
 			a.fatal = msg.err
 			return tea.Quit
@@ -426,6 +433,9 @@ func (a *App) globals() []action {
 		do(k.Log, func() tea.Cmd { a.openLog(); return nil }).lesser(),
 		do(k.Mouse, a.toggleMouse).fullOnly(),
 		do(k.SaveAs, a.openSaveAs).editing().fullOnly(),
+	}
+	if a.c.sess.group != nil {
+		acts = append(acts, do(k.Accounts, a.pickAccount).lesser())
 	}
 	if a.c.fileErrors || len(a.c.sess.problems) > 0 {
 		acts = append(acts, do(k.Problems, func() tea.Cmd { a.showProblems(); return nil }).lesser())

@@ -171,6 +171,15 @@ func TestGroupPrimaryEdits(t *testing.T) {
 	h.expect("Refused (R24): shared role Cannot View Data cannot be removed while it is held in EMEA Ops", "EMEA Sales (emea-sales.toml): dana@example.com")
 	h.keys("esc")
 
+	// A rename of it is refused in the form, naming who holds it.
+	h.selectRole("Cannot View Data")
+	h.keys("e")
+	h.typeText(" X")
+	h.keys("enter")
+	expectFlat(t, h, "Refused (R24, decision): shared role Cannot View Data cannot be renamed while it is held in EMEA Ops (emea-ops.toml): kai@example.com")
+	h.keys("esc", "y")
+	h.expectNot("Edit role")
+
 	h.selectRole("Cannot View Data")
 	h.keys("e", "tab", "tab", "tab")
 	h.tick("View Data")
@@ -209,5 +218,49 @@ func TestNoGroupUnchanged(t *testing.T) {
 	h.expect("new: demo account")
 	if h.app.c.sess.group != nil {
 		t.Fatal("a file in no group has a group")
+	}
+}
+
+// The account switcher (A) lists the primary and its members and opens
+// the one chosen in the same session; with unsaved edits it asks first and
+// keeps them as a draft, which opening that account again offers back.
+func TestGroupAccountSwitcher(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	for _, sz := range [][2]int{{80, 24}, {200, 60}} {
+		h, _ := groupHarness(t, "emea-sales.toml", sz[0], sz[1], Options{ASCII: true})
+		h.keys("?")
+		h.expect("A switch account")
+		h.keys("esc")
+		h.keys("A")
+		h.expect("Open which account of the group?", "Acme Primary  acme.toml  (primary)", "EMEA Ops  emea-ops.toml  (member of EMEA)", "EMEA Sales  emea-sales.toml  (member of EMEA)  - open now")
+		checkWidths(t, h, sz[0])
+		h.typeText("Acme")
+		h.keys("enter")
+		h.expect("account Acme Primary", "Opened Acme Primary")
+		h.expectNot("(shared)")
+
+		// An edit, then a switch: asked first, kept as a draft.
+		h.selectRole("Cannot View Data")
+		h.keys("e", "tab")
+		h.typeText(" X")
+		h.keys("enter")
+		h.expect("UNSAVED")
+		h.keys("A")
+		h.typeText("Ops")
+		h.keys("enter")
+		h.expect("Switch account without saving?", "You have 1 unsaved edit")
+		h.keys("n")
+		h.expect("account Acme Primary", "UNSAVED")
+		h.keys("A")
+		h.typeText("Ops")
+		h.keys("enter", "y")
+		h.expect("account EMEA Ops", "Cannot View Data (shared)")
+		h.expectNot("UNSAVED")
+		h.keys("A")
+		h.typeText("Acme")
+		h.keys("enter")
+		h.expect("Recovery draft found: 1 unsaved edit")
+		h.keys("r")
+		h.expect("account Acme Primary", "UNSAVED")
 	}
 }

@@ -94,6 +94,9 @@ type App struct {
 	// switchFrom is the file the session edited before the account
 	// switcher asked for another, while that one is read.
 	switchFrom string
+	// afterSwitch is what the status line says once it is read, when
+	// not that it opened (a change of the groups written).
+	afterSwitch string
 	// saveAs is the new file save as chose, until its save is written or
 	// declined.
 	saveAs *saveTarget
@@ -167,6 +170,9 @@ func (a *App) finishLoad(ld *Loaded, sr syncRead) {
 	a.preview = newPreview(c)
 	a.users = newUsersTab(c, a.preview)
 	a.tabs = []tab{newRolesTab(c), a.users, newEnvsTab(c), newPreviewTab(c, a.preview, a.users), newAccountTab(c)}
+	if sess.group != nil && !sess.group.member() {
+		a.tabs = append(a.tabs, newGroupsTab(c))
+	}
 	a.cur = 0
 	if !sess.missing {
 		a.permWarn = opts.permWarn
@@ -356,6 +362,8 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case savedMsg:
 		return a.afterSave(msg)
+	case groupSavedMsg:
+		return a.groupSaved(msg)
 	case reloadedMsg:
 		return a.rebaseOnto(msg)
 	case planMsg:

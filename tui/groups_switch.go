@@ -134,8 +134,16 @@ func (a *App) switched(m loadedMsg) {
 	c := a.c
 	c.readOnly, c.fileErrors, c.unreadable = a.opts.ReadOnly, false, false
 	a.status, a.isErr = "", false
+	cur := a.cur
 	a.finishLoad(m.ld, m.sync)
-	if a.status == "" {
+	if a.afterSwitch != "" && cur < len(a.tabs) {
+		a.cur = cur // the same file read again: the same tab
+	}
+	switch {
+	case a.afterSwitch != "":
+		a.setStatus(a.afterSwitch, false)
+		a.afterSwitch = ""
+	case a.status == "":
 		a.setStatus("Opened "+safe(c.sess.work.Name)+" ("+safe(a.opts.Path)+"); A switches back.", false)
 	}
 }

@@ -3,8 +3,10 @@ package tui
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"rolecall/model"
@@ -107,6 +109,8 @@ func (t *groupsTab) actions() []action {
 	}
 	return []action{
 		do(k.Remove, t.remove).editing().help("d", "unshare / remove from group"),
+		do(key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "share a role")), t.share).editing(),
+		do(k.New, t.addUser).editing().help("n", "new group user"),
 		do(k.Filter, t.list.startFilter).lesser(),
 	}
 }
@@ -132,7 +136,7 @@ func (t *groupsTab) view(w, h int) string {
 		return c.row(txt, sel, w)
 	})...)
 	lines = append(lines, c.rule(w))
-	lines = append(lines, s.Muted.Render(c.trunc("Members, shared roles and group users of "+safe(c.sess.work.Name)+"'s account groups. d on a shared role un-shares it; on a group user, removes them.", w)))
+	lines = append(lines, s.Muted.Render(c.trunc("Members, shared roles and group users of "+safe(c.sess.work.Name)+"'s account groups. s shares a role, n adds a group user, d un-shares a role or removes a group user.", w)))
 	return c.fit(lines, w, h)
 }
 
@@ -285,4 +289,76 @@ func (a *App) groupSaved(m groupSavedMsg) tea.Cmd {
 	cmd := a.openOther(a.opts.Path)
 	a.afterSwitch = "Written: " + safe(m.what) + "; every file it changes is saved."
 	return cmd
+}
+
+// groupOf is the group of the selected row ("" when none).
+func (t *groupsTab) groupOf() string {
+	if sel := t.list.selected(); sel >= 0 {
+		return t.rows[sel].group
+	}
+	return ""
+}
+
+// share offers the primary's custom roles the selected group does not
+// share yet.
+func (t *groupsTab) share() tea.Cmd {
+	c := t.c
+	gname := t.groupOf()
+	if gname == "" {
+		return nil
+	}
+	p := c.sess.work
+	var opts []option
+	for _, gr := range p.Groups {
+		if gr.Name != gname {
+			continue
+		}
+		for _, r := range p.Roles {
+			if !slices.ContainsFunc(gr.SharedRoles, func(n string) bool { return model.SameName(n, r.Name) }) {
+				opts = append(opts, option{value: r.Name, label: safe(r.Name)})
+			}
+		}
+	}
+	if len(opts) == 0 {
+		return status("Group "+safe(gname)+" shares every custom role of "+safe(p.Name)+" already.", false)
+	}
+	fl := newListField(pickField, "role", "Role", opts)
+	fl.open = true
+	c.push(&picker{c: c, title: "Share which role with group " + safe(gname) + "?", f: fl, onPick: func(role string) tea.Cmd {
+		return groupEdit(c, model.ShareRole{Group: gname, Role: role})
+	}})
+	return nil
+}
+
+// addUser opens the form of a new group user of the selected group: an
+// email, a name, and roles among the built-ins and the roles it shares.
+func (t *groupsTab) addUser() tea.Cmd {
+	c := t.c
+	gname := t.groupOf()
+	if gname == "" {
+		return nil
+	}
+	p := c.sess.work
+	var opts []option
+	for _, b := range model.Builtins() {
+		if p.RoleExists(b.Name) {
+			opts = append(opts, option{value: b.Name, label: safe(b.Name), group: "Built-in roles"})
+		}
+	}
+	for _, gr := range p.Groups {
+		if gr.Name == gname {
+			for _, rn := range gr.SharedRoles {
+				opts = append(opts, option{value: rn, label: safe(rn), group: "Roles the group shares"})
+			}
+		}
+	}
+	email := newTextField(c, "email", "Email", "", model.MaxEmail)
+	name := newTextField(c, "name", "Name", "", model.MaxUserName)
+	roles := newListField(checkField, "roles", "Roles", opts)
+	f := &form{c: c, title: "New group user of " + safe(gname), fields: []*field{email, name, roles}}
+	f.submit = func() tea.Cmd {
+		c.close(f)
+		return groupEdit(c, model.AddGroupUser{Group: gname, Email: email.text(), Name: name.text(), Roles: roles.ticked()})
+	}
+	return f.open()
 }

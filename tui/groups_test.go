@@ -308,3 +308,50 @@ func TestGroupAccountGroupsTab(t *testing.T) {
 	h, _ := groupHarness(t, "emea-ops.toml", 80, 24, Options{})
 	h.expectNot("Account Groups")
 }
+
+// Un-sharing a role held in members: the what-if names the files
+// rewritten, who loses what there and who is left with no role (R23); then
+// every file is written together.
+func TestGroupUnshareWhatIf(t *testing.T) {
+	h, dir := groupHarness(t, "acme.toml", 200, 60, Options{})
+	h.tab(6)
+	h.moveTo("Cannot View Data", 20)
+	h.keys("d")
+	h.expect("Unshare role Cannot View Data from group EMEA?", "EMEA Ops (emea-ops.toml): file rewritten", "EMEA Sales (emea-sales.toml): file rewritten",
+		"dana@example.com is removed")
+	expectFlat(t, h, "emea-sales.toml: dana@example.com no longer holds any role, and can no longer sign in to that account (R23)")
+	h.keys("y")
+	h.expect("Written: unshare role Cannot View Data", "Shared roles (1)")
+	sales, _ := os.ReadFile(filepath.Join(dir, "emea-sales.toml"))
+	ops, _ := os.ReadFile(filepath.Join(dir, "emea-ops.toml"))
+	if strings.Contains(string(sales), "dana") || strings.Contains(string(ops), "Cannot View Data") {
+		t.Fatalf("members not rewritten:\n%s\n%s", sales, ops)
+	}
+}
+
+// s shares a role the group does not share yet (none here: it shares
+// both); n adds a group user, after the what-if of each member.
+func TestGroupShareAndAddUser(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {200, 60}} {
+		h, dir := groupHarness(t, "acme.toml", sz[0], sz[1], Options{})
+		h.tab(6)
+		h.keys("s")
+		h.expect("Group EMEA shares every custom role of Acme Primary")
+		h.keys("n")
+		h.expect("New group user of EMEA")
+		h.typeText("nia@example.com")
+		h.keys("tab")
+		h.typeText("Nia Park")
+		h.keys("tab")
+		h.tick("Release Manager")
+		h.keys("enter")
+		h.expect("Add group user nia@example.com to group EMEA?", "EMEA Ops (emea-ops.toml): file unchanged")
+		expectFlat(t, h, "nia@example.com is added")
+		h.keys("y")
+		h.expect("Written: add group user nia@example.com", "Group users (3)")
+		b, _ := os.ReadFile(filepath.Join(dir, "acme.toml"))
+		if !strings.Contains(string(b), "nia@example.com") {
+			t.Fatalf("nia not in the primary:\n%s", b)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"slices"
 
 	"rolecall/model"
@@ -79,7 +80,11 @@ func (s *session) checkGroup(ops []model.Op) ([]string, error) {
 		if g.member() {
 			set, _, err = model.ApplyMember(set, g.key, op)
 		} else {
+			prev := set.Primary
 			set, _, err = model.ApplyPrimary(set, op)
+			if err == nil {
+				err = sharedUnheld(prev, op)
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -150,4 +155,27 @@ func groupErrors(ps []FileProblem) int {
 		}
 	}
 	return n
+}
+
+// sharedUnheld refuses removing or renaming a role of the primary that a
+// group shares once ApplyPrimary allowed it (no one holds it, R24): it
+// would take the role out of the groups too, but the session's edits are
+// the primary's account only, so the group is changed first, on its own
+// (the Account Groups tab).
+func sharedUnheld(p *model.Account, op model.Op) error {
+	var role, verb string
+	switch o := op.(type) {
+	case model.RemoveRole:
+		role, verb = o.Name, "remove"
+	case model.RenameRole:
+		role, verb = o.Role, "rename"
+	default:
+		return nil
+	}
+	for _, gr := range p.Groups {
+		if slices.ContainsFunc(gr.SharedRoles, func(n string) bool { return model.SameName(n, role) }) {
+			return fmt.Errorf("%s is shared by group %s, though no one holds it: un-share it first (Account Groups tab, d), then %s it", safe(role), safe(gr.Name), verb)
+		}
+	}
+	return nil
 }

@@ -355,3 +355,28 @@ func TestGroupShareAndAddUser(t *testing.T) {
 		}
 	}
 }
+
+// A shared role no one holds is removed in two steps: un-shared (Account
+// Groups tab), then removed; removing it at once says so.
+func TestGroupRemoveUnheldSharedRole(t *testing.T) {
+	h, _ := groupHarness(t, "acme.toml", 200, 60, Options{})
+	h.tab(6)
+	h.moveTo("omar@example.com", 20)
+	h.keys("d", "y")
+	h.expect("Written: remove group user omar@example.com")
+	h.tab(1)
+	h.selectRole("Release Manager")
+	h.keys("d")
+	expectFlat(t, h, "Release Manager is shared by group EMEA, though no one holds it: un-share it first (Account Groups tab, d), then remove it")
+	h.keys("esc")
+	h.tab(6)
+	h.moveTo("Release Manager", 20)
+	h.keys("d", "y")
+	h.expect("Written: unshare role Release Manager", "Shared roles (1)")
+	h.tab(1)
+	h.selectRole("Release Manager")
+	h.keys("d")
+	h.expect("Remove the role Release Manager?")
+	h.keys("y")
+	h.expect("UNSAVED")
+}

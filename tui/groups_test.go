@@ -380,3 +380,25 @@ func TestGroupRemoveUnheldSharedRole(t *testing.T) {
 	h.keys("y")
 	h.expect("UNSAVED")
 }
+
+// Every tab of a primary with groups and of a member fits every size.
+func TestGroupLayoutSizes(t *testing.T) {
+	for _, file := range []string{"acme.toml", "emea-sales.toml"} {
+		for _, ascii := range []bool{false, true} {
+			h, _ := groupHarness(t, file, 80, 24, Options{ASCII: ascii})
+			for _, sz := range [][2]int{{80, 24}, {100, 30}, {119, 40}, {120, 40}, {200, 60}, {250, 80}} {
+				h.size(sz[0], sz[1])
+				for tab := 1; tab <= 6; tab++ {
+					h.tab(tab)
+					checkWidths(t, h, sz[0])
+					if n := len(strings.Split(h.screen(), "\n")); n != sz[1] {
+						t.Fatalf("%s %v tab %d: %d lines", file, sz, tab, n)
+					}
+				}
+				h.keys("A")
+				checkWidths(t, h, sz[0])
+				h.keys("esc")
+			}
+		}
+	}
+}

@@ -91,6 +91,12 @@ type App struct {
 	drafts   []Draft
 	rebase   *rebaseState
 	permWarn string
+	// switchFrom is the file the session edited before the account
+	// switcher asked for another, while that one is read.
+	switchFrom string
+	// afterSwitch is what the status line says once it is read, when
+	// not that it opened (a change of the groups written).
+	afterSwitch string
 	// saveAs is the new file save as chose, until its save is written or
 	// declined.
 	saveAs *saveTarget
@@ -158,11 +164,15 @@ func (a *App) finishLoad(ld *Loaded, sr syncRead) {
 	}
 	sess.problems = ld.Problems
 	sess.relaid = ld.Relaid
+	sess.setGroup(ld.Group)
 	c.sess = sess
 	a.loading = false
 	a.preview = newPreview(c)
 	a.users = newUsersTab(c, a.preview)
 	a.tabs = []tab{newRolesTab(c), a.users, newEnvsTab(c), newPreviewTab(c, a.preview, a.users), newAccountTab(c)}
+	if sess.group != nil && !sess.group.member() {
+		a.tabs = append(a.tabs, newGroupsTab(c))
+	}
 	a.cur = 0
 	if !sess.missing {
 		a.permWarn = opts.permWarn
@@ -172,6 +182,9 @@ func (a *App) finishLoad(ld *Loaded, sr syncRead) {
 		a.showProblems()
 	case !c.readOnly:
 		a.offerDrafts()
+	}
+	if n := groupErrors(sess.problems); n > 0 && !c.fileErrors {
+		a.setStatus(fmt.Sprintf("The account group has %d %s: %s lists %s.", n, plural(n, "error", "errors"), c.keys.Problems.Help().Key, plural(n, "it", "them")), true)
 	}
 	if a.permWarn != "" {
 		a.setStatus("Warning: "+a.permWarn, true)
@@ -207,6 +220,9 @@ func (a *App) showProblems() {
 			errs++
 		}
 		loc := safe(c.sess.path)
+		if p.Path != "" {
+			loc = safe(p.Path)
+		}
 		if p.Line > 0 {
 			loc += ":" + itoa(p.Line)
 		}
@@ -219,6 +235,9 @@ func (a *App) showProblems() {
 	title := fmt.Sprintf("The file has %d %s: it opens read-only and will not be saved over", errs, plural(errs, "error", "errors"))
 	if !c.fileErrors {
 		title = fmt.Sprintf("The file's %d %s (not blocking)", len(lines), plural(len(lines), "warning", "warnings"))
+		if c.sess.group != nil || errs > 0 {
+			title = fmt.Sprintf("%d %s in the file and its account group (none blocks editing this file)", len(lines), plural(len(lines), "problem", "problems"))
+		}
 	}
 	if c.unreadable {
 		lines = append(lines, "Nothing of it could be read: the tabs are empty until it is fixed.")
@@ -296,6 +315,10 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case loadedMsg:
+		if a.switchFrom != "" {
+			a.switched(msg)
+			return a.refreshAll()
+		}
 		if msg.err != nil {
 			a.fatal = msg.err
 			return tea.Quit
@@ -339,6 +362,8 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case savedMsg:
 		return a.afterSave(msg)
+	case groupSavedMsg:
+		return a.groupSaved(msg)
 	case reloadedMsg:
 		return a.rebaseOnto(msg)
 	case planMsg:
@@ -416,6 +441,9 @@ func (a *App) globals() []action {
 		do(k.Log, func() tea.Cmd { a.openLog(); return nil }).lesser(),
 		do(k.Mouse, a.toggleMouse).fullOnly(),
 		do(k.SaveAs, a.openSaveAs).editing().fullOnly(),
+	}
+	if a.c.sess.group != nil {
+		acts = append(acts, do(k.Accounts, a.pickAccount).lesser())
 	}
 	if a.c.fileErrors || len(a.c.sess.problems) > 0 {
 		acts = append(acts, do(k.Problems, func() tea.Cmd { a.showProblems(); return nil }).lesser())
@@ -561,7 +589,12 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 		a.setStatus("Nothing changed.", false)
 		return a.refreshAll()
 	}
-	next, out, err := s.w.Apply(m.ops...)
+	gout, err := s.checkGroup(m.ops)
+	var next *model.Working
+	var out model.Outcome
+	if err == nil {
+		next, out, err = s.w.Apply(m.ops...)
+	}
 	if err != nil {
 		text := refusalText(err)
 		a.logOnly(strings.ReplaceAll(text, "\n", "; "), true)
@@ -572,6 +605,7 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 		c.push(info(c, "Refused", strings.Split(text, "\n")...))
 		return nil
 	}
+	out.Notes = append(out.Notes, gout...)
 	if !m.asked && (m.question != "" || len(out.Notes) > 0) {
 		title := m.question
 		if title == "" {

@@ -67,6 +67,9 @@ type session struct {
 	workRes   *model.Resolver
 	version   int           // bumps on every change of the working copy
 	problems  []FileProblem // problems found when loading
+	// group is the account group the file belongs to (groups.go), nil
+	// for a file in none.
+	group *groupCtx
 
 	// pending are the edits of the forms open now, not yet applied: a
 	// hang-up keeps them in the draft.
@@ -86,6 +89,29 @@ type sharedState struct {
 	mu    sync.Mutex
 	draft Draft
 	dirty bool
+	// path is the file the session edits now, when it moved from the one
+	// opened (another account of its group): where its draft goes.
+	path string
+}
+
+// setPath records the file the session edits now.
+func (s *sharedState) setPath(p string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	s.path = p
+	s.mu.Unlock()
+}
+
+// pathOr is the file the session edits now, def when it never moved.
+func (s *sharedState) pathOr(def string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.path != "" {
+		return s.path
+	}
+	return def
 }
 
 func (s *sharedState) set(d Draft, dirty bool) {

@@ -155,7 +155,7 @@ func (t *envsTab) viewSelected() tea.Cmd {
 
 // rolesField is the Roles with Access checklist, with what its ticks mean.
 func rolesField(a *model.Account, ticked []string) *field {
-	f := roleChecklist(a, "roles", "Roles with Access", ticked)
+	f := roleChecklistOf(a, "roles", "Roles with Access", ticked, false)
 	f.summary = func() string {
 		n := len(f.ticked())
 		if n == 0 {

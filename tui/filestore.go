@@ -33,7 +33,59 @@ func (fileStore) Load(path string) (*Loaded, error) {
 	for _, p := range doc.Problems {
 		ld.Problems = append(ld.Problems, FileProblem{Line: p.Line, Problem: p.Problem, LeftOutErrors: p.LeftOutErrors})
 	}
+	if doc.Account != nil && !ld.Errors && (len(doc.Account.Groups) > 0 || doc.Account.Primary != "") {
+		loadGroup(path, ld)
+	}
 	return ld, nil
+}
+
+// loadGroup reads the account group of the file at path (a member, or a
+// primary with groups) into ld: the member's view as its account, and the
+// problems of every file of the group, each with its file. A group that
+// cannot be read leaves the account alone, with a warning that says so.
+func loadGroup(path string, ld *Loaded) {
+	alone := func(why string) {
+		ld.Problems = append(ld.Problems, FileProblem{Line: 1, Problem: model.Problem{Severity: model.Warning,
+			Message: "its account group is not loaded (" + why + "): shared roles and group users are not shown, and edits are not checked across the group"}})
+	}
+	set, probs, err := storage.LoadGroup(path)
+	if err != nil {
+		alone(err.Error())
+		return
+	}
+	ld.Problems = ld.Problems[:0]
+	for _, p := range probs {
+		fp := FileProblem{Line: p.Line, Problem: p.Problem, LeftOutErrors: p.LeftOutErrors}
+		if p.Path != "" && !sameFilePath(p.Path, path) {
+			fp.Path = p.Path
+		}
+		ld.Problems = append(ld.Problems, fp)
+	}
+	key, ok := storage.GroupKey(set, path)
+	switch {
+	case !ok:
+		return // LoadGroup said why: the primary does not list it
+	case key == "" && len(set.Primary.Groups) == 0:
+		return
+	case key != "":
+		v, err := set.View(key)
+		if err != nil {
+			alone(err.Error())
+			return
+		}
+		ld.Account = v
+	}
+	ld.Group = &GroupLoaded{Set: set, Key: key}
+}
+
+// sameFilePath reports whether two paths name one file.
+func sameFilePath(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }
 
 func (fileStore) Save(path string, w *model.Working, stamp any) (any, error) {
@@ -42,7 +94,11 @@ func (fileStore) Save(path string, w *model.Working, stamp any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ns, err := storage.Save(path, w.Account(), st, storage.SaveOptions{Actor: "tui", Change: rec})
+	acct := w.Account()
+	if isView(acct) {
+		acct = model.OwnFile(acct) // a member's file holds its own account
+	}
+	ns, err := storage.Save(path, acct, st, storage.SaveOptions{Actor: "tui", Change: rec})
 	var ce *storage.ChangedError
 	if errors.As(err, &ce) {
 		return nil, &ChangedOnDisk{Message: ce.Error()}

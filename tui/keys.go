@@ -10,6 +10,8 @@ type KeyMap struct {
 	NextTab, PrevTab                                 key.Binding
 	Filter, Help, Back, Quit, ForceQuit, Save, Mouse key.Binding
 	Enter, Log, SaveAs, Problems, Copy, Pick         key.Binding
+	// Accounts switches to another account of the file's account group.
+	Accounts key.Binding
 	// ArrowUp and ArrowDown move in lists that filter as one types (j and
 	// k are text there).
 	ArrowUp, ArrowDown key.Binding
@@ -49,6 +51,7 @@ func newKeyMap(ascii bool) KeyMap {
 		Problems:  b("!", "file problems", "!"),
 		Copy:      b("y", "copy as text", "y"),
 		Pick:      b("u", "pick user", "u"),
+		Accounts:  b("A", "switch account", "A"),
 		ArrowUp:   b("↑", "up", "up"),
 		ArrowDown: b("↓", "down", "down"),
 

@@ -65,6 +65,7 @@ func (a *App) startSave() tea.Cmd {
 	case s.dirty():
 		lines = append(lines, "No one's access changes.")
 	}
+	lines = append(lines, s.groupSaveLines()...)
 	if ws := probs.Warnings(); len(ws) > 0 {
 		lines = append(lines, fmt.Sprintf("%d %s (not blocking):", len(ws), plural(len(ws), "warning", "warnings")))
 		for _, w := range ws {
@@ -362,6 +363,7 @@ func (a *App) finishRebase() tea.Cmd {
 	a.rebase = nil
 	s.stamp, s.baseID, s.missing, s.relaid = rs.ld.Stamp, s.store.BaseID(rs.ld.Stamp), rs.ld.Missing, rs.ld.Relaid
 	s.problems = rs.ld.Problems
+	s.setGroup(rs.ld.Group)
 	s.setWorking(rs.r.Working)
 	applied := len(rs.r.Working.Ops())
 	var parts []string

@@ -17,6 +17,9 @@ type roleItem struct {
 	builtin bool
 	avail   bool // a built-in that exists under the account's switches (R3)
 	custom  int  // index in the account's roles, -1 for built-ins
+	// shared: a role a primary shares with this member account (R21):
+	// locked here, as built-ins are.
+	shared *model.SharedFrom
 }
 
 type rolesTab struct {
@@ -42,7 +45,7 @@ func (t *rolesTab) refresh() tea.Cmd {
 		t.items = append(t.items, roleItem{name: b.Name, builtin: true, avail: a.RoleExists(b.Name), custom: -1})
 	}
 	for i, r := range a.Roles {
-		t.items = append(t.items, roleItem{name: r.Name, custom: i})
+		t.items = append(t.items, roleItem{name: r.Name, custom: i, shared: r.Shared})
 	}
 	t.holders = map[string]int{}
 	for _, u := range a.Users {
@@ -135,8 +138,30 @@ func (t *rolesTab) editSelected() tea.Cmd {
 	if it.builtin {
 		return status(fmt.Sprintf("%s is a built-in role: it cannot be edited, renamed or removed (%s). Press c to make a custom copy.", it.name, model.BuiltinNotEditable.Cite()), true)
 	}
+	if it.shared != nil {
+		return status(sharedLocked(it), true)
+	}
 	r := t.c.sess.work.Roles[it.custom]
 	return t.openForm(&r, r.Name)
+}
+
+// sharedLocked says why a shared role cannot be edited or removed here.
+func sharedLocked(it roleItem) string {
+	return safe(it.name) + " is shared " + sharedThrough(it.shared) + ": it can be edited, renamed or removed only there (" + model.SharedRoleReadOnly.Cite() + "). Press c to make a custom copy."
+}
+
+// sharedThrough says where a shared role comes from: "by Acme Primary
+// via the EMEA group".
+func sharedThrough(sh *model.SharedFrom) string {
+	out := "by " + safe(sh.Primary)
+	if len(sh.Groups) > 0 {
+		gs := make([]string, len(sh.Groups))
+		for i, g := range sh.Groups {
+			gs[i] = safe(g)
+		}
+		out += " via the " + model.AndList(gs) + " " + plural(len(gs), "group", "groups")
+	}
+	return out
 }
 
 func (t *rolesTab) duplicate() tea.Cmd {
@@ -151,6 +176,12 @@ func (t *rolesTab) duplicate() tea.Cmd {
 	} else {
 		r = t.c.sess.work.Roles[it.custom]
 		r.Privileges = slices.Clone(r.Privileges)
+		if r.Shared != nil {
+			// A copy is the member's own role: the primary's privileges,
+			// its chain there flattened into ticks.
+			r.Name, r.Inherits, r.Shared = r.Shared.Role, "", nil
+			r.Description = "Copy of " + it.name
+		}
 	}
 	r.Name = "Copy of " + r.Name
 	return t.openForm(&r, "")
@@ -163,6 +194,9 @@ func (t *rolesTab) remove() tea.Cmd {
 	}
 	if it.builtin {
 		return status(it.name+" is a built-in role and cannot be removed ("+model.BuiltinNotEditable.Cite()+")", true)
+	}
+	if it.shared != nil {
+		return status(sharedLocked(it), true)
 	}
 	var extra []string
 	for _, e := range model.Widenings(t.c.sess.work, it.name) {
@@ -204,6 +238,9 @@ func (t *rolesTab) openForm(r *model.Role, editing string) tea.Cmd {
 	// Inherits Role: none first; roles that would make a cycle are not offered.
 	popts := []option{{value: "", label: "Does not inherit a role", on: r.Inherits == ""}}
 	for _, cand := range model.InheritCandidates(a, editing) {
+		if i := a.FindRole(cand); i >= 0 && a.Roles[i].Shared != nil {
+			continue // a shared role is not inherited in a member (R21)
+		}
 		popts = append(popts, option{value: cand, label: safe(cand), on: model.SameName(cand, r.Inherits)})
 	}
 	parent := newListField(pickField, "parent", "Inherits Role", popts)
@@ -410,8 +447,15 @@ func (t *rolesTab) syncLocks(parent, privs *field, own map[model.Privilege]bool)
 }
 
 // roleChecklist is a checklist of a's roles (the built-ins that exist under
-// its switches, then the custom ones), with those named in ticked ticked.
+// its switches, then the custom ones, then those a primary shares with it),
+// with those named in ticked ticked.
 func roleChecklist(a *model.Account, name, label string, ticked []string) *field {
+	return roleChecklistOf(a, name, label, ticked, true)
+}
+
+// roleChecklistOf is roleChecklist, leaving out the shared roles unless
+// withShared (a member's environments cannot list them, R21).
+func roleChecklistOf(a *model.Account, name, label string, ticked []string, withShared bool) *field {
 	var opts []option
 	add := func(name, group string) {
 		opts = append(opts, option{value: name, label: safe(name), group: group,
@@ -423,7 +467,16 @@ func roleChecklist(a *model.Account, name, label string, ticked []string) *field
 		}
 	}
 	for _, r := range a.Roles {
-		add(r.Name, "Custom roles")
+		if r.Shared == nil {
+			add(r.Name, "Custom roles")
+		}
+	}
+	if withShared {
+		for _, r := range a.Roles {
+			if r.Shared != nil {
+				add(r.Name, "Shared roles (from "+safe(r.Shared.Primary)+")")
+			}
+		}
 	}
 	return newListField(checkField, name, label, opts)
 }
@@ -455,6 +508,9 @@ func (t *rolesTab) view(w, h int) string {
 			return
 		}
 		out[0], out[1] = width(safe(it.name))+1, width(safe(a.Roles[it.custom].Inherits))+1
+		if it.shared != nil {
+			out[1] = width(sharedInh) + 1
+		}
 	})
 	nameW := min(max(cw[0], 20), max(rest-12, 20), 50)
 	inhW := min(max(cw[1], 12), max(rest-nameW, 12), 50)
@@ -474,7 +530,10 @@ func (t *rolesTab) view(w, h int) string {
 		} else {
 			r := a.Roles[it.custom]
 			inh = "-"
-			if r.Inherits != "" {
+			switch {
+			case it.shared != nil:
+				inh = sharedInh
+			case r.Inherits != "":
 				inh = safe(r.Inherits)
 			}
 			set, _ := res.RolePrivileges(r.Name)
@@ -483,7 +542,7 @@ func (t *rolesTab) view(w, h int) string {
 		hold := t.holders[model.FoldName(it.name)]
 		txt := c.pad(name, nameW) + " " + c.pad(inh, inhW) + " " + c.pad(ticked, 6) + " " + c.pad(all, 6) + " " + itoa(hold)
 		row := c.row(txt, sel, listW)
-		if it.builtin && !sel {
+		if (it.builtin || it.shared != nil) && !sel {
 			row = s.Locked.Render(row)
 		}
 		return row
@@ -520,10 +579,17 @@ func (t *rolesTab) detailLines(w int) []string {
 	head := s.Header.Render(safe(it.name))
 	if it.builtin {
 		head += s.Muted.Render("  built-in, cannot be edited (" + model.BuiltinNotEditable.Cite() + ")")
+	} else if it.shared != nil {
+		head += s.Muted.Render("  shared " + sharedThrough(it.shared) + ", cannot be edited here (" + model.SharedRoleReadOnly.Cite() + ")")
 	} else if d := c.sess.work.Roles[it.custom].Description; d != "" {
 		head += "  " + safe(d)
 	}
 	out = append(out, c.trunc(head, w))
+	if it.shared != nil {
+		if d := c.sess.work.Roles[it.custom].Description; d != "" {
+			out = append(out, wrap(safe(d), w)...)
+		}
+	}
 	if ch := res.RoleChain(it.name); len(ch) > 1 {
 		out = append(out, c.trunc("Chain: "+safe(strings.Join(ch, " "+s.G.Arrow+" ")), w))
 	}
@@ -572,6 +638,9 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// sharedInh is what the Inherits column says of a shared role.
+var sharedInh = "locked: shared (" + model.SharedRoleReadOnly.Cite() + ")"
 
 func plural(n int, one, many string) string {
 	if n == 1 {

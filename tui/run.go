@@ -96,13 +96,14 @@ func Run(opts Options) int {
 					p.Send(quitRequestMsg{})
 					continue
 				}
+				path := opts.shared.pathOr(opts.Path) // the account switcher moves it
 				if d, dirty := opts.shared.get(); dirty {
-					if err := opts.Store.WriteDraft(opts.Path, d); err != nil {
+					if err := opts.Store.WriteDraft(path, d); err != nil {
 						fmt.Fprintln(os.Stderr, "rolecall: the recovery draft could not be written:", safe(err.Error()))
 					}
 				} else if d.ID != "" {
 					// Nothing unsaved (any more): no draft may offer old edits.
-					_ = opts.Store.RemoveDraft(opts.Path, d.ID)
+					_ = opts.Store.RemoveDraft(path, d.ID)
 				}
 				code <- 128 + int(sig.(syscall.Signal))
 				if sig == syscall.SIGHUP {

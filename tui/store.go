@@ -25,6 +25,11 @@ type Loaded struct {
 	// file's bytes: it is not in rolecall's own layout (hand-edited, with
 	// comments, old privilege names, another order).
 	Relaid bool
+	// Group is the account group the file belongs to, when it is a member
+	// of one or a primary with groups (groups.go); nil otherwise. For a
+	// member, Account is then its view (model.GroupSet.View): its own
+	// account with the shared roles and the group users.
+	Group *GroupLoaded
 }
 
 // Draft is one session's unsaved edits, kept so that an ended session's
@@ -39,6 +44,9 @@ type Draft struct {
 
 // FileProblem is one problem with the line it was found on (0: unknown).
 type FileProblem struct {
+	// Path is the file the problem is in when it is not the one opened
+	// (another file of its account group); "" for the file opened.
+	Path    string
 	Line    int
 	Problem model.Problem
 	// LeftOutErrors: on the line that stands for the problems not listed,

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -118,7 +119,33 @@ func (t *usersTab) editSelected() tea.Cmd {
 		return nil
 	}
 	u := t.c.sess.work.Users[i]
+	if u.Groups != nil {
+		return status(t.groupUserLocked(u), true)
+	}
 	return t.openForm(&u)
+}
+
+// groupUserLocked says why a group user cannot be edited in a member.
+func (t *usersTab) groupUserLocked(u model.User) string {
+	where := "the primary"
+	if g := t.c.sess.group; g != nil {
+		where = safe(g.base.Primary.Name) + " (" + safe(g.base.PrimaryFile) + ")"
+	}
+	return safe(u.Email) + " is a group user here (" + groupsText(u) + "): edit the group in " + where + ", or add the user here (n) to give direct access, which then governs alone (" + model.GroupUserNotHere.Cite() + ")."
+}
+
+// groupsText names the groups a group user's roles come through: "via
+// the EMEA group".
+func groupsText(u model.User) string {
+	var gs []string
+	for _, rn := range u.Roles {
+		for _, g := range u.Groups[rn] {
+			if !slices.Contains(gs, safe(g)) {
+				gs = append(gs, safe(g))
+			}
+		}
+	}
+	return "via the " + model.AndList(gs) + " " + plural(len(gs), "group", "groups")
 }
 
 func (t *usersTab) remove() tea.Cmd {
@@ -127,6 +154,9 @@ func (t *usersTab) remove() tea.Cmd {
 		return nil
 	}
 	u := t.c.sess.work.Users[i]
+	if u.Groups != nil {
+		return status(t.groupUserLocked(u), true)
+	}
 	return t.c.edit("Remove the user "+safe(u.Email)+"?", []string{"They lose every privilege and every environment."}, model.RemoveUser{Email: u.Email, Was: &u})
 }
 
@@ -228,11 +258,17 @@ func (t *usersTab) view(w, h int) string {
 		if t.compare != "" && model.SameName(u.Email, t.compare) {
 			mark = "(compare) "
 		}
+		if u.Groups != nil {
+			mark += "[group] "
+		}
 		roles := "(no role)"
 		if len(u.Roles) > 0 {
 			roles = safe(strings.Join(u.Roles, ", "))
 		}
 		txt := c.pad(safe(u.Email), emailW) + " " + c.pad(safe(u.Name), nameW) + " " + mark + roles
+		if u.Groups != nil && !(sel && focusList) {
+			return s.Locked.Render(c.row(txt, false, listW)) // read-only here (R25)
+		}
 		return c.row(txt, sel && focusList, listW)
 	})...)
 	body := c.fit(lines, listW, h)

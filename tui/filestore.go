@@ -96,7 +96,7 @@ func (fileStore) Save(path string, w *model.Working, stamp any) (any, error) {
 	}
 	acct := w.Account()
 	if isView(acct) {
-		acct = model.OwnFile(acct) // a member's file holds its own account
+		acct = model.Own(acct) // a member's file holds its own account
 	}
 	ns, err := storage.Save(path, acct, st, storage.SaveOptions{Actor: "tui", Change: rec})
 	var ce *storage.ChangedError

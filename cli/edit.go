@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"rolecall/model"
+	"rolecall/storage"
 )
 
 // Scripted edits. Each builds one model operation from the account as read
@@ -84,24 +85,54 @@ func (a *app) editOps(build buildOps, allowWidening bool) error {
 // file is written: an edit of a primary reaches its members through their
 // views, which the output lists (R22).
 func (a *app) editInGroup(build buildOps, allowWidening bool) error {
-	g, err := a.loadGroup(a.path()) // before the lock: it may finish an interrupted group update
+	g, err := a.loadGroup(a.path()) // before any lock: it may finish an interrupted group update
 	if err != nil {
 		return err
+	}
+	primary := g.set.PrimaryFile
+	// The files read under their locks: a member and its primary (so that
+	// an un-share cannot slip between the read and the write), or a
+	// primary and all its members (R24 looks at every one).
+	self := primary
+	var others []string
+	if g.key != "" {
+		self = memberPath(primary, g.key)
+		others = []string{self}
+	} else {
+		for key := range g.set.Members {
+			others = append(others, memberPath(primary, key))
+		}
 	}
 	var (
 		next   *model.Working
 		out    model.Outcome
 		impact []model.FileChange
+		relaid []string
 	)
-	err = a.updateSaving(func(acct *model.Account) (*model.Working, *model.Account, error) {
-		set := withAccount(g.set, g.key, acct) // the file as read under its lock
+	_, err = storage.UpdateGroup(primary, others, storage.SaveOptions{
+		Actor: a.actor,
+		ChangeFunc: func(_, _ *model.Account) any {
+			rec, err := next.Record()
+			if err != nil {
+				return map[string]string{"error": err.Error()}
+			}
+			return rec
+		},
+		RelaidFile: func(p string) { relaid = append(relaid, p) },
+	}, func(accts map[string]*model.Account) (map[string]*model.Account, error) {
+		set := &model.GroupSet{PrimaryFile: primary, Primary: accts[primary], Members: maps.Clone(g.set.Members)}
+		for key := range set.Members {
+			if acc, ok := accts[memberPath(primary, key)]; ok {
+				set.Members[key] = acc
+			}
+		}
 		view, err := set.View(g.key)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		ops, err := build(view)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		s := set
 		impact = impact[:0]
@@ -113,29 +144,50 @@ func (a *app) editInGroup(build buildOps, allowWidening bool) error {
 				s, oc, err = model.ApplyMember(s, g.key, op)
 			}
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			impact = append(impact, oc.Changes...)
 		}
-		w, oc, err := model.NewWorking(view).Apply(ops...)
+		// The pipeline gives what changes for whom in this file and the
+		// audit record: on a member's view; on the primary without its
+		// groups, which the group's rules above have dealt with.
+		base := view
+		if g.key == "" {
+			c := *view
+			c.Groups = nil
+			base = &c
+		}
+		w, oc, err := model.NewWorking(base).Apply(ops...)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if err := widening(ops, oc.Widened, allowWidening); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		next, out = w, oc
 		if g.key == "" {
-			return w, s.Primary, nil
+			return map[string]*model.Account{primary: s.Primary}, nil
 		}
-		return w, s.Members[g.key], nil
+		return map[string]*model.Account{self: s.Members[g.key]}, nil
 	})
-	if err != nil {
-		return a.editError(err)
+	var se *storage.SavedError
+	if err != nil && !errors.As(err, &se) {
+		var ref *model.Refused
+		var xe *exitError
+		if errors.As(err, &ref) || errors.As(err, &xe) {
+			return a.editError(err)
+		}
+		return a.storageError(err)
+	}
+	if se != nil {
+		fmt.Fprintln(a.stderr, "rolecall: warning: "+model.SafeText(se.Error()))
 	}
 	a.printEdit(next, out)
+	for _, p := range relaid {
+		fmt.Fprintf(a.stdout, "  note: %s was rewritten in rolecall's layout: comments, blank lines and the original order were not kept\n", model.SafeText(p))
+	}
 	for _, fc := range impact {
-		if fc.File == g.key || fc.File == g.set.PrimaryFile {
+		if fc.File == g.key || fc.File == primary {
 			continue
 		}
 		sum := fc.Diff.Summary()

@@ -125,9 +125,12 @@ func TestGroupAttackRemoveUnheldSharedRoleRefused(t *testing.T) {
 	if r.code != 0 {
 		t.Errorf("renaming a shared role nobody holds was refused:\n%s", r)
 	}
-	r = rc(t, dir, nil, "-f", "acme.toml", "role", "rm", "Temp")
+	r = rc(t, dir, nil, "-f", "acme.toml", "role", "rm", "Temp2") // renamed above
 	if r.code != 0 {
 		t.Errorf("removing a shared role nobody holds was refused:\n%s", r)
+	}
+	if b := string(readBytes(t, filepath.Join(dir, "acme.toml"))); strings.Contains(b, "Temp") {
+		t.Errorf("the removed role is still in the primary (shared_roles?):\n%s", b)
 	}
 }
 

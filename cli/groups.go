@@ -83,9 +83,20 @@ func (a *app) primaryOf() (string, *model.Account, error) {
 	if acct.Primary == "" {
 		return path, acct, nil
 	}
-	p := filepath.Join(filepath.Dir(path), filepath.FromSlash(acct.Primary))
-	pa, err := a.openFile(p)
-	return p, pa, err
+	// A member: its primary as the group's loader finds it (the path
+	// checked, no chain of primaries, the primary listing it back).
+	set, probs, err := storage.LoadGroup(path)
+	if err != nil {
+		for _, p := range storage.Errors(probs) {
+			fmt.Fprintln(a.stderr, p.String())
+		}
+		return "", nil, fail(ExitUsage, "%v", err)
+	}
+	if _, ok := storage.GroupKey(set, path); !ok {
+		return "", nil, fail(ExitUsage, "%s is not in the groups of its primary %s: add it there (rolecall group add-member), or remove account.primary from it",
+			model.SafeText(path), model.SafeText(set.PrimaryFile))
+	}
+	return set.PrimaryFile, set.Primary, nil
 }
 
 // groupSetOf loads the group of the primary's file p (an account with no
@@ -194,11 +205,30 @@ func (a *app) groupEdit(op model.GroupOp, account string, dry bool) error {
 		}
 		fmt.Fprintf(a.stdout, "%s would change (nothing was written):\n", model.SafeText(op.Describe()))
 		a.printGroupOutcome(primary, outcome)
+		for _, fc := range outcome.Changes {
+			p := primary
+			if fc.File != set.PrimaryFile && fc.File != "" {
+				p = memberPath(primary, fc.File)
+			}
+			if fc.Written && !inLayout(p) {
+				fmt.Fprintf(a.stdout, "  note: %s would be rewritten in rolecall's layout: comments, blank lines and the original order would not be kept\n", model.SafeText(fc.File))
+			}
+		}
 		return nil
 	}
+	var relaid []string
 	_, err = storage.UpdateGroup(primary, others, storage.SaveOptions{Actor: a.actor, ChangeFunc: func(_, _ *model.Account) any {
 		return map[string]any{"edits": []string{op.Describe()}, "access": groupLines(outcome)}
-	}}, apply)
+	}, RelaidFile: func(p string) { relaid = append(relaid, p) }}, apply)
+	defer func() {
+		w := a.stdout
+		if a.groupJSON {
+			w = a.stderr // stdout holds the JSON only
+		}
+		for _, p := range relaid {
+			fmt.Fprintf(w, "  note: %s was rewritten in rolecall's layout: comments, blank lines and the original order were not kept\n", model.SafeText(p))
+		}
+	}()
 	if err != nil {
 		var ref *model.Refused
 		if errors.As(err, &ref) {
@@ -240,6 +270,17 @@ func groupJSON(op model.GroupOp, written bool, oc model.GroupOutcome) any {
 		Files   []groupFileJSON `json:"files"`
 		Notes   []string        `json:"notes"`
 	}{op.Describe(), written, files, oc.Notes}
+}
+
+// inLayout reports whether the file at p holds the bytes rolecall would
+// write for its account (an edit keeps them; otherwise it re-lays them).
+func inLayout(p string) bool {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return true
+	}
+	acct, _ := storage.Decode(p, data)
+	return acct == nil || string(storage.Encode(acct)) == string(data)
 }
 
 // setMemberAccount records the member's Boomi account id (add-member

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"rolecall/model"
 	"rolecall/storage"
@@ -166,6 +167,9 @@ func (a *app) loadGroup(path string) (*groupFile, error) {
 		}
 		return nil, fail(ExitUsage, "%v", err)
 	}
+	if err := pendingGroupUpdate(set.PrimaryFile); err != nil {
+		return nil, fail(ExitDenied, "%v", err)
+	}
 	key, ok := storage.GroupKey(set, path)
 	if !ok {
 		return nil, fail(ExitUsage, "%s is not in the groups of its primary %s: add it there (rolecall group add-member), or remove account.primary from it",
@@ -215,19 +219,28 @@ func (a *app) groupProblems(path string, known []storage.FileProblem) (out model
 		}
 	}
 	for _, p := range probs {
-		if sameFile(p.Path, path) {
-			add(p.Problem)
+		if sameFile(p.Path, path) && !strings.Contains(p.Message, "interrupted group update") {
+			add(p.Problem) // an interrupted update is told whole below
 		}
 	}
 	if err != nil {
 		return out, []string{err.Error()}
+	}
+	if err := pendingGroupUpdate(set.PrimaryFile); err != nil {
+		failed = append(failed, err.Error())
 	}
 	key, ok := storage.GroupKey(set, path)
 	if !ok {
 		return out, []string{"the file is not in the groups of its primary " + set.PrimaryFile + ": add it there (rolecall group add-member), or remove account.primary from it"}
 	}
 	for _, p := range model.ValidateGroups(set) {
-		if p.File == key || key == "" && (p.File == "" || p.File == set.PrimaryFile) {
+		switch {
+		case p.File == key || key == "" && (p.File == "" || p.File == set.PrimaryFile):
+			add(p)
+		case key == "" && p.Severity == model.Error:
+			// The primary's validate names the errors it causes in its
+			// members (a held shared role renamed by hand: R24, R21).
+			p.Message = "in member " + p.File + ": " + p.Message
 			add(p)
 		}
 	}
@@ -245,7 +258,7 @@ func (a *app) groupProblems(path string, known []storage.FileProblem) (out model
 			}
 		}
 	}
-	return out, nil
+	return out, failed
 }
 
 // sameFile reports whether paths a and b name one file.
@@ -256,6 +269,19 @@ func sameFile(a, b string) bool {
 	}
 	fb, err := os.Stat(b)
 	return err == nil && os.SameFile(fa, fb)
+}
+
+// pendingGroupUpdate is the whole story of an interrupted group update
+// of primary that cannot be finished (which files hold what, and how to
+// finish), nil when there is none: LoadGroup finishes the others, and
+// lists this one as a problem in one line.
+func pendingGroupUpdate(primary string) error {
+	_, err := storage.RecoverGroup(primary, storage.SaveOptions{})
+	var te *storage.GroupTxnError
+	if errors.As(err, &te) {
+		return err
+	}
+	return nil
 }
 
 // openView reads the -f file for a question about access: the file's

@@ -248,6 +248,9 @@ type SaveOptions struct {
 	// bytes are not what Encode makes of its account): the save rewrites
 	// it, dropping comments, blank lines and the original order.
 	Relaid func()
+	// RelaidFile is Relaid for UpdateGroup, once for each file it writes
+	// that is not in rolecall's layout.
+	RelaidFile func(path string)
 }
 
 // InvalidError refuses to save an account that has validation errors.

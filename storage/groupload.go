@@ -182,6 +182,14 @@ func LoadGroup(path string) (*model.GroupSet, []FileProblem, error) {
 			back := ""
 			if md.Account.Primary != "" {
 				back, _ = groupRef(p, md.Account.Primary)
+				// Through a link, the member's primary must be this one read
+				// from where the file really is too: else a primary could
+				// take another primary's member by linking to it.
+				if real, err := filepath.EvalSymlinks(p); err == nil && real != p {
+					if b, _ := groupRef(real, md.Account.Primary); b == "" || !sameFile(b, primaryPath) {
+						back = ""
+					}
+				}
 			}
 			switch {
 			case len(md.Account.Groups) > 0:

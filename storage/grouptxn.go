@@ -211,7 +211,53 @@ func readTxn(name string) (*groupTxn, error) {
 			return nil, fmt.Errorf("%s names files rolecall would not have written (%s); look at it, and remove it once the files it names are as they should be", model.SafeText(name), model.SafeText(tf.Temp))
 		}
 	}
+	// A record is a file anyone who may write beside the primary can
+	// forge: it is followed only to the primary and to the member files
+	// the primary lists, before or after the update.
+	allowed := txnAllowed(name, &t)
+	for _, tf := range t.Files {
+		if !slices.ContainsFunc(allowed, func(a string) bool { return a == tf.Target || sameFile(a, tf.Target) }) {
+			return nil, fmt.Errorf("%s names %s, which is neither its primary nor a member file the primary lists; it was not followed: look at it, and remove it once the files it names are as they should be", model.SafeText(name), model.SafeText(tf.Target))
+		}
+	}
 	return &t, nil
+}
+
+// txnAllowed are the files a record at name may touch: its primary, and
+// the member files the primary's groups list in its bytes now or in the
+// new bytes the record holds for it.
+func txnAllowed(name string, t *groupTxn) []string {
+	primary := strings.TrimSuffix(name, groupTxnSuffix)
+	out := []string{primary}
+	add := func(data []byte) {
+		a, _ := Decode(primary, data)
+		if a == nil {
+			return
+		}
+		for _, g := range a.Groups {
+			for _, m := range g.Members {
+				if p, why := groupRef(primary, m.File); why == "" {
+					if abs, err := filepath.Abs(p); err == nil {
+						out = append(out, abs)
+					}
+					if real, err := filepath.EvalSymlinks(p); err == nil {
+						out = append(out, real)
+					}
+				}
+			}
+		}
+	}
+	if data, _, err := readFile(primary); err == nil {
+		add(data)
+	}
+	for _, tf := range t.Files {
+		if tf.Target == primary || sameFile(tf.Target, primary) {
+			if data, _, err := readFile(tf.Temp); err == nil {
+				add(data)
+			}
+		}
+	}
+	return out
 }
 
 // txnTargets are the files of a record, absolute.
@@ -467,7 +513,11 @@ func updateLocked(files []groupFile, recName string, opts SaveOptions, edit func
 	for _, w := range ws {
 		a, ok := out[w.path]
 		if !ok {
-			a = w.old
+			// A file the edit leaves out keeps its bytes, whatever their
+			// layout: it is read, never rewritten.
+			w.c = Canonical(w.old)
+			result[w.path] = w.c
+			continue
 		}
 		if errs := saveErrors(a); len(errs) > 0 {
 			return nil, &InvalidError{Path: w.path, Problems: errs}
@@ -482,6 +532,9 @@ func updateLocked(files []groupFile, recName string, opts SaveOptions, edit func
 		result[w.path] = w.c
 		if !bytes.Equal(w.cur, w.data) {
 			changed = append(changed, w)
+			if opts.RelaidFile != nil && !bytes.Equal(w.cur, encodeCanonical(Canonical(w.old))) {
+				opts.RelaidFile(w.path) // comments, blank lines and order are not kept
+			}
 		}
 	}
 	if errs := validateGroup(groupSetOf(ws)).Errors(); len(errs) > 0 {

@@ -85,22 +85,26 @@ type wireResource struct {
 // resList takes Resource as an array or a single object, like privList.
 type resList []wireResource
 
-func (p *resList) UnmarshalJSON(b []byte) error {
+func (p *resList) UnmarshalJSON(b []byte) (err error) {
+	*p, err = oneOrMany[wireResource](b)
+	return err
+}
+
+// oneOrMany decodes a JSON array of T, or a single T as a list of one.
+func oneOrMany[T any](b []byte) ([]T, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '{' {
-		var one wireResource
+		var one T
 		if err := json.Unmarshal(b, &one); err != nil {
-			return err
+			return nil, err
 		}
-		*p = resList{one}
-		return nil
+		return []T{one}, nil
 	}
-	var many []wireResource
+	var many []T
 	if err := json.Unmarshal(b, &many); err != nil {
-		return err
+		return nil, err
 	}
-	*p = many
-	return nil
+	return many, nil
 }
 
 type wirePrivs struct {
@@ -115,22 +119,9 @@ type wirePriv struct {
 // one-element list, a single object.
 type privList []wirePriv
 
-func (p *privList) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '{' {
-		var one wirePriv
-		if err := json.Unmarshal(b, &one); err != nil {
-			return err
-		}
-		*p = privList{one}
-		return nil
-	}
-	var many []wirePriv
-	if err := json.Unmarshal(b, &many); err != nil {
-		return err
-	}
-	*p = many
-	return nil
+func (p *privList) UnmarshalJSON(b []byte) (err error) {
+	*p, err = oneOrMany[wirePriv](b)
+	return err
 }
 
 // item is one object of a response, with where it came from.

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -446,36 +445,16 @@ func countErrors(ns []model.ImportNote) int {
 	return n
 }
 
-// atRisk lists what a pull would overwrite in cur: its changes since
-// Boomi's state as last seen (the calls that would push them) that Boomi
-// does not have now either (a push whose state was not recorded), or, with
-// no state of this account, everything the file has that Boomi has not.
+// atRisk lists what a pull would overwrite in cur (model.AtRisk), with
+// Boomi's state as the last pull, import or push of this account saw it.
 func atRisk(cur *model.Account, state *storage.RemoteState, live *model.Live) []string {
-	now := model.MakePlan(cur, live)
-	if state == nil || state.Live == nil || (state.Account != live.AccountID && live.AccountID != "") {
-		var out []string
-		for _, c := range now.Calls {
-			// What Boomi has and the file has not (a removal in the
-			// plan) is not lost by a pull: it arrives.
-			if c.Op != "delete" {
-				out = append(out, c.Line)
-			}
-		}
-		return out
-	}
-	// Change by change: a role the admin ticked here that someone else
-	// changed in Boomi too is still at risk.
-	pending := map[string]bool{}
-	for _, c := range now.Calls {
-		for _, k := range c.Pieces() {
-			pending[k] = true
-		}
+	var base *model.Live
+	if state != nil && state.Live != nil && (state.Account == live.AccountID || live.AccountID == "") {
+		base = state.Live
 	}
 	var out []string
-	for _, c := range model.MakePlan(cur, state.Live).Calls {
-		if slices.ContainsFunc(c.Pieces(), func(k string) bool { return pending[k] }) {
-			out = append(out, c.Line)
-		}
+	for _, c := range model.AtRisk(cur, base, live) {
+		out = append(out, c.Line)
 	}
 	return out
 }

@@ -450,3 +450,48 @@ func TestImportAndPlanMember(t *testing.T) {
 		t.Fatalf("a shared role was mapped for a file that names no primary")
 	}
 }
+
+func TestAtRisk(t *testing.T) {
+	empty := &Live{AccountID: "acme-1", Roles: builtinLive()}
+	base := applyCalls(t, empty, MakePlan(demoWithCodes(), empty))
+	pulled := Import(base, demoWithCodes(), Switches{true, true}).Account
+	ticked := pulled.Clone()
+	ticked.Roles = slices.Clone(ticked.Roles)
+	i := ticked.FindRole("Cannot View Data")
+	ticked.Roles[i].Privileges = append(slices.Clone(ticked.Roles[i].Privileges), Dashboard)
+	pushed := applyCalls(t, base, MakePlan(ticked, base))
+	// Someone else changes the same role in Boomi.
+	other := base.Sorted()
+	for j := range other.Roles {
+		if other.Roles[j].Name == "Cannot View Data" {
+			other.Roles[j].Codes = append(slices.Clone(other.Roles[j].Codes), "VIEW_AUDIT_LOGS")
+		}
+	}
+	tests := []struct {
+		name       string
+		file       *Account
+		base, live *Live
+		want       []string
+	}{
+		{"no local change", pulled, base, base, nil},
+		{"a local tick", ticked, base, base, []string{`~ role "Cannot View Data": + Dashboard`}},
+		{"a local tick Boomi has now (pushed, state not recorded)", ticked, base, pushed, nil},
+		{"a local tick on a role changed in Boomi too", ticked, base, other, []string{`~ role "Cannot View Data": + Dashboard`}},
+		{"no base: what the file has and Boomi has not", ticked, nil, empty, nil},
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, c := range AtRisk(tc.file, tc.base, tc.live) {
+			got = append(got, c.Line)
+		}
+		if tc.name == "no base: what the file has and Boomi has not" {
+			if len(got) == 0 || slices.ContainsFunc(got, func(l string) bool { return strings.HasPrefix(l, "- ") }) {
+				t.Errorf("%s: %q", tc.name, got)
+			}
+			continue
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -964,3 +964,35 @@ func (pl *planner) shares(g AccountGroup) ([]LiveResource, []string) {
 	}
 	return out, keys
 }
+
+// AtRisk are the changes of file that replacing it with Boomi's state now
+// (live) would lose: its changes since Boomi's state as last seen (base,
+// the calls that would push them) that Boomi does not have now either,
+// change by change (a role the admin ticked here that someone changed in
+// Boomi too is still at risk). With no base, everything the file has that
+// Boomi has not: a removal in the plan is something Boomi has, which a
+// pull brings, not loses.
+func AtRisk(file *Account, base, live *Live) []Call {
+	now := MakePlan(file, live)
+	var out []Call
+	if base == nil {
+		for _, c := range now.Calls {
+			if c.Op != "delete" {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	pending := map[string]bool{}
+	for _, c := range now.Calls {
+		for _, k := range c.Pieces() {
+			pending[k] = true
+		}
+	}
+	for _, c := range MakePlan(file, base).Calls {
+		if slices.ContainsFunc(c.Pieces(), func(k string) bool { return pending[k] }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -124,3 +124,25 @@ func TestGroupEditJSON(t *testing.T) {
 		t.Errorf("removing EMEA Sales does not say dana (a user of it) and omar (a group user) are left without a role there: %+v", out.Files)
 	}
 }
+
+// diff --group: two versions of a primary, and what changes in each
+// member through its view (R22).
+func TestGroupDiff(t *testing.T) {
+	t.Parallel()
+	dir := groupFiles(t)
+	want(t, rc(t, dir, nil, "-f", "acme.toml", "role", "edit", "Cannot View Data", "--add", "Dashboard"), 0)
+	r := rc(t, dir, nil, "diff", "--group", "acme.toml.bak", "acme.toml")
+	want(t, r, 0, "in member emea-sales.toml:\n  dana@example.com gains Dashboard", "in member emea-ops.toml:\n  kai@example.com and gina@example.com gain Dashboard")
+	var out struct {
+		Members []struct {
+			File    string   `json:"file"`
+			Summary []string `json:"summary"`
+		} `json:"members"`
+	}
+	decode(t, rc(t, dir, nil, "diff", "--group", "--json", "acme.toml.bak", "acme.toml"), &out)
+	if len(out.Members) != 2 {
+		t.Fatalf("diff --group --json: %+v", out)
+	}
+	// Without --group, the primary alone: nothing changes there.
+	want(t, rc(t, dir, nil, "diff", "acme.toml.bak", "acme.toml"), 0, "no change for anyone")
+}

@@ -508,7 +508,7 @@ type diffJSON struct {
 }
 
 func (a *app) diffCommand() *cobra.Command {
-	var asJSON bool
+	var asJSON, across bool
 	c := &cobra.Command{
 		Use:   "diff OLD NEW",
 		Short: "what changes for whom between two account files",
@@ -520,6 +520,9 @@ environments added, removed, reclassified or given other Roles with Access.
 -f is not used.`,
 		Args: exactArgs("OLD", "NEW"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if across {
+				return a.diffGroup(args[0], args[1], asJSON)
+			}
 			old, err := a.openFile(args[0])
 			if err != nil {
 				return err
@@ -538,7 +541,62 @@ environments added, removed, reclassified or given other Roles with Access.
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print as JSON (the diff and its summary)")
+	c.Flags().BoolVar(&across, "group", false, "OLD and NEW are two versions of a primary's file: also what changes in each member account, its file as it is beside NEW (R22, R23)")
 	return c
+}
+
+// diffGroup is diff --group: two versions of a primary's file, compared in
+// the primary and, through their views, in every member (model.GroupImpact),
+// the members as their files are now beside NEW.
+func (a *app) diffGroup(oldPath, newPath string, asJSON bool) error {
+	old, err := a.openFile(oldPath)
+	if err != nil {
+		return err
+	}
+	nw, err := a.openFile(newPath)
+	if err != nil {
+		return err
+	}
+	newSet := &model.GroupSet{PrimaryFile: newPath, Primary: nw, Members: map[string]*model.Account{}}
+	if len(nw.Groups) > 0 {
+		g, err := a.loadGroup(newPath)
+		if err != nil {
+			return err
+		}
+		newSet = g.set
+	}
+	oldSet := &model.GroupSet{PrimaryFile: newSet.PrimaryFile, Primary: old, Members: newSet.Members}
+	d := model.Compare(model.NewResolver(old), model.NewResolver(nw))
+	type member struct {
+		File    string     `json:"file"`
+		Diff    model.Diff `json:"diff"`
+		Summary []string   `json:"summary"`
+	}
+	out := struct {
+		diffJSON
+		Members []member `json:"members"`
+	}{diffJSON: diffJSON{Diff: d, Summary: d.Summary()}, Members: []member{}}
+	for _, mi := range model.GroupImpact(oldSet, newSet) {
+		out.Members = append(out.Members, member{File: mi.File, Diff: mi.Diff, Summary: mi.Diff.Summary()})
+	}
+	if asJSON {
+		return a.writeJSON(out)
+	}
+	fmt.Fprintf(a.stdout, "in the primary (%s):\n", model.SafeText(newPath))
+	a.printSummary(indentAll(out.Summary), "  no change for anyone")
+	for _, m := range out.Members {
+		fmt.Fprintf(a.stdout, "in member %s:\n", model.SafeText(m.File))
+		a.printSummary(indentAll(m.Summary), "  no change for anyone")
+	}
+	return nil
+}
+
+func indentAll(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = "  " + l
+	}
+	return out
 }
 
 func (a *app) printSummary(lines []string, empty string) {

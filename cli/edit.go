@@ -47,14 +47,14 @@ func (a *app) editAllowing(build buildFunc, allowWidening bool) error {
 // (model.Working) under the file's lock: all apply or none. The pipeline's
 // diff is what it prints, and its record is what the audit trail keeps.
 func (a *app) editOps(build buildOps, allowWidening bool) error {
-	if acct, err := a.open(); err == nil && inGroup(acct) {
-		return a.editInGroup(build, allowWidening)
-	}
 	var (
 		next *model.Working
 		out  model.Outcome
 	)
 	err := a.update(func(acct *model.Account) (*model.Working, error) {
+		if inGroup(acct) {
+			return nil, errInGroup // found under the lock: no extra read for the others
+		}
 		ops, err := build(acct)
 		if err != nil {
 			return nil, err
@@ -69,12 +69,18 @@ func (a *app) editOps(build buildOps, allowWidening bool) error {
 		next, out = w, oc
 		return w, nil
 	})
+	if errors.Is(err, errInGroup) {
+		return a.editInGroup(build, allowWidening)
+	}
 	if err != nil {
 		return a.editError(err)
 	}
 	a.printEdit(next, out)
 	return nil
 }
+
+// errInGroup sends an edit of a file in an account group to editInGroup.
+var errInGroup = errors.New("the file is in an account group")
 
 // editInGroup is editOps for a file in an account group. The commands name
 // things as the file's view shows them (a member's "NAME (shared)"); the

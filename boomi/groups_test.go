@@ -249,9 +249,9 @@ func TestResolveGroups(t *testing.T) {
 	if got, err := ids.Resolve(uc); err != nil || got.GroupUserRole.AccountGroupID != "g9" || got.GroupUserRole.RoleID != "r9" {
 		t.Fatalf("%+v %v", got.GroupUserRole, err)
 	}
-	// Resolve, without group ids, says so.
+	// Without group ids, Resolve says so.
 	mc := model.Call{Op: "create", Object: "AccountGroupAccount", GroupRef: "EMEA", Line: "+ m", GroupAccount: &model.LiveGroupAccount{AccountID: "m1"}}
-	if _, err := Resolve(mc, nil, nil); err == nil || err.Error() != `+ m: group "EMEA" has no id: the call that creates it has not run or failed` {
+	if _, err := (IDs{}).Resolve(mc); err == nil || err.Error() != `+ m: group "EMEA" has no id: the call that creates it has not run or failed` {
 		t.Fatalf("%v", err)
 	}
 	// Apply refuses an unresolved call without a request.

@@ -488,16 +488,6 @@ func (c *Client) Apply(ctx context.Context, call model.Call) (string, error) {
 	return d.items[0].obj.ID, nil
 }
 
-// Resolve fills the ids a call names by reference (RoleRef, ParentRef,
-// EnvRef) from the ids of roles and environments that earlier calls of the
-// same plan created, by name (exactly, else ignoring case as rolecall
-// compares names). The call is copied, not changed. A call of an account
-// group that names a group by GroupRef needs IDs.Resolve, with the ids of
-// the groups the plan created.
-func Resolve(call model.Call, roleIDs, envIDs map[string]string) (model.Call, error) {
-	return IDs{Roles: roleIDs, Envs: envIDs}.Resolve(call)
-}
-
 // IDs are the ids of the objects earlier calls of a plan created, by name
 // as the plan names them: roles (Role.Name), environments
 // (Environment.Name) and account groups (AccountGroup Group.Name).

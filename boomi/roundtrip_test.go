@@ -16,7 +16,7 @@ func push(t testing.TB, c *Client, p *model.Plan) {
 	t.Helper()
 	roleIDs, envIDs := map[string]string{}, map[string]string{}
 	for _, call := range p.Calls {
-		rc, err := Resolve(call, roleIDs, envIDs)
+		rc, err := IDs{Roles: roleIDs, Envs: envIDs}.Resolve(call)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,15 +80,15 @@ func TestRoundTrip(t *testing.T) {
 
 func TestResolve(t *testing.T) {
 	call := model.Call{Op: "create", Object: "EnvironmentRole", RoleRef: "devs", EnvRef: "QA", EnvRole: &model.LiveEnvRole{}, Line: "+ x"}
-	got, err := Resolve(call, map[string]string{"Devs": "r1"}, map[string]string{"QA": "e1"})
+	got, err := IDs{Roles: map[string]string{"Devs": "r1"}, Envs: map[string]string{"QA": "e1"}}.Resolve(call)
 	if err != nil || got.EnvRole.RoleID != "r1" || got.EnvRole.EnvironmentID != "e1" || call.EnvRole.RoleID != "" {
 		t.Fatalf("%+v %v (the original must not change)", got.EnvRole, err)
 	}
-	if _, err := Resolve(call, nil, nil); err == nil || err.Error() != `+ x: role "devs" has no id: the call that creates it has not run or failed` {
+	if _, err := (IDs{}).Resolve(call); err == nil || err.Error() != `+ x: role "devs" has no id: the call that creates it has not run or failed` {
 		t.Fatalf("%v", err)
 	}
 	pc := model.Call{Op: "create", Object: "Role", ParentRef: "Base", Role: &model.LiveRole{Name: "Child"}}
-	if got, err := Resolve(pc, map[string]string{"Base": "r9"}, nil); err != nil || got.Role.ParentID != "r9" || pc.Role.ParentID != "" {
+	if got, err := (IDs{Roles: map[string]string{"Base": "r9"}}).Resolve(pc); err != nil || got.Role.ParentID != "r9" || pc.Role.ParentID != "" {
 		t.Fatalf("%+v %v", got.Role, err)
 	}
 }

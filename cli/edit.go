@@ -208,19 +208,6 @@ func (a *app) editInGroup(build buildOps, allowWidening bool) error {
 	return nil
 }
 
-// withAccount is set with the account of key (the primary for "")
-// replaced by acct.
-func withAccount(set *model.GroupSet, key string, acct *model.Account) *model.GroupSet {
-	c := *set
-	if key == "" {
-		c.Primary = acct
-		return &c
-	}
-	c.Members = maps.Clone(set.Members)
-	c.Members[key] = acct
-	return &c
-}
-
 func describeAll(ops []model.Op) string {
 	var ds []string
 	for _, op := range ops {

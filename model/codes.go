@@ -1,10 +1,6 @@
 package model
 
-import (
-	"fmt"
-	"slices"
-	"strings"
-)
+import "fmt"
 
 // CodeSource says where the meaning of a privilege code comes from.
 type CodeSource string
@@ -135,13 +131,6 @@ func (c *Codes) Code(p Privilege) (CodeRow, bool) {
 		return CodeRow{}, false
 	}
 	return c.rows[c.byPriv[p]-1], true
-}
-
-// Rows returns the table, sorted by code.
-func (c *Codes) Rows() []CodeRow {
-	out := slices.Clone(c.rows)
-	slices.SortFunc(out, func(x, y CodeRow) int { return strings.Compare(x.Code, y.Code) })
-	return out
 }
 
 // UnknownCodeText is how a code the table does not know is shown.

@@ -95,10 +95,18 @@ func (fileStore) Save(path string, w *model.Working, stamp any) (any, error) {
 		return nil, err
 	}
 	acct := w.Account()
-	if isView(acct) {
+	member := isView(acct)
+	if member {
 		acct = model.Own(acct) // a member's file holds its own account
 	}
 	ns, err := storage.Save(path, acct, st, storage.SaveOptions{Actor: "tui", Change: rec})
+	if err == nil && member {
+		// The save locked the member, not its primary: an un-share there
+		// meanwhile is said at once, never left to be found later (R21).
+		if msg := memberAgainstPrimary(path); msg != "" {
+			return ns, &SavedButError{Stamp: ns, Message: "saved " + model.SafeText(path) + "; but its primary changed meanwhile: " + msg}
+		}
+	}
 	var ce *storage.ChangedError
 	if errors.As(err, &ce) {
 		return nil, &ChangedOnDisk{Message: ce.Error()}
@@ -111,6 +119,31 @@ func (fileStore) Save(path string, w *model.Working, stamp any) (any, error) {
 		return nil, err
 	}
 	return ns, nil
+}
+
+// memberAgainstPrimary checks member file path with its primary as it is
+// on disk now: the first error of its view and how many more, or "".
+func memberAgainstPrimary(path string) string {
+	set, _, err := storage.LoadGroup(path)
+	if err != nil {
+		return model.SafeText(err.Error())
+	}
+	key, ok := storage.GroupKey(set, path)
+	if !ok {
+		return "the primary no longer lists this account"
+	}
+	view, err := set.View(key)
+	if err != nil {
+		return model.SafeText(err.Error())
+	}
+	errs := model.Validate(view).Errors()
+	switch len(errs) {
+	case 0:
+		return ""
+	case 1:
+		return errs[0].String()
+	}
+	return fmt.Sprintf("%s (and %d more)", errs[0].String(), len(errs)-1)
 }
 
 func (fileStore) BaseID(stamp any) string {

@@ -402,3 +402,28 @@ func TestGroupLayoutSizes(t *testing.T) {
 		}
 	}
 }
+
+// A member's save locks the member, not its primary: when the primary
+// stops sharing a role meanwhile, the save says so at once (R21).
+func TestGroupMemberSaveAfterPrimaryUnshared(t *testing.T) {
+	h, dir := groupHarness(t, "emea-sales.toml", 200, 60, Options{})
+	h.tab(2)
+	h.selectUser("dana@example.com")
+	h.keys("e", "tab")
+	h.tick("Release Manager (shared)")
+	h.keys("enter")
+	// Another admin stops sharing Release Manager in the primary.
+	p := filepath.Join(dir, "acme.toml")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(b), `shared_roles = ["Cannot View Data", "Release Manager"]`, `shared_roles = ["Cannot View Data"]`, 1)
+	s = s[:strings.LastIndex(s, "\n[[group_users]]")] + "\n" // omar held it as a group user
+	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("ctrl+s")
+	h.keys("y")
+	h.expect("Saved, with a warning", "primary changed meanwhile", `holds role "Release Manager (shared)",`)
+}

@@ -29,29 +29,29 @@ func (a *app) groupCommand() *cobra.Command {
 	list := a.groupListCommand()
 	add := wrap(&cobra.Command{Use: "add NAME", Short: "add an account group to the primary (R20)", Args: exactArgs("NAME"),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return a.groupEdit(model.AddGroup{Name: args[0]}, "", dry)
+			return a.groupEdit(model.AddGroup{Name: args[0]}, dry)
 		}})
 	rm := wrap(&cobra.Command{Use: "rm NAME", Short: "remove an account group: its members' users lose its shared roles (R23)", Args: exactArgs("NAME"),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return a.groupEdit(model.RemoveGroup{Name: args[0]}, "", dry)
+			return a.groupEdit(model.RemoveGroup{Name: args[0]}, dry)
 		}})
 	share := wrap(&cobra.Command{Use: "share GROUP ROLE", Short: "share a custom role of the primary with the group's members (R20, R21)", Args: exactArgs("GROUP", "ROLE"),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return a.groupEdit(model.ShareRole{Group: args[0], Role: args[1]}, "", dry)
+			return a.groupEdit(model.ShareRole{Group: args[0], Role: args[1]}, dry)
 		}})
 	unshare := wrap(&cobra.Command{Use: "unshare GROUP ROLE", Short: "stop sharing a role: every member's users lose it (R23)", Args: exactArgs("GROUP", "ROLE"),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return a.groupEdit(model.UnshareRole{Group: args[0], Role: args[1]}, "", dry)
+			return a.groupEdit(model.UnshareRole{Group: args[0], Role: args[1]}, dry)
 		}})
 	var account string
 	addMember := wrap(&cobra.Command{Use: "add-member GROUP FILE", Short: "add a member account (its file, relative to the primary's)", Args: exactArgs("GROUP", "FILE"),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return a.groupEdit(model.AddMember{Group: args[0], File: filepath.ToSlash(args[1])}, account, dry)
+			return a.groupEdit(model.AddMember{Group: args[0], File: filepath.ToSlash(args[1]), BoomiAccount: account}, dry)
 		}})
 	addMember.Flags().StringVar(&account, "account", "", "the member's Boomi account id")
 	rmMember := wrap(&cobra.Command{Use: "rm-member GROUP FILE", Short: "remove a member account: its users lose the group's roles (R23)", Args: exactArgs("GROUP", "FILE"),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return a.groupEdit(model.RemoveMember{Group: args[0], File: filepath.ToSlash(args[1])}, "", dry)
+			return a.groupEdit(model.RemoveMember{Group: args[0], File: filepath.ToSlash(args[1])}, dry)
 		}})
 	var roles []string
 	var name string
@@ -60,13 +60,13 @@ func (a *app) groupCommand() *cobra.Command {
 			if len(roles) == 0 {
 				return usageErr("group add-user needs at least one --role")
 			}
-			return a.groupEdit(model.AddGroupUser{Group: args[0], Email: args[1], Name: name, Roles: roles}, "", dry)
+			return a.groupEdit(model.AddGroupUser{Group: args[0], Email: args[1], Name: name, Roles: roles}, dry)
 		}})
 	addUser.Flags().StringArrayVar(&roles, "role", nil, "a role the group gives (built-in, or one it shares); repeat for more")
 	addUser.Flags().StringVar(&name, "name", "", "the user's name")
 	rmUser := wrap(&cobra.Command{Use: "rm-user GROUP EMAIL", Short: "take a group user out of the group", Args: exactArgs("GROUP", "EMAIL"),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return a.groupEdit(model.RemoveGroupUser{Group: args[0], Email: args[1]}, "", dry)
+			return a.groupEdit(model.RemoveGroupUser{Group: args[0], Email: args[1]}, dry)
 		}})
 	return group("group", "account groups: share roles of a primary with member accounts",
 		list, add, rm, share, unshare, addMember, rmMember, addUser, rmUser)
@@ -117,7 +117,7 @@ func memberPath(primary, key string) string {
 	return filepath.Join(filepath.Dir(primary), filepath.FromSlash(key))
 }
 
-func (a *app) groupEdit(op model.GroupOp, account string, dry bool) error {
+func (a *app) groupEdit(op model.GroupOp, dry bool) error {
 	primary, acct, err := a.primaryOf()
 	if err != nil {
 		return err
@@ -161,15 +161,9 @@ func (a *app) groupEdit(op model.GroupOp, account string, dry bool) error {
 			am.Account = accts[memberPath(primary, am.File)]
 			o = am
 		}
-		next, oc, err := model.ApplyGroup(s, o)
+		_, oc, err := model.ApplyGroup(s, o)
 		if err != nil {
 			return nil, err
-		}
-		if account != "" {
-			if err := setMemberAccount(next, op, account); err != nil {
-				return nil, err
-			}
-			oc = withPrimaryWritten(oc, next)
 		}
 		outcome = oc
 		out := map[string]*model.Account{}
@@ -182,9 +176,6 @@ func (a *app) groupEdit(op model.GroupOp, account string, dry bool) error {
 			} else {
 				out[memberPath(primary, fc.File)] = fc.Account
 			}
-		}
-		if account != "" {
-			out[primary] = next.Primary
 		}
 		return out, nil
 	}
@@ -281,42 +272,6 @@ func inLayout(p string) bool {
 	}
 	acct, _ := storage.Decode(p, data)
 	return acct == nil || string(storage.Encode(acct)) == string(data)
-}
-
-// setMemberAccount records the member's Boomi account id (add-member
-// --account) in the group that the edit added it to.
-func setMemberAccount(s *model.GroupSet, op model.GroupOp, account string) error {
-	am, ok := op.(model.AddMember)
-	if !ok {
-		return usageErr("--account goes with add-member only")
-	}
-	p := s.Primary
-	groups := slices.Clone(p.Groups)
-	for i := range groups {
-		if !model.SameName(groups[i].Name, am.Group) {
-			continue
-		}
-		ms := slices.Clone(groups[i].Members)
-		for j := range ms {
-			if ms[j].File == am.File {
-				ms[j].BoomiAccount = account
-			}
-		}
-		groups[i].Members = ms
-	}
-	c := *p
-	c.Groups = groups
-	s.Primary = &c
-	return nil
-}
-
-func withPrimaryWritten(oc model.GroupOutcome, s *model.GroupSet) model.GroupOutcome {
-	for i := range oc.Changes {
-		if oc.Changes[i].File == s.PrimaryFile {
-			oc.Changes[i].Account = s.Primary
-		}
-	}
-	return oc
 }
 
 // groupLines is an outcome in words, file by file: for the audit entry.

@@ -146,3 +146,18 @@ func TestGroupDiff(t *testing.T) {
 	// Without --group, the primary alone: nothing changes there.
 	want(t, rc(t, dir, nil, "diff", "acme.toml.bak", "acme.toml"), 0, "no change for anyone")
 }
+
+// add-member --account records the member's Boomi account id in the
+// primary, and links the member's file to its primary.
+func TestGroupAddMemberAccount(t *testing.T) {
+	t.Parallel()
+	dir := groupFiles(t)
+	want(t, rc(t, dir, nil, "-f", "emea-new.toml", "init", "--empty"), 0)
+	want(t, rc(t, dir, nil, "-f", "acme.toml", "group", "add-member", "EMEA", "emea-new.toml", "--account", "new-7QX"), 0, "done")
+	if b := string(readBytes(t, filepath.Join(dir, "acme.toml"))); !strings.Contains(b, "file = \"emea-new.toml\"\nboomi_account = \"new-7QX\"") {
+		t.Errorf("the member's account id is not in the primary:\n%s", b)
+	}
+	if b := string(readBytes(t, filepath.Join(dir, "emea-new.toml"))); !strings.Contains(b, `primary = "acme.toml"`) {
+		t.Errorf("the member does not name its primary:\n%s", b)
+	}
+}

@@ -517,6 +517,9 @@ func (o UnshareRole) applyGroup(e *groupEdit) ([]string, error) {
 // name this one; one that names another is refused.
 type AddMember struct {
 	Group, File string
+	// BoomiAccount is the member's Boomi account id; "" takes the one its
+	// file names (boomi_account), if any.
+	BoomiAccount string `json:",omitempty"`
 	// Account is the member's account when the set does not hold it yet.
 	Account *Account `json:",omitempty"`
 }
@@ -549,7 +552,11 @@ func (o AddMember) applyGroup(e *groupEdit) ([]string, error) {
 	if m.Primary != "" && !namesPrimary(o.File, m.Primary, e.s.PrimaryFile) {
 		return nil, refuse(o, GroupMembership, "%s names %q as its primary, not %s", SafeText(o.File), m.Primary, SafeText(e.s.PrimaryFile))
 	}
-	g.Members = append(g.Members, GroupMember{File: o.File, BoomiAccount: m.BoomiAccount})
+	id := o.BoomiAccount
+	if id == "" {
+		id = m.BoomiAccount
+	}
+	g.Members = append(g.Members, GroupMember{File: o.File, BoomiAccount: id})
 	if e.members == nil {
 		e.members = map[string]*Account{}
 	}

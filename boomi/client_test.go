@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"syscall"
 	"reflect"
 	"strings"
 	"sync"
@@ -387,5 +388,26 @@ func TestCredentials(t *testing.T) {
 		if err == nil || strings.Contains(err.Error(), secret) {
 			t.Errorf("%q: %v", text, err)
 		}
+	}
+}
+
+// A FIFO as the netrc file is refused, never opened (it would block).
+func TestCredentialsNetrcFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "netrc")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := Credentials(func(string) string { return "" }, p, "api.boomi.com")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Fatalf("a FIFO netrc: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("reading a FIFO netrc blocked")
 	}
 }

@@ -36,6 +36,10 @@ func Credentials(getenv func(string) string, netrcPath, host string) (user, pass
 	if netrcPath == "" {
 		return "", "", missing
 	}
+	// Stat first: a FIFO there would block the open for ever.
+	if fi, err := os.Stat(netrcPath); err == nil && !fi.Mode().IsRegular() {
+		return "", "", fmt.Errorf("%s is not a regular file; rolecall does not read it", model.SafeText(netrcPath))
+	}
 	f, err := os.Open(netrcPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", "", missing

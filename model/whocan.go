@@ -63,7 +63,10 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 		} else if need > 0 {
 			// Appended to the chunk in place, which has room for them all.
 			if cap(chunk)-len(chunk) < need {
-				chunk = make([]Source, 0, max(whoCanChunk, need))
+				// Room for the holders left, each needing about as many
+				// as this one, up to a chunk: a small account does not pay
+				// for a chunk sized for 10,000 users.
+				chunk = make([]Source, 0, max(need, min(whoCanChunk, need*(len(who)-i))))
 			}
 			n := len(chunk)
 			chunk, implied = appendCoveredSources(chunk, direct, counting, p, memo.sources)

@@ -23,7 +23,9 @@ func runExpect(t *testing.T, r *Resolver, xs ...Expectation) []ExpectResult {
 
 func one(user string, cs ...Check) Expectation { return Expectation{User: user, Checks: cs} }
 
-func only(who []string, c Check) Expectation { return Expectation{Only: true, Who: who, Checks: []Check{c}} }
+func only(who []string, c Check) Expectation {
+	return Expectation{Only: true, Who: who, Checks: []Check{c}}
+}
 
 func TestExpectKinds(t *testing.T) {
 	r := NewResolver(Demo())

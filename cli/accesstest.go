@@ -272,6 +272,17 @@ func junitXML(run *testRun) ([]byte, error) {
 				for _, d := range f.Details {
 					text.WriteString("    " + model.SafeText(d) + "\n")
 				}
+				// Every user, where the details name only the first.
+				if len(f.Added)+len(f.Missing) > model.MaxExplained {
+					for _, l := range []struct {
+						what  string
+						users []string
+					}{{"added", f.Added}, {"missing", f.Missing}} {
+						if len(l.users) > 0 {
+							text.WriteString(fmt.Sprintf("    all %s (%d): %s\n", l.what, len(l.users), model.SafeText(strings.Join(l.users, ", "))))
+						}
+					}
+				}
 			}
 			c.Failure = &junitFailure{Message: strings.Join(msg, "; "), Type: "AccessExpectation", Text: text.String()}
 		}

@@ -90,6 +90,10 @@ type ExpectResult struct {
 // explained with their reasons; every one is still named.
 const MaxExplained = 10
 
+// MaxNamed bounds how many more users of one [[only]] failure its details
+// name; Added and Missing hold every one.
+const MaxNamed = 50
+
 // What a check's answer can be, as the file writes it.
 var (
 	pageAccesses = []PageAccess{PageHidden, PageReadOnly, PageFull}
@@ -397,12 +401,16 @@ func Bind(r *Resolver, xs []Expectation) (*ExpectSuite, []ExpectProblem) {
 				bad("user", -1, "no user %q in the account (%s)%s", x.User, NoSuchUser.Cite(), Suggest(x.User, knownEmails()))
 			}
 		}
+		badEnv, badPage := false, false
 		for _, c := range x.Checks {
 			bc := boundCheck{Check: c, e: -1, pg: -1, ac: -1}
 			if c.Env != "" {
 				bc.e = r.Environment(strings.TrimSpace(c.Env))
 				if bc.e < 0 {
-					bad("env", -1, "no environment %q in the account (%s)%s", c.Env, NoSuchEnvironment.Cite(), Suggest(c.Env, knownEnvs()))
+					if !badEnv { // one env, one problem, however many checks use it
+						bad("env", -1, "no environment %q in the account (%s)%s", c.Env, NoSuchEnvironment.Cite(), Suggest(c.Env, knownEnvs()))
+					}
+					badEnv = true
 					continue
 				}
 				bc.Env = r.envs[bc.e].name
@@ -410,7 +418,10 @@ func Bind(r *Resolver, xs []Expectation) (*ExpectSuite, []ExpectProblem) {
 			switch c.Kind {
 			case CheckPage:
 				if bc.pg = LookupPage(c.Page); bc.pg < 0 {
-					bad("page", -1, "no page %q%s; the pages: %s", c.Page, Suggest(c.Page, Pages()), strings.Join(Pages(), ", "))
+					if !badPage {
+						bad("page", -1, "no page %q%s; the pages: %s", c.Page, Suggest(c.Page, Pages()), strings.Join(Pages(), ", "))
+					}
+					badPage = true
 					continue
 				}
 				bc.Page = pages[bc.pg].Name
@@ -418,7 +429,10 @@ func Bind(r *Resolver, xs []Expectation) (*ExpectSuite, []ExpectProblem) {
 				pg := -1
 				if c.Page != "" {
 					if pg = LookupPage(c.Page); pg < 0 {
-						bad("page", -1, "no page %q%s; the pages: %s", c.Page, Suggest(c.Page, Pages()), strings.Join(Pages(), ", "))
+						if !badPage {
+							bad("page", -1, "no page %q%s; the pages: %s", c.Page, Suggest(c.Page, Pages()), strings.Join(Pages(), ", "))
+						}
+						badPage = true
 						continue
 					}
 				}
@@ -721,7 +735,14 @@ func (s *ExpectSuite) runOnly(who []int, c *boundCheck) (ExpectFailure, bool) {
 		}
 	}
 	if n := len(added) + len(missing); n > explained {
-		f.Details = append(f.Details, fmt.Sprintf("reasons are given for the first %d of %d users; the others: %s", explained, n, strings.Join(append(slices.Clone(f.Added), f.Missing...)[explained:], ", ")))
+		others := append(slices.Clone(f.Added), f.Missing...)[explained:]
+		line := fmt.Sprintf("reasons are given for the first %d of %d users; the others: ", explained, n)
+		if len(others) > MaxNamed {
+			line += strings.Join(others[:MaxNamed], ", ") + fmt.Sprintf(" and %d more (the JSON and JUnit outputs list every one)", len(others)-MaxNamed)
+		} else {
+			line += strings.Join(others, ", ")
+		}
+		f.Details = append(f.Details, line)
 	}
 	return f, false
 }

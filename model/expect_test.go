@@ -350,3 +350,13 @@ func BenchmarkExpect(b *testing.B) {
 	}
 	b.ReportMetric(float64(failed), "failed")
 }
+
+func TestExpectBindOneProblemPerName(t *testing.T) {
+	r := NewResolver(Demo())
+	x := one("dana@example.com", Check{Kind: CheckSees, Env: "Prod", Want: true}, Check{Kind: CheckDeploys, Env: "Prod", Want: true},
+		Check{Kind: CheckPage, Page: "Bild", Opens: PageFull}, Check{Kind: CheckAction, Page: "Bild", Action: "Save", Want: true})
+	_, probs := Bind(r, []Expectation{x})
+	if len(probs) != 2 || probs[0].Key != "env" || probs[1].Key != "page" {
+		t.Errorf("problems: %+v", probs)
+	}
+}

@@ -153,6 +153,8 @@ func DecodeExpectations(path string, data []byte) (*ExpectFile, []FileProblem) {
 		d.add(s.deep, accountLoc, "", "", "arrays or tables nested more than %d deep; an expectations file needs only lists of names", maxNesting)
 	case s.refusedAt > 0:
 		d.add(s.refusedAt, accountLoc, "", "", "%s", strings.ReplaceAll(s.refused, "an account file", "an expectations file"))
+	case s.longest > MaxListItems:
+		d.add(s.longestLine, accountLoc, "", "", "a list of more than %d items: rolecall reads at most %d (an [[only]] is for the few who may do a thing)", MaxListItems, MaxListItems)
 	case s.over:
 		d.add(s.line, accountLoc, "", "", "the file holds more tables or values than rolecall reads (%d tables, %d values so far); it stops being read here", s.headers, s.values)
 	}

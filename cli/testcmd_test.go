@@ -250,3 +250,34 @@ func TestAccessTestsFiles(t *testing.T) {
 		"from: Cannot View Data (shared) ticks it from Acme Primary via EMEA group",
 		"1 passed, 1 failed")
 }
+
+// TestAccessTestsReadme runs the README's example expectations file on the
+// demo account: it passes, and the README's edit breaks it as shown.
+func TestAccessTestsReadme(t *testing.T) {
+	t.Parallel()
+	readme := string(readBytes(t, filepath.Join(repo, "README.md")))
+	_, sec, ok := strings.Cut(readme, "\n## Access tests\n")
+	if !ok {
+		t.Fatal("README has no Access tests section")
+	}
+	_, block, ok := strings.Cut(sec, "```toml\n")
+	if !ok {
+		t.Fatal("the Access tests section has no toml example")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	dir, _ := demo(t)
+	if err := os.WriteFile(filepath.Join(dir, "rolecall.test.toml"), []byte(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "test"), 0, "ok  \trolecall.test.toml\t6 expectations against rolecall.toml, all passed")
+	want(t, rc(t, dir, nil, "user", "assign", "kai@example.com", "Production Support"), 0)
+	r := rc(t, dir, nil, "test")
+	want(t, r, 1)
+	_, console, _ := strings.Cut(sec, "$ rolecall test\n--- FAIL")
+	console, _, _ = strings.Cut(console, "$ echo $?")
+	for _, line := range strings.Split(strings.TrimSpace("--- FAIL"+console), "\n") {
+		if !strings.Contains(r.stdout, line) {
+			t.Errorf("the README shows %q; the run printed\n%s", line, r.stdout)
+		}
+	}
+}

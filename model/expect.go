@@ -309,6 +309,8 @@ type ExpectSuite struct {
 	setOf    []int32          // user -> set
 	setRep   []int32          // set -> a user holding it
 	setPages []*pageDecisions // set -> its pages, once decided
+	listed   []bool           // runOnly's scratch: the users of its who
+	previews map[int]*Preview // the previews failures were explained with
 	pageMem  map[pageKey]*pageDecisions
 }
 
@@ -630,7 +632,15 @@ func (s *ExpectSuite) explain(u int, c *boundCheck) (string, []string) {
 		}
 		return c.phrase(v.Allowed, "", ""), lines
 	case CheckPage, CheckAction:
-		pv := r.Preview(u)
+		pv := s.previews[u]
+		if pv == nil {
+			p := r.Preview(u)
+			pv = &p
+			if s.previews == nil {
+				s.previews = map[int]*Preview{}
+			}
+			s.previews[u] = pv
+		}
 		page := pv.Pages[c.pg]
 		if c.Kind == CheckPage {
 			lines := []string{"why: " + page.Reason}
@@ -662,15 +672,23 @@ func (s *ExpectSuite) explain(u int, c *boundCheck) (string, []string) {
 func (s *ExpectSuite) runOnly(who []int, c *boundCheck) (ExpectFailure, bool) {
 	r := s.r
 	users := r.us()
-	listed := make([]bool, len(users))
+	if s.listed == nil {
+		s.listed = make([]bool, len(users))
+	}
+	listed := s.listed // all false between calls
 	for _, u := range who {
 		listed[u] = true
 	}
+	defer func() {
+		for _, u := range who {
+			listed[u] = false
+		}
+	}()
 	var added, missing []int
 	if c.Kind == CheckPrivilege && c.e < 0 {
-		// Account-wide: the user's set of privileges answers at once.
+		// Account-wide: Check answers at once, without allocating.
 		for u := range users {
-			if users[u].eff.Has(c.Privilege) == c.Want {
+			if r.Check(u, c.Privilege, -1) == c.Want {
 				if !listed[u] {
 					added = append(added, u)
 				}

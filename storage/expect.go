@@ -24,8 +24,8 @@ import (
 // Limits of an expectations file.
 const (
 	MaxExpectFileSize = 16 << 20
-	MaxExpectations   = 100000 // [[expect]] and [[only]] together
-	MaxExpectValues   = 1000   // names in one can, cannot, can_do or cannot_do list
+	MaxExpectations   = 20000 // [[expect]] and [[only]] together
+	MaxExpectValues   = 1000  // names in one can, cannot, can_do or cannot_do list
 )
 
 // ExpectTables are the two arrays of tables of an expectations file.

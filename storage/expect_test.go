@@ -107,6 +107,8 @@ func TestDecodeExpectationsProblems(t *testing.T) {
 		{"opens without page", "[[expect]]\nuser = \"a\"\nopens = \"full\"\n", 3, "opens needs page"},
 		{"page unused", "[[expect]]\nuser = \"a\"\npage = \"Build\"\ncan = \"Execute\"\n", 3, "page is used by opens, can_do and cannot_do"},
 		{"env unused", "[[expect]]\nuser = \"a\"\nenv = \"P\"\npage = \"Build\"\nopens = \"full\"\n", 3, "env is used by"},
+		{"too many", strings.Repeat("[[only]]\n", MaxExpectations+1), 1, "rolecall runs at most 20000 from one file"},
+		{"list too long", "[[only]]\nwho = [" + strings.Repeat("\"a\",", MaxListItems+1) + "]\n", 2, "a list of more than 5004 items"},
 		{"empty name", "[[expect]]\nuser = \"a\"\ncan = \"\"\n", 3, "can must be a name in double quotes"},
 	}
 	for _, tc := range cases {

@@ -11,17 +11,22 @@ import (
 
 // rolecall test: access tests through the binary, on testdata/expect.
 
-// expectFiles copies testdata/expect (acme.toml, the demo account, and
-// acme.test.toml, its expectations, which pass) to a new directory.
+// expectFiles makes a new directory holding acme.toml (the demo account,
+// testdata/cli/demo.toml) and acme.test.toml, its expectations, which pass
+// (testdata/expect/acme.test.toml.in: not named .toml there, where every
+// .toml file is an account file that the storage tests re-save).
 func expectFiles(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, f := range []string{"acme.toml", "acme.test.toml"} {
-		b, err := os.ReadFile(filepath.Join(repo, "testdata", "expect", f))
+	for from, to := range map[string]string{
+		filepath.Join(repo, "testdata", "cli", "demo.toml"):            "acme.toml",
+		filepath.Join(repo, "testdata", "expect", "acme.test.toml.in"): "acme.test.toml",
+	} {
+		b, err := os.ReadFile(from)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, to), b, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}

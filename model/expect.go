@@ -310,6 +310,8 @@ type ExpectSuite struct {
 	setRep   []int32          // set -> a user holding it
 	setPages []*pageDecisions // set -> its pages, once decided
 	listed   []bool           // runOnly's scratch: the users of its who
+	evals    []envEval        // pages' scratch
+	envs     []EnvView
 	previews map[int]*Preview // the previews failures were explained with
 	pageMem  map[pageKey]*pageDecisions
 }
@@ -360,6 +362,7 @@ func Bind(r *Resolver, xs []Expectation) (*ExpectSuite, []ExpectProblem) {
 	}
 	var probs []ExpectProblem
 	var emails, envNames []string // for suggestions, made when first needed
+	var seenAt, seenIn []int32    // the users of an [[only]]'s who so far
 	knownEmails := func() []string {
 		if emails == nil {
 			for _, u := range r.acct.Users {
@@ -383,18 +386,23 @@ func Bind(r *Resolver, xs []Expectation) (*ExpectSuite, []ExpectProblem) {
 			probs = append(probs, ExpectProblem{Only: x.Only, Index: x.Index, Key: key, Item: item, Message: fmt.Sprintf(format, args...)})
 		}
 		if x.Only {
-			seen := make(map[int]int, len(x.Who))
+			// seenAt[u] is 1 + the item of who that named u in this
+			// [[only]] (the i-th: seenIn[u] == i+1), else stale.
+			if seenAt == nil {
+				seenAt, seenIn = make([]int32, len(users)), make([]int32, len(users))
+			}
+			b.who = make([]int, 0, len(x.Who))
 			for j, email := range x.Who {
 				u := userOf(strings.TrimSpace(email))
 				if u < 0 {
 					bad("who", j, "no user %q in the account (%s)%s", email, NoSuchUser.Cite(), Suggest(email, knownEmails()))
 					continue
 				}
-				if k, ok := seen[u]; ok {
-					bad("who", j, "%q is listed twice in who (also item %d); list each user once", email, k+1)
+				if seenIn[u] == int32(i+1) {
+					bad("who", j, "%q is listed twice in who (also item %d); list each user once", email, seenAt[u])
 					continue
 				}
-				seen[u] = j
+				seenIn[u], seenAt[u] = int32(i+1), int32(j+1)
 				b.who = append(b.who, u)
 			}
 		} else {
@@ -528,7 +536,13 @@ func (s *ExpectSuite) pages(u int) *pageDecisions {
 	r := s.r
 	rep := int(s.setRep[set])
 	us := r.user(rep)
-	evals := make([]envEval, len(r.envs))
+	// The evaluations are scratch, kept for the next set: pageView reads
+	// them and keeps nothing of them.
+	if s.evals == nil {
+		s.evals = make([]envEval, len(r.envs))
+		s.envs = make([]EnvView, len(r.envs))
+	}
+	evals, envs := s.evals, s.envs
 	key := pageKey{raw: us.raw, eff: us.eff}
 	// evalOf decides reach (R14) from the user alone: a user who reaches
 	// no environment sees none, and every environment's answer is no.
@@ -551,7 +565,6 @@ func (s *ExpectSuite) pages(u int) *pageDecisions {
 			evals[e] = r.evalOf(us, e, true)
 		}
 	}
-	envs := make([]EnvView, len(r.envs))
 	for e := range r.envs {
 		ev := &evals[e]
 		envs[e] = EnvView{Environment: r.envs[e].name, Visible: ev.visible, Access: ev.access, Deploy: ev.deploy, Schedule: ev.schedule, EditExtensions: ev.access == AccessWrite}

@@ -286,3 +286,23 @@ func TestAccessTestsReadme(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessTestsEscapes: names from the expectations file reach the
+// terminal and the report with their control characters made visible.
+func TestAccessTestsEscapes(t *testing.T) {
+	t.Parallel()
+	dir := expectFiles(t)
+	file := "account = \"acme.toml\"\n[[expect]]\nname = \"\\u001b]52;c;aGk=\\u0007 red \\u001b[31m \\u202e\"\nuser = \"dana@example.com\"\ncan = \"View Data\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "esc.test.toml"), []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := rc(t, dir, nil, "test", "esc.test.toml", "--junit", "esc.xml")
+	want(t, r, 1, `--- FAIL: \x1b]52;c;aGk=\x07 red \x1b[31m \u202e (esc.test.toml:2)`)
+	report := readBytes(t, filepath.Join(dir, "esc.xml"))
+	for _, out := range [][]byte{[]byte(r.stdout), []byte(r.stderr), report} {
+		if strings.ContainsAny(string(out), "\x1b\x07\u202e") {
+			t.Errorf("a raw control character got through: %q", out)
+		}
+	}
+	readJUnit(t, filepath.Join(dir, "esc.xml"))
+}

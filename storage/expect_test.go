@@ -1,0 +1,158 @@
+package storage
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"syscall"
+	"testing"
+
+	"rolecall/model"
+)
+
+func TestDecodeExpectations(t *testing.T) {
+	const file = `# the access tests
+account = "acme.toml"
+
+[[expect]]
+name = "Dana"
+user = "dana@example.com"
+can = ["Execute", "atom management"]
+cannot = "View Data"
+env = "Production"
+
+[[only]]
+who = ["ada@example.com", "pat@example.com"]
+env = "Production"
+deploys = true
+
+[[expect]]
+user = "bo@example.com"
+page = "Build"
+opens = "Read-Only"
+cannot_do = "Save"
+can_do = ["Copy Component"]
+
+[[expect]]
+user = "kai@example.com"
+env = "Test"
+schedules = false
+access = "READ"
+sees = true
+`
+	x, probs := DecodeExpectations("dir/acme.test.toml", []byte(file))
+	if len(probs) > 0 || x == nil {
+		t.Fatalf("problems: %v", probs)
+	}
+	if x.Account != filepath.Join("dir", "acme.toml") || x.AccountLine != 2 {
+		t.Errorf("account %q at line %d", x.Account, x.AccountLine)
+	}
+	want := []model.Expectation{
+		{Name: "Dana", Index: 0, User: "dana@example.com", Checks: []model.Check{
+			{Kind: model.CheckPrivilege, Privilege: model.Execute, Env: "Production", Want: true, Key: "can"},
+			{Kind: model.CheckPrivilege, Privilege: model.RuntimeManagement, Env: "Production", Want: true, Key: "can"},
+			{Kind: model.CheckPrivilege, Privilege: model.ViewData, Env: "Production", Want: false, Key: "cannot"},
+		}},
+		{Index: 1, User: "bo@example.com", Checks: []model.Check{
+			{Kind: model.CheckPage, Page: "Build", Opens: model.PageReadOnly, Key: "opens"},
+			{Kind: model.CheckAction, Page: "Build", Action: "Copy Component", Want: true, Key: "can_do"},
+			{Kind: model.CheckAction, Page: "Build", Action: "Save", Want: false, Key: "cannot_do"},
+		}},
+		{Index: 2, User: "kai@example.com", Checks: []model.Check{
+			{Kind: model.CheckSees, Env: "Test", Want: true, Key: "sees"},
+			{Kind: model.CheckAccess, Env: "Test", Access: model.AccessRead, Key: "access"},
+			{Kind: model.CheckSchedules, Env: "Test", Want: false, Key: "schedules"},
+		}},
+		{Index: 0, Only: true, Who: []string{"ada@example.com", "pat@example.com"}, Checks: []model.Check{
+			{Kind: model.CheckDeploys, Env: "Production", Want: true, Key: "deploys"},
+		}},
+	}
+	if !reflect.DeepEqual(x.Expectations, want) {
+		t.Errorf("got\n%+v\nwant\n%+v", x.Expectations, want)
+	}
+	for _, tc := range []struct {
+		x    *model.Expectation
+		line int
+	}{{&x.Expectations[0], 4}, {&x.Expectations[1], 16}, {&x.Expectations[2], 23}, {&x.Expectations[3], 11}} {
+		if got := x.HeaderLine(tc.x); got != tc.line {
+			t.Errorf("%s: line %d, want %d", tc.x.Title(), got, tc.line)
+		}
+	}
+	if got := x.Line(true, 0, "who", 1); got != 12 {
+		t.Errorf("who item line %d, want 12", got)
+	}
+}
+
+func TestDecodeExpectationsProblems(t *testing.T) {
+	cases := []struct {
+		name, file string
+		line       int
+		in         string
+	}{
+		{"NUL", "[[expect]]\nuser = \"a\x00\"\n", 2, "NUL byte"},
+		{"invalid UTF-8", "[[expect]]\nuser = \"\xff\"\n", 2, "invalid UTF-8"},
+		{"nested deep", "[[expect]]\nuser = " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "\n", 2, "nested more than"},
+		{"long key", "[[expect]]\n" + strings.Repeat("k", 300) + " = 1\n", 2, "longer than"},
+		{"expect not tables", "expect = [1, 2]\n", 1, "expect #1 must be a table"},
+		{"expect a string", "expect = \"x\"\n", 1, "expect must be a list of tables"},
+		{"account not a string", "account = 3\n[[expect]]\nuser = \"a\"\ncan = \"Execute\"\n", 1, "account must be the account file's path"},
+		{"user not a string", "[[expect]]\nuser = [\"a\"]\ncan = \"Execute\"\n", 2, "user must be an email in double quotes, not a list"},
+		{"who not a list", "[[only]]\nwho = \"a\"\ncan = \"Execute\"\n", 2, "who must be a list of emails"},
+		{"who item not a string", "[[only]]\nwho = [\n\"a\",\n3]\ncan = \"Execute\"\n", 4, "who item 2 must be an email"},
+		{"only with a list", "[[only]]\nwho = []\ncan = [\"Execute\"]\n", 3, "can must be one name in double quotes in an [[only]]"},
+		{"empty list", "[[expect]]\nuser = \"a\"\ncan = []\n", 3, "can lists 0 names"},
+		{"list item not a string", "[[expect]]\nuser = \"a\"\ncannot = [\n\"Execute\",\n1]\n", 5, "cannot item 2 must be a name"},
+		{"bad access", "[[expect]]\nuser = \"a\"\nenv = \"P\"\naccess = \"full\"\n", 4, "access must be \"none\", \"read\" or \"write\""},
+		{"opens without page", "[[expect]]\nuser = \"a\"\nopens = \"full\"\n", 3, "opens needs page"},
+		{"page unused", "[[expect]]\nuser = \"a\"\npage = \"Build\"\ncan = \"Execute\"\n", 3, "page is used by opens, can_do and cannot_do"},
+		{"env unused", "[[expect]]\nuser = \"a\"\nenv = \"P\"\npage = \"Build\"\nopens = \"full\"\n", 3, "env is used by"},
+		{"too many", strings.Repeat("[[only]]\n", MaxExpectations+1), 1, "rolecall runs at most 20000 from one file"},
+		{"list too long", "[[only]]\nwho = [" + strings.Repeat("\"a\",", MaxListItems+1) + "]\n", 2, "a list of more than 5004 items"},
+		{"empty name", "[[expect]]\nuser = \"a\"\ncan = \"\"\n", 3, "can must be a name in double quotes"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			x, probs := DecodeExpectations("e.toml", []byte(tc.file))
+			if x != nil || !HasErrors(probs) {
+				t.Fatalf("file %v, problems %v", x, probs)
+			}
+			p := probs[0]
+			if p.Line != tc.line || !strings.Contains(p.Message, tc.in) || p.Path != "e.toml" {
+				t.Errorf("got %s, want line %d and %q", p, tc.line, tc.in)
+			}
+		})
+	}
+}
+
+func TestLoadExpectationsRefuses(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.test.toml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	if _, _, err := LoadExpectations(fifo); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("FIFO: %v", err)
+	}
+	big := filepath.Join(dir, "big.test.toml")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxExpectFileSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, _, err := LoadExpectations(big); err == nil || !strings.Contains(err.Error(), "at most 16 MiB") {
+		t.Errorf("large file: %v", err)
+	}
+	if _, _, err := LoadExpectations(filepath.Join(dir, "none.test.toml")); err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("missing file: %v", err)
+	}
+	if got := ExpectPath("x/acme.toml"); got != "x/acme.test.toml" {
+		t.Errorf("ExpectPath = %q", got)
+	}
+	if got := ExpectPath("acme"); got != "acme.test.toml" {
+		t.Errorf("ExpectPath = %q", got)
+	}
+}

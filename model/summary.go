@@ -180,13 +180,20 @@ func (d *Diff) Overview() Overview {
 			case !b.Visible && a.Visible:
 				note(key{"+", "now see", c.Environment}, i)
 				gains = true
-				continue
 			case b.Visible && !a.Visible:
 				note(key{"-", "no longer see", c.Environment}, i)
 				losses = true
-				continue
 			}
-			if b.Access != a.Access {
+			// Coming into view or going out of it, the access said is the
+			// one beyond reading (seeing is said above), and deploy and
+			// schedule are said too: they are what matters in production.
+			switch {
+			case b.Access == a.Access:
+			case !b.Visible && a.Access == AccessWrite:
+				note(key{"+", "get write access in", c.Environment}, i)
+			case !a.Visible && b.Access == AccessWrite:
+				note(key{"-", "lose write access in", c.Environment}, i)
+			case b.Visible && a.Visible:
 				sign := "+"
 				if accessOrder(a.Access) < accessOrder(b.Access) {
 					sign = "-"

@@ -76,13 +76,15 @@ func TestOverviewLines(t *testing.T) {
 			},
 		},
 		{
-			name: "deploy to Production: environment line first, then who can deploy",
+			name: "deploy rights are said for an environment coming into view",
 			edit: func(a *Account) {
 				a.Users[0].Roles = []string{"Builders", "Deployers"}
 				a.Users[1].Roles = []string{"Builders", "Deployers"}
 			},
 			want: []string{
 				"+ 2 users gain Packaged Component Deployment, Runtime Management and Runtime Management Read Access: ana@x.com, bo@y.com",
+				"+ 2 users now see Production and Test: ana@x.com, bo@y.com",
+				"+ 2 users can now deploy to Production and Test: ana@x.com, bo@y.com",
 			},
 		},
 		{

@@ -25,7 +25,7 @@ type mdDiff struct {
 }
 
 // mdReserve is what the note about a cut and the closing tags may take.
-const mdReserve = 1024
+const mdReserve = 700
 
 func writeMarkdown(b *strings.Builder, m mdDiff) {
 	o := m.diff.Overview()
@@ -80,7 +80,7 @@ func writeMarkdown(b *strings.Builder, m mdDiff) {
 		shownUsers++
 	}
 	if m.max > 0 && (len(shownLists) < len(lists) || shownUsers < len(users)) {
-		if b.Len()+mdReserve > m.max {
+		if b.Len() > m.max {
 			fmt.Fprintf(b, "> **The summary alone is %d bytes**, over the limit of %d (--max-size; a GitHub comment holds at most 65,536 characters). It is printed whole; the details are left out: ", b.Len(), m.max)
 		} else {
 			fmt.Fprintf(b, "> **Details cut to stay under %d bytes** (--max-size; a GitHub comment holds at most 65,536 characters): ", m.max)

@@ -44,14 +44,11 @@ func writeMarkdown(b *strings.Builder, m mdDiff) {
 	b.WriteString("```\n\n")
 
 	// The details, each block whole or not at all.
-	var lists, users []string
+	var lists []string
 	for _, l := range o.Lines {
 		if len(l.Users) > mdListed {
 			lists = append(lists, mdList(l))
 		}
-	}
-	for _, ud := range m.diff.Users {
-		users = append(users, m.userBlock(ud))
 	}
 	room := m.max - b.Len() - mdReserve
 	fits := func(s string) bool {
@@ -72,14 +69,18 @@ func writeMarkdown(b *strings.Builder, m mdDiff) {
 			shownLists = append(shownLists, s)
 		}
 	}
-	shownUsers := 0
-	for _, s := range users {
+	// A user's block is made only when the ones before it fitted: the
+	// rest are counted, not written.
+	var users []string
+	for _, ud := range m.diff.Users {
+		s := m.userBlock(ud)
 		if !fits(s) {
 			break
 		}
-		shownUsers++
+		users = append(users, s)
 	}
-	if m.max > 0 && (len(shownLists) < len(lists) || shownUsers < len(users)) {
+	shownUsers := len(users)
+	if m.max > 0 && (len(shownLists) < len(lists) || shownUsers < len(m.diff.Users)) {
 		if b.Len() > m.max {
 			fmt.Fprintf(b, "> **The summary alone is %d bytes**, over the limit of %d (--max-size; a GitHub comment holds at most 65,536 characters). It is printed whole; the details are left out: ", b.Len(), m.max)
 		} else {
@@ -87,7 +88,7 @@ func writeMarkdown(b *strings.Builder, m mdDiff) {
 		}
 		fmt.Fprintf(b, "%d of %d full lists and the changes of %d of %d users are shown. "+
 			"`rolecall diff --format markdown --max-size 0` prints them all; `--format json` gives them to tools.\n\n",
-			len(shownLists), len(lists), shownUsers, len(users))
+			len(shownLists), len(lists), shownUsers, len(m.diff.Users))
 	}
 	if len(shownLists) > 0 {
 		fmt.Fprintf(b, "<details><summary>Everyone in each change (%s)</summary>\n\n", plural(len(shownLists), "list"))
@@ -98,7 +99,7 @@ func writeMarkdown(b *strings.Builder, m mdDiff) {
 	}
 	if shownUsers > 0 {
 		fmt.Fprintf(b, "<details><summary>Per user (%s)</summary>\n\n", plural(shownUsers, "user"))
-		for _, s := range users[:shownUsers] {
+		for _, s := range users {
 			b.WriteString(s)
 		}
 		b.WriteString("</details>\n")

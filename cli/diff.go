@@ -48,7 +48,8 @@ $ROLECALL_FILE or rolecall.toml):
   rolecall diff old.toml new.toml   two files
   rolecall diff HEAD~1              the file at HEAD~1 against the file as it is
   rolecall diff main HEAD           the file at two revisions
-An argument that names an existing file is that file; any other is a git
+An argument that names an existing file is that file, and so is one that
+starts with "/", "./" or "../" or ends in .toml or .bak; any other is a git
 revision (read with git, which must be installed; a revision never starts
 with "-" and never holds ":"). With one argument, NEW is the account file.
 
@@ -136,11 +137,27 @@ type side struct {
 // openSide reads arg as a file when one exists at that path, else as a git
 // revision of the account file.
 func (a *app) openSide(arg string) (side, error) {
-	if _, err := os.Lstat(arg); err == nil {
+	if _, err := os.Lstat(arg); err == nil || looksLikeFile(arg) {
 		acct, err := a.openFile(arg)
 		return side{label: arg, acct: acct}, err
 	}
 	return a.openRevision(arg, a.path())
+}
+
+// looksLikeFile reports whether arg can only be meant as a file: a path
+// that starts with "/", "./" or "../", or a name ending in .toml or .bak,
+// without ":".
+// A missing one is then said to be missing, not looked for in git.
+func looksLikeFile(arg string) bool {
+	if strings.Contains(arg, ":") {
+		return false // REV:PATH, which diff refuses saying why
+	}
+	for _, p := range []string{"/", "./", "../", "." + string(filepath.Separator), ".." + string(filepath.Separator)} {
+		if strings.HasPrefix(arg, p) {
+			return true
+		}
+	}
+	return strings.HasSuffix(arg, ".toml") || strings.HasSuffix(arg, ".bak")
 }
 
 // gitTimeout bounds each git command diff runs.
@@ -151,7 +168,7 @@ const gitTimeout = 30 * time.Second
 // the repository's top, at most storage.MaxFileSize bytes read, decoded as
 // storage decodes a file, with "REV:PATH" as its name in problems.
 func (a *app) openRevision(rev, path string) (side, error) {
-	what := fmt.Sprintf("%q is no file here, and", rev)
+	what := fmt.Sprintf("%q: no such file, and", rev)
 	if why := badRevision(rev); why != "" {
 		return side{}, usageErr("diff: %s cannot be a git revision: %s", what, why)
 	}

@@ -161,7 +161,8 @@ func TestDiffGitRevisions(t *testing.T) {
 		{[]string{"diff", "--", "-p", "HEAD"}, `starts with "-"`},
 		{[]string{"diff", "HEAD:other.toml"}, `holds ":"`},
 		{[]string{"diff", "HEAD~7"}, "HEAD~7"},
-		{[]string{"diff", "no-such.toml"}, `"no-such.toml" is no file here`},
+		{[]string{"diff", "no-such.toml"}, "no-such.toml: no such file"},
+		{[]string{"diff", "no-such-rev"}, `"no-such-rev": no such file, and git cannot read accounts/rolecall.toml at that revision`},
 	} {
 		r := rc(t, dir, nil, append([]string{"-f", acct}, tc.args...)...)
 		want(t, r, 2, tc.says)

@@ -247,6 +247,7 @@ func (a *app) commands(args []string) []*cobra.Command {
 		{"preview", a.previewCommand},
 		{"who-can", a.whoCanCommand},
 		{"diff", a.diffCommand},
+		{"lint", a.lintCommand},
 		{"role", a.roleCommand},
 		{"user", a.userCommand},
 		{"env", a.envCommand},

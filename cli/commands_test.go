@@ -60,7 +60,8 @@ func TestExitCodes(t *testing.T) {
 		{"diff same", []string{"diff", "rolecall.toml", "rolecall.toml"}, 0, []string{"no change for anyone"}},
 		{"diff missing", []string{"diff", "rolecall.toml", missing}, 2, []string{"no such file"}},
 		{"diff errors", []string{"diff", errs, "rolecall.toml"}, 2, []string{"rolecall.toml:10:"}},
-		{"diff one arg", []string{"diff", "rolecall.toml"}, 2, []string{"needs NEW"}},
+		{"diff no args", []string{"diff"}, 2, []string{"needs OLD"}},
+		{"diff one file against the file", []string{"diff", "rolecall.toml"}, 0, []string{"no change for anyone"}},
 
 		{"init existing", []string{"init"}, 1, []string{"exists already", "never overwrites"}},
 		{"log empty", []string{"log"}, 0, []string{"no saved changes"}},

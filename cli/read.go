@@ -13,7 +13,8 @@ import (
 	"rolecall/storage"
 )
 
-// The read commands: validate, check, explain, preview, who-can, diff.
+// The read commands: validate, check, explain, preview, who-can (diff is
+// in diff.go).
 
 func (a *app) validateCommand() *cobra.Command {
 	var strict bool
@@ -499,112 +500,4 @@ func (a *app) printWhoCan(w whoCanJSON) {
 		fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(h.User), model.SafeText(h.From()))
 	}
 	tw.Flush()
-}
-
-// diffJSON is model.Diff plus its summary lines.
-type diffJSON struct {
-	model.Diff
-	Summary []string `json:"summary"`
-}
-
-func (a *app) diffCommand() *cobra.Command {
-	var asJSON, across bool
-	c := &cobra.Command{
-		Use:   "diff OLD NEW",
-		Short: "what changes for whom between two account files",
-		Long: `diff compares two account files (two git revisions, a file and its .bak) and
-says what changes for whom: privileges gained and lost, environments seen or no
-longer seen (an added environment under each user who sees it, a removed user
-or environment under each user who saw it), access, deploy and schedule; and
-environments added, removed, reclassified or given other Roles with Access.
--f is not used.`,
-		Args: exactArgs("OLD", "NEW"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if across {
-				return a.diffGroup(args[0], args[1], asJSON)
-			}
-			old, err := a.openFile(args[0])
-			if err != nil {
-				return err
-			}
-			nw, err := a.openFile(args[1])
-			if err != nil {
-				return err
-			}
-			d := model.Compare(model.NewResolver(old), model.NewResolver(nw))
-			out := diffJSON{Diff: d, Summary: d.Summary()}
-			if asJSON {
-				return a.writeJSON(out)
-			}
-			a.printSummary(out.Summary, "no change for anyone")
-			return nil
-		},
-	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print as JSON (the diff and its summary)")
-	c.Flags().BoolVar(&across, "group", false, "OLD and NEW are two versions of a primary's file: also what changes in each member account, its file as it is beside NEW (R22, R23)")
-	return c
-}
-
-// diffGroup is diff --group: two versions of a primary's file, compared in
-// the primary and, through their views, in every member (model.GroupImpact),
-// the members as their files are now beside NEW.
-func (a *app) diffGroup(oldPath, newPath string, asJSON bool) error {
-	old, err := a.openFile(oldPath)
-	if err != nil {
-		return err
-	}
-	nw, err := a.openFile(newPath)
-	if err != nil {
-		return err
-	}
-	newSet := &model.GroupSet{PrimaryFile: newPath, Primary: nw, Members: map[string]*model.Account{}}
-	if len(nw.Groups) > 0 {
-		g, err := a.loadGroup(newPath)
-		if err != nil {
-			return err
-		}
-		newSet = g.set
-	}
-	oldSet := &model.GroupSet{PrimaryFile: newSet.PrimaryFile, Primary: old, Members: newSet.Members}
-	d := model.Compare(model.NewResolver(old), model.NewResolver(nw))
-	type member struct {
-		File    string     `json:"file"`
-		Diff    model.Diff `json:"diff"`
-		Summary []string   `json:"summary"`
-	}
-	out := struct {
-		diffJSON
-		Members []member `json:"members"`
-	}{diffJSON: diffJSON{Diff: d, Summary: d.Summary()}, Members: []member{}}
-	for _, mi := range model.GroupImpact(oldSet, newSet) {
-		out.Members = append(out.Members, member{File: mi.File, Diff: mi.Diff, Summary: mi.Diff.Summary()})
-	}
-	if asJSON {
-		return a.writeJSON(out)
-	}
-	fmt.Fprintf(a.stdout, "in the primary (%s):\n", model.SafeText(newPath))
-	a.printSummary(indentAll(out.Summary), "  no change for anyone")
-	for _, m := range out.Members {
-		fmt.Fprintf(a.stdout, "in member %s:\n", model.SafeText(m.File))
-		a.printSummary(indentAll(m.Summary), "  no change for anyone")
-	}
-	return nil
-}
-
-func indentAll(lines []string) []string {
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		out[i] = "  " + l
-	}
-	return out
-}
-
-func (a *app) printSummary(lines []string, empty string) {
-	if len(lines) == 0 {
-		fmt.Fprintln(a.stdout, empty)
-		return
-	}
-	for _, l := range lines {
-		fmt.Fprintln(a.stdout, model.SafeText(l))
-	}
 }

@@ -35,7 +35,7 @@ func writeMarkdown(b *strings.Builder, m mdDiff) {
 		b.WriteString("No change of access for anyone.\n")
 		return
 	}
-	fmt.Fprintf(b, "**%s** changed: %d gain access, %d lose access, %d added, %d removed.\n\n",
+	fmt.Fprintf(b, "**%s** changed. Gaining access: %d; losing access: %d; added: %d; removed: %d.\n\n",
 		plural(o.Users, "user"), o.Gaining, o.Losing, o.Added, o.Removed)
 	b.WriteString("```diff\n")
 	for _, l := range o.Lines {

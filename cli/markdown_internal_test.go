@@ -1,6 +1,11 @@
 package cli
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"rolecall/model"
+)
 
 // Names go into Markdown as code spans that nothing in them can end early,
 // and text is backslash-escaped.
@@ -33,5 +38,18 @@ func TestMarkdownEscaping(t *testing.T) {
 		if got := mdText(in); got != want {
 			t.Errorf("mdText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The header's counts read right for one user as for many.
+func TestMarkdownHeaderCounts(t *testing.T) {
+	old := &model.Account{Name: "A", Users: []model.User{{Email: "a@x.com", Roles: []string{model.StandardUser}}}}
+	nw := old.Clone()
+	nw.Users[0].Roles = []string{model.Administrator}
+	or, nr := model.NewResolver(old), model.NewResolver(nw)
+	var b strings.Builder
+	writeMarkdown(&b, mdDiff{diff: model.Compare(or, nr), oldRes: or, newRes: nr, old: side{label: "o", acct: old}, new: side{label: "n", acct: nw}})
+	if want := "**1 user** changed. Gaining access: 1; losing access: 0; added: 0; removed: 0."; !strings.Contains(b.String(), want) {
+		t.Errorf("header: want %q in\n%s", want, b.String())
 	}
 }

@@ -70,6 +70,7 @@ type app struct {
 	realOut, realErr io.Writer
 	outBuf, errBuf   *bytes.Buffer
 	groupJSON        bool // group edits' --json
+	sod              sodState // separation of duties: --allow-violation, and what an edit allowed (sod.go)
 }
 
 // flush writes what the command printed so far, as Execute does at its

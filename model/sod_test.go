@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -328,4 +329,23 @@ func BenchmarkNewViolations(b *testing.B) {
 		n = CountSites(NewViolations(before, after))
 	}
 	b.ReportMetric(float64(n), "sites")
+}
+
+// A pull (Import) keeps the file's rules: Boomi has none.
+func TestSoDImportKeepsRules(t *testing.T) {
+	file := demoWithCodes()
+	file.SeparationOfDuties = []SoDRule{sodRule("UM/audit", ps(UserManagement), ps(ViewAuditLogs), SoDAccount, ""),
+		sodRule("prod", ps(BuildReadWrite), ps(PackagedComponentDeployment), SoDEnvironments, Production)}
+	empty := &Live{AccountID: "acme-1", Roles: builtinLive()}
+	live := applyCalls(t, empty, MakePlan(file, empty))
+	im := Import(live, file, Switches{true, true})
+	if im.HasErrors() {
+		t.Fatalf("import: %v", im.Notes)
+	}
+	if got, want := Canonical(im.Account).SeparationOfDuties, Canonical(file).SeparationOfDuties; !reflect.DeepEqual(got, want) {
+		t.Fatalf("rules after the pull %+v, want %+v", got, want)
+	}
+	if Import(live, nil, Switches{true, true}).Account.SeparationOfDuties != nil {
+		t.Error("a new file got rules")
+	}
 }

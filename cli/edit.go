@@ -120,7 +120,8 @@ func (a *app) editInGroup(build buildOps, allowWidening bool) error {
 		relaid []string
 	)
 	_, err = storage.UpdateGroup(primary, others, storage.SaveOptions{
-		Actor: a.actor,
+		Actor:             a.actor,
+		AllowedViolations: a.sod.recorded,
 		ChangeFunc: func(_, _ *model.Account) any {
 			rec, err := next.Record()
 			if err != nil {
@@ -174,8 +175,16 @@ func (a *app) editInGroup(build buildOps, allowWidening bool) error {
 		if err := widening(ops, oc.Widened, allowWidening); err != nil {
 			return nil, err
 		}
-		if err := a.guardViolations(describeAll(ops), "", model.NewViolations(w.BaseResolver(), w.Resolver())); err != nil {
-			return nil, err
+		// Separation of duties in every file the edit reaches through the
+		// views: this one, and a primary's members (R22).
+		for _, fv := range model.NewGroupViolations(set, s) {
+			p := primary
+			if fv.File != "" {
+				p = memberPath(primary, fv.File)
+			}
+			if err := a.guardViolations(describeAll(ops), p, fv.Violations); err != nil {
+				return nil, err
+			}
 		}
 		next, out = w, oc
 		if g.key == "" {

@@ -3,6 +3,9 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -71,16 +74,20 @@ func (a *app) guardViolations(what, file string, vs []model.Violation) error {
 }
 
 // printAllowed says which violations an edit was allowed to introduce.
-func (a *app) printAllowed() {
-	for file, vs := range a.sod.allowed {
+func (a *app) printAllowed() { a.printAllowedTo(a.stdout) }
+
+func (a *app) printAllowedTo(w io.Writer) {
+	files := slices.Sorted(maps.Keys(a.sod.allowed))
+	for _, file := range files {
+		vs := a.sod.allowed[file]
 		where := ""
 		if file != "" {
 			where = " in " + model.SafeText(file)
 		}
-		fmt.Fprintf(a.stdout, "  warning: allowed (--allow-violation, recorded in the audit trail)%s: %s of separation of duties\n", where, plural(model.CountSites(vs), "new violation"))
+		fmt.Fprintf(w, "  warning: allowed (--allow-violation, recorded in the audit trail)%s: %s of separation of duties\n", where, plural(model.CountSites(vs), "new violation"))
 		for _, v := range vs {
 			for _, l := range v.Lines() {
-				fmt.Fprintf(a.stdout, "    %s (%s)\n", model.SafeText(l), v.Cite())
+				fmt.Fprintf(w, "    %s (%s)\n", model.SafeText(l), v.Cite())
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -593,4 +594,48 @@ func CountSites(vs []Violation) int {
 		}
 	}
 	return n
+}
+
+// FileViolations is what an edit of an account group introduces in one
+// of its files: File is the member's file as the primary names it, ""
+// for the primary.
+type FileViolations struct {
+	File       string
+	Violations []Violation
+}
+
+// NewGroupViolations lists, file by file (the primary first, then the
+// members in file order), the violations an edit of an account group
+// introduces in the accounts whose files hold rules: each checked on its
+// view before and after (a member's shared roles and group users, R21,
+// R25), so that sharing a role or giving a group user a role is caught in
+// every member it reaches (R22).
+func NewGroupViolations(before, after *GroupSet) []FileViolations {
+	var out []FileViolations
+	check := func(file string, b, a *Account) {
+		if a == nil || len(a.SeparationOfDuties) == 0 {
+			return
+		}
+		av, err := after.View(file)
+		if err != nil {
+			return // no longer in a group: its own account, unchanged by the edit
+		}
+		bv, err := before.View(file)
+		switch {
+		case err == nil:
+		case b != nil:
+			bv = b // not in a group before: its own account
+		default:
+			bv = &Account{}
+		}
+		if vs := NewViolations(NewResolver(bv), NewResolver(av)); len(vs) > 0 {
+			out = append(out, FileViolations{File: file, Violations: vs})
+		}
+	}
+	check("", before.Primary, after.Primary)
+	files := slices.Sorted(maps.Keys(after.Members))
+	for _, f := range files {
+		check(f, before.Members[f], after.Members[f])
+	}
+	return out
 }

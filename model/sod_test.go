@@ -349,3 +349,29 @@ func TestSoDImportKeepsRules(t *testing.T) {
 		t.Error("a new file got rules")
 	}
 }
+
+// An edit of a shared role in the primary reaches the members' users
+// (R22): the violations it introduces in a member's file, by its rules,
+// are found on the member's view; the ones there before are not new.
+func TestNewGroupViolations(t *testing.T) {
+	s := groupFixture()
+	eu := s.Members["members/eu.toml"]
+	eu.SeparationOfDuties = []SoDRule{sodRule("RM/deploy", ps(RuntimeManagement), ps(PackagedComponentDeployment), SoDAccount, "")}
+	after, _, err := ApplyPrimary(s, Tick{Role: "Ops", Privilege: PackagedComponentDeployment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := NewGroupViolations(s, after)
+	if len(got) != 1 || got[0].File != "members/eu.toml" {
+		t.Fatalf("files %+v, want members/eu.toml only", got)
+	}
+	if users := sites(got[0].Violations); !slices.Equal(users, []string{"solo@eu.com"}) {
+		t.Errorf("new violators %v, want solo@eu.com (dep@eu.com and both@x.com broke it before)", users)
+	}
+	if l := got[0].Violations[0].Lines()[0]; !strings.Contains(l, "Packaged Component Deployment [from Ops (shared) from Acme Primary via EMEA group]") {
+		t.Errorf("provenance of the shared role: %s", l)
+	}
+	if vs := NewGroupViolations(s, s); len(vs) != 0 {
+		t.Errorf("no edit, violations %+v", vs)
+	}
+}

@@ -107,6 +107,13 @@ func (r *SoDRule) inScope(a *Account) []int {
 	if r.Scope != SoDEnvironments {
 		return nil
 	}
+	var named map[string]bool
+	if r.Classification == "" && len(r.Environments) > 0 {
+		named = make(map[string]bool, len(r.Environments))
+		for _, n := range r.Environments {
+			named[FoldName(n)] = true
+		}
+	}
 	out := []int{}
 	for i, e := range a.Environments {
 		switch {
@@ -114,8 +121,8 @@ func (r *SoDRule) inScope(a *Account) []int {
 			if e.Classification == r.Classification {
 				out = append(out, i)
 			}
-		case len(r.Environments) > 0:
-			if slices.ContainsFunc(r.Environments, func(n string) bool { return SameName(n, e.Name) }) {
+		case named != nil:
+			if named[FoldName(e.Name)] {
 				out = append(out, i)
 			}
 		default:
@@ -132,6 +139,17 @@ func (r *SoDRule) inScope(a *Account) []int {
 // then forbids the covering privilege outright.
 func (v *validator) separation() {
 	a := v.a
+	if len(a.SeparationOfDuties) == 0 {
+		return
+	}
+	// Environments by name, once: a rule may name many (bounded by the
+	// file's list limit), and there may be many rules.
+	envs := make(map[string]int, len(a.Environments))
+	for i, e := range a.Environments {
+		if _, ok := envs[FoldName(e.Name)]; !ok {
+			envs[FoldName(e.Name)] = i
+		}
+	}
 	seen := map[string]int{}
 	for i, r := range a.SeparationOfDuties {
 		at := func(key string) Loc { return Loc{Section: SectionSoD, Index: i, Key: key, Item: -1} }
@@ -177,13 +195,15 @@ func (v *validator) separation() {
 			if r.Classification != "" && r.Classification != Production && r.Classification != Test {
 				v.refuse(SoDRuleShape, at("classification"), name, "separation-of-duties rule %s has classification %s; use \"production\" or \"test\"", quote(name), quote(string(r.Classification)))
 			}
+			named := make(map[string]bool, len(r.Environments))
 			for j, e := range r.Environments {
 				loc := Loc{Section: SectionSoD, Index: i, Key: "environments", Item: j}
-				if a.FindEnvironment(e) < 0 {
+				if _, ok := envs[FoldName(e)]; !ok {
 					v.refuse(NoSuchEnvironment, loc, name, "separation-of-duties rule %s names environment %s, which the account does not have", quote(name), quote(e))
-				} else if slices.ContainsFunc(r.Environments[:j], func(x string) bool { return SameName(x, e) }) {
+				} else if named[FoldName(e)] {
 					v.refuse(SoDRuleShape, loc, name, "separation-of-duties rule %s names environment %s twice; keep it once", quote(name), quote(e))
 				}
+				named[FoldName(e)] = true
 			}
 		case "":
 			v.refuse(SoDRuleShape, at("scope"), name, "separation-of-duties rule %s has no scope; write scope = \"account\" or scope = \"environments\"", quote(name))
@@ -203,6 +223,12 @@ func canonicalSoD(c *Account) {
 		return
 	}
 	rs := slices.Clone(c.SeparationOfDuties)
+	envs := make(map[string]string, len(c.Environments))
+	for _, e := range c.Environments {
+		if _, ok := envs[FoldName(e.Name)]; !ok {
+			envs[FoldName(e.Name)] = e.Name // the first, as FindEnvironment answers
+		}
+	}
 	for i := range rs {
 		r := &rs[i]
 		valid := func(ps []Privilege) []Privilege {
@@ -211,14 +237,14 @@ func canonicalSoD(c *Account) {
 			return nilIfEmpty(slices.Compact(ps))
 		}
 		r.Holds, r.Excludes = valid(r.Holds), valid(r.Excludes)
-		envs := slices.Clone(r.Environments)
-		for j, e := range envs {
-			if k := c.FindEnvironment(e); k >= 0 {
-				envs[j] = c.Environments[k].Name
+		names := slices.Clone(r.Environments)
+		for j, e := range names {
+			if n, ok := envs[FoldName(e)]; ok {
+				names[j] = n
 			}
 		}
-		slices.SortStableFunc(envs, compareFold)
-		r.Environments = nilIfEmpty(envs)
+		slices.SortStableFunc(names, compareFold)
+		r.Environments = nilIfEmpty(names)
 	}
 	slices.SortStableFunc(rs, func(x, y SoDRule) int { return compareFold(x.Name, y.Name) })
 	c.SeparationOfDuties = rs

@@ -232,7 +232,8 @@ func (a *app) groupEdit(op model.GroupOp, dry bool) error {
 	}()
 	if err != nil {
 		var ref *model.Refused
-		if errors.As(err, &ref) {
+		var xe *exitError // a refusal of the CLI's own (guardViolations)
+		if errors.As(err, &ref) || errors.As(err, &xe) {
 			return a.editError(err)
 		}
 		var te *storage.GroupTxnError

@@ -26,12 +26,19 @@ type sodState struct {
 	allowed map[string][]model.Violation
 }
 
-// recorded is the audit entry's AllowedViolations (storage.SaveOptions).
-func (s *sodState) recorded(path string) []model.Violation {
-	if vs, ok := s.allowed[path]; ok {
-		return vs
+// recorded is the audit entry's AllowedViolations (storage.SaveOptions):
+// every violation the edit was allowed, whichever file it is in, so that
+// one in a member whose file the edit does not write (a group user is the
+// primary's) is recorded in the entries of the files it does write.
+func (s *sodState) recorded(string) []model.Violation {
+	var out []model.Violation
+	for _, file := range slices.Sorted(maps.Keys(s.allowed)) {
+		for _, v := range s.allowed[file] {
+			v.File = file
+			out = append(out, v)
+		}
 	}
-	return s.allowed[""]
+	return out
 }
 
 // allowViolationFlag adds --allow-violation to every edit command under c.

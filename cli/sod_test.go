@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -90,4 +91,40 @@ func want2(t *testing.T, r result, code int, in ...string) result {
 	t.Helper()
 	want(t, r, code, in...)
 	return r
+}
+
+// A group edit in the primary that gives a member's user both sides of
+// the member's rule (a group user, R25) is refused, naming the member;
+// allowed, it is recorded in the entry of the file written (the
+// primary's), with the member's file.
+func TestSeparationOfDutiesGroup(t *testing.T) {
+	t.Parallel()
+	dir := groupFiles(t)
+	sales := filepath.Join(dir, "emea-sales.toml")
+	f, err := os.OpenFile(sales, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("\n[[separation_of_duties]]\nname = \"Deployers see no data\"\nholds = [\"Packaged Component Deployment\"]\nexcludes = [\"View Data\"]\nscope = \"account\"\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	// omar, a group user with Release Manager (inheriting Support), breaks
+	// it already there.
+	want(t, rc(t, dir, nil, "-f", "emea-sales.toml", "validate"), 1,
+		`rule "Deployers see no data" account-wide: omar@example.com holds Packaged Component Deployment [from Release Manager (shared) from Acme Primary via EMEA group]`)
+	before := readBytes(t, filepath.Join(dir, "acme.toml"))
+	r := rc(t, dir, nil, "-f", "acme.toml", "group", "add-user", "EMEA", "new@example.com", "--role", "Release Manager")
+	want(t, r, 1, "refused: it would break separation of duties in", "emea-sales.toml (1 new violation); nothing was changed\n",
+		"\nrolecall:   rule \"Deployers see no data\" account-wide: new@example.com holds Packaged Component Deployment [from Release Manager (shared) from Acme Primary via EMEA group] and also View Data [from Release Manager (shared) (via Support) from Acme Primary via EMEA group] (R11, decision)\n")
+	if string(readBytes(t, filepath.Join(dir, "acme.toml"))) != string(before) {
+		t.Fatal("a refused group edit changed the primary")
+	}
+	want(t, rc(t, dir, nil, "-f", "acme.toml", "group", "add-user", "EMEA", "new@example.com", "--role", "Release Manager", "--allow-violation"), 0,
+		"warning: allowed (--allow-violation, recorded in the audit trail)")
+	trail := readBytes(t, filepath.Join(dir, "acme.toml.audit.jsonl"))
+	if !strings.Contains(string(trail), `"allowed_violations":[{"rule":"Deployers see no data","scope":"account-wide","user":"new@example.com"`) ||
+		!strings.Contains(string(trail), `emea-sales.toml"}]`) {
+		t.Errorf("primary's audit entry:\n%s", trail)
+	}
 }

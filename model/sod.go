@@ -257,6 +257,9 @@ type Violation struct {
 	Scope string          `json:"scope"` // the rule's ScopeText
 	User  string          `json:"user"`
 	Sites []ViolationSite `json:"sites"`
+	// File is set by a caller that checks several files (an edit of an
+	// account group): the file of the account broken.
+	File string `json:"file,omitempty"`
 	// environments: the rule's scope is environments (R15 decides what
 	// counts; else R11).
 	environments bool

@@ -69,7 +69,8 @@ type app struct {
 	// a progress bar to draw).
 	realOut, realErr io.Writer
 	outBuf, errBuf   *bytes.Buffer
-	groupJSON        bool // group edits' --json
+	groupJSON        bool     // group edits' --json
+	sod              sodState // separation of duties: --allow-violation, and what an edit allowed (sod.go)
 }
 
 // flush writes what the command printed so far, as Execute does at its

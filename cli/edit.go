@@ -66,6 +66,9 @@ func (a *app) editOps(build buildOps, allowWidening bool) error {
 		if err := widening(ops, oc.Widened, allowWidening); err != nil {
 			return nil, err
 		}
+		if err := a.guardViolations(describeAll(ops), "", model.NewViolations(w.BaseResolver(), w.Resolver())); err != nil {
+			return nil, err
+		}
 		next, out = w, oc
 		return w, nil
 	})
@@ -76,6 +79,7 @@ func (a *app) editOps(build buildOps, allowWidening bool) error {
 		return a.editError(err)
 	}
 	a.printEdit(next, out)
+	a.printAllowed()
 	return nil
 }
 
@@ -116,7 +120,8 @@ func (a *app) editInGroup(build buildOps, allowWidening bool) error {
 		relaid []string
 	)
 	_, err = storage.UpdateGroup(primary, others, storage.SaveOptions{
-		Actor: a.actor,
+		Actor:             a.actor,
+		AllowedViolations: a.sod.recorded,
 		ChangeFunc: func(_, _ *model.Account) any {
 			rec, err := next.Record()
 			if err != nil {
@@ -170,6 +175,17 @@ func (a *app) editInGroup(build buildOps, allowWidening bool) error {
 		if err := widening(ops, oc.Widened, allowWidening); err != nil {
 			return nil, err
 		}
+		// Separation of duties in every file the edit reaches through the
+		// views: this one, and a primary's members (R22).
+		for _, fv := range model.NewGroupViolations(set, s) {
+			p := primary
+			if fv.File != "" {
+				p = memberPath(primary, fv.File)
+			}
+			if err := a.guardViolations(describeAll(ops), p, fv.Violations); err != nil {
+				return nil, err
+			}
+		}
 		next, out = w, oc
 		if g.key == "" {
 			return map[string]*model.Account{primary: s.Primary}, nil
@@ -189,6 +205,7 @@ func (a *app) editInGroup(build buildOps, allowWidening bool) error {
 		fmt.Fprintln(a.stderr, "rolecall: warning: "+model.SafeText(se.Error()))
 	}
 	a.printEdit(next, out)
+	a.printAllowed()
 	for _, p := range relaid {
 		fmt.Fprintf(a.stdout, "  note: %s was rewritten in rolecall's layout: comments, blank lines and the original order were not kept\n", model.SafeText(p))
 	}
@@ -275,8 +292,8 @@ func widening(ops []model.Op, envs []string, allow bool) error {
 // ---- role ----
 
 func (a *app) roleCommand() *cobra.Command {
-	return group("role", "add, edit or remove a custom role",
-		a.roleAddCommand(), a.roleEditCommand(), a.roleRmCommand())
+	return a.allowViolationFlag(group("role", "add, edit or remove a custom role",
+		a.roleAddCommand(), a.roleEditCommand(), a.roleRmCommand()))
 }
 
 func (a *app) roleAddCommand() *cobra.Command {
@@ -420,8 +437,8 @@ role it becomes open to every role (R12), so that needs --allow-widening.`,
 // ---- user ----
 
 func (a *app) userCommand() *cobra.Command {
-	return group("user", "add or remove a user, assign or unassign a role",
-		a.userAddCommand(), a.userAssignCommand(), a.userUnassignCommand(), a.userRmCommand())
+	return a.allowViolationFlag(group("user", "add or remove a user, assign or unassign a role",
+		a.userAddCommand(), a.userAssignCommand(), a.userUnassignCommand(), a.userRmCommand()))
 }
 
 func (a *app) userAddCommand() *cobra.Command {
@@ -517,8 +534,8 @@ func (a *app) userRmCommand() *cobra.Command {
 // ---- env ----
 
 func (a *app) envCommand() *cobra.Command {
-	return group("env", "add or remove an environment, allow or disallow a role on it",
-		a.envAddCommand(), a.envAllowCommand(), a.envDisallowCommand(), a.envRmCommand())
+	return a.allowViolationFlag(group("env", "add or remove an environment, allow or disallow a role on it",
+		a.envAddCommand(), a.envAllowCommand(), a.envDisallowCommand(), a.envRmCommand()))
 }
 
 func (a *app) envAddCommand() *cobra.Command {
@@ -596,7 +613,7 @@ func (a *app) envRmCommand() *cobra.Command {
 
 func (a *app) accountCommand() *cobra.Command {
 	set := a.accountSetCommand()
-	return group("account", "change the account's name or feature switches", set)
+	return a.allowViolationFlag(group("account", "change the account's name or feature switches", set))
 }
 
 func (a *app) accountSetCommand() *cobra.Command {

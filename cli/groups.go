@@ -24,6 +24,7 @@ func (a *app) groupCommand() *cobra.Command {
 	wrap := func(c *cobra.Command) *cobra.Command {
 		c.Flags().BoolVar(&dry, "dry-run", false, "say what it would change in every file, and write nothing")
 		c.Flags().BoolVar(&a.groupJSON, "json", false, "print what it changes as JSON")
+		c.Flags().BoolVar(&a.sod.allow, "allow-violation", false, "do it even if a user then breaks a separation-of-duties rule (the audit entry records it)")
 		return c
 	}
 	list := a.groupListCommand()
@@ -161,9 +162,18 @@ func (a *app) groupEdit(op model.GroupOp, dry bool) error {
 			am.Account = accts[memberPath(primary, am.File)]
 			o = am
 		}
-		_, oc, err := model.ApplyGroup(s, o)
+		ns, oc, err := model.ApplyGroup(s, o)
 		if err != nil {
 			return nil, err
+		}
+		for _, fv := range model.NewGroupViolations(s, ns) {
+			p := primary
+			if fv.File != "" {
+				p = memberPath(primary, fv.File)
+			}
+			if err := a.guardViolations(op.Describe(), p, fv.Violations); err != nil {
+				return nil, err
+			}
 		}
 		outcome = oc
 		out := map[string]*model.Account{}
@@ -208,7 +218,7 @@ func (a *app) groupEdit(op model.GroupOp, dry bool) error {
 		return nil
 	}
 	var relaid []string
-	_, err = storage.UpdateGroup(primary, others, storage.SaveOptions{Actor: a.actor, ChangeFunc: func(_, _ *model.Account) any {
+	_, err = storage.UpdateGroup(primary, others, storage.SaveOptions{Actor: a.actor, AllowedViolations: a.sod.recorded, ChangeFunc: func(_, _ *model.Account) any {
 		return map[string]any{"edits": []string{op.Describe()}, "access": groupLines(outcome)}
 	}, RelaidFile: func(p string) { relaid = append(relaid, p) }}, apply)
 	defer func() {
@@ -222,7 +232,8 @@ func (a *app) groupEdit(op model.GroupOp, dry bool) error {
 	}()
 	if err != nil {
 		var ref *model.Refused
-		if errors.As(err, &ref) {
+		var xe *exitError // a refusal of the CLI's own (guardViolations)
+		if errors.As(err, &ref) || errors.As(err, &xe) {
 			return a.editError(err)
 		}
 		var te *storage.GroupTxnError
@@ -232,10 +243,12 @@ func (a *app) groupEdit(op model.GroupOp, dry bool) error {
 		return a.storageError(err)
 	}
 	if a.groupJSON {
+		a.printAllowedTo(a.stderr) // stdout holds the JSON only
 		return a.writeJSON(groupJSON(op, true, outcome))
 	}
 	fmt.Fprintf(a.stdout, "%s: done\n", model.SafeText(op.Describe()))
 	a.printGroupOutcome(primary, outcome)
+	a.printAllowed()
 	return nil
 }
 

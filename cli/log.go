@@ -71,13 +71,16 @@ type logEntry struct {
 	BeforeSha256    string          `json:"before_sha256"`
 	Landed          bool            `json:"landed"`
 	Change          json.RawMessage `json:"change,omitempty"`
+	// AllowedViolations: the separation-of-duties violations the save was
+	// allowed to introduce (model.Violation), when there were any.
+	AllowedViolations json.RawMessage `json:"allowed_violations,omitempty"`
 }
 
 func logJSON(entries []storage.AuditEntry) []logEntry {
 	out := make([]logEntry, 0, len(entries))
 	for _, e := range entries {
 		out = append(out, logEntry{Time: e.Time, User: e.User, UID: e.UID, SudoUserClaimed: e.SudoUserClaimed,
-			Host: e.Host, Frontend: e.Frontend, Sha256: e.Sha256, BeforeSha256: e.BeforeSha256, Landed: e.Landed, Change: e.Change})
+			Host: e.Host, Frontend: e.Frontend, Sha256: e.Sha256, BeforeSha256: e.BeforeSha256, Landed: e.Landed, Change: e.Change, AllowedViolations: e.AllowedViolations})
 	}
 	return out
 }
@@ -96,6 +99,9 @@ func (a *app) printLog(path string, entries []storage.AuditEntry) {
 			fmt.Fprintln(a.stdout, "  never landed: the save was cut off before its file was written")
 		}
 		for _, l := range changeLines(e.Change) {
+			fmt.Fprintln(a.stdout, l)
+		}
+		for _, l := range allowedLines(e.AllowedViolations) {
 			fmt.Fprintln(a.stdout, l)
 		}
 	}

@@ -25,8 +25,13 @@ func (a *app) validateCommand() *cobra.Command {
 
   FILE:LINE: error: text (R7)
 
+Users who break the file's separation-of-duties rules are listed after the
+problems, one line per rule, user and place, with both sides' provenance:
+
+  FILE: violation: rule "NAME" in ENV: USER holds A [from ROLE] and also B [from ROLE] (R15, decision)
+
 Exit 0 when there is nothing to report, 1 when the file has errors (or, with
---strict, warnings), 2 when the file cannot be read at all.`,
+--strict, warnings) or violations, 2 when the file cannot be read at all.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			d, err := a.load(a.path())
@@ -88,9 +93,25 @@ func (a *app) validate(d *doc, strict bool) error {
 			fmt.Fprintf(a.stdout, "%s: %s\n", model.SafeText(d.path), model.SafeText(p.String()))
 		}
 	}
+	// Separation of duties: a class of its own, after the problems. A
+	// violation makes validate fail, but not the file: it opens for
+	// editing, so that an edit can end it.
+	viol := 0
+	if d.acct != nil && errs == 0 {
+		for _, v := range model.NewResolver(a.sodAccount(d)).Violations() {
+			for _, l := range v.Lines() {
+				viol++
+				fmt.Fprintf(a.stdout, "%s: violation: %s (%s)\n", model.SafeText(d.path), model.SafeText(l), v.Cite())
+			}
+		}
+	}
 	switch {
-	case errs > 0 || (strict && warns > 0):
-		fmt.Fprintf(a.stderr, "rolecall: %s: %s\n", model.SafeText(d.path), countProblems(errs, warns, strict))
+	case errs > 0 || (strict && warns > 0) || viol > 0:
+		msg := countProblems(errs, warns, strict)
+		if viol > 0 {
+			msg += fmt.Sprintf("; %s of separation of duties", plural(viol, "violation"))
+		}
+		fmt.Fprintf(a.stderr, "rolecall: %s: %s\n", model.SafeText(d.path), msg)
 		return silent(ExitDenied)
 	case warns > 0:
 		fmt.Fprintf(a.stdout, "%s: no errors; %s (run with --strict to list them)\n", model.SafeText(d.path), plural(warns, "warning"))
@@ -99,10 +120,36 @@ func (a *app) validate(d *doc, strict bool) error {
 		return silent(ExitDenied)
 	default:
 		n := d.acct
-		fmt.Fprintf(a.stdout, "%s: ok (%s, %s, %s)\n", model.SafeText(d.path),
-			plural(len(n.Roles), "custom role"), plural(len(n.Users), "user"), plural(len(n.Environments), "environment"))
+		rules := ""
+		if k := len(n.SeparationOfDuties); k > 0 {
+			rules = fmt.Sprintf(", %s kept", plural(k, "separation-of-duties rule"))
+		}
+		fmt.Fprintf(a.stdout, "%s: ok (%s, %s, %s%s)\n", model.SafeText(d.path),
+			plural(len(n.Roles), "custom role"), plural(len(n.Users), "user"), plural(len(n.Environments), "environment"), rules)
 	}
 	return nil
+}
+
+// sodAccount is the account whose users a file's separation-of-duties
+// rules are checked on: the file's, or, for a member of an account group,
+// its view (the roles its groups share and its group users, R21, R25).
+func (a *app) sodAccount(d *doc) *model.Account {
+	if !inGroup(d.acct) || d.acct.Primary == "" {
+		return d.acct
+	}
+	set, _, err := storage.LoadGroup(d.path)
+	if err != nil {
+		return d.acct // the group's problems are listed above
+	}
+	key, ok := storage.GroupKey(set, d.path)
+	if !ok {
+		return d.acct
+	}
+	view, err := set.View(key)
+	if err != nil {
+		return d.acct
+	}
+	return view
 }
 
 func countProblems(errs, warns int, strict bool) string {

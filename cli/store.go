@@ -81,8 +81,9 @@ func (a *app) updateSaving(edit func(*model.Account) (*model.Working, *model.Acc
 	var w *model.Working
 	relaid := false
 	_, err := storage.Update(a.path(), storage.SaveOptions{
-		Actor:  a.actor,
-		Relaid: func() { relaid = true },
+		Actor:             a.actor,
+		Relaid:            func() { relaid = true },
+		AllowedViolations: a.sod.recorded,
 		ChangeFunc: func(_, _ *model.Account) any {
 			rec, err := w.Record()
 			if err != nil {

@@ -35,6 +35,9 @@ type Account struct {
 	// Groups are the account groups of a primary account (R20), nil for
 	// an account that is no primary.
 	Groups []AccountGroup
+	// SeparationOfDuties are the file's own rules of who may not hold
+	// what together (sod.go); Boomi has none, so pulls keep them.
+	SeparationOfDuties []SoDRule
 	// Primary is, in a member account, the primary's file by path
 	// relative to this file's directory ("" for an account that names no
 	// primary): what a member's file is opened with (groups.go).

@@ -305,8 +305,8 @@ func (l *Live) builtinIDs(notes *[]ImportNote) map[string]string {
 }
 
 // Import builds the account l describes. prev is the file being updated
-// (nil for a new one): its name, its [privilege_codes] and its Boomi
-// account id are kept; sw gives the switches. Nothing is dropped in
+// (nil for a new one): its name, its [privilege_codes], its
+// separation-of-duties rules and its Boomi account id are kept; sw gives the switches. Nothing is dropped in
 // silence: every object that cannot be mapped gives a note, an Error when
 // keeping the result would lose access or privileges.
 func Import(l *Live, prev *Account, sw Switches) Imported {
@@ -320,6 +320,10 @@ func Import(l *Live, prev *Account, sw Switches) Imported {
 		a.Name = prev.Name
 		a.Primary = prev.Primary // a member stays its primary's (R20)
 		a.PrivilegeCodes = slices.Clone(prev.PrivilegeCodes)
+		// Boomi has no separation-of-duties rules: the file's stay. One
+		// that names an environment Boomi no longer has is an error of
+		// validation, which the pull reports and writes nothing.
+		a.SeparationOfDuties = slices.Clone(prev.SeparationOfDuties)
 		if a.BoomiAccount == "" {
 			a.BoomiAccount = prev.BoomiAccount
 		}

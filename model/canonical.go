@@ -47,6 +47,7 @@ func Canonical(a *Account) *Account {
 	for i := range c.Environments {
 		c.Environments[i].RolesWithAccess = nilIfEmpty(c.Environments[i].RolesWithAccess)
 	}
+	canonicalSoD(c)
 	c.Roles = nilIfEmpty(c.Roles)
 	c.Users = nilIfEmpty(c.Users)
 	c.Environments = nilIfEmpty(c.Environments)

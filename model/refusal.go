@@ -82,6 +82,7 @@ const (
 	DuplicateGroup                          // a group name taken in the primary
 	NoSuchGroup                             // a group named that does not exist
 	GroupMembership                         // a member listed twice, spelled two ways, missing, or not naming its primary
+	SoDRuleShape                            // a separation-of-duties rule without a name, a side or a scope, or with one privilege on both sides
 	numRefusals
 )
 
@@ -142,6 +143,9 @@ var refusals = [numRefusals]struct {
 	DuplicateGroup:      {"duplicate group", "R20", false},
 	NoSuchGroup:         {"no such group", "R20", false},
 	GroupMembership:     {"group membership", "R20", true},
+	// Separation of duties is our product's rule (Boomi has none): its
+	// rules are about what a user holds, R11 (sod.go).
+	SoDRuleShape: {"separation-of-duties rule", "R11", true},
 }
 
 func (k Refusal) valid() bool { return k > 0 && k < numRefusals }

@@ -125,6 +125,7 @@ func validateFrom(a *Account, normalized bool, prev *checked, shared section, sp
 	}
 	usersEnd := len(v.ps)
 	v.account()
+	v.separation()
 	envsStart := len(v.ps)
 	switch {
 	case sameEnvs:

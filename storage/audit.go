@@ -44,6 +44,11 @@ type AuditEntry struct {
 	// Change is SaveOptions.Change as JSON, every null in it made [] (in a
 	// change, null only ever stands for an empty list).
 	Change json.RawMessage `json:"change,omitempty"`
+	// AllowedViolations are the separation-of-duties violations the save
+	// introduced and its actor allowed (--allow-violation, or confirmed in
+	// the TUI): each rule, user and place with both sides' provenance
+	// (model.Violation as JSON). Absent when it introduced none.
+	AllowedViolations json.RawMessage `json:"allowed_violations,omitempty"`
 	// Landed is set by ReadAudit: false when the save never put its file
 	// in place (it was killed between the entry and the rename). Entries
 	// without a hash were written after their rename and count as landed.
@@ -79,7 +84,7 @@ func actingUser() string {
 
 // auditLine makes the audit entry of a save that replaces before (existed
 // false: no file) with after, as one JSON line without its newline.
-func auditLine(actor string, change any, before []byte, existed bool, after []byte) ([]byte, error) {
+func auditLine(actor string, change any, allowed []model.Violation, before []byte, existed bool, after []byte) ([]byte, error) {
 	host, _ := os.Hostname()
 	uid := os.Getuid()
 	e := AuditEntry{
@@ -90,6 +95,13 @@ func auditLine(actor string, change any, before []byte, existed bool, after []by
 		Host:            host,
 		Frontend:        actor,
 		Sha256:          hashHex(after),
+	}
+	if len(allowed) > 0 {
+		v, err := json.Marshal(allowed)
+		if err != nil {
+			return nil, fmt.Errorf("cannot record the violations allowed: %w", err)
+		}
+		e.AllowedViolations = v
 	}
 	if existed {
 		e.BeforeSha256 = hashHex(before)
@@ -306,7 +318,7 @@ func Record(path, actor string, change any) error {
 	if err != nil {
 		return err
 	}
-	line, err := auditLine(actor, change, cur, true, cur)
+	line, err := auditLine(actor, change, nil, cur, true, cur)
 	if err != nil {
 		return err
 	}

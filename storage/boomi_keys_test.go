@@ -280,7 +280,7 @@ func TestDecodeBoomiKeys(t *testing.T) {
 			model.Error, `environments "E" and "F" have the same boomi_id "e1"`, 9},
 		{"unknown key in role", role("boomi = \"x\"\n"), model.Error, `unknown key "boomi" in [[roles]] #1 ("Ops"); the keys are name, description, inherits, privileges, unknown_codes, boomi_id`, 8},
 		{"unknown key in env", "format = 1\n[[environments]]\nname = \"E\"\nid = 1\n", model.Error, `unknown key "id" in [[environments]] #1 ("E"); the keys are name, classification, roles_with_access, boomi_id`, 4},
-		{"unknown top key", "format = 1\nprivilege_code = 1\n", model.Error, "the top-level keys are format, account, privilege_codes, roles, users, environments, account_groups, group_members and group_users", 2},
+		{"unknown top key", "format = 1\nprivilege_code = 1\n", model.Error, "the top-level keys are format, account, privilege_codes, roles, users, environments, separation_of_duties, account_groups, group_members and group_users", 2},
 		{"known built-in code kept", role("unknown_codes = [\n  \"X\",\n  \"EXECUTE\",\n]\n"), model.Warning,
 			`role "Ops" keeps code "EXECUTE" as unknown, but it is the code of "Execute"; move it to privileges`, 10},
 		{"file's code kept", "format = 1\n[account]\nadvanced_user_security = true\n[privilege_codes]\nENV_READ = \"Environment Management Read Access\"\n[[roles]]\nname = \"Ops\"\nunknown_codes = [\"X\", \"Y\", \"ENV_READ\"]\n",

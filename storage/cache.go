@@ -44,7 +44,7 @@ import (
 // cacheSchema is the layout of an entry and of what it holds: bump it when
 // the entry format, model.Account, FileProblem or model.Problem change
 // (TestCacheFieldsKnown fails until then).
-const cacheSchema = 6
+const cacheSchema = 7
 
 // Bounds of the cache, variables for the tests.
 var (
@@ -465,6 +465,24 @@ func (e *enc) account(a *model.Account) {
 		e.str(g.ID)
 	}
 	e.str(a.Primary)
+	e.count(len(a.SeparationOfDuties), a.SeparationOfDuties == nil)
+	for _, r := range a.SeparationOfDuties {
+		e.str(r.Name)
+		e.str(r.Description)
+		e.privs(r.Holds)
+		e.privs(r.Excludes)
+		e.str(string(r.Scope))
+		e.str(string(r.Classification))
+		e.strs(r.Environments)
+	}
+}
+
+// privs writes a list of privileges, one byte each.
+func (e *enc) privs(ps []model.Privilege) {
+	e.count(len(ps), ps == nil)
+	for _, p := range ps {
+		e.b = append(e.b, byte(p))
+	}
 }
 
 func (e *enc) problems(ps []FileProblem) {
@@ -668,7 +686,34 @@ func (d *dec) account() *model.Account {
 		}
 	}
 	a.Primary = d.str()
+	if n, isNil := d.count(); !isNil {
+		a.SeparationOfDuties = make([]model.SoDRule, n)
+		for i := range a.SeparationOfDuties {
+			r := &a.SeparationOfDuties[i]
+			r.Name, r.Description = d.str(), d.str()
+			r.Holds, r.Excludes = d.privs(), d.privs()
+			r.Scope, r.Classification, r.Environments = model.SoDScope(d.str()), model.Classification(d.str()), d.strs()
+		}
+	}
 	return a
+}
+
+// privs reads what enc.privs wrote.
+func (d *dec) privs() []model.Privilege {
+	n, isNil := d.count()
+	if isNil {
+		return nil
+	}
+	ps := make([]model.Privilege, n)
+	for i := range ps {
+		if len(d.s) == 0 {
+			d.fail()
+			return nil
+		}
+		ps[i] = model.Privilege(d.s[0])
+		d.s = d.s[1:]
+	}
+	return ps
 }
 
 func (d *dec) problems() []FileProblem {

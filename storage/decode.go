@@ -135,7 +135,7 @@ func Decode(path string, data []byte) (*model.Account, []FileProblem) {
 // Source of the privilege code rows, which the file does not hold, so an
 // account that has either goes to Decode as well.
 func decodeEncoded(path string, data []byte, c *model.Account, s *scanner) (*model.Account, []FileProblem) {
-	if !validUTF8(c) || !groupsValidUTF8(c) || groupsLoseOnDecode(c) || len(valueProblems(c)) > 0 || slices.ContainsFunc(c.PrivilegeCodes, func(r model.CodeRow) bool { return r.Source != "" }) {
+	if !validUTF8(c) || !groupsValidUTF8(c) || !sodValidUTF8(c) || groupsLoseOnDecode(c) || len(valueProblems(c)) > 0 || slices.ContainsFunc(c.PrivilegeCodes, func(r model.CodeRow) bool { return r.Source != "" }) {
 		return Decode(path, data)
 	}
 	d := &decoder{path: path}
@@ -342,8 +342,10 @@ func (d *decoder) decode(data []byte) *model.Account {
 			d.elements(k, v, func(i int, m map[string]any) { d.groupMember(a, i, m) })
 		case "group_users":
 			d.elements(k, v, func(i int, m map[string]any) { d.groupUser(a, i, m) })
+		case "separation_of_duties":
+			d.elements(k, v, func(i int, m map[string]any) { d.sodRule(a, i, m) })
 		default:
-			d.add(d.pos.keyLine(k), accountLoc, "", "", "unknown key %s; the top-level keys are format, account, privilege_codes, roles, users, environments, account_groups, group_members and group_users",
+			d.add(d.pos.keyLine(k), accountLoc, "", "", "unknown key %s; the top-level keys are format, account, privilege_codes, roles, users, environments, separation_of_duties, account_groups, group_members and group_users",
 				quote(k))
 		}
 	}
@@ -463,6 +465,7 @@ func (d *decoder) sizes(s *scanner) bool {
 		limit int
 		what  string
 	}{{model.SectionRoles, MaxRoles, "custom roles"}, {model.SectionUsers, MaxUsersInFile, "users"}, {model.SectionEnvironments, MaxEnvironments, "environments"},
+		{model.SectionSoD, MaxSoDRules, "separation-of-duties rules"},
 		{SectionAccountGroups, MaxAccountGroups, "account groups"}, {SectionGroupMembers, MaxGroupMembers, "group members"}, {SectionGroupUsers, MaxGroupUsers, "group users"}} {
 		if es := s.pos.elems[string(l.sec)]; len(es) > l.limit {
 			d.add(es[l.limit].header, model.Loc{Section: l.sec, Index: l.limit, Item: -1}, "", "",
@@ -495,6 +498,7 @@ func (d *decoder) limits(a *model.Account) bool {
 	check(len(a.Roles), MaxRoles, model.SectionRoles, "custom roles")
 	check(len(a.Users), MaxUsersInFile, model.SectionUsers, "users")
 	check(len(a.Environments), MaxEnvironments, model.SectionEnvironments, "environments")
+	check(len(a.SeparationOfDuties), MaxSoDRules, model.SectionSoD, "separation-of-duties rules")
 	groups, members, users := groupLimits(a)
 	check(groups, MaxAccountGroups, SectionAccountGroups, "account groups")
 	check(members, MaxGroupMembers, SectionGroupMembers, "group members")

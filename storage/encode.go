@@ -25,7 +25,8 @@ func Canonical(a *model.Account) *model.Account {
 
 // Encode returns the file text of a (see Canonical): format first, then
 // [account], [privilege_codes] (when a has rows; sorted by code),
-// [[roles]], [[users]] and [[environments]], then a primary's
+// [[roles]], [[users]] and [[environments]], then the
+// [[separation_of_duties]] rules (when a has any, sod.go), then a primary's
 // [[account_groups]], [[group_members]] and [[group_users]] (groupfile.go),
 // with a member's primary last in [account]. The Boomi keys (boomi_account,
 // [privilege_codes], unknown_codes, boomi_id) are written only when not
@@ -85,6 +86,7 @@ func encodeCanonical(c *model.Account) []byte {
 			e.kv("boomi_id", v.ID)
 		}
 	}
+	e.separationOfDuties(c.SeparationOfDuties)
 	e.groups(c)
 	return e.b
 }

@@ -251,6 +251,17 @@ type SaveOptions struct {
 	// RelaidFile is Relaid for UpdateGroup, once for each file it writes
 	// that is not in rolecall's layout.
 	RelaidFile func(path string)
+	// AllowedViolations, when set, gives the separation-of-duties
+	// violations the save of the file at path (as the caller named it)
+	// introduces and that its actor allowed: the audit entry records them.
+	AllowedViolations func(path string) []model.Violation
+}
+
+func (o SaveOptions) allowed(path string) []model.Violation {
+	if o.AllowedViolations == nil {
+		return nil
+	}
+	return o.AllowedViolations(path)
 }
 
 // InvalidError refuses to save an account that has validation errors.
@@ -739,7 +750,7 @@ func commit(target, path string, cur []byte, fi fs.FileInfo, old, c *model.Accou
 	if change == nil && opts.ChangeFunc != nil {
 		change = opts.ChangeFunc(old, c)
 	}
-	line, err := auditLine(opts.Actor, change, cur, fi != nil, data)
+	line, err := auditLine(opts.Actor, change, opts.allowed(path), cur, fi != nil, data)
 	if err != nil {
 		return Stamp{}, fmt.Errorf("not saved: the audit entry could not be written: %w", err)
 	}

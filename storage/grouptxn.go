@@ -632,7 +632,7 @@ func writeGroup(ws []*groupWrite, recName string, opts SaveOptions) (err error) 
 		if change == nil && opts.ChangeFunc != nil {
 			change = opts.ChangeFunc(w.old, w.c)
 		}
-		line, err := auditLine(opts.Actor, change, w.cur, true, w.data)
+		line, err := auditLine(opts.Actor, change, opts.allowed(w.path), w.cur, true, w.data)
 		if err != nil {
 			return fmt.Errorf("the audit entry of %s could not be written: %w", model.SafeText(w.path), err)
 		}

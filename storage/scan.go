@@ -193,14 +193,14 @@ type scanner struct {
 // Scanning stops when the file holds more than an account file may, so that
 // neither the scanner nor the decoder works on the rest.
 const (
-	maxHeaders = MaxUsersInFile + MaxRoles + MaxEnvironments + MaxAccountGroups + MaxGroupMembers + MaxGroupUsers + 10
+	maxHeaders = MaxUsersInFile + MaxRoles + MaxEnvironments + MaxSoDRules + MaxAccountGroups + MaxGroupMembers + MaxGroupUsers + 10
 	// maxValues bounds the values of the whole file. A real account at the
 	// limits has far fewer: 100,000 users with a few roles each (about 11
 	// values a user), roles with at most every privilege, environments
 	// listing a few dozen roles each.
 	// Groups: a group user as a user (and its group), a member 3 values,
 	// a group a few dozen shared roles.
-	maxValues = MaxUsersInFile*11 + MaxRoles*40 + MaxEnvironments*200 + MaxGroupUsers*12 + MaxGroupMembers*3 + MaxAccountGroups*40
+	maxValues = MaxUsersInFile*11 + MaxRoles*40 + MaxEnvironments*200 + MaxGroupUsers*12 + MaxGroupMembers*3 + MaxAccountGroups*40 + MaxSoDRules*80
 )
 
 func (s *scanner) stopped() bool { return s.deep > 0 || s.over || s.refusedAt > 0 }

@@ -99,7 +99,10 @@ func (fileStore) Save(path string, w *model.Working, stamp any) (any, error) {
 	if member {
 		acct = model.Own(acct) // a member's file holds its own account
 	}
-	ns, err := storage.Save(path, acct, st, storage.SaveOptions{Actor: "tui", Change: rec})
+	// The violations of separation of duties the edits introduce were
+	// shown, and confirmed twice, before this save: its entry records them.
+	allowed := func(string) []model.Violation { return model.NewViolations(w.BaseResolver(), w.Resolver()) }
+	ns, err := storage.Save(path, acct, st, storage.SaveOptions{Actor: "tui", Change: rec, AllowedViolations: allowed})
 	if err == nil && member {
 		// The save locked the member, not its primary: an un-share there
 		// meanwhile is said at once, never left to be found later (R21).

@@ -66,19 +66,42 @@ func (a *App) startSave() tea.Cmd {
 		lines = append(lines, "No one's access changes.")
 	}
 	lines = append(lines, s.groupSaveLines()...)
+	// Separation of duties: the violations the pending edits introduce
+	// (the model's NewViolations, from the file as loaded). Saving with
+	// them asks a second time, and the audit entry records them.
+	viol := model.NewViolations(s.w.BaseResolver(), s.w.Resolver())
+	if n := model.CountSites(viol); n > 0 {
+		lines = append(lines, fmt.Sprintf("Separation of duties: your edits introduce %d new %s:", n, plural(n, "violation", "violations")))
+		for _, v := range viol {
+			for _, l := range v.Lines() {
+				lines = append(lines, "  "+safe(l)+" ("+v.Cite()+")")
+			}
+		}
+		lines = append(lines, "Saving them asks you again; the audit trail records them.")
+	}
 	if ws := probs.Warnings(); len(ws) > 0 {
 		lines = append(lines, fmt.Sprintf("%d %s (not blocking):", len(ws), plural(len(ws), "warning", "warnings")))
 		for _, w := range ws {
 			lines = append(lines, "  "+w.Cite()+": "+safe(w.Message))
 		}
 	}
-	a.c.ask("Save "+safe(to.path)+"?", lines, "save",
-		func() tea.Cmd { return a.doSave() },
-		func() tea.Cmd {
-			a.saveAs = nil // a save as not confirmed leaves the session where it was
-			a.setStatus("Not saved: your edits are kept.", false)
+	notSaved := func() tea.Cmd {
+		a.saveAs = nil // a save as not confirmed leaves the session where it was
+		a.setStatus("Not saved: your edits are kept.", false)
+		return nil
+	}
+	yes, save := "save", func() tea.Cmd { return a.doSave() }
+	if n := model.CountSites(viol); n > 0 {
+		yes = "save (asks again: violations)"
+		save = func() tea.Cmd {
+			a.c.ask(fmt.Sprintf("Save with %d new %s of separation of duties?", n, plural(n, "violation", "violations")), []string{
+				"Your edits let users hold what a separation-of-duties rule of the file keeps apart (listed in the summary before).",
+				"Saving anyway records the violations in the audit trail. No keeps your edits unsaved: change the roles first.",
+			}, "save anyway", func() tea.Cmd { return a.doSave() }, notSaved)
 			return nil
-		})
+		}
+	}
+	a.c.ask("Save "+safe(to.path)+"?", lines, yes, save, notSaved)
 	return nil
 }
 

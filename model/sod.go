@@ -1,0 +1,670 @@
+package model
+
+import (
+	"encoding/binary"
+	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Separation of duties. An account file may hold rules that no user may
+// hold two kinds of privilege at once: "User Management excludes View
+// Audit Logs", "no one holds Build Read and Write Access and Packaged
+// Component Deployment in a production environment". Boomi has no such
+// thing: the rules are the file's own, kept across every rewrite, and
+// checked here, in one place, against what the resolver says a user holds.
+//
+// What "holds" means (our decision, stated in the README):
+//   - a rule of scope account is about the privileges a user holds
+//     account-wide: the union of their roles' privileges with R4 applied
+//     (R11), as `explain` and `check` without --env answer;
+//   - a rule of scope environments is about the privileges that count for
+//     a user inside each environment in scope, as `check --env` answers:
+//     only in an environment the user sees (R12-R14), through the roles
+//     that count there (R15: the listed ones in a restricted environment,
+//     all in an open one, all for holders of Environment Management), with
+//     the two per-environment privileges counting only through a listed
+//     role and only with Advanced Environment Access on (R15, R16), and R4
+//     applied. A user who cannot see an environment holds nothing there.
+//
+// A side holds one privilege or several ("any of"); a user violates a rule
+// where they hold at least one privilege of each side.
+
+// SectionSoD is the file's [[separation_of_duties]] rules, as a Loc
+// section (Index is the rule's index).
+const SectionSoD Section = "separation_of_duties"
+
+// SoDScope says where a rule looks.
+type SoDScope string
+
+const (
+	// SoDAccount: what a user holds account-wide (R11).
+	SoDAccount SoDScope = "account"
+	// SoDEnvironments: what counts for a user inside each environment in
+	// scope (R15): every environment, those of one classification, or
+	// those named.
+	SoDEnvironments SoDScope = "environments"
+)
+
+// SoDRule is one separation-of-duties rule.
+type SoDRule struct {
+	Name        string
+	Description string
+	// Holds and Excludes are the two sides: a user may hold privileges of
+	// one side or the other, never of both.
+	Holds    []Privilege
+	Excludes []Privilege
+	Scope    SoDScope
+	// With scope environments, at most one of these narrows it: the
+	// environments of that classification, or the environments named.
+	// Neither: every environment.
+	Classification Classification
+	Environments   []string
+}
+
+// ScopeText says where the rule looks, in words: "account-wide", "in
+// production environments", "in Production and DR", "in every
+// environment".
+func (r *SoDRule) ScopeText() string {
+	switch {
+	case r.Scope != SoDEnvironments:
+		return "account-wide"
+	case r.Classification != "":
+		return "in " + string(r.Classification) + " environments"
+	case len(r.Environments) > 0:
+		shown := make([]string, len(r.Environments))
+		for i, e := range r.Environments {
+			shown[i] = nameIn(e)
+		}
+		return "in " + AndList(shown)
+	}
+	return "in every environment"
+}
+
+// Text is the rule in one sentence: `"Name": no one holds A or B together
+// with C, account-wide`.
+func (r *SoDRule) Text() string {
+	return fmt.Sprintf("%s: no one holds %s together with %s, %s", quote(r.Name), sideText(r.Holds, " or "), sideText(r.Excludes, " or "), r.ScopeText())
+}
+
+func sideText(ps []Privilege, sep string) string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.String()
+	}
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + sep + names[len(names)-1]
+}
+
+// inScope returns the indexes of the environments of a that rule r looks
+// at, in account order; nil for an account-wide rule.
+func (r *SoDRule) inScope(a *Account) []int {
+	if r.Scope != SoDEnvironments {
+		return nil
+	}
+	var named map[string]bool
+	if r.Classification == "" && len(r.Environments) > 0 {
+		named = make(map[string]bool, len(r.Environments))
+		for _, n := range r.Environments {
+			named[FoldName(n)] = true
+		}
+	}
+	out := []int{}
+	for i, e := range a.Environments {
+		switch {
+		case r.Classification != "":
+			if e.Classification == r.Classification {
+				out = append(out, i)
+			}
+		case named != nil:
+			if named[FoldName(e.Name)] {
+				out = append(out, i)
+			}
+		default:
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// separation checks the account's separation-of-duties rules: a name
+// (R7's shape, unique ignoring case), two sides that are not empty and
+// share no privilege, a known scope, and environments that exist. A side
+// privilege that covers one of the other side (R4) is a warning: the rule
+// then forbids the covering privilege outright.
+func (v *validator) separation() {
+	a := v.a
+	if len(a.SeparationOfDuties) == 0 {
+		return
+	}
+	// Environments by name, once: a rule may name many (bounded by the
+	// file's list limit), and there may be many rules.
+	envs := make(map[string]int, len(a.Environments))
+	for i, e := range a.Environments {
+		if _, ok := envs[FoldName(e.Name)]; !ok {
+			envs[FoldName(e.Name)] = i
+		}
+	}
+	seen := map[string]int{}
+	for i, r := range a.SeparationOfDuties {
+		at := func(key string) Loc { return Loc{Section: SectionSoD, Index: i, Key: key, Item: -1} }
+		name := r.Name
+		if msg := checkName("separation-of-duties rule", r.Name, MaxRoleName); msg != "" {
+			v.refuse(SoDRuleShape, at("name"), r.Name, "%s", msg)
+		} else if j, dup := seen[FoldName(r.Name)]; dup {
+			v.refuse(SoDRuleShape, at("name"), r.Name, "separation-of-duties rules #%d and #%d are both called %s; give each rule its own name", j+1, i+1, quote(r.Name))
+		} else {
+			seen[FoldName(r.Name)] = i
+		}
+		if n := tooLong(r.Description, MaxDescription); n > 0 {
+			v.refuse(DescriptionTooLong, at("description"), name, "separation-of-duties rule %s has a description of %d characters; at most %d are allowed", quote(name), n, MaxDescription)
+		}
+		for _, side := range []struct {
+			key string
+			ps  []Privilege
+		}{{"holds", r.Holds}, {"excludes", r.Excludes}} {
+			if len(side.ps) == 0 {
+				v.refuse(SoDRuleShape, at(side.key), name, "separation-of-duties rule %s has no privilege in %s; name one privilege or several", quote(name), side.key)
+			}
+		}
+		for _, p := range r.Holds {
+			if slices.Contains(r.Excludes, p) {
+				v.refuse(SoDRuleShape, at("excludes"), name, "separation-of-duties rule %s has %s on both sides; a privilege cannot exclude itself", quote(name), quote(p.String()))
+				continue
+			}
+			for _, q := range r.Excludes {
+				if slices.Contains(Covers[p], q) || slices.Contains(Covers[q], p) {
+					v.cite(Warning, SoDRuleShape, at("excludes"), name, "separation-of-duties rule %s: %s and %s are on opposite sides, but one covers the other (R4), so no one may hold the covering one at all", quote(name), quote(p.String()), quote(q.String()))
+				}
+			}
+		}
+		switch r.Scope {
+		case SoDAccount:
+			if r.Classification != "" || len(r.Environments) > 0 {
+				v.refuse(SoDRuleShape, at("scope"), name, "separation-of-duties rule %s has scope \"account\" but names environments or a classification; use scope = \"environments\", or remove them", quote(name))
+			}
+		case SoDEnvironments:
+			if r.Classification != "" && len(r.Environments) > 0 {
+				v.refuse(SoDRuleShape, at("classification"), name, "separation-of-duties rule %s gives both a classification and environments; give one of them (or write two rules)", quote(name))
+			}
+			if r.Classification != "" && r.Classification != Production && r.Classification != Test {
+				v.refuse(SoDRuleShape, at("classification"), name, "separation-of-duties rule %s has classification %s; use \"production\" or \"test\"", quote(name), quote(string(r.Classification)))
+			}
+			named := make(map[string]bool, len(r.Environments))
+			for j, e := range r.Environments {
+				loc := Loc{Section: SectionSoD, Index: i, Key: "environments", Item: j}
+				if _, ok := envs[FoldName(e)]; !ok {
+					v.refuse(NoSuchEnvironment, loc, name, "separation-of-duties rule %s names environment %s, which the account does not have", quote(name), quote(e))
+				} else if named[FoldName(e)] {
+					v.refuse(SoDRuleShape, loc, name, "separation-of-duties rule %s names environment %s twice; keep it once", quote(name), quote(e))
+				}
+				named[FoldName(e)] = true
+			}
+		case "":
+			v.refuse(SoDRuleShape, at("scope"), name, "separation-of-duties rule %s has no scope; write scope = \"account\" or scope = \"environments\"", quote(name))
+		default:
+			v.refuse(SoDRuleShape, at("scope"), name, "separation-of-duties rule %s has scope %s; use \"account\" or \"environments\"", quote(name), quote(string(r.Scope)))
+		}
+	}
+}
+
+// canonicalSoD puts the rules of c in the order they are saved: by name
+// ignoring case, each side in catalog order without repeats, the
+// environments spelled as the account spells them and sorted; empty lists
+// nil. The rules are copied: c's may be shared with another account.
+func canonicalSoD(c *Account) {
+	if len(c.SeparationOfDuties) == 0 {
+		c.SeparationOfDuties = nil
+		return
+	}
+	rs := slices.Clone(c.SeparationOfDuties)
+	envs := make(map[string]string, len(c.Environments))
+	for _, e := range c.Environments {
+		if _, ok := envs[FoldName(e.Name)]; !ok {
+			envs[FoldName(e.Name)] = e.Name // the first, as FindEnvironment answers
+		}
+	}
+	for i := range rs {
+		r := &rs[i]
+		valid := func(ps []Privilege) []Privilege {
+			ps = slices.DeleteFunc(slices.Clone(ps), func(p Privilege) bool { return !p.Valid() })
+			slices.Sort(ps)
+			return nilIfEmpty(slices.Compact(ps))
+		}
+		r.Holds, r.Excludes = valid(r.Holds), valid(r.Excludes)
+		names := slices.Clone(r.Environments)
+		for j, e := range names {
+			if n, ok := envs[FoldName(e)]; ok {
+				names[j] = n
+			}
+		}
+		slices.SortStableFunc(names, compareFold)
+		r.Environments = nilIfEmpty(names)
+	}
+	slices.SortStableFunc(rs, func(x, y SoDRule) int { return compareFold(x.Name, y.Name) })
+	c.SeparationOfDuties = rs
+}
+
+// Violation is one user breaking one rule: where (Sites), and through what
+// on each side.
+type Violation struct {
+	Rule  string          `json:"rule"`
+	Scope string          `json:"scope"` // the rule's ScopeText
+	User  string          `json:"user"`
+	Sites []ViolationSite `json:"sites"`
+	// File is set by a caller that checks several files (an edit of an
+	// account group): the file of the account broken.
+	File string `json:"file,omitempty"`
+	// environments: the rule's scope is environments (R15 decides what
+	// counts; else R11).
+	environments bool
+}
+
+// ViolationSite is where a user holds both sides of a rule with the same
+// provenance: account-wide (Environments nil), or inside the environments
+// listed (in account order), where the same roles count. Holds and
+// Excludes are the privileges of each side the user holds there, with
+// their sources (R11, R4; inside environments, the roles that count
+// there, R15). The sources may be shared with other sites and with the
+// resolver: they are not to be changed.
+type ViolationSite struct {
+	Environments []string `json:"environments,omitempty"`
+	Holds        []Grant  `json:"holds"`
+	Excludes     []Grant  `json:"excludes"`
+}
+
+// Cite is the rule that decides what a user holds where the violation
+// is: "R11, decision" account-wide, "R15, decision" inside environments
+// (separation of duties is our product's rule, not Boomi's).
+func (v Violation) Cite() string {
+	if v.environments {
+		return cite("R15", true)
+	}
+	return cite("R11", true)
+}
+
+// Text says one site in words: `rule "Build vs deploy" in Production:
+// dana@example.com holds Build Read and Write Access [from Builder (via
+// Support)] and also Packaged Component Deployment [from Deployer]`.
+func (v Violation) Text(s ViolationSite) string {
+	where := "account-wide"
+	if len(s.Environments) > 0 {
+		shown := make([]string, len(s.Environments))
+		for i, e := range s.Environments {
+			shown[i] = nameIn(e)
+		}
+		where = "in " + AndList(shown)
+	}
+	return fmt.Sprintf("rule %s %s: %s holds %s and also %s", quote(v.Rule), where, SafeText(v.User), grantsText(s.Holds), grantsText(s.Excludes))
+}
+
+// Lines is Text of every site.
+func (v Violation) Lines() []string {
+	out := make([]string, len(v.Sites))
+	for i, s := range v.Sites {
+		out[i] = v.Text(s)
+	}
+	return out
+}
+
+func grantsText(gs []Grant) string {
+	parts := make([]string, len(gs))
+	for i, g := range gs {
+		parts[i] = g.Privilege.String() + " [from " + SafeText(g.From()) + "]"
+	}
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// sodPlan is a rule made ready for scanning: its sides as sets, and the
+// environments it looks at (nil: account-wide).
+type sodPlan struct {
+	holds, excl PrivSet
+	envs        []int
+	ok          bool // a valid rule: an invalid one breaks nothing
+}
+
+// sodHit is a place where a user holds both sides of a rule: environment
+// env (-1 account-wide), and the privileges of each side held there.
+type sodHit struct {
+	env         int
+	holds, excl PrivSet
+}
+
+func (r *Resolver) sodPlans() []sodPlan {
+	a := r.acct
+	plans := make([]sodPlan, len(a.SeparationOfDuties))
+	for i := range a.SeparationOfDuties {
+		rl := &a.SeparationOfDuties[i]
+		p := sodPlan{holds: SetOf(rl.Holds...), excl: SetOf(rl.Excludes...)}
+		switch rl.Scope {
+		case SoDAccount:
+			p.ok = true
+		case SoDEnvironments:
+			p.envs, p.ok = rl.inScope(a), true
+		}
+		p.ok = p.ok && p.holds != 0 && p.excl != 0 && p.holds&p.excl == 0
+		plans[i] = p
+	}
+	return plans
+}
+
+// sodScanner finds, user by user, where they hold both sides of a rule;
+// what each user holds inside each environment is worked out once for
+// all the rules.
+type sodScanner struct {
+	r     *Resolver
+	plans []sodPlan
+	privs []PrivSet // per environment, for the current user
+	done  []bool
+	hits  []sodHit
+}
+
+func (r *Resolver) newSoDScanner() *sodScanner {
+	n := len(r.acct.Environments)
+	return &sodScanner{r: r, plans: r.sodPlans(), privs: make([]PrivSet, n), done: make([]bool, n)}
+}
+
+// user starts on user u: the environments are worked out again.
+func (s *sodScanner) user() { clear(s.done) }
+
+// hitsOf returns where user u (the current one) holds both sides of rule
+// i; the slice is reused by the next call.
+func (s *sodScanner) hitsOf(i, u int) []sodHit {
+	p := &s.plans[i]
+	us := &s.r.us()[u]
+	s.hits = s.hits[:0]
+	// Inside an environment a user holds a subset of what they hold
+	// account-wide (R15 only filters; R4 adds only what is covered by
+	// what they hold), so that only the users holding both sides
+	// account-wide are looked at there.
+	if !p.ok || us.eff&p.holds == 0 || us.eff&p.excl == 0 {
+		return nil
+	}
+	if p.envs == nil {
+		return append(s.hits, sodHit{env: -1, holds: us.eff & p.holds, excl: us.eff & p.excl})
+	}
+	for _, e := range p.envs {
+		if !s.done[e] {
+			ev := s.r.evalOf(us, e, false)
+			s.privs[e], s.done[e] = 0, true
+			if ev.visible {
+				s.privs[e] = ev.privs
+			}
+		}
+		if h, x := s.privs[e]&p.holds, s.privs[e]&p.excl; h != 0 && x != 0 {
+			s.hits = append(s.hits, sodHit{env: e, holds: h, excl: x})
+		}
+	}
+	return s.hits
+}
+
+// violationMaker turns the hits of a user into a violation, with the
+// sources of each side; hits with the same privileges held through the
+// same roles make one site.
+type violationMaker struct {
+	r           *Resolver
+	memo        [numPrivileges + 1]*sourceMemo
+	all, perEnv []int32
+	key         []byte
+	siteOf      map[string]int
+}
+
+func (m *violationMaker) make(i, u int, hits []sodHit) Violation {
+	r := m.r
+	rl := &r.acct.SeparationOfDuties[i]
+	us := &r.us()[u]
+	v := Violation{Rule: rl.Name, Scope: rl.ScopeText(), User: us.email, environments: rl.Scope == SoDEnvironments}
+	if m.siteOf == nil {
+		m.siteOf = map[string]int{}
+	}
+	clear(m.siteOf)
+	for _, h := range hits {
+		// The roles that count where the hit is: all held ones
+		// account-wide (R11), inside an environment those R15 lets count.
+		all, perEnv := us.roles, us.roles
+		if h.env >= 0 {
+			ev := r.evalOf(us, h.env, false)
+			m.all, m.perEnv = r.appendCountingRoles(m.all[:0], m.perEnv[:0], u, h.env, &ev)
+			all, perEnv = m.all, m.perEnv
+		}
+		m.key = binary.LittleEndian.AppendUint64(m.key[:0], uint64(h.holds))
+		m.key = binary.LittleEndian.AppendUint64(m.key, uint64(h.excl))
+		m.key = binary.LittleEndian.AppendUint32(m.key, uint32(len(all)))
+		for _, id := range all {
+			m.key = binary.LittleEndian.AppendUint32(m.key, uint32(id))
+		}
+		for _, id := range perEnv {
+			m.key = binary.LittleEndian.AppendUint32(m.key, uint32(id))
+		}
+		k, seen := m.siteOf[string(m.key)]
+		if !seen {
+			k = len(v.Sites)
+			m.siteOf[string(m.key)] = k
+			site := ViolationSite{Holds: m.grants(u, h.holds, all, perEnv), Excludes: m.grants(u, h.excl, all, perEnv)}
+			if h.env >= 0 {
+				site.Environments = make([]string, 0, len(hits))
+			}
+			v.Sites = append(v.Sites, site)
+		}
+		if h.env >= 0 {
+			v.Sites[k].Environments = append(v.Sites[k].Environments, r.acct.Environments[h.env].Name)
+		}
+	}
+	return v
+}
+
+// grants is each privilege of set with its sources among the roles that
+// count (all; perEnv for the per-environment privileges, R15), as
+// holderSources gives them, from the resolver's shared cache of every
+// role's sources (memo, filled as needed).
+func (m *violationMaker) grants(u int, set PrivSet, all, perEnv []int32) []Grant {
+	r := m.r
+	out := make([]Grant, 0, set.Len())
+	for _, p := range set.List() {
+		if m.memo[p] == nil {
+			m.memo[p] = newSourceMemo(r, p)
+		}
+		memo, direct := m.memo[p], directRoles(p, all, perEnv)
+		g := Grant{Privilege: p}
+		switch n, sole := memo.most(direct, all); {
+		case sole >= 0:
+			g.Sources, g.ImpliedBy = memo.single(sole) // one role gives it all: its list, shared
+		default:
+			g.Sources, g.ImpliedBy = appendCoveredSources(make([]Source, 0, n), direct, all, p, memo.sources)
+		}
+		g.Sources = r.groupSources(u, g.Sources)
+		out = append(out, g)
+	}
+	return out
+}
+
+// Violations lists every user who breaks a separation-of-duties rule of
+// the account, rule by rule (in the account's order) and user by user,
+// each with every place they break it and the provenance of both sides
+// there.
+func (r *Resolver) Violations() []Violation {
+	return r.violationsWhere(nil)
+}
+
+// violationsWhere is Violations without, for each rule i and user u, the
+// hits that drop(i, u, hits) returns (nil: none), where each goroutine
+// gets its own drop from dropper (nil: nothing is dropped).
+func (r *Resolver) violationsWhere(dropper func() func(i, u int, hits []sodHit) []sodHit) []Violation {
+	if len(r.acct.SeparationOfDuties) == 0 {
+		return nil
+	}
+	users := r.us()
+	// Users are independent: a share of them on each core, each with its
+	// own scanner and maker, put together in user order.
+	nproc := min(runtime.GOMAXPROCS(0), max(len(users)/1000, 1))
+	parts := make([][][]Violation, nproc)
+	var wg sync.WaitGroup
+	for w := range nproc {
+		from, to := w*len(users)/nproc, (w+1)*len(users)/nproc
+		wg.Go(func() {
+			s := r.newSoDScanner()
+			m := &violationMaker{r: r}
+			var drop func(i, u int, hits []sodHit) []sodHit
+			if dropper != nil {
+				drop = dropper()
+			}
+			per := make([][]Violation, len(s.plans))
+			for u := from; u < to; u++ {
+				s.user()
+				for i := range s.plans {
+					hits := s.hitsOf(i, u)
+					if len(hits) == 0 {
+						continue
+					}
+					if gone := dropped(drop, i, u, hits); gone != nil {
+						hits = slices.DeleteFunc(hits, func(h sodHit) bool { return slices.Contains(gone, h) })
+						if len(hits) == 0 {
+							continue
+						}
+					}
+					per[i] = append(per[i], m.make(i, u, hits))
+				}
+			}
+			parts[w] = per
+		})
+	}
+	wg.Wait()
+	var out []Violation
+	for i := range r.acct.SeparationOfDuties {
+		for _, per := range parts {
+			out = append(out, per[i]...)
+		}
+	}
+	return out
+}
+
+// dropped is drop(i, u, hits), or nil when drop is nil.
+func dropped(drop func(i, u int, hits []sodHit) []sodHit, i, u int, hits []sodHit) []sodHit {
+	if drop == nil {
+		return nil
+	}
+	return drop(i, u, hits)
+}
+
+// NewViolations lists what after breaks that before did not: the places
+// (rule and user, by name ignoring case, and environment) where a user of
+// after holds both sides of a rule and did not in before. An edit that
+// leaves violations as they were, or ends some, introduces none.
+func NewViolations(before, after *Resolver) []Violation {
+	if len(after.acct.SeparationOfDuties) == 0 {
+		return nil
+	}
+	ruleAt := map[string]int{}
+	for i, rl := range before.acct.SeparationOfDuties {
+		ruleAt[FoldName(rl.Name)] = i
+	}
+	// place maps a place of after (an environment's index, -1
+	// account-wide) to before's, shifted by one: 0 is account-wide, -1
+	// a place before does not have.
+	place := make([]int, len(after.acct.Environments))
+	for e, env := range after.acct.Environments {
+		place[e] = -1
+		if b := before.Environment(env.Name); b >= 0 {
+			place[e] = b + 1
+		}
+	}
+	before.us() // indexed once, before the goroutines ask
+	return after.violationsWhere(func() func(i, u int, hits []sodHit) []sodHit {
+		bs := before.newSoDScanner()
+		lastUser := -1
+		held := make([]bool, len(before.acct.Environments)+1) // the places of before's hits
+		return func(i, u int, hits []sodHit) []sodHit {
+			bi, ok := ruleAt[FoldName(after.acct.SeparationOfDuties[i].Name)]
+			bu := before.User(after.us()[u].email)
+			if !ok || bu < 0 {
+				return nil // a new rule or a new user: all of it is new
+			}
+			if bu != lastUser {
+				bs.user()
+				lastUser = bu
+			}
+			old := bs.hitsOf(bi, bu)
+			for _, o := range old {
+				held[o.env+1] = true
+			}
+			var drop []sodHit
+			for _, h := range hits {
+				at := 0
+				if h.env >= 0 {
+					at = place[h.env]
+				}
+				if at >= 0 && held[at] {
+					drop = append(drop, h)
+				}
+			}
+			for _, o := range old {
+				held[o.env+1] = false
+			}
+			return drop
+		}
+	})
+}
+
+// CountSites is the number of places (account-wide, or one environment)
+// of vs.
+func CountSites(vs []Violation) int {
+	n := 0
+	for _, v := range vs {
+		for _, s := range v.Sites {
+			n += max(len(s.Environments), 1)
+		}
+	}
+	return n
+}
+
+// FileViolations is what an edit of an account group introduces in one
+// of its files: File is the member's file as the primary names it, ""
+// for the primary.
+type FileViolations struct {
+	File       string
+	Violations []Violation
+}
+
+// NewGroupViolations lists, file by file (the primary first, then the
+// members in file order), the violations an edit of an account group
+// introduces in the accounts whose files hold rules: each checked on its
+// view before and after (a member's shared roles and group users, R21,
+// R25), so that sharing a role or giving a group user a role is caught in
+// every member it reaches (R22).
+func NewGroupViolations(before, after *GroupSet) []FileViolations {
+	var out []FileViolations
+	check := func(file string, b, a *Account) {
+		if a == nil || len(a.SeparationOfDuties) == 0 {
+			return
+		}
+		av, err := after.View(file)
+		if err != nil {
+			return // no longer in a group: its own account, unchanged by the edit
+		}
+		bv, err := before.View(file)
+		switch {
+		case err == nil:
+		case b != nil:
+			bv = b // not in a group before: its own account
+		default:
+			bv = &Account{}
+		}
+		if vs := NewViolations(NewResolver(bv), NewResolver(av)); len(vs) > 0 {
+			out = append(out, FileViolations{File: file, Violations: vs})
+		}
+	}
+	check("", before.Primary, after.Primary)
+	files := slices.Sorted(maps.Keys(after.Members))
+	for _, f := range files {
+		check(f, before.Members[f], after.Members[f])
+	}
+	return out
+}

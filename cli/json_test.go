@@ -165,7 +165,7 @@ func TestDiffJSON(t *testing.T) {
 	want(t, rc(t, dir, nil, "env", "disallow", "Production", "Production Support"), 0)
 	r := rc(t, dir, nil, "diff", "--json", "old.toml", "rolecall.toml")
 	m := object(t, r)
-	if got := keys(t, m); got != "account,environments,summary,users" {
+	if got := keys(t, m); got != "account,environments,new_violations,summary,users" {
 		t.Errorf("diff keys %s", got)
 	}
 	sum := m["summary"].([]any)

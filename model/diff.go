@@ -426,8 +426,28 @@ func (d *Diff) Summary() []string {
 			switch {
 			case c.Before.Visible && !c.After.Visible:
 				note(key{"no longer see", c.Environment}, i)
+				// What went with seeing it is said too: losing a
+				// production deploy right is never only implied.
+				if c.Before.Access == AccessWrite {
+					note(key{"lose write access in", c.Environment}, i)
+				}
+				if c.Before.Deploy {
+					note(key{canCannot(false) + " deploy to", c.Environment}, i)
+				}
+				if c.Before.Schedule {
+					note(key{canCannot(false) + " schedule in", c.Environment}, i)
+				}
 			case !c.Before.Visible && c.After.Visible:
 				note(key{"now see", c.Environment}, i)
+				if c.After.Access == AccessWrite {
+					note(key{"get write access in", c.Environment}, i)
+				}
+				if c.After.Deploy {
+					note(key{canCannot(true) + " deploy to", c.Environment}, i)
+				}
+				if c.After.Schedule {
+					note(key{canCannot(true) + " schedule in", c.Environment}, i)
+				}
 			default:
 				if c.Before.Access != c.After.Access {
 					note(key{"get " + string(c.After.Access) + " access instead of " + string(c.Before.Access) + " in", c.Environment}, i)

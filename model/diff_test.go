@@ -392,3 +392,31 @@ func TestDiffSummaryEnvironmentGrammar(t *testing.T) {
 		}
 	}
 }
+
+// An environment coming into view, or going out of it, says what went with
+// seeing it: write access, deploy, schedule. "now sees Production" alone
+// hid that the user can deploy there.
+func TestDiffSummaryVisibilityCarriesRights(t *testing.T) {
+	hidden := EnvState{Access: AccessNone}
+	tests := []struct {
+		name          string
+		before, after EnvState
+		want          []string
+	}{
+		{"sees, read only", hidden, EnvState{Visible: true, Access: AccessRead}, []string{"u@x.com now sees P"}},
+		{"sees and deploys", hidden, EnvState{Visible: true, Access: AccessRead, Deploy: true},
+			[]string{"u@x.com now sees P", "u@x.com can now deploy to P"}},
+		{"sees with write, deploy and schedule", hidden, EnvState{Visible: true, Access: AccessWrite, Deploy: true, Schedule: true},
+			[]string{"u@x.com now sees P", "u@x.com gets write access in P", "u@x.com can now deploy to P", "u@x.com can now schedule in P"}},
+		{"no longer sees, had deploy", EnvState{Visible: true, Access: AccessWrite, Deploy: true}, hidden,
+			[]string{"u@x.com no longer sees P", "u@x.com loses write access in P", "u@x.com can no longer deploy to P"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Diff{Users: []UserDiff{{User: "u@x.com", Envs: []EnvChange{{Environment: "P", Before: tc.before, After: tc.after}}}}}
+			if got := d.Summary(); !slices.Equal(got, tc.want) {
+				t.Errorf("Summary() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

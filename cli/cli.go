@@ -258,6 +258,7 @@ func (a *app) commands(args []string) []*cobra.Command {
 		{"push", a.pushCommand},
 		{"drift", a.driftCommand},
 		{"group", a.groupCommand},
+		{"report", a.reportCommand},
 	}
 	var out []*cobra.Command
 	for _, c := range all {

@@ -1,0 +1,271 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/renameio/v2"
+	"github.com/spf13/cobra"
+
+	"rolecall/model"
+	"rolecall/storage"
+)
+
+// rolecall report: the access review (model.NewReview) as CSV, Markdown or
+// HTML, with a header that ties it to the bytes of the account file.
+
+// reportMeta is the report's header.
+type reportMeta struct {
+	Account   string
+	File      string
+	SHA256    string
+	Generated string // UTC, RFC 3339
+	Version   string
+	// Scope says what the report covers, in a sentence per line.
+	Scope []string
+}
+
+func (a *app) reportCommand() *cobra.Command {
+	var format, envName, out string
+	c := &cobra.Command{
+		Use:   "report --format csv|md|html [--env ENV] [-o FILE]",
+		Short: "the access review: every user's roles, privileges and environments, with where each comes from",
+		Long: `report writes the access review of the account for certification: every user,
+the roles they hold, every privilege they hold account-wide with the roles it
+comes from (R11, R4), and every environment they see with access, deploy and
+schedule and the reasons (R12-R18); per-role summaries; empty columns for the
+reviewer's decision (keep or revoke), name, date and comment.
+
+  --format csv   one row per user and role, user and privilege, user and
+                 environment (a long table, to filter in a spreadsheet);
+                 cells that a spreadsheet would run as a formula are prefixed
+                 with a quote
+  --format md    GitHub-flavoured Markdown: the users x privileges matrix,
+                 a table per environment, the roles, numbered notes
+  --format html  one self-contained, printable HTML file with the same
+
+The header names the account, the file, the SHA-256 of its bytes, the date
+(UTC; $SOURCE_DATE_EPOCH fixes it) and rolecall's build. Environments a user
+does not see are not listed for them: they give no access to review. --env ENV
+covers that environment alone; privileges stay account-wide. -o FILE writes
+the report atomically (mode 0600; a link at FILE is replaced, not followed);
+without it, --format can be left out when FILE ends in .csv, .md or .html.`,
+		Example: `  rolecall report --format html -o review.html
+  rolecall report --format csv --env Production > production.csv`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := reportFormat(format, out)
+			if err != nil {
+				return err
+			}
+			when, err := reportTime(a.env("SOURCE_DATE_EPOCH"))
+			if err != nil {
+				return err
+			}
+			path := a.path()
+			if out != "" && samePath(out, path) {
+				return usageErr("report: -o %s is the account file; name another file", model.SafeText(out))
+			}
+			acct, sum, note, err := a.openForReport(path)
+			if err != nil {
+				return err
+			}
+			res := model.NewResolver(acct)
+			env := model.ReviewAll
+			if envName != "" {
+				if env, err = a.envIndex(res, acct, envName); err != nil {
+					return err
+				}
+			}
+			rv := model.NewReview(res, env)
+			meta := reportMeta{Account: acct.Name, File: path, SHA256: sum, Generated: when.Format(time.RFC3339), Version: buildVersion()}
+			meta.Scope = reportScope(rv, env, note)
+			var buf bytes.Buffer
+			buf.Grow(1 << 20)
+			switch f {
+			case "csv":
+				err = writeReportCSV(&buf, meta, rv)
+			case "md":
+				writeReportMarkdown(&buf, meta, rv)
+			case "html":
+				err = writeReportHTML(&buf, meta, rv)
+			}
+			if err != nil {
+				return fail(ExitUsage, "report: %v", err)
+			}
+			if out == "" {
+				_, err = a.stdout.Write(buf.Bytes())
+				return err
+			}
+			if err := writeOutput(out, buf.Bytes()); err != nil {
+				return fail(ExitUsage, "report: cannot write %s: %v", model.SafeText(out), err)
+			}
+			fmt.Fprintf(a.stderr, "rolecall: wrote the access review of %s to %s (%s, %s, %s)\n", model.SafeText(path), model.SafeText(out),
+				plural(len(rv.Users), "user"), plural(len(rv.Environments), "environment"), byteSize(buf.Len()))
+			return nil
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&format, "format", "", "csv, md (Markdown) or html")
+	fl.StringVar(&envName, "env", "", "cover this environment alone (privileges stay account-wide)")
+	fl.StringVarP(&out, "output", "o", "", "write to FILE atomically instead of stdout")
+	return c
+}
+
+// reportFormat is --format, or the format -o's extension names.
+func reportFormat(format, out string) (string, error) {
+	switch strings.ToLower(format) {
+	case "csv":
+		return "csv", nil
+	case "md", "markdown":
+		return "md", nil
+	case "html":
+		return "html", nil
+	case "":
+		switch strings.ToLower(filepath.Ext(out)) {
+		case ".csv":
+			return "csv", nil
+		case ".md", ".markdown":
+			return "md", nil
+		case ".html", ".htm":
+			return "html", nil
+		}
+		return "", usageErr("report needs --format csv, md or html (run 'rolecall report --help')")
+	}
+	return "", usageErr("report: --format %s is not csv, md or html", quote(format))
+}
+
+// reportTime is now in UTC, or $SOURCE_DATE_EPOCH (seconds since 1970)
+// when set, so that a report can be made again byte for byte.
+func reportTime(epoch string) (time.Time, error) {
+	if epoch == "" {
+		return time.Now().UTC().Truncate(time.Second), nil
+	}
+	n, err := strconv.ParseInt(epoch, 10, 64)
+	if err != nil || n < 0 || n > 253402300799 {
+		return time.Time{}, usageErr("report: SOURCE_DATE_EPOCH=%s is not a number of seconds since 1970 (up to year 9999)", quote(epoch))
+	}
+	return time.Unix(n, 0).UTC(), nil
+}
+
+// openForReport reads the account file as the other read commands do (a
+// file with errors is exit 2; a file in an account group is read as its
+// view), and returns the SHA-256 of the bytes read and, for a view, what
+// it holds besides the file.
+func (a *app) openForReport(path string) (acct *model.Account, sum, note string, err error) {
+	d, err := storage.Load(path)
+	if err != nil {
+		return nil, "", "", readError(err)
+	}
+	if errs := storage.Errors(d.Problems); len(errs) > 0 || d.Account == nil {
+		for _, p := range errs {
+			fmt.Fprintln(a.stderr, p.String())
+		}
+		return nil, "", "", fail(ExitUsage, "%s has %s; fix them first (rolecall validate -f %s lists them with their lines)",
+			model.SafeText(path), plural(max(len(errs), 1), "error"), model.SafeText(path))
+	}
+	acct = d.Account
+	sum = hex.EncodeToString(d.Stamp.Sum[:])
+	if inGroup(acct) {
+		g, err := a.loadGroup(path)
+		if err != nil {
+			return nil, "", "", err
+		}
+		acct = g.view
+		if g.key != "" {
+			note = "This file is a member of the account group of " + g.set.PrimaryFile + ": the roles it shares and its group users come from there (R21, R25); the SHA-256 is of this file alone."
+		}
+	}
+	return acct, sum, note, nil
+}
+
+// reportScope says what the report covers.
+func reportScope(rv *model.Review, env int, note string) []string {
+	var out []string
+	envs := "every environment (" + plural(len(rv.Environments), "environment") + ")"
+	if env != model.ReviewAll {
+		envs = "the environment " + rv.Environments[0].Name + " alone (--env)"
+	}
+	out = append(out,
+		fmt.Sprintf("%s; privileges held account-wide (R11, R4), each with the roles it comes from; all %d privileges of the catalog are columns, held or not.", plural(len(rv.Users), "user"), len(rv.Privileges)),
+		"Environments: "+envs+"; a user is listed under an environment only when they see it (R12-R14): those not listed there do not see it.",
+		"Reviewer columns (decision: keep or revoke, reviewer, date, comment) are left empty for the certification.")
+	if note != "" {
+		out = append(out, note)
+	}
+	return out
+}
+
+// buildVersion is rolecall's build as the binary knows it: its module
+// version ("(devel)" for a build from a checkout), the commit it was built
+// from and whether the checkout had changes, and the Go version.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "rolecall (unknown build)"
+	}
+	v := "rolecall " + bi.Main.Version
+	var rev, when, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = ", with uncommitted changes"
+			}
+		}
+	}
+	if rev != "" {
+		v += " commit " + rev[:min(12, len(rev))]
+		if when != "" {
+			v += " (" + when + dirty + ")"
+		} else if dirty != "" {
+			v += " (" + dirty[2:] + ")"
+		}
+	}
+	return v + ", " + bi.GoVersion
+}
+
+// samePath reports whether x and y name one file (or the same path).
+func samePath(x, y string) bool {
+	if filepath.Clean(x) == filepath.Clean(y) {
+		return true
+	}
+	fx, err := os.Stat(x)
+	if err != nil {
+		return false
+	}
+	fy, err := os.Stat(y)
+	return err == nil && os.SameFile(fx, fy)
+}
+
+// writeOutput replaces name with data: a temporary file in the same
+// directory, synced, renamed over it, so that a symbolic link at name is
+// replaced, never written through, and a reader never sees half a report.
+func writeOutput(name string, data []byte) error {
+	if fi, err := os.Lstat(name); err == nil && fi.IsDir() {
+		return fmt.Errorf("it is a directory")
+	}
+	return renameio.WriteFile(name, data, 0o600, renameio.WithTempDir(filepath.Dir(name)), renameio.WithStaticPermissions(0o600))
+}
+
+// byteSize writes n bytes for people: "812 bytes", "3.4 MB".
+func byteSize(n int) string {
+	switch {
+	case n < 10_000:
+		return plural(n, "byte")
+	case n < 10_000_000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}

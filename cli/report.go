@@ -194,7 +194,7 @@ func reportScope(rv *model.Review, env int, note string) []string {
 		envs = "the environment " + rv.Environments[0].Name + " alone (--env)"
 	}
 	out = append(out,
-		fmt.Sprintf("%s; privileges held account-wide (R11, R4), each with the roles it comes from; all %d privileges of the catalog are columns, held or not.", plural(len(rv.Users), "user"), len(rv.Privileges)),
+		fmt.Sprintf("%s; privileges held account-wide (R11, R4), each with the roles it comes from, over the whole catalog of %d privileges: one not held has no CSV row and an empty cell in the matrix.", plural(len(rv.Users), "user"), len(rv.Privileges)),
 		"Environments: "+envs+"; a user is listed under an environment only when they see it (R12-R14): those not listed there do not see it.",
 		"Reviewer columns (decision: keep or revoke, reviewer, date, comment) are left empty for the certification.")
 	if note != "" {

@@ -313,11 +313,11 @@ func writeReportHTML(b *bytes.Buffer, m reportMeta, rv *model.Review) error {
 	var rows strings.Builder
 	for i := range rv.Users {
 		u := &rv.Users[i]
-		roles := make([]string, len(u.Roles))
-		for j, r := range u.Roles {
-			roles[j] = esc(r)
+		fmt.Fprintf(&rows, "<tr><th class=u>%s<div class=nm>%s</div></th><td class=roles>", esc(u.Email), esc(u.Name))
+		for _, r := range u.Roles {
+			rows.WriteString("<div>" + esc(r) + "</div>")
 		}
-		fmt.Fprintf(&rows, "<tr><th class=u>%s<div class=nm>%s</div></th><td class=roles>%s</td>", esc(u.Email), esc(u.Name), strings.Join(roles, "<br>"))
+		rows.WriteString("</td>")
 		k := 0
 		for _, pr := range rv.Privileges {
 			if k < len(u.Grants) && u.Grants[k].Privilege == pr {
@@ -404,11 +404,12 @@ table.meta td{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break
 .scroll{overflow:auto;max-height:85vh;border:1px solid #c4c8cc}
 table.grid{margin:0}
 table.grid thead th{position:sticky;top:0;z-index:1}
-table.grid th.p{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:normal;padding:6px 2px;text-align:left}
+table.grid th.p{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;padding:4px 1px;text-align:left;height:11em;line-height:1.15;font-size:11px}
 table.grid th.p.none{color:#8a9097}
 table.grid th.p b{font-weight:600}
 table.grid td{text-align:center;min-width:1.7em;padding:2px 2px;font-size:11px}
 table.grid td.roles{text-align:left;font-size:11px;min-width:9em}
+td.roles div+div{border-top:1px dotted #aab}
 th.u{font-weight:600;background:#fafbfc;white-space:nowrap}
 th.u .nm{font-weight:normal;color:#555;font-size:11px}
 td.h{background:#bfe3c4}
@@ -422,12 +423,16 @@ tbody tr:nth-child(even) th.u{background:#f1f3f5}
 ol.notes{font-size:12px;padding-left:5em}
 ol.notes li{margin:1px 0}
 .muted{color:#555}
+table.roles{width:100%}
+table.roles td{font-size:12px}
 @media print{
   @page{size:A4 landscape;margin:9mm}
   body{margin:0;font-size:10px}
   .scroll{overflow:visible;max-height:none;border:0}
   table.grid thead th{position:static}
-  h2{break-before:page;break-after:avoid}
+  table.grid th.p{font-size:8px;height:13em}
+  h2{break-after:avoid}
+  h2~h2{break-before:page}
   h1+table,h3{break-after:avoid}
   td.h,td.i,td.write,td.read,thead th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
   a{color:inherit}

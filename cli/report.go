@@ -1,9 +1,10 @@
 package cli
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -87,28 +88,25 @@ without it, --format can be left out when FILE ends in .csv, .md or .html.`,
 			rv := model.NewReview(res, env)
 			meta := reportMeta{Account: acct.Name, File: path, SHA256: sum, Generated: when.Format(time.RFC3339), Version: buildVersion()}
 			meta.Scope = reportScope(rv, env, note)
-			var buf bytes.Buffer
-			buf.Grow(1 << 20)
-			switch f {
-			case "csv":
-				err = writeReportCSV(&buf, meta, rv)
-			case "md":
-				writeReportMarkdown(&buf, meta, rv)
-			case "html":
-				err = writeReportHTML(&buf, meta, rv)
-			}
-			if err != nil {
-				return fail(ExitUsage, "report: %v", err)
+			write := func(out *reportSink) error {
+				switch f {
+				case "csv":
+					return writeReportCSV(out, meta, rv)
+				case "md":
+					writeReportMarkdown(out, meta, rv)
+					return nil
+				}
+				return writeReportHTML(out, meta, rv)
 			}
 			if out == "" {
-				_, err = a.stdout.Write(buf.Bytes())
-				return err
+				return a.reportToStdout(write)
 			}
-			if err := writeOutput(out, buf.Bytes()); err != nil {
+			n, err := writeOutput(out, write)
+			if err != nil {
 				return fail(ExitUsage, "report: cannot write %s: %v", model.SafeText(out), err)
 			}
 			fmt.Fprintf(a.stderr, "rolecall: wrote the access review of %s to %s (%s, %s, %s)\n", model.SafeText(path), model.SafeText(out),
-				plural(len(rv.Users), "user"), plural(len(rv.Environments), "environment"), byteSize(buf.Len()))
+				plural(len(rv.Users), "user"), plural(len(rv.Environments), "environment"), byteSize(n))
 			return nil
 		},
 	}
@@ -249,21 +247,64 @@ func samePath(x, y string) bool {
 	return err == nil && os.SameFile(fx, fy)
 }
 
-// writeOutput replaces name with data: a temporary file in the same
-// directory, synced, renamed over it, so that a symbolic link at name is
-// replaced, never written through, and a reader never sees half a report.
-func writeOutput(name string, data []byte) error {
-	if fi, err := os.Lstat(name); err == nil && fi.IsDir() {
-		return fmt.Errorf("it is a directory")
+// reportToStdout writes the report to stdout as it is made: the output
+// buffered so far is passed on (through writeSafe, as every command's
+// output) between records, every 4 MiB, so that a large report is not
+// held whole in memory.
+func (a *app) reportToStdout(write func(*reportSink) error) error {
+	w := bufio.NewWriterSize(a.stdout, 64<<10)
+	sink := &reportSink{Writer: w, boundary: func() {
+		if a.outBuf != nil && a.outBuf.Len()+w.Buffered() >= 4<<20 {
+			w.Flush()
+			a.flush()
+		}
+	}}
+	if err := write(sink); err != nil {
+		return fail(ExitUsage, "report: %v", err)
 	}
-	return renameio.WriteFile(name, data, 0o600, renameio.WithTempDir(filepath.Dir(name)), renameio.WithStaticPermissions(0o600))
+	return w.Flush()
+}
+
+// writeOutput writes the report to name: into a temporary file in the same
+// directory (mode 0600), synced, then renamed over name, so that a reader
+// never sees half a report and a symbolic link at name is replaced, never
+// written through. It returns the number of bytes written.
+func writeOutput(name string, write func(*reportSink) error) (int64, error) {
+	if fi, err := os.Lstat(name); err == nil && fi.IsDir() {
+		return 0, fmt.Errorf("it is a directory")
+	}
+	pf, err := renameio.NewPendingFile(name, renameio.WithTempDir(filepath.Dir(name)), renameio.WithStaticPermissions(0o600))
+	if err != nil {
+		return 0, err
+	}
+	defer pf.Cleanup()
+	cw := &countingWriter{w: pf}
+	w := bufio.NewWriterSize(cw, 256<<10)
+	if err := write(&reportSink{Writer: w}); err != nil {
+		return 0, err
+	}
+	if err := w.Flush(); err != nil {
+		return 0, err
+	}
+	return cw.n, pf.CloseAtomicallyReplace()
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // byteSize writes n bytes for people: "812 bytes", "3.4 MB".
-func byteSize(n int) string {
+func byteSize(n int64) string {
 	switch {
 	case n < 10_000:
-		return plural(n, "byte")
+		return plural(int(n), "byte")
 	case n < 10_000_000:
 		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
 	}

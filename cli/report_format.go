@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/csv"
 	"fmt"
 	"html/template"
@@ -65,8 +65,8 @@ func csvCell(s string) string {
 	return s
 }
 
-func writeReportCSV(b *bytes.Buffer, m reportMeta, rv *model.Review) error {
-	w := csv.NewWriter(b)
+func writeReportCSV(out *reportSink, m reportMeta, rv *model.Review) error {
+	w := csv.NewWriter(out)
 	row := make([]string, len(csvColumns))
 	put := func(rec, user, name, item, env, access, deploy, schedule, src, dsrc, ssrc string) {
 		for i, v := range [...]string{rec, user, name, item, env, access, deploy, schedule, src, dsrc, ssrc} {
@@ -92,6 +92,8 @@ func writeReportCSV(b *bytes.Buffer, m reportMeta, rv *model.Review) error {
 			put("environment", u.Email, u.Name, "", rv.Environments[v.Env].Name, string(v.Access), yesNo(v.Deploy), yesNo(v.Schedule),
 				v.Reason, v.DeployReason, v.ScheduleReason)
 		}
+		w.Flush()
+		out.row()
 	}
 	w.Flush()
 	return w.Error()
@@ -135,7 +137,7 @@ const (
 	markCovered = "○" // held only through a privilege covering it (R4)
 )
 
-func writeReportMarkdown(b *bytes.Buffer, m reportMeta, rv *model.Review) {
+func writeReportMarkdown(b *reportSink, m reportMeta, rv *model.Review) {
 	var n notes
 	fmt.Fprintf(b, "# Access review: %s\n\n", mdEscape(m.Account))
 	b.WriteString("| | |\n|---|---|\n")
@@ -185,25 +187,22 @@ func writeReportMarkdown(b *bytes.Buffer, m reportMeta, rv *model.Review) {
 			b.WriteString(" |")
 		}
 		b.WriteString(" | | | |\n")
+		b.row()
 	}
 
 	b.WriteString("\n## Environments\n")
+	seers := seersOf(rv)
 	for e, env := range rv.Environments {
 		fmt.Fprintf(b, "\n### %s\n\n%s\n\n", mdEscape(env.Name), mdEscape(envSummary(env, len(rv.Users))))
 		if env.Seeing == 0 {
 			continue
 		}
 		b.WriteString("| User | Name | Access | Deploy | Schedule | Why: access; deploy; schedule (notes) | Decision (keep/revoke) | Reviewer | Date | Comment |\n|---|---|---|---|---|---|---|---|---|---|\n")
-		for i := range rv.Users {
-			u := &rv.Users[i]
-			for j := range u.Envs {
-				v := &u.Envs[j]
-				if v.Env != e {
-					continue
-				}
-				fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %d; %d; %d | | | | |\n", mdEscape(u.Email), mdEscape(u.Name), v.Access, yesNo(v.Deploy), yesNo(v.Schedule),
-					n.ref(model.SafeText(v.Reason)), n.ref(model.SafeText(v.DeployReason)), n.ref(model.SafeText(v.ScheduleReason)))
-			}
+		for _, s := range seers[e] {
+			u, v := &rv.Users[s.user], &rv.Users[s.user].Envs[s.view]
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %d; %d; %d | | | | |\n", mdEscape(u.Email), mdEscape(u.Name), v.Access, yesNo(v.Deploy), yesNo(v.Schedule),
+				n.ref(model.SafeText(v.Reason)), n.ref(model.SafeText(v.DeployReason)), n.ref(model.SafeText(v.ScheduleReason)))
+			b.row()
 		}
 	}
 
@@ -220,10 +219,30 @@ func writeReportMarkdown(b *bytes.Buffer, m reportMeta, rv *model.Review) {
 	b.WriteString("\n## Notes\n\n")
 	for i, t := range n.list {
 		fmt.Fprintf(b, "%d\\. %s  \n", i+1, mdEscape(t))
+		b.row()
 	}
 	if len(n.list) == 0 {
 		b.WriteString("No user holds a privilege or sees an environment.\n")
 	}
+}
+
+// seer is a user who sees an environment: the user's index and that of
+// the view in their Envs.
+type seer struct{ user, view int }
+
+// seersOf lists, for each covered environment, the users who see it in
+// account order.
+func seersOf(rv *model.Review) [][]seer {
+	out := make([][]seer, len(rv.Environments))
+	for e := range out {
+		out[e] = make([]seer, 0, rv.Environments[e].Seeing)
+	}
+	for i := range rv.Users {
+		for j, v := range rv.Users[i].Envs {
+			out[v.Env] = append(out[v.Env], seer{i, j})
+		}
+	}
+	return out
 }
 
 // envSummary describes a covered environment: its classification, its
@@ -270,23 +289,20 @@ func listWords(names []string) string {
 
 // ---- HTML ----
 
-// htmlPage is what the HTML template is given. The two large parts (the
-// matrix's rows and the environment tables' rows) are written by code with
-// html/template's escaper, which is much faster than a template action per
-// cell at 10,000 users.
-type htmlPage struct {
+// The HTML page is html/template's: its parts (head, grid, environment
+// tables, roles, notes) are named templates executed in turn, and the
+// rows of the two large tables (the matrix, and each environment's
+// users) are written between them by code, every text through
+// html/template's escaper: a template action per cell costs seconds at
+// 10,000 users.
+
+type htmlHead struct {
 	Meta  reportMeta
-	Meta2 [][2]string
+	Rows  [][2]string
 	Privs []htmlPriv
-	Rows  template.HTML
-	Envs  []htmlEnv
-	Roles []htmlRole
-	Notes []string
-	Users int
 }
 
 type htmlPriv struct {
-	N       int
 	Name    string
 	Holders int
 }
@@ -294,7 +310,6 @@ type htmlPriv struct {
 type htmlEnv struct {
 	Name, Summary string
 	Seeing        int
-	Rows          template.HTML
 }
 
 type htmlRole struct {
@@ -302,22 +317,38 @@ type htmlRole struct {
 	Holders                                                  int
 }
 
-func writeReportHTML(b *bytes.Buffer, m reportMeta, rv *model.Review) error {
+type htmlTail struct {
+	Roles []htmlRole
+	Notes []string
+}
+
+func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
+	t := reportTemplate()
 	var n notes
 	esc := func(s string) string { return template.HTMLEscapeString(model.SafeText(s)) }
-	p := htmlPage{Meta: m, Users: len(rv.Users)}
-	p.Meta2 = [][2]string{{"Account", m.Account}, {"File", m.File}, {"SHA-256", m.SHA256}, {"Generated (UTC)", m.Generated}, {"Made by", m.Version}}
-	for i, pr := range rv.Privileges {
-		p.Privs = append(p.Privs, htmlPriv{N: i + 1, Name: pr.String(), Holders: rv.Holders[i]})
+	head := htmlHead{Meta: m}
+	head.Meta.Account = model.SafeText(m.Account)
+	head.Meta.Scope = make([]string, len(m.Scope))
+	for i, s := range m.Scope {
+		head.Meta.Scope[i] = model.SafeText(s)
 	}
-	var rows strings.Builder
+	for _, kv := range [][2]string{{"Account", m.Account}, {"File", m.File}, {"SHA-256", m.SHA256}, {"Generated (UTC)", m.Generated}, {"Made by", m.Version}} {
+		head.Rows = append(head.Rows, [2]string{kv[0], model.SafeText(kv[1])})
+	}
+	for i, p := range rv.Privileges {
+		head.Privs = append(head.Privs, htmlPriv{Name: p.String(), Holders: rv.Holders[i]})
+	}
+	if err := t.ExecuteTemplate(out, "head", head); err != nil {
+		return err
+	}
+	const review = "<td class=rv>☐ keep ☐ revoke</td><td class=rv></td><td class=rv></td><td class=rv></td></tr>\n"
 	for i := range rv.Users {
 		u := &rv.Users[i]
-		fmt.Fprintf(&rows, "<tr><th class=u>%s<div class=nm>%s</div></th><td class=roles>", esc(u.Email), esc(u.Name))
+		fmt.Fprintf(out, "<tr><th class=u>%s<div class=nm>%s</div></th><td class=roles>", esc(u.Email), esc(u.Name))
 		for _, r := range u.Roles {
-			rows.WriteString("<div>" + esc(r) + "</div>")
+			out.WriteString("<div>" + esc(r) + "</div>")
 		}
-		rows.WriteString("</td>")
+		out.WriteString("</td>")
 		k := 0
 		for _, pr := range rv.Privileges {
 			if k < len(u.Grants) && u.Grants[k].Privilege == pr {
@@ -328,60 +359,60 @@ func writeReportHTML(b *bytes.Buffer, m reportMeta, rv *model.Review) error {
 					cls = "i"
 				}
 				t := grantText(g)
-				fmt.Fprintf(&rows, "<td class=%s title=\"%s: %s\"><a href=\"#n%d\">%d</a></td>", cls, esc(pr.String()), template.HTMLEscapeString(t), n.ref(t), n.ref(t))
+				ref := n.ref(t)
+				fmt.Fprintf(out, "<td class=%s title=\"%s\"><a href=\"#n%d\">%d</a></td>", cls, template.HTMLEscapeString(t), ref, ref)
 				continue
 			}
-			rows.WriteString("<td></td>")
+			out.WriteString("<td></td>")
 		}
-		rows.WriteString("<td class=rv>☐ keep ☐ revoke</td><td class=rv></td><td class=rv></td><td class=rv></td></tr>\n")
+		out.WriteString(review)
+		out.row()
 	}
-	p.Rows = template.HTML(rows.String())
+	if err := t.ExecuteTemplate(out, "envs", nil); err != nil {
+		return err
+	}
+	ref := func(s string) string {
+		k := strconv.Itoa(n.ref(model.SafeText(s)))
+		return "<a href=\"#n" + k + "\">" + k + "</a>"
+	}
+	seers := seersOf(rv)
 	for e, env := range rv.Environments {
-		he := htmlEnv{Name: env.Name, Summary: envSummary(env, len(rv.Users)), Seeing: env.Seeing}
-		var er strings.Builder
-		for i := range rv.Users {
-			u := &rv.Users[i]
-			for j := range u.Envs {
-				v := &u.Envs[j]
-				if v.Env != e {
-					continue
-				}
-				ref := func(s string) string {
-					k := n.ref(model.SafeText(s))
-					return "<a href=\"#n" + strconv.Itoa(k) + "\">" + strconv.Itoa(k) + "</a>"
-				}
-				fmt.Fprintf(&er, "<tr><th class=u>%s<div class=nm>%s</div></th><td class=%s>%s</td><td class=%s>%s</td><td class=%s>%s</td><td>%s; %s; %s</td><td class=rv>☐ keep ☐ revoke</td><td class=rv></td><td class=rv></td><td class=rv></td></tr>\n",
-					esc(u.Email), esc(u.Name), string(v.Access), v.Access, yesNo(v.Deploy), yesNo(v.Deploy), yesNo(v.Schedule), yesNo(v.Schedule),
-					ref(v.Reason), ref(v.DeployReason), ref(v.ScheduleReason))
-			}
+		he := htmlEnv{Name: model.SafeText(env.Name), Summary: model.SafeText(envSummary(env, len(rv.Users))), Seeing: env.Seeing}
+		if err := t.ExecuteTemplate(out, "env", he); err != nil {
+			return err
 		}
-		he.Rows = template.HTML(er.String())
-		p.Envs = append(p.Envs, he)
+		if env.Seeing == 0 {
+			continue
+		}
+		for _, s := range seers[e] {
+			u, v := &rv.Users[s.user], &rv.Users[s.user].Envs[s.view]
+			// Access is one of the model's three words: a class as it is.
+			fmt.Fprintf(out, "<tr><th class=u>%s<div class=nm>%s</div></th><td class=%s>%s</td><td class=%s>%s</td><td class=%s>%s</td><td>%s; %s; %s</td>",
+				esc(u.Email), esc(u.Name), v.Access, v.Access, yesNo(v.Deploy), yesNo(v.Deploy), yesNo(v.Schedule), yesNo(v.Schedule),
+				ref(v.Reason), ref(v.DeployReason), ref(v.ScheduleReason))
+			out.WriteString(review)
+			out.row()
+		}
+		out.WriteString("</tbody>\n</table>\n")
 	}
+	var tail htmlTail
 	for _, r := range rv.Roles {
 		kind := "custom"
 		if r.BuiltIn {
 			kind = "built-in"
 		}
-		p.Roles = append(p.Roles, htmlRole{Name: model.SafeText(r.Name), Kind: kind, Chain: model.SafeText(chainWords(r.Chain)), Ticks: privWords(r.Ticks),
+		tail.Roles = append(tail.Roles, htmlRole{Name: model.SafeText(r.Name), Kind: kind, Chain: model.SafeText(chainWords(r.Chain)), Ticks: privWords(r.Ticks),
 			Inherited: privWords(r.Inherited), Listed: model.SafeText(listWords(r.ListedIn)), Description: model.SafeText(r.Description), Holders: r.Holders})
 	}
-	p.Notes = n.list
-	p.Meta.Account = model.SafeText(m.Account)
-	for i := range p.Meta2 {
-		p.Meta2[i][1] = model.SafeText(p.Meta2[i][1])
-	}
-	for i := range p.Meta.Scope {
-		p.Meta.Scope[i] = model.SafeText(p.Meta.Scope[i])
-	}
-	return reportTemplate().Execute(b, p)
+	tail.Notes = n.list
+	return t.ExecuteTemplate(out, "tail", tail)
 }
 
 func reportTemplate() *template.Template {
 	return template.Must(template.New("report").Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }}).Parse(reportHTML))
 }
 
-const reportHTML = `<!DOCTYPE html>
+const reportHTML = `{{define "head"}}<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -442,14 +473,14 @@ table.roles td{font-size:12px}
 <body>
 <h1>Access review: {{.Meta.Account}}</h1>
 <table class="meta">
-{{range .Meta2}}<tr><th>{{index . 0}}</th><td>{{index . 1}}</td></tr>
+{{range .Rows}}<tr><th>{{index . 0}}</th><td>{{index . 1}}</td></tr>
 {{end}}</table>
 <ul>
 {{range .Meta.Scope}}<li>{{.}}</li>
 {{end}}</ul>
 
 <h2>Users and privileges</h2>
-<p class="legend"><span class="h" style="background:#bfe3c4">3</span> a role the user holds ticks the privilege or inherits it;
+<p class="legend"><span style="background:#bfe3c4">3</span> a role the user holds ticks the privilege or inherits it;
 <span style="background:#eaf5d4"><i>3</i></span> the user holds it only because they hold a privilege that covers it (R4);
 the number is the note naming the roles it comes from (hover for the text). An empty cell: not held.
 A column's header gives the number of users holding the privilege; grey: nobody holds it.</p>
@@ -457,20 +488,18 @@ A column's header gives the number of users holding the privilege; grey: nobody 
 <table class="grid">
 <thead><tr><th>User</th><th>Roles</th>{{range .Privs}}<th class="p{{if eq .Holders 0}} none{{end}}" title="{{.Name}}: {{.Holders}} holders"><b>{{.Name}}</b> ({{.Holders}})</th>{{end}}<th>Decision</th><th>Reviewer</th><th>Date</th><th>Comment</th></tr></thead>
 <tbody>
-{{.Rows}}</tbody>
+{{end}}{{define "envs"}}</tbody>
 </table>
 </div>
 
 <h2>Environments</h2>
 <p>Access, deploy and schedule in each environment, for the users who see it (R12-R18). Why: the notes giving the reason for access, for deploy and for schedule.</p>
-{{range .Envs}}<h3>{{.Name}}</h3>
+{{end}}{{define "env"}}<h3>{{.Name}}</h3>
 <p class="muted">{{.Summary}}</p>
 {{if .Seeing}}<table class="env">
 <thead><tr><th>User</th><th>Access</th><th>Deploy</th><th>Schedule</th><th>Why</th><th>Decision</th><th>Reviewer</th><th>Date</th><th>Comment</th></tr></thead>
 <tbody>
-{{.Rows}}</tbody>
-</table>
-{{end}}{{end}}
+{{end}}{{end}}{{define "tail"}}
 <h2>Roles</h2>
 <table class="roles">
 <thead><tr><th>Role</th><th>Kind</th><th>Inherits</th><th>Ticks</th><th>Inherited</th><th>Holders</th><th>Listed in (Roles with Access)</th><th>Description</th></tr></thead>
@@ -485,4 +514,18 @@ A column's header gives the number of users holding the privilege; grey: nobody 
 {{end}}</ol>{{else}}<p>No user holds a privilege or sees an environment.</p>{{end}}
 </body>
 </html>
-`
+{{end}}`
+
+// reportSink is where a report is written: buffered, with row called
+// between records, where the output may be passed on (see
+// app.reportTo).
+type reportSink struct {
+	*bufio.Writer
+	boundary func()
+}
+
+func (s *reportSink) row() {
+	if s.boundary != nil {
+		s.boundary()
+	}
+}

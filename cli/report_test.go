@@ -407,3 +407,26 @@ func TestReportScenarioEdit(t *testing.T) {
 		t.Errorf("sha256 %s then %s; the file's is %x", sha(before), sha(after), sum)
 	}
 }
+
+// A member of an account group is reviewed as its view: the roles its
+// group shares and its group users, with where they come from (R21, R25),
+// and the header says so.
+func TestReportGroupMember(t *testing.T) {
+	dir := groupFiles(t)
+	rows := reportCSV(t, dir, "-f", "emea-ops.toml")
+	var scope string
+	for _, m := range csvRows(rows, "report", "") {
+		scope += m["source"] + "\n"
+	}
+	if !strings.Contains(scope, "member of the account group of acme.toml") {
+		t.Errorf("the header does not say the file is a member:\n%s", scope)
+	}
+	roles := csvRows(rows, "role", "gina@example.com")
+	if len(roles) != 1 || roles[0]["item"] != "Cannot View Data (shared)" || roles[0]["source"] != "assigned through the account group(s) EMEA (R25)" {
+		t.Errorf("gina's roles %q", roles)
+	}
+	privs := csvRows(rows, "privilege", "gina@example.com")
+	if len(privs) == 0 || privs[0]["source"] != "Cannot View Data (shared) from Acme Primary via EMEA group" {
+		t.Errorf("gina's privileges %q", privs)
+	}
+}

@@ -171,6 +171,17 @@ func (a *app) openForReport(path string) (acct *model.Account, sum, note string,
 	}
 	acct = d.Account
 	sum = hex.EncodeToString(d.Stamp.Sum[:])
+	n := 0 // no errors: the problems are warnings (storage.Errors above)
+	for _, p := range d.Problems {
+		if p.LeftOutWarnings > 0 {
+			n += p.LeftOutWarnings
+		} else {
+			n++
+		}
+	}
+	if n > 0 {
+		note = fmt.Sprintf("The file has %s (look-alike names, redundant ticks and the like): rolecall validate --strict -f %s lists them.", plural(n, "validation warning"), path)
+	}
 	if inGroup(acct) {
 		g, err := a.loadGroup(path)
 		if err != nil {
@@ -178,7 +189,10 @@ func (a *app) openForReport(path string) (acct *model.Account, sum, note string,
 		}
 		acct = g.view
 		if g.key != "" {
-			note = "This file is a member of the account group of " + g.set.PrimaryFile + ": the roles it shares and its group users come from there (R21, R25); the SHA-256 is of this file alone."
+			if note != "" {
+				note += "\n"
+			}
+			note += "This file is a member of the account group of " + g.set.PrimaryFile + ": the roles it shares and its group users come from there (R21, R25); the SHA-256 is of this file alone."
 		}
 	}
 	return acct, sum, note, nil
@@ -196,7 +210,7 @@ func reportScope(rv *model.Review, env int, note string) []string {
 		"Environments: "+envs+"; a user is listed under an environment only when they see it (R12-R14): those not listed there do not see it.",
 		"Reviewer columns (decision: keep or revoke, reviewer, date, comment) are left empty for the certification.")
 	if note != "" {
-		out = append(out, note)
+		out = append(out, strings.Split(note, "\n")...)
 	}
 	return out
 }

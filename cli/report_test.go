@@ -430,3 +430,30 @@ func TestReportGroupMember(t *testing.T) {
 		t.Errorf("gina's privileges %q", privs)
 	}
 }
+
+// A file's validation warnings are not errors: the report is made, and its
+// header counts them.
+func TestReportWarnings(t *testing.T) {
+	dir, p := demo(t)
+	rows := reportCSV(t, dir)
+	for _, m := range csvRows(rows, "report", "") {
+		if strings.Contains(m["source"], "warning") {
+			t.Errorf("the demo has no warnings, the header says %q", m["source"])
+		}
+	}
+	// Support already grants Execute: ticking it again is a warning.
+	b := append(readBytes(t, p), "\n[[roles]]\nname = \"Redundant\"\ninherits = \"Support\"\nprivileges = [\"Execute\"]\n"...)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v := rc(t, dir, nil, "validate")
+	want(t, v, 0, "1 warning")
+	rows = reportCSV(t, dir)
+	var found bool
+	for _, m := range csvRows(rows, "report", "") {
+		found = found || strings.Contains(m["source"], "The file has 1 validation warning ")
+	}
+	if !found {
+		t.Errorf("the header does not count the warning: %q", csvRows(rows, "report", ""))
+	}
+}

@@ -112,24 +112,28 @@ func (m reportMeta) pairs() [][2]string {
 
 // mdEscape writes s for a GitHub-flavoured Markdown table cell: ASCII
 // punctuation that could start markup is backslash-escaped (| above all,
-// which would end the cell), line breaks become spaces.
+// which would end the cell), line breaks become spaces, and "://" and
+// "www." are escaped so that a name does not turn into a link.
 func mdEscape(s string) string {
 	s = model.SafeText(s)
-	if !strings.ContainsAny(s, "\\`*_[]<>|&~!#$\n\r") {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\n', '\r':
-			b.WriteByte(' ')
-			continue
-		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '&', '~', '!', '#', '$':
-			b.WriteByte('\\')
+	if strings.ContainsAny(s, "\\`*_[]<>|&~!#$\n\r") {
+		var b strings.Builder
+		for _, r := range s {
+			switch r {
+			case '\n', '\r':
+				b.WriteByte(' ')
+				continue
+			case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '&', '~', '!', '#', '$':
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
 		}
-		b.WriteRune(r)
+		s = b.String()
 	}
-	return b.String()
+	if strings.Contains(s, "://") || strings.Contains(s, "www.") {
+		s = strings.NewReplacer("://", ":\\/\\/", "www.", "www\\.").Replace(s)
+	}
+	return s
 }
 
 const (

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -205,6 +206,10 @@ func TestReportMarkdown(t *testing.T) {
 			}
 		}
 	}
+	if strings.Contains(r.stdout, "://") || !strings.Contains(r.stdout, `http:\/\/evil.example`) {
+		t.Error("a URL in a name is not escaped: it would render as a link")
+	}
+	renderMarkdown(t, r.stdout)
 	// The matrix: a row for each user, 3 + 33 + 4 columns.
 	var matrix []string
 	for _, tb := range tables {
@@ -217,6 +222,33 @@ func TestReportMarkdown(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "| ada@example.com | Ada Admin | Administrator | ● 6 |") || !strings.Contains(r.stdout, "\n6\\. Administrator  \n") {
 		t.Errorf("ada's row or note 1 missing\n%s", r.stdout)
+	}
+}
+
+// renderMarkdown renders doc as GitHub does (cmark-gfm, with tables and
+// autolinks) when cmark-gfm is installed: no markup, link or table cell
+// comes from a name.
+func renderMarkdown(t *testing.T, doc string) {
+	t.Helper()
+	bin, err := exec.LookPath("cmark-gfm")
+	if err != nil {
+		t.Log("cmark-gfm is not installed: the Markdown is not rendered")
+		return
+	}
+	cmd := exec.Command(bin, "--extension", "table", "--extension", "autolink")
+	cmd.Stdin = strings.NewReader(doc)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("cmark-gfm: %v", err)
+	}
+	html := string(out)
+	for _, bad := range []string{"<script", "<img", "<b>", "<i>", "<em>", "<strong>", `href="http`} {
+		if strings.Contains(html, bad) {
+			t.Errorf("the rendered Markdown holds %s", bad)
+		}
+	}
+	if n := strings.Count(html, "<table>"); n != len(mdTables(doc)) {
+		t.Errorf("%d tables rendered, %d written", n, len(mdTables(doc)))
 	}
 }
 

@@ -63,6 +63,7 @@ func csvRows(rows [][]string, rec, user string) []map[string]string {
 }
 
 func TestReportCSVHostile(t *testing.T) {
+	t.Parallel()
 	dir, p := hostileReport(t)
 	rows := reportCSV(t, dir)
 	wantCols := []string{"record", "user", "name", "item", "environment", "access", "deploy", "schedule",
@@ -142,6 +143,7 @@ func equalMaps(a, b map[string]string) bool {
 
 // Two runs with the same SOURCE_DATE_EPOCH write the same bytes.
 func TestReportReproducible(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	for _, f := range []string{"csv", "md", "html"} {
 		a := rc(t, dir, []string{reportEpoch}, "report", "--format", f)
@@ -187,6 +189,7 @@ func mdCells(line string) int {
 }
 
 func TestReportMarkdown(t *testing.T) {
+	t.Parallel()
 	dir, _ := hostileReport(t)
 	r := rc(t, dir, []string{reportEpoch}, "report", "--format", "md")
 	want(t, r, 0, "# Access review: ", "## Users and privileges", "## Environments", "## Roles", "## Notes",
@@ -301,6 +304,7 @@ func htmlCheck(t *testing.T, doc string) (tables map[string]int, attrs []string)
 }
 
 func TestReportHTML(t *testing.T) {
+	t.Parallel()
 	dir, _ := hostileReport(t)
 	r := rc(t, dir, []string{reportEpoch}, "report", "--format", "html")
 	want(t, r, 0, "<!DOCTYPE html>", "&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;b&gt;bold&lt;/b&gt;", "@media print", "thead{display:table-header-group}")
@@ -338,6 +342,7 @@ func TestReportHTML(t *testing.T) {
 }
 
 func TestReportEnv(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	rows := reportCSV(t, dir, "--env", "PRODUCTION")
 	seen := map[string]bool{}
@@ -360,6 +365,7 @@ func TestReportEnv(t *testing.T) {
 }
 
 func TestReportUsage(t *testing.T) {
+	t.Parallel()
 	dir, p := demo(t)
 	before := readBytes(t, p)
 	for _, tc := range []struct {
@@ -388,6 +394,7 @@ func TestReportUsage(t *testing.T) {
 // -o writes the file atomically, 0600, by rename: a link at the path is
 // replaced and its target left alone; the format comes from the extension.
 func TestReportOutputFile(t *testing.T) {
+	t.Parallel()
 	dir, _ := demo(t)
 	target := filepath.Join(dir, "elsewhere.html")
 	if err := os.WriteFile(target, []byte("keep me"), 0o644); err != nil {
@@ -422,6 +429,7 @@ func TestReportOutputFile(t *testing.T) {
 // The report is evidence of the file as it is: an edit shows in the next
 // report, with the file's new SHA-256.
 func TestReportScenarioEdit(t *testing.T) {
+	t.Parallel()
 	dir, p := demo(t)
 	sha := func(rows [][]string) string { return csvRows(rows, "report", "")[2]["source"] }
 	before := reportCSV(t, dir, "--env", "Production")
@@ -444,6 +452,7 @@ func TestReportScenarioEdit(t *testing.T) {
 // group shares and its group users, with where they come from (R21, R25),
 // and the header says so.
 func TestReportGroupMember(t *testing.T) {
+	t.Parallel()
 	dir := groupFiles(t)
 	rows := reportCSV(t, dir, "-f", "emea-ops.toml")
 	var scope string
@@ -466,6 +475,7 @@ func TestReportGroupMember(t *testing.T) {
 // A file's validation warnings are not errors: the report is made, and its
 // header counts them.
 func TestReportWarnings(t *testing.T) {
+	t.Parallel()
 	dir, p := demo(t)
 	rows := reportCSV(t, dir)
 	for _, m := range csvRows(rows, "report", "") {

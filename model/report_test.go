@@ -13,6 +13,7 @@ import (
 // sees, whether the user's answers were asked for or shared with another
 // user holding the same roles.
 func TestReviewIsTheResolversAnswers(t *testing.T) {
+	t.Parallel()
 	accts := map[string]*Account{
 		"demo":      Demo(),
 		"synthetic": Synthetic(300, 40, 12, 7),
@@ -83,6 +84,7 @@ func TestReviewIsTheResolversAnswers(t *testing.T) {
 }
 
 func TestReviewDemo(t *testing.T) {
+	t.Parallel()
 	a := Demo()
 	r := NewResolver(a)
 	prod := r.Environment("production")
@@ -149,6 +151,7 @@ func TestReviewDemo(t *testing.T) {
 }
 
 func TestReviewRoles(t *testing.T) {
+	t.Parallel()
 	a := &Account{
 		Name:                 "Roles",
 		AdvancedUserSecurity: true,

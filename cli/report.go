@@ -192,7 +192,7 @@ func (a *app) openForReport(path string) (acct *model.Account, sum, note string,
 			if note != "" {
 				note += "\n"
 			}
-			note += "This file is a member of the account group of " + g.set.PrimaryFile + ": the roles it shares and its group users come from there (R21, R25); the SHA-256 is of this file alone."
+			note += "This file is a member of the account group of " + g.set.PrimaryFile + ": the roles its groups share with it and its group users come from there; the SHA-256 is of this file alone."
 		}
 	}
 	return acct, sum, note, nil
@@ -206,8 +206,8 @@ func reportScope(rv *model.Review, env int, note string) []string {
 		envs = "the environment " + rv.Environments[0].Name + " alone (--env)"
 	}
 	out = append(out,
-		fmt.Sprintf("%s; privileges held account-wide (R11, R4), each with the roles it comes from, over the whole catalog of %d privileges: one not held has no CSV row and an empty cell in the matrix.", plural(len(rv.Users), "user"), len(rv.Privileges)),
-		"Environments: "+envs+"; a user is listed under an environment only when they see it (R12-R14): those not listed there do not see it.",
+		fmt.Sprintf("%s; privileges held account-wide, each with the roles it comes from, over the whole catalog of %d privileges: one not held has no CSV row and an empty cell in the matrix.", plural(len(rv.Users), "user"), len(rv.Privileges)),
+		"Environments: "+envs+"; a user is listed under an environment only when they see it: those not listed there do not see it.",
 		"Reviewer columns (decision: keep or revoke, reviewer, date, comment) are left empty for the certification.")
 	if note != "" {
 		out = append(out, strings.Split(note, "\n")...)
@@ -284,8 +284,12 @@ func (a *app) reportToStdout(write func(*reportSink) error) error {
 // never sees half a report and a symbolic link at name is replaced, never
 // written through. It returns the number of bytes written.
 func writeOutput(name string, write func(*reportSink) error) (int64, error) {
-	if fi, err := os.Lstat(name); err == nil && fi.IsDir() {
-		return 0, fmt.Errorf("it is a directory")
+	if fi, err := os.Lstat(name); err == nil && !fi.Mode().IsRegular() && fi.Mode()&os.ModeSymlink == 0 {
+		return 0, fmt.Errorf("it is not a regular file")
+	}
+	if abs, err := filepath.Abs(name); err == nil && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/")) {
+		// A link there (/dev/stdout) would be replaced, not written to.
+		return 0, fmt.Errorf("it is a device path: leave out -o to write to stdout")
 	}
 	pf, err := renameio.NewPendingFile(name, renameio.WithTempDir(filepath.Dir(name)), renameio.WithStaticPermissions(0o600))
 	if err != nil {

@@ -43,7 +43,7 @@ func grantText(g model.Grant) string { return model.SafeText(g.From()) }
 // of a member's view, through which groups (R25).
 func roleSource(u *model.ReviewUser, role string) string {
 	if gs, ok := u.RoleGroups[role]; ok && len(gs) > 0 {
-		return "assigned through the account group(s) " + model.SafeText(model.AndList(gs)) + " (R25)"
+		return "assigned through the account group(s) " + model.SafeText(model.AndList(gs))
 	}
 	return "assigned"
 }
@@ -158,7 +158,7 @@ func writeReportMarkdown(b *reportSink, m reportMeta, rv *model.Review) {
 	for i, p := range rv.Privileges {
 		fmt.Fprintf(b, "| %d | %s | %d |\n", i+1, mdEscape(p.String()), rv.Holders[i])
 	}
-	fmt.Fprintf(b, "\n%s a role the user holds ticks the privilege or inherits it; %s the user holds it only because they hold a privilege that covers it (R4); "+
+	fmt.Fprintf(b, "\n%s a role the user holds ticks the privilege or inherits it; %s the user holds it only because they hold a privilege that covers it; "+
 		"the number after the mark is the note (under Notes) naming the roles it comes from. An empty cell: not held.\n\n", markHeld, markCovered)
 	b.WriteString("| User | Name | Roles |")
 	for i := range rv.Privileges {
@@ -252,9 +252,9 @@ func seersOf(rv *model.Review) [][]seer {
 // envSummary describes a covered environment: its classification, its
 // Roles with Access and how many users see it.
 func envSummary(env model.ReviewEnv, users int) string {
-	lists := "open to every role (R12)"
+	lists := "open to every role"
 	if len(env.Lists) > 0 {
-		lists = "Roles with Access: " + model.AndList(env.Lists) + " (R13)"
+		lists = "Roles with Access: " + model.AndList(env.Lists)
 	}
 	return fmt.Sprintf("%s; %s; %d of %s see it, listed below; the others do not see it.", classWord(env.Classification), lists, env.Seeing, plural(users, "user"))
 }
@@ -485,7 +485,7 @@ table.roles td{font-size:12px}
 
 <h2>Users and privileges</h2>
 <p class="legend"><span style="background:#bfe3c4">3</span> a role the user holds ticks the privilege or inherits it;
-<span style="background:#eaf5d4"><i>3</i></span> the user holds it only because they hold a privilege that covers it (R4);
+<span style="background:#eaf5d4"><i>3</i></span> the user holds it only because they hold a privilege that covers it;
 the number is the note naming the roles it comes from (hover for the text). An empty cell: not held.
 A column's header gives the number of users holding the privilege; grey: nobody holds it.</p>
 <div class="scroll">
@@ -497,7 +497,7 @@ A column's header gives the number of users holding the privilege; grey: nobody 
 </div>
 
 <h2>Environments</h2>
-<p>Access, deploy and schedule in each environment, for the users who see it (R12-R18). Why: the notes giving the reason for access, for deploy and for schedule.</p>
+<p>Access, deploy and schedule in each environment, for the users who see it. Why: the notes giving the reason for access, for deploy and for schedule.</p>
 {{end}}{{define "env"}}<h3>{{.Name}}</h3>
 <p class="muted">{{.Summary}}</p>
 {{if .Seeing}}<table class="env">

@@ -56,8 +56,8 @@ The header names the account, the file, the SHA-256 of its bytes, the date
 (UTC; $SOURCE_DATE_EPOCH fixes it) and rolecall's build. Environments a user
 does not see are not listed for them: they give no access to review. --env ENV
 covers that environment alone; privileges stay account-wide. -o FILE writes
-the report atomically (mode 0600; a link at FILE is replaced, not followed);
-without it, --format can be left out when FILE ends in .csv, .md or .html.`,
+the report atomically (mode 0600; a link at FILE is replaced, not followed),
+and --format may then be left out when FILE ends in .csv, .md or .html.`,
 		Example: `  rolecall report --format html -o review.html
   rolecall report --format csv --env Production > production.csv`,
 		Args: noArgs,

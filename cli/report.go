@@ -71,8 +71,12 @@ and --format may then be left out when FILE ends in .csv, .md or .html.`,
 				return err
 			}
 			path := a.path()
-			if out != "" && samePath(out, path) {
-				return usageErr("report: -o %s is the account file; name another file", model.SafeText(out))
+			if out != "" {
+				for _, side := range []string{"", ".audit.jsonl", ".lock", ".bak"} {
+					if samePath(out, path+side) {
+						return usageErr("report: -o %s is the account file or one rolecall keeps beside it; name another file", model.SafeText(out))
+					}
+				}
 			}
 			acct, sum, note, err := a.openForReport(path)
 			if err != nil {

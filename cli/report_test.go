@@ -377,6 +377,7 @@ func TestReportUsage(t *testing.T) {
 		{args: []string{"report", "--format", "pdf"}, says: `--format "pdf" is not csv, md or html`},
 		{args: []string{"report", "--format", "csv", "-o", "rolecall.toml"}, says: "is the account file"},
 		{args: []string{"report", "--format", "csv", "-o", "./rolecall.toml"}, says: "is the account file"},
+		{args: []string{"report", "--format", "csv", "-o", "rolecall.toml.audit.jsonl"}, says: "one rolecall keeps beside it"},
 		{args: []string{"report", "--format", "csv"}, env: []string{"SOURCE_DATE_EPOCH=yesterday"}, says: "SOURCE_DATE_EPOCH"},
 		{args: []string{"report", "--format", "csv", "extra"}, says: "takes no arguments"},
 		{args: []string{"report", "--format", "csv", "-o", "."}, says: "cannot write .: it is not a regular file"},

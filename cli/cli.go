@@ -261,6 +261,7 @@ func (a *app) commands(args []string) []*cobra.Command {
 		{"drift", a.driftCommand},
 		{"group", a.groupCommand},
 		{"test", a.testCommand},
+		{"report", a.reportCommand},
 	}
 	var out []*cobra.Command
 	for _, c := range all {

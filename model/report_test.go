@@ -1,0 +1,233 @@
+package model
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The review holds, for every user, exactly the resolver's answers: the
+// grants of Grants and the views of EnvView for the environments the user
+// sees, whether the user's answers were asked for or shared with another
+// user holding the same roles.
+func TestReviewIsTheResolversAnswers(t *testing.T) {
+	t.Parallel()
+	accts := map[string]*Account{
+		"demo":      Demo(),
+		"synthetic": Synthetic(300, 40, 12, 7),
+		"messy":     Messy(200, 40, 10, 3, MessyOptions{}),
+	}
+	for name, a := range accts {
+		t.Run(name, func(t *testing.T) {
+			r := NewResolver(a)
+			for _, env := range []int{ReviewAll, len(a.Environments) - 1} {
+				rv := NewReview(r, env)
+				if len(rv.Users) != len(a.Users) {
+					t.Fatalf("%d users in the review, %d in the account", len(rv.Users), len(a.Users))
+				}
+				envs := []int{env}
+				if env == ReviewAll {
+					envs = envs[:0]
+					for e := range a.Environments {
+						envs = append(envs, e)
+					}
+				}
+				if len(rv.Environments) != len(envs) {
+					t.Fatalf("env %d: %d environments covered, want %d", env, len(rv.Environments), len(envs))
+				}
+				holders := make([]int, len(rv.Privileges))
+				seeing := make([]int, len(envs))
+				for u := range a.Users {
+					ru := &rv.Users[u]
+					if ru.Email != a.Users[u].Email || !slices.Equal(ru.Roles, r.HeldRoles(u)) {
+						t.Fatalf("user %d: %s %v, want %s %v", u, ru.Email, ru.Roles, a.Users[u].Email, r.HeldRoles(u))
+					}
+					if want := r.Grants(u); !reflect.DeepEqual(ru.Grants, want) {
+						t.Fatalf("%s: grants\n%v\nwant\n%v", ru.Email, ru.Grants, want)
+					}
+					var want []ReviewEnvView
+					for i, e := range envs {
+						if v := r.EnvView(u, e); v.Visible {
+							want = append(want, ReviewEnvView{Env: i, EnvView: v})
+							seeing[i]++
+						}
+					}
+					if !reflect.DeepEqual(ru.Envs, want) {
+						t.Fatalf("%s: environments\n%+v\nwant\n%+v", ru.Email, ru.Envs, want)
+					}
+					for _, g := range ru.Grants {
+						holders[g.Privilege-1]++
+						if got, ok := ru.Grant(g.Privilege); !ok || got.Privilege != g.Privilege {
+							t.Fatalf("%s: Grant(%s) = %v, %v", ru.Email, g.Privilege, got, ok)
+						}
+					}
+					for _, p := range AllPrivileges() {
+						_, ok := ru.Grant(p)
+						if ok != r.Privileges(u).Has(p) {
+							t.Fatalf("%s: Grant(%s) says held %v", ru.Email, p, ok)
+						}
+					}
+				}
+				if !slices.Equal(rv.Holders, holders) {
+					t.Errorf("holders %v, want %v", rv.Holders, holders)
+				}
+				for i := range envs {
+					if rv.Environments[i].Seeing != seeing[i] {
+						t.Errorf("%s: %d users see it, want %d", rv.Environments[i].Name, rv.Environments[i].Seeing, seeing[i])
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestReviewDemo(t *testing.T) {
+	t.Parallel()
+	a := Demo()
+	r := NewResolver(a)
+	prod := r.Environment("production")
+	rv := NewReview(r, prod)
+	if len(rv.Privileges) != len(AllPrivileges()) {
+		t.Errorf("%d privilege columns, want the whole catalog (%d)", len(rv.Privileges), len(AllPrivileges()))
+	}
+	if len(rv.Environments) != 1 || rv.Environments[0].Name != "Production" || rv.Environments[0].Classification != Production {
+		t.Fatalf("environments %+v, want Production alone", rv.Environments)
+	}
+	user := func(email string) *ReviewUser {
+		for i := range rv.Users {
+			if rv.Users[i].Email == email {
+				return &rv.Users[i]
+			}
+		}
+		t.Fatalf("no %s in the review", email)
+		return nil
+	}
+	for _, tc := range []struct {
+		user        string
+		priv        Privilege
+		held        bool
+		from        string
+		env         bool // sees Production
+		access      Access
+		deploy      bool
+		reasonHolds string
+	}{
+		{user: "ada@example.com", priv: UserManagement, held: true, from: "Administrator", env: true, access: AccessWrite, deploy: true, reasonHolds: "Environment Management"},
+		{user: "dana@example.com", priv: ViewResults, held: true, from: "Cannot View Data"},
+		{user: "dana@example.com", priv: ViewData},
+		{user: "wren@example.com", priv: ViewData, held: true, from: "Write and Read Environment (via Support)", env: true, access: AccessWrite, deploy: true, reasonHolds: "listed here"},
+		{user: "kai@example.com", priv: BuildRead, held: true, from: "Standard User", env: false},
+		{user: "pat@example.com", priv: PackagedComponentDeployment, held: true, from: "Production Support", env: true, access: AccessRead, deploy: true, reasonHolds: "Production Support"},
+	} {
+		t.Run(fmt.Sprintf("%s/%s", tc.user, tc.priv), func(t *testing.T) {
+			u := user(tc.user)
+			g, ok := u.Grant(tc.priv)
+			if ok != tc.held {
+				t.Fatalf("held %v, want %v", ok, tc.held)
+			}
+			if ok && g.From() != tc.from {
+				t.Errorf("from %q, want %q", g.From(), tc.from)
+			}
+			if got := len(u.Envs) == 1; got != tc.env {
+				t.Fatalf("sees Production: %v, want %v (%+v)", got, tc.env, u.Envs)
+			}
+			if !tc.env {
+				return
+			}
+			v := u.Envs[0]
+			if v.Access != tc.access || v.Deploy != tc.deploy || !strings.Contains(v.Reason, tc.reasonHolds) || v.DeployReason == "" {
+				t.Errorf("Production: access %s deploy %v reason %q (deploy: %q); want %s, %v, a reason with %q",
+					v.Access, v.Deploy, v.Reason, v.DeployReason, tc.access, tc.deploy, tc.reasonHolds)
+			}
+		})
+	}
+	// Production lists Production Support and Write and Read Environment:
+	// Ada (Environment Management), Pat and Wren see it.
+	if got := rv.Environments[0].Seeing; got != 3 {
+		t.Errorf("%d users see Production, want 3", got)
+	}
+}
+
+func TestReviewRoles(t *testing.T) {
+	t.Parallel()
+	a := &Account{
+		Name:                 "Roles",
+		AdvancedUserSecurity: true,
+		Roles: []Role{
+			{Name: "Ops", Description: "runs things", Inherits: "Base", Privileges: []Privilege{Scheduling}},
+			{Name: "Base", Inherits: Support, Privileges: []Privilege{RuntimeManagementRead}},
+			{Name: "Nobody", Privileges: []Privilege{ViewAuditLogs}},
+		},
+		Users: []User{
+			{Email: "a@x.io", Roles: []string{"ops"}},
+			{Email: "b@x.io", Roles: []string{"Ops", "Base"}},
+			{Email: "c@x.io", Roles: []string{StandardUser}},
+		},
+		Environments: []Environment{{Name: "Prod", Classification: Production, RolesWithAccess: []string{"Base", "Nobody"}}},
+	}
+	a.Normalize()
+	rv := NewReview(NewResolver(a), ReviewAll)
+	got := map[string]ReviewRole{}
+	var order []string
+	for _, ro := range rv.Roles {
+		got[ro.Name] = ro
+		order = append(order, ro.Name)
+	}
+	// Custom roles first (account order), then the built-in roles held or
+	// inherited; Administrator and Production Support are neither.
+	var custom []string
+	for _, ro := range a.Roles {
+		custom = append(custom, ro.Name)
+	}
+	if want := append(custom, StandardUser, Support); !slices.Equal(order, want) {
+		t.Fatalf("roles %v, want %v", order, want)
+	}
+	for _, tc := range []struct {
+		name      string
+		chain     []string
+		ticks     []Privilege
+		inherited []Privilege
+		holders   int
+		listed    []string
+		builtin   bool
+	}{
+		{name: "Ops", chain: []string{"Ops", "Base", Support}, ticks: []Privilege{Scheduling},
+			inherited: SetOf(RuntimeManagementRead, BoomiAssure, Developer, Execute, Licensing, ViewData, ViewResults).List(), holders: 2},
+		{name: "Base", chain: []string{"Base", Support}, ticks: []Privilege{RuntimeManagementRead},
+			inherited: SetOf(BoomiAssure, Developer, Execute, Licensing, ViewData, ViewResults).List(), holders: 1, listed: []string{"Prod"}},
+		{name: "Nobody", chain: []string{"Nobody"}, ticks: []Privilege{ViewAuditLogs}, listed: []string{"Prod"}},
+		{name: Support, chain: []string{Support}, ticks: SetOf(BoomiAssure, Developer, Execute, Licensing, ViewData, ViewResults).List(), builtin: true},
+	} {
+		ro := got[tc.name]
+		if !slices.Equal(ro.Chain, tc.chain) || !slices.Equal(ro.Ticks, tc.ticks) || !slices.Equal(ro.Inherited, tc.inherited) ||
+			ro.Holders != tc.holders || !slices.Equal(ro.ListedIn, tc.listed) || ro.BuiltIn != tc.builtin {
+			t.Errorf("%s: %+v\nwant chain %v ticks %v inherited %v holders %d listed %v builtin %v",
+				tc.name, ro, tc.chain, tc.ticks, tc.inherited, tc.holders, tc.listed, tc.builtin)
+		}
+	}
+	if got["Ops"].Description != "runs things" {
+		t.Errorf("Ops's description %q", got["Ops"].Description)
+	}
+}
+
+// BenchmarkReview assembles the whole review (every user, every
+// environment) of the 10,000-user accounts; budget: the whole report
+// command in <= 2 s.
+func BenchmarkReview(b *testing.B) {
+	run := func(b *testing.B, f *benchFixture) {
+		b.ReportAllocs()
+		for b.Loop() {
+			// A fresh resolver each time: a report is a one-off command.
+			NewReview(NewResolver(f.acct), ReviewAll)
+		}
+	}
+	for _, sz := range benchSizes {
+		if sz.name != "10k" {
+			continue
+		}
+		b.Run("synthetic/"+sz.name, func(b *testing.B) { run(b, benchFixtureFor(b, sz)) })
+		b.Run("messy/"+sz.name, func(b *testing.B) { run(b, benchMessyFixture(sz, false)) })
+	}
+}

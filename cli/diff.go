@@ -23,6 +23,10 @@ import (
 type diffJSON struct {
 	model.Diff
 	Summary []string `json:"summary"`
+	// NewViolations is what NEW breaks of NEW's separation-of-duties rules
+	// that OLD did not (model.NewViolations): a rule added in NEW is new
+	// in full.
+	NewViolations []model.Violation `json:"new_violations"`
 }
 
 // defaultMaxSize is how long `diff --format markdown` lets its output grow
@@ -107,16 +111,28 @@ summary is always whole).`,
 			}
 			oldRes, newRes := model.NewResolver(old.acct), model.NewResolver(nw.acct)
 			d := model.Compare(oldRes, newRes)
+			nv := model.NewViolations(oldRes, newRes)
 			switch format {
 			case "json":
-				return a.writeJSON(diffJSON{Diff: d, Summary: d.Summary()})
+				if nv == nil {
+					nv = []model.Violation{}
+				}
+				return a.writeJSON(diffJSON{Diff: d, Summary: d.Summary(), NewViolations: nv})
 			case "markdown":
 				var b strings.Builder
-				writeMarkdown(&b, mdDiff{old: old, new: nw, oldRes: oldRes, newRes: newRes, diff: d, max: maxSize})
+				writeMarkdown(&b, mdDiff{old: old, new: nw, oldRes: oldRes, newRes: newRes, diff: d, violations: nv, max: maxSize})
 				io.WriteString(a.stdout, b.String())
 				return nil
 			}
 			a.printSummary(d.Summary(), "no change for anyone")
+			if len(nv) > 0 {
+				fmt.Fprintf(a.stdout, "%s of separation of duties:\n", plural(model.CountSites(nv), "new violation"))
+				for _, v := range nv {
+					for _, l := range v.Lines() {
+						fmt.Fprintf(a.stdout, "  %s (%s)\n", model.SafeText(l), v.Cite())
+					}
+				}
+			}
 			return nil
 		},
 	}

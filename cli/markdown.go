@@ -21,11 +21,16 @@ type mdDiff struct {
 	old, new       side
 	oldRes, newRes *model.Resolver
 	diff           model.Diff
-	max            int // bytes; 0: no limit
+	violations     []model.Violation // model.NewViolations(oldRes, newRes)
+	max            int               // bytes; 0: no limit
 }
 
 // mdReserve is what the note about a cut and the closing tags may take.
 const mdReserve = 700
+
+// mdViolations is how many new violations a comment lists; the rest are
+// counted.
+const mdViolations = 50
 
 func writeMarkdown(b *strings.Builder, m mdDiff) {
 	o := m.diff.Overview()
@@ -33,6 +38,7 @@ func writeMarkdown(b *strings.Builder, m mdDiff) {
 	fmt.Fprintf(b, "%s → %s (account %s)\n\n", codeSpan(m.old.label, false), codeSpan(m.new.label, false), codeSpan(m.new.acct.Name, false))
 	if m.diff.Empty() {
 		b.WriteString("No change of access for anyone.\n")
+		m.writeViolations(b)
 		return
 	}
 	fmt.Fprintf(b, "**%s** changed. Gaining access: %d; losing access: %d; added: %d; removed: %d.\n\n",
@@ -42,6 +48,7 @@ func writeMarkdown(b *strings.Builder, m mdDiff) {
 		b.WriteString(l.Sign + " " + l.Sentence(mdListed) + "\n")
 	}
 	b.WriteString("```\n\n")
+	m.writeViolations(b)
 
 	// The details, each block whole or not at all.
 	var lists []string
@@ -216,4 +223,30 @@ func codeSpan(s string, table bool) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+// writeViolations says what NEW breaks of its separation-of-duties rules
+// that OLD did not: a reviewer must see it before the details. Each line
+// starts with "! ", so that no name can end the block early. The first
+// mdViolations are listed, the rest counted.
+func (m mdDiff) writeViolations(b *strings.Builder) {
+	if len(m.violations) == 0 {
+		return
+	}
+	shown, all := 0, model.CountSites(m.violations)
+	fmt.Fprintf(b, "**%s of separation of duties** (the rules of the new file):\n\n", plural(all, "new violation"))
+	b.WriteString("```text\n")
+	for _, v := range m.violations {
+		for _, l := range v.Lines() {
+			if shown == mdViolations {
+				break
+			}
+			b.WriteString("! " + model.SafeText(l) + " (" + v.Cite() + ")\n")
+			shown++
+		}
+	}
+	b.WriteString("```\n\n")
+	if shown < all {
+		fmt.Fprintf(b, "> **%d of %d new violations are shown.** `rolecall diff` (text or `--format json`) lists them all.\n\n", shown, all)
+	}
 }

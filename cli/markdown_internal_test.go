@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -51,5 +52,25 @@ func TestMarkdownHeaderCounts(t *testing.T) {
 	writeMarkdown(&b, mdDiff{diff: model.Compare(or, nr), oldRes: or, newRes: nr, old: side{label: "o", acct: old}, new: side{label: "n", acct: nw}})
 	if want := "**1 user** changed. Gaining access: 1; losing access: 0; added: 0; removed: 0."; !strings.Contains(b.String(), want) {
 		t.Errorf("header: want %q in\n%s", want, b.String())
+	}
+}
+
+// A comment lists the first mdViolations new violations and counts the
+// rest, pointing to where they are all listed.
+func TestMarkdownViolationsCapped(t *testing.T) {
+	var vs []model.Violation
+	for i := range mdViolations + 7 {
+		vs = append(vs, model.Violation{Rule: "Apart", User: fmt.Sprintf("u%d@x.com", i), Sites: []model.ViolationSite{{}}})
+	}
+	var b strings.Builder
+	mdDiff{violations: vs}.writeViolations(&b)
+	out := b.String()
+	if n := strings.Count(out, "\n! "); n != mdViolations {
+		t.Errorf("%d violation lines, want %d:\n%s", n, mdViolations, out)
+	}
+	for _, want := range []string{fmt.Sprintf("**%d new violations of separation of duties**", mdViolations+7), fmt.Sprintf("**%d of %d new violations are shown.**", mdViolations, mdViolations+7)} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %q in\n%s", want, out)
+		}
 	}
 }

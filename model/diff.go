@@ -367,152 +367,32 @@ func onOff(b bool) string {
 	return "off"
 }
 
-// Summary says in a few lines what changes for whom, largest effects first
-// within each kind: "3 users lose Build Read and Write Access",
-// "Production becomes open to every role". The same users gaining, losing
-// or newly seeing several things read as one line: "pat@example.com gains
-// Boomi Assure, Developer and View Data", "3 users no longer see Test and
-// Production"; every change is still said. Lines are safe to print:
+// Summary says in a few lines what changes for whom: the lines of
+// Overview, in its order, each with its users named when there are one or
+// two ("pat@example.com gains Boomi Assure, Developer and View Data") and
+// counted when there are more ("3 users no longer see Test and
+// Production"); every change is still said. Lines are safe to print:
 // control characters in names are escaped (SafeText).
 func (d *Diff) Summary() []string {
-	out := slices.Clone(d.Account)
-	for _, e := range d.Environments {
-		if c := e.Classification; c != nil {
-			out = append(out, fmt.Sprintf("%s is now %s (was %s)", e.Environment, c.To, c.From))
-		}
-		switch {
-		case e.Added:
-			out = append(out, fmt.Sprintf("environment %s is added", e.Environment))
-		case e.Removed:
-			out = append(out, fmt.Sprintf("environment %s is removed", e.Environment))
-		case e.BecameOpen:
-			out = append(out, fmt.Sprintf("%s becomes open to every role (R12)", e.Environment))
-		case e.BecameRestricted:
-			out = append(out, fmt.Sprintf("%s becomes restricted to %s (R13)", e.Environment, joinNames(e.Allowed)))
-		default:
-			if len(e.Allowed) > 0 {
-				out = append(out, fmt.Sprintf("%s now lists %s", e.Environment, joinNames(e.Allowed)))
-			}
-			if len(e.Disallowed) > 0 {
-				out = append(out, fmt.Sprintf("%s no longer lists %s", e.Environment, joinNames(e.Disallowed)))
-			}
-		}
-	}
-	type key struct{ verb, what string }
-	who := map[key][]int{} // indices into d.Users, in order
-	var order []key
-	note := func(k key, u int) {
-		if _, ok := who[k]; !ok {
-			order = append(order, k)
-		}
-		who[k] = append(who[k], u)
-	}
-	for i, u := range d.Users {
-		switch {
-		case u.Added:
-			note(key{"are added", ""}, i)
-			continue
-		case u.Removed:
-			note(key{"are removed", ""}, i)
+	o := d.Overview()
+	out := make([]string, len(o.Lines))
+	for i, l := range o.Lines {
+		if len(l.Users) == 0 {
+			out[i] = SafeText(l.Text)
 			continue
 		}
-		for _, p := range u.Lost {
-			note(key{"lose", p}, i)
+		subject, verb := fmt.Sprintf("%d users", len(l.Users)), l.Verb
+		if len(l.Users) <= 2 {
+			subject = strings.Join(l.Users, " and ")
 		}
-		for _, p := range u.Gained {
-			note(key{"gain", p}, i)
-		}
-		for _, c := range u.Envs {
-			switch {
-			case c.Before.Visible && !c.After.Visible:
-				note(key{"no longer see", c.Environment}, i)
-				// What went with seeing it is said too: losing a
-				// production deploy right is never only implied.
-				if c.Before.Access == AccessWrite {
-					note(key{"lose write access in", c.Environment}, i)
-				}
-				if c.Before.Deploy {
-					note(key{canCannot(false) + " deploy to", c.Environment}, i)
-				}
-				if c.Before.Schedule {
-					note(key{canCannot(false) + " schedule in", c.Environment}, i)
-				}
-			case !c.Before.Visible && c.After.Visible:
-				note(key{"now see", c.Environment}, i)
-				if c.After.Access == AccessWrite {
-					note(key{"get write access in", c.Environment}, i)
-				}
-				if c.After.Deploy {
-					note(key{canCannot(true) + " deploy to", c.Environment}, i)
-				}
-				if c.After.Schedule {
-					note(key{canCannot(true) + " schedule in", c.Environment}, i)
-				}
-			default:
-				if c.Before.Access != c.After.Access {
-					note(key{"get " + string(c.After.Access) + " access instead of " + string(c.Before.Access) + " in", c.Environment}, i)
-				}
-				if c.Before.Deploy != c.After.Deploy {
-					note(key{canCannot(c.After.Deploy) + " deploy to", c.Environment}, i)
-				}
-				if c.Before.Schedule != c.After.Schedule {
-					note(key{canCannot(c.After.Schedule) + " schedule in", c.Environment}, i)
-				}
-			}
-		}
-	}
-	// One line per verb and set of users: the same users gaining (or
-	// losing, or newly seeing) several things read as one line, "pat gains
-	// A, B and C". Candidates are found by a hash of the users and
-	// confirmed by comparing them, so that a large diff stays cheap.
-	type group struct {
-		verb  string
-		what  []string
-		users []int
-	}
-	var groups []*group
-	byHash := map[uint64][]*group{}
-	for _, k := range order {
-		users := who[k]
-		h := hashUsers(k.verb, users)
-		var g *group
-		for _, c := range byHash[h] {
-			if c.verb == k.verb && slices.Equal(c.users, users) {
-				g = c
-				break
-			}
-		}
-		if g == nil {
-			g = &group{verb: k.verb, users: users}
-			groups = append(groups, g)
-			byHash[h] = append(byHash[h], g)
-		}
-		if k.what != "" {
-			g.what = append(g.what, k.what)
-		}
-	}
-	slices.SortStableFunc(groups, func(a, b *group) int { return len(b.users) - len(a.users) })
-	for _, g := range groups {
-		subject := fmt.Sprintf("%d users", len(g.users))
-		verb := g.verb
-		if len(g.users) <= 2 {
-			names := make([]string, len(g.users))
-			for i, u := range g.users {
-				names[i] = d.Users[u].User
-			}
-			subject = strings.Join(names, " and ")
-		}
-		if len(g.users) == 1 {
+		if len(l.Users) == 1 {
 			verb = singular(verb)
 		}
 		line := subject + " " + verb
-		if len(g.what) > 0 {
-			line += " " + summaryList(g.what)
+		if len(l.What) > 0 {
+			line += " " + summaryList(l.What)
 		}
-		out = append(out, line)
-	}
-	for i := range out {
-		out[i] = SafeText(out[i]) // names from the file, ready to print
+		out[i] = SafeText(line)
 	}
 	return out
 }

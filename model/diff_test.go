@@ -234,7 +234,7 @@ func TestDiffClassification(t *testing.T) {
 	b.Environments[i].RolesWithAccess = []string{ProductionSupport}
 	d = Compare(NewResolver(a), NewResolver(b))
 	sum := d.Summary()
-	for _, l := range []string{"Production is now test (was production)", "Production no longer lists Write and Read Environment", "Test is now production (was test)"} {
+	for _, l := range []string{"Production is now test (was production)", "Production no longer lists Write and Read Environment in its Roles with Access", "Test is now production (was test)"} {
 		if !hasLine(sum, l) {
 			t.Errorf("summary %q lacks %q", sum, l)
 		}
@@ -297,9 +297,9 @@ func TestDiffSummaryGrouping(t *testing.T) {
 		{"the same three users lose two",
 			[]UserDiff{{User: "a@x", Lost: []string{"A", "B"}}, {User: "b@x", Lost: []string{"A", "B"}}, {User: "c@x", Lost: []string{"A", "B"}}},
 			[]string{"3 users lose A and B"}},
-		{"gains and losses apart",
+		{"gains and losses apart, gains first (Overview's order)",
 			[]UserDiff{{User: "a@x", Gained: []string{"A", "B"}, Lost: []string{"C", "D"}}},
-			[]string{"a@x loses C and D", "a@x gains A and B"}},
+			[]string{"a@x gains A and B", "a@x loses C and D"}},
 		{"different users: separate lines, largest first",
 			[]UserDiff{{User: "a@x", Lost: []string{"A"}}, {User: "b@x", Lost: []string{"A", "B"}}, {User: "c@x", Lost: []string{"A", "B"}}},
 			[]string{"3 users lose A", "b@x and c@x lose B"}},
@@ -315,7 +315,7 @@ func TestDiffSummaryGrouping(t *testing.T) {
 		{"environments",
 			[]UserDiff{{User: "kai@example.com", Envs: []EnvChange{gone("Test"), gone("Production"), seen("Staging")}},
 				{User: "oren@example.com", Envs: []EnvChange{gone("Test"), gone("Production")}}},
-			[]string{"kai@example.com and oren@example.com no longer see Test and Production", "kai@example.com now sees Staging"}},
+			[]string{"kai@example.com now sees Staging", "kai@example.com and oren@example.com no longer see Test and Production"}},
 		{"environment names with commas are quoted in a list",
 			[]UserDiff{{User: "a@x", Envs: []EnvChange{seen("Prod, EU"), seen("Test")}}},
 			[]string{`a@x now sees "Prod, EU" and Test`}},
@@ -378,11 +378,12 @@ func TestDiffSummaryEnvironmentGrammar(t *testing.T) {
 		env  EnvDiff
 		want []string
 	}{
-		{EnvDiff{Environment: "P", Added: true}, []string{"environment P is added"}},
+		{EnvDiff{Environment: "P", Added: true}, []string{"environment P is added, open to every role (R12)"}},
+		{EnvDiff{Environment: "P", Added: true, Allowed: []string{"A", "B"}}, []string{"environment P is added, restricted to A and B (R13)"}},
 		{EnvDiff{Environment: "P", Removed: true}, []string{"environment P is removed"}},
 		{EnvDiff{Environment: "P", BecameOpen: true, Disallowed: []string{"A"}}, []string{"P becomes open to every role (R12)"}},
 		{EnvDiff{Environment: "P", BecameRestricted: true, Allowed: []string{"A", "B", "C"}}, []string{"P becomes restricted to A, B and C (R13)"}},
-		{EnvDiff{Environment: "P", Allowed: []string{"A"}, Disallowed: []string{"B", "C"}}, []string{"P now lists A", "P no longer lists B and C"}},
+		{EnvDiff{Environment: "P", Allowed: []string{"A"}, Disallowed: []string{"B", "C"}}, []string{"P now lists A in its Roles with Access", "P no longer lists B and C in its Roles with Access"}},
 		{EnvDiff{Environment: "P", Classification: &ClassificationChange{From: Test, To: Production}}, []string{"P is now production (was test)"}},
 	}
 	for _, tc := range tests {

@@ -38,22 +38,6 @@ func TestWriteSafeNeutralisesWhatSlipsThrough(t *testing.T) {
 	}
 }
 
-func TestClosest(t *testing.T) {
-	known := []string{"dana@example.com", "ada@example.com", "Production", "Production Support"}
-	for in, want := range map[string]string{
-		"dan@example.com": "dana@example.com",
-		"DANA@EXAMPLE.CO": "dana@example.com",
-		"prod":            "Production",
-		"Productoin":      "Production",
-		"zzz":             "",
-		"":                "",
-	} {
-		if got := closest(in, known); got != want {
-			t.Errorf("closest(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestRunTUIHook(t *testing.T) {
 	defer func() { RunTUI = nil }()
 	var got TUIOptions

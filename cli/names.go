@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"rolecall/model"
 )
@@ -14,7 +13,7 @@ import (
 
 func (a *app) unknown(what, name string, k model.Refusal, known []string) error {
 	msg := fmt.Sprintf("no %s %s in %s (%s)", what, quote(name), a.path(), k.Cite())
-	if s := closest(name, known); s != "" {
+	if s := model.Closest(name, known); s != "" {
 		msg += fmt.Sprintf("; did you mean %s?", quote(s))
 	}
 	return fail(ExitUsage, "%s", msg)
@@ -97,7 +96,7 @@ func parsePrivilege(name string) (model.Privilege, error) {
 		return p, nil
 	}
 	msg := fmt.Sprintf("no privilege %s (%s)", quote(name), model.UnknownPrivilege.Cite())
-	if s := closest(name, privilegeNames()); s != "" {
+	if s := model.Closest(name, privilegeNames()); s != "" {
 		msg += fmt.Sprintf("; did you mean %s?", quote(s))
 	} else {
 		msg += "; 'rolecall check --help' lists the privilege names"
@@ -132,48 +131,4 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// closest returns the known name nearest to s (ignoring case): one that s
-// is a prefix of, or within a small edit distance. "" when none is close.
-func closest(s string, known []string) string {
-	ls := strings.ToLower(strings.TrimSpace(s))
-	if ls == "" {
-		return ""
-	}
-	best, bestD := "", -1
-	limit := max(2, utf8.RuneCountInString(ls)/4)
-	for _, k := range known {
-		lk := strings.ToLower(k)
-		d := distance(ls, lk)
-		if strings.HasPrefix(lk, ls) || strings.HasPrefix(ls, lk) {
-			d = min(d, 1)
-		}
-		if d <= limit && (bestD < 0 || d < bestD) {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance between a and b, in runes.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

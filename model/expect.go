@@ -172,6 +172,19 @@ func lookupAction(pg int, name string) (int, int, string) {
 
 // Suggest is "; did you mean X?" for the known name nearest to s, or "".
 func Suggest(s string, known []string) string {
+	best := Closest(s, known)
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// Closest is the known name nearest to s, ignoring case: one that s is a
+// prefix of (or the other way round), or within a small edit distance (a
+// quarter of its length, at least 2); "" when none is close. Names longer
+// than 256 bytes are never compared: the cost stays bounded on hostile
+// input.
+func Closest(s string, known []string) string {
 	ls := strings.ToLower(strings.TrimSpace(s))
 	if ls == "" || len(ls) > 256 {
 		return ""
@@ -191,10 +204,7 @@ func Suggest(s string, known []string) string {
 			best, bestD = k, d
 		}
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf("; did you mean %q?", best)
+	return best
 }
 
 // editDistance is the Levenshtein distance between a and b in runes, or

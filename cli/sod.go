@@ -109,6 +109,7 @@ func allowedLines(raw json.RawMessage) []string {
 	}
 	var vs []struct {
 		Rule, User string
+		File       string // a member's file, for a violation there
 		Sites      []struct {
 			Environments    []string
 			Holds, Excludes []struct{ Privilege string }
@@ -126,12 +127,16 @@ func allowedLines(raw json.RawMessage) []string {
 	}
 	out := []string{"    allowed violations of separation of duties:"}
 	for _, v := range vs {
+		file := ""
+		if v.File != "" {
+			file = " in " + v.File // the rule and the user are that member's
+		}
 		for _, s := range v.Sites {
 			where := "account-wide"
 			if len(s.Environments) > 0 {
 				where = "in " + strings.Join(s.Environments, ", ")
 			}
-			out = append(out, model.SafeText(fmt.Sprintf("      rule %q %s: %s holds %s and also %s", v.Rule, where, v.User, names(s.Holds), names(s.Excludes))))
+			out = append(out, model.SafeText(fmt.Sprintf("      rule %q%s %s: %s holds %s and also %s", v.Rule, file, where, v.User, names(s.Holds), names(s.Excludes))))
 		}
 	}
 	return out

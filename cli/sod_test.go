@@ -127,4 +127,8 @@ func TestSeparationOfDutiesGroup(t *testing.T) {
 		!strings.Contains(string(trail), `emea-sales.toml"}]`) {
 		t.Errorf("primary's audit entry:\n%s", trail)
 	}
+	// log on the primary names the member the violation is in: the rule
+	// and the user are the member's, not the primary's.
+	want(t, rc(t, dir, nil, "-f", "acme.toml", "log", "-n", "1"), 0,
+		`rule "Deployers see no data" in emea-sales.toml account-wide: new@example.com holds Packaged Component Deployment and also View Data`)
 }

@@ -151,6 +151,7 @@ func (v *validator) separation() {
 		}
 	}
 	seen := map[string]int{}
+	look := newLookalikes(len(a.SeparationOfDuties), func(i int) string { return a.SeparationOfDuties[i].Name })
 	for i, r := range a.SeparationOfDuties {
 		at := func(key string) Loc { return Loc{Section: SectionSoD, Index: i, Key: key, Item: -1} }
 		name := r.Name
@@ -160,6 +161,11 @@ func (v *validator) separation() {
 			v.refuse(SoDRuleShape, at("name"), r.Name, "separation-of-duties rules #%d and #%d are both called %s; give each rule its own name", j+1, i+1, quote(r.Name))
 		} else {
 			seen[FoldName(r.Name)] = i
+		}
+		// Two rules that look alike in a refusal or an audit entry would
+		// be told apart by nobody (R7).
+		if other := look.check(r.Name); other != "" {
+			v.cite(Warning, LookAlike, at("name"), r.Name, "separation-of-duties rule %s looks like separation-of-duties rule %s (the same confusable skeleton, Unicode TR39): rename it so that the two can be told apart", quoteName(r.Name), quoteName(other))
 		}
 		if n := tooLong(r.Description, MaxDescription); n > 0 {
 			v.refuse(DescriptionTooLong, at("description"), name, "separation-of-duties rule %s has a description of %d characters; at most %d are allowed", quote(name), n, MaxDescription)

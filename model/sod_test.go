@@ -183,6 +183,7 @@ func TestSoDRuleProblems(t *testing.T) {
 		subs string
 	}{
 		{"no name", sodRule("", ps(UserManagement), ps(ViewAuditLogs), SoDAccount, ""), Error, "R11, decision", "name is empty"},
+		{"look-alike name", sodRule("\u043ek", ps(Dashboard), ps(ViewAuditLogs), SoDAccount, ""), Warning, "R7, decision", `looks like separation-of-duties rule "ok"`},
 		{"same name", sodRule("OK", ps(Dashboard), ps(ViewAuditLogs), SoDAccount, ""), Error, "R11, decision", "both called"},
 		{"empty side", sodRule("x", nil, ps(ViewAuditLogs), SoDAccount, ""), Error, "R11, decision", "no privilege in holds"},
 		{"same privilege on both sides", sodRule("x", ps(Dashboard, UserManagement), ps(UserManagement), SoDAccount, ""), Error, "R11, decision", "on both sides"},

@@ -101,7 +101,8 @@ func (fileStore) Save(path string, w *model.Working, stamp any) (any, error) {
 	}
 	// The violations of separation of duties the edits introduce were
 	// shown, and confirmed twice, before this save: its entry records them.
-	allowed := func(string) []model.Violation { return model.NewViolations(w.BaseResolver(), w.Resolver()) }
+	vs := saveViolations(path, w)
+	allowed := func(string) []model.Violation { return vs }
 	ns, err := storage.Save(path, acct, st, storage.SaveOptions{Actor: "tui", Change: rec, AllowedViolations: allowed})
 	if err == nil && member {
 		// The save locked the member, not its primary: an un-share there
@@ -206,4 +207,23 @@ func creatable(path string) error {
 		return fmt.Errorf("cannot open %s: the directory %s does not exist, so the account could not be saved there; create the directory first, or name a file in one that exists", path, dir)
 	}
 	return nil
+}
+
+// saveViolations are the separation-of-duties violations a save of w over
+// path introduces, as its audit entry records them: in its own account
+// (a member's on its view), and for a primary in every member, each on
+// its view as on disk now (R22, R25), with the member's File.
+func saveViolations(path string, w *model.Working) []model.Violation {
+	own := func() []model.Violation { return model.NewViolations(w.BaseResolver(), w.Resolver()) }
+	acct, base := w.Account(), w.Base()
+	if acct.Primary != "" || len(acct.Groups)+len(base.Groups) == 0 {
+		return own()
+	}
+	set, _, err := storage.LoadGroup(path)
+	if err != nil || set == nil || len(set.Members) == 0 {
+		return own() // a new file, or no member to reach
+	}
+	before := &model.GroupSet{PrimaryFile: set.PrimaryFile, Primary: base, Members: set.Members}
+	after := &model.GroupSet{PrimaryFile: set.PrimaryFile, Primary: acct, Members: set.Members}
+	return flatViolations(model.NewGroupViolations(before, after))
 }

@@ -179,3 +179,45 @@ func sharedUnheld(p *model.Account, op model.Op) error {
 	}
 	return nil
 }
+
+// newViolations are the separation-of-duties violations the session's
+// pending edits introduce: in its own account (a member's on its view),
+// and for a primary in every member its edits reach too, each checked by
+// that member's own rules on its view (R22, R25; File names the member).
+// The save summary lists them and the save's audit entry records them.
+func (s *session) newViolations() []model.Violation {
+	g := s.group
+	if g == nil || g.member() {
+		return model.NewViolations(s.w.BaseResolver(), s.w.Resolver())
+	}
+	return flatViolations(model.NewGroupViolations(g.set(s.loaded), g.set(s.work)))
+}
+
+// flatViolations is fvs as one list, each violation with its file ("" for
+// the primary's own).
+func flatViolations(fvs []model.FileViolations) []model.Violation {
+	var out []model.Violation
+	for _, fv := range fvs {
+		for _, v := range fv.Violations {
+			v.File = fv.File
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// violationLines are vs in words for a question, one line per site, a
+// member's with its file.
+func violationLines(vs []model.Violation) []string {
+	var out []string
+	for _, v := range vs {
+		in := ""
+		if v.File != "" {
+			in = "in " + safe(v.File) + ": "
+		}
+		for _, l := range v.Lines() {
+			out = append(out, "  "+in+safe(l)+" ("+v.Cite()+")")
+		}
+	}
+	return out
+}

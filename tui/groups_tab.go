@@ -175,7 +175,8 @@ func groupEdit(c *common, op model.GroupOp) tea.Cmd {
 	if !ok {
 		return status("This store cannot write account groups.", true)
 	}
-	_, out, err := model.ApplyGroup(g.set(s.work), op)
+	now := g.set(s.work)
+	next, out, err := model.ApplyGroup(now, op)
 	if err != nil {
 		c.push(info(c, "Refused", strings.Split(refusalText(err), "\n")...))
 		return nil
@@ -207,15 +208,36 @@ func groupEdit(c *common, op model.GroupOp) tea.Cmd {
 	for _, w := range out.Warnings {
 		lines = append(lines, "Warning ("+w.Cite()+"): "+safe(w.Message))
 	}
-	c.ask(strings.ToUpper(op.Describe()[:1])+op.Describe()[1:]+"? It is written at once", lines, "yes, write the files",
-		func() tea.Cmd {
-			primary, key := g.base.PrimaryFile, g.key
-			return func() tea.Msg {
-				err := gs.UpdateGroup(primary, memberPaths(g.base), op)
-				return groupSavedMsg{what: op.Describe(), err: err, key: key}
-			}
-		},
-		func() tea.Cmd { return status("Not done: nothing changed.", false) })
+	// Separation of duties: what the change introduces in each account,
+	// by that account's own rules on its view (R22, R25). Writing them
+	// asks a second time; the entries of the files written record them.
+	viol := flatViolations(model.NewGroupViolations(now, next))
+	n := model.CountSites(viol)
+	if n > 0 {
+		lines = append(lines, fmt.Sprintf("Separation of duties: this introduces %d new %s:", n, plural(n, "violation", "violations")))
+		lines = append(lines, violationLines(viol)...)
+		lines = append(lines, "Writing them asks you again; the audit trail records them.")
+	}
+	no := func() tea.Cmd { return status("Not done: nothing changed.", false) }
+	write := func() tea.Cmd {
+		primary, key := g.base.PrimaryFile, g.key
+		return func() tea.Msg {
+			err := gs.UpdateGroup(primary, memberPaths(g.base), op)
+			return groupSavedMsg{what: op.Describe(), err: err, key: key}
+		}
+	}
+	yes, do := "yes, write the files", write
+	if n > 0 {
+		yes = "write (asks again: violations)"
+		do = func() tea.Cmd {
+			c.ask(fmt.Sprintf("Write with %d new %s of separation of duties?", n, plural(n, "violation", "violations")), []string{
+				"This change lets users hold what a separation-of-duties rule keeps apart (listed before).",
+				"Writing anyway records the violations in the audit trail. No changes nothing.",
+			}, "write anyway", write, no)
+			return nil
+		}
+	}
+	c.ask(strings.ToUpper(op.Describe()[:1])+op.Describe()[1:]+"? It is written at once", lines, yes, do, no)
 	return nil
 }
 
@@ -247,7 +269,11 @@ type groupSaver interface {
 // UpdateGroup applies op to the group as on disk, under every file's
 // lock, and writes the files it changes together (storage.UpdateGroup).
 func (fileStore) UpdateGroup(primary string, members []string, op model.GroupOp) error {
-	_, err := storage.UpdateGroup(primary, members, storage.SaveOptions{Actor: "tui: " + op.Describe(), Change: op.Describe()},
+	// The violations the change introduces, as found under the locks:
+	// confirmed before, recorded in every entry written.
+	var allowed []model.Violation
+	_, err := storage.UpdateGroup(primary, members, storage.SaveOptions{Actor: "tui: " + op.Describe(), Change: op.Describe(),
+		AllowedViolations: func(string) []model.Violation { return allowed }},
 		func(in map[string]*model.Account) (map[string]*model.Account, error) {
 			set := &model.GroupSet{PrimaryFile: primary, Primary: in[primary], Members: map[string]*model.Account{}}
 			dir := filepath.Dir(primary)
@@ -259,10 +285,11 @@ func (fileStore) UpdateGroup(primary string, members []string, op model.GroupOp)
 					byFile[f] = p
 				}
 			}
-			_, out, err := model.ApplyGroup(set, op)
+			next, out, err := model.ApplyGroup(set, op)
 			if err != nil {
 				return nil, err
 			}
+			allowed = flatViolations(model.NewGroupViolations(set, next))
 			res := map[string]*model.Account{}
 			for _, ch := range out.Changes {
 				if !ch.Written {

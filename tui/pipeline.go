@@ -69,14 +69,11 @@ func (a *App) startSave() tea.Cmd {
 	// Separation of duties: the violations the pending edits introduce
 	// (the model's NewViolations, from the file as loaded). Saving with
 	// them asks a second time, and the audit entry records them.
-	viol := model.NewViolations(s.w.BaseResolver(), s.w.Resolver())
+	// A primary's edits are checked in every member they reach (R22).
+	viol := s.newViolations()
 	if n := model.CountSites(viol); n > 0 {
 		lines = append(lines, fmt.Sprintf("Separation of duties: your edits introduce %d new %s:", n, plural(n, "violation", "violations")))
-		for _, v := range viol {
-			for _, l := range v.Lines() {
-				lines = append(lines, "  "+safe(l)+" ("+v.Cite()+")")
-			}
-		}
+		lines = append(lines, violationLines(viol)...)
 		lines = append(lines, "Saving them asks you again; the audit trail records them.")
 	}
 	if ws := probs.Warnings(); len(ws) > 0 {

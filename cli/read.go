@@ -96,11 +96,15 @@ func (a *app) validate(d *doc, strict bool) error {
 	// Separation of duties: a class of its own, after the problems. A
 	// violation makes validate fail, but not the file: it opens for
 	// editing, so that an edit can end it.
+	// They are counted as edits count them (model.CountSites: a rule, a
+	// user and a place, account-wide or one environment); a line groups
+	// the environments where the sources are the same.
 	viol := 0
 	if d.acct != nil && errs == 0 {
-		for _, v := range model.NewResolver(a.sodAccount(d)).Violations() {
+		vs := model.NewResolver(a.sodAccount(d)).Violations()
+		viol = model.CountSites(vs)
+		for _, v := range vs {
 			for _, l := range v.Lines() {
-				viol++
 				fmt.Fprintf(a.stdout, "%s: violation: %s (%s)\n", model.SafeText(d.path), model.SafeText(l), v.Cite())
 			}
 		}

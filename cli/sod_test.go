@@ -132,3 +132,14 @@ func TestSeparationOfDutiesGroup(t *testing.T) {
 	want(t, rc(t, dir, nil, "-f", "acme.toml", "log", "-n", "1"), 0,
 		`rule "Deployers see no data" in emea-sales.toml account-wide: new@example.com holds Packaged Component Deployment and also View Data`)
 }
+
+// validate counts violations as edits do: a rule, a user and a place; a
+// line naming two environments is two.
+func TestValidateCountsViolationsAsEditsDo(t *testing.T) {
+	t.Parallel()
+	dir, _ := copyFile(t, "sod.toml")
+	want(t, rc(t, dir, nil, "env", "add", "Prod2", "--classification", "production"), 1, "(1 new violation)")
+	want(t, rc(t, dir, nil, "env", "add", "Prod2", "--classification", "production", "--allow-violation"), 0)
+	want(t, rc(t, dir, nil, "env", "add", "Prod3", "--classification", "production", "--allow-violation"), 0)
+	want(t, rc(t, dir, nil, "validate"), 1, `in Prod2 and Prod3: cy@example.com holds`, "0 errors; 3 violations of separation of duties")
+}

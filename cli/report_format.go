@@ -375,11 +375,25 @@ func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
 	if err := t.ExecuteTemplate(out, "envs", nil); err != nil {
 		return err
 	}
+	// Reasons repeat across hundreds of thousands of cells: each one's
+	// link is made once.
+	links := map[string]string{}
 	ref := func(s string) string {
+		if l, ok := links[s]; ok {
+			return l
+		}
 		k := strconv.Itoa(n.ref(model.SafeText(s)))
-		return "<a href=\"#n" + k + "\">" + k + "</a>"
+		l := "<a href=\"#n" + k + "\">" + k + "</a>"
+		links[s] = l
+		return l
 	}
 	seers := seersOf(rv)
+	// A user's row head, escaped once: it is repeated in every
+	// environment they see.
+	heads := make([]string, len(rv.Users))
+	for i := range rv.Users {
+		heads[i] = "<tr><th class=u>" + esc(rv.Users[i].Email) + "<div class=nm>" + esc(rv.Users[i].Name) + "</div></th>"
+	}
 	for e, env := range rv.Environments {
 		he := htmlEnv{Name: model.SafeText(env.Name), Summary: model.SafeText(envSummary(env, len(rv.Users))), Seeing: env.Seeing}
 		if err := t.ExecuteTemplate(out, "env", he); err != nil {
@@ -389,10 +403,11 @@ func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
 			continue
 		}
 		for _, s := range seers[e] {
-			u, v := &rv.Users[s.user], &rv.Users[s.user].Envs[s.view]
+			v := &rv.Users[s.user].Envs[s.view]
 			// Access is one of the model's three words: a class as it is.
-			fmt.Fprintf(out, "<tr><th class=u>%s<div class=nm>%s</div></th><td class=%s>%s</td><td class=%s>%s</td><td class=%s>%s</td><td>%s; %s; %s</td>",
-				esc(u.Email), esc(u.Name), v.Access, v.Access, yesNo(v.Deploy), yesNo(v.Deploy), yesNo(v.Schedule), yesNo(v.Schedule),
+			out.WriteString(heads[s.user])
+			fmt.Fprintf(out, "<td class=%s>%s</td><td class=%s>%s</td><td class=%s>%s</td><td>%s; %s; %s</td>",
+				v.Access, v.Access, yesNo(v.Deploy), yesNo(v.Deploy), yesNo(v.Schedule), yesNo(v.Schedule),
 				ref(v.Reason), ref(v.DeployReason), ref(v.ScheduleReason))
 			out.WriteString(review)
 			out.row()

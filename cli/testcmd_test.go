@@ -243,6 +243,17 @@ func TestAccessTestsFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, rc(t, dir, nil, "test", "acme.test.toml", "--junit", "adir"), 2, "cannot write the JUnit report adir", "is a directory")
+	// A slip of the keyboard never puts the report in the account's or
+	// the expectations' place.
+	acct := string(readBytes(t, filepath.Join(dir, "acme.toml")))
+	want(t, rc(t, dir, nil, "test", "acme.test.toml", "--junit", "acme.toml"), 2, "cannot write the JUnit report acme.toml", "ends in .toml")
+	if err := os.Rename(filepath.Join(dir, "acme.test.toml"), filepath.Join(dir, "acme.tests")); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "test", "acme.tests", "--junit", "acme.tests"), 2, "which the report is about")
+	if string(readBytes(t, filepath.Join(dir, "acme.toml"))) != acct || !strings.Contains(string(readBytes(t, filepath.Join(dir, "acme.tests"))), "[[expect]]") {
+		t.Errorf("a file the report is about was replaced")
+	}
 
 	// A member account: its users' shared roles come from the primary.
 	gdir := groupFiles(t)

@@ -414,11 +414,38 @@ func privilegeSuggestion(name string) string {
 
 // WriteReportFile writes data to path atomically (a temporary file in the
 // same directory renamed over it): a symbolic link at path is replaced,
-// never followed, and a reader never sees half a report. A directory at
-// path is refused.
-func WriteReportFile(path string, data []byte) error {
-	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s is a directory; name a file", model.SafeText(path))
+// never followed, and a reader never sees half a report. A directory, a
+// device, a pipe or a socket at path (or at the end of a link there, as
+// /dev/stdout is) is refused, never replaced; so is a file ending in .toml
+// and any of keep (the account and expectations files the report is
+// about): a report never takes an account file's place.
+func WriteReportFile(path string, data []byte, keep ...string) error {
+	name := model.SafeText(path)
+	if strings.HasSuffix(strings.ToLower(path), ".toml") {
+		return fmt.Errorf("%s ends in .toml, as account and expectations files do; a report is never written over one: name another file (like report.xml)", name)
+	}
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return fmt.Errorf("%s is a directory; name a file", name)
+	case err == nil && fi.Mode()&fs.ModeSymlink != 0:
+		if target, terr := os.Stat(path); terr == nil && !target.Mode().IsRegular() {
+			return fmt.Errorf("%s is a link to a directory, device, pipe or socket, which rolecall does not replace; name a file", name)
+		}
+	case err == nil && !fi.Mode().IsRegular():
+		return fmt.Errorf("%s is a device, pipe or socket, which rolecall does not replace; name a file", name)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	if cur, err := os.Stat(path); err == nil {
+		for _, k := range keep {
+			if kfi, err := os.Stat(k); err == nil && os.SameFile(cur, kfi) {
+				return fmt.Errorf("%s is %s, which the report is about; name another file", name, model.SafeText(k))
+			}
+		}
+	}
+	if dfi, err := os.Stat(filepath.Dir(path)); err != nil || !dfi.IsDir() {
+		return fmt.Errorf("its directory %s does not exist", model.SafeText(filepath.Dir(path)))
 	}
 	return writeAtomic(path, data, 0o644, nil)
 }

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -154,5 +155,59 @@ func TestLoadExpectationsRefuses(t *testing.T) {
 	}
 	if got := ExpectPath("acme"); got != "acme.test.toml" {
 		t.Errorf("ExpectPath = %q", got)
+	}
+}
+
+// TestWriteReportFileRefuses: a report never takes the place of an account
+// or expectations file, a device, a pipe or what a link to one points at
+// (as root, replacing /dev/null or /dev/stdout breaks the machine).
+func TestWriteReportFileRefuses(t *testing.T) {
+	dir := t.TempDir()
+	in := func(n string) string { return filepath.Join(dir, n) }
+	for _, n := range []string{"acme.toml", "tests.txt", "old.xml"} {
+		if err := os.WriteFile(in(n), []byte("keep me\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fifo := in("fifo.xml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	if err := os.Symlink(fifo, in("tofifo.xml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(in("tests.txt"), in("totests.xml")); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, want string }{
+		{in("acme.toml"), "ends in .toml"},
+		{in("ACME.TOML"), "ends in .toml"},
+		{in("tests.txt"), "which the report is about"},
+		{fifo, "device, pipe or socket"},
+		{in("tofifo.xml"), "link to a directory, device, pipe or socket"},
+		{in("none/r.xml"), "does not exist"},
+	} {
+		err := WriteReportFile(c.path, []byte("<x/>"), in("acme.toml"), in("tests.txt"))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.path, err, c.want)
+		}
+	}
+	for _, n := range []string{"acme.toml", "tests.txt"} {
+		if b, _ := os.ReadFile(in(n)); string(b) != "keep me\n" {
+			t.Errorf("%s was written: %q", n, b)
+		}
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced: %v %v", fi, err)
+	}
+	// A link to another file is the link replaced (never written through):
+	// but a link to an expectations file is that file, and refused.
+	if err := WriteReportFile(in("totests.xml"), []byte("<x/>"), in("tests.txt")); err == nil {
+		t.Errorf("a link to the expectations file was replaced")
+	}
+	if err := WriteReportFile(in("old.xml"), []byte("<x/>"), in("acme.toml")); err != nil {
+		t.Errorf("an old report: %v", err)
+	} else if b, _ := os.ReadFile(in("old.xml")); string(b) != "<x/>" {
+		t.Errorf("old.xml = %q", b)
 	}
 }

@@ -221,8 +221,11 @@ func badRevision(rev string) string {
 func runGit(dir string, limit int64, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), gitTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "core.fsmonitor=false", "-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
+	// The repository's own settings never run a command: no fsmonitor,
+	// and no transport (a partial clone fetches a missing blob through its
+	// promisor remote, running core.sshCommand or a remote helper).
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "core.fsmonitor=false", "-c", "protocol.allow=never", "-C", dir}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0", "GIT_NO_LAZY_FETCH=1")
 	var errb bytes.Buffer
 	cmd.Stderr = &limitedWriter{w: &errb, n: 4096}
 	out, err := cmd.StdoutPipe()

@@ -174,6 +174,31 @@ func TestDiffGitRevisions(t *testing.T) {
 		t.Errorf("a hostile revision wrote %s", out)
 	}
 
+	// A repository whose settings would run a command to read the blob
+	// (a partial clone missing it, whose promisor remote runs ssh): the
+	// command never runs.
+	if err := os.Remove(filepath.Join(dir, "HEAD")); err != nil {
+		t.Fatal(err)
+	}
+	blob, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD:"+filepath.ToSlash(acct)).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := strings.TrimSpace(string(blob))
+	if err := os.Remove(filepath.Join(dir, ".git", "objects", hash[:2], hash[2:])); err != nil {
+		t.Fatal(err)
+	}
+	ran := filepath.Join(dir, "ran")
+	for _, kv := range [][2]string{{"core.repositoryformatversion", "1"}, {"extensions.partialClone", "origin"},
+		{"remote.origin.url", "ssh://example.invalid/x"}, {"remote.origin.promisor", "true"},
+		{"core.sshCommand", "touch " + ran + "; false"}} {
+		git(t, dir, "config", kv[0], kv[1])
+	}
+	want(t, rc(t, dir, nil, "-f", acct, "diff", "HEAD"), 2, "git cannot read accounts/rolecall.toml at that revision")
+	if _, err := os.Stat(ran); err == nil {
+		t.Errorf("reading a revision ran the repository's core.sshCommand")
+	}
+
 	// Not in a repository.
 	alone := prdiffDir(t, "new.toml")
 	want(t, rc(t, alone, nil, "-f", "new.toml", "diff", "HEAD"), 2, "not a git repository")

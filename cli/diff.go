@@ -137,7 +137,12 @@ type side struct {
 // openSide reads arg as a file when one exists at that path, else as a git
 // revision of the account file.
 func (a *app) openSide(arg string) (side, error) {
-	if _, err := os.Lstat(arg); err == nil || looksLikeFile(arg) {
+	fi, err := os.Lstat(arg)
+	if err == nil && fi.IsDir() && !looksLikeFile(arg) {
+		return side{}, usageErr("diff: %s is a directory here, not an account file; for the git revision %s write %s (or refs/heads/%s for a branch)",
+			model.SafeText(arg), model.SafeText(arg), model.SafeText(arg+"^{commit}"), model.SafeText(arg))
+	}
+	if err == nil || looksLikeFile(arg) {
 		acct, err := a.openFile(arg)
 		return side{label: arg, acct: acct}, err
 	}

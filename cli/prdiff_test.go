@@ -150,6 +150,12 @@ func TestDiffGitRevisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, rc(t, dir, nil, "-f", acct, "diff", "HEAD"), 0, "no change for anyone")
+	// A directory named like the revision says how to name the revision.
+	if err := os.Mkdir(filepath.Join(dir, "HEAD~1"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "-f", acct, "diff", "HEAD~1"), 2, "HEAD~1 is a directory here, not an account file; for the git revision HEAD~1 write HEAD~1^{commit}")
+	want(t, rc(t, dir, nil, "-f", acct, "diff", "HEAD~1^{commit}"), 0, "12 users now see Production")
 
 	// Refused, exit 2, nothing written.
 	out := filepath.Join(dir, "written")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -189,6 +190,9 @@ func (a *app) openRevision(rev, path string) (side, error) {
 	label := rev + ":" + inRepo
 	data, err := runGit(dir, storage.MaxFileSize, "cat-file", "blob", label)
 	if err != nil {
+		if kind := gitEntryKind(dir, rev, inRepo); kind != "" {
+			return side{}, usageErr("diff: %s at that revision %s is %s, not an account file", what, model.SafeText(inRepo), kind)
+		}
 		return side{}, usageErr("diff: %s git cannot read %s at that revision: %v", what, model.SafeText(inRepo), err)
 	}
 	acct, problems := storage.Decode(label, data)
@@ -196,11 +200,40 @@ func (a *app) openRevision(rev, path string) (side, error) {
 	if len(errs) == 0 && acct != nil {
 		return side{label: label, acct: acct}, nil
 	}
+	// A link's blob is the path it points to: say what it is, not that
+	// the path is bad TOML.
+	if kind := gitEntryKind(dir, rev, inRepo); kind != "" {
+		return side{}, usageErr("diff: %s is %s at that revision, not an account file; rolecall reads no link in git", model.SafeText(label), kind)
+	}
 	for _, p := range errs {
 		fmt.Fprintln(a.stderr, p.String())
 	}
 	return side{}, fail(ExitUsage, "%s has %s at that revision; diff compares sound accounts",
 		model.SafeText(label), plural(max(len(errs), 1), "error"))
+}
+
+// gitEntryKind says what path is at revision rev when it is no file ("a
+// symbolic link to X", "a directory", "a submodule"), else "" (a file, no
+// entry, or git cannot tell).
+func gitEntryKind(dir, rev, path string) string {
+	out, err := runGit(dir, 64<<10, "ls-tree", "-z", rev, "--", path)
+	if err != nil {
+		return ""
+	}
+	mode, _, _ := strings.Cut(string(out), " ")
+	switch mode {
+	case "120000":
+		target, err := runGit(dir, 4096, "cat-file", "blob", rev+":"+path)
+		if err != nil {
+			return "a symbolic link"
+		}
+		return "a symbolic link to " + strconv.Quote(model.SafeText(string(target)))
+	case "040000":
+		return "a directory"
+	case "160000":
+		return "a submodule"
+	}
+	return ""
 }
 
 // badRevision says why rev cannot be a revision diff reads, or "".

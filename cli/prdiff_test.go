@@ -243,3 +243,40 @@ func TestLintCommand(t *testing.T) {
 	demoDir, _ := demo(t)
 	want(t, rc(t, demoDir, nil, "lint"), 0, "no finding", "ada@example.com  Administrator")
 }
+
+// At a revision the account file is a symbolic link or a directory: diff
+// says so, not that a path is bad TOML or that git cannot read it.
+func TestDiffGitRevisionNotAFile(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := prdiffDir(t, "old.toml")
+	if err := os.Symlink("/etc/passwd", filepath.Join(dir, "rolecall.toml")); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "init", "-q")
+	git(t, dir, "add", "rolecall.toml")
+	git(t, dir, "commit", "-q", "-m", "link")
+	if err := os.Remove(filepath.Join(dir, "rolecall.toml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "rolecall.toml"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rolecall.toml", "x"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", "dir")
+	for _, tc := range []struct{ rev, says string }{
+		{"HEAD~1", `HEAD~1:rolecall.toml is a symbolic link to "/etc/passwd" at that revision, not an account file`},
+		{"HEAD", "at that revision rolecall.toml is a directory, not an account file"},
+	} {
+		r := rc(t, dir, nil, "diff", tc.rev, "old.toml")
+		want(t, r, 2, tc.says)
+		if strings.Contains(r.stderr, "TOML syntax") || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {
+			t.Errorf("%s: %s", tc.rev, r.stderr)
+		}
+	}
+}

@@ -163,7 +163,7 @@ func (a *app) runTests(file string, o testOptions) error {
 	if o.junit != "" {
 		data, err := junitXML(&run)
 		if err == nil {
-			err = storage.WriteReportFile(o.junit, data, a.path(), file)
+			err = storage.WriteReportFile(o.junit, data, append(storage.AccountFiles(a.path()), file)...)
 		}
 		if err != nil {
 			return fail(ExitUsage, "cannot write the JUnit report %s: %v", model.SafeText(o.junit), err)

@@ -247,6 +247,20 @@ func TestAccessTestsFiles(t *testing.T) {
 	// the expectations' place.
 	acct := string(readBytes(t, filepath.Join(dir, "acme.toml")))
 	want(t, rc(t, dir, nil, "test", "acme.test.toml", "--junit", "acme.toml"), 2, "cannot write the JUnit report acme.toml", "ends in .toml")
+	// Nor the audit trail, the backup or the lock (a new lock file would
+	// let two writers in at once).
+	want(t, rc(t, dir, nil, "user", "add", "-f", "acme.toml", "new@example.com", "--role", "Standard User"), 0)
+	acct = string(readBytes(t, filepath.Join(dir, "acme.toml")))
+	for _, side := range []string{"acme.toml.audit.jsonl", "acme.toml.bak", "acme.toml.lock"} {
+		before, err := os.Stat(filepath.Join(dir, side))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want(t, rc(t, dir, nil, "test", "acme.test.toml", "--junit", side), 2, "which the report is about")
+		if after, err := os.Stat(filepath.Join(dir, side)); err != nil || !os.SameFile(before, after) {
+			t.Errorf("%s was replaced", side)
+		}
+	}
 	if err := os.Rename(filepath.Join(dir, "acme.test.toml"), filepath.Join(dir, "acme.tests")); err != nil {
 		t.Fatal(err)
 	}

@@ -412,6 +412,21 @@ func privilegeSuggestion(name string) string {
 	return "; 'rolecall check --help' lists the privilege names"
 }
 
+// AccountFiles are the files that belong to the account file at path: the
+// file, its backup, its lock and its audit trail (beside the file a link
+// at path names, and beside path), which a report never replaces.
+func AccountFiles(path string) []string {
+	out := []string{path}
+	bases := []string{path}
+	if target, err := resolve(path); err == nil && target != path {
+		bases = append(bases, target)
+	}
+	for _, b := range bases {
+		out = append(out, b+".bak", b+".lock", b+".audit.jsonl")
+	}
+	return out
+}
+
 // WriteReportFile writes data to path atomically (a temporary file in the
 // same directory renamed over it): a symbolic link at path is replaced,
 // never followed, and a reader never sees half a report. A directory, a

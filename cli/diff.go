@@ -209,7 +209,7 @@ func (a *app) openRevision(rev, path string) (side, error) {
 		fmt.Fprintln(a.stderr, p.String())
 	}
 	return side{}, fail(ExitUsage, "%s has %s at that revision; diff compares sound accounts",
-		model.SafeText(label), plural(max(len(errs), 1), "error"))
+		model.SafeText(label), plural(max(storage.ErrorCount(errs), 1), "error"))
 }
 
 // gitEntryKind says what path is at revision rev when it is no file ("a

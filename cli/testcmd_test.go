@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -330,4 +331,27 @@ func TestAccessTestsEscapes(t *testing.T) {
 		}
 	}
 	readJUnit(t, filepath.Join(dir, "esc.xml"))
+}
+
+// More errors than are listed: the closing line counts every one, as
+// validate does, for an expectations file and an account file alike.
+func TestErrorsCountedPastTheList(t *testing.T) {
+	t.Parallel()
+	dir := expectFiles(t)
+	var b strings.Builder
+	for i := range 1100 {
+		b.WriteString("[[expect]]\nuser = \"ada@example.com\"\ncan = \"Execute\"\nzz" + strconv.Itoa(i) + " = 1\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "many.test.toml"), []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "-f", "acme.toml", "test", "many.test.toml"), 2, "many.test.toml has 1100 errors; no test was run")
+	acct := string(readBytes(t, filepath.Join(dir, "acme.toml")))
+	for i := range 1100 {
+		acct += "\n[[users]]\nemail = \"u" + strconv.Itoa(i) + "@example.com\"\nroles = [\"Nope\"]\n"
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bad.toml"), []byte(acct), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "-f", "bad.toml", "lint"), 2, "bad.toml has 1100 errors; fix them first")
 }

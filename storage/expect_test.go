@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -209,5 +210,27 @@ func TestWriteReportFileRefuses(t *testing.T) {
 		t.Errorf("an old report: %v", err)
 	} else if b, _ := os.ReadFile(in("old.xml")); string(b) != "<x/>" {
 		t.Errorf("old.xml = %q", b)
+	}
+}
+
+// TestErrorCountLeftOut: past MaxProblems, the line standing for the
+// problems not listed counts as every error it leaves out, so that "FILE
+// has N errors" says the file's number, not the number listed plus one.
+func TestErrorCountLeftOut(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("format = 1\n\n[account]\nname = \"x\"\nadvanced_user_security = true\n")
+	n := MaxProblems + 234
+	for i := range n {
+		fmt.Fprintf(&b, "\n[[users]]\nemail = \"u%d@example.com\"\nroles = [\"Nope %d\"]\n", i, i)
+	}
+	_, ps := Decode("many.toml", []byte(b.String()))
+	if len(ps) != MaxProblems+1 {
+		t.Fatalf("%d problems listed, want %d", len(ps), MaxProblems+1)
+	}
+	if got := ErrorCount(ps); got != n {
+		t.Errorf("ErrorCount = %d, want %d", got, n)
+	}
+	if got := ErrorCount(Errors(ps)); got != n {
+		t.Errorf("ErrorCount(Errors) = %d, want %d", got, n)
 	}
 }

@@ -152,14 +152,18 @@ func DecodeExpectations(path string, data []byte) (*ExpectFile, []FileProblem) {
 	case s.deep > 0:
 		d.add(s.deep, accountLoc, "", "", "arrays or tables nested more than %d deep; an expectations file needs only lists of names", maxNesting)
 	case s.refusedAt > 0:
-		d.add(s.refusedAt, accountLoc, "", "", "%s", strings.ReplaceAll(s.refused, "an account file", "an expectations file"))
+		d.add(s.refusedAt, accountLoc, "", "", "%s", expectRefusal(s.refused))
 	case s.longest > MaxListItems:
 		d.add(s.longestLine, accountLoc, "", "", "a list of more than %d items: rolecall reads at most %d (an [[only]] is for the few who may do a thing)", MaxListItems, MaxListItems)
 	case s.over:
 		d.add(s.line, accountLoc, "", "", "the file holds more tables or values than rolecall reads (%d tables, %d values so far); it stops being read here", s.headers, s.values)
 	}
 	if n := len(s.pos.elems[ExpectTable]) + len(s.pos.elems[OnlyTable]); n > MaxExpectations {
-		d.add(1, accountLoc, "", "", "the file has %d expectations; rolecall runs at most %d from one file: split it", n, MaxExpectations)
+		has := fmt.Sprintf("%d", n)
+		if s.over {
+			has = fmt.Sprintf("at least %d (it was read no further)", n)
+		}
+		d.add(1, accountLoc, "", "", "the file has %s expectations; rolecall runs at most %d from one file: split it", has, MaxExpectations)
 	}
 	if len(d.probs) > 0 {
 		return nil, d.probs
@@ -211,6 +215,22 @@ func DecodeExpectations(path string, data []byte) (*ExpectFile, []FileProblem) {
 		return nil, d.probs
 	}
 	return x.out, d.probs
+}
+
+// expectRefusal is the scanner's refusal said of an expectations file:
+// what the scanner found, without what it says of an account file's
+// shape ("an account file's tables have at most 6"), which is not this
+// file's.
+func expectRefusal(msg string) string {
+	head, rest, ok := strings.Cut(msg, ": ")
+	if !ok || !strings.Contains(rest, "account file") {
+		return msg
+	}
+	fix := ""
+	if i := strings.LastIndex(rest, "; fix "); i >= 0 {
+		fix = rest[i:]
+	}
+	return head + ": more than an expectations file holds" + fix
 }
 
 // element reads one [[expect]] (only false) or [[only]] table.

@@ -234,3 +234,35 @@ func TestErrorCountLeftOut(t *testing.T) {
 		t.Errorf("ErrorCount(Errors) = %d, want %d", got, n)
 	}
 }
+
+// TestDecodeExpectationsRefusalsSayThisFile: the scanner's refusals say
+// nothing of an account file's shape, and a count the scanner stopped
+// short of is said to be a floor.
+func TestDecodeExpectationsRefusalsSayThisFile(t *testing.T) {
+	many := strings.Repeat("[[expect]]\nuser = \"a@x\"\ncan = \"Execute\"\n", 150000)
+	for _, tc := range []struct{ data, want string }{
+		{"[[expect]]\n" + strings.Repeat("k", 3000) + " = 1\n", "longer than 256 bytes: more than an expectations file holds; fix this line"},
+		{"[[expect]]\nuser = \"" + strings.Repeat("a", 70000) + "\"\n", "more than an expectations file holds; fix this line"},
+		{"[[expect]]\n" + func() string {
+			var b strings.Builder
+			for i := range 70 {
+				fmt.Fprintf(&b, "k%d = 1\n", i)
+			}
+			return b.String()
+		}(), "a table with more than 64 keys: more than an expectations file holds"},
+		{many, "expectations; rolecall runs at most 20000"},
+	} {
+		_, ps := DecodeExpectations("x.test.toml", []byte(tc.data))
+		var all []string
+		for _, p := range ps {
+			all = append(all, p.Message)
+		}
+		text := strings.Join(all, "\n")
+		if !strings.Contains(text, tc.want) || strings.Contains(text, "account file") || strings.Contains(text, "privilege_codes") || strings.Contains(text, "description") {
+			t.Errorf("problems %q, want %q and nothing of account files", text, tc.want)
+		}
+		if tc.data == many && !strings.Contains(text, "the file has at least ") {
+			t.Errorf("a count read short of the end is not a floor: %q", text)
+		}
+	}
+}

@@ -188,6 +188,13 @@ func DecodeExpectations(path string, data []byte) (*ExpectFile, []FileProblem) {
 				d.add(x.out.AccountLine, accountLoc, "", "", "account must be the account file's path in double quotes (relative to this file), not %s", typeName(v))
 				continue
 			}
+			if !strings.HasSuffix(strings.ToLower(s), ".toml") {
+				// An expectations file comes with a pull request: it never
+				// has rolecall read, and quote in its errors, a file that is
+				// no account (~/.aws/credentials, .env); -f FILE names any.
+				d.add(x.out.AccountLine, accountLoc, "", "", "account names %s, which does not end in .toml; it names the account file (name another with -f FILE)", quote(s))
+				continue
+			}
 			if filepath.IsAbs(s) {
 				x.out.Account = s
 			} else {

@@ -99,6 +99,7 @@ func TestDecodeExpectationsProblems(t *testing.T) {
 		{"expect not tables", "expect = [1, 2]\n", 1, "expect #1 must be a table"},
 		{"expect a string", "expect = \"x\"\n", 1, "expect must be a list of tables"},
 		{"account not a string", "account = 3\n[[expect]]\nuser = \"a\"\ncan = \"Execute\"\n", 1, "account must be the account file's path"},
+		{"account not an account file", "account = \"../.aws/credentials\"\n[[expect]]\nuser = \"a\"\ncan = \"Execute\"\n", 1, "account names \"../.aws/credentials\", which does not end in .toml"},
 		{"user not a string", "[[expect]]\nuser = [\"a\"]\ncan = \"Execute\"\n", 2, "user must be an email in double quotes, not a list"},
 		{"who not a list", "[[only]]\nwho = \"a\"\ncan = \"Execute\"\n", 2, "who must be a list of emails"},
 		{"who item not a string", "[[only]]\nwho = [\n\"a\",\n3]\ncan = \"Execute\"\n", 4, "who item 2 must be an email"},

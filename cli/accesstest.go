@@ -116,7 +116,7 @@ func (a *app) runTests(file string, o testOptions) error {
 		for _, p := range probs {
 			fmt.Fprintln(a.stderr, p.String())
 		}
-		return fail(ExitUsage, "%s has %s; no test was run", model.SafeText(file), plural(max(len(storage.Errors(probs)), 1), "error"))
+		return fail(ExitUsage, "%s has %s; no test was run", model.SafeText(file), plural(max(storage.ErrorCount(probs), 1), "error"))
 	}
 	if len(xf.Expectations) == 0 {
 		return fail(ExitUsage, "%s holds no [[expect]] or [[only]]; nothing to test ('rolecall test --help' shows the format)", model.SafeText(file))
@@ -163,7 +163,7 @@ func (a *app) runTests(file string, o testOptions) error {
 	if o.junit != "" {
 		data, err := junitXML(&run)
 		if err == nil {
-			err = storage.WriteReportFile(o.junit, data)
+			err = storage.WriteReportFile(o.junit, data, append(storage.AccountFiles(a.path()), file)...)
 		}
 		if err != nil {
 			return fail(ExitUsage, "cannot write the JUnit report %s: %v", model.SafeText(o.junit), err)

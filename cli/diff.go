@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -153,7 +154,12 @@ type side struct {
 // openSide reads arg as a file when one exists at that path, else as a git
 // revision of the account file.
 func (a *app) openSide(arg string) (side, error) {
-	if _, err := os.Lstat(arg); err == nil || looksLikeFile(arg) {
+	fi, err := os.Lstat(arg)
+	if err == nil && fi.IsDir() && !looksLikeFile(arg) {
+		return side{}, usageErr("diff: %s is a directory here, not an account file; for the git revision %s write %s (or refs/heads/%s for a branch)",
+			model.SafeText(arg), model.SafeText(arg), model.SafeText(arg+"^{commit}"), model.SafeText(arg))
+	}
+	if err == nil || looksLikeFile(arg) {
 		acct, err := a.openFile(arg)
 		return side{label: arg, acct: acct}, err
 	}
@@ -200,6 +206,9 @@ func (a *app) openRevision(rev, path string) (side, error) {
 	label := rev + ":" + inRepo
 	data, err := runGit(dir, storage.MaxFileSize, "cat-file", "blob", label)
 	if err != nil {
+		if kind := gitEntryKind(dir, rev, inRepo); kind != "" {
+			return side{}, usageErr("diff: %s at that revision %s is %s, not an account file", what, model.SafeText(inRepo), kind)
+		}
 		return side{}, usageErr("diff: %s git cannot read %s at that revision: %v", what, model.SafeText(inRepo), err)
 	}
 	acct, problems := storage.Decode(label, data)
@@ -207,11 +216,40 @@ func (a *app) openRevision(rev, path string) (side, error) {
 	if len(errs) == 0 && acct != nil {
 		return side{label: label, acct: acct}, nil
 	}
+	// A link's blob is the path it points to: say what it is, not that
+	// the path is bad TOML.
+	if kind := gitEntryKind(dir, rev, inRepo); kind != "" {
+		return side{}, usageErr("diff: %s is %s at that revision, not an account file; rolecall reads no link in git", model.SafeText(label), kind)
+	}
 	for _, p := range errs {
 		fmt.Fprintln(a.stderr, p.String())
 	}
 	return side{}, fail(ExitUsage, "%s has %s at that revision; diff compares sound accounts",
-		model.SafeText(label), plural(max(len(errs), 1), "error"))
+		model.SafeText(label), plural(max(storage.ErrorCount(errs), 1), "error"))
+}
+
+// gitEntryKind says what path is at revision rev when it is no file ("a
+// symbolic link to X", "a directory", "a submodule"), else "" (a file, no
+// entry, or git cannot tell).
+func gitEntryKind(dir, rev, path string) string {
+	out, err := runGit(dir, 64<<10, "ls-tree", "-z", rev, "--", path)
+	if err != nil {
+		return ""
+	}
+	mode, _, _ := strings.Cut(string(out), " ")
+	switch mode {
+	case "120000":
+		target, err := runGit(dir, 4096, "cat-file", "blob", rev+":"+path)
+		if err != nil {
+			return "a symbolic link"
+		}
+		return "a symbolic link to " + strconv.Quote(model.SafeText(string(target)))
+	case "040000":
+		return "a directory"
+	case "160000":
+		return "a submodule"
+	}
+	return ""
 }
 
 // badRevision says why rev cannot be a revision diff reads, or "".
@@ -237,8 +275,11 @@ func badRevision(rev string) string {
 func runGit(dir string, limit int64, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), gitTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "core.fsmonitor=false", "-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
+	// The repository's own settings never run a command: no fsmonitor,
+	// and no transport (a partial clone fetches a missing blob through its
+	// promisor remote, running core.sshCommand or a remote helper).
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "core.fsmonitor=false", "-c", "protocol.allow=never", "-C", dir}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0", "GIT_NO_LAZY_FETCH=1")
 	var errb bytes.Buffer
 	cmd.Stderr = &limitedWriter{w: &errb, n: 4096}
 	out, err := cmd.StdoutPipe()

@@ -150,6 +150,12 @@ func TestDiffGitRevisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, rc(t, dir, nil, "-f", acct, "diff", "HEAD"), 0, "no change for anyone")
+	// A directory named like the revision says how to name the revision.
+	if err := os.Mkdir(filepath.Join(dir, "HEAD~1"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "-f", acct, "diff", "HEAD~1"), 2, "HEAD~1 is a directory here, not an account file; for the git revision HEAD~1 write HEAD~1^{commit}")
+	want(t, rc(t, dir, nil, "-f", acct, "diff", "HEAD~1^{commit}"), 0, "12 users now see Production")
 
 	// Refused, exit 2, nothing written.
 	out := filepath.Join(dir, "written")
@@ -172,6 +178,31 @@ func TestDiffGitRevisions(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("a hostile revision wrote %s", out)
+	}
+
+	// A repository whose settings would run a command to read the blob
+	// (a partial clone missing it, whose promisor remote runs ssh): the
+	// command never runs.
+	if err := os.Remove(filepath.Join(dir, "HEAD")); err != nil {
+		t.Fatal(err)
+	}
+	blob, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD:"+filepath.ToSlash(acct)).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := strings.TrimSpace(string(blob))
+	if err := os.Remove(filepath.Join(dir, ".git", "objects", hash[:2], hash[2:])); err != nil {
+		t.Fatal(err)
+	}
+	ran := filepath.Join(dir, "ran")
+	for _, kv := range [][2]string{{"core.repositoryformatversion", "1"}, {"extensions.partialClone", "origin"},
+		{"remote.origin.url", "ssh://example.invalid/x"}, {"remote.origin.promisor", "true"},
+		{"core.sshCommand", "touch " + ran + "; false"}} {
+		git(t, dir, "config", kv[0], kv[1])
+	}
+	want(t, rc(t, dir, nil, "-f", acct, "diff", "HEAD"), 2, "git cannot read accounts/rolecall.toml at that revision")
+	if _, err := os.Stat(ran); err == nil {
+		t.Errorf("reading a revision ran the repository's core.sshCommand")
 	}
 
 	// Not in a repository.
@@ -211,4 +242,41 @@ func TestLintCommand(t *testing.T) {
 
 	demoDir, _ := demo(t)
 	want(t, rc(t, demoDir, nil, "lint"), 0, "no finding", "ada@example.com  Administrator")
+}
+
+// At a revision the account file is a symbolic link or a directory: diff
+// says so, not that a path is bad TOML or that git cannot read it.
+func TestDiffGitRevisionNotAFile(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := prdiffDir(t, "old.toml")
+	if err := os.Symlink("/etc/passwd", filepath.Join(dir, "rolecall.toml")); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "init", "-q")
+	git(t, dir, "add", "rolecall.toml")
+	git(t, dir, "commit", "-q", "-m", "link")
+	if err := os.Remove(filepath.Join(dir, "rolecall.toml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "rolecall.toml"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rolecall.toml", "x"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", "dir")
+	for _, tc := range []struct{ rev, says string }{
+		{"HEAD~1", `HEAD~1:rolecall.toml is a symbolic link to "/etc/passwd" at that revision, not an account file`},
+		{"HEAD", "at that revision rolecall.toml is a directory, not an account file"},
+	} {
+		r := rc(t, dir, nil, "diff", tc.rev, "old.toml")
+		want(t, r, 2, tc.says)
+		if strings.Contains(r.stderr, "TOML syntax") || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {
+			t.Errorf("%s: %s", tc.rev, r.stderr)
+		}
+	}
 }

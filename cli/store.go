@@ -55,7 +55,7 @@ func (a *app) openFile(path string) (*model.Account, error) {
 		fmt.Fprintln(a.stderr, p.String())
 	}
 	return nil, fail(ExitUsage, "%s has %s; fix them first (rolecall validate -f %s lists them with their lines)",
-		model.SafeText(path), plural(max(len(errs), 1), "error"), model.SafeText(path))
+		model.SafeText(path), plural(max(storage.ErrorCount(errs), 1), "error"), model.SafeText(path))
 }
 
 // update runs edit on the -f file under its lock (storage.Update): re-read,

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -243,6 +244,31 @@ func TestAccessTestsFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, rc(t, dir, nil, "test", "acme.test.toml", "--junit", "adir"), 2, "cannot write the JUnit report adir", "is a directory")
+	// A slip of the keyboard never puts the report in the account's or
+	// the expectations' place.
+	acct := string(readBytes(t, filepath.Join(dir, "acme.toml")))
+	want(t, rc(t, dir, nil, "test", "acme.test.toml", "--junit", "acme.toml"), 2, "cannot write the JUnit report acme.toml", "ends in .toml")
+	// Nor the audit trail, the backup or the lock (a new lock file would
+	// let two writers in at once).
+	want(t, rc(t, dir, nil, "user", "add", "-f", "acme.toml", "new@example.com", "--role", "Standard User"), 0)
+	acct = string(readBytes(t, filepath.Join(dir, "acme.toml")))
+	for _, side := range []string{"acme.toml.audit.jsonl", "acme.toml.bak", "acme.toml.lock"} {
+		before, err := os.Stat(filepath.Join(dir, side))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want(t, rc(t, dir, nil, "test", "acme.test.toml", "--junit", side), 2, "which the report is about")
+		if after, err := os.Stat(filepath.Join(dir, side)); err != nil || !os.SameFile(before, after) {
+			t.Errorf("%s was replaced", side)
+		}
+	}
+	if err := os.Rename(filepath.Join(dir, "acme.test.toml"), filepath.Join(dir, "acme.tests")); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "test", "acme.tests", "--junit", "acme.tests"), 2, "which the report is about")
+	if string(readBytes(t, filepath.Join(dir, "acme.toml"))) != acct || !strings.Contains(string(readBytes(t, filepath.Join(dir, "acme.tests"))), "[[expect]]") {
+		t.Errorf("a file the report is about was replaced")
+	}
 
 	// A member account: its users' shared roles come from the primary.
 	gdir := groupFiles(t)
@@ -305,4 +331,27 @@ func TestAccessTestsEscapes(t *testing.T) {
 		}
 	}
 	readJUnit(t, filepath.Join(dir, "esc.xml"))
+}
+
+// More errors than are listed: the closing line counts every one, as
+// validate does, for an expectations file and an account file alike.
+func TestErrorsCountedPastTheList(t *testing.T) {
+	t.Parallel()
+	dir := expectFiles(t)
+	var b strings.Builder
+	for i := range 1100 {
+		b.WriteString("[[expect]]\nuser = \"ada@example.com\"\ncan = \"Execute\"\nzz" + strconv.Itoa(i) + " = 1\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "many.test.toml"), []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "-f", "acme.toml", "test", "many.test.toml"), 2, "many.test.toml has 1100 errors; no test was run")
+	acct := string(readBytes(t, filepath.Join(dir, "acme.toml")))
+	for i := range 1100 {
+		acct += "\n[[users]]\nemail = \"u" + strconv.Itoa(i) + "@example.com\"\nroles = [\"Nope\"]\n"
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bad.toml"), []byte(acct), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "-f", "bad.toml", "lint"), 2, "bad.toml has 1100 errors; fix them first")
 }

@@ -140,6 +140,7 @@ func Compare(old, new *Resolver) Diff {
 	if oa.Name != na.Name {
 		d.Account = append(d.Account, fmt.Sprintf("account renamed from %q to %q", oa.Name, na.Name))
 	}
+	d.Account = append(d.Account, codeChanges(oa, na)...)
 
 	// changedID[id]: new role id's privileges changed, or its name is new.
 	changedID := make([]bool, len(new.roles))
@@ -447,4 +448,62 @@ func singular(verb string) string {
 		}
 	}
 	return verb
+}
+
+// codeChanges says which roles gain or lose Boomi privilege codes rolecall
+// does not know (Role.Codes). Those codes decide nothing in rolecall's
+// answers, so no user's line shows them; but they are access in Boomi,
+// and a diff that changes them is never "no change".
+func codeChanges(oa, na *Account) []string {
+	codes := func(a *Account) map[string][]string {
+		var m map[string][]string
+		for _, r := range a.Roles {
+			if len(r.Codes) > 0 {
+				if m == nil {
+					m = map[string][]string{}
+				}
+				m[FoldName(r.Name)] = append(m[FoldName(r.Name)], r.Codes...)
+			}
+		}
+		return m
+	}
+	om, nm := codes(oa), codes(na)
+	if om == nil && nm == nil {
+		return nil
+	}
+	var out []string
+	say := func(name, verb string, cs []string) {
+		if len(cs) == 0 {
+			return
+		}
+		noun := "codes"
+		if len(cs) == 1 {
+			noun = "code"
+		}
+		out = append(out, fmt.Sprintf("role %q %s the Boomi privilege %s %s, which rolecall does not know: what that changes for its holders is not shown here", name, verb, noun, AndList(cs)))
+	}
+	minus := func(a, b []string) []string {
+		var out []string
+		for _, c := range a {
+			if !slices.ContainsFunc(b, func(x string) bool { return strings.EqualFold(x, c) }) {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	for _, r := range na.Roles {
+		k := FoldName(r.Name)
+		say(r.Name, "now carries", minus(nm[k], om[k]))
+		say(r.Name, "no longer carries", minus(om[k], nm[k]))
+	}
+	kept := make(map[string]bool, len(na.Roles))
+	for _, r := range na.Roles {
+		kept[FoldName(r.Name)] = true
+	}
+	for _, r := range oa.Roles {
+		if k := FoldName(r.Name); !kept[k] {
+			say(r.Name, "is removed, and with it", om[k])
+		}
+	}
+	return out
 }

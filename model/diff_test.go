@@ -421,3 +421,31 @@ func TestDiffSummaryVisibilityCarriesRights(t *testing.T) {
 		})
 	}
 }
+
+// TestDiffUnknownCodes: a change to the Boomi codes rolecall does not know
+// changes no answer of rolecall's, but it is access in Boomi: the diff is
+// not empty and says which role gains or loses which code.
+func TestDiffUnknownCodes(t *testing.T) {
+	old := &Account{Name: "C", AdvancedUserSecurity: true, Roles: []Role{
+		{Name: "Exec", Privileges: []Privilege{Execute}, Codes: []string{"KEEP"}},
+		{Name: "Gone", Codes: []string{"OLD_CODE"}},
+		{Name: "Plain", Privileges: []Privilege{Execute}},
+	}, Users: []User{{Email: "a@x.com", Roles: []string{"Exec"}}}}
+	nw := old.Clone()
+	nw.Roles[0].Codes = []string{"KEEP", "NEW_CODE"}
+	nw.Roles = slices.Delete(nw.Roles, 1, 2)
+	d := Compare(NewResolver(old), NewResolver(nw))
+	if d.Empty() {
+		t.Fatal("a change of codes is an empty diff")
+	}
+	want := []string{
+		`role "Exec" now carries the Boomi privilege code NEW_CODE, which rolecall does not know: what that changes for its holders is not shown here`,
+		`role "Gone" is removed, and with it the Boomi privilege code OLD_CODE, which rolecall does not know: what that changes for its holders is not shown here`,
+	}
+	if !slices.Equal(d.Account, want) {
+		t.Errorf("account lines %q, want %q", d.Account, want)
+	}
+	if same := Compare(NewResolver(old), NewResolver(old.Clone())); !same.Empty() {
+		t.Errorf("an unchanged account: %+v", same)
+	}
+}

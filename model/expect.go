@@ -243,6 +243,9 @@ func (x *Expectation) Title() string {
 	for _, c := range x.Checks {
 		parts = append(parts, c.Phrase())
 	}
+	if x.Only && len(x.Who) == 0 && len(x.Checks) == 1 {
+		return "nobody " + x.Checks[0].Phrase()
+	}
 	if x.Only && len(x.Checks) == 1 && len(x.Who) != 1 {
 		return "only " + whoText(x.Who) + " " + x.Checks[0].phraseMany()
 	}
@@ -274,9 +277,18 @@ func (c Check) phraseMany() string {
 	case CheckPage:
 		return "open " + c.Page + " " + string(c.Opens)
 	case CheckAccess:
-		return "have " + string(c.Access) + " access to " + c.Env
+		return "have " + accessWords(c.Access) + " access to " + c.Env
 	}
 	return c.Phrase()
+}
+
+// accessWords is an access as a phrase says it: "no access", never
+// "none access".
+func accessWords(a Access) string {
+	if a == AccessNone {
+		return "no"
+	}
+	return string(a)
 }
 
 func (c Check) phrase(want bool, opens PageAccess, acc Access) string {
@@ -298,7 +310,7 @@ func (c Check) phrase(want bool, opens PageAccess, acc Access) string {
 	case CheckSees:
 		return can + " see " + c.Env
 	case CheckAccess:
-		return "has " + string(acc) + " access to " + c.Env
+		return "has " + accessWords(acc) + " access to " + c.Env
 	case CheckDeploys:
 		return can + " deploy to " + c.Env
 	case CheckSchedules:

@@ -186,7 +186,10 @@ func TestExpectTitle(t *testing.T) {
 		{one("a@x", Check{Kind: CheckPrivilege, Privilege: Execute, Want: true}, Check{Kind: CheckPage, Page: "Build", Opens: PageHidden}), "a@x can hold Execute, opens Build hidden"},
 		{only([]string{"a", "b"}, Check{Kind: CheckAccess, Env: "Prod", Access: AccessWrite}), "only a and b have write access to Prod"},
 		{only([]string{"a"}, Check{Kind: CheckAccess, Env: "Prod", Access: AccessWrite}), "only a has write access to Prod"},
-		{only(nil, Check{Kind: CheckSchedules, Env: "Prod", Want: true}), "only nobody can schedule in Prod"},
+		{only(nil, Check{Kind: CheckSchedules, Env: "Prod", Want: true}), "nobody can schedule in Prod"},
+		{only(nil, Check{Kind: CheckAccess, Env: "Prod", Access: AccessWrite}), "nobody has write access to Prod"},
+		{one("a@x", Check{Kind: CheckAccess, Env: "Prod", Access: AccessNone}), "a@x has no access to Prod"},
+		{only([]string{"a", "b"}, Check{Kind: CheckAccess, Env: "Prod", Access: AccessNone}), "only a and b have no access to Prod"},
 		{only([]string{"a", "b", "c", "d", "e"}, Check{Kind: CheckSees, Env: "P", Want: true}), "only a, b and 3 more can see P"},
 	} {
 		if got := tc.x.Title(); got != tc.want {

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Lint is what `rolecall lint` finds in an account: roles to merge or to
@@ -77,9 +78,16 @@ func (r *Resolver) Lint() Lint {
 			custom[id] = true
 		}
 	}
+	codes := r.lintCodes() // nil when no role carries an unknown code
+	codesOf := func(id int32) []string {
+		if codes == nil {
+			return nil
+		}
+		return codes[id]
+	}
 	nothing := make([]bool, len(r.roles))
 	for _, role := range a.Roles {
-		if id := r.roleID(role.Name); id >= 0 && custom[id] && r.GrantsNothing(role) {
+		if id := r.roleID(role.Name); id >= 0 && custom[id] && r.GrantsNothing(role) && len(codesOf(id)) == 0 {
 			nothing[id] = true
 			l.GrantsNothing = append(l.GrantsNothing, RoleFinding{Role: role.Name, Why: GrantsNothingNote(role)})
 		}
@@ -131,14 +139,23 @@ func (r *Resolver) Lint() Lint {
 
 	// Merge candidates: custom roles granting something, by their
 	// privileges with R4 applied, in the account's order.
-	bySet := map[PrivSet][]int32{}
-	var sets []PrivSet
+	// Roles carrying unknown codes merge only with roles carrying the
+	// same ones.
+	type grants struct {
+		set   PrivSet
+		codes string
+	}
+	bySet := map[grants][]int32{}
+	var sets []grants
 	for _, role := range a.Roles {
 		id := r.roleID(role.Name)
-		if id < 0 || !custom[id] || nothing[id] || slices.Contains(bySet[r.roles[id].set.Closure()], id) {
+		if id < 0 || !custom[id] || nothing[id] {
 			continue
 		}
-		s := r.roles[id].set.Closure()
+		s := grants{set: r.roles[id].set.Closure(), codes: strings.Join(codesOf(id), " ")}
+		if slices.Contains(bySet[s], id) {
+			continue
+		}
 		if _, ok := bySet[s]; !ok {
 			sets = append(sets, s)
 		}
@@ -149,7 +166,7 @@ func (r *Resolver) Lint() Lint {
 		if len(ids) < 2 {
 			continue
 		}
-		m := MergeCandidate{Privileges: privNames(s.List()), SameEnvironments: true}
+		m := MergeCandidate{Privileges: privNames(s.set.List()), SameEnvironments: true}
 		for _, id := range ids {
 			m.Roles = append(m.Roles, r.roles[id].name)
 			if !slices.Equal(listedOn[id], listedOn[ids[0]]) {
@@ -157,6 +174,14 @@ func (r *Resolver) Lint() Lint {
 			}
 		}
 		m.Why = fmt.Sprintf("%s grant the same %s: %s", AndList(quoteAll(m.Roles)), counted(len(m.Privileges), "privilege"), AndList(m.Privileges))
+		if s.codes != "" {
+			cs := strings.Fields(s.codes)
+			if len(m.Privileges) == 0 {
+				m.Why = fmt.Sprintf("%s grant the same privileges: none rolecall knows, and the Boomi %s", AndList(quoteAll(m.Roles)), codesText(cs))
+			} else {
+				m.Why += ", and the Boomi " + codesText(cs)
+			}
+		}
 		if !m.SameEnvironments {
 			m.Why += "; the environments listing them differ, so merging them means changing those Roles with Access too"
 		}
@@ -186,7 +211,7 @@ func (r *Resolver) Lint() Lint {
 			set := r.roles[drop].set.Closure()
 			cover := int32(-1)
 			for _, id := range cur.roles {
-				if id != drop && set&^r.roles[id].set.Closure() == 0 {
+				if id != drop && set&^r.roles[id].set.Closure() == 0 && codesCovered(codesOf(drop), codesOf(id)) {
 					cover = id
 					break
 				}
@@ -205,6 +230,58 @@ func (r *Resolver) Lint() Lint {
 		}
 	}
 	return l
+}
+
+// lintCodes is, per role id, the Boomi privilege codes rolecall does not
+// know (Role.Codes) that the role carries, its own and its ancestors',
+// folded and sorted: they govern nothing in rolecall's answers, but they
+// are access in Boomi, so lint never calls a role that carries one empty,
+// the same as one without it, or covered by a role without it.
+func (r *Resolver) lintCodes() [][]string {
+	own := make([][]string, len(r.roles))
+	found := false
+	for _, role := range r.acct.Roles {
+		if id := r.roleID(role.Name); id >= 0 && len(role.Codes) > 0 {
+			for _, c := range role.Codes {
+				own[id] = append(own[id], strings.ToUpper(strings.TrimSpace(c)))
+			}
+			found = true
+		}
+	}
+	if !found {
+		return nil
+	}
+	out := make([][]string, len(r.roles))
+	for id := range r.roles {
+		var cs []string
+		seen := 0
+		for p := int32(id); p >= 0 && seen <= len(r.roles); p = r.roles[p].parent {
+			cs = append(cs, own[p]...)
+			seen++
+		}
+		slices.Sort(cs)
+		out[id] = slices.Compact(cs)
+	}
+	return out
+}
+
+// codesText is "code X" or "codes X and Y".
+func codesText(cs []string) string {
+	if len(cs) == 1 {
+		return "code " + cs[0]
+	}
+	return "codes " + AndList(cs)
+}
+
+// codesCovered reports whether every code of a is among those of b (both
+// sorted).
+func codesCovered(a, b []string) bool {
+	for _, c := range a {
+		if _, ok := slices.BinarySearch(b, c); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func quoteAll(names []string) []string {

@@ -151,3 +151,47 @@ func BenchmarkLint10k(b *testing.B) {
 		}
 	}
 }
+
+// TestLintUnknownCodes: a Boomi privilege code rolecall does not know
+// governs nothing here but is access in Boomi. A role carrying one (or
+// inheriting one) is not empty, merges only with roles carrying the same
+// codes, and is covered only by a role that carries them too.
+func TestLintUnknownCodes(t *testing.T) {
+	a := &Account{
+		Name: "Codes", AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true,
+		Roles: []Role{
+			{Name: "Persist", Codes: []string{"PERSIST_PROCESS_PROPERTY"}},
+			{Name: "Persist Child", Inherits: "Persist"},
+			{Name: "Exec", Privileges: []Privilege{Execute}},
+			{Name: "Exec Coded", Privileges: []Privilege{Execute}, Codes: []string{"SOME_CODE"}},
+			{Name: "Exec Coded Too", Privileges: []Privilege{Execute}, Codes: []string{"SOME_CODE"}},
+		},
+		Users: []User{
+			{Email: "a@x.com", Roles: []string{"Persist", "Exec"}},
+			{Email: "b@x.com", Roles: []string{"Exec Coded", "Exec"}},
+			{Email: "c@x.com", Roles: []string{"Persist Child", "Exec Coded Too"}},
+		},
+	}
+	a.Normalize()
+	l := NewResolver(a).Lint()
+	if len(l.GrantsNothing) != 0 {
+		t.Errorf("grants nothing: %+v (codes are access in Boomi)", l.GrantsNothing)
+	}
+	var merge []string
+	for _, m := range l.Merge {
+		merge = append(merge, strings.Join(m.Roles, "+"))
+	}
+	if !slices.Equal(merge, []string{"Exec Coded+Exec Coded Too", "Persist+Persist Child"}) {
+		t.Errorf("merge candidates %q, want only the roles with the same codes", merge)
+	}
+	if len(l.Merge) == 2 && !strings.Contains(l.Merge[1].Why, "none rolecall knows, and the Boomi code PERSIST_PROCESS_PROPERTY") {
+		t.Errorf("why: %s", l.Merge[1].Why)
+	}
+	var red []string
+	for _, f := range l.Redundant {
+		red = append(red, f.User+": "+f.Role+" by "+f.CoveredBy)
+	}
+	if !slices.Equal(red, []string{"b@x.com: Exec by Exec Coded"}) {
+		t.Errorf("redundant %q, want only Exec (no code) covered by Exec Coded", red)
+	}
+}

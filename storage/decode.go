@@ -71,6 +71,22 @@ func HasErrors(ps []FileProblem) bool {
 	return slices.ContainsFunc(ps, func(p FileProblem) bool { return p.Severity == model.Error })
 }
 
+// ErrorCount is how many blocking problems ps stands for: the line that
+// stands for those not listed (limitProblems) counts as the errors it
+// leaves out, not as one.
+func ErrorCount(ps []FileProblem) int {
+	n := 0
+	for _, p := range ps {
+		switch {
+		case p.LeftOutErrors > 0:
+			n += p.LeftOutErrors
+		case p.Severity == model.Error && p.LeftOutWarnings == 0:
+			n++
+		}
+	}
+	return n
+}
+
 // Errors returns the blocking problems of ps.
 func Errors(ps []FileProblem) []FileProblem {
 	var out []FileProblem

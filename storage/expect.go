@@ -152,14 +152,18 @@ func DecodeExpectations(path string, data []byte) (*ExpectFile, []FileProblem) {
 	case s.deep > 0:
 		d.add(s.deep, accountLoc, "", "", "arrays or tables nested more than %d deep; an expectations file needs only lists of names", maxNesting)
 	case s.refusedAt > 0:
-		d.add(s.refusedAt, accountLoc, "", "", "%s", strings.ReplaceAll(s.refused, "an account file", "an expectations file"))
+		d.add(s.refusedAt, accountLoc, "", "", "%s", expectRefusal(s.refused))
 	case s.longest > MaxListItems:
 		d.add(s.longestLine, accountLoc, "", "", "a list of more than %d items: rolecall reads at most %d (an [[only]] is for the few who may do a thing)", MaxListItems, MaxListItems)
 	case s.over:
 		d.add(s.line, accountLoc, "", "", "the file holds more tables or values than rolecall reads (%d tables, %d values so far); it stops being read here", s.headers, s.values)
 	}
 	if n := len(s.pos.elems[ExpectTable]) + len(s.pos.elems[OnlyTable]); n > MaxExpectations {
-		d.add(1, accountLoc, "", "", "the file has %d expectations; rolecall runs at most %d from one file: split it", n, MaxExpectations)
+		has := fmt.Sprintf("%d", n)
+		if s.over {
+			has = fmt.Sprintf("at least %d (it was read no further)", n)
+		}
+		d.add(1, accountLoc, "", "", "the file has %s expectations; rolecall runs at most %d from one file: split it", has, MaxExpectations)
 	}
 	if len(d.probs) > 0 {
 		return nil, d.probs
@@ -182,6 +186,13 @@ func DecodeExpectations(path string, data []byte) (*ExpectFile, []FileProblem) {
 			x.out.AccountLine = max(d.pos.keyLine("account"), 1)
 			if !ok || strings.TrimSpace(s) == "" {
 				d.add(x.out.AccountLine, accountLoc, "", "", "account must be the account file's path in double quotes (relative to this file), not %s", typeName(v))
+				continue
+			}
+			if !strings.HasSuffix(strings.ToLower(s), ".toml") {
+				// An expectations file comes with a pull request: it never
+				// has rolecall read, and quote in its errors, a file that is
+				// no account (~/.aws/credentials, .env); -f FILE names any.
+				d.add(x.out.AccountLine, accountLoc, "", "", "account names %s, which does not end in .toml; it names the account file (name another with -f FILE)", quote(s))
 				continue
 			}
 			if filepath.IsAbs(s) {
@@ -211,6 +222,22 @@ func DecodeExpectations(path string, data []byte) (*ExpectFile, []FileProblem) {
 		return nil, d.probs
 	}
 	return x.out, d.probs
+}
+
+// expectRefusal is the scanner's refusal said of an expectations file:
+// what the scanner found, without what it says of an account file's
+// shape ("an account file's tables have at most 6"), which is not this
+// file's.
+func expectRefusal(msg string) string {
+	head, rest, ok := strings.Cut(msg, ": ")
+	if !ok || !strings.Contains(rest, "account file") {
+		return msg
+	}
+	fix := ""
+	if i := strings.LastIndex(rest, "; fix "); i >= 0 {
+		fix = rest[i:]
+	}
+	return head + ": more than an expectations file holds" + fix
 }
 
 // element reads one [[expect]] (only false) or [[only]] table.
@@ -412,13 +439,55 @@ func privilegeSuggestion(name string) string {
 	return "; 'rolecall check --help' lists the privilege names"
 }
 
+// AccountFiles are the files that belong to the account file at path: the
+// file, its backup, its lock and its audit trail (beside the file a link
+// at path names, and beside path), which a report never replaces.
+func AccountFiles(path string) []string {
+	out := []string{path}
+	bases := []string{path}
+	if target, err := resolve(path); err == nil && target != path {
+		bases = append(bases, target)
+	}
+	for _, b := range bases {
+		out = append(out, b+".bak", b+".lock", b+".audit.jsonl")
+	}
+	return out
+}
+
 // WriteReportFile writes data to path atomically (a temporary file in the
 // same directory renamed over it): a symbolic link at path is replaced,
-// never followed, and a reader never sees half a report. A directory at
-// path is refused.
-func WriteReportFile(path string, data []byte) error {
-	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s is a directory; name a file", model.SafeText(path))
+// never followed, and a reader never sees half a report. A directory, a
+// device, a pipe or a socket at path (or at the end of a link there, as
+// /dev/stdout is) is refused, never replaced; so is a file ending in .toml
+// and any of keep (the account and expectations files the report is
+// about): a report never takes an account file's place.
+func WriteReportFile(path string, data []byte, keep ...string) error {
+	name := model.SafeText(path)
+	if strings.HasSuffix(strings.ToLower(path), ".toml") {
+		return fmt.Errorf("%s ends in .toml, as account and expectations files do; a report is never written over one: name another file (like report.xml)", name)
+	}
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return fmt.Errorf("%s is a directory; name a file", name)
+	case err == nil && fi.Mode()&fs.ModeSymlink != 0:
+		if target, terr := os.Stat(path); terr == nil && !target.Mode().IsRegular() {
+			return fmt.Errorf("%s is a link to a directory, device, pipe or socket, which rolecall does not replace; name a file", name)
+		}
+	case err == nil && !fi.Mode().IsRegular():
+		return fmt.Errorf("%s is a device, pipe or socket, which rolecall does not replace; name a file", name)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	if cur, err := os.Stat(path); err == nil {
+		for _, k := range keep {
+			if kfi, err := os.Stat(k); err == nil && os.SameFile(cur, kfi) {
+				return fmt.Errorf("%s is %s, which the report is about; name another file", name, model.SafeText(k))
+			}
+		}
+	}
+	if dfi, err := os.Stat(filepath.Dir(path)); err != nil || !dfi.IsDir() {
+		return fmt.Errorf("its directory %s does not exist", model.SafeText(filepath.Dir(path)))
 	}
 	return writeAtomic(path, data, 0o644, nil)
 }

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -97,6 +99,7 @@ func TestDecodeExpectationsProblems(t *testing.T) {
 		{"expect not tables", "expect = [1, 2]\n", 1, "expect #1 must be a table"},
 		{"expect a string", "expect = \"x\"\n", 1, "expect must be a list of tables"},
 		{"account not a string", "account = 3\n[[expect]]\nuser = \"a\"\ncan = \"Execute\"\n", 1, "account must be the account file's path"},
+		{"account not an account file", "account = \"../.aws/credentials\"\n[[expect]]\nuser = \"a\"\ncan = \"Execute\"\n", 1, "account names \"../.aws/credentials\", which does not end in .toml"},
 		{"user not a string", "[[expect]]\nuser = [\"a\"]\ncan = \"Execute\"\n", 2, "user must be an email in double quotes, not a list"},
 		{"who not a list", "[[only]]\nwho = \"a\"\ncan = \"Execute\"\n", 2, "who must be a list of emails"},
 		{"who item not a string", "[[only]]\nwho = [\n\"a\",\n3]\ncan = \"Execute\"\n", 4, "who item 2 must be an email"},
@@ -154,5 +157,113 @@ func TestLoadExpectationsRefuses(t *testing.T) {
 	}
 	if got := ExpectPath("acme"); got != "acme.test.toml" {
 		t.Errorf("ExpectPath = %q", got)
+	}
+}
+
+// TestWriteReportFileRefuses: a report never takes the place of an account
+// or expectations file, a device, a pipe or what a link to one points at
+// (as root, replacing /dev/null or /dev/stdout breaks the machine).
+func TestWriteReportFileRefuses(t *testing.T) {
+	dir := t.TempDir()
+	in := func(n string) string { return filepath.Join(dir, n) }
+	for _, n := range []string{"acme.toml", "tests.txt", "old.xml"} {
+		if err := os.WriteFile(in(n), []byte("keep me\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fifo := in("fifo.xml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	if err := os.Symlink(fifo, in("tofifo.xml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(in("tests.txt"), in("totests.xml")); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, want string }{
+		{in("acme.toml"), "ends in .toml"},
+		{in("ACME.TOML"), "ends in .toml"},
+		{in("tests.txt"), "which the report is about"},
+		{fifo, "device, pipe or socket"},
+		{in("tofifo.xml"), "link to a directory, device, pipe or socket"},
+		{in("none/r.xml"), "does not exist"},
+	} {
+		err := WriteReportFile(c.path, []byte("<x/>"), in("acme.toml"), in("tests.txt"))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.path, err, c.want)
+		}
+	}
+	for _, n := range []string{"acme.toml", "tests.txt"} {
+		if b, _ := os.ReadFile(in(n)); string(b) != "keep me\n" {
+			t.Errorf("%s was written: %q", n, b)
+		}
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced: %v %v", fi, err)
+	}
+	// A link to another file is the link replaced (never written through):
+	// but a link to an expectations file is that file, and refused.
+	if err := WriteReportFile(in("totests.xml"), []byte("<x/>"), in("tests.txt")); err == nil {
+		t.Errorf("a link to the expectations file was replaced")
+	}
+	if err := WriteReportFile(in("old.xml"), []byte("<x/>"), in("acme.toml")); err != nil {
+		t.Errorf("an old report: %v", err)
+	} else if b, _ := os.ReadFile(in("old.xml")); string(b) != "<x/>" {
+		t.Errorf("old.xml = %q", b)
+	}
+}
+
+// TestErrorCountLeftOut: past MaxProblems, the line standing for the
+// problems not listed counts as every error it leaves out, so that "FILE
+// has N errors" says the file's number, not the number listed plus one.
+func TestErrorCountLeftOut(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("format = 1\n\n[account]\nname = \"x\"\nadvanced_user_security = true\n")
+	n := MaxProblems + 234
+	for i := range n {
+		fmt.Fprintf(&b, "\n[[users]]\nemail = \"u%d@example.com\"\nroles = [\"Nope %d\"]\n", i, i)
+	}
+	_, ps := Decode("many.toml", []byte(b.String()))
+	if len(ps) != MaxProblems+1 {
+		t.Fatalf("%d problems listed, want %d", len(ps), MaxProblems+1)
+	}
+	if got := ErrorCount(ps); got != n {
+		t.Errorf("ErrorCount = %d, want %d", got, n)
+	}
+	if got := ErrorCount(Errors(ps)); got != n {
+		t.Errorf("ErrorCount(Errors) = %d, want %d", got, n)
+	}
+}
+
+// TestDecodeExpectationsRefusalsSayThisFile: the scanner's refusals say
+// nothing of an account file's shape, and a count the scanner stopped
+// short of is said to be a floor.
+func TestDecodeExpectationsRefusalsSayThisFile(t *testing.T) {
+	many := strings.Repeat("[[expect]]\nuser = \"a@x\"\ncan = \"Execute\"\n", 150000)
+	for _, tc := range []struct{ data, want string }{
+		{"[[expect]]\n" + strings.Repeat("k", 3000) + " = 1\n", "longer than 256 bytes: more than an expectations file holds; fix this line"},
+		{"[[expect]]\nuser = \"" + strings.Repeat("a", 70000) + "\"\n", "more than an expectations file holds; fix this line"},
+		{"[[expect]]\n" + func() string {
+			var b strings.Builder
+			for i := range 70 {
+				fmt.Fprintf(&b, "k%d = 1\n", i)
+			}
+			return b.String()
+		}(), "a table with more than 64 keys: more than an expectations file holds"},
+		{many, "expectations; rolecall runs at most 20000"},
+	} {
+		_, ps := DecodeExpectations("x.test.toml", []byte(tc.data))
+		var all []string
+		for _, p := range ps {
+			all = append(all, p.Message)
+		}
+		text := strings.Join(all, "\n")
+		if !strings.Contains(text, tc.want) || strings.Contains(text, "account file") || strings.Contains(text, "privilege_codes") || strings.Contains(text, "description") {
+			t.Errorf("problems %q, want %q and nothing of account files", text, tc.want)
+		}
+		if tc.data == many && !strings.Contains(text, "the file has at least ") {
+			t.Errorf("a count read short of the end is not a floor: %q", text)
+		}
 	}
 }

@@ -61,9 +61,10 @@ type RedundantRole struct {
 }
 
 // Lint finds what Lint lists. Roles a primary shares with this account (a
-// member's view, R21) are the primary's to lint, and roles an account group
-// gives a user (R25) cannot be taken from them here: both are left out of
-// the findings about roles and about users' roles. The cost is linear in
+// member's view, R21) are the primary's to lint as roles (merge candidates,
+// grants nothing, unused); a user's own assignment of one in this file is
+// this file's, and may be redundant. Roles an account group gives a user
+// (R25) cannot be taken from them here: they are never redundant. The cost is linear in
 // the users' role assignments and, for each role found covered, in the
 // environments.
 func (r *Resolver) Lint() Lint {

@@ -143,3 +143,26 @@ func TestValidateCountsViolationsAsEditsDo(t *testing.T) {
 	want(t, rc(t, dir, nil, "env", "add", "Prod3", "--classification", "production", "--allow-violation"), 0)
 	want(t, rc(t, dir, nil, "validate"), 1, `in Prod2 and Prod3: cy@example.com holds`, "0 errors; 3 violations of separation of duties")
 }
+
+// A side may name "deploy": a user who deploys through write access alone
+// (R17, R18) breaks the rule, which a rule on Packaged Component
+// Deployment would miss; the edit that gives it is refused, and the file
+// keeps the action through every rewrite.
+func TestSeparationOfDutiesDeployAction(t *testing.T) {
+	t.Parallel()
+	dir, path := copyFile(t, "sod.toml")
+	want(t, rc(t, dir, nil, "role", "add", "Env Writers", "--privilege", "Environment Management", "--privilege", "Runtime Management"), 0)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\n[[separation_of_duties]]\nname = \"Builders never deploy to production\"\nholds = [\"Build Read and Write Access\"]\nexcludes = [\"Deploy\"]\nscope = \"environments\"\nclassification = \"production\"\n")
+	f.Close()
+	line := `rule "Builders never deploy to production" in Staging: ana@example.com holds Build Read and Write Access [from Builders] and also can deploy [allowed: write access, without Packaged Component Deployment (R18, decision)] (R15, decision)`
+	want(t, rc(t, dir, nil, "user", "assign", "ana@example.com", "Env Writers"), 1, "refused: it would break separation of duties (2 new violations)", line)
+	want(t, rc(t, dir, nil, "user", "assign", "ana@example.com", "Env Writers", "--allow-violation"), 0)
+	want(t, rc(t, dir, nil, "validate"), 1, line)
+	if data, _ := os.ReadFile(path); !strings.Contains(string(data), "excludes = [\"deploy\"]\n") {
+		t.Errorf("the rewritten file lost the action:\n%s", data)
+	}
+}

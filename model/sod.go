@@ -50,15 +50,52 @@ const (
 	SoDEnvironments SoDScope = "environments"
 )
 
+// SoDAction is an action of R18 that a side of a rule may name beside its
+// privileges: what a user can do in an environment however they are
+// allowed it (for deploy: Packaged Component Deployment, or write access
+// alone, R17, R18). Only rules of scope environments name them.
+type SoDAction string
+
+const (
+	SoDDeploy   SoDAction = "deploy"
+	SoDSchedule SoDAction = "schedule"
+)
+
+// SoDActions are the actions a side may name, in the order they are saved.
+var SoDActions = []SoDAction{SoDDeploy, SoDSchedule}
+
+// LookupSoDAction is the action named s (ignoring case), if s names one.
+func LookupSoDAction(s string) (SoDAction, bool) {
+	for _, a := range SoDActions {
+		if strings.EqualFold(strings.TrimSpace(s), string(a)) {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// actBits is a set of actions as bits (deploy 1, schedule 2).
+func actBits(as []SoDAction) uint8 {
+	var b uint8
+	for _, a := range as {
+		b |= 1 << slices.Index(SoDActions, a)
+	}
+	return b
+}
+
 // SoDRule is one separation-of-duties rule.
 type SoDRule struct {
 	Name        string
 	Description string
 	// Holds and Excludes are the two sides: a user may hold privileges of
-	// one side or the other, never of both.
-	Holds    []Privilege
-	Excludes []Privilege
-	Scope    SoDScope
+	// one side or the other, never of both. HoldsActions and
+	// ExcludesActions are the actions (SoDAction) on each side, counted
+	// as held where the user can do them.
+	Holds           []Privilege
+	Excludes        []Privilege
+	HoldsActions    []SoDAction
+	ExcludesActions []SoDAction
+	Scope           SoDScope
 	// With scope environments, at most one of these narrows it: the
 	// environments of that classification, or the environments named.
 	// Neither: every environment.
@@ -88,13 +125,16 @@ func (r *SoDRule) ScopeText() string {
 // Text is the rule in one sentence: `"Name": no one holds A or B together
 // with C, account-wide`.
 func (r *SoDRule) Text() string {
-	return fmt.Sprintf("%s: no one holds %s together with %s, %s", quote(r.Name), sideText(r.Holds, " or "), sideText(r.Excludes, " or "), r.ScopeText())
+	return fmt.Sprintf("%s: no one holds %s together with %s, %s", quote(r.Name), sideText(r.Holds, r.HoldsActions, " or "), sideText(r.Excludes, r.ExcludesActions, " or "), r.ScopeText())
 }
 
-func sideText(ps []Privilege, sep string) string {
-	names := make([]string, len(ps))
-	for i, p := range ps {
-		names[i] = p.String()
+func sideText(ps []Privilege, acts []SoDAction, sep string) string {
+	names := make([]string, 0, len(ps)+len(acts))
+	for _, p := range ps {
+		names = append(names, p.String())
+	}
+	for _, a := range acts {
+		names = append(names, "the right to "+string(a))
 	}
 	if len(names) <= 1 {
 		return strings.Join(names, "")
@@ -172,11 +212,20 @@ func (v *validator) separation() {
 			v.refuse(DescriptionTooLong, at("description"), name, "separation-of-duties rule %s has a description of %d characters; at most %d are allowed", quote(name), n, MaxDescription)
 		}
 		for _, side := range []struct {
-			key string
-			ps  []Privilege
-		}{{"holds", r.Holds}, {"excludes", r.Excludes}} {
-			if len(side.ps) == 0 {
-				v.refuse(SoDRuleShape, at(side.key), name, "separation-of-duties rule %s has no privilege in %s; name one privilege or several", quote(name), side.key)
+			key  string
+			ps   []Privilege
+			acts []SoDAction
+		}{{"holds", r.Holds, r.HoldsActions}, {"excludes", r.Excludes, r.ExcludesActions}} {
+			if len(side.ps) == 0 && len(side.acts) == 0 {
+				v.refuse(SoDRuleShape, at(side.key), name, "separation-of-duties rule %s has no privilege in %s; name one privilege or several (or \"deploy\" or \"schedule\")", quote(name), side.key)
+			}
+			if len(side.acts) > 0 && r.Scope == SoDAccount {
+				v.refuse(SoDRuleShape, at(side.key), name, "separation-of-duties rule %s names %s in %s, which is done in an environment (R18); use scope = \"environments\"", quote(name), quote(string(side.acts[0])), side.key)
+			}
+		}
+		for _, a := range r.HoldsActions {
+			if slices.Contains(r.ExcludesActions, a) {
+				v.refuse(SoDRuleShape, at("excludes"), name, "separation-of-duties rule %s has %s on both sides; an action cannot exclude itself", quote(name), quote(string(a)))
 			}
 		}
 		for _, p := range r.Holds {
@@ -244,6 +293,16 @@ func canonicalSoD(c *Account) {
 			return nilIfEmpty(slices.Compact(ps))
 		}
 		r.Holds, r.Excludes = valid(r.Holds), valid(r.Excludes)
+		acts := func(as []SoDAction) []SoDAction {
+			var out []SoDAction
+			for _, a := range SoDActions {
+				if slices.Contains(as, a) {
+					out = append(out, a)
+				}
+			}
+			return out
+		}
+		r.HoldsActions, r.ExcludesActions = acts(r.HoldsActions), acts(r.ExcludesActions)
 		names := slices.Clone(r.Environments)
 		for j, e := range names {
 			if n, ok := envs[FoldName(e)]; ok {
@@ -283,6 +342,34 @@ type ViolationSite struct {
 	Environments []string `json:"environments,omitempty"`
 	Holds        []Grant  `json:"holds"`
 	Excludes     []Grant  `json:"excludes"`
+	// HoldsActions and ExcludesActions are the actions of each side the
+	// user can do there, each with the preview's reason (R18); absent
+	// when the rule names none.
+	HoldsActions    []ActionHeld `json:"holds_actions,omitempty"`
+	ExcludesActions []ActionHeld `json:"excludes_actions,omitempty"`
+}
+
+// ActionHeld is an action a user can do in an environment, and why (the
+// reason EnvView gives, of the first environment of its site).
+type ActionHeld struct {
+	Action SoDAction `json:"action"`
+	Reason string    `json:"reason"`
+}
+
+// actionsHeld lists the actions of bits with ev's reasons for them.
+func actionsHeld(bits uint8, ev EnvView) []ActionHeld {
+	var out []ActionHeld
+	for i, a := range SoDActions {
+		if bits&(1<<i) == 0 {
+			continue
+		}
+		why := ev.DeployReason
+		if a == SoDSchedule {
+			why = ev.ScheduleReason
+		}
+		out = append(out, ActionHeld{Action: a, Reason: why})
+	}
+	return out
 }
 
 // Cite is the rule that decides what a user holds where the violation
@@ -307,7 +394,7 @@ func (v Violation) Text(s ViolationSite) string {
 		}
 		where = "in " + AndList(shown)
 	}
-	return fmt.Sprintf("rule %s %s: %s holds %s and also %s", quote(v.Rule), where, SafeText(v.User), grantsText(s.Holds), grantsText(s.Excludes))
+	return fmt.Sprintf("rule %s %s: %s holds %s and also %s", quote(v.Rule), where, SafeText(v.User), siteSide(s.Holds, s.HoldsActions), siteSide(s.Excludes, s.ExcludesActions))
 }
 
 // Lines is Text of every site.
@@ -319,10 +406,16 @@ func (v Violation) Lines() []string {
 	return out
 }
 
-func grantsText(gs []Grant) string {
-	parts := make([]string, len(gs))
-	for i, g := range gs {
-		parts[i] = g.Privilege.String() + " [from " + SafeText(g.From()) + "]"
+// siteSide is one side of a site in words: its privileges with their
+// sources, then its actions with their reasons ("can deploy [write: ...
+// (R17)]").
+func siteSide(gs []Grant, acts []ActionHeld) string {
+	parts := make([]string, 0, len(gs)+len(acts))
+	for _, g := range gs {
+		parts = append(parts, g.Privilege.String()+" [from "+SafeText(g.From())+"]")
+	}
+	for _, a := range acts {
+		parts = append(parts, "can "+string(a.Action)+" ["+SafeText(a.Reason)+"]")
 	}
 	if len(parts) <= 1 {
 		return strings.Join(parts, "")
@@ -335,14 +428,17 @@ func grantsText(gs []Grant) string {
 type sodPlan struct {
 	holds, excl PrivSet
 	envs        []int
-	ok          bool // a valid rule: an invalid one breaks nothing
+	ok          bool  // a valid rule: an invalid one breaks nothing
+	hact, xact  uint8 // the actions of each side (actBits)
 }
 
 // sodHit is a place where a user holds both sides of a rule: environment
-// env (-1 account-wide), and the privileges of each side held there.
+// env (-1 account-wide), and the privileges and actions of each side held
+// there.
 type sodHit struct {
 	env         int
 	holds, excl PrivSet
+	hact, xact  uint8
 }
 
 func (r *Resolver) sodPlans() []sodPlan {
@@ -350,14 +446,14 @@ func (r *Resolver) sodPlans() []sodPlan {
 	plans := make([]sodPlan, len(a.SeparationOfDuties))
 	for i := range a.SeparationOfDuties {
 		rl := &a.SeparationOfDuties[i]
-		p := sodPlan{holds: SetOf(rl.Holds...), excl: SetOf(rl.Excludes...)}
+		p := sodPlan{holds: SetOf(rl.Holds...), excl: SetOf(rl.Excludes...), hact: actBits(rl.HoldsActions), xact: actBits(rl.ExcludesActions)}
 		switch rl.Scope {
 		case SoDAccount:
-			p.ok = true
+			p.ok = p.hact == 0 && p.xact == 0 // actions are done in an environment (R18)
 		case SoDEnvironments:
 			p.envs, p.ok = rl.inScope(a), true
 		}
-		p.ok = p.ok && p.holds != 0 && p.excl != 0 && p.holds&p.excl == 0
+		p.ok = p.ok && (p.holds != 0 || p.hact != 0) && (p.excl != 0 || p.xact != 0) && p.holds&p.excl == 0 && p.hact&p.xact == 0
 		plans[i] = p
 	}
 	return plans
@@ -370,13 +466,21 @@ type sodScanner struct {
 	r     *Resolver
 	plans []sodPlan
 	privs []PrivSet // per environment, for the current user
+	acts  []uint8   // the actions they can do there (actBits)
 	done  []bool
-	hits  []sodHit
+	// full: a rule names an action, so that the environments are
+	// evaluated through R17 and R18, not only for what counts there.
+	full bool
+	hits []sodHit
 }
 
 func (r *Resolver) newSoDScanner() *sodScanner {
 	n := len(r.acct.Environments)
-	return &sodScanner{r: r, plans: r.sodPlans(), privs: make([]PrivSet, n), done: make([]bool, n)}
+	s := &sodScanner{r: r, plans: r.sodPlans(), privs: make([]PrivSet, n), acts: make([]uint8, n), done: make([]bool, n)}
+	for _, p := range s.plans {
+		s.full = s.full || p.hact|p.xact != 0
+	}
+	return s
 }
 
 // user starts on user u: the environments are worked out again.
@@ -392,7 +496,10 @@ func (s *sodScanner) hitsOf(i, u int) []sodHit {
 	// account-wide (R15 only filters; R4 adds only what is covered by
 	// what they hold), so that only the users holding both sides
 	// account-wide are looked at there.
-	if !p.ok || us.eff&p.holds == 0 || us.eff&p.excl == 0 {
+	// A side of actions can be met without a privilege of it (write
+	// access deploys, R18): only a side of privileges alone rules a user
+	// out here.
+	if !p.ok || (p.hact == 0 && us.eff&p.holds == 0) || (p.xact == 0 && us.eff&p.excl == 0) {
 		return nil
 	}
 	if p.envs == nil {
@@ -400,14 +507,22 @@ func (s *sodScanner) hitsOf(i, u int) []sodHit {
 	}
 	for _, e := range p.envs {
 		if !s.done[e] {
-			ev := s.r.evalOf(us, e, false)
-			s.privs[e], s.done[e] = 0, true
+			ev := s.r.evalOf(us, e, s.full)
+			s.privs[e], s.acts[e], s.done[e] = 0, 0, true
 			if ev.visible {
 				s.privs[e] = ev.privs
+				if ev.deploy {
+					s.acts[e] |= actBits([]SoDAction{SoDDeploy})
+				}
+				if ev.schedule {
+					s.acts[e] |= actBits([]SoDAction{SoDSchedule})
+				}
 			}
 		}
-		if h, x := s.privs[e]&p.holds, s.privs[e]&p.excl; h != 0 && x != 0 {
-			s.hits = append(s.hits, sodHit{env: e, holds: h, excl: x})
+		h, x := s.privs[e]&p.holds, s.privs[e]&p.excl
+		ha, xa := s.acts[e]&p.hact, s.acts[e]&p.xact
+		if (h != 0 || ha != 0) && (x != 0 || xa != 0) {
+			s.hits = append(s.hits, sodHit{env: e, holds: h, excl: x, hact: ha, xact: xa})
 		}
 	}
 	return s.hits
@@ -444,6 +559,7 @@ func (m *violationMaker) make(i, u int, hits []sodHit) Violation {
 		}
 		m.key = binary.LittleEndian.AppendUint64(m.key[:0], uint64(h.holds))
 		m.key = binary.LittleEndian.AppendUint64(m.key, uint64(h.excl))
+		m.key = append(m.key, h.hact, h.xact)
 		m.key = binary.LittleEndian.AppendUint32(m.key, uint32(len(all)))
 		for _, id := range all {
 			m.key = binary.LittleEndian.AppendUint32(m.key, uint32(id))
@@ -456,6 +572,10 @@ func (m *violationMaker) make(i, u int, hits []sodHit) Violation {
 			k = len(v.Sites)
 			m.siteOf[string(m.key)] = k
 			site := ViolationSite{Holds: m.grants(u, h.holds, all, perEnv), Excludes: m.grants(u, h.excl, all, perEnv)}
+			if h.hact|h.xact != 0 {
+				ev := r.EnvView(u, h.env)
+				site.HoldsActions, site.ExcludesActions = actionsHeld(h.hact, ev), actionsHeld(h.xact, ev)
+			}
 			if h.env >= 0 {
 				site.Environments = make([]string, 0, len(hits))
 			}

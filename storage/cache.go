@@ -44,7 +44,7 @@ import (
 // cacheSchema is the layout of an entry and of what it holds: bump it when
 // the entry format, model.Account, FileProblem or model.Problem change
 // (TestCacheFieldsKnown fails until then).
-const cacheSchema = 7
+const cacheSchema = 8
 
 // Bounds of the cache, variables for the tests.
 var (
@@ -474,7 +474,21 @@ func (e *enc) account(a *model.Account) {
 		e.str(string(r.Scope))
 		e.str(string(r.Classification))
 		e.strs(r.Environments)
+		e.acts(r.HoldsActions)
+		e.acts(r.ExcludesActions)
 	}
+}
+
+// acts writes a list of separation-of-duties actions.
+func (e *enc) acts(as []model.SoDAction) {
+	ss := make([]string, len(as))
+	for i, a := range as {
+		ss[i] = string(a)
+	}
+	if as == nil {
+		ss = nil
+	}
+	e.strs(ss)
 }
 
 // privs writes a list of privileges, one byte each.
@@ -693,9 +707,23 @@ func (d *dec) account() *model.Account {
 			r.Name, r.Description = d.str(), d.str()
 			r.Holds, r.Excludes = d.privs(), d.privs()
 			r.Scope, r.Classification, r.Environments = model.SoDScope(d.str()), model.Classification(d.str()), d.strs()
+			r.HoldsActions, r.ExcludesActions = d.acts(), d.acts()
 		}
 	}
 	return a
+}
+
+// acts reads what enc.acts wrote.
+func (d *dec) acts() []model.SoDAction {
+	ss := d.strs()
+	if ss == nil {
+		return nil
+	}
+	out := make([]model.SoDAction, len(ss))
+	for i, s := range ss {
+		out[i] = model.SoDAction(s)
+	}
+	return out
 }
 
 // privs reads what enc.privs wrote.

@@ -254,7 +254,7 @@ func TestCacheKeyedOnBytesAndPath(t *testing.T) {
 // (model.GroupSet.View), never in an account decoded from a file.
 func TestCacheFieldsKnown(t *testing.T) {
 	for v, n := range map[reflect.Type]int{
-		reflect.TypeFor[model.Account](): 12, reflect.TypeFor[model.SoDRule](): 7, reflect.TypeFor[model.AccountGroup](): 5, reflect.TypeFor[model.GroupMember](): 2, reflect.TypeFor[model.GroupUser](): 3, reflect.TypeFor[model.Role](): 7, reflect.TypeFor[model.User](): 4,
+		reflect.TypeFor[model.Account](): 12, reflect.TypeFor[model.SoDRule](): 9, reflect.TypeFor[model.AccountGroup](): 5, reflect.TypeFor[model.GroupMember](): 2, reflect.TypeFor[model.GroupUser](): 3, reflect.TypeFor[model.Role](): 7, reflect.TypeFor[model.User](): 4,
 		reflect.TypeFor[model.Environment](): 4, reflect.TypeFor[model.CodeRow](): 3, reflect.TypeFor[FileProblem](): 5, reflect.TypeFor[model.Problem](): 7,
 		reflect.TypeFor[model.Loc](): 4,
 	} {

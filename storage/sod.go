@@ -45,23 +45,28 @@ func (d *decoder) sodRule(a *model.Account, i int, m map[string]any) {
 	for _, key := range []string{"holds", "excludes"} {
 		names, items := d.strings(sec, i, key, m[key])
 		var ps []model.Privilege
+		var acts []model.SoDAction
 		for j, n := range names {
 			item := j
 			if items != nil {
 				item = items[j]
 			}
+			if a, ok := model.LookupSoDAction(n); ok {
+				acts = append(acts, a)
+				continue
+			}
 			p, ok := model.LookupPrivilege(n)
 			if !ok {
 				d.add(d.pos.line(string(sec), i, key, item), model.Loc{Section: sec, Index: i, Key: key, Item: item}, model.UnknownPrivilege.Rule(), r.Name,
-					"separation-of-duties rule %s names unknown privilege %s in %s; use a privilege's current or old name", quote(r.Name), quote(n), key)
+					"separation-of-duties rule %s names unknown privilege %s in %s; use a privilege's current or old name, or \"deploy\" or \"schedule\"", quote(r.Name), quote(n), key)
 				continue
 			}
 			ps = append(ps, p)
 		}
 		if key == "holds" {
-			r.Holds = ps
+			r.Holds, r.HoldsActions = ps, acts
 		} else {
-			r.Excludes = ps
+			r.Excludes, r.ExcludesActions = ps, acts
 		}
 	}
 	a.SeparationOfDuties = append(a.SeparationOfDuties, r)
@@ -78,14 +83,18 @@ func (e *encoder) separationOfDuties(rules []model.SoDRule) {
 			e.kv("description", r.Description)
 		}
 		for _, side := range []struct {
-			key string
-			ps  []model.Privilege
-		}{{"holds", r.Holds}, {"excludes", r.Excludes}} {
+			key  string
+			ps   []model.Privilege
+			acts []model.SoDAction
+		}{{"holds", r.Holds, r.HoldsActions}, {"excludes", r.Excludes, r.ExcludesActions}} {
 			names = names[:0]
 			for _, p := range side.ps {
 				if p.Valid() {
 					names = append(names, p.String()) // the current name (R0)
 				}
+			}
+			for _, a := range side.acts {
+				names = append(names, string(a))
 			}
 			e.list(side.key, names)
 		}

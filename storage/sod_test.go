@@ -18,6 +18,8 @@ func sodAccount() *model.Account {
 			Holds: []model.Privilege{model.PackagedComponentDeployment}, Excludes: []model.Privilege{model.EnvironmentFull, model.EnvironmentManagement},
 			Scope: model.SoDEnvironments, Environments: []string{"production"}},
 		{Name: "Admins are not auditors", Holds: []model.Privilege{model.UserManagement}, Excludes: []model.Privilege{model.ViewAuditLogs}, Scope: model.SoDAccount},
+		{Name: "Builders do not ship", Holds: []model.Privilege{model.BuildReadWrite}, ExcludesActions: []model.SoDAction{model.SoDSchedule, model.SoDDeploy},
+			Scope: model.SoDEnvironments, Classification: model.Production},
 	}
 	return a
 }
@@ -35,6 +37,13 @@ name = "Admins are not auditors"
 holds = ["User Management"]
 excludes = ["View Audit Logs"]
 scope = "account"
+
+[[separation_of_duties]]
+name = "Builders do not ship"
+holds = ["Build Read and Write Access"]
+excludes = ["deploy", "schedule"]
+scope = "environments"
+classification = "production"
 
 [[separation_of_duties]]
 name = "Deploy or configure production"
@@ -86,7 +95,8 @@ func TestSoDDecodeErrors(t *testing.T) {
 		line        int // relative to the end of head
 		subs        string
 	}{
-		{"unknown privilege", "\n[[separation_of_duties]]\nname = \"x\"\nholds = [\"Build\"]\nexcludes = [\"Execute\"]\nscope = \"account\"\n", 4, `unknown privilege "Build" in holds; use a privilege's current or old name (R0)`},
+		{"an action account-wide", "\n[[separation_of_duties]]\nname = \"x\"\nholds = [\"Execute\"]\nexcludes = [\"Deploy\"]\nscope = \"account\"\n", 5, `names "deploy" in excludes, which is done in an environment (R18); use scope = "environments"`},
+		{"unknown privilege", "\n[[separation_of_duties]]\nname = \"x\"\nholds = [\"Build\"]\nexcludes = [\"Execute\"]\nscope = \"account\"\n", 4, `unknown privilege "Build" in holds; use a privilege's current or old name, or "deploy" or "schedule" (R0)`},
 		{"unknown environment", "\n[[separation_of_duties]]\nname = \"x\"\nholds = [\"Dashboard\"]\nexcludes = [\"Execute\"]\nscope = \"environments\"\nenvironments = [\"Staging\"]\n", 7, `names environment "Staging", which the account does not have (R12)`},
 		{"same privilege on both sides", "\n[[separation_of_duties]]\nname = \"x\"\nholds = [\"Dashboard\"]\nexcludes = [\"dashboard\"]\nscope = \"account\"\n", 5, "on both sides"},
 		{"duplicate name", "\n[[separation_of_duties]]\nname = \"x\"\nholds = [\"Dashboard\"]\nexcludes = [\"Execute\"]\nscope = \"account\"\n\n[[separation_of_duties]]\nname = \"X\"\nholds = [\"Licensing\"]\nexcludes = [\"Execute\"]\nscope = \"account\"\n", 9, "both called"},

@@ -113,15 +113,20 @@ func allowedLines(raw json.RawMessage) []string {
 		Sites      []struct {
 			Environments    []string
 			Holds, Excludes []struct{ Privilege string }
+			HoldsActions    []struct{ Action string } `json:"holds_actions"`
+			ExcludesActions []struct{ Action string } `json:"excludes_actions"`
 		}
 	}
 	if err := json.Unmarshal(raw, &vs); err != nil {
 		return []string{"    allowed violations of separation of duties: not readable (" + model.SafeText(err.Error()) + ")"}
 	}
-	names := func(gs []struct{ Privilege string }) string {
+	names := func(gs []struct{ Privilege string }, as []struct{ Action string }) string {
 		var out []string
 		for _, g := range gs {
 			out = append(out, g.Privilege)
+		}
+		for _, a := range as {
+			out = append(out, "can "+a.Action)
 		}
 		return strings.Join(out, ", ")
 	}
@@ -136,7 +141,7 @@ func allowedLines(raw json.RawMessage) []string {
 			if len(s.Environments) > 0 {
 				where = "in " + strings.Join(s.Environments, ", ")
 			}
-			out = append(out, model.SafeText(fmt.Sprintf("      rule %q%s %s: %s holds %s and also %s", v.Rule, file, where, v.User, names(s.Holds), names(s.Excludes))))
+			out = append(out, model.SafeText(fmt.Sprintf("      rule %q%s %s: %s holds %s and also %s", v.Rule, file, where, v.User, names(s.Holds, s.HoldsActions), names(s.Excludes, s.ExcludesActions))))
 		}
 	}
 	return out

@@ -162,6 +162,7 @@ func TestSeparationOfDutiesDeployAction(t *testing.T) {
 	want(t, rc(t, dir, nil, "user", "assign", "ana@example.com", "Env Writers"), 1, "refused: it would break separation of duties (2 new violations)", line)
 	want(t, rc(t, dir, nil, "user", "assign", "ana@example.com", "Env Writers", "--allow-violation"), 0)
 	want(t, rc(t, dir, nil, "validate"), 1, line)
+	want(t, rc(t, dir, nil, "log", "-n", "1"), 0, `rule "Builders never deploy to production" in Staging: ana@example.com holds Build Read and Write Access and also can deploy`)
 	if data, _ := os.ReadFile(path); !strings.Contains(string(data), "excludes = [\"deploy\"]\n") {
 		t.Errorf("the rewritten file lost the action:\n%s", data)
 	}

@@ -283,14 +283,7 @@ func (d *decoder) decode(data []byte) *model.Account {
 		return nil
 	}
 	if !utf8.Valid(data) {
-		off := 0
-		for off < len(data) {
-			r, n := utf8.DecodeRune(data[off:])
-			if r == utf8.RuneError && n <= 1 {
-				break
-			}
-			off += n
-		}
+		off := invalidUTF8At(data)
 		d.add(lineAt(data, off), accountLoc, "", "", "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", data[off])
 		return nil
 	}
@@ -851,4 +844,18 @@ func oneLine(s string) string {
 		s = string([]rune(s)[:197]) + "..."
 	}
 	return model.SafeText(s)
+}
+
+// invalidUTF8At is the offset of the first byte of data that is not valid
+// UTF-8 (len(data) when all is).
+func invalidUTF8At(data []byte) int {
+	off := 0
+	for off < len(data) {
+		r, n := utf8.DecodeRune(data[off:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		off += n
+	}
+	return off
 }

@@ -134,14 +134,7 @@ func DecodeExpectations(path string, data []byte) (*ExpectFile, []FileProblem) {
 		return nil, d.probs
 	}
 	if !utf8.Valid(data) {
-		off := 0
-		for off < len(data) {
-			r, n := utf8.DecodeRune(data[off:])
-			if r == utf8.RuneError && n <= 1 {
-				break
-			}
-			off += n
-		}
+		off := invalidUTF8At(data)
 		d.add(lineAt(data, off), accountLoc, "", "", "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", data[off])
 		return nil, d.probs
 	}

@@ -291,7 +291,7 @@ func writeOutput(name string, write func(*reportSink) error) (int64, error) {
 	if fi, err := os.Lstat(name); err == nil && !fi.Mode().IsRegular() && fi.Mode()&os.ModeSymlink == 0 {
 		return 0, fmt.Errorf("it is not a regular file")
 	}
-	if abs, err := filepath.Abs(name); err == nil && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/")) {
+	if storage.SystemPath(name) {
 		// A link there (/dev/stdout) would be replaced, not written to.
 		return 0, fmt.Errorf("it is a device path: leave out -o to write to stdout")
 	}

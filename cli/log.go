@@ -25,7 +25,8 @@ func (a *app) logCommand() *cobra.Command {
 		Long: `log prints the audit trail FILE.audit.jsonl that every save appends to: when,
 who (OS user and uid, the sudo user it claims, host), through which front end
 and command, and what changed for whom. Newest first. An entry is written
-before its file: one whose file never landed (the save was cut off) is marked.`,
+before its file: one whose file never landed (the save was cut off) is marked, and
+so is one after which the file was changed outside rolecall (by hand, by git).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			path := a.path()
@@ -70,6 +71,7 @@ type logEntry struct {
 	Sha256          string          `json:"sha256"`
 	BeforeSha256    string          `json:"before_sha256"`
 	Landed          bool            `json:"landed"`
+	ChangedOutside  bool            `json:"changed_outside_after"`
 	Change          json.RawMessage `json:"change,omitempty"`
 	// AllowedViolations: the separation-of-duties violations the save was
 	// allowed to introduce (model.Violation), when there were any.
@@ -80,7 +82,7 @@ func logJSON(entries []storage.AuditEntry) []logEntry {
 	out := make([]logEntry, 0, len(entries))
 	for _, e := range entries {
 		out = append(out, logEntry{Time: e.Time, User: e.User, UID: e.UID, SudoUserClaimed: e.SudoUserClaimed,
-			Host: e.Host, Frontend: e.Frontend, Sha256: e.Sha256, BeforeSha256: e.BeforeSha256, Landed: e.Landed, Change: e.Change, AllowedViolations: e.AllowedViolations})
+			Host: e.Host, Frontend: e.Frontend, Sha256: e.Sha256, BeforeSha256: e.BeforeSha256, Landed: e.Landed, ChangedOutside: e.ChangedAfter, Change: e.Change, AllowedViolations: e.AllowedViolations})
 	}
 	return out
 }
@@ -95,7 +97,10 @@ func (a *app) printLog(path string, entries []storage.AuditEntry) {
 			fmt.Fprintln(a.stdout)
 		}
 		fmt.Fprintf(a.stdout, "%s  %s  %s\n", e.Time.Local().Format("2006-01-02 15:04:05"), whoSaved(e), model.SafeText(e.Frontend))
-		if !e.Landed {
+		switch {
+		case !e.Landed && e.ChangedAfter:
+			fmt.Fprintln(a.stdout, "  then changed outside rolecall (by hand, by git): the next save, or the file now, starts from another file, so whether this one landed cannot be told")
+		case !e.Landed:
 			fmt.Fprintln(a.stdout, "  never landed: the save was cut off before its file was written")
 		}
 		for _, l := range changeLines(e.Change) {

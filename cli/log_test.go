@@ -178,3 +178,28 @@ func TestLogSaysWhatItCannotRead(t *testing.T) {
 		t.Errorf("no word of the unreadable lines:\n%s", r.stderr)
 	}
 }
+
+// A file edited by hand after a save (as the README has admins paste
+// separation-of-duties rules at the end of the file) does not make that
+// save "never landed": log says the file changed outside rolecall after it.
+func TestLogChangedByHandAfter(t *testing.T) {
+	t.Parallel()
+	dir, file := demo(t)
+	want(t, rc(t, dir, nil, "user", "add", "new@example.com", "--role", "Standard User"), 0)
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\n# reviewed by hand\n")
+	f.Close()
+	r := rc(t, dir, nil, "log")
+	want(t, r, 0, "then changed outside rolecall (by hand, by git)")
+	if strings.Contains(r.stdout, "never landed") {
+		t.Errorf("a save followed by a hand edit is said to be cut off:\n%s", r.stdout)
+	}
+	var es []map[string]any
+	decode(t, rc(t, dir, nil, "log", "--json"), &es)
+	if len(es) == 0 || es[0]["landed"] != false || es[0]["changed_outside_after"] != true {
+		t.Errorf("log --json: %v", es)
+	}
+}

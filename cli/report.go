@@ -291,9 +291,12 @@ func writeOutput(name string, write func(*reportSink) error) (int64, error) {
 	if fi, err := os.Lstat(name); err == nil && !fi.Mode().IsRegular() && fi.Mode()&os.ModeSymlink == 0 {
 		return 0, fmt.Errorf("it is not a regular file")
 	}
-	if abs, err := filepath.Abs(name); err == nil && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/")) {
+	if storage.SystemPath(name) {
 		// A link there (/dev/stdout) would be replaced, not written to.
 		return 0, fmt.Errorf("it is a device path: leave out -o to write to stdout")
+	}
+	if dfi, err := os.Stat(filepath.Dir(name)); err != nil || !dfi.IsDir() {
+		return 0, fmt.Errorf("its directory %s does not exist", model.SafeText(filepath.Dir(name)))
 	}
 	pf, err := renameio.NewPendingFile(name, renameio.WithTempDir(filepath.Dir(name)), renameio.WithStaticPermissions(0o600))
 	if err != nil {

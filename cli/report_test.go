@@ -382,6 +382,7 @@ func TestReportUsage(t *testing.T) {
 		{args: []string{"report", "--format", "csv", "extra"}, says: "takes no arguments"},
 		{args: []string{"report", "--format", "csv", "-o", "."}, says: "cannot write .: it is not a regular file"},
 		{args: []string{"report", "--format", "csv", "-o", "/dev/stdout"}, says: "it is a device path"},
+		{args: []string{"report", "--format", "csv", "-o", "missing/r.csv"}, says: "cannot write missing/r.csv: its directory missing does not exist"},
 	} {
 		r := rc(t, dir, tc.env, tc.args...)
 		want(t, r, 2, tc.says)

@@ -72,9 +72,10 @@ type ExpectFailure struct {
 	Summary string   `json:"summary"`
 	Details []string `json:"details"`
 	// Added and Missing are an [[only]]'s users who pass the check without
-	// being listed, and those listed who do not.
-	Added   []string `json:"added,omitempty"`
-	Missing []string `json:"missing,omitempty"`
+	// being listed, and those listed who do not: both lists in every
+	// [[only]] failure (empty, never absent), neither in an [[expect]]'s.
+	Added   []string `json:"added,omitzero"`
+	Missing []string `json:"missing,omitzero"`
 }
 
 // ExpectResult is the outcome of one expectation.
@@ -762,7 +763,7 @@ func (s *ExpectSuite) runOnly(who []int, c *boundCheck) (ExpectFailure, bool) {
 		what = c.phraseMany()
 	}
 	f := ExpectFailure{Summary: fmt.Sprintf("expected exactly %s who %s; %d added, %d missing",
-		pluralUsers(want), what, len(added), len(missing))}
+		pluralUsers(want), what, len(added), len(missing)), Added: []string{}, Missing: []string{}}
 	explained := 0
 	for _, group := range []struct {
 		mark  string

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -361,5 +362,37 @@ func TestExpectBindOneProblemPerName(t *testing.T) {
 	_, probs := Bind(r, []Expectation{x})
 	if len(probs) != 2 || probs[0].Key != "env" || probs[1].Key != "page" {
 		t.Errorf("problems: %+v", probs)
+	}
+}
+
+// An [[only]] failure always carries both lists, the empty one as [] (a
+// tool reading "missing" of a failure with only users added finds it);
+// an [[expect]] failure carries neither.
+func TestExpectFailureJSONLists(t *testing.T) {
+	r := NewResolver(Demo())
+	res := runExpect(t, r,
+		only(nil, Check{Kind: CheckPrivilege, Privilege: UserManagement, Want: true}),
+		one("dana@example.com", Check{Kind: CheckPrivilege, Privilege: ViewData, Want: true}))
+	for i, want := range []struct{ has, lacks []string }{
+		{[]string{`"added":["ada@example.com"]`, `"missing":[]`}, nil},
+		{nil, []string{`"added"`, `"missing"`}},
+	} {
+		if len(res[i].Failures) != 1 {
+			t.Fatalf("result %d: %+v", i, res[i])
+		}
+		b, err := json.Marshal(res[i].Failures[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range want.has {
+			if !strings.Contains(string(b), s) {
+				t.Errorf("result %d lacks %s: %s", i, s, b)
+			}
+		}
+		for _, s := range want.lacks {
+			if strings.Contains(string(b), s) {
+				t.Errorf("result %d has %s: %s", i, s, b)
+			}
+		}
 	}
 }

@@ -91,6 +91,15 @@ func lookalikeKey(s string) string {
 	return foldCase(skeleton(foldCase(s)))
 }
 
+// lookalikeKeyCased is the key of the name as written: the skeleton
+// first, then folded. A capital letter whose small letter looks like
+// nothing Latin (Cyrillic В, Н, М, Т: в is a small capital B) passes
+// for its Latin capital only as written: "Вuilders" looks like
+// "Builders", though "вuilders" does not look like "builders".
+func lookalikeKeyCased(s string) string {
+	return foldCase(skeleton(s))
+}
+
 // lookalikes finds names of one kind (roles, environments or emails) that
 // look like another name of that kind, in one pass with a map from
 // skeleton to the first name with it. Only pairs where one of the names
@@ -114,7 +123,7 @@ func newLookalikes(n int, name func(i int) string, reserved ...string) *lookalik
 	if l.on {
 		l.first = make(map[string]string, n+len(reserved))
 		for _, r := range reserved {
-			l.first[lookalikeKey(r)] = r
+			l.check(r)
 		}
 	}
 	return l
@@ -126,16 +135,18 @@ func (l *lookalikes) check(name string) string {
 	if !l.on {
 		return ""
 	}
-	k := lookalikeKey(name)
-	other, ok := l.first[k]
-	if !ok {
-		l.first[k] = name
-		return ""
+	found := ""
+	for _, k := range [2]string{lookalikeKey(name), lookalikeKeyCased(name)} {
+		other, ok := l.first[k]
+		if !ok {
+			l.first[k] = name
+			continue
+		}
+		if found == "" && !SameName(other, name) && !(isASCII(other) && isASCII(name)) {
+			found = other
+		}
 	}
-	if SameName(other, name) || (isASCII(other) && isASCII(name)) {
-		return ""
-	}
-	return other
+	return found
 }
 
 // quoteName quotes a name for a message with every non-ASCII character

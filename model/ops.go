@@ -547,6 +547,12 @@ func (o RemoveEnvironment) apply(a *Account) ([]string, error) {
 	if i < 0 {
 		return nil, refuse(o, NoSuchEnvironment, "there is no environment %q", o.Name)
 	}
+	for _, r := range a.SeparationOfDuties {
+		if slices.ContainsFunc(r.Environments, func(e string) bool { return SameName(e, a.Environments[i].Name) }) {
+			return nil, refuse(o, NoSuchEnvironment, "separation-of-duties rule %s names environment %s; take it out of the rule's environments first, since a rule cannot name an environment the account lacks",
+				quote(r.Name), quote(a.Environments[i].Name))
+		}
+	}
 	a.Environments = slices.Delete(a.Environments, i, i+1)
 	return nil, nil
 }

@@ -224,6 +224,11 @@ func TestSoDEnvironmentRemovalRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `rule "BD dev" names environment "Dev"`) {
 		t.Fatalf("removal not refused with the rule: %v", err)
 	}
+	// The refusal says what to do, not that the account lacks "Dev" (it has
+	// it: the edit is what would remove it).
+	if strings.Contains(err.Error(), "does not have") || !strings.Contains(err.Error(), "first") {
+		t.Errorf("a confusing refusal: %v", err)
+	}
 }
 
 // Canonical sorts the rules by name, each side in catalog order once,

@@ -53,6 +53,12 @@ type AuditEntry struct {
 	// in place (it was killed between the entry and the rename). Entries
 	// without a hash were written after their rename and count as landed.
 	Landed bool `json:"-"`
+	// ChangedAfter is set by ReadAudit on an entry not shown to have
+	// landed: the file was changed outside rolecall (by hand, by git)
+	// after it, since the next save (or the file now) starts from neither
+	// the file this save wrote nor the one it replaced. Whether this
+	// save's file landed then cannot be told; it was not shown cut off.
+	ChangedAfter bool `json:"-"`
 }
 
 // Who is the entry's user and host, as "user@host".
@@ -237,13 +243,21 @@ func ReadAuditCounting(path string) (entries []AuditEntry, unreadable int, err e
 
 // markLanded marks the entries (newest first) whose file landed: the file
 // now on disk has its hash (cur), or a later save replaced a file with it.
+// An entry that did not land is cut off when the next save (or the file
+// now) still starts from the file it would have replaced; otherwise the
+// file was changed outside rolecall after it (ChangedAfter).
 func markLanded(es []AuditEntry, cur string) {
 	replaced := map[string]bool{}
+	next := cur
 	for i := range es {
 		e := &es[i]
 		e.Landed = e.Sha256 == "" || e.Sha256 == cur || replaced[e.Sha256]
+		e.ChangedAfter = !e.Landed && next != e.BeforeSha256
 		if e.Sha256 != "" && e.BeforeSha256 != "" {
 			replaced[e.BeforeSha256] = true
+		}
+		if e.Sha256 != "" {
+			next = e.BeforeSha256
 		}
 	}
 }

@@ -432,6 +432,30 @@ func privilegeSuggestion(name string) string {
 	return "; 'rolecall check --help' lists the privilege names"
 }
 
+// SystemPath reports whether path, or the directory it names, is in /dev
+// or /proc (directly or through a link to a directory there). A report
+// written there by rename would replace /dev/stdout, a link to the
+// process's output, whatever that output is (as root: for every process
+// on the machine); nothing there is a place for a report.
+func SystemPath(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	dirs := []string{filepath.Dir(abs)}
+	if real, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		dirs = append(dirs, real)
+	}
+	for _, d := range dirs {
+		for _, root := range []string{"/dev", "/proc"} {
+			if d == root || strings.HasPrefix(d, root+"/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // AccountFiles are the files that belong to the account file at path: the
 // file, its backup, its lock and its audit trail (beside the file a link
 // at path names, and beside path), which a report never replaces.
@@ -459,6 +483,9 @@ func WriteReportFile(path string, data []byte, keep ...string) error {
 	if strings.HasSuffix(strings.ToLower(path), ".toml") {
 		return fmt.Errorf("%s ends in .toml, as account and expectations files do; a report is never written over one: name another file (like report.xml)", name)
 	}
+	if SystemPath(path) {
+		return fmt.Errorf("%s is in /dev or /proc, where rolecall replaces nothing (/dev/stdout is a link there: use --json for output on stdout); name a file", name)
+	}
 	fi, err := os.Lstat(path)
 	switch {
 	case err == nil && fi.IsDir():
@@ -475,7 +502,7 @@ func WriteReportFile(path string, data []byte, keep ...string) error {
 	if cur, err := os.Stat(path); err == nil {
 		for _, k := range keep {
 			if kfi, err := os.Stat(k); err == nil && os.SameFile(cur, kfi) {
-				return fmt.Errorf("%s is %s, which the report is about; name another file", name, model.SafeText(k))
+				return fmt.Errorf("%s is the account file, one rolecall keeps beside it (.bak, .lock, .audit.jsonl) or the expectations file, which the report is about; name another file", name)
 			}
 		}
 	}

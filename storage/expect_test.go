@@ -202,6 +202,27 @@ func TestWriteReportFileRefuses(t *testing.T) {
 	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
 		t.Errorf("the FIFO was replaced: %v %v", fi, err)
 	}
+	// /dev/stdout is a link to the process's output: when that output is a
+	// regular file (a CI log), the link's target is regular, and replacing
+	// the link would break /dev/stdout for the whole machine. Anything in
+	// /dev or /proc is refused, also through a link to a directory there
+	// (checked on /proc/self/fd/N, which renames can never touch).
+	log, err := os.Create(in("log.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	if err := os.Symlink("/proc", in("proc")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{fmt.Sprintf("/proc/self/fd/%d", log.Fd()), in(fmt.Sprintf("proc/self/fd/%d", log.Fd()))} {
+		if err := WriteReportFile(p, []byte("<x/>")); err == nil || !strings.Contains(err.Error(), "in /dev or /proc") {
+			t.Errorf("%s: %v, want it refused as in /dev or /proc", p, err)
+		}
+	}
+	if err := WriteReportFile(in("tests.txt"), []byte("<x/>"), in("acme.toml"), in("tests.txt")); err == nil || strings.Contains(err.Error(), "tests.txt is "+in("tests.txt")) {
+		t.Errorf("the refusal of a file the report is about names it twice: %v", err)
+	}
 	// A link to another file is the link replaced (never written through):
 	// but a link to an expectations file is that file, and refused.
 	if err := WriteReportFile(in("totests.xml"), []byte("<x/>"), in("tests.txt")); err == nil {

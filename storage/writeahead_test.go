@@ -113,6 +113,30 @@ func TestNeverLanded(t *testing.T) {
 	}
 }
 
+// An entry followed by a change made outside rolecall (a hand edit, a git
+// checkout: the next save starts from neither its file nor the one it
+// replaced) is not said to be cut off: whether it landed cannot be told.
+func TestChangedOutsideAfter(t *testing.T) {
+	es := []AuditEntry{ // newest first
+		{Sha256: "e", BeforeSha256: "h"}, // landed (the file now), from a hand edit h
+		{Sha256: "d", BeforeSha256: "c"}, // then edited by hand: h is not d
+		{Sha256: "c", BeforeSha256: "b"},
+		{Sha256: "y", BeforeSha256: "b"}, // cut off: the next save found b still
+		{Sha256: "b", BeforeSha256: ""},
+	}
+	markLanded(es, "e")
+	for i, want := range []struct{ landed, changed bool }{{true, false}, {false, true}, {true, false}, {false, false}, {true, false}} {
+		if es[i].Landed != want.landed || es[i].ChangedAfter != want.changed {
+			t.Errorf("entry %d (%s): landed %v, changed after %v; want %v, %v", i, es[i].Sha256, es[i].Landed, es[i].ChangedAfter, want.landed, want.changed)
+		}
+	}
+	// The newest entry, and the file edited by hand since.
+	es = []AuditEntry{{Sha256: "a", BeforeSha256: ""}}
+	if markLanded(es, "h"); es[0].Landed || !es[0].ChangedAfter {
+		t.Errorf("edited by hand after the only save: %+v", es[0])
+	}
+}
+
 // fullDiskSetup writes an account whose first role has the description
 // desc, and an older FILE.bak, and returns the path with both contents.
 func fullDiskSetup(t *testing.T, desc string) (p, file, bak string) {

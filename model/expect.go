@@ -276,11 +276,28 @@ func (c Check) Phrase() string {
 func (c Check) phraseMany() string {
 	switch c.Kind {
 	case CheckPage:
-		return "open " + c.Page + " " + string(c.Opens)
+		return pageWords(c.Page, c.Opens, false)
 	case CheckAccess:
 		return "have " + accessWords(c.Access) + " access to " + c.Env
 	}
 	return c.Phrase()
+}
+
+// pageWords is a page's access as a phrase says it, for one user (one) or
+// several: "opens Build read-only", "open Build fully", "cannot open
+// Audit Logs (hidden)".
+func pageWords(page string, opens PageAccess, one bool) string {
+	verb := "open"
+	if one {
+		verb = "opens"
+	}
+	switch opens {
+	case PageHidden:
+		return "cannot open " + page + " (hidden)"
+	case PageFull:
+		return verb + " " + page + " fully"
+	}
+	return verb + " " + page + " " + string(opens)
 }
 
 // accessWords is an access as a phrase says it: "no access", never
@@ -305,7 +322,7 @@ func (c Check) phrase(want bool, opens PageAccess, acc Access) string {
 		}
 		return s
 	case CheckPage:
-		return "opens " + c.Page + " " + string(opens)
+		return pageWords(c.Page, opens, true)
 	case CheckAction:
 		return can + " do " + c.Action + " on " + c.Page
 	case CheckSees:

@@ -57,7 +57,11 @@ func invisibleIn(name string) string {
 	}
 	for _, r := range name {
 		if what := invisibleRune(r); what != "" {
-			return fmt.Sprintf("contains an %s character U+%04X", what, r)
+			article := "a"
+			if strings.HasPrefix(what, "i") {
+				article = "an"
+			}
+			return fmt.Sprintf("contains %s %s character U+%04X", article, what, r)
 		}
 		if r != ' ' && unicode.IsSpace(r) {
 			// NBSP, U+3000 and the like print as a space but are not one

@@ -186,3 +186,16 @@ func TestSafeTextEscapesInvisible(t *testing.T) {
 		}
 	}
 }
+
+// The article agrees with the kind of character: "a direction-changing",
+// "an invisible".
+func TestInvisibleInArticle(t *testing.T) {
+	for in, want := range map[string]string{
+		"Admin\u202e": "contains a direction-changing character U+202E",
+		"Ad\u200bmin": "contains an invisible character U+200B",
+	} {
+		if got := invisibleIn(in); got != want {
+			t.Errorf("invisibleIn(%+q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -67,15 +67,6 @@ type ReviewEnvView struct {
 	EnvView
 }
 
-// Grant returns the user's grant of p, and whether they hold it.
-func (u *ReviewUser) Grant(p Privilege) (Grant, bool) {
-	i, ok := slices.BinarySearchFunc(u.Grants, p, func(g Grant, p Privilege) int { return int(g.Privilege) - int(p) })
-	if !ok {
-		return Grant{}, false
-	}
-	return u.Grants[i], true
-}
-
 // ReviewRole summarises one role.
 type ReviewRole struct {
 	Name        string

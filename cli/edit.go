@@ -177,14 +177,8 @@ func (a *app) editInGroup(build buildOps, allowWidening bool) error {
 		}
 		// Separation of duties in every file the edit reaches through the
 		// views: this one, and a primary's members (R22).
-		for _, fv := range model.NewGroupViolations(set, s) {
-			p := primary
-			if fv.File != "" {
-				p = memberPath(primary, fv.File)
-			}
-			if err := a.guardViolations(describeAll(ops), p, fv.Violations); err != nil {
-				return nil, err
-			}
+		if err := a.guardGroupViolations(describeAll(ops), primary, model.NewGroupViolations(set, s)); err != nil {
+			return nil, err
 		}
 		next, out = w, oc
 		if g.key == "" {

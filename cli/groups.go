@@ -166,14 +166,8 @@ func (a *app) groupEdit(op model.GroupOp, dry bool) error {
 		if err != nil {
 			return nil, err
 		}
-		for _, fv := range model.NewGroupViolations(s, ns) {
-			p := primary
-			if fv.File != "" {
-				p = memberPath(primary, fv.File)
-			}
-			if err := a.guardViolations(op.Describe(), p, fv.Violations); err != nil {
-				return nil, err
-			}
+		if err := a.guardGroupViolations(op.Describe(), primary, model.NewGroupViolations(s, ns)); err != nil {
+			return nil, err
 		}
 		outcome = oc
 		out := map[string]*model.Account{}

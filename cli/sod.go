@@ -51,6 +51,21 @@ func (a *app) allowViolationFlag(c *cobra.Command) *cobra.Command {
 	return c
 }
 
+// guardGroupViolations is guardViolations for each file of an account
+// group an edit reaches (the primary's file, or a member's beside it).
+func (a *app) guardGroupViolations(what, primary string, fvs []model.FileViolations) error {
+	for _, fv := range fvs {
+		p := primary
+		if fv.File != "" {
+			p = memberPath(primary, fv.File)
+		}
+		if err := a.guardViolations(what, p, fv.Violations); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // guardViolations refuses the edits described by what when they introduce
 // violations (vs, in file; "" for the -f file), unless --allow-violation
 // was given: then they are kept for the audit entry.

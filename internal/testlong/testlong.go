@@ -1,0 +1,36 @@
+// Package testlong sizes the randomised, differential and hostile-input
+// tests. `go test ./...` runs each of them at a size that keeps the whole
+// suite within its budget (a few seconds); ROLECALL_LONG_TESTS=1 runs them
+// at full size, as .ci/run does on every change.
+package testlong
+
+import (
+	"os"
+	"testing"
+)
+
+// Var is the environment variable that asks for the long tests.
+const Var = "ROLECALL_LONG_TESTS"
+
+// Enabled reports whether the tests run at full size.
+func Enabled() bool {
+	v := os.Getenv(Var)
+	return v != "" && v != "0"
+}
+
+// N is quick in an ordinary run and long when the long tests are asked for.
+func N(quick, long int) int {
+	if Enabled() {
+		return long
+	}
+	return quick
+}
+
+// Skip skips t unless the long tests are asked for: for a test whose every
+// case is expensive and that another, quicker test covers in part.
+func Skip(t testing.TB, why string) {
+	t.Helper()
+	if !Enabled() {
+		t.Skipf("long test (%s): run with %s=1", why, Var)
+	}
+}

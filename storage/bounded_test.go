@@ -2,6 +2,8 @@ package storage
 
 import (
 	"fmt"
+	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"slices"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"rolecall/internal/testlong"
 	"rolecall/model"
 )
 
@@ -119,7 +122,28 @@ func many(format string, n int) piece {
 // parts is a dotted key of n parts.
 func parts(n int) piece { return input(rep("a.", n-1), "a") }
 
+// hostileDiv divides the sizes of TestDecodeHostileBounded's large inputs
+// in a quick run: 1/16 of each (a 60 MB comment is 3.75 MB, 100,000
+// tables 6,250), each still far past the limit it tests, so every hostile
+// shape is still refused or read where and as at full size; that the cost
+// grows about linearly with the size is checked, in the quick run, on the
+// inputs that are decoded whole, by decoding each also at an eighth of its
+// size. The full sizes run with ROLECALL_LONG_TESTS=1, against the budgets
+// alone (there, 100,000 tables cost over 24 times what 12,500 do: the
+// problems and maps outgrow the caches, well within the budget).
+var hostileDiv = testlong.N(16, 1)
+
 func TestDecodeHostileBounded(t *testing.T) {
+	div := hostileDiv
+	// mb is n MB, divided in a quick run; named is its name.
+	mb := func(n int) int { return n << 20 / div }
+	count := func(n int) int { return n / div }
+	named := func(format string, n int) string {
+		if div == 1 {
+			return fmt.Sprintf(format, n)
+		}
+		return fmt.Sprintf(format+" (1/%d)", n, div)
+	}
 	tests := []struct {
 		name string
 		// data makes the input when its case runs, in a buffer that all
@@ -130,34 +154,40 @@ func TestDecodeHostileBounded(t *testing.T) {
 		// time is the budget when it is not decodeTimeBudget: large files
 		// are read in linear time, at tens of MB a second.
 		time time.Duration
+		// eighth, when set, is the same input at an eighth of the size: a
+		// decode whose cost grows linearly takes about 8 times its CPU time
+		// at the whole size (one that grows as the square of the size, 64
+		// times).
+		eighth piece
 	}{
-		{"40 KB dotted key", input("format = 1\n", parts(20000), " = 1\n"), "more than 8 parts", 0},
-		{"20k-part header", input("format = 1\n[", parts(20000), "]\n"), "more than 8 parts", 0},
-		{"20k-part array header", input("format = 1\n[[", parts(20000), "]]\n"), "more than 8 parts", 0},
-		{"20k-part key in an inline table", input("format = 1\nx = {", parts(20000), " = 1}\n"), "more than 8 parts", 0},
-		{"20k-part quoted key", input("format = 1\n", rep(`"a".`, 19999), `"a"`, " = 1\n"), "more than 8 parts", 0},
-		{"9-part key", input("format = 1\n", parts(9), " = 1\n"), "more than 8 parts", 0},
-		{"8-part key", input("format = 1\n", parts(8), " = 1\n"), `unknown key "a"`, 0},
-		{"header and key 5 parts each", input("format = 1\n[", parts(5), "]\n", parts(5), " = 1\n"), "more than 8 parts", 0},
-		{"inline tables 9 deep", input("format = 1\na = ", rep("{b=", 9), "1", rep("}", 9), "\n"), "more than 8 parts", 0},
-		{"1 MB key", input("format = 1\n", rep("k", 1<<20), " = 1\n"), "longer than 256 bytes", 0},
-		{"1 MB quoted header, then keys", input("format = 1\n[\"", rep("x", 1<<20), "\"]\n", rep("k = 1\n", 1000)), "a string of more than 65536 characters", 0},
-		{"long header, then 200k keys", input("format = 1\n[", rep("x", 250), "]\n", many("k%d = 1\n", 200000)), "more than 64 keys", 0},
-		{"30-deep header, then 500k keys", input("format = 1\n[", parts(30), "]\n", many("k%d = 1\n", 500000)), "more than 8 parts", 0},
-		{"1.4M keys in one table", input("format = 1\n", many("k%d = 1\n", 1400000)), "more than 64 keys", 0},
-		{"64 keys", input("format = 1\n", many("k%d = 1\n", 63)), `unknown key "k0"`, 0},
+		{"40 KB dotted key", input("format = 1\n", parts(20000), " = 1\n"), "more than 8 parts", 0, nil},
+		{"20k-part header", input("format = 1\n[", parts(20000), "]\n"), "more than 8 parts", 0, nil},
+		{"20k-part array header", input("format = 1\n[[", parts(20000), "]]\n"), "more than 8 parts", 0, nil},
+		{"20k-part key in an inline table", input("format = 1\nx = {", parts(20000), " = 1}\n"), "more than 8 parts", 0, nil},
+		{"20k-part quoted key", input("format = 1\n", rep(`"a".`, 19999), `"a"`, " = 1\n"), "more than 8 parts", 0, nil},
+		{"9-part key", input("format = 1\n", parts(9), " = 1\n"), "more than 8 parts", 0, nil},
+		{"8-part key", input("format = 1\n", parts(8), " = 1\n"), `unknown key "a"`, 0, nil},
+		{"header and key 5 parts each", input("format = 1\n[", parts(5), "]\n", parts(5), " = 1\n"), "more than 8 parts", 0, nil},
+		{"inline tables 9 deep", input("format = 1\na = ", rep("{b=", 9), "1", rep("}", 9), "\n"), "more than 8 parts", 0, nil},
+		{"1 MB key", input("format = 1\n", rep("k", 1<<20), " = 1\n"), "longer than 256 bytes", 0, nil},
+		{"1 MB quoted header, then keys", input("format = 1\n[\"", rep("x", 1<<20), "\"]\n", rep("k = 1\n", 1000)), "a string of more than 65536 characters", 0, nil},
+		{named("long header, then %dk keys", 200), input("format = 1\n[", rep("x", 250), "]\n", many("k%d = 1\n", count(200000))), "more than 64 keys", 0, nil},
+		{named("30-deep header, then %dk keys", 500), input("format = 1\n[", parts(30), "]\n", many("k%d = 1\n", count(500000))), "more than 8 parts", 0, nil},
+		{named("%dk keys in one table", 1400), input("format = 1\n", many("k%d = 1\n", count(1400000))), "more than 64 keys", 0, nil},
+		{"64 keys", input("format = 1\n", many("k%d = 1\n", 63)), `unknown key "k0"`, 0, nil},
 		// As many tables as a real file of 100,000 users has: linear, at
 		// the speed of loading such a file (budget: 2 s).
-		{"100k tables", input("format = 1\n", many("[t%d]\n", 100000)), `unknown key "t`, 5 * time.Second},
-		{"100k dotted keys under one table", input("format = 1\n", many("a.k%d = 1\n", 100000)), "more than 64 keys", 0},
-		{"60 MB string with escapes", input("format = 1\ns = \"", rep(`\u0041\n`, 60<<20/8), "\"\n"), "a string of more than 65536 characters", 0},
-		{"60 MB multi-line string", input("format = 1\ns = \"\"\"", rep("a\\\n", 60<<20/3), "\"\"\"\n"), "a string of more than 65536 characters", 0},
-		{"60 MB literal string", input("format = 1\ns = '", rep("x", 60<<20), "'\n"), "a string of more than 65536 characters", 0},
-		{"64 KiB description", input("format = 1\n[[roles]]\nname = \"A\"\ndescription = \"", rep("x", 64<<10), "\"\n"), "", 0},
+		{named("%dk tables", 100), input("format = 1\n", many("[t%d]\n", count(100000))), `unknown key "t`, 5 * time.Second,
+			input("format = 1\n", many("[t%d]\n", count(100000)/8))},
+		{named("%dk dotted keys under one table", 100), input("format = 1\n", many("a.k%d = 1\n", count(100000))), "more than 64 keys", 0, nil},
+		{named("%d MB string with escapes", 60), input("format = 1\ns = \"", rep(`\u0041\n`, mb(60)/8), "\"\n"), "a string of more than 65536 characters", 0, nil},
+		{named("%d MB multi-line string", 60), input("format = 1\ns = \"\"\"", rep("a\\\n", mb(60)/3), "\"\"\"\n"), "a string of more than 65536 characters", 0, nil},
+		{named("%d MB literal string", 60), input("format = 1\ns = '", rep("x", mb(60)), "'\n"), "a string of more than 65536 characters", 0, nil},
+		{"64 KiB description", input("format = 1\n[[roles]]\nname = \"A\"\ndescription = \"", rep("x", 64<<10), "\"\n"), "", 0, nil},
 		// Linear, and not refused: the decoder lexes these at tens of
 		// MB a second.
-		{"60 MB comment", input("#", rep("x", 60<<20), "\n"), "missing", 5 * time.Second},
-		{"60 MB of blank lines", rep("\n", 60<<20), "missing", 5 * time.Second},
+		{named("%d MB comment", 60), input("#", rep("x", mb(60)), "\n"), "missing", 5 * time.Second, input("#", rep("x", mb(60)/8), "\n")},
+		{named("%d MB of blank lines", 60), rep("\n", mb(60)), "missing", 5 * time.Second, rep("\n", mb(60)/8)},
 	}
 	buf := bigInput()[:0]
 	for _, tt := range tests {
@@ -167,8 +197,33 @@ func TestDecodeHostileBounded(t *testing.T) {
 				budget = tt.time
 			}
 			data := tt.data(buf[:0])
+			compare := tt.eighth != nil && div > 1
+			if compare {
+				// Both sizes are decoded with the collector off, from the
+				// same heap: otherwise the whole input's decode pays for
+				// collections that the eighth's, which allocates less than
+				// the heap's goal, does not (the 64 MB of bigInput are
+				// live), and the times compare more than the decoder.
+				// (The collector's work is not what the budgets bound:
+				// decodeMemBudget bounds what a decode allocates.)
+				runtime.GC()
+				defer debug.SetGCPercent(debug.SetGCPercent(-1))
+			}
 			_, ps, d, mem := boundedDecode(data, budget, decodeMemBudget)
 			t.Logf("%d KB: %s CPU, %d MiB allocated", len(data)>>10, d.Round(time.Millisecond), mem>>20)
+			if compare {
+				// (in the same buffer: data is not used again)
+				eighth := tt.eighth(buf[:0])
+				runtime.GC()
+				_, _, d8, _ := boundedDecode(eighth, budget, decodeMemBudget)
+				// Linear, with room for noise: the CPU time of one decode
+				// of a few MB varies up to 3 times on a loaded host (GC
+				// cycles, caches), and by tens of ms when it is small.
+				t.Logf("an eighth: %s CPU", d8)
+				if limit := 3*8*d8 + 50*time.Millisecond; d > limit {
+					t.Errorf("not linear: %s CPU at an eighth of the size, %s at the whole (more than %s)", d8, d, limit)
+				}
+			}
 			if tt.want == "" {
 				if HasErrors(ps) && strings.Contains(ps[0].Message, "rolecall reads") {
 					t.Errorf("refused: %v", ps[0])

@@ -6,12 +6,14 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -110,6 +112,23 @@ func brief(d *Doc) string {
 // hostileFiles are account files of every kind: valid, with warnings and
 // errors, unreadable, hostile, and the decode fuzz corpus.
 func hostileFiles(t testing.TB) map[string][]byte {
+	t.Helper()
+	hostileMu.Lock()
+	defer hostileMu.Unlock()
+	if hostileBuilt == nil {
+		hostileBuilt = buildHostileFiles(t)
+	}
+	return maps.Clone(hostileBuilt) // the callers add files of their own
+}
+
+// hostileBuilt holds hostileFiles's files, made once for the package's tests
+// (they are only read).
+var (
+	hostileMu    sync.Mutex
+	hostileBuilt map[string][]byte
+)
+
+func buildHostileFiles(t testing.TB) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{
 		"good":        Encode(goodAccount()),

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"rolecall/internal/testlong"
 	"rolecall/model"
 )
 
@@ -14,7 +15,7 @@ import (
 // then kills 100 times at 10,000 users, as it did before its kills were
 // aimed, and 100 times at 1,000; the concurrency tests make twice as many
 // edits.
-var longTests = os.Getenv("ROLECALL_LONG_TESTS") == "1"
+var longTests = testlong.Enabled()
 
 // A process saving an account in a loop is killed during its saves: each
 // time the file and its backup decode whole and valid, and the bytes on

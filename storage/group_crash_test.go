@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"rolecall/internal/testlong"
 	"rolecall/model"
 )
 
@@ -88,10 +89,11 @@ func TestKillDuringGroupUpdate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("process-level test")
 	}
-	kills := 30
-	if longTests {
-		kills = 100
-	}
+	// 10 kills in go test ./... (100 with ROLECALL_LONG_TESTS=1), their
+	// moments spread over the 30 ms the child is given: one at random in
+	// each tenth of it (each hundredth), so that a few kills still come
+	// at moments early and late in the child's updates.
+	kills := testlong.N(10, 100)
 	_, primary, m1, m2 := groupDir(t)
 	files := []string{primary, m1, m2}
 	deadline := time.Now().Add(90 * time.Second)
@@ -116,7 +118,8 @@ func TestKillDuringGroupUpdate(t *testing.T) {
 			t.Fatalf("kill %d: child said %q %v", k, line, err)
 		}
 		go func() { _, _ = r.WriteTo(discard{}) }()
-		time.Sleep(time.Duration(rand.IntN(30000)) * time.Microsecond)
+		slot := 30000 / kills
+		time.Sleep(time.Duration(k*slot+rand.IntN(slot)) * time.Microsecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 

@@ -287,7 +287,7 @@ func parseJSON(data []byte) (*doc, error) {
 		if err := json.Unmarshal(data, &page); err != nil {
 			return nil, jsonErr(err)
 		}
-		d := &doc{kind: "QueryResult", queryToken: page.QueryToken}
+		d := &doc{kind: "QueryResult", queryToken: page.QueryToken, items: make([]item, 0, len(page.Result))}
 		if page.NumberOfResults != nil {
 			d.count, d.hasCount = *page.NumberOfResults, true
 		}
@@ -336,7 +336,7 @@ func parseJSON(data []byte) (*doc, error) {
 		if err := json.Unmarshal(data, &roles); err != nil {
 			return nil, jsonErr(err)
 		}
-		d := &doc{kind: "Roles"}
+		d := &doc{kind: "Roles", items: make([]item, 0, len(roles.Role))}
 		for i, raw := range roles.Role {
 			it, err := jsonItemDefault(raw, fmt.Sprintf("Role[%d]", i), TypeRole)
 			if err != nil {

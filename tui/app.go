@@ -204,8 +204,12 @@ func (a *App) loadCmd() tea.Cmd {
 	}
 }
 
+// loadTickEvery is how often the loading screen is redrawn (a variable for
+// the tests, which wait for each tick a load starts).
+var loadTickEvery = 100 * time.Millisecond
+
 func loadTick() tea.Cmd {
-	return tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return loadTickMsg{} })
+	return tea.Tick(loadTickEvery, func(time.Time) tea.Msg { return loadTickMsg{} })
 }
 
 func (a *App) showProblems() {

@@ -94,6 +94,9 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(Run(Options{Path: path, NoCache: os.Getenv("ROLECALL_NO_CACHE") != ""}))
 	}
+	// Each load (a harness's, an account switched to) starts the loading
+	// screen's tick, and the harness waits for it: 5 ms, not 100.
+	loadTickEvery = 5 * time.Millisecond
 	// Keep the real storage's drafts and audit out of the user's home.
 	dir, _ := os.MkdirTemp("", "rolecall-tui-test")
 	os.Setenv("XDG_STATE_HOME", dir)

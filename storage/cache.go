@@ -169,25 +169,42 @@ type cacheLookup struct {
 }
 
 // prefetch starts reading and decoding the entry of path on another
-// goroutine while the caller reads and hashes the file; wait gives what it
-// found (nil when the cache is off or cannot be used).
-func prefetch(path string) (wait func() *cacheLookup) {
+// goroutine while the caller reads and hashes the file. parsed gives, as
+// soon as the entry is read and checked and before its body is decoded,
+// the state of the bytes it was made of (ok false when there is no good
+// entry); wait gives what it found (nil when the cache is off or cannot be
+// used), the same to every call.
+func prefetch(path string) (parsed func() (fileState, bool), wait func() *cacheLookup) {
 	if cacheOff.Load() {
-		return func() *cacheLookup { return nil }
+		return func() (fileState, bool) { return fileState{}, false }, func() *cacheLookup { return nil }
 	}
-	ch := make(chan *cacheLookup, 1)
+	type state struct {
+		st fileState
+		ok bool
+	}
+	first, ch := make(chan state, 1), make(chan *cacheLookup, 1)
 	go func() {
 		l := lookupCache(path)
-		if l != nil && l.body != nil {
-			if a, ps, ok := decodeBody(l.body); ok {
-				l.decoded, l.account, l.problems = true, a, ps
-			} else {
-				l.body = nil
-			}
+		if l == nil || l.body == nil {
+			first <- state{}
+			ch <- l
+			return
+		}
+		first <- state{l.state, true}
+		if a, ps, ok := decodeBody(l.body); ok {
+			l.decoded, l.account, l.problems = true, a, ps
+		} else {
+			l.body = nil
 		}
 		ch <- l
 	}()
-	return func() *cacheLookup { return <-ch }
+	var once sync.Once
+	var got state
+	parsed = func() (fileState, bool) {
+		once.Do(func() { got = <-first })
+		return got.st, got.ok
+	}
+	return parsed, sync.OnceValue(func() *cacheLookup { return <-ch })
 }
 
 // lookupCache opens the cache and reads the entry of path. It returns nil
@@ -236,15 +253,8 @@ func (l *cacheLookup) decode(path string, data []byte, sum [sha256.Size]byte) (*
 	if l == nil {
 		return Decode(path, data)
 	}
-	if l.body != nil && l.state.sum == sum && l.state.size == int64(len(data)) {
-		a, ps, ok := l.account, l.problems, l.decoded
-		if !ok {
-			a, ps, ok = decodeBody(l.body)
-		}
-		if ok {
-			cacheStats.hits.Add(1)
-			return a, ps
-		}
+	if a, ps, ok := l.hit(sum, int64(len(data))); ok {
+		return a, ps
 	}
 	if l.found {
 		cacheStats.bad.Add(1)
@@ -253,6 +263,23 @@ func (l *cacheLookup) decode(path string, data []byte, sum [sha256.Size]byte) (*
 	a, ps := Decode(path, data)
 	l.store(fileState{sum: sum, size: int64(len(data))}, a, ps)
 	return a, ps
+}
+
+// hit gives the account and problems of the entry when it is good and was
+// made of bytes of SHA-256 sum and the given size: what decode would give
+// for such bytes, without them.
+func (l *cacheLookup) hit(sum [sha256.Size]byte, size int64) (*model.Account, []FileProblem, bool) {
+	if l == nil || l.body == nil || l.state.sum != sum || l.state.size != size {
+		return nil, nil, false
+	}
+	a, ps, ok := l.account, l.problems, l.decoded
+	if !ok {
+		a, ps, ok = decodeBody(l.body)
+	}
+	if ok {
+		cacheStats.hits.Add(1)
+	}
+	return a, ps, ok
 }
 
 // store writes the entry of bytes in state st that decode to a and ps.

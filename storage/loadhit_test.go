@@ -2,8 +2,10 @@ package storage
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -88,4 +90,39 @@ func TestCacheHitSameSizeOtherBytes(t *testing.T) {
 		t.Error("the entry of the old bytes was used")
 	}
 	sameDoc(t, "same size, other bytes", got, uncached(t, p))
+}
+
+// An entry writes a role's name once, however many users, environments and
+// roles name it, and gives back each name exactly as it was written: in
+// another case, dangling, or empty.
+func TestCacheEntryNamesRolesOnce(t *testing.T) {
+	long := strings.Repeat("Integration Release Manager ", 4) // 112 bytes
+	a := &model.Account{Name: "x", Roles: []model.Role{{Name: long}, {Name: "Child", Inherits: long}, {Name: "Other", Inherits: "GHOST"}}}
+	for i := range 1000 {
+		roles := []string{long}
+		switch i % 4 {
+		case 1:
+			roles = []string{strings.ToUpper(long), "Child"}
+		case 2:
+			roles = []string{"Ghost", "", long}
+		case 3:
+			roles = []string{}
+		}
+		a.Users = append(a.Users, model.User{Email: fmt.Sprintf("u%d@example.com", i), Roles: roles})
+	}
+	for i := range 50 {
+		a.Environments = append(a.Environments, model.Environment{Name: fmt.Sprintf("Env %d", i), RolesWithAccess: []string{long, "Child", "ghost"}})
+	}
+	key := []byte("k")
+	entry := appendEntry(nil, key, fileState{}, a, nil)
+	if len(entry) > 40_000 {
+		t.Errorf("the entry is %d bytes: the 112-byte role name, named 1,100 times, is written more than once", len(entry))
+	}
+	_, got, _, ok := readEntry(entry, key)
+	if !ok {
+		t.Fatal("the entry was refused")
+	}
+	if !reflect.DeepEqual(got, a) {
+		t.Errorf("the entry gave another account")
+	}
 }

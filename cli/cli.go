@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"unsafe"
 
 	"github.com/spf13/cobra"
 
@@ -177,7 +178,8 @@ func writeSafe(w io.Writer, b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	if !hasControl(string(b)) {
+	// Looked at in place: string(b) would copy an answer of megabytes.
+	if !hasControl(unsafe.String(unsafe.SliceData(b), len(b))) {
 		w.Write(b)
 		return
 	}

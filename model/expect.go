@@ -190,48 +190,106 @@ func Closest(s string, known []string) string {
 	if ls == "" || len(ls) > 256 {
 		return ""
 	}
+	ra := []rune(ls)
 	best, bestD := "", -1
-	limit := max(2, utf8.RuneCountInString(ls)/4)
+	limit := max(2, len(ra)/4)
+	var ed editor
 	for _, k := range known {
-		lk := strings.ToLower(k)
+		lk := toLower(k)
 		if len(lk) > 256 {
 			continue
 		}
-		d := editDistance(ls, lk, limit)
-		if strings.HasPrefix(lk, ls) || strings.HasPrefix(ls, lk) {
-			d = min(d, 1)
+		// The first of the nearest wins: a later name counts only when it
+		// is nearer, so the limit shrinks to one less than the best yet.
+		bound := limit
+		if bestD >= 0 {
+			bound = bestD - 1
 		}
-		if d <= limit && (bestD < 0 || d < bestD) {
+		if bound < 0 {
+			break // an exact match: nothing is nearer
+		}
+		var d int
+		if strings.HasPrefix(lk, ls) || strings.HasPrefix(ls, lk) {
+			d = 1
+			if lk == ls {
+				d = 0
+			}
+		} else {
+			d = ed.distance(ra, lk, bound)
+		}
+		if d <= bound {
 			best, bestD = k, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b in runes, or
-// limit+1 when it is more than limit (or the lengths alone say so).
-func editDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
+// toLower is strings.ToLower(s), without allocating when s is ASCII with
+// no capital letter.
+func toLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || c >= 'A' && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// editor computes edit distances, reusing its buffers from one to the
+// next.
+type editor struct {
+	rb        []rune
+	prev, cur []int
+}
+
+// distance is the Levenshtein distance between a and b in runes, or
+// limit+1 when it is more than limit: only the cells within limit of the
+// diagonal are computed, and it stops as soon as a whole row is over the
+// limit. It gives what the full table gives whenever that is at most limit.
+func (e *editor) distance(a []rune, b string, limit int) int {
+	n := utf8.RuneCountInString(b)
+	if d := len(a) - n; d > limit || -d > limit {
 		return limit + 1
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	e.rb = e.rb[:0]
+	for _, r := range b {
+		e.rb = append(e.rb, r)
 	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+	rb := e.rb
+	if cap(e.prev) < n+1 {
+		e.prev, e.cur = make([]int, n+1), make([]int, n+1)
+	}
+	prev, cur := e.prev[:n+1], e.cur[:n+1]
+	over := limit + 1
+	for j := range prev {
+		prev[j] = min(j, over)
+	}
+	for i := 1; i <= len(a); i++ {
+		lo, hi := max(1, i-limit), min(n, i+limit)
+		if lo > 1 {
+			cur[lo-1] = over
+		} else {
+			cur[0] = min(i, over)
+		}
+		rowMin := cur[lo-1]
+		for j := lo; j <= hi; j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost, over)
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if hi < n {
+			cur[hi+1] = over
+		}
+		if rowMin >= over {
+			return over
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return min(prev[n], over)
 }
 
 // Title is the expectation's name: the one the file gives, else what it

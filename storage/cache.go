@@ -44,7 +44,7 @@ import (
 // cacheSchema is the layout of an entry and of what it holds: bump it when
 // the entry format, model.Account, FileProblem or model.Problem change
 // (TestCacheFieldsKnown fails until then).
-const cacheSchema = 8
+const cacheSchema = 9
 
 // Bounds of the cache, variables for the tests.
 var (
@@ -169,25 +169,42 @@ type cacheLookup struct {
 }
 
 // prefetch starts reading and decoding the entry of path on another
-// goroutine while the caller reads and hashes the file; wait gives what it
-// found (nil when the cache is off or cannot be used).
-func prefetch(path string) (wait func() *cacheLookup) {
+// goroutine while the caller reads and hashes the file. parsed gives, as
+// soon as the entry is read and checked and before its body is decoded,
+// the state of the bytes it was made of (ok false when there is no good
+// entry); wait gives what it found (nil when the cache is off or cannot be
+// used), the same to every call.
+func prefetch(path string) (parsed func() (fileState, bool), wait func() *cacheLookup) {
 	if cacheOff.Load() {
-		return func() *cacheLookup { return nil }
+		return func() (fileState, bool) { return fileState{}, false }, func() *cacheLookup { return nil }
 	}
-	ch := make(chan *cacheLookup, 1)
+	type state struct {
+		st fileState
+		ok bool
+	}
+	first, ch := make(chan state, 1), make(chan *cacheLookup, 1)
 	go func() {
 		l := lookupCache(path)
-		if l != nil && l.body != nil {
-			if a, ps, ok := decodeBody(l.body); ok {
-				l.decoded, l.account, l.problems = true, a, ps
-			} else {
-				l.body = nil
-			}
+		if l == nil || l.body == nil {
+			first <- state{}
+			ch <- l
+			return
+		}
+		first <- state{l.state, true}
+		if a, ps, ok := decodeBody(l.body); ok {
+			l.decoded, l.account, l.problems = true, a, ps
+		} else {
+			l.body = nil
 		}
 		ch <- l
 	}()
-	return func() *cacheLookup { return <-ch }
+	var once sync.Once
+	var got state
+	parsed = func() (fileState, bool) {
+		once.Do(func() { got = <-first })
+		return got.st, got.ok
+	}
+	return parsed, sync.OnceValue(func() *cacheLookup { return <-ch })
 }
 
 // lookupCache opens the cache and reads the entry of path. It returns nil
@@ -236,15 +253,8 @@ func (l *cacheLookup) decode(path string, data []byte, sum [sha256.Size]byte) (*
 	if l == nil {
 		return Decode(path, data)
 	}
-	if l.body != nil && l.state.sum == sum && l.state.size == int64(len(data)) {
-		a, ps, ok := l.account, l.problems, l.decoded
-		if !ok {
-			a, ps, ok = decodeBody(l.body)
-		}
-		if ok {
-			cacheStats.hits.Add(1)
-			return a, ps
-		}
+	if a, ps, ok := l.hit(sum, int64(len(data))); ok {
+		return a, ps
 	}
 	if l.found {
 		cacheStats.bad.Add(1)
@@ -253,6 +263,23 @@ func (l *cacheLookup) decode(path string, data []byte, sum [sha256.Size]byte) (*
 	a, ps := Decode(path, data)
 	l.store(fileState{sum: sum, size: int64(len(data))}, a, ps)
 	return a, ps
+}
+
+// hit gives the account and problems of the entry when it is good and was
+// made of bytes of SHA-256 sum and the given size: what decode would give
+// for such bytes, without them.
+func (l *cacheLookup) hit(sum [sha256.Size]byte, size int64) (*model.Account, []FileProblem, bool) {
+	if l == nil || l.body == nil || l.state.sum != sum || l.state.size != size {
+		return nil, nil, false
+	}
+	a, ps, ok := l.account, l.problems, l.decoded
+	if !ok {
+		a, ps, ok = decodeBody(l.body)
+	}
+	if ok {
+		cacheStats.hits.Add(1)
+	}
+	return a, ps, ok
 }
 
 // store writes the entry of bytes in state st that decode to a and ps.
@@ -368,7 +395,10 @@ func readEntry(raw, key []byte) (st fileState, a *model.Account, ps []FileProble
 	return st, a, ps, true
 }
 
-type enc struct{ b []byte }
+type enc struct {
+	b    []byte
+	seen map[string]uint64 // what ref has written: the number of each
+}
 
 func (e *enc) uv(x uint64)  { e.b = binary.AppendUvarint(e.b, x) }
 func (e *enc) iv(x int)     { e.b = binary.AppendVarint(e.b, int64(x)) }
@@ -401,6 +431,32 @@ func (e *enc) strs(ss []string) {
 	}
 }
 
+// ref writes a string that is likely written before (a role's name, as
+// users, environments and other roles name it): the first time as 0 and
+// the string, after that as its number (from 1). An entry of 10,000 users
+// and 200 environments that list 80 roles each is half as large so, and
+// half as many pages to read.
+func (e *enc) ref(s string) {
+	if k, ok := e.seen[s]; ok {
+		e.uv(k)
+		return
+	}
+	if e.seen == nil {
+		e.seen = map[string]uint64{}
+	}
+	e.seen[s] = uint64(len(e.seen)) + 1
+	e.uv(0)
+	e.str(s)
+}
+
+// refs is strs, each element written by ref.
+func (e *enc) refs(ss []string) {
+	e.count(len(ss), ss == nil)
+	for _, s := range ss {
+		e.ref(s)
+	}
+}
+
 func (e *enc) state(st fileState) {
 	e.b = append(e.b, st.sum[:]...)
 	e.iv64(st.size)
@@ -426,7 +482,7 @@ func (e *enc) account(a *model.Account) {
 	for _, r := range a.Roles {
 		e.str(r.Name)
 		e.str(r.Description)
-		e.str(r.Inherits)
+		e.ref(r.Inherits)
 		e.count(len(r.Privileges), r.Privileges == nil)
 		for _, p := range r.Privileges {
 			e.b = append(e.b, byte(p))
@@ -438,19 +494,19 @@ func (e *enc) account(a *model.Account) {
 	for _, u := range a.Users {
 		e.str(u.Email)
 		e.str(u.Name)
-		e.strs(u.Roles)
+		e.refs(u.Roles)
 	}
 	e.count(len(a.Environments), a.Environments == nil)
 	for _, v := range a.Environments {
 		e.str(v.Name)
 		e.str(string(v.Classification))
-		e.strs(v.RolesWithAccess)
+		e.refs(v.RolesWithAccess)
 		e.str(v.ID)
 	}
 	e.count(len(a.Groups), a.Groups == nil)
 	for _, g := range a.Groups {
 		e.str(g.Name)
-		e.strs(g.SharedRoles)
+		e.refs(g.SharedRoles)
 		e.count(len(g.Members), g.Members == nil)
 		for _, m := range g.Members {
 			e.str(m.File)
@@ -460,7 +516,7 @@ func (e *enc) account(a *model.Account) {
 		for _, u := range g.Users {
 			e.str(u.Email)
 			e.str(u.Name)
-			e.strs(u.Roles)
+			e.refs(u.Roles)
 		}
 		e.str(g.ID)
 	}
@@ -527,6 +583,7 @@ type dec struct {
 	s    string
 	bad  bool
 	slab []string // what strs carves its slices from
+	seen []string // what ref has read, by number less one
 }
 
 func (d *dec) fail() { d.bad, d.s = true, "" }
@@ -593,7 +650,30 @@ func (d *dec) count() (n int, isNil bool) {
 	return int(x - 1), false
 }
 
-func (d *dec) strs() []string {
+// ref reads what enc.ref wrote.
+func (d *dec) ref() string {
+	k := d.uv()
+	if k == 0 {
+		s := d.str()
+		if !d.bad {
+			d.seen = append(d.seen, s)
+		}
+		return s
+	}
+	if k > uint64(len(d.seen)) {
+		d.fail()
+		return ""
+	}
+	return d.seen[k-1]
+}
+
+func (d *dec) strs() []string { return d.list(false) }
+
+// refs reads what enc.refs wrote.
+func (d *dec) refs() []string { return d.list(true) }
+
+// list reads a list of strings, each written by ref when byRef.
+func (d *dec) list(byRef bool) []string {
 	n, isNil := d.count()
 	if isNil {
 		return nil
@@ -608,7 +688,11 @@ func (d *dec) strs() []string {
 	ss := d.slab[:n:n]
 	d.slab = d.slab[n:]
 	for i := range ss {
-		ss[i] = d.str()
+		if byRef {
+			ss[i] = d.ref()
+		} else {
+			ss[i] = d.str()
+		}
 	}
 	return ss
 }
@@ -649,7 +733,7 @@ func (d *dec) account() *model.Account {
 		a.Roles = make([]model.Role, n)
 		for i := range a.Roles {
 			r := &a.Roles[i]
-			r.Name, r.Description, r.Inherits = d.str(), d.str(), d.str()
+			r.Name, r.Description, r.Inherits = d.str(), d.str(), d.ref()
 			if m, isNil := d.count(); !isNil {
 				r.Privileges = make([]model.Privilege, m)
 				for j := range r.Privileges {
@@ -668,21 +752,21 @@ func (d *dec) account() *model.Account {
 		a.Users = make([]model.User, n)
 		for i := range a.Users {
 			u := &a.Users[i]
-			u.Email, u.Name, u.Roles = d.str(), d.str(), d.strs()
+			u.Email, u.Name, u.Roles = d.str(), d.str(), d.refs()
 		}
 	}
 	if n, isNil := d.count(); !isNil {
 		a.Environments = make([]model.Environment, n)
 		for i := range a.Environments {
 			v := &a.Environments[i]
-			v.Name, v.Classification, v.RolesWithAccess, v.ID = d.str(), model.Classification(d.str()), d.strs(), d.str()
+			v.Name, v.Classification, v.RolesWithAccess, v.ID = d.str(), model.Classification(d.str()), d.refs(), d.str()
 		}
 	}
 	if n, isNil := d.count(); !isNil {
 		a.Groups = make([]model.AccountGroup, n)
 		for i := range a.Groups {
 			g := &a.Groups[i]
-			g.Name, g.SharedRoles = d.str(), d.strs()
+			g.Name, g.SharedRoles = d.str(), d.refs()
 			if m, isNil := d.count(); !isNil {
 				g.Members = make([]model.GroupMember, m)
 				for j := range g.Members {
@@ -693,7 +777,7 @@ func (d *dec) account() *model.Account {
 				g.Users = make([]model.GroupUser, m)
 				for j := range g.Users {
 					u := &g.Users[j]
-					u.Email, u.Name, u.Roles = d.str(), d.str(), d.strs()
+					u.Email, u.Name, u.Roles = d.str(), d.str(), d.refs()
 				}
 			}
 			g.ID = d.str()

@@ -41,7 +41,7 @@ func Encode(a *model.Account) []byte { return encodeCanonical(Canonical(a)) }
 // encodeCanonical is Encode of an account already canonical (c equals
 // Canonical(c)).
 func encodeCanonical(c *model.Account) []byte {
-	e := encoder{b: make([]byte, 0, 64<<10)}
+	e := encoder{b: make([]byte, 0, encodedSize(c))}
 	e.b = fmt.Appendf(e.b, "format = %d\n\n[account]\n", Format)
 	e.kv("name", c.Name)
 	e.b = fmt.Appendf(e.b, "advanced_user_security = %t\n", c.AdvancedUserSecurity)
@@ -89,6 +89,41 @@ func encodeCanonical(c *model.Account) []byte {
 	e.separationOfDuties(c.SeparationOfDuties)
 	e.groups(c)
 	return e.b
+}
+
+// encodedSize is a little more than encodeCanonical writes for c (unless
+// many of its strings need escapes): the buffer is made once, not grown
+// step by step, which allocated and touched 4.7 times the file's size at
+// 10,000 users, each page of it a page fault.
+func encodedSize(c *model.Account) int {
+	n := 64 << 10 // the account table, privilege codes, groups, rules
+	list := func(items []string) {
+		for _, s := range items {
+			n += len(s) + 8 // quotes, comma, space or a new line and indent
+		}
+	}
+	for _, r := range c.Roles {
+		n += 96 + len(r.Name) + len(r.Description) + len(r.Inherits) + len(r.ID) + 40*len(r.Privileges)
+		list(r.Codes)
+	}
+	for _, u := range c.Users {
+		n += 48 + len(u.Email) + len(u.Name)
+		list(u.Roles)
+	}
+	for _, v := range c.Environments {
+		n += 96 + len(v.Name) + len(v.ID)
+		list(v.RolesWithAccess)
+	}
+	for _, g := range c.Groups {
+		n += 128 + len(g.Name) + len(g.ID)
+		list(g.SharedRoles)
+		n += 96 * len(g.Members)
+		for _, u := range g.Users {
+			n += 64 + len(u.Email) + len(u.Name)
+			list(u.Roles)
+		}
+	}
+	return n + n/16
 }
 
 // privilegeCodes writes the [privilege_codes] table of rows (sorted by

@@ -210,7 +210,21 @@ func Load(path string) (*Doc, error) {
 		return nil, err
 	}
 	defer f.Close()
-	wait := prefetch(path)
+	parsed, wait := prefetch(path)
+	if st, ok := parsed(); ok && st.size == fi.Size() {
+		// Most likely a hit: hash the file through a small buffer instead
+		// of reading it whole, since the bytes are needed only on a miss.
+		// (Each page of a buffer as large as the file is a page fault; on
+		// some virtual machines that costs more than reading and hashing
+		// the page.)
+		if doc, ok := loadHit(path, f, wait); ok {
+			return doc, nil
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			wait().close()
+			return nil, readErr(path, err)
+		}
+	}
 	data, fi, err := readOpen(path, f, fi)
 	var st Stamp
 	if err == nil {
@@ -225,6 +239,39 @@ func Load(path string) (*Doc, error) {
 	st.Clean = a != nil && !HasErrors(ps)
 	return &Doc{Path: path, Account: a, Problems: ps, Stamp: st}, nil
 }
+
+// loadHit hashes the file f, opened by Load, and returns its Doc when the
+// load cache has its account and problems. ok is false otherwise (a miss,
+// a bad entry, a file that grew past MaxFileSize or could not be read):
+// the caller then reads the file from its start; wait's lookup is closed
+// only when ok.
+func loadHit(path string, f *os.File, wait func() *cacheLookup) (*Doc, bool) {
+	h := sha256.New()
+	buf := make([]byte, 64<<10)
+	n, err := io.CopyBuffer(h, io.LimitReader(onlyReader{f}, MaxFileSize+1), buf)
+	if err != nil || n > MaxFileSize {
+		return nil, false
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, false
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	l := wait()
+	a, ps, ok := l.hit(sum, n)
+	if !ok {
+		return nil, false
+	}
+	l.close()
+	st := Stamp{Exists: true, Size: n, Sum: sum, ModTime: fi.ModTime()}
+	st.Clean = a != nil && !HasErrors(ps)
+	return &Doc{Path: path, Account: a, Problems: ps, Stamp: st}, true
+}
+
+// onlyReader hides a reader's other methods, so that io.Copy uses the
+// buffer it is given rather than WriterTo or ReaderFrom.
+type onlyReader struct{ io.Reader }
 
 // DefaultLockWait is how long Save and Update wait for the lock when
 // SaveOptions.Wait is zero.

@@ -1,0 +1,26 @@
+package storage
+
+import (
+	"testing"
+
+	"rolecall/model"
+)
+
+// The buffer Encode writes into is made large enough at once: growing it
+// step by step allocated (and touched: each page a page fault) 4.7 times
+// the file's size for the synthetic account and 5.4 for the messy one; now
+// 1.25 and 1.38.
+func TestEncodeMakesItsBufferOnce(t *testing.T) {
+	for name, a := range map[string]*model.Account{
+		"synthetic": model.Synthetic(10000, 1000, 200, 7),
+		"messy":     model.Messy(3000, 300, 60, 7, model.MessyOptions{Dangling: true}),
+	} {
+		c := Canonical(a)
+		var out []byte
+		n := allocatedBy(func() { out = encodeCanonical(c) })
+		t.Logf("%s: %d bytes written, %d allocated (%.2f times)", name, len(out), n, float64(n)/float64(len(out)))
+		if n > uint64(len(out))*3/2 {
+			t.Errorf("%s: encoding %d bytes allocated %d (%.1f times)", name, len(out), n, float64(n)/float64(len(out)))
+		}
+	}
+}

@@ -7,12 +7,13 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"rolecall/internal/testlong"
 )
 
 var (
@@ -21,16 +22,15 @@ var (
 )
 
 // fastAccounts returns the accounts the differential tests run on: Messy
-// at 10,000 users (3,000 under -short) with and without dangling names,
-// and Synthetic at the same size; each is generated once.
+// with and without dangling names, and Synthetic; each is generated once.
+// Boomi's largest account (10,000 users, 1,000 roles, 200 environments)
+// with ROLECALL_LONG_TESTS=1; otherwise 1,000 users, 100 roles and 20
+// environments, which have every shape Messy makes, and holders enough
+// that some of WhoCan's answers span more than one of its chunks (a check
+// below holds the fixture to that).
 func fastAccounts(t *testing.T) map[string]*Account {
 	t.Helper()
-	// 3,000 users span several of WhoCan's chunks and every shape Messy
-	// makes; Boomi's largest account with ROLECALL_LONG_TESTS=1.
-	users, roles, envs := 3000, 300, 60
-	if os.Getenv("ROLECALL_LONG_TESTS") == "1" {
-		users, roles, envs = 10000, 1000, 200
-	}
+	users, roles, envs := testlong.N(1000, 10000), testlong.N(100, 1000), testlong.N(20, 200)
 	fastAcctMu.Lock()
 	defer fastAcctMu.Unlock()
 	if len(fastAccts) == 0 {
@@ -110,6 +110,12 @@ func slowSources(r *Resolver, roles []int32, p Privilege) []Source {
 // their chains, their hidden marks), for every privilege, account-wide and
 // in environments of every kind; and so does holder (Explain's sources).
 func TestWhoCanSameAsHolder(t *testing.T) {
+	spanning := 0 // answers whose sources fill more than one chunk
+	defer func() {
+		if !t.Failed() && spanning == 0 {
+			t.Errorf("fixture: no answer's sources span more than one of WhoCan's chunks (%d)", whoCanChunk)
+		}
+	}()
 	for name, a := range fastAccounts(t) {
 		r := NewResolver(a)
 		envs := []int{-1}
@@ -121,6 +127,13 @@ func TestWhoCanSameAsHolder(t *testing.T) {
 				got, want := r.WhoCan(p, e), whoCanSlow(r, p, e)
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("%s: WhoCan(%s, %d) differs from the slow path:\n%s", name, p, e, firstDiff(got, want))
+				}
+				sources := 0
+				for _, h := range got {
+					sources += len(h.Sources)
+				}
+				if sources > whoCanChunk {
+					spanning++
 				}
 				for i := 0; i < len(want); i += 97 {
 					u := r.User(want[i].User)
@@ -312,11 +325,17 @@ func TestWorkingMatchesFullAtScale(t *testing.T) {
 // An edit shares with the account it edits the lists it does not change
 // (copySections): no edit may change the old account, nor the account of
 // another edit made on the same one.
+//
+// Each state is compared with every earlier one, so the cost grows with
+// the square of the edits: with ROLECALL_LONG_TESTS=1 600 users and 40
+// edits besides fastEditOps's own; otherwise 200 users, 40 roles, 10
+// environments and 10 such edits, still every kind of edit fastEditOps
+// makes (each at least once) and every section an edit shares.
 func TestWorkingEditsLeaveOldStatesAlone(t *testing.T) {
-	a := Messy(600, 80, 20, 5, MessyOptions{})
+	a := Messy(testlong.N(200, 600), testlong.N(40, 80), testlong.N(10, 20), 5, MessyOptions{})
 	w := NewWorking(a)
 	rng := rand.New(rand.NewPCG(5, 6))
-	ops := fastEditOps(a, rng, 40)
+	ops := fastEditOps(a, rng, testlong.N(10, 40))
 	var kept []*Working // every state reached, with a deep copy of its account
 	var copies []*Account
 	for _, op := range ops {

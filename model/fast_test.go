@@ -431,13 +431,14 @@ func TestLintReuse(t *testing.T) {
 // A resolver answers questions about one user (a one-off command) before
 // it indexes every user, from that user's index alone: the answers are
 // those of a resolver whose users are indexed, for every kind of
-// question, and User finds the same users.
+// question, and User finds the same users. 40 random questions of each
+// kind on each account with ROLECALL_LONG_TESTS=1, 12 otherwise.
 func TestOneUserAnswersSameAsIndexed(t *testing.T) {
 	for name, a := range fastAccounts(t) {
 		indexed := NewResolver(a)
 		indexed.us()
 		rng := rand.New(rand.NewPCG(8, 9))
-		for k := 0; k < 40; k++ {
+		for k := 0; k < testlong.N(12, 40); k++ {
 			u := rng.IntN(len(a.Users))
 			p := Privilege(1 + rng.IntN(numPrivileges))
 			e := rng.IntN(len(a.Environments))

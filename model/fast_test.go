@@ -277,7 +277,9 @@ func TestWorkingMatchesFullAtScale(t *testing.T) {
 			continue // a file with errors cannot be edited
 		}
 		rng := rand.New(rand.NewPCG(3, 4))
-		ops := fastEditOps(a, rng, 10)
+		// Every kind of edit fastEditOps makes, and 4 of benchEditOps's
+		// (10 with ROLECALL_LONG_TESTS=1).
+		ops := fastEditOps(a, rng, testlong.N(4, 10))
 		baseRes := NewResolver(a)
 		w := NewWorking(a)
 		applied := 0

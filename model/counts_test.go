@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"rolecall/internal/testlong"
 )
 
 // countCanSeeSlow is what CountCanSee was before CountsCanSee: eval for
@@ -166,12 +168,12 @@ func TestCountCanSeeConcurrent(t *testing.T) {
 // random valid accounts (gen_test.go), the same made messy, and small
 // synthetic ones; on the valid accounts it compares with the oracle too.
 //
-// 400 accounts by default (3000 with ROLECALL_LONG_TESTS=1): each broken
-// CountsCanSee or visibility tried failed by account 23.
+// 60 accounts in go test ./... (3000 with ROLECALL_LONG_TESTS=1): each
+// broken CountsCanSee or visibility tried failed by account 23.
 func TestCountsCanSeeDifferential(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(2024, 11))
-	n := randomCases(400, 3000, 300)
+	n := testlong.N(60, 3000)
 	for i := range n {
 		a := genAccount(randChooser{rng}, genOptions{exoticCase: i%4 == 3})
 		what := fmt.Sprintf("account %d", i)

@@ -7,12 +7,13 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"rolecall/internal/testlong"
 )
 
 var (
@@ -21,16 +22,15 @@ var (
 )
 
 // fastAccounts returns the accounts the differential tests run on: Messy
-// at 10,000 users (3,000 under -short) with and without dangling names,
-// and Synthetic at the same size; each is generated once.
+// with and without dangling names, and Synthetic; each is generated once.
+// Boomi's largest account (10,000 users, 1,000 roles, 200 environments)
+// with ROLECALL_LONG_TESTS=1; otherwise 1,000 users, 100 roles and 20
+// environments, which have every shape Messy makes, and holders enough
+// that some of WhoCan's answers span more than one of its chunks (a check
+// below holds the fixture to that).
 func fastAccounts(t *testing.T) map[string]*Account {
 	t.Helper()
-	// 3,000 users span several of WhoCan's chunks and every shape Messy
-	// makes; Boomi's largest account with ROLECALL_LONG_TESTS=1.
-	users, roles, envs := 3000, 300, 60
-	if os.Getenv("ROLECALL_LONG_TESTS") == "1" {
-		users, roles, envs = 10000, 1000, 200
-	}
+	users, roles, envs := testlong.N(1000, 10000), testlong.N(100, 1000), testlong.N(20, 200)
 	fastAcctMu.Lock()
 	defer fastAcctMu.Unlock()
 	if len(fastAccts) == 0 {
@@ -110,6 +110,12 @@ func slowSources(r *Resolver, roles []int32, p Privilege) []Source {
 // their chains, their hidden marks), for every privilege, account-wide and
 // in environments of every kind; and so does holder (Explain's sources).
 func TestWhoCanSameAsHolder(t *testing.T) {
+	spanning := 0 // answers whose sources fill more than one chunk
+	defer func() {
+		if !t.Failed() && spanning == 0 {
+			t.Errorf("fixture: no answer's sources span more than one of WhoCan's chunks (%d)", whoCanChunk)
+		}
+	}()
 	for name, a := range fastAccounts(t) {
 		r := NewResolver(a)
 		envs := []int{-1}
@@ -119,8 +125,15 @@ func TestWhoCanSameAsHolder(t *testing.T) {
 		for _, p := range AllPrivileges() {
 			for _, e := range envs {
 				got, want := r.WhoCan(p, e), whoCanSlow(r, p, e)
-				if !reflect.DeepEqual(got, want) {
+				if !sameHolders(got, want) {
 					t.Fatalf("%s: WhoCan(%s, %d) differs from the slow path:\n%s", name, p, e, firstDiff(got, want))
+				}
+				sources := 0
+				for _, h := range got {
+					sources += len(h.Sources)
+				}
+				if sources > whoCanChunk {
+					spanning++
 				}
 				for i := 0; i < len(want); i += 97 {
 					u := r.User(want[i].User)
@@ -131,6 +144,25 @@ func TestWhoCanSameAsHolder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sameHolders is reflect.DeepEqual(got, want), field by field: DeepEqual
+// keeps a map of the slices it has been through, most of the cost of
+// comparing thousands of holders. Should Holder or Source gain a field it
+// does not know, it is DeepEqual.
+func sameHolders(got, want []Holder) bool {
+	if reflect.TypeFor[Holder]().NumField() != 3 || reflect.TypeFor[Source]().NumField() != 7 {
+		return reflect.DeepEqual(got, want)
+	}
+	sameStrings := func(x, y []string) bool { return (x == nil) == (y == nil) && slices.Equal(x, y) }
+	sameSource := func(x, y Source) bool {
+		return x.Role == y.Role && sameStrings(x.Via, y.Via) && x.ImpliedBy == y.ImpliedBy && x.Primary == y.Primary &&
+			sameStrings(x.Groups, y.Groups) && x.decided == y.decided && x.builtin == y.builtin
+	}
+	return (got == nil) == (want == nil) && slices.EqualFunc(got, want, func(x, y Holder) bool {
+		return x.User == y.User && x.ImpliedBy == y.ImpliedBy && (x.Sources == nil) == (y.Sources == nil) &&
+			slices.EqualFunc(x.Sources, y.Sources, sameSource)
+	})
 }
 
 func firstDiff(got, want []Holder) string {
@@ -151,7 +183,7 @@ func sameResolver(t *testing.T, what string, got, want *Resolver) {
 		t.Helper()
 		t.Fatalf("%s: the resolver's %s differ from NewResolver's:\n got  %.400s\n want %.400s", what, part, fmt.Sprintf("%+v", g), fmt.Sprintf("%+v", w))
 	}
-	if got.acct != want.acct && !reflect.DeepEqual(got.acct, want.acct) {
+	if got.acct != want.acct && !sameAccount(got.acct, want.acct) {
 		fail("accounts", got.acct, want.acct)
 	}
 	if !reflect.DeepEqual(got.roles, want.roles) {
@@ -264,7 +296,9 @@ func TestWorkingMatchesFullAtScale(t *testing.T) {
 			continue // a file with errors cannot be edited
 		}
 		rng := rand.New(rand.NewPCG(3, 4))
-		ops := fastEditOps(a, rng, 10)
+		// Every kind of edit fastEditOps makes, and 4 of benchEditOps's
+		// (10 with ROLECALL_LONG_TESTS=1).
+		ops := fastEditOps(a, rng, testlong.N(4, 10))
 		baseRes := NewResolver(a)
 		w := NewWorking(a)
 		applied := 0
@@ -279,7 +313,7 @@ func TestWorkingMatchesFullAtScale(t *testing.T) {
 				continue
 			}
 			applied++
-			if !reflect.DeepEqual(next.Account(), want) {
+			if !sameAccount(next.Account(), want) {
 				t.Fatalf("%s: account differs from Apply's", what)
 			}
 			if !reflect.DeepEqual(out, wantOut) {
@@ -294,7 +328,7 @@ func TestWorkingMatchesFullAtScale(t *testing.T) {
 			// resolvers of edits that keep the roles.
 			for _, p := range []Privilege{Execute, BuildRead, EnvironmentRead} {
 				e := k % len(want.Environments)
-				if got, want := next.Resolver().WhoCan(p, e), fresh.WhoCan(p, e); !reflect.DeepEqual(got, want) {
+				if got, want := next.Resolver().WhoCan(p, e), fresh.WhoCan(p, e); !sameHolders(got, want) {
 					t.Fatalf("%s: WhoCan(%s, %d) differs from a fresh resolver's:\n%s", what, p, e, firstDiff(got, want))
 				}
 			}
@@ -312,17 +346,23 @@ func TestWorkingMatchesFullAtScale(t *testing.T) {
 // An edit shares with the account it edits the lists it does not change
 // (copySections): no edit may change the old account, nor the account of
 // another edit made on the same one.
+//
+// Each state is compared with every earlier one, so the cost grows with
+// the square of the edits: with ROLECALL_LONG_TESTS=1 600 users and 40
+// edits besides fastEditOps's own; otherwise 200 users, 40 roles, 10
+// environments and 10 such edits, still every kind of edit fastEditOps
+// makes (each at least once) and every section an edit shares.
 func TestWorkingEditsLeaveOldStatesAlone(t *testing.T) {
-	a := Messy(600, 80, 20, 5, MessyOptions{})
+	a := Messy(testlong.N(200, 600), testlong.N(40, 80), testlong.N(10, 20), 5, MessyOptions{})
 	w := NewWorking(a)
 	rng := rand.New(rand.NewPCG(5, 6))
-	ops := fastEditOps(a, rng, 40)
+	ops := fastEditOps(a, rng, testlong.N(10, 40))
 	var kept []*Working // every state reached, with a deep copy of its account
 	var copies []*Account
 	for _, op := range ops {
 		before := w.Account().Clone()
 		next, _, err := w.Apply(op)
-		if !reflect.DeepEqual(w.Account(), before) {
+		if !sameAccount(w.Account(), before) {
 			t.Fatalf("%s changed the account it edits", op.Describe())
 		}
 		if err != nil {
@@ -332,7 +372,7 @@ func TestWorkingEditsLeaveOldStatesAlone(t *testing.T) {
 		sib := ops[rng.IntN(len(ops))]
 		sibling, _, sibErr := w.Apply(sib)
 		for i, k := range kept {
-			if !reflect.DeepEqual(k.Account(), copies[i]) {
+			if !sameAccount(k.Account(), copies[i]) {
 				t.Fatalf("%s (or its sibling %s) changed an earlier state", op.Describe(), sib.Describe())
 			}
 		}
@@ -412,13 +452,14 @@ func TestLintReuse(t *testing.T) {
 // A resolver answers questions about one user (a one-off command) before
 // it indexes every user, from that user's index alone: the answers are
 // those of a resolver whose users are indexed, for every kind of
-// question, and User finds the same users.
+// question, and User finds the same users. 40 random questions of each
+// kind on each account with ROLECALL_LONG_TESTS=1, 12 otherwise.
 func TestOneUserAnswersSameAsIndexed(t *testing.T) {
 	for name, a := range fastAccounts(t) {
 		indexed := NewResolver(a)
 		indexed.us()
 		rng := rand.New(rand.NewPCG(8, 9))
-		for k := 0; k < 40; k++ {
+		for k := 0; k < testlong.N(12, 40); k++ {
 			u := rng.IntN(len(a.Users))
 			p := Privilege(1 + rng.IntN(numPrivileges))
 			e := rng.IntN(len(a.Environments))

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"rolecall/internal/testlong"
 )
 
 func addFuzzSeeds(f *testing.F) {
@@ -615,12 +617,12 @@ func FuzzApply(f *testing.F) {
 // Compare check: random valid accounts, random edits plus a flip of each
 // account switch, and Compare against the brute-force diff each time.
 //
-// 400 accounts by default (1500 with ROLECALL_LONG_TESTS=1): each broken
-// Compare it caught at 1500 (users kept clean across a switch, environment
-// lists changed, added environments) it caught by account 52.
+// 80 accounts in go test ./... (1500 with ROLECALL_LONG_TESTS=1): each
+// broken Compare it caught at 1500 (users kept clean across a switch,
+// environment lists changed, added environments) it caught by account 52.
 func TestCompareRandomEdits(t *testing.T) {
 	t.Parallel()
-	accounts := randomCases(400, 1500, 200)
+	accounts := testlong.N(80, 1500)
 	rng := rand.New(rand.NewPCG(99, 1))
 	c := randChooser{rng}
 	applied := 0

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"rolecall/internal/testlong"
 )
 
 func TestMessyDeterministic(t *testing.T) {
@@ -25,7 +27,9 @@ func TestMessyValid(t *testing.T) {
 	sizes := []struct{ users, roles, envs int }{
 		{0, 0, 0}, {1, 0, 0}, {1, 1, 1}, {10, 3, 2}, {200, 40, 10}, {2000, 300, 60},
 	}
-	if !testing.Short() {
+	// Boomi's largest account with ROLECALL_LONG_TESTS=1: 2,000 users
+	// already make every part of the account several hundred times.
+	if testlong.Enabled() && !testing.Short() {
 		sizes = append(sizes, struct{ users, roles, envs int }{10000, 1000, 200})
 	}
 	for _, sz := range sizes {
@@ -82,9 +86,15 @@ func TestMessyShape(t *testing.T) {
 		t.Errorf("roles that only inherit %d, inheriting Administrator %d, with names of 90 or more characters %d, non-ASCII %d; want all > 0",
 			onlyInherit, inheritsAdmin, longRole, accented)
 	}
-	otherCase := 0 // references spelled otherwise than the role's name
+	otherCase := 0               // references spelled otherwise than the role's name
+	named := map[string]string{} // FoldName of a role's name: its name (a.FindRole, without its scan)
+	for _, ro := range a.Roles {
+		if _, ok := named[FoldName(ro.Name)]; !ok {
+			named[FoldName(ro.Name)] = ro.Name
+		}
+	}
 	spelled := func(n string) {
-		if _, ok := LookupBuiltin(n); !ok && a.Roles[a.FindRole(n)].Name != n {
+		if _, ok := LookupBuiltin(n); !ok && named[FoldName(n)] != n {
 			otherCase++
 		}
 	}
@@ -133,9 +143,14 @@ func TestMessyShape(t *testing.T) {
 // With dangling names the account is the one without them, plus role
 // names that name no role on users and environments: validation refuses
 // those (R5) and nothing else.
+//
+// 1,000 users, 100 roles and 20 environments (3,000, 300 and 60 with
+// ROLECALL_LONG_TESTS=1): each kind of dangling name is there (the test
+// fails if one is not).
 func TestMessyDangling(t *testing.T) {
-	clean := Messy(3000, 300, 60, 2, MessyOptions{})
-	a := Messy(3000, 300, 60, 2, MessyOptions{Dangling: true})
+	users, roles, envs := testlong.N(1000, 3000), testlong.N(100, 300), testlong.N(20, 60)
+	clean := Messy(users, roles, envs, 2, MessyOptions{})
+	a := Messy(users, roles, envs, 2, MessyOptions{Dangling: true})
 	errs := Validate(a).Errors()
 	if len(errs) == 0 {
 		t.Fatal("no validation error; want the dangling names refused")
@@ -148,7 +163,7 @@ func TestMessyDangling(t *testing.T) {
 	if !reflect.DeepEqual(a.Roles, clean.Roles) || len(a.Users) != len(clean.Users) || len(a.Environments) != len(clean.Environments) {
 		t.Fatal("the roles, or the number of users or environments, differ from the account without dangling names")
 	}
-	users, only, envs := 0, 0, 0
+	beside, only, with := 0, 0, 0
 	for i, u := range a.Users {
 		c := clean.Users[i]
 		if u.Email != c.Email || u.Name != c.Name {
@@ -163,7 +178,7 @@ func TestMessyDangling(t *testing.T) {
 		case len(kept) == 0:
 			only++
 		default:
-			users++
+			beside++
 			if !slices.Equal(kept, c.Roles) {
 				t.Fatalf("user %s holds %q besides the dangling name, want %q", u.Email, kept, c.Roles)
 			}
@@ -172,13 +187,13 @@ func TestMessyDangling(t *testing.T) {
 	for i, e := range a.Environments {
 		kept := slices.DeleteFunc(slices.Clone(e.RolesWithAccess), func(n string) bool { return !a.RoleExists(n) })
 		if len(kept) < len(e.RolesWithAccess) {
-			envs++
+			with++
 		}
 		if e.Name != clean.Environments[i].Name || !slices.Equal(kept, clean.Environments[i].RolesWithAccess) {
 			t.Fatalf("environment %d is %q listing %q, want %q listing %q", i, e.Name, kept, clean.Environments[i].Name, clean.Environments[i].RolesWithAccess)
 		}
 	}
-	if users == 0 || only == 0 || envs == 0 {
-		t.Errorf("users with a dangling name beside others %d, with only one %d, environments with one %d; want all > 0", users, only, envs)
+	if beside == 0 || only == 0 || with == 0 {
+		t.Errorf("users with a dangling name beside others %d, with only one %d, environments with one %d; want all > 0", beside, only, with)
 	}
 }

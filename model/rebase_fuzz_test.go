@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"rolecall/internal/testlong"
 )
 
 // genDelta makes an edit of a as a front end would: aimed at an existing
@@ -126,10 +128,13 @@ func FuzzRebase(f *testing.F) {
 	})
 }
 
-// TestRebaseRandom runs FuzzRebase's checks on generated cases.
+// TestRebaseRandom runs FuzzRebase's checks on generated cases: 1500 with
+// ROLECALL_LONG_TESTS=1; in go test ./... 300, each of the generators'
+// choices (accounts, 1 to 6 edits of every kind on either side, the same
+// field edited on both) still made many times; 200 under -short.
 func TestRebaseRandom(t *testing.T) {
 	t.Parallel()
-	n := 1500
+	n := testlong.N(300, 1500)
 	if testing.Short() {
 		n = 200
 	}

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -11,6 +12,8 @@ import (
 	"github.com/mtibben/confusables"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
+
+	"rolecall/internal/testlong"
 )
 
 // rolecall's skeleton, from its static table, is the confusables module's
@@ -18,10 +21,7 @@ import (
 // other runes, and on many strings.
 
 func TestSkeletonEveryRune(t *testing.T) {
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		if !utf8.ValidRune(r) {
-			continue
-		}
+	for _, r := range testRunes() {
 		for _, s := range []string{string(r), "a" + string(r) + "\u0301"} {
 			if got, want := skeleton(s), confusables.Skeleton(s); got != want {
 				t.Fatalf("skeleton(%+q) = %+q, confusables.Skeleton: %+q", s, got, want)
@@ -29,6 +29,62 @@ func TestSkeletonEveryRune(t *testing.T) {
 		}
 	}
 }
+
+// testRunes is the runes the every-rune tests try: every valid rune with
+// ROLECALL_LONG_TESTS=1 (1.1 million), and otherwise about 35,000 of them:
+// every rune the random strings draw from (ASCII, each key of the skeleton
+// and folding tables and the runes of its value, each rune NFD changes or
+// that combines, Hangul), each key's neighbours on either side (so every
+// boundary of the tables' ranges, where a wrong binary search or an
+// off-by-one generator would show), every rune with another case
+// (unicode.SimpleFold), every rune below U+0800, the edges of the UTF-8
+// lengths, of the surrogates and of the planes, and every 97th rune.
+func testRunes() []rune {
+	if testlong.Enabled() {
+		var all []rune
+		for r := rune(0); r <= unicode.MaxRune; r++ {
+			if utf8.ValidRune(r) {
+				all = append(all, r)
+			}
+		}
+		return all
+	}
+	return quickRunes()
+}
+
+var quickRunes = sync.OnceValue(func() []rune {
+	set := map[rune]bool{}
+	add := func(r rune) {
+		if utf8.ValidRune(r) {
+			set[r] = true
+		}
+	}
+	for _, s := range namePool().runes {
+		for _, r := range s {
+			add(r)
+		}
+	}
+	for _, keys := range [][]rune{skelKeys[:], foldKeys[:]} {
+		for _, k := range keys {
+			add(k - 1)
+			add(k + 1)
+		}
+	}
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if r < 0x800 || r%97 == 0 || unicode.SimpleFold(r) != r {
+			add(r)
+		}
+	}
+	for _, r := range []rune{0x7ff, 0x800, 0xd7ff, 0xe000, 0xfeff, 0xfffd, 0xfffe, 0xffff, 0x10000, 0x1ffff, 0x20000, 0xeffff, 0xf0000, 0x10fffe, unicode.MaxRune} {
+		add(r)
+	}
+	out := make([]rune, 0, len(set))
+	for r := range set {
+		out = append(out, r)
+	}
+	slices.Sort(out)
+	return out
+})
 
 func TestNameTablesSorted(t *testing.T) {
 	for _, tab := range []struct {
@@ -73,12 +129,12 @@ func TestSkeletonStrings(t *testing.T) {
 	}
 }
 
-// Random strings from runes that matter: ASCII, the tables' keys and the
-// runes of their values, combining marks, runes that decompose, Hangul,
-// astral runes, and invalid bytes.
-func randomNames(t *testing.T, check func(s string)) {
-	var pool []string
-	add := func(r rune) { pool = append(pool, string(r)) }
+// namePool is the runes that matter, as strings: ASCII, the tables' keys
+// and the runes of their values, combining marks, runes that decompose,
+// Hangul, astral runes; and, apart, invalid bytes. It is built once: it
+// looks at every rune.
+var namePool = sync.OnceValue(func() (pool struct{ runes, bytes []string }) {
+	add := func(r rune) { pool.runes = append(pool.runes, string(r)) }
 	for r := rune(0); r < utf8.RuneSelf; r++ {
 		add(r)
 	}
@@ -96,25 +152,55 @@ func randomNames(t *testing.T, check func(s string)) {
 	}
 	addTable(skelKeys[:], skelEnds[:], skelData)
 	addTable(foldKeys[:], foldEnds[:], foldData)
+	var buf [utf8.UTFMax]byte
 	for r := rune(0x80); r <= unicode.MaxRune; r++ {
 		if !utf8.ValidRune(r) {
 			continue
 		}
-		s := string(r)
-		if norm.NFD.PropertiesString(s).CCC() != 0 || norm.NFD.String(s) != s {
+		// NFD changes r or r combines. Properties has no decomposition
+		// for Hangul syllables, which NFD decomposes by algorithm.
+		p := norm.NFD.Properties(utf8.AppendRune(buf[:0], r))
+		if p.CCC() != 0 || len(p.Decomposition()) > 0 || r >= 0xac00 && r <= 0xd7a3 {
 			add(r)
 		}
 	}
 	for _, r := range []rune{0xac00, 0xd7a3, 0x1100, 0x1161, 0x11a8, 0x1f600, 0x10ffff, 0xfffd} {
 		add(r)
 	}
-	pool = append(pool, "\xff", "\x80", "\xe2\x80", "\xf0\x9f")
-	n := 200000
+	pool.bytes = []string{"\xff", "\x80", "\xe2\x80", "\xf0\x9f"}
+	return pool
+})
+
+// randomNames gives check random strings of up to 11 entries of
+// namePool. First, strings that between them hold every entry of the pool
+// once, each among random others (every rune that matters is tried in
+// some context); then random strings: 200,000 with ROLECALL_LONG_TESTS=1,
+// 20,000 under -short, and otherwise 2,000.
+func randomNames(t *testing.T, check func(s string)) {
+	np := namePool()
+	pool := slices.Concat(np.runes, np.bytes)
+	n := testlong.N(2000, 200000)
 	if testing.Short() {
-		n = 20000
+		n = min(n, 20000)
+	}
+	var b strings.Builder
+	cover := rand.New(rand.NewPCG(7, 40)) // its own source: the random strings after are those of before
+	for next := 0; next < len(pool); {
+		b.Reset()
+		for k := range 1 + cover.IntN(11) {
+			if k%2 == 0 && next < len(pool) {
+				b.WriteString(pool[next])
+				next++
+			} else {
+				b.WriteString(pool[cover.IntN(len(pool))])
+			}
+		}
+		check(b.String())
+		if t.Failed() {
+			return
+		}
 	}
 	rng := rand.New(rand.NewPCG(7, 39))
-	var b strings.Builder
 	for range n {
 		b.Reset()
 		for range rng.IntN(12) {
@@ -139,10 +225,7 @@ func TestSkeletonRandomStrings(t *testing.T) {
 // sets up language tables at start.
 func TestFoldEveryRune(t *testing.T) {
 	fold := cases.Fold()
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		if !utf8.ValidRune(r) {
-			continue
-		}
+	for _, r := range testRunes() {
 		for _, s := range []string{string(r), "A" + string(r) + "\u0301\xff"} {
 			if got, want := foldCase(s), fold.String(s); got != want {
 				t.Fatalf("foldCase(%+q) = %+q, cases.Fold: %+q", s, got, want)

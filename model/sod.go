@@ -623,7 +623,8 @@ func (r *Resolver) Violations() []Violation {
 
 // violationsWhere is Violations without, for each rule i and user u, the
 // hits that drop(i, u, hits) returns (nil: none), where each goroutine
-// gets its own drop from dropper (nil: nothing is dropped).
+// gets its own drop from dropper (nil: nothing is dropped). What drop
+// returns is done with before drop is called again, which may reuse it.
 func (r *Resolver) violationsWhere(skip func(u int) bool, dropper func() func(i, u int, hits []sodHit) []sodHit) []Violation {
 	if len(r.acct.SeparationOfDuties) == 0 {
 		return nil
@@ -702,6 +703,15 @@ func newViolations(before, after *Resolver, scanAll bool) []Violation {
 	for i, rl := range before.acct.SeparationOfDuties {
 		ruleAt[FoldName(rl.Name)] = i
 	}
+	// ruleBefore[i] is before's rule of after's rule i, -1 for a new rule.
+	ruleBefore := make([]int, len(after.acct.SeparationOfDuties))
+	for i, rl := range after.acct.SeparationOfDuties {
+		bi, ok := ruleAt[FoldName(rl.Name)]
+		ruleBefore[i] = bi
+		if !ok {
+			ruleBefore[i] = -1
+		}
+	}
 	// place maps a place of after (an environment's index, -1
 	// account-wide) to before's, shifted by one: 0 is account-wide, -1
 	// a place before does not have.
@@ -721,10 +731,14 @@ func newViolations(before, after *Resolver, scanAll bool) []Violation {
 		bs := before.newSoDScanner()
 		lastUser := -1
 		held := make([]bool, len(before.acct.Environments)+1) // the places of before's hits
+		afterUser, bu := -1, -1                               // bu: before's user of after's user afterUser
+		var drop []sodHit                                     // reused: the caller is done with it by the next call
 		return func(i, u int, hits []sodHit) []sodHit {
-			bi, ok := ruleAt[FoldName(after.acct.SeparationOfDuties[i].Name)]
-			bu := before.User(after.us()[u].email)
-			if !ok || bu < 0 {
+			if u != afterUser { // the rules of a user are asked about one after another
+				afterUser, bu = u, before.User(after.us()[u].email)
+			}
+			bi := ruleBefore[i]
+			if bi < 0 || bu < 0 {
 				return nil // a new rule or a new user: all of it is new
 			}
 			if bu != lastUser {
@@ -735,7 +749,7 @@ func newViolations(before, after *Resolver, scanAll bool) []Violation {
 			for _, o := range old {
 				held[o.env+1] = true
 			}
-			var drop []sodHit
+			drop = drop[:0]
 			for _, h := range hits {
 				at := 0
 				if h.env >= 0 {
@@ -747,6 +761,9 @@ func newViolations(before, after *Resolver, scanAll bool) []Violation {
 			}
 			for _, o := range old {
 				held[o.env+1] = false
+			}
+			if len(drop) == 0 {
+				return nil
 			}
 			return drop
 		}

@@ -282,19 +282,70 @@ func (h *harness) selectedLines() []string {
 // gap, the end of the line, or (for list rows) a column.
 func (h *harness) onRow(text string) bool {
 	for _, l := range h.selectedLines() {
-		l = strings.TrimPrefix(l, "[built-in] ")
-		// A column follows after two spaces at least; an email is followed
-		// by its user's name after one.
-		if l == text || strings.HasPrefix(l, text+"  ") || strings.Contains(text, "@") && strings.HasPrefix(l, text+" ") {
+		if rowMatches(l, text) {
 			return true
 		}
 	}
 	return false
 }
 
-// moveTo presses down (then up) until the selected row starts with text.
+// rowMatches reports whether l, a line of a list with its cursor mark
+// taken off, is the row that starts with text (see onRow).
+func rowMatches(l, text string) bool {
+	l = strings.TrimPrefix(l, "[built-in] ")
+	// A column follows after two spaces at least; an email is followed by
+	// its user's name after one.
+	return l == text || strings.HasPrefix(l, text+"  ") || strings.Contains(text, "@") && strings.HasPrefix(l, text+" ")
+}
+
+// jumpTo looks at the screen once and, when it shows the row that starts
+// with text in the same column as the one selected, presses down or up as
+// many times as the rows between them. It reports whether it pressed; the
+// caller checks where that led (another pane may show the same text).
+func (h *harness) jumpTo(text string) bool {
+	sel, tgt, col := -1, -1, -1
+	lines := strings.Split(h.screen(), "\n")
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " │|")
+		if strings.HasPrefix(t, "> ") && sel < 0 {
+			sel, col = i, len(l)-len(t)
+		}
+	}
+	if sel < 0 {
+		return false
+	}
+	for i, l := range lines {
+		if i == sel || len(l) < col+2 || strings.TrimLeft(l[:col], " │|") != "" {
+			continue
+		}
+		if t := l[col:]; strings.HasPrefix(t, "  ") && rowMatches(strings.TrimSpace(t), text) {
+			if tgt < 0 || abs(i-sel) < abs(tgt-sel) {
+				tgt = i
+			}
+		}
+	}
+	if tgt < 0 {
+		return false
+	}
+	key := "down"
+	if tgt < sel {
+		key = "up"
+	}
+	for range abs(tgt - sel) {
+		h.keys(key)
+	}
+	return true
+}
+
+func abs(n int) int { return max(n, -n) }
+
+// moveTo presses down (then up) until the selected row starts with text:
+// straight there when the row is on screen, else one row at a time.
 func (h *harness) moveTo(text string, limit int) {
 	h.t.Helper()
+	if h.onRow(text) || h.jumpTo(text) && h.onRow(text) {
+		return
+	}
 	for range limit + 1 {
 		if h.onRow(text) {
 			return

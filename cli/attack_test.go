@@ -11,7 +11,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -128,12 +127,10 @@ func TestAttackAbandonDuringRunningPush(t *testing.T) {
 			}
 		}
 	})
-	cmd := exec.Command(binary, "push", "--yes")
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "ROLECALL_FILE="), env...)
+	cmd := command(dir, env, "push", "--yes")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
+	if err := startProc(cmd); err != nil {
 		t.Fatal(err)
 	}
 	for writes.Load() < 3 {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -169,14 +168,12 @@ func TestPullRefusesUnpushedChanges(t *testing.T) {
 // once the question is asked, before answering.
 func pushWithAnswer(t *testing.T, dir string, env []string, answer string, between func()) result {
 	t.Helper()
-	cmd := exec.Command(binary, "push")
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "ROLECALL_FILE="), env...)
+	cmd := command(dir, env, "push")
 	stdin, _ := cmd.StdinPipe()
 	outPipe, _ := cmd.StdoutPipe()
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
+	if err := startProc(cmd); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
@@ -286,46 +283,55 @@ func TestPushKilledMidwayResumes(t *testing.T) {
 				acct.Normalize()
 			}
 			if len(a.Roles) != len(b.Roles) || len(a.Users) != len(b.Users) || model.MakePlan(a, s2.Live()).Calls != nil && len(model.MakePlan(a, s2.Live()).Calls) != 0 {
-				t.Errorf("the resumed push left Boomi otherwise than a whole push: %d/%d roles, %d/%d users", len(a.Roles), len(b.Roles), len(a.Users), len(b.Users))
+				t.Errorf("the resumed push left Boomi otherwise than a whole push: %d/%d roles, %d/%d users %+v", len(a.Roles), len(b.Roles), len(a.Users), len(b.Users), model.MakePlan(a, s2.Live()).Calls)
 			}
 			_ = path2
 		})
 	}
 }
 
-// killPushAt runs push --yes in dir and kills it (SIGKILL) as its at-th
-// call that writes reaches Boomi; the call then goes through.
+// killPushAt runs push --yes in dir as a process and kills it (SIGKILL)
+// as its at-th call that writes reaches Boomi; the call then goes through,
+// once the process is gone, and has its effect before killPushAt returns.
 func killPushAt(t *testing.T, s *boomitest.Server, dir string, env []string, at int) {
 	t.Helper()
-	cmd := exec.Command(binary, "push", "--yes")
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "ROLECALL_FILE="), env...)
+	cmd := command(dir, env, "push", "--yes")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	var writes atomic.Int32
 	var once sync.Once
-	killed := make(chan struct{})
+	killed, exited := make(chan struct{}), make(chan struct{})
+	var before string // Boomi's fingerprint before the call
 	s.BeforeRequest(func(r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/query") || strings.HasSuffix(r.URL.Path, "/queryMore") || r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/bulk") {
 			return
 		}
 		if int(writes.Add(1)) == at {
 			once.Do(func() {
+				before = s.Live().Fingerprint()
 				close(killed) // before the kill: Wait may return at once
 				cmd.Process.Kill()
-				time.Sleep(50 * time.Millisecond)
+				<-exited // no answer reaches the process
 			})
 		}
 	})
 	defer s.BeforeRequest(nil)
-	if err := cmd.Start(); err != nil {
+	if err := startProc(cmd); err != nil {
 		t.Fatal(err)
 	}
 	err := cmd.Wait()
+	close(exited)
 	select {
 	case <-killed:
 	default:
 		t.Fatalf("the push ended before call %d: %v\n%s%s", at, err, out.String(), errb.String())
+	}
+	// The call goes through now: wait for its effect (every call of a
+	// push changes Boomi), so that what runs next sees it.
+	for deadline := time.Now().Add(10 * time.Second); s.Live().Fingerprint() == before; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("call %d, sent before the kill, had no effect", at)
+		}
 	}
 }
 
@@ -366,8 +372,10 @@ func TestBoomiCredentials(t *testing.T) {
 	want(t, r, 0, "Plan: ")
 	r = rc(t, dir, env, "plan", "--account", s.Account, "--endpoint", "http://"+strings.TrimPrefix(s.URL, "https://"))
 	want(t, r, 2, "https")
-	// Without the fake's certificate, TLS is not trusted.
-	r = rc(t, dir, append(append([]string(nil), env...), "SSL_CERT_FILE="+netrc), "plan", "--account", s.Account)
+	// Without the fake's certificate, TLS is not trusted. A process: the
+	// roots are read once per process (TestMain made this one trust the
+	// fake).
+	r = rcProc(t, dir, append(append([]string(nil), env...), "SSL_CERT_FILE="+netrc), "plan", "--account", s.Account)
 	if r.code == 0 || !strings.Contains(r.stderr, "certificate is not trusted") {
 		t.Errorf("an untrusted certificate was accepted:\n%s", r)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,10 +20,13 @@ func rcWithin(t *testing.T, d time.Duration, dir string, args ...string) result 
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ROLECALL_FILE=")
+	cmd.Env = append(slices.Clip(baseEnv), "ROLECALL_FILE=")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
+	err := startProc(cmd)
+	if err == nil {
+		err = cmd.Wait()
+	}
 	if ctx.Err() != nil {
 		t.Fatalf("rolecall %v hangs (killed after %s)", args, d)
 	}
@@ -123,11 +127,13 @@ func TestSavedWithWarningByCLI(t *testing.T) {
 	os.Chmod(dir, 0o300) // write and enter, not list
 	cmd := exec.Command(bin, "role", "add", "Ops Two", "-p", "Dashboard")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ROLECALL_FILE=")
+	cmd.Env = append(slices.Clip(baseEnv), "ROLECALL_FILE=")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err = cmd.Run()
+	if err = startProc(cmd); err == nil {
+		err = cmd.Wait()
+	}
 	r := result{out.String(), errb.String(), 0}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -153,12 +152,10 @@ func TestGroupAttackMemberEditRacesPrimaryUnshare(t *testing.T) {
 	if err := syscall.Flock(int(lf.Fd()), syscall.LOCK_EX); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, "-f", "emea-ops.toml", "user", "add", "z@example.com", "--role", "Temp (shared)")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ROLECALL_FILE=")
+	cmd := command(dir, nil, "-f", "emea-ops.toml", "user", "add", "z@example.com", "--role", "Temp (shared)")
 	out, _ := os.Create(filepath.Join(t.TempDir(), "out"))
 	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
+	if err := startProc(cmd); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(1500 * time.Millisecond) // it has read the group and waits for the lock

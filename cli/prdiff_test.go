@@ -103,7 +103,7 @@ func git(t *testing.T, dir string, args ...string) {
 	t.Helper()
 	cmd := exec.Command("git", append([]string{"-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"}, args...)...)
 	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := procCombinedOutput(cmd); err != nil {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
 }
@@ -186,7 +186,7 @@ func TestDiffGitRevisions(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "HEAD")); err != nil {
 		t.Fatal(err)
 	}
-	blob, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD:"+filepath.ToSlash(acct)).Output()
+	blob, err := procOutput(exec.Command("git", "-C", dir, "rev-parse", "HEAD:"+filepath.ToSlash(acct)))
 	if err != nil {
 		t.Fatal(err)
 	}

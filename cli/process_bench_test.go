@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -144,7 +145,7 @@ func benchAccount(b *testing.B, bin string, n int) (file, user string) {
 func runBench(b *testing.B, bin string, env []string, code int, args ...string) string {
 	b.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(append(os.Environ(), "ROLECALL_FILE="), env...)
+	cmd.Env = append(append(slices.Clip(baseEnv), "ROLECALL_FILE="), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

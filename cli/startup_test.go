@@ -1,9 +1,9 @@
 package cli_test
 
 import (
-	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,8 +17,8 @@ import (
 func inits(t *testing.T) map[string]string {
 	t.Helper()
 	cmd := exec.Command(binary, "--help")
-	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
-	out, err := cmd.CombinedOutput()
+	cmd.Env = append(slices.Clip(baseEnv), "GODEBUG=inittrace=1")
+	out, err := procCombinedOutput(cmd)
 	if err != nil {
 		t.Fatalf("rolecall --help: %v\n%s", err, out)
 	}

@@ -115,31 +115,45 @@ func TestAttackResumeSendsCredentialsToJournalEndpoint(t *testing.T) {
 
 // push --abandon while another push is running must not take its journal
 // away: the running push holds the lock.
+//
+// The running push is a process, held at its second call until the
+// abandon has ended; the abandon waits 50 ms for the lock, not the 5 s a
+// user's does: what is tested is that it does not take the lock.
 func TestAttackAbandonDuringRunningPush(t *testing.T) {
 	s, env := fakeBoomi(t, nil)
 	dir, path := copyFile(t, "boomi-demo.toml")
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
 	var writes atomic.Int32
+	reached, release := make(chan struct{}), make(chan struct{})
 	s.BeforeRequest(func(r *http.Request) {
 		if r.Method == "POST" && !strings.HasSuffix(r.URL.Path, "query") && !strings.HasSuffix(r.URL.Path, "queryMore") && !strings.HasSuffix(r.URL.Path, "bulk") {
-			if writes.Add(1) >= 2 {
-				time.Sleep(300 * time.Millisecond)
+			if writes.Add(1) == 2 {
+				close(reached)
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				}
 			}
 		}
 	})
+	defer close(release)
 	cmd := command(dir, env, "push", "--yes")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := startProc(cmd); err != nil {
 		t.Fatal(err)
 	}
-	for writes.Load() < 3 {
-		time.Sleep(20 * time.Millisecond)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case <-reached:
+	case err := <-exited:
+		t.Fatalf("the push ended before its second call: %v\n%s", err, out.String())
 	}
-	r := rc(t, dir, env, "push", "--abandon")
+	r := rcOpts(t, dir, env, runOpts{lockWait: 50 * time.Millisecond}, "push", "--abandon")
 	_, jerr := os.Stat(path + ".push.jsonl")
 	cmd.Process.Kill()
-	cmd.Wait()
+	<-exited
 	if r.code == 0 || jerr != nil {
 		t.Errorf("push --abandon ended a push that was running (it holds the lock): exit %d, journal after: %v\n%s", r.code, jerr, r)
 	}

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"rolecall/cli"
 )
@@ -150,8 +151,20 @@ func rc(t *testing.T, dir string, env []string, args ...string) result {
 // rcInput is rc with stdin.
 func rcInput(t *testing.T, dir string, env []string, stdin string, args ...string) result {
 	t.Helper()
+	return rcOpts(t, dir, env, runOpts{stdin: strings.NewReader(stdin)}, args...)
+}
+
+// runOpts is what else an in-process run may be given.
+type runOpts struct {
+	stdin    io.Reader     // cli.Stdin (nil: empty)
+	lockWait time.Duration // how long push waits for the file's lock (0: storage's default)
+}
+
+// rcOpts is rc with o.
+func rcOpts(t *testing.T, dir string, env []string, o runOpts, args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code, err := execute(dir, env, strings.NewReader(stdin), &out, &errb, args)
+	code, err := execute(dir, env, o, &out, &errb, args)
 	if err != nil {
 		t.Fatalf("run %v: %v", args, err)
 	}
@@ -159,8 +172,8 @@ func rcInput(t *testing.T, dir string, env []string, stdin string, args ...strin
 }
 
 // execute runs cli.Execute on args under procMu, in dir (unless "") with
-// env set, cli.Stdin stdin, and everything restored afterwards.
-func execute(dir string, env []string, stdin io.Reader, stdout, stderr io.Writer, args []string) (int, error) {
+// env set and o, and everything restored afterwards.
+func execute(dir string, env []string, o runOpts, stdout, stderr io.Writer, args []string) (int, error) {
 	procMu.Lock()
 	defer procMu.Unlock()
 	if dir != "" {
@@ -174,10 +187,15 @@ func execute(dir string, env []string, stdin io.Reader, stdout, stderr io.Writer
 		defer os.Chdir(wd)
 	}
 	defer restoreEnv(append([]string{"ROLECALL_FILE="}, env...))()
+	if o.stdin == nil {
+		o.stdin = strings.NewReader("")
+	}
 	prevStdin := cli.Stdin
-	cli.Stdin = stdin
+	cli.Stdin = o.stdin
+	prevWait := cli.SetPushLockWait(o.lockWait)
 	defer func() {
 		cli.Stdin = prevStdin
+		cli.SetPushLockWait(prevWait)
 		debug.SetGCPercent(gcPercent)
 		debug.SetMemoryLimit(memLimit)
 	}()

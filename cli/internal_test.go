@@ -39,7 +39,7 @@ func TestWriteSafeNeutralisesWhatSlipsThrough(t *testing.T) {
 }
 
 func TestRunTUIHook(t *testing.T) {
-	defer func() { RunTUI = nil }()
+	defer func(prev func(TUIOptions) int) { RunTUI = prev }(RunTUI)
 	var got TUIOptions
 	RunTUI = func(o TUIOptions) int { got = o; return 3 }
 	var out, errb bytes.Buffer

@@ -164,8 +164,49 @@ func TestPullRefusesUnpushedChanges(t *testing.T) {
 	}
 }
 
-// pushWithAnswer runs push without --yes, and calls between (if not nil)
-// once the question is asked, before answering.
+// pushAnswering runs push without --yes in-process, and calls between
+// (if not nil) once the question is asked, before answering: push's first
+// read of its stdin fails the test unless the question is on stdout.
+func pushAnswering(t *testing.T, dir string, env []string, answer string, between func()) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	in := &answerer{answer: answer, ready: func() bool {
+		if !strings.Contains(out.String(), `Only "yes" goes ahead`) {
+			t.Errorf("push reads its answer before the question is shown:\n%s", out.String())
+		}
+		if between != nil {
+			between()
+		}
+		return true
+	}}
+	code, err := execute(dir, env, runOpts{stdin: in}, &out, &errb, []string{"push"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// answerer reads as answer, once ready has been called.
+type answerer struct {
+	answer string
+	ready  func() bool
+	asked  bool
+}
+
+func (a *answerer) Read(p []byte) (int, error) {
+	if !a.asked {
+		a.asked = a.ready()
+	}
+	if a.answer == "" {
+		return 0, io.EOF
+	}
+	n := copy(p, a.answer)
+	a.answer = a.answer[n:]
+	return n, nil
+}
+
+// pushWithAnswer is pushAnswering as a process, answering on a pipe once
+// the question is read from the other.
 func pushWithAnswer(t *testing.T, dir string, env []string, answer string, between func()) result {
 	t.Helper()
 	cmd := command(dir, env, "push")
@@ -201,13 +242,14 @@ func TestPushAsksFirst(t *testing.T) {
 	dir, _ := copyFile(t, "boomi-demo.toml")
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
 	before := s.Live().Fingerprint()
-	r := pushWithAnswer(t, dir, env, "no\n", nil)
+	r := pushAnswering(t, dir, env, "no\n", nil)
 	want(t, r, 1, "Push to Boomi account", "not confirmed; nothing was sent")
-	r = pushWithAnswer(t, dir, env, "", nil)
+	r = pushAnswering(t, dir, env, "", nil)
 	want(t, r, 1, "no answer; nothing was sent (use --yes in scripts)")
 	if s.Live().Fingerprint() != before {
 		t.Fatalf("an unconfirmed push changed Boomi")
 	}
+	// As a process: the question on stdout (a pipe), the answer on stdin.
 	r = pushWithAnswer(t, dir, env, "yes\n", nil)
 	want(t, r, 0, "matches")
 }
@@ -221,7 +263,7 @@ func TestPushRefusesWhenBoomiChanged(t *testing.T) {
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
 	before := readBytes(t, path)
 	var other model.Live
-	r := pushWithAnswer(t, dir, env, "yes\n", func() {
+	r := pushAnswering(t, dir, env, "yes\n", func() {
 		// Another admin adds a role in Boomi meanwhile.
 		c := &boomi.Client{Endpoint: s.URL, Account: s.Account, User: s.User, Password: s.Password, HTTP: s.Client()}
 		_, err := c.Apply(context.Background(), model.Call{Op: "create", Object: "Role",
@@ -248,6 +290,10 @@ func TestPushRefusesWhenBoomiChanged(t *testing.T) {
 // Boomi, sends only the rest, and ends where an uninterrupted push ends.
 func TestPushKilledMidwayResumes(t *testing.T) {
 	t.Parallel()
+	// Where an uninterrupted push ends, once for every case.
+	s2, env2 := fakeBoomi(t, nil)
+	pushed(t, s2, env2)
+	live2 := s2.Live()
 	for _, at := range []int{1, 4, 9} {
 		t.Run("", func(t *testing.T) {
 			s, env := fakeBoomi(t, nil)
@@ -268,11 +314,8 @@ func TestPushKilledMidwayResumes(t *testing.T) {
 				t.Errorf("after the resumed push the file has %d ids, want 8", n)
 			}
 			// It ends where an uninterrupted push ends.
-			s2, env2 := fakeBoomi(t, nil)
-			dir2, path2 := pushed(t, s2, env2)
-			_ = dir2
 			a := model.Import(s.Live(), nil, model.Switches{AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true}).Account
-			b := model.Import(s2.Live(), nil, model.Switches{AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true}).Account
+			b := model.Import(live2, nil, model.Switches{AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true}).Account
 			for _, acct := range []*model.Account{a, b} {
 				for i := range acct.Roles {
 					acct.Roles[i].ID = ""
@@ -282,10 +325,9 @@ func TestPushKilledMidwayResumes(t *testing.T) {
 				}
 				acct.Normalize()
 			}
-			if len(a.Roles) != len(b.Roles) || len(a.Users) != len(b.Users) || model.MakePlan(a, s2.Live()).Calls != nil && len(model.MakePlan(a, s2.Live()).Calls) != 0 {
-				t.Errorf("the resumed push left Boomi otherwise than a whole push: %d/%d roles, %d/%d users %+v", len(a.Roles), len(b.Roles), len(a.Users), len(b.Users), model.MakePlan(a, s2.Live()).Calls)
+			if len(a.Roles) != len(b.Roles) || len(a.Users) != len(b.Users) || model.MakePlan(a, live2).Calls != nil && len(model.MakePlan(a, live2).Calls) != 0 {
+				t.Errorf("the resumed push left Boomi otherwise than a whole push: %d/%d roles, %d/%d users", len(a.Roles), len(b.Roles), len(a.Users), len(b.Users))
 			}
-			_ = path2
 		})
 	}
 }

@@ -21,6 +21,7 @@ import (
 // A credential in the endpoint (flag or $BOOMI_ENDPOINT) must not be
 // echoed by the message that refuses it.
 func TestAttackEndpointUserinfoNotEchoed(t *testing.T) {
+	t.Parallel()
 	dir, _ := copyFile(t, "boomi-demo.toml")
 	env := []string{"BOOMI_USER=admin@acme.example", "BOOMI_TOKEN=x", "HOME=" + dir, "NETRC=", "BOOMI_ENDPOINT="}
 	for _, args := range [][]string{
@@ -42,6 +43,7 @@ func TestAttackEndpointUserinfoNotEchoed(t *testing.T) {
 // drift --exit-code: 0 same, 1 different, 2 error. An error of the API
 // or the network is an error, not a difference.
 func TestAttackDriftExitCodeOnError(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, _ := pushed(t, s, env)
 	want(t, rc(t, dir, env, "drift", "--exit-code"), 0, "no drift")
@@ -61,6 +63,7 @@ func TestAttackDriftExitCodeOnError(t *testing.T) {
 // cannot be mapped without loss: import lists it and writes nothing
 // (as it does for every other Error), rather than keeping the first.
 func TestAttackImportConflictingDuplicateWritesNothing(t *testing.T) {
+	t.Parallel()
 	resp := copyResponses(t, func(name, text string) string { return text })
 	dup := `{"@type": "Role", "id": "794f61e2-b483-40cd-81f9-de0f835fee1d", "accountId": "acme-4F2K9X", "name": "Developers",
 	 "parentId": "fcb6e2d0-0ca8-11e2-a477-1231381987a5", "Description": "Builds & tests processes",
@@ -83,6 +86,7 @@ func TestAttackImportConflictingDuplicateWritesNothing(t *testing.T) {
 // names another endpoint than the one configured ($BOOMI_ENDPOINT) must
 // not receive the credentials.
 func TestAttackResumeSendsCredentialsToJournalEndpoint(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, path := copyFile(t, "boomi-demo.toml")
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
@@ -120,6 +124,7 @@ func TestAttackResumeSendsCredentialsToJournalEndpoint(t *testing.T) {
 // abandon has ended; the abandon waits 50 ms for the lock, not the 5 s a
 // user's does: what is tested is that it does not take the lock.
 func TestAttackAbandonDuringRunningPush(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, path := copyFile(t, "boomi-demo.toml")
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
@@ -163,6 +168,7 @@ func TestAttackAbandonDuringRunningPush(t *testing.T) {
 // in an error body: rolecall prints Boomi's message, and the push journal
 // keeps it. The credentials must not be written anywhere.
 func TestAttackEchoedAuthorizationNotKept(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, _ := copyFile(t, "boomi-demo.toml")
 	target, _ := url.Parse(s.URL)
@@ -200,6 +206,7 @@ var _ = bufio.NewReader
 // closed its journal has applied every call. The next push must say so
 // and finish, not call the file changed and advise restoring it.
 func TestAttackFinishedPushJournalLeftBehind(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, path := pushed(t, s, env)
 	// The state a kill -9 between the file's save and the journal's
@@ -214,6 +221,7 @@ func TestAttackFinishedPushJournalLeftBehind(t *testing.T) {
 // When the read after a push fails, the state file keeps Boomi's state
 // from before the push: pull then calls the pushed changes unpushed.
 func TestAttackPullAfterPushWithFailedReRead(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, _ := pushed(t, s, env)
 	want(t, rc(t, dir, env, "role", "edit", "Cannot View Data", "--add", "Dashboard"), 0)

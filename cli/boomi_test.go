@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -29,6 +32,9 @@ func fakeBoomi(t *testing.T, live *model.Live, opts ...boomitest.Option) (*boomi
 	t.Helper()
 	opts = append([]boomitest.Option{boomitest.WithCredentials("BOOMI_TOKEN.admin@acme.example", fakeToken)}, opts...)
 	s := boomitest.NewServer(t, live, opts...)
+	if err := trustFake(s); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	ca := filepath.Join(dir, "fake-boomi.pem")
 	if err := os.WriteFile(ca, s.CertPEM(), 0o600); err != nil {
@@ -36,6 +42,49 @@ func fakeBoomi(t *testing.T, live *model.Live, opts ...boomitest.Option) (*boomi
 	}
 	return s, []string{"SSL_CERT_FILE=" + ca, "BOOMI_USER=admin@acme.example", "BOOMI_TOKEN=" + fakeToken,
 		"BOOMI_PASSWORD=", "BOOMI_ACCOUNT=", "HOME=" + dir, "NETRC=", "BOOMI_ENDPOINT=" + s.URL}
+}
+
+var fakeRoot struct {
+	once sync.Once
+	pem  []byte
+	err  error
+}
+
+// trustFake makes the certificate of the fake Boomi s one of this
+// process's roots, for the in-process runs: the first call adds it to
+// caFile, before any run reads the roots (every test that talks to a fake
+// starts one first), and checks that a TLS client with the system's roots
+// trusts s. Every fake must serve the same certificate.
+func trustFake(s *boomitest.Server) error {
+	fakeRoot.once.Do(func() {
+		fakeRoot.pem = s.CertPEM()
+		f, err := os.OpenFile(caFile, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			fakeRoot.err = err
+			return
+		}
+		_, err = f.Write(fakeRoot.pem)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			fakeRoot.err = err
+			return
+		}
+		conn, err := tls.Dial("tcp", strings.TrimPrefix(s.URL, "https://"), &tls.Config{})
+		if err != nil {
+			fakeRoot.err = fmt.Errorf("this process does not trust the fake Boomi (were the system's roots read before its certificate was added?): %v", err)
+			return
+		}
+		conn.Close()
+	})
+	if fakeRoot.err != nil {
+		return fakeRoot.err
+	}
+	if !bytes.Equal(s.CertPEM(), fakeRoot.pem) {
+		return errors.New("boomitest serves another certificate than its first server's: the in-process runs trust only that one")
+	}
+	return nil
 }
 
 // noSecret fails when the token is in any file of dir or in r.

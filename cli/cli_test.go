@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"bytes"
-	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -46,9 +45,9 @@ import (
 //     credentials (TestSavedWithWarningByCLI), start-up (inittrace);
 //   - what is read once per process: the system's TLS roots
 //     ($SSL_CERT_FILE): the untrusted certificate of TestBoomiCredentials.
-//     Every other Boomi command runs in-process: TestMain makes the test
-//     certificate that every fake Boomi (httptest) serves this process's
-//     system root, before anything reads the roots.
+//     Every other Boomi command runs in-process: this process's
+//     $SSL_CERT_FILE (caFile) holds httptest's certificate and the one
+//     every fake Boomi serves (trustFake), before anything reads the roots.
 //
 // The state of this process that a run depends on is guarded by procMu:
 // the working directory, the environment, cli.Stdin and the garbage
@@ -66,6 +65,8 @@ var (
 	baseEnv []string
 	// procMu guards the process-wide state of an in-process run (above).
 	procMu sync.Mutex
+	// caFile is this process's $SSL_CERT_FILE.
+	caFile string
 	// gcPercent and memLimit are the collector's settings outside runs.
 	gcPercent int
 	memLimit  int64
@@ -109,22 +110,20 @@ func run(m *testing.M) int {
 	}
 	// Keep the load cache of every run out of the user's home.
 	os.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
-	// The fake Boomi's certificate (httptest's, the same for every
-	// server) is this process's system root, as SSL_CERT_FILE makes it a
-	// process's: crypto/x509 reads the variable once, on first use.
+	// The roots of this process, as SSL_CERT_FILE makes them a process's
+	// (crypto/x509 reads the variable once, on first use): httptest's
+	// certificate (of the servers some tests start beside the fake Boomi)
+	// and, once the first fake Boomi has started, its certificate
+	// (trustFake).
 	srv := httptest.NewTLSServer(http.NotFoundHandler())
-	ca := filepath.Join(tmp, "fake-boomi.pem")
-	err = os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600)
+	caFile = filepath.Join(tmp, "roots.pem")
+	err = os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600)
 	srv.Close()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	os.Setenv("SSL_CERT_FILE", ca)
-	if _, err := x509.SystemCertPool(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
+	os.Setenv("SSL_CERT_FILE", caFile)
 	baseEnv = os.Environ()
 	gcPercent = debug.SetGCPercent(100)
 	debug.SetGCPercent(gcPercent)

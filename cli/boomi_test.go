@@ -392,7 +392,8 @@ func killPushAt(t *testing.T, s *boomitest.Server, dir string, env []string, at 
 	var writes atomic.Int32
 	var once sync.Once
 	killed, exited := make(chan struct{}), make(chan struct{})
-	var before string // Boomi's fingerprint before the call
+	proc := make(chan *os.Process, 1) // cmd.Process, once started
+	var before string                 // Boomi's fingerprint before the call
 	s.BeforeRequest(func(r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/query") || strings.HasSuffix(r.URL.Path, "/queryMore") || r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/bulk") {
 			return
@@ -401,7 +402,7 @@ func killPushAt(t *testing.T, s *boomitest.Server, dir string, env []string, at 
 			once.Do(func() {
 				before = s.Live().Fingerprint()
 				close(killed) // before the kill: Wait may return at once
-				cmd.Process.Kill()
+				(<-proc).Kill()
 				<-exited // no answer reaches the process
 			})
 		}
@@ -410,6 +411,7 @@ func killPushAt(t *testing.T, s *boomitest.Server, dir string, env []string, at 
 	if err := startProc(cmd); err != nil {
 		t.Fatal(err)
 	}
+	proc <- cmd.Process
 	err := cmd.Wait()
 	close(exited)
 	select {

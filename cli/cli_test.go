@@ -38,9 +38,10 @@ import (
 //     (TestProcessContract runs a table of commands both ways);
 //   - a process killed midway (killPushAt: SIGKILL during a push), or one
 //     that must be killable if it hangs (rcWithin: FIFOs);
-//   - a process that another one races: a lock held by another process
-//     (TestAttackAbandonDuringRunningPush, the group race), a question
-//     answered on a pipe (pushWithAnswer);
+//   - a process that runs while the test does something else: a push
+//     held mid-call (TestAttackAbandonDuringRunningPush), an edit that
+//     waits for a lock the test holds (the group race), a question
+//     answered on a pipe (pushWithAnswer; pushAnswering is in-process);
 //   - limits of a process: ulimit -f (TestFullDiskEdit), another user's
 //     credentials (TestSavedWithWarningByCLI), start-up (inittrace);
 //   - what is read once per process: the system's TLS roots
@@ -50,11 +51,12 @@ import (
 //     every fake Boomi serves (trustFake), before anything reads the roots.
 //
 // The state of this process that a run depends on is guarded by procMu:
-// the working directory, the environment, cli.Stdin and the garbage
-// collector's settings, which Execute tunes for a one-off command. A test
-// that starts a process builds its environment from baseEnv and starts it
-// through startProc, never while a run has changed the directory or the
-// environment.
+// the working directory, the environment, cli.Stdin, push's lock wait
+// (runOpts) and the garbage collector's settings, which Execute tunes for
+// a one-off command. A test that starts a process builds its environment
+// from baseEnv and starts it through startProc, never while a run has
+// changed the directory or the environment; and no test (in package cli
+// either) names a file relative to the working directory.
 
 var (
 	binary  string

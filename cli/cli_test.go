@@ -63,8 +63,8 @@ var (
 	repo    string
 	testdir string
 	// baseEnv is this process's environment as TestMain leaves it: the
-	// base of every run's.
-	baseEnv []string
+	// base of every run's. startEnv is the one it was started with.
+	baseEnv, startEnv []string
 	// procMu guards the process-wide state of an in-process run (above).
 	procMu sync.Mutex
 	// caFile is this process's $SSL_CERT_FILE.
@@ -91,6 +91,7 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	startEnv = os.Environ()
 	_, here, _, _ := runtime.Caller(0)
 	repo = filepath.Dir(filepath.Dir(here))
 	testdir = filepath.Join(repo, "testdata", "cli")

@@ -105,6 +105,10 @@ func benchBinary(b *testing.B) string {
 		benchBin = filepath.Join(dir, "rolecall")
 		build := exec.Command("go", "build", "-o", benchBin, ".")
 		build.Dir = filepath.Dir(filepath.Dir(here))
+		// Not this process's $XDG_CACHE_HOME (TestMain's temporary one):
+		// the go command keeps its build cache there, and started with
+		// an empty one it compiled every package again.
+		build.Env = startEnv
 		if out, err := build.CombinedOutput(); err != nil {
 			benchBinErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

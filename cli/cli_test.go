@@ -51,8 +51,8 @@ import (
 //     every fake Boomi serves (trustFake), before anything reads the roots.
 //
 // The state of this process that a run depends on is guarded by procMu:
-// the working directory, the environment, cli.Stdin, push's lock wait
-// (runOpts) and the garbage collector's settings, which Execute tunes for
+// the working directory, the environment, cli.Stdin, cli.RunTUI (noTUI, as
+// in the process), push's lock wait (runOpts) and the garbage collector's settings, which Execute tunes for
 // a one-off command. A test that starts a process builds its environment
 // from baseEnv and starts it through startProc, never while a run has
 // changed the directory or the environment; and no test (in package cli
@@ -81,8 +81,8 @@ func noTUI(cli.TUIOptions) int {
 }
 
 func TestMain(m *testing.M) {
-	cli.RunTUI = noTUI
 	if filepath.Base(os.Args[0]) == "rolecall" {
+		cli.RunTUI = noTUI
 		// What main does (main.go), which a test cannot call: building the
 		// binary instead cost the tests more than a second.
 		os.Exit(cli.Execute(os.Args, os.Stdout, os.Stderr, os.Getenv))
@@ -192,11 +192,11 @@ func execute(dir string, env []string, o runOpts, stdout, stderr io.Writer, args
 	if o.stdin == nil {
 		o.stdin = strings.NewReader("")
 	}
-	prevStdin := cli.Stdin
-	cli.Stdin = o.stdin
+	prevStdin, prevTUI := cli.Stdin, cli.RunTUI
+	cli.Stdin, cli.RunTUI = o.stdin, noTUI
 	prevWait := cli.SetPushLockWait(o.lockWait)
 	defer func() {
-		cli.Stdin = prevStdin
+		cli.Stdin, cli.RunTUI = prevStdin, prevTUI
 		cli.SetPushLockWait(prevWait)
 		debug.SetGCPercent(gcPercent)
 		debug.SetMemoryLimit(memLimit)

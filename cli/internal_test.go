@@ -39,7 +39,7 @@ func TestWriteSafeNeutralisesWhatSlipsThrough(t *testing.T) {
 }
 
 func TestRunTUIHook(t *testing.T) {
-	defer func(prev func(TUIOptions) int) { RunTUI = prev }(RunTUI)
+	defer func() { RunTUI = nil }()
 	var got TUIOptions
 	RunTUI = func(o TUIOptions) int { got = o; return 3 }
 	var out, errb bytes.Buffer

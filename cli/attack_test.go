@@ -11,7 +11,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -22,6 +21,7 @@ import (
 // A credential in the endpoint (flag or $BOOMI_ENDPOINT) must not be
 // echoed by the message that refuses it.
 func TestAttackEndpointUserinfoNotEchoed(t *testing.T) {
+	t.Parallel()
 	dir, _ := copyFile(t, "boomi-demo.toml")
 	env := []string{"BOOMI_USER=admin@acme.example", "BOOMI_TOKEN=x", "HOME=" + dir, "NETRC=", "BOOMI_ENDPOINT="}
 	for _, args := range [][]string{
@@ -43,6 +43,7 @@ func TestAttackEndpointUserinfoNotEchoed(t *testing.T) {
 // drift --exit-code: 0 same, 1 different, 2 error. An error of the API
 // or the network is an error, not a difference.
 func TestAttackDriftExitCodeOnError(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, _ := pushed(t, s, env)
 	want(t, rc(t, dir, env, "drift", "--exit-code"), 0, "no drift")
@@ -62,6 +63,7 @@ func TestAttackDriftExitCodeOnError(t *testing.T) {
 // cannot be mapped without loss: import lists it and writes nothing
 // (as it does for every other Error), rather than keeping the first.
 func TestAttackImportConflictingDuplicateWritesNothing(t *testing.T) {
+	t.Parallel()
 	resp := copyResponses(t, func(name, text string) string { return text })
 	dup := `{"@type": "Role", "id": "794f61e2-b483-40cd-81f9-de0f835fee1d", "accountId": "acme-4F2K9X", "name": "Developers",
 	 "parentId": "fcb6e2d0-0ca8-11e2-a477-1231381987a5", "Description": "Builds & tests processes",
@@ -84,6 +86,7 @@ func TestAttackImportConflictingDuplicateWritesNothing(t *testing.T) {
 // names another endpoint than the one configured ($BOOMI_ENDPOINT) must
 // not receive the credentials.
 func TestAttackResumeSendsCredentialsToJournalEndpoint(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, path := copyFile(t, "boomi-demo.toml")
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
@@ -116,33 +119,46 @@ func TestAttackResumeSendsCredentialsToJournalEndpoint(t *testing.T) {
 
 // push --abandon while another push is running must not take its journal
 // away: the running push holds the lock.
+//
+// The running push is a process, held at its second call until the
+// abandon has ended; the abandon waits 50 ms for the lock, not the 5 s a
+// user's does: what is tested is that it does not take the lock.
 func TestAttackAbandonDuringRunningPush(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, path := copyFile(t, "boomi-demo.toml")
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
 	var writes atomic.Int32
+	reached, release := make(chan struct{}), make(chan struct{})
 	s.BeforeRequest(func(r *http.Request) {
 		if r.Method == "POST" && !strings.HasSuffix(r.URL.Path, "query") && !strings.HasSuffix(r.URL.Path, "queryMore") && !strings.HasSuffix(r.URL.Path, "bulk") {
-			if writes.Add(1) >= 2 {
-				time.Sleep(300 * time.Millisecond)
+			if writes.Add(1) == 2 {
+				close(reached)
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				}
 			}
 		}
 	})
-	cmd := exec.Command(binary, "push", "--yes")
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "ROLECALL_FILE="), env...)
+	defer close(release)
+	cmd := command(dir, env, "push", "--yes")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
+	if err := startProc(cmd); err != nil {
 		t.Fatal(err)
 	}
-	for writes.Load() < 3 {
-		time.Sleep(20 * time.Millisecond)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case <-reached:
+	case err := <-exited:
+		t.Fatalf("the push ended before its second call: %v\n%s", err, out.String())
 	}
-	r := rc(t, dir, env, "push", "--abandon")
+	r := rcOpts(t, dir, env, runOpts{lockWait: 50 * time.Millisecond}, "push", "--abandon")
 	_, jerr := os.Stat(path + ".push.jsonl")
 	cmd.Process.Kill()
-	cmd.Wait()
+	<-exited
 	if r.code == 0 || jerr != nil {
 		t.Errorf("push --abandon ended a push that was running (it holds the lock): exit %d, journal after: %v\n%s", r.code, jerr, r)
 	}
@@ -152,6 +168,7 @@ func TestAttackAbandonDuringRunningPush(t *testing.T) {
 // in an error body: rolecall prints Boomi's message, and the push journal
 // keeps it. The credentials must not be written anywhere.
 func TestAttackEchoedAuthorizationNotKept(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, _ := copyFile(t, "boomi-demo.toml")
 	target, _ := url.Parse(s.URL)
@@ -189,6 +206,7 @@ var _ = bufio.NewReader
 // closed its journal has applied every call. The next push must say so
 // and finish, not call the file changed and advise restoring it.
 func TestAttackFinishedPushJournalLeftBehind(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, path := pushed(t, s, env)
 	// The state a kill -9 between the file's save and the journal's
@@ -203,6 +221,7 @@ func TestAttackFinishedPushJournalLeftBehind(t *testing.T) {
 // When the read after a push fails, the state file keeps Boomi's state
 // from before the push: pull then calls the pushed changes unpushed.
 func TestAttackPullAfterPushWithFailedReRead(t *testing.T) {
+	t.Parallel()
 	s, env := fakeBoomi(t, nil)
 	dir, _ := pushed(t, s, env)
 	want(t, rc(t, dir, env, "role", "edit", "Cannot View Data", "--add", "Dashboard"), 0)

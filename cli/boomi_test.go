@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -30,6 +32,9 @@ func fakeBoomi(t *testing.T, live *model.Live, opts ...boomitest.Option) (*boomi
 	t.Helper()
 	opts = append([]boomitest.Option{boomitest.WithCredentials("BOOMI_TOKEN.admin@acme.example", fakeToken)}, opts...)
 	s := boomitest.NewServer(t, live, opts...)
+	if err := trustFake(s); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	ca := filepath.Join(dir, "fake-boomi.pem")
 	if err := os.WriteFile(ca, s.CertPEM(), 0o600); err != nil {
@@ -37,6 +42,49 @@ func fakeBoomi(t *testing.T, live *model.Live, opts ...boomitest.Option) (*boomi
 	}
 	return s, []string{"SSL_CERT_FILE=" + ca, "BOOMI_USER=admin@acme.example", "BOOMI_TOKEN=" + fakeToken,
 		"BOOMI_PASSWORD=", "BOOMI_ACCOUNT=", "HOME=" + dir, "NETRC=", "BOOMI_ENDPOINT=" + s.URL}
+}
+
+var fakeRoot struct {
+	once sync.Once
+	pem  []byte
+	err  error
+}
+
+// trustFake makes the certificate of the fake Boomi s one of this
+// process's roots, for the in-process runs: the first call adds it to
+// caFile, before any run reads the roots (every test that talks to a fake
+// starts one first), and checks that a TLS client with the system's roots
+// trusts s. Every fake must serve the same certificate.
+func trustFake(s *boomitest.Server) error {
+	fakeRoot.once.Do(func() {
+		fakeRoot.pem = s.CertPEM()
+		f, err := os.OpenFile(caFile, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			fakeRoot.err = err
+			return
+		}
+		_, err = f.Write(fakeRoot.pem)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			fakeRoot.err = err
+			return
+		}
+		conn, err := tls.Dial("tcp", strings.TrimPrefix(s.URL, "https://"), &tls.Config{})
+		if err != nil {
+			fakeRoot.err = fmt.Errorf("this process does not trust the fake Boomi (were the system's roots read before its certificate was added?): %v", err)
+			return
+		}
+		conn.Close()
+	})
+	if fakeRoot.err != nil {
+		return fakeRoot.err
+	}
+	if !bytes.Equal(s.CertPEM(), fakeRoot.pem) {
+		return errors.New("boomitest serves another certificate than its first server's: the in-process runs trust only that one")
+	}
+	return nil
 }
 
 // noSecret fails when the token is in any file of dir or in r.
@@ -165,18 +213,57 @@ func TestPullRefusesUnpushedChanges(t *testing.T) {
 	}
 }
 
-// pushWithAnswer runs push without --yes, and calls between (if not nil)
-// once the question is asked, before answering.
+// pushAnswering runs push without --yes in-process, and calls between
+// (if not nil) once the question is asked, before answering: push's first
+// read of its stdin fails the test unless the question is on stdout.
+func pushAnswering(t *testing.T, dir string, env []string, answer string, between func()) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	in := &answerer{answer: answer, ready: func() bool {
+		if !strings.Contains(out.String(), `Only "yes" goes ahead`) {
+			t.Errorf("push reads its answer before the question is shown:\n%s", out.String())
+		}
+		if between != nil {
+			between()
+		}
+		return true
+	}}
+	code, err := execute(dir, env, runOpts{stdin: in}, &out, &errb, []string{"push"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// answerer reads as answer, once ready has been called.
+type answerer struct {
+	answer string
+	ready  func() bool
+	asked  bool
+}
+
+func (a *answerer) Read(p []byte) (int, error) {
+	if !a.asked {
+		a.asked = a.ready()
+	}
+	if a.answer == "" {
+		return 0, io.EOF
+	}
+	n := copy(p, a.answer)
+	a.answer = a.answer[n:]
+	return n, nil
+}
+
+// pushWithAnswer is pushAnswering as a process, answering on a pipe once
+// the question is read from the other.
 func pushWithAnswer(t *testing.T, dir string, env []string, answer string, between func()) result {
 	t.Helper()
-	cmd := exec.Command(binary, "push")
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "ROLECALL_FILE="), env...)
+	cmd := command(dir, env, "push")
 	stdin, _ := cmd.StdinPipe()
 	outPipe, _ := cmd.StdoutPipe()
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
+	if err := startProc(cmd); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
@@ -204,13 +291,14 @@ func TestPushAsksFirst(t *testing.T) {
 	dir, _ := copyFile(t, "boomi-demo.toml")
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
 	before := s.Live().Fingerprint()
-	r := pushWithAnswer(t, dir, env, "no\n", nil)
+	r := pushAnswering(t, dir, env, "no\n", nil)
 	want(t, r, 1, "Push to Boomi account", "not confirmed; nothing was sent")
-	r = pushWithAnswer(t, dir, env, "", nil)
+	r = pushAnswering(t, dir, env, "", nil)
 	want(t, r, 1, "no answer; nothing was sent (use --yes in scripts)")
 	if s.Live().Fingerprint() != before {
 		t.Fatalf("an unconfirmed push changed Boomi")
 	}
+	// As a process: the question on stdout (a pipe), the answer on stdin.
 	r = pushWithAnswer(t, dir, env, "yes\n", nil)
 	want(t, r, 0, "matches")
 }
@@ -224,7 +312,7 @@ func TestPushRefusesWhenBoomiChanged(t *testing.T) {
 	env = append(env, "BOOMI_ACCOUNT="+s.Account)
 	before := readBytes(t, path)
 	var other model.Live
-	r := pushWithAnswer(t, dir, env, "yes\n", func() {
+	r := pushAnswering(t, dir, env, "yes\n", func() {
 		// Another admin adds a role in Boomi meanwhile.
 		c := &boomi.Client{Endpoint: s.URL, Account: s.Account, User: s.User, Password: s.Password, HTTP: s.Client()}
 		_, err := c.Apply(context.Background(), model.Call{Op: "create", Object: "Role",
@@ -251,6 +339,10 @@ func TestPushRefusesWhenBoomiChanged(t *testing.T) {
 // Boomi, sends only the rest, and ends where an uninterrupted push ends.
 func TestPushKilledMidwayResumes(t *testing.T) {
 	t.Parallel()
+	// Where an uninterrupted push ends, once for every case.
+	s2, env2 := fakeBoomi(t, nil)
+	pushed(t, s2, env2)
+	live2 := s2.Live()
 	for _, at := range []int{1, 4, 9} {
 		t.Run("", func(t *testing.T) {
 			s, env := fakeBoomi(t, nil)
@@ -271,11 +363,8 @@ func TestPushKilledMidwayResumes(t *testing.T) {
 				t.Errorf("after the resumed push the file has %d ids, want 8", n)
 			}
 			// It ends where an uninterrupted push ends.
-			s2, env2 := fakeBoomi(t, nil)
-			dir2, path2 := pushed(t, s2, env2)
-			_ = dir2
 			a := model.Import(s.Live(), nil, model.Switches{AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true}).Account
-			b := model.Import(s2.Live(), nil, model.Switches{AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true}).Account
+			b := model.Import(live2, nil, model.Switches{AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true}).Account
 			for _, acct := range []*model.Account{a, b} {
 				for i := range acct.Roles {
 					acct.Roles[i].ID = ""
@@ -285,47 +374,57 @@ func TestPushKilledMidwayResumes(t *testing.T) {
 				}
 				acct.Normalize()
 			}
-			if len(a.Roles) != len(b.Roles) || len(a.Users) != len(b.Users) || model.MakePlan(a, s2.Live()).Calls != nil && len(model.MakePlan(a, s2.Live()).Calls) != 0 {
+			if len(a.Roles) != len(b.Roles) || len(a.Users) != len(b.Users) || model.MakePlan(a, live2).Calls != nil && len(model.MakePlan(a, live2).Calls) != 0 {
 				t.Errorf("the resumed push left Boomi otherwise than a whole push: %d/%d roles, %d/%d users", len(a.Roles), len(b.Roles), len(a.Users), len(b.Users))
 			}
-			_ = path2
 		})
 	}
 }
 
-// killPushAt runs push --yes in dir and kills it (SIGKILL) as its at-th
-// call that writes reaches Boomi; the call then goes through.
+// killPushAt runs push --yes in dir as a process and kills it (SIGKILL)
+// as its at-th call that writes reaches Boomi; the call then goes through,
+// once the process is gone, and has its effect before killPushAt returns.
 func killPushAt(t *testing.T, s *boomitest.Server, dir string, env []string, at int) {
 	t.Helper()
-	cmd := exec.Command(binary, "push", "--yes")
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "ROLECALL_FILE="), env...)
+	cmd := command(dir, env, "push", "--yes")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	var writes atomic.Int32
 	var once sync.Once
-	killed := make(chan struct{})
+	killed, exited := make(chan struct{}), make(chan struct{})
+	proc := make(chan *os.Process, 1) // cmd.Process, once started
+	var before string                 // Boomi's fingerprint before the call
 	s.BeforeRequest(func(r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/query") || strings.HasSuffix(r.URL.Path, "/queryMore") || r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/bulk") {
 			return
 		}
 		if int(writes.Add(1)) == at {
 			once.Do(func() {
+				before = s.Live().Fingerprint()
 				close(killed) // before the kill: Wait may return at once
-				cmd.Process.Kill()
-				time.Sleep(50 * time.Millisecond)
+				(<-proc).Kill()
+				<-exited // no answer reaches the process
 			})
 		}
 	})
 	defer s.BeforeRequest(nil)
-	if err := cmd.Start(); err != nil {
+	if err := startProc(cmd); err != nil {
 		t.Fatal(err)
 	}
+	proc <- cmd.Process
 	err := cmd.Wait()
+	close(exited)
 	select {
 	case <-killed:
 	default:
 		t.Fatalf("the push ended before call %d: %v\n%s%s", at, err, out.String(), errb.String())
+	}
+	// The call goes through now: wait for its effect (every call of a
+	// push changes Boomi), so that what runs next sees it.
+	for deadline := time.Now().Add(10 * time.Second); s.Live().Fingerprint() == before; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("call %d, sent before the kill, had no effect", at)
+		}
 	}
 }
 
@@ -366,8 +465,10 @@ func TestBoomiCredentials(t *testing.T) {
 	want(t, r, 0, "Plan: ")
 	r = rc(t, dir, env, "plan", "--account", s.Account, "--endpoint", "http://"+strings.TrimPrefix(s.URL, "https://"))
 	want(t, r, 2, "https")
-	// Without the fake's certificate, TLS is not trusted.
-	r = rc(t, dir, append(append([]string(nil), env...), "SSL_CERT_FILE="+netrc), "plan", "--account", s.Account)
+	// Without the fake's certificate, TLS is not trusted. A process: the
+	// roots are read once per process (TestMain made this one trust the
+	// fake).
+	r = rcProc(t, dir, append(append([]string(nil), env...), "SSL_CERT_FILE="+netrc), "plan", "--account", s.Account)
 	if r.code == 0 || !strings.Contains(r.stderr, "certificate is not trusted") {
 		t.Errorf("an untrusted certificate was accepted:\n%s", r)
 	}

@@ -3,45 +3,95 @@ package cli_test
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"rolecall/cli"
 )
 
-// The tests run rolecall as a process, on files in testdata/cli: this test
-// binary, under the name rolecall (binary, a link to it), is rolecall, wired
-// as main.go wires it, but for the terminal UI.
+// How the tests run rolecall.
+//
+// rc runs a command in this test process: cli.Execute, as main.go calls
+// it (but for the terminal UI, which no test here opens: main_test.go
+// checks that main builds it in; package tui tests it), in the test's
+// directory, with its environment. A run costs what the command costs;
+// a process costs some 30 ms of CPU more on this machine (exec, start,
+// page faults), and the tests run rolecall some 550 times.
+//
+// rcProc runs the same command as a process: this test binary, under the
+// name rolecall (binary, a link to it), is rolecall. The tests that need a
+// process use it (or exec binary themselves), and say why:
+//   - the process contract: exit status, stdout and stderr apart
+//     (TestProcessContract runs a table of commands both ways);
+//   - a process killed midway (killPushAt: SIGKILL during a push), or one
+//     that must be killable if it hangs (rcWithin: FIFOs);
+//   - a process that runs while the test does something else: a push
+//     held mid-call (TestAttackAbandonDuringRunningPush), an edit that
+//     waits for a lock the test holds (the group race), a question
+//     answered on a pipe (pushWithAnswer; pushAnswering is in-process);
+//   - limits of a process: ulimit -f (TestFullDiskEdit), another user's
+//     credentials (TestSavedWithWarningByCLI), start-up (inittrace);
+//   - what is read once per process: the system's TLS roots
+//     ($SSL_CERT_FILE): the untrusted certificate of TestBoomiCredentials.
+//     Every other Boomi command runs in-process: this process's
+//     $SSL_CERT_FILE (caFile) holds httptest's certificate and the one
+//     every fake Boomi serves (trustFake), before anything reads the roots.
+//
+// The state of this process that a run depends on is guarded by procMu:
+// the working directory, the environment, cli.Stdin, cli.RunTUI (noTUI, as
+// in the process), push's lock wait (runOpts) and the garbage collector's settings, which Execute tunes for
+// a one-off command. A test that starts a process builds its environment
+// from baseEnv and starts it through startProc, never while a run has
+// changed the directory or the environment; and no test (in package cli
+// either) names a file relative to the working directory.
 
 var (
 	binary  string
 	repo    string
 	testdir string
+	// baseEnv is this process's environment as TestMain leaves it: the
+	// base of every run's. startEnv is the one it was started with.
+	baseEnv, startEnv []string
+	// procMu guards the process-wide state of an in-process run (above).
+	procMu sync.Mutex
+	// caFile is this process's $SSL_CERT_FILE.
+	caFile string
+	// gcPercent and memLimit are the collector's settings outside runs.
+	gcPercent int
+	memLimit  int64
 )
+
+// noTUI stands for the terminal UI, which these tests never open.
+func noTUI(cli.TUIOptions) int {
+	fmt.Fprintln(os.Stderr, "rolecall: the cli tests' binary has no terminal UI: test it in package tui or in main_test.go")
+	return 125
+}
 
 func TestMain(m *testing.M) {
 	if filepath.Base(os.Args[0]) == "rolecall" {
+		cli.RunTUI = noTUI
 		// What main does (main.go), which a test cannot call: building the
-		// binary instead cost the tests more than a second. The terminal
-		// UI is left out: no test here opens it (main_test.go checks that
-		// main builds it in; package tui tests it), and with it each of
-		// the ~300 runs costs some 8% more CPU, and the link more. A test
-		// that reaches it fails on this.
-		cli.RunTUI = func(cli.TUIOptions) int {
-			fmt.Fprintln(os.Stderr, "rolecall: the cli tests' binary has no terminal UI: test it in package tui or in main_test.go")
-			return 125
-		}
+		// binary instead cost the tests more than a second.
 		os.Exit(cli.Execute(os.Args, os.Stdout, os.Stderr, os.Getenv))
 	}
 	os.Exit(run(m))
 }
 
 func run(m *testing.M) int {
+	startEnv = os.Environ()
 	_, here, _, _ := runtime.Caller(0)
 	repo = filepath.Dir(filepath.Dir(here))
 	testdir = filepath.Join(repo, "testdata", "cli")
@@ -63,6 +113,24 @@ func run(m *testing.M) int {
 	}
 	// Keep the load cache of every run out of the user's home.
 	os.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
+	// The roots of this process, as SSL_CERT_FILE makes them a process's
+	// (crypto/x509 reads the variable once, on first use): httptest's
+	// certificate (of the servers some tests start beside the fake Boomi)
+	// and, once the first fake Boomi has started, its certificate
+	// (trustFake).
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	caFile = filepath.Join(tmp, "roots.pem")
+	err = os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600)
+	srv.Close()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	os.Setenv("SSL_CERT_FILE", caFile)
+	baseEnv = os.Environ()
+	gcPercent = debug.SetGCPercent(100)
+	debug.SetGCPercent(gcPercent)
+	memLimit = debug.SetMemoryLimit(-1)
 	return m.Run()
 }
 
@@ -75,16 +143,125 @@ func (r result) String() string {
 	return fmt.Sprintf("exit %d\n--- stdout:\n%s--- stderr:\n%s", r.code, r.stdout, r.stderr)
 }
 
-// rc runs the binary in dir with env (extra KEY=VALUE entries; ROLECALL_FILE
-// is cleared unless given).
+// rc runs rolecall in this process, in dir with env (extra KEY=VALUE
+// entries; ROLECALL_FILE is cleared unless given) and an empty stdin.
 func rc(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "ROLECALL_FILE="), env...)
+	return rcInput(t, dir, env, "", args...)
+}
+
+// rcInput is rc with stdin.
+func rcInput(t *testing.T, dir string, env []string, stdin string, args ...string) result {
+	t.Helper()
+	return rcOpts(t, dir, env, runOpts{stdin: strings.NewReader(stdin)}, args...)
+}
+
+// runOpts is what else an in-process run may be given.
+type runOpts struct {
+	stdin    io.Reader     // cli.Stdin (nil: empty)
+	lockWait time.Duration // how long push waits for the file's lock (0: storage's default)
+}
+
+// rcOpts is rc with o.
+func rcOpts(t *testing.T, dir string, env []string, o runOpts, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code, err := execute(dir, env, o, &out, &errb, args)
+	if err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// execute runs cli.Execute on args under procMu, in dir (unless "") with
+// env set and o, and everything restored afterwards.
+func execute(dir string, env []string, o runOpts, stdout, stderr io.Writer, args []string) (int, error) {
+	procMu.Lock()
+	defer procMu.Unlock()
+	if dir != "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return 0, err
+		}
+		if err := os.Chdir(dir); err != nil {
+			return 0, err
+		}
+		defer os.Chdir(wd)
+	}
+	defer restoreEnv(append([]string{"ROLECALL_FILE="}, env...))()
+	if o.stdin == nil {
+		o.stdin = strings.NewReader("")
+	}
+	prevStdin, prevTUI := cli.Stdin, cli.RunTUI
+	cli.Stdin, cli.RunTUI = o.stdin, noTUI
+	prevWait := cli.SetPushLockWait(o.lockWait)
+	defer func() {
+		cli.Stdin, cli.RunTUI = prevStdin, prevTUI
+		cli.SetPushLockWait(prevWait)
+		debug.SetGCPercent(gcPercent)
+		debug.SetMemoryLimit(memLimit)
+	}()
+	return cli.Execute(append([]string{"rolecall"}, args...), stdout, stderr, os.Getenv), nil
+}
+
+// restoreEnv sets the KEY=VALUE entries of env (a later one wins, as in a
+// process's) and returns what puts the environment back.
+func restoreEnv(env []string) func() {
+	type was struct {
+		v  string
+		ok bool
+	}
+	old := map[string]was{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if _, seen := old[k]; !seen {
+			ov, ok := os.LookupEnv(k)
+			old[k] = was{ov, ok}
+		}
+		os.Setenv(k, v)
+	}
+	return func() {
+		for k, w := range old {
+			if w.ok {
+				os.Setenv(k, w.v)
+			} else {
+				os.Unsetenv(k)
+			}
+		}
+	}
+}
+
+// rcProc runs rolecall as a process (binary), in dir with env as rc does.
+func rcProc(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	cmd := command(dir, env, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	return finished(t, args, cmd.Run(), &out, &errb)
+	err := startProc(cmd)
+	if err == nil {
+		err = cmd.Wait()
+	}
+	return finished(t, args, err, &out, &errb)
+}
+
+// command is the process of rolecall args in dir with env (on baseEnv,
+// ROLECALL_FILE cleared unless given).
+func command(dir string, env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append(slices.Clip(baseEnv), "ROLECALL_FILE="), env...)
+	return cmd
+}
+
+// startProc starts cmd while no in-process run has changed the working
+// directory or the environment that a child inherits.
+func startProc(cmd *exec.Cmd) error {
+	procMu.Lock()
+	defer procMu.Unlock()
+	if cmd.Env == nil {
+		cmd.Env = baseEnv
+	}
+	return cmd.Start()
 }
 
 // finished is the result of a run of rolecall that ended with err.
@@ -205,4 +382,26 @@ func readBytes(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// procOutput is cmd.Output, started by startProc.
+func procOutput(cmd *exec.Cmd) ([]byte, error) {
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := startProc(cmd); err != nil {
+		return nil, err
+	}
+	err := cmd.Wait()
+	return out.Bytes(), err
+}
+
+// procCombinedOutput is cmd.CombinedOutput, started by startProc.
+func procCombinedOutput(cmd *exec.Cmd) ([]byte, error) {
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := startProc(cmd); err != nil {
+		return nil, err
+	}
+	err := cmd.Wait()
+	return out.Bytes(), err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -17,7 +18,10 @@ import (
 // the file as storage decodes it, as the TUI shows it read-only.
 func TestDanglingRoleIsNamed(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join("..", "testdata", "cli", "dangling.toml")
+	// Absolute: the in-process runs of package cli_test change the
+	// working directory while they run.
+	_, here, _, _ := runtime.Caller(0)
+	path := filepath.Join(filepath.Dir(here), "..", "testdata", "cli", "dangling.toml")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

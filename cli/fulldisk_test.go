@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,8 +37,8 @@ func TestFullDiskEdit(t *testing.T) {
 	cmd := exec.Command("sh", "-c", `trap '' XFSZ; ulimit -f `+strconv.Itoa(blocks)+` && exec "$0" "$@"`,
 		binary, "role", "add", "Big 2", "--description", desc)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ROLECALL_FILE=")
-	out, err := cmd.CombinedOutput()
+	cmd.Env = append(slices.Clip(baseEnv), "ROLECALL_FILE=")
+	out, err := procCombinedOutput(cmd)
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "not saved: ") {
 		t.Errorf("edit on a full disk: %v\n%s", err, out)
 	}

@@ -4,8 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -153,15 +153,14 @@ func TestGroupAttackMemberEditRacesPrimaryUnshare(t *testing.T) {
 	if err := syscall.Flock(int(lf.Fd()), syscall.LOCK_EX); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, "-f", "emea-ops.toml", "user", "add", "z@example.com", "--role", "Temp (shared)")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ROLECALL_FILE=")
+	cmd := command(dir, nil, "-f", "emea-ops.toml", "user", "add", "z@example.com", "--role", "Temp (shared)")
 	out, _ := os.Create(filepath.Join(t.TempDir(), "out"))
 	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
+	if err := startProc(cmd); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond) // it has read the group and waits for the lock
+	// It has read the group and waits for the lock (it gives up after 5 s).
+	waitForOpen(t, cmd.Process.Pid, lf.Name(), 4*time.Second)
 	gaReplace(t, filepath.Join(dir, "acme.toml"), `"Release Manager", "Temp"]`, `"Release Manager"]`)
 	syscall.Flock(int(lf.Fd()), syscall.LOCK_UN)
 	_ = cmd.Wait()
@@ -169,6 +168,33 @@ func TestGroupAttackMemberEditRacesPrimaryUnshare(t *testing.T) {
 		b, _ := os.ReadFile(out.Name())
 		t.Errorf("a member edit racing the primary left the member invalid (the edit said: %s):\n%s", b, v)
 	}
+}
+
+// waitForOpen returns once process pid has the file at path open (it
+// takes a lock by opening the lock file), looking every 2 ms for at most
+// d; where /proc does not say, it waits d.
+func waitForOpen(t *testing.T, pid int, path string, d time.Duration) {
+	t.Helper()
+	fds := fmt.Sprintf("/proc/%d/fd", pid)
+	if p, err := filepath.EvalSymlinks(path); err == nil {
+		path = p
+	}
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		ents, err := os.ReadDir(fds)
+		if err != nil {
+			if _, err := os.Stat("/proc/self/fd"); err != nil {
+				time.Sleep(time.Until(deadline))
+				return
+			}
+			continue
+		}
+		for _, e := range ents {
+			if p, _ := os.Readlink(filepath.Join(fds, e.Name())); p == path {
+				return
+			}
+		}
+	}
+	t.Fatalf("process %d did not open %s within %s", pid, path, d)
 }
 
 // A hand-damaged or forged record beside the primary: its targets are not

@@ -98,12 +98,13 @@ func TestDiffMarkdown(t *testing.T) {
 	want(t, rc(t, dir, nil, "diff", "--format", "markdown", "new.toml", "new.toml"), 0, "No change of access for anyone.")
 }
 
-// git runs git in dir, failing the test when it fails.
+// git runs git in dir, failing the test when it fails. No commit starts
+// git maintenance (a process more per commit).
 func git(t *testing.T, dir string, args ...string) {
 	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+	cmd := exec.Command("git", append([]string{"-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", "-c", "maintenance.auto=false"}, args...)...)
 	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := procCombinedOutput(cmd); err != nil {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
 }
@@ -186,7 +187,7 @@ func TestDiffGitRevisions(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "HEAD")); err != nil {
 		t.Fatal(err)
 	}
-	blob, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD:"+filepath.ToSlash(acct)).Output()
+	blob, err := procOutput(exec.Command("git", "-C", dir, "rev-parse", "HEAD:"+filepath.ToSlash(acct)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -104,6 +105,10 @@ func benchBinary(b *testing.B) string {
 		benchBin = filepath.Join(dir, "rolecall")
 		build := exec.Command("go", "build", "-o", benchBin, ".")
 		build.Dir = filepath.Dir(filepath.Dir(here))
+		// Not this process's $XDG_CACHE_HOME (TestMain's temporary one):
+		// the go command keeps its build cache there, and started with
+		// an empty one it compiled every package again.
+		build.Env = startEnv
 		if out, err := build.CombinedOutput(); err != nil {
 			benchBinErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -144,7 +149,7 @@ func benchAccount(b *testing.B, bin string, n int) (file, user string) {
 func runBench(b *testing.B, bin string, env []string, code int, args ...string) string {
 	b.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(append(os.Environ(), "ROLECALL_FILE="), env...)
+	cmd.Env = append(append(slices.Clip(baseEnv), "ROLECALL_FILE="), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -47,6 +47,11 @@ environments are written into the file (an audit entry records the push).`,
 	return c
 }
 
+// pushLockWait is how long push waits for another rolecall's lock on the
+// file (0: storage.DefaultLockWait). The tests shorten it (export_test.go)
+// where a push is refused because another one holds the lock.
+var pushLockWait time.Duration
+
 func fileHash(acct *model.Account) string {
 	sum := sha256.Sum256(storage.Encode(acct))
 	return hex.EncodeToString(sum[:])
@@ -61,7 +66,7 @@ func (a *app) push(r *remote, yes, abandon bool) error {
 	// The file stays locked from here to the end, the question included:
 	// no other rolecall saves it, pushes it, or takes this push's journal
 	// for an interrupted one.
-	held, err := storage.Hold(path, 0)
+	held, err := storage.Hold(path, pushLockWait)
 	if err != nil {
 		return a.storageError(err)
 	}

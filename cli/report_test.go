@@ -240,7 +240,7 @@ func renderMarkdown(t *testing.T, doc string) {
 	}
 	cmd := exec.Command(bin, "--extension", "table", "--extension", "autolink")
 	cmd.Stdin = strings.NewReader(doc)
-	out, err := cmd.Output()
+	out, err := procOutput(cmd)
 	if err != nil {
 		t.Fatalf("cmark-gfm: %v", err)
 	}

@@ -1,12 +1,9 @@
 package cli_test
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"rolecall/cli"
 )
 
 // rawControl reports the first byte sequence a terminal would act on: C0
@@ -85,19 +82,17 @@ func TestJSONEscapesControls(t *testing.T) {
 	want(t, r, 2) // unknown user
 	noControl(t, nil, r)
 
-	// Through Execute in-process: a description from the command line
-	// reaches log --json (names may no longer hold U+2028, R7).
-	var out, errb bytes.Buffer
-	code := cli.Execute([]string{"rolecall", "-f", dir + "/rolecall.toml", "role", "edit", "Ops", "--description", "Ops\u2028Two"}, &out, &errb, func(string) string { return "" })
-	if code != 0 {
-		t.Fatalf("describe: exit %d: %s", code, errb.String())
+	// A description from the command line reaches log --json (names may
+	// no longer hold U+2028, R7).
+	r = rc(t, "", nil, "-f", dir+"/rolecall.toml", "role", "edit", "Ops", "--description", "Ops\u2028Two")
+	if r.code != 0 {
+		t.Fatalf("describe: %s", r)
 	}
-	out.Reset()
-	code = cli.Execute([]string{"rolecall", "-f", dir + "/rolecall.toml", "log", "--json"}, &out, &errb, func(string) string { return "" })
-	if code != 0 {
-		t.Fatalf("log: exit %d: %s", code, errb.String())
+	r = rc(t, "", nil, "-f", dir+"/rolecall.toml", "log", "--json")
+	if r.code != 0 {
+		t.Fatalf("log: %s", r)
 	}
-	if strings.Contains(out.String(), "\u2028") || !strings.Contains(out.String(), `\u2028`) {
-		t.Errorf("U+2028 not escaped in JSON:\n%s", out.String())
+	if strings.Contains(r.stdout, "\u2028") || !strings.Contains(r.stdout, `\u2028`) {
+		t.Errorf("U+2028 not escaped in JSON:\n%s", r.stdout)
 	}
 }

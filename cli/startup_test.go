@@ -1,24 +1,31 @@
 package cli_test
 
 import (
-	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
 // Every command is one process, so what runs before main is paid on every
 // call of rolecall in a shell loop.
 
+// initTrace is the output of rolecall --help with GODEBUG=inittrace=1,
+// run once for the tests below.
+var initTrace = sync.OnceValues(func() ([]byte, error) {
+	cmd := exec.Command(binary, "--help")
+	cmd.Env = append(slices.Clip(baseEnv), "GODEBUG=inittrace=1")
+	return procCombinedOutput(cmd)
+})
+
 // inits runs rolecall --help with GODEBUG=inittrace=1 and returns each
 // package's trace line.
 func inits(t *testing.T) map[string]string {
 	t.Helper()
-	cmd := exec.Command(binary, "--help")
-	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
-	out, err := cmd.CombinedOutput()
+	out, err := initTrace()
 	if err != nil {
 		t.Fatalf("rolecall --help: %v\n%s", err, out)
 	}
@@ -34,6 +41,7 @@ func inits(t *testing.T) map[string]string {
 
 // The binary initialises none of the packages that built tables at start.
 func TestStartInitialisesNoTables(t *testing.T) {
+	t.Parallel()
 	got := inits(t)
 	for pkg, why := range map[string]string{
 		"github.com/mtibben/confusables":      "builds a map of 6,300 runes (model has the table as static data)",
@@ -51,6 +59,7 @@ func TestStartInitialisesNoTables(t *testing.T) {
 // objects, for the privilege names, the coverers of each privilege and the
 // readers of edits).
 func TestStartOwnPackagesAllocateLittle(t *testing.T) {
+	t.Parallel()
 	allocs := regexp.MustCompile(`, (\d+) allocs$`)
 	for pkg, line := range inits(t) {
 		if !strings.HasPrefix(pkg, "rolecall/") {

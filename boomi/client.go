@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -46,6 +47,8 @@ type Client struct {
 	Waiting func(d time.Duration, attempt, attempts int)
 
 	requests atomic.Int64
+	hcOnce   sync.Once
+	hc       *http.Client // made by httpClient when HTTP is nil
 }
 
 // ErrAlreadyDeleted is what Apply returns for a delete of an object Boomi
@@ -129,10 +132,18 @@ func (c *Client) timeout() time.Duration {
 	return c.Timeout
 }
 
+// httpClient is c.HTTP, or else one client made on first use and kept, so
+// that requests share its connections: a new one for each request made a
+// TCP connection and a TLS handshake for every request of a pull or push.
 func (c *Client) httpClient() *http.Client {
 	if c.HTTP != nil {
 		return c.HTTP
 	}
+	c.hcOnce.Do(func() { c.hc = newHTTPClient() })
+	return c.hc
+}
+
+func newHTTPClient() *http.Client {
 	return &http.Client{Transport: &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,

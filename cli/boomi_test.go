@@ -621,3 +621,16 @@ func TestPushCountsAGoneObjectAsRemoved(t *testing.T) {
 	r := rc(t, dir, env, "push", "--yes")
 	want(t, r, 0, "applied 1 call", "matches")
 }
+
+// A command's requests to Boomi share their connections: each request used
+// to open its own, with a TLS handshake, which made every pull and push pay
+// a round trip and a handshake per request.
+func TestBoomiRequestsShareConnections(t *testing.T) {
+	t.Parallel()
+	s, env := fakeBoomi(t, nil)
+	dir, _ := copyFile(t, "boomi-demo.toml")
+	want(t, rc(t, dir, env, "push", "--account", s.Account, "--yes"), 0, "matches")
+	if n, c := s.Requests(), s.Connections(); n < 20 || c > 4 {
+		t.Errorf("push sent %d requests over %d connections, want at most 4", n, c)
+	}
+}

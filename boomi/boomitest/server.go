@@ -60,6 +60,7 @@ type Server struct {
 	malformed int
 	before    func(*http.Request)
 	requests  int
+	conns     int
 	pageSize  int
 	tokens    map[string][]any
 	nextID    int
@@ -134,6 +135,13 @@ func NewServer(t testing.TB, live *model.Live, opts ...Option) *Server {
 		o(s)
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.mu.Lock()
+			s.conns++
+			s.mu.Unlock()
+		}
+	}
 	s.srv.TLS = &tls.Config{Certificates: []tls.Certificate{fakeCert()}}
 	s.srv.StartTLS()
 	s.URL = s.srv.URL
@@ -224,6 +232,14 @@ func (s *Server) Requests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.requests
+}
+
+// Connections returns how many connections clients have opened to the
+// server.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
 }
 
 // FailNext makes the next n requests fail with status, with a Retry-After

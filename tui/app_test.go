@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"rolecall/internal/testlong"
 	"rolecall/model"
 	"rolecall/storage"
 )
@@ -94,6 +96,9 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(Run(Options{Path: path, NoCache: os.Getenv("ROLECALL_NO_CACHE") != ""}))
 	}
+	// At GOGC=400: 2.8 -> 2.2 s of CPU for the package.
+	flag.Parse()
+	testlong.TuneGC()
 	// Each load (a harness's, an account switched to) starts the loading
 	// screen's tick, and the harness waits for it: 5 ms, not 100.
 	loadTickEvery = 5 * time.Millisecond

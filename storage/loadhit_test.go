@@ -27,13 +27,13 @@ func allocatedBy(f func()) uint64 {
 // virtual machine every page of a buffer the size of the file is a page
 // fault, which cost a cached check at 10,000 users a quarter of its time.
 // Comments make a file larger without changing its account or its entry,
-// so what a hit allocates must not grow with them.
+// so what a hit allocates must not grow with them (it grew by the 2 MiB).
 func TestCacheHitDoesNotHoldTheFile(t *testing.T) {
 	freshCache(t)
 	dir := t.TempDir()
 	small, padded := filepath.Join(dir, "small.toml"), filepath.Join(dir, "padded.toml")
-	data := Encode(model.Synthetic(200, 20, 5, 1))
-	pad := bytes.Repeat([]byte("# "+strings.Repeat("x", 76)+"\n"), 4<<20/80) // 4 MiB of comments
+	data := Encode(model.Synthetic(100, 10, 4, 1))
+	pad := bytes.Repeat([]byte("# "+strings.Repeat("x", 76)+"\n"), 2<<20/80) // 2 MiB of comments
 	for p, b := range map[string][]byte{small: data, padded: append(append([]byte(nil), pad...), data...)} {
 		if err := os.WriteFile(p, b, 0o600); err != nil {
 			t.Fatal(err)
@@ -51,17 +51,17 @@ func TestCacheHitDoesNotHoldTheFile(t *testing.T) {
 	// allocations in between do not count.
 	least := func(p string) uint64 {
 		m := cost(p)
-		for range 4 {
+		for range 2 {
 			m = min(m, cost(p))
 		}
 		return m
 	}
 	s, l := least(small), least(padded)
-	if hits != 10 {
-		t.Fatalf("%d of 10 loads came from the cache", hits)
+	if hits != 6 {
+		t.Fatalf("%d of 6 loads came from the cache", hits)
 	}
 	if l > s+1<<20 {
-		t.Errorf("a hit on a file with 4 MiB more comments allocates %d bytes more (%d against %d): it holds the file", l-s, l, s)
+		t.Errorf("a hit on a file with 2 MiB more comments allocates %d bytes more (%d against %d): it holds the file", l-s, l, s)
 	}
 }
 

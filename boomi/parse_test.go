@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"rolecall/internal/testcost"
 	"rolecall/model"
 )
 
@@ -288,9 +289,9 @@ func TestReadResponsesScales(t *testing.T) {
 		fmt.Fprintf(&b, `{"@type":"AccountUserRole","id":"l%d","accountId":"acc","userId":"user%d@x.example","roleId":"r%d","firstName":"F","lastName":"L"}`, i, i/3, i%3)
 	}
 	flush(true)
-	start := processCPU()
+	start := testcost.CPU()
 	live, notes, err := ReadResponses([]string{dir})
-	took := processCPU() - start
+	took := testcost.CPU() - start
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,21 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 	"testing"
-)
 
-// allocatedBy is the number of bytes f allocates.
-func allocatedBy(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.GC() // twice: sync.Pool's cached objects (the JSON encoder's) are gone
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
+	"rolecall/internal/testcost"
+)
 
 // A large JSON answer (who-can over 10,000 users is 1.2 MB) is copied as
 // few times as can be: each page a command touches is a page fault, and on
@@ -45,7 +35,7 @@ func TestWriteJSONCopiesALargeAnswerLittle(t *testing.T) {
 		out.Reset()
 		out = bytes.Buffer{}
 		a := &app{stdout: &out}
-		m := allocatedBy(func() {
+		m := testcost.Allocated(func() {
 			if err := a.writeJSON(v); err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +53,7 @@ func TestWriteJSONCopiesALargeAnswerLittle(t *testing.T) {
 // writeSafe looks at clean output in place: no copy of it.
 func TestWriteSafeDoesNotCopyCleanOutput(t *testing.T) {
 	b := []byte(strings.Repeat("ALLOWED: a@example.com Build Read Access\n", 100_000)) // 4 MB
-	if n := allocatedBy(func() { writeSafe(io.Discard, b) }); n > 64<<10 {
+	if n := testcost.Allocated(func() { writeSafe(io.Discard, b) }); n > 64<<10 {
 		t.Errorf("writeSafe of %d clean bytes allocated %d bytes", len(b), n)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"rolecall/internal/testcost"
 	"rolecall/internal/testlong"
 	"rolecall/model"
 )
@@ -46,7 +47,7 @@ func boundedDecode(data []byte, timeBudget time.Duration, memBudget uint64) (*mo
 		ps []FileProblem
 	}
 	done := make(chan result, 1)
-	start, t0, cpu0 := allocated(), time.Now(), processCPU()
+	start, t0, cpu0 := allocated(), time.Now(), testcost.CPU()
 	go func() {
 		a, ps := Decode("f.toml", data)
 		done <- result{a, ps}
@@ -58,12 +59,12 @@ func boundedDecode(data []byte, timeBudget time.Duration, memBudget uint64) (*mo
 	for {
 		select {
 		case r := <-done:
-			return r.a, r.ps, processCPU() - cpu0, allocated() - start
+			return r.a, r.ps, testcost.CPU() - cpu0, allocated() - start
 		case <-poll.C:
 			if n := allocated() - start; n > memBudget {
 				panic(fmt.Sprintf("Decode of a %d-byte input allocated %d MiB (budget %d MiB) after %s", len(data), n>>20, memBudget>>20, time.Since(t0)))
 			}
-			if d := processCPU() - cpu0; d > timeBudget {
+			if d := testcost.CPU() - cpu0; d > timeBudget {
 				panic(fmt.Sprintf("Decode of a %d-byte input used more than %s of CPU (%s; %d MiB allocated so far)", len(data), timeBudget, d, (allocated()-start)>>20))
 			}
 		case <-deadline.C:

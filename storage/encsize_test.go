@@ -3,6 +3,7 @@ package storage
 import (
 	"testing"
 
+	"rolecall/internal/testcost"
 	"rolecall/model"
 )
 
@@ -17,7 +18,7 @@ func TestEncodeMakesItsBufferOnce(t *testing.T) {
 	} {
 		c := Canonical(a)
 		var out []byte
-		n := allocatedBy(func() { out = encodeCanonical(c) })
+		n := testcost.Allocated(func() { out = encodeCanonical(c) })
 		t.Logf("%s: %d bytes written, %d allocated (%.2f times)", name, len(out), n, float64(n)/float64(len(out)))
 		if n > uint64(len(out))*3/2 {
 			t.Errorf("%s: encoding %d bytes allocated %d (%.1f times)", name, len(out), n, float64(n)/float64(len(out)))

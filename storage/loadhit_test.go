@@ -6,22 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 
+	"rolecall/internal/testcost"
 	"rolecall/model"
 )
-
-// allocatedBy is the number of bytes f allocates.
-func allocatedBy(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 // A load from the cache hashes the file without holding all of it: on a
 // virtual machine every page of a buffer the size of the file is a page
@@ -43,7 +33,7 @@ func TestCacheHitDoesNotHoldTheFile(t *testing.T) {
 	var hits int64
 	cost := func(p string) uint64 {
 		h := cacheStats.hits.Load()
-		n := allocatedBy(func() { mustLoad(t, p) })
+		n := testcost.Allocated(func() { mustLoad(t, p) })
 		hits += cacheStats.hits.Load() - h
 		return n
 	}

@@ -53,3 +53,11 @@ func TuneGC() {
 	}
 	debug.SetGCPercent(400)
 }
+
+// Main is a package's TestMain when it needs nothing else: the tests run
+// with TuneGC.
+func Main(m *testing.M) {
+	flag.Parse()
+	TuneGC()
+	os.Exit(m.Run())
+}

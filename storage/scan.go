@@ -443,9 +443,9 @@ func (s *scanner) header() {
 		e := s.newElem()
 		e.header = line
 		if splitsAt(name) {
-			s.splits = append(s.splits, at)
+			s.splits = appendDoubling(s.splits, at)
 		}
-		s.pos.elems[name] = append(s.pos.elems[name], e)
+		s.pos.elems[name] = appendDoubling(s.pos.elems[name], e)
 		s.elem, s.sub, s.table = e, nil, nil
 		return
 	}
@@ -457,6 +457,16 @@ func (s *scanner) header() {
 	}
 	s.elem, s.sub, s.table = nil, nil, parts
 	s.record(parts, line)
+}
+
+// appendDoubling is append, but a full slice doubles: a long list grown
+// by append (by a quarter at a time past 256 items) allocates five times
+// its final size, one grown by doubling twice.
+func appendDoubling[T any](s []T, v T) []T {
+	if len(s) == cap(s) {
+		s = slices.Grow(s, max(len(s), 16))
+	}
+	return append(s, v)
 }
 
 // maxKeyLines bounds how many keys' lines are remembered, at the top level

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"rolecall/internal/hugeheap"
 	"runtime/debug"
 	"strings"
 	"unsafe"
@@ -110,6 +111,7 @@ func Execute(args []string, stdout, stderr io.Writer, env func(string) string) i
 // exits, so collections before then are mostly wasted work. A GOGC or
 // GOMEMLIMIT in the environment is left as it is.
 func oneOffGC(env func(string) string) {
+	hugeheap.Enable()
 	if env("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}

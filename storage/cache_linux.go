@@ -108,7 +108,10 @@ func dirThere(dir string) bool {
 // read returns the bytes of the entry name, or nil when there is none or it
 // is not to be used: not a regular file with one name, owned by another
 // user, writable by its group or others, or larger than cacheMaxEntry.
-func (c *cacheHandle) read(name string) []byte {
+// When head is not nil it is given the entry's first bytes (at most
+// entryHeadBytes) and its size first, and the rest is read only if it
+// returns true.
+func (c *cacheHandle) read(name string, head func(b []byte, size int64) bool) []byte {
 	fd, err := syscall.Openat(c.fd, name, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		if !errors.Is(err, syscall.ENOENT) {
@@ -124,8 +127,16 @@ func (c *cacheHandle) read(name string) []byte {
 		cacheStats.refused.Add(1)
 		return nil
 	}
+	var first []byte
+	if head != nil {
+		first = make([]byte, min(st.Size, entryHeadBytes))
+		if _, err := io.ReadFull(f, first); err != nil || !head(first, st.Size) {
+			return nil
+		}
+	}
 	buf := bytes.NewBuffer(make([]byte, 0, st.Size+bytes.MinRead))
-	if _, err := buf.ReadFrom(io.LimitReader(f, cacheMaxEntry+1)); err != nil || buf.Len() > cacheMaxEntry {
+	buf.Write(first)
+	if _, err := buf.ReadFrom(io.LimitReader(f, cacheMaxEntry+1-int64(len(first)))); err != nil || buf.Len() > cacheMaxEntry {
 		return nil
 	}
 	return buf.Bytes()

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"rolecall/internal/hugeheap"
 	"strconv"
 	"strings"
 	"syscall"
@@ -128,6 +129,7 @@ func readOpen(path string, f *os.File, fi fs.FileInfo) ([]byte, fs.FileInfo, err
 	// Sized from stat: io.ReadAll would grow its buffer by doubling, some
 	// twenty copies for a 13 MB file of 100,000 users. ReadFrom still grows
 	// it if the file grew since.
+	hugeheap.Expect(fi.Size() * (decodeHeapFactor + 1)) // the bytes, then Decode
 	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
 	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
 		return nil, nil, readErr(path, err)
@@ -210,7 +212,7 @@ func Load(path string) (*Doc, error) {
 		return nil, err
 	}
 	defer f.Close()
-	parsed, wait := prefetch(path)
+	parsed, wait := prefetch(path, fi.Size())
 	if st, ok := parsed(); ok && st.size == fi.Size() {
 		// Most likely a hit: hash the file through a small buffer instead
 		// of reading it whole, since the bytes are needed only on a miss.
@@ -716,7 +718,7 @@ func (h *Held) Update(opts SaveOptions, edit func(*model.Account) (*model.Accoun
 // Encode makes of their account (the load cache knows it of the files
 // rolecall saved).
 func decodeCurrent(path string, cur []byte) (a *model.Account, ps []FileProblem, canonical bool) {
-	l := lookupCache(path)
+	l := lookupCache(path, int64(len(cur)))
 	defer l.close()
 	sum := sha256.Sum256(cur)
 	a, ps = l.decode(path, cur, sum)

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package hugeheap
+
+func probe() system { return system{} }
+
+func prepare(n, size uintptr) bool { return false }

@@ -109,9 +109,13 @@ func Execute(args []string, stdout, stderr io.Writer, env func(string) string) i
 // collection (GOGC=400) instead of twice, but not past oneOffHeap while
 // that is enough. Most of what a command allocates is live until it
 // exits, so collections before then are mostly wasted work. A GOGC or
-// GOMEMLIMIT in the environment is left as it is.
+// GOMEMLIMIT in the environment is left as it is. A large load's heap is
+// asked for in huge pages (hugeheap) unless $ROLECALL_NO_HUGE_PAGES is
+// set.
 func oneOffGC(env func(string) string) {
-	hugeheap.Enable()
+	if env("ROLECALL_NO_HUGE_PAGES") == "" {
+		hugeheap.Enable()
+	}
 	if env("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}

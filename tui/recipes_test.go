@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -248,51 +247,43 @@ func pickSupport(r *keyRecorder) {
 
 func TestRecipesByKeys(t *testing.T) {
 	totalNav, totalTyped, totalFiltered := 0, 0, 0
-	var mu sync.Mutex // over the totals
-	// The recipes run at once, each its own program: most of a recipe's
-	// time is waiting for frames. The group ends when they all have.
-	t.Run("recipes", func(t *testing.T) {
-		for _, rc := range recipes {
-			t.Run(strings.ReplaceAll(rc.role.Name, " ", "_"), func(t *testing.T) {
-				t.Parallel()
-				base := recipeAccount()
-				st := &memStore{acct: base.Clone()}
-				app, err := newApp(Options{Path: "demo.toml"}, st)
-				if err != nil {
-					t.Fatal(err)
+	for _, rc := range recipes {
+		t.Run(strings.ReplaceAll(rc.role.Name, " ", "_"), func(t *testing.T) {
+			base := recipeAccount()
+			st := &memStore{acct: base.Clone()}
+			app, err := newApp(Options{Path: "demo.toml"}, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
+				teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+			r := &keyRecorder{t: t, tm: tm}
+			r.wait("Administrator")
+			rc.keys(r)
+			final := ansi.Strip(tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View().Content)
+			t.Logf("%s: %d navigation keys, %d typed characters (%d of them filter text)", rc.role.Name, r.nav, r.typed, r.filtered)
+			totalNav += r.nav
+			totalTyped += r.typed
+			totalFiltered += r.filtered
+			// The last screen: the roles list with the new role, saved.
+			wants := []string{rc.role.Name, "Saved demo.toml."}
+			if !rc.only {
+				wants = append(wants, "[1 Custom Roles]")
+			}
+			for _, want := range wants {
+				if !strings.Contains(final, want) {
+					t.Errorf("the last screen lacks %q:\n%s", want, final)
 				}
-				tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
-					teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-				r := &keyRecorder{t: t, tm: tm}
-				r.wait("Administrator")
-				rc.keys(r)
-				final := ansi.Strip(tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View().Content)
-				t.Logf("%s: %d navigation keys, %d typed characters (%d of them filter text)", rc.role.Name, r.nav, r.typed, r.filtered)
-				mu.Lock()
-				totalNav += r.nav
-				totalTyped += r.typed
-				totalFiltered += r.filtered
-				mu.Unlock()
-				// The last screen: the roles list with the new role, saved.
-				wants := []string{rc.role.Name, "Saved demo.toml."}
-				if !rc.only {
-					wants = append(wants, "[1 Custom Roles]")
-				}
-				for _, want := range wants {
-					if !strings.Contains(final, want) {
-						t.Errorf("the last screen lacks %q:\n%s", want, final)
-					}
-				}
-				if strings.Contains(final, "UNSAVED") {
-					t.Errorf("the last screen still says UNSAVED:\n%s", final)
-				}
-				if st.saves != 1 {
-					t.Fatalf("saved %d times, want once", st.saves)
-				}
-				checkRecipe(t, base, st.acct, rc)
-			})
-		}
-	})
+			}
+			if strings.Contains(final, "UNSAVED") {
+				t.Errorf("the last screen still says UNSAVED:\n%s", final)
+			}
+			if st.saves != 1 {
+				t.Fatalf("saved %d times, want once", st.saves)
+			}
+			checkRecipe(t, base, st.acct, rc)
+		})
+	}
 	t.Logf("the five recipes: %d navigation keys (budget %d), %d typed characters (%d of them filter text)", totalNav, recipeBudget, totalTyped, totalFiltered)
 	if totalNav > recipeBudget {
 		t.Errorf("the five recipes took %d navigation keys, more than %d", totalNav, recipeBudget)

@@ -250,6 +250,7 @@ func TestRetries(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
+	t.Parallel() // its timeouts wait while the others run
 	const secret = "s3cr3t-T0KEN-value"
 	t.Run("401", func(t *testing.T) {
 		s := boomitest.NewServer(t, nil)

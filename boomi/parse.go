@@ -1,6 +1,7 @@
 package boomi
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -29,11 +30,21 @@ import (
 // object twice with different contents (Error). Anything rolecall cannot
 // read at all is the returned error, naming the file.
 func ReadResponses(paths []string) (*model.Live, []model.ImportNote, error) {
-	files, err := listFiles(paths)
+	return readResponses(paths, limits{files: MaxFiles, objects: MaxObjects})
+}
+
+// limits are the limits on files and objects ReadResponses applies. The
+// tests of the limits lower them: reaching MaxObjects takes 200,001 objects,
+// seconds of CPU time.
+type limits struct{ files, objects int }
+
+func readResponses(paths []string, lim limits) (*model.Live, []model.ImportNote, error) {
+	files, err := listFiles(paths, lim.files)
 	if err != nil {
 		return nil, nil, err
 	}
 	a := newAccumulator()
+	a.maxObjects = lim.objects
 	for _, name := range files {
 		data, err := readFile(name)
 		if err != nil {
@@ -78,7 +89,7 @@ func (a *accumulator) settleAccount() error {
 func safePath(p string) string { return model.SafeText(p) }
 
 // listFiles expands paths to files, refusing links and special files.
-func listFiles(paths []string) ([]string, error) {
+func listFiles(paths []string, maxFiles int) ([]string, error) {
 	var out []string
 	for _, p := range paths {
 		fi, err := os.Lstat(p)
@@ -104,15 +115,15 @@ func listFiles(paths []string) ([]string, error) {
 					continue // not recursing
 				}
 				out = append(out, filepath.Join(p, e.Name()))
-				if len(out) > MaxFiles {
-					return nil, fmt.Errorf("%s: more than %d files, over the limit", safePath(p), MaxFiles)
+				if len(out) > maxFiles {
+					return nil, fmt.Errorf("%s: more than %d files, over the limit", safePath(p), maxFiles)
 				}
 			}
 		default:
 			out = append(out, p)
 		}
-		if len(out) > MaxFiles {
-			return nil, fmt.Errorf("more than %d files, over the limit", MaxFiles)
+		if len(out) > maxFiles {
+			return nil, fmt.Errorf("more than %d files, over the limit", maxFiles)
 		}
 	}
 	return out, nil
@@ -147,7 +158,12 @@ func readFile(name string) ([]byte, error) {
 	if fi.Size() > MaxFileSize {
 		return nil, fmt.Errorf("%s: %d bytes, over the limit of %d bytes per file", safePath(name), fi.Size(), MaxFileSize)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	// A buffer of the file's size and a little: io.ReadAll starts at 512
+	// bytes and grows, a read and a copy per doubling (a 20 kB page took 7
+	// reads). The limit still holds if the file grows meanwhile.
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
+	_, err = buf.ReadFrom(io.LimitReader(f, MaxFileSize+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", safePath(name), plainErr(err))
 	}
@@ -176,19 +192,21 @@ func fileKind(m fs.FileMode) string {
 // accumulator merges the responses of several files (or requests) into one
 // Live.
 type accumulator struct {
-	live     model.Live
-	notes    []model.ImportNote
-	roleAt   map[string]int
-	userAt   map[string]int
-	envAt    map[string]int
-	envRAt   map[string]int
-	groupAt  map[string]int
-	gaAt     map[string]int
-	guAt     map[string]int
-	from     map[string]string // type+key -> where the kept copy came from
-	seen     map[string]int    // objects read per type, duplicates included
-	acctFrom string
-	pages    []page
+	live    model.Live
+	notes   []model.ImportNote
+	roleAt  map[string]int
+	userAt  map[string]int
+	envAt   map[string]int
+	envRAt  map[string]int
+	groupAt map[string]int
+	gaAt    map[string]int
+	guAt    map[string]int
+	from    map[string]string // type+key -> where the kept copy came from
+	seen    map[string]int    // objects read per type, duplicates included
+	// maxObjects is the limit on seen per type: MaxObjects but in tests.
+	maxObjects int
+	acctFrom   string
+	pages      []page
 	// roleAccts are the account ids Role objects name, with where each was
 	// first seen: a Role page may hold an account group's shared role, of
 	// the primary account, so they decide the account only when no link
@@ -205,7 +223,7 @@ type page struct {
 func newAccumulator() *accumulator {
 	return &accumulator{roleAt: map[string]int{}, userAt: map[string]int{}, envAt: map[string]int{}, envRAt: map[string]int{},
 		groupAt: map[string]int{}, gaAt: map[string]int{}, guAt: map[string]int{},
-		from: map[string]string{}, seen: map[string]int{}}
+		from: map[string]string{}, seen: map[string]int{}, maxObjects: MaxObjects}
 }
 
 func (a *accumulator) note(sev model.Severity, obj, id, format string, args ...any) {
@@ -226,8 +244,8 @@ func (a *accumulator) add(where string, d *doc) error {
 	}
 	for _, it := range d.items {
 		a.seen[it.typ]++
-		if a.seen[it.typ] > MaxObjects {
-			return fmt.Errorf("%s: more than %d %s objects in total, over the limit", where, MaxObjects, it.typ)
+		if a.seen[it.typ] > a.maxObjects {
+			return fmt.Errorf("%s: more than %d %s objects in total, over the limit", where, a.maxObjects, it.typ)
 		}
 		if err := a.addItem(where, it); err != nil {
 			return err

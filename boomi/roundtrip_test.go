@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"rolecall/boomi/boomitest"
+	"rolecall/internal/testlong"
 	"rolecall/model"
 )
 
@@ -93,9 +94,9 @@ func TestResolve(t *testing.T) {
 	}
 }
 
-// bigLive is an account of 10,000 users holding one role each, 50 roles
+// bigLive is an account of users users holding one role each, 50 roles
 // and 4 environments.
-func bigLive() *model.Live {
+func bigLive(users int) *model.Live {
 	l := &model.Live{AccountID: "acme-big", Roles: boomitest.BuiltinRoles()}
 	for i := range 50 {
 		l.Roles = append(l.Roles, model.LiveRole{ID: fmt.Sprintf("role-%02d", i), AccountID: "acme-big", Name: fmt.Sprintf("Role %02d", i), Codes: []string{"API", "BUILD"}, HasPrivileges: true})
@@ -104,14 +105,14 @@ func bigLive() *model.Live {
 		l.Environments = append(l.Environments, model.LiveEnvironment{ID: fmt.Sprintf("env-%d", i), Name: fmt.Sprintf("Env %d", i), Classification: "PROD"})
 		l.EnvRoles = append(l.EnvRoles, model.LiveEnvRole{ID: fmt.Sprintf("er-%d", i), EnvironmentID: fmt.Sprintf("env-%d", i), RoleID: "role-01"})
 	}
-	for i := range 10000 {
+	for i := range users {
 		l.UserRoles = append(l.UserRoles, model.LiveUserRole{ID: fmt.Sprintf("aur-%05d", i), UserID: fmt.Sprintf("user%05d@acme.example", i), RoleID: fmt.Sprintf("role-%02d", i%50), FirstName: "U", LastName: fmt.Sprint(i)})
 	}
 	return l
 }
 
 func BenchmarkPull10k(b *testing.B) {
-	s := boomitest.NewServer(b, bigLive())
+	s := boomitest.NewServer(b, bigLive(10000))
 	var reqs int
 	for b.Loop() {
 		c := newClient(s, nil)
@@ -134,12 +135,20 @@ func TestPull10kRequests(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	s := boomitest.NewServer(t, bigLive())
+	// 10,000 users with the long tests, 2,000 otherwise: the requests are
+	// a page of 100 users each and a few more (108 for 10,000), whatever
+	// the size.
+	users := testlong.N(2000, 10000)
+	s := boomitest.NewServer(t, bigLive(users))
 	c := newClient(s, nil)
-	if _, err := c.Pull(context.Background()); err != nil {
+	live, err := c.Pull(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Requests() > 120 {
+	if len(live.UserRoles) != users {
+		t.Fatalf("%d links", len(live.UserRoles))
+	}
+	if c.Requests() > users/100+20 {
 		t.Fatalf("%d requests", c.Requests())
 	}
 	t.Logf("%d requests", c.Requests())

@@ -31,8 +31,10 @@ func TestWriteJSONCopiesALargeAnswerLittle(t *testing.T) {
 	}
 	var out bytes.Buffer
 	var n uint64
-	for range 3 { // the least of three: not another test's allocations
-		out.Reset()
+	// The least of up to three (another goroutine may allocate meanwhile),
+	// measured again only while over the limit: each costs 60 ms of CPU.
+	within := func() bool { return n <= uint64(out.Len())*9/2 }
+	for try := 0; try < 3 && (try == 0 || !within()); try++ {
 		out = bytes.Buffer{}
 		a := &app{stdout: &out}
 		m := testcost.Allocated(func() {
@@ -45,14 +47,15 @@ func TestWriteJSONCopiesALargeAnswerLittle(t *testing.T) {
 		}
 	}
 	t.Logf("%d bytes of JSON, %d allocated (%.2f times)", out.Len(), n, float64(n)/float64(out.Len()))
-	if limit := uint64(out.Len()) * 9 / 2; n > limit {
+	if !within() {
 		t.Errorf("writing %d bytes of JSON allocated %d bytes (%.1f times), want at most 4.5 times", out.Len(), n, float64(n)/float64(out.Len()))
 	}
 }
 
 // writeSafe looks at clean output in place: no copy of it.
 func TestWriteSafeDoesNotCopyCleanOutput(t *testing.T) {
-	b := []byte(strings.Repeat("ALLOWED: a@example.com Build Read Access\n", 100_000)) // 4 MB
+	// 400 kB: a copy would be six times the bound.
+	b := []byte(strings.Repeat("ALLOWED: a@example.com Build Read Access\n", 10_000))
 	if n := testcost.Allocated(func() { writeSafe(io.Discard, b) }); n > 64<<10 {
 		t.Errorf("writeSafe of %d clean bytes allocated %d bytes", len(b), n)
 	}

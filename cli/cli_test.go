@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/pem"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"rolecall/cli"
+	"rolecall/internal/testlong"
 )
 
 // How the tests run rolecall.
@@ -127,7 +129,21 @@ func run(m *testing.M) int {
 		return 1
 	}
 	os.Setenv("SSL_CERT_FILE", caFile)
+	// And no directory of roots: without SSL_CERT_DIR a process also
+	// parses the system's (/etc/ssl/certs, some 145 certificates), 30 to
+	// 50 ms of CPU in this one and in every process that talks to a fake.
+	noRoots := filepath.Join(tmp, "no-roots")
+	if err := os.Mkdir(noRoots, 0o700); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	os.Setenv("SSL_CERT_DIR", noRoots)
 	baseEnv = os.Environ()
+	// GOGC=400 between runs as during them (Execute's oneOffGC): at 100
+	// the collector ran every few megabytes, and returned the pages a run
+	// had grown into, which the next run faulted in again.
+	flag.Parse()
+	testlong.TuneGC()
 	gcPercent = debug.SetGCPercent(100)
 	debug.SetGCPercent(gcPercent)
 	memLimit = debug.SetMemoryLimit(-1)

@@ -383,8 +383,8 @@ func TestGroupRemoveUnheldSharedRole(t *testing.T) {
 
 // Every tab of a primary with groups and of a member fits every size.
 func TestGroupLayoutSizes(t *testing.T) {
-	for _, file := range []string{"acme.toml", "emea-sales.toml"} {
-		for _, ascii := range []bool{false, true} {
+	for i, file := range []string{"acme.toml", "emea-sales.toml"} {
+		for _, ascii := range asciiModes(i) { // a primary plain, a member in ASCII
 			h, _ := groupHarness(t, file, 80, 24, Options{ASCII: ascii})
 			for _, sz := range [][2]int{{80, 24}, {100, 30}, {119, 40}, {120, 40}, {200, 60}, {250, 80}} {
 				h.size(sz[0], sz[1])

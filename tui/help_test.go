@@ -70,8 +70,8 @@ var globalKeys = []string{"ctrl+s save", "? help", "q quit", "L messages", "S sa
 
 func TestFullHelpShowsEverythingUncut(t *testing.T) {
 	for name, keys := range helpStates {
-		for _, sz := range [][2]int{{80, 24}, {100, 30}, {120, 40}} {
-			for _, ascii := range []bool{false, true} {
+		for i, sz := range [][2]int{{80, 24}, {100, 30}, {120, 40}} {
+			for _, ascii := range asciiModes(i + len(name)) { // both at 80x24 across the states
 				h := newHarness(t, Options{ASCII: ascii}, &memStore{acct: model.Demo()})
 				h.size(sz[0], sz[1])
 				h.keys(keys...)

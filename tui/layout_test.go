@@ -7,10 +7,22 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"rolecall/internal/testlong"
 	"rolecall/model"
 )
 
 var sizes = [][2]int{{80, 24}, {81, 25}, {100, 30}, {119, 40}, {120, 40}, {160, 50}, {200, 60}, {250, 80}}
+
+// asciiModes are the renderings (--ascii or not) a sweep over sizes checks
+// at its i-th size: both with the long tests; otherwise one, alternating,
+// which halves the sweep and still shows every screen at every size, and
+// each screen in both renderings at some size.
+func asciiModes(i int) []bool {
+	if testlong.Enabled() {
+		return []bool{false, true}
+	}
+	return []bool{i%2 == 1}
+}
 
 // states puts the app in each screen worth checking.
 var states = map[string][]string{
@@ -57,8 +69,8 @@ func checkScreen(t *testing.T, name string, h *harness, w, hh int) {
 
 func TestLayoutEveryTabEverySize(t *testing.T) {
 	for name, keys := range states {
-		for _, sz := range sizes {
-			for _, ascii := range []bool{false, true} {
+		for i, sz := range sizes {
+			for _, ascii := range asciiModes(i) {
 				h := newHarness(t, Options{ASCII: ascii}, &memStore{acct: model.Demo()})
 				h.size(sz[0], sz[1])
 				h.keys(keys...)

@@ -56,10 +56,13 @@ func TestSignalKeepsDraft(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// At once: each case is mostly waiting for its child. The
+			// child is given its state directory; this process reads the
+			// drafts there under stateMu (inState).
+			t.Parallel()
 			dir := t.TempDir()
 			state := filepath.Join(dir, "state")
 			path := filepath.Join(dir, "rolecall.toml") // missing: the demo account opens
-			t.Setenv("XDG_STATE_HOME", state)
 
 			interval := time.Hour
 			if tt.tick {
@@ -146,7 +149,13 @@ func TestSignalKeepsDraft(t *testing.T) {
 			if !ok || ee.ExitCode() != tt.status {
 				t.Fatalf("exit = %v, want status %d", err, tt.status)
 			}
-			ds, err := storage.FindDrafts(path)
+			var ds []storage.Draft
+			var draftPath string
+			inState(state, func() {
+				if ds, err = storage.FindDrafts(path); err == nil && len(ds) == 1 {
+					draftPath, _ = storage.DraftPath(path, ds[0].ID)
+				}
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,7 +168,6 @@ func TestSignalKeepsDraft(t *testing.T) {
 			if len(ds) != 1 {
 				t.Fatalf("%d recovery drafts, want 1", len(ds))
 			}
-			draftPath, _ := storage.DraftPath(path, ds[0].ID)
 			if fi, err := os.Stat(draftPath); err != nil || fi.Mode().Perm() != 0o600 {
 				t.Errorf("draft %v, want mode 0600", err)
 			}
@@ -181,6 +189,20 @@ func TestSignalKeepsDraft(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stateMu serialises inState, which sets XDG_STATE_HOME process-wide.
+var stateMu sync.Mutex
+
+// inState runs f with XDG_STATE_HOME set to state (for storage's drafts),
+// then puts it back.
+func inState(state string, f func()) {
+	stateMu.Lock()
+	defer stateMu.Unlock()
+	old := os.Getenv("XDG_STATE_HOME")
+	os.Setenv("XDG_STATE_HOME", state)
+	defer os.Setenv("XDG_STATE_HOME", old)
+	f()
 }
 
 // waitForDraft waits until a recovery draft is on disk under the state

@@ -221,8 +221,8 @@ func TestSyncStatusLayout(t *testing.T) {
 	_, sy := boomiDemo(t)
 	sy.Interrupted = true
 	sy.Account = "acme-integration-production-1234567890"
-	for _, sz := range append([][2]int{{80, 24}}, sizes...) {
-		for _, ascii := range []bool{false, true} {
+	for i, sz := range append([][2]int{{80, 24}}, sizes...) {
+		for _, ascii := range asciiModes(i) {
 			for _, keys := range [][]string{{"1"}, {"2"}, {"4"}, {"5"}, {"?"}, {"1", "e"}} {
 				h := newHarness(t, Options{ASCII: ascii}, &memStore{acct: model.Demo(), sync: sy})
 				h.size(sz[0], sz[1])

@@ -287,6 +287,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if before != nil {
 		before(r)
 	}
+	// The body is read before any delay: only once it is read does the
+	// server watch the connection, and so end the delay of a request whose
+	// client gave up (a cut-off create waited the whole delay).
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if delay > 0 {
 		select {
 		case <-time.After(delay):
@@ -317,7 +321,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, xmlOut, apiErr{http.StatusForbidden, "You are not authorized to access this account"})
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {
 		writeErr(w, xmlOut, apiErr{400, "cannot read the request"})
 		return

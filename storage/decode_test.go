@@ -171,8 +171,12 @@ func TestDecodeHostile(t *testing.T) {
 	}
 }
 
+// A file one byte past MaxFileSize is refused for its size. Its bytes are
+// NULs never written (untouched): it costs nothing, and a decoder that
+// looked at them before counting them would stop at the NUL byte and fail
+// the test.
 func TestDecodeTooLarge(t *testing.T) {
-	_, ps := Decode("big.toml", rep(" ", MaxFileSize+1)(bigInput()[:0]))
+	_, ps := Decode("big.toml", untouched(t, MaxFileSize+1))
 	checkProblem(t, ps, "big.toml", "at most 64 MiB", 1)
 }
 

@@ -63,20 +63,9 @@ func TestDecodeTOMLParts(t *testing.T) {
 		files[fmt.Sprintf("synthetic-%d", n)] = Encode(model.Synthetic(n, n/10, n/50, 9))
 		files[fmt.Sprintf("boomi-%d", n)] = Encode(withBoomi(model.Synthetic(n, n/10, n/50, 9), 9, true))
 	}
-	// The hostile files' generated accounts of 2,000 users (310 KB each)
-	// are left to ROLECALL_LONG_TESTS=1 as well: those of 300 and 50 users
-	// (and the 300 above) are the same kinds of file, cut the same ways,
-	// at a seventh of the cost.
-	quickSkip := map[string]bool{}
-	if !testlong.Enabled() {
-		quickSkip["synthetic-2000-5"], quickSkip["synthetic-broken-2000-5"] = true, true
-	}
 	orig := minPart
 	t.Cleanup(func() { minPart = orig })
 	for name, data := range files {
-		if quickSkip[name] {
-			continue
-		}
 		var want map[string]any
 		_, werr := toml.Decode(string(data), &want)
 		s := scan(data)

@@ -23,8 +23,9 @@ import (
 )
 
 // TestMain keeps the load cache of every test of this package (and of the
-// processes they start) out of the user's home.
+// processes they start) out of the user's home, after freePagesLazily.
 func TestMain(m *testing.M) {
+	freePagesLazily()
 	dir, err := os.MkdirTemp("", "rolecall-storage-cache")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -7,7 +7,6 @@ import (
 	"runtime/metrics"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -72,10 +71,6 @@ func boundedDecode(data []byte, timeBudget time.Duration, memBudget uint64) (*mo
 		}
 	}
 }
-
-// bigInput is a buffer of MaxFileSize+1 bytes, for the tests of huge
-// inputs: made once, so that its pages are touched once.
-var bigInput = sync.OnceValue(func() []byte { return make([]byte, MaxFileSize+1) })
 
 // piece appends part of a test input to b.
 type piece func(b []byte) []byte
@@ -148,8 +143,8 @@ func TestDecodeHostileBounded(t *testing.T) {
 	tests := []struct {
 		name string
 		// data makes the input when its case runs, in a buffer that all
-		// cases share (bigInput): built at once and each in fresh memory,
-		// the inputs (over 300 MB) cost more than decoding them.
+		// cases share (buf): built at once and each in fresh memory, the
+		// inputs (over 300 MB at full size) cost more than decoding them.
 		data piece
 		want string // the refusal; "" for a file that is read
 		// time is the budget when it is not decodeTimeBudget: large files
@@ -190,7 +185,10 @@ func TestDecodeHostileBounded(t *testing.T) {
 		{named("%d MB comment", 60), input("#", rep("x", mb(60)), "\n"), "missing", 5 * time.Second, input("#", rep("x", mb(60)/8), "\n")},
 		{named("%d MB of blank lines", 60), rep("\n", mb(60)), "missing", 5 * time.Second, rep("\n", mb(60)/8)},
 	}
-	buf := bigInput()[:0]
+	// The largest input is MaxFileSize/div bytes and a little: in a quick
+	// run a buffer of 64 MiB would cost more to touch (16,000 page faults)
+	// than the decodes do.
+	buf := make([]byte, 0, MaxFileSize/div+1<<20)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			budget := decodeTimeBudget
@@ -203,8 +201,8 @@ func TestDecodeHostileBounded(t *testing.T) {
 				// Both sizes are decoded with the collector off, from the
 				// same heap: otherwise the whole input's decode pays for
 				// collections that the eighth's, which allocates less than
-				// the heap's goal, does not (the 64 MB of bigInput are
-				// live), and the times compare more than the decoder.
+				// the heap's goal, does not (buf is live), and the times
+				// compare more than the decoder.
 				// (The collector's work is not what the budgets bound:
 				// decodeMemBudget bounds what a decode allocates.)
 				runtime.GC()

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"testing"
 
+	"rolecall/internal/testlong"
 	"rolecall/model"
 )
 
@@ -94,7 +95,15 @@ func TestCacheUnreadable(t *testing.T) {
 // accounts of every kind: clean, with warnings, with many problems.
 func TestDecodeEncoded(t *testing.T) {
 	accounts := map[string]*model.Account{"good": goodAccount(), "empty": {}}
-	for i, sz := range []struct{ users, roles, envs int }{{0, 0, 0}, {1, 1, 1}, {50, 20, 5}, {400, 60, 12}, {3000, 300, 40}} {
+	// The largest has more than 127 users and roles (two-byte varints):
+	// 1,000 users and 150 roles in a quick run, 3,000 and 300 (three times
+	// the cost, in each of its four accounts) with ROLECALL_LONG_TESTS=1.
+	type size struct{ users, roles, envs int }
+	largest := size{1000, 150, 20}
+	if testlong.Enabled() {
+		largest = size{3000, 300, 40}
+	}
+	for i, sz := range []size{{0, 0, 0}, {1, 1, 1}, {50, 20, 5}, {400, 60, 12}, largest} {
 		a := model.Synthetic(sz.users, sz.roles, sz.envs, int64(i+1))
 		accounts[fmt.Sprintf("synthetic-%d", sz.users)] = a
 		// Warnings: a role nobody holds an environment lists, a user with

@@ -18,12 +18,14 @@ import (
 	"testing"
 	"time"
 
+	"rolecall/internal/testlong"
 	"rolecall/model"
 )
 
 // TestMain keeps the load cache of every test of this package (and of the
-// processes they start) out of the user's home.
+// processes they start) out of the user's home, after freePagesLazily.
 func TestMain(m *testing.M) {
+	freePagesLazily()
 	dir, err := os.MkdirTemp("", "rolecall-storage-cache")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -151,10 +153,20 @@ func buildHostileFiles(t testing.TB) map[string][]byte {
 		fmt.Fprintf(&many, "[[users]]\nemail = 'u%d@example.com'\nroles = ['Ghost%d']\n", i, i)
 	}
 	files["manyProblems"] = []byte(many.String())
-	for _, sz := range []struct {
+	// The largest generated account has more than 127 users and roles
+	// (two-byte varints in a cache entry): 500 users and 150 roles in a
+	// quick run, 2,000 and 300 with ROLECALL_LONG_TESTS=1 (310 KB, which
+	// costs four times as much to decode, and both tests of these files
+	// decode each two or three times).
+	type size struct {
 		users, roles, envs int
 		seed               int64
-	}{{0, 0, 0, 1}, {1, 1, 1, 2}, {50, 20, 5, 3}, {300, 80, 10, 4}, {2000, 300, 40, 5}} {
+	}
+	largest := size{500, 150, 10, 5}
+	if testlong.Enabled() {
+		largest = size{2000, 300, 40, 5}
+	}
+	for _, sz := range []size{{0, 0, 0, 1}, {1, 1, 1, 2}, {50, 20, 5, 3}, {300, 80, 10, 4}, largest} {
 		a := model.Synthetic(sz.users, sz.roles, sz.envs, sz.seed)
 		files[fmt.Sprintf("synthetic-%d-%d", sz.users, sz.seed)] = Encode(a)
 		// Broken on purpose: a dangling role and a duplicate user.

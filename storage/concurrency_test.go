@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"rolecall/internal/testlong"
 	"rolecall/model"
 )
 
@@ -130,12 +131,12 @@ func TestConcurrentAdminsLoseNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Four scripted admins, 50 edits each (100 with ROLECALL_LONG_TESTS=1;
-	// 50 lost edits of a lock taken too late, or not at all, as readily).
-	edits := 50
-	if longTests {
-		edits = 100
-	}
+	// Four scripted admins, 15 edits each (100 with ROLECALL_LONG_TESTS=1).
+	// Four processes that each start, and then save, within milliseconds
+	// of one another overlap in any run: with a lock taken too late (the
+	// file read before it) or not at all, 5 edits each lost edits in 5
+	// runs of 5, as 50 did; what 15 add is a conflict on every role.
+	edits := testlong.N(15, 100)
 	accepted := make([][]model.Op, 4)
 	var wg sync.WaitGroup
 	for who := range 4 {

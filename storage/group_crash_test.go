@@ -199,10 +199,7 @@ func TestConcurrentGroupUpdates(t *testing.T) {
 		os.WriteFile(f, Encode(goodAccount()), 0o600)
 		fs = append(fs, f)
 	}
-	n := 12
-	if longTests {
-		n = 40
-	}
+	n := testlong.N(12, 40)
 	sets := [][]string{{fs[0], fs[1], fs[2]}, {fs[3], fs[2], fs[1]}}
 	outs := make([][]byte, 2)
 	errs := make(chan error, 2)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"rolecall/internal/testlong"
 	"rolecall/model"
 )
 
@@ -50,7 +51,15 @@ func TestDecodeTOMLParts(t *testing.T) {
 	} {
 		files[fmt.Sprintf("parts-%d", i)] = []byte(c)
 	}
-	for _, n := range []int{300, 3000} {
+	// Generated accounts of 300 users (42 KB, 336 elements: cut at every
+	// element, and in 4 KiB parts); with ROLECALL_LONG_TESTS=1 also 3,000
+	// (450 KB), the same cuts of ten times the elements, which cost the
+	// quick run two thirds of this test's time and meet no other case.
+	sizes := []int{300}
+	if testlong.Enabled() {
+		sizes = append(sizes, 3000)
+	}
+	for _, n := range sizes {
 		files[fmt.Sprintf("synthetic-%d", n)] = Encode(model.Synthetic(n, n/10, n/50, 9))
 		files[fmt.Sprintf("boomi-%d", n)] = Encode(withBoomi(model.Synthetic(n, n/10, n/50, 9), 9, true))
 	}
@@ -126,14 +135,16 @@ func TestCutParts(t *testing.T) {
 	if parts[0][0] != 0 || parts[len(parts)-1][1] != len(data) {
 		t.Fatalf("parts %v do not cover %d bytes", parts, len(data))
 	}
-	// A file rolecall writes is decoded in parts, not again as one.
+	// A file rolecall writes is decoded in parts, not again as one: 5,000
+	// users (755 KB, cut in two or more at any GOMAXPROCS, as a file must
+	// have 2*minPart bytes to be) cost a fifth of what 10,000 did.
 	minPart = orig
-	big := Encode(model.Synthetic(10000, 1000, 200, 1))
+	big := Encode(model.Synthetic(5000, 500, 100, 1))
 	joined := partsJoined.Load()
 	if a, ps := Decode("big.toml", big); a == nil || HasErrors(ps) {
 		t.Fatalf("decode: %v", Errors(ps))
 	}
 	if partsJoined.Load() != joined+1 {
-		t.Fatal("a 10,000-user file was not decoded in parts")
+		t.Fatalf("a %d-byte file was not decoded in parts", len(big))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -310,6 +311,18 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	c := a.c
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		// 0x0 is no size: Bubble Tea sends it at start when the output is
+		// not a terminal (an SSH session or a pipe that reports its size
+		// in band, mode 2048), from a goroutine that may run after the
+		// terminal's own report, and resizes its renderer to it before
+		// the model sees it. After a real size, the real size is sent
+		// again, which puts the renderer back; taken as it came, the
+		// screen stayed blank until the next resize.
+		if msg.Width == 0 && msg.Height == 0 && c.sized {
+			w, h := c.width, c.height
+			return func() tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
+		}
+		c.sized = c.sized || msg.Width != 0 || msg.Height != 0
 		c.width, c.height = msg.Width, msg.Height
 		return nil
 	case tea.BackgroundColorMsg:
@@ -635,7 +648,9 @@ func (a *App) handleEdit(m editMsg) tea.Cmd {
 // worked out.
 const working = "Working out who gains or loses what..."
 
-var whatIfIDs int
+// whatIfIDs numbers what-if questions, whose answers come back by id
+// (atomic, as saveIDs).
+var whatIfIDs atomic.Int64
 
 // whatIfMsg is who gains or loses what if an edit is kept, worked out off
 // the input path for the dialog with that id.
@@ -656,8 +671,7 @@ func whatIf(d *dialog, before, after *model.Resolver) tea.Cmd {
 // off the input path: work returns lines that replace the body (nil keeps
 // it) and the two states (nil: nothing to compare).
 func whatIfOf(d *dialog, work func() (lines []string, before, after *model.Resolver)) tea.Cmd {
-	whatIfIDs++
-	id := whatIfIDs
+	id := int(whatIfIDs.Add(1))
 	d.onResult = func(msg tea.Msg) bool {
 		m, ok := msg.(whatIfMsg)
 		if !ok || m.id != id {

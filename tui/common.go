@@ -23,6 +23,7 @@ const (
 // switches, and the session (the account being edited).
 type common struct {
 	width, height int
+	sized         bool // a size other than 0x0 was reported
 	isDark        bool
 	ascii         bool
 	readOnly      bool

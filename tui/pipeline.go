@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -133,15 +134,17 @@ type savedMsg struct {
 	sync syncRead
 }
 
-var saveIDs int
+// saveIDs numbers saves and reloads, whose results come back by id. A
+// counter of the package, atomic: two programs in one process (the tests)
+// take numbers at once.
+var saveIDs atomic.Int64
 
 // doSave writes the working copy with its audit record, off the input
 // path; a notice says so meanwhile, and keys wait (they are counted, not
 // acted on: nothing may change the copy being written).
 func (a *App) doSave() tea.Cmd {
 	s := a.c.sess
-	saveIDs++
-	id := saveIDs
+	id := int(saveIDs.Add(1))
 	to, as := a.target(), a.saveAs != nil
 	a.saveAs = nil
 	a.c.push(&busy{c: a.c, id: id, title: "Saving " + safe(to.path) + "..."})
@@ -251,8 +254,7 @@ func (rs *rebaseState) current() model.Conflict { return rs.r.Conflicts[len(rs.k
 // reloadAndRebase reads the file again and replays the edits onto it.
 func (a *App) reloadAndRebase() tea.Cmd {
 	s := a.c.sess
-	saveIDs++
-	id := saveIDs
+	id := int(saveIDs.Add(1))
 	a.c.push(&busy{c: a.c, id: id, title: "Reading " + safe(s.path) + " again..."})
 	store, path := s.store, s.path
 	return func() tea.Msg {

@@ -51,6 +51,26 @@ type Resolver struct {
 	// known holds, per privilege, each user's account-wide sources of it
 	// (knownHolders), once WhoCan has kept them all.
 	known [numPrivileges + 1]atomic.Pointer[knownHolders]
+	// groupUsers: 1 when some user has Groups (a member's view, R25), 2
+	// when none has; 0 until groupSources first looks (hasGroupUsers).
+	groupUsers atomic.Int32
+}
+
+// hasGroupUsers reports whether some user of the account is a group user
+// of a member's view (User.Groups set), who alone need groupSources.
+func (r *Resolver) hasGroupUsers() bool {
+	g := r.groupUsers.Load()
+	if g == 0 {
+		g = 2
+		for i := range r.acct.Users {
+			if r.acct.Users[i].Groups != nil {
+				g = 1
+				break
+			}
+		}
+		r.groupUsers.Store(g)
+	}
+	return g == 1
 }
 
 // oneUser is user u's index, made alone (Resolver.user).

@@ -18,20 +18,15 @@ type Holder struct {
 // must not be changed.
 func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 	users := r.us()
-	memo := newSourceMemo(r, p)
-	// Each user's account-wide sources: kept from the second question
-	// about p on (a one-off question does not pay for keeping them), and
-	// loaded before the sets they refer to (keep adds those first).
+	// Each user's account-wide sources, when an earlier question kept
+	// them (keepKnown), with this sourceCache's sets: loaded before the
+	// sets they refer to (those are added first).
 	known := r.known[p].Load()
-	if known != nil && known.sets != &memo.ps.sets {
-		known = nil // kept with another sourceCache's sets
-	}
-	keep := memo.ps.sets.asked.Add(1) > 1
-	if keep && known == nil && (e < 0 || !perEnvSet.Has(p)) {
-		known = r.keepKnown(memo)
+	if ps := r.srcs.of[p].Load(); known != nil && (ps == nil || known.sets != &ps.sets) {
+		known = nil
 	}
 	if e < 0 && known != nil {
-		return r.whoCanKnown(memo, known)
+		return r.whoCanKnown(newSourceMemo(r, p), known)
 	}
 	// Find the holders first (4 bytes each), then build each Holder once
 	// in a slice of the right size: growing a slice of Holders while
@@ -46,8 +41,6 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 			}
 		}
 		who = make([]int32, 0, n)
-	}
-	if e < 0 {
 		for u := range users {
 			if users[u].eff.Has(p) {
 				who = append(who, int32(u))
@@ -59,6 +52,16 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 	if len(who) == 0 {
 		return nil
 	}
+	memo := newSourceMemo(r, p)
+	// From the second question about p on, keep what is found (a one-off
+	// question does not pay for it), every user's account-wide sources
+	// first.
+	keep := memo.ps.sets.asked.Add(1) > 1
+	if keep && known == nil && (e < 0 || !perEnvSet.Has(p)) {
+		if known = r.keepKnown(memo); e < 0 && known != nil {
+			return r.whoCanKnown(memo, known)
+		}
+	}
 	out := make([]Holder, len(who))
 	// Holders to whom every role counts here have their account-wide
 	// sources, unless p is one of the per-environment privileges.
@@ -66,6 +69,7 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 	if perEnvSet.Has(p) {
 		known = nil
 	}
+	groups := r.hasGroupUsers()
 	f := newSourceFinder(memo, len(who), keep)
 	var all, perEnv []int32 // the roles that count, reused for each holder
 	for i, u := range who {
@@ -89,7 +93,9 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 		} else {
 			implied = f.implied
 		}
-		out[i].Sources = r.groupSources(int(u), out[i].Sources)
+		if groups {
+			out[i].Sources = r.groupSources(int(u), out[i].Sources)
+		}
 		out[i].User = us.email
 		if implied != 0 {
 			out[i].ImpliedBy = implied.String()
@@ -137,6 +143,7 @@ func (r *Resolver) whoCanKnown(memo *sourceMemo, k *knownHolders) []Holder {
 	sets.mu.RLock()
 	kept := sets.sets // never changed, only added to
 	sets.mu.RUnlock()
+	groups := r.hasGroupUsers()
 	out := make([]Holder, k.n)
 	i := 0
 	for u, code := range k.codes {
@@ -144,7 +151,10 @@ func (r *Resolver) whoCanKnown(memo *sourceMemo, k *knownHolders) []Holder {
 			continue
 		}
 		srcs, implied := memo.decode(code, kept)
-		out[i].Sources = r.groupSources(u, srcs)
+		if groups {
+			srcs = r.groupSources(u, srcs)
+		}
+		out[i].Sources = srcs
 		out[i].User = users[u].email
 		if implied != 0 {
 			out[i].ImpliedBy = implied.String()

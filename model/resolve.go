@@ -52,7 +52,7 @@ type Resolver struct {
 	// (knownHolders), once WhoCan has kept them all.
 	known [numPrivileges + 1]atomic.Pointer[knownHolders]
 	// groupUsers: 1 when some user has Groups (a member's view, R25), 2
-	// when none has; 0 until groupSources first looks (hasGroupUsers).
+	// when none has; 0 until WhoCan first asks (hasGroupUsers).
 	groupUsers atomic.Int32
 }
 
@@ -979,9 +979,10 @@ type sourceCache struct {
 
 // setMemoLimit is how much the sets memos of one sourceCache keep at most,
 // in bytes: enough for the questions about six privileges, account-wide and
-// in every environment, at 10,000 users on the accounts users have (some 20
-// MB), and no more whatever the account.
-const setMemoLimit = 32 << 20
+// in every environment, at 10,000 users on the accounts users have (18 MB;
+// every privilege account-wide would take 34 MB), and no more whatever the
+// account.
+const setMemoLimit = 24 << 20
 
 // privSources is every role's sources of one privilege p.
 type privSources struct {

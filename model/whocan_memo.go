@@ -20,7 +20,14 @@ type setMemo struct {
 	mu    sync.RWMutex
 	index map[string]int32 // setKey -> place in sets
 	sets  []setSources
+	// slab is where kept sources are copied, a block at a time, so that
+	// what is kept does not hold on to the chunks of the answers they
+	// were found for (most of whose sources are not kept).
+	slab []Source
 }
+
+// setSlabBlock is how many sources a setMemo's slab allocates at a time.
+const setSlabBlock = 1024
 
 // setSources is what appendCoveredSources gives holders of one set of
 // roles (setKey): their sources, capped, and the covering privilege.
@@ -107,6 +114,14 @@ func (f *setsFound) keep(c *sourceCache, m *setMemo, placed func(holder int, at 
 		if c.held.Add(size) > limit || len(m.sets) == math.MaxInt32 {
 			c.held.Add(-size)
 			return false
+		}
+		if len(s.srcs) > cap(m.slab)-len(m.slab) {
+			m.slab = make([]Source, 0, max(len(s.srcs), setSlabBlock))
+		}
+		n := len(m.slab)
+		m.slab = append(m.slab, s.srcs...)
+		if len(s.srcs) > 0 {
+			s.srcs = m.slab[n:len(m.slab):len(m.slab)]
 		}
 		at := int32(len(m.sets))
 		m.index[k] = at

@@ -8,6 +8,7 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -336,4 +337,29 @@ func TestWhoCanMemoCacheReplaced(t *testing.T) {
 			t.Fatalf("WhoCan(View Results, %d) after the cache is replaced:\n%s", e, firstDiff(got, w))
 		}
 	}
+}
+
+// What the memos keep is about what they account for (sourceCache.held):
+// not the chunks of the answers the kept sources were found for, most of
+// which are not kept.
+func TestWhoCanMemoHoldsOnlyWhatItKeeps(t *testing.T) {
+	r := NewResolver(whoCanMemoAccounts(t)["messy"])
+	r.us()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range 2 {
+		for _, p := range []Privilege{ViewResults, Execute, RuntimeManagement} {
+			for e := -1; e < r.NumEnvironments(); e++ {
+				r.WhoCan(p, e)
+			}
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	grown, held := int64(after.HeapAlloc)-int64(before.HeapAlloc), r.srcs.held.Load()
+	if held == 0 || grown > 2*held+(256<<10) {
+		t.Errorf("the heap grew by %d bytes; the memos account for %d", grown, held)
+	}
+	runtime.KeepAlive(r)
 }

@@ -12,13 +12,25 @@ type Holder struct {
 // WhoCan lists the users who hold p, account-wide when e < 0 or as it counts
 // inside environment e (R13-R16), in account order, with their sources.
 // Holders' sources are those holderSources gives, found once per role
-// (sourceMemo) and copied into one backing array: the Via lists of
-// different holders may be the same slices, which must not be changed.
+// (sourceMemo) or once per set of roles they come through (setMemo), or
+// else copied into one backing array: the sources of different holders,
+// of different answers, and their Via lists may be the same slices, which
+// must not be changed.
 func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
+	users := r.us()
+	// Each user's account-wide sources, when an earlier question kept
+	// them (keepKnown), with this sourceCache's sets: loaded before the
+	// sets they refer to (those are added first).
+	known := r.known[p].Load()
+	if ps := r.srcs.of[p].Load(); known != nil && (ps == nil || known.sets != &ps.sets) {
+		known = nil
+	}
+	if e < 0 && known != nil {
+		return r.whoCanKnown(newSourceMemo(r, p), known)
+	}
 	// Find the holders first (4 bytes each), then build each Holder once
 	// in a slice of the right size: growing a slice of Holders while
 	// scanning 10,000 users costs more than the scan.
-	users := r.us()
 	var who []int32
 	if e < 0 {
 		// Count first: an account-wide check costs next to nothing.
@@ -29,58 +41,307 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 			}
 		}
 		who = make([]int32, 0, n)
-	}
-	for u := range users {
-		if e < 0 {
+		for u := range users {
 			if users[u].eff.Has(p) {
 				who = append(who, int32(u))
 			}
-		} else if ev := r.evalOf(&users[u], e, false); ev.visible && ev.privs.Has(p) { // Check
-			who = append(who, int32(u))
 		}
+	} else {
+		who = r.appendHoldersIn(who, users, e, p)
 	}
 	if len(who) == 0 {
 		return nil
 	}
-	out := make([]Holder, len(who))
 	memo := newSourceMemo(r, p)
-	var chunk []Source      // where holders' sources are kept, a chunk at a time
+	// From the second question about p on, keep what is found (a one-off
+	// question does not pay for it), every user's account-wide sources
+	// first.
+	keep := memo.ps.sets.asked.Add(1) > 1
+	if keep && known == nil && (e < 0 || !perEnvSet.Has(p)) {
+		if known = r.keepKnown(memo); e < 0 && known != nil {
+			return r.whoCanKnown(memo, known)
+		}
+	}
+	out := make([]Holder, len(who))
+	// Holders to whom every role counts here have their account-wide
+	// sources, unless p is one of the per-environment privileges.
+	open := e >= 0 && len(r.envs[e].ids) == 0
+	if perEnvSet.Has(p) {
+		known = nil
+	}
+	groups := r.hasGroupUsers()
+	f := newSourceFinder(memo, len(who), keep)
 	var all, perEnv []int32 // the roles that count, reused for each holder
 	for i, u := range who {
-		direct, counting := users[u].roles, users[u].roles
-		if e >= 0 {
-			ev := r.evalOf(&users[u], e, false) // what countingRoles asks
-			all, perEnv = r.appendCountingRoles(all[:0], perEnv[:0], int(u), e, &ev)
-			direct, counting = directRoles(p, all, perEnv), all
+		us := &users[u]
+		var code int32
+		switch {
+		case known != nil && (open || us.raw.Has(EnvironmentManagement)):
+			code = known.codes[u]
+		case e < 0:
+			code, out[i].Sources = f.find(us.roles, us.roles, i)
+		case open:
+			// Every role counts, none is listed (countingRoles).
+			code, out[i].Sources = f.find(us.roles, directRoles(p, us.roles, nil), i)
+		default:
+			all, perEnv = r.appendCountingIn(all[:0], perEnv[:0], us, e)
+			code, out[i].Sources = f.find(all, directRoles(p, all, perEnv), i)
 		}
 		var implied Privilege
-		if len(direct) == 1 && len(counting) == 1 && direct[0] == counting[0] {
-			// One role: its sources, the same for every holder of it alone.
-			out[i].Sources, implied = memo.single(direct[0])
-		} else if need, sole := memo.most(direct, counting); sole >= 0 {
-			// All from one role, as for a holder of it alone.
-			out[i].Sources, implied = memo.single(sole)
-		} else if need > 0 {
-			// Appended to the chunk in place, which has room for them all.
-			if cap(chunk)-len(chunk) < need {
-				// Room for the holders left, each needing about as many
-				// as this one, up to a chunk: a small account does not pay
-				// for a chunk sized for 10,000 users.
-				chunk = make([]Source, 0, max(need, min(whoCanChunk, need*(len(who)-i))))
-			}
-			n := len(chunk)
-			chunk, implied = appendCoveredSources(chunk, direct, counting, p, memo.sources)
-			if len(chunk) > n { // none: nil, as holderSources gives
-				out[i].Sources = chunk[n:len(chunk):len(chunk)]
-			}
+		if code != notHolder {
+			out[i].Sources, implied = memo.decode(code, f.kept)
+		} else {
+			implied = f.implied
 		}
-		out[i].Sources = r.groupSources(int(u), out[i].Sources)
-		out[i].User = users[u].email
+		if groups {
+			out[i].Sources = r.groupSources(int(u), out[i].Sources)
+		}
+		out[i].User = us.email
 		if implied != 0 {
 			out[i].ImpliedBy = implied.String()
 		}
 	}
+	f.done(r.srcs, nil)
 	return out
+}
+
+// keepKnown finds every user's account-wide sources of the memo's
+// privilege and keeps them (Resolver.known), with the sets they refer to;
+// it returns nil, keeping nothing, when the sourceCache's limit does not
+// allow them all.
+func (r *Resolver) keepKnown(memo *sourceMemo) *knownHolders {
+	users := r.us()
+	p := memo.p
+	k := &knownHolders{sets: &memo.ps.sets, codes: make([]int32, len(users))}
+	for u := range users {
+		if users[u].eff.Has(p) {
+			k.n++
+		}
+	}
+	f := newSourceFinder(memo, k.n, true)
+	for u := range users {
+		code := int32(notHolder)
+		if users[u].eff.Has(p) {
+			code, _ = f.find(users[u].roles, users[u].roles, u)
+		}
+		k.codes[u] = code
+	}
+	if !f.done(r.srcs, func(u int, at int32) { k.codes[u] = at }) {
+		return nil
+	}
+	r.known[p].Store(k)
+	return k
+}
+
+// whoCanKnown is WhoCan(p, -1) from the holders of p kept (keepKnown).
+func (r *Resolver) whoCanKnown(memo *sourceMemo, k *knownHolders) []Holder {
+	if k.n == 0 {
+		return nil // as WhoCan gives
+	}
+	users := r.us()
+	sets := &memo.ps.sets
+	sets.mu.RLock()
+	kept := sets.sets // never changed, only added to
+	sets.mu.RUnlock()
+	groups := r.hasGroupUsers()
+	out := make([]Holder, k.n)
+	i := 0
+	for u, code := range k.codes {
+		if code == notHolder {
+			continue
+		}
+		srcs, implied := memo.decode(code, kept)
+		if groups {
+			srcs = r.groupSources(u, srcs)
+		}
+		out[i].Sources = srcs
+		out[i].User = users[u].email
+		if implied != 0 {
+			out[i].ImpliedBy = implied.String()
+		}
+		i++
+	}
+	return out
+}
+
+// sourceFinder finds holders' sources of one privilege (find), holding
+// its setMemo's lock for reading until done.
+type sourceFinder struct {
+	memo    *sourceMemo
+	sets    *setMemo
+	kept    []setSources // sets.sets when the finder was made
+	keep    bool         // keep the sets found (done)
+	found   setsFound
+	key     []byte
+	chunk   []Source // where found sources are kept, a chunk at a time
+	left    int      // holders left to find, a hint
+	implied Privilege
+}
+
+func newSourceFinder(memo *sourceMemo, holders int, keep bool) *sourceFinder {
+	f := &sourceFinder{memo: memo, sets: &memo.ps.sets, keep: keep, left: holders}
+	f.sets.mu.RLock()
+	f.kept = f.sets.sets
+	return f
+}
+
+// find returns the code of the sources of a holder for whom the roles
+// counting count, and direct those through which p itself counts (as
+// holderSources finds them); or, when they are not known, notHolder and
+// the sources themselves, with their covering privilege in f.implied.
+// holder is passed to done's placed for sets found now.
+func (f *sourceFinder) find(counting, direct []int32, holder int) (int32, []Source) {
+	f.left--
+	m := f.memo
+	if len(direct) == 1 && len(counting) == 1 && direct[0] == counting[0] {
+		// One role: its sources, the same for every holder of it alone.
+		return singleCode(direct[0]), nil
+	}
+	need, sole := m.most(direct, counting)
+	switch {
+	case sole >= 0:
+		// All from one role, as for a holder of it alone.
+		return singleCode(sole), nil
+	case need == 0:
+		return noSources, nil
+	}
+	f.key = m.setKey(f.key[:0], direct, counting)
+	if at, ok := f.sets.index[string(f.key)]; ok {
+		// Holders of the same roles had them found already.
+		return at, nil
+	}
+	// Appended to the chunk in place, which has room for them all.
+	if cap(f.chunk)-len(f.chunk) < need {
+		// Room for the holders left, each needing about as many as this
+		// one, up to a chunk: a small account does not pay for a chunk
+		// sized for 10,000 users.
+		f.chunk = make([]Source, 0, max(need, min(whoCanChunk, need*(f.left+1))))
+	}
+	n := len(f.chunk)
+	var srcs []Source
+	f.chunk, f.implied = appendCoveredSources(f.chunk, direct, counting, m.p, m.sources)
+	if len(f.chunk) > n { // none: nil, as holderSources gives
+		srcs = f.chunk[n:len(f.chunk):len(f.chunk)]
+	}
+	if f.keep {
+		f.found.add(f.key, holder, setSources{srcs, f.implied})
+	}
+	return notHolder, srcs
+}
+
+// done releases the setMemo and keeps the sets found, as setsFound.keep
+// does (placed may be nil).
+func (f *sourceFinder) done(c *sourceCache, placed func(holder int, at int32)) bool {
+	f.sets.mu.RUnlock()
+	if placed == nil {
+		placed = func(int, int32) {}
+	}
+	return f.found.keep(c, f.sets, placed)
+}
+
+// appendHoldersIn appends to who the users who hold p in environment e:
+// those for whom Check(u, p, e) holds, in account order.
+func (r *Resolver) appendHoldersIn(who []int32, users []ruser, e int, p Privilege) []int32 {
+	if perEnvSet.Has(p) {
+		for u := range users {
+			if r.holdsIn(&users[u], e, p) {
+				who = append(who, int32(u))
+			}
+		}
+		return who
+	}
+	// Any other privilege counts here when it is held (account-wide) and
+	// the environment is visible (R14: Runtime Management Read Access
+	// held), through any role when the environment is open or with
+	// Environment Management, else through a listed role that grants it
+	// (R13, R15): the closure of a union being the union of the closures,
+	// and none of perEnvSet covering anything else, holdsIn's answer.
+	both := PrivSet(0).With(p).With(RuntimeManagementRead)
+	env := &r.envs[e]
+	var here []uint64 // the listed roles that grant p
+	if len(env.ids) > 0 {
+		here = make([]uint64, len(env.listed))
+		for _, id := range env.ids {
+			if r.roles[id].set.Closure().Has(p) {
+				here[id/64] |= 1 << (id % 64)
+			}
+		}
+	}
+	for u := range users {
+		us := &users[u]
+		if us.eff&both != both {
+			continue
+		}
+		if here != nil && !us.raw.Has(EnvironmentManagement) && !anyIn(here, us.roles) {
+			continue
+		}
+		who = append(who, int32(u))
+	}
+	return who
+}
+
+// anyIn reports whether the bitset over role ids set has any of ids.
+func anyIn(set []uint64, ids []int32) bool {
+	for _, id := range ids {
+		if set[id/64]&(1<<(id%64)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsIn is Check(u, p, e) for user us and e >= 0: evalOf's visible and
+// privs, and nothing else, found with as little as may be.
+func (r *Resolver) holdsIn(us *ruser, e int, p Privilege) bool {
+	// What counts here is some of what counts account-wide (privs is the
+	// closure of part of raw), and nothing is visible without R14.
+	if !us.eff.Has(p) || !us.eff.Has(RuntimeManagementRead) {
+		return false
+	}
+	if len(r.envs[e].ids) == 0 {
+		// Open (R12): every role counts, the per-environment privileges
+		// through none (only a listed role counts for them).
+		return (us.raw &^ perEnvSet).Closure().Has(p)
+	}
+	// Restricted: the listed roles count, or all of them with Environment
+	// Management (R13, R15), the per-environment privileges through the
+	// listed ones with Advanced Environment Access (R16).
+	var listed PrivSet
+	held := false
+	for _, id := range us.roles {
+		if r.listed(e, id) {
+			held = true
+			listed |= r.roles[id].set
+		}
+	}
+	counting := listed
+	if us.raw.Has(EnvironmentManagement) {
+		counting = us.raw
+	} else if !held {
+		return false // not visible (R13)
+	}
+	var perEnv PrivSet
+	if r.acct.AdvancedEnvironmentAccess {
+		perEnv = listed & perEnvSet
+	}
+	return (counting&^perEnvSet | perEnv).Closure().Has(p)
+}
+
+// appendCountingIn is appendCountingRoles for user us, to whom the
+// restricted environment e is visible, without their envEval.
+func (r *Resolver) appendCountingIn(all, perEnv []int32, us *ruser, e int) ([]int32, []int32) {
+	hasEM := us.raw.Has(EnvironmentManagement)
+	aea := r.acct.AdvancedEnvironmentAccess
+	for _, id := range us.roles {
+		listed := r.listed(e, id)
+		if hasEM || listed { // countsHere
+			all = append(all, id)
+		}
+		if listed && aea { // perEnvCounts
+			perEnv = append(perEnv, id)
+		}
+	}
+	return all, perEnv
 }
 
 // whoCanChunk is how many sources WhoCan allocates at a time.

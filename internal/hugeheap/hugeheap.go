@@ -42,11 +42,19 @@ type system struct {
 
 var (
 	enabled atomic.Bool
-	support = sync.OnceValue(probe)
+	probed  sync.Once
+	sys     system // probe's, once probed
 
 	mu       sync.Mutex
 	prepared int64 // the most bytes prepared at once so far
 )
+
+// support is what the system allows, probed once (a sync.OnceValue would
+// allocate at start-up, in every command).
+func support() system {
+	probed.Do(func() { sys = probe() })
+	return sys
+}
 
 // Enable lets Expect work in this process: call it in a process that
 // exits once it has answered.

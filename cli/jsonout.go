@@ -7,6 +7,10 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
+	"strings"
+	"unsafe"
+
+	"rolecall/model"
 )
 
 // writeJSON prints v as indented JSON with every nil list written as [],
@@ -129,9 +133,18 @@ func (a *app) streamJSON(rv reflect.Value) (done bool, err error) {
 		elem bytes.Buffer
 	)
 	enc := json.NewEncoder(&elem)
+	// writeSafe escapes a whole output, invisible characters included,
+	// when any of it holds a control character that encoding/json leaves
+	// as it is (U+0085, U+202E): a piece is passed on only while every
+	// piece is plain, and the rest, once one is not, is held to the end.
+	plain := true
 	emit := func(p []byte) {
 		out = ind.indent(out, p)
-		if len(out) >= streamFlush {
+		if plain && len(out) >= streamFlush {
+			if !plainText(unsafe.String(unsafe.SliceData(out), len(out))) {
+				plain = false
+				return
+			}
 			a.outBuf.Write(out)
 			a.flush()
 			out = out[:0]
@@ -156,6 +169,24 @@ func (a *app) streamJSON(rv reflect.Value) (done bool, err error) {
 	emit(after)
 	a.outBuf.Write(append(out, '\n'))
 	return true, nil
+}
+
+// plainText reports whether writeSafe leaves s as it is, whatever the
+// rest of the output: no line or cell of it holds a character that
+// model.SafeText rewrites.
+func plainText(s string) bool {
+	for s != "" {
+		seg := s
+		if i := strings.IndexAny(s, "\n\t"); i >= 0 {
+			seg, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
+		if model.SafeText(seg) != seg {
+			return false
+		}
+	}
+	return true
 }
 
 // streamFlush is how much streamJSON holds before passing it on.

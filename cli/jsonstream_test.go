@@ -141,3 +141,39 @@ func (w *maxWriter) Write(p []byte) (int, error) {
 	w.max, w.total = max(w.max, len(p)), w.total+len(p)
 	return len(p), nil
 }
+
+// writeSafe escapes the invisible characters of an answer (U+200B) when
+// the answer holds a control character that encoding/json leaves as it is
+// (U+0085, U+202E): an answer written in pieces must be escaped the same,
+// even when the control comes pieces after the invisible character.
+func TestStreamJSONEscapesAsWhole(t *testing.T) {
+	for _, c := range []struct{ early, late string }{
+		{"zero\u200bwidth", "next\u0085line"},
+		{"zero\u200bwidth", "right\u202eleft"},
+		{"plain", "next\u0085line"},
+		{"next\u0085line", "zero\u200bwidth"},
+	} {
+		v := streamCase{}
+		for i := range 4000 { // some 300 KB: several pieces
+			h := model.Holder{User: fmt.Sprintf("user%d@example.org", i)}
+			switch i {
+			case 1:
+				h.User = c.early
+			case 3990:
+				h.User = c.late
+			}
+			v.Users = append(v.Users, h)
+		}
+		whole := writeJSONWith(t, &v, false)
+		if len(whole) < 4*streamFlush {
+			t.Fatalf("the answer is %d bytes; want several pieces", len(whole))
+		}
+		if streamed := writeJSONWith(t, &v, true); streamed != whole {
+			i := 0
+			for i < len(whole) && i < len(streamed) && whole[i] == streamed[i] {
+				i++
+			}
+			t.Errorf("%q then %q: streamed answer differs at byte %d: whole %.40q, streamed %.40q", c.early, c.late, i, whole[i:], streamed[i:])
+		}
+	}
+}

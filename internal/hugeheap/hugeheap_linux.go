@@ -20,6 +20,9 @@ func probe() system {
 	if err != nil || !bytes.Contains(mode, []byte("[madvise]")) {
 		return system{} // "always" needs no advice; "never" takes none
 	}
+	if bounded() {
+		return system{}
+	}
 	n, ok := readUint("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "")
 	// A size that is not a power of two, or over 32 MiB (arm64 with 64 KiB
 	// pages has 512 MiB ones), is not worth it.
@@ -31,6 +34,23 @@ func probe() system {
 		return system{}
 	}
 	return system{page: uintptr(n), limit: int64(kb << 10 / 4)}
+}
+
+// bounded reports whether the memory the process maps counts against a
+// limit even untouched: an address-space or data limit (ulimit -v, -d), or
+// a system that never overcommits. What prepare reserves at once is then
+// refused (a fatal "out of memory") where the command, which uses far less
+// than 25 times the file's size when the file is mostly comments or fails
+// early, would have worked: a 63 MiB file under ulimit -v 2.6 GB.
+func bounded() bool {
+	for _, r := range []int{syscall.RLIMIT_AS, syscall.RLIMIT_DATA} {
+		var l syscall.Rlimit
+		if syscall.Getrlimit(r, &l) != nil || l.Cur != ^uint64(0) {
+			return true
+		}
+	}
+	mode, err := os.ReadFile("/proc/sys/vm/overcommit_memory")
+	return err == nil && bytes.Equal(bytes.TrimSpace(mode), []byte("2"))
 }
 
 // readUint reads the number in file after label ("" for the whole file);

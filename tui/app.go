@@ -70,6 +70,8 @@ type logEntry struct {
 // App is the root model of the terminal UI: the tabs, the focus stack of
 // forms and dialogs, the status line and the message log.
 type App struct {
+	// echo is the size resendSize sent, until it comes back.
+	echo    *[2]int
 	c       *common
 	opts    Options
 	store   Store
@@ -307,6 +309,14 @@ func (a *App) pending() []model.Op {
 	return out
 }
 
+// resendSize sends the size the app has again, for Bubble Tea's renderer
+// (see update), and remembers it as the echo to expect.
+func (a *App) resendSize() tea.Cmd {
+	size := [2]int{a.c.width, a.c.height}
+	a.echo = &size
+	return func() tea.Msg { return tea.WindowSizeMsg{Width: size[0], Height: size[1]} }
+}
+
 func (a *App) update(msg tea.Msg) tea.Cmd {
 	c := a.c
 	switch msg := msg.(type) {
@@ -318,11 +328,22 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		// the model sees it. After a real size, the real size is sent
 		// again, which puts the renderer back; taken as it came, the
 		// screen stayed blank until the next resize.
-		if msg.Width == 0 && msg.Height == 0 && c.sized {
-			w, h := c.width, c.height
-			return func() tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
+		//
+		// The size sent again (the echo) comes back as any size does, and
+		// a real resize may land before it: then the renderer took the
+		// echo's older size, so the newer one is sent again in turn.
+		size := [2]int{msg.Width, msg.Height}
+		if size == [2]int{} && c.sized {
+			return a.resendSize()
 		}
-		c.sized = c.sized || msg.Width != 0 || msg.Height != 0
+		if a.echo != nil && *a.echo == size {
+			a.echo = nil
+			if size != [2]int{c.width, c.height} {
+				return a.resendSize()
+			}
+			return nil
+		}
+		c.sized = c.sized || size != [2]int{}
 		c.width, c.height = msg.Width, msg.Height
 		return nil
 	case tea.BackgroundColorMsg:

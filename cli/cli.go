@@ -71,6 +71,7 @@ type app struct {
 	// a progress bar to draw).
 	realOut, realErr io.Writer
 	outBuf, errBuf   *bytes.Buffer
+	outErr           error    // the first error writing to realOut
 	groupJSON        bool     // group edits' --json
 	sod              sodState // separation of duties: --allow-violation, and what an edit allowed (sod.go)
 }
@@ -81,10 +82,17 @@ func (a *app) flush() {
 	if a.outBuf == nil {
 		return
 	}
-	writeSafe(a.realOut, a.outBuf.Bytes())
+	a.wrote(writeSafe(a.realOut, a.outBuf.Bytes()))
 	writeSafe(a.realErr, a.errBuf.Bytes())
 	a.outBuf.Reset()
 	a.errBuf.Reset()
+}
+
+// wrote keeps the first error writing the command's output gave.
+func (a *app) wrote(err error) {
+	if a.outErr == nil {
+		a.outErr = err
+	}
 }
 
 // Execute runs the command line args (args[0] is the program name, as in
@@ -99,7 +107,15 @@ func Execute(args []string, stdout, stderr io.Writer, env func(string) string) i
 	a := &app{stdout: &out, stderr: &errb, env: env, actor: actorOf(args),
 		realOut: stdout, realErr: stderr, outBuf: &out, errBuf: &errb}
 	code := a.run(args)
-	writeSafe(stdout, out.Bytes())
+	a.wrote(writeSafe(stdout, out.Bytes()))
+	// Output that could not be written (a full disk, /dev/full) is not a
+	// success: the answer never reached the caller.
+	if a.outErr != nil {
+		fmt.Fprintf(&errb, "rolecall: cannot write the output: %v\n", a.outErr)
+		if code == ExitOK {
+			code = ExitUsage
+		}
+	}
 	writeSafe(stderr, errb.Bytes())
 	return code
 }
@@ -180,14 +196,14 @@ func (a *app) runTree(root *cobra.Command, args []string) int {
 // tab, every escape introducer and bidirectional mark, made visible: names
 // are passed through model.SafeText where they are formatted, and this is
 // the last line of defence.
-func writeSafe(w io.Writer, b []byte) {
+func writeSafe(w io.Writer, b []byte) error {
 	if len(b) == 0 {
-		return
+		return nil
 	}
 	// Looked at in place: string(b) would copy an answer of megabytes.
 	if !hasControl(unsafe.String(unsafe.SliceData(b), len(b))) {
-		w.Write(b)
-		return
+		_, err := w.Write(b)
+		return err
 	}
 	lines := strings.Split(string(b), "\n")
 	for i, l := range lines {
@@ -197,7 +213,8 @@ func writeSafe(w io.Writer, b []byte) {
 		}
 		lines[i] = strings.Join(cells, "\t")
 	}
-	io.WriteString(w, strings.Join(lines, "\n"))
+	_, err := io.WriteString(w, strings.Join(lines, "\n"))
+	return err
 }
 
 // hasControl reports whether s holds, besides newlines and tabs, a

@@ -178,7 +178,7 @@ func Compare(old, new *Resolver) Diff {
 	// set can see changedEnvs[k] change (listedChange)
 	var changedBits [][]uint64
 	for i, e := range na.Environments {
-		oi := old.Environment(e.Name)
+		oi := old.environmentAt(e.Name, i)
 		if oi < 0 {
 			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Added: true, Allowed: slices.Clone(e.RolesWithAccess)})
 			pairs = append(pairs, envPair{-1, i})
@@ -221,7 +221,7 @@ func Compare(old, new *Resolver) Diff {
 		d.Environments = append(d.Environments, ed)
 	}
 	for oi, e := range oa.Environments {
-		if new.Environment(e.Name) < 0 {
+		if new.environmentAt(e.Name, oi) < 0 {
 			d.Environments = append(d.Environments, EnvDiff{Environment: e.Name, Removed: true})
 			pairs = append(pairs, envPair{oi, -1})
 			changedEnvs = append(changedEnvs, envPair{oi, -1})
@@ -243,7 +243,9 @@ func Compare(old, new *Resolver) Diff {
 	for nu := range nusers {
 		email := nusers[nu].email
 		ou := -1
-		if c := nu + off; uniqueOld && c >= 0 && c < len(ousers) && ousers[c].email == email && strings.TrimSpace(email) == email {
+		if c := nu + off; uniqueOld && c >= 0 && c < len(ousers) && ousers[c].email == email {
+			// With unique emails, the one old user whose email equals
+			// email ignoring case (old.User's answer) is this one.
 			ou = c
 		} else {
 			ou = old.User(email)
@@ -347,6 +349,11 @@ func sameHeldRoles(old *Resolver, ou int, new *Resolver, nu int) bool {
 	or, nr := old.userList[ou].roles, new.userList[nu].roles
 	if len(or) != len(nr) {
 		return false
+	}
+	if old.ids == new.ids && (len(or) == 0 || &or[0] == &nr[0]) {
+		// The same role ids (a user the edit did not touch), and the same
+		// role names behind each id.
+		return true
 	}
 	same := true
 	for i := range or {

@@ -187,15 +187,15 @@ func applyIndexed(a *Account, op Op, prev *Working) (*Account, checked, Outcome,
 		return nil, checked{}, Outcome{}, &Refused{Op: op.Describe(), Rule: errs[0].Rule, Decision: errs[0].Decision, Message: errs[0].Message, Problems: errs}
 	}
 	wide := widened(a, c)
-	afterWarns := chk.ps.Warnings()
+	afterWarns := chk.ps // no errors: every problem is a warning
 	if len(afterWarns) == 0 {
 		return c, chk, Outcome{Notes: notes, Widened: wide}, nil
 	}
 	var beforeWarns Problems
 	if prev != nil {
-		beforeWarns = prev.chk.ps.Warnings()
+		beforeWarns = warningsIn(prev.chk.ps)
 	} else {
-		beforeWarns = Validate(a).Warnings()
+		beforeWarns = warningsIn(Validate(a))
 	}
 	return c, chk, Outcome{Notes: notes, Warnings: newProblems(beforeWarns, afterWarns), Widened: wide}, nil
 }

@@ -523,6 +523,18 @@ func (r *Resolver) User(email string) int {
 	return -1
 }
 
+// environmentAt is Environment(name) for a name usually of the
+// environment at index i (Compare's pairs keep their places): that
+// environment, without folding name, when it is spelled so and no two
+// environments' names are equal ignoring case.
+func (r *Resolver) environmentAt(name string, i int) int {
+	envs := r.acct.Environments
+	if i >= 0 && i < len(envs) && envs[i].Name == name && len(r.envIdx) == len(envs) {
+		return i
+	}
+	return r.Environment(name)
+}
+
 // Environment returns the index of the environment called name (ignoring case), or -1.
 func (r *Resolver) Environment(name string) int {
 	if i, ok := r.envIdx[FoldName(name)]; ok {

@@ -80,6 +80,12 @@ func validateFrom(a *Account, normalized bool, prev *checked, shared section, sp
 	// Spans are of use from a state without errors only.
 	spanned := sp != nil && sameAUS && !prev.ps.HasErrors()
 	v := validator{a: a, usersSorted: normalized}
+	if prev != nil {
+		// An edit's problems are mostly prev's, copied one by one (reuse):
+		// room for them all at once, and a few more, saves growing the list
+		// step by step (a Messy account has over a thousand warnings).
+		v.ps = make(Problems, 0, len(prev.ps)+len(prev.ps)/16+8)
+	}
 	switch {
 	case sameRoles && prev.find != nil:
 		v.find = prev.find
@@ -141,6 +147,9 @@ func validateFrom(a *Account, normalized bool, prev *checked, shared section, sp
 		v.pre = newResolverFrom(a, normalized, prevRes, shared, resSpans)
 	}
 	v.lint(prev, sp)
+	if len(v.ps) == 0 {
+		v.ps = nil // as Validate gives: no problems is nil, room made or not
+	}
 	return checked{acct: a, ps: v.ps, res: v.res, find: v.find, rolesEnd: rolesEnd, usersEnd: usersEnd,
 		envsStart: envsStart, envsEnd: envsEnd, emailsASCII: v.emailsASCII, lints: v.lints}
 }

@@ -125,7 +125,7 @@ func (w *Working) Apply(ops ...Op) (*Working, Outcome, error) {
 	case 1:
 		all.Widened = widened(w.acct, cur.acct)
 	default:
-		all.Warnings = newProblems(w.chk.ps.Warnings(), cur.chk.ps.Warnings())
+		all.Warnings = newProblems(warningsIn(w.chk.ps), warningsIn(cur.chk.ps))
 		all.Widened = widened(w.acct, cur.acct)
 		all.Notes = restrictedNotes(w.acct, cur.acct, all.Notes)
 	}
@@ -162,31 +162,61 @@ func restrictedNotes(before, after *Account, notes []string) []string {
 	return notes
 }
 
-// newProblems lists the problems of after that are not in before.
+// newProblems lists the problems of after that are not in before (the
+// same rule and message), in after's order.
 func newProblems(before, after Problems) Problems {
 	if len(after) == 0 {
 		return nil
 	}
-	// Most edits leave the warnings as they were, in the same order: then
-	// comparing them one by one says so without a map.
-	same := len(before) == len(after)
-	for i := 0; same && i < len(after); i++ {
-		same = before[i].Rule == after[i].Rule && before[i].Message == after[i].Message
+	// Most edits leave the warnings as they were, or add or drop a few in
+	// one place: the lists then agree at both ends, and only the problems
+	// of after between those ends can be new.
+	pre := 0
+	for pre < len(before) && pre < len(after) && sameProblem(before[pre], after[pre]) {
+		pre++
 	}
-	if same {
+	suf := 0
+	for suf < len(before)-pre && suf < len(after)-pre && sameProblem(before[len(before)-1-suf], after[len(after)-1-suf]) {
+		suf++
+	}
+	mid := after[pre : len(after)-suf]
+	if len(mid) == 0 {
 		return nil
 	}
-	old := make(map[string]bool, len(before))
-	for _, p := range before {
-		old[p.Rule+p.Message] = true
-	}
 	var out Problems
-	for _, p := range after {
-		if !old[p.Rule+p.Message] {
+	if len(mid) <= 8 {
+		// A few: look each up in before, without a map.
+		for _, p := range mid {
+			if !slices.ContainsFunc(before, func(q Problem) bool { return sameProblem(p, q) }) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	type key struct{ rule, msg string }
+	old := make(map[key]bool, len(before))
+	for _, p := range before {
+		old[key{p.Rule, p.Message}] = true
+	}
+	for _, p := range mid {
+		if !old[key{p.Rule, p.Message}] {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// sameProblem reports whether p and q are the same finding for
+// newProblems: the same rule and message.
+func sameProblem(p, q Problem) bool { return p.Rule == q.Rule && p.Message == q.Message }
+
+// warningsIn is ps.Warnings() for reading only: ps itself when it has no
+// errors (the state of every edit), without copying.
+func warningsIn(ps Problems) Problems {
+	if !slices.ContainsFunc(ps, func(p Problem) bool { return p.Severity != Warning }) {
+		return ps
+	}
+	return ps.Warnings()
 }
 
 // Diff is what the edits change for whom: Compare from the base to the

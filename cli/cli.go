@@ -219,7 +219,19 @@ func writeSafe(w io.Writer, b []byte) error {
 
 // hasControl reports whether s holds, besides newlines and tabs, a
 // character that model.SafeText would rewrite.
-func hasControl(s string) bool {
+func hasControl(s string) bool { return anyCell(s, model.HasControl) }
+
+// plainText reports whether writeSafe leaves s as it is, whatever the
+// rest of the output: no line or cell of it holds a character that
+// model.SafeText rewrites (invisible ones too, which it rewrites only in
+// an output that hasControl).
+func plainText(s string) bool {
+	return !anyCell(s, func(c string) bool { return model.SafeText(c) != c })
+}
+
+// anyCell reports whether f holds for a line, or a tab-separated cell of
+// one, of s: writeSafe's units.
+func anyCell(s string, f func(string) bool) bool {
 	for s != "" {
 		seg := s
 		if i := strings.IndexAny(s, "\n\t"); i >= 0 {
@@ -227,7 +239,7 @@ func hasControl(s string) bool {
 		} else {
 			s = ""
 		}
-		if model.HasControl(seg) {
+		if f(seg) {
 			return true
 		}
 	}

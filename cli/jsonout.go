@@ -7,10 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
-	"strings"
 	"unsafe"
-
-	"rolecall/model"
 )
 
 // writeJSON prints v as indented JSON with every nil list written as [],
@@ -169,24 +166,6 @@ func (a *app) streamJSON(rv reflect.Value) (done bool, err error) {
 	emit(after)
 	a.outBuf.Write(append(out, '\n'))
 	return true, nil
-}
-
-// plainText reports whether writeSafe leaves s as it is, whatever the
-// rest of the output: no line or cell of it holds a character that
-// model.SafeText rewrites.
-func plainText(s string) bool {
-	for s != "" {
-		seg := s
-		if i := strings.IndexAny(s, "\n\t"); i >= 0 {
-			seg, s = s[:i], s[i+1:]
-		} else {
-			s = ""
-		}
-		if model.SafeText(seg) != seg {
-			return false
-		}
-	}
-	return true
 }
 
 // streamFlush is how much streamJSON holds before passing it on.

@@ -226,7 +226,7 @@ func lookupCache(path string, size int64) *cacheLookup {
 			hugeheap.Expect(size * (decodeHeapFactor + 1))
 			return false
 		}
-		hugeheap.Expect(entrySize * entryHeapFactor)
+		hugeheap.Expect(entryExpect(entrySize, size))
 		return true
 	}
 	if raw := l.c.read(l.name, head); raw != nil {
@@ -345,6 +345,21 @@ func appendEntry(b, key []byte, st fileState, a *model.Account, ps []FileProblem
 	binary.BigEndian.PutUint64(e.b[hdr:], uint64(len(rest)))
 	binary.BigEndian.PutUint32(e.b[hdr+8:], crc32.Checksum(rest, castagnoli()))
 	return e.b
+}
+
+// entryExpect is the heap lookupCache prepares (hugeheap) for an entry of
+// entrySize bytes made for a file of the size the file has (size bytes):
+// what reading and decoding the entry takes, unless that is not worth a
+// preparation. When it is, enough for decoding the file as well: its bytes
+// may still differ at the same size (an edit by hand), and a process
+// prepares once only. (A same-size edit of the 100,000-user file then
+// took 63,000 page faults and 1.2 s, against 2,500 and 0.7 s.)
+func entryExpect(entrySize, size int64) int64 {
+	n := entrySize * entryHeapFactor
+	if n >= hugeheap.MinExpect && size > 0 {
+		n = max(n, size*(decodeHeapFactor+1))
+	}
+	return n
 }
 
 // entryHeadBytes is how much of an entry lookupCache reads first: enough

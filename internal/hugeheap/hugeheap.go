@@ -27,9 +27,9 @@ import (
 	"sync/atomic"
 )
 
-// minExpect is the least heap worth a collection to prepare: below it the
-// faults saved cost less than the collection.
-const minExpect = 8 << 20
+// MinExpect is the least heap worth a collection to prepare: below it the
+// faults saved cost less than the collection, and Expect does nothing.
+const MinExpect = 8 << 20
 
 // maxExpect bounds what one call prepares (see also system.limit).
 const maxExpect = 1 << 30
@@ -63,20 +63,20 @@ func Enable() { enabled.Store(true) }
 // Expect tells that about n bytes of heap are about to be allocated. The
 // first call of a process that Enable was called in prepares that much
 // heap in huge pages (which costs a collection) when n is at least
-// minExpect and the system gives huge pages only to advised memory; any
+// MinExpect and the system gives huge pages only to advised memory; any
 // other call does nothing. It reports whether it prepared.
 //
 // Only once: a second preparation would take back memory the process has
 // used, which the runtime then clears whole, touching every page of it
 // (3 s for 338 MB here).
 func Expect(n int64) bool {
-	if !enabled.Load() || n < minExpect {
+	if !enabled.Load() || n < MinExpect {
 		return false
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	sys := support()
-	if n = bound(n, sys); sys.page == 0 || n < minExpect || prepared > 0 {
+	if n = bound(n, sys); sys.page == 0 || n < MinExpect || prepared > 0 {
 		return false
 	}
 	prepared = n

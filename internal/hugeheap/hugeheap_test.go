@@ -75,8 +75,8 @@ func TestExpectWhenWorthIt(t *testing.T) {
 		t.Error("Expect prepared before Enable")
 	}
 	Enable()
-	if Expect(minExpect - 1) {
-		t.Error("Expect prepared less than minExpect")
+	if Expect(MinExpect - 1) {
+		t.Error("Expect prepared less than MinExpect")
 	}
 	if support().page == 0 {
 		if Expect(64 << 20) {

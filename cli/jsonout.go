@@ -206,15 +206,7 @@ func (st *indentState) indent(dst, src []byte) []byte {
 		}
 		switch c {
 		case '"':
-			// The string, escapes and all, up to its closing quote.
-			j := i + 1
-			for j < len(src) && src[j] != '"' {
-				if src[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			j = min(j, len(src)-1)
+			j := stringEnd(src, i)
 			for _, b := range src[i : j+1] {
 				if b == 0x7f {
 					dst = append(dst, `\u007f`...)
@@ -245,6 +237,19 @@ func (st *indentState) indent(dst, src []byte) []byte {
 	return dst
 }
 
+// stringEnd is the index of the quote that closes the JSON string opening
+// at src[i], escapes and all (the last byte when it is not closed).
+func stringEnd(src []byte, i int) int {
+	j := i + 1
+	for j < len(src) && src[j] != '"' {
+		if src[j] == '\\' {
+			j++
+		}
+		j++
+	}
+	return min(j, len(src)-1)
+}
+
 // indentedSize is len(indentJSON(nil, src)), counted without writing.
 func indentedSize(src []byte) int {
 	n, depth, open := 1, 0, false // 1: the final newline
@@ -261,14 +266,7 @@ func indentedSize(src []byte) int {
 		}
 		switch c {
 		case '"':
-			j := i + 1
-			for j < len(src) && src[j] != '"' {
-				if src[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			j = min(j, len(src)-1)
+			j := stringEnd(src, i)
 			n += j + 1 - i + 5*bytes.Count(src[i:j+1], []byte{0x7f})
 			i = j
 		case '{', '[':

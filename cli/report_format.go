@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
-	"html/template"
 	"strconv"
 	"strings"
 
@@ -15,7 +14,7 @@ import (
 // descriptions, the reasons that quote them) is passed through
 // model.SafeText first, then escaped for its format: CSV cells that a
 // spreadsheet would take for a formula get a leading quote, Markdown
-// escapes its punctuation, HTML is escaped by html/template.
+// escapes its punctuation, HTML escapes its five special characters (htmlEscape).
 
 // notes numbers the distinct texts the matrix and the environment tables
 // refer to, in the order of first use, so that each is written once.
@@ -293,12 +292,10 @@ func listWords(names []string) string {
 
 // ---- HTML ----
 
-// The HTML page is html/template's: its parts (head, grid, environment
-// tables, roles, notes) are named templates executed in turn, and the
-// rows of the two large tables (the matrix, and each environment's
-// users) are written between them by code, every text through
-// html/template's escaper: a template action per cell costs seconds at
-// 10,000 users.
+// The HTML page is written by code, every text from the account through
+// htmlEscape. (It once was html/template's; that package finds methods
+// by name at run time, which makes the linker keep every exported method
+// of the program: 3.4 MB more binary for every command to start.)
 
 type htmlHead struct {
 	Meta  reportMeta
@@ -326,10 +323,15 @@ type htmlTail struct {
 	Notes []string
 }
 
+// htmlEscape escapes s for HTML text and quoted attribute values: the
+// five characters HTML gives meaning to, and NUL.
+func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
+
+var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "'", "&#39;", "&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
-	t := reportTemplate()
 	var n notes
-	esc := func(s string) string { return template.HTMLEscapeString(model.SafeText(s)) }
+	esc := func(s string) string { return htmlEscape(model.SafeText(s)) }
 	head := htmlHead{Meta: m}
 	head.Meta.Account = model.SafeText(m.Account)
 	head.Meta.Scope = make([]string, len(m.Scope))
@@ -342,9 +344,7 @@ func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
 	for i, p := range rv.Privileges {
 		head.Privs = append(head.Privs, htmlPriv{Name: p.String(), Holders: rv.Holders[i]})
 	}
-	if err := t.ExecuteTemplate(out, "head", head); err != nil {
-		return err
-	}
+	writeHTMLHead(out, head)
 	const review = "<td class=rv>☐ keep ☐ revoke</td><td class=rv></td><td class=rv></td><td class=rv></td></tr>\n"
 	for i := range rv.Users {
 		u := &rv.Users[i]
@@ -364,7 +364,7 @@ func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
 				}
 				t := grantText(g)
 				ref := n.ref(t)
-				fmt.Fprintf(out, "<td class=%s title=\"%s\"><a href=\"#n%d\">%d</a></td>", cls, template.HTMLEscapeString(t), ref, ref)
+				fmt.Fprintf(out, "<td class=%s title=\"%s\"><a href=\"#n%d\">%d</a></td>", cls, htmlEscape(t), ref, ref)
 				continue
 			}
 			out.WriteString("<td></td>")
@@ -372,9 +372,7 @@ func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
 		out.WriteString(review)
 		out.row()
 	}
-	if err := t.ExecuteTemplate(out, "envs", nil); err != nil {
-		return err
-	}
+	out.WriteString(htmlEnvsStart)
 	// Reasons repeat across hundreds of thousands of cells: each one's
 	// link is made once.
 	links := map[string]string{}
@@ -396,9 +394,7 @@ func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
 	}
 	for e, env := range rv.Environments {
 		he := htmlEnv{Name: model.SafeText(env.Name), Summary: model.SafeText(envSummary(env, len(rv.Users))), Seeing: env.Seeing}
-		if err := t.ExecuteTemplate(out, "env", he); err != nil {
-			return err
-		}
+		writeHTMLEnv(out, he)
 		if env.Seeing == 0 {
 			continue
 		}
@@ -424,21 +420,76 @@ func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
 			Inherited: privWords(r.Inherited), Listed: model.SafeText(listWords(r.ListedIn)), Description: model.SafeText(r.Description), Holders: r.Holders})
 	}
 	tail.Notes = n.list
-	return t.ExecuteTemplate(out, "tail", tail)
+	writeHTMLTail(out, tail)
+	return nil
 }
 
-func reportTemplate() *template.Template {
-	return template.Must(template.New("report").Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }}).Parse(reportHTML))
+func writeHTMLHead(out *reportSink, h htmlHead) {
+	account := htmlEscape(h.Meta.Account)
+	out.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" +
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Access review: ")
+	out.WriteString(account)
+	out.WriteString("</title>\n<style>\n" + htmlStyle + "</style>\n</head>\n<body>\n<h1>Access review: ")
+	out.WriteString(account)
+	out.WriteString("</h1>\n<table class=\"meta\">\n")
+	for _, r := range h.Rows {
+		out.WriteString("<tr><th>" + htmlEscape(r[0]) + "</th><td>" + htmlEscape(r[1]) + "</td></tr>\n")
+	}
+	out.WriteString("</table>\n<ul>\n")
+	for _, s := range h.Meta.Scope {
+		out.WriteString("<li>" + htmlEscape(s) + "</li>\n")
+	}
+	out.WriteString("</ul>\n\n<h2>Users and privileges</h2>\n" + htmlLegend +
+		"<div class=\"scroll\">\n<table class=\"grid\">\n<thead><tr><th>User</th><th>Roles</th>")
+	for _, p := range h.Privs {
+		cls := "p"
+		if p.Holders == 0 {
+			cls = "p none"
+		}
+		name := htmlEscape(p.Name)
+		fmt.Fprintf(out, "<th class=\"%s\" title=\"%s: %d holders\"><b>%s</b> (%d)</th>", cls, name, p.Holders, name, p.Holders)
+	}
+	out.WriteString("<th>Decision</th><th>Reviewer</th><th>Date</th><th>Comment</th></tr></thead>\n<tbody>\n")
 }
 
-const reportHTML = `{{define "head"}}<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Access review: {{.Meta.Account}}</title>
-<style>
-body{font:13px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;margin:20px}
+const htmlEnvsStart = "</tbody>\n</table>\n</div>\n\n<h2>Environments</h2>\n" +
+	"<p>Access, deploy and schedule in each environment, for the users who see it. Why: the notes giving the reason for access, for deploy and for schedule.</p>\n"
+
+func writeHTMLEnv(out *reportSink, e htmlEnv) {
+	out.WriteString("<h3>" + htmlEscape(e.Name) + "</h3>\n<p class=\"muted\">" + htmlEscape(e.Summary) + "</p>\n")
+	if e.Seeing != 0 {
+		out.WriteString("<table class=\"env\">\n<thead><tr><th>User</th><th>Access</th><th>Deploy</th><th>Schedule</th><th>Why</th>" +
+			"<th>Decision</th><th>Reviewer</th><th>Date</th><th>Comment</th></tr></thead>\n<tbody>\n")
+	}
+}
+
+func writeHTMLTail(out *reportSink, t htmlTail) {
+	out.WriteString("\n<h2>Roles</h2>\n<table class=\"roles\">\n<thead><tr><th>Role</th><th>Kind</th><th>Inherits</th><th>Ticks</th>" +
+		"<th>Inherited</th><th>Holders</th><th>Listed in (Roles with Access)</th><th>Description</th></tr></thead>\n<tbody>\n")
+	for _, r := range t.Roles {
+		fmt.Fprintf(out, "<tr><th class=\"u\">%s</th><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%s</td></tr>\n",
+			htmlEscape(r.Name), htmlEscape(r.Kind), htmlEscape(r.Chain), htmlEscape(r.Ticks), htmlEscape(r.Inherited), r.Holders, htmlEscape(r.Listed), htmlEscape(r.Description))
+	}
+	out.WriteString("</tbody>\n</table>\n\n<h2>Notes</h2>\n")
+	if len(t.Notes) == 0 {
+		out.WriteString("<p>No user holds a privilege or sees an environment.</p>")
+	} else {
+		out.WriteString("<ol class=\"notes\">\n")
+		for i, note := range t.Notes {
+			fmt.Fprintf(out, "<li id=\"n%d\">%s</li>\n", i+1, htmlEscape(note))
+		}
+		out.WriteString("</ol>")
+	}
+	out.WriteString("\n</body>\n</html>\n")
+}
+
+const htmlLegend = `<p class="legend"><span style="background:#bfe3c4">3</span> a role the user holds ticks the privilege or inherits it;
+<span style="background:#eaf5d4"><i>3</i></span> the user holds it only because they hold a privilege that covers it;
+the number is the note naming the roles it comes from (hover for the text). An empty cell: not held.
+A column's header gives the number of users holding the privilege; grey: nobody holds it.</p>
+`
+
+const htmlStyle = `body{font:13px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;margin:20px}
 h1{font-size:22px;margin:0 0 10px}
 h2{font-size:17px;margin:28px 0 8px;padding-bottom:3px;border-bottom:2px solid #345}
 h3{font-size:14px;margin:20px 0 4px}
@@ -487,53 +538,7 @@ table.roles td{font-size:12px}
   td.h,td.i,td.write,td.read,thead th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
   a{color:inherit}
 }
-</style>
-</head>
-<body>
-<h1>Access review: {{.Meta.Account}}</h1>
-<table class="meta">
-{{range .Rows}}<tr><th>{{index . 0}}</th><td>{{index . 1}}</td></tr>
-{{end}}</table>
-<ul>
-{{range .Meta.Scope}}<li>{{.}}</li>
-{{end}}</ul>
-
-<h2>Users and privileges</h2>
-<p class="legend"><span style="background:#bfe3c4">3</span> a role the user holds ticks the privilege or inherits it;
-<span style="background:#eaf5d4"><i>3</i></span> the user holds it only because they hold a privilege that covers it;
-the number is the note naming the roles it comes from (hover for the text). An empty cell: not held.
-A column's header gives the number of users holding the privilege; grey: nobody holds it.</p>
-<div class="scroll">
-<table class="grid">
-<thead><tr><th>User</th><th>Roles</th>{{range .Privs}}<th class="p{{if eq .Holders 0}} none{{end}}" title="{{.Name}}: {{.Holders}} holders"><b>{{.Name}}</b> ({{.Holders}})</th>{{end}}<th>Decision</th><th>Reviewer</th><th>Date</th><th>Comment</th></tr></thead>
-<tbody>
-{{end}}{{define "envs"}}</tbody>
-</table>
-</div>
-
-<h2>Environments</h2>
-<p>Access, deploy and schedule in each environment, for the users who see it. Why: the notes giving the reason for access, for deploy and for schedule.</p>
-{{end}}{{define "env"}}<h3>{{.Name}}</h3>
-<p class="muted">{{.Summary}}</p>
-{{if .Seeing}}<table class="env">
-<thead><tr><th>User</th><th>Access</th><th>Deploy</th><th>Schedule</th><th>Why</th><th>Decision</th><th>Reviewer</th><th>Date</th><th>Comment</th></tr></thead>
-<tbody>
-{{end}}{{end}}{{define "tail"}}
-<h2>Roles</h2>
-<table class="roles">
-<thead><tr><th>Role</th><th>Kind</th><th>Inherits</th><th>Ticks</th><th>Inherited</th><th>Holders</th><th>Listed in (Roles with Access)</th><th>Description</th></tr></thead>
-<tbody>
-{{range .Roles}}<tr><th class="u">{{.Name}}</th><td>{{.Kind}}</td><td>{{.Chain}}</td><td>{{.Ticks}}</td><td>{{.Inherited}}</td><td>{{.Holders}}</td><td>{{.Listed}}</td><td>{{.Description}}</td></tr>
-{{end}}</tbody>
-</table>
-
-<h2>Notes</h2>
-{{if .Notes}}<ol class="notes">
-{{range $i, $t := .Notes}}<li id="n{{inc $i}}">{{$t}}</li>
-{{end}}</ol>{{else}}<p>No user holds a privilege or sees an environment.</p>{{end}}
-</body>
-</html>
-{{end}}`
+`
 
 // reportSink is where a report is written: buffered, with row called
 // between records, where the output may be passed on (see

@@ -11,7 +11,10 @@ import (
 	"unsafe"
 )
 
-const madvHugepage = 14 // MADV_HUGEPAGE
+const (
+	madvHugepage = 14 // MADV_HUGEPAGE
+	madvCollapse = 25 // MADV_COLLAPSE, Linux 6.1
+)
 
 // probe reads the system's huge page setting, the size of a huge page and
 // the memory.
@@ -91,4 +94,24 @@ func prepare(n, size uintptr) bool {
 	b = nil
 	runtime.GC()
 	return ok
+}
+
+// here is where nearby finds the heap the runtime allocates from next.
+var here *[40 << 10]byte
+
+// nearby makes the huge page whole (MADV_COLLAPSE) where the runtime takes
+// its next pages, and advises the next two (MADV_HUGEPAGE) as far as they
+// are mapped: the runtime takes the lowest free pages first (where a new
+// allocation too large to share a span lands, untouched), and at start
+// maps its heap 4 MiB at a time. It reports whether the collapse was done;
+// a kernel without MADV_COLLAPSE, or without a huge page to spare, says
+// no, and nothing is lost.
+func nearby(size uintptr) bool {
+	here = new([40 << 10]byte)
+	lo := uintptr(unsafe.Pointer(here)) &^ (size - 1)
+	here = nil
+	// Beyond the mapping this fails with ENOMEM, having advised what is.
+	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, lo+size, 2*size, madvHugepage)
+	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, lo, size, madvCollapse)
+	return errno == 0
 }

@@ -1012,7 +1012,7 @@ func (r *Resolver) privSources(p Privilege) *privSources {
 		return ps
 	}
 	n := len(r.roles)
-	ps := &privSources{roles: r.everyRoleSources(p), one: make([][]Source, n), oneBy: make([]Privilege, n)}
+	ps := &privSources{roles: r.everyRoleSources(p), oneBy: make([]Privilege, n)}
 	sups := make([]*privSources, len(coverers()[p]))
 	for k, sup := range coverers()[p] {
 		sups[k] = r.privSources(sup)
@@ -1023,16 +1023,20 @@ func (r *Resolver) privSources(p Privilege) *privSources {
 		}
 		return sups[slices.Index(coverers()[p], q)].roles[h]
 	}
-	for h := range n {
-		if !slices.ContainsFunc(sups, func(sup *privSources) bool { return len(sup.roles[h]) > 0 }) {
-			// Nothing covering p comes through h: coveredSources([h],
-			// [h], p) is h's own sources, the same slice.
-			ps.one[h] = ps.roles[h]
-			continue
+	// A holder of one role alone has its sources of p, the same slice,
+	// unless something covering p comes through it (R4).
+	ps.one = ps.roles
+	if len(sups) > 0 {
+		ps.one = make([][]Source, n)
+		for h := range n {
+			if !slices.ContainsFunc(sups, func(sup *privSources) bool { return len(sup.roles[h]) > 0 }) {
+				ps.one[h] = ps.roles[h] // coveredSources([h], [h], p)
+				continue
+			}
+			hs := []int32{int32(h)}
+			srcs, implied := appendCoveredSources(nil, hs, hs, p, src)
+			ps.one[h], ps.oneBy[h] = slices.Clip(srcs), implied
 		}
-		hs := []int32{int32(h)}
-		srcs, implied := appendCoveredSources(nil, hs, hs, p, src)
-		ps.one[h], ps.oneBy[h] = slices.Clip(srcs), implied
 	}
 	// Another goroutine may have filled it meanwhile, with the same
 	// sources: its is the one, whose setMemo every question shares.

@@ -1062,7 +1062,9 @@ func (r *Resolver) everyRoleSources(p Privilege) [][]Source {
 			continue
 		}
 		depth := 0 // names passed since the last written
-		for id := range lineage(h, len(r.roles), r.parentOf) {
+		// lineage(h), written out: each role on h's chain, up to n+1 of
+		// them when it loops.
+		for id, steps := h, 0; id >= 0 && steps <= len(r.roles); id, steps = int(r.roles[id].parent), steps+1 {
 			if id != h {
 				depth++
 			}
@@ -1094,7 +1096,7 @@ func (r *Resolver) everyRoleSources(p Privilege) [][]Source {
 			// need them: chain holds the ancestors passed.
 			from := len(vias)
 			chain = chain[:0]
-			for id := range lineage(h, len(r.roles), r.parentOf) {
+			for id, steps := h, 0; id >= 0 && steps <= len(r.roles); id, steps = int(r.roles[id].parent), steps+1 {
 				if id != h {
 					chain = append(chain, int32(id))
 				}

@@ -229,7 +229,16 @@ func (f *sourceFinder) find(counting, direct []int32, holder int) (int32, []Sour
 	}
 	n := len(f.chunk)
 	var srcs []Source
-	f.chunk, f.implied = appendCoveredSources(f.chunk, direct, counting, m.p, m.sources)
+	if len(m.sups) == 0 {
+		// Nothing covers p: the sources of direct, as
+		// appendCoveredSources appends them.
+		for _, h := range direct {
+			f.chunk = append(f.chunk, m.ps.roles[h]...)
+		}
+		f.implied = 0
+	} else {
+		f.chunk, f.implied = appendCoveredSources(f.chunk, direct, counting, m.p, m.sources)
+	}
 	if len(f.chunk) > n { // none: nil, as holderSources gives
 		srcs = f.chunk[n:len(f.chunk):len(f.chunk)]
 	}

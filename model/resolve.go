@@ -1012,10 +1012,7 @@ func (r *Resolver) privSources(p Privilege) *privSources {
 		return ps
 	}
 	n := len(r.roles)
-	ps := &privSources{roles: make([][]Source, n), one: make([][]Source, n), oneBy: make([]Privilege, n)}
-	for h := range n {
-		ps.roles[h] = slices.Clip(r.roleSources(int32(h), p))
-	}
+	ps := &privSources{roles: r.everyRoleSources(p), oneBy: make([]Privilege, n)}
 	sups := make([]*privSources, len(coverers()[p]))
 	for k, sup := range coverers()[p] {
 		sups[k] = r.privSources(sup)
@@ -1026,10 +1023,20 @@ func (r *Resolver) privSources(p Privilege) *privSources {
 		}
 		return sups[slices.Index(coverers()[p], q)].roles[h]
 	}
-	for h := range n {
-		hs := []int32{int32(h)}
-		srcs, implied := appendCoveredSources(nil, hs, hs, p, src)
-		ps.one[h], ps.oneBy[h] = slices.Clip(srcs), implied
+	// A holder of one role alone has its sources of p, the same slice,
+	// unless something covering p comes through it (R4).
+	ps.one = ps.roles
+	if len(sups) > 0 {
+		ps.one = make([][]Source, n)
+		for h := range n {
+			if !slices.ContainsFunc(sups, func(sup *privSources) bool { return len(sup.roles[h]) > 0 }) {
+				ps.one[h] = ps.roles[h] // coveredSources([h], [h], p)
+				continue
+			}
+			hs := []int32{int32(h)}
+			srcs, implied := appendCoveredSources(nil, hs, hs, p, src)
+			ps.one[h], ps.oneBy[h] = slices.Clip(srcs), implied
+		}
 	}
 	// Another goroutine may have filled it meanwhile, with the same
 	// sources: its is the one, whose setMemo every question shares.
@@ -1038,6 +1045,85 @@ func (r *Resolver) privSources(p Privilege) *privSources {
 	}
 	return ps
 }
+
+// everyRoleSources returns roleSources(h, p) for every role h, capped:
+// the same sources, in two backing arrays (the sources, and the names of
+// their Via lists, those of one role sharing one list's prefixes), counted
+// first, rather than a few allocations per role.
+func (r *Resolver) everyRoleSources(p Privilege) [][]Source {
+	out := make([][]Source, len(r.roles))
+	nsrc, nvia := 0, 0
+	for h := range r.roles {
+		if !r.cyclic && !r.roles[h].set.Has(p) {
+			continue // as appendRoleSources
+		}
+		if sh := r.roles[h].shared; sh != nil {
+			nsrc += len(sh.sources[p])
+			continue
+		}
+		depth := 0 // names passed since the last written
+		// lineage(h), written out: each role on h's chain, up to n+1 of
+		// them when it loops.
+		for id, steps := h, 0; id >= 0 && steps <= len(r.roles); id, steps = int(r.roles[id].parent), steps+1 {
+			if id != h {
+				depth++
+			}
+			if r.roles[id].ticks.Has(p) {
+				nsrc++
+				nvia += depth
+				depth = 0
+			}
+		}
+	}
+	if nsrc == 0 {
+		return out
+	}
+	srcs := make([]Source, 0, nsrc)
+	vias := make([]string, 0, nvia)
+	var chain []int32
+	for h := range r.roles {
+		if !r.cyclic && !r.roles[h].set.Has(p) {
+			continue
+		}
+		start := len(srcs)
+		if sh := r.roles[h].shared; sh != nil {
+			for _, s := range sh.sources[p] {
+				s.Role, s.Primary, s.Groups = r.roles[h].name, sh.Primary, sh.Groups
+				srcs = append(srcs, s)
+			}
+		} else {
+			// The names on h's chain, written as far as the sources
+			// need them: chain holds the ancestors passed.
+			from := len(vias)
+			chain = chain[:0]
+			for id, steps := h, 0; id >= 0 && steps <= len(r.roles); id, steps = int(r.roles[id].parent), steps+1 {
+				if id != h {
+					chain = append(chain, int32(id))
+				}
+				if !r.roles[id].ticks.Has(p) {
+					continue
+				}
+				depth := len(chain)
+				for _, a := range chain[len(vias)-from:] {
+					vias = append(vias, r.roles[a].name)
+				}
+				via := noVia
+				if depth > 0 {
+					via = vias[from : from+depth : from+depth]
+				}
+				srcs = append(srcs, Source{Role: r.roles[h].name, Via: via, decided: r.roles[id].decided.Has(p), builtin: r.roles[id].builtin})
+			}
+		}
+		if len(srcs) > start {
+			out[h] = srcs[start:len(srcs):len(srcs)]
+		}
+	}
+	return out
+}
+
+// noVia is the Via of a source through the role that ticks the privilege
+// itself: empty, not nil, as appendRoleSources gives it.
+var noVia = []string{}
 
 // sourceMemo is WhoCan's view of the cache: the sources of p and of the
 // privileges covering it. The slices it returns are shared, Via included:

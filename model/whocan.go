@@ -1,5 +1,7 @@
 package model
 
+import "unsafe"
+
 // Holder is one user who holds a privilege, with every source of it.
 type Holder struct {
 	User    string   `json:"user"`
@@ -28,28 +30,24 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 	if e < 0 && known != nil {
 		return r.whoCanKnown(newSourceMemo(r, p), known)
 	}
-	// Find the holders first (4 bytes each), then build each Holder once
-	// in a slice of the right size: growing a slice of Holders while
-	// scanning 10,000 users costs more than the scan.
+	// Find the holders first, then build each Holder once in a slice of
+	// the right size: growing a slice of Holders while scanning 10,000
+	// users costs more than the scan. Account-wide, count them (the check
+	// costs next to nothing) and find them again as the Holders are
+	// built; in an environment, list them (4 bytes each).
 	var who []int32
+	n := 0
 	if e < 0 {
-		// Count first: an account-wide check costs next to nothing.
-		n := 0
 		for u := range users {
 			if users[u].eff.Has(p) {
 				n++
 			}
 		}
-		who = make([]int32, 0, n)
-		for u := range users {
-			if users[u].eff.Has(p) {
-				who = append(who, int32(u))
-			}
-		}
 	} else {
 		who = r.appendHoldersIn(who, users, e, p)
+		n = len(who)
 	}
-	if len(who) == 0 {
+	if n == 0 {
 		return nil
 	}
 	memo := newSourceMemo(r, p)
@@ -62,7 +60,7 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 			return r.whoCanKnown(memo, known)
 		}
 	}
-	out := make([]Holder, len(who))
+	out := make([]Holder, n)
 	// Holders to whom every role counts here have their account-wide
 	// sources, unless p is one of the per-environment privileges.
 	open := e >= 0 && len(r.envs[e].ids) == 0
@@ -70,9 +68,17 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 		known = nil
 	}
 	groups := r.hasGroupUsers()
-	f := newSourceFinder(memo, len(who), keep)
+	f := newSourceFinder(memo, n, keep)
 	var all, perEnv []int32 // the roles that count, reused for each holder
-	for i, u := range who {
+	u := int32(-1)
+	for i := range out {
+		if who != nil {
+			u = who[i]
+		} else {
+			// The next account-wide holder: there are n.
+			for u++; !users[u].eff.Has(p); u++ {
+			}
+		}
 		us := &users[u]
 		var code int32
 		switch {
@@ -172,6 +178,7 @@ type sourceFinder struct {
 	kept    []setSources // sets.sets when the finder was made
 	keep    bool         // keep the sets found (done)
 	found   setsFound
+	look    bool // sets may be kept or known: find their keys
 	key     []byte
 	chunk   []Source // where found sources are kept, a chunk at a time
 	left    int      // holders left to find, a hint
@@ -182,6 +189,7 @@ func newSourceFinder(memo *sourceMemo, holders int, keep bool) *sourceFinder {
 	f := &sourceFinder{memo: memo, sets: &memo.ps.sets, keep: keep, left: holders}
 	f.sets.mu.RLock()
 	f.kept = f.sets.sets
+	f.look = keep || len(f.kept) > 0
 	return f
 }
 
@@ -205,10 +213,12 @@ func (f *sourceFinder) find(counting, direct []int32, holder int) (int32, []Sour
 	case need == 0:
 		return noSources, nil
 	}
-	f.key = m.setKey(f.key[:0], direct, counting)
-	if at, ok := f.sets.index[string(f.key)]; ok {
-		// Holders of the same roles had them found already.
-		return at, nil
+	if f.look {
+		f.key = m.setKey(f.key[:0], direct, counting)
+		if at, ok := f.sets.index[string(f.key)]; ok {
+			// Holders of the same roles had them found already.
+			return at, nil
+		}
 	}
 	// Appended to the chunk in place, which has room for them all.
 	if cap(f.chunk)-len(f.chunk) < need {
@@ -219,7 +229,16 @@ func (f *sourceFinder) find(counting, direct []int32, holder int) (int32, []Sour
 	}
 	n := len(f.chunk)
 	var srcs []Source
-	f.chunk, f.implied = appendCoveredSources(f.chunk, direct, counting, m.p, m.sources)
+	if len(m.sups) == 0 {
+		// Nothing covers p: the sources of direct, as
+		// appendCoveredSources appends them.
+		for _, h := range direct {
+			f.chunk = append(f.chunk, m.ps.roles[h]...)
+		}
+		f.implied = 0
+	} else {
+		f.chunk, f.implied = appendCoveredSources(f.chunk, direct, counting, m.p, m.sources)
+	}
 	if len(f.chunk) > n { // none: nil, as holderSources gives
 		srcs = f.chunk[n:len(f.chunk):len(f.chunk)]
 	}
@@ -344,8 +363,10 @@ func (r *Resolver) appendCountingIn(all, perEnv []int32, us *ruser, e int) ([]in
 	return all, perEnv
 }
 
-// whoCanChunk is how many sources WhoCan allocates at a time.
-const whoCanChunk = 2048
+// whoCanChunk is how many sources WhoCan allocates at a time: 32 KB, the
+// largest small allocation (a larger one is cleared, and given back to the
+// system, on its own), which wastes little of the last chunk of an answer.
+const whoCanChunk = 32 << 10 / int(unsafe.Sizeof(Source{}))
 
 // From says where the holder's privilege comes from, as Grant.From does.
 func (h Holder) From() string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"flag"
 	"fmt"
 	"hash/crc32"
 	"maps"
@@ -29,6 +30,7 @@ import (
 // that are killed never removed it (21,000 were left in /tmp).
 func TestMain(m *testing.M) {
 	freePagesLazily()
+	waitInParallel()
 	if os.Getenv(cacheOwnEnv) != "" {
 		os.Exit(m.Run()) // XDG_CACHE_HOME is the starting run's
 	}
@@ -42,6 +44,21 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// waitInParallel lets twice as many parallel tests run at once as there
+// are processors (the default is as many), unless -test.parallel is given:
+// this package's parallel tests spend most of their time waiting, on the
+// processes they start, on syncs to disk and on locks, and on the
+// project's two-processor VM the run took 7.0 s at 2, 5.3 s at 4, for the
+// same CPU time.
+func waitInParallel() {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0)))
+	}
 }
 
 // cacheOwnEnv is set, for the processes the tests start, to the cache

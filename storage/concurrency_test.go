@@ -106,7 +106,7 @@ func TestConcurrentAdminsLoseNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("process-level test")
 	}
-	path := filepath.Join(t.TempDir(), "acct.toml")
+	path := filepath.Join(memDir(t), "acct.toml")
 	if _, err := Save(path, concAccount(), Stamp{}, SaveOptions{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,7 @@ func TestAuditFailureSavesNothing(t *testing.T) {
 // A disk that fills up in the middle of the audit entry (a file size limit
 // in a child process) leaves no torn line, and nothing is saved.
 func TestAuditFullDiskLeavesNoTornLine(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("process-level test")
 	}
@@ -173,6 +174,7 @@ func checkUnchanged(t *testing.T, p, file, bak string) {
 // content. It used to rename the short temporary file into place and
 // report success.
 func TestFullDiskFileWrite(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("process-level test")
 	}
@@ -195,6 +197,7 @@ func TestFullDiskFileWrite(t *testing.T) {
 // A disk that fills up while FILE.bak is written: nothing is saved, and
 // the file and the earlier FILE.bak keep their content.
 func TestFullDiskBackupWrite(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("process-level test")
 	}
@@ -244,6 +247,7 @@ func TestFullDiskDraftWrite(t *testing.T) {
 // A disk that fills up while the holder line is written over a longer old
 // one leaves no torn line in FILE.lock, which would name neither holder.
 func TestFullDiskHolderLine(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("process-level test")
 	}

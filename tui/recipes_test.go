@@ -247,6 +247,7 @@ func pickSupport(r *keyRecorder) {
 }
 
 func TestRecipesByKeys(t *testing.T) {
+	t.Parallel()
 	// The recipes run at once (each mostly waits for its program's frames),
 	// in a group that returns when all have finished, before the total is
 	// checked.

@@ -53,6 +53,7 @@ func closestFull(s string, known []string) string {
 }
 
 func TestClosestSameAsFullTable(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 4))
 	alphabet := []string{"a", "b", "c", "A", "B", "é", "É", "K", "\u212a", "ẞ", "ß", "@", ".", " ", "\xff", "日"}
 	word := func(n int) string {

@@ -409,7 +409,6 @@ func (s *syncBuffer) String() string {
 // While the file is read the first frame says so, keys typed
 // meanwhile are counted as ignored, and the tabs come when it is read.
 func TestLoadingScreenCountsIgnoredKeys(t *testing.T) {
-	t.Parallel()
 	st := blockingLoad{&memStore{acct: model.Demo()}, make(chan struct{})}
 	in, keys := io.Pipe()
 	out := &syncBuffer{}
@@ -481,7 +480,6 @@ func TestLogWrapKeepsHyphenatedWords(t *testing.T) {
 // is taken (with no terminal at all, too), with the code of an unreadable
 // file.
 func TestRunRefusesMissingDirectoryBeforeTheTerminal(t *testing.T) {
-	t.Parallel()
 	path := filepath.Join(t.TempDir(), "nodir", "acct.toml")
 	if code := Run(Options{Path: path}); code != 2 {
 		t.Fatalf("exit code %d, want 2", code)
@@ -490,7 +488,6 @@ func TestRunRefusesMissingDirectoryBeforeTheTerminal(t *testing.T) {
 
 // --no-cache turns the storage's load cache off before anything is read.
 func TestRunNoCache(t *testing.T) {
-	t.Parallel()
 	defer storage.UseCache(true)
 	path := filepath.Join(t.TempDir(), "nodir", "acct.toml")
 	Run(Options{Path: path})

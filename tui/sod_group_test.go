@@ -48,7 +48,6 @@ scope = "account"
 // with the member's file, saving asks again, and the primary's audit
 // entry records them with that file (as the command line refuses them).
 func TestGroupPrimarySaveViolations(t *testing.T) {
-	t.Parallel()
 	h, dir := sodGroupHarness(t, "acme.toml")
 	h.selectRole("Cannot View Data")
 	h.keys("e", "tab", "tab", "tab")
@@ -78,7 +77,6 @@ func TestGroupPrimarySaveViolations(t *testing.T) {
 // there: the what-if lists it, writing asks again, and the entries record
 // it; no at the second question writes nothing.
 func TestGroupTabViolations(t *testing.T) {
-	t.Parallel()
 	h, dir := sodGroupHarness(t, "acme.toml")
 	before, _ := os.ReadFile(filepath.Join(dir, "acme.toml"))
 	add := func() {

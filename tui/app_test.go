@@ -100,8 +100,10 @@ func TestMain(m *testing.M) {
 	// At GOGC=400: 2.8 -> 2.2 s of CPU for the package.
 	//
 	// The tests run in parallel (t.Parallel) but for those that set the
-	// environment (t.Setenv) and TestSignalKeepsDraft, whose inState sets
-	// XDG_STATE_HOME for the whole process: those run first, alone.
+	// environment (t.Setenv), TestSignalKeepsDraft, whose inState sets
+	// XDG_STATE_HOME for the whole process, and those that turn the
+	// process's load cache off or on (storage.UseCache, Run with NoCache,
+	// groupHarness): those run first, alone.
 	flag.Parse()
 	testlong.TuneGC()
 	// Each load (a harness's, an account switched to) starts the loading

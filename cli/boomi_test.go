@@ -345,6 +345,7 @@ func TestPushKilledMidwayResumes(t *testing.T) {
 	live2 := s2.Live()
 	for _, at := range []int{1, 4, 9} {
 		t.Run("", func(t *testing.T) {
+			t.Parallel() // each case has its own fake Boomi and file, and mostly waits
 			s, env := fakeBoomi(t, nil)
 			dir, path := copyFile(t, "boomi-demo.toml")
 			env = append(env, "BOOMI_ACCOUNT="+s.Account)

@@ -17,6 +17,7 @@ import (
 // ($ROLECALL_NO_HUGE_PAGES), which maps every 4 KiB page on its first
 // touch (on a virtual machine, 15-45 µs each).
 func TestColdLoadTakesFewerFaults(t *testing.T) {
+	t.Parallel() // the faults counted are the children's own
 	mode, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
 	if err != nil || !bytes.Contains(mode, []byte("[madvise]")) {
 		t.Skip("the system does not give huge pages to memory that asks only")

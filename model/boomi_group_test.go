@@ -37,6 +37,7 @@ func noteTexts(ns []ImportNote) string {
 }
 
 func TestImportGroups(t *testing.T) {
+	t.Parallel()
 	prev := &Account{Groups: []AccountGroup{{Name: "Old name", Members: []GroupMember{{File: "../sales/sales.toml", BoomiAccount: "m-sales"}}}}}
 	im := Import(groupLive(), prev, Switches{AdvancedUserSecurity: true})
 	if im.HasErrors() {
@@ -64,6 +65,7 @@ func TestImportGroups(t *testing.T) {
 }
 
 func TestImportGroupsNotes(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		change func(l *Live)
@@ -110,6 +112,7 @@ func TestImportGroupsNotes(t *testing.T) {
 }
 
 func TestLiveGroupsSortedAndFingerprint(t *testing.T) {
+	t.Parallel()
 	l := groupLive()
 	r := groupLive()
 	slices.Reverse(r.AccountGroups)
@@ -149,6 +152,7 @@ func callLines(p *Plan) []string {
 }
 
 func TestMakePlanGroups(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		file     func(a *Account)
@@ -252,6 +256,7 @@ func TestMakePlanGroups(t *testing.T) {
 // roles by ResourceName for Resolve; an update sends the whole group,
 // keeping the resources rolecall does not manage and the alert level.
 func TestMakePlanGroupBodies(t *testing.T) {
+	t.Parallel()
 	file, l := groupFile(), groupLive()
 	file.Roles = append(file.Roles, Role{Name: "Auditor", Privileges: []Privilege{Dashboard}})
 	file.Groups[0].SharedRoles = []string{"Ops"}
@@ -301,6 +306,7 @@ func TestMakePlanGroupBodies(t *testing.T) {
 // TestMakePlanNoGroupsUnchanged: a Live with no groups plans as before
 // (no GroupIDs map, no calls, the same fingerprint).
 func TestMakePlanNoGroupsUnchanged(t *testing.T) {
+	t.Parallel()
 	file := groupFile()
 	file.Groups = nil
 	l := groupLive()

@@ -107,6 +107,7 @@ func lines(p *Plan) []string {
 }
 
 func TestPlanRoundTrip(t *testing.T) {
+	t.Parallel()
 	file := demoWithCodes()
 	empty := &Live{AccountID: "acme-1", Roles: builtinLive()}
 	p := MakePlan(file, empty)
@@ -145,6 +146,7 @@ func TestPlanRoundTrip(t *testing.T) {
 }
 
 func TestPlanEdits(t *testing.T) {
+	t.Parallel()
 	file := demoWithCodes()
 	base := applyCalls(t, &Live{AccountID: "acme-1", Roles: builtinLive()}, MakePlan(file, &Live{AccountID: "acme-1", Roles: builtinLive()}))
 	im := Import(base, file, Switches{true, true})
@@ -215,6 +217,7 @@ func TestPlanEdits(t *testing.T) {
 }
 
 func TestPlanBlocks(t *testing.T) {
+	t.Parallel()
 	empty := &Live{AccountID: "acme-1", Roles: builtinLive()}
 	noCode := Demo() // ticks Environment Management Read/Full Access: no public code
 	p := MakePlan(noCode, empty)
@@ -238,6 +241,7 @@ func TestPlanBlocks(t *testing.T) {
 }
 
 func TestImportNotes(t *testing.T) {
+	t.Parallel()
 	l := &Live{AccountID: "acme-1",
 		Roles: append(builtinLive(),
 			LiveRole{ID: "r1", AccountID: "acme-1", Name: "Ops", ParentID: "b-sup", Codes: []string{"EXECUTE", "PERSIST_PROCESS_PROPERTY", "EXECUTE"}, HasPrivileges: true},
@@ -291,6 +295,7 @@ func TestImportNotes(t *testing.T) {
 }
 
 func TestCodeTable(t *testing.T) {
+	t.Parallel()
 	a := &Account{PrivilegeCodes: []CodeRow{{Code: "VIEW_DATA", Privilege: BuildRead}, {Code: "ENV_READ", Privilege: EnvironmentRead}}}
 	c := CodeTable(a)
 	tests := []struct {
@@ -364,6 +369,7 @@ func BenchmarkMakePlan(b *testing.B) {
 // An update sends what the admin changed: ticks Boomi's role has that the
 // file dropped as redundant (its parent grants them) stay ticked in Boomi.
 func TestPlanKeepsRedundantTicks(t *testing.T) {
+	t.Parallel()
 	live := &Live{AccountID: "acme-1", Roles: append(builtinLive(),
 		LiveRole{ID: "r1", AccountID: "acme-1", Name: "Developers", ParentID: "b-std", Codes: []string{"BUILD", "API", "EXECUTE"}, HasPrivileges: true})}
 	im := Import(live, nil, Switches{AdvancedUserSecurity: true})
@@ -400,6 +406,7 @@ func TestPlanKeepsRedundantTicks(t *testing.T) {
 }
 
 func TestGuessSwitches(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		roles []LiveRole
@@ -421,6 +428,7 @@ func TestGuessSwitches(t *testing.T) {
 // another account, and its file names them "NAME (shared)" (R21); a push
 // assigns them by their ids.
 func TestImportAndPlanMember(t *testing.T) {
+	t.Parallel()
 	live := &Live{AccountID: "emea-1", Roles: append(builtinLive(),
 		LiveRole{ID: "s1", AccountID: "primary-1", Name: "Cannot View Data"}),
 		UserRoles: []LiveUserRole{{ID: "u1", UserID: "dana@example.com", RoleID: "s1", FirstName: "Dana", LastName: "Ortiz"}}}
@@ -452,6 +460,7 @@ func TestImportAndPlanMember(t *testing.T) {
 }
 
 func TestAtRisk(t *testing.T) {
+	t.Parallel()
 	empty := &Live{AccountID: "acme-1", Roles: builtinLive()}
 	base := applyCalls(t, empty, MakePlan(demoWithCodes(), empty))
 	pulled := Import(base, demoWithCodes(), Switches{true, true}).Account

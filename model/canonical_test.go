@@ -7,6 +7,7 @@ import (
 
 // Canonical applies the rules of saving (R2, R0, R9) and Normalize's order.
 func TestCanonical(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   *Account

@@ -8,6 +8,7 @@ import (
 // lineage yields a role and its ancestors, nearest first, stops where the
 // chain ends, and yields at most n+1 roles when it loops (R6).
 func TestLineage(t *testing.T) {
+	t.Parallel()
 	parents := func(ps ...int) func(int) int { return func(i int) int { return ps[i] } }
 	tests := []struct {
 		name   string

@@ -32,6 +32,7 @@ func changesBase() *Account {
 }
 
 func TestChanges(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(a *Account)
@@ -181,6 +182,7 @@ func showGroups(gs []ChangeGroup) string {
 // The groups come in their order whatever changes, and comparing an
 // account with itself finds nothing.
 func TestChangesGroupOrder(t *testing.T) {
+	t.Parallel()
 	old := changesBase()
 	new := old.Clone()
 	new.Environments = nil
@@ -200,6 +202,7 @@ func TestChangesGroupOrder(t *testing.T) {
 }
 
 func TestTextChangeHidden(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ was, is, want string }{
 		{"a\u202eb", "ab", `d loses the invisible character U+202E`},
 		{"ab", "a\u200bb\u2066", `d gains the invisible characters U+200B and U+2066`},
@@ -217,6 +220,7 @@ func TestTextChangeHidden(t *testing.T) {
 }
 
 func TestAndList(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   []string
 		want string
@@ -236,6 +240,7 @@ func TestAndList(t *testing.T) {
 // At 10,000 users (2,000 unless ROLECALL_LONG_TESTS=1) every user gains a
 // role: one grouped line, every user listed, in linear time.
 func TestChangesLargeAccount(t *testing.T) {
+	t.Parallel()
 	users := testlong.N(2000, 10000)
 	old := Synthetic(users, users/10, 50, 1)
 	new := old.Clone()
@@ -269,6 +274,7 @@ func BenchmarkChanges10kUsers(b *testing.B) {
 // parent, if any, grants nothing; the parent's grants come from the
 // resolver (R5), through its whole chain.
 func TestGrantsNothing(t *testing.T) {
+	t.Parallel()
 	a := Demo()
 	a.Roles = append(a.Roles, Role{Name: "Empty"}, Role{Name: "Empty Child", Inherits: "Empty"})
 	a.Normalize()
@@ -298,6 +304,7 @@ func TestGrantsNothing(t *testing.T) {
 // A role renamed by the edits is said renamed, once: not removed and added,
 // nor unassigned and assigned, nor unlisted and listed.
 func TestWorkingChangesSaysRenamed(t *testing.T) {
+	t.Parallel()
 	w := NewWorking(Demo())
 	w, _, err := w.Apply(RenameRole{Role: "Write and Read Environment", To: "Release Managers"})
 	if err != nil {

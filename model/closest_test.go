@@ -6,6 +6,7 @@ import (
 )
 
 func TestClosest(t *testing.T) {
+	t.Parallel()
 	known := []string{"dana@example.com", "ada@example.com", "Production", "Production Support", strings.Repeat("x", 300)}
 	for in, want := range map[string]string{
 		"dan@example.com":          "dana@example.com",

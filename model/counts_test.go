@@ -50,6 +50,7 @@ func checkCounts(t *testing.T, a *Account, what string) {
 }
 
 func TestCountsCanSeeTable(t *testing.T) {
+	t.Parallel()
 	roles := []Role{
 		{Name: "Ops", Privileges: []Privilege{RuntimeManagement}},
 		{Name: "Readers", Privileges: []Privilege{RuntimeManagementRead}},
@@ -119,6 +120,7 @@ func TestCountsCanSeeTable(t *testing.T) {
 // TestCountsCanSeeFresh: the slice CountsCanSee returns is the caller's;
 // changing it changes no later answer.
 func TestCountsCanSeeFresh(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(Synthetic(300, 60, 20, 5))
 	want := countsCanSeeSlow(r)
 	for range 2 {
@@ -141,6 +143,7 @@ func TestCountsCanSeeFresh(t *testing.T) {
 // counts CountCanSee keeps must be safe to fill from several at once (run
 // with -race).
 func TestCountCanSeeConcurrent(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(Synthetic(500, 80, 30, 7))
 	want := countsCanSeeSlow(r)
 	var wg sync.WaitGroup

@@ -25,6 +25,7 @@ func danglingAccount() *Account {
 // A dangling role is named wherever the preview says which roles a user
 // holds: never a blank, never "holds no role".
 func TestPreviewNamesDanglingRoles(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(danglingAccount())
 	tests := []struct {
 		user     string
@@ -61,6 +62,7 @@ func TestPreviewNamesDanglingRoles(t *testing.T) {
 // A user who really holds no role (an account validation refuses, R10)
 // is still said to hold none.
 func TestHeldByNoneWithoutRoles(t *testing.T) {
+	t.Parallel()
 	a := &Account{Name: "Acme", Users: []User{{Email: "nobody@x.com"}}}
 	r := NewResolver(a)
 	if got := r.heldByNone(0); got != "the user holds no role" {

@@ -56,6 +56,7 @@ var hiddenState = EnvState{Access: AccessNone}
 // A removed user lists every environment they saw, each going to hidden:
 // the mirror of an added user, who lists every environment they get.
 func TestDiffRemovedUserListsEnvironments(t *testing.T) {
+	t.Parallel()
 	a := Demo()
 	b := a.Clone()
 	b.Users = slices.DeleteFunc(b.Users, func(u User) bool { return u.Email == "wren@example.com" })
@@ -95,6 +96,7 @@ func TestDiffRemovedUserListsEnvironments(t *testing.T) {
 // Runtime Management; each of them gets an EnvChange from hidden, with
 // what they may do there, and the summary counts them.
 func TestDiffAddedEnvironment(t *testing.T) {
+	t.Parallel()
 	a := Demo()
 	b := a.Clone()
 	b.Environments = append(b.Environments,
@@ -162,6 +164,7 @@ func TestDiffAddedEnvironment(t *testing.T) {
 
 // A removed environment: each user who saw it gets an EnvChange to hidden.
 func TestDiffRemovedEnvironment(t *testing.T) {
+	t.Parallel()
 	a := Demo()
 	b := a.Clone()
 	b.Environments = slices.DeleteFunc(b.Environments, func(e Environment) bool { return e.Name == "Development" })
@@ -195,6 +198,7 @@ func TestDiffRemovedEnvironment(t *testing.T) {
 // Two files can differ in an environment's classification: the diff says
 // so, in JSON and in the summary, even when nothing else changes.
 func TestDiffClassification(t *testing.T) {
+	t.Parallel()
 	a := Demo()
 	b := a.Clone()
 	b.Environments[slices.IndexFunc(b.Environments, func(e Environment) bool { return e.Name == "Test" })].Classification = Production
@@ -244,6 +248,7 @@ func TestDiffClassification(t *testing.T) {
 // Summary grammar: one user takes a singular verb, two named users and a
 // count take a plural one.
 func TestDiffSummaryGrammar(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		users []UserDiff
 		want  []string
@@ -280,6 +285,7 @@ func TestDiffSummaryGrammar(t *testing.T) {
 // things read as one line; different users, or a different verb, keep
 // their own lines; the largest effects come first.
 func TestDiffSummaryGrouping(t *testing.T) {
+	t.Parallel()
 	seen := func(env string) EnvChange {
 		return EnvChange{Environment: env, Before: hiddenState, After: EnvState{Visible: true, Access: AccessRead}}
 	}
@@ -340,6 +346,7 @@ func TestDiffSummaryGrouping(t *testing.T) {
 // privilege a user gains or loses is named in a line that names the user
 // or counts the users.
 func TestDiffSummaryKeepsEveryChange(t *testing.T) {
+	t.Parallel()
 	a := Demo()
 	b := a.Clone()
 	b.Environments = slices.DeleteFunc(b.Environments, func(e Environment) bool { return e.Name == "Development" })
@@ -374,6 +381,7 @@ func TestDiffSummaryKeepsEveryChange(t *testing.T) {
 // Summary grammar of environment lines: one environment per line, a
 // singular verb, lists of roles as "A, B and C".
 func TestDiffSummaryEnvironmentGrammar(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		env  EnvDiff
 		want []string
@@ -398,6 +406,7 @@ func TestDiffSummaryEnvironmentGrammar(t *testing.T) {
 // seeing it: write access, deploy, schedule. "now sees Production" alone
 // hid that the user can deploy there.
 func TestDiffSummaryVisibilityCarriesRights(t *testing.T) {
+	t.Parallel()
 	hidden := EnvState{Access: AccessNone}
 	tests := []struct {
 		name          string
@@ -426,6 +435,7 @@ func TestDiffSummaryVisibilityCarriesRights(t *testing.T) {
 // changes no answer of rolecall's, but it is access in Boomi: the diff is
 // not empty and says which role gains or loses which code.
 func TestDiffUnknownCodes(t *testing.T) {
+	t.Parallel()
 	old := &Account{Name: "C", AdvancedUserSecurity: true, Roles: []Role{
 		{Name: "Exec", Privileges: []Privilege{Execute}, Codes: []string{"KEEP"}},
 		{Name: "Gone", Codes: []string{"OLD_CODE"}},

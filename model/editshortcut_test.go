@@ -30,6 +30,7 @@ func newProblemsByMap(before, after Problems) Problems {
 // in one place or several, are reordered, repeat a problem, or have
 // nothing in common (more than the few looked up without a map).
 func TestNewProblemsMatchesMap(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 9))
 	pool := make(Problems, 40)
 	for i := range pool {
@@ -81,6 +82,7 @@ func TestNewProblemsMatchesMap(t *testing.T) {
 // TestWarningsIn: a list without errors is its own warnings, not copied;
 // one with errors gives Warnings.
 func TestWarningsIn(t *testing.T) {
+	t.Parallel()
 	warn := Problems{{Severity: Warning, Rule: "R9", Message: "a"}, {Severity: Warning, Rule: "R19", Message: "b"}}
 	if got := warningsIn(warn); !reflect.DeepEqual(got, warn) || &got[0] != &warn[0] {
 		t.Errorf("warningsIn of warnings only: %v (copied: %v)", got, len(got) > 0 && &got[0] != &warn[0])
@@ -100,6 +102,7 @@ func TestWarningsIn(t *testing.T) {
 // names are equal ignoring case (an invalid account, whose index keeps
 // the last).
 func TestEnvironmentAtMatchesEnvironment(t *testing.T) {
+	t.Parallel()
 	for _, dup := range []bool{false, true} {
 		a := Synthetic(40, 8, 6, 3)
 		if dup {
@@ -127,6 +130,7 @@ func TestEnvironmentAtMatchesEnvironment(t *testing.T) {
 // another order (found through the index), with emails that differ only
 // in surrounding spaces or case, and users added and edited.
 func TestCompareUsersInPlaceOrNot(t *testing.T) {
+	t.Parallel()
 	a := Synthetic(60, 10, 5, 4)
 	a.Users = append(a.Users,
 		User{Email: " padded@example.com", Roles: []string{a.Roles[1].Name}},

@@ -7,6 +7,7 @@ import (
 
 // The sentences of effects.go, each case as it reads.
 func TestEffectTexts(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ got, want string }{
 		{BecomesOpen([]string{"Staging"}, "Solo", true), "Staging becomes open to every role: Solo was the only role listed on it (R8, R12)"},
 		{BecomesOpen([]string{"Staging"}, "Solo", false), "Staging becomes open to every role: Solo was the only role listed on it (R12)"},
@@ -38,6 +39,7 @@ func TestEffectTexts(t *testing.T) {
 // it does, and the environment that an edit opens or restricts is said
 // the one way.
 func TestEditNotesComeFromEffects(t *testing.T) {
+	t.Parallel()
 	on := acctOn([]Role{role("Solo", "", RuntimeManagement), role("Other", "", Execute)},
 		[]User{user("a@x.com", Administrator)},
 		env("Staging", "Solo"), env("Dev"), env("Two", "Solo", "Other"))

@@ -29,6 +29,7 @@ func only(who []string, c Check) Expectation {
 }
 
 func TestExpectKinds(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(Demo())
 	priv := func(p Privilege, env string, want bool) Check {
 		return Check{Kind: CheckPrivilege, Privilege: p, Env: env, Want: want}
@@ -111,6 +112,7 @@ func TestExpectKinds(t *testing.T) {
 }
 
 func TestExpectOnlyNamesEveryone(t *testing.T) {
+	t.Parallel()
 	// More users than are explained: every one is named, the first
 	// MaxExplained with reasons, and the text says so.
 	a := Demo()
@@ -142,6 +144,7 @@ func TestExpectOnlyNamesEveryone(t *testing.T) {
 }
 
 func TestExpectBindProblems(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(Demo())
 	cases := []struct {
 		name string
@@ -178,6 +181,7 @@ func TestExpectBindProblems(t *testing.T) {
 }
 
 func TestExpectTitle(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		x    Expectation
 		want string
@@ -204,6 +208,7 @@ func TestExpectTitle(t *testing.T) {
 // every user, page, action and environment of generated accounts (the
 // shortcut through sets of roles included).
 func TestExpectAgreesWithPreview(t *testing.T) {
+	t.Parallel()
 	accts := []*Account{Demo(), Synthetic(60, 25, 6, 3), Messy(80, 30, 8, 5, MessyOptions{})}
 	for ai, a := range accts {
 		r := NewResolver(a)
@@ -356,6 +361,7 @@ func BenchmarkExpect(b *testing.B) {
 }
 
 func TestExpectBindOneProblemPerName(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(Demo())
 	x := one("dana@example.com", Check{Kind: CheckSees, Env: "Prod", Want: true}, Check{Kind: CheckDeploys, Env: "Prod", Want: true},
 		Check{Kind: CheckPage, Page: "Bild", Opens: PageFull}, Check{Kind: CheckAction, Page: "Bild", Action: "Save", Want: true})
@@ -369,6 +375,7 @@ func TestExpectBindOneProblemPerName(t *testing.T) {
 // tool reading "missing" of a failure with only users added finds it);
 // an [[expect]] failure carries neither.
 func TestExpectFailureJSONLists(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(Demo())
 	res := runExpect(t, r,
 		only(nil, Check{Kind: CheckPrivilege, Privilege: UserManagement, Want: true}),

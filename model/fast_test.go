@@ -110,6 +110,7 @@ func slowSources(r *Resolver, roles []int32, p Privilege) []Source {
 // their chains, their hidden marks), for every privilege, account-wide and
 // in environments of every kind; and so does holder (Explain's sources).
 func TestWhoCanSameAsHolder(t *testing.T) {
+	t.Parallel()
 	spanning := 0 // answers whose sources fill more than one chunk
 	defer func() {
 		if !t.Failed() && spanning == 0 {
@@ -291,6 +292,7 @@ func fastEditOps(a *Account, rng *rand.Rand, n int) []Op {
 // account Apply makes, Validate's problems, Apply's outcome, Compare of
 // fresh resolvers from the base, and a resolver answering as NewResolver's.
 func TestWorkingMatchesFullAtScale(t *testing.T) {
+	t.Parallel()
 	for name, a := range fastAccounts(t) {
 		if Validate(a).HasErrors() {
 			continue // a file with errors cannot be edited
@@ -353,6 +355,7 @@ func TestWorkingMatchesFullAtScale(t *testing.T) {
 // environments and 10 such edits, still every kind of edit fastEditOps
 // makes (each at least once) and every section an edit shares.
 func TestWorkingEditsLeaveOldStatesAlone(t *testing.T) {
+	t.Parallel()
 	a := Messy(testlong.N(200, 600), testlong.N(40, 80), testlong.N(10, 20), 5, MessyOptions{})
 	w := NewWorking(a)
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -393,6 +396,7 @@ func TestWorkingEditsLeaveOldStatesAlone(t *testing.T) {
 // nobody, a chain ticking what it lacked), and the warnings are
 // Validate's, edit after edit and each edit from the first state.
 func TestLintReuse(t *testing.T) {
+	t.Parallel()
 	a := &Account{Name: "Lint", AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true,
 		Roles: []Role{
 			{Name: "Env Readers", Privileges: []Privilege{RuntimeManagement, EnvironmentRead}},
@@ -455,6 +459,7 @@ func TestLintReuse(t *testing.T) {
 // question, and User finds the same users. 40 random questions of each
 // kind on each account with ROLECALL_LONG_TESTS=1, 12 otherwise.
 func TestOneUserAnswersSameAsIndexed(t *testing.T) {
+	t.Parallel()
 	for name, a := range fastAccounts(t) {
 		indexed := NewResolver(a)
 		indexed.us()
@@ -496,6 +501,7 @@ func TestOneUserAnswersSameAsIndexed(t *testing.T) {
 // the input path): indexing every user on first use is safe while others
 // ask about one user (run with -race).
 func TestResolverLazyConcurrent(t *testing.T) {
+	t.Parallel()
 	a := Messy(2000, 200, 40, 3, MessyOptions{Dangling: true})
 	want := NewResolver(a)
 	want.us()
@@ -526,6 +532,7 @@ func TestResolverLazyConcurrent(t *testing.T) {
 // with eval on visibility, the privileges that count, and, where the
 // environment is visible, what countingRoles asks.
 func TestEvalPartSameAsEval(t *testing.T) {
+	t.Parallel()
 	for name, a := range fastAccounts(t) {
 		r := NewResolver(a)
 		users := r.us()
@@ -544,6 +551,7 @@ func TestEvalPartSameAsEval(t *testing.T) {
 // LookupBuiltin compares a non-ASCII name's key once with the built-ins'
 // keys: the answers are SameName's.
 func TestLookupBuiltinSameAsSameName(t *testing.T) {
+	t.Parallel()
 	names := []string{"", "Support", "support", "SUPPORT", "Suppor", "Supportt", " Support", "ſupport", "Ｓupport", "Supp\u00f6rt",
 		"Administrator", "administrator", "Adminiſtrator", "Ådministrator", "A\u030aministrator", "Administrator\u0301",
 		"Standard User", "standard user", "Standard Us\u00e9r", "Standard U\u0073er", "Production Support", "PRODUCTION SUPPORT",

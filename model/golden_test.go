@@ -57,6 +57,7 @@ func everyRule() *Account {
 // everyRule in a golden file, so that a change of wording or of the rules
 // cited shows in review. Run with -update to rewrite them.
 func TestReasonsGolden(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name string
 		acct *Account

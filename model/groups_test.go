@@ -91,6 +91,7 @@ func groupProblem(ps Problems, sev Severity, k Refusal, file, subs string) *Prob
 }
 
 func TestGroupFixtureIsValid(t *testing.T) {
+	t.Parallel()
 	s := groupFixture()
 	if errs := Validate(s.Primary).Errors(); len(errs) > 0 {
 		t.Fatalf("primary: %v", errs)
@@ -105,6 +106,7 @@ func TestGroupFixtureIsValid(t *testing.T) {
 // Security in the primary; a member without it keeps the assignments made
 // (warning) and makes no new one (refused).
 func TestR20Groups(t *testing.T) {
+	t.Parallel()
 	s := groupFixture()
 	if p := groupProblem(ValidateGroups(s), Warning, SharedRoleNeedsAUS, "members/uk.toml", `"Ops (shared)"`); p == nil {
 		t.Error("R20: UK's existing assignment of a shared role without AUS is not a warning")
@@ -196,6 +198,7 @@ func cloneSet(s *GroupSet) *GroupSet {
 // privileges, its chain there included; it is assignable, but not listed
 // on a member environment, not inherited, not edited there.
 func TestR21SharedRoleInMember(t *testing.T) {
+	t.Parallel()
 	s := groupFixture()
 	v, r := mustView(t, s, "members/eu.toml")
 	i := v.FindRole("Ops (shared)")
@@ -259,6 +262,7 @@ func TestR21SharedRoleInMember(t *testing.T) {
 // R22: an edit of a shared role in the primary reaches every member, and
 // the what-if lists the impact in each.
 func TestR22EditReachesMembers(t *testing.T) {
+	t.Parallel()
 	s := groupFixture()
 	ns, out, err := ApplyPrimary(s, Tick{Role: "Cannot View Data", Privilege: ViewData})
 	if err != nil {
@@ -295,6 +299,7 @@ func TestR22EditReachesMembers(t *testing.T) {
 // R23: un-sharing and removing a member take the role away; a user left
 // with no role loses access to that account, named before it happens.
 func TestR23UnshareTakesTheRoleAway(t *testing.T) {
+	t.Parallel()
 	s := groupFixture()
 	ns, out, err := ApplyGroup(s, UnshareRole{Group: "EMEA", Role: "Ops"})
 	if err != nil {
@@ -377,6 +382,7 @@ func TestR23UnshareTakesTheRoleAway(t *testing.T) {
 // R24: a shared role is neither removed nor renamed while held anywhere in
 // the group; the refusal names the accounts and the users.
 func TestR24SharedRoleInUse(t *testing.T) {
+	t.Parallel()
 	s := groupFixture()
 	_, _, err := ApplyPrimary(s, RemoveRole{Name: "Ops"})
 	refusedWith(t, err, SharedRoleInUse, "Acme EU (members/eu.toml): solo@eu.com", "Acme UK (members/uk.toml): old@uk.com", "(group users): g@x.com")
@@ -405,6 +411,7 @@ func TestR24SharedRoleInUse(t *testing.T) {
 // R25: group users get the group's roles in every member, the union
 // across groups; direct roles take precedence.
 func TestR25GroupUsers(t *testing.T) {
+	t.Parallel()
 	s := groupFixture()
 	tests := []struct {
 		file, email string
@@ -458,6 +465,7 @@ func TestR25GroupUsers(t *testing.T) {
 // R26: the preview of a user in a member names the shared role, the
 // primary and the group; a group user's sources name the group.
 func TestR26Provenance(t *testing.T) {
+	t.Parallel()
 	s := groupFixture()
 	_, r := mustView(t, s, "members/eu.toml")
 	u := userIn(t, r, "dana@eu.com")
@@ -507,6 +515,7 @@ func TestR26Provenance(t *testing.T) {
 
 // who-can across the group, and who can deploy to Production in any member.
 func TestGroupWhoCan(t *testing.T) {
+	t.Parallel()
 	s := groupFixture()
 	got := s.WhoCan(PackagedComponentDeployment, "Production")
 	var lines []string
@@ -551,6 +560,7 @@ var groupRefusalKinds = []Refusal{SharedRoleReadOnly, SharedRoleListed, SharedRo
 // A member's own account, taken back from its view, validates as its file
 // does alone: its shared role names are its view's to check (R21).
 func TestOwnIsNoView(t *testing.T) {
+	t.Parallel()
 	m := &Account{Name: "M", AdvancedUserSecurity: true, Primary: "p.toml",
 		Users: []User{{Email: "a@x.com", Roles: []string{"Ops (shared)"}}}}
 	p := &Account{Name: "P", AdvancedUserSecurity: true, Roles: []Role{{Name: "Ops", Privileges: []Privilege{Execute}}},

@@ -10,6 +10,7 @@ import (
 // error that names the field, its length and the limit, in files (Validate)
 // and in edits (Apply).
 func TestFieldLengthLimits(t *testing.T) {
+	t.Parallel()
 	x := strings.Repeat
 	base := func() *Account {
 		return acctOn([]Role{role("Ops", "")}, []User{user("ada@example.com", "Ops")}, env("Production"))
@@ -71,6 +72,7 @@ func TestFieldLengthLimits(t *testing.T) {
 // The account's own name has a limit and the rules of names too; names and
 // emails take no space but U+0020 (NBSP and U+3000 print as one).
 func TestAccountNameAndUnusualSpaces(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		op   Op

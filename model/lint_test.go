@@ -53,6 +53,7 @@ func lintAccount() *Account {
 }
 
 func TestLintFindings(t *testing.T) {
+	t.Parallel()
 	l := NewResolver(lintAccount()).Lint()
 	var merge []string
 	for _, m := range l.Merge {
@@ -107,6 +108,7 @@ func TestLintFindings(t *testing.T) {
 // Three accounts with ROLECALL_LONG_TESTS=1; one otherwise, with over 200
 // redundant roles found (the other two have some 200 each).
 func TestLintRedundantChangesNothing(t *testing.T) {
+	t.Parallel()
 	for seed := range int64(testlong.N(1, 3)) {
 		a := Messy(400, 40, 5, seed, MessyOptions{})
 		if Validate(a).HasErrors() {
@@ -161,6 +163,7 @@ func BenchmarkLint10k(b *testing.B) {
 // inheriting one) is not empty, merges only with roles carrying the same
 // codes, and is covered only by a role that carries them too.
 func TestLintUnknownCodes(t *testing.T) {
+	t.Parallel()
 	a := &Account{
 		Name: "Codes", AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true,
 		Roles: []Role{

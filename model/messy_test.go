@@ -11,6 +11,7 @@ import (
 )
 
 func TestMessyDeterministic(t *testing.T) {
+	t.Parallel()
 	a := Messy(800, 90, 25, 7, MessyOptions{})
 	b := Messy(800, 90, 25, 7, MessyOptions{})
 	if !reflect.DeepEqual(a, b) {
@@ -24,6 +25,7 @@ func TestMessyDeterministic(t *testing.T) {
 // Without dangling names a messy account has warnings but no errors, at
 // every size, and is in Normalize order.
 func TestMessyValid(t *testing.T) {
+	t.Parallel()
 	sizes := []struct{ users, roles, envs int }{
 		{0, 0, 0}, {1, 0, 0}, {1, 1, 1}, {10, 3, 2}, {200, 40, 10}, {2000, 300, 60},
 	}
@@ -52,6 +54,7 @@ func TestMessyValid(t *testing.T) {
 // TestMessyShape checks that a messy account has what makes the files
 // users have costly: each mess the generator promises is there.
 func TestMessyShape(t *testing.T) {
+	t.Parallel()
 	a := Messy(10000, 1000, 200, 1, MessyOptions{})
 	r := NewResolver(a)
 	warned := map[string]int{}
@@ -148,6 +151,7 @@ func TestMessyShape(t *testing.T) {
 // ROLECALL_LONG_TESTS=1): each kind of dangling name is there (the test
 // fails if one is not).
 func TestMessyDangling(t *testing.T) {
+	t.Parallel()
 	users, roles, envs := testlong.N(1000, 3000), testlong.N(100, 300), testlong.N(20, 60)
 	clean := Messy(users, roles, envs, 2, MessyOptions{})
 	a := Messy(users, roles, envs, 2, MessyOptions{Dangling: true})

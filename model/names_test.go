@@ -14,6 +14,7 @@ import (
 // NFC, and a look-alike of another name is a warning naming it.
 
 func TestR7InvisibleCharacters(t *testing.T) {
+	t.Parallel()
 	base := func() *Account {
 		return acctOn([]Role{role("Ops", "")}, []User{user("ada@example.com", "Ops")}, env("Production", "Ops"))
 	}
@@ -66,6 +67,7 @@ func TestR7InvisibleCharacters(t *testing.T) {
 }
 
 func TestR7NamesComparedInNFC(t *testing.T) {
+	t.Parallel()
 	nfc, nfd := "Caf\u00e9", "Cafe\u0301" // the same name, two spellings
 	if !SameName(nfc, nfd) || !SameName("CAF\u00c9", nfd) || SameName(nfc, "Cafe") {
 		t.Fatalf("SameName does not compare in NFC")
@@ -97,6 +99,7 @@ func TestR7NamesComparedInNFC(t *testing.T) {
 }
 
 func TestR7Lookalikes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		acct  *Account
@@ -179,6 +182,7 @@ func TestR7LookalikesLinear(t *testing.T) {
 // Invisible characters never reach a terminal raw: refusals name the
 // offending text with them escaped (SafeText), as control characters are.
 func TestSafeTextEscapesInvisible(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Administrator\u200b": `Administrator\u200b`,
 		"\u3164":              `\u3164`,
@@ -195,6 +199,7 @@ func TestSafeTextEscapesInvisible(t *testing.T) {
 // The article agrees with the kind of character: "a direction-changing",
 // "an invisible".
 func TestInvisibleInArticle(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Admin\u202e": "contains a direction-changing character U+202E",
 		"Ad\u200bmin": "contains an invisible character U+200B",

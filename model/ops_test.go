@@ -10,6 +10,7 @@ import (
 // R8, R12: every edit that empties a restricted environment's list reports
 // it in Outcome.Widened, whichever edit it is.
 func TestApplyReportsWidening(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		op   Op
@@ -41,6 +42,7 @@ func TestApplyReportsWidening(t *testing.T) {
 // Names with control characters appear in refusals escaped once, as Go
 // quoting writes them, never raw and never doubly escaped.
 func TestRefusalQuotesNamesOnce(t *testing.T) {
+	t.Parallel()
 	_, _, err := Apply(Demo(), Assign{Email: "ada@example.com", Role: "Ops\x1b[31m"})
 	if err == nil {
 		t.Fatal("assigning a role that does not exist was applied")
@@ -56,6 +58,7 @@ func TestRefusalQuotesNamesOnce(t *testing.T) {
 
 // R6: the Inherits Role picker never offers a role that would close a cycle.
 func TestInheritCandidates(t *testing.T) {
+	t.Parallel()
 	a := &Account{AdvancedUserSecurity: true, Roles: []Role{
 		{Name: "Base"},
 		{Name: "Mid", Inherits: "Base"},
@@ -93,6 +96,7 @@ func TestInheritCandidates(t *testing.T) {
 // A privilege the parent only covers under R4 is not locked: ticking it is
 // not redundant, and saving keeps it (R9, decision).
 func TestInheritedFrom(t *testing.T) {
+	t.Parallel()
 	a := Demo()
 	a.Roles = append(a.Roles, Role{Name: "Deep", Inherits: "Read Only Runtime Management", Privileges: []Privilege{RuntimeManagement}})
 	a.Normalize()
@@ -121,6 +125,7 @@ func TestInheritedFrom(t *testing.T) {
 
 // R12-R14: CountCanSee agrees with CanSee over every user.
 func TestCountCanSee(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(Demo())
 	want := map[string]int{"Development": 7, "Production": 3, "Test": 4}
 	for name, n := range want {
@@ -133,6 +138,7 @@ func TestCountCanSee(t *testing.T) {
 // Summary lines carry names: they come out escaped even when a diff was
 // built from an account that never went through validation.
 func TestSummaryIsSafe(t *testing.T) {
+	t.Parallel()
 	bad := "Prod\x1b]52;c;aGk=\x07"
 	d := Diff{
 		Environments: []EnvDiff{{Environment: bad, BecameOpen: true}},
@@ -151,6 +157,7 @@ func TestSummaryIsSafe(t *testing.T) {
 
 // R18: a denied privilege whose action write access allows anyway says so.
 func TestExplainPointsAtWriteAccess(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(Demo())
 	u, e := r.User("wren@example.com"), r.Environment("Production")
 	v := r.Explain(u, PackagedComponentDeployment, e)
@@ -170,6 +177,7 @@ func TestExplainPointsAtWriteAccess(t *testing.T) {
 // Packaged Component Deployment, so the Deployments page opens and its
 // Deploy action names exactly those environments.
 func TestPreviewDeployOneAnswer(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(Demo())
 	for _, email := range []string{"wren@example.com", "oren@example.com", "sam@example.com", "dana@example.com"} {
 		pv := r.Preview(r.User(email))
@@ -191,6 +199,7 @@ func TestPreviewDeployOneAnswer(t *testing.T) {
 // the working account it was applied to: that account never changes, two
 // edits of one base never see each other, and each gives what Apply gives.
 func TestWorkingSharesOnlyWhatEditsLeave(t *testing.T) {
+	t.Parallel()
 	base := Demo()
 	w := NewWorking(base)
 	before := fmt.Sprintf("%+v", *base.Clone())
@@ -261,6 +270,7 @@ func TestWorkingSharesOnlyWhatEditsLeave(t *testing.T) {
 // R8: the refusal to remove a role in use says what to do about the uses
 // there are, and only those.
 func TestRemoveRoleInUseAdvice(t *testing.T) {
+	t.Parallel()
 	base := &Account{Name: "Acme", AdvancedUserSecurity: true,
 		Roles: []Role{
 			{Name: "Held", Privileges: []Privilege{Execute}},

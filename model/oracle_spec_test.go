@@ -460,6 +460,7 @@ func (s *oracleSpec) isPerEnv(p Privilege) bool {
 // byte for byte, when the shared spec is at hand (it is not in a clean
 // clone, as in CI).
 func TestSpecCopyIsVerbatim(t *testing.T) {
+	t.Parallel()
 	// The shared spec sits beside the worktrees: ../shared/spec from the
 	// module root here (../../shared/spec from this package's directory,
 	// where tests run); one level further up is tried too.
@@ -488,6 +489,7 @@ func TestSpecCopyIsVerbatim(t *testing.T) {
 // TestSpecParses: the parse found what the oracle relies on, so that a
 // spec that silently lost a row fails here rather than passing trivially.
 func TestSpecParses(t *testing.T) {
+	t.Parallel()
 	s := theSpec()
 	if len(s.rows) != len(AllPrivileges()) {
 		t.Errorf("§1 has %d rows, the catalog %d privileges", len(s.rows), len(AllPrivileges()))
@@ -541,6 +543,7 @@ func TestSpecParses(t *testing.T) {
 // TestSpecParserFailsLoudly: a row, cell or phrase the parser does not
 // know panics instead of being skipped.
 func TestSpecParserFailsLoudly(t *testing.T) {
+	t.Parallel()
 	text, err := os.ReadFile(specCopy)
 	if err != nil {
 		t.Fatal(err)

@@ -1013,6 +1013,7 @@ func minimise(a *Account, kind string) (*Account, string) {
 // TestNaiveBuiltinsMatchCatalog: the spec's §1 columns and the catalog's
 // built-in roles agree (R2, R3).
 func TestNaiveBuiltinsMatchCatalog(t *testing.T) {
+	t.Parallel()
 	for _, nb := range naiveBuiltins {
 		b, ok := LookupBuiltin(nb.name)
 		if !ok {
@@ -1056,6 +1057,7 @@ func TestDifferential(t *testing.T) {
 // TestOracleWorkedExamples pins the oracle itself to RULES.md on cases
 // worked out by hand, so that a slip in it cannot pass as a production bug.
 func TestOracleWorkedExamples(t *testing.T) {
+	t.Parallel()
 	on := &Account{AdvancedUserSecurity: true, AdvancedEnvironmentAccess: false,
 		Roles: []Role{
 			role("Env Admins", "", EnvironmentManagement, RuntimeManagementRead),

@@ -34,6 +34,7 @@ func mustApply(t *testing.T, a *Account, ops ...Op) *Account {
 // thing differently it is a conflict with both values, and nothing of
 // theirs is undone.
 func TestRebase(t *testing.T) {
+	t.Parallel()
 	desc := func(to string) Op { return SetDescription{Role: "Support Plus", From: "first line", To: to} }
 	cases := []struct {
 		name      string
@@ -120,6 +121,7 @@ func TestRebase(t *testing.T) {
 // TestResolve: keeping mine re-aims the edit over theirs; taking theirs
 // drops it; both then rebase with no conflict.
 func TestResolve(t *testing.T) {
+	t.Parallel()
 	base := rebaseBase(t)
 	theirs := mustApply(t, base, SetDescription{Role: "Support Plus", From: "first line", To: "theirs"},
 		Tick{Role: "Support Plus", Privilege: Dashboard})
@@ -152,6 +154,7 @@ func TestResolve(t *testing.T) {
 // TestOpsJSON: every kind of edit survives the round trip, privileges by
 // name, and an unknown edit is an error.
 func TestOpsJSON(t *testing.T) {
+	t.Parallel()
 	was := Role{Name: "X", Privileges: []Privilege{ViewData}}
 	ops := []Op{
 		AddRole{Name: "A", Description: "d", Inherits: Support, Privileges: []Privilege{Dashboard, Execute}},
@@ -193,6 +196,7 @@ func TestOpsJSON(t *testing.T) {
 
 // TestFormEdits: a form's wanted state becomes one edit per field.
 func TestFormEdits(t *testing.T) {
+	t.Parallel()
 	a := rebaseBase(t)
 	got := RoleEdits(a, "support plus", Role{Name: "Support Max", Description: "first line", Inherits: Support, Privileges: []Privilege{Dashboard}})
 	want := []Op{Tick{Role: "Support Plus", Privilege: Dashboard}, Untick{Role: "Support Plus", Privilege: Licensing}, RenameRole{Role: "Support Plus", To: "Support Max"}}
@@ -223,6 +227,7 @@ func TestFormEdits(t *testing.T) {
 // TestWorkingRecord: the audit record lists every edit, including ones
 // that change nobody's access (a new role nobody holds, a description).
 func TestWorkingRecord(t *testing.T) {
+	t.Parallel()
 	w, _, err := NewWorking(Demo()).Apply(AddRole{Name: "Unheld", Inherits: Support},
 		SetDescription{Role: "Cannot View Data", From: Demo().Roles[Demo().FindRole("Cannot View Data")].Description, To: "new words"})
 	if err != nil {
@@ -246,6 +251,7 @@ func TestWorkingRecord(t *testing.T) {
 
 // TestCompact: only the net effect of a session's edits is replayed.
 func TestCompact(t *testing.T) {
+	t.Parallel()
 	d := func(from, to string) Op { return SetDescription{Role: "R", From: from, To: to} }
 	on := SetSwitch{Switch: SwitchAdvancedUserSecurity, From: false, To: true}
 	off := SetSwitch{Switch: SwitchAdvancedUserSecurity, From: true, To: false}
@@ -274,6 +280,7 @@ func TestCompact(t *testing.T) {
 // become part of the addition, so that it meets another admin's addition
 // of the same name whole.
 func TestCompactFoldsIntoAdditions(t *testing.T) {
+	t.Parallel()
 	got := Compact([]Op{AddRole{Name: "N", Privileges: []Privilege{Dashboard}}, Untick{Role: "N", Privilege: Dashboard},
 		Tick{Role: "n", Privilege: Execute}, SetDescription{Role: "N", To: "d"}})
 	want := []Op{AddRole{Name: "N", Description: "d", Privileges: []Privilege{Execute}}}
@@ -297,6 +304,7 @@ func TestCompactFoldsIntoAdditions(t *testing.T) {
 // edit of mine that changes the field again is a conflict, not a silent
 // undoing of theirs. Keeping mine applies it; taking theirs keeps theirs.
 func TestRebaseChangedAgain(t *testing.T) {
+	t.Parallel()
 	name := Demo().Name
 	theirs := mustApply(t, Demo(), RenameAccount{From: name, To: "one"})
 	mine := []Op{RenameAccount{From: name, To: "one"}, AddUser{Email: "new@example.com", Roles: []string{Support}}, RenameAccount{From: "one", To: "two"}}
@@ -316,6 +324,7 @@ func TestRebaseChangedAgain(t *testing.T) {
 // renamed) cannot be kept over it; two sessions' edits, each compacted on
 // its own and replayed together, meet as a conflict.
 func TestConflictGone(t *testing.T) {
+	t.Parallel()
 	base := rebaseBase(t)
 	theirs := mustApply(t, base, RenameRole{Role: "Support Plus", To: "Support Max"})
 	r := Rebase(theirs, []Op{SetDescription{Role: "Support Plus", From: "first line", To: "mine"}})
@@ -333,6 +342,7 @@ func TestConflictGone(t *testing.T) {
 // Without the account the edits were made on, an undoing edit of a role
 // no longer there by its name holds, as before.
 func TestRebaseRenamedRoleUndoHolds(t *testing.T) {
+	t.Parallel()
 	orig := rebaseBase(t)
 	theirs := mustApply(t, orig, RenameRole{Role: "Support Plus", To: "CVD BBB"})
 	mine := []Op{Untick{Role: "Support Plus", Privilege: Licensing}}
@@ -357,6 +367,7 @@ func TestRebaseRenamedRoleUndoHolds(t *testing.T) {
 // description, Inherits Role and privileges (its holders decide between
 // several), the conflict names it, and keeping mine applies my edit to it.
 func TestRebaseRenamedRole(t *testing.T) {
+	t.Parallel()
 	orig := mustApply(t, rebaseBase(t), Assign{Email: "dana@example.com", Role: "Support Plus"})
 	renamed := []Op{RenameRole{Role: "Support Plus", To: "CVD BBB"}}
 	copyOf := func(name string) Op {

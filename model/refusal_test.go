@@ -64,6 +64,7 @@ var wantRefusalRule = map[Refusal]string{
 }
 
 func TestRefusalTable(t *testing.T) {
+	t.Parallel()
 	for k := Refusal(1); k < numRefusals; k++ {
 		want, ok := wantRefusalRule[k]
 		if !ok {
@@ -98,6 +99,7 @@ func refusalAccounts() (on, off *Account) {
 // Each refused edit cites its kind's rule, whichever edit finds it: the
 // same refusal always cites the same rule (access-model.md).
 func TestRefusalsCiteTheTable(t *testing.T) {
+	t.Parallel()
 	on, off := refusalAccounts()
 	for _, a := range []*Account{on, off} {
 		if errs := Validate(a).Errors(); len(errs) > 0 {
@@ -204,6 +206,7 @@ func TestRefusalsCiteTheTable(t *testing.T) {
 
 // Validation finds the same refusals in a file, with the same rules.
 func TestRefusalsOfValidation(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		a    *Account
@@ -237,6 +240,7 @@ func TestRefusalsOfValidation(t *testing.T) {
 
 // MissingRole tells the two refusals of a role that is not there apart.
 func TestMissingRole(t *testing.T) {
+	t.Parallel()
 	on, off := refusalAccounts()
 	for _, tt := range []struct {
 		a    *Account
@@ -256,6 +260,7 @@ func TestMissingRole(t *testing.T) {
 
 // A decision is a flag, printed "(R7, decision)": the rule stays an id.
 func TestDecisionFlag(t *testing.T) {
+	t.Parallel()
 	ps := Validate(acctOn(nil, nil, env("Production"), env("Pr\u043eduction")))
 	if len(ps) != 1 || ps[0].Rule != "R7" || !ps[0].Decision {
 		t.Fatalf("want one R7 problem marked decision, got %#v", ps)
@@ -275,6 +280,7 @@ func TestDecisionFlag(t *testing.T) {
 // validation error takes a Refusal of the table (refusal.go), and the
 // command line's and the TUI's refusals cite the table too.
 func TestNoRuleLiteralsAtRefusals(t *testing.T) {
+	t.Parallel()
 	ruleLit := regexp.MustCompile(`^"R\d+(, decision)?"$`)
 	citedInText := regexp.MustCompile(`[(,] ?R\d+\)`)
 	var files []string

@@ -94,6 +94,7 @@ func sourceStrings(gs []Grant, p Privilege) ([]string, Privilege) {
 // R0: names, old names.
 
 func TestR0PrivilegeNames(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		lookup string
@@ -145,6 +146,7 @@ func TestR0PrivilegeNames(t *testing.T) {
 // R1: privileges only add.
 
 func TestR1PrivilegesOnlyAdd(t *testing.T) {
+	t.Parallel()
 	a := acctOn([]Role{role("Empty", ""), role("Runner", "", Execute)}, []User{
 		user("a@x.com", Support),
 		user("b@x.com", Support, "Empty"),
@@ -175,6 +177,7 @@ func TestR1PrivilegesOnlyAdd(t *testing.T) {
 // R2: built-in roles.
 
 func TestR2BuiltinRoles(t *testing.T) {
+	t.Parallel()
 	a := acctOn([]Role{role("Ops", "", Execute)}, []User{user("a@x.com", Administrator)})
 	tests := []struct {
 		name    string
@@ -236,6 +239,7 @@ func checkRefusal(t *testing.T, err error, rule string, subs ...string) {
 // R3: Advanced User Security.
 
 func TestR3AdvancedUserSecurity(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		aus   bool
@@ -301,6 +305,7 @@ func TestR3AdvancedUserSecurity(t *testing.T) {
 // R4: supersession.
 
 func TestR4Supersession(t *testing.T) {
+	t.Parallel()
 	a := acctOn([]Role{
 		role("Builder", "", BuildReadWrite),
 		role("Runtime", "", RuntimeManagement),
@@ -357,6 +362,7 @@ func TestR4Supersession(t *testing.T) {
 // R5: custom roles.
 
 func TestR5CustomRole(t *testing.T) {
+	t.Parallel()
 	base := func() *Account {
 		return acctOn([]Role{role("Parent", "", Execute, ViewResults), role("Child", "Parent", Licensing)}, []User{user("a@x.com", "Child")})
 	}
@@ -390,6 +396,7 @@ func TestR5CustomRole(t *testing.T) {
 // R6: inheritance.
 
 func TestR6Inheritance(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		roles []Role
@@ -439,6 +446,7 @@ func TestR6Inheritance(t *testing.T) {
 // R7: role names.
 
 func TestR7RoleNames(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		names []string
@@ -505,6 +513,7 @@ func TestR7RoleNames(t *testing.T) {
 // R8: removing a role.
 
 func TestR8RemoveRole(t *testing.T) {
+	t.Parallel()
 	a := acctOn([]Role{
 		role("Held", "", Execute), role("Parent", "", Execute), role("Heir", "Parent"),
 		role("Both", "", Execute), role("BothHeir", "Both"), role("Free", "", Execute), role("Lonely", "", Execute),
@@ -585,6 +594,7 @@ func TestR8RemoveRole(t *testing.T) {
 // R9: redundant ticks.
 
 func TestR9RedundantTick(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		roles []Role
@@ -625,6 +635,7 @@ func TestR9RedundantTick(t *testing.T) {
 // R9: saving drops exactly the ticks validation calls redundant, and keeps
 // a repeated tick once.
 func TestR9SaveDropsWhatLintWarns(t *testing.T) {
+	t.Parallel()
 	for _, roles := range [][]Role{
 		{role("P", "", Execute, RuntimeManagement), role("C", "P", Execute, RuntimeManagementRead, Licensing)},
 		{role("G", "", BuildReadWrite, Licensing), role("P", "G", BuildRead), role("C", "P", Licensing, BuildRead, BuildReadWrite)},
@@ -652,6 +663,7 @@ func TestR9SaveDropsWhatLintWarns(t *testing.T) {
 // R10: users.
 
 func TestR10Users(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		users []User
@@ -722,6 +734,7 @@ func TestR10Users(t *testing.T) {
 // listing only " Administrator" open to every role, and Validate panic on
 // such a parent).
 func TestR6R10R13ReferenceSpelling(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		a    *Account
@@ -771,6 +784,7 @@ func TestR6R10R13ReferenceSpelling(t *testing.T) {
 // R11: sources.
 
 func TestR11Sources(t *testing.T) {
+	t.Parallel()
 	a := acctOn([]Role{
 		role("Parent", "", Execute),
 		role("Child", "Parent", Execute), // direct and inherited
@@ -824,6 +838,7 @@ func TestR11Sources(t *testing.T) {
 // R12-R14: visibility.
 
 func TestR12R13R14Visibility(t *testing.T) {
+	t.Parallel()
 	a := acctOn([]Role{
 		role("Release Managers", "", RuntimeManagement, PackagedComponentDeployment),
 		role("Junior Release", "Release Managers"),
@@ -904,6 +919,7 @@ func TestR12R13R14Visibility(t *testing.T) {
 // TestR12EnvironmentShape: an environment has a unique name (1 to 80
 // characters) and a classification, production or test (§4).
 func TestR12EnvironmentShape(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		envs []Environment
@@ -938,6 +954,7 @@ func TestR12EnvironmentShape(t *testing.T) {
 // R15: which roles count in an environment.
 
 func TestR15CountingRoles(t *testing.T) {
+	t.Parallel()
 	a := acctOn([]Role{
 		role("Viewer", "", RuntimeManagementRead),
 		role("Deployer", "", PackagedComponentDeployment),
@@ -990,6 +1007,7 @@ func TestR15CountingRoles(t *testing.T) {
 // R16: Advanced Environment Access.
 
 func TestR16AdvancedEnvironmentAccess(t *testing.T) {
+	t.Parallel()
 	for _, aea := range []bool{false, true} {
 		t.Run(fmt.Sprintf("R16 switch %v", aea), func(t *testing.T) {
 			a := acctOn([]Role{role("Writer", "", EnvironmentFull, RuntimeManagement), role("Reader", "", EnvironmentRead, RuntimeManagement, PackagedComponentDeployment)},
@@ -1023,6 +1041,7 @@ func TestR16AdvancedEnvironmentAccess(t *testing.T) {
 // R17: configuration access.
 
 func TestR17Access(t *testing.T) {
+	t.Parallel()
 	a := acctOn([]Role{
 		role("Full", "", EnvironmentFull, RuntimeManagement),
 		role("Read", "", EnvironmentRead, RuntimeManagementRead),
@@ -1065,6 +1084,7 @@ func TestR17Access(t *testing.T) {
 // R18: acting on an environment.
 
 func TestR18Actions(t *testing.T) {
+	t.Parallel()
 	a := acctOn([]Role{
 		role("Deployer", "", PackagedComponentDeployment, RuntimeManagementRead),
 		role("DeployRead", "", PackagedComponentDeployment, RuntimeManagementRead, EnvironmentRead),
@@ -1129,6 +1149,7 @@ func TestR18Actions(t *testing.T) {
 // R19: lint.
 
 func TestR19Lint(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		roles []Role
@@ -1169,6 +1190,7 @@ func TestR19Lint(t *testing.T) {
 // own ticks include one, and "inherited from" the nearest ancestor that
 // ticks one otherwise.
 func TestPerEnvLintSaysTicksOrInherits(t *testing.T) {
+	t.Parallel()
 	roles := []Role{
 		role("Writers", "", EnvironmentFull),
 		role("Mid", "Writers", Execute),
@@ -1202,6 +1224,7 @@ func TestPerEnvLintSaysTicksOrInherits(t *testing.T) {
 // spells them, in its order (§5, parsed from testdata/access-model.md by
 // oracle_spec_test.go; TestSpecCopyIsVerbatim keeps that copy current).
 func TestPreviewNamesMatchSpec(t *testing.T) {
+	t.Parallel()
 	spec := theSpec().pages
 	var names []string
 	for _, p := range spec {
@@ -1252,6 +1275,7 @@ func previewFor(t *testing.T, aus, aea bool, holds []string, ticks []Privilege) 
 }
 
 func TestPreviewPageAccess(t *testing.T) {
+	t.Parallel()
 	type c struct {
 		ticks []Privilege
 		want  PageAccess
@@ -1300,6 +1324,7 @@ func TestPreviewPageAccess(t *testing.T) {
 }
 
 func TestPreviewActions(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name         string
 		aus, aea     bool
@@ -1366,6 +1391,7 @@ func TestPreviewActions(t *testing.T) {
 // as the environments list gives, and the reason names where, or says why
 // nowhere (§5). A deploy by write access alone says it rests on a decision.
 func TestPreviewPerEnvironmentActions(t *testing.T) {
+	t.Parallel()
 	demo := NewResolver(Demo())
 	a := acctOn([]Role{
 		role("Ops", "", RuntimeManagement),
@@ -1468,6 +1494,7 @@ func TestPreviewPerEnvironmentActions(t *testing.T) {
 // Deployment where write access deploys all the same names the decision
 // the deploy rests on (the spec's intro); scheduling rests on none.
 func TestR18ExplainDeployDecision(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(Demo())
 	u, e := uIdx(t, r, "wren@example.com"), eIdx(t, r, "Production")
 	for _, tt := range []struct {
@@ -1486,6 +1513,7 @@ func TestR18ExplainDeployDecision(t *testing.T) {
 // TestPreviewHiddenEnvironment: a restricted environment the user cannot
 // see appears in the preview, hidden, with the near miss (§5, R13).
 func TestPreviewHiddenEnvironment(t *testing.T) {
+	t.Parallel()
 	a := acctOn([]Role{role("Release Managers", "", RuntimeManagement), role("Runtime Readers", "", RuntimeManagementRead)},
 		[]User{user("rr@x.com", "Runtime Readers"), user("rm@x.com", "Release Managers")},
 		Environment{Name: "Production", Classification: Production, RolesWithAccess: []string{"Release Managers"}})
@@ -1507,6 +1535,7 @@ func TestPreviewHiddenEnvironment(t *testing.T) {
 // reaches environments (R14, R15, R16). Where it applies nowhere it has no
 // effect, and refuses nothing.
 func TestEditTestExtensionsReadAccessApplies(t *testing.T) {
+	t.Parallel()
 	a := acctOn([]Role{role("Builder RO", "", BuildReadWrite, EnvironmentRead, RuntimeManagementRead)},
 		[]User{user("b@x.com", "Builder RO")}, env("Dev"), env("Test", "Builder RO"))
 	r := mustValid(t, a)
@@ -1525,6 +1554,7 @@ func TestEditTestExtensionsReadAccessApplies(t *testing.T) {
 // semicolons, colons) is quoted, so that it cannot pass for a rule, a
 // decision mark or a second name (R7 allows such names).
 func TestReasonsQuoteNamesThatLookLikeMarks(t *testing.T) {
+	t.Parallel()
 	forged := "Ops (R15, decision); allowed: write"
 	a := acctOn([]Role{role(forged, "", RuntimeManagementRead), role("Other", "", RuntimeManagementRead)},
 		[]User{user("f@x.com", forged), user("o@x.com", "Other")}, env("Locked", "Other"), env("Mine", forged))

@@ -21,6 +21,7 @@ import (
 // other runes, and on many strings.
 
 func TestSkeletonEveryRune(t *testing.T) {
+	t.Parallel()
 	for _, r := range testRunes() {
 		for _, s := range []string{string(r), "a" + string(r) + "\u0301"} {
 			if got, want := skeleton(s), confusables.Skeleton(s); got != want {
@@ -87,6 +88,7 @@ var quickRunes = sync.OnceValue(func() []rune {
 })
 
 func TestNameTablesSorted(t *testing.T) {
+	t.Parallel()
 	for _, tab := range []struct {
 		name string
 		keys []rune
@@ -108,6 +110,7 @@ func TestNameTablesSorted(t *testing.T) {
 }
 
 func TestSkeletonStrings(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{
 		"", "Administrator", "Adm1nistrator", "Pr\u043eduction", "paypal", "pAypal", "rn", "m", "%",
 		"\u0301", "\u0301\u0301a", "a\u0323\u0301", "a\u0301\u0323", // marks first, and out of canonical order
@@ -214,6 +217,7 @@ func randomNames(t *testing.T, check func(s string)) {
 }
 
 func TestSkeletonRandomStrings(t *testing.T) {
+	t.Parallel()
 	randomNames(t, func(s string) {
 		if got, want := skeleton(s), confusables.Skeleton(s); got != want {
 			t.Fatalf("skeleton(%+q) = %+q, confusables.Skeleton: %+q", s, got, want)
@@ -224,6 +228,7 @@ func TestSkeletonRandomStrings(t *testing.T) {
 // foldCase, from its static table, is x/text's cases.Fold, whose package
 // sets up language tables at start.
 func TestFoldEveryRune(t *testing.T) {
+	t.Parallel()
 	fold := cases.Fold()
 	for _, r := range testRunes() {
 		for _, s := range []string{string(r), "A" + string(r) + "\u0301\xff"} {
@@ -235,6 +240,7 @@ func TestFoldEveryRune(t *testing.T) {
 }
 
 func TestFoldRandomStrings(t *testing.T) {
+	t.Parallel()
 	fold := cases.Fold()
 	randomNames(t, func(s string) {
 		if got, want := foldCase(s), fold.String(s); got != want {
@@ -245,6 +251,7 @@ func TestFoldRandomStrings(t *testing.T) {
 
 // lookalikeKey is what it was with the two modules.
 func TestLookalikeKeyAsWithModules(t *testing.T) {
+	t.Parallel()
 	fold := cases.Fold()
 	was := func(s string) string { return fold.String(confusables.Skeleton(fold.String(s))) }
 	for _, s := range []string{"Administrator", "Adminiſtrator", "ADM1N", "Pr\u043eduction", "STRASSE", "stra\u00dfe", "\u0130stanbul", "%"} {

@@ -10,6 +10,7 @@ import (
 // it, however they may (Packaged Component Deployment, or write access
 // alone, R17); a rule on the privilege misses write access.
 func TestSoDActions(t *testing.T) {
+	t.Parallel()
 	writer := role("Writer", "", EnvironmentManagement, RuntimeManagement)
 	a := acctOn([]Role{
 		role("Builder", "", BuildReadWrite, RuntimeManagementRead),

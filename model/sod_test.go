@@ -64,6 +64,7 @@ func ps(p ...Privilege) []Privilege { return p }
 // wide by R11 (R4 applied), inside environments by what counts there
 // (R13-R16).
 func TestSoDViolations(t *testing.T) {
+	t.Parallel()
 	build, deploy := ps(BuildReadWrite), ps(PackagedComponentDeployment)
 	tests := []struct {
 		name string
@@ -105,6 +106,7 @@ func TestSoDViolations(t *testing.T) {
 // sides with their provenance: the held role and its chain (R11), the
 // covering privilege (R4).
 func TestSoDViolationText(t *testing.T) {
+	t.Parallel()
 	a := sodAccount(
 		sodRule("BD prod", ps(BuildRead), ps(PackagedComponentDeployment), SoDEnvironments, Production),
 		sodRule("UM/audit", ps(UserManagement), ps(ViewAuditLogs), SoDAccount, ""))
@@ -136,6 +138,7 @@ func TestSoDViolationText(t *testing.T) {
 // An edit introduces the sites the account did not have before; one that
 // keeps or ends violations introduces none.
 func TestNewViolations(t *testing.T) {
+	t.Parallel()
 	rules := []SoDRule{
 		sodRule("BD prod", ps(BuildReadWrite), ps(PackagedComponentDeployment), SoDEnvironments, Production),
 		sodRule("UM/audit", ps(UserManagement), ps(ViewAuditLogs), SoDAccount, ""),
@@ -174,6 +177,7 @@ func TestNewViolations(t *testing.T) {
 // The rules of a file are checked: each mistake is an error naming the
 // rule (or a warning for sides that cover each other, R4).
 func TestSoDRuleProblems(t *testing.T) {
+	t.Parallel()
 	ok := sodRule("ok", ps(UserManagement), ps(ViewAuditLogs), SoDAccount, "")
 	tests := []struct {
 		name string
@@ -219,6 +223,7 @@ func TestSoDRuleProblems(t *testing.T) {
 // Removing an environment a rule names is refused: the rule would name
 // nothing (R12); the refusal says which rule.
 func TestSoDEnvironmentRemovalRefused(t *testing.T) {
+	t.Parallel()
 	a := sodAccount(sodRule("BD dev", ps(BuildReadWrite), ps(PackagedComponentDeployment), SoDEnvironments, "", "Dev"))
 	_, _, err := Apply(a, RemoveEnvironment{Name: "Dev"})
 	if err == nil || !strings.Contains(err.Error(), `rule "BD dev" names environment "Dev"`) {
@@ -234,6 +239,7 @@ func TestSoDEnvironmentRemovalRefused(t *testing.T) {
 // Canonical sorts the rules by name, each side in catalog order once,
 // environments spelled as the account spells them; no rules stay nil.
 func TestSoDCanonical(t *testing.T) {
+	t.Parallel()
 	a := sodAccount(
 		sodRule("zeta", ps(ViewAuditLogs, UserManagement, UserManagement), ps(Execute), SoDAccount, ""),
 		sodRule("Alpha", ps(Dashboard), ps(Execute, 0), SoDEnvironments, "", "prod2", "DEV"))
@@ -339,6 +345,7 @@ func BenchmarkNewViolations(b *testing.B) {
 
 // A pull (Import) keeps the file's rules: Boomi has none.
 func TestSoDImportKeepsRules(t *testing.T) {
+	t.Parallel()
 	file := demoWithCodes()
 	file.SeparationOfDuties = []SoDRule{sodRule("UM/audit", ps(UserManagement), ps(ViewAuditLogs), SoDAccount, ""),
 		sodRule("prod", ps(BuildReadWrite), ps(PackagedComponentDeployment), SoDEnvironments, Production)}
@@ -360,6 +367,7 @@ func TestSoDImportKeepsRules(t *testing.T) {
 // (R22): the violations it introduces in a member's file, by its rules,
 // are found on the member's view; the ones there before are not new.
 func TestNewGroupViolations(t *testing.T) {
+	t.Parallel()
 	s := groupFixture()
 	eu := s.Members["members/eu.toml"]
 	eu.SeparationOfDuties = []SoDRule{sodRule("RM/deploy", ps(RuntimeManagement), ps(PackagedComponentDeployment), SoDAccount, "")}

@@ -54,6 +54,7 @@ func overviewLines(t *testing.T, edit func(a *Account)) (Overview, []string) {
 }
 
 func TestOverviewLines(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		edit func(a *Account)
@@ -145,6 +146,7 @@ func TestOverviewLines(t *testing.T) {
 // lines are in kind order (account, environments, membership, gains,
 // losses), the largest first within a kind.
 func TestOverviewSaysEverything(t *testing.T) {
+	t.Parallel()
 	for seed := range int64(4) {
 		old := Synthetic(300, 30, 4, seed)
 		nw := Synthetic(300, 30, 4, seed+100)
@@ -176,6 +178,7 @@ func TestOverviewSaysEverything(t *testing.T) {
 // Sentence shortens a long list and says how many it left out; Title has
 // no users at all.
 func TestOverviewSentenceShortens(t *testing.T) {
+	t.Parallel()
 	l := OverviewLine{Kind: OverviewGain, Sign: "+", Verb: "can now deploy to", What: []string{"Production"}}
 	for i := range 25 {
 		l.Users = append(l.Users, fmt.Sprintf("u%02d@x.com", i))

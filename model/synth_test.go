@@ -12,6 +12,7 @@ import (
 )
 
 func TestSyntheticDeterministic(t *testing.T) {
+	t.Parallel()
 	a := Synthetic(500, 60, 20, 7)
 	b := Synthetic(500, 60, 20, 7)
 	if !reflect.DeepEqual(a, b) {
@@ -24,6 +25,7 @@ func TestSyntheticDeterministic(t *testing.T) {
 }
 
 func TestSyntheticValid(t *testing.T) {
+	t.Parallel()
 	sizes := []struct{ users, roles, envs int }{
 		{0, 0, 0}, {1, 0, 0}, {1, 1, 1}, {10, 3, 2}, {200, 40, 10}, {2000, 300, 60},
 	}
@@ -52,6 +54,7 @@ func TestSyntheticValid(t *testing.T) {
 // TestSyntheticShape checks that the generated account looks like the
 // accounts the benchmarks are meant to model.
 func TestSyntheticShape(t *testing.T) {
+	t.Parallel()
 	a := Synthetic(3000, 300, 60, 1)
 	r := NewResolver(a)
 	maxDepth, inheritsCustom, inheritsBuiltin, perEnv := 0, 0, 0, 0
@@ -105,6 +108,7 @@ func TestSyntheticShape(t *testing.T) {
 // its definition: name keys (FoldName: lower-case, canonically decomposed)
 // first, then the exact spelling.
 func TestCompareFold(t *testing.T) {
+	t.Parallel()
 	names := []string{"", "a", "A", "b", "B", "ab", "aB", "Ab", "a b", "a-b", "a_b", "Z", "z", "[", "`", "é", "É", "ſ", "K", "k", "Ka", "kA",
 		"Production Support", "production support", "aé", "aÉ", "Aé", "ÉA", "éa", "a\xff", "a\xfe", "\xffa", "İ", "i̇", "Caf\u00e9", "Cafe\u0301", "CAFE\u0301", "e\u0301z", "ea", "Ae\u0301", "\u00c5", "A\u030a", "\u212b", "ab\x00", "ab\x7f", "Ǆ", "ǅ", "ǆ"}
 	def := func(x, y string) int {
@@ -126,6 +130,7 @@ func TestCompareFold(t *testing.T) {
 }
 
 func TestHasControlFastPath(t *testing.T) {
+	t.Parallel()
 	slow := func(s string) bool {
 		if !utf8.ValidString(s) {
 			return true

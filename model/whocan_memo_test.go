@@ -165,6 +165,7 @@ func whoCanQuestions(r *Resolver, rng *rand.Rand) [][2]int {
 // the sets found and every user's account-wide sources), and later ones
 // (answered from them), in environments before and after account-wide.
 func TestWhoCanMemoSameAsReference(t *testing.T) {
+	t.Parallel()
 	for name, a := range whoCanMemoAccounts(t) {
 		r := NewResolver(a)
 		rng := rand.New(rand.NewPCG(5, 5))
@@ -203,6 +204,7 @@ func TestWhoCanMemoSameAsReference(t *testing.T) {
 // A resolver sharing another's roles (and so its sets) but not its users
 // answers for its own users: other users, other roles held, another order.
 func TestWhoCanMemoSharedRoles(t *testing.T) {
+	t.Parallel()
 	for name, a := range whoCanMemoAccounts(t) {
 		old := NewResolver(a)
 		for _, p := range []Privilege{ViewResults, Execute, BuildRead, RuntimeManagementRead, EnvironmentRead} {
@@ -239,6 +241,7 @@ func TestWhoCanMemoSharedRoles(t *testing.T) {
 // When the sourceCache may keep little or nothing, the answers are the
 // same: what is not kept is found again.
 func TestWhoCanMemoLimit(t *testing.T) {
+	t.Parallel()
 	a := whoCanMemoAccounts(t)["messy-dangling"]
 	want := map[[2]int][]Holder{} // the same account: the same answers
 	for _, limit := range []int64{1, 20 << 10, 200 << 10} {
@@ -269,6 +272,7 @@ func TestWhoCanMemoLimit(t *testing.T) {
 // again: the sources say the primary and the groups, as the plain
 // computation does.
 func TestWhoCanMemoGroupView(t *testing.T) {
+	t.Parallel()
 	s := groupFixture()
 	for _, f := range s.MemberFiles() {
 		_, r := mustView(t, s, f)
@@ -287,6 +291,7 @@ func TestWhoCanMemoGroupView(t *testing.T) {
 // appendHoldersIn finds exactly the users Check finds, for every
 // privilege, in every environment.
 func TestAppendHoldersInSameAsCheck(t *testing.T) {
+	t.Parallel()
 	for name, a := range whoCanMemoAccounts(t) {
 		r := NewResolver(a)
 		for e := 0; e < r.NumEnvironments(); e += testlong.N(1, 3) {
@@ -308,6 +313,7 @@ func TestAppendHoldersInSameAsCheck(t *testing.T) {
 // Asked from several goroutines at once, first and later questions
 // mixed, a resolver gives each the plain answer (run with -race).
 func TestWhoCanMemoConcurrent(t *testing.T) {
+	t.Parallel()
 	a := whoCanMemoAccounts(t)["messy"]
 	r := NewResolver(a)
 	qs := whoCanQuestions(r, rand.New(rand.NewPCG(3, 3)))[:testlong.N(60, 30)]
@@ -341,6 +347,7 @@ func TestWhoCanMemoConcurrent(t *testing.T) {
 // Holders kept with one sourceCache are not read with another's sets
 // (BenchmarkWhoCanCold replaces the cache to forget what was found).
 func TestWhoCanMemoCacheReplaced(t *testing.T) {
+	t.Parallel()
 	r := NewResolver(whoCanMemoAccounts(t)["messy"])
 	for range 3 {
 		r.WhoCan(ViewResults, -1)

@@ -73,6 +73,7 @@ func TestWorkingMatchesApply(t *testing.T) {
 // TestCloneIndependent: a clone's lists share no storage with the
 // original's or with each other's, nil stays nil and empty stays empty.
 func TestCloneIndependent(t *testing.T) {
+	t.Parallel()
 	a := Synthetic(50, 10, 5, 2)
 	a.Users = append(a.Users, User{Email: "empty@example.com", Roles: []string{}})
 	a.Roles = append(a.Roles, Role{Name: "No Ticks"})
@@ -109,6 +110,7 @@ func TestCloneIndependent(t *testing.T) {
 // TestUserLookup: Resolver.User answers as a map of lower-case emails to
 // the last user with each would, whether the users are sorted or not.
 func TestUserLookup(t *testing.T) {
+	t.Parallel()
 	emails := []string{"a@x.com", "A@x.com", "b@x.com", "B@X.COM", "b@x.com ", "c@x.com", "é@x.com", "É@x.com", "z@x.com", "Ǆ@x.com", "ǆ@x.com"}
 	queries := append(slices.Clone(emails), "", "a", "c@X.com", "d@x.com", "zz@x.com", "ǅ@X.COM", " a@x.com", "\xff")
 	for _, sorted := range []bool{true, false} {
@@ -155,6 +157,7 @@ func TestUserLookup(t *testing.T) {
 // TestWorkingSaved: after a save the working account is the new base, with
 // no edits and nothing to diff, its problems kept.
 func TestWorkingSaved(t *testing.T) {
+	t.Parallel()
 	w, _, err := NewWorking(Demo()).Apply(Tick{Role: "Cannot View Data", Privilege: Dashboard})
 	if err != nil {
 		t.Fatal(err)
@@ -178,6 +181,7 @@ func TestWorkingSaved(t *testing.T) {
 // that it stops being open, naming every role; one role alone is named
 // alone.
 func TestRestrictingNotesNameEveryRole(t *testing.T) {
+	t.Parallel()
 	base := Demo()
 	dev := base.Environments[base.FindEnvironment("Development")].Name
 	tests := []struct {

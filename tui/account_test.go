@@ -11,6 +11,7 @@ import (
 // and off. A dialog is narrower than the screen: its text is looked for
 // up to where it may wrap.
 func TestSwitchAndAccessTextsComeFromTheModel(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(220, 50)
 	h.keys("3")
@@ -43,6 +44,7 @@ func head(s string) string { return s[:min(len(s), 60)] }
 // is worked out off the input path and comes back to that dialog (by id):
 // at 10,000 users the diff takes milliseconds, more than a keypress may.
 func TestSwitchWhatIfComesBackToItsDialog(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(100, 40)
 	h.keys("5")

@@ -22,6 +22,7 @@ import (
 // Results), give it to a user instead of Standard User, see View Document
 // refused in the preview, save, reload from disk and see it again.
 func TestCannotViewDataFlow(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "acct.toml")
 	if _, err := storage.Save(path, smallAccount(), storage.Stamp{}, storage.SaveOptions{Actor: "test"}); err != nil {
 		t.Fatal(err)
@@ -97,6 +98,12 @@ func TestMain(m *testing.M) {
 		os.Exit(Run(Options{Path: path, NoCache: os.Getenv("ROLECALL_NO_CACHE") != ""}))
 	}
 	// At GOGC=400: 2.8 -> 2.2 s of CPU for the package.
+	//
+	// The tests run in parallel (t.Parallel) but for those that set the
+	// environment (t.Setenv), TestSignalKeepsDraft, whose inState sets
+	// XDG_STATE_HOME for the whole process, and those that turn the
+	// process's load cache off or on (storage.UseCache, Run with NoCache,
+	// groupHarness): those run first, alone.
 	flag.Parse()
 	testlong.TuneGC()
 	// Each load (a harness's, an account switched to) starts the loading
@@ -112,6 +119,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestQuitWithUnsavedEditsAsks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("q")
 	if !h.quit {
@@ -148,6 +156,7 @@ func TestQuitWithUnsavedEditsAsks(t *testing.T) {
 }
 
 func TestQInFilterDoesNotQuit(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	for _, tab := range []string{"1", "2", "3"} {
 		h.keys(tab, "/")
@@ -168,6 +177,7 @@ func TestQInFilterDoesNotQuit(t *testing.T) {
 }
 
 func TestEscNeverQuits(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	seq := [][]string{
 		{"esc"}, {"2", "esc", "esc"}, {"3", "esc"}, {"4", "esc"}, {"4", "enter", "esc", "esc"},
@@ -190,6 +200,7 @@ func TestEscNeverQuits(t *testing.T) {
 }
 
 func TestReadOnlyHasNoEditKeys(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{ReadOnly: true}, &memStore{acct: model.Demo()})
 	h.expect("READ-ONLY")
 	for _, tab := range []string{"1", "2", "3", "5"} {
@@ -210,6 +221,7 @@ func TestReadOnlyHasNoEditKeys(t *testing.T) {
 }
 
 func TestTabKeysSwitchTabs(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	for i, k := range []string{"2", "3", "4", "5", "1"} {
 		h.keys(k)
@@ -232,6 +244,7 @@ func TestTabKeysSwitchTabs(t *testing.T) {
 }
 
 func TestUnsafeNamesAreNeutralised(t *testing.T) {
+	t.Parallel()
 	a := smallAccount()
 	a.Roles = []model.Role{{Name: "Evil\x1b[2Jrole", Description: "bell\x07"}}
 	a.Users[0].Name = "Ann\x1b]0;pwned\x07"
@@ -249,6 +262,7 @@ func TestUnsafeNamesAreNeutralised(t *testing.T) {
 }
 
 func TestMouseClicksTabsAndRows(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	x := strings.Index(h.screen(), "3 Environments")
 	h.msg(clickAt(x+1, 0))
@@ -269,6 +283,7 @@ func TestMouseClicksTabsAndRows(t *testing.T) {
 // Below the minimum size only the notice shows: no key acts on a dialog
 // the admin cannot see; q quits and keeps the unsaved edits as a draft.
 func TestTooSmallKeysDoNotActUnseen(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	editDescription(h, "mine")
@@ -292,6 +307,7 @@ func TestTooSmallKeysDoNotActUnseen(t *testing.T) {
 // Ctrl+c in a form asks; a second ctrl+c quits keeping a draft
 // of the unsaved edits and the open form's pending edit.
 func TestCtrlCInFormAsksThenKeepsDraft(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	h.keys("5", "a", "y")
@@ -330,6 +346,7 @@ func TestCtrlCInFormAsksThenKeepsDraft(t *testing.T) {
 // it whole; compare mode's way out is on the help line; below the minimum
 // size the notice is whole and q quits.
 func TestLongMessageReadInLog(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("2", "/")
 	h.typeText("ada")
@@ -345,6 +362,7 @@ func TestLongMessageReadInLog(t *testing.T) {
 }
 
 func TestBelowMinimumNoticeWholeAndQQuits(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	h.keys("5", "a", "y")
@@ -443,6 +461,7 @@ func TestLoadingScreenCountsIgnoredKeys(t *testing.T) {
 // and leaves the hyphen alone on a line ("assign Read", "-", "Only
 // Environment Management").
 func TestLogWrapKeepsHyphenatedWords(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("2", "e", "tab")
 	h.tick("Read Only Access to Build Page")
@@ -486,6 +505,7 @@ func TestRunNoCache(t *testing.T) {
 // Each key pressed while the file is read is counted on the loading
 // screen, and none acts once the account shows.
 func TestLoadingCountsEachKey(t *testing.T) {
+	t.Parallel()
 	h := &harness{t: t, app: loadingApp(Options{Path: "slow.toml"}, &memStore{acct: model.Demo()})}
 	h.size(80, 24)
 	h.expect("Reading slow.toml", "Keys are ignored until the account is read")

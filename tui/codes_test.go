@@ -41,6 +41,7 @@ func (h *harness) expectJoined(want ...string) {
 // its editor, locked: a tick answers why, an edit of the role keeps them,
 // and so does the save.
 func TestUnknownCodesLocked(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: codesDemo()}
 	h := newHarness(t, Options{}, st)
 	h.selectRole("Cannot View Data")
@@ -88,6 +89,7 @@ func TestUnknownCodesLocked(t *testing.T) {
 // inheritance, says the codes govern nothing there; of one who does not,
 // nothing.
 func TestUnknownCodesPreviewNote(t *testing.T) {
+	t.Parallel()
 	note := `! "Cannot View Data" carries unknown to rolecall (LEGACY_REPORTS) and unknown to rolecall (X_AUDIT); rolecall does not know what Boomi grants for them, so they govern nothing in this preview`
 	for _, sz := range [][2]int{{80, 24}, {200, 60}} {
 		h := newHarness(t, Options{}, &memStore{acct: codesDemo()})

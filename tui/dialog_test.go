@@ -9,6 +9,7 @@ import (
 
 // A question answers y, n and esc: only y does it.
 func TestDialogAnswersYesNoEsc(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	h.keys("5")
@@ -30,6 +31,7 @@ func TestDialogAnswersYesNoEsc(t *testing.T) {
 
 // A dialog longer than the screen scrolls; its keys stay in view.
 func TestLongDialogScrollsAndKeepsItsKeys(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("?")
 	first := h.screen()

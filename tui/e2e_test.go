@@ -60,6 +60,7 @@ func (e *e2e) final() string {
 }
 
 func TestE2ERemoveRefusedThenQuit(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, Options{}, &memStore{acct: model.Demo()})
 	e.wait("Administrator")
 	e.key("j", "j", "j", "j", "d")
@@ -69,6 +70,7 @@ func TestE2ERemoveRefusedThenQuit(t *testing.T) {
 }
 
 func TestE2EPreviewFollowsUser(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, Options{}, &memStore{acct: model.Demo()})
 	e.wait("Administrator")
 	e.key("2", "j", "j", "4")
@@ -80,6 +82,7 @@ func TestE2EPreviewFollowsUser(t *testing.T) {
 }
 
 func TestE2EQuitAsksWithUnsavedEdits(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, Options{ASCII: true}, &memStore{acct: model.Demo()})
 	e.wait("Administrator")
 	e.key("5", "a")

@@ -9,6 +9,7 @@ import (
 )
 
 func TestEnvironmentsTabRolesWithAccess(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("3")
 	h.expect("Development", "open to every role", "7 of 9", "Advanced Environment Access on")
@@ -23,6 +24,7 @@ func TestEnvironmentsTabRolesWithAccess(t *testing.T) {
 // At 80x24 the Environments tab keeps most of its height for the list: the
 // switches take a line each (their dialogs explain them).
 func TestEnvironmentsListRoomAt80x24(t *testing.T) {
+	t.Parallel()
 	a := model.Synthetic(200, 20, 40, 1)
 	h := newHarness(t, Options{}, &memStore{acct: a})
 	h.keys("3")
@@ -36,6 +38,7 @@ func TestEnvironmentsListRoomAt80x24(t *testing.T) {
 
 // Restricting an environment to two roles names both.
 func TestRestrictEnvironmentNamesEveryRole(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("3")
 	h.moveTo("Development", 20)
@@ -48,6 +51,7 @@ func TestRestrictEnvironmentNamesEveryRole(t *testing.T) {
 
 // The remove-environment dialog says who sees it.
 func TestRemoveEnvironmentDialogSaysWhoSeesIt(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("3")
 	h.moveTo("Development", 20)
@@ -59,6 +63,7 @@ func TestRemoveEnvironmentDialogSaysWhoSeesIt(t *testing.T) {
 // model.StopsBeingOpen, still names only the first role ticked ("only
 // holders of Support (by identity) or of Environment Management").
 func TestRestrictEnvironmentNoteNamesEveryRole(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("3")
 	h.moveTo("Development", 20)
@@ -78,6 +83,7 @@ func TestRestrictEnvironmentNoteNamesEveryRole(t *testing.T) {
 // Access mean (interfaces.md §3): a opens the same dialog as on the
 // Account tab; read-only, the footer offers no key.
 func TestEnvironmentsTabTurnsAdvancedEnvironmentAccess(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("3")
 	h.expect("Advanced Environment Access on (a turns it off)")
@@ -97,6 +103,7 @@ func TestEnvironmentsTabTurnsAdvancedEnvironmentAccess(t *testing.T) {
 // what (worked out off the input path): restricting Development names the
 // users who stop seeing it.
 func TestRestrictQuestionSaysWhoLoses(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(120, 40)
 	h.keys("3", "enter")
@@ -112,6 +119,7 @@ func TestRestrictQuestionSaysWhoLoses(t *testing.T) {
 // ("9999 of 10000"), the name gives way; one environment is "1
 // environment".
 func TestEnvironmentCountsWholeAt80(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: bigAccount(10000)})
 	h.keys("3")
 	h.expect("12 environments", "Seen by")

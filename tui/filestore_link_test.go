@@ -9,6 +9,7 @@ import (
 // A dangling symbolic link is not a missing file: the TUI does not open
 // the demo on it (a save would create the file at the link's target).
 func TestFileStoreDanglingLink(t *testing.T) {
+	t.Parallel()
 	p := filepath.Join(t.TempDir(), "dang.toml")
 	if err := os.Symlink(filepath.Join(t.TempDir(), "nowhere"), p); err != nil {
 		t.Fatal(err)
@@ -26,6 +27,7 @@ func TestFileStoreDanglingLink(t *testing.T) {
 // (Doc.HasErrors): one that cannot be understood, or has an error, opens
 // read-only; one with warnings only does not.
 func TestFileStoreErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, tt := range []struct {
 		name, text string

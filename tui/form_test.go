@@ -8,6 +8,7 @@ import (
 )
 
 func TestRefusalInsideFormKeepsIt(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("n")
 	h.typeText("Support") // a built-in's name: R7
@@ -24,6 +25,7 @@ func TestRefusalInsideFormKeepsIt(t *testing.T) {
 // parent and keeps the form open; tab picks it and moves on; a role that
 // grants nothing is pointed out.
 func TestInheritsEnterAndTabPickHighlighted(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"enter", "tab"} {
 		st := &memStore{acct: smallAccount()}
 		h := newHarness(t, Options{}, st)
@@ -54,6 +56,7 @@ func TestInheritsEnterAndTabPickHighlighted(t *testing.T) {
 // Esc on a changed form asks before discarding; esc in the open
 // Inherits list closes only the list.
 func TestEscInFormAsksAndClosesOnlyTheList(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: smallAccount()})
 	h.keys("n")
 	h.typeText("Kid")
@@ -74,6 +77,7 @@ func TestEscInFormAsksAndClosesOnlyTheList(t *testing.T) {
 
 // At 80x24 every label of a form keeps a gap before its value.
 func TestFormLabelsKeepAGapAt80x24(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	for _, open := range [][]string{{"1", "n"}, {"3", "e"}, {"3", "n"}, {"2", "n"}} {
 		h.keys(open...)
@@ -103,6 +107,7 @@ func TestFormLabelsKeepAGapAt80x24(t *testing.T) {
 }
 
 func TestClickTicksFormCheckbox(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: smallAccount()})
 	h.keys("n")
 	h.typeText("Clicked")
@@ -123,6 +128,7 @@ func TestClickTicksFormCheckbox(t *testing.T) {
 // where to make some; the privileges' summary names the ticked ones (the
 // two per-environment privileges read alike in the list).
 func TestFormListsAndSummaries(t *testing.T) {
+	t.Parallel()
 	a := &model.Account{Name: "Empty", AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true,
 		Users: []model.User{{Email: "ann@example.com", Roles: []string{model.Administrator}}}}
 	a.Normalize()

@@ -217,6 +217,7 @@ func TestGroupProblemsListed(t *testing.T) {
 
 // A file in no group opens as it always did.
 func TestNoGroupUnchanged(t *testing.T) {
+	t.Parallel()
 	dir := groupDir(t)
 	h := newHarness(t, Options{Path: filepath.Join(dir, "solo.toml")}, fileStore{})
 	h.expect("new: demo account", "5 Account")

@@ -69,6 +69,7 @@ var essentials = map[string][]string{
 var globalKeys = []string{"ctrl+s save", "? help", "q quit", "L messages", "S save as", "m mouse on/off", "1 custom roles", "5 account", "ctrl+c quit"}
 
 func TestFullHelpShowsEverythingUncut(t *testing.T) {
+	t.Parallel()
 	for name, keys := range helpStates {
 		for i, sz := range [][2]int{{80, 24}, {100, 30}, {120, 40}} {
 			for _, ascii := range asciiModes(i + len(name)) { // both at 80x24 across the states
@@ -144,6 +145,7 @@ func TestFullHelpShowsEverythingUncut(t *testing.T) {
 // columns, ctrl+s among them when there are unsaved edits, and drops the
 // others whole.
 func TestShortHelpKeepsEssentialsAt80(t *testing.T) {
+	t.Parallel()
 	for name, keys := range helpStates {
 		for _, dirty := range []bool{false, true} {
 			for _, ascii := range []bool{false, true} {
@@ -176,6 +178,7 @@ func TestShortHelpKeepsEssentialsAt80(t *testing.T) {
 // The notes under the keys are said once, and a form's help lists the keys
 // of the form, not the lists' vim keys (k is text in a field).
 func TestHelpNotesOnceAndFormKeys(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(250, 80)
 	h.keys("?")

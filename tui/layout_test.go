@@ -68,6 +68,7 @@ func checkScreen(t *testing.T, name string, h *harness, w, hh int) {
 }
 
 func TestLayoutEveryTabEverySize(t *testing.T) {
+	t.Parallel()
 	for name, keys := range states {
 		for i, sz := range sizes {
 			for _, ascii := range asciiModes(i) {
@@ -90,6 +91,7 @@ func TestLayoutEveryTabEverySize(t *testing.T) {
 // Below the minimum the notice is read whole: wrapped, never cut (it was
 // cut at 80 columns before, and q there opened a dialog nobody saw).
 func TestBelowMinimumNoticeIsWhole(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{60, 20}, {79, 24}, {80, 23}, {20, 5}} {
 		h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 		h.keys("5", "a", "y") // an unsaved edit: q must still quit, keeping it

@@ -18,6 +18,7 @@ import (
 // a tab, which a one-line input shows as spaces) keeps it exactly when
 // another field of the role is edited and saved.
 func TestEditKeepsLongDescription(t *testing.T) {
+	t.Parallel()
 	desc := "Deploys to production.\n\tAsk the release manager first. "
 	desc += strings.Repeat("é", model.MaxDescription-len([]rune(desc)))
 	a := smallAccount()
@@ -53,6 +54,7 @@ func TestEditKeepsLongDescription(t *testing.T) {
 // A value longer than its limit is not cut to fit the input: applying the
 // form is refused with the limit, and nothing changes.
 func TestOverLongDescriptionNotCut(t *testing.T) {
+	t.Parallel()
 	a := model.Demo()
 	i := a.FindRole("Cannot View Data")
 	a.Roles[i].Description = strings.Repeat("d", model.MaxDescription+1)
@@ -65,6 +67,7 @@ func TestOverLongDescriptionNotCut(t *testing.T) {
 
 // A file holding an over-long value opens read-only, with the problem.
 func TestOverLongDescriptionFileReadOnly(t *testing.T) {
+	t.Parallel()
 	a := smallAccount()
 	path := filepath.Join(t.TempDir(), "acct.toml")
 	if _, err := storage.Save(path, a, storage.Stamp{}, storage.SaveOptions{Actor: "test"}); err != nil {
@@ -88,6 +91,7 @@ func TestOverLongDescriptionFileReadOnly(t *testing.T) {
 // Typing or pasting past a field's limit is not cut to fit: the form is
 // refused with the length typed and the limit.
 func TestTypingPastTheLimitIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("n")
 	h.msg(tea.PasteMsg{Content: strings.Repeat("r", 2000)})
@@ -107,6 +111,7 @@ func TestTypingPastTheLimitIsRefused(t *testing.T) {
 // A file with more errors than are listed says how many it has, not how
 // many lines were listed.
 func TestManyErrorsAreCounted(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("format = 1\n[account]\nname = \"Messy\"\nadvanced_user_security = true\n")
 	for i := range 1500 {

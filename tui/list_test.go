@@ -12,6 +12,7 @@ import (
 // (a command, off the input path) has not come back yet: typed fast, e
 // used to edit the row the cursor was on before the filter.
 func TestListEnterFinishesTheFilter(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("2")
 	// Keys as a fast typist sends them: the filter's command is not run

@@ -16,6 +16,7 @@ import (
 // made TestLoadingScreenCountsIgnoredKeys fail now and then). A 0x0 before
 // any size is taken as it comes.
 func TestZeroSizeAfterASizeIsIgnored(t *testing.T) {
+	t.Parallel()
 	app, err := newApp(Options{Path: "demo.toml"}, &memStore{acct: model.Demo()})
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +44,7 @@ func TestZeroSizeAfterASizeIsIgnored(t *testing.T) {
 // the renderer took the older size of the echo, so the newer one is sent
 // again in turn, and the screen keeps the newer size.
 func TestResizeBeforeTheEchoWins(t *testing.T) {
+	t.Parallel()
 	app, err := newApp(Options{Path: "demo.toml"}, &memStore{acct: model.Demo()})
 	if err != nil {
 		t.Fatal(err)

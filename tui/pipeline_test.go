@@ -45,6 +45,7 @@ func roleOf(t *testing.T, a *model.Account, name string) model.Role {
 // and a display name keeps another admin's assignment. The review lists
 // the edits themselves.
 func TestReloadKeepsOtherAdminsEdits(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	editDescription(h, "Runs processes, sees no data")
@@ -87,6 +88,7 @@ func TestReloadKeepsOtherAdminsEdits(t *testing.T) {
 // Two admins change the same field: the conflict shows both values and
 // the admin chooses; nothing else of theirs is touched.
 func TestReloadConflictIsShownAndChosen(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		key, want string
 	}{{"m", "mine"}, {"t", "theirs"}} {
@@ -124,6 +126,7 @@ func TestReloadConflictIsShownAndChosen(t *testing.T) {
 // it is now: the saves made after the draft stay, and the dialog says the
 // file changed since.
 func TestRestoreDraftKeepsNewerSaves(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	st.leaveDraft(st.BaseID(0), model.Tick{Role: "Cannot View Data", Privilege: model.Dashboard})
 	// Four edits from the command line after the draft.
@@ -162,6 +165,7 @@ func TestRestoreDraftKeepsNewerSaves(t *testing.T) {
 // drop, the next start offers both; after restoring, a reload keeps the
 // restored edits and the quit dialog counts them.
 func TestTwoSessionsTwoDrafts(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h1 := newHarness(t, Options{}, st)
 	editDescription(h1, "first session")
@@ -193,6 +197,7 @@ func TestTwoSessionsTwoDrafts(t *testing.T) {
 // Unsaved edits reach the draft at the next draft interval, and only when
 // they changed.
 func TestAutosaveDraft(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	h.msg(draftTickMsg{})
@@ -218,6 +223,7 @@ func TestAutosaveDraft(t *testing.T) {
 // A save that wrote the file and failed after says so, and the next save
 // does not take the session's own write for someone else's.
 func TestSavedButFailedAfter(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo(), failAfter: "the audit entry was not written: disk full"}
 	h := newHarness(t, Options{}, st)
 	editDescription(h, "one")
@@ -261,6 +267,7 @@ func TestSaveSaysItRelaysAHandEditedFile(t *testing.T) {
 // Two sessions' drafts that set the same field meet as a conflict, never
 // as one silently replacing the other.
 func TestRestoreTwoDraftsOfOneField(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	base := st.BaseID(0)
 	st.leaveDraft(base, model.SetUserName{Email: "dana@example.com", From: "Dana Ortiz", To: "Dana P1"})
@@ -280,6 +287,7 @@ func TestRestoreTwoDraftsOfOneField(t *testing.T) {
 // An edit of a role another admin removed cannot be kept: m is not offered
 // and does nothing; esc backs out and changes nothing.
 func TestConflictOnRemovedRole(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	editDescription(h, "mine")
@@ -305,6 +313,7 @@ func TestConflictOnRemovedRole(t *testing.T) {
 // model tells it from the file as the edit was made on it), and m keeps the
 // edit, on the renamed role.
 func TestConflictOnRenamedRole(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	editDescription(h, "mine")
@@ -330,6 +339,7 @@ func TestConflictOnRenamedRole(t *testing.T) {
 // An edit taken back is no edit: nothing is unsaved, nothing is counted,
 // and a draft written before it goes at the next draft interval.
 func TestEditTakenBackIsNothing(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	editDescription(h, "x")
@@ -357,6 +367,7 @@ func TestEditTakenBackIsNothing(t *testing.T) {
 }
 
 func TestSaveRefusedWhenFileChangedKeepsEdits(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	h.keys("5", "a", "y")
@@ -376,6 +387,7 @@ func TestSaveRefusedWhenFileChangedKeepsEdits(t *testing.T) {
 }
 
 func TestDraftDiscard(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	st.leaveDraft("v0", model.RenameAccount{From: model.Demo().Name, To: "From the draft"})
 	h := newHarness(t, Options{}, st)
@@ -396,6 +408,7 @@ func TestDraftDiscard(t *testing.T) {
 }
 
 func TestFileWithErrorsOpensReadOnly(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo(), problems: []FileProblem{{Line: 12, Problem: model.Problem{Severity: model.Error, Rule: "R6", Message: "role \"X\" inherits \"Y\", which does not exist"}}}}
 	h := newHarness(t, Options{}, st)
 	h.expect("READ-ONLY", "The file has 1 error", "test.toml:12: error: role \"X\" inherits \"Y\", which does not exist (R6)")
@@ -411,6 +424,7 @@ func TestFileWithErrorsOpensReadOnly(t *testing.T) {
 }
 
 func TestMissingFileOpensDemoAndSavesIt(t *testing.T) {
+	t.Parallel()
 	st := &memStore{}
 	h := newHarness(t, Options{}, st)
 	h.expect("demo account, written on first save", "Cannot View Data")
@@ -444,6 +458,7 @@ func TestAuditFailureIsNotSaved(t *testing.T) {
 
 // The save review lists the roles added, in grammar.
 func TestSaveReviewListsRolesInGrammar(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(120, 50)
 	for _, n := range []string{"R1", "R2", "R3", "R4", "R5"} {
@@ -459,6 +474,7 @@ func TestSaveReviewListsRolesInGrammar(t *testing.T) {
 // A new role given to users and listed on an environment is
 // reviewed as a role, not as an environment or users "added".
 func TestSaveReviewOfRoleGivenAndListed(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(120, 60)
 	h.keys("n")
@@ -478,6 +494,7 @@ func TestSaveReviewOfRoleGivenAndListed(t *testing.T) {
 }
 
 func TestSaveReviewUserGrammar(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(120, 50)
 	h.keys("2")
@@ -493,6 +510,7 @@ func TestSaveReviewUserGrammar(t *testing.T) {
 // A file in a directory that does not exist is refused at once,
 // saying why; a failed save offers save as, and quitting keeps a draft.
 func TestFileInMissingDirectoryRefused(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "nodir", "acct.toml")
 	_, err := fileStore{}.Load(path)
 	if err == nil || !strings.Contains(err.Error(), "does not exist") {
@@ -511,6 +529,7 @@ func (failingSave) Save(string, *model.Working, any) (any, error) {
 }
 
 func TestFailedSaveOffersSaveAsAndKeepsDraft(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, failingSave{st})
 	h.keys("5", "a", "y")
@@ -534,6 +553,7 @@ func TestFailedSaveOffersSaveAsAndKeepsDraft(t *testing.T) {
 // A file with a syntax error says so, lists its problems with
 // line numbers on !, and the lists say the file could not be read.
 func TestBrokenTOMLSaysSo(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "acct.toml")
 	if err := os.WriteFile(path, []byte("name = \"Acme\"\n[[roles]\nname = \n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -557,6 +577,7 @@ func TestBrokenTOMLSaysSo(t *testing.T) {
 // The changed-on-disk dialog offers save as and says one thing
 // about reloading.
 func TestChangedOnDiskOffersSaveAs(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	h.size(120, 40)
@@ -573,6 +594,7 @@ func TestChangedOnDiskOffersSaveAs(t *testing.T) {
 // (counted, never acting on the copy being written), and the notice goes
 // when the save answers.
 func TestSaveRunsOffTheInputPath(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	h.keys("5", "a", "y", "ctrl+s")
@@ -596,6 +618,7 @@ func TestSaveRunsOffTheInputPath(t *testing.T) {
 
 // Reading the file again to replay the edits runs off the input path too.
 func TestReloadRunsOffTheInputPath(t *testing.T) {
+	t.Parallel()
 	st := &memStore{acct: model.Demo()}
 	h := newHarness(t, Options{}, st)
 	h.keys("5", "a", "y")
@@ -612,6 +635,7 @@ func TestReloadRunsOffTheInputPath(t *testing.T) {
 // Save as moves the session to the new file only once that file is
 // written: declining its review leaves everything where it was.
 func TestSaveAsMovesOnlyOnceSaved(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a.toml")
 	if _, err := storage.Save(path, model.Demo(), storage.Stamp{}, storage.SaveOptions{Actor: "test"}); err != nil {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestPreviewExplainsPrivilegeChain(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("2")
 	h.selectUser("rita@example.com")
@@ -31,6 +32,7 @@ func TestPreviewExplainsPrivilegeChain(t *testing.T) {
 // R4 in the explanation: a role that grants a privilege only through one
 // covering it is named with that privilege, not as ticking it.
 func TestPreviewExplainsCoveringSource(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(120, 40)
 	h.keys("2")
@@ -49,6 +51,7 @@ func TestPreviewExplainsCoveringSource(t *testing.T) {
 // An environment whose only decision is a deploy by write access alone (an
 // open one, so R15 plays no part) says so, and does not blame R15.
 func TestPreviewEnvironmentDeployDecision(t *testing.T) {
+	t.Parallel()
 	a := &model.Account{
 		Name: "Small", AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true,
 		Roles:        []model.Role{{Name: "Env Admins", Privileges: []model.Privilege{model.EnvironmentManagement, model.RuntimeManagement}}},
@@ -70,6 +73,7 @@ func TestPreviewEnvironmentDeployDecision(t *testing.T) {
 // The preview's Schedule Processes row agrees with the
 // environment rows for a Write and Read Environment holder.
 func TestPreviewScheduleAgreesWithEnvironments(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(120, 60)
 	h.keys("2")
@@ -88,6 +92,7 @@ func TestPreviewScheduleAgreesWithEnvironments(t *testing.T) {
 
 // A user's role that does not exist is named in the preview.
 func TestDanglingRoleNamedInPreview(t *testing.T) {
+	t.Parallel()
 	a := smallAccount()
 	a.Users[1].Roles = []string{"Ghost"}
 	h := newHarness(t, Options{}, &memStore{acct: a})
@@ -101,6 +106,7 @@ func TestDanglingRoleNamedInPreview(t *testing.T) {
 // Found while testing the fixes of the old main: the preview's header says "roles: none" for
 // a user whose only role does not exist.
 func TestDanglingRoleNamedInPreviewHeader(t *testing.T) {
+	t.Parallel()
 	a := smallAccount()
 	a.Users[1].Roles = []string{"Ghost"}
 	h := newHarness(t, Options{}, &memStore{acct: a})
@@ -114,6 +120,7 @@ func TestDanglingRoleNamedInPreviewHeader(t *testing.T) {
 // y copies the preview as text with OSC 52 (what works over SSH): the
 // terminal receives the sequence with the preview in base64.
 func TestPreviewCopiesWithOSC52(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, Options{}, &memStore{acct: model.Demo()})
 	e.wait("Administrator")
 	e.key("2", "j", "j", "4")
@@ -150,6 +157,7 @@ func TestPreviewCopiesWithOSC52(t *testing.T) {
 // u picks the previewed user by typing part of an email or a name; / keeps
 // only the rows that mention what is typed.
 func TestPreviewPickerAndFilter(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("4")
 	h.expect("As ada@example.com")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -246,48 +247,66 @@ func pickSupport(r *keyRecorder) {
 }
 
 func TestRecipesByKeys(t *testing.T) {
+	t.Parallel()
+	// The recipes run at once (each mostly waits for its program's frames),
+	// in a group that returns when all have finished, before the total is
+	// checked.
+	var mu sync.Mutex
 	totalNav, totalTyped, totalFiltered := 0, 0, 0
-	for _, rc := range recipes {
-		t.Run(strings.ReplaceAll(rc.role.Name, " ", "_"), func(t *testing.T) {
-			base := recipeAccount()
-			st := &memStore{acct: base.Clone()}
-			app, err := newApp(Options{Path: "demo.toml"}, st)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
-				teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-			r := &keyRecorder{t: t, tm: tm}
-			r.wait("Administrator")
-			rc.keys(r)
-			final := ansi.Strip(tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View().Content)
-			t.Logf("%s: %d navigation keys, %d typed characters (%d of them filter text)", rc.role.Name, r.nav, r.typed, r.filtered)
-			totalNav += r.nav
-			totalTyped += r.typed
-			totalFiltered += r.filtered
-			// The last screen: the roles list with the new role, saved.
-			wants := []string{rc.role.Name, "Saved demo.toml."}
-			if !rc.only {
-				wants = append(wants, "[1 Custom Roles]")
-			}
-			for _, want := range wants {
-				if !strings.Contains(final, want) {
-					t.Errorf("the last screen lacks %q:\n%s", want, final)
-				}
-			}
-			if strings.Contains(final, "UNSAVED") {
-				t.Errorf("the last screen still says UNSAVED:\n%s", final)
-			}
-			if st.saves != 1 {
-				t.Fatalf("saved %d times, want once", st.saves)
-			}
-			checkRecipe(t, base, st.acct, rc)
-		})
-	}
+	t.Run("each", func(t *testing.T) {
+		for _, rc := range recipes {
+			t.Run(strings.ReplaceAll(rc.role.Name, " ", "_"), func(t *testing.T) {
+				t.Parallel()
+				recipeByKeys(t, rc, func(nav, typed, filtered int) {
+					mu.Lock()
+					defer mu.Unlock()
+					totalNav += nav
+					totalTyped += typed
+					totalFiltered += filtered
+				})
+			})
+		}
+	})
 	t.Logf("the five recipes: %d navigation keys (budget %d), %d typed characters (%d of them filter text)", totalNav, recipeBudget, totalTyped, totalFiltered)
 	if totalNav > recipeBudget {
 		t.Errorf("the five recipes took %d navigation keys, more than %d", totalNav, recipeBudget)
 	}
+}
+
+// recipeByKeys builds rc by keys in a real program, adds its key counts
+// with count, and checks the last screen and what was saved.
+func recipeByKeys(t *testing.T, rc recipe, count func(nav, typed, filtered int)) {
+	base := recipeAccount()
+	st := &memStore{acct: base.Clone()}
+	app, err := newApp(Options{Path: "demo.toml"}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	r := &keyRecorder{t: t, tm: tm}
+	r.wait("Administrator")
+	rc.keys(r)
+	final := ansi.Strip(tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View().Content)
+	t.Logf("%s: %d navigation keys, %d typed characters (%d of them filter text)", rc.role.Name, r.nav, r.typed, r.filtered)
+	count(r.nav, r.typed, r.filtered)
+	// The last screen: the roles list with the new role, saved.
+	wants := []string{rc.role.Name, "Saved demo.toml."}
+	if !rc.only {
+		wants = append(wants, "[1 Custom Roles]")
+	}
+	for _, want := range wants {
+		if !strings.Contains(final, want) {
+			t.Errorf("the last screen lacks %q:\n%s", want, final)
+		}
+	}
+	if strings.Contains(final, "UNSAVED") {
+		t.Errorf("the last screen still says UNSAVED:\n%s", final)
+	}
+	if st.saves != 1 {
+		t.Fatalf("saved %d times, want once", st.saves)
+	}
+	checkRecipe(t, base, st.acct, rc)
 }
 
 // checkRecipe checks that got is base with exactly the recipe's role, its

@@ -10,6 +10,7 @@ import (
 )
 
 func TestRemoveRoleRefusedR8(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.selectRole("Cannot View Data")
 	h.keys("d")
@@ -32,6 +33,7 @@ func TestRemoveRoleRefusedR8(t *testing.T) {
 }
 
 func TestRemoveRoleWarnsOfWidening(t *testing.T) {
+	t.Parallel()
 	a := smallAccount()
 	a.Roles = []model.Role{{Name: "Release Managers", Privileges: []model.Privilege{model.RuntimeManagement}}}
 	a.Environments[0].RolesWithAccess = []string{"Release Managers"}
@@ -48,6 +50,7 @@ func TestRemoveRoleWarnsOfWidening(t *testing.T) {
 }
 
 func TestInheritsPickerOffersNoCycle(t *testing.T) {
+	t.Parallel()
 	a := smallAccount()
 	a.Roles = []model.Role{
 		{Name: "A", Privileges: []model.Privilege{model.Execute}},
@@ -99,6 +102,7 @@ func TestInheritsPickerOffersNoCycle(t *testing.T) {
 }
 
 func TestEditRoleShowsItsTicks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.selectRole("Read-Only Environment Management")
 	h.keys("e", "tab", "tab", "tab")
@@ -114,6 +118,7 @@ func TestEditRoleShowsItsTicks(t *testing.T) {
 // Beside the list (120 columns and up) the role's description wraps to the
 // pane: the last privilege of Administrator shows.
 func TestRoleDetailWrapsToItsPane(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{120, 40}, {200, 60}} {
 		h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 		h.size(sz[0], sz[1])
@@ -138,6 +143,7 @@ func TestRoleDetailWrapsToItsPane(t *testing.T) {
 // Beside the description (120 columns) role names keep their room before
 // Inherits does.
 func TestRoleNamesBeforeInherits(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(120, 40)
 	h.keys("1")
@@ -145,6 +151,7 @@ func TestRoleNamesBeforeInherits(t *testing.T) {
 }
 
 func TestRoleThatGrantsNothingIsPointedOut(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: smallAccount()})
 	h.keys("n")
 	h.typeText("Empty")
@@ -157,6 +164,7 @@ func TestRoleThatGrantsNothingIsPointedOut(t *testing.T) {
 // A role held by users but inherited by none is refused
 // without talking of Inherits Role.
 func TestRoleRemovalRefusalOnlyNamesHolders(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.selectRole("Cannot View Data")
 	h.keys("d")
@@ -167,6 +175,7 @@ func TestRoleRemovalRefusalOnlyNamesHolders(t *testing.T) {
 // A description with U+202E is never written raw, and survives
 // an edit of the role's privileges byte for byte.
 func TestBidiDescriptionKeptAndNeverRaw(t *testing.T) {
+	t.Parallel()
 	a := smallAccount()
 	desc := "left\u202Eright"
 	a.Roles = []model.Role{{Name: "Tricky", Description: desc, Privileges: []model.Privilege{model.Execute}}}
@@ -199,6 +208,7 @@ func TestBidiDescriptionKeptAndNeverRaw(t *testing.T) {
 // Roles tab lists the four built-in roles as if the account were empty and
 // says nothing of the file (the Users and Environments tabs do).
 func TestBrokenTOMLRolesTabSaysSo(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "acct.toml")
 	if err := os.WriteFile(path, []byte("name = \"Acme\"\n[[roles]\nname = \n"), 0o600); err != nil {
 		t.Fatal(err)

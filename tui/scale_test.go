@@ -46,6 +46,7 @@ func bigAccount(n int) *model.Account {
 }
 
 func TestTenThousandUsers(t *testing.T) {
+	t.Parallel()
 	a := bigAccount(10000)
 	if errs := model.Validate(a).Errors(); len(errs) > 0 {
 		t.Fatal(errs)

@@ -254,6 +254,7 @@ func tail(s string, n int) string {
 // A file others may write is pointed out on the status line at start
 // (Run fills permWarn from storage.Permissions).
 func TestPermissionWarningShown(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{permWarn: "acct.toml is writable by others (mode 0666)"}, &memStore{acct: model.Demo()})
 	h.expect("Warning: acct.toml is writable by others (mode 0666)")
 	h = newHarness(t, Options{}, &memStore{acct: model.Demo()})

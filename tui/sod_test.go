@@ -10,6 +10,7 @@ import (
 // edits introduce, with both sides' provenance; saving them needs a
 // second confirmation, and "no" there keeps the edits unsaved.
 func TestSaveSummaryViolations(t *testing.T) {
+	t.Parallel()
 	a := smallAccount()
 	a.SeparationOfDuties = []model.SoDRule{{Name: "Admins are not auditors", Holds: []model.Privilege{model.UserManagement},
 		Excludes: []model.Privilege{model.ViewAuditLogs}, Scope: model.SoDAccount}}

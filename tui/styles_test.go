@@ -14,6 +14,7 @@ import (
 )
 
 func TestStateIsNotColourAlone(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("2")
 	h.selectUser("dana@example.com")
@@ -33,6 +34,7 @@ func TestStateIsNotColourAlone(t *testing.T) {
 // are not drawn in white (colour 7), as bubbles' textinput.DefaultStyles
 // draws them whatever the background.
 func TestLightBackgroundRestylesFilter(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.msg(tea.BackgroundColorMsg{Color: color.White})
 	h.keys("2", "/")
@@ -56,6 +58,7 @@ func TestLightBackgroundRestylesFilter(t *testing.T) {
 // In 16 colours the help line's separators are not black on a
 // dark background.
 func TestSeparatorsVisibleIn16Colours(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.msg(tea.BackgroundColorMsg{Color: color.Black})
 	lines := strings.Split(h.app.View().Content, "\n")

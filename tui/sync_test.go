@@ -44,6 +44,7 @@ func (h *harness) expectInfo(want string) {
 // The status follows the edits (the unsaved ones count: they are what a
 // push would send once saved), and the state is read again after a save.
 func TestSyncStatusFollowsEdits(t *testing.T) {
+	t.Parallel()
 	a, sy := boomiDemo(t)
 	st := &memStore{acct: a, sync: sy}
 	h := newHarness(t, Options{}, st)
@@ -110,6 +111,7 @@ func TestSyncStatusFollowsEdits(t *testing.T) {
 
 // A file tied to no Boomi account says nothing of Boomi.
 func TestSyncStatusNone(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	for _, sz := range [][2]int{{80, 24}, {200, 60}} {
 		h.size(sz[0], sz[1])
@@ -121,6 +123,7 @@ func TestSyncStatusNone(t *testing.T) {
 
 // An interrupted push says so, at every width: the shortest form keeps it.
 func TestSyncStatusInterrupted(t *testing.T) {
+	t.Parallel()
 	a, sy := boomiDemo(t)
 	sy.Interrupted = true
 	h := newHarness(t, Options{}, &memStore{acct: a, sync: sy})
@@ -137,6 +140,7 @@ func TestSyncStatusInterrupted(t *testing.T) {
 
 // A plan that cannot be pushed says how many problems stand in the way.
 func TestSyncStatusBlocking(t *testing.T) {
+	t.Parallel()
 	_, sy := boomiDemo(t)
 	// The file without the codes of the privileges Boomi documents none
 	// for: they cannot be pushed.
@@ -155,6 +159,7 @@ func TestSyncStatusBlocking(t *testing.T) {
 // A state file that cannot be read is a one-line warning, its full text
 // in the messages; the rest works.
 func TestSyncStatusUnreadable(t *testing.T) {
+	t.Parallel()
 	msg := "test.toml.boomi.json is damaged (unexpected end of JSON input); remove it and pull again"
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo(), syncErr: errors.New(msg)})
 	h.expectInfo("• ! Boomi: state unreadable")
@@ -170,6 +175,7 @@ func TestSyncStatusUnreadable(t *testing.T) {
 // The state files as storage writes them beside a real file: read at
 // start and after every save (a journal appearing meanwhile shows then).
 func TestSyncStatusFromFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "acct.toml")
 	a := smallAccount()
@@ -218,6 +224,7 @@ func TestSyncStatusFromFiles(t *testing.T) {
 // The status fits every size, with --ascii in ASCII only, and says its
 // state in words (NO_COLOR leaves no colour to say it).
 func TestSyncStatusLayout(t *testing.T) {
+	t.Parallel()
 	_, sy := boomiDemo(t)
 	sy.Interrupted = true
 	sy.Account = "acme-integration-production-1234567890"
@@ -248,6 +255,7 @@ func TestSyncStatusLayout(t *testing.T) {
 // With NO_COLOR (the Ascii profile Run picks) the states read the same,
 // and the ones that stop a push stay bold, as the status line's errors do.
 func TestSyncStatusNoColor(t *testing.T) {
+	t.Parallel()
 	_, sy := boomiDemo(t)
 	sy.Interrupted = true
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo(), sync: sy})
@@ -278,6 +286,7 @@ func TestSyncStatusNoColor(t *testing.T) {
 // In a running program the count comes back from its command: an edit
 // shows as unpushed, and quitting with it asks first.
 func TestE2ESyncStatus(t *testing.T) {
+	t.Parallel()
 	a, sy := boomiDemo(t)
 	e := newE2E(t, Options{}, &memStore{acct: a, sync: sy})
 	e.wait("in sync")

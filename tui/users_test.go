@@ -9,6 +9,7 @@ import (
 )
 
 func TestFilterNarrowsAndEscClears(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("2", "/")
 	h.typeText("oren")
@@ -21,6 +22,7 @@ func TestFilterNarrowsAndEscClears(t *testing.T) {
 }
 
 func TestCompareTwoUsers(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.size(200, 60)
 	h.keys("2")
@@ -33,6 +35,7 @@ func TestCompareTwoUsers(t *testing.T) {
 // Columns are as wide as what they show: every email on screen is whole
 // on the Users tab of a synthetic account, at 80x24 and beside the preview.
 func TestUserEmailsShownWhole(t *testing.T) {
+	t.Parallel()
 	a := model.Synthetic(2000, 200, 40, 1)
 	emails := map[string]bool{}
 	for _, u := range a.Users {
@@ -67,6 +70,7 @@ func TestUserEmailsShownWhole(t *testing.T) {
 
 // While typing a filter the line says how many match.
 func TestFilterShowsCountWhileTyping(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: bigAccount(10000)})
 	h.keys("2", "/")
 	h.typeText("user0424")
@@ -79,6 +83,7 @@ func TestFilterShowsCountWhileTyping(t *testing.T) {
 }
 
 func TestCompareModeExitOnHelpLine(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 	h.keys("2", "x", "down")
 	lines := strings.Split(h.screen(), "\n")
@@ -93,6 +98,7 @@ func TestCompareModeExitOnHelpLine(t *testing.T) {
 // On a wide Users tab a click on the preview never moves the
 // list; a click on a form's checkbox ticks it.
 func TestClickOnWidePreviewLeavesList(t *testing.T) {
+	t.Parallel()
 	for _, w := range []int{200, 240, 247, 250, 300} {
 		h := newHarness(t, Options{}, &memStore{acct: model.Demo()})
 		h.size(w, 40)

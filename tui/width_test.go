@@ -10,6 +10,7 @@ import (
 // width must agree with ansi.StringWidth on everything: it is only a
 // faster way to the same number.
 func TestWidthAgreesWithAnsi(t *testing.T) {
+	t.Parallel()
 	st := lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(lipgloss.Color("#5A3FC0"))
 	cases := []string{
 		"", "plain", "[x] Execute from Cannot View Data", st.Render("styled text"), st.Render("…") + "─•→",

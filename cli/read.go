@@ -258,8 +258,32 @@ func (a *app) printVerdict(v model.Verdict) {
 // suggestion when there is no such user or environment.
 // openUser opens the account file, indexes it and finds the user named on
 // the command line (exit 2 for a file with errors or an unknown user).
+//
+// From the load cache only the users with that email (model.SameName) are
+// built: what rolecall answers about a user depends on no other user. A
+// file that has errors, is in an account group, or holds no such user
+// (the answer then suggests the nearest emails) is read whole.
 func (a *app) openUser(email string) (*model.Account, *model.Resolver, int, error) {
-	acct, err := a.openView()
+	path := a.path()
+	d, some, err := a.loadUsers(path, func(e string) bool { return model.SameName(e, email) })
+	if err != nil {
+		return nil, nil, -1, err
+	}
+	if some {
+		if d.acct != nil && !storage.HasErrors(d.problems) && !inGroup(d.acct) {
+			res := model.NewResolver(d.acct)
+			if u := res.User(email); u >= 0 {
+				return d.acct, res, u, nil
+			}
+		}
+		if d, err = a.load(path); err != nil {
+			return nil, nil, -1, err
+		}
+	}
+	acct, err := a.sound(d)
+	if err == nil {
+		acct, err = a.groupView(acct)
+	}
 	if err != nil {
 		return nil, nil, -1, err
 	}

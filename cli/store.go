@@ -22,11 +22,18 @@ type doc struct {
 // load reads path. A file that cannot be read at all (missing, a directory,
 // unreadable, too large) is a usage error, exit 2.
 func (a *app) load(path string) (*doc, error) {
-	d, err := storage.Load(path)
+	d, _, err := a.loadUsers(path, nil)
+	return d, err
+}
+
+// loadUsers is load through storage.LoadUsers: some tells that the account
+// holds only the users keep accepts.
+func (a *app) loadUsers(path string, keep func(email string) bool) (d *doc, some bool, err error) {
+	sd, err := storage.LoadUsers(path, keep)
 	if err != nil {
-		return nil, readError(err)
+		return nil, false, readError(err)
 	}
-	return &doc{path: path, acct: d.Account, problems: d.Problems}, nil
+	return &doc{path: path, acct: sd.Account, problems: sd.Problems}, sd.SomeUsers, nil
 }
 
 // readError is exit 2 for a file that cannot be read, with a hint when it
@@ -47,6 +54,13 @@ func (a *app) openFile(path string) (*model.Account, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.sound(d)
+}
+
+// sound is d's account when d's file has no errors; otherwise it prints
+// them and fails with exit 2.
+func (a *app) sound(d *doc) (*model.Account, error) {
+	path := d.path
 	errs := storage.Errors(d.problems)
 	if len(errs) == 0 && d.acct != nil {
 		return d.acct, nil
@@ -290,8 +304,17 @@ func pendingGroupUpdate(primary string) error {
 // shared roles and group users resolved from its primary, R21, R25).
 func (a *app) openView() (*model.Account, error) {
 	acct, err := a.open()
-	if err != nil || !inGroup(acct) {
-		return acct, err
+	if err != nil {
+		return nil, err
+	}
+	return a.groupView(acct)
+}
+
+// groupView is the -f file's account acct, or its group view when it is in an
+// account group.
+func (a *app) groupView(acct *model.Account) (*model.Account, error) {
+	if !inGroup(acct) {
+		return acct, nil
 	}
 	g, err := a.loadGroup(a.path())
 	if err != nil {

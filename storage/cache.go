@@ -163,10 +163,15 @@ type cacheLookup struct {
 	state fileState
 	body  []byte // nil when there is no good entry
 	found bool   // an entry was there, good or bad
+	// keep: the users the account decoded from the entry is to hold
+	// (LoadUsers); nil for all of them.
+	keep func(email string) bool
 	// The body decoded ahead (prefetch), for bytes of state's SHA-256.
 	decoded  bool
 	account  *model.Account
 	problems []FileProblem
+	// some: hit gave an account of the users keep accepted, not all.
+	some bool
 }
 
 // prefetch starts reading and decoding the entry of path on another
@@ -174,8 +179,9 @@ type cacheLookup struct {
 // soon as the entry is read and checked and before its body is decoded,
 // the state of the bytes it was made of (ok false when there is no good
 // entry); wait gives what it found (nil when the cache is off or cannot be
-// used), the same to every call.
-func prefetch(path string, size int64) (parsed func() (fileState, bool), wait func() *cacheLookup) {
+// used), the same to every call. The body is decoded keeping the users
+// keep accepts (all when nil).
+func prefetch(path string, size int64, keep func(email string) bool) (parsed func() (fileState, bool), wait func() *cacheLookup) {
 	if cacheOff.Load() {
 		return func() (fileState, bool) { return fileState{}, false }, func() *cacheLookup { return nil }
 	}
@@ -186,13 +192,24 @@ func prefetch(path string, size int64) (parsed func() (fileState, bool), wait fu
 	first, ch := make(chan state, 1), make(chan *cacheLookup, 1)
 	go func() {
 		l := lookupCache(path, size)
+		if l != nil {
+			l.keep = keep
+		}
 		if l == nil || l.body == nil {
 			first <- state{}
 			ch <- l
 			return
 		}
 		first <- state{l.state, true}
-		if a, ps, ok := decodeBody(l.body); ok {
+		a, ps, ok := decodeBodyKeeping(l.body, keep)
+		if ok && keep != nil && (a == nil || len(a.Users) == 0) {
+			// Nobody kept: a question about an email nobody has, whose
+			// answer lists the nearest ones, so all of them (and no
+			// account: nothing to keep of it).
+			a, ps, ok = decodeBody(l.body)
+			l.keep = nil
+		}
+		if ok {
 			l.decoded, l.account, l.problems = true, a, ps
 		} else {
 			l.body = nil
@@ -288,10 +305,11 @@ func (l *cacheLookup) hit(sum [sha256.Size]byte, size int64) (*model.Account, []
 	}
 	a, ps, ok := l.account, l.problems, l.decoded
 	if !ok {
-		a, ps, ok = decodeBody(l.body)
+		a, ps, ok = decodeBodyKeeping(l.body, l.keep)
 	}
 	if ok {
 		cacheStats.hits.Add(1)
+		l.some = l.keep != nil
 	}
 	return a, ps, ok
 }
@@ -422,7 +440,15 @@ const maxStateBytes = sha256.Size + binary.MaxVarintLen64 + 1
 // The strings of what it returns share body's memory (no copy of a body
 // of megabytes): body must never be changed afterwards.
 func decodeBody(body []byte) (a *model.Account, ps []FileProblem, ok bool) {
-	var d dec
+	return decodeBodyKeeping(body, nil)
+}
+
+// decodeBodyKeeping is decodeBody, but when keep is not nil the account
+// holds only the users whose email keep accepts, in their order: the body
+// is still read and checked to its end, the other users without building
+// them.
+func decodeBodyKeeping(body []byte, keep func(email string) bool) (a *model.Account, ps []FileProblem, ok bool) {
+	d := dec{keep: keep}
 	if len(body) > 0 {
 		d.s = unsafe.String(unsafe.SliceData(body), len(body))
 	}
@@ -640,6 +666,9 @@ type dec struct {
 	bad  bool
 	slab []string // what strs carves its slices from
 	seen []string // what ref has read, by number less one
+	// keep, when set, says which users the account is to hold: the
+	// others are read past (decodeBodyKeeping).
+	keep func(email string) bool
 }
 
 func (d *dec) fail() { d.bad, d.s = true, "" }
@@ -728,6 +757,16 @@ func (d *dec) strs() []string { return d.list(false) }
 // refs reads what enc.refs wrote.
 func (d *dec) refs() []string { return d.list(true) }
 
+// skipRefs reads past what enc.refs wrote, remembering the strings it
+// names for the first time, as refs does, without keeping the list.
+func (d *dec) skipRefs() {
+	if n, isNil := d.count(); !isNil {
+		for range n {
+			d.ref()
+		}
+	}
+}
+
 // list reads a list of strings, each written by ref when byRef.
 func (d *dec) list(byRef bool) []string {
 	n, isNil := d.count()
@@ -804,7 +843,17 @@ func (d *dec) account() *model.Account {
 			r.ID, r.Codes = d.str(), d.strs()
 		}
 	}
-	if n, isNil := d.count(); !isNil {
+	if n, isNil := d.count(); !isNil && d.keep != nil {
+		a.Users = []model.User{}
+		for range n {
+			email, name := d.str(), d.str()
+			if d.keep(email) {
+				a.Users = append(a.Users, model.User{Email: email, Name: name, Roles: d.refs()})
+			} else {
+				d.skipRefs()
+			}
+		}
+	} else if !isNil {
 		a.Users = make([]model.User, n)
 		for i := range a.Users {
 			u := &a.Users[i]

@@ -1,0 +1,71 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rolecall/model"
+	"rolecall/storage"
+)
+
+// check, explain and preview answer from the load cache building only the
+// user asked about (storage.LoadUsers): every answer must be the one the
+// whole account gives. Each question is asked on a file read whole
+// (--no-cache) and then twice from the cache (the first of those writes
+// the entry), for every user of a messy account, in other cases of letters
+// too, and for an email nobody has.
+func TestOneUserAnswersAsTheWholeAccount(t *testing.T) {
+	// messy.toml is model.Messy(60, 30, 8, 3): deep chains, redundant
+	// ticks, long role lists (written out here, since model.Messy in this
+	// test binary would make its start-up allocations count).
+	messy, err := os.ReadFile(filepath.Join(testdir, "messy.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"messy", messy},
+		{"synthetic", storage.Encode(model.Synthetic(80, 25, 8, 5))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "rolecall.toml"), tc.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			d, err := storage.Load(filepath.Join(dir, "rolecall.toml"))
+			if err != nil || d.HasErrors() {
+				t.Fatalf("the account does not load clean: %v", err)
+			}
+			acct := d.Account
+			cache := "XDG_CACHE_HOME=" + t.TempDir()
+			emails := []string{"nobody@example.org"}
+			for i, u := range acct.Users {
+				if i%7 == 0 {
+					emails = append(emails, strings.ToUpper(u.Email))
+				}
+				emails = append(emails, u.Email)
+			}
+			env := acct.Environments[0].Name
+			for _, email := range emails {
+				for _, args := range [][]string{
+					{"check", email, "Build Read Access"},
+					{"check", email, "Packaged Component Deployment", "--env", env},
+					{"explain", email, "--json"},
+					{"preview", email, "--json"},
+					{"preview", email},
+				} {
+					whole := rc(t, dir, []string{cache, "ROLECALL_NO_CACHE=1"}, args...)
+					for range 2 {
+						if got := rc(t, dir, []string{cache}, args...); got != whole {
+							t.Fatalf("%v from the cache:\n%v\nread whole:\n%v", args, got, whole)
+						}
+					}
+				}
+			}
+		})
+	}
+}

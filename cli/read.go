@@ -260,22 +260,22 @@ func (a *app) printVerdict(v model.Verdict) {
 // the command line (exit 2 for a file with errors or an unknown user).
 //
 // From the load cache only the users with that email (model.SameName) are
-// built: what rolecall answers about a user depends on no other user. A
-// file that has errors, is in an account group, or holds no such user
-// (the answer then suggests the nearest emails) is read whole.
+// built: what rolecall answers about a user depends on no other user.
+// storage gives every user when none has that email (the answer then
+// suggests the nearest); a file with errors has them all listed either
+// way, and a file in an account group is answered from its group's view.
 func (a *app) openUser(email string) (*model.Account, *model.Resolver, int, error) {
 	path := a.path()
 	d, some, err := a.loadUsers(path, func(e string) bool { return model.SameName(e, email) })
 	if err != nil {
 		return nil, nil, -1, err
 	}
-	if some {
-		if d.acct != nil && !storage.HasErrors(d.problems) && !inGroup(d.acct) {
-			res := model.NewResolver(d.acct)
-			if u := res.User(email); u >= 0 {
-				return d.acct, res, u, nil
-			}
+	if some && d.acct != nil && !storage.HasErrors(d.problems) && !inGroup(d.acct) {
+		res := model.NewResolver(d.acct)
+		if u := res.User(email); u >= 0 {
+			return d.acct, res, u, nil
 		}
+		// Not found among those kept: never so, but then read whole.
 		if d, err = a.load(path); err != nil {
 			return nil, nil, -1, err
 		}

@@ -41,6 +41,34 @@ func fastAccounts(t *testing.T) map[string]*Account {
 	return fastAccts
 }
 
+var (
+	editAcctOnce sync.Once
+	editAccts    map[string]*Account
+)
+
+// editAccounts returns the accounts TestWorkingMatchesFullAtScale edits:
+// fastAccounts with ROLECALL_LONG_TESTS=1; otherwise the same three kinds
+// at 400 users, 40 roles and 10 environments, generated once. Each edit
+// is checked against a full Apply, Validate, NewResolver and Compare,
+// whose cost grows with the account: at this size the test takes a third
+// of the CPU it took at fastAccounts's 1,000 users, and each breakage of
+// the incremental paths tried that it caught there it still catches (see
+// the commit that brought this in).
+func editAccounts(t *testing.T) map[string]*Account {
+	t.Helper()
+	if testlong.Enabled() {
+		return fastAccounts(t)
+	}
+	editAcctOnce.Do(func() {
+		editAccts = map[string]*Account{
+			"messy":          Messy(400, 40, 10, 1, MessyOptions{}),
+			"messy-dangling": Messy(400, 40, 10, 2, MessyOptions{Dangling: true}),
+			"synthetic":      Synthetic(400, 40, 10, 1),
+		}
+	})
+	return editAccts
+}
+
 // whoCanSlow is WhoCan as it was before sourceMemo: holder, one user at a
 // time, with the sources found as they were (slowCoveredSources).
 func whoCanSlow(r *Resolver, p Privilege, e int) []Holder {
@@ -290,10 +318,11 @@ func fastEditOps(a *Account, rng *rand.Rand, n int) []Op {
 
 // Working, edit after edit, gives what the unoptimised path gives: the
 // account Apply makes, Validate's problems, Apply's outcome, Compare of
-// fresh resolvers from the base, and a resolver answering as NewResolver's.
+// fresh resolvers from the base, and a resolver answering as NewResolver's,
+// on editAccounts's accounts.
 func TestWorkingMatchesFullAtScale(t *testing.T) {
 	t.Parallel()
-	for name, a := range fastAccounts(t) {
+	for name, a := range editAccounts(t) {
 		if Validate(a).HasErrors() {
 			continue // a file with errors cannot be edited
 		}

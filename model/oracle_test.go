@@ -55,9 +55,15 @@ func closure(s map[Privilege]bool) map[Privilege]bool {
 type oracle struct {
 	a    *Account
 	spec *oracleSpec
+	// chains keeps chain's answers, by the name asked about: the account
+	// is not changed while an oracle answers about it, and the
+	// differential tests ask for the same chains thousands of times.
+	chains map[string][]string
 }
 
-func newOracle(a *Account) *oracle { return &oracle{a: a, spec: theSpec()} }
+func newOracle(a *Account) *oracle {
+	return &oracle{a: a, spec: theSpec(), chains: map[string][]string{}}
+}
 
 // builtin is the built-in role called name, if the account has it (R2, R3).
 func (o *oracle) builtin(name string) *oracleBuiltin {
@@ -118,6 +124,15 @@ func (o *oracle) parent(name string) string {
 // chain is the role then its ancestors, nearest first, canonical names
 // (R5, R6). Valid accounts have no cycle; the walk stops at one anyway.
 func (o *oracle) chain(name string) []string {
+	if c, ok := o.chains[name]; ok {
+		return c
+	}
+	c := slices.Clip(o.walkChain(name)) // callers only read it
+	o.chains[name] = c
+	return c
+}
+
+func (o *oracle) walkChain(name string) []string {
 	var out []string
 	for cur := o.canonical(name); cur != ""; cur = o.canonical(o.parent(cur)) {
 		if slices.ContainsFunc(out, func(s string) bool { return SameName(s, cur) }) {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -102,10 +104,12 @@ func TestMain(m *testing.M) {
 	// The tests run in parallel (t.Parallel) but for those that set the
 	// environment (t.Setenv), TestSignalKeepsDraft, whose inState sets
 	// XDG_STATE_HOME for the whole process, and those that turn the
-	// process's load cache off or on (storage.UseCache, Run with NoCache,
-	// groupHarness): those run first, alone.
+	// process's load cache off or on (storage.UseCache, Run with NoCache):
+	// those run first, alone. The account-group tests open their files
+	// with the load cache on, as the product does by default.
 	flag.Parse()
 	testlong.TuneGC()
+	overlapWaits()
 	// Each load (a harness's, an account switched to) starts the loading
 	// screen's tick, and the harness waits for it: 5 ms, not 100.
 	loadTickEvery = 5 * time.Millisecond
@@ -116,6 +120,21 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// overlapWaits runs twice as many parallel tests at once as there are
+// processors, unless -test.parallel is given. Some of this package's
+// tests spend their time waiting rather than computing: the recipes and
+// other teatest flows on their program's frames, the signal cases on the
+// child processes they start. At the default (one per processor) those
+// waits held the two slots while the processors idled: 1.5 s of wall time
+// for the package at 2, 1.2 s at 4, for the same CPU time.
+func overlapWaits() {
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0)))
+	}
 }
 
 func TestQuitWithUnsavedEditsAsks(t *testing.T) {
@@ -411,6 +430,7 @@ func (s *syncBuffer) String() string {
 // While the file is read the first frame says so, keys typed
 // meanwhile are counted as ignored, and the tabs come when it is read.
 func TestLoadingScreenCountsIgnoredKeys(t *testing.T) {
+	t.Parallel()
 	st := blockingLoad{&memStore{acct: model.Demo()}, make(chan struct{})}
 	in, keys := io.Pipe()
 	out := &syncBuffer{}

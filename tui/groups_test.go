@@ -40,8 +40,6 @@ func groupDir(t *testing.T) string {
 func groupHarness(t *testing.T, file string, w, h int, opts Options) (*harness, string) {
 	t.Helper()
 	dir := groupDir(t)
-	storage.UseCache(false)
-	t.Cleanup(func() { storage.UseCache(true) })
 	opts.Path = filepath.Join(dir, file)
 	hh := newHarness(t, opts, fileStore{})
 	hh.size(w, h)
@@ -52,6 +50,7 @@ func groupHarness(t *testing.T, file string, w, h int, opts Options) (*harness, 
 // (shared)", locked as built-ins are; group users marked and read-only;
 // the preview says where a shared role's privileges come from (R26).
 func TestGroupMemberView(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{80, 24}, {200, 60}} {
 		for _, ascii := range []bool{false, true} {
 			h, _ := groupHarness(t, "emea-sales.toml", sz[0], sz[1], Options{ASCII: ascii})
@@ -116,6 +115,7 @@ func checkWidths(t *testing.T, h *harness, w int) {
 // A shared role is neither inherited nor listed on Roles with Access in a
 // member (R21): the forms do not offer it; users may be given it.
 func TestGroupMemberFormsOfferSharedRoles(t *testing.T) {
+	t.Parallel()
 	h, _ := groupHarness(t, "emea-sales.toml", 200, 60, Options{})
 	h.keys("n")
 	h.keys("tab", "tab") // Inherits Role
@@ -137,6 +137,7 @@ func TestGroupMemberFormsOfferSharedRoles(t *testing.T) {
 // shared role is written with it; the shared roles and group users stay in
 // the primary.
 func TestGroupMemberEditSaves(t *testing.T) {
+	t.Parallel()
 	h, dir := groupHarness(t, "emea-sales.toml", 200, 60, Options{})
 	h.tab(2)
 	h.selectUser("dana@example.com")
@@ -168,6 +169,7 @@ func TestGroupMemberEditSaves(t *testing.T) {
 // of a shared role says what changes in each member before it is kept and
 // in the save review (R22).
 func TestGroupPrimaryEdits(t *testing.T) {
+	t.Parallel()
 	h, dir := groupHarness(t, "acme.toml", 200, 60, Options{})
 	h.expect("account Acme Primary", "Cannot View Data")
 	h.selectRole("Cannot View Data")
@@ -203,12 +205,11 @@ func TestGroupPrimaryEdits(t *testing.T) {
 // A member the primary lists but that cannot be read is a problem of the
 // group, listed with its file; the primary opens all the same.
 func TestGroupProblemsListed(t *testing.T) {
+	t.Parallel()
 	dir := groupDir(t)
 	if err := os.Remove(filepath.Join(dir, "emea-ops.toml")); err != nil {
 		t.Fatal(err)
 	}
-	storage.UseCache(false)
-	t.Cleanup(func() { storage.UseCache(true) })
 	h := newHarness(t, Options{Path: filepath.Join(dir, "acme.toml")}, fileStore{})
 	h.expect("The account group has 1 error: ! lists it.")
 	h.keys("!")
@@ -281,6 +282,7 @@ func TestGroupAccountSwitcher(t *testing.T) {
 // changes in every file and who can no longer sign in (R23), then writes
 // the files together.
 func TestGroupAccountGroupsTab(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{80, 24}, {200, 60}} {
 		h, dir := groupHarness(t, "acme.toml", sz[0], sz[1], Options{ASCII: true})
 		if sz[0] < 120 {
@@ -314,6 +316,7 @@ func TestGroupAccountGroupsTab(t *testing.T) {
 // rewritten, who loses what there and who is left with no role (R23); then
 // every file is written together.
 func TestGroupUnshareWhatIf(t *testing.T) {
+	t.Parallel()
 	h, dir := groupHarness(t, "acme.toml", 200, 60, Options{})
 	h.tab(6)
 	h.moveTo("Cannot View Data", 20)
@@ -333,6 +336,7 @@ func TestGroupUnshareWhatIf(t *testing.T) {
 // s shares a role the group does not share yet (none here: it shares
 // both); n adds a group user, after the what-if of each member.
 func TestGroupShareAndAddUser(t *testing.T) {
+	t.Parallel()
 	for _, sz := range [][2]int{{80, 24}, {200, 60}} {
 		h, dir := groupHarness(t, "acme.toml", sz[0], sz[1], Options{})
 		h.tab(6)
@@ -360,6 +364,7 @@ func TestGroupShareAndAddUser(t *testing.T) {
 // A shared role no one holds is removed in two steps: un-shared (Account
 // Groups tab), then removed; removing it at once says so.
 func TestGroupRemoveUnheldSharedRole(t *testing.T) {
+	t.Parallel()
 	h, _ := groupHarness(t, "acme.toml", 200, 60, Options{})
 	h.tab(6)
 	h.moveTo("omar@example.com", 20)
@@ -384,6 +389,7 @@ func TestGroupRemoveUnheldSharedRole(t *testing.T) {
 
 // Every tab of a primary with groups and of a member fits every size.
 func TestGroupLayoutSizes(t *testing.T) {
+	t.Parallel()
 	for i, file := range []string{"acme.toml", "emea-sales.toml"} {
 		for _, ascii := range asciiModes(i) { // a primary plain, a member in ASCII
 			h, _ := groupHarness(t, file, 80, 24, Options{ASCII: ascii})
@@ -407,6 +413,7 @@ func TestGroupLayoutSizes(t *testing.T) {
 // A member's save locks the member, not its primary: when the primary
 // stops sharing a role meanwhile, the save says so at once (R21).
 func TestGroupMemberSaveAfterPrimaryUnshared(t *testing.T) {
+	t.Parallel()
 	h, dir := groupHarness(t, "emea-sales.toml", 200, 60, Options{})
 	h.tab(2)
 	h.selectUser("dana@example.com")

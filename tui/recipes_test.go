@@ -89,7 +89,7 @@ func (r *keyRecorder) wait(want string) {
 	r.t.Helper()
 	teatest.WaitFor(r.t, r.tm.Output(), func(b []byte) bool {
 		return bytes.Contains([]byte(ansi.Strip(string(b))), []byte(want))
-	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(2*time.Millisecond))
 }
 
 // recipe is one of Boomi's scenarios: the role to make, who gets it, where
@@ -283,7 +283,7 @@ func recipeByKeys(t *testing.T, rc recipe, count func(nav, typed, filtered int))
 		t.Fatal(err)
 	}
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii), tea.WithFPS(120)))
 	r := &keyRecorder{t: t, tm: tm}
 	r.wait("Administrator")
 	rc.keys(r)

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"rolecall/storage"
 )
 
 // sodGroupHarness opens file of a copy of testdata/groups whose member
@@ -36,8 +34,6 @@ scope = "account"
 		t.Fatal(err)
 	}
 	f.Close()
-	storage.UseCache(false)
-	t.Cleanup(func() { storage.UseCache(true) })
 	h := newHarness(t, Options{Path: filepath.Join(dir, file)}, fileStore{})
 	h.size(200, 60)
 	return h, dir
@@ -48,6 +44,7 @@ scope = "account"
 // with the member's file, saving asks again, and the primary's audit
 // entry records them with that file (as the command line refuses them).
 func TestGroupPrimarySaveViolations(t *testing.T) {
+	t.Parallel()
 	h, dir := sodGroupHarness(t, "acme.toml")
 	h.selectRole("Cannot View Data")
 	h.keys("e", "tab", "tab", "tab")
@@ -77,6 +74,7 @@ func TestGroupPrimarySaveViolations(t *testing.T) {
 // there: the what-if lists it, writing asks again, and the entries record
 // it; no at the second question writes nothing.
 func TestGroupTabViolations(t *testing.T) {
+	t.Parallel()
 	h, dir := sodGroupHarness(t, "acme.toml")
 	before, _ := os.ReadFile(filepath.Join(dir, "acme.toml"))
 	add := func() {

@@ -292,11 +292,25 @@ func finished(t *testing.T, args []string, err error, out, errb *bytes.Buffer) r
 	return result{out.String(), errb.String(), code}
 }
 
-// copyFile copies testdata/cli/name into a fresh directory and returns the
-// directory and the copy's path.
+// memDir is a new directory for account files that a test saves on its
+// way to what it checks: in memory in an ordinary run, on disk in the long
+// one (cli.MemDir says why).
+func memDir(t *testing.T) string {
+	t.Helper()
+	return cli.MemDir(t)
+}
+
+// copyFile copies testdata/cli/name into a fresh directory (memDir) and
+// returns the directory and the copy's path.
 func copyFile(t *testing.T, name string) (string, string) {
 	t.Helper()
-	dir := t.TempDir()
+	return copyFileTo(t, memDir(t), name)
+}
+
+// copyFileTo copies testdata/cli/name into dir as rolecall.toml and
+// returns dir and the copy's path.
+func copyFileTo(t *testing.T, dir, name string) (string, string) {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(testdir, name))
 	if err != nil {
 		t.Fatal(err)

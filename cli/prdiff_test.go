@@ -10,10 +10,10 @@ import (
 	"testing"
 )
 
-// prdiffDir copies testdata/prdiff/names into a fresh directory.
+// prdiffDir copies testdata/prdiff/names into a fresh directory (memDir).
 func prdiffDir(t *testing.T, names ...string) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := memDir(t)
 	for _, n := range names {
 		data := readBytes(t, filepath.Join(repo, "testdata", "prdiff", n))
 		if err := os.WriteFile(filepath.Join(dir, n), data, 0o600); err != nil {

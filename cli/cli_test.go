@@ -59,6 +59,11 @@ import (
 // from baseEnv and starts it through startProc, never while a run has
 // changed the directory or the environment; and no test (in package cli
 // either) names a file relative to the working directory.
+//
+// Where the files live: copyFile, demo, groupFiles and prdiffDir make
+// their directories with memDir, in memory (tmpfs) in an ordinary run and
+// on disk with ROLECALL_LONG_TESTS=1 (cli.MemDir says why); a test that
+// writes a report beside the account file keeps it on disk (t.TempDir).
 
 var (
 	binary  string

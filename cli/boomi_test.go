@@ -477,7 +477,7 @@ func TestBoomiCredentials(t *testing.T) {
 
 func TestImportBoomi(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
+	dir := memDir(t)
 	j := rc(t, dir, nil, "-f", "json.toml", "import", "boomi", filepath.Join(repo, "testdata", "boomi", "account-json"))
 	want(t, j, 0, "imported Boomi account acme-4F2K9X", "advanced_user_security = true (the API does not say", "advanced_environment_access = false")
 	x := rc(t, dir, nil, "-f", "xml.toml", "import", "boomi", filepath.Join(repo, "testdata", "boomi", "account-xml"))
@@ -510,7 +510,7 @@ func TestImportKeepsUnknownCodes(t *testing.T) {
 	resp := copyResponses(t, func(name, text string) string {
 		return strings.Replace(text, `"name": "API"`, `"name": "API"}, {"name": "PERSIST_PROCESS_PROPERTY"`, 1)
 	})
-	dir := t.TempDir()
+	dir := memDir(t)
 	r := rc(t, dir, nil, "-f", "a.toml", "import", "boomi", resp)
 	want(t, r, 0, "unknown to rolecall (PERSIST_PROCESS_PROPERTY)")
 	file := readBytes(t, filepath.Join(dir, "a.toml"))
@@ -595,7 +595,7 @@ func TestImportWarnsOfLookAlikes(t *testing.T) {
 	resp := copyResponses(t, func(name, text string) string {
 		return strings.ReplaceAll(text, `"Auditors"`, `"Аdministrator"`) // a Cyrillic A
 	})
-	r := rc(t, t.TempDir(), nil, "-f", "a.toml", "import", "boomi", resp)
+	r := rc(t, memDir(t), nil, "-f", "a.toml", "import", "boomi", resp)
 	want(t, r, 0, `looks like the built-in role "Administrator"`,
 		`role "Developers" ticks "Execute", which Standard User already grants through inheritance; saving drops the tick (R9)`)
 }

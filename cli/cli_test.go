@@ -59,6 +59,11 @@ import (
 // from baseEnv and starts it through startProc, never while a run has
 // changed the directory or the environment; and no test (in package cli
 // either) names a file relative to the working directory.
+//
+// Where the files live: copyFile, demo, groupFiles and prdiffDir make
+// their directories with memDir, in memory (tmpfs) in an ordinary run and
+// on disk with ROLECALL_LONG_TESTS=1 (cli.MemDir says why); a test that
+// writes a report beside the account file keeps it on disk (t.TempDir).
 
 var (
 	binary  string
@@ -292,11 +297,25 @@ func finished(t *testing.T, args []string, err error, out, errb *bytes.Buffer) r
 	return result{out.String(), errb.String(), code}
 }
 
-// copyFile copies testdata/cli/name into a fresh directory and returns the
-// directory and the copy's path.
+// memDir is a new directory for account files that a test saves on its
+// way to what it checks: in memory in an ordinary run, on disk in the long
+// one (cli.MemDir says why).
+func memDir(t *testing.T) string {
+	t.Helper()
+	return cli.MemDir(t)
+}
+
+// copyFile copies testdata/cli/name into a fresh directory (memDir) and
+// returns the directory and the copy's path.
 func copyFile(t *testing.T, name string) (string, string) {
 	t.Helper()
-	dir := t.TempDir()
+	return copyFileTo(t, memDir(t), name)
+}
+
+// copyFileTo copies testdata/cli/name into dir as rolecall.toml and
+// returns dir and the copy's path.
+func copyFileTo(t *testing.T, dir, name string) (string, string) {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(testdir, name))
 	if err != nil {
 		t.Fatal(err)

@@ -153,7 +153,7 @@ func TestFileFlag(t *testing.T) {
 
 func TestInit(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
+	dir := memDir(t)
 	want(t, rc(t, dir, nil, "init"), 0, "demo account")
 	want(t, rc(t, dir, nil, "validate", "--strict"), 0, "ok (5 custom roles, 9 users, 3 environments)")
 	fi, err := os.Stat(filepath.Join(dir, "rolecall.toml"))
@@ -263,7 +263,7 @@ func TestAccountSetSaysWhatTheSwitchDoes(t *testing.T) {
 	// The demo's users hold Support and custom roles: AUS stays on (R3).
 	want(t, rc(t, dir, nil, "account", "set", "--advanced-user-security=false"), 1, "pat@example.com", "(R3)", "nothing was changed")
 
-	small := t.TempDir()
+	small := memDir(t)
 	if err := os.WriteFile(filepath.Join(small, "rolecall.toml"), []byte(`format = 1
 
 [account]

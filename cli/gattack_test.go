@@ -39,7 +39,7 @@ func gaReplace(t *testing.T, p, old, new string) {
 // rewrites it: a file that never named this primary.
 func TestGroupAttackSymlinkMemberOfAnotherPrimaryIsWritten(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
+	root := memDir(t)
 	mine, theirs := filepath.Join(root, "p"), filepath.Join(root, "other")
 	for _, d := range []string{mine, theirs} {
 		if err := os.Mkdir(d, 0o755); err != nil {
@@ -203,7 +203,7 @@ func waitForOpen(t *testing.T, pid int, path string, d time.Duration) {
 // the group.
 func TestGroupAttackForgedRecordOverwritesForeignFile(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
+	root := memDir(t)
 	p, other := filepath.Join(root, "p"), filepath.Join(root, "other")
 	for _, d := range []string{p, other} {
 		if err := os.Mkdir(d, 0o755); err != nil {

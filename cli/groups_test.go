@@ -14,7 +14,7 @@ import (
 // directory.
 func groupFiles(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := memDir(t)
 	for _, f := range []string{"acme.toml", "emea-sales.toml", "emea-ops.toml"} {
 		b, err := os.ReadFile(filepath.Join(repo, "testdata", "groups", f))
 		if err != nil {

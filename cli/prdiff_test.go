@@ -10,10 +10,10 @@ import (
 	"testing"
 )
 
-// prdiffDir copies testdata/prdiff/names into a fresh directory.
+// prdiffDir copies testdata/prdiff/names into a fresh directory (memDir).
 func prdiffDir(t *testing.T, names ...string) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := memDir(t)
 	for _, n := range names {
 		data := readBytes(t, filepath.Join(repo, "testdata", "prdiff", n))
 		if err := os.WriteFile(filepath.Join(dir, n), data, 0o600); err != nil {
@@ -99,17 +99,6 @@ func TestDiffMarkdown(t *testing.T) {
 	want(t, rc(t, dir, nil, "diff", "--format", "markdown", "new.toml", "new.toml"), 0, "No change of access for anyone.")
 }
 
-// git runs git in dir, failing the test when it fails. No commit starts
-// git maintenance (a process more per commit).
-func git(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", "-c", "maintenance.auto=false"}, args...)...)
-	cmd.Dir = dir
-	if out, err := procCombinedOutput(cmd); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
-
 // A CI-style run: the account file in a subdirectory of a repository with
 // two commits, compared at a revision with the working file and between
 // two revisions; hostile and unknown revisions are refused.
@@ -123,16 +112,17 @@ func TestDiffGitRevisions(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "accounts"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	git(t, dir, "init", "-q")
-	for i, f := range []string{"old.toml", "new.toml"} {
-		if err := os.WriteFile(filepath.Join(dir, acct), readBytes(t, filepath.Join(dir, f)), 0o600); err != nil {
+	// Two commits of the account file alone: old.toml's bytes, then
+	// new.toml's, which the working file holds.
+	var commits []map[string]gitFile
+	for _, f := range []string{"old.toml", "new.toml"} {
+		data := readBytes(t, filepath.Join(dir, f))
+		commits = append(commits, map[string]gitFile{"accounts/rolecall.toml": {data: string(data)}})
+		if err := os.WriteFile(filepath.Join(dir, acct), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if i == 0 {
-			git(t, dir, "add", acct)
-		}
-		git(t, dir, "commit", "-q", "-m", f, "--", acct) // once tracked, committed by name
 	}
+	blobs := writeGitRepo(t, dir, commits...)
 	want(t, rc(t, dir, nil, "-f", acct, "user", "add", "late@example.com", "--role", "Standard User"), 0)
 
 	// HEAD~1 against the working file: both commits' changes and the edit.
@@ -190,11 +180,7 @@ func TestDiffGitRevisions(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "HEAD")); err != nil {
 		t.Fatal(err)
 	}
-	blob, err := procOutput(exec.Command("git", "-C", dir, "rev-parse", "HEAD:"+filepath.ToSlash(acct)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hash := strings.TrimSpace(string(blob))
+	hash := blobs[filepath.ToSlash(acct)]
 	if err := os.Remove(filepath.Join(dir, ".git", "objects", hash[:2], hash[2:])); err != nil {
 		t.Fatal(err)
 	}
@@ -293,23 +279,17 @@ func TestDiffGitRevisionNotAFile(t *testing.T) {
 		t.Skip("git is not installed")
 	}
 	dir := prdiffDir(t, "old.toml")
-	if err := os.Symlink("/etc/passwd", filepath.Join(dir, "rolecall.toml")); err != nil {
-		t.Fatal(err)
-	}
-	git(t, dir, "init", "-q")
-	git(t, dir, "add", "rolecall.toml")
-	git(t, dir, "commit", "-q", "-m", "link")
-	if err := os.Remove(filepath.Join(dir, "rolecall.toml")); err != nil {
-		t.Fatal(err)
-	}
+	// A link committed alone, then a directory (with old.toml), which the
+	// working tree holds.
 	if err := os.Mkdir(filepath.Join(dir, "rolecall.toml"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "rolecall.toml", "x"), []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "dir")
+	writeGitRepo(t, dir,
+		map[string]gitFile{"rolecall.toml": {data: "/etc/passwd", link: true}},
+		map[string]gitFile{"old.toml": {data: string(readBytes(t, filepath.Join(dir, "old.toml")))}, "rolecall.toml/x": {data: "x"}})
 	for _, tc := range []struct{ rev, says string }{
 		{"HEAD~1", `HEAD~1:rolecall.toml is a symbolic link to "/etc/passwd" at that revision, not an account file`},
 		{"HEAD", "at that revision rolecall.toml is a directory, not an account file"},

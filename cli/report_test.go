@@ -366,7 +366,7 @@ func TestReportEnv(t *testing.T) {
 
 func TestReportUsage(t *testing.T) {
 	t.Parallel()
-	dir, p := demo(t)
+	dir, p := copyFileTo(t, t.TempDir(), "demo.toml") // on disk: no report is written under /dev
 	before := readBytes(t, p)
 	for _, tc := range []struct {
 		args []string
@@ -398,7 +398,7 @@ func TestReportUsage(t *testing.T) {
 // replaced and its target left alone; the format comes from the extension.
 func TestReportOutputFile(t *testing.T) {
 	t.Parallel()
-	dir, _ := demo(t)
+	dir, _ := copyFileTo(t, t.TempDir(), "demo.toml") // on disk: no report is written under /dev
 	target := filepath.Join(dir, "elsewhere.html")
 	if err := os.WriteFile(target, []byte("keep me"), 0o644); err != nil {
 		t.Fatal(err)

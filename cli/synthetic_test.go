@@ -11,7 +11,7 @@ import (
 // same arguments, and refuses nonsense.
 func TestInitSynthetic(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
+	dir := memDir(t)
 	r := rc(t, dir, nil, "init", "--synthetic", "300", "-f", "a.toml")
 	want(t, r, 0, "300 users", "30 custom roles", "6 environments", "try: rolecall -f a.toml preview ")
 	want(t, rc(t, dir, nil, "validate", "-f", "a.toml"), 0, "ok (30 custom roles, 300 users, 6 environments)")

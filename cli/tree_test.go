@@ -71,7 +71,7 @@ func TestTreeTrimmedAnswersAsWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Chdir(t.TempDir())
+	t.Chdir(MemDir(t)) // its saves in memory (MemDir)
 	for _, args := range [][]string{
 		{},
 		{"--help"},

@@ -20,7 +20,7 @@ func TestManyWarningsStayWarnings(t *testing.T) {
 		fmt.Fprintf(&b, "\n[[roles]]\nname = \"Env Reader %04d\"\nprivileges = [\"Environment Management Read Access\", \"Runtime Management\"]\n", i)
 	}
 	b.WriteString("\n[[users]]\nemail = \"ada@example.com\"\nroles = [\"Administrator\"]\n")
-	dir := t.TempDir()
+	dir := memDir(t)
 	if err := os.WriteFile(filepath.Join(dir, "rolecall.toml"), []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,7 @@ type HolderList struct {
 	// from len(sets) on).
 	sets, found []setSources
 	hs          []heldBy // in account order
+	formed      int      // the sources of the fromRoles holders, in all
 }
 
 // heldBy is one holder of a HolderList: the user's place in the account,
@@ -133,7 +134,7 @@ func (r *Resolver) WhoCanList(p Privilege, e int) *HolderList {
 		l.hs[i] = heldBy{u, code}
 	}
 	f.done(r.srcs, nil)
-	l.sets, l.found = f.kept, f.local
+	l.sets, l.found, l.formed = f.kept, f.local, f.formed
 	return l
 }
 
@@ -149,30 +150,17 @@ func (l *HolderList) Holder(i int, buf []Source) (Holder, []Source) {
 }
 
 // Holders returns every holder, nil when there is none; the sources
-// formed for them share chunks of whoCanChunk sources.
+// formed for them share one array, of the size find counted.
 func (l *HolderList) Holders() []Holder {
 	if len(l.hs) == 0 {
 		return nil
 	}
 	out := make([]Holder, len(l.hs))
 	var chunk []Source
-	left := 0 // holders left with sources to form, a hint
-	for _, hb := range l.hs {
-		if hb.code == fromRoles {
-			left++
-		}
+	if l.formed > 0 {
+		chunk = make([]Source, 0, l.formed)
 	}
 	for i := range out {
-		if l.hs[i].code == fromRoles {
-			// Room for the holders left, each needing about as many as
-			// this one, up to a chunk: a small account does not pay for
-			// a chunk sized for 10,000 users.
-			need := l.fromRolesLen(&l.r.userList[l.hs[i].user])
-			if cap(chunk)-len(chunk) < need {
-				chunk = make([]Source, 0, max(need, min(whoCanChunk, need*left)))
-			}
-			left--
-		}
 		out[i], chunk = l.appendHolder(i, chunk)
 	}
 	return out
@@ -206,33 +194,19 @@ func (l *HolderList) appendHolder(i int, chunk []Source) (Holder, []Source) {
 }
 
 // appendFromRoles appends the sources of a fromRoles holder us: those of
-// p of each role through which p counts for them (as WhoCanList's
-// find was given them), one after the other.
+// p of each role through which p itself counts for them where the list's
+// question was asked, one after the other (directRoles of the roles
+// WhoCanList found counting, found again without a list).
 func (l *HolderList) appendFromRoles(out []Source, us *ruser) []Source {
-	l.eachDirect(us, func(h int32) { out = append(out, l.memo.ps.roles[h]...) })
-	return out
-}
-
-// fromRolesLen is how many sources appendFromRoles appends for us.
-func (l *HolderList) fromRolesLen(us *ruser) int {
-	n := 0
-	l.eachDirect(us, func(h int32) { n += len(l.memo.ps.roles[h]) })
-	return n
-}
-
-// eachDirect calls fn with each role through which p itself counts for
-// us where the list's question was asked, in order: directRoles of the
-// roles WhoCanList found counting, found again without a list.
-func (l *HolderList) eachDirect(us *ruser, fn func(h int32)) {
-	r, e, p := l.r, l.e, l.memo.p
+	r, e, p, roles := l.r, l.e, l.memo.p, l.memo.ps.roles
 	if e < 0 || len(r.envs[e].ids) == 0 {
 		// Account-wide, or open: every role counts, none is listed.
 		if e < 0 || !perEnvSet.Has(p) {
 			for _, h := range us.roles {
-				fn(h)
+				out = append(out, roles[h]...)
 			}
 		}
-		return
+		return out
 	}
 	// Restricted: appendCountingIn, then directRoles.
 	hasEM := us.raw.Has(EnvironmentManagement)
@@ -241,9 +215,10 @@ func (l *HolderList) eachDirect(us *ruser, fn func(h int32)) {
 	for _, h := range us.roles {
 		listed := r.listed(e, h)
 		if per && listed && aea || !per && (hasEM || listed) {
-			fn(h)
+			out = append(out, roles[h]...)
 		}
 	}
+	return out
 }
 
 // MarshalJSON writes the list as the list of its holders, every list in
@@ -329,8 +304,9 @@ type sourceFinder struct {
 	key   []byte
 	chunk []Source // where found sources are kept, a chunk at a time
 	// local is the sources found for holders, code len(kept)+i.
-	local []setSources
-	left  int // holders left to find, a hint
+	local  []setSources
+	formed int // the sources of the fromRoles holders, in all
+	left   int // holders left to find, a hint
 }
 
 func newSourceFinder(memo *sourceMemo, holders int, keep bool) *sourceFinder {
@@ -373,6 +349,7 @@ func (f *sourceFinder) find(counting, direct []int32, holder int) int32 {
 	if len(m.sups) == 0 && !f.keep {
 		// Nothing covers p: the sources of direct, as
 		// appendCoveredSources appends them, formed when asked for.
+		f.formed += need
 		return fromRoles
 	}
 	// Appended to the chunk in place, which has room for them all.

@@ -27,12 +27,14 @@ func TestWhoCanListHolderByHolder(t *testing.T) {
 					t.Fatalf("%s: WhoCanList(%s, %d): Holders gives %d, Len %d", name, p, e, len(all), l.Len())
 				}
 				var buf []Source
+				sources := 0 // formed, in all
 				for i := range l.Len() {
 					var h Holder
 					h, buf = l.Holder(i, buf)
 					u := int(l.hs[i].user)
 					if l.hs[i].code == fromRoles {
 						formed++
+						sources += len(h.Sources)
 					}
 					want := r.holder(u, p, e)
 					if !sameHolders([]Holder{h}, []Holder{want}) {
@@ -41,6 +43,9 @@ func TestWhoCanListHolderByHolder(t *testing.T) {
 					if i%7 == 0 && !sameHolders([]Holder{all[i]}, []Holder{want}) {
 						t.Fatalf("%s: WhoCanList(%s, %d).Holders()[%d]:\n got  %+v\n want %+v", name, p, e, i, all[i], want)
 					}
+				}
+				if sources != l.formed {
+					t.Fatalf("%s: WhoCanList(%s, %d) formed %d sources, counted %d", name, p, e, sources, l.formed)
 				}
 			}
 		}

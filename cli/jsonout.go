@@ -93,12 +93,19 @@ func (a *app) streamJSON(rv reflect.Value) (done bool, err error) {
 	s := rv.Elem()
 	fields := reflect.VisibleFields(s.Type())
 	long := -1
+	var elems elemList // the long field, when it is one
 	for i := range fields {
 		f := &fields[i]
 		if !f.IsExported() || f.Anonymous || len(f.Index) != 1 {
 			return false, nil
 		}
-		if long < 0 && f.Type.Kind() == reflect.Slice && f.Type != rawMessage && s.Field(i).Len() >= streamMin {
+		if long >= 0 {
+			continue
+		}
+		if el, ok := asElemList(s.Field(i)); ok && el.Len() >= streamMin {
+			long, elems = i, el
+			f.Type = rawMessage
+		} else if f.Type.Kind() == reflect.Slice && f.Type != rawMessage && s.Field(i).Len() >= streamMin {
 			long = i
 			f.Type = rawMessage
 		}
@@ -150,14 +157,27 @@ func (a *app) streamJSON(rv reflect.Value) (done bool, err error) {
 	emit(before)
 	emit([]byte{'['})
 	list := s.Field(long)
-	for i := range list.Len() {
+	n := 0
+	if elems != nil {
+		n = elems.Len()
+	} else {
+		n = list.Len()
+	}
+	for i := range n {
 		if i > 0 {
 			emit([]byte{','})
 		}
 		elem.Reset()
 		// By address, as encoding/json reaches an element of a list: a
 		// MarshalJSON with a pointer receiver is then called.
-		if err := enc.Encode(list.Index(i).Addr().Interface()); err != nil {
+		var v any
+		if elems != nil {
+			v = elems.Elem(i)
+			fillNil(reflect.ValueOf(v))
+		} else {
+			v = list.Index(i).Addr().Interface()
+		}
+		if err := enc.Encode(v); err != nil {
 			return true, fail(ExitUsage, "cannot write JSON: %v", err)
 		}
 		emit(elem.Bytes())
@@ -166,6 +186,24 @@ func (a *app) streamJSON(rv reflect.Value) (done bool, err error) {
 	emit(after)
 	a.outBuf.Write(append(out, '\n'))
 	return true, nil
+}
+
+// elemList is a list that gives its elements one at a time, each as a
+// pointer valid until the next (holderStream): streamJSON writes it as it
+// writes a slice of them, and encoding/json as the list's MarshalJSON
+// writes it.
+type elemList interface {
+	Len() int
+	Elem(i int) any
+}
+
+// asElemList returns the elemList v holds, if any (not a nil pointer).
+func asElemList(v reflect.Value) (elemList, bool) {
+	if !v.CanInterface() || v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil, false
+	}
+	el, ok := v.Interface().(elemList)
+	return el, ok
 }
 
 // streamFlush is how much streamJSON holds before passing it on.

@@ -177,3 +177,39 @@ func TestStreamJSONEscapesAsWhole(t *testing.T) {
 		}
 	}
 }
+
+// who-can --json writes its holders from a model.HolderList, one at a
+// time in the same memory: streamed or whole, the bytes are those of the
+// list of model.Holder it gives, in the documented shape.
+func TestWhoCanJSONSameAsHolders(t *testing.T) {
+	a := model.Synthetic(600, 60, 6, 3)
+	r := model.NewResolver(a)
+	env := a.Environments[1].Name
+	most := 0 // holders in the longest answer
+	defer func() {
+		if most < 100 {
+			t.Errorf("fixture: at most %d holders in an answer", most)
+		}
+	}()
+	for _, p := range []model.Privilege{model.ViewResults, model.BuildRead, model.Execute, model.PackagedComponentDeployment, model.UserManagement} {
+		for _, e := range []int{-1, 1} {
+			type holdersJSON struct {
+				Privilege   string         `json:"privilege"`
+				Environment *string        `json:"environment"`
+				Users       []model.Holder `json:"users"`
+			}
+			want := holdersJSON{Privilege: p.String(), Users: r.WhoCan(p, e)}
+			got := whoCanJSON{Privilege: p.String(), Users: &holderStream{list: r.WhoCanList(p, e)}}
+			if e >= 0 {
+				want.Environment, got.Environment = &env, &env
+			}
+			most = max(most, got.Users.Len())
+			plain := writeJSONWith(t, &want, false)
+			for _, stream := range []bool{false, true} {
+				if s := writeJSONWith(t, &got, stream); s != plain {
+					t.Fatalf("%s in %d (streamed: %v): differs\n got  %.300q\n want %.300q", p, e, stream, s, plain)
+				}
+			}
+		}
+	}
+}

@@ -463,12 +463,32 @@ func writeActions(w io.Writer, acts []model.ActionView) {
 	tw.Flush()
 }
 
-// whoCanJSON is the documented shape of `who-can --json`.
+// whoCanJSON is the documented shape of `who-can --json`: Users is
+// written as the list of model.Holder it gives.
 type whoCanJSON struct {
-	Privilege   string         `json:"privilege"`
-	Environment *string        `json:"environment"`
-	Users       []model.Holder `json:"users"`
+	Privilege   string        `json:"privilege"`
+	Environment *string       `json:"environment"`
+	Users       *holderStream `json:"users"`
 }
+
+// holderStream gives a model.HolderList's holders one at a time
+// (elemList), each formed in the same memory, which streamJSON writes
+// before asking for the next: the answer's holders are never all formed
+// at once. Written whole, it is the list of them (HolderList.MarshalJSON).
+type holderStream struct {
+	list *model.HolderList
+	h    model.Holder
+	buf  []model.Source
+}
+
+func (s *holderStream) Len() int { return s.list.Len() }
+
+func (s *holderStream) Elem(i int) any {
+	s.h, s.buf = s.list.Holder(i, s.buf)
+	return &s.h
+}
+
+func (s *holderStream) MarshalJSON() ([]byte, error) { return s.list.MarshalJSON() }
 
 func (a *app) whoCanCommand() *cobra.Command {
 	var envName string
@@ -500,7 +520,7 @@ func (a *app) whoCanCommand() *cobra.Command {
 				name := acct.Environments[e].Name
 				w.Environment = &name
 			}
-			w.Users = res.WhoCan(p, e)
+			w.Users = &holderStream{list: res.WhoCanList(p, e)}
 			if asJSON {
 				return a.writeJSON(w)
 			}
@@ -569,9 +589,10 @@ func (a *app) printWhoCan(w whoCanJSON) {
 	if w.Environment != nil {
 		where = "in " + model.SafeText(*w.Environment)
 	}
-	fmt.Fprintf(a.stdout, "%s %s: %s\n", model.SafeText(w.Privilege), where, plural(len(w.Users), "user"))
+	fmt.Fprintf(a.stdout, "%s %s: %s\n", model.SafeText(w.Privilege), where, plural(w.Users.Len(), "user"))
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	for _, h := range w.Users {
+	for i := range w.Users.Len() {
+		h := w.Users.Elem(i).(*model.Holder)
 		fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(h.User), model.SafeText(h.From()))
 	}
 	tw.Flush()

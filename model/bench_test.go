@@ -168,7 +168,10 @@ func BenchmarkGrants(b *testing.B) {
 	})
 }
 
-var benchSinkHolders []Holder
+var (
+	benchSinkHolders []Holder
+	benchSinkList    *HolderList
+)
 
 // BenchmarkWhoCan: every user who holds one privilege in one environment,
 // with sources.
@@ -185,8 +188,8 @@ func BenchmarkWhoCan(b *testing.B) {
 		n := 0
 		for i := 0; i < b.N; i++ {
 			q := qs[i&1023]
-			benchSinkHolders = f.res.WhoCan(q.p, q.e)
-			n += len(benchSinkHolders)
+			benchSinkList = f.res.WhoCanList(q.p, q.e)
+			n += benchSinkList.Len()
 		}
 		b.ReportMetric(float64(n)/float64(b.N), "holders/op")
 	})
@@ -543,16 +546,23 @@ func benchWhoCan(b *testing.B, f *benchFixture, accountWide bool) {
 	n := 0
 	for i := 0; i < b.N; i++ {
 		q := qs[i&1023]
-		benchSinkHolders = f.res.WhoCan(q.p, q.e)
-		n += len(benchSinkHolders)
+		benchSinkList = f.res.WhoCanList(q.p, q.e)
+		n += benchSinkList.Len()
 	}
 	b.ReportMetric(float64(n)/float64(b.N), "holders/op")
 }
 
 // BenchmarkWhoCanCold: who-can as the first question about its privilege
 // (a one-off command's: rolecall who-can), in one environment ("env") and
-// account-wide ("account"), the users indexed already.
-func BenchmarkWhoCanCold(b *testing.B) {
+// account-wide ("account"), the users indexed already: WhoCanList, what
+// the command asks, which forms each holder as it writes it.
+func BenchmarkWhoCanCold(b *testing.B) { benchWhoCanCold(b, false) }
+
+// BenchmarkWhoCanColdFormed: BenchmarkWhoCanCold's questions with every
+// holder formed at once (WhoCan: what lint and who-can --group ask).
+func BenchmarkWhoCanColdFormed(b *testing.B) { benchWhoCanCold(b, true) }
+
+func benchWhoCanCold(b *testing.B, formed bool) {
 	benchEachSize(b, func(b *testing.B, sz benchSize, f *benchFixture) {
 		for _, accountWide := range []bool{false, true} {
 			name := "env"
@@ -571,7 +581,11 @@ func BenchmarkWhoCanCold(b *testing.B) {
 						q.e = -1
 					}
 					f.res.srcs = &sourceCache{} // forget what earlier questions found
-					benchSinkHolders = f.res.WhoCan(common[i%len(common)], q.e)
+					if formed {
+						benchSinkHolders = f.res.WhoCan(common[i%len(common)], q.e)
+					} else {
+						benchSinkList = f.res.WhoCanList(common[i%len(common)], q.e)
+					}
 				}
 			})
 		}

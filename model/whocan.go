@@ -1,6 +1,10 @@
 package model
 
-import "unsafe"
+import (
+	"encoding/json"
+	"slices"
+	"unsafe"
+)
 
 // Holder is one user who holds a privilege, with every source of it.
 type Holder struct {
@@ -12,13 +16,49 @@ type Holder struct {
 }
 
 // WhoCan lists the users who hold p, account-wide when e < 0 or as it counts
-// inside environment e (R13-R16), in account order, with their sources.
-// Holders' sources are those holderSources gives, found once per role
-// (sourceMemo) or once per set of roles they come through (setMemo), or
-// else copied into one backing array: the sources of different holders,
-// of different answers, and their Via lists may be the same slices, which
-// must not be changed.
+// inside environment e (R13-R16), in account order, with their sources:
+// WhoCanList's answer, every holder formed. The sources of different
+// holders, of different answers, and their Via lists may be the same
+// slices, which must not be changed.
 func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
+	return r.WhoCanList(p, e).Holders()
+}
+
+// HolderList is WhoCanList's answer: each holder as their place in the
+// account and a code saying where their sources are, formed when the
+// holder is asked for (Holder, Holders). A holder whose sources are those
+// of p through each of the roles through which p counts for them, nothing
+// covering p, keeps no sources at all: they are the roles' own
+// (sourceMemo), appended one after the other when formed. It is never
+// changed once made, and may be read by several goroutines at once.
+type HolderList struct {
+	r    *Resolver
+	memo *sourceMemo
+	e    int
+	// sets is the setMemo's sets the codes may refer to (codes 0 to
+	// len(sets)-1), found the sets found for this answer alone (codes
+	// from len(sets) on).
+	sets, found []setSources
+	hs          []heldBy // in account order
+	formed      int      // the sources of the fromRoles holders, in all
+}
+
+// heldBy is one holder of a HolderList: the user's place in the account,
+// and the code of their sources (knownHolders' codes, found's, or
+// fromRoles). Pointer-free: 8 bytes a holder.
+type heldBy struct{ user, code int32 }
+
+// fromRoles is the code of a holder whose sources are formed from the
+// roles through which p counts for them (HolderList).
+const fromRoles = notHolder + 1
+
+// WhoCanList lists the users who hold p, account-wide when e < 0 or as it
+// counts inside environment e (R13-R16), in account order, with their
+// sources: those holderSources gives, found once per role (sourceMemo) or
+// once per set of roles they come through (setMemo), or else found for
+// each holder and kept once (found), or formed from the roles' own when
+// asked for (fromRoles).
+func (r *Resolver) WhoCanList(p Privilege, e int) *HolderList {
 	users := r.us()
 	// Each user's account-wide sources, when an earlier question kept
 	// them (keepKnown), with this sourceCache's sets: loaded before the
@@ -30,11 +70,10 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 	if e < 0 && known != nil {
 		return r.whoCanKnown(newSourceMemo(r, p), known)
 	}
-	// Find the holders first, then build each Holder once in a slice of
-	// the right size: growing a slice of Holders while scanning 10,000
-	// users costs more than the scan. Account-wide, count them (the check
-	// costs next to nothing) and find them again as the Holders are
-	// built; in an environment, list them (4 bytes each).
+	// Find the holders first, then record each once in a slice of the
+	// right size. Account-wide, count them (the check costs next to
+	// nothing) and find them again as they are recorded; in an
+	// environment, list them (4 bytes each).
 	var who []int32
 	n := 0
 	if e < 0 {
@@ -48,7 +87,7 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 		n = len(who)
 	}
 	if n == 0 {
-		return nil
+		return &HolderList{}
 	}
 	memo := newSourceMemo(r, p)
 	// From the second question about p on, keep what is found (a one-off
@@ -60,18 +99,17 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 			return r.whoCanKnown(memo, known)
 		}
 	}
-	out := make([]Holder, n)
+	l := &HolderList{r: r, memo: memo, e: e, hs: make([]heldBy, n)}
 	// Holders to whom every role counts here have their account-wide
 	// sources, unless p is one of the per-environment privileges.
 	open := e >= 0 && len(r.envs[e].ids) == 0
 	if perEnvSet.Has(p) {
 		known = nil
 	}
-	groups := r.hasGroupUsers()
 	f := newSourceFinder(memo, n, keep)
 	var all, perEnv []int32 // the roles that count, reused for each holder
 	u := int32(-1)
-	for i := range out {
+	for i := range l.hs {
 		if who != nil {
 			u = who[i]
 		} else {
@@ -85,30 +123,126 @@ func (r *Resolver) WhoCan(p Privilege, e int) []Holder {
 		case known != nil && (open || us.raw.Has(EnvironmentManagement)):
 			code = known.codes[u]
 		case e < 0:
-			code, out[i].Sources = f.find(us.roles, us.roles, i)
+			code = f.find(us.roles, us.roles, i)
 		case open:
 			// Every role counts, none is listed (countingRoles).
-			code, out[i].Sources = f.find(us.roles, directRoles(p, us.roles, nil), i)
+			code = f.find(us.roles, directRoles(p, us.roles, nil), i)
 		default:
 			all, perEnv = r.appendCountingIn(all[:0], perEnv[:0], us, e)
-			code, out[i].Sources = f.find(all, directRoles(p, all, perEnv), i)
+			code = f.find(all, directRoles(p, all, perEnv), i)
 		}
-		var implied Privilege
-		if code != notHolder {
-			out[i].Sources, implied = memo.decode(code, f.kept)
-		} else {
-			implied = f.implied
-		}
-		if groups {
-			out[i].Sources = r.groupSources(int(u), out[i].Sources)
-		}
-		out[i].User = us.email
-		if implied != 0 {
-			out[i].ImpliedBy = implied.String()
-		}
+		l.hs[i] = heldBy{u, code}
 	}
 	f.done(r.srcs, nil)
+	l.sets, l.found, l.formed = f.kept, f.local, f.formed
+	return l
+}
+
+// Len is how many users hold the privilege.
+func (l *HolderList) Len() int { return len(l.hs) }
+
+// Holder returns the i-th holder. The sources formed for it (fromRoles)
+// are appended to buf[:0], which is returned for the next call: the
+// holder's sources are then valid until buf is used again.
+func (l *HolderList) Holder(i int, buf []Source) (Holder, []Source) {
+	h, buf := l.appendHolder(i, buf[:0])
+	return h, buf
+}
+
+// Holders returns every holder, nil when there is none; the sources
+// formed for them share one array, of the size find counted.
+func (l *HolderList) Holders() []Holder {
+	if len(l.hs) == 0 {
+		return nil
+	}
+	out := make([]Holder, len(l.hs))
+	var chunk []Source
+	if l.formed > 0 {
+		chunk = make([]Source, 0, l.formed)
+	}
+	for i := range out {
+		out[i], chunk = l.appendHolder(i, chunk)
+	}
 	return out
+}
+
+// appendHolder returns the i-th holder, the sources formed for it
+// appended to chunk (its Sources ends where they end).
+func (l *HolderList) appendHolder(i int, chunk []Source) (Holder, []Source) {
+	hb := l.hs[i]
+	us := &l.r.userList[hb.user]
+	var srcs []Source
+	var implied Privilege
+	switch c := int(hb.code); {
+	case c == fromRoles:
+		n := len(chunk)
+		chunk = l.appendFromRoles(chunk, us)
+		srcs = chunk[n:len(chunk):len(chunk)] // never empty: find saw some
+	case c >= len(l.sets):
+		srcs, implied = l.found[c-len(l.sets)].srcs, l.found[c-len(l.sets)].implied
+	default:
+		srcs, implied = l.memo.decode(hb.code, l.sets)
+	}
+	if l.r.hasGroupUsers() {
+		srcs = l.r.groupSources(int(hb.user), srcs)
+	}
+	h := Holder{User: us.email, Sources: srcs}
+	if implied != 0 {
+		h.ImpliedBy = implied.String()
+	}
+	return h, chunk
+}
+
+// appendFromRoles appends the sources of a fromRoles holder us: those of
+// p of each role through which p itself counts for them where the list's
+// question was asked, one after the other (directRoles of the roles
+// WhoCanList found counting, found again without a list).
+func (l *HolderList) appendFromRoles(out []Source, us *ruser) []Source {
+	r, e, p, roles := l.r, l.e, l.memo.p, l.memo.ps.roles
+	if e < 0 || len(r.envs[e].ids) == 0 {
+		// Account-wide, or open: every role counts, none is listed.
+		if e < 0 || !perEnvSet.Has(p) {
+			for _, h := range us.roles {
+				out = append(out, roles[h]...)
+			}
+		}
+		return out
+	}
+	// Restricted: appendCountingIn, then directRoles.
+	hasEM := us.raw.Has(EnvironmentManagement)
+	aea := r.acct.AdvancedEnvironmentAccess
+	per := perEnvSet.Has(p)
+	for _, h := range us.roles {
+		listed := r.listed(e, h)
+		if per && listed && aea || !per && (hasEM || listed) {
+			out = append(out, roles[h]...)
+		}
+	}
+	return out
+}
+
+// MarshalJSON writes the list as the list of its holders, every list in
+// it that is nil written [], as the CLI writes its answers.
+func (l *HolderList) MarshalJSON() ([]byte, error) {
+	out := l.Holders()
+	if out == nil {
+		out = []Holder{}
+	}
+	for i := range out {
+		if out[i].Sources == nil {
+			out[i].Sources = []Source{}
+		}
+		cloned := false
+		for k, s := range out[i].Sources {
+			if s.Via == nil {
+				if !cloned {
+					out[i].Sources, cloned = slices.Clone(out[i].Sources), true // shared: not changed
+				}
+				out[i].Sources[k].Via = []string{}
+			}
+		}
+	}
+	return json.Marshal(out)
 }
 
 // keepKnown finds every user's account-wide sources of the memo's
@@ -128,7 +262,8 @@ func (r *Resolver) keepKnown(memo *sourceMemo) *knownHolders {
 	for u := range users {
 		code := int32(notHolder)
 		if users[u].eff.Has(p) {
-			code, _ = f.find(users[u].roles, users[u].roles, u)
+			// A set found now has a code of f.local's until placed.
+			code = f.find(users[u].roles, users[u].roles, u)
 		}
 		k.codes[u] = code
 	}
@@ -139,50 +274,39 @@ func (r *Resolver) keepKnown(memo *sourceMemo) *knownHolders {
 	return k
 }
 
-// whoCanKnown is WhoCan(p, -1) from the holders of p kept (keepKnown).
-func (r *Resolver) whoCanKnown(memo *sourceMemo, k *knownHolders) []Holder {
+// whoCanKnown is WhoCanList(p, -1) from the holders of p kept (keepKnown).
+func (r *Resolver) whoCanKnown(memo *sourceMemo, k *knownHolders) *HolderList {
 	if k.n == 0 {
-		return nil // as WhoCan gives
+		return &HolderList{} // as WhoCanList gives
 	}
-	users := r.us()
 	sets := &memo.ps.sets
 	sets.mu.RLock()
 	kept := sets.sets // never changed, only added to
 	sets.mu.RUnlock()
-	groups := r.hasGroupUsers()
-	out := make([]Holder, k.n)
-	i := 0
+	l := &HolderList{r: r, memo: memo, e: -1, sets: kept, hs: make([]heldBy, 0, k.n)}
 	for u, code := range k.codes {
-		if code == notHolder {
-			continue
+		if code != notHolder {
+			l.hs = append(l.hs, heldBy{int32(u), code})
 		}
-		srcs, implied := memo.decode(code, kept)
-		if groups {
-			srcs = r.groupSources(u, srcs)
-		}
-		out[i].Sources = srcs
-		out[i].User = users[u].email
-		if implied != 0 {
-			out[i].ImpliedBy = implied.String()
-		}
-		i++
 	}
-	return out
+	return l
 }
 
 // sourceFinder finds holders' sources of one privilege (find), holding
 // its setMemo's lock for reading until done.
 type sourceFinder struct {
-	memo    *sourceMemo
-	sets    *setMemo
-	kept    []setSources // sets.sets when the finder was made
-	keep    bool         // keep the sets found (done)
-	found   setsFound
-	look    bool // sets may be kept or known: find their keys
-	key     []byte
-	chunk   []Source // where found sources are kept, a chunk at a time
-	left    int      // holders left to find, a hint
-	implied Privilege
+	memo  *sourceMemo
+	sets  *setMemo
+	kept  []setSources // sets.sets when the finder was made
+	keep  bool         // keep the sets found (done)
+	found setsFound
+	look  bool // sets may be kept or known: find their keys
+	key   []byte
+	chunk []Source // where found sources are kept, a chunk at a time
+	// local is the sources found for holders, code len(kept)+i.
+	local  []setSources
+	formed int // the sources of the fromRoles holders, in all
+	left   int // holders left to find, a hint
 }
 
 func newSourceFinder(memo *sourceMemo, holders int, keep bool) *sourceFinder {
@@ -195,30 +319,38 @@ func newSourceFinder(memo *sourceMemo, holders int, keep bool) *sourceFinder {
 
 // find returns the code of the sources of a holder for whom the roles
 // counting count, and direct those through which p itself counts (as
-// holderSources finds them); or, when they are not known, notHolder and
-// the sources themselves, with their covering privilege in f.implied.
-// holder is passed to done's placed for sets found now.
-func (f *sourceFinder) find(counting, direct []int32, holder int) (int32, []Source) {
+// holderSources finds them): a place in f.kept, noSources, a singleCode,
+// fromRoles when the sources are direct's own, one role's after the
+// other, and they are not to be kept, or else len(f.kept)+i for the
+// sources found now, f.local[i]. holder is passed to done's placed for
+// sets found now.
+func (f *sourceFinder) find(counting, direct []int32, holder int) int32 {
 	f.left--
 	m := f.memo
 	if len(direct) == 1 && len(counting) == 1 && direct[0] == counting[0] {
 		// One role: its sources, the same for every holder of it alone.
-		return singleCode(direct[0]), nil
+		return singleCode(direct[0])
 	}
 	need, sole := m.most(direct, counting)
 	switch {
 	case sole >= 0:
 		// All from one role, as for a holder of it alone.
-		return singleCode(sole), nil
+		return singleCode(sole)
 	case need == 0:
-		return noSources, nil
+		return noSources
 	}
 	if f.look {
 		f.key = m.setKey(f.key[:0], direct, counting)
 		if at, ok := f.sets.index[string(f.key)]; ok {
 			// Holders of the same roles had them found already.
-			return at, nil
+			return at
 		}
+	}
+	if len(m.sups) == 0 && !f.keep {
+		// Nothing covers p: the sources of direct, as
+		// appendCoveredSources appends them, formed when asked for.
+		f.formed += need
+		return fromRoles
 	}
 	// Appended to the chunk in place, which has room for them all.
 	if cap(f.chunk)-len(f.chunk) < need {
@@ -228,24 +360,22 @@ func (f *sourceFinder) find(counting, direct []int32, holder int) (int32, []Sour
 		f.chunk = make([]Source, 0, max(need, min(whoCanChunk, need*(f.left+1))))
 	}
 	n := len(f.chunk)
-	var srcs []Source
+	var s setSources
 	if len(m.sups) == 0 {
-		// Nothing covers p: the sources of direct, as
-		// appendCoveredSources appends them.
 		for _, h := range direct {
 			f.chunk = append(f.chunk, m.ps.roles[h]...)
 		}
-		f.implied = 0
 	} else {
-		f.chunk, f.implied = appendCoveredSources(f.chunk, direct, counting, m.p, m.sources)
+		f.chunk, s.implied = appendCoveredSources(f.chunk, direct, counting, m.p, m.sources)
 	}
 	if len(f.chunk) > n { // none: nil, as holderSources gives
-		srcs = f.chunk[n:len(f.chunk):len(f.chunk)]
+		s.srcs = f.chunk[n:len(f.chunk):len(f.chunk)]
 	}
 	if f.keep {
-		f.found.add(f.key, holder, setSources{srcs, f.implied})
+		f.found.add(f.key, holder, s)
 	}
-	return notHolder, srcs
+	f.local = append(f.local, s)
+	return int32(len(f.kept) + len(f.local) - 1)
 }
 
 // done releases the setMemo and keeps the sets found, as setsFound.keep

@@ -37,19 +37,31 @@ func TestCachedLoadTakesFewerFaults(t *testing.T) {
 	dir, a := hugePagesAccount(t, 6000)
 	cache := "XDG_CACHE_HOME=" + t.TempDir()
 	checkFaults(t, dir, a, cache) // writes the entry
-	without := checkFaults(t, dir, a, cache, "ROLECALL_NO_HUGE_PAGES=1")
+	// Without huge pages a run takes the same faults within 3%: two runs.
+	without := (checkFaults(t, dir, a, cache, "ROLECALL_NO_HUGE_PAGES=1") +
+		checkFaults(t, dir, a, cache, "ROLECALL_NO_HUGE_PAGES=1")) / 2
 	// How much a collapse saves depends on where the runtime's heap has
-	// got to, and the kernel may have no huge page to spare: the best of
-	// three runs (a run saves 0-40%, most 25-35%; without the collapse
-	// none saves 1%).
-	with := checkFaults(t, dir, a, cache)
-	for i := 0; i < 2 && with*10 > without*9; i++ {
-		with = min(with, checkFaults(t, dir, a, cache))
+	// got to (Go starts it at a random place in its first 4 MiB), and the
+	// kernel may have no huge page to spare: single runs here save 0-25%,
+	// 17% on average; without the collapse most save none, one in six
+	// about 20% (the advice alone). So the mean of the runs decides: it
+	// passes once at least three runs save 12% on average, and fails if
+	// eight do not save 8%. (The best of three runs against nine tenths
+	// failed once in CI, 595 against 658, and passes too often without
+	// the collapse.)
+	var with int64
+	runs := int64(0)
+	for runs < 8 {
+		with += checkFaults(t, dir, a, cache)
+		runs++
+		if runs >= 3 && with*100 <= without*runs*88 {
+			break
+		}
 	}
-	if with*10 > without*9 {
-		t.Errorf("a check of a %d-user file from the cache took %d page faults at best, and %d without huge pages: want at most nine tenths", len(a.Users), with, without)
+	if with*100 > without*runs*92 {
+		t.Errorf("a check of a %d-user file from the cache took %d page faults on average over %d runs, and %d without huge pages: want at most 92%%", len(a.Users), with/runs, runs, without)
 	}
-	t.Logf("%d page faults, %d without huge pages", with, without)
+	t.Logf("%d page faults on average over %d runs, %d without huge pages", with/runs, runs, without)
 }
 
 // hugePagesAccount writes a synthetic account of n users as rolecall.toml

@@ -199,24 +199,18 @@ func (l *HolderList) appendHolder(i int, chunk []Source) (Holder, []Source) {
 // WhoCanList found counting, found again without a list).
 func (l *HolderList) appendFromRoles(out []Source, us *ruser) []Source {
 	r, e, p, roles := l.r, l.e, l.memo.p, l.memo.ps.roles
-	if e < 0 || len(r.envs[e].ids) == 0 {
-		// Account-wide, or open: every role counts, none is listed.
-		if e < 0 || !perEnvSet.Has(p) {
-			for _, h := range us.roles {
-				out = append(out, roles[h]...)
-			}
-		}
-		return out
+	counting := us.roles // account-wide, or open: every role counts
+	switch {
+	case e >= 0 && len(r.envs[e].ids) > 0:
+		// Restricted: the roles that count here, as WhoCanList found them.
+		var all, perEnv [64]int32
+		a, pe := r.appendCountingIn(all[:0], perEnv[:0], us, e)
+		counting = directRoles(p, a, pe)
+	case e >= 0 && perEnvSet.Has(p):
+		counting = nil // open: none is listed
 	}
-	// Restricted: appendCountingIn, then directRoles.
-	hasEM := us.raw.Has(EnvironmentManagement)
-	aea := r.acct.AdvancedEnvironmentAccess
-	per := perEnvSet.Has(p)
-	for _, h := range us.roles {
-		listed := r.listed(e, h)
-		if per && listed && aea || !per && (hasEM || listed) {
-			out = append(out, roles[h]...)
-		}
+	for _, h := range counting {
+		out = append(out, roles[h]...)
 	}
 	return out
 }

@@ -1,12 +1,12 @@
 //go:build !linux
 
-package cli
+package testlong
 
 import "testing"
 
 // MemDir is t.TempDir where no directory in memory is known (see
-// memdir_linux_test.go).
-func MemDir(t testing.TB) string {
+// memdir_linux.go).
+func MemDir(t testing.TB, name string) string {
 	t.Helper()
 	return t.TempDir()
 }

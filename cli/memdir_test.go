@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"os"
-	"syscall"
 	"testing"
 
 	"rolecall/internal/testlong"
@@ -26,15 +24,8 @@ import (
 // under /dev (storage.SystemPath).
 func MemDir(t testing.TB) string {
 	t.Helper()
-	const tmpfsMagic = 0x01021994
-	var fs syscall.Statfs_t
-	if testlong.Enabled() || syscall.Statfs("/dev/shm", &fs) != nil || fs.Type != tmpfsMagic {
+	if testlong.Enabled() {
 		return t.TempDir()
 	}
-	dir, err := os.MkdirTemp("/dev/shm", "rolecall-cli-test")
-	if err != nil {
-		return t.TempDir()
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
+	return testlong.MemDir(t, "rolecall-cli-test")
 }

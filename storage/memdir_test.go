@@ -1,9 +1,9 @@
 package storage
 
 import (
-	"os"
-	"syscall"
 	"testing"
+
+	"rolecall/internal/testlong"
 )
 
 // memDir returns a new directory in memory (tmpfs, /dev/shm), removed when
@@ -18,15 +18,5 @@ import (
 // (4 of 12 on disk): their contention needs the longer saves.
 func memDir(t testing.TB) string {
 	t.Helper()
-	const tmpfsMagic = 0x01021994
-	var fs syscall.Statfs_t
-	if err := syscall.Statfs("/dev/shm", &fs); err != nil || fs.Type != tmpfsMagic {
-		return t.TempDir()
-	}
-	dir, err := os.MkdirTemp("/dev/shm", "rolecall-storage-test")
-	if err != nil {
-		return t.TempDir()
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
+	return testlong.MemDir(t, "rolecall-storage-test")
 }

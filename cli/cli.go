@@ -219,27 +219,14 @@ func writeSafe(w io.Writer, b []byte) error {
 
 // hasControl reports whether s holds, besides newlines and tabs, a
 // character that model.SafeText would rewrite.
-func hasControl(s string) bool { return !printableASCII(s) && anyCell(s, model.HasControl) }
+func hasControl(s string) bool { return !model.PlainASCII(s) && anyCell(s, model.HasControl) }
 
 // plainText reports whether writeSafe leaves s as it is, whatever the
 // rest of the output: no line or cell of it holds a character that
 // model.SafeText rewrites (invisible ones too, which it rewrites only in
 // an output that hasControl).
 func plainText(s string) bool {
-	return printableASCII(s) || !anyCell(s, func(c string) bool { return model.SafeText(c) != c })
-}
-
-// printableASCII reports whether s is printable ASCII, newlines and tabs:
-// text that model.SafeText leaves as it is in every line and cell. It is
-// hasControl's and plainText's first look, one pass over an answer that
-// is almost always this, before they split it into cells.
-func printableASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c-' ' > '~'-' ' && c != '\n' && c != '\t' {
-			return false
-		}
-	}
-	return true
+	return model.PlainASCII(s) || !anyCell(s, func(c string) bool { return model.SafeText(c) != c })
 }
 
 // anyCell reports whether f holds for a line, or a tab-separated cell of

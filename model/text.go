@@ -47,6 +47,19 @@ func HasControl(s string) bool {
 	return false
 }
 
+// PlainASCII reports whether s is printable ASCII, newlines and tabs:
+// text that SafeText leaves as it is in every line and tab-separated cell
+// of it, and HasControl passes. It is one pass over s, for a front end to
+// take before it looks at a long output cell by cell.
+func PlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c-' ' > '~'-' ' && c != '\n' && c != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
 // SafeText returns s with every control character, escape sequence
 // introducer, bidirectional control, invisible (default-ignorable)
 // character and invalid byte written as a visible escape (\x1b, \u202e,

@@ -32,7 +32,7 @@ func TestGroupHelperProcess(t *testing.T) {
 	case "loop":
 		// Renames every account "BASE #i", i = 1, 2, ..., until killed,
 		// pausing a little between the steps to widen them.
-		groupTxnHook = func(string, int) { time.Sleep(time.Duration(rand.IntN(2000)) * time.Microsecond) }
+		groupTxnHook = func(string, int, string) { time.Sleep(time.Duration(rand.IntN(2000)) * time.Microsecond) }
 		for i := 1; ; i++ {
 			_, err := UpdateGroup(files[0], files[1:], SaveOptions{Wait: 30 * time.Second, Actor: "test"}, func(as map[string]*model.Account) (map[string]*model.Account, error) {
 				for _, a := range as {
@@ -47,6 +47,25 @@ func TestGroupHelperProcess(t *testing.T) {
 			}
 			fmt.Println("ok", i)
 		}
+	case "stop":
+		// One update renaming every account "BASE #1", stopped at step
+		// $HELPER_STEP (file $HELPER_AT) of groupTxnHook until killed.
+		step := os.Getenv("HELPER_STEP")
+		at, _ := strconv.Atoi(os.Getenv("HELPER_AT"))
+		groupTxnHook = func(s string, i int, _ string) {
+			if s == step && i == at {
+				fmt.Println("stopped")
+				time.Sleep(time.Hour)
+			}
+		}
+		_, err := UpdateGroup(files[0], files[1:], SaveOptions{Wait: 30 * time.Second, Actor: "test"}, func(as map[string]*model.Account) (map[string]*model.Account, error) {
+			for _, a := range as {
+				a.Name += " #1"
+			}
+			return as, nil
+		})
+		fmt.Println("not stopped:", err)
+		os.Exit(1)
 	case "users":
 		who := os.Getenv("HELPER_WHO")
 		n, _ := strconv.Atoi(os.Getenv("HELPER_N"))
@@ -80,24 +99,151 @@ func suffix(name string) string {
 	return s
 }
 
-// A process updating three files together is killed with SIGKILL at random
-// moments of its updates: after each kill every file decodes whole, holds
-// its old or its new bytes of the record left (if any), and RecoverGroup
-// finishes the update, leaving the three files of one update.
+// A process updating three files together is killed with SIGKILL during
+// an update: after each kill every file decodes whole, holds its old or
+// its new bytes of the record left (if any), and RecoverGroup finishes the
+// update, leaving the three files of one update; the kernel freed the
+// locks with the process.
+//
+// The kills are aimed: one child per step of the update (groupTxnHook), each
+// stopped there until killed: once its temporary files are written (no
+// record yet: every file keeps its old bytes), once the record is synced,
+// and after each of the three renames (the record must be there, and
+// recovery rolls the update forward). The children run at once, each on
+// its own three files. With ROLECALL_LONG_TESTS=1 a child updating in a
+// loop is also killed 100 times at random moments (killGroupAtRandom), as
+// all the kills were before they were aimed.
+//
+// What a kill between two steps would leave (a file or the record written
+// in place, torn; a rename before the record; the record removed before a
+// rename) is told by the order of the changes an update makes to the two
+// directories (groupOrderProblem), checked on the update that follows the
+// kills, whatever the moment.
 func TestKillDuringGroupUpdate(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
 		t.Skip("process-level test")
 	}
-	// 10 kills in go test ./... (100 with ROLECALL_LONG_TESTS=1), their
-	// moments spread over the 30 ms the child is given: one at random in
-	// each tenth of it (each hundredth), so that a few kills still come
-	// at moments early and late in the child's updates.
-	kills := testlong.N(10, 100)
-	_, primary, m1, m2 := groupDir(t)
-	files := []string{primary, m1, m2}
-	deadline := time.Now().Add(90 * time.Second)
+	type stop struct {
+		step string
+		at   int
+	}
+	stops := []stop{{"temps", -1}, {"record", -1}, {"renamed", 0}, {"renamed", 1}, {"renamed", 2}}
+	type kill struct {
+		stop
+		primary, m1, m2 string
+		err             error
+	}
+	kills := make([]*kill, len(stops))
+	done := make(chan *kill)
+	for i, s := range stops {
+		k := &kill{stop: s}
+		_, k.primary, k.m1, k.m2 = groupDir(t)
+		kills[i] = k
+		go func() {
+			k.err = stopAndKill(groupHelper("stop", []string{k.primary, k.m1, k.m2}, "HELPER_STEP="+s.step, "HELPER_AT="+strconv.Itoa(s.at)))
+			done <- k
+		}()
+	}
+	for range kills {
+		<-done
+	}
+	for _, k := range kills {
+		label := fmt.Sprintf("kill at %s %d", k.step, k.at)
+		if k.err != nil {
+			t.Fatalf("%s: %v", label, k.err)
+		}
+		files := []string{k.primary, k.m1, k.m2}
+		if rec := checkGroupKill(t, label, files); rec != (k.step != "temps") {
+			t.Fatalf("%s: record left %v", label, rec)
+		}
+		want := "1" // recovery rolled the update forward
+		if k.step == "temps" {
+			want = "" // no record: the update never happened
+		}
+		if ns := names(t, files...); suffix(ns[0]) != want {
+			t.Fatalf("%s: after recovery the files are %q, want those of update %q", label, ns, want)
+		}
+	}
+	// The kill before the record left its temporary files; the next update
+	// removes them once old.
+	k := kills[0]
+	lastGroupUpdate(t, k.primary, k.m1, k.m2, true)
+	if n := testlong.N(0, 100); n > 0 {
+		_, primary, m1, m2 := groupDir(t)
+		killGroupAtRandom(t, n, []string{primary, m1, m2})
+		lastGroupUpdate(t, primary, m1, m2, false)
+	}
+}
+
+// stopAndKill runs cmd (a child in mode "stop") until it says it stopped,
+// then kills it with SIGKILL.
+func stopAndKill(cmd *exec.Cmd) error {
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	cmd.Process.Signal(syscall.SIGKILL)
+	werr := cmd.Wait()
+	if err != nil || line != "stopped\n" {
+		return fmt.Errorf("child said %q (%v), %s", line, err, stderr.String())
+	}
+	if ee, ok := werr.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		return fmt.Errorf("child ended by itself: %v", werr)
+	}
+	return nil
+}
+
+// checkGroupKill checks the files of a group update killed at some moment:
+// each decodes whole; with a record left, each holds its old or its new
+// bytes of the record; RecoverGroup (which takes the locks the child held)
+// leaves the files of one update. It reports whether a record was left.
+func checkGroupKill(t *testing.T, label string, files []string) bool {
+	t.Helper()
+	hashes := map[string]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatalf("%s: %v", label, err)
+		}
+		if a, ps := Decode(f, data); a == nil || HasErrors(ps) {
+			t.Fatalf("%s: %s is not whole: %v", label, f, Errors(ps))
+		}
+		hashes[f] = hashHex(data)
+	}
+	rec, err := readTxn(files[0] + groupTxnSuffix)
+	if err != nil {
+		t.Fatalf("%s: %v", label, err)
+	}
+	if rec != nil {
+		for _, tf := range rec.Files {
+			if h := hashes[tf.Path]; h != tf.OldSHA256 && h != tf.NewSHA256 {
+				t.Fatalf("%s: %s holds neither its old nor its new bytes", label, tf.Path)
+			}
+		}
+	}
+	if _, err := RecoverGroup(files[0], SaveOptions{Wait: 10 * time.Second}); err != nil {
+		t.Fatalf("%s: recovery: %v", label, err)
+	}
+	ns := names(t, files...)
+	if suffix(ns[0]) != suffix(ns[1]) || suffix(ns[1]) != suffix(ns[2]) {
+		t.Fatalf("%s: the files are of different updates: %q", label, ns)
+	}
+	return rec != nil
+}
+
+// killGroupAtRandom kills a child updating files in a loop, kills times,
+// at random moments spread over the 30 ms it is given: one at random in
+// each hundredth of it, so that kills come early and late in its updates.
+func killGroupAtRandom(t *testing.T, kills int, files []string) {
 	withRecord := 0
+	deadline := time.Now().Add(90 * time.Second)
 	for k := range kills {
 		if time.Now().After(deadline) {
 			t.Logf("stopped after %d kills: out of time", k)
@@ -122,49 +268,36 @@ func TestKillDuringGroupUpdate(t *testing.T) {
 		time.Sleep(time.Duration(k*slot+rand.IntN(slot)) * time.Microsecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
-
-		hashes := map[string]string{}
-		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatalf("kill %d: %v", k, err)
-			}
-			if a, ps := Decode(f, data); a == nil || HasErrors(ps) {
-				t.Fatalf("kill %d: %s is not whole: %v", k, f, Errors(ps))
-			}
-			hashes[f] = hashHex(data)
-		}
-		rec, err := readTxn(primary + groupTxnSuffix)
-		if err != nil {
-			t.Fatalf("kill %d: %v", k, err)
-		}
-		if rec != nil {
+		if checkGroupKill(t, fmt.Sprintf("kill %d", k), files) {
 			withRecord++
-			for _, tf := range rec.Files {
-				if h := hashes[tf.Path]; h != tf.OldSHA256 && h != tf.NewSHA256 {
-					t.Fatalf("kill %d: %s holds neither its old nor its new bytes", k, tf.Path)
-				}
-			}
-		}
-		if _, err := RecoverGroup(primary, SaveOptions{Wait: 10 * time.Second}); err != nil {
-			t.Fatalf("kill %d: recovery: %v", k, err)
-		}
-		ns := names(t, files...)
-		if suffix(ns[0]) != suffix(ns[1]) || suffix(ns[1]) != suffix(ns[2]) {
-			t.Fatalf("kill %d: the files are of different updates: %q", k, ns)
 		}
 	}
 	t.Logf("%d kills left a record to finish", withRecord)
-	left, _ := filepath.Glob(filepath.Join(filepath.Dir(m1), "*"+groupTempTag+"*"))
-	left2, _ := filepath.Glob(filepath.Join(filepath.Dir(primary), "*"+groupTempTag+"*"))
-	// Temporary files of updates killed before their record are left (as
-	// Save's are); none of a record that was finished.
-	t.Logf("temporary files left by kills before a record: %d", len(left)+len(left2))
+}
+
+// lastGroupUpdate makes one more update of the three files, with the
+// temporary files that kills before a record left (some, with tempsLeft)
+// made old: it removes them. The order of the changes it makes to the
+// directories must be one a kill at any moment leaves whole and
+// recoverable (groupOrderProblem).
+func lastGroupUpdate(t *testing.T, primary, m1, m2 string, tempsLeft bool) {
+	t.Helper()
+	temps := func() []string {
+		left, _ := filepath.Glob(filepath.Join(filepath.Dir(m1), "*"+groupTempTag+"*"))
+		left2, _ := filepath.Glob(filepath.Join(filepath.Dir(primary), "*"+groupTempTag+"*"))
+		return append(left, left2...)
+	}
+	left := temps()
+	t.Logf("temporary files left by kills before a record: %d", len(left))
+	if tempsLeft && len(left) == 0 {
+		t.Fatal("a kill before the record left no temporary files")
+	}
 	// Once old, the next update removes them.
 	old := time.Now().Add(-time.Hour)
-	for _, f := range append(left, left2...) {
+	for _, f := range left {
 		os.Chtimes(f, old, old)
 	}
+	rec, recErr := recordDir(filepath.Dir(primary), filepath.Dir(m1))
 	if _, err := UpdateGroup(primary, []string{m1, m2}, SaveOptions{}, func(as map[string]*model.Account) (map[string]*model.Account, error) {
 		for _, a := range as {
 			a.Name += " last"
@@ -173,11 +306,70 @@ func TestKillDuringGroupUpdate(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	left, _ = filepath.Glob(filepath.Join(filepath.Dir(m1), "*"+groupTempTag+"*"))
-	left2, _ = filepath.Glob(filepath.Join(filepath.Dir(primary), "*"+groupTempTag+"*"))
-	if len(left)+len(left2) > 0 {
-		t.Errorf("old temporary files kept: %v %v", left, left2)
+	if left := temps(); len(left) > 0 {
+		t.Errorf("old temporary files kept: %v", left)
 	}
+	if recErr != nil {
+		return // no inotify here
+	}
+	evs, err := rec.take()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := groupOrderProblem(evs, primary, m1, m2); msg != "" {
+		t.Errorf("%s\nchanges: %v", msg, evs)
+	}
+}
+
+// groupOrderProblem says what, in the changes evs a group update of
+// files (the primary first) made to their directories, a kill at some
+// moment would have left broken or unrecoverable: a file, its FILE.bak or
+// the record written in place (torn) or removed; a file replaced before the
+// record is in place, or after it is removed (a mix of old and new files
+// with no record to finish it); the record in place before every file's
+// audit entry is appended. "" when nothing.
+func groupOrderProblem(evs []fsEvent, files ...string) string {
+	recName := filepath.Base(files[0]) + groupTxnSuffix
+	isFile := map[string]bool{}
+	for _, f := range files {
+		isFile[filepath.Base(f)] = true
+		isFile[filepath.Base(f)+".bak"] = true
+	}
+	recState := "absent" // "absent", "in place", "removed"
+	entries := map[string]bool{}
+	replacedFiles := 0
+	for i, e := range evs {
+		base, isTrail := strings.CutSuffix(e.name, ".audit.jsonl")
+		switch {
+		case isFile[e.name] && (e.op == written || e.op == removed):
+			return fmt.Sprintf("change %d writes or removes %s in place: killed then, it is torn or missing", i+1, e.name)
+		case e.name == recName && e.op == written:
+			return fmt.Sprintf("change %d writes the record in place: killed then, it is torn", i+1)
+		case e.name == recName && e.op == replaced:
+			for _, f := range files {
+				if !entries[filepath.Base(f)] {
+					return fmt.Sprintf("change %d puts the record in place before %s has its audit entry", i+1, filepath.Base(f))
+				}
+			}
+			recState = "in place"
+		case e.name == recName && e.op == removed:
+			if replacedFiles < len(files) {
+				return fmt.Sprintf("change %d removes the record after %d of %d files are replaced: killed then, the files are of two updates", i+1, replacedFiles, len(files))
+			}
+			recState = "removed"
+		case isTrail && isFile[base] && (e.op == written || e.op == replaced):
+			entries[base] = true
+		case isFile[e.name] && e.op == replaced && !strings.HasSuffix(e.name, ".bak"):
+			if recState != "in place" {
+				return fmt.Sprintf("change %d replaces %s with the record %s: killed then, the files are of two updates", i+1, e.name, recState)
+			}
+			replacedFiles++
+		}
+	}
+	if recState != "removed" || replacedFiles != len(files) {
+		return fmt.Sprintf("the update replaced %d of %d files and left the record %s", replacedFiles, len(files), recState)
+	}
+	return ""
 }
 
 type discard struct{}

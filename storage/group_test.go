@@ -205,7 +205,7 @@ func TestUpdateGroupRefusesFiles(t *testing.T) {
 // (panics, as a crash would) at the given step, leaving the record.
 func stopAt(t *testing.T, primary string, others []string, step string, at int) {
 	t.Helper()
-	groupTxnHook = func(s string, i int) {
+	groupTxnHook = func(s string, i int, _ string) {
 		if s == step && i == at {
 			panic("crash")
 		}

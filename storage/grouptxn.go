@@ -120,10 +120,13 @@ func (e *GroupTxnError) Error() string {
 	return b.String()
 }
 
-// groupTxnHook, when set, runs at the steps of a group update: "record"
-// once the record is synced, "renamed" after each rename (i is the file).
-// Tests stop or slow a process there.
-var groupTxnHook func(step string, i int)
+// groupTxnHook, when set, runs at the steps of a group update, with the
+// file concerned: "locked" after each lock taken (path is the file locked),
+// "temps" once every temporary file is written (before FILE.bak, the audit
+// entries and the record), "record" once the record is synced (path is the
+// record), "renamed" after each rename (i is the file, path its target).
+// Tests stop, slow or watch a process there.
+var groupTxnHook func(step string, i int, path string)
 
 // validateGroup checks a group as an update would leave it: the primary
 // with the members it lists that the update holds. It is where the model's
@@ -177,6 +180,9 @@ func lockAll(abs []string, wait time.Duration) ([]*fileLock, error) {
 			return nil, err
 		}
 		ls = append(ls, l)
+		if groupTxnHook != nil {
+			groupTxnHook("locked", len(ls)-1, a)
+		}
 	}
 	return ls, nil
 }
@@ -617,6 +623,9 @@ func writeGroup(ws []*groupWrite, recName string, opts SaveOptions) (err error) 
 		}
 		dirs[filepath.Dir(w.target)] = true
 	}
+	if groupTxnHook != nil {
+		groupTxnHook("temps", -1, "")
+	}
 	for _, w := range ws {
 		if err := replace(w.target+".bak", w.cur, w.fi.Mode().Perm(), w.fi); err != nil {
 			return fmt.Errorf("cannot keep the previous version of %s: %w", model.SafeText(w.path), err)
@@ -654,7 +663,7 @@ func writeGroup(ws []*groupWrite, recName string, opts SaveOptions) (err error) 
 		return fmt.Errorf("cannot write the group update record: %w", err)
 	}
 	if groupTxnHook != nil {
-		groupTxnHook("record", -1)
+		groupTxnHook("record", -1, recName)
 	}
 	for i, w := range ws {
 		if err := os.Rename(w.temp, w.target); err != nil {
@@ -662,7 +671,7 @@ func writeGroup(ws []*groupWrite, recName string, opts SaveOptions) (err error) 
 		}
 		w.temp = ""
 		if groupTxnHook != nil {
-			groupTxnHook("renamed", i)
+			groupTxnHook("renamed", i, w.target)
 		}
 	}
 	for d := range dirs {

@@ -14,16 +14,19 @@ import (
 // machine: what a process did to its files can be checked after it ended.
 type dirEvents struct{ fd int }
 
-// recordDir starts recording the changes in dir.
-func recordDir(dir string) (*dirEvents, error) {
+// recordDir starts recording the changes in dirs, all in one order (one
+// inotify instance keeps the changes of all its watches in order).
+func recordDir(dirs ...string) (*dirEvents, error) {
 	fd, err := syscall.InotifyInit1(syscall.IN_NONBLOCK | syscall.IN_CLOEXEC)
 	if err != nil {
 		return nil, err
 	}
 	const changes = syscall.IN_MODIFY | syscall.IN_CREATE | syscall.IN_DELETE | syscall.IN_MOVED_FROM | syscall.IN_MOVED_TO
-	if _, err := syscall.InotifyAddWatch(fd, dir, changes); err != nil {
-		syscall.Close(fd)
-		return nil, err
+	for _, dir := range dirs {
+		if _, err := syscall.InotifyAddWatch(fd, dir, changes); err != nil {
+			syscall.Close(fd)
+			return nil, err
+		}
 	}
 	return &dirEvents{fd: fd}, nil
 }

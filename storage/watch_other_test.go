@@ -8,6 +8,6 @@ type dirEvents struct{}
 
 // recordDir fails where there is no inotify: the order of a process's
 // changes is not checked there.
-func recordDir(dir string) (*dirEvents, error) { return nil, errors.ErrUnsupported }
+func recordDir(dirs ...string) (*dirEvents, error) { return nil, errors.ErrUnsupported }
 
 func (d *dirEvents) take() ([]fsEvent, error) { return nil, errors.ErrUnsupported }

@@ -284,7 +284,7 @@ func TestUpdateWaitsForLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, err := Update(p, SaveOptions{Wait: 300 * time.Millisecond}, func(a *model.Account) (*model.Account, error) {
+	_, err := Update(p, SaveOptions{Wait: 100 * time.Millisecond}, func(a *model.Account) (*model.Account, error) {
 		t.Error("edit ran without the lock")
 		return a, nil
 	})
@@ -294,11 +294,11 @@ func TestUpdateWaitsForLock(t *testing.T) {
 	}
 	// It waits the whole wait before giving up (the upper bound only
 	// catches a hang, so that a loaded machine does not fail it).
-	if d := time.Since(start); d < 300*time.Millisecond || d > 30*time.Second {
-		t.Errorf("waited %s, want at least 300ms", d)
+	if d := time.Since(start); d < 100*time.Millisecond || d > 30*time.Second {
+		t.Errorf("waited %s, want at least 100ms", d)
 	}
 	// Released in time: the update goes through.
-	go func() { time.Sleep(100 * time.Millisecond); other.Unlock() }()
+	go func() { time.Sleep(30 * time.Millisecond); other.Unlock() }()
 	if _, err := Update(p, SaveOptions{Wait: 5 * time.Second}, func(a *model.Account) (*model.Account, error) {
 		a.Name = "after the wait"
 		return a, nil

@@ -138,6 +138,8 @@ func TestConcurrentAdminsLoseNothing(t *testing.T) {
 	// runs of 5, as 50 did; what 15 add is a conflict on every role.
 	edits := testlong.N(15, 100)
 	accepted := make([][]model.Op, 4)
+	saved := make(chan struct{}) // closed at the first edit a script saved
+	var savedOnce sync.Once
 	var wg sync.WaitGroup
 	for who := range 4 {
 		wg.Add(1)
@@ -166,6 +168,7 @@ func TestConcurrentAdminsLoseNothing(t *testing.T) {
 					continue
 				}
 				accepted[who] = append(accepted[who], ops[0])
+				savedOnce.Do(func() { close(saved) })
 			}
 			if err := cmd.Wait(); err != nil {
 				t.Errorf("process %d: %v", who, err)
@@ -174,10 +177,10 @@ func TestConcurrentAdminsLoseNothing(t *testing.T) {
 	}
 	// Once a script has saved, the session tries to save: refused, nothing
 	// lost.
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if d, err := Load(path); err == nil && !d.Stamp.Same(doc.Stamp) {
-			break
-		}
+	// (A script prints an edit once Update has saved it.)
+	select {
+	case <-saved:
+	case <-time.After(time.Minute):
 	}
 	var ce *ChangedError
 	if _, err := Save(path, sess.Account(), doc.Stamp, SaveOptions{Actor: "tui"}); !errors.As(err, &ce) {

@@ -377,18 +377,27 @@ type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
+// fourAccounts writes four account files, a to d.toml, in a new directory.
+func fourAccounts(t *testing.T) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var fs []string
+	for _, n := range []string{"a", "b", "c", "d"} {
+		f := filepath.Join(dir, n+".toml")
+		if err := os.WriteFile(f, Encode(goodAccount()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, f)
+	}
+	return fs
+}
+
 // Updates of overlapping sets of files (A with B and C, D with C and B)
 // take their locks in one order: two of them at once cannot each hold a
 // lock the other waits for (a deadlock, which TestConcurrentGroupUpdates
 // meets only when the two processes happen to interleave so).
 func TestGroupLocksInOneOrder(t *testing.T) {
-	dir := t.TempDir()
-	var fs []string
-	for _, n := range []string{"a", "b", "c", "d"} {
-		f := filepath.Join(dir, n+".toml")
-		os.WriteFile(f, Encode(goodAccount()), 0o600)
-		fs = append(fs, f)
-	}
+	fs := fourAccounts(t)
 	var order []string
 	groupTxnHook = func(s string, _ int, path string) {
 		if s == "locked" {
@@ -431,13 +440,7 @@ func TestConcurrentGroupUpdates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("process-level test")
 	}
-	dir := t.TempDir()
-	var fs []string
-	for _, n := range []string{"a", "b", "c", "d"} {
-		f := filepath.Join(dir, n+".toml")
-		os.WriteFile(f, Encode(goodAccount()), 0o600)
-		fs = append(fs, f)
-	}
+	fs := fourAccounts(t)
 	// 4 edits each (40 with ROLECALL_LONG_TESTS=1): with UpdateGroup
 	// taking no lock at all, 3, 4 and 5 edits each lost edits in every run
 	// (5 of 5, 10 of 10, 5 of 5), the children starting within

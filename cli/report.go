@@ -110,7 +110,7 @@ and --format may then be left out when FILE ends in .csv, .md or .html.`,
 				return fail(ExitUsage, "report: cannot write %s: %v", model.SafeText(out), err)
 			}
 			fmt.Fprintf(a.stderr, "rolecall: wrote the access review of %s to %s (%s, %s, %s)\n", model.SafeText(path), model.SafeText(out),
-				plural(len(rv.Users), "user"), plural(len(rv.Environments), "environment"), byteSize(n))
+				plural(rv.Users(), "user"), plural(len(rv.Environments), "environment"), byteSize(n))
 			return nil
 		},
 	}
@@ -210,7 +210,7 @@ func reportScope(rv *model.Review, env int, note string) []string {
 		envs = "the environment " + rv.Environments[0].Name + " alone (--env)"
 	}
 	out = append(out,
-		fmt.Sprintf("%s; privileges held account-wide, each with the roles it comes from, over the whole catalog of %d privileges: one not held has no CSV row and an empty cell in the matrix.", plural(len(rv.Users), "user"), len(rv.Privileges)),
+		fmt.Sprintf("%s; privileges held account-wide, each with the roles it comes from, over the whole catalog of %d privileges: one not held has no CSV row and an empty cell in the matrix.", plural(rv.Users(), "user"), len(rv.Privileges)),
 		"Environments: "+envs+"; a user is listed under an environment only when they see it: those not listed there do not see it.",
 		"Reviewer columns (decision: keep or revoke, reviewer, date, comment) are left empty for the certification.")
 	if note != "" {

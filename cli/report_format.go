@@ -78,8 +78,7 @@ func writeReportCSV(out *reportSink, m reportMeta, rv *model.Review) error {
 	for _, kv := range m.pairs() {
 		put("report", "", "", kv[0], "", "", "", "", kv[1], "", "")
 	}
-	for i := range rv.Users {
-		u := &rv.Users[i]
+	err := rv.EachUser(model.ReviewGrants|model.ReviewEnvs, func(_ int, u *model.ReviewUser) error {
 		for _, r := range u.Roles {
 			put("role", u.Email, u.Name, r, "", "", "", "", roleSource(u, r), "", "")
 		}
@@ -93,8 +92,12 @@ func writeReportCSV(out *reportSink, m reportMeta, rv *model.Review) error {
 		}
 		w.Flush()
 		out.row()
-	}
+		return w.Error()
+	})
 	w.Flush()
+	if err != nil {
+		return err
+	}
 	return w.Error()
 }
 
@@ -168,8 +171,7 @@ func writeReportMarkdown(b *reportSink, m reportMeta, rv *model.Review) {
 		b.WriteString(":-:|")
 	}
 	b.WriteString("---|---|---|---|\n")
-	for i := range rv.Users {
-		u := &rv.Users[i]
+	rv.EachUser(model.ReviewGrants, func(_ int, u *model.ReviewUser) error {
 		roles := make([]string, len(u.Roles))
 		for j, r := range u.Roles {
 			roles[j] = mdEscape(r)
@@ -191,22 +193,23 @@ func writeReportMarkdown(b *reportSink, m reportMeta, rv *model.Review) {
 		}
 		b.WriteString(" | | | |\n")
 		b.row()
-	}
+		return nil
+	})
 
 	b.WriteString("\n## Environments\n")
-	seers := seersOf(rv)
 	for e, env := range rv.Environments {
-		fmt.Fprintf(b, "\n### %s\n\n%s\n\n", mdEscape(env.Name), mdEscape(envSummary(env, len(rv.Users))))
+		fmt.Fprintf(b, "\n### %s\n\n%s\n\n", mdEscape(env.Name), mdEscape(envSummary(env, rv.Users())))
 		if env.Seeing == 0 {
 			continue
 		}
 		b.WriteString("| User | Name | Access | Deploy | Schedule | Why: access; deploy; schedule (notes) | Decision (keep/revoke) | Reviewer | Date | Comment |\n|---|---|---|---|---|---|---|---|---|---|\n")
-		for _, s := range seers[e] {
-			u, v := &rv.Users[s.user], &rv.Users[s.user].Envs[s.view]
-			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %d; %d; %d | | | | |\n", mdEscape(u.Email), mdEscape(u.Name), v.Access, yesNo(v.Deploy), yesNo(v.Schedule),
+		rv.EachSeer(e, func(u int, v *model.EnvView) error {
+			email, name := rv.Who(u)
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %d; %d; %d | | | | |\n", mdEscape(email), mdEscape(name), v.Access, yesNo(v.Deploy), yesNo(v.Schedule),
 				n.ref(model.SafeText(v.Reason)), n.ref(model.SafeText(v.DeployReason)), n.ref(model.SafeText(v.ScheduleReason)))
 			b.row()
-		}
+			return nil
+		})
 	}
 
 	b.WriteString("\n## Roles\n\n| Role | Kind | Inherits (chain) | Ticks | Inherited | Holders | Listed in (Roles with Access) | Description |\n|---|---|---|---|---|---:|---|---|\n")
@@ -227,25 +230,6 @@ func writeReportMarkdown(b *reportSink, m reportMeta, rv *model.Review) {
 	if len(n.list) == 0 {
 		b.WriteString("No user holds a privilege or sees an environment.\n")
 	}
-}
-
-// seer is a user who sees an environment: the user's index and that of
-// the view in their Envs.
-type seer struct{ user, view int }
-
-// seersOf lists, for each covered environment, the users who see it in
-// account order.
-func seersOf(rv *model.Review) [][]seer {
-	out := make([][]seer, len(rv.Environments))
-	for e := range out {
-		out[e] = make([]seer, 0, rv.Environments[e].Seeing)
-	}
-	for i := range rv.Users {
-		for j, v := range rv.Users[i].Envs {
-			out[v.Env] = append(out[v.Env], seer{i, j})
-		}
-	}
-	return out
 }
 
 // envSummary describes a covered environment: its classification, its
@@ -346,8 +330,7 @@ func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
 	}
 	writeHTMLHead(out, head)
 	const review = "<td class=rv>☐ keep ☐ revoke</td><td class=rv></td><td class=rv></td><td class=rv></td></tr>\n"
-	for i := range rv.Users {
-		u := &rv.Users[i]
+	rv.EachUser(model.ReviewGrants, func(_ int, u *model.ReviewUser) error {
 		fmt.Fprintf(out, "<tr><th class=u>%s<div class=nm>%s</div></th><td class=roles>", esc(u.Email), esc(u.Name))
 		for _, r := range u.Roles {
 			out.WriteString("<div>" + esc(r) + "</div>")
@@ -371,7 +354,8 @@ func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
 		}
 		out.WriteString(review)
 		out.row()
-	}
+		return nil
+	})
 	out.WriteString(htmlEnvsStart)
 	// Reasons repeat across hundreds of thousands of cells: each one's
 	// link is made once.
@@ -385,29 +369,29 @@ func writeReportHTML(out *reportSink, m reportMeta, rv *model.Review) error {
 		links[s] = l
 		return l
 	}
-	seers := seersOf(rv)
 	// A user's row head, escaped once: it is repeated in every
 	// environment they see.
-	heads := make([]string, len(rv.Users))
-	for i := range rv.Users {
-		heads[i] = "<tr><th class=u>" + esc(rv.Users[i].Email) + "<div class=nm>" + esc(rv.Users[i].Name) + "</div></th>"
+	heads := make([]string, rv.Users())
+	for i := range heads {
+		email, name := rv.Who(i)
+		heads[i] = "<tr><th class=u>" + esc(email) + "<div class=nm>" + esc(name) + "</div></th>"
 	}
 	for e, env := range rv.Environments {
-		he := htmlEnv{Name: model.SafeText(env.Name), Summary: model.SafeText(envSummary(env, len(rv.Users))), Seeing: env.Seeing}
+		he := htmlEnv{Name: model.SafeText(env.Name), Summary: model.SafeText(envSummary(env, rv.Users())), Seeing: env.Seeing}
 		writeHTMLEnv(out, he)
 		if env.Seeing == 0 {
 			continue
 		}
-		for _, s := range seers[e] {
-			v := &rv.Users[s.user].Envs[s.view]
+		rv.EachSeer(e, func(u int, v *model.EnvView) error {
 			// Access is one of the model's three words: a class as it is.
-			out.WriteString(heads[s.user])
+			out.WriteString(heads[u])
 			fmt.Fprintf(out, "<td class=%s>%s</td><td class=%s>%s</td><td class=%s>%s</td><td>%s; %s; %s</td>",
 				v.Access, v.Access, yesNo(v.Deploy), yesNo(v.Deploy), yesNo(v.Schedule), yesNo(v.Schedule),
 				ref(v.Reason), ref(v.DeployReason), ref(v.ScheduleReason))
 			out.WriteString(review)
 			out.row()
-		}
+			return nil
+		})
 		out.WriteString("</tbody>\n</table>\n")
 	}
 	var tail htmlTail

@@ -133,26 +133,13 @@ func (a *app) streamJSON(rv reflect.Value) (done bool, err error) {
 	}
 	var (
 		ind  indentState
-		out  []byte
 		elem bytes.Buffer
 	)
 	enc := json.NewEncoder(&elem)
-	// writeSafe escapes a whole output, invisible characters included,
-	// when any of it holds a control character that encoding/json leaves
-	// as it is (U+0085, U+202E): a piece is passed on only while every
-	// piece is plain, and the rest, once one is not, is held to the end.
-	plain := true
+	out := a.pieces()
 	emit := func(p []byte) {
-		out = ind.indent(out, p)
-		if plain && len(out) >= streamFlush {
-			if !plainText(unsafe.String(unsafe.SliceData(out), len(out))) {
-				plain = false
-				return
-			}
-			a.outBuf.Write(out)
-			a.flush()
-			out = out[:0]
-		}
+		out.buf = ind.indent(out.buf, p)
+		out.piece()
 	}
 	emit(before)
 	emit([]byte{'['})
@@ -184,9 +171,51 @@ func (a *app) streamJSON(rv reflect.Value) (done bool, err error) {
 	}
 	emit([]byte{']'})
 	emit(after)
-	a.outBuf.Write(append(out, '\n'))
+	out.buf = append(out.buf, '\n')
+	out.end()
 	return true, nil
 }
+
+// pieces is a long answer written in pieces (streamJSON, who-can's
+// table): each streamFlush bytes of it are passed on as soon as they are
+// made, instead of held to the end of the command. writeSafe escapes a
+// whole output, invisible characters included, when any of it holds a
+// control character (U+0085, U+202E, which encoding/json leaves as they
+// are): a piece is passed on only while every piece is plain, and the
+// rest, once one is not, is held to the end.
+type pieces struct {
+	a     *app
+	buf   []byte // what is made and not yet passed on
+	plain bool
+}
+
+func (a *app) pieces() *pieces {
+	p := &pieces{a: a, plain: a.outBuf != nil && a.stdout == io.Writer(a.outBuf)}
+	if p.plain {
+		// What the command wrote before is passed on with the first piece.
+		held := a.outBuf.Bytes()
+		p.plain = plainText(unsafe.String(unsafe.SliceData(held), len(held)))
+	}
+	return p
+}
+
+// piece passes buf on when it holds streamFlush bytes or more, while
+// every piece is plain.
+func (p *pieces) piece() {
+	if !p.plain || len(p.buf) < streamFlush {
+		return
+	}
+	if !plainText(unsafe.String(unsafe.SliceData(p.buf), len(p.buf))) {
+		p.plain = false
+		return
+	}
+	p.a.outBuf.Write(p.buf)
+	p.a.flush()
+	p.buf = p.buf[:0]
+}
+
+// end writes what is left to the command's output.
+func (p *pieces) end() { p.a.stdout.Write(p.buf) }
 
 // elemList is a list that gives its elements one at a time, each as a
 // pointer valid until the next (holderStream): streamJSON writes it as it

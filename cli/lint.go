@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -91,11 +90,8 @@ func (a *app) printLint(l model.Lint) {
 		}
 	}
 	fmt.Fprintf(a.stdout, "administrators (%d), who hold User Management and can give themselves any role:\n", len(l.Administrators))
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	for _, h := range l.Administrators {
-		fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(h.User), model.SafeText(h.From()))
-	}
-	tw.Flush()
+	hs := l.Administrators
+	a.holderTable(len(hs), func(i int) string { return model.SafeText(hs[i].User) }, func(i int) string { return model.SafeText(hs[i].From()) })
 	if n := l.Findings(); n > 0 {
 		fmt.Fprintf(a.stdout, "%s: %d merge candidates, %d granting nothing, %d unused, %d redundant roles\n",
 			plural(n, "finding"), len(l.Merge), len(l.GrantsNothing), len(l.Unused), len(l.Redundant))

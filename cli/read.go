@@ -575,11 +575,8 @@ func (a *app) whoCanAcross(privilege, env string, asJSON bool) error {
 		model.SafeText(g.set.Primary.Name), plural(n, "user"), plural(len(out.Accounts), "account"))
 	for _, acc := range out.Accounts {
 		fmt.Fprintf(a.stdout, "\n%s (%s)\n", model.SafeText(acc.Account), model.SafeText(acc.File))
-		tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-		for _, h := range acc.Holders {
-			fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(h.User), model.SafeText(h.From()))
-		}
-		tw.Flush()
+		hs := acc.Holders
+		a.holderTable(len(hs), func(i int) string { return model.SafeText(hs[i].User) }, func(i int) string { return model.SafeText(hs[i].From()) })
 	}
 	return nil
 }
@@ -590,10 +587,6 @@ func (a *app) printWhoCan(w whoCanJSON) {
 		where = "in " + model.SafeText(*w.Environment)
 	}
 	fmt.Fprintf(a.stdout, "%s %s: %s\n", model.SafeText(w.Privilege), where, plural(w.Users.Len(), "user"))
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	for i := range w.Users.Len() {
-		h := w.Users.Elem(i).(*model.Holder)
-		fmt.Fprintf(tw, "  %s\t%s\n", model.SafeText(h.User), model.SafeText(h.From()))
-	}
-	tw.Flush()
+	a.holderTable(w.Users.Len(), func(i int) string { return model.SafeText(w.Users.list.User(i)) },
+		func(i int) string { return model.SafeText(w.Users.Elem(i).(*model.Holder).From()) })
 }

@@ -141,6 +141,10 @@ func (r *Resolver) WhoCanList(p Privilege, e int) *HolderList {
 // Len is how many users hold the privilege.
 func (l *HolderList) Len() int { return len(l.hs) }
 
+// User is the i-th holder's email (Holder's User), without forming their
+// sources.
+func (l *HolderList) User(i int) string { return l.r.userList[l.hs[i].user].email }
+
 // Holder returns the i-th holder. The sources formed for it (fromRoles)
 // are appended to buf[:0], which is returned for the next call: the
 // holder's sources are then valid until buf is used again.

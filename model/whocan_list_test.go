@@ -40,6 +40,9 @@ func TestWhoCanListHolderByHolder(t *testing.T) {
 					if !sameHolders([]Holder{h}, []Holder{want}) {
 						t.Fatalf("%s: WhoCanList(%s, %d).Holder(%d):\n got  %+v\n want %+v", name, p, e, i, h, want)
 					}
+					if got := l.User(i); got != want.User {
+						t.Fatalf("%s: WhoCanList(%s, %d).User(%d) = %q, want %q", name, p, e, i, got, want.User)
+					}
 					if i%7 == 0 && !sameHolders([]Holder{all[i]}, []Holder{want}) {
 						t.Fatalf("%s: WhoCanList(%s, %d).Holders()[%d]:\n got  %+v\n want %+v", name, p, e, i, all[i], want)
 					}

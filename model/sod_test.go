@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -387,5 +388,38 @@ func TestNewGroupViolations(t *testing.T) {
 	}
 	if vs := NewGroupViolations(s, s); len(vs) != 0 {
 		t.Errorf("no edit, violations %+v", vs)
+	}
+}
+
+// ViolationList holds Violations' answer: the same violations in the same
+// order, whatever order they are asked for in (each is made afresh), and
+// as many places as CountSites counts.
+func TestViolationListIsViolations(t *testing.T) {
+	t.Parallel()
+	actions := sodAccount(SoDRule{Name: "build and deploy", Holds: []Privilege{BuildReadWrite}, ExcludesActions: []SoDAction{SoDDeploy},
+		Scope: SoDEnvironments, Classification: Production})
+	synth := Synthetic(2000, 120, 24, 3) // two workers where there are two processors
+	synth.SeparationOfDuties = sodBenchRules()
+	messy := Messy(300, 60, 12, 5, MessyOptions{})
+	messy.SeparationOfDuties = sodBenchRules()
+	for name, a := range map[string]*Account{"actions": actions, "synthetic": synth, "messy": messy, "none": Demo()} {
+		t.Run(name, func(t *testing.T) {
+			a.Normalize()
+			r := NewResolver(a)
+			want := r.Violations()
+			l := NewResolver(a).ViolationList()
+			if l.Len() != len(want) || l.Sites() != CountSites(want) {
+				t.Fatalf("ViolationList: %d violations at %d places, Violations: %d at %d", l.Len(), l.Sites(), len(want), CountSites(want))
+			}
+			if name != "none" && len(want) < 2 {
+				t.Fatalf("%d violations: the account should break its rules", len(want))
+			}
+			order := rand.New(rand.NewPCG(7, uint64(len(want)))).Perm(len(want))
+			for _, k := range order {
+				if got := l.Violation(k); !reflect.DeepEqual(got, want[k]) {
+					t.Fatalf("violation %d:\n got  %+v\n want %+v", k, got, want[k])
+				}
+			}
+		})
 	}
 }

@@ -650,16 +650,17 @@ func (r *Resolver) violationsWhere(skip func(u int) bool, dropper func() func(i,
 // run of them to each: start says how many workers there are and how many
 // rules, and gives each worker w the keep it calls, on its own goroutine,
 // with the hits of each rule i that user u breaks, user by user in
-// account order (hits is reused once keep returns).
+// account order (hits is reused once keep returns). With no rule, start
+// is not called.
 func (r *Resolver) sodScan(skip func(u int) bool, dropper func() func(i, u int, hits []sodHit) []sodHit,
 	start func(workers, rules int) func(w int) func(i, u int, hits []sodHit)) {
-	users := r.us()
 	rules := len(r.acct.SeparationOfDuties)
+	if rules == 0 {
+		return // and no user is indexed for nothing
+	}
+	users := r.us()
 	nproc := min(runtime.GOMAXPROCS(0), max(len(users)/1000, 1))
 	keeper := start(nproc, rules)
-	if rules == 0 {
-		return
-	}
 	var wg sync.WaitGroup
 	for w := range nproc {
 		from, to := w*len(users)/nproc, (w+1)*len(users)/nproc

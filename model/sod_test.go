@@ -423,3 +423,17 @@ func TestViolationListIsViolations(t *testing.T) {
 		})
 	}
 }
+
+// An account without rules breaks none, and looking costs nothing: no
+// user is indexed for it (a one-off command indexes only whom it asks
+// about).
+func TestNoRulesIndexesNoUser(t *testing.T) {
+	t.Parallel()
+	r := NewResolver(Synthetic(300, 20, 5, 1))
+	if l := r.ViolationList(); l.Len() != 0 || l.Sites() != 0 || len(r.Violations()) != 0 {
+		t.Fatalf("no rule, yet %d violations at %d places", l.Len(), l.Sites())
+	}
+	if r.usersReady.Load() {
+		t.Error("every user was indexed to find that no rule is broken")
+	}
+}

@@ -363,11 +363,22 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		}
 		a.finishLoad(msg.ld, msg.sync)
 		cmd := a.refreshAll()
-		if len(c.sess.work.Users) > 5000 {
-			// Decoding a large file leaves most of what it allocated as
-			// garbage: give it back to the system, off the input path and
-			// after the account shows, rather than keep it resident.
-			cmd = tea.Batch(cmd, func() tea.Msg { debug.FreeOSMemory(); return nil })
+		relaid, large := c.sess.relaid, len(c.sess.work.Users) > 5000
+		if relaid != nil || large {
+			// Off the input path and after the account shows: whether
+			// saving rewrites the file's layout, which only a save review
+			// asks (it encodes the account), and, after a large file,
+			// giving back to the system what decoding it left as garbage
+			// rather than keeping it resident.
+			cmd = tea.Batch(cmd, func() tea.Msg {
+				if relaid != nil {
+					relaid()
+				}
+				if large {
+					debug.FreeOSMemory()
+				}
+				return nil
+			})
 		}
 		return cmd
 	case loadTickMsg:

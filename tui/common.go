@@ -56,9 +56,9 @@ type session struct {
 	path    string
 	store   Store
 	stamp   any
-	baseID  string // Loaded.BaseID of the file the edits were made on
-	missing bool   // the file does not exist yet: save writes it
-	relaid  bool   // saving rewrites the file in rolecall's layout (Loaded.Relaid)
+	baseID  string      // Loaded.BaseID of the file the edits were made on
+	missing bool        // the file does not exist yet: save writes it
+	relaid  func() bool // saving rewrites the file in rolecall's layout (Loaded.Relaid); nil: it does not
 
 	w         *model.Working
 	net       []model.Op // model.Compact(w.Ops())

@@ -41,7 +41,7 @@ func (a *App) startSave() tea.Cmd {
 	if a.saveAs != nil {
 		lines = append(lines, "The session moves to "+safe(to.path)+" once it is saved; "+safe(s.path)+" stays as it is.")
 	}
-	if s.relaid && !to.missing {
+	if !to.missing && s.relaid != nil && s.relaid() {
 		lines = append(lines, "Saving also rewrites the file in rolecall's own layout: entries sorted, old privilege names renamed (R0), redundant ticks dropped (R9), comments and blank lines not kept. git diff will show more than your edits.")
 	}
 	// What the file will say differently: the model's comparison of the
@@ -223,7 +223,7 @@ func (a *App) afterSave(m savedMsg) tea.Cmd {
 // wrong removing it, if anything.
 func (a *App) saved(stamp any) string {
 	s := a.c.sess
-	s.stamp, s.baseID, s.missing, s.relaid = stamp, s.store.BaseID(stamp), false, false
+	s.stamp, s.baseID, s.missing, s.relaid = stamp, s.store.BaseID(stamp), false, nil
 	s.setWorking(s.w.Saved())
 	s.draftVersion = s.version
 	if err := s.store.RemoveDraft(s.path, s.draftID); err != nil {

@@ -664,3 +664,28 @@ func TestSaveAsMovesOnlyOnceSaved(t *testing.T) {
 		t.Fatal("save as wrote over the first file")
 	}
 }
+
+// Whether a save rewrites the file's layout is worked out once, and not
+// while the file is loaded: it encodes the whole account, a good part of
+// loading a 100,000-user file, and only a save review asks it.
+func TestRelaidNotWorkedOutOnLoad(t *testing.T) {
+	encodes := 0
+	old := encodeForRelaid
+	defer func() { encodeForRelaid = old }()
+	encodeForRelaid = func(a *model.Account) []byte { encodes++; return old(a) }
+	path := filepath.Join(t.TempDir(), "acct.toml")
+	data := append([]byte("# kept by hand\n"), storage.Encode(model.Demo())...)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ld, err := fileStore{}.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if encodes != 0 {
+		t.Fatalf("loading encoded the account %d times", encodes)
+	}
+	if !ld.Relaid() || !ld.Relaid() || encodes != 1 {
+		t.Errorf("a hand-edited file: Relaid %v, the account encoded %d times (want true, once)", ld.Relaid(), encodes)
+	}
+}

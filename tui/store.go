@@ -21,10 +21,13 @@ type Loaded struct {
 	// understood (Account is nil) or has errors (storage's Doc.HasErrors).
 	// Such a file opens read-only.
 	Errors bool
-	// Relaid is true when saving, even with no edit, would change the
+	// Relaid reports whether saving, even with no edit, would change the
 	// file's bytes: it is not in rolecall's own layout (hand-edited, with
-	// comments, old privilege names, another order).
-	Relaid bool
+	// comments, old privilege names, another order). It is asked only when
+	// a save is reviewed, and works it out the first time (encoding the
+	// account: at 100,000 users, a good part of loading the file); nil
+	// when it is never so.
+	Relaid func() bool
 	// Group is the account group the file belongs to, when it is a member
 	// of one or a primary with groups (groups.go); nil otherwise. For a
 	// member, Account is then its view (model.GroupSet.View): its own

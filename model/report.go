@@ -123,24 +123,7 @@ func NewReview(r *Resolver, env int) *Review {
 	// Every user is asked about, many times each: index them all at once
 	// (user would otherwise index one at a time, again at each question).
 	r.us()
-	n := len(a.Users)
-	rv.rep, rv.later = make([]int32, n), make([]int32, n)
-	var reps []int32 // the users who are their own rep
-	bySet := make(map[string]int32, n)
-	var key []byte
-	for u := range n {
-		rv.rep[u] = int32(u)
-		if a.Users[u].Groups == nil {
-			key = roleSetKey(key[:0], r.user(u).roles)
-			if first, ok := bySet[string(key)]; ok {
-				rv.rep[u] = first
-				rv.later[first]++
-				continue
-			}
-			bySet[string(key)] = int32(u)
-		}
-		reps = append(reps, int32(u))
-	}
+	reps := rv.shareAnswers()
 
 	rv.Holders = make([]int, len(rv.Privileges))
 	for _, u := range reps {
@@ -159,6 +142,65 @@ func NewReview(r *Resolver, env int) *Review {
 	})
 	rv.Roles = r.reviewRoles()
 	return rv
+}
+
+// reviewKeep bounds how many users' answers are kept at once for the
+// later users holding the same roles (sharing): a user whose set of roles
+// comes back only after that many others are kept is asked about again
+// instead. Real accounts have few sets of roles, each held by many users;
+// this bounds what a report holds when the sets are many and their
+// holders far apart. A variable for the tests.
+var reviewKeep = 1024
+
+// shareAnswers sets rep and later: in account order, a user shares the
+// answers of the first user before them holding the same roles whose
+// answers are kept, and is their own rep otherwise; a rep's answers are
+// kept, until the last user holding the same roles, while fewer than
+// reviewKeep are. A group user of a member's view is asked about alone,
+// since their sources name groups. It returns the reps.
+func (rv *Review) shareAnswers() []int32 {
+	r, users := rv.r, rv.r.acct.Users
+	n := len(users)
+	rv.rep, rv.later = make([]int32, n), make([]int32, n)
+	keys := make([]string, n) // each user's set of roles ("" for a group user)
+	last := make(map[string]int32, n)
+	var key []byte
+	for u := range n {
+		if users[u].Groups == nil {
+			key = roleSetKey(key[:0], r.user(u).roles)
+			if k, ok := last[string(key)]; ok {
+				keys[u] = keys[k] // one string per set
+			} else {
+				keys[u] = string(key)
+			}
+			last[keys[u]] = int32(u)
+		}
+	}
+	kept := make(map[string]int32) // a set's rep whose answers are kept
+	var reps []int32
+	for u := range n {
+		k := keys[u]
+		f, ok := kept[k]
+		switch {
+		case k == "":
+			f = int32(u)
+		case ok:
+			rv.later[f]++
+		default:
+			f = int32(u)
+			if last[k] > int32(u) && len(kept) < reviewKeep {
+				kept[k] = f
+			}
+		}
+		rv.rep[u] = f
+		if f == int32(u) {
+			reps = append(reps, f)
+		}
+		if ok && last[k] == int32(u) {
+			delete(kept, k) // the last user holding them
+		}
+	}
+	return reps
 }
 
 // Users is the number of users the review covers: all of the account's.

@@ -415,3 +415,59 @@ func TestEachUserParts(t *testing.T) {
 		t.Errorf("EachSeer returned %v after %d calls, want the error after 1", err, calls)
 	}
 }
+
+// Users holding the same roles share one answer, kept until the last of
+// them; no more than reviewKeep answers are kept at once: a set of roles
+// that comes back only later is asked about again. Either way each user
+// gets the resolver's answers.
+func TestReviewKeepsFewAnswers(t *testing.T) {
+	old := reviewKeep
+	defer func() { reviewKeep = old }()
+	reviewKeep = 3
+	// Every user twice, the copies half an account apart: the sets of
+	// roles come back after 150 others.
+	a := Synthetic(150, 40, 6, 9)
+	for _, u := range slices.Clone(a.Users) {
+		u.Email = "copy." + u.Email
+		a.Users = append(a.Users, u)
+	}
+	r := NewResolver(a)
+	rv := NewReview(r, ReviewAll)
+	open, shared, again := map[int32]bool{}, 0, 0
+	lastOf := map[int32]int{}
+	for u := range rv.rep {
+		lastOf[rv.rep[u]] = u
+	}
+	for u := range rv.rep {
+		f := rv.rep[u]
+		if int(f) != u {
+			shared++
+		} else if u >= 150 {
+			again++
+		}
+		if rv.later[f] > 0 {
+			open[f] = true
+		}
+		if len(open) > reviewKeep {
+			t.Fatalf("at user %d, %d answers kept: more than %d", u, len(open), reviewKeep)
+		}
+		if lastOf[f] == u {
+			delete(open, f)
+		}
+	}
+	if shared == 0 || again == 0 {
+		t.Errorf("%d users shared an answer and %d were asked about again: want some of each", shared, again)
+	}
+	users := reviewUsers(t, rv, ReviewGrants|ReviewEnvs)
+	for u := range a.Users {
+		var want []ReviewEnvView
+		for e := range a.Environments {
+			if v := r.EnvView(u, e); v.Visible {
+				want = append(want, ReviewEnvView{Env: e, EnvView: v})
+			}
+		}
+		if !reflect.DeepEqual(users[u].Grants, r.Grants(u)) || !reflect.DeepEqual(users[u].Envs, want) {
+			t.Fatalf("%s: not the resolver's answers", a.Users[u].Email)
+		}
+	}
+}

@@ -434,10 +434,10 @@ type sodPlan struct {
 
 // sodHit is a place where a user holds both sides of a rule: environment
 // env (-1 account-wide), and the privileges and actions of each side held
-// there.
+// there. 24 bytes: ViolationList keeps one per place.
 type sodHit struct {
-	env         int
 	holds, excl PrivSet
+	env         int32
 	hact, xact  uint8
 }
 
@@ -522,7 +522,7 @@ func (s *sodScanner) hitsOf(i, u int) []sodHit {
 		h, x := s.privs[e]&p.holds, s.privs[e]&p.excl
 		ha, xa := s.acts[e]&p.hact, s.acts[e]&p.xact
 		if (h != 0 || ha != 0) && (x != 0 || xa != 0) {
-			s.hits = append(s.hits, sodHit{env: e, holds: h, excl: x, hact: ha, xact: xa})
+			s.hits = append(s.hits, sodHit{env: int32(e), holds: h, excl: x, hact: ha, xact: xa})
 		}
 	}
 	return s.hits
@@ -552,9 +552,9 @@ func (m *violationMaker) make(i, u int, hits []sodHit) Violation {
 		// The roles that count where the hit is: all held ones
 		// account-wide (R11), inside an environment those R15 lets count.
 		all, perEnv := us.roles, us.roles
-		if h.env >= 0 {
-			ev := r.evalOf(us, h.env, false)
-			m.all, m.perEnv = r.appendCountingRoles(m.all[:0], m.perEnv[:0], u, h.env, &ev)
+		if e := int(h.env); e >= 0 {
+			ev := r.evalOf(us, e, false)
+			m.all, m.perEnv = r.appendCountingRoles(m.all[:0], m.perEnv[:0], u, e, &ev)
 			all, perEnv = m.all, m.perEnv
 		}
 		m.key = binary.LittleEndian.AppendUint64(m.key[:0], uint64(h.holds))
@@ -573,7 +573,7 @@ func (m *violationMaker) make(i, u int, hits []sodHit) Violation {
 			m.siteOf[string(m.key)] = k
 			site := ViolationSite{Holds: m.grants(u, h.holds, all, perEnv), Excludes: m.grants(u, h.excl, all, perEnv)}
 			if h.hact|h.xact != 0 {
-				ev := r.EnvView(u, h.env)
+				ev := r.EnvView(u, int(h.env))
 				site.HoldsActions, site.ExcludesActions = actionsHeld(h.hact, ev), actionsHeld(h.xact, ev)
 			}
 			if h.env >= 0 {
@@ -697,7 +697,7 @@ func (r *Resolver) sodScan(skip func(u int) bool, dropper func() func(i, u int, 
 
 // ViolationList is Violations before it is put in words: for each rule
 // and each user who breaks it, in Violations' order, the places where
-// they do (32 bytes a place). Each is made a Violation, with its sources,
+// they do (24 bytes a place). Each is made a Violation, with its sources,
 // only when asked for (Violation), so that a long list is never held
 // whole in words: 100 rules on 10,000 users can break at 2 million
 // places. It is read by one goroutine at a time.
@@ -828,7 +828,7 @@ func newViolations(before, after *Resolver, scanAll bool) []Violation {
 			for _, h := range hits {
 				at := 0
 				if h.env >= 0 {
-					at = place[h.env]
+					at = place[int(h.env)]
 				}
 				if at >= 0 && held[at] {
 					drop = append(drop, h)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // sodAccount: Prod (production) lists Deployer only, Prod2 (production)
@@ -435,5 +436,13 @@ func TestNoRulesIndexesNoUser(t *testing.T) {
 	}
 	if r.usersReady.Load() {
 		t.Error("every user was indexed to find that no rule is broken")
+	}
+}
+
+// A place where a rule is broken costs ViolationList 24 bytes: 100 rules
+// on 10,000 users can break at millions of places.
+func TestSoDHitSize(t *testing.T) {
+	if n := unsafe.Sizeof(sodHit{}); n > 24 {
+		t.Errorf("a place takes %d bytes, want at most 24", n)
 	}
 }

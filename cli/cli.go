@@ -133,12 +133,28 @@ func oneOffGC(env func(string) string) {
 		hugeheap.Enable()
 	}
 	if env("GOGC") == "" {
-		debug.SetGCPercent(400)
+		setGCPercent(400)
 	}
 	if env("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(oneOffHeap)
 	}
 }
+
+// writingGC sets the collector back to Go's own pace (GOGC=100) for a
+// command that, once it has loaded the account, writes an answer far
+// larger than what it holds (the access review, validate's violations):
+// what it allocates from then on is garbage once written, and at
+// oneOffGC's pace the heap grew to five times what is live. At 10,000
+// users the CSV report then takes 1.20 s and 85 MB instead of 1.30 s and
+// 181 MB. A GOGC in the environment is left as it is.
+func writingGC(env func(string) string) {
+	if env("GOGC") == "" {
+		setGCPercent(100)
+	}
+}
+
+// setGCPercent is debug.SetGCPercent (a variable for the tests).
+var setGCPercent = debug.SetGCPercent
 
 // oneOffHeap is the soft limit of a one-off command's heap: a cold load of
 // a 100,000-user file keeps about 150 MiB live at its peak.

@@ -105,6 +105,9 @@ func (a *app) validate(d *doc, strict bool) error {
 		// a hundred rules on 10,000 users print some 100 MB.
 		vl := model.NewResolver(a.sodAccount(d)).ViolationList()
 		viol = vl.Sites()
+		if viol > 0 {
+			writingGC(a.env)
+		}
 		out := a.pieces()
 		path := model.SafeText(d.path)
 		for k := range vl.Len() {

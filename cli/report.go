@@ -90,6 +90,7 @@ and --format may then be left out when FILE ends in .csv, .md or .html.`,
 				}
 			}
 			rv := model.NewReview(res, env)
+			writingGC(a.env)
 			meta := reportMeta{Account: acct.Name, File: path, SHA256: sum, Generated: when.Format(time.RFC3339), Version: buildVersion()}
 			meta.Scope = reportScope(rv, env, note)
 			write := func(out *reportSink) error {

@@ -176,8 +176,8 @@ func (a *app) streamJSON(rv reflect.Value) (done bool, err error) {
 	return true, nil
 }
 
-// pieces is a long answer written in pieces (streamJSON, who-can's
-// table): each streamFlush bytes of it are passed on as soon as they are
+// pieces is a long answer written in pieces (streamJSON, holderTable,
+// validate's violations): each streamFlush bytes of it are passed on as soon as they are
 // made, instead of held to the end of the command. writeSafe escapes a
 // whole output, invisible characters included, when any of it holds a
 // control character (U+0085, U+202E, which encoding/json leaves as they

@@ -6,7 +6,8 @@ import "unicode/utf8"
 // as text/tabwriter makes it (each cell padded to the widest plus two
 // spaces), without holding the table: user is asked for each row twice,
 // once to measure, and from once, as the row is written and passed on
-// (pieces). At 100,000 users tabwriter held some 300 MB for 4 MB of text.
+// (pieces). who-can's 4.5 MB table at 100,000 users, from the cache:
+// 82 MB resident through tabwriter, 43 MB now.
 func (a *app) holderTable(n int, user, from func(i int) string) {
 	width := 0
 	for i := range n {

@@ -14,7 +14,7 @@ import (
 
 func (a *app) initCommand() *cobra.Command {
 	var empty bool
-	var synthetic, roles, envs int
+	var synthetic, roles, envs, rules int
 	var seed int64
 	c := &cobra.Command{
 		Use:   "init",
@@ -23,11 +23,13 @@ func (a *app) initCommand() *cobra.Command {
 Boomi's documented custom-role scenarios with a few users and environments
 (interfaces.md section 4); with --empty, an account with no custom role, user
 or environment, and both feature switches on; with --synthetic N, a generated
-account of N users for demos and load tests (the same N, --roles, --envs and
---seed always give the same file). It never overwrites a file.`,
+account of N users for demos and load tests, with --sod-rules K random
+separation-of-duties rules if asked (the same N, --roles, --envs, --sod-rules
+and --seed always give the same file). It never overwrites a file.`,
 		Example: `  rolecall init
   rolecall init --empty -f acme.toml
-  rolecall init --synthetic 10000 -f big.toml     # 1,000 roles, 200 environments`,
+  rolecall init --synthetic 10000 -f big.toml     # 1,000 roles, 200 environments
+  rolecall init --synthetic 10000 --sod-rules 100 -f rules.toml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			acct := model.Demo()
@@ -35,6 +37,10 @@ account of N users for demos and load tests (the same N, --roles, --envs and
 			switch {
 			case empty && synthetic > 0:
 				return fail(ExitUsage, "init takes --empty or --synthetic, not both")
+			case cmd.Flags().Changed("sod-rules") && synthetic <= 0:
+				return fail(ExitUsage, "--sod-rules goes with --synthetic N")
+			case rules < 0 || rules > storage.MaxSoDRules:
+				return fail(ExitUsage, "--sod-rules takes 0 to %d rules (a file holds at most %d)", storage.MaxSoDRules, storage.MaxSoDRules)
 			case empty:
 				acct = &model.Account{Name: "My account", AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true}
 				what = "an empty account"
@@ -46,7 +52,11 @@ account of N users for demos and load tests (the same N, --roles, --envs and
 					envs = min(max(synthetic/50, 3), 500)
 				}
 				acct = model.Synthetic(synthetic, roles, envs, seed)
+				acct.SeparationOfDuties = model.SyntheticRules(acct, rules, seed)
 				what = fmt.Sprintf("a synthetic account (seed %d)", seed)
+				if rules > 0 {
+					what = fmt.Sprintf("a synthetic account with %s (seed %d)", plural(len(acct.SeparationOfDuties), "separation-of-duties rule"), seed)
+				}
 			case cmd.Flags().Changed("synthetic"):
 				return fail(ExitUsage, "--synthetic takes a number of users above 0")
 			}
@@ -57,6 +67,7 @@ account of N users for demos and load tests (the same N, --roles, --envs and
 	c.Flags().IntVar(&synthetic, "synthetic", 0, "write a generated account with `N` users instead of the demo")
 	c.Flags().IntVar(&roles, "roles", 0, "custom roles of a --synthetic account (default N/10, at most 3000)")
 	c.Flags().IntVar(&envs, "envs", 0, "environments of a --synthetic account (default N/50, at most 500)")
+	c.Flags().IntVar(&rules, "sod-rules", 0, "random separation-of-duties rules of a --synthetic account (at most 1000)")
 	c.Flags().Int64Var(&seed, "seed", 1, "seed of a --synthetic account")
 	return c
 }

@@ -30,6 +30,23 @@ func TestInitSynthetic(t *testing.T) {
 	want(t, rc(t, dir, nil, "init", "--synthetic", "10", "--empty", "-f", "e.toml"), 2, "not both")
 	want(t, rc(t, dir, nil, "init", "--synthetic", "0", "-f", "e.toml"), 2, "above 0")
 	want(t, rc(t, dir, nil, "init", "--synthetic", "10", "-f", "a.toml"), 1, "exists already")
+
+	// --sod-rules adds that many rules, the same for the same arguments,
+	// and leaves the rest of the account as it was.
+	want(t, rc(t, dir, nil, "init", "--synthetic", "300", "--sod-rules", "12", "-f", "r.toml"), 0, "12 separation-of-duties rules", "300 users")
+	want(t, rc(t, dir, nil, "validate", "--strict", "-f", "r.toml"), 1, "0 errors, 0 warnings;", "violations of separation of duties", `rule "Synthetic rule 12"`)
+	want(t, rc(t, dir, nil, "init", "--synthetic", "300", "--sod-rules", "12", "-f", "r2.toml"), 0)
+	r1, _ := os.ReadFile(filepath.Join(dir, "r.toml"))
+	r2, _ := os.ReadFile(filepath.Join(dir, "r2.toml"))
+	if !bytes.Equal(r1, r2) {
+		t.Errorf("two init --synthetic 300 --sod-rules 12 runs wrote different files")
+	}
+	if head, _, ok := bytes.Cut(r1, []byte("\n[[separation_of_duties]]")); !ok || !bytes.Equal(head, a) {
+		t.Errorf("--sod-rules changed the account before its rules, or wrote none")
+	}
+	want(t, rc(t, dir, nil, "init", "--sod-rules", "3", "-f", "f.toml"), 2, "goes with --synthetic")
+	want(t, rc(t, dir, nil, "init", "--synthetic", "10", "--sod-rules", "1001", "-f", "f.toml"), 2, "0 to 1000")
+	want(t, rc(t, dir, nil, "init", "--synthetic", "10", "--sod-rules", "-1", "-f", "f.toml"), 2, "0 to 1000")
 }
 
 // A file anyone may write is reported by validate: with --strict it fails.

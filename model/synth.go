@@ -285,3 +285,57 @@ func synthEnvName(i int) string {
 	}
 	return fmt.Sprintf("%s %s %03d", synthTeams[i%len(synthTeams)], stage, i+1)
 }
+
+// SyntheticRules returns n separation-of-duties rules for a, for load tests
+// of validate, report and every edit's check: the same account, n and seed
+// always give the same rules. Each rule sets one privilege some custom role
+// of a ticks against another, neither covering the other (R4, so no rule
+// draws R11's warning); about half look account-wide and half inside the
+// environments of one classification that a has. With fewer than two
+// privileges ticked that do not cover each other there is nothing to set
+// apart, and it returns none.
+func SyntheticRules(a *Account, n int, seed int64) []SoDRule {
+	var ticked PrivSet
+	for i := range a.Roles {
+		for _, p := range a.Roles[i].Privileges {
+			ticked = ticked.With(p)
+		}
+	}
+	// The pairs a rule may set apart: two privileges, neither covering the
+	// other. At most 31 x 30 of them, so listing them bounds the work
+	// whatever the account ticks.
+	type pair struct{ holds, excludes Privilege }
+	var pairs []pair
+	for _, h := range ticked.List() {
+		for _, x := range ticked.List() {
+			if !SetOf(h).Closure().Has(x) && !SetOf(x).Closure().Has(h) {
+				pairs = append(pairs, pair{h, x})
+			}
+		}
+	}
+	if n <= 0 || len(pairs) == 0 {
+		return nil
+	}
+	var classes []Classification
+	for _, c := range []Classification{Production, Test} {
+		if slices.ContainsFunc(a.Environments, func(e Environment) bool { return e.Classification == c }) {
+			classes = append(classes, c)
+		}
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x50d50d))
+	rules := make([]SoDRule, 0, n)
+	for len(rules) < n {
+		pr := pairs[rng.IntN(len(pairs))]
+		r := SoDRule{
+			Name:     fmt.Sprintf("Synthetic rule %d", len(rules)+1),
+			Holds:    []Privilege{pr.holds},
+			Excludes: []Privilege{pr.excludes},
+			Scope:    SoDAccount,
+		}
+		if len(classes) > 0 && rng.IntN(2) == 0 {
+			r.Scope, r.Classification = SoDEnvironments, classes[rng.IntN(len(classes))]
+		}
+		rules = append(rules, r)
+	}
+	return rules
+}

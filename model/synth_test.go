@@ -2,6 +2,7 @@ package model
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -146,5 +147,70 @@ func TestHasControlFastPath(t *testing.T) {
 		if got, want := HasControl(s), slow(s); got != want {
 			t.Errorf("HasControl(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// SyntheticRules: n rules, the same for the same arguments, none drawing a
+// warning, scoped only to classifications the account has, and none where
+// nothing can be set apart, even when every ticked pair covers itself.
+func TestSyntheticRules(t *testing.T) {
+	t.Parallel()
+	big := Synthetic(400, 50, 12, 3)
+	testOnly := Synthetic(100, 20, 6, 2)
+	for i := range testOnly.Environments {
+		testOnly.Environments[i].Classification = Test
+	}
+	noEnvs := Synthetic(100, 20, 0, 2)
+	covering := &Account{Name: "c", AdvancedUserSecurity: true, AdvancedEnvironmentAccess: true, Roles: []Role{
+		{Name: "A", Privileges: []Privilege{EnvironmentManagement}},
+		{Name: "B", Privileges: []Privilege{EnvironmentFull}},
+	}}
+	for _, tc := range []struct {
+		name    string
+		a       *Account
+		n       int
+		want    int
+		classes []Classification // classifications a scoped rule may name
+	}{
+		{"none asked", big, 0, 0, nil},
+		{"negative", big, -3, 0, nil},
+		{"one", big, 1, 1, []Classification{Production, Test}},
+		{"many", big, 300, 300, []Classification{Production, Test}},
+		{"test environments only", testOnly, 50, 50, []Classification{Test}},
+		{"no environments", noEnvs, 20, 20, nil},
+		{"nothing ticked", &Account{Name: "e"}, 5, 0, nil},
+		{"only a covering pair ticked", covering, 5, 0, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rules := SyntheticRules(tc.a, tc.n, 9)
+			if len(rules) != tc.want {
+				t.Fatalf("%d rules, want %d", len(rules), tc.want)
+			}
+			if again := SyntheticRules(tc.a, tc.n, 9); !reflect.DeepEqual(rules, again) {
+				t.Fatal("the same arguments gave other rules")
+			}
+			scoped := 0
+			for _, r := range rules {
+				if r.Scope == SoDEnvironments {
+					scoped++
+					if !slices.Contains(tc.classes, r.Classification) {
+						t.Errorf("%s is scoped to %q; the account's classifications: %v", r.Name, r.Classification, tc.classes)
+					}
+				}
+			}
+			if tc.want >= 20 && len(tc.classes) > 0 && (scoped == 0 || scoped == len(rules)) {
+				t.Errorf("%d of %d rules scoped to environments; want about half", scoped, len(rules))
+			}
+			b := *tc.a
+			b.SeparationOfDuties = rules
+			before, after := Validate(tc.a), Validate(&b)
+			if len(after.Errors()) != len(before.Errors()) || len(after.Warnings()) != len(before.Warnings()) {
+				t.Errorf("the rules brought problems: %d errors and %d warnings, %d and %d without them; first: %v",
+					len(after.Errors()), len(after.Warnings()), len(before.Errors()), len(before.Warnings()), after)
+			}
+		})
+	}
+	if reflect.DeepEqual(SyntheticRules(big, 50, 1), SyntheticRules(big, 50, 2)) {
+		t.Error("seeds 1 and 2 gave the same rules")
 	}
 }

@@ -339,7 +339,7 @@ func (a *app) diffGroup(oldPath, newPath string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	newSet := &model.GroupSet{PrimaryFile: newPath, Primary: nw, Members: map[string]*model.Account{}}
+	newSet := storage.NewGroupSet(newPath, nw)
 	if len(nw.Groups) > 0 {
 		g, err := a.loadGroup(newPath)
 		if err != nil {
@@ -347,7 +347,7 @@ func (a *app) diffGroup(oldPath, newPath string, asJSON bool) error {
 		}
 		newSet = g.set
 	}
-	oldSet := &model.GroupSet{PrimaryFile: newSet.PrimaryFile, Primary: old, Members: newSet.Members}
+	oldSet := newSet.WithAccounts(old, newSet.Members)
 	d := model.Compare(model.NewResolver(old), model.NewResolver(nw))
 	type member struct {
 		File    string     `json:"file"`

@@ -131,7 +131,7 @@ func (a *app) editInGroup(build buildOps, allowWidening bool) error {
 		},
 		RelaidFile: func(p string) { relaid = append(relaid, p) },
 	}, func(accts map[string]*model.Account) (map[string]*model.Account, error) {
-		set := &model.GroupSet{PrimaryFile: primary, Primary: accts[primary], Members: maps.Clone(g.set.Members)}
+		set := g.set.WithAccounts(accts[primary], maps.Clone(g.set.Members))
 		for key := range set.Members {
 			if acc, ok := accts[memberPath(primary, key)]; ok {
 				set.Members[key] = acc

@@ -104,7 +104,7 @@ func (a *app) primaryOf() (string, *model.Account, error) {
 // group yet is a primary of none).
 func (a *app) groupSetOf(p string, acct *model.Account) (*model.GroupSet, error) {
 	if len(acct.Groups) == 0 {
-		return &model.GroupSet{PrimaryFile: p, Primary: acct, Members: map[string]*model.Account{}}, nil
+		return storage.NewGroupSet(p, acct), nil
 	}
 	g, err := a.loadGroup(p)
 	if err != nil {
@@ -149,7 +149,7 @@ func (a *app) groupEdit(op model.GroupOp, dry bool) error {
 	slices.Sort(others)
 	var outcome model.GroupOutcome
 	apply := func(accts map[string]*model.Account) (map[string]*model.Account, error) {
-		s := &model.GroupSet{PrimaryFile: set.PrimaryFile, Primary: accts[primary], Members: map[string]*model.Account{}}
+		s := set.WithAccounts(accts[primary], map[string]*model.Account{})
 		for p, key := range keys {
 			if acc, ok := accts[p]; ok {
 				if _, member := set.Members[key]; member {

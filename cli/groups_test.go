@@ -161,3 +161,42 @@ func TestGroupAddMemberAccount(t *testing.T) {
 		t.Errorf("the member does not name its primary:\n%s", b)
 	}
 }
+
+// testdata/groups-apart keeps each account in its own directory: the
+// primary acme/acme.toml lists ../ops/emea-ops.toml, which names it back
+// as ../acme/acme.toml. Every command works from any directory, and a
+// member added from another directory is given the way back to the
+// primary. Before, the way back was read relative to the primary's file
+// as opened and every command on the group was refused (R20), and
+// add-member wrote "../../acme.toml".
+func TestGroupMembersInOtherDirectories(t *testing.T) {
+	t.Parallel()
+	dir := memDir(t)
+	for _, f := range []string{"acme/acme.toml", "ops/emea-ops.toml", "west/west.toml"} {
+		b := readBytes(t, filepath.Join(repo, "testdata", "groups-apart", f))
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := func(sub string) string { return filepath.Join(dir, sub) }
+	const shared = "Execute                         Cannot View Data (shared) from Acme Primary via EMEA group"
+	want(t, rc(t, at("ops"), nil, "-f", "emea-ops.toml", "explain", "kai@example.com"), 0, shared)
+	want(t, rc(t, dir, nil, "-f", "ops/emea-ops.toml", "explain", "kai@example.com"), 0, shared)
+	want(t, rc(t, at("west"), nil, "-f", "../ops/emea-ops.toml", "explain", "kai@example.com"), 0, shared)
+	want(t, rc(t, at("acme"), nil, "-f", "acme.toml", "validate"), 0, "ok")
+	want(t, rc(t, dir, nil, "-f", "acme/acme.toml", "validate"), 0, "ok")
+	want(t, rc(t, at("ops"), nil, "-f", "emea-ops.toml", "validate"), 0, "ok")
+	want(t, rc(t, at("acme"), nil, "-f", "acme.toml", "who-can", "Execute", "--group"), 0, "EMEA Ops (../ops/emea-ops.toml)", "kai@example.com   Cannot View Data (shared)")
+
+	// A member added from the primary's directory is told the way back.
+	want(t, rc(t, at("acme"), nil, "-f", "acme.toml", "group", "add-member", "EMEA", "../west/west.toml"), 0, "../west/west.toml: written")
+	if w := string(readBytes(t, at("west/west.toml"))); !strings.Contains(w, `primary = "../acme/acme.toml"`) {
+		t.Errorf("west.toml does not name its primary the way back:\n%s", w)
+	}
+	want(t, rc(t, at("west"), nil, "-f", "west.toml", "validate"), 0, "ok")
+	want(t, rc(t, at("west"), nil, "-f", "west.toml", "explain", "gina@example.com"), 0, "Cannot View Data (shared) from Acme Primary via EMEA group")
+	want(t, rc(t, dir, nil, "-f", "acme/acme.toml", "group", "rm-member", "EMEA", "../west/west.toml"), 0)
+}

@@ -48,7 +48,13 @@ type GroupUser struct {
 // loaded together: what the rules of §6 need to answer for any of them.
 type GroupSet struct {
 	PrimaryFile string // the primary's file, as opened
-	Primary     *Account
+	// PrimaryDir is the directory of the primary's file as an absolute
+	// path, when the caller knows it (storage.NewGroupSet): member files
+	// are relative to it, and a member in a sibling directory names the
+	// primary back through it ("../acme/acme.toml"), which PrimaryFile as
+	// opened ("acme.toml") cannot tell. Empty: PrimaryFile's directory.
+	PrimaryDir string
+	Primary    *Account
 	// Members are the member accounts by GroupMember.File (the path as the
 	// primary writes it). A member that could not be loaded is absent. A
 	// member an edit took out of every group stays (its file changed) until
@@ -71,6 +77,30 @@ type SharedFrom struct {
 // SharedName is the name a member knows a shared role by: "NAME (shared)"
 // (R21).
 func SharedName(role string) string { return role + SharedSuffix }
+
+// WithAccounts returns a set of the same files with primary and members
+// in place of s's accounts.
+func (s *GroupSet) WithAccounts(primary *Account, members map[string]*Account) *GroupSet {
+	return &GroupSet{PrimaryFile: s.PrimaryFile, PrimaryDir: s.PrimaryDir, Primary: primary, Members: members}
+}
+
+// primaryPath is the primary's file, and memberPath member file f (as the
+// primary writes it), as cleaned slash paths: absolute when PrimaryDir is
+// known, else relative to where the primary was opened from.
+func (s *GroupSet) primaryPath() string {
+	base := path.Base(cleanFile(s.PrimaryFile))
+	if s.PrimaryDir != "" {
+		return path.Join(cleanFile(s.PrimaryDir), base)
+	}
+	return cleanFile(s.PrimaryFile)
+}
+
+func (s *GroupSet) memberPath(f string) string {
+	if c := cleanFile(f); path.IsAbs(c) {
+		return c
+	}
+	return path.Join(path.Dir(s.primaryPath()), cleanFile(f))
+}
 
 // sameFile reports whether two member paths, as a primary writes them,
 // name one file: compared as cleaned slash paths.

@@ -74,7 +74,7 @@ func ApplyGroup(s *GroupSet, op GroupOp) (*GroupSet, GroupOutcome, error) {
 // and the members' users holding only the shared roles still shared with
 // them (R23).
 func (e *groupEdit) result() *GroupSet {
-	ns := &GroupSet{PrimaryFile: e.s.PrimaryFile, Primary: e.p, Members: make(map[string]*Account, len(e.s.Members))}
+	ns := e.s.WithAccounts(e.p, make(map[string]*Account, len(e.s.Members)))
 	for f, a := range e.s.Members {
 		ns.Members[f] = a
 	}
@@ -242,7 +242,7 @@ func ApplyPrimary(s *GroupSet, op Op) (*GroupSet, GroupOutcome, error) {
 	if err != nil {
 		return nil, GroupOutcome{}, err
 	}
-	ns := &GroupSet{PrimaryFile: s.PrimaryFile, Primary: np, Members: s.Members}
+	ns := s.WithAccounts(np, s.Members)
 	e := &groupEdit{s: ns, p: np, written: map[string]bool{}}
 	ns = e.result()
 	ns2, gout, err := finish(s, ns, op.Describe(), out.Notes, true, e.written)
@@ -267,7 +267,7 @@ func ApplyMember(s *GroupSet, file string, op Op) (*GroupSet, GroupOutcome, erro
 		return nil, GroupOutcome{}, err
 	}
 	_, key := s.member(file)
-	ns := &GroupSet{PrimaryFile: s.PrimaryFile, Primary: s.Primary, Members: make(map[string]*Account, len(s.Members))}
+	ns := s.WithAccounts(s.Primary, make(map[string]*Account, len(s.Members)))
 	for f, a := range s.Members {
 		ns.Members[f] = a
 	}
@@ -549,7 +549,7 @@ func (o AddMember) applyGroup(e *groupEdit) ([]string, error) {
 	if m == nil {
 		return nil, refuse(o, GroupMembership, "member %q is not loaded", o.File)
 	}
-	if m.Primary != "" && !namesPrimary(o.File, m.Primary, e.s.PrimaryFile) {
+	if m.Primary != "" && !e.s.namesPrimary(o.File, m.Primary) {
 		return nil, refuse(o, GroupMembership, "%s names %q as its primary, not %s", SafeText(o.File), m.Primary, SafeText(e.s.PrimaryFile))
 	}
 	id := o.BoomiAccount
@@ -562,7 +562,7 @@ func (o AddMember) applyGroup(e *groupEdit) ([]string, error) {
 	}
 	if m.Primary == "" {
 		c := m.cloneSections(0)
-		c.Primary = relPrimary(o.File, e.s.PrimaryFile)
+		c.Primary = e.s.relPrimary(o.File)
 		m = c
 		e.written[key] = true
 	}

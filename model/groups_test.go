@@ -578,3 +578,68 @@ func TestOwnIsNoView(t *testing.T) {
 		t.Fatalf("a \"(shared)\" name in an account that names no primary is not an error")
 	}
 }
+
+// A member's file may lie anywhere relative to the primary's: in a
+// subdirectory, a sibling directory, above it, or by an absolute path. Its
+// primary is then named back the way from its own directory, which needs
+// the primary's directory by name where the way climbs out of it
+// (PrimaryDir). Both checks (R20's decision, ValidateGroups) and the
+// primary that AddMember writes into a member naming none follow it.
+func TestMemberFilesElsewhere(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name             string
+		primaryFile, dir string // the set's PrimaryFile and PrimaryDir
+		member, names    string // the member's file as the primary writes it; its primary as it names it
+		ok               bool   // names is the primary
+		written          string // what AddMember writes for a member naming none
+	}{
+		{"same directory", "acme.toml", "", "emea.toml", "acme.toml", true, "acme.toml"},
+		{"subdirectory", "acme.toml", "", "members/emea.toml", "../acme.toml", true, "../acme.toml"},
+		{"subdirectory, opened from elsewhere", "corp/acme.toml", "", "members/emea.toml", "../acme.toml", true, "../acme.toml"},
+		{"sibling directory", "acme.toml", "/srv/roles/acme", "../emea/emea.toml", "../acme/acme.toml", true, "../acme/acme.toml"},
+		{"sibling directory, opened by its path", "acme/acme.toml", "", "../emea/emea.toml", "../acme/acme.toml", true, "../acme/acme.toml"},
+		{"sibling directory, absolute", "/srv/roles/acme/acme.toml", "/srv/roles/acme", "../emea/emea.toml", "../acme/acme.toml", true, "../acme/acme.toml"},
+		{"two levels apart", "acme.toml", "/srv/roles/acme", "../../eu/emea/emea.toml", "../../roles/acme/acme.toml", true, "../../roles/acme/acme.toml"},
+		{"above the primary", "acme.toml", "/srv/roles/acme", "../emea.toml", "acme/acme.toml", true, "acme/acme.toml"},
+		{"the primary by its absolute path", "acme.toml", "/srv/roles/acme", "../emea/emea.toml", "/srv/roles/acme/acme.toml", true, "../acme/acme.toml"},
+		{"sibling directory naming another primary", "acme.toml", "/srv/roles/acme", "../emea/emea.toml", "../other/acme.toml", false, "../acme/acme.toml"},
+		{"sibling directory naming a file of the same name beside it", "acme.toml", "/srv/roles/acme", "../emea/emea.toml", "acme.toml", false, "../acme/acme.toml"},
+		{"a same-directory name from a subdirectory", "acme.toml", "", "members/emea.toml", "acme.toml", false, "../acme.toml"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := acctOn([]Role{role("Cannot View Data", "", Execute)}, nil)
+			p.Name = "Acme Primary"
+			p.Groups = []AccountGroup{{Name: "EMEA", SharedRoles: []string{"Cannot View Data"}, Members: []GroupMember{{File: tc.member}}}}
+			m := acctOn(nil, []User{user("dana@eu.com", "Cannot View Data (shared)")})
+			m.Name, m.Primary = "Acme EU", tc.names
+			s := &GroupSet{PrimaryFile: tc.primaryFile, PrimaryDir: tc.dir, Primary: p, Members: map[string]*Account{tc.member: m}}
+			prob := groupProblem(ValidateGroups(s), Error, GroupMembership, tc.member, "as its primary")
+			if tc.ok && prob != nil {
+				t.Errorf("%q is refused as the primary of %q: %s", tc.names, tc.member, prob.Message)
+			}
+			if !tc.ok && prob == nil {
+				t.Errorf("%q is taken as the primary of %q", tc.names, tc.member)
+			}
+
+			// Adding the member to a group that does not list it yet.
+			bare := &GroupSet{PrimaryFile: tc.primaryFile, PrimaryDir: tc.dir, Primary: p.cloneSections(0), Members: map[string]*Account{}}
+			bare.Primary.Groups = []AccountGroup{{Name: "EMEA", SharedRoles: []string{"Cannot View Data"}}}
+			add := m.cloneSections(0)
+			add.Primary = tc.names
+			_, _, err := ApplyGroup(bare, AddMember{Group: "EMEA", File: tc.member, Account: add})
+			if tc.ok != (err == nil) {
+				t.Errorf("AddMember of a member naming %q: %v", tc.names, err)
+			}
+			add = m.cloneSections(0)
+			add.Primary = ""
+			ns, _, err := ApplyGroup(bare, AddMember{Group: "EMEA", File: tc.member, Account: add})
+			if err != nil {
+				t.Fatalf("AddMember of a member naming no primary: %v", err)
+			}
+			if got, _ := ns.member(tc.member); got == nil || got.Primary != tc.written {
+				t.Fatalf("AddMember wrote primary %q, want %q", got.Primary, tc.written)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strings"
 )
 
 // ValidateGroups returns the problems of a group set (R20, R21, R25): the
@@ -126,8 +127,8 @@ func (g *groupCheck) member(f string) {
 	acct := at(SectionAccount, -1, "primary")
 	switch {
 	case m.Primary == "":
-		g.cite(Warning, GroupMembership, f, acct, "", "%s is a member of %s but its file names no primary: opened alone, its shared roles do not resolve; set primary = %q", SafeText(m.Name), SafeText(s.Primary.Name), relPrimary(f, s.PrimaryFile))
-	case !namesPrimary(f, m.Primary, s.PrimaryFile):
+		g.cite(Warning, GroupMembership, f, acct, "", "%s is a member of %s but its file names no primary: opened alone, its shared roles do not resolve; set primary = %q", SafeText(m.Name), SafeText(s.Primary.Name), s.relPrimary(f))
+	case !s.namesPrimary(f, m.Primary):
 		g.cite(Error, GroupMembership, f, acct, "", "%s is a member of %s (%s), but its file names %q as its primary", SafeText(m.Name), SafeText(s.Primary.Name), s.PrimaryFile, m.Primary)
 	}
 	view, err := s.View(f)
@@ -171,20 +172,37 @@ func (g *groupCheck) groupUserLoc(u User) Loc {
 }
 
 // namesPrimary reports whether primary, as member file f names it
-// (relative to its own directory), is primaryFile; member files are
+// (relative to its own directory), is the primary's file; member files are
 // relative to the primary's directory.
-func namesPrimary(f, primary, primaryFile string) bool {
-	if path.IsAbs(cleanFile(primary)) {
-		return cleanFile(primary) == cleanFile(primaryFile)
+func (s *GroupSet) namesPrimary(f, primary string) bool {
+	named := cleanFile(primary)
+	if !path.IsAbs(named) {
+		named = path.Join(path.Dir(s.memberPath(f)), named)
 	}
-	return cleanFile(path.Join(path.Dir(cleanFile(f)), cleanFile(primary))) == path.Base(cleanFile(primaryFile))
+	return named == s.primaryPath()
 }
 
-// relPrimary is the primary's file as member file f would name it.
-func relPrimary(f, primaryFile string) string {
-	up := ""
-	for d := path.Dir(cleanFile(f)); d != "." && d != "/"; d = path.Dir(d) {
-		up += "../"
+// relPrimary is the primary's file as member file f would name it: the
+// way from f's directory to it. Where that way climbs out of a directory
+// whose name is not known (the primary opened by a relative path and no
+// PrimaryDir), it is the primary's file as opened, which only a member
+// in the same directory reads the same way.
+func (s *GroupSet) relPrimary(f string) string {
+	from := strings.Split(path.Dir(s.memberPath(f)), "/")
+	to := strings.Split(s.primaryPath(), "/")
+	n := 0
+	for n < len(from) && n < len(to)-1 && from[n] == to[n] {
+		n++
 	}
-	return up + path.Base(cleanFile(primaryFile))
+	var way []string
+	for _, d := range from[n:] {
+		switch d {
+		case ".":
+		case "..":
+			return cleanFile(s.PrimaryFile)
+		default:
+			way = append(way, "..")
+		}
+	}
+	return path.Join(append(way, to[n:]...)...)
 }

@@ -136,6 +136,7 @@ func TestUpdateGroup(t *testing.T) {
 		t.Fatalf("invalid member: %v", err)
 	}
 	// The group hook refuses too.
+	check := validateGroup
 	validateGroup = func(set *model.GroupSet) model.Problems {
 		if len(set.Members) != 2 {
 			return model.Problems{{Severity: model.Error, Message: fmt.Sprintf("members %d", len(set.Members))}}
@@ -146,7 +147,7 @@ func TestUpdateGroup(t *testing.T) {
 		addUser(as[m1], "z@example.com")
 		return as, nil
 	})
-	validateGroup = func(*model.GroupSet) model.Problems { return nil }
+	validateGroup = check
 	if err == nil || !strings.Contains(err.Error(), "group says no") {
 		t.Fatalf("hook: %v", err)
 	}
@@ -352,5 +353,50 @@ func TestGroupKey(t *testing.T) {
 		if key, ok := GroupKey(set, filepath.FromSlash(tc.path)); key != tc.key || ok != tc.ok {
 			t.Errorf("GroupKey(%s) = %q %v, want %q %v", tc.path, key, ok, tc.key, tc.ok)
 		}
+	}
+}
+
+// An update that would leave the group breaking its own rules is refused
+// by the model's check of the group (validateGroup, R20-R26) before
+// anything is written, whatever front end made it: here a member made to
+// name another primary, and a group user given a role the group does not
+// share. Each account alone is still valid. A group in sibling
+// directories, named back as "../acme/acme.toml", passes the same check.
+func TestUpdateGroupChecksTheGroup(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(primary, m1 string, as map[string]*model.Account)
+		subs string
+	}{
+		{"member names another primary", func(_, m1 string, as map[string]*model.Account) { as[m1].Primary = "../elsewhere.toml" }, `names "../elsewhere.toml" as its primary`},
+		{"group user holds an unshared role", func(primary, _ string, as map[string]*model.Account) {
+			as[primary].Groups[0].Users[0].Roles = []string{"Release Manager"}
+		}, "neither a built-in role nor a role the group shares"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, primary, m1, m2 := groupDir(t)
+			before := []string{readString(t, primary), readString(t, m1), readString(t, m2)}
+			_, err := UpdateGroup(primary, []string{m1, m2}, SaveOptions{}, func(as map[string]*model.Account) (map[string]*model.Account, error) {
+				tc.edit(primary, m1, as)
+				return as, nil
+			})
+			var ie *InvalidError
+			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tc.subs) {
+				t.Fatalf("got %v, want a refusal saying %q", err, tc.subs)
+			}
+			for i, f := range []string{primary, m1, m2} {
+				if readString(t, f) != before[i] {
+					t.Errorf("%s changed", f)
+				}
+			}
+		})
+	}
+	// The same group, edited within its rules, is written.
+	_, primary, m1, m2 := groupDir(t)
+	if _, err := UpdateGroup(primary, []string{m1, m2}, SaveOptions{}, func(as map[string]*model.Account) (map[string]*model.Account, error) {
+		addUser(as[m1], "new@example.com")
+		return as, nil
+	}); err != nil {
+		t.Fatalf("an edit within the group's rules: %v", err)
 	}
 }

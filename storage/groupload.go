@@ -24,6 +24,18 @@ func groupRef(from, rel string) (string, string) {
 	return filepath.Join(filepath.Dir(from), filepath.FromSlash(rel)), ""
 }
 
+// NewGroupSet is the group set of the primary's file path, as opened, and
+// its account, with no member yet. Its PrimaryDir is path's directory made
+// absolute, so that the model follows member files in other directories
+// (a member "../emea/emea.toml" naming its primary "../acme/acme.toml").
+func NewGroupSet(path string, primary *model.Account) *model.GroupSet {
+	set := &model.GroupSet{PrimaryFile: path, Primary: primary, Members: map[string]*model.Account{}}
+	if dir, err := filepath.Abs(filepath.Dir(path)); err == nil {
+		set.PrimaryDir = filepath.ToSlash(dir)
+	}
+	return set
+}
+
 // sameFile reports whether the paths a and b name one file (links
 // followed); false when either cannot be read.
 func sameFile(a, b string) bool {
@@ -107,7 +119,7 @@ func LoadGroup(path string) (*model.GroupSet, []FileProblem, error) {
 		return LoadGroup(path)
 	}
 	own = append(own, primary.Problems...)
-	set := &model.GroupSet{PrimaryFile: primaryPath, Primary: primary.Account, Members: map[string]*model.Account{}}
+	set := NewGroupSet(primaryPath, primary.Account)
 	var lines *positions // of the primary, once a problem needs them
 	var pidx *groupIdx
 	memberLine := func(g, j int) int {

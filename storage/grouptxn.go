@@ -128,12 +128,11 @@ func (e *GroupTxnError) Error() string {
 // Tests stop, slow or watch a process there.
 var groupTxnHook func(step string, i int, path string)
 
-// validateGroup checks a group as an update would leave it: the primary
-// with the members it lists that the update holds. It is where the model's
-// rules of §6 (R20-R26) come in once the model has them; until then no
-// group is refused but for what each account's validation and the file's
-// keys say.
-var validateGroup = func(set *model.GroupSet) model.Problems { return nil }
+// validateGroup checks a group as an update would leave it, by the model's
+// rules of §6 (R20-R26): the primary with the members it lists that the
+// update holds. Every front end checks its edit first; this is the last
+// word before anything is written. A variable for tests.
+var validateGroup = model.ValidateGroups
 
 // groupFile is one file of a group update.
 type groupFile struct {
@@ -572,7 +571,7 @@ func updateLocked(files []groupFile, recName string, opts SaveOptions, edit func
 // the members it lists that ws hold.
 func groupSetOf(ws []*groupWrite) *model.GroupSet {
 	p := ws[0]
-	set := &model.GroupSet{PrimaryFile: p.path, Primary: p.c, Members: map[string]*model.Account{}}
+	set := NewGroupSet(p.path, p.c)
 	for _, g := range p.c.Groups {
 		for _, m := range g.Members {
 			mp, why := groupRef(p.path, m.File)

@@ -228,7 +228,7 @@ func saveViolations(path string, w *model.Working) []model.Violation {
 	if err != nil || set == nil || len(set.Members) == 0 {
 		return own() // a new file, or no member to reach
 	}
-	before := &model.GroupSet{PrimaryFile: set.PrimaryFile, Primary: base, Members: set.Members}
-	after := &model.GroupSet{PrimaryFile: set.PrimaryFile, Primary: acct, Members: set.Members}
+	before := set.WithAccounts(base, set.Members)
+	after := set.WithAccounts(acct, set.Members)
 	return flatViolations(model.NewGroupViolations(before, after))
 }

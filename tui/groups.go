@@ -33,7 +33,7 @@ func (g *groupCtx) member() bool { return g.key != "" }
 // set is the group set with the session's working copy in place of the
 // account it edits: what the group rules check an edit against.
 func (g *groupCtx) set(work *model.Account) *model.GroupSet {
-	ns := &model.GroupSet{PrimaryFile: g.base.PrimaryFile, Primary: g.base.Primary, Members: g.base.Members}
+	ns := g.base.WithAccounts(g.base.Primary, g.base.Members)
 	if !g.member() {
 		ns.Primary = work
 		return ns

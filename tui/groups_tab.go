@@ -275,7 +275,7 @@ func (fileStore) UpdateGroup(primary string, members []string, op model.GroupOp)
 	_, err := storage.UpdateGroup(primary, members, storage.SaveOptions{Actor: "tui: " + op.Describe(), Change: op.Describe(),
 		AllowedViolations: func(string) []model.Violation { return allowed }},
 		func(in map[string]*model.Account) (map[string]*model.Account, error) {
-			set := &model.GroupSet{PrimaryFile: primary, Primary: in[primary], Members: map[string]*model.Account{}}
+			set := storage.NewGroupSet(primary, in[primary])
 			dir := filepath.Dir(primary)
 			byFile := map[string]string{}
 			for _, f := range set.MemberFiles() {

@@ -78,11 +78,22 @@ type app struct {
 
 // flush writes what the command printed so far, as Execute does at its
 // end.
-func (a *app) flush() {
+func (a *app) flush() { a.flushOut(false) }
+
+// flushOut is flush; plain says the output held is known to be plain
+// (plainText), so that it is written without being looked at again.
+func (a *app) flushOut(plain bool) {
 	if a.outBuf == nil {
 		return
 	}
-	a.wrote(writeSafe(a.realOut, a.outBuf.Bytes()))
+	if out := a.outBuf.Bytes(); plain {
+		if len(out) > 0 {
+			_, err := a.realOut.Write(out)
+			a.wrote(err)
+		}
+	} else {
+		a.wrote(writeSafe(a.realOut, out))
+	}
 	writeSafe(a.realErr, a.errBuf.Bytes())
 	a.outBuf.Reset()
 	a.errBuf.Reset()

@@ -75,7 +75,7 @@ func randomValue(r *rand.Rand, depth int) any {
 // values of every kind and on rolecall's own answers.
 func TestIndentJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	values := []any{nil, "", []any{}, map[string]any{}, []any{[]any{}, map[string]any{}}, "\x7f\"\\", 1.5, json.RawMessage(`{"a":[1,{}]}`)}
+	values := []any{nil, "", []any{}, map[string]any{}, []any{[]any{}, map[string]any{}}, "\x7f\"\\", `\`, `\\"`, `a\\\"b`, `"\\"`, 1.5, json.RawMessage(`{"a":[1,{}]}`)}
 	for range 3000 {
 		values = append(values, randomValue(r, 0))
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
+	"sync"
 	"unsafe"
 )
 
@@ -209,8 +210,9 @@ func (p *pieces) piece() {
 		p.plain = false
 		return
 	}
+	// What the command wrote before was plain (pieces), and so is this.
 	p.a.outBuf.Write(p.buf)
-	p.a.flush()
+	p.a.flushOut(true)
 	p.buf = p.buf[:0]
 }
 
@@ -274,13 +276,16 @@ func (st *indentState) indent(dst, src []byte) []byte {
 		switch c {
 		case '"':
 			j := stringEnd(src, i)
-			for _, b := range src[i : j+1] {
-				if b == 0x7f {
-					dst = append(dst, `\u007f`...)
-				} else {
-					dst = append(dst, b)
+			str := src[i : j+1]
+			for {
+				k := bytes.IndexByte(str, 0x7f)
+				if k < 0 {
+					break
 				}
+				dst = append(append(dst, str[:k]...), `\u007f`...)
+				str = str[k+1:]
 			}
+			dst = append(dst, str...)
 			i = j
 		case '{', '[':
 			open = true
@@ -308,13 +313,23 @@ func (st *indentState) indent(dst, src []byte) []byte {
 // at src[i], escapes and all (the last byte when it is not closed).
 func stringEnd(src []byte, i int) int {
 	j := i + 1
-	for j < len(src) && src[j] != '"' {
-		if src[j] == '\\' {
-			j++
+	for {
+		k := bytes.IndexByte(src[j:], '"')
+		if k < 0 {
+			return len(src) - 1
+		}
+		j += k
+		// The quote closes the string unless an odd number of
+		// backslashes, counted back from it, escapes it.
+		n := 0
+		for b := j - 1; b > i && src[b] == '\\'; b-- {
+			n++
+		}
+		if n%2 == 0 {
+			return j
 		}
 		j++
 	}
-	return min(j, len(src)-1)
 }
 
 // indentedSize is len(indentJSON(nil, src)), counted without writing.
@@ -360,40 +375,52 @@ func indentedSize(src []byte) int {
 
 func newline(dst []byte, depth int) []byte {
 	dst = append(dst, '\n')
-	for range depth {
-		dst = append(dst, ' ', ' ')
+	for depth > len(indentSpaces)/2 {
+		dst = append(dst, indentSpaces...)
+		depth -= len(indentSpaces) / 2
 	}
-	return dst
+	return append(dst, indentSpaces[:2*max(depth, 0)]...)
 }
+
+const indentSpaces = "                                "
 
 var rawMessage = reflect.TypeFor[json.RawMessage]()
 
 // fillNil replaces every nil slice reachable from v (a pointer) with an
-// empty one.
-func fillNil(v reflect.Value) {
+// empty one. What it looks at is planned once per type (fillPlanOf): a
+// value whose type can hold no slice is passed over, and a struct's
+// exported fields are not looked up again for each of a long list's
+// elements (who-can at 100,000 users: one call per holder).
+func fillNil(v reflect.Value) { fillWith(v, fillPlanOf(v.Type())) }
+
+func fillWith(v reflect.Value, p *fillPlan) {
+	if !p.slices {
+		return
+	}
 	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
+	case reflect.Pointer:
+		if !v.IsNil() {
+			fillWith(v.Elem(), p.elem)
+		}
+	case reflect.Interface:
 		if !v.IsNil() {
 			fillNil(v.Elem())
 		}
 	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				fillNil(v.Field(i))
-			}
+		for _, f := range p.fields {
+			fillWith(v.Field(f.i), f.p)
 		}
 	case reflect.Slice:
-		if v.Type() == rawMessage {
-			return
-		}
 		if v.IsNil() {
 			if v.CanSet() {
 				v.Set(reflect.MakeSlice(v.Type(), 0, 0))
 			}
 			return
 		}
-		for i := 0; i < v.Len(); i++ {
-			fillNil(v.Index(i))
+		if p.elem.slices {
+			for i := 0; i < v.Len(); i++ {
+				fillWith(v.Index(i), p.elem)
+			}
 		}
 	case reflect.Map:
 		for _, k := range v.MapKeys() {
@@ -404,4 +431,63 @@ func fillNil(v reflect.Value) {
 			v.SetMapIndex(k, c)
 		}
 	}
+}
+
+// fillPlan is what fillNil does with a value of one type: slices, whether
+// the value can hold a slice at all (an interface or a map is taken to);
+// elem, the plan of a pointer's or a slice's element; fields, a struct's
+// exported fields that can hold a slice, with their plans.
+type fillPlan struct {
+	slices bool
+	elem   *fillPlan
+	fields []fieldFill
+}
+
+type fieldFill struct {
+	i int
+	p *fillPlan
+}
+
+var fillPlans sync.Map // reflect.Type -> *fillPlan
+
+func fillPlanOf(t reflect.Type) *fillPlan {
+	if p, ok := fillPlans.Load(t); ok {
+		return p.(*fillPlan)
+	}
+	p := planFill(t, map[reflect.Type]*fillPlan{})
+	fillPlans.Store(t, p)
+	return p
+}
+
+// planFill makes t's plan. planned holds the plans made so far, so that a
+// type that refers to itself gets its own plan back.
+func planFill(t reflect.Type, planned map[reflect.Type]*fillPlan) *fillPlan {
+	if p, ok := planned[t]; ok {
+		return p
+	}
+	// Until t is planned, a plan that meets it again (a pointer to it in
+	// one of its fields) takes it to hold slices.
+	p := &fillPlan{slices: true}
+	planned[t] = p
+	switch t.Kind() {
+	case reflect.Interface, reflect.Map:
+	case reflect.Slice:
+		p.slices = t != rawMessage
+		p.elem = planFill(t.Elem(), planned)
+	case reflect.Pointer:
+		p.elem = planFill(t.Elem(), planned)
+		p.slices = p.elem.slices
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() {
+				if fp := planFill(f.Type, planned); fp.slices {
+					p.fields = append(p.fields, fieldFill{i, fp})
+				}
+			}
+		}
+		p.slices = len(p.fields) > 0
+	default:
+		p.slices = false
+	}
+	return p
 }

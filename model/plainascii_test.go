@@ -18,6 +18,14 @@ func TestPlainASCII(t *testing.T) {
 		inputs = append(inputs, c, "name\t"+c+"x\nnext")
 	}
 	inputs = append(inputs, "", "\n\t", "ok\tcell\nline ~ end\n", "\u202e", "\u200b", "é")
+	// Every byte at every place of the first three words, and of a tail,
+	// beside newlines and tabs: PlainASCII looks at eight bytes at once.
+	const line = "0123456\n89\tbcdef~ hijklmnopqrs"
+	for b := 0; b < 256; b++ {
+		for at := range len(line) {
+			inputs = append(inputs, line[:at]+string([]byte{byte(b)})+line[at+1:])
+		}
+	}
 	for _, s := range inputs {
 		plain := true
 		for _, c := range cells(s) {

@@ -52,6 +52,34 @@ func HasControl(s string) bool {
 // of it, and HasControl passes. It is one pass over s, for a front end to
 // take before it looks at a long output cell by cell.
 func PlainASCII(s string) bool {
+	// Eight bytes at a time (an answer of megabytes is checked as it is
+	// written). Once no byte is above 0x7f, adding 0x60 or 0x7f to each
+	// byte carries into none of the others, so each test below is exact
+	// for every byte: below ' ', a newline, a tab, DEL.
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&highs != 0 {
+			return false
+		}
+		low := ^(w + 0x60*ones) & highs
+		newline := ^((w ^ 0x0a*ones) + 0x7f*ones) & highs
+		tab := ^((w ^ 0x09*ones) + 0x7f*ones) & highs
+		del := ^((w ^ 0x7f*ones) + 0x7f*ones) & highs
+		if low&^newline&^tab|del != 0 {
+			return false
+		}
+	}
+	return plainBytes(s[i:])
+}
+
+// plainBytes is PlainASCII a byte at a time.
+func plainBytes(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c-' ' > '~'-' ' && c != '\n' && c != '\t' {
 			return false

@@ -281,19 +281,28 @@ func (l *cacheLookup) close() {
 // decode is Decode(path, data) through the entry: data has SHA-256 sum.
 // A miss decodes and writes the entry.
 func (l *cacheLookup) decode(path string, data []byte, sum [sha256.Size]byte) (*model.Account, []FileProblem) {
+	a, ps, store := l.decodeLater(path, data, sum)
+	store()
+	return a, ps
+}
+
+// decodeLater is decode, but a miss writes the entry only when store is
+// called (before l is closed): an edit that then saves writes the entry
+// of what it saved instead, under the same name.
+func (l *cacheLookup) decodeLater(path string, data []byte, sum [sha256.Size]byte) (*model.Account, []FileProblem, func()) {
 	if l == nil {
-		return Decode(path, data)
+		a, ps := Decode(path, data)
+		return a, ps, func() {}
 	}
 	if a, ps, ok := l.hit(sum, int64(len(data))); ok {
-		return a, ps
+		return a, ps, func() {}
 	}
 	if l.found {
 		cacheStats.bad.Add(1)
 	}
 	cacheStats.misses.Add(1)
 	a, ps := Decode(path, data)
-	l.store(fileState{sum: sum, size: int64(len(data))}, a, ps)
-	return a, ps
+	return a, ps, func() { l.store(fileState{sum: sum, size: int64(len(data))}, a, ps) }
 }
 
 // hit gives the account and problems of the entry when it is good and was

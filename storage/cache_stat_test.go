@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -209,5 +210,47 @@ func TestCacheCanonicalOnlyForItsBytes(t *testing.T) {
 	}
 	if n := edit("Two"); n != 1 {
 		t.Fatalf("a hand-edited file: Relaid called %d times, want 1", n)
+	}
+}
+
+// An edit of a file with no entry reads it once and writes one entry: that
+// of the file it saved, which the next load then finds. The entry of the
+// bytes it replaced, which nothing would read again, is not written; it
+// is when nothing is saved over them (a refused edit).
+func TestColdEditWritesOneEntry(t *testing.T) {
+	freshCache(t)
+	p := writeFile(t, "acct.toml", Encode(model.Synthetic(200, 40, 6, 3)), 0o600)
+	c0 := cacheCounts()
+	saved, err := Update(p, SaveOptions{}, func(a *model.Account) (*model.Account, error) {
+		addUser(a, "cold@example.com")
+		return a, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cacheCounts().minus(c0); d != (counts{misses: 1, writes: 1}) {
+		t.Fatalf("%+v, want one miss and one entry written", d)
+	}
+	c1 := cacheCounts()
+	sameDoc(t, "after the edit", mustLoad(t, p), uncached(t, p))
+	if d := cacheCounts().minus(c1); d.hits != 1 || d.misses != 0 {
+		t.Fatalf("%+v: the load after a cold edit did not find the saved file's entry", d)
+	}
+	if saved.FindUser("cold@example.com") < 0 {
+		t.Fatal("the edit is not in the account saved")
+	}
+
+	q := writeFile(t, "other.toml", Encode(model.Synthetic(100, 20, 4, 5)), 0o600)
+	c2 := cacheCounts()
+	if _, err := Update(q, SaveOptions{}, func(*model.Account) (*model.Account, error) { return nil, errors.New("refused") }); err == nil {
+		t.Fatal("a refused edit saved")
+	}
+	if d := cacheCounts().minus(c2); d != (counts{misses: 1, writes: 1}) {
+		t.Fatalf("%+v: a refused edit of a file with no entry should write the file's entry", d)
+	}
+	c3 := cacheCounts()
+	mustLoad(t, q)
+	if d := cacheCounts().minus(c3); d.hits != 1 {
+		t.Fatalf("%+v: the load after a refused edit missed", d)
 	}
 }

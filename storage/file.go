@@ -705,7 +705,18 @@ func (h *Held) Update(opts SaveOptions, edit func(*model.Account) (*model.Accoun
 		}
 		return nil, err
 	}
-	old, ps, canonical := decodeCurrent(path, cur)
+	l := lookupCache(path, int64(len(cur)))
+	defer l.close()
+	old, ps, canonical, store := decodeCurrentLater(l, path, cur)
+	// A cold read writes the entry of the file as it is only if nothing is
+	// saved over it (a refused edit, a file with errors): a save writes
+	// the entry of what it saved, under the same name.
+	saved := false
+	defer func() {
+		if !saved {
+			store()
+		}
+	}()
 	if errs := Errors(ps); len(errs) > 0 || old == nil {
 		return nil, &ProblemsError{Path: path, Problems: errs}
 	}
@@ -727,10 +738,12 @@ func (h *Held) Update(opts SaveOptions, edit func(*model.Account) (*model.Accoun
 	if _, err := commit(target, path, cur, fi, old, c, data, opts); err != nil {
 		var se *SavedError
 		if errors.As(err, &se) {
+			saved = true
 			return c, err
 		}
 		return nil, err
 	}
+	saved = true
 	return c, nil
 }
 
@@ -741,9 +754,17 @@ func (h *Held) Update(opts SaveOptions, edit func(*model.Account) (*model.Accoun
 func decodeCurrent(path string, cur []byte) (a *model.Account, ps []FileProblem, canonical bool) {
 	l := lookupCache(path, int64(len(cur)))
 	defer l.close()
+	a, ps, canonical, store := decodeCurrentLater(l, path, cur)
+	store()
+	return a, ps, canonical
+}
+
+// decodeCurrentLater is decodeCurrent through l, which the caller closes,
+// writing the entry of a miss only when store is called.
+func decodeCurrentLater(l *cacheLookup, path string, cur []byte) (a *model.Account, ps []FileProblem, canonical bool, store func()) {
 	sum := sha256.Sum256(cur)
-	a, ps = l.decode(path, cur, sum)
-	return a, ps, l != nil && l.body != nil && l.state.sum == sum && l.state.canonical
+	a, ps, store = l.decodeLater(path, cur, sum)
+	return a, ps, l != nil && l.body != nil && l.state.sum == sum && l.state.canonical, store
 }
 
 // UnreadableError refuses to save an account whose file rolecall would

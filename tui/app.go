@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -363,7 +362,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		}
 		a.finishLoad(msg.ld, msg.sync)
 		cmd := a.refreshAll()
-		relaid, large := c.sess.relaid, len(c.sess.work.Users) > 5000
+		relaid, large := c.sess.relaid, largeAccount(c.sess.work)
 		if relaid != nil || large {
 			// Off the input path and after the account shows: whether
 			// saving rewrites the file's layout, which only a save review
@@ -375,7 +374,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 					relaid()
 				}
 				if large {
-					debug.FreeOSMemory()
+					releaseMemory()
 				}
 				return nil
 			})

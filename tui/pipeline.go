@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 
@@ -149,11 +150,28 @@ func (a *App) doSave() tea.Cmd {
 	a.saveAs = nil
 	a.c.push(&busy{c: a.c, id: id, title: "Saving " + safe(to.path) + "..."})
 	store, w := s.store, s.w
+	large := largeAccount(s.work)
 	return func() tea.Msg {
 		st, err := store.Save(to.path, w, to.stamp)
+		if large {
+			// Encoding, reading back and caching a large file leave
+			// garbage several times the account's size: given back to
+			// the system here, while keys wait anyway, instead of kept
+			// resident (at 100,000 users, 137-191 MB after a save
+			// against 44 MB after the load).
+			releaseMemory()
+		}
 		return savedMsg{id: id, to: to, as: as, stamp: st, err: err, sync: readSync(store, to.path)}
 	}
 }
+
+// largeAccount says when a load or a save leaves enough garbage to give
+// back to the system at once.
+func largeAccount(a *model.Account) bool { return len(a.Users) > 5000 }
+
+// releaseMemory gives the heap's free memory back to the system (a
+// variable for the tests).
+var releaseMemory = debug.FreeOSMemory
 
 // closeBusy takes the busy notice with that id off the stack.
 func (a *App) closeBusy(id int) {

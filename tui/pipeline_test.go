@@ -689,3 +689,36 @@ func TestRelaidNotWorkedOutOnLoad(t *testing.T) {
 		t.Errorf("a hand-edited file: Relaid %v, the account encoded %d times (want true, once)", ld.Relaid(), encodes)
 	}
 }
+
+// A save of a large account gives the memory its encoding left back to
+// the system, as a load does; a small one does not pay for it.
+func TestLargeSaveReleasesMemory(t *testing.T) {
+	old := releaseMemory
+	defer func() { releaseMemory = old }()
+	released := 0
+	releaseMemory = func() { released++ }
+	for _, tc := range []struct {
+		name  string
+		acct  *model.Account
+		saves int // releases by the save
+	}{
+		{"the demo", model.Demo(), 0},
+		{"6,000 users", model.Synthetic(6000, 100, 10, 2), 1},
+	} {
+		st := &memStore{acct: tc.acct}
+		h := newHarness(t, Options{}, st)
+		before := released
+		h.keys("2", "e", "ctrl+u")
+		h.typeText("Renamed")
+		h.keys("enter")
+		h.expect("Done (unsaved)")
+		h.keys("ctrl+s", "y")
+		h.expect("Saved ")
+		if st.saves != 1 {
+			t.Fatalf("%s: %d saves", tc.name, st.saves)
+		}
+		if got := released - before; got != tc.saves {
+			t.Errorf("%s: memory released %d times by the save, want %d", tc.name, got, tc.saves)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"rolecall/internal/hugeheap"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -26,7 +27,9 @@ import (
 // of mode 0600. There is one entry per account file (by path) and build:
 // its name is a hash of its key, which holds cacheSchema, the running build
 // (the executable's size, modification time and inode, the Go version) and
-// the file's path (the problems name it).
+// the file's absolute path, so that big.toml, ./big.toml and /home/me/big.toml
+// share one entry. The problems of an entry name the file as the run that
+// wrote it did; a hit names it as this run does.
 //
 // An entry records the SHA-256 and size of the bytes it was made from: it
 // is used only when the file's bytes, read and hashed at every load, have
@@ -160,6 +163,7 @@ type cacheLookup struct {
 	c     *cacheHandle
 	name  string
 	key   []byte
+	path  string // the account file as this run names it
 	state fileState
 	body  []byte // nil when there is no good entry
 	found bool   // an entry was there, good or bad
@@ -261,7 +265,7 @@ func openCacheFor(path string) *cacheLookup {
 	if cacheOff.Load() {
 		return nil
 	}
-	key := cacheKey(path)
+	key := cacheKey(keyPath(path))
 	if key == nil {
 		return nil
 	}
@@ -269,7 +273,21 @@ func openCacheFor(path string) *cacheLookup {
 	if c == nil {
 		return nil
 	}
-	return &cacheLookup{c: c, name: entryName(key), key: key}
+	return &cacheLookup{c: c, name: entryName(key), key: key, path: path}
+}
+
+// keyPath is the path an entry is kept under: path made absolute and
+// clean (absPath). A variable for the fuzz test, whose seeds hold a key
+// made of a relative path.
+var keyPath = absPath
+
+// absPath is path made absolute and clean, or path when the working
+// directory cannot be told.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 func (l *cacheLookup) close() {
@@ -319,8 +337,23 @@ func (l *cacheLookup) hit(sum [sha256.Size]byte, size int64) (*model.Account, []
 	if ok {
 		cacheStats.hits.Add(1)
 		l.some = l.keep != nil
+		ps = namedAs(ps, l.path)
 	}
 	return a, ps, ok
+}
+
+// namedAs gives the problems of an entry naming the file as path: Decode
+// names it in every problem it makes, the way the run that wrote the entry
+// spelled it.
+func namedAs(ps []FileProblem, path string) []FileProblem {
+	if !slices.ContainsFunc(ps, func(p FileProblem) bool { return p.Path != path }) {
+		return ps
+	}
+	out := slices.Clone(ps)
+	for i := range out {
+		out[i].Path = path
+	}
+	return out
 }
 
 // store writes the entry of bytes in state st that decode to a and ps.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -252,5 +253,31 @@ func TestColdEditWritesOneEntry(t *testing.T) {
 	mustLoad(t, q)
 	if d := cacheCounts().minus(c3); d.hits != 1 {
 		t.Fatalf("%+v: the load after a refused edit missed", d)
+	}
+}
+
+// One file named several ways (relative, with ./ or ../ in it, absolute)
+// has one entry: a later run that spells it otherwise finds it, and the
+// problems it gives name the file as that run does, as a fresh decode
+// would.
+func TestCacheOneEntryForEverySpelling(t *testing.T) {
+	freshCache(t)
+	a := model.Synthetic(200, 40, 6, 3)
+	a.Users[0].Roles = append(a.Users[0].Roles, "Nobody Has This Role") // an error: its problems name the file
+	p := writeFile(t, "acct.toml", Encode(a), 0o600)
+	dir, base := filepath.Split(p)
+	t.Chdir(dir)
+	spellings := []string{base, "./" + base, filepath.Join("..", filepath.Base(dir), base), p, filepath.Join(dir, ".", base)}
+	c0 := cacheCounts()
+	for i, sp := range spellings {
+		want := uncached(t, sp)
+		if len(want.Problems) == 0 || want.Problems[0].Path != sp {
+			t.Fatalf("%s: the fresh decode names no problem with this path: %+v", sp, want.Problems)
+		}
+		sameDoc(t, sp, mustLoad(t, sp), want)
+		d := cacheCounts().minus(c0)
+		if i == 0 && d != (counts{misses: 1, writes: 1}) || i > 0 && d != (counts{hits: int64(i), misses: 1, writes: 1}) {
+			t.Fatalf("after %d spellings (%s): %+v, want one miss and then hits", i+1, sp, d)
+		}
 	}
 }

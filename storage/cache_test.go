@@ -707,9 +707,10 @@ func FuzzCacheEntry(f *testing.F) {
 	if runtime.GOOS != "linux" {
 		f.Skip("the load cache is kept on Linux only")
 	}
-	orig := buildKey
-	f.Cleanup(func() { buildKey = orig })
+	orig, origPath := buildKey, keyPath
+	f.Cleanup(func() { buildKey, keyPath = orig, origPath })
 	buildKey = func() string { return "fuzz-build" }
+	keyPath = func(p string) string { return p }
 	// The file is at a relative path (so that the key is fixed); the
 	// directory changes only within each input, for f.Fuzz reads the
 	// seeds in testdata relative to the package.

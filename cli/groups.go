@@ -137,6 +137,12 @@ func (a *app) groupEdit(op model.GroupOp, dry bool) error {
 		keys[p] = key
 	}
 	if am, ok := op.(model.AddMember); ok {
+		// As the primary's file will hold it: refused before it is looked
+		// for (an absolute path joined to the primary's directory would
+		// name another file).
+		if why := storage.GroupPathProblem(am.File); why != "" {
+			return usageErr("member file %s %s", model.SafeText(am.File), why)
+		}
 		p := memberPath(primary, am.File)
 		if _, err := os.Lstat(p); err != nil {
 			return usageErr("member file %s: %v (create it first, e.g. rolecall -f %s init --empty)", model.SafeText(am.File), errors.Unwrap(err), model.SafeText(p))

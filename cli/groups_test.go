@@ -199,4 +199,39 @@ func TestGroupMembersInOtherDirectories(t *testing.T) {
 	want(t, rc(t, at("west"), nil, "-f", "west.toml", "validate"), 0, "ok")
 	want(t, rc(t, at("west"), nil, "-f", "west.toml", "explain", "gina@example.com"), 0, "Cannot View Data (shared) from Acme Primary via EMEA group")
 	want(t, rc(t, dir, nil, "-f", "acme/acme.toml", "group", "rm-member", "EMEA", "../west/west.toml"), 0)
+
+	// The primary opened through a link to its directory, by -f or from
+	// inside it (a shell's $PWD keeps the link): the way back is measured
+	// from the real directory, and add-member writes that one.
+	if err := os.Symlink("acme", at("acme-link")); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "-f", "acme-link/acme.toml", "validate", "--strict"), 0, "ok")
+	want(t, rc(t, at("acme-link"), []string{"PWD=" + at("acme-link")}, "-f", "acme.toml", "validate", "--strict"), 0, "ok")
+	if err := os.WriteFile(at("west/west.toml"), readBytes(t, filepath.Join(repo, "testdata", "groups-apart", "west", "west.toml")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, rc(t, dir, nil, "-f", "acme-link/acme.toml", "group", "add-member", "EMEA", "../west/west.toml"), 0, "../west/west.toml: written")
+	if w := string(readBytes(t, at("west/west.toml"))); !strings.Contains(w, `primary = "../acme/acme.toml"`) {
+		t.Errorf("west.toml, added through the link, does not name the primary's real directory:\n%s", w)
+	}
+	want(t, rc(t, dir, nil, "-f", "acme/acme.toml", "validate", "--strict"), 0, "ok")
+
+	// A member's file is written relative to the primary's: an absolute
+	// one is refused before anything is looked for.
+	r := rc(t, dir, nil, "-f", "acme/acme.toml", "group", "add-member", "EMEA", at("west/west.toml"))
+	want(t, r, 2, "is absolute; write it relative")
+	if strings.Contains(r.stderr, "create it first") || strings.Contains(r.stderr, "()") {
+		t.Errorf("an absolute member file is said to be missing, or cited with no rule:\n%s", r.stderr)
+	}
+
+	// A member naming its primary through the link is refused from both
+	// sides alike, with the way back it should name.
+	ops := string(readBytes(t, at("ops/emea-ops.toml")))
+	if err := os.WriteFile(at("ops/emea-ops.toml"), []byte(strings.Replace(ops, `primary = "../acme/acme.toml"`, `primary = "../acme-link/acme.toml"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"acme/acme.toml", "ops/emea-ops.toml"} {
+		want(t, rc(t, dir, nil, "-f", f, "validate"), 1, `names "../acme-link/acme.toml" as its primary; from where it is, the primary is "../acme/acme.toml"`)
+	}
 }

@@ -37,6 +37,8 @@ and --seed always give the same file). It never overwrites a file.`,
 			switch {
 			case empty && synthetic > 0:
 				return fail(ExitUsage, "init takes --empty or --synthetic, not both")
+			case cmd.Flags().Changed("synthetic") && synthetic <= 0:
+				return fail(ExitUsage, "--synthetic takes a number of users above 0")
 			case cmd.Flags().Changed("sod-rules") && synthetic <= 0:
 				return fail(ExitUsage, "--sod-rules goes with --synthetic N")
 			case rules < 0 || rules > storage.MaxSoDRules:
@@ -57,8 +59,6 @@ and --seed always give the same file). It never overwrites a file.`,
 				if rules > 0 {
 					what = fmt.Sprintf("a synthetic account with %s (seed %d)", plural(len(acct.SeparationOfDuties), "separation-of-duties rule"), seed)
 				}
-			case cmd.Flags().Changed("synthetic"):
-				return fail(ExitUsage, "--synthetic takes a number of users above 0")
 			}
 			return a.create(acct, what)
 		},

@@ -45,6 +45,7 @@ func TestInitSynthetic(t *testing.T) {
 		t.Errorf("--sod-rules changed the account before its rules, or wrote none")
 	}
 	want(t, rc(t, dir, nil, "init", "--sod-rules", "3", "-f", "f.toml"), 2, "goes with --synthetic")
+	want(t, rc(t, dir, nil, "init", "--synthetic", "0", "--sod-rules", "3", "-f", "f.toml"), 2, "--synthetic takes a number of users above 0")
 	want(t, rc(t, dir, nil, "init", "--synthetic", "10", "--sod-rules", "1001", "-f", "f.toml"), 2, "0 to 1000")
 	want(t, rc(t, dir, nil, "init", "--synthetic", "10", "--sod-rules", "-1", "-f", "f.toml"), 2, "0 to 1000")
 }

@@ -129,7 +129,7 @@ func (g *groupCheck) member(f string) {
 	case m.Primary == "":
 		g.cite(Warning, GroupMembership, f, acct, "", "%s is a member of %s but its file names no primary: opened alone, its shared roles do not resolve; set primary = %q", SafeText(m.Name), SafeText(s.Primary.Name), s.relPrimary(f))
 	case !s.namesPrimary(f, m.Primary):
-		g.cite(Error, GroupMembership, f, acct, "", "%s is a member of %s (%s), but its file names %q as its primary", SafeText(m.Name), SafeText(s.Primary.Name), s.PrimaryFile, m.Primary)
+		g.cite(Error, GroupMembership, f, acct, "", "%s is a member of %s (%s), but its file names %q as its primary; from where it is, the primary is %q", SafeText(m.Name), SafeText(s.Primary.Name), s.PrimaryFile, m.Primary, s.relPrimary(f))
 	}
 	view, err := s.View(f)
 	if err != nil {

@@ -62,7 +62,16 @@ type Problem struct {
 }
 
 func (p Problem) String() string {
-	return fmt.Sprintf("%s: %s (%s)", p.Severity, p.Message, p.Cite())
+	return fmt.Sprintf("%s: %s", p.Severity, p.cited())
+}
+
+// cited is the message with its rule in parentheses, when it has one (a
+// problem of the file's form, such as a path written wrong, has none).
+func (p Problem) cited() string {
+	if c := p.Cite(); c != "" {
+		return p.Message + " (" + c + ")"
+	}
+	return p.Message
 }
 
 // Cite is the rule as texts print it inside their parentheses: "R7", or
@@ -107,7 +116,7 @@ func (ps Problems) Error() string {
 	if len(errs) == 0 {
 		return "no problems"
 	}
-	s := errs[0].Message + " (" + errs[0].Cite() + ")"
+	s := errs[0].cited()
 	if len(errs) > 1 {
 		s += fmt.Sprintf(" (and %d more)", len(errs)-1)
 	}

@@ -290,8 +290,8 @@ func synthEnvName(i int) string {
 // of validate, report and every edit's check: the same account, n and seed
 // always give the same rules. Each rule sets one privilege some custom role
 // of a ticks against another, neither covering the other (R4, so no rule
-// draws R11's warning); about half look account-wide and half inside the
-// environments of one classification that a has. With fewer than two
+// draws R11's warning), account-wide or inside the environments of one
+// classification that a has; no two alike while there are others. With fewer than two
 // privileges ticked that do not cover each other there is nothing to set
 // apart, and it returns none.
 func SyntheticRules(a *Account, n int, seed int64) []SoDRule {
@@ -322,18 +322,33 @@ func SyntheticRules(a *Account, n int, seed int64) []SoDRule {
 			classes = append(classes, c)
 		}
 	}
+	// Every rule there can be: each pair account-wide and in each
+	// classification the account has, in a random order, taken in turn so
+	// that no two rules are alike while there are others to take.
+	type kind struct {
+		pair
+		class Classification // "": account-wide
+	}
+	kinds := make([]kind, 0, len(pairs)*(1+len(classes)))
+	for _, pr := range pairs {
+		kinds = append(kinds, kind{pr, ""})
+		for _, c := range classes {
+			kinds = append(kinds, kind{pr, c})
+		}
+	}
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x50d50d))
+	order := rng.Perm(len(kinds))
 	rules := make([]SoDRule, 0, n)
 	for len(rules) < n {
-		pr := pairs[rng.IntN(len(pairs))]
+		k := kinds[order[len(rules)%len(kinds)]]
 		r := SoDRule{
 			Name:     fmt.Sprintf("Synthetic rule %d", len(rules)+1),
-			Holds:    []Privilege{pr.holds},
-			Excludes: []Privilege{pr.excludes},
+			Holds:    []Privilege{k.holds},
+			Excludes: []Privilege{k.excludes},
 			Scope:    SoDAccount,
 		}
-		if len(classes) > 0 && rng.IntN(2) == 0 {
-			r.Scope, r.Classification = SoDEnvironments, classes[rng.IntN(len(classes))]
+		if k.class != "" {
+			r.Scope, r.Classification = SoDEnvironments, k.class
 		}
 		rules = append(rules, r)
 	}

@@ -189,6 +189,20 @@ func TestSyntheticRules(t *testing.T) {
 			if again := SyntheticRules(tc.a, tc.n, 9); !reflect.DeepEqual(rules, again) {
 				t.Fatal("the same arguments gave other rules")
 			}
+			// No two alike while there are others to take (here, always).
+			type alike struct {
+				h, x  Privilege
+				scope SoDScope
+				class Classification
+			}
+			seen := map[alike]bool{}
+			for _, r := range rules {
+				k := alike{r.Holds[0], r.Excludes[0], r.Scope, r.Classification}
+				if seen[k] {
+					t.Errorf("%s repeats an earlier rule: %+v", r.Name, k)
+				}
+				seen[k] = true
+			}
 			scoped := 0
 			for _, r := range rules {
 				if r.Scope == SoDEnvironments {

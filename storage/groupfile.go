@@ -50,6 +50,10 @@ const (
 // groupRule is the rule the problems of groups cite.
 const groupRule = "R20"
 
+// GroupPathProblem says what is wrong with p as a path written in a
+// primary (a member's file) or in a member (its primary), or "".
+func GroupPathProblem(p string) string { return checkGroupPath(p) }
+
 // checkGroupPath says what is wrong with a path written in primary or in a
 // member's file, or "".
 func checkGroupPath(p string) string {

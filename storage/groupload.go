@@ -25,15 +25,29 @@ func groupRef(from, rel string) (string, string) {
 }
 
 // NewGroupSet is the group set of the primary's file path, as opened, and
-// its account, with no member yet. Its PrimaryDir is path's directory made
-// absolute, so that the model follows member files in other directories
+// its account, with no member yet. Its PrimaryDir is path's real directory
+// (realDir), so that the model follows member files in other directories
 // (a member "../emea/emea.toml" naming its primary "../acme/acme.toml").
 func NewGroupSet(path string, primary *model.Account) *model.GroupSet {
 	set := &model.GroupSet{PrimaryFile: path, Primary: primary, Members: map[string]*model.Account{}}
-	if dir, err := filepath.Abs(filepath.Dir(path)); err == nil {
-		set.PrimaryDir = filepath.ToSlash(dir)
-	}
+	set.PrimaryDir = filepath.ToSlash(realDir(filepath.Dir(path)))
 	return set
+}
+
+// realDir is directory dir as an absolute path with its links followed,
+// or made absolute only when they cannot be (it does not exist yet): the
+// directory a member's "../acme/acme.toml" is measured against is the
+// primary's real one, whatever link the primary was opened through.
+func realDir(dir string) string {
+	// Made absolute first: the working directory may itself be reached
+	// through a link ($PWD), which a relative "." would keep.
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		return real
+	}
+	return dir
 }
 
 // sameFile reports whether the paths a and b name one file (links

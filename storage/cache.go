@@ -27,8 +27,8 @@ import (
 // of mode 0600. There is one entry per account file (by path) and build:
 // its name is a hash of its key, which holds cacheSchema, the running build
 // (the executable's size, modification time and inode, the Go version) and
-// the file's absolute path, so that big.toml, ./big.toml and /home/me/big.toml
-// share one entry. The problems of an entry name the file as the run that
+// the file's real path, so that big.toml, ./big.toml, /home/me/big.toml and
+// a link to it share one entry. The problems of an entry name the file as the run that
 // wrote it did; a hit names it as this run does.
 //
 // An entry records the SHA-256 and size of the bytes it was made from: it
@@ -277,17 +277,22 @@ func openCacheFor(path string) *cacheLookup {
 }
 
 // keyPath is the path an entry is kept under: path made absolute and
-// clean (absPath). A variable for the fuzz test, whose seeds hold a key
-// made of a relative path.
-var keyPath = absPath
+// clean, its links followed (realPath). A variable for the fuzz test,
+// whose seeds hold a key made of a relative path.
+var keyPath = realPath
 
-// absPath is path made absolute and clean, or path when the working
-// directory cannot be told.
-func absPath(path string) string {
-	if abs, err := filepath.Abs(path); err == nil {
-		return abs
+// realPath is path made absolute and clean, then with its links followed
+// when they can be (the file exists); path when the working directory
+// cannot be told.
+func realPath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
 	}
-	return path
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real
+	}
+	return abs
 }
 
 func (l *cacheLookup) close() {

@@ -256,8 +256,8 @@ func TestColdEditWritesOneEntry(t *testing.T) {
 	}
 }
 
-// One file named several ways (relative, with ./ or ../ in it, absolute)
-// has one entry: a later run that spells it otherwise finds it, and the
+// One file named several ways (relative, with ./ or ../ in it, absolute,
+// through a link to it or to its directory) has one entry: a later run that spells it otherwise finds it, and the
 // problems it gives name the file as that run does, as a fresh decode
 // would.
 func TestCacheOneEntryForEverySpelling(t *testing.T) {
@@ -267,7 +267,14 @@ func TestCacheOneEntryForEverySpelling(t *testing.T) {
 	p := writeFile(t, "acct.toml", Encode(a), 0o600)
 	dir, base := filepath.Split(p)
 	t.Chdir(dir)
-	spellings := []string{base, "./" + base, filepath.Join("..", filepath.Base(dir), base), p, filepath.Join(dir, ".", base)}
+	if err := os.Symlink(base, filepath.Join(dir, "link.toml")); err != nil {
+		t.Fatal(err)
+	}
+	dirLink := filepath.Join(t.TempDir(), "dirlink")
+	if err := os.Symlink(dir, dirLink); err != nil {
+		t.Fatal(err)
+	}
+	spellings := []string{base, "./" + base, filepath.Join("..", filepath.Base(dir), base), p, filepath.Join(dir, ".", base), "link.toml", filepath.Join(dirLink, base)}
 	c0 := cacheCounts()
 	for i, sp := range spellings {
 		want := uncached(t, sp)

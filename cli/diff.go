@@ -126,14 +126,7 @@ summary is always whole).`,
 				return nil
 			}
 			a.printSummary(d.Summary(), "no change for anyone")
-			if len(nv) > 0 {
-				fmt.Fprintf(a.stdout, "%s of separation of duties:\n", plural(model.CountSites(nv), "new violation"))
-				for _, v := range nv {
-					for _, l := range v.Lines() {
-						fmt.Fprintf(a.stdout, "  %s (%s)\n", model.SafeText(l), v.Cite())
-					}
-				}
-			}
+			a.printNewViolations(nv, "")
 			return nil
 		},
 	}
@@ -348,7 +341,12 @@ func (a *app) diffGroup(oldPath, newPath string, asJSON bool) error {
 		newSet = g.set
 	}
 	oldSet := newSet.WithAccounts(old, newSet.Members)
-	d := model.Compare(model.NewResolver(old), model.NewResolver(nw))
+	oldRes, newRes := model.NewResolver(old), model.NewResolver(nw)
+	d := model.Compare(oldRes, newRes)
+	nv := model.NewViolations(oldRes, newRes)
+	if nv == nil {
+		nv = []model.Violation{}
+	}
 	type member struct {
 		File    string     `json:"file"`
 		Diff    model.Diff `json:"diff"`
@@ -357,7 +355,7 @@ func (a *app) diffGroup(oldPath, newPath string, asJSON bool) error {
 	out := struct {
 		diffJSON
 		Members []member `json:"members"`
-	}{diffJSON: diffJSON{Diff: d, Summary: d.Summary()}, Members: []member{}}
+	}{diffJSON: diffJSON{Diff: d, Summary: d.Summary(), NewViolations: nv}, Members: []member{}}
 	for _, mi := range model.GroupImpact(oldSet, newSet) {
 		out.Members = append(out.Members, member{File: mi.File, Diff: mi.Diff, Summary: mi.Diff.Summary()})
 	}
@@ -366,11 +364,26 @@ func (a *app) diffGroup(oldPath, newPath string, asJSON bool) error {
 	}
 	fmt.Fprintf(a.stdout, "in the primary (%s):\n", model.SafeText(newPath))
 	a.printSummary(indentAll(out.Summary), "  no change for anyone")
+	a.printNewViolations(nv, "  ")
 	for _, m := range out.Members {
 		fmt.Fprintf(a.stdout, "in member %s:\n", model.SafeText(m.File))
 		a.printSummary(indentAll(m.Summary), "  no change for anyone")
 	}
 	return nil
+}
+
+// printNewViolations lists what NEW breaks of its separation-of-duties
+// rules that OLD did not, indented by indent.
+func (a *app) printNewViolations(nv []model.Violation, indent string) {
+	if len(nv) == 0 {
+		return
+	}
+	fmt.Fprintf(a.stdout, "%s%s of separation of duties:\n", indent, plural(model.CountSites(nv), "new violation"))
+	for _, v := range nv {
+		for _, l := range v.Lines() {
+			fmt.Fprintf(a.stdout, "%s  %s (%s)\n", indent, model.SafeText(l), v.Cite())
+		}
+	}
 }
 
 func indentAll(lines []string) []string {

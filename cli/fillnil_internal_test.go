@@ -25,6 +25,13 @@ type fillMixed struct {
 
 type fillLeaf struct{ Via []string }
 
+// fillOuter embeds a struct of an unexported type, whose exported fields
+// encoding/json writes as fillOuter's own.
+type fillOuter struct {
+	fillLeaf
+	More []int
+}
+
 type fillPlain struct {
 	A string
 	B int
@@ -50,6 +57,7 @@ func TestFillNil(t *testing.T) {
 			Leaves: []fillLeaf{{}, {Via: []string{"r"}}},
 			Ptr:    &fillLeaf{},
 		}, `{"Raw":null,"Any":{"Name":"","Next":{"Name":"","Next":null,"List":[]},"List":[]},"Map":{"k":{"Via":[]}},"Leaves":[{"Via":[]},{"Via":["r"]}],"Ptr":{"Via":[]},"Plain":{"A":"","B":0},"Numbers":[null,null]}`},
+		{"an embedded struct of an unexported type", &fillOuter{}, `{"Via":[],"More":[]}`},
 		{"nil pointers and lists", &fillMixed{}, `{"Raw":null,"Any":null,"Map":null,"Leaves":[],"Ptr":null,"Plain":{"A":"","B":0},"Numbers":[null,null]}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

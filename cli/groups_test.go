@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -139,12 +140,39 @@ func TestGroupDiff(t *testing.T) {
 			Summary []string `json:"summary"`
 		} `json:"members"`
 	}
-	decode(t, rc(t, dir, nil, "diff", "--group", "--json", "acme.toml.bak", "acme.toml"), &out)
+	r = rc(t, dir, nil, "diff", "--group", "--json", "acme.toml.bak", "acme.toml")
+	decode(t, r, &out)
 	if len(out.Members) != 2 {
 		t.Fatalf("diff --group --json: %+v", out)
 	}
+	// Its lists are [], never null, the primary's (an embedded part of
+	// the answer) as the members'.
+	if strings.Contains(r.stdout, "null") || !strings.Contains(r.stdout, `"users": [],`) || !strings.Contains(r.stdout, `"new_violations": []`) {
+		t.Errorf("diff --group --json writes null lists:\n%s", r.stdout)
+	}
 	// Without --group, the primary alone: nothing changes there.
 	want(t, rc(t, dir, nil, "diff", "acme.toml.bak", "acme.toml"), 0, "no change for anyone")
+
+	// A rule the new primary breaks is said, with --group as without.
+	rule := "\n[[separation_of_duties]]\nname = \"Admins do not audit\"\nholds = [\"User Management\"]\nexcludes = [\"View Audit Logs\"]\nscope = \"account\"\n"
+	f, err := os.OpenFile(filepath.Join(dir, "acme.toml"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(rule); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	want(t, rc(t, dir, nil, "diff", "acme.toml.bak", "acme.toml"), 0, "new violation of separation of duties", `rule "Admins do not audit"`)
+	want(t, rc(t, dir, nil, "diff", "--group", "acme.toml.bak", "acme.toml"), 0, "in the primary (acme.toml):\n  no change for anyone\n  1 new violation of separation of duties:\n    ", `rule "Admins do not audit"`)
+	r = rc(t, dir, nil, "diff", "--group", "--json", "acme.toml.bak", "acme.toml")
+	var nv struct {
+		NewViolations []json.RawMessage `json:"new_violations"`
+	}
+	decode(t, r, &nv)
+	if len(nv.NewViolations) != 1 {
+		t.Errorf("diff --group --json: %d new violations, want 1:\n%s", len(nv.NewViolations), r.stdout)
+	}
 }
 
 // add-member --account records the member's Boomi account id in the

@@ -408,7 +408,14 @@ func fillWith(v reflect.Value, p *fillPlan) {
 		}
 	case reflect.Struct:
 		for _, f := range p.fields {
-			fillWith(v.Field(f.i), f.p)
+			fv := v.Field(f.i)
+			if !fv.CanSet() && fv.CanAddr() {
+				// An embedded struct of an unexported type, whose
+				// exported fields encoding/json writes as the outer
+				// struct's own: reached through its address.
+				fv = reflect.NewAt(fv.Type(), unsafe.Pointer(fv.UnsafeAddr())).Elem()
+			}
+			fillWith(fv, f.p)
 		}
 	case reflect.Slice:
 		if v.IsNil() {
@@ -436,7 +443,8 @@ func fillWith(v reflect.Value, p *fillPlan) {
 // fillPlan is what fillNil does with a value of one type: slices, whether
 // the value can hold a slice at all (an interface or a map is taken to);
 // elem, the plan of a pointer's or a slice's element; fields, a struct's
-// exported fields that can hold a slice, with their plans.
+// fields that can hold a slice and that encoding/json writes (exported
+// ones, and embedded structs), with their plans.
 type fillPlan struct {
 	slices bool
 	elem   *fillPlan
@@ -479,7 +487,7 @@ func planFill(t reflect.Type, planned map[reflect.Type]*fillPlan) *fillPlan {
 		p.slices = p.elem.slices
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if f := t.Field(i); f.IsExported() {
+			if f := t.Field(i); f.IsExported() || f.Anonymous && f.Type.Kind() == reflect.Struct {
 				if fp := planFill(f.Type, planned); fp.slices {
 					p.fields = append(p.fields, fieldFill{i, fp})
 				}

@@ -48,11 +48,12 @@ type GroupUser struct {
 // loaded together: what the rules of §6 need to answer for any of them.
 type GroupSet struct {
 	PrimaryFile string // the primary's file, as opened
-	// PrimaryDir is the directory of the primary's file as an absolute
-	// path, when the caller knows it (storage.NewGroupSet): member files
-	// are relative to it, and a member in a sibling directory names the
-	// primary back through it ("../acme/acme.toml"), which PrimaryFile as
-	// opened ("acme.toml") cannot tell. Empty: PrimaryFile's directory.
+	// PrimaryDir is the real directory of the primary's file, absolute
+	// and with its links followed, when the caller knows it
+	// (storage.NewGroupSet): member files are relative to it, and a member
+	// in a sibling directory names the primary back through it
+	// ("../acme/acme.toml"), which PrimaryFile as opened ("acme.toml")
+	// cannot tell. Empty: PrimaryFile's directory.
 	PrimaryDir string
 	Primary    *Account
 	// Members are the member accounts by GroupMember.File (the path as the

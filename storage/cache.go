@@ -27,9 +27,9 @@ import (
 // of mode 0600. There is one entry per account file (by path) and build:
 // its name is a hash of its key, which holds cacheSchema, the running build
 // (the executable's size, modification time and inode, the Go version) and
-// the file's real path, so that big.toml, ./big.toml, /home/me/big.toml and
-// a link to it share one entry. The problems of an entry name the file as the run that
-// wrote it did; a hit names it as this run does.
+// the file's real path, so that big.toml, ./big.toml, /home/me/big.toml
+// and a link to it share one entry. The problems of an entry name the file
+// as the run that wrote it did; a hit names it as this run does.
 //
 // An entry records the SHA-256 and size of the bytes it was made from: it
 // is used only when the file's bytes, read and hashed at every load, have
